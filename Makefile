@@ -1,0 +1,46 @@
+# One entry point for everything. `make demo` and `make test` create the environment from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?= 2024-06
+OUT ?= out
+
+.PHONY: install demo test check lint types docs sample golden bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== skillcli check: the clean batch =="
+	$(BIN)/skillcli check sample_data/district_batch.xlsx --period $(PERIOD) --out $(OUT)/check-clean
+	@echo "== skillcli check: the batch with typical mistakes (exit 1 is expected: it has errors) =="
+	-$(BIN)/skillcli check sample_data/mistakes_batch.xlsx --period $(PERIOD) --out $(OUT)/check-mistakes
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+check: lint types test
+
+docs: $(STAMP)
+	$(BIN)/python -m skillcli.docs > docs/findings.md
+
+sample: $(STAMP)
+	$(BIN)/python scripts/make_sample.py sample_data
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The ``skillcli`` entry point: the Typer app and the one place exceptions become exit codes.
+
+Exit codes (see README): 0 ok, 1 findings/exceptions, 2 usage error or unreadable input,
+3 internal inconsistency or unexpected error, 4 locked by another run. ``--debug`` anywhere on the
+command line shows the traceback of an unexpected error; without it the user gets one line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from skillcli.cli.check import check
+
+app = typer.Typer(
+    name="skillcli",
+    help="职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+app.command(name="check")(check)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="出错时显示完整调用栈 / show tracebacks"),
+) -> None:
+    """职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts."""
+
+
+def _lang(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with its code; translate every exception into one line on stderr.
+
+    Typer runs in standalone mode, so usage errors print their usage line and exit 2 and
+    ``typer.Exit`` becomes ``SystemExit``; everything else that escapes a command lands here.
+    """
+    from skillcli.errors import SkillcliError
+    from skillcli.text import redact
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    lang = _lang(args)
+    try:
+        app(args=args, prog_name="skillcli")
+    except SkillcliError as exc:
+        if debug:
+            raise
+        sys.stderr.write(redact(exc.message(lang)) + "\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("已中止 / interrupted\n")
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:200]} "
+                         "(--debug 查看详情 / --debug for details)\n")
+        sys.exit(3)

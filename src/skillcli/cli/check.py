@@ -1,0 +1,48 @@
+"""``skillcli check``: read and validate a batch, list every problem with the cell to fix."""
+
+from __future__ import annotations
+
+import typer
+
+from skillcli.cli import options as opt
+
+
+def check(
+    files: opt.Files,
+    period: opt.Period = None,
+    json_out: opt.Json = False,
+    out: opt.OutDir = None,
+    lang: opt.Lang = "zh",
+    show_ids: opt.ShowIds = False,
+    quiet: opt.Quiet = False,
+    max_file_mb: opt.MaxFileMb = 500,
+    limit: opt.Limit = 20,
+) -> None:
+    """校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.
+
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable file.
+    """
+    import datetime as dt
+
+    from skillcli.cli.render import Screen, batch_summary, print_json
+    from skillcli.model import Severity
+    from skillcli.pipeline import load_batch, parse_period
+    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
+    from skillcli.report.summary import batch_payload, summary_rows
+
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    ctx = parse_period(period, dt.date.today())
+    with screen.progress(len(files), screen.t("读取", "reading")) as advance:
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=advance)
+    batch_summary(screen, batch, limit)
+    if out is not None:
+        write_exceptions_xlsx(batch.findings, batch.raw, out / "exceptions.xlsx", summary_rows(batch))
+        write_exceptions_csv(batch.findings, out / "exceptions.csv")
+        screen.line(screen.t(f"已写出 {out / 'exceptions.xlsx'} 和 exceptions.csv",
+                             f"wrote {out / 'exceptions.xlsx'} and exceptions.csv"))
+    if json_out:
+        print_json(batch_payload(batch, screen.mask))
+    errors, warnings = batch.count(Severity.ERROR), batch.count(Severity.WARNING)
+    screen.line(screen.t(f"错误 {errors} 条，警告 {warnings} 条", f"{errors} errors, {warnings} warnings"),
+                style="bold red" if errors else "bold green")
+    raise typer.Exit(1 if errors else 0)

@@ -1,0 +1,207 @@
+"""The catalogue of finding codes: one stable slug per problem, its severity and zh/en templates.
+
+Templates may use ``{column}`` (the header as written), ``{value}`` (the cell text) and
+``{detail}`` (a short computed explanation). ``docs/findings.md`` is generated from this module
+(``make docs``) and a test fails when the two drift or when code emits an uncatalogued slug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from skillcli.model import Finding, Severity, Source
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A catalogued finding code."""
+
+    slug: str
+    severity: Severity
+    zh: str
+    en: str
+    area: str
+
+
+def _codes(area: str, *rows: tuple[str, Severity, str, str]) -> list[Code]:
+    return [Code(f"{area}.{slug}", sev, zh, en, area) for slug, sev, zh, en in rows]
+
+
+_ALL: list[Code] = [
+    *_codes(
+        "file",
+        ("too-large", E, "文件 {value} 超过大小上限（{detail}），未读取", "file {value} is over the size limit ({detail}); not read"),
+        ("no-data-sheet", E, "文件中没有可识别的花名册、考勤或证书工作表（{detail}）",
+         "no roster, attendance or certificate sheet recognised in the file ({detail})"),
+        ("encoding-fallback", W, "CSV 文件不是 UTF-8，已按 GBK/GB18030 读取", "CSV file is not UTF-8; read as GBK/GB18030"),
+    ),
+    *_codes(
+        "sheet",
+        ("header-not-found", E, "工作表名像{detail}，但前 20 行中找不到表头",
+         "sheet name says {detail} but no header row was found in the first 20 rows"),
+        ("missing-column", E, "缺少必填列「{column}」", "required column '{column}' is missing"),
+        ("duplicate-column", W, "列「{column}」与前面的列重复，已忽略此列", "column '{column}' repeats an earlier column and was ignored"),
+        ("hidden", W, "工作表被隐藏，仍已读取", "the sheet is hidden; it was read all the same"),
+        ("column-by-content", W, "身份证号码列没有表头，按内容识别为第 {detail} 列",
+         "the ID column has no header; recognised by its content in column {detail}"),
+    ),
+    *_codes(
+        "cell",
+        ("formula", W, "单元格是公式 {value}，已使用其缓存值", "cell holds a formula {value}; its cached value was used"),
+        ("error", E, "单元格是错误值 {value}", "cell holds an error value {value}"),
+        ("merged", W, "数据区有合并单元格 {value}，只有左上角单元格有值", "merged cells {value} in the data: only the top-left cell has a value"),
+        ("precision-lost", E, "「{column}」被 Excel 存成了数字，超过 15 位的部分已丢失（读到 {value}），请按文本重新录入",
+         "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); re-enter it as text"),
+        ("too-long", W, "单元格超过 {detail} 个字符，已截断显示", "cell is longer than {detail} characters"),
+    ),
+    *_codes(
+        "row",
+        ("hidden", W, "该行在 Excel 中被隐藏，仍已读取", "the row is hidden in Excel; it was read all the same"),
+    ),
+    *_codes(
+        "name",
+        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("has-digits", W, "姓名「{value}」含数字", "name '{value}' contains digits"),
+        ("mismatch", E, "同一身份证号码在不同表中姓名不同：{detail}", "the same ID number has different names across sheets: {detail}"),
+    ),
+    *_codes(
+        "id",
+        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("precision-lost", E, "身份证号码被 Excel 存成了数字，后几位已丢失（读到 {value}），请按文本重新录入",
+         "the ID was stored as a number and Excel dropped its last digits (read {value}); re-enter it as text"),
+        ("format", E, "身份证号码「{value}」不是 18 位（17 位数字加校验位）", "ID '{value}' is not 18 characters (17 digits and a check character)"),
+        ("old-15-digit", E, "15 位旧身份证号码，请换成 18 位：{detail}", "old 15-digit ID; use the 18-digit number: {detail}"),
+        ("checksum", E, "身份证号码校验位错误（应为 {detail}）", "ID check character is wrong (expected {detail})"),
+        ("birth-date", E, "身份证号码中的出生日期无效：{detail}", "the birth date inside the ID is invalid: {detail}"),
+    ),
+    *_codes(
+        "sex",
+        ("mismatch", W, "性别「{value}」与身份证号码第 17 位（{detail}）不符", "sex '{value}' disagrees with the ID's 17th digit ({detail})"),
+    ),
+    *_codes(
+        "uscc",
+        ("format", E, "统一社会信用代码「{value}」格式错误（应为 18 位）", "credit code '{value}' is malformed (18 characters expected)"),
+        ("checksum", E, "统一社会信用代码校验位错误（应为 {detail}）", "credit code check character is wrong (expected {detail})"),
+    ),
+    *_codes(
+        "phone",
+        ("format", W, "手机号码「{value}」不是以 1 开头的 11 位数字", "phone '{value}' is not 11 digits starting with 1"),
+    ),
+    *_codes(
+        "account",
+        ("format", E, "账号「{value}」应只含数字", "account '{value}' must contain digits only"),
+    ),
+    *_codes(
+        "date",
+        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("invalid", E, "「{column}」不是有效日期：{value}", "'{column}' is not a valid date: {value}"),
+        ("month-only", E, "「{column}」只有年月，缺少日：{value}", "'{column}' has a year and month but no day: {value}"),
+        ("order", E, "开始日期晚于结束日期（{detail}）", "start date is after end date ({detail})"),
+        ("after-period", E, "结业日期 {value} 晚于本批次所属月份 {detail}", "end date {value} is after the batch period {detail}"),
+        ("filed-before-start", E, "备案结束日期早于开班日期（{detail}）", "filed end date is before the start date ({detail})"),
+        ("implausible", W, "「{column}」的年份不合常理：{value}", "'{column}' has an implausible year: {value}"),
+    ),
+    *_codes(
+        "value",
+        ("not-in-list", E, "「{column}」的值「{value}」不在可选范围内（{detail}）", "'{column}' value '{value}' is not one of: {detail}"),
+        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("yes-no", E, "「{column}」应填 是/否，读到「{value}」", "'{column}' must be 是/否 (yes/no), got '{value}'"),
+    ),
+    *_codes(
+        "level",
+        ("unknown", E, "等级「{value}」无法识别（应为 五级/初级工 … 一级/高级技师、专项能力、无等级）",
+         "level '{value}' is not recognised (五级/初级工 … 一级/高级技师, 专项能力, 无等级)"),
+    ),
+    *_codes(
+        "money",
+        ("invalid", E, "「{column}」不是金额：{value}", "'{column}' is not an amount of money: {value}"),
+        ("negative", E, "「{column}」为负数：{value}", "'{column}' is negative: {value}"),
+        ("sub-fen", W, "「{column}」有超过两位的小数 {value}，已四舍五入到分", "'{column}' has more than two decimals ({value}); rounded to the fen"),
+    ),
+    *_codes(
+        "number",
+        ("invalid", E, "「{column}」不是数字：{value}", "'{column}' is not a number: {value}"),
+        ("negative", E, "「{column}」为负数：{value}", "'{column}' is negative: {value}"),
+        ("not-integer", E, "「{column}」应为整数：{value}", "'{column}' must be a whole number: {value}"),
+    ),
+    *_codes(
+        "roster",
+        ("duplicate-person", E, "同一人在同一培训班中重复出现（首次出现在 {detail}）",
+         "the same person appears twice in one class (first at {detail})"),
+    ),
+    *_codes(
+        "attendance",
+        ("not-on-roster", E, "考勤中的身份证号码不在花名册中", "attendance row for an ID that is not on the roster"),
+        ("present-exceeds-required", E, "实际出勤天数 {value} 大于应出勤天数 {detail}", "days present {value} exceed days required {detail}"),
+        ("online-exceeds-total", E, "线上学时 {value} 大于总学时 {detail}", "online hours {value} exceed total hours {detail}"),
+        ("hours-sum", W, "线上与线下学时之和 {value} 与总学时 {detail} 不符", "online + offline hours {value} differ from total hours {detail}"),
+    ),
+    *_codes(
+        "cert",
+        ("not-on-roster", W, "证书中的身份证号码不在花名册中", "certificate for an ID that is not on the roster"),
+        ("duplicate-number", E, "证书编号重复（首次在 {detail}）", "certificate number is repeated (first at {detail})"),
+        ("number-level-mismatch", W, "证书编号显示的等级（{detail}）与「等级」列不符", "the certificate number's level ({detail}) disagrees with the level column"),
+        ("number-year-mismatch", W, "证书编号显示的年份（{detail}）与发证日期不符", "the certificate number's year ({detail}) disagrees with the issue date"),
+    ),
+]
+
+CATALOGUE: dict[str, Code] = {code.slug: code for code in _ALL}
+# Codes whose row must not be paid: every error. A warning never blocks.
+BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.severity is Severity.ERROR)
+
+
+class Issue(NamedTuple):
+    """A finding before its message is rendered: what the stages produce and collect in frames.
+
+    ``canonical`` is the canonical column name (its header text is looked up per sheet when the
+    message is rendered) or, for a column skillcli does not know, the header text itself.
+    """
+
+    file: str
+    sheet: str
+    row: int | None
+    canonical: str
+    value: str
+    code: str
+    detail: str = ""
+    person_id: str = ""
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(slug: str, *, column: str = "", value: str = "", detail: str = "") -> tuple[str, str]:
+    """The zh and en messages of a code with its fields filled in."""
+    code = CATALOGUE[slug]
+    fields = _Blank(column=column, value=value, detail=detail)
+    return code.zh.format_map(fields), code.en.format_map(fields)
+
+
+def make(slug: str, source: Source, *, value: str = "", detail: str = "", person_id: str = "") -> Finding:
+    """Build a Finding for a catalogued code. Raises KeyError for an uncatalogued slug."""
+    code = CATALOGUE[slug]
+    zh, en = render(slug, column=source.column, value=value, detail=detail)
+    return Finding(slug, code.severity, source, value, zh, en, person_id)
+
+
+def catalogue_markdown() -> str:
+    """docs/findings.md, generated. Grouped by area, one table row per code."""
+    lines = [
+        "# Finding codes",
+        "",
+        "Generated from `src/skillcli/findings.py` by `make docs`; do not edit by hand.",
+        "An **error** keeps the row out of the payout (`skillcli check` exits 1); a **warning** is reported only.",
+        "",
+    ]
+    area = ""
+    for code in _ALL:
+        if code.area != area:
+            area = code.area
+            lines += ["", f"## {area}", "", "| code | severity | 中文 | English |", "|---|---|---|---|"]
+        lines.append(f"| `{code.slug}` | {code.severity.value} | {code.zh} | {code.en} |")
+    return "\n".join(lines) + "\n"

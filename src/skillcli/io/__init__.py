@@ -1,0 +1,1 @@
+"""Reading workbooks (the only package that imports Excel libraries) and writing reports."""

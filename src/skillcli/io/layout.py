@@ -1,0 +1,298 @@
+"""Find the table inside a sheet: its kind, its header row(s), its data rows and what to set aside.
+
+Real district sheets put a title and a 填报单位 line above the header, sometimes a two-row merged
+header, a numbering row (甲)(1)(2) under it, 合计 rows and signature lines below, and blank rows
+anywhere. ``locate`` turns a text grid into a ``SheetTable`` whose frame holds only data rows,
+with canonical column names and each row's Excel row number in ``_row``; every row set aside is
+counted by reason, so rows in = rows kept + rows skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from skillcli.findings import Issue
+from skillcli.io.xlsxmeta import CellMeta, col_letter
+from skillcli.model import SheetKind, SkipCounts
+from skillcli.schema.columns import ALIASES, EXACT_COLUMNS
+from skillcli.text import clean_cell, clean_cells_expr, normalise_header
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from skillcli.io.workbook import Grid
+
+HEADER_SEARCH_ROWS = 20
+MIN_HEADER_SCORE = 2
+
+_KIND_BY_NAME: tuple[tuple[SheetKind, tuple[str, ...]], ...] = (
+    (SheetKind.ATTENDANCE, ("考勤", "出勤", "签到")),
+    (SheetKind.CERTIFICATES, ("证书", "取证", "获证", "发证")),
+    (SheetKind.ROSTER, ("花名册", "人员名单", "学员名单", "名单", "名册", "学员信息", "人员信息")),
+)
+_IGNORED_SHEET_WORDS = ("说明", "填表说明", "代码表", "字典", "参数", "填报须知", "目录")
+
+_WS = r"[\s\u3000\u00a0]*"
+TOTAL_RE = rf"^{_WS}(合{_WS}计|小{_WS}计|总{_WS}计|共{_WS}计|本页合计|总合计)"
+FOOTER_RE = (rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表人|单位负责人|审批人|复核人|联系人|注{_WS}[:：]|"
+             rf"说明{_WS}[:：]|填表时间|填报时间|填表日期|\(?盖章\)?|单位{_WS}[(（]盖章)")
+NUMBERING_RE = r"^[(（][甲乙丙丁戊己庚辛壬癸\d]{1,3}[)）]$"
+TITLE_WORDS_RE = r"(花名册|名单|批次|第.{1,4}批|培训班|考勤表|统计表|汇总表|一览表|情况表|登记表|申请表|\d{4}年)"
+ID_CONTENT_RE = r"^(\d{17}[\dXx]|\d{15})$"
+
+
+@dataclass(slots=True)
+class SheetTable:
+    """The data rows of one recognised sheet, with canonical column names and Excel row numbers."""
+
+    file: str
+    sheet: str
+    kind: SheetKind
+    header_row: int
+    frame: pl.DataFrame
+    headers: dict[str, str]  # canonical -> header text as written
+    columns: dict[str, int]  # canonical -> absolute 0-based column index
+    skipped: SkipCounts
+    issues: list[Issue] = field(default_factory=list)
+    numeric: dict[str, set[int]] = field(default_factory=dict)  # canonical -> rows typed as numbers
+    wan_columns: frozenset[str] = frozenset()  # money columns whose header says (万元)
+
+    def issue(self, code: str, canonical: str = "", row: int | None = None, *, value: str = "",
+              detail: str = "", person_id: str = "") -> Issue:
+        return Issue(self.file, self.sheet, row, canonical, value, code, detail, person_id)
+
+    def letter(self, canonical: str) -> str:
+        return col_letter(self.columns[canonical]) if canonical in self.columns else ""
+
+
+@dataclass(slots=True)
+class Ignored:
+    """A sheet that holds no table skillcli reads (说明, code lists, empty sheets)."""
+
+    file: str
+    sheet: str
+    reason_zh: str
+    reason_en: str
+
+
+def kind_from_name(name: str) -> SheetKind | None:
+    """The kind a sheet or file name announces, if any."""
+    for kind, words in _KIND_BY_NAME:
+        if any(word in name for word in words):
+            return kind
+    return None
+
+
+@dataclass(slots=True)
+class _HeaderChoice:
+    kind: SheetKind
+    row: int  # 0-based grid row of the (last) header row
+    two_rows: bool
+    mapping: dict[int, tuple[str, str]]  # grid column -> (canonical, header text)
+    duplicates: list[tuple[int, str]]  # grid column, header text
+    score: int
+
+
+def _map_headers(cells: list[str], parents: list[str] | None, kind: SheetKind) -> _HeaderChoice:
+    aliases = ALIASES[kind]
+    mapping: dict[int, tuple[str, str]] = {}
+    duplicates: list[tuple[int, str]] = []
+    used: set[str] = set()
+    for j, child in enumerate(cells):
+        parent = parents[j] if parents else ""
+        candidates: list[str] = []
+        if parent and child:
+            candidates = [f"{parent}/{child}", child]
+        elif child or parent:
+            candidates = [child or parent]
+        for text in candidates:
+            canonical = aliases.get(normalise_header(text))
+            if canonical is None:
+                continue
+            shown = candidates[0]
+            if canonical in used:
+                duplicates.append((j, shown))
+            else:
+                used.add(canonical)
+                mapping[j] = (canonical, shown)
+            break
+    return _HeaderChoice(kind, 0, parents is not None, mapping, duplicates, len(used))
+
+
+def _parents(top: list[str], below: list[str], merged_parent: dict[int, str]) -> list[str]:
+    """The group header above each column of a two-row header (merged cells fill rightwards)."""
+    parents: list[str] = []
+    for j, text in enumerate(top):
+        if text:
+            parents.append(text)
+        elif j in merged_parent:
+            parents.append(merged_parent[j])
+        elif j > 0 and below[j] and below[j - 1] and parents[j - 1]:
+            parents.append(parents[j - 1])
+        else:
+            parents.append("")
+    return parents
+
+
+def find_header(head: list[list[str]], kinds: list[SheetKind], merged: list[tuple[int, int, int, int]],
+                first_row: int, col_offset: int) -> _HeaderChoice | None:
+    """The best header among the first rows, trying a single row and a two-row merged header."""
+    best: _HeaderChoice | None = None
+    limit = min(len(head), HEADER_SEARCH_ROWS)
+    for r in range(limit):
+        for kind in kinds:
+            choice = _map_headers(head[r], None, kind)
+            choice.row = r
+            if r + 1 < len(head) and any(head[r + 1]):
+                excel_row = first_row + r
+                merged_parent = {
+                    c - col_offset: head[r][c1 - col_offset]
+                    for (r1, c1, r2, c2) in merged if r1 == excel_row and r2 == excel_row
+                    and 0 <= c1 - col_offset < len(head[r])
+                    for c in range(c1, c2 + 1)
+                }
+                two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind)
+                two.row = r + 1
+                # A two-row header must beat both of its rows alone; otherwise the row above is a
+                # title or 填报单位 line and the lower row is the whole header.
+                below = _map_headers(head[r + 1], None, kind)
+                if two.score > max(choice.score, below.score):
+                    choice = two
+            if best is None or choice.score > best.score:
+                best = choice
+    if best is None or best.score < MIN_HEADER_SCORE:
+        return None
+    return best
+
+
+def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None = None) -> SheetTable | Ignored:
+    """Find the table in a grid and return its data rows, or say why the sheet was ignored."""
+    import polars as pl
+
+    frame = grid.frame
+    if frame.width == 0 or frame.height == 0:
+        return Ignored(file, grid.sheet, "空工作表", "empty sheet")
+    named_kind = kind_from_name(grid.sheet) or default_kind
+    if named_kind is None and any(word in grid.sheet for word in _IGNORED_SHEET_WORDS):
+        return Ignored(file, grid.sheet, "说明或代码表", "notes or code list")
+
+    kinds = [named_kind] if named_kind else list(SheetKind)
+    if grid.header is not None:
+        head = [[clean_cell(h) for h in grid.header]]
+        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset)
+        data_start = 0
+        header_excel_row = grid.first_row - 1
+    else:
+        head_frame = frame.head(HEADER_SEARCH_ROWS + 1)
+        head = [[clean_cell(v) if v is not None else "" for v in row] for row in head_frame.rows()]
+        choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset)
+        data_start = choice.row + 1 if choice else 0
+        header_excel_row = grid.first_row + choice.row if choice else 0
+    if choice is None:
+        if named_kind is not None and kind_from_name(grid.sheet):
+            issue = Issue(file, grid.sheet, None, "", "", "sheet.header-not-found", named_kind.label_zh)
+            return SheetTable(file, grid.sheet, named_kind, 0, pl.DataFrame(schema={"_row": pl.Int64}),
+                              {}, {}, SkipCounts(), [issue])
+        return Ignored(file, grid.sheet, "找不到表头", "no header row found")
+
+    mapping = dict(choice.mapping)
+    table_issues = [Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column")
+                    for _, text in choice.duplicates]
+
+    data = frame.slice(data_start)
+    # An ID column whose header cell was left blank is recognised by its content.
+    if "id_number" not in {c for c, _ in mapping.values()}:
+        header_cells = head[choice.row] if grid.header is None else head[0]
+        for j in range(frame.width):
+            if j in mapping or (j < len(header_cells) and header_cells[j]):
+                continue
+            sample = data.get_column(f"c{j}").drop_nulls().head(200).str.strip_chars()
+            if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
+                letter = col_letter(grid.col_offset + j)
+                mapping[j] = ("id_number", f"({letter}列)")
+                table_issues.append(Issue(file, grid.sheet, header_excel_row, "id_number", "",
+                                          "sheet.column-by-content", letter))
+                break
+
+    headers = {canonical: text for canonical, text in mapping.values()}
+    columns = {canonical: grid.col_offset + j for j, (canonical, _) in mapping.items()}
+    row_numbers = pl.int_range(0, data.height, dtype=pl.Int64, eager=True) + (grid.first_row + data_start)
+
+    all_cols = [pl.col(c) for c in data.columns]
+    mapped_exprs = {canonical: clean_cells_expr(pl.col(f"c{j}")) for j, (canonical, _) in mapping.items()}
+    non_null = pl.sum_horizontal([c.is_not_null() & (c.str.strip_chars().str.len_bytes() > 0) for c in all_cols])
+    paren = pl.sum_horizontal([c.str.strip_chars().str.contains(NUMBERING_RE).fill_null(False) for c in all_cols])
+    total = pl.any_horizontal([c.str.contains(TOTAL_RE).fill_null(False) for c in all_cols])
+    footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in all_cols])
+    repeated = pl.sum_horizontal([
+        (expr == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
+        | (expr == pl.lit(headers[canonical])).fill_null(False)
+        for canonical, expr in mapped_exprs.items()
+    ])
+    identity = [mapped_exprs[c] for c in ("name", "id_number") if c in mapped_exprs]
+    identity_blank = pl.all_horizontal([e.is_null() for e in identity]) if identity else pl.lit(True)
+    title = (non_null == 1) & identity_blank & pl.any_horizontal(
+        [c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
+    mapped_blank = pl.all_horizontal([e.is_null() for e in mapped_exprs.values()])
+
+    reason = (
+        pl.when(total).then(pl.lit("total"))
+        .when(footer).then(pl.lit("footer"))
+        .when((paren >= 2) & (paren == non_null)).then(pl.lit("numbering"))
+        .when(repeated >= 2).then(pl.lit("repeated_header"))
+        .when(title).then(pl.lit("title"))
+        .when(mapped_blank).then(pl.lit("blank"))
+        .otherwise(None)
+    )
+    classified = data.select(
+        pl.Series("_row", row_numbers),
+        *[expr.alias(canonical) for canonical, expr in mapped_exprs.items()],
+        reason.alias("_skip"),
+    )
+    skipped = SkipCounts()
+    for name, count in classified.get_column("_skip").value_counts().iter_rows():
+        if name is not None:
+            setattr(skipped, name, count)
+    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
+
+    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped,
+                       table_issues)
+    table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
+    if not grid.visible:
+        table.issues.append(table.issue("sheet.hidden"))
+    _cell_findings(table, meta)
+    return table
+
+
+def _cell_findings(table: SheetTable, meta: CellMeta) -> None:
+    """Formulas, error values, hidden rows and merged ranges that touch the kept data cells."""
+    if not (meta.formulas or meta.errors or meta.hidden_rows or meta.merged):
+        return
+    rows = set(table.frame.get_column("_row").to_list())
+    by_col = {index: canonical for canonical, index in table.columns.items()}
+    id_by_row: dict[int, str] = {}
+    if "id_number" in table.frame.columns:
+        id_by_row = dict(table.frame.select("_row", "id_number").drop_nulls().iter_rows())
+    for (row, col), formula in sorted(meta.formulas.items()):
+        if row in rows and col in by_col:
+            table.issues.append(table.issue("cell.formula", by_col[col], row, value=formula,
+                                            person_id=id_by_row.get(row, "")))
+    for (row, col), value in sorted(meta.errors.items()):
+        if row in rows and col in by_col:
+            table.issues.append(table.issue("cell.error", by_col[col], row, value=value,
+                                            person_id=id_by_row.get(row, "")))
+    for row in sorted(meta.hidden_rows & rows):
+        table.issues.append(table.issue("row.hidden", "", row, person_id=id_by_row.get(row, "")))
+    for r1, c1, r2, c2 in meta.merged:
+        touched = [c for c in range(c1, c2 + 1) if c in by_col]
+        if touched and any(r in rows for r in range(r1, r2 + 1)):
+            ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+            table.issues.append(table.issue("cell.merged", by_col[touched[0]], r1, value=ref,
+                                            person_id=id_by_row.get(r1, "")))
+
+
+def exact_columns(table: SheetTable) -> dict[str, int]:
+    """The canonical columns of a table whose cells must be text (IDs, accounts, cert numbers)."""
+    return {c: i for c, i in table.columns.items() if c in EXACT_COLUMNS}
+

@@ -1,0 +1,216 @@
+"""Open any input file as a set of text grids, one per sheet, that keep Excel's row numbers.
+
+Formats are told by their first bytes, not their names: a ".xlsx" that is really an old OLE2
+".xls" is common, and an encrypted .xlsx is an OLE2 container too. Every cell comes back as text
+(fastexcel with ``dtypes="string"``), so IDs and leading zeros stay exact; cell types, formulas
+and error values come from ``xlsxmeta`` for .xlsx files.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from skillcli.errors import InputError
+from skillcli.io.xlsxmeta import CellMeta, XlsxSheetXml, sheet_xml_paths
+from skillcli.text import redact
+
+if TYPE_CHECKING:
+    import polars as pl
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(slots=True)
+class Grid:
+    """One sheet as text. Frame row ``i`` is Excel row ``first_row + i``; frame column ``j`` is
+    absolute column ``col_offset + j``. ``header`` is set when the format fixes the header itself
+    (Parquet), in which case no header search is made."""
+
+    sheet: str
+    frame: pl.DataFrame
+    first_row: int = 1
+    col_offset: int = 0
+    visible: bool = True
+    header: list[str] | None = None
+
+
+def sniff(path: Path) -> str:
+    """The real format of a file: xlsx, xls, ods, csv or parquet. Raises InputError otherwise."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputError(str(path), f"打不开（{exc.strerror}）", f"cannot open ({exc.strerror})") from None
+    if not head:
+        raise InputError(str(path), "文件为空（0 字节）", "the file is empty (0 bytes)")
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            raise InputError(str(path), "文件已损坏（zip 结构不完整）", "the file is corrupt (broken zip)") from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            return "ods"
+        raise InputError(str(path), "是压缩包但不是 Excel 工作簿", "a zip archive but not an Excel workbook")
+    if head.startswith(OLE2_MAGIC):
+        if _ENCRYPTED_MARK in path.read_bytes()[:1 << 20] or b"EncryptedPackage" in path.read_bytes()[:1 << 20]:
+            raise InputError(str(path), "工作簿有密码保护，请另存为无密码文件", "the workbook is password-protected")
+        return "xls"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise InputError(str(path), "扩展名是 Excel，但内容不是 Excel 文件", "named like Excel but is not an Excel file")
+    return "csv"
+
+
+class Book:
+    """An opened input file. ``grids()`` yields each sheet; ``meta(sheet)`` the cell facts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.format = sniff(path)
+        self.encoding = "utf-8"
+        self._xml_paths: dict[str, str] = {}
+        self._reader: object | None = None
+        self._xml_cache: dict[str, XlsxSheetXml] = {}
+
+    # -- sheets -------------------------------------------------------------------------------
+    def grids(self) -> list[Grid]:
+        if self.format == "csv":
+            return [self._csv_grid()]
+        if self.format == "parquet":
+            return [self._parquet_grid()]
+        return [self._excel_grid(name) for name in self._excel_sheet_names()]
+
+    def _excel_reader(self) -> object:
+        import fastexcel
+
+        if self._reader is None:
+            try:
+                self._reader = fastexcel.read_excel(str(self.path))
+            except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
+                raise InputError(str(self.path), f"Excel 解析失败（{_short(exc)}）",
+                                 f"Excel parser failed ({_short(exc)})") from None
+            if self.format == "xlsx":
+                try:
+                    with zipfile.ZipFile(self.path) as archive:
+                        self._xml_paths = sheet_xml_paths(archive)
+                except (KeyError, zipfile.BadZipFile, SyntaxError):
+                    self._xml_paths = {}
+        return self._reader
+
+    def _excel_sheet_names(self) -> list[str]:
+        reader = self._excel_reader()
+        return list(reader.sheet_names)  # type: ignore[attr-defined]
+
+    def _excel_grid(self, name: str) -> Grid:
+        import polars as pl
+
+        reader = self._excel_reader()
+        try:
+            sheet = reader.load_sheet(  # type: ignore[attr-defined]
+                name, header_row=None, dtypes="string", skip_rows=0
+            )
+            frame = sheet.to_polars()
+            columns = sheet.available_columns()
+        except Exception as exc:
+            raise InputError(str(self.path), f"工作表「{name}」读取失败（{_short(exc)}）",
+                             f"sheet '{name}' failed to read ({_short(exc)})") from None
+        offset = columns[0].absolute_index if columns else 0
+        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        if frame.height == 0:
+            frame = pl.DataFrame()
+        return Grid(name, frame, 1, offset, sheet.visible == "visible")
+
+    def _csv_grid(self) -> Grid:
+        import polars as pl
+
+        raw = self.path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                raw = raw.decode("gb18030").encode("utf-8")
+                self.encoding = "gb18030"
+            except UnicodeDecodeError:
+                raise InputError(str(self.path), "既不是 UTF-8 也不是 GBK 编码的文本",
+                                 "text is neither UTF-8 nor GBK") from None
+        if b"\x00" in raw[:4096]:
+            raise InputError(str(self.path), "不是文本文件（含二进制内容）", "not a text file (binary content)")
+        try:
+            frame = pl.read_csv(raw, has_header=False, infer_schema=False, truncate_ragged_lines=True,
+                                missing_utf8_is_empty_string=False, raise_if_empty=False)
+        except pl.exceptions.PolarsError as exc:
+            raise InputError(str(self.path), f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})") from None
+        frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        return Grid(self.path.stem, frame)
+
+    def _parquet_grid(self) -> Grid:
+        import polars as pl
+
+        try:
+            frame = pl.read_parquet(self.path)
+        except Exception as exc:
+            raise InputError(str(self.path), f"Parquet 读取失败（{_short(exc)}）", f"Parquet read failed ({_short(exc)})") from None
+        header = list(frame.columns)
+        frame = frame.select(pl.all().cast(pl.String)).rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+        # Row 1 holds the header, as it would in the spreadsheet the file was exported from.
+        return Grid(self.path.stem, frame, first_row=2, header=header)
+
+    # -- cell facts ---------------------------------------------------------------------------
+    def _sheet_xml(self, sheet: str) -> XlsxSheetXml | None:
+        if self.format != "xlsx" or sheet not in self._xml_paths:
+            return None
+        if sheet not in self._xml_cache:
+            with zipfile.ZipFile(self.path) as archive:
+                self._xml_cache[sheet] = XlsxSheetXml(archive.read(self._xml_paths[sheet]))
+        return self._xml_cache[sheet]
+
+    def meta(self, sheet: str) -> CellMeta:
+        xml = self._sheet_xml(sheet)
+        return xml.meta() if xml is not None else CellMeta()
+
+    def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
+        """Excel rows whose cell is a number, for each absolute column index given."""
+        if not columns:
+            return {}
+        xml = self._sheet_xml(grid.sheet)
+        if xml is not None:
+            return xml.numeric_rows(columns)
+        if self.format in ("xls", "ods"):
+            return self._numeric_rows_by_probe(grid, columns)
+        return {c: set() for c in columns}
+
+    def _numeric_rows_by_probe(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
+        # fastexcel reads a numeric cell as a boolean and a text cell as null when asked for a
+        # boolean column, so a second read of just these columns tells the cell types apart.
+        reader = self._excel_reader()
+        found: dict[int, set[int]] = {}
+        for column in columns:
+            rel = column - grid.col_offset
+            sheet = reader.load_sheet(  # type: ignore[attr-defined]
+                grid.sheet, header_row=None, skip_rows=0, use_columns=[rel], dtypes={rel: "boolean"}
+            )
+            values = sheet.to_polars().to_series(0)
+            found[column] = {i + grid.first_row for i in values.is_not_null().arg_true().to_list()}
+        return found
+
+    def release(self, sheet: str) -> None:
+        """Drop the cached XML of a sheet once its checks are done (it can be 100 MB)."""
+        self._xml_cache.pop(sheet, None)
+
+
+def _short(exc: BaseException) -> str:
+    """One line of a library's error, with any ID-like number masked (it may quote a cell)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return redact(text)[:160]

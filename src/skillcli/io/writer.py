@@ -1,0 +1,205 @@
+"""Writing outputs: atomically, formula-safe, and laid out for a finance officer opening Excel.
+
+* Atomic: every file is written to a temporary name in the same directory and renamed over the
+  target, so a crash leaves the old file or none, never half a workbook.
+* Formula-safe: text from input is always written as a string cell (``write_string``), never
+  through xlsxwriter's type guessing, so "=cmd|' /C calc'!A0" stays text. CSV cells that start
+  with = + - @ tab or CR are prefixed with an apostrophe (OWASP CSV-injection guidance).
+* Layout: Chinese headers, frozen header row, filters, widths from the content, money as
+  ``#,##0.00``, dates as ``yyyy-mm-dd``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from skillcli.money import fen_to_decimal
+
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+MAX_WIDTH = 60
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``; renamed over it only if the block completes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    # mkstemp creates 0600; outputs are ordinary files for the clerk and finance (umask applies).
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that no spreadsheet will evaluate as a formula."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(CSV_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def write_csv_atomic(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+                     *, safe_columns: set[int] | None = None) -> None:
+    """UTF-8 CSV, LF line ends. ``safe_columns``: indexes that carry input text (others are ours)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(v) if safe_columns is None or i in safe_columns else ("" if v is None else v)
+                         for i, v in enumerate(row)])
+    write_text_atomic(target, buffer.getvalue())
+
+
+CellKind = Literal["text", "int", "money", "date", "number"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One output column: Chinese header, how its cells are written, optional fixed width."""
+
+    header: str
+    kind: CellKind = "text"
+    width: int | None = None
+
+
+class Workbook:
+    """A thin layer over xlsxwriter that only ever writes typed cells (strings as strings)."""
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
+
+        self._book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                     "strings_to_numbers": False, "constant_memory": False})
+        self._book.set_properties({"title": "skillcli", "author": "skillcli", "created": dt.datetime(2000, 1, 1)})
+        b = self._book
+        self.fmt_header = b.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                        "valign": "vcenter"})
+        self.fmt_money = b.add_format({"num_format": "#,##0.00"})
+        self.fmt_date = b.add_format({"num_format": "yyyy-mm-dd"})
+        self.fmt_text = b.add_format({"num_format": "@"})
+        self.fmt_error = b.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.fmt_warning = b.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self.fmt_bold = b.add_format({"bold": True})
+        self.fmt_money_bold = b.add_format({"bold": True, "num_format": "#,##0.00"})
+        self.fmt_title = b.add_format({"bold": True, "font_size": 14})
+
+    def table(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
+              row_format: Sequence[Any] | None = None, title: str | None = None) -> int:
+        """A sheet with a header row, filters and frozen panes. Returns the number of data rows.
+
+        ``row_format`` gives an optional xlsxwriter format per data row (for highlighting).
+        """
+        sheet = self._book.add_worksheet(name)
+        top = 0
+        if title:
+            sheet.write_string(0, 0, title, self.fmt_title)
+            top = 1
+        widths = [max(_display_width(c.header), 6) for c in columns]
+        for j, column in enumerate(columns):
+            sheet.write_string(top, j, column.header, self.fmt_header)
+        count = 0
+        for i, row in enumerate(rows):
+            r = top + 1 + i
+            fmt = row_format[i] if row_format is not None else None
+            for j, (column, value) in enumerate(zip(columns, row, strict=True)):
+                widths[j] = max(widths[j], self._write(sheet, r, j, column.kind, value, fmt))
+            count += 1
+        for j, column in enumerate(columns):
+            sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH))
+        sheet.freeze_panes(top + 1, 0)
+        if columns:
+            sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
+        return count
+
+    def key_values(self, name: str, title: str, rows: Sequence[tuple[str, Any, CellKind]]) -> Any:
+        """A two-column sheet of labels and values (summaries, run information)."""
+        sheet = self._book.add_worksheet(name)
+        sheet.write_string(0, 0, title, self.fmt_title)
+        width = 10
+        for i, (label, value, kind) in enumerate(rows, start=2):
+            sheet.write_string(i, 0, label, self.fmt_bold)
+            width = max(width, self._write(sheet, i, 1, kind, value, None))
+        sheet.set_column(0, 0, max(_display_width(r[0]) for r in rows) + 2 if rows else 12)
+        sheet.set_column(1, 1, min(width + 2, 90))
+        return sheet
+
+    def add_sheet(self, name: str) -> Any:
+        return self._book.add_worksheet(name)
+
+    def write_cell(self, sheet: Any, row: int, col: int, kind: CellKind, value: Any, fmt: Any = None) -> int:
+        return self._write(sheet, row, col, kind, value, fmt)
+
+    def _write(self, sheet: Any, r: int, c: int, kind: CellKind, value: Any, fmt: Any) -> int:
+        if value is None or value == "":
+            if fmt is not None:
+                sheet.write_blank(r, c, None, fmt)
+            return 0
+        if kind == "money":
+            sheet.write_number(r, c, float(fen_to_decimal(int(value))), self._merge(fmt, self.fmt_money))
+            return len(f"{int(value) / 100:,.2f}")
+        if kind in ("int", "number"):
+            sheet.write_number(r, c, value, fmt)
+            return len(str(value))
+        if kind == "date" and isinstance(value, dt.date):
+            sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), self._merge(fmt, self.fmt_date))
+            return 10
+        text = str(value)
+        sheet.write_string(r, c, text, fmt)
+        return _display_width(text)
+
+    def _merge(self, row_fmt: Any, cell_fmt: Any) -> Any:
+        if row_fmt is None:
+            return cell_fmt
+        # Highlighted money or date cells: one combined format per pair, cached.
+        key = (id(row_fmt), id(cell_fmt))
+        cache: dict[tuple[int, int], Any] = self.__dict__.setdefault("_combo", {})
+        if key not in cache:
+            props: dict[str, Any] = {"num_format": cell_fmt.num_format}
+            props["bg_color"] = "#FFC7CE" if row_fmt is self.fmt_error else "#FFEB9C"
+            cache[key] = self._book.add_format(props)
+        return cache[key]
+
+    def close(self) -> None:
+        self._book.close()
+
+
+@contextlib.contextmanager
+def workbook_atomic(target: Path) -> Iterator[Workbook]:
+    """Open a workbook that appears at ``target`` only once it is completely written."""
+    with atomic_path(target) as tmp:
+        book = Workbook(tmp)
+        try:
+            yield book
+        finally:
+            book.close()
+
+
+def _display_width(text: str) -> int:
+    """Approximate column width: CJK characters take two cells."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[:200])

@@ -1,0 +1,136 @@
+"""What fastexcel cannot tell: cell types, formulas, error values, hidden rows and merged ranges.
+
+fastexcel returns every cell as text, which is what we want for 18-digit IDs, but it cannot say
+whether a cell was typed as a number (an ID typed as a number has lost its last digits), whether it
+held a formula or an error value (#N/A becomes null silently), or which rows are hidden. One scan
+of the sheet's XML answers these. The scans look for rare literals (``<f``, ``t="e"``,
+``hidden=``) so the cost is one decompression plus a few fast searches, not a full XML parse.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from posixpath import join as posix_join
+from posixpath import normpath
+from xml.etree import ElementTree
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_REF_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_FORMULA_RE = re.compile(rb"<f(?:[ >/])")
+_FORMULA_TEXT_RE = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_ERROR_RE = re.compile(rb'\bt="e"')
+_VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
+_HIDDEN_ROW_RE = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_ATTR_T_RE = re.compile(rb'\bt="([a-zA-Z]+)"')
+
+
+def col_letter(index: int) -> str:
+    """0-based column index to Excel letters: 0 → A, 27 → AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """Excel letters to a 0-based column index."""
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 64
+    return value - 1
+
+
+@dataclass(slots=True)
+class CellMeta:
+    """Facts about one sheet's cells, keyed by (Excel row, 0-based absolute column)."""
+
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (rows 1-based)
+
+
+class XlsxSheetXml:
+    """The raw XML of one worksheet, decompressed once and scanned on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def _cell_before(self, pos: int) -> tuple[int, int, int] | None:
+        start = self.data.rfind(b'<c r="', 0, pos)
+        if start < 0:
+            return None
+        match = _REF_RE.match(self.data, start)
+        if not match:
+            return None
+        return int(match.group(2)), col_index(match.group(1).decode()), start
+
+    def meta(self) -> CellMeta:
+        meta = CellMeta()
+        data = self.data
+        for found in _FORMULA_RE.finditer(data):
+            cell = self._cell_before(found.start())
+            if cell is None:
+                continue
+            row, col, _ = cell
+            text = _FORMULA_TEXT_RE.match(data, found.start())
+            body = text.group(1) if text and text.group(1) else b""
+            meta.formulas[(row, col)] = "=" + _unescape(body.decode("utf-8", "replace"))
+        for found in _ERROR_RE.finditer(data):
+            cell = self._cell_before(found.start())
+            if cell is None:
+                continue
+            row, col, start = cell
+            end = data.find(b"</c>", start)
+            value = _VALUE_RE.search(data, start, end if end > 0 else len(data))
+            meta.errors[(row, col)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+        meta.hidden_rows = {int(m.group(1)) for m in _HIDDEN_ROW_RE.finditer(data)}
+        tail = data.rfind(b"</sheetData>")
+        for m in _MERGE_RE.finditer(data, max(tail, 0)):
+            meta.merged.append((int(m.group(2)), col_index(m.group(1).decode()),
+                                int(m.group(4)), col_index(m.group(3).decode())))
+        return meta
+
+    def numeric_rows(self, columns: list[int]) -> dict[int, set[int]]:
+        """Rows whose cell in each given column is a number (no ``t`` attribute, or ``t="n"``)."""
+        if not columns:
+            return {}
+        letters = {col_letter(c): c for c in columns}
+        pattern = re.compile(
+            rb'<c r="(' + b"|".join(sorted((k.encode() for k in letters), key=len, reverse=True))
+            + rb')(\d+)"((?:\s+[\w:]+="[^"]*")*)\s*>'
+        )
+        found: dict[int, set[int]] = {c: set() for c in columns}
+        for m in pattern.finditer(self.data):
+            kind = _ATTR_T_RE.search(m.group(3))
+            if kind is None or kind.group(1) == b"n":
+                found[letters[m.group(1).decode()]].add(int(m.group(2)))
+        return found
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
+        "&amp;", "&")
+
+
+def sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG}Relationship")}
+    paths: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else normpath(posix_join("xl", target))
+        paths[sheet.get("name", "")] = path
+    return paths

@@ -1,0 +1,78 @@
+"""Money has one home: integer fen (分) inside, yuan text only at the edges.
+
+Excel stores money as binary floats, so a cell that shows 274.66 may hold 274.65999999999997.
+``parse_yuan`` reads the text form that the reader produces (never a float) through ``Decimal``
+and rounds half-up to the fen, so float noise is removed exactly once, at ingest.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NewType
+
+Fen = NewType("Fen", int)
+
+FEN_PER_YUAN = 100
+_CENT = Decimal("0.01")
+# 1,234.50 元 / ¥1234.5 / 1234.5元/人 / 0.15万元 are all written by real institutions.
+_UNIT_RE = re.compile(r"^[¥￥]?\s*(?P<num>[-+]?[\d,，]*\.?\d+)\s*(?P<unit>万元|万|元)?(?:/人|每人)?$")
+
+
+class MoneyError(ValueError):
+    """A text that is not an amount of money."""
+
+
+def yuan_to_fen(value: Decimal | str | int) -> Fen:
+    """Convert an exact yuan amount to fen, rounding half-up. Rejects floats by type."""
+    if isinstance(value, float):  # pragma: no cover - guarded by the type checker
+        raise TypeError("money must not be a float")
+    try:
+        dec = Decimal(value) if not isinstance(value, Decimal) else value
+    except InvalidOperation as exc:
+        raise MoneyError(str(value)) from exc
+    return Fen(int((dec * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def parse_yuan(text: str, *, unit_wan: bool = False) -> Fen:
+    """Parse a money cell as written ("1,500.00", "500元/人", "0.15万元") to fen.
+
+    ``unit_wan`` is set when the column header says (万元): the number is then in 10 000 yuan.
+    """
+    cleaned = text.strip().replace(" ", "")
+    match = _UNIT_RE.match(cleaned)
+    if not match:
+        raise MoneyError(text)
+    number = Decimal(match.group("num").replace(",", "").replace("，", ""))
+    if unit_wan or match.group("unit") in ("万元", "万"):
+        number *= 10000
+    return yuan_to_fen(number)
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """Integer division rounded half-up (away from zero for .5), for prorating fen exactly."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    sign = -1 if numerator < 0 else 1
+    q, r = divmod(abs(numerator), denominator)
+    if 2 * r >= denominator:
+        q += 1
+    return sign * q
+
+
+def mul_ratio(fen: int, ratio: Decimal) -> Fen:
+    """Multiply an amount by an exact decimal ratio (e.g. 1.3 for shortage occupations), half-up."""
+    return Fen(int((Decimal(fen) * ratio).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def format_yuan(fen: int, *, grouping: bool = False) -> str:
+    """Fen to yuan text with exactly two decimals: 150000 -> "1500.00" (or "1,500.00")."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    whole_text = f"{whole:,}" if grouping else str(whole)
+    return f"{sign}{whole_text}.{cents:02d}"
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    """Fen to an exact Decimal yuan, for writing a numeric cell in a workbook."""
+    return (Decimal(fen) / FEN_PER_YUAN).quantize(_CENT)

@@ -1,0 +1,247 @@
+"""The fixed pipeline: read → locate → validate → cross-check → (evaluate rules → pay) → report.
+
+Only this module chains the stages. Each stage returns values plus issues and keeps going; a
+file that cannot be read at all raises ``InputError`` (exit 2) because the batch would be
+incomplete without it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from skillcli.errors import UsageError
+from skillcli.findings import CATALOGUE, Issue
+from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.workbook import Book
+from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
+from skillcli.schema.checks import run_checks
+from skillcli.schema.columns import SPECS
+from skillcli.schema.validate import ISSUE_SCHEMA, Context, empty_issues, validate_table
+
+DEFAULT_MAX_FILE_MB = 500
+FINDING_COLUMNS = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en",
+                   "person_id")
+
+Progress = Callable[[str, int, int], None]
+
+
+def parse_period(text: str | None, today: dt.date) -> Context:
+    """``YYYY-MM`` (default: the current month) to a check context."""
+    if text is None:
+        year, month = today.year, today.month
+    else:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise UsageError(f"批次月份应为 YYYY-MM，读到「{text}」", f"--period must be YYYY-MM, got '{text}'")
+        year, month = int(match.group(1)), int(match.group(2))
+    last = calendar.monthrange(year, month)[1]
+    return Context(dt.date(year, month, 1), dt.date(year, month, last), today)
+
+
+@dataclass(slots=True)
+class FileSummary:
+    """One input file: its real format and the sheets found in it."""
+
+    path: str
+    format: str
+    sheets: list[SheetInfo] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    encoding: str = ""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything ``skillcli check`` knows about a batch of input files."""
+
+    ctx: Context
+    files: list[FileSummary]
+    frames: dict[SheetKind, pl.DataFrame]  # typed values
+    raw: dict[SheetKind, pl.DataFrame]  # the same rows as read (cleaned text), for reports
+    findings: pl.DataFrame  # FINDING_COLUMNS, sorted by file, sheet, row
+    blocked_sheets: set[tuple[str, str]]  # sheets missing a required column: none of their rows is usable
+
+    @property
+    def rows(self) -> dict[SheetKind, int]:
+        return {kind: frame.height for kind, frame in self.frames.items()}
+
+    @property
+    def skipped(self) -> SkipCounts:
+        total = SkipCounts()
+        for summary in self.files:
+            for sheet in summary.sheets:
+                total.add(sheet.skipped)
+        return total
+
+    def count(self, severity: Severity) -> int:
+        return int((self.findings.get_column("severity") == severity.value).sum())
+
+    @property
+    def counts_by_code(self) -> dict[str, int]:
+        counted = self.findings.group_by("code").len().sort(["len", "code"], descending=[True, False])
+        return dict(counted.iter_rows())  # type: ignore[arg-type]
+
+    def iter_findings(self, limit: int | None = None) -> Iterator[Finding]:
+        frame = self.findings if limit is None else self.findings.head(limit)
+        for row in frame.iter_rows(named=True):
+            yield Finding(row["code"], Severity(row["severity"]),
+                          Source(row["file"], row["sheet"], row["row"], row["column"] or ""),
+                          row["value"] or "", row["message_zh"], row["message_en"], row["person_id"] or "")
+
+
+def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB,
+               progress: Progress | None = None) -> Batch:
+    """Read, locate and validate every sheet of every file, then run the cross-sheet checks."""
+    files: list[FileSummary] = []
+    typed: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
+    raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
+    issue_parts: list[pl.DataFrame] = []
+    loose: list[Issue] = []
+    headers: list[tuple[str, str, str, str]] = []
+    blocked: set[tuple[str, str]] = set()
+
+    for index, path in enumerate(paths):
+        display = str(path)
+        if progress:
+            progress(display, index, len(paths))
+        if not path.exists():
+            raise UsageError(f"找不到文件 {display}", f"no such file: {display}")
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_file_mb:
+            loose.append(Issue(display, "", None, "", display, "file.too-large", f"{size_mb:.0f} MB > {max_file_mb} MB"))
+            files.append(FileSummary(display, "too-large"))
+            continue
+        book = Book(path)
+        summary = FileSummary(display, book.format)
+        grids = book.grids()
+        summary.encoding = book.encoding
+        if book.encoding != "utf-8":
+            loose.append(Issue(display, "", None, "", "", "file.encoding-fallback"))
+        default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
+        for grid in grids:
+            meta = book.meta(grid.sheet)
+            located = locate(grid, display, meta, default_kind)
+            if isinstance(located, Ignored):
+                summary.ignored.append(located)
+                continue
+            table: SheetTable = located
+            exact = exact_columns(table)
+            numeric_by_index = book.numeric_rows(grid, list(exact.values()))
+            numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
+            book.release(grid.sheet)
+            frame, issues, missing = validate_table(table, numeric, ctx)
+            for name in missing:
+                loose.append(Issue(display, grid.sheet, table.header_row or None, name, "", "sheet.missing-column"))
+                blocked.add((display, grid.sheet))
+            loose.extend(table.issues)
+            issue_parts.append(issues)
+            typed[table.kind].append(frame)
+            raw[table.kind].append(table.frame.with_columns(pl.lit(display).alias("_file"),
+                                                            pl.lit(grid.sheet).alias("_sheet")))
+            headers += [(display, grid.sheet, canonical, text) for canonical, text in table.headers.items()]
+            summary.sheets.append(SheetInfo(display, grid.sheet, table.kind, table.header_row, frame.height,
+                                            table.skipped, dict(table.headers)))
+        if not summary.sheets and summary.format != "too-large":
+            reasons = "; ".join(f"{i.sheet}: {i.reason_zh}" for i in summary.ignored) or "无工作表"
+            loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
+        files.append(summary)
+
+    frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in typed.items() if parts}
+    raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in raw.items() if parts}
+    issue_parts.append(run_checks(frames, ctx))
+    if loose:
+        issue_parts.append(pl.DataFrame([tuple(i) for i in loose], orient="row", schema=_LOOSE_SCHEMA)
+                           .rename({"file": "_file", "sheet": "_sheet", "row": "_row"}))
+    issues = pl.concat([p for p in issue_parts if p.height], how="vertical_relaxed") \
+        if any(p.height for p in issue_parts) else empty_issues()
+    order = [str(p) for p in paths]
+    return Batch(ctx, files, frames, raw_frames, render_findings(issues, headers, order), blocked)
+
+
+_LOOSE_SCHEMA: dict[str, Any] = {
+    "file": pl.String, "sheet": pl.String, "row": pl.Int64, "canonical": pl.String, "value": pl.String,
+    "code": pl.String, "detail": pl.String, "person_id": pl.String,
+}
+
+
+def _spec_headers() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for specs in SPECS.values():
+        for column in specs:
+            names.setdefault(column.name, column.header)
+    return names
+
+
+def _allowed_values() -> dict[str, str]:
+    allowed: dict[str, str] = {}
+    for specs in SPECS.values():
+        for column in specs:
+            if column.choices:
+                allowed.setdefault(column.name, "、".join(column.allowed))
+    return allowed
+
+
+def _template_expr(template: str) -> pl.Expr:
+    """A message template as a Polars expression over the columns column/value/detail."""
+    pieces: list[pl.Expr] = []
+    for i, part in enumerate(re.split(r"\{(column|value|detail)\}", template)):
+        if i % 2:
+            pieces.append(pl.col(part).fill_null(""))
+        elif part:
+            pieces.append(pl.lit(part))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
+
+
+def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str]],
+                    file_order: list[str]) -> pl.DataFrame:
+    """Issues → findings: header text per sheet, severity and both messages, sorted for reading."""
+    assert set(ISSUE_SCHEMA) <= set(issues.columns)
+    unknown = set(issues.get_column("code").unique().to_list()) - set(CATALOGUE)
+    if unknown:  # a programming error, caught by the catalogue test long before a user sees it
+        raise KeyError(f"uncatalogued finding codes: {sorted(unknown)}")
+    header_frame = pl.DataFrame(headers, schema=["_file", "_sheet", "canonical", "__header"], orient="row") \
+        if headers else pl.DataFrame(schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String,
+                                             "__header": pl.String})
+    spec_headers = _spec_headers()
+    allowed = _allowed_values()
+    with_headers = issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left")
+    column = pl.coalesce(
+        pl.col("__header"),
+        pl.col("canonical").replace_strict(list(spec_headers), list(spec_headers.values()), default=None,
+                                           return_dtype=pl.String),
+        pl.col("canonical"),
+    )
+    detail = pl.when(pl.col("code") == "value.not-in-list").then(
+        pl.col("canonical").replace_strict(list(allowed), list(allowed.values()), default="", return_dtype=pl.String)
+    ).otherwise(pl.col("detail"))
+    staged = with_headers.with_columns(column.fill_null("").alias("column"), detail.alias("detail"))
+    codes = sorted(set(staged.get_column("code").to_list()))
+    zh: Any = pl.lit(None, pl.String)
+    en: Any = pl.lit(None, pl.String)
+    severity: Any = pl.lit(None, pl.String)
+    for code in codes:
+        entry = CATALOGUE[code]
+        is_code = pl.col("code") == code
+        zh = pl.when(is_code).then(_template_expr(entry.zh)).otherwise(zh)
+        en = pl.when(is_code).then(_template_expr(entry.en)).otherwise(en)
+        severity = pl.when(is_code).then(pl.lit(entry.severity.value)).otherwise(severity)
+    return (
+        staged.with_columns(zh.alias("message_zh"), en.alias("message_en"), severity.alias("severity"))
+        .select(
+            pl.col("_file").alias("file"), pl.col("_sheet").fill_null("").alias("sheet"), pl.col("_row").alias("row"),
+            "column", pl.col("value").fill_null(""), "code", "severity", "message_zh", "message_en",
+            pl.col("person_id").fill_null(""),
+        )
+        .unique(maintain_order=True)
+        .with_columns(pl.col("file").replace_strict(file_order, list(range(len(file_order))), default=len(file_order),
+                                                    return_dtype=pl.Int64).alias("__order"))
+        .sort(["__order", "sheet", "row", "code", "column", "value"], nulls_last=False, maintain_order=True)
+        .drop("__order")
+    )

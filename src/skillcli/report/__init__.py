@@ -1,0 +1,1 @@
+"""Reports written for people: the exception list, the payout workbook, the manifest."""

@@ -1,0 +1,1 @@
+"""Column vocabulary, parsing and validation of the three sheet kinds."""

@@ -1,0 +1,176 @@
+"""Checks across rows and sheets, each a small named function in a registry.
+
+A check takes the typed frames of the whole batch and returns issue rows (see
+``skillcli.schema.validate.ISSUE_SCHEMA``). It declares the codes it can emit so that a test can
+hold the registry, the catalogue and the docs together. Every check is a Polars expression or join:
+no Python loop runs per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from skillcli.model import SheetKind
+from skillcli.schema.validate import Context, empty_issues, issues_from
+
+Frames = dict[SheetKind, pl.DataFrame]
+CheckFn = Callable[[Frames, Context], list[pl.DataFrame]]
+REGISTRY: list[tuple[CheckFn, tuple[str, ...]]] = []
+
+
+def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY.append((fn, codes))
+        return fn
+    return register
+
+
+def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
+    """"batch.xlsx:花名册!12", the way a clerk finds a row: file, sheet and Excel row."""
+    return pl.concat_str([file.str.replace(r"^.*[/\\]", ""), pl.lit(":"), sheet, pl.lit("!"),
+                          row.cast(pl.String)])
+
+
+def _has(frame: pl.DataFrame, *columns: str) -> bool:
+    return all(c in frame.columns for c in columns)
+
+
+@check("date.order", "date.filed-before-start", "date.after-period")
+def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None or not _has(roster, "start_date", "end_date"):
+        return []
+    start, end = pl.col("start_date"), pl.col("end_date")
+    found = [
+        issues_from(roster, pl.when(start > end).then(pl.lit("date.order")), "start_date",
+                    start.dt.to_string("%Y-%m-%d"),
+                    pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")])),
+        issues_from(roster, pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")), "end_date",
+                    end.dt.to_string("%Y-%m-%d"), pl.lit(ctx.period_label)),
+    ]
+    if "filed_end_date" in roster.columns:
+        filed = pl.col("filed_end_date")
+        found.append(issues_from(
+            roster, pl.when(filed < start).then(pl.lit("date.filed-before-start")), "filed_end_date",
+            filed.dt.to_string("%Y-%m-%d"),
+            pl.concat_str([filed.dt.to_string("%Y-%m-%d"), pl.lit(" < "), start.dt.to_string("%Y-%m-%d")])))
+    return found
+
+
+def class_key(frame: pl.DataFrame) -> pl.Expr:
+    """One training class: its 班级编号 when given, else type + occupation + level + dates."""
+    parts = [pl.col(c).cast(pl.String).fill_null("") for c in
+             ("training_type", "occupation", "level", "start_date", "end_date") if c in frame.columns]
+    composite = pl.concat_str(parts, separator="|") if parts else pl.lit("")
+    if "class_id" in frame.columns:
+        return pl.coalesce(pl.col("class_id"), composite)
+    return composite
+
+
+@check("roster.duplicate-person")
+def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None or "id_number" not in roster.columns or roster.height == 0:
+        return []
+    keyed = roster.with_columns(class_key(roster).alias("__class"))
+    first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("id_number", "__class")
+    rank = pl.int_range(pl.len()).over("id_number", "__class")
+    flagged = keyed.with_columns(first.alias("__first"), rank.alias("__rank"))
+    code = pl.when(pl.col("id_number").is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("roster.duplicate-person"))
+    return [issues_from(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
+
+
+@check("attendance.not-on-roster", "cert.not-on-roster")
+def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None or "id_number" not in roster.columns:
+        return []
+    known = roster.get_column("id_number").drop_nulls().unique()
+    found = []
+    for kind, code in ((SheetKind.ATTENDANCE, "attendance.not-on-roster"), (SheetKind.CERTIFICATES, "cert.not-on-roster")):
+        frame = frames.get(kind)
+        if frame is not None and "id_number" in frame.columns:
+            missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known)
+            found.append(issues_from(frame, pl.when(missing).then(pl.lit(code)), "id_number", pl.col("id_number")))
+    return found
+
+
+@check("name.mismatch")
+def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    parts = [
+        frame.select("_file", "_sheet", "_row", "id_number", "name").with_columns(pl.lit(order).alias("__kind"))
+        for order, kind in enumerate((SheetKind.ROSTER, SheetKind.ATTENDANCE, SheetKind.CERTIFICATES))
+        if (frame := frames.get(kind)) is not None and _has(frame, "id_number", "name")
+    ]
+    if not parts:
+        return []
+    people = pl.concat(parts).with_row_index("__seq").filter(
+        pl.col("id_number").is_not_null() & pl.col("name").is_not_null())
+    ordered = people.sort("__kind", "__seq")
+    reference = ordered.group_by("id_number", maintain_order=True).agg(
+        pl.col("name").first().alias("__ref_name"),
+        location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().alias("__ref_loc"),
+    )
+    joined = people.join(reference, on="id_number", how="left")
+    code = pl.when(pl.col("name") != pl.col("__ref_name")).then(pl.lit("name.mismatch"))
+    detail = pl.concat_str([pl.col("__ref_loc"), pl.lit(" 为「"), pl.col("__ref_name"), pl.lit("」")])
+    return [issues_from(joined, code, "name", pl.col("name"), detail)]
+
+
+@check("attendance.present-exceeds-required", "attendance.online-exceeds-total", "attendance.hours-sum")
+def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    frame = frames.get(SheetKind.ATTENDANCE)
+    if frame is None:
+        return []
+    found = []
+    if _has(frame, "days_present", "days_required"):
+        code = pl.when(pl.col("days_present") > pl.col("days_required")).then(pl.lit("attendance.present-exceeds-required"))
+        found.append(issues_from(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
+    if _has(frame, "hours_online", "hours_total"):
+        code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
+        found.append(issues_from(frame, code, "hours_online", pl.col("hours_online"), pl.col("hours_total")))
+    if _has(frame, "hours_online", "hours_offline", "hours_total"):
+        both = pl.col("hours_online") + pl.col("hours_offline")
+        code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
+        found.append(issues_from(frame, code, "hours_total", both, pl.col("hours_total")))
+    return found
+
+
+NEW_CERT_RE = r"^[YS][0-9A-Z]{4}\d{2}[0-9A-Z]{6}\d{2}[1-5]\d{6}$"
+OLD_CERT_RE = r"^\d{16}$"
+
+
+@check("cert.duplicate-number", "cert.number-level-mismatch", "cert.number-year-mismatch")
+def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    frame = frames.get(SheetKind.CERTIFICATES)
+    if frame is None or "cert_number" not in frame.columns:
+        return []
+    number = pl.col("cert_number")
+    first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("cert_number")
+    rank = pl.int_range(pl.len()).over("cert_number")
+    keyed = frame.with_columns(first.alias("__first"), rank.alias("__rank"))
+    found = [issues_from(keyed, pl.when(number.is_not_null() & (pl.col("__rank") > 0))
+                         .then(pl.lit("cert.duplicate-number")), "cert_number", number, pl.col("__first"))]
+    is_new, is_old = number.str.contains(NEW_CERT_RE), number.str.contains(OLD_CERT_RE)
+    level_digit = pl.when(is_new).then(number.str.slice(15, 1)).when(is_old).then(number.str.slice(10, 1))
+    year_digits = pl.when(is_new).then(number.str.slice(13, 2)).when(is_old).then(number.str.slice(0, 2))
+    if "level" in frame.columns:
+        stated = pl.col("level").str.extract(r"^L(\d)$", 1)
+        code = pl.when(level_digit.is_not_null() & stated.is_not_null() & (level_digit != stated)) \
+            .then(pl.lit("cert.number-level-mismatch"))
+        found.append(issues_from(frame, code, "cert_number", number,
+                                 pl.concat_str([pl.lit("L"), level_digit])))
+    if "issue_date" in frame.columns:
+        issued = pl.col("issue_date").dt.strftime("%y")
+        code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)) \
+            .then(pl.lit("cert.number-year-mismatch"))
+        found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
+    return found
+
+
+def run_checks(frames: Frames, ctx: Context) -> pl.DataFrame:
+    """Every registered check over the batch, as one issues frame."""
+    parts = [part for fn, _ in REGISTRY for part in fn(frames, ctx) if part.height]
+    return pl.concat(parts, how="vertical_relaxed") if parts else empty_issues()

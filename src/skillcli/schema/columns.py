@@ -1,0 +1,248 @@
+"""Every column skillcli understands: canonical name, the Chinese header, its aliases and its type.
+
+This table is the single source for header matching, parsing, the Pandera models and the
+blank template. Aliases are compared after ``skillcli.text.normalise_header``; add real-world
+variants here when a district sends a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from skillcli.model import Level, SheetKind
+from skillcli.text import normalise_header
+
+
+class ColType(StrEnum):
+    """How a column is parsed and checked."""
+
+    TEXT = "text"
+    NAME = "name"
+    ID = "id"  # 居民身份证号码, GB 11643
+    PHONE = "phone"
+    USCC = "uscc"  # 统一社会信用代码, GB 32100
+    ACCOUNT = "account"  # bank account or social-security card number: digits, exact
+    CODE = "code"  # exact text such as a certificate or class number
+    DATE = "date"
+    PERIOD = "period"  # "2024.05.06-2024.05.15" in one cell, split into start and end
+    INT = "int"
+    NUMBER = "number"  # hours: non-negative decimal
+    MONEY = "money"
+    LEVEL = "level"
+    ENUM = "enum"
+    YESNO = "yesno"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One canonical column. ``choices`` maps accepted spellings to the stored value for enums."""
+
+    name: str
+    header: str
+    ctype: ColType
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+
+    @property
+    def choice_map(self) -> dict[str, str]:
+        return dict(self.choices)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The canonical values, in order, for messages and dropdowns."""
+        return tuple(dict.fromkeys(value for _, value in self.choices))
+
+
+def _enum(*values: str, extra: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    pairs = [(v, v) for v in values]
+    pairs += list((extra or {}).items())
+    return tuple(pairs)
+
+
+YES, NO = "是", "否"
+YESNO_CHOICES = _enum(YES, NO, extra={
+    "√": YES, "✓": YES, "✔": YES, "Y": YES, "YES": YES, "y": YES, "yes": YES, "1": YES, "有": YES,
+    "TRUE": YES, "true": YES, "×": NO, "✗": NO, "✘": NO, "N": NO, "NO": NO, "n": NO, "no": NO,
+    "0": NO, "无": NO, "FALSE": NO, "false": NO,
+})
+
+CATEGORIES = _enum(
+    "企业职工", "农村转移劳动力", "高校毕业生", "城镇登记失业人员", "就业困难人员", "零就业家庭成员",
+    "脱贫劳动力", "残疾人", "退役军人", "在校学生", "低保家庭成员", "贫困家庭学生",
+    extra={"贫困劳动力": "脱贫劳动力", "建档立卡贫困劳动力": "脱贫劳动力", "农民工": "农村转移劳动力",
+           "失业人员": "城镇登记失业人员", "登记失业人员": "城镇登记失业人员", "职工": "企业职工",
+           "在职职工": "企业职工", "应届高校毕业生": "高校毕业生", "残疾人员": "残疾人",
+           "学生": "在校学生", "低保对象": "低保家庭成员"},
+)
+
+TRAINING_TYPES = _enum(
+    "岗前培训", "以工代训", "技能提升", "新型学徒制", "就业技能培训", "专项能力培训", "特种作业培训",
+    "岗位研修", "农业技术培训", "转岗培训", "安全技能培训", "在岗培训", "全日制学习",
+    extra={"企业新型学徒制": "新型学徒制", "新型学徒制培训": "新型学徒制", "学徒制": "新型学徒制",
+           "岗前技能培训": "岗前培训", "新录用人员岗前培训": "岗前培训", "技能提升培训": "技能提升",
+           "职业技能提升": "技能提升", "技能等级提升": "技能提升", "就业技能": "就业技能培训",
+           "专项职业能力培训": "专项能力培训", "特种作业": "特种作业培训", "特种作业人员培训": "特种作业培训",
+           "高技能人才岗位研修": "岗位研修", "农业实用技术培训": "农业技术培训", "转岗转业培训": "转岗培训",
+           "安全生产培训": "安全技能培训", "在岗技能培训": "在岗培训", "全日制": "全日制学习"},
+)
+
+PAYERS = _enum("个人", "企业", "机构", extra={
+    "本人": "个人", "自费": "个人", "学员": "个人", "个人出资": "个人", "单位": "企业", "企业出资": "企业",
+    "用人单位": "企业", "培训机构": "机构", "机构垫资": "机构", "院校": "机构",
+})
+
+PASSED = _enum("合格", "不合格", extra={"通过": "合格", "是": "合格", "未通过": "不合格", "否": "不合格",
+                                       "不通过": "不合格"})
+SEX = _enum("男", "女", extra={"男性": "男", "女性": "女", "M": "男", "F": "女"})
+CERT_KINDS = _enum(
+    "职业资格证书", "职业技能等级证书", "专项职业能力证书", "特种作业操作证", "特种设备作业人员证",
+    "培训合格证", "结业证书",
+    extra={"职业资格证": "职业资格证书", "技能等级证书": "职业技能等级证书", "等级证书": "职业技能等级证书",
+           "专项能力证书": "专项职业能力证书", "特种作业操作证书": "特种作业操作证", "特种作业证": "特种作业操作证",
+           "特种设备作业证": "特种设备作业人员证", "培训合格证书": "培训合格证", "合格证书": "培训合格证",
+           "合格证": "培训合格证", "结业证": "结业证书"},
+)
+ATTENDANCE_STATUS = _enum("出勤", "缺勤", "请假", extra={
+    "√": "出勤", "✓": "出勤", "✔": "出勤", "到": "出勤", "已签到": "出勤", "正常": "出勤", "迟到": "出勤",
+    "×": "缺勤", "✗": "缺勤", "旷课": "缺勤", "未到": "缺勤", "未签到": "缺勤", "事假": "请假", "病假": "请假",
+})
+
+
+def _level_choices() -> tuple[tuple[str, str], ...]:
+    """Every spelling of the one level scale: 五级, 初级工, 五级/初级工, 五级(初级工), 5级 …
+
+    Spellings are compared after brackets, slashes and the prefixes 国家职业资格/职业技能等级 are
+    removed (see ``skillcli.schema.parse.level_key``), so only the bare combinations are listed.
+    """
+    scale = {
+        Level.L5: (("五级", "5级", "5"), ("初级工", "初级")),
+        Level.L4: (("四级", "4级", "4"), ("中级工", "中级")),
+        Level.L3: (("三级", "3级", "3"), ("高级工", "高级")),
+        Level.L2: (("二级", "2级", "2"), ("技师",)),
+        Level.L1: (("一级", "1级", "1"), ("高级技师",)),
+    }
+    pairs: list[tuple[str, str]] = []
+    for level, (numbers, titles) in scale.items():
+        for number in numbers:
+            pairs.append((number, level.value))
+            for title in titles:
+                pairs += [(number + title, level.value), (title + number, level.value)]
+        pairs += [(title, level.value) for title in titles]
+    pairs += [(s, Level.SPECIAL.value) for s in ("专项能力", "专项职业能力", "专项")]
+    pairs += [(s, Level.NONE.value) for s in ("无等级", "无", "不分等级", "合格证")]
+    return tuple(pairs)
+
+
+LEVELS = _level_choices()
+
+_ID_ALIASES = ("身份证号码", "身份证号", "公民身份号码", "证件号码", "身份证", "18位身份证号", "劳动力身份证号码",
+               "身份证件号码", "居民身份证号码", "学员身份证号码", "证件号")
+_NAME_ALIASES = ("姓名", "学员姓名", "职工姓名", "学徒姓名", "劳动力姓名", "考生姓名", "中文名", "学生姓名",
+                 "人员姓名")
+_OCCUPATION_ALIASES = ("职业(工种)", "职业", "工种", "培训工种", "培训职业", "培训职业(工种)", "考核专业(工种)",
+                       "报考职业(工种)", "申报工种", "职业(工种)名称", "培训专业", "证书职业(工种)")
+
+ROSTER: tuple[ColumnSpec, ...] = (
+    ColumnSpec("name", "姓名", ColType.NAME, _NAME_ALIASES, required=True),
+    ColumnSpec("id_number", "身份证号码", ColType.ID, _ID_ALIASES, required=True),
+    ColumnSpec("sex", "性别", ColType.ENUM, choices=SEX),
+    ColumnSpec("phone", "手机号码", ColType.PHONE, ("联系电话", "手机号", "电话", "联系方式", "手机")),
+    ColumnSpec("category", "人员类别", ColType.ENUM, ("人员身份", "类别", "人员类型", "就业前所属群体", "人员属性"),
+               choices=CATEGORIES),
+    ColumnSpec("employer_name", "单位名称", ColType.TEXT, ("企业名称", "工作单位", "用人单位", "所在单位")),
+    ColumnSpec("employer_uscc", "统一社会信用代码", ColType.USCC, ("社会信用代码", "信用代码", "企业统一社会信用代码",
+                                                             "单位统一社会信用代码")),
+    ColumnSpec("training_type", "培训类型", ColType.ENUM, ("补贴类型", "培训项目类别", "项目类型", "培训类别"),
+               required=True, choices=TRAINING_TYPES),
+    ColumnSpec("occupation", "职业(工种)", ColType.TEXT, _OCCUPATION_ALIASES, required=True),
+    ColumnSpec("level", "培训等级", ColType.LEVEL, ("等级", "技能等级", "申报等级", "级别", "鉴定级别", "报考等级",
+                                                 "工种等级", "培训级别"), choices=LEVELS),
+    ColumnSpec("start_date", "开班日期", ColType.DATE, ("培训开始日期", "培训起始日期", "开始时间", "入学日期",
+                                                    "开班时间", "培训开始时间"), required=True),
+    ColumnSpec("end_date", "结业日期", ColType.DATE, ("培训结束日期", "培训终止日期", "结束时间", "结业时间",
+                                                  "培训结束时间"), required=True),
+    ColumnSpec("training_period", "培训时间", ColType.PERIOD, ("培训期间", "培训起止日期", "培训起止时间",
+                                                          "培训起止")),
+    ColumnSpec("filed_end_date", "备案结束日期", ColType.DATE, ("备案培训期限止", "计划结业日期", "备案结业日期")),
+    ColumnSpec("institution", "培训机构", ColType.TEXT, ("承训机构", "培训单位", "培训单位名称", "定点培训机构",
+                                                    "学校名称", "培训机构名称")),
+    ColumnSpec("institution_uscc", "机构统一社会信用代码", ColType.USCC, ("机构信用代码", "培训机构统一社会信用代码")),
+    ColumnSpec("fee_yuan", "培训费用", ColType.MONEY, ("培训费", "实际培训费用", "培训费用(元)", "实际培训费")),
+    ColumnSpec("insured", "是否参保", ColType.YESNO, ("参保状态", "是否缴纳社保", "参保情况"), choices=YESNO_CHOICES),
+    ColumnSpec("pensioner", "是否领取养老金", ColType.YESNO, ("是否退休", "领取养老金", "是否领取基本养老金"),
+               choices=YESNO_CHOICES),
+    ColumnSpec("payer", "出资方", ColType.ENUM, ("培训费出资方", "缴费主体", "出资主体"), choices=PAYERS),
+    ColumnSpec("shortage", "是否紧缺职业", ColType.YESNO, ("紧缺职业", "是否紧缺职业(工种)"), choices=YESNO_CHOICES),
+    ColumnSpec("passed", "考核结果", ColType.ENUM, ("是否合格", "鉴定结果", "考核情况", "考试结果"), choices=PASSED),
+    ColumnSpec("contract_start", "劳动合同起始日期", ColType.DATE, ("合同开始日期", "劳动合同开始日期")),
+    ColumnSpec("contract_end", "劳动合同终止日期", ColType.DATE, ("合同结束日期", "劳动合同结束日期")),
+    ColumnSpec("advance_yuan", "已预拨金额", ColType.MONEY, ("预拨金额", "已拨付", "已预拨")),
+    ColumnSpec("class_id", "班级编号", ColType.CODE, ("开班编号", "班次", "班级", "班号")),
+    ColumnSpec("bank_account", "银行账号", ColType.ACCOUNT, ("社保卡号", "收款账号", "银行卡号", "账号")),
+    ColumnSpec("account_name", "户名", ColType.NAME, ("账户名", "收款人", "开户名")),
+    ColumnSpec("prior_cert_occupation", "现有证书情况/职业(工种)", ColType.TEXT, ("原证书职业(工种)",)),
+    ColumnSpec("prior_cert_level", "现有证书情况/等级", ColType.LEVEL, ("原证书等级",), choices=LEVELS),
+    ColumnSpec("prior_cert_date", "现有证书情况/取证时间", ColType.DATE, ("原证书取证时间", "现有证书情况/取证日期")),
+)
+
+ATTENDANCE: tuple[ColumnSpec, ...] = (
+    ColumnSpec("id_number", "身份证号码", ColType.ID, _ID_ALIASES, required=True),
+    ColumnSpec("name", "姓名", ColType.NAME, _NAME_ALIASES),
+    ColumnSpec("class_id", "班级编号", ColType.CODE, ("开班编号", "班次", "班级", "班号")),
+    ColumnSpec("days_required", "应出勤天数", ColType.INT, ("应到天数", "计划天数", "应出勤")),
+    ColumnSpec("days_present", "实际出勤天数", ColType.INT, ("实到天数", "出勤天数", "实际出勤")),
+    ColumnSpec("hours_online", "线上学时", ColType.NUMBER, ("网络学时", "线上课时")),
+    ColumnSpec("hours_offline", "线下学时", ColType.NUMBER, ("面授学时", "实训学时", "线下课时")),
+    ColumnSpec("hours_total", "总学时", ColType.NUMBER, ("合计学时", "总课时", "培训学时")),
+    ColumnSpec("date", "日期", ColType.DATE, ("考勤日期", "签到日期")),
+    ColumnSpec("status", "签到状态", ColType.ENUM, ("出勤情况", "考勤状态", "出勤状态"), choices=ATTENDANCE_STATUS),
+)
+
+CERTIFICATES: tuple[ColumnSpec, ...] = (
+    ColumnSpec("id_number", "身份证号码", ColType.ID, _ID_ALIASES, required=True),
+    ColumnSpec("name", "姓名", ColType.NAME, _NAME_ALIASES),
+    ColumnSpec("cert_number", "证书编号", ColType.CODE, ("证书号", "证书号码", "结业证书编号", "证件编号"),
+               required=True),
+    ColumnSpec("cert_kind", "证书类型", ColType.ENUM, ("证书种类", "证书类别"), choices=CERT_KINDS),
+    ColumnSpec("occupation", "职业(工种)", ColType.TEXT, _OCCUPATION_ALIASES, required=True),
+    ColumnSpec("level", "等级", ColType.LEVEL, ("技能等级", "证书等级", "鉴定级别", "级别"), choices=LEVELS),
+    ColumnSpec("issue_date", "发证日期", ColType.DATE, ("取证日期", "取证时间", "获证日期", "颁证日期", "核发日期",
+                                                    "证书获取时间", "发证时间"), required=True),
+    ColumnSpec("issuer", "发证机构", ColType.TEXT, ("评价机构", "发证单位", "发证机关")),
+    ColumnSpec("issued_locally", "是否本市取证", ColType.YESNO, ("取证地", "本地取证", "是否本地取证"),
+               choices=YESNO_CHOICES),
+)
+
+SPECS: dict[SheetKind, tuple[ColumnSpec, ...]] = {
+    SheetKind.ROSTER: ROSTER,
+    SheetKind.ATTENDANCE: ATTENDANCE,
+    SheetKind.CERTIFICATES: CERTIFICATES,
+}
+
+# Columns that identify a person; a sheet without one of these cannot be a sheet of that kind.
+KEY_COLUMNS = frozenset({"id_number"})
+# Columns whose text must survive exactly: a numeric cell there has lost digits (Excel keeps 15).
+EXACT_COLUMNS = frozenset({"id_number", "bank_account", "cert_number"})
+
+
+def spec(kind: SheetKind, name: str) -> ColumnSpec:
+    """The spec of one canonical column of one kind."""
+    for column in SPECS[kind]:
+        if column.name == name:
+            return column
+    raise KeyError(f"{kind}.{name}")
+
+
+def alias_index(kind: SheetKind) -> dict[str, str]:
+    """Normalised header text → canonical name, for one kind. First spelling wins."""
+    index: dict[str, str] = {}
+    for column in SPECS[kind]:
+        for text in (column.header, *column.aliases):
+            index.setdefault(normalise_header(text), column.name)
+    return index
+
+
+ALIASES: dict[SheetKind, dict[str, str]] = {kind: alias_index(kind) for kind in SheetKind}

@@ -1,0 +1,249 @@
+"""Validate one sheet: Pandera for required columns and enums, Polars expressions for the rest.
+
+``validate_table`` returns the typed frame (dates as ``pl.Date``, money as Int64 fen, levels as
+codes, yes/no as booleans) and an *issues* frame: one row per finding with the canonical column,
+the cell text and a code. Messages are rendered later, once, for the findings that are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from skillcli.schema import parse
+from skillcli.schema.columns import SPECS, ColType, ColumnSpec
+
+if TYPE_CHECKING:
+    from skillcli.io.layout import SheetTable
+
+ISSUE_SCHEMA: dict[str, Any] = {
+    "_file": pl.String, "_sheet": pl.String, "_row": pl.Int64, "canonical": pl.String,
+    "value": pl.String, "code": pl.String, "detail": pl.String, "person_id": pl.String,
+}
+
+MONEY_TYPED = {"fee_yuan": "fee_fen", "advance_yuan": "advance_fen"}
+PHONE_RE = r"^1\d{10}$"
+ACCOUNT_RE = r"^\d{6,32}$"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a batch is checked against: its period (a month) and today's date."""
+
+    period_start: dt.date
+    period_end: dt.date
+    today: dt.date
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start:%Y-%m}"
+
+
+def empty_issues() -> pl.DataFrame:
+    return pl.DataFrame(schema=ISSUE_SCHEMA)
+
+
+def issues_from(frame: pl.DataFrame, code: pl.Expr, canonical: str, value: pl.Expr,
+                detail: pl.Expr | None = None) -> pl.DataFrame:
+    """The rows of ``frame`` where ``code`` is not null, as issue rows."""
+    person = pl.col("id_number") if "id_number" in frame.columns else pl.lit(None, pl.String)
+    return (
+        frame.lazy()
+        .select(
+            pl.col("_file"), pl.col("_sheet"), pl.col("_row"),
+            pl.lit(canonical, pl.String).alias("canonical"),
+            value.cast(pl.String).alias("value"),
+            code.alias("code"),
+            (detail if detail is not None else pl.lit(None, pl.String)).cast(pl.String).alias("detail"),
+            person.cast(pl.String).alias("person_id"),
+        )
+        .filter(pl.col("code").is_not_null())
+        .collect()
+    )
+
+
+# -- Pandera: required columns, enums and patterns ---------------------------------------------
+def _pandera_schema(kind_specs: tuple[ColumnSpec, ...], present: set[str]) -> tuple[Any, dict[tuple[str, int], str]]:
+    """A Pandera schema over the *key* frame (enum spellings with spaces removed), and a map from
+    (column, check number) to the finding code each check stands for."""
+    import pandera.polars as pa
+
+    columns: dict[str, Any] = {}
+    codes: dict[tuple[str, int], str] = {}
+    for column in kind_specs:
+        checks: list[Any] = []
+        if column.ctype in (ColType.ENUM, ColType.LEVEL, ColType.YESNO):
+            checks.append(pa.Check.isin(list(column.choice_map)))
+            codes[(column.name, 0)] = {ColType.LEVEL: "level.unknown", ColType.YESNO: "value.yes-no"}.get(
+                column.ctype, "value.not-in-list")
+        elif column.ctype is ColType.PHONE:
+            checks.append(pa.Check.str_matches(PHONE_RE))
+            codes[(column.name, 0)] = "phone.format"
+        elif column.ctype is ColType.NAME:
+            checks.append(pa.Check.str_matches(r"^[^0-9]*$"))
+            codes[(column.name, 0)] = "name.has-digits"
+        if column.required or column.name in present:
+            columns[column.name] = pa.Column(str, checks=checks, nullable=True, required=column.required)
+    return pa.DataFrameSchema(columns, strict=False, coerce=False), codes
+
+
+def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame, list[str]]:
+    """Run the Pandera model lazily (all failures collected); return issues and missing columns."""
+    from pandera.errors import SchemaErrors
+
+    schema, codes = _pandera_schema(SPECS[table.kind], set(keys.columns))
+    try:
+        schema.validate(keys, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return empty_issues(), []
+    missing = cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
+    rows = cases.filter(pl.col("index").is_not_null() & pl.col("column").is_not_null())
+    if rows.height == 0:
+        return empty_issues(), missing
+    lookup = pl.DataFrame(
+        {"column": [c for c, _ in codes], "check_number": [n for _, n in codes], "code": list(codes.values())},
+        schema={"column": pl.String, "check_number": pl.Int32, "code": pl.String},
+    )
+    positions = keys.select(pl.col("_row"), pl.col("id_number") if "id_number" in keys.columns
+                            else pl.lit(None, pl.String).alias("id_number")).with_row_index("index")
+    joined = (
+        rows.join(lookup, on=["column", "check_number"], how="inner")
+        .with_columns(pl.col("index").cast(pl.UInt32))
+        .join(positions, on="index", how="left")
+    )
+    issues = joined.select(
+        pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"), pl.col("_row"),
+        pl.col("column").alias("canonical"), pl.col("failure_case").cast(pl.String).alias("value"),
+        pl.col("code"), pl.lit(None, pl.String).alias("detail"), pl.col("id_number").alias("person_id"),
+    )
+    return issues, missing
+
+
+# -- the sheet validator -----------------------------------------------------------------------
+def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Typed frame, issues and the list of required columns that are missing."""
+    frame = table.frame.with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"))
+    kind_specs = {c.name: c for c in SPECS[table.kind]}
+
+    # Identifiers are compacted first so every later check and join sees one spelling.
+    compact = [parse.compact_upper(pl.col(c)).alias(c) for c in frame.columns
+               if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE)]
+    if "phone" in frame.columns:
+        compact.append(pl.col("phone").str.replace_all(r"[\s\-]", "").str.replace(r"^(\+?86)(1\d{10})$", "${2}"))
+    # "张 三" is 张三; a name written in Latin letters keeps its spaces.
+    names = [pl.when(pl.col(c).str.contains(r"[A-Za-z]")).then(pl.col(c))
+             .otherwise(pl.col(c).str.replace_all(r"\s", "")).alias(c)
+             for c in frame.columns if c in kind_specs and kind_specs[c].ctype is ColType.NAME]
+    frame = frame.with_columns(*compact, *names)
+
+    # A training period in one cell fills the start and end dates when those columns are absent.
+    if "training_period" in frame.columns:
+        start_text, end_text = parse.split_period(pl.col("training_period"))
+        fills = []
+        if "start_date" not in frame.columns:
+            fills.append(start_text.alias("start_date"))
+        if "end_date" not in frame.columns:
+            fills.append(end_text.alias("end_date"))
+        frame = frame.with_columns(fills)
+        for name, text in (("start_date", "training_period"), ("end_date", "training_period")):
+            if name not in table.headers:
+                table.headers[name] = table.headers[text]
+
+    keys = frame.select(
+        "_row",
+        *[parse.level_key(pl.col(c)).alias(c) if kind_specs[c].ctype is ColType.LEVEL
+          else parse.enum_key(pl.col(c)).alias(c) if kind_specs[c].ctype in (ColType.ENUM, ColType.YESNO)
+          else pl.col(c)
+          for c in frame.columns if c in kind_specs],
+    )
+    pandera_issues, missing = _pandera_issues(keys, table)
+    parts: list[pl.DataFrame] = [pandera_issues]
+
+    typed: list[pl.Expr] = []
+    code_cols: list[tuple[str, str, str | None]] = []  # (code column, canonical, detail column)
+    for name in frame.columns:
+        column = kind_specs.get(name)
+        if column is None:
+            continue
+        col = pl.col(name)
+        rows_numeric = pl.col("_row").is_in(sorted(numeric.get(name, ())))
+        code: pl.Expr | None = None
+        detail: pl.Expr | None = None
+        if column.ctype is ColType.ID:
+            code, detail = parse.id_problem(col, rows_numeric, ctx.today)
+            if column.required:
+                code = pl.when(col.is_null()).then(pl.lit("id.missing")).otherwise(code)
+        elif column.ctype is ColType.USCC:
+            code, detail = parse.uscc_problem(col)
+        elif column.ctype is ColType.ACCOUNT:
+            code = (pl.when(col.is_null()).then(None)
+                    .when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
+                    .when(~col.str.contains(ACCOUNT_RE)).then(pl.lit("account.format")).otherwise(None))
+        elif column.ctype is ColType.CODE:
+            code = pl.when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
+            if column.required:
+                code = pl.when(col.is_null()).then(pl.lit("value.missing")).otherwise(code)
+        elif column.ctype is ColType.DATE:
+            parsed, code = parse.parse_date(col)
+            year = parsed.dt.year()
+            code = pl.coalesce(code, pl.when((year < 1950) | (year > ctx.today.year + 10))
+                               .then(pl.lit("date.implausible")))
+            if column.required:
+                code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
+            typed.append(parsed.alias(name))
+        elif column.ctype is ColType.MONEY:
+            fen, code = parse.parse_money(col, wan=name in table.wan_columns)
+            typed.append(fen.alias(MONEY_TYPED.get(name, name)))
+        elif column.ctype in (ColType.INT, ColType.NUMBER):
+            number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
+            typed.append(number.alias(name))
+        elif column.ctype is ColType.LEVEL:
+            typed.append(parse.map_choices(parse.level_key(col), column.choice_map).alias(name))
+        elif column.ctype is ColType.ENUM:
+            typed.append(parse.map_choices(parse.enum_key(col), column.choice_map).alias(name))
+            if column.required:
+                code = pl.when(col.is_null()).then(pl.lit("value.missing"))
+        elif column.ctype is ColType.YESNO:
+            typed.append((parse.map_choices(parse.enum_key(col), column.choice_map) == "是").alias(name))
+        elif column.ctype is ColType.NAME:
+            if column.required:
+                code = pl.when(col.is_null()).then(pl.lit("name.missing"))
+        elif column.ctype is ColType.TEXT and column.required:
+            code = pl.when(col.is_null()).then(pl.lit("value.missing"))
+        if code is not None:
+            code_cols.append((f"__code_{name}", name, f"__detail_{name}" if detail is not None else None))
+            typed.append(code.alias(f"__code_{name}"))
+            if detail is not None:
+                typed.append(detail.alias(f"__detail_{name}"))
+
+    frame = frame.with_columns(typed)
+    # Sex against the ID's 17th digit (odd = 男), only where both are readable.
+    if "sex" in frame.columns and "id_number" in frame.columns:
+        id_ok = pl.col("__code_id_number").is_null() & pl.col("id_number").is_not_null()
+        expected = pl.when(pl.col("id_number").str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1) \
+            .then(pl.lit("男")).otherwise(pl.lit("女"))
+        frame = frame.with_columns(
+            pl.when(id_ok & pl.col("sex").is_not_null() & (pl.col("sex") != expected))
+            .then(pl.lit("sex.mismatch")).alias("__code_sex_vs_id"),
+            expected.alias("__detail_sex_vs_id"),
+        )
+        code_cols.append(("__code_sex_vs_id", "sex", "__detail_sex_vs_id"))
+
+    raw = table.frame
+    for code_col, canonical, detail_col in code_cols:
+        value = raw.get_column(canonical) if canonical in raw.columns else frame.get_column(canonical)
+        parts.append(issues_from(
+            frame.with_columns(value.alias("__value")), pl.col(code_col), canonical, pl.col("__value"),
+            pl.col(detail_col) if detail_col else None,
+        ))
+    helper = [c for c in frame.columns if c.startswith("__")]
+    typed_frame = frame.drop(helper, *[c for c in MONEY_TYPED if c in frame.columns], "training_period",
+                             strict=False)
+    issues = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) \
+        else empty_issues()
+    return typed_frame, issues, missing

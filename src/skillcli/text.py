@@ -1,0 +1,90 @@
+"""Unicode clean-up shared by headers and cells: full-width to half-width and every kind of space.
+
+Real rosters are typed on Chinese IMEs and pasted from Word and web pages, so an ID can arrive as
+"１１０１０１…", a name with a trailing U+3000, a header with a line break inside. These helpers are
+pure functions on ``str`` plus their vectorised Polars equivalents, kept side by side so that the
+two stay the same.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# U+FF01..U+FF5E are the full-width forms of ASCII 0x21..0x7E; U+3000 is the ideographic space.
+_FULLWIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH["\u3000"] = " "
+# Punctuation a Chinese keyboard produces that has a plain twin in headers and dates.
+_CJK_PUNCT = {"（": "(", "）": ")", "：": ":", "，": ",", "－": "-", "—": "-", "–": "-", "～": "~"}
+# Zero-width and byte-order marks vanish; other Unicode spaces become a plain space.
+INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+SPACES = ("\u00a0", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009",
+          "\u200a", "\u202f", "\u205f", "\t", "\r", "\n", "\x0b", "\x0c")
+
+_PATTERNS: list[str] = [*_FULLWIDTH, *_CJK_PUNCT, *INVISIBLE, *SPACES]
+_REPLACEMENTS: list[str] = [*_FULLWIDTH.values(), *_CJK_PUNCT.values(), *([""] * len(INVISIBLE)),
+                            *([" "] * len(SPACES))]
+_TRANSLATE = str.maketrans(dict(zip(_PATTERNS, _REPLACEMENTS, strict=True)))
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation to ASCII; odd spaces to a plain space."""
+    return text.translate(_TRANSLATE)
+
+
+def clean_cell(text: str) -> str:
+    """A cell as the checks see it: half-width, control characters dropped, ends trimmed."""
+    return _CONTROL_RE.sub("", to_halfwidth(text)).strip()
+
+
+def normalise_header(text: str) -> str:
+    """A header cell reduced to its comparable form.
+
+    Half-width, no spaces or line breaks, a leading or trailing "*" and a "(必填)" marker dropped,
+    so that "劳动力姓名*", "身份证号码（必填）" and "身 份 证 号" match their aliases.
+    """
+    out = clean_cell(text).replace(" ", "")
+    out = out.replace("(必填)", "").replace("必填", "")
+    return out.strip("*")
+
+
+def clean_cells_expr(expr: pl.Expr) -> pl.Expr:
+    """The vectorised ``clean_cell``: one Aho-Corasick pass, a control-character strip and a trim.
+
+    Blank strings become null so that "missing" has one representation.
+    """
+    import polars as pl
+
+    cleaned = (
+        expr.str.replace_many(_PATTERNS, _REPLACEMENTS)
+        .str.replace_all(r"[\x00-\x08\x0e-\x1f\x7f]", "")
+        .str.strip_chars(" ")
+    )
+    return pl.when(cleaned.str.len_bytes() > 0).then(cleaned).otherwise(None)
+
+
+# Personal data in free text: 18/15-digit IDs, bank and card numbers, mobile phones.
+_LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,13})(\d{3}[\dXx])(?![0-9A-Za-z])")
+_PHONE_RE = re.compile(r"(?<!\d)(1\d{2})(\d{4})(\d{4})(?!\d)")
+
+
+def mask_id(value: str) -> str:
+    """An ID or account shown as its first 6 and last 4 characters: 110101********231X."""
+    if len(value) <= 10:
+        return value
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """A mobile number shown as 138****8000."""
+    return value[:3] + "****" + value[-4:] if len(value) == 11 else value
+
+
+def redact(text: str) -> str:
+    """Mask every ID-, account- and phone-like number inside a free text."""
+    text = _LONG_NUMBER_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
