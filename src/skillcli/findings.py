@@ -55,7 +55,6 @@ _ALL: list[Code] = [
         ("merged", W, "数据区有合并单元格 {value}，只有左上角单元格有值", "merged cells {value} in the data: only the top-left cell has a value"),
         ("precision-lost", E, "「{column}」被 Excel 存成了数字，超过 15 位的部分已丢失（读到 {value}），请按文本重新录入",
          "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); re-enter it as text"),
-        ("too-long", W, "单元格超过 {detail} 个字符，已截断显示", "cell is longer than {detail} characters"),
     ),
     *_codes(
         "row",
@@ -145,6 +144,32 @@ _ALL: list[Code] = [
         ("duplicate-number", E, "证书编号重复（首次在 {detail}）", "certificate number is repeated (first at {detail})"),
         ("number-level-mismatch", W, "证书编号显示的等级（{detail}）与「等级」列不符", "the certificate number's level ({detail}) disagrees with the level column"),
         ("number-year-mismatch", W, "证书编号显示的年份（{detail}）与发证日期不符", "the certificate number's year ({detail}) disagrees with the issue date"),
+    ),
+]
+
+_ALL += [
+    *_codes(
+        "payout",
+        ("blocked-by-related", E, "该人员在 {detail} 有错误（{value}），本行暂不发放",
+         "this person has an error at {detail} ({value}); the row is held"),
+        ("sheet-unusable", E, "所在工作表缺少必填列「{column}」，本行暂不发放", "the sheet lacks the required column '{column}'; the row is held"),
+        ("no-rate", E, "{detail}：「{column}」为 {value}，政策没有该等级的补贴标准", "{detail}: no rate for {column} {value} in this policy"),
+        ("missing-input", E, "{detail}：缺少「{column}」，无法判断或计算", "{detail}: '{column}' is missing, so the rule cannot be decided"),
+        ("no-attendance", E, "{detail}：没有该学员的考勤记录（{column}），不按 0 天发放", "{detail}: no attendance for this trainee ({column}); not paid as zero days"),
+        ("no-certificate-data", E, "{detail}：批次中没有证书数据（{column}），无法核对取证", "{detail}: the batch has no certificate data ({column})"),
+        ("no-fee", E, "{detail}：按实际培训费用封顶计算，但「{column}」为空", "{detail}: the ceiling needs the actual fee but '{column}' is blank"),
+        ("payee-missing", E, "{detail}：收款方缺少「{column}」", "{detail}: the payee lacks '{column}'"),
+        ("advance-forbidden", E, "{detail}：本政策不允许预拨，但已预拨 {value} 元", "{detail}: this policy forbids advances but {value} yuan was advanced"),
+        ("advance-exceeds", E, "已预拨 {value} 元超过应发金额 {detail} 元", "the advance of {value} yuan exceeds the entitlement of {detail} yuan"),
+        ("fully-advanced", W, "已预拨 {value} 元等于应发金额 {detail} 元，本次无需再发", "the advance of {value} yuan equals the entitlement of {detail} yuan; nothing is left to pay"),
+        ("pensioner-unknown", W, "未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
+         "pension status is blank and was read as 'no' (this policy excludes pensioners)"),
+    ),
+    *_codes(
+        "limit",
+        ("yearly", E, "每人每年补贴性培训不超过 {value} 次，已在 {detail} 享受", "at most {value} subsidised trainings per person per year; already paid at {detail}"),
+        ("no-repeat", E, "同一职业同一等级不可重复享受，已在 {detail} 享受", "the same occupation and level cannot be subsidised twice; already at {detail}"),
+        ("exclusive", E, "与 {detail} 的补贴不可重复享受（{value}）", "cannot be combined with the subsidy at {detail} ({value})"),
     ),
 ]
 

@@ -138,7 +138,9 @@ def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MA
             book.release(grid.sheet)
             frame, issues, missing = validate_table(table, numeric, ctx)
             for name in missing:
-                loose.append(Issue(display, grid.sheet, table.header_row or None, name, "", "sheet.missing-column"))
+                # Without a header every column is missing; sheet.header-not-found already says so.
+                if table.header_row:
+                    loose.append(Issue(display, grid.sheet, table.header_row, name, "", "sheet.missing-column"))
                 blocked.add((display, grid.sheet))
             loose.extend(table.issues)
             issue_parts.append(issues)
@@ -200,7 +202,7 @@ def _template_expr(template: str) -> pl.Expr:
 
 
 def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str]],
-                    file_order: list[str]) -> pl.DataFrame:
+                    file_order: list[str], keep: tuple[str, ...] = ()) -> pl.DataFrame:
     """Issues → findings: header text per sheet, severity and both messages, sorted for reading."""
     assert set(ISSUE_SCHEMA) <= set(issues.columns)
     unknown = set(issues.get_column("code").unique().to_list()) - set(CATALOGUE)
@@ -237,7 +239,7 @@ def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str
         .select(
             pl.col("_file").alias("file"), pl.col("_sheet").fill_null("").alias("sheet"), pl.col("_row").alias("row"),
             "column", pl.col("value").fill_null(""), "code", "severity", "message_zh", "message_en",
-            pl.col("person_id").fill_null(""),
+            pl.col("person_id").fill_null(""), *keep,
         )
         .unique(maintain_order=True)
         .with_columns(pl.col("file").replace_strict(file_order, list(range(len(file_order))), default=len(file_order),

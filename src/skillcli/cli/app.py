@@ -12,6 +12,7 @@ import sys
 import typer
 
 from skillcli.cli.check import check
+from skillcli.cli.payout import payout
 
 app = typer.Typer(
     name="skillcli",
@@ -23,6 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command(name="check")(check)
+app.command(name="payout")(payout)
 
 
 @app.callback()

@@ -36,8 +36,12 @@ def check(
         batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=advance)
     batch_summary(screen, batch, limit)
     if out is not None:
-        write_exceptions_xlsx(batch.findings, batch.raw, out / "exceptions.xlsx", summary_rows(batch))
-        write_exceptions_csv(batch.findings, out / "exceptions.csv")
+        from skillcli.io.writer import OutputSet
+
+        with OutputSet(out) as outputs:
+            write_exceptions_xlsx(batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch))
+            write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
+            outputs.commit()
         screen.line(screen.t(f"已写出 {out / 'exceptions.xlsx'} 和 exceptions.csv",
                              f"wrote {out / 'exceptions.xlsx'} and exceptions.csv"))
     if json_out:

@@ -17,3 +17,5 @@ ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
+PolicyId = Annotated[str, typer.Option("--policy", help="政策 id（见 skillcli rules list）/ policy id")]
+Params = Annotated[list[str] | None, typer.Option("--param", help="覆盖政策参数 name=value（可多次）/ override a parameter")]

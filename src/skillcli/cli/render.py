@@ -151,3 +151,36 @@ def _describe(screen: Screen, code: str) -> str:
 
     template = CATALOGUE[code].zh if screen.lang == "zh" else CATALOGUE[code].en
     return template.replace("{column}", "…").replace("{value}", "…").replace("{detail}", "…")
+
+
+def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
+    """Counts, totals by subsidy, the first exceptions and the commonest reasons for ineligibility."""
+    from skillcli.money import format_yuan
+    from skillcli.report.payout import totals
+
+    t = screen.t
+    sums = totals(decision)
+    counts = decision.counts
+    screen.table(t("按补贴项目", "By subsidy"), [t("规则", "rule"), t("补贴项目", "subsidy"), t("笔数", "lines"),
+                                             t("金额(元)", "yuan")],
+                 [[s["rule"], s["subsidy"], s["lines"], format_yuan(s["fen"], grouping=True)] for s in sums["by_subsidy"]],
+                 justify=["left", "left", "right", "right"])
+    if decision.exceptions.height:
+        shown = decision.exceptions.head(limit)
+        screen.table(t(f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
+                       f"First {shown.height} of {decision.exceptions.height} exceptions"),
+                     [t("工作表", "sheet"), t("行", "row"), t("代码", "code"), t("说明", "message")],
+                     [[r["sheet"], r["row"] or "", r["code"], r["message_zh"] if screen.lang == "zh" else r["message_en"]]
+                      for r in shown.iter_rows(named=True)], justify=["left", "right", "left", "left"])
+    if decision.ineligible.height:
+        reasons = decision.ineligible.group_by("reason_code").len().sort(["len", "reason_code"],
+                                                                        descending=[True, False]).head(limit)
+        screen.table(t("不符合条件的原因", "Why rows are not eligible"), [t("原因代码", "reason"), t("行数", "rows")],
+                     [[code, n] for code, n in reasons.iter_rows()], justify=["left", "right"])
+    screen.line(
+        t(f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
+          f"{counts['ineligible']}；本次发放 {sums['lines']} 笔，合计 {format_yuan(sums['total_fen'], grouping=True)} 元",
+          f"{decision.derived.height} roster rows: paid {counts['paid']}, exceptions {counts['exception']}, "
+          f"ineligible {counts['ineligible']}; {sums['lines']} lines totalling {format_yuan(sums['total_fen'], grouping=True)}"
+          " yuan"),
+        style="bold")

@@ -40,6 +40,7 @@ FOOTER_RE = (rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表�
 NUMBERING_RE = r"^[(（][甲乙丙丁戊己庚辛壬癸\d]{1,3}[)）]$"
 TITLE_WORDS_RE = r"(花名册|名单|批次|第.{1,4}批|培训班|考勤表|统计表|汇总表|一览表|情况表|登记表|申请表|\d{4}年)"
 ID_CONTENT_RE = r"^(\d{17}[\dXx]|\d{15})$"
+ID_LIKE_RE = r"^(\d{14,17}[\dXx]|\d(\.\d+)?[Ee]\+?\d+)$"  # an ID, mistyped or in scientific notation
 
 
 @dataclass(slots=True)
@@ -230,15 +231,20 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
         | (expr == pl.lit(headers[canonical])).fill_null(False)
         for canonical, expr in mapped_exprs.items()
     ])
-    identity = [mapped_exprs[c] for c in ("name", "id_number") if c in mapped_exprs]
-    identity_blank = pl.all_horizontal([e.is_null() for e in identity]) if identity else pl.lit(True)
+    # A batch title pasted into column A often lands under 姓名; the title words never occur in a
+    # person's name, so only a filled ID cell rules a one-cell row out as a title.
+    identity_blank = mapped_exprs["id_number"].is_null() if "id_number" in mapped_exprs else pl.lit(True)
     title = (non_null == 1) & identity_blank & pl.any_horizontal(
         [c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
     mapped_blank = pl.all_horizontal([e.is_null() for e in mapped_exprs.values()])
 
+    # A trainee row is never a total or a signature line, even when its 备注 cell starts with
+    # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data.
+    id_like = (mapped_exprs["id_number"].str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
+               if "id_number" in mapped_exprs else pl.lit(False))
     reason = (
-        pl.when(total).then(pl.lit("total"))
-        .when(footer).then(pl.lit("footer"))
+        pl.when(total & ~id_like).then(pl.lit("total"))
+        .when(footer & ~id_like).then(pl.lit("footer"))
         .when((paren >= 2) & (paren == non_null)).then(pl.lit("numbering"))
         .when(repeated >= 2).then(pl.lit("repeated_header"))
         .when(title).then(pl.lit("title"))

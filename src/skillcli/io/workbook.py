@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
 
 
 @dataclass(slots=True)
@@ -94,8 +96,11 @@ class Book:
         import fastexcel
 
         if self._reader is None:
+            # calamine picks its parser by extension for a path but by content for bytes: an .xls
+            # saved as ".xlsx" (or an .xlsx without an extension) must be handed over as bytes.
+            named_right = self.path.suffix.lower() in _SUFFIXES[self.format]
             try:
-                self._reader = fastexcel.read_excel(str(self.path))
+                self._reader = fastexcel.read_excel(str(self.path) if named_right else self.path.read_bytes())
             except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
                 raise InputError(str(self.path), f"Excel 解析失败（{_short(exc)}）",
                                  f"Excel parser failed ({_short(exc)})") from None
@@ -147,9 +152,13 @@ class Book:
                                  "text is neither UTF-8 nor GBK") from None
         if b"\x00" in raw[:4096]:
             raise InputError(str(self.path), "不是文本文件（含二进制内容）", "not a text file (binary content)")
+        # Rows are ragged (a one-cell title line sits above the header) and polars sizes the frame
+        # by the first line, cutting every longer line. Give it the widest line's field count: an
+        # upper bound, since a quoted comma only adds an empty column.
+        width = max(map(bytes.count, raw.splitlines(), repeat(b",")), default=0) + 1
         try:
-            frame = pl.read_csv(raw, has_header=False, infer_schema=False, truncate_ragged_lines=True,
-                                missing_utf8_is_empty_string=False, raise_if_empty=False)
+            frame = pl.read_csv(raw, has_header=False, schema={f"c{i}": pl.String for i in range(width)},
+                                missing_columns="insert", truncate_ragged_lines=True, raise_if_empty=False)
         except pl.exceptions.PolarsError as exc:
             raise InputError(str(self.path), f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})") from None
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})

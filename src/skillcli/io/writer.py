@@ -66,14 +66,9 @@ def csv_safe(value: object) -> str:
 
 def write_csv_atomic(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
                      *, safe_columns: set[int] | None = None) -> None:
-    """UTF-8 CSV, LF line ends. ``safe_columns``: indexes that carry input text (others are ours)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(v) if safe_columns is None or i in safe_columns else ("" if v is None else v)
-                         for i, v in enumerate(row)])
-    write_text_atomic(target, buffer.getvalue())
+    """UTF-8 CSV written atomically. ``safe_columns``: indexes that carry input text."""
+    with atomic_path(target) as tmp:
+        write_csv(tmp, header, rows, safe_columns=safe_columns)
 
 
 CellKind = Literal["text", "int", "money", "date", "number"]
@@ -203,3 +198,74 @@ def workbook_atomic(target: Path) -> Iterator[Workbook]:
 def _display_width(text: str) -> int:
     """Approximate column width: CJK characters take two cells."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[:200])
+
+
+class OutputSet:
+    """A set of files that appear in ``directory`` together, or not at all.
+
+    Each file is first written under a temporary name in the same directory; ``commit`` renames
+    them into place (the manifest last), so a crash leaves the previous outputs or none. An
+    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving.
+    """
+
+    LOCK_NAME = ".skillcli.lock"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._staged: list[tuple[Path, Path]] = []
+        self._lock: Any = None
+
+    def __enter__(self) -> OutputSet:
+        import fcntl
+
+        from skillcli.errors import LockedError
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.directory / self.LOCK_NAME, "a+")  # noqa: SIM115 - held for the block
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise LockedError(f"输出目录 {self.directory} 正被另一个 skillcli 进程使用",
+                              f"output directory {self.directory} is in use by another skillcli run") from None
+        return self
+
+    def path(self, name: str) -> Path:
+        """A temporary path that becomes ``directory/name`` on commit."""
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        self._staged.append((tmp, self.directory / name))
+        return tmp
+
+    def commit(self) -> list[Path]:
+        for tmp, _ in self._staged:
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+        ordered = sorted(self._staged, key=lambda pair: pair[1].name == "manifest.json")
+        for tmp, target in ordered:
+            os.replace(tmp, target)
+        done = [target for _, target in ordered]
+        self._staged = []
+        return done
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        if self._lock is not None:
+            self._lock.close()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+              *, safe_columns: set[int] | None = None) -> None:
+    """UTF-8 CSV with LF line ends; cells of ``safe_columns`` (input text) are formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(v) if safe_columns is None or i in safe_columns else ("" if v is None else v)
+                         for i, v in enumerate(row)])
+    path.write_text(buffer.getvalue(), encoding="utf-8")

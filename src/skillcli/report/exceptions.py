@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import CATALOGUE
-from skillcli.io.writer import Column, workbook_atomic, write_csv_atomic
+from skillcli.io.writer import Column, Workbook, write_csv
 from skillcli.model import SheetKind
 from skillcli.schema.columns import SPECS
 
@@ -31,7 +31,7 @@ def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[s
     rows = findings.select(columns).iter_rows()
     # Every column but row and severity can carry text from input.
     safe = {i for i, name in enumerate(columns) if name not in ("row", "severity")}
-    write_csv_atomic(target, columns, rows, safe_columns=safe)
+    write_csv(target, columns, rows, safe_columns=safe)
 
 
 def _finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
@@ -45,7 +45,8 @@ def _finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
 def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path,
                           summary: list[tuple[str, Any, Any]]) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row."""
-    with workbook_atomic(target) as book:
+    book = Workbook(target)
+    try:
         counts = findings.group_by("code", "severity").len().sort(["severity", "len", "code"],
                                                                  descending=[False, True, False])
         book.key_values("汇总", "检查结果汇总 / Check summary", summary)
@@ -64,7 +65,7 @@ def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFr
             joined = indexed.join(rows_frame, on=["file", "sheet", "row"], how="inner").sort("__i")
             if joined.height == 0:
                 continue
-            placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i"))
+            placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
             columns = (*FINDING_COLUMNS, *(Column(headers[c]) for c in value_columns))
             rows = [base + [r[c] for c in value_columns]
@@ -74,3 +75,5 @@ def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFr
         rest = findings.filter(~placed)
         fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in rest.get_column("severity")]
         book.table("文件与表头问题", FINDING_COLUMNS, _finding_rows(rest), row_format=fmts)
+    finally:
+        book.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from skillcli import __version__
 from skillcli.model import SKIP_LABELS, Severity
+from skillcli.payout import Decision
 from skillcli.pipeline import Batch
 
 
@@ -65,3 +66,36 @@ def summary_rows(batch: Batch) -> list[tuple[str, Any, Any]]:
     for f in batch.files:
         rows.append(("输入文件 / input", f.path, "text"))
     return rows
+
+
+def decision_payload(batch: Batch, decision: Decision, mask: Callable[[object], str]) -> dict[str, Any]:
+    """The payout result as plain data for ``--json``: counts, totals in fen and every line."""
+    from skillcli.report.payout import totals
+
+    sums = totals(decision)
+    return {
+        "tool": "skillcli",
+        "version": __version__,
+        "period": batch.ctx.period_label,
+        "policy": {"id": decision.policy.id, "sha256": decision.policy.sha256},
+        "counts": {"rows": decision.derived.height, **decision.counts, "lines": decision.lines.height},
+        "totals_fen": {k: v for k, v in sums.items() if k != "by_payee"},
+        "lines": [
+            {"person_id": mask(r["person_id"]), "name": r["name"], "subsidy": r["subsidy"], "rule": r["rule"],
+             "clause": r["clause"], "occupation": r["occupation"], "level": r["level"], "payee_type": r["payee_type"],
+             "payee_id": mask(r["payee_id"]), "payee_name": r["payee_name"], "entitlement_fen": r["entitlement_fen"],
+             "amount_fen": r["amount_fen"], "formula": r["formula"], "row": r["_row"], "sheet": r["_sheet"]}
+            for r in decision.lines.iter_rows(named=True)
+        ],
+        "exceptions": [
+            {"file": r["file"], "sheet": r["sheet"], "row": r["row"], "column": r["column"], "code": r["code"],
+             "severity": r["severity"], "message_zh": mask(r["message_zh"]), "message_en": mask(r["message_en"]),
+             "person_id": mask(r["person_id"])}
+            for r in decision.exceptions.iter_rows(named=True)
+        ],
+        "ineligible": [
+            {"person_id": mask(r["person_id"]), "name": r["name"], "training_type": r["training_type"],
+             "reason_code": r["reason_code"], "reason": r["reason"], "row": r["_row"]}
+            for r in decision.ineligible.iter_rows(named=True)
+        ],
+    }

@@ -92,7 +92,7 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     for kind, code in ((SheetKind.ATTENDANCE, "attendance.not-on-roster"), (SheetKind.CERTIFICATES, "cert.not-on-roster")):
         frame = frames.get(kind)
         if frame is not None and "id_number" in frame.columns:
-            missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known)
+            missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
             found.append(issues_from(frame, pl.when(missing).then(pl.lit(code)), "id_number", pl.col("id_number")))
     return found
 

@@ -105,6 +105,7 @@ CERT_KINDS = _enum(
            "特种设备作业证": "特种设备作业人员证", "培训合格证书": "培训合格证", "合格证书": "培训合格证",
            "合格证": "培训合格证", "结业证": "结业证书"},
 )
+ROLES = _enum("学徒", "导师", extra={"徒弟": "学徒", "学员": "学徒", "师傅": "导师", "企业导师": "导师", "带徒师傅": "导师"})
 ATTENDANCE_STATUS = _enum("出勤", "缺勤", "请假", extra={
     "√": "出勤", "✓": "出勤", "✔": "出勤", "到": "出勤", "已签到": "出勤", "正常": "出勤", "迟到": "出勤",
     "×": "缺勤", "✗": "缺勤", "旷课": "缺勤", "未到": "缺勤", "未签到": "缺勤", "事假": "请假", "病假": "请假",
@@ -181,6 +182,8 @@ ROSTER: tuple[ColumnSpec, ...] = (
     ColumnSpec("contract_end", "劳动合同终止日期", ColType.DATE, ("合同结束日期", "劳动合同结束日期")),
     ColumnSpec("advance_yuan", "已预拨金额", ColType.MONEY, ("预拨金额", "已拨付", "已预拨")),
     ColumnSpec("class_id", "班级编号", ColType.CODE, ("开班编号", "班次", "班级", "班号")),
+    ColumnSpec("role", "角色", ColType.ENUM, ("学徒/导师", "人员角色"), choices=ROLES),
+    ColumnSpec("insured_months", "参保月数", ColType.INT, ("参保时长(月)", "连续参保月数")),
     ColumnSpec("bank_account", "银行账号", ColType.ACCOUNT, ("社保卡号", "收款账号", "银行卡号", "账号")),
     ColumnSpec("account_name", "户名", ColType.NAME, ("账户名", "收款人", "开户名")),
     ColumnSpec("prior_cert_occupation", "现有证书情况/职业(工种)", ColType.TEXT, ("原证书职业(工种)",)),

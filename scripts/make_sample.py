@@ -1,0 +1,1172 @@
+"""Generate the sample batches in ``sample_data/``: one clean district batch, one with planted mistakes.
+
+    .venv/bin/python scripts/make_sample.py sample_data        # or: make sample
+
+Everything is drawn from fixed seeds and written by xlsxwriter in memory with fixed document
+properties, so every run produces byte-identical files:
+
+* ``district_batch.xlsx``: a realistic, clean 2024-06 batch of 苏州市吴中区 (花名册, 考勤, 证书 and a
+  填表说明 sheet that the tool ignores). ``skillcli check --period 2024-06`` must report nothing.
+* ``mistakes_batch.xlsx``: a small batch of the same shape with typical clerk mistakes planted at
+  known cells; ``mistakes_expected.csv`` lists every finding the tool must report there (sheet, Excel
+  row, header as written, code) and ``mistakes_not_expected.csv`` the findings it must NOT report
+  (valid inputs that look odd: a lowercase x, full-width digits, dates typed as text).
+
+Check characters come from python-stdnum (GB 11643 IDs, GB 32100 credit codes), independently of
+skillcli's own checks. No skillcli module is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from stdnum.cn import ric, uscc
+from xlsxwriter.utility import xl_col_to_name
+
+SEED_CLEAN = 20240630
+SEED_MISTAKES = 20240631
+PERIOD_END = dt.date(2024, 6, 30)
+CREATED = dt.datetime(2024, 6, 30, 9, 0, 0)
+BUREAU = "苏州市吴中区人力资源和社会保障局"
+
+# -- reference lists ---------------------------------------------------------------------------
+# The most common surnames, most frequent first; the weight falls with the rank.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+SUZHOU_SURNAMES = "陆顾沈钱朱徐周吴张王"  # more frequent among people born in Suzhou
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
+MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林建国志海峰文晨亮成东阳兵博瑞轩皓子豪宏振嘉铭"
+FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲婷雪慧莹洁琳颖倩梅兰萍红玉佳悦婧琪欣怡晶彤蕾薇秀英桂凤丹琴云月蓉"
+
+SUZHOU_AREAS = (("320506", 12), ("320505", 2), ("320507", 2), ("320508", 2), ("320509", 2), ("320583", 1),
+                ("320581", 1))
+JIANGSU_NORTH = (("321302", 2), ("320812", 2))  # 宿城区, 清江浦区
+CENTRAL_WEST = (("341502", 3), ("341503", 2), ("140302", 2), ("411302", 2), ("421002", 2), ("511402", 2),
+                ("520502", 2))  # 六安金安/裕安, 阳泉城区, 南阳宛城, 荆州沙市, 眉山东坡, 毕节七星关
+PHONE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
+                  "155", "157", "158", "159", "180", "181", "182", "183", "186", "187", "188", "189", "191",
+                  "193", "195", "198", "199")
+CARD_BINS = ("622848", "621700", "622202", "621661", "623059")  # 农行, 建行, 工行, 中行, 苏州银行-like
+
+LEVEL_LABEL: dict[int | str, str] = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师",
+                                     1: "一级/高级技师", "SPECIAL": "专项能力", "NONE": "无等级"}
+OLD_LEVEL_LABEL = {5: "国家职业资格五级", 4: "国家职业资格四级", 3: "国家职业资格三级", 2: "国家职业资格二级",
+                   1: "国家职业资格一级"}
+
+ROSTER_HEADERS = (
+    "序号", "姓名", "身份证号码", "性别", "手机号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型",
+    "职业(工种)", "培训等级", "开班日期", "结业日期", "备案结束日期", "培训机构", "机构统一社会信用代码", "培训费用",
+    "出资方", "是否参保", "是否领取养老金", "是否紧缺职业", "考核结果", "劳动合同起始日期", "劳动合同终止日期",
+    "班级编号", "银行账号", "户名",
+)
+ATTENDANCE_HEADERS = ("序号", "班级编号", "身份证号码", "姓名", "总学时", "线上学时", "线下学时", "应出勤天数",
+                      "实际出勤天数", "出勤率", "备注")
+CERT_HEADERS = ("序号", "姓名", "身份证号码", "证书类型", "职业(工种)", "等级", "证书编号", "发证日期", "发证机构",
+                "是否本市取证")
+TEXT_COLUMNS = frozenset({"身份证号码", "统一社会信用代码", "机构统一社会信用代码", "银行账号", "手机号码", "班级编号",
+                          "证书编号"})
+DATE_COLUMNS = frozenset({"开班日期", "结业日期", "备案结束日期", "劳动合同起始日期", "劳动合同终止日期", "发证日期"})
+MONEY_COLUMNS = frozenset({"培训费用"})
+INT_COLUMNS = frozenset({"序号", "应出勤天数", "实际出勤天数", "总学时", "线上学时", "线下学时"})
+PERCENT_COLUMNS = frozenset({"出勤率"})
+WIDTHS = {"姓名": 9, "身份证号码": 21, "手机号码": 13, "人员类别": 13, "单位名称": 28, "统一社会信用代码": 21,
+          "培训类型": 12, "职业(工种)": 18, "培训等级": 13, "培训机构": 26, "机构统一社会信用代码": 21, "银行账号": 22,
+          "班级编号": 13, "证书类型": 16, "证书编号": 25, "发证机构": 26, "备注": 16}
+
+NOTES = (
+    "填表说明",
+    "一、本工作簿含花名册、考勤、证书三张表，由区人社局汇总各培训机构、企业报送的数据后填写。",
+    "二、身份证号码、银行账号、统一社会信用代码、证书编号一律按文本格式录入，不得使用科学计数法。",
+    "三、培训类型、人员类别、培训等级按下拉选项填写；等级填写“五级/初级工”至“一级/高级技师”、专项能力或无等级。",
+    "四、日期格式为YYYY-MM-DD；培训费用单位为元，保留两位小数。",
+    "五、考勤表每名学员每个班级一行，线上学时不得超过总学时的40%。",
+    "六、证书表每本证书一行；新型学徒制高级工及以上学员须同时填报下一等级的原证书。",
+)
+
+
+# -- cells that are not plain values -----------------------------------------------------------
+@dataclass(frozen=True)
+class Num:
+    """A value written as a number cell even in a text column (how an ID loses its digits)."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell with the value Excel would have cached."""
+
+    formula: str
+    cached: float
+
+
+# -- organisations and people ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Org:
+    name: str
+    code: str  # 统一社会信用代码
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """Who issues a 职业技能等级证书: Y = the employer itself, S = a social evaluation body."""
+
+    name: str
+    kind: str  # "Y" or "S"
+    body: str  # 4 characters
+    site: str  # 6 characters
+
+
+@dataclass
+class Person:
+    name: str
+    id_number: str
+    sex: str
+    birth: dt.date
+    phone: str
+    category: str
+    employer: Org | None
+    insured: bool
+    pensioner: bool
+    account: str
+    contract: tuple[dt.date, dt.date] | None = None
+
+
+@dataclass
+class Course:
+    key: str
+    ttype: str
+    occupation: str
+    level: int | str
+    start: dt.date
+    end: dt.date
+    size: int
+    fee: float
+    payer: str  # 个人 / 企业 / 机构 / mix
+    categories: tuple[tuple[str, int], ...]
+    cert: str | None  # certificate kind obtained on passing
+    inst: Org | None = None
+    employers: tuple[Org, ...] = ()
+    filed_end: dt.date | None = None
+    shortage: bool = False
+    evaluator: Evaluator | None = None
+    issuer: str = ""
+    female: float = 0.3
+    birth: tuple[int, int] = (1970, 2002)
+    online: float = 0.0  # share of hours online (≤ 0.4)
+    hours_per_day: int = 8
+    days: int | None = None  # training days when the class is long (apprenticeship, full-time)
+    pass_rate: float = 0.95
+    pensioners: int = 0
+    reuse: tuple[tuple[str, int], ...] = ()  # (course key, how many) of people who also attend this one
+    contract: bool = False  # the roster shows the labour contract
+    areas: tuple[tuple[str, int], ...] = ()
+    class_id: str = ""
+    issue_date: dt.date | None = None
+    enrolments: list[Enrolment] = field(default_factory=list)
+
+
+@dataclass
+class Enrolment:
+    person: Person
+    course: Course
+    payer: str
+    passed: bool
+    days_required: int = 0
+    days_present: int = 0
+    hours_online: int = 0
+    hours_total: int = 0
+
+
+# -- identifiers -------------------------------------------------------------------------------
+def id_with_check(body17: str) -> str:
+    """An 18-character ID: stdnum wants the number with a check position, which it ignores."""
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+def uscc_with_check(body17: str) -> str:
+    return body17 + uscc.calc_check_digit(body17)
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def org_code_check(code8: str) -> str:
+    """GB 11714 check character of an organisation code (the 9th character inside a USCC)."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(code8, weights, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def make_uscc(rng: random.Random, prefix: str, area: str, style: str) -> str:
+    """A credit code: registration authority and type, area, organisation code, GB 32100 check."""
+    if style == "MA":  # codes issued since 2015: MA / MJ + 6 characters + org-code check
+        code8 = style[:1] + rng.choice("AJ") + "".join(rng.choice(_USCC_CHARS) for _ in range(6))
+    else:  # an old organisation code: 8 digits
+        code8 = "".join(rng.choice("0123456789") for _ in range(8))
+    code9 = code8 + org_code_check(code8)
+    return uscc_with_check(prefix + area + code9)
+
+
+def luhn_complete(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return digits + str((10 - total % 10) % 10)
+
+
+def weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
+
+
+def random_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def weekdays(start: dt.date, end: dt.date) -> int:
+    return sum(1 for i in range((end - start).days + 1) if (start + dt.timedelta(days=i)).weekday() < 5)
+
+
+class People:
+    """Unique people: IDs, phones and accounts never repeat within one batch."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.ids: set[str] = set()
+        self.phones: set[str] = set()
+        self.accounts: set[str] = set()
+        self.compound_left = 2
+
+    def name(self, sex: str, area: str) -> str:
+        rng = self.rng
+        if self.compound_left and rng.random() < 0.01:
+            self.compound_left -= 1
+            surname = rng.choice(COMPOUND_SURNAMES)
+        else:
+            weights = [1.0 / (rank + 6) for rank in range(len(SURNAMES))]
+            if area.startswith("3205"):
+                weights = [w * (2.5 if s in SUZHOU_SURNAMES else 1.0) for s, w in zip(SURNAMES, weights, strict=True)]
+            surname = rng.choices(SURNAMES, weights=weights)[0]
+        chars = FEMALE_CHARS if sex == "女" else MALE_CHARS
+        given = rng.choice(chars) if rng.random() < 0.3 else rng.choice(chars) + rng.choice(chars)
+        return surname + given
+
+    def id_number(self, area: str, birth: dt.date, sex: str, check: str | None = None) -> str:
+        while True:
+            seq = self.rng.randint(0, 99)
+            sex_digit = self.rng.choice("13579" if sex == "男" else "02468")
+            number = id_with_check(f"{area}{birth:%Y%m%d}{seq:02d}{sex_digit}")
+            if number not in self.ids and (check is None or number[-1] == check):
+                self.ids.add(number)
+                return number
+
+    def phone(self) -> str:
+        while True:
+            number = self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randint(0, 99_999_999):08d}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def account(self) -> str:
+        while True:
+            number = luhn_complete(self.rng.choice(CARD_BINS) + f"{self.rng.randint(0, 10**12 - 1):012d}")
+            if number not in self.accounts:
+                self.accounts.add(number)
+                return number
+
+    def new(self, course: Course, *, pensioner: bool = False, sex: str | None = None,
+            check: str | None = None) -> Person:
+        rng = self.rng
+        category = "企业职工" if pensioner else weighted(rng, course.categories)
+        if sex is None:
+            sex = "女" if pensioner or rng.random() < course.female else "男"
+        lo, hi = course.birth
+        if pensioner:
+            lo, hi = 1966, 1972  # women drawing a pension and working again
+        elif category == "高校毕业生":
+            lo, hi = 1998, 2002
+        elif category in ("在校学生", "贫困家庭学生"):
+            lo, hi = 2003, 2004
+        elif category in ("就业困难人员", "零就业家庭成员"):
+            lo, hi = 1966, 1984
+        birth = random_date(rng, dt.date(lo, 1, 1), dt.date(hi, 12, 31))
+        if course.areas:
+            areas: Sequence[tuple[str, int]] = course.areas
+        elif category in ("农村转移劳动力", "脱贫劳动力"):
+            areas = CENTRAL_WEST + JIANGSU_NORTH
+        elif category == "企业职工":
+            areas = SUZHOU_AREAS + JIANGSU_NORTH + CENTRAL_WEST
+        else:
+            areas = SUZHOU_AREAS
+        area = weighted(rng, areas)
+        students = ("在校学生", "贫困家庭学生")
+        employer = rng.choice(course.employers) if course.employers and category not in students else None
+        insured = employer is not None and not pensioner
+        person = Person(self.name(sex, area), self.id_number(area, birth, sex, check), sex, birth, self.phone(),
+                        category, employer, insured, pensioner, self.account())
+        if course.contract and employer is not None:
+            person.contract = contract_for(rng, course)
+        return person
+
+
+def contract_for(rng: random.Random, course: Course) -> tuple[dt.date, dt.date]:
+    """A labour contract that started before the class and covers it (≥ 1 year; 3 or 5 years)."""
+    if course.ttype == "新型学徒制":  # hired within three years before the apprenticeship started
+        begin = random_date(rng, add_years(course.start, -3), course.start - dt.timedelta(days=20))
+    elif course.ttype == "全日制学习":  # a graduate hired after leaving school
+        begin = random_date(rng, course.end + dt.timedelta(days=1), course.end + dt.timedelta(days=30))
+    else:  # a new hire: the contract starts on the first day of work
+        begin = random_date(rng, course.start - dt.timedelta(days=25), course.start)
+    need = course.filed_end or course.end
+    years = 3
+    while add_years(begin, years) - dt.timedelta(days=1) < need:
+        years += 2
+    return begin, add_years(begin, years) - dt.timedelta(days=1)
+
+
+# -- certificates ------------------------------------------------------------------------------
+@dataclass
+class Cert:
+    person: Person
+    kind: str
+    occupation: str
+    level: int | str | None
+    number: str
+    issued: dt.date
+    issuer: str
+    local: bool = True
+    level_text: str | None = None
+
+
+class CertNumbers:
+    """Serial numbers per evaluation body and year, so no number repeats."""
+
+    def __init__(self) -> None:
+        self.serials: dict[str, int] = {}
+
+    def next(self, key: str, start: int = 1) -> int:
+        self.serials[key] = self.serials.get(key, start - 1) + 1
+        return self.serials[key]
+
+    def skill_level(self, ev: Evaluator, level: int, issued: dt.date) -> str:
+        """The 22-character 职业技能等级证书 number: Y/S, body, province 32, site, year, level, serial."""
+        serial = self.next(f"{ev.body}{issued:%y}{level}", 101)
+        return f"{ev.kind}{ev.body}32{ev.site}{issued:%y}{level}{serial:06d}"
+
+    def qualification(self, level: int, issued: dt.date) -> str:
+        """The old 16-digit 职业资格证书 number: year, province, city, body type, site, level, serial."""
+        serial = self.next(f"old{issued:%y}{level}", 201)
+        return f"{issued:%y}3205" + "1" + "006" + f"{level}{serial:05d}"
+
+
+# -- the clean district batch --------------------------------------------------------------------
+def d(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, day)
+
+
+def district_courses(rng: random.Random) -> tuple[list[Course], list[Org], list[Org]]:
+    """The classes of the batch; every Suzhou 2019 rule and the Wuxi apprenticeship rules meet some."""
+    e = [Org(name, make_uscc(rng, "91", "320506", "MA" if i % 3 else "old")) for i, name in enumerate((
+        "苏州精工机械有限公司", "苏州吴中华泰电子科技有限公司", "苏州胥口建设工程有限公司", "苏州太湖智能装备有限公司",
+        "苏州木渎新材料科技有限公司", "苏州甪直汽车零部件有限公司", "苏州吴中颐和康养服务有限公司",
+        "苏州临湖食品有限公司", "苏州越溪物流有限公司"))]
+    jinggong, huatai, xukou, taihu, mudu, luzhi, yihe, linhu, yuexi = e
+    schools = [
+        Org("吴中区职业技能培训学校", make_uscc(rng, "52", "320506", "MA")),
+        Org("苏州吴中技师学院", make_uscc(rng, "12", "320506", "old")),
+        Org("苏州太湖安全技术培训学校", make_uscc(rng, "52", "320506", "MA")),
+        Org("苏州市吴中区木渎职业技能培训中心", make_uscc(rng, "52", "320506", "MA")),
+        Org("苏州精工技工学校", make_uscc(rng, "52", "320506", "MA")),  # run by 苏州精工机械 (A13)
+    ]
+    peixun, jishi, anquan, mudu_center, jg_school = schools
+    ev_college = Evaluator("苏州吴中技师学院", "S", "0417", "050601")
+    ev_city = Evaluator("苏州市职业技能鉴定中心", "S", "0102", "050001")
+    ev_jg_school = Evaluator("苏州精工技工学校", "S", "0733", "050622")
+    ev_jinggong = Evaluator(jinggong.name, "Y", "1208", "050611")
+    ev_taihu = Evaluator(taihu.name, "Y", "1375", "050614")
+    staff = (("企业职工", 1),)
+    new_hires = (("企业职工", 6), ("高校毕业生", 2), ("农村转移劳动力", 2))
+    employment = (("农村转移劳动力", 5), ("城镇登记失业人员", 4), ("高校毕业生", 3), ("就业困难人员", 1),
+                  ("低保家庭成员", 1), ("脱贫劳动力", 1), ("退役军人", 1), ("残疾人", 1))
+    c = [
+        # 以工代训 (A6): hard-to-employ people hired by an insured enterprise, paid by the month.
+        Course("C05", "以工代训", "包装工", "NONE", d(2024, 2, 1), d(2024, 5, 31), 14, 0.0, "企业",
+               (("就业困难人员", 3), ("零就业家庭成员", 2)), None, employers=(huatai,), female=0.6, contract=True),
+        Course("C06", "以工代训", "养老护理员", "NONE", d(2024, 3, 1), d(2024, 6, 28), 10, 0.0, "企业",
+               (("就业困难人员", 2), ("零就业家庭成员", 1)), None, employers=(yihe,), female=0.8, contract=True),
+        # 岗前培训 (A5): new hires, 培训合格证.
+        Course("C01", "岗前培训", "电子仪器仪表装配工", "NONE", d(2024, 3, 4), d(2024, 3, 8), 30, 400.0, "企业",
+               new_hires, "培训合格证", peixun, (huatai,), female=0.5, contract=True, issuer=peixun.name,
+               birth=(1985, 2004), reuse=(("C05", 3),)),
+        Course("C02", "岗前培训", "糕点面包烘焙工", "NONE", d(2024, 4, 8), d(2024, 4, 12), 20, 350.0, "企业",
+               new_hires, "培训合格证", peixun, (linhu,), female=0.6, contract=True, issuer=peixun.name,
+               birth=(1980, 2004)),
+        Course("C03", "岗前培训", "钳工", "NONE", d(2024, 5, 13), d(2024, 5, 17), 24, 450.0, "企业", new_hires,
+               "培训合格证", anquan, (jinggong,), contract=True, issuer=anquan.name, birth=(1985, 2004)),
+        # 转岗培训 of a struggling enterprise with a training-qualified certificate (A7).
+        Course("C04", "转岗培训", "机床装调维修工", "NONE", d(2024, 4, 15), d(2024, 4, 26), 12, 1200.0, "企业",
+               staff, "培训合格证", anquan, (mudu,), issuer=anquan.name, birth=(1972, 1995)),
+        # 技能提升 (A8, A9 with 是否紧缺职业, E5/E6 through 出资方).
+        Course("C11", "技能提升", "焊工", 5, d(2024, 2, 26), d(2024, 3, 22), 26, 1100.0, "mix", staff,
+               "职业技能等级证书", anquan, (xukou, luzhi, jinggong), shortage=True, evaluator=ev_city,
+               female=0.05, online=0.2),
+        Course("C07", "技能提升", "车工", 3, d(2024, 3, 11), d(2024, 4, 19), 30, 2200.0, "mix", staff,
+               "职业技能等级证书", jishi, (jinggong, taihu, luzhi), evaluator=ev_college, female=0.1, online=0.3,
+               birth=(1970, 1998)),
+        Course("C10", "技能提升", "钳工", 1, d(2024, 3, 4), d(2024, 5, 10), 12, 4000.0, "mix", staff,
+               "职业技能等级证书", jishi, (jinggong, taihu), evaluator=ev_college, female=0.05, online=0.25,
+               birth=(1968, 1985)),
+        Course("C15", "技能提升", "中式面点师", 5, d(2024, 3, 18), d(2024, 4, 12), 18, 900.0, "mix", staff,
+               "职业技能等级证书", mudu_center, (linhu,), evaluator=ev_city, female=0.7, pensioners=2),
+        Course("C13", "技能提升", "养老护理员", 4, d(2024, 4, 1), d(2024, 4, 30), 20, 1400.0, "mix", staff,
+               "职业技能等级证书", peixun, (yihe,), shortage=True, evaluator=ev_city, female=0.85, online=0.4,
+               pensioners=3),
+        Course("C08", "技能提升", "加工中心操作工", 3, d(2024, 4, 8), d(2024, 5, 17), 28, 2400.0, "mix", staff,
+               "职业技能等级证书", jishi, (jinggong, taihu, mudu), shortage=True, evaluator=ev_college,
+               female=0.1, online=0.3, birth=(1975, 1998)),
+        Course("C09", "技能提升", "电工", 2, d(2024, 4, 15), d(2024, 5, 31), 26, 3200.0, "mix", staff,
+               "职业技能等级证书", jishi, (jinggong, taihu, xukou, luzhi), shortage=True, evaluator=ev_college,
+               female=0.05, online=0.3, birth=(1970, 1992)),
+        Course("C12", "技能提升", "电工", 4, d(2024, 5, 6), d(2024, 6, 7), 28, 1500.0, "mix", staff,
+               "职业技能等级证书", anquan, (jinggong, xukou, luzhi), evaluator=ev_city, female=0.05, online=0.2),
+        Course("C14", "技能提升", "工业机器人系统操作员", 3, d(2024, 5, 6), d(2024, 6, 14), 24, 2600.0, "mix",
+               staff, "职业技能等级证书", jishi, (taihu, huatai, luzhi), shortage=True, evaluator=ev_college,
+               female=0.15, online=0.35, birth=(1980, 2000)),
+        # 新型学徒制 (A11, A17, A18; E11–E14): 1–2 year classes closing in this period.
+        Course("C16", "新型学徒制", "车工", 4, d(2023, 3, 1), d(2024, 2, 29), 20, 6000.0, "企业", staff,
+               "职业技能等级证书", jishi, (jinggong,), filed_end=d(2024, 2, 29), evaluator=ev_jinggong,
+               female=0.1, online=0.3, days=96, contract=True, birth=(1996, 2004)),
+        Course("C17", "新型学徒制", "加工中心操作工", 3, d(2022, 6, 6), d(2024, 6, 5), 16, 8000.0, "企业", staff,
+               "职业技能等级证书", jishi, (taihu,), filed_end=d(2024, 6, 5), shortage=True, evaluator=ev_taihu,
+               female=0.1, online=0.3, days=160, contract=True, birth=(1990, 2000)),
+        Course("C18", "新型学徒制", "电工", 2, d(2022, 7, 1), d(2024, 6, 28), 12, 9000.0, "企业", staff,
+               "职业技能等级证书", jg_school, (jinggong,), filed_end=d(2024, 6, 30), shortage=True,
+               evaluator=ev_jinggong, female=0.05, online=0.25, days=160, contract=True, birth=(1982, 1995)),
+        Course("C19", "新型学徒制", "工业机器人系统操作员", 3, d(2023, 4, 3), d(2024, 4, 2), 18, 7000.0, "企业",
+               staff, "职业技能等级证书", jishi, (taihu, luzhi), filed_end=d(2024, 4, 2), shortage=True,
+               evaluator=ev_college, female=0.15, online=0.4, days=96, contract=True, birth=(1992, 2001)),
+        Course("C20", "新型学徒制", "钳工", 1, d(2022, 10, 10), d(2024, 5, 31), 8, 10000.0, "企业", staff,
+               "职业技能等级证书", jishi, (jinggong,), filed_end=d(2024, 10, 9), evaluator=ev_jinggong,
+               female=0.0, online=0.2, days=150, contract=True, birth=(1975, 1988)),
+        Course("C21", "新型学徒制", "化工总控工", 4, d(2023, 3, 6), d(2024, 3, 5), 14, 6000.0, "企业", staff,
+               "职业技能等级证书", jg_school, (mudu,), filed_end=d(2024, 3, 5), evaluator=ev_city, female=0.3,
+               online=0.3, days=96, contract=True, birth=(1996, 2004)),
+        Course("C22", "新型学徒制", "新能源汽车电池装配工", "NONE", d(2023, 5, 8), d(2024, 5, 7), 12, 5000.0, "企业",
+               staff, "结业证书", jishi, (luzhi,), filed_end=d(2024, 5, 7), issuer=jishi.name, female=0.3,
+               online=0.3, days=96, contract=True, birth=(1996, 2004)),
+        # 岗位研修 (A10): technicians and senior technicians, paid on passing.
+        Course("C24", "岗位研修", "电工", 1, d(2024, 4, 22), d(2024, 5, 10), 6, 5000.0, "企业", staff, None, jishi,
+               (jinggong, taihu), female=0.0, online=0.2, birth=(1968, 1982)),
+        Course("C23", "岗位研修", "车工", 2, d(2024, 5, 6), d(2024, 5, 24), 10, 3000.0, "企业", staff, None, jishi,
+               (jinggong, taihu), female=0.1, online=0.2, birth=(1972, 1990)),
+        # 特种作业 / 特种设备 (A12; E7 only local certificates count).
+        Course("C25", "特种作业培训", "低压电工作业", "NONE", d(2024, 3, 4), d(2024, 3, 15), 24, 780.0, "mix",
+               (("企业职工", 5), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, yuexi, luzhi),
+               issuer="苏州市应急管理局", female=0.05, pass_rate=0.9, reuse=(("C12", 4),)),
+        Course("C26", "特种作业培训", "熔化焊接与热切割作业", "NONE", d(2024, 4, 8), d(2024, 4, 19), 20, 1080.0,
+               "mix", (("企业职工", 5), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, luzhi, jinggong),
+               issuer="苏州市应急管理局", female=0.05, pass_rate=0.9),
+        Course("C27", "特种作业培训", "登高架设作业", "NONE", d(2024, 5, 20), d(2024, 5, 24), 16, 650.0, "mix",
+               (("企业职工", 3), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, yuexi),
+               issuer="苏州市应急管理局", female=0.0, pass_rate=0.9),
+        Course("C28", "特种作业培训", "叉车司机", "NONE", d(2024, 5, 27), d(2024, 6, 7), 18, 900.0, "mix",
+               (("企业职工", 5), ("农村转移劳动力", 1)), "特种设备作业人员证", anquan, (yuexi, huatai),
+               issuer="苏州市市场监督管理局", female=0.1, pass_rate=0.9, reuse=(("C01", 4),)),
+        # 就业技能培训 (A2 ceiling, A16 living allowance for low-income groups).
+        Course("C32", "就业技能培训", "中式烹调师", 5, d(2024, 2, 26), d(2024, 3, 22), 20, 1350.0, "机构",
+               (("脱贫劳动力", 3), ("农村转移劳动力", 4), ("低保家庭成员", 1)), "职业技能等级证书", mudu_center,
+               evaluator=ev_city, female=0.4, birth=(1970, 2000)),
+        Course("C29", "就业技能培训", "养老护理员", 5, d(2024, 3, 11), d(2024, 4, 3), 22, 1200.0, "机构",
+               employment, "职业技能等级证书", peixun, shortage=True, evaluator=ev_city, female=0.8,
+               online=0.2, birth=(1968, 1995)),
+        Course("C30", "就业技能培训", "家政服务员", 5, d(2024, 4, 15), d(2024, 5, 10), 20, 980.0, "个人",
+               employment, "职业技能等级证书", mudu_center, evaluator=ev_city, female=0.9, birth=(1968, 1995)),
+        Course("C31", "就业技能培训", "互联网营销师", 5, d(2024, 5, 13), d(2024, 6, 7), 24, 1500.0, "个人",
+               (("高校毕业生", 5), ("城镇登记失业人员", 2)), "职业技能等级证书", peixun, evaluator=ev_city,
+               female=0.6, online=0.4, birth=(1990, 2002)),
+        Course("C33", "就业技能培训", "育婴员", "NONE", d(2024, 6, 3), d(2024, 6, 14), 16, 500.0, "个人", employment,
+               "培训合格证", peixun, issuer=peixun.name, female=0.95, birth=(1975, 2000)),
+        # 专项能力培训 (Shanxi A4; E7): Wuzhong crafts.
+        Course("C36", "专项能力培训", "碧螺春茶炒制", "SPECIAL", d(2024, 2, 26), d(2024, 3, 15), 16, 600.0, "个人",
+               (("农村转移劳动力", 2), ("城镇登记失业人员", 1), ("企业职工", 1)), "专项职业能力证书", mudu_center,
+               issuer="苏州市职业技能鉴定中心", female=0.5, areas=SUZHOU_AREAS, hours_per_day=6),
+        Course("C34", "专项能力培训", "苏绣制作", "SPECIAL", d(2024, 3, 4), d(2024, 3, 29), 18, 800.0, "机构",
+               (("农村转移劳动力", 2), ("城镇登记失业人员", 2)), "专项职业能力证书", mudu_center,
+               issuer="苏州市职业技能鉴定中心", female=0.95, hours_per_day=6, reuse=(("C30", 2),)),
+        Course("C35", "专项能力培训", "核雕制作", "SPECIAL", d(2024, 4, 8), d(2024, 4, 30), 12, 900.0, "个人",
+               (("农村转移劳动力", 1), ("城镇登记失业人员", 1), ("企业职工", 1)), "专项职业能力证书", mudu_center,
+               issuer="苏州市职业技能鉴定中心", female=0.3, areas=SUZHOU_AREAS, hours_per_day=6),
+        # 全日制学习 at the enterprise-run school: 2023 graduates now employed (A13) and
+        # poor-family students from central and western China (A15).
+        Course("C37", "全日制学习", "车工", 4, d(2020, 9, 1), d(2023, 6, 30), 12, 4800.0, "个人",
+               (("高校毕业生", 1),), "职业技能等级证书", jg_school, (jinggong, taihu), evaluator=ev_jg_school,
+               female=0.1, online=0.1, hours_per_day=6, days=560, contract=True),
+        Course("C38", "全日制学习", "电工", 3, d(2021, 9, 1), d(2024, 6, 21), 8, 4800.0, "个人",
+               (("贫困家庭学生", 1),), "职业技能等级证书", jg_school, evaluator=ev_jg_school, female=0.1,
+               online=0.1, hours_per_day=6, days=560, areas=CENTRAL_WEST),
+    ]
+    return c, e, schools
+
+
+def assign_class_ids(courses: list[Course]) -> None:
+    """班级编号 like WZ2024-0301: prefix, start year, start month and a serial within the month."""
+    seen: dict[str, int] = {}
+    for course in sorted(courses, key=lambda c: (c.start, c.key)):
+        prefix = {"新型学徒制": "WZXT", "全日制学习": "WZQR"}.get(course.ttype, "WZ")
+        month = f"{prefix}{course.start:%Y-%m}"
+        seen[month] = seen.get(month, 0) + 1
+        course.class_id = f"{prefix}{course.start:%Y}-{course.start:%m}{seen[month]:02d}"
+
+
+def fill_courses(rng: random.Random, people: People, courses: list[Course]) -> None:
+    """Draw the trainees of each class, their attendance and whether they passed."""
+    by_key = {c.key: c for c in courses}
+    reused: set[str] = set()
+    for course in courses:
+        members: list[Person] = []
+        for key, count in course.reuse:
+            pool = [en.person for en in by_key[key].enrolments
+                    if en.person.id_number not in reused and not en.person.pensioner]
+            for person in rng.sample(pool, count):
+                reused.add(person.id_number)
+                members.append(person)
+        while len(members) < course.size:
+            members.append(people.new(course, pensioner=len(members) < course.pensioners))
+        rng.shuffle(members)
+        for person in members:
+            enrol(rng, course, person)
+
+
+def enrol(rng: random.Random, course: Course, person: Person) -> Enrolment:
+    if course.payer == "mix":
+        payer = "企业" if person.employer is not None and rng.random() < 0.45 else "个人"
+    else:
+        payer = course.payer
+    passed = rng.random() < course.pass_rate
+    required = course.days or weekdays(course.start, course.end)
+    present = required if rng.random() < 0.82 else max(1, int(required * rng.uniform(0.80, 0.95)))
+    total = present * course.hours_per_day
+    online = int(total * course.online)
+    enrolment = Enrolment(person, course, payer, passed, required, present, online, total)
+    course.enrolments.append(enrolment)
+    return enrolment
+
+
+def issue_dates(rng: random.Random, courses: list[Course]) -> None:
+    for course in courses:
+        if course.cert is None:
+            continue
+        issued = course.end + dt.timedelta(days=rng.randint(6, 20))
+        course.issue_date = min(issued, PERIOD_END) if course.end < PERIOD_END else issued
+
+
+def course_certificates(course: Course, numbers: CertNumbers) -> list[Cert]:
+    """The certificates each passed trainee of a class obtained."""
+    certs: list[Cert] = []
+    issued = course.issue_date
+    if course.cert is None or issued is None:
+        return certs
+    for index, en in enumerate(course.enrolments):
+        if not en.passed:
+            continue
+        p = en.person
+        level = course.level
+        if course.cert == "职业技能等级证书":
+            assert course.evaluator is not None and isinstance(level, int)
+            number = numbers.skill_level(course.evaluator, level, issued)
+            certs.append(Cert(p, course.cert, course.occupation, level, number, issued, course.evaluator.name))
+        elif course.cert == "特种作业操作证":
+            certs.append(Cert(p, course.cert, course.occupation, None, "T" + p.id_number, issued, course.issuer))
+        elif course.cert == "特种设备作业人员证":
+            serial = numbers.next(f"TS{issued:%y}", 3051)
+            certs.append(Cert(p, course.cert, course.occupation, None, f"JSTS{issued:%y}{serial:06d}", issued,
+                              course.issuer))
+        elif course.cert == "专项职业能力证书":
+            serial = numbers.next(f"ZX{issued:%y}", 1)
+            certs.append(Cert(p, course.cert, course.occupation, "SPECIAL", f"ZX320506{issued:%y}{serial:05d}",
+                              issued, course.issuer))
+        else:  # 培训合格证 / 结业证书: the school's own numbering, by class
+            prefix = "JY" if course.cert == "结业证书" else "HG"
+            certs.append(Cert(p, course.cert, course.occupation, None,
+                              f"{prefix}-{course.class_id}-{index + 1:03d}", issued, course.issuer))
+    return certs
+
+
+def earlier_certificates(courses: list[Course], numbers: CertNumbers, rng: random.Random) -> dict[str, Cert]:
+    """For apprentices at 高级工 and above: the next-lower certificate in the same occupation (Wuxi E13).
+
+    Most were issued two or more years before the apprenticeship started; two were not (a rule
+    that checks E13 must stop those), and some apprentices have none in the batch.
+    """
+    found: dict[str, Cert] = {}
+    short = 2
+    for course in courses:
+        if course.ttype != "新型学徒制" or not isinstance(course.level, int) or course.level > 3:
+            continue
+        lower = course.level + 1
+        for en in course.enrolments:
+            if rng.random() > 0.75:
+                continue
+            latest = add_years(course.start, -2) - dt.timedelta(days=10)
+            # 工业机器人系统操作员 has had a national standard only since 2020.
+            earliest = dt.date(2020, 7, 1) if course.occupation == "工业机器人系统操作员" else dt.date(2016, 1, 1)
+            if short and course.start.year >= 2023:
+                short -= 1
+                issued = random_date(rng, add_years(course.start, -2) + dt.timedelta(days=40),
+                                     course.start - dt.timedelta(days=60))
+            else:
+                issued = random_date(rng, max(add_years(course.start, -7), earliest), latest)
+            p = en.person
+            if issued.year <= 2019:  # before the reform: an old 职业资格证书 with a 16-digit number
+                number = numbers.qualification(lower, issued)
+                found[p.id_number] = Cert(p, "职业资格证书", course.occupation, lower, number, issued,
+                                          "苏州市职业技能鉴定指导中心", level_text=OLD_LEVEL_LABEL[lower])
+            else:
+                ev = Evaluator("苏州市职业技能鉴定中心", "S", "0102", "050001")
+                found[p.id_number] = Cert(p, "职业技能等级证书", course.occupation, lower,
+                                          numbers.skill_level(ev, lower, issued), issued, ev.name)
+    return found
+
+
+# -- rows ----------------------------------------------------------------------------------------
+Row = dict[str, Any]
+
+
+def yn(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def roster_row(en: Enrolment) -> Row:
+    p, c = en.person, en.course
+    show_contract = c.contract and p.contract is not None
+    return {
+        "姓名": p.name, "身份证号码": p.id_number, "性别": p.sex, "手机号码": p.phone, "人员类别": p.category,
+        "单位名称": p.employer.name if p.employer else None,
+        "统一社会信用代码": p.employer.code if p.employer else None,
+        "培训类型": c.ttype, "职业(工种)": c.occupation, "培训等级": LEVEL_LABEL[c.level],
+        "开班日期": c.start, "结业日期": c.end, "备案结束日期": c.filed_end,
+        "培训机构": c.inst.name if c.inst else None, "机构统一社会信用代码": c.inst.code if c.inst else None,
+        "培训费用": c.fee, "出资方": en.payer, "是否参保": yn(p.insured), "是否领取养老金": yn(p.pensioner),
+        "是否紧缺职业": yn(c.shortage), "考核结果": "合格" if en.passed else "不合格",
+        "劳动合同起始日期": p.contract[0] if show_contract and p.contract else None,
+        "劳动合同终止日期": p.contract[1] if show_contract and p.contract else None,
+        "班级编号": c.class_id, "银行账号": p.account, "户名": p.name,
+    }
+
+
+def attendance_row(en: Enrolment) -> Row:
+    offline = en.hours_total - en.hours_online
+    note = "" if en.days_present == en.days_required else "请假"
+    return {"班级编号": en.course.class_id, "身份证号码": en.person.id_number, "姓名": en.person.name,
+            "总学时": en.hours_total, "线上学时": en.hours_online, "线下学时": offline,
+            "应出勤天数": en.days_required, "实际出勤天数": en.days_present,
+            "出勤率": round(en.days_present / en.days_required, 3), "备注": note or None}
+
+
+def cert_row(cert: Cert) -> Row:
+    if cert.level_text is not None:
+        level = cert.level_text
+    elif cert.level is None:
+        level = None
+    else:
+        level = LEVEL_LABEL[cert.level]
+    return {"姓名": cert.person.name, "身份证号码": cert.person.id_number, "证书类型": cert.kind,
+            "职业(工种)": cert.occupation, "等级": level, "证书编号": cert.number, "发证日期": cert.issued,
+            "发证机构": cert.issuer, "是否本市取证": yn(cert.local)}
+
+
+# -- writing -----------------------------------------------------------------------------------
+class Formats:
+    def __init__(self, wb: Any) -> None:
+        cell = {"border": 1, "font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        self.title = wb.add_format({"bold": True, "font_name": "黑体", "font_size": 16, "align": "center",
+                                    "valign": "vcenter"})
+        self.sub = wb.add_format({"font_name": "宋体", "font_size": 10, "align": "left", "valign": "vcenter"})
+        self.header = wb.add_format({**cell, "bold": True, "align": "center", "text_wrap": True,
+                                     "bg_color": "#D9E1F2"})
+        self.numbering = wb.add_format({**cell, "align": "center", "font_color": "#595959"})
+        self.text = wb.add_format({**cell, "num_format": "@"})
+        self.plain = wb.add_format(cell)
+        self.date = wb.add_format({**cell, "num_format": "yyyy-mm-dd", "align": "center"})
+        self.money = wb.add_format({**cell, "num_format": "0.00"})
+        self.int = wb.add_format({**cell, "num_format": "0", "align": "center"})
+        self.percent = wb.add_format({**cell, "num_format": "0.0%", "align": "center"})
+        self.total = wb.add_format({**cell, "bold": True})
+        self.total_money = wb.add_format({**cell, "bold": True, "num_format": "0.00"})
+        self.footer = wb.add_format({"font_name": "宋体", "font_size": 10})
+
+    def for_column(self, header: str) -> Any:
+        if header in TEXT_COLUMNS:
+            return self.text
+        if header in DATE_COLUMNS:
+            return self.date
+        if header in MONEY_COLUMNS:
+            return self.money
+        if header in INT_COLUMNS:
+            return self.int
+        if header in PERCENT_COLUMNS:
+            return self.percent
+        return self.plain
+
+
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, Formula):
+        ws.write_formula(row, col, value.formula, fmt, value.cached)
+    elif isinstance(value, Num):
+        ws.write_number(row, col, value.value, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
+    elif isinstance(value, bool):
+        raise TypeError("booleans are written as 是/否")
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        raise TypeError(f"cannot write {value!r}")
+
+
+@dataclass
+class Table:
+    """One sheet's table and where each of its data rows landed (Excel row numbers)."""
+
+    sheet: str
+    title: str
+    subtitle: str
+    headers: Sequence[str]
+    rows: list[Row]
+    numbering: bool = False
+    blank_before: int | None = None  # data index before which a blank row is left
+    total_of: str | None = None  # header of the column summed in a 合计 row
+    footers: Sequence[str] = ()
+    excel_rows: list[int] = field(default_factory=list)
+
+
+def write_table(wb: Any, fmts: Formats, table: Table) -> None:
+    ws = wb.add_worksheet(table.sheet)
+    last = len(table.headers) - 1
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last, table.title, fmts.title)
+    ws.merge_range(1, 0, 1, last, table.subtitle, fmts.sub)
+    header_row = 2
+    ws.set_row(header_row, 30)
+    for col, header in enumerate(table.headers):
+        ws.write_string(header_row, col, header, fmts.header)
+        width = WIDTHS.get(header, 6 if header == "序号" else 12 if header in DATE_COLUMNS else 10)
+        ws.set_column(col, col, width, fmts.text if header in TEXT_COLUMNS else None)
+    row = header_row + 1
+    if table.numbering:  # (甲)(乙)(1)(2)… under the header, as on printed forms
+        for col in range(len(table.headers)):
+            label = "(甲)" if col == 0 else "(乙)" if col == 1 else f"({col - 1})"
+            ws.write_string(row, col, label, fmts.numbering)
+        row += 1
+    ws.freeze_panes(row, 3 if table.headers[1] == "姓名" else 4)
+    first_data = row
+    for index, record in enumerate(table.rows):
+        if table.blank_before is not None and index == table.blank_before:
+            row += 1
+        for col, header in enumerate(table.headers):
+            value = index + 1 if header == "序号" else record.get(header)
+            write_cell(ws, row, col, value, fmts.for_column(header))
+        table.excel_rows.append(row + 1)
+        row += 1
+    if table.total_of is not None:
+        ws.write_string(row, 0, "合计", fmts.total)
+        ws.write_string(row, 1, f"{len(table.rows)}人", fmts.total)
+        col = table.headers.index(table.total_of)
+        cells = [r.get(table.total_of) for r in table.rows]
+        cached = round(sum(v.cached if isinstance(v, Formula) else v for v in cells
+                           if isinstance(v, Formula | int | float)), 2)
+        letter = xl_col_to_name(col)
+        formula = f"=SUM({letter}{first_data + 1}:{letter}{row})"
+        ws.write_formula(row, col, formula, fmts.total_money, cached)
+        for other in range(len(table.headers)):
+            if other not in (0, 1, col):
+                ws.write_blank(row, other, None, fmts.total)
+        row += 1
+    row += 1
+    for line in table.footers:
+        ws.write_string(row, 0, line, fmts.footer)
+        row += 1
+
+
+def write_notes(wb: Any, fmts: Formats) -> None:
+    ws = wb.add_worksheet("填表说明")
+    ws.set_column(0, 0, 100)
+    ws.write_string(0, 0, NOTES[0], fmts.title)
+    for i, line in enumerate(NOTES[1:], start=1):
+        ws.write_string(i, 0, line, fmts.footer)
+
+
+def save(path: Path, tables: list[Table], title: str) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": title, "author": BUREAU, "company": BUREAU, "created": CREATED,
+                       "comments": "Generated by scripts/make_sample.py (fixed seed)."})
+    wb.set_calc_mode("auto")
+    fmts = Formats(wb)
+    for table in tables:
+        write_table(wb, fmts, table)
+    write_notes(wb, fmts)
+    wb.close()
+
+
+ROSTER_TITLE = "2024年6月职业技能培训补贴申请花名册"
+ROSTER_SUB = f"填报单位（盖章）：{BUREAU}    填报日期：2024年6月30日"
+SIGNATURE = "经办人：            审核人：            负责人："
+ROSTER_NOTE = "注：本表一式三份，区人社局、区财政局、培训机构各存一份。"
+
+
+def build_district(out: Path) -> dict[str, int]:
+    rng = random.Random(SEED_CLEAN)
+    people = People(rng)
+    courses, enterprises, schools = district_courses(rng)
+    assign_class_ids(courses)
+    fill_courses(rng, people, courses)
+    issue_dates(rng, courses)
+    numbers = CertNumbers()
+    ordered = sorted(courses, key=lambda c: (c.start, c.class_id))
+    enrolments = [en for c in ordered for en in c.enrolments]
+
+    earlier = earlier_certificates(ordered, numbers, rng)
+    certs: list[Cert] = []
+    for course in ordered:
+        for cert in course_certificates(course, numbers):
+            if cert.person.id_number in earlier and course.ttype == "新型学徒制":
+                certs.append(earlier.pop(cert.person.id_number))
+            certs.append(cert)
+    certs.extend(earlier.values())  # apprentices who failed still hold their earlier certificate
+    # Two special-operation certificates were obtained outside the city (E7: they do not count).
+    outside = [c for c in certs if c.kind == "特种作业操作证" and c.occupation == "登高架设作业"][:2]
+    for cert in outside:
+        cert.local, cert.issuer = False, "无锡市应急管理局"
+
+    roster = Table("花名册", ROSTER_TITLE, ROSTER_SUB, ROSTER_HEADERS, [roster_row(en) for en in enrolments],
+                   total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
+    attendance = Table("考勤", "2024年6月职业技能培训学员考勤汇总表",
+                       "统计口径：各承训机构、企业报送    统计截止：2024年6月30日", ATTENDANCE_HEADERS,
+                       [attendance_row(en) for en in enrolments], footers=("填表人：            复核人：",))
+    cert_table = Table("证书", "2024年6月培训学员取证情况表", f"汇总单位：{BUREAU}", CERT_HEADERS,
+                       [cert_row(c) for c in certs], footers=("经办人：            审核人：",))
+    save(out / "district_batch.xlsx", [roster, attendance, cert_table], ROSTER_TITLE)
+    people_count = len({en.person.id_number for en in enrolments})
+    return {"roster": len(roster.rows), "attendance": len(attendance.rows), "certificates": len(cert_table.rows),
+            "people": people_count, "classes": len(courses), "enterprises": len(enterprises),
+            "institutions": len(schools)}
+
+
+# -- the batch with planted mistakes -----------------------------------------------------------
+@dataclass
+class Plant:
+    """A finding the tool must (``expected``) or must not report at one cell."""
+
+    table: Table
+    record: Row
+    column: str
+    code: str
+    expected: bool = True
+
+
+FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+NAME_VARIANTS = {"小": "晓", "晓": "小", "明": "鸣", "华": "桦", "丽": "莉", "静": "婧", "伟": "玮", "杰": "洁",
+                 "玲": "琳", "琳": "林", "红": "虹", "军": "君", "刚": "钢", "燕": "艳", "艳": "燕", "峰": "锋"}
+
+
+def variant_name(name: str) -> str:
+    """The same name with one character swapped for a homophone, as typed on another sheet."""
+    for i in range(len(name) - 1, 0, -1):
+        if name[i] in NAME_VARIANTS:
+            return name[:i] + NAME_VARIANTS[name[i]] + name[i + 1:]
+    return name[:-1] + ("晓" if name[-1] != "晓" else "小")
+
+
+def mistakes_courses(rng: random.Random) -> list[Course]:
+    jinggong = Org("苏州精工机械有限公司", make_uscc(rng, "91", "320506", "MA"))
+    huatai = Org("苏州吴中华泰电子科技有限公司", make_uscc(rng, "91", "320506", "MA"))
+    taihu = Org("苏州太湖智能装备有限公司", make_uscc(rng, "91", "320506", "old"))
+    peixun = Org("吴中区职业技能培训学校", make_uscc(rng, "52", "320506", "MA"))
+    jishi = Org("苏州吴中技师学院", make_uscc(rng, "12", "320506", "old"))
+    anquan = Org("苏州太湖安全技术培训学校", make_uscc(rng, "52", "320506", "MA"))
+    mudu_center = Org("苏州市吴中区木渎职业技能培训中心", make_uscc(rng, "52", "320506", "MA"))
+    ev_city = Evaluator("苏州市职业技能鉴定中心", "S", "0102", "050001")
+    ev_taihu = Evaluator(taihu.name, "Y", "1375", "050614")
+    staff = (("企业职工", 1),)
+    return [
+        Course("M1", "技能提升", "电工", 4, d(2024, 3, 4), d(2024, 4, 12), 14, 1500.0, "mix", staff,
+               "职业技能等级证书", anquan, (jinggong, huatai), evaluator=ev_city, female=0.1, online=0.2),
+        Course("M2", "新型学徒制", "加工中心操作工", 3, d(2023, 3, 6), d(2024, 3, 5), 10, 7000.0, "企业", staff,
+               "职业技能等级证书", jishi, (taihu,), filed_end=d(2024, 3, 5), shortage=True, evaluator=ev_taihu,
+               female=0.1, online=0.3, days=96, contract=True, birth=(1992, 2001)),
+        Course("M3", "就业技能培训", "养老护理员", 5, d(2024, 4, 8), d(2024, 5, 10), 14, 1200.0, "机构",
+               (("农村转移劳动力", 3), ("城镇登记失业人员", 2), ("就业困难人员", 1)), "职业技能等级证书", peixun,
+               shortage=True, evaluator=ev_city, female=0.8, online=0.2, birth=(1968, 1995)),
+        Course("M4", "特种作业培训", "低压电工作业", "NONE", d(2024, 5, 13), d(2024, 5, 24), 12, 780.0, "mix",
+               staff, "特种作业操作证", anquan, (jinggong, huatai), issuer="苏州市应急管理局", female=0.05),
+        Course("M5", "专项能力培训", "苏绣制作", "SPECIAL", d(2024, 2, 26), d(2024, 3, 22), 10, 800.0, "机构",
+               (("农村转移劳动力", 1), ("城镇登记失业人员", 1)), "专项职业能力证书", mudu_center,
+               issuer="苏州市职业技能鉴定中心", female=0.95, hours_per_day=6),
+    ]
+
+
+def build_mistakes(out: Path) -> dict[str, int]:
+    rng = random.Random(SEED_MISTAKES)
+    people = People(rng)
+    courses = mistakes_courses(rng)
+    assign_class_ids(courses)
+    for course in courses:
+        for _ in range(course.size):
+            enrol(rng, course, people.new(course))
+        for en in course.enrolments:  # every trainee passes: certificates line up with the roster
+            en.passed = True
+    issue_dates(rng, courses)
+    m1, m2, m3, m4, m5 = courses
+    # A person whose ID ends in X, for the lowercase-x row.
+    m1.enrolments[3].person.id_number = people.id_number(
+        m1.enrolments[3].person.id_number[:6], m1.enrolments[3].person.birth, m1.enrolments[3].person.sex, "X")
+    for en in (m1.enrolments[7], m3.enrolments[8]):  # IDs that will be typed as numbers or 3.2E+17
+        while en.person.id_number.endswith("X"):
+            en.person.id_number = people.id_number(en.person.id_number[:6], en.person.birth, en.person.sex)
+    numbers = CertNumbers()
+
+    rows: list[tuple[Enrolment, Row]] = [(en, roster_row(en)) for c in courses for en in c.enrolments]
+    att: list[tuple[Enrolment, Row]] = [(en, attendance_row(en)) for en, _ in rows]
+    certs: list[tuple[Enrolment | None, Row]] = []
+    for course in courses:
+        by_person = {id(en.person): en for en in course.enrolments}
+        certs += [(by_person[id(c.person)], cert_row(c)) for c in course_certificates(course, numbers)]
+
+    roster = Table("花名册", ROSTER_TITLE + "（第二批）", ROSTER_SUB, ROSTER_HEADERS, [], numbering=True,
+                   total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
+    attendance = Table("考勤", "2024年6月职业技能培训学员考勤汇总表（第二批）",
+                       "统计截止：2024年6月30日", ATTENDANCE_HEADERS, [], footers=("填表人：            复核人：",))
+    cert_table = Table("证书", "2024年6月培训学员取证情况表（第二批）", f"汇总单位：{BUREAU}", CERT_HEADERS, [],
+                       footers=("经办人：            审核人：",))
+    plants: list[Plant] = []
+    no_sheets: set[int] = set()  # enrolments (by id) whose attendance and certificate rows are left out
+
+    def roster_at(course: Course, i: int) -> tuple[Enrolment, Row]:
+        en = course.enrolments[i]
+        return next(pair for pair in rows if pair[0] is en)
+
+    def plant(table: Table, record: Row, column: str, code: str, value: Any = None, *,
+              expected: bool = True, keep: bool = False) -> None:
+        if not keep:
+            record[column] = value
+        plants.append(Plant(table, record, column, code, expected))
+
+    def broken_id(course: Course, i: int, value: Any, code: str) -> None:
+        en, rec = roster_at(course, i)
+        plant(roster, rec, "身份证号码", code, value)
+        no_sheets.add(id(en))
+
+    # M1 — 技能提升 电工 中级工
+    _, rec = roster_at(m1, 0)
+    plant(roster, rec, "开班日期", "date.invalid", "2024.3.4", expected=False)  # accepted text form
+    en, rec = roster_at(m1, 1)
+    good = rec["身份证号码"]
+    broken_id(m1, 1, good[:-1] + ("1" if good[-1] != "1" else "2"), "id.checksum")
+    _, rec = roster_at(m1, 2)
+    plant(roster, rec, "是否参保", "value.yes-no", "已参保")
+    en, rec = roster_at(m1, 3)
+    plant(roster, rec, "身份证号码", "id.checksum", rec["身份证号码"].lower(), expected=False)
+    plant(roster, rec, "身份证号码", "id.format", keep=True, expected=False)
+    lower_x = en
+    _, rec = roster_at(m1, 4)
+    plant(roster, rec, "性别", "sex.mismatch", "女" if rec["性别"] == "男" else "男")
+    _, rec = roster_at(m1, 5)
+    code = rec["统一社会信用代码"]
+    plant(roster, rec, "统一社会信用代码", "uscc.checksum", code[:-1] + ("A" if code[-1] != "A" else "B"))
+    _, rec = roster_at(m1, 6)
+    plant(roster, rec, "开班日期", "date.month-only", "2024年3月")
+    _, rec = roster_at(m1, 7)
+    broken_id(m1, 7, Num(float(int(rec["身份证号码"]))), "id.precision-lost")
+    dup_en, rec = roster_at(m1, 9)
+    duplicate = dict(rec)
+    _, rec = roster_at(m1, 11)
+    plant(roster, rec, "培训费用", "money.sub-fen", 1266.666)
+    _, rec = roster_at(m1, 12)
+    plant(roster, rec, "手机号码", "phone.format", rec["手机号码"][:10])
+    _, rec = roster_at(m1, 13)
+    plant(roster, rec, "培训费用", "cell.formula", Formula("=1000*1.5", 1500))
+
+    # M2 — 新型学徒制 加工中心操作工 高级工
+    _, rec = roster_at(m2, 1)
+    plant(roster, rec, "备案结束日期", "date.filed-before-start", d(2023, 2, 28))
+    en, rec = roster_at(m2, 2)
+    plant(roster, rec, "身份证号码", "id.format", rec["身份证号码"].translate(FULLWIDTH), expected=False)
+    plant(roster, rec, "身份证号码", "id.checksum", keep=True, expected=False)
+    full_width = en
+    en, rec = roster_at(m2, 3)
+    p = en.person
+    broken_id(m2, 3, p.id_number[:6] + p.id_number[8:17], "id.old-15-digit")
+    en, rec = roster_at(m2, 4)
+    renamed = en
+    _, rec = roster_at(m2, 5)
+    plant(roster, rec, "培训等级", "level.unknown", "九级")
+    _, rec = roster_at(m2, 6)
+    plant(roster, rec, "培训费用", "money.invalid", "abc")
+    _, rec = roster_at(m2, 7)
+    plant(roster, rec, "劳动合同起始日期", "date.invalid", "2021年5月8日", expected=False)  # accepted text form
+
+    # M3 — 就业技能培训 养老护理员 初级工
+    _, rec = roster_at(m3, 0)
+    plant(roster, rec, "结业日期", "date.invalid", "2024年5月10日", expected=False)  # accepted text form
+    en, rec = roster_at(m3, 1)
+    p = en.person
+    broken_id(m3, 1, id_with_check(p.id_number[:6] + f"{p.birth.year}0231" + p.id_number[14:17]), "id.birth-date")
+    _, rec = roster_at(m3, 2)
+    start, end = rec["开班日期"], rec["结业日期"]
+    plant(roster, rec, "开班日期", "date.order", end)
+    rec["结业日期"] = start
+    _, rec = roster_at(m3, 3)
+    plant(roster, rec, "姓名", "name.missing", None)
+    _, rec = roster_at(m3, 4)
+    plant(roster, rec, "银行账号", "account.format", rec["银行账号"][:8] + "O" + rec["银行账号"][9:])
+    _, rec = roster_at(m3, 5)
+    plant(roster, rec, "培训类型", "value.not-in-list", "职业培训")
+    _, rec = roster_at(m3, 6)
+    plant(roster, rec, "结业日期", "date.after-period", d(2024, 7, 5))
+    en, rec = roster_at(m3, 7)
+    digits_name = rec["姓名"] + "2"
+    plant(roster, rec, "姓名", "name.has-digits", digits_name)
+    digit_person = en
+    _, rec = roster_at(m3, 8)
+    broken_id(m3, 8, rec["身份证号码"][:5] + rec["身份证号码"][6:], "id.format")
+    _, rec = roster_at(m3, 9)
+    broken_id(m3, 9, f"{int(rec['身份证号码'][:6]) / 100000:.5f}E+17", "id.precision-lost")
+
+    # M4 — 特种作业 低压电工作业
+    _, rec = roster_at(m4, 2)
+    plant(roster, rec, "机构统一社会信用代码", "uscc.format", rec["机构统一社会信用代码"][:17])
+
+    # M5 — 专项能力 苏绣制作
+    _, rec = roster_at(m5, 2)
+    plant(roster, rec, "开班日期", "date.invalid", "2024-02-30")
+
+    # The roster in order, with the same person entered twice in one class and a blank row.
+    ordered_rows: list[Row] = []
+    for en, rec in rows:
+        ordered_rows.append(rec)
+        if en is dup_en:
+            ordered_rows.append(duplicate)
+            plants.append(Plant(roster, duplicate, "身份证号码", "roster.duplicate-person"))
+    roster.rows = ordered_rows
+    roster.blank_before = 30
+
+    # Attendance: the clerk's version of the roster, with its own slips.
+    att_rows: list[Row] = []
+    for en, rec in att:
+        if id(en) in no_sheets:
+            continue
+        att_rows.append(rec)
+        if en is renamed:
+            plant(attendance, rec, "姓名", "name.mismatch", variant_name(rec["姓名"]))
+        elif en is digit_person:
+            plants.append(Plant(attendance, rec, "姓名", "name.mismatch"))  # roster says 姓名+2
+        elif en is lower_x or en is full_width:
+            plants.append(Plant(attendance, rec, "身份证号码", "attendance.not-on-roster", expected=False))
+        elif en is m3.enrolments[11]:
+            plant(attendance, rec, "实际出勤天数", "attendance.present-exceeds-required", rec["应出勤天数"] + 2)
+        elif en is m1.enrolments[10]:
+            plant(attendance, rec, "线上学时", "attendance.online-exceeds-total", rec["总学时"] + 8)
+            plants.append(Plant(attendance, rec, "总学时", "attendance.hours-sum"))
+        elif en is m4.enrolments[5]:
+            plant(attendance, rec, "实际出勤天数", "number.negative", -2)
+    # Someone who left the class: still in attendance and certificates, no longer on the roster.
+    outsider_course = m4
+    outsider = people.new(outsider_course)
+    gone = Enrolment(outsider, outsider_course, "个人", True, 10, 10, 0, 80)
+    gone_att = attendance_row(gone)
+    att_rows.insert(next(i for i, r in enumerate(att_rows) if r["班级编号"] == m4.class_id) + 6, gone_att)
+    plants.append(Plant(attendance, gone_att, "身份证号码", "attendance.not-on-roster"))
+    attendance.rows = att_rows
+
+    cert_rows: list[Row] = []
+    first_m1: Row | None = None
+    for en, rec in certs:
+        if en is None or id(en) in no_sheets:
+            continue
+        cert_rows.append(rec)
+        if en is digit_person:
+            plants.append(Plant(cert_table, rec, "姓名", "name.mismatch"))
+        elif en is lower_x or en is full_width:
+            plants.append(Plant(cert_table, rec, "身份证号码", "cert.not-on-roster", expected=False))
+        elif en.course is m1 and first_m1 is None:
+            first_m1 = rec
+        elif en is m1.enrolments[5]:
+            assert first_m1 is not None
+            plant(cert_table, rec, "证书编号", "cert.duplicate-number", first_m1["证书编号"])
+        elif en is m1.enrolments[8]:
+            plant(cert_table, rec, "等级", "cert.number-level-mismatch", LEVEL_LABEL[3])
+            plants[-1].column = "证书编号"  # the tool names the certificate number
+        elif en is m3.enrolments[12]:
+            number = rec["证书编号"]
+            plant(cert_table, rec, "证书编号", "cert.number-year-mismatch", number[:13] + "23" + number[15:])
+        elif en is m5.enrolments[4]:
+            plant(cert_table, rec, "发证日期", "date.invalid", "2024.6.31")
+    gone_cert = cert_row(Cert(outsider, "特种作业操作证", m4.occupation, None, "T" + outsider.id_number,
+                              m4.issue_date or PERIOD_END, "苏州市应急管理局"))
+    cert_rows.append(gone_cert)
+    plants.append(Plant(cert_table, gone_cert, "身份证号码", "cert.not-on-roster"))
+    cert_table.rows = cert_rows
+
+    save(out / "mistakes_batch.xlsx", [roster, attendance, cert_table], ROSTER_TITLE + "（第二批）")
+    expected = [p for p in plants if p.expected]
+    write_plants(out / "mistakes_expected.csv", expected)
+    write_plants(out / "mistakes_not_expected.csv", [p for p in plants if not p.expected])
+    return {"roster": len(roster.rows), "attendance": len(attendance.rows), "certificates": len(cert_table.rows),
+            "expected": len(expected), "not_expected": len(plants) - len(expected)}
+
+
+def write_plants(path: Path, plants: list[Plant]) -> None:
+    lines = []
+    for p in plants:
+        row = p.table.excel_rows[next(i for i, r in enumerate(p.table.rows) if r is p.record)]
+        lines.append((p.table.sheet, row, p.column, p.code))
+    order = {"花名册": 0, "考勤": 1, "证书": 2}
+    lines.sort(key=lambda t: (order[t[0]], t[1], t[2], t[3]))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("sheet", "row", "column", "code"))
+        writer.writerows(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("out", type=Path, help="output folder, normally sample_data")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    steps: list[tuple[str, Callable[[Path], dict[str, int]]]] = [
+        ("district_batch.xlsx", build_district), ("mistakes_batch.xlsx", build_mistakes)]
+    for name, build in steps:
+        counts = build(out)
+        print(f"{out / name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

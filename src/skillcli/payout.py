@@ -1,0 +1,293 @@
+"""The payout stage: blocking findings, rules, limits and advances → paid / exception / ineligible.
+
+``decide`` takes a checked batch and a loaded policy and returns a ``Decision`` in which every
+roster row has exactly one status, every payment line carries its rule, clause and formula, and
+every row not paid carries a reason. ``Decision.control`` re-adds everything and raises
+``InconsistencyError`` (exit 3) if rows or fen do not balance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from skillcli.errors import InconsistencyError, UsageError
+from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.pipeline import Batch, render_findings
+from skillcli.rules.derive import derive
+from skillcli.rules.evaluate import evaluate_rules
+from skillcli.rules.model import Policy
+from skillcli.schema.checks import location
+from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
+
+LINE_COLUMNS = ("person_id", "name", "subsidy", "occupation", "level", "payee_type", "payee_id", "payee_name",
+                "amount_fen", "rule", "clause")
+_LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
+
+
+@dataclass(slots=True)
+class Decision:
+    """Everything ``skillcli payout`` writes. Frames are sorted deterministically."""
+
+    policy: Policy
+    lines: pl.DataFrame
+    exceptions: pl.DataFrame  # rendered findings + person_id, one or more per excepted row
+    ineligible: pl.DataFrame  # person_id, name, training_type, reason_code, reason (+ location)
+    status: pl.DataFrame  # _rid, _file, _sheet, _row, person_id, status
+    per_rule: pl.DataFrame
+    derived: pl.DataFrame
+    warnings: pl.DataFrame = field(default_factory=empty_issues)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = dict(self.status.group_by("status").len().iter_rows())
+        return {s: int(counted.get(s, 0)) for s in ("paid", "exception", "ineligible")}
+
+    @property
+    def total_fen(self) -> int:
+        return int(self.lines.get_column("amount_fen").sum()) if self.lines.height else 0
+
+    def control(self) -> None:
+        counts = self.counts
+        rows = self.derived.height
+        if sum(counts.values()) != rows or self.status.get_column("_rid").n_unique() != rows:
+            raise InconsistencyError(
+                f"控制数不平：{rows} 行 ≠ 已发 {counts['paid']} + 异常 {counts['exception']} + 不符合 {counts['ineligible']}",
+                f"control failed: {rows} rows != paid {counts['paid']} + exceptions {counts['exception']}"
+                f" + ineligible {counts['ineligible']}")
+        paid_rows = set(self.status.filter(pl.col("status") == "paid").get_column("_rid").to_list())
+        line_rows = set(self.lines.get_column("_rid").to_list())
+        if paid_rows != line_rows:
+            raise InconsistencyError("控制数不平：已发行与付款明细不一致", "control failed: paid rows and lines differ")
+        if self.lines.height and int(self.lines.get_column("amount_fen").min()) <= 0:  # type: ignore[arg-type]
+            raise InconsistencyError("控制数不平：存在非正金额的付款行", "control failed: a payment line is not positive")
+
+
+def _issues(frame: pl.DataFrame, code: pl.Expr, canonical: pl.Expr, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
+    return frame.select(
+        pl.col("_file"), pl.col("_sheet"), pl.col("_row"), canonical.cast(pl.String).alias("canonical"),
+        value.cast(pl.String).alias("value"), code.alias("code"), detail.cast(pl.String).alias("detail"),
+        pl.col("id_number").cast(pl.String).alias("person_id"), pl.col("_rid"),
+    )
+
+
+def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Roster rows held by an error: (their own rendered findings, issue rows for the rest).
+
+    A row is held by an error in its own cells, by an error in another sheet about the same
+    person (attendance, certificates), or by its sheet lacking a required column.
+    """
+    keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
+    errors = batch.findings.filter(pl.col("severity") == "error")
+    own = errors.filter(pl.col("row").is_not_null()).join(
+        keys.select("_rid", "_file", "_sheet", "_row"), left_on=["file", "sheet", "row"],
+        right_on=["_file", "_sheet", "_row"], how="inner")
+    roster_sheets = roster.select("_file", "_sheet").unique()
+    elsewhere = errors.filter(pl.col("person_id") != "").join(
+        roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti")
+    related = (
+        keys.join(elsewhere.select("person_id", "file", "sheet", "row", pl.col("code").alias("f_code")),
+                  left_on="id_number", right_on="person_id", how="inner")
+        .sort("_rid", "file", "sheet", "row").group_by("_rid", maintain_order=True).first()
+        .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
+    )
+    parts = [_issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
+    for file, sheet in sorted(batch.blocked_sheets):
+        sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
+        missing = batch.findings.filter((pl.col("file") == file) & (pl.col("sheet") == sheet)
+                                        & (pl.col("code") == "sheet.missing-column"))
+        for column in missing.get_column("column").to_list():
+            parts.append(_issues(sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""),
+                                 pl.lit(None, pl.String)))
+    return own, _concat_issues(parts)
+
+
+def _concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    found = [p for p in parts if p.height]
+    return pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
+
+
+def _rank_limit(candidates: pl.DataFrame, keys: list[str], limit: int) -> pl.DataFrame:
+    """Rows beyond ``limit`` within each key group, ordered by end date then input order, each with
+    ``__earlier``: the locations of the rows that were kept before it."""
+    ranked = candidates.sort("end_date", "_rid", nulls_last=True).with_columns(
+        pl.int_range(pl.len()).over(keys).alias("__rank"),
+        location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).alias("__loc"),
+    )
+    earlier = ranked.filter(pl.col("__rank") < limit).group_by(keys).agg(
+        pl.col("__loc").str.join("、").alias("__earlier"))
+    return ranked.filter(pl.col("__rank") >= limit).join(earlier, on=keys, how="left")
+
+
+def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -> Decision:
+    """Apply ``policy`` to every roster row of ``batch``."""
+    if SheetKind.ROSTER not in batch.frames or batch.frames[SheetKind.ROSTER].height == 0:
+        raise UsageError("批次中没有花名册数据，无法计算补贴", "the batch has no roster rows to pay")
+    values = {name: p.value for name, p in policy.parameters.items()} | (params or {})
+    derived = derive(batch.frames, batch.ctx, values)
+    per_rule = evaluate_rules(derived, policy)
+    own_findings, blocked = _blocked(batch, derived)
+    blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
+
+    open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids))
+    rule_exc_rids = open_rules.filter(pl.col("rule_status") == "exception").get_column("_rid").unique()
+    subsidy = {r.id: r.subsidy for r in policy.rules}
+    clause = {r.id: r.clause for r in policy.rules}
+    rule_detail = pl.concat_str([pl.col("rule"), pl.lit(" "),
+                                 pl.col("rule").replace_strict(subsidy, return_dtype=pl.String), pl.lit("（"),
+                                 pl.col("rule").replace_strict(clause, return_dtype=pl.String), pl.lit("）")])
+    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level", "fee_fen" if "fee_fen" in
+                          derived.columns else pl.lit(None, pl.Int64).alias("fee_fen"))
+    rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
+    shown_value = pl.when(pl.col("field") == "level").then(
+        pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String)).otherwise(pl.lit(""))
+    field_to_column = pl.col("field").replace({"fee_fen": "fee_yuan", "attended_days": "days_present",
+                                               "required_days": "days_required"})
+    rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
+
+    # Candidates: rows with a paid line, no exception, not blocked.
+    paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids))
+    row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
+    limit_issues: list[pl.DataFrame] = []
+    candidates = paid_lines.group_by("_rid").agg(
+        pl.col("rule"), pl.col("counts").any().alias("counts")).join(row_info, on="_rid")
+    limits = policy.limits
+    for ident, rule_clause, group in limits.exclusive:
+        members = candidates.filter(pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any())
+        beyond = _rank_limit(members, ["id_number"], 1)
+        limit_issues.append(_issues(beyond, pl.lit("limit.exclusive"), pl.lit(""),
+                                    pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"), pl.col("__earlier")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+    if limits.no_repeat:
+        keys = ["id_number", "occupation", "level"]
+        counted = candidates.filter(pl.col("counts") & pl.col("level").is_not_null())
+        if limits.no_repeat_window == "year":
+            counted = counted.with_columns(pl.col("end_date").dt.year().alias("__year"))
+            keys.append("__year")
+        beyond = _rank_limit(counted, keys, 1)
+        limit_issues.append(_issues(beyond, pl.lit("limit.no-repeat"), pl.lit("occupation"),
+                                    pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"), pl.col("__earlier")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+    if limits.yearly_max is not None:
+        counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
+        beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max)
+        limit_issues.append(_issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)),
+                                    pl.col("__earlier")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+
+    lines = _lines(derived, paid_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid"))), policy)
+    lines, advance_issues = _net_advances(lines, policy)
+    exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, advance_issues])
+    headers = _headers(batch)
+    order = [f.path for f in batch.files]
+    rendered = pl.concat([own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))],
+                         how="vertical_relaxed")
+    exc_rids = rendered.get_column("_rid").unique()
+    lines = lines.filter(~pl.col("_rid").is_in(exc_rids))
+    paid_rids = lines.get_column("_rid").unique()
+    status = derived.select(
+        "_rid", "_file", "_sheet", "_row", pl.col("id_number").alias("person_id"),
+        pl.when(pl.col("_rid").is_in(exc_rids)).then(pl.lit("exception"))
+        .when(pl.col("_rid").is_in(paid_rids)).then(pl.lit("paid"))
+        .otherwise(pl.lit("ineligible")).alias("status"),
+    )
+    ineligible = _ineligible(derived, per_rule, status)
+    rendered = rendered.sort("_rid", "code", "column", maintain_order=True)
+    decision = Decision(policy, lines.sort("_rid", "rule_order"), rendered, ineligible, status, per_rule, derived,
+                        _pensioner_warnings(derived, policy, status))
+    decision.control()
+    return decision
+
+
+def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
+    return [(f.path, s.sheet, canonical, text) for f in batch.files for s in f.sheets for canonical, text in
+            s.headers.items()]
+
+
+def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    order = {r.id: i for i, r in enumerate(policy.rules)}
+    info = {r.id: (r.subsidy, r.clause) for r in policy.rules}
+    frame = paid.join(derived, on="_rid", how="left")
+    return frame.select(
+        "_rid", "_file", "_sheet", "_row",
+        pl.col("id_number").alias("person_id"), "name",
+        pl.col("rule").replace_strict({k: v[0] for k, v in info.items()}, return_dtype=pl.String).alias("subsidy"),
+        "occupation",
+        pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String).alias("level"),
+        "training_type", "payee_type", "payee_id", "payee_name",
+        pl.col("amount_fen").alias("entitlement_fen"),
+        pl.col("advance_fen").fill_null(0).alias("advance_fen") if "advance_fen" in frame.columns
+        else pl.lit(0, pl.Int64).alias("advance_fen"),
+        "rule", pl.col("rule").replace_strict({k: v[1] for k, v in info.items()}, return_dtype=pl.String)
+        .alias("clause"),
+        "formula", "end_date", "counts",
+        pl.col("rule").replace_strict(order, return_dtype=pl.Int64).alias("rule_order"),
+        *(pl.col(c) for c in ("bank_account", "account_name") if c in frame.columns),
+    )
+
+
+def _net_advances(lines: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Subtract a row's 已预拨金额 from its lines in rule order (E10); refuse where forbidden (E15)."""
+    lines = lines.sort("_rid", "rule_order")
+    per_row = lines.group_by("_rid", maintain_order=True).agg(
+        pl.col("entitlement_fen").sum().alias("__total"), pl.col("advance_fen").first().alias("__advance"),
+        pl.col("_file").first(), pl.col("_sheet").first(), pl.col("_row").first(),
+        pl.col("person_id").first().alias("id_number"))
+    with_advance = per_row.filter(pl.col("__advance") > 0)
+    limits = policy.limits
+    if not limits.advance_allowed:
+        bad = with_advance
+        issues = _issues(bad, pl.lit("payout.advance-forbidden"), pl.lit("advance_yuan"),
+                         _yuan(pl.col("__advance")),
+                         pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"))
+    else:
+        bad = with_advance.filter(pl.col("__advance") >= pl.col("__total"))
+        code = pl.when(pl.col("__advance") > pl.col("__total")).then(pl.lit("payout.advance-exceeds")) \
+            .otherwise(pl.lit("payout.fully-advanced"))
+        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), _yuan(pl.col("__total")))
+    cumulative = pl.col("entitlement_fen").cum_sum().over("_rid")
+    netted = lines.with_columns(
+        pl.min_horizontal(pl.col("entitlement_fen"), (cumulative - pl.col("advance_fen")).clip(lower_bound=0))
+        .alias("amount_fen")
+    ).filter(pl.col("amount_fen") > 0)
+    return netted, issues
+
+
+def _yuan(fen: pl.Expr) -> pl.Expr:
+    from skillcli.rules.evaluate import yuan_text
+
+    return yuan_text(fen)
+
+
+def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
+    """One line per ineligible row: the reasons of every rule about it, or that no rule is."""
+    rows = status.filter(pl.col("status") == "ineligible").select("_rid")
+    reasons = (
+        per_rule.filter(pl.col("rule_status") == "ineligible")
+        .group_by("_rid", maintain_order=True)
+        .agg(pl.col("code").unique(maintain_order=True).str.join(";").alias("reason_code"),
+             pl.col("reason").unique(maintain_order=True).str.join("；").alias("reason"))
+    )
+    joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    return joined.select(
+        "_rid", "_file", "_sheet", "_row", pl.col("id_number").alias("person_id"), "name", "training_type",
+        pl.col("reason_code").fill_null("policy.no-rule"),
+        pl.coalesce(pl.col("reason"), pl.concat_str([pl.lit("本政策没有适用于培训类型「"),
+                                                     pl.col("training_type").fill_null("空"),
+                                                     pl.lit("」（及其人员类别）的补贴规则")])).alias("reason"),
+    ).sort("_rid")
+
+
+def _pensioner_warnings(derived: pl.DataFrame, policy: Policy, status: pl.DataFrame) -> pl.DataFrame:
+    """E8 reads a blank 是否领取养老金 as 否; say so for every row that was read that way."""
+    excludes = any(c.field == "pensioner" for req in policy.eligibility for c in req.require)
+    if not excludes:
+        return empty_issues()
+    blank = derived.filter(pl.col("pensioner").is_null()) if "pensioner" in derived.columns else derived
+    return blank.select(
+        pl.col("_file"), pl.col("_sheet"), pl.col("_row"), pl.lit("pensioner").alias("canonical"),
+        pl.lit("").alias("value"), pl.lit("payout.pensioner-unknown").alias("code"),
+        pl.lit(None, pl.String).alias("detail"), pl.col("id_number").alias("person_id"),
+    )

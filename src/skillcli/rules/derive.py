@@ -1,0 +1,183 @@
+"""Per-row values the rules test: certificate, attendance, months, age, shortage and prerequisites.
+
+Each derived value is null when the data to compute it is absent from the batch (no certificate
+sheet, no attendance row), so that a rule needing it makes the row an exception instead of
+treating it as zero or "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from skillcli.model import SheetKind
+from skillcli.schema.validate import Context
+
+LEVEL_RANK = {"L5": 5, "L4": 4, "L3": 3, "L2": 2, "L1": 1}
+
+
+def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole months from ``start`` to the day after ``end``; a partial month is dropped.
+
+    2024-01-01 → 2024-12-31 is 12 months; 2024-01-15 → 2024-03-10 is 1 month.
+    """
+    after = end + pl.duration(days=1)
+    months = (after.dt.year() - start.dt.year()) * 12 + (after.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+    return (months - (after.dt.day() < start.dt.day()).cast(pl.Int32)).clip(lower_bound=0)
+
+
+def whole_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole years from ``start`` to ``end`` (an anniversary on ``end`` counts)."""
+    years = end.dt.year() - start.dt.year()
+    before = (end.dt.month() < start.dt.month()) | (
+        (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day()))
+    return years - before.cast(pl.Int32)
+
+
+def _col_or_null(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.Expr:
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
+
+
+def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any]) -> pl.DataFrame:
+    """The roster with ``_rid`` and every derived field of ``skillcli.rules.fields`` added."""
+    roster = frames[SheetKind.ROSTER].with_row_index("_rid")
+    for name, dtype in (("level", pl.String), ("occupation", pl.String), ("class_id", pl.String),
+                        ("start_date", pl.Date), ("end_date", pl.Date), ("filed_end_date", pl.Date),
+                        ("contract_start", pl.Date), ("contract_end", pl.Date), ("passed", pl.String),
+                        ("shortage", pl.Boolean), ("id_number", pl.String)):
+        if name not in roster.columns:
+            roster = roster.with_columns(pl.lit(None, dtype).alias(name))
+    start, end = pl.col("start_date"), pl.col("end_date")
+    months = whole_months(start, end)
+    filed = whole_months(start, pl.col("filed_end_date"))
+    birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
+    roster = roster.with_columns(
+        pl.when(pl.col("filed_end_date").is_not_null()).then(pl.min_horizontal(months, filed)).otherwise(months)
+        .alias("training_months"),
+        whole_months(pl.col("contract_start"), pl.col("contract_end")).alias("contract_months"),
+        whole_years(birth, start).alias("age"),
+        pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False))
+        .alias("shortage_occupation"),
+        ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
+    )
+    roster = _certificates(roster, frames.get(SheetKind.CERTIFICATES))
+    roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))
+    passed = pl.col("passed") == "合格"
+    return roster.with_columns(
+        pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False)).then(True)
+        .when(passed.is_null() | pl.col("has_cert").is_null()).then(None)
+        .otherwise(False).alias("qualified"),
+    )
+
+
+_CERT_FIELDS = ("has_cert", "cert_kind", "cert_issue_date", "cert_local", "cert_number", "prior_cert_years")
+
+
+def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFrame:
+    """The certificate this training earned (same person, occupation and level, issued on or after
+    the start date; the earliest wins) and the years the next-lower certificate had been held."""
+    if certs is None or certs.height == 0 or "id_number" not in certs.columns:
+        return roster.with_columns(
+            pl.lit(None, pl.Boolean).alias("has_cert"), pl.lit(None, pl.String).alias("cert_kind"),
+            pl.lit(None, pl.Date).alias("cert_issue_date"), pl.lit(None, pl.Boolean).alias("cert_local"),
+            pl.lit(None, pl.String).alias("cert_number"), _prior_from_roster(roster).alias("prior_cert_years"),
+        )
+    cert = certs.select(
+        pl.col("id_number"), _col_or_null(certs, "occupation").alias("c_occupation"),
+        _col_or_null(certs, "level").alias("c_level"), _col_or_null(certs, "cert_kind").alias("c_kind"),
+        _col_or_null(certs, "issue_date", pl.Date).alias("c_date"),
+        _col_or_null(certs, "issued_locally", pl.Boolean).alias("c_local"),
+        _col_or_null(certs, "cert_number").alias("c_number"),
+    ).filter(pl.col("id_number").is_not_null())
+    pairs = roster.select("_rid", "id_number", "occupation", "level", "start_date").join(cert, on="id_number")
+    earned = (
+        pairs.filter(
+            (pl.col("c_occupation") == pl.col("occupation"))
+            & (pl.col("level").is_null() | (pl.col("c_level") == pl.col("level")))
+            & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
+        )
+        .sort("_rid", "c_date", "c_number", nulls_last=True)
+        .group_by("_rid", maintain_order=True).first()
+        .select("_rid", pl.col("c_kind").alias("cert_kind"), pl.col("c_date").alias("cert_issue_date"),
+                pl.col("c_local").alias("cert_local"), pl.col("c_number").alias("cert_number"))
+    )
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
+    c_rank = pl.col("c_level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
+    prior = (
+        pairs.filter((pl.col("c_occupation") == pl.col("occupation")) & (c_rank == rank + 1)
+                     & (pl.col("c_date") <= pl.col("start_date")))
+        .group_by("_rid").agg(pl.col("c_date").min().alias("prior_date"))
+    )
+    joined = roster.join(earned, on="_rid", how="left").join(prior, on="_rid", how="left")
+    from_certs = whole_years(pl.col("prior_date"), pl.col("start_date"))
+    return joined.with_columns(
+        pl.col("cert_kind").is_not_null().alias("has_cert"),
+        pl.max_horizontal(from_certs, _prior_from_roster(roster)).fill_null(0).alias("prior_cert_years"),
+    ).drop("prior_date")
+
+
+def _prior_from_roster(roster: pl.DataFrame) -> pl.Expr:
+    """E13 from the roster's own 现有证书情况 columns, when it has them (null otherwise)."""
+    needed = ("prior_cert_occupation", "prior_cert_level", "prior_cert_date")
+    if not all(c in roster.columns for c in needed):
+        return pl.lit(None, pl.Int32)
+    rank = pl.col("level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
+    prior_rank = pl.col("prior_cert_level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
+    matches = (pl.col("prior_cert_occupation") == pl.col("occupation")) & (prior_rank == rank + 1)
+    return pl.when(matches).then(whole_years(pl.col("prior_cert_date"), pl.col("start_date")))
+
+
+def _attendance(roster: pl.DataFrame, attendance: pl.DataFrame | None) -> pl.DataFrame:
+    """Attended and required days and the online share, by person and class.
+
+    Summary rows (应出勤/实际出勤) and daily rows (日期 + 签到状态) are both accepted. A roster
+    row matches attendance of the same class when both name one, else the person's attendance.
+    """
+    empty = roster.with_columns(
+        pl.lit(None, pl.Int64).alias("attended_days"), pl.lit(None, pl.Int64).alias("required_days"),
+        pl.lit(None, pl.Float64).alias("attendance_rate"), pl.lit(None, pl.Float64).alias("online_share"),
+    )
+    if attendance is None or attendance.height == 0 or "id_number" not in attendance.columns:
+        return empty
+    att = attendance.filter(pl.col("id_number").is_not_null())
+    present = _col_or_null(att, "days_present", pl.Int64)
+    required = _col_or_null(att, "days_required", pl.Int64)
+    status = _col_or_null(att, "status")
+    daily = _col_or_null(att, "date", pl.Date).is_not_null() & status.is_not_null()
+    online = _col_or_null(att, "hours_online", pl.Float64)
+    offline = _col_or_null(att, "hours_offline", pl.Float64)
+    total = pl.coalesce(_col_or_null(att, "hours_total", pl.Float64), online + offline)
+    rows = att.select(
+        pl.col("id_number"), _col_or_null(att, "class_id").alias("a_class"),
+        pl.when(daily).then((status == "出勤").cast(pl.Int64)).otherwise(present).alias("present"),
+        pl.when(daily).then(pl.lit(1, pl.Int64)).otherwise(required).alias("required"),
+        online.alias("online"), total.alias("total"),
+    )
+    sums = [pl.col("present").sum().alias("present"),
+            pl.col("present").is_not_null().any().alias("has_present"),
+            pl.col("required").sum().alias("required"), pl.col("required").is_not_null().any().alias("has_required"),
+            pl.col("online").sum().alias("online"), pl.col("total").sum().alias("total"),
+            pl.col("total").is_not_null().any().alias("has_total")]
+    by_class = rows.filter(pl.col("a_class").is_not_null()).group_by("id_number", "a_class").agg(sums)
+    by_person = rows.group_by("id_number").agg(sums)
+    keyed = roster.select("_rid", "id_number", "class_id")
+    exact = keyed.join(by_class, left_on=["id_number", "class_id"], right_on=["id_number", "a_class"], how="inner")
+    rest = keyed.join(exact.select("_rid"), on="_rid", how="anti").join(by_person, on="id_number", how="inner")
+    matched = pl.concat([exact.drop("class_id"), rest.drop("class_id")], how="diagonal_relaxed").select(
+        "_rid",
+        pl.when(pl.col("has_present")).then(pl.col("present")).alias("attended_days"),
+        pl.when(pl.col("has_required")).then(pl.col("required")).alias("required_days"),
+        pl.when(pl.col("has_total") & (pl.col("total") > 0)).then(pl.col("online") / pl.col("total"))
+        .alias("online_share"),
+    ).with_columns(
+        pl.when(pl.col("required_days") > 0).then(pl.col("attended_days") / pl.col("required_days"))
+        .alias("attendance_rate"),
+    )
+    return roster.join(matched, on="_rid", how="left")
+
+
+def period_bounds(ctx: Context) -> tuple[dt.date, dt.date]:
+    return ctx.period_start, ctx.period_end

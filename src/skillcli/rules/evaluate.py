@@ -1,0 +1,351 @@
+"""Evaluate a policy over a batch: who is paid how much and to whom, and why not the others.
+
+Each rule compiles to Polars expressions over the derived roster (``skillcli.rules.derive``):
+scope (which rows it is about), requirements (each a reason when false, an exception when its
+input is missing), an amount in integer fen and a payee. Rows then get exactly one status:
+
+* ``exception``: a blocking finding on the row or the person, a rule that cannot be computed
+  (no rate for the level, no attendance, no fee, payee without an ID), a limit (E1, E2, E4) or
+  an advance problem;
+* ``paid``: at least one rule pays and nothing above holds;
+* ``ineligible``: every rule about the row fails a requirement, or no rule is about it.
+
+All arithmetic is on Int64 fen: half-up rounding is ``(2·a·b + c) // (2·c)`` on non-negatives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from skillcli.rules.fields import FIELDS
+from skillcli.rules.model import INELIGIBLE, Condition, Policy, Requirement, Rule
+from skillcli.schema.checks import location
+
+ATTENDANCE_FIELDS = frozenset({"attended_days", "required_days", "attendance_rate", "online_share"})
+CERT_FIELDS = frozenset({"has_cert", "cert_kind", "cert_issue_date", "cert_local", "qualified"})
+PAYEE_COLUMNS = {
+    "person": ("id_number", "name"),
+    "enterprise": ("employer_uscc", "employer_name"),
+    "institution": ("institution_uscc", "institution"),
+}
+PAYEE_LABELS = {"person": "个人", "enterprise": "企业", "institution": "培训机构"}
+
+
+# -- conditions --------------------------------------------------------------------------------
+def _literal(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)  # comparisons of shares and counts only, never money
+    return value
+
+
+def condition_expr(cond: Condition) -> pl.Expr:
+    """True/false, or null when the field's value is missing (Kleene logic keeps it null)."""
+    spec = FIELDS[cond.field]
+    col = pl.col(cond.field)
+    if spec.missing_means_false:
+        col = col.fill_null(False)
+    if cond.op == "in":
+        test = col.is_in([_literal(v) for v in cond.value])
+    elif cond.op == "not_in":
+        test = ~col.is_in([_literal(v) for v in cond.value])
+    elif cond.op == "eq":
+        test = col == pl.lit(_literal(cond.value))
+    elif cond.op == "min":
+        test = col >= pl.lit(_literal(cond.value))
+    else:
+        test = col <= pl.lit(_literal(cond.value))
+    return pl.when(col.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(test)
+
+
+def _shown(field: str) -> pl.Expr:
+    """A field's value as text for a reason: levels by their Chinese name, booleans as 是/否."""
+    spec = FIELDS[field]
+    col = pl.col(field)
+    if spec.kind == "bool":
+        return pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).otherwise(pl.lit("空"))
+    if spec.kind == "level":
+        from skillcli.model import LEVEL_LABELS
+
+        return col.replace_strict({k.value: v for k, v in LEVEL_LABELS.items()}, default="空", return_dtype=pl.String)
+    if spec.kind == "number" and field.endswith("_share"):
+        return (col * 100).round(1).cast(pl.String) + pl.lit("%")
+    return col.cast(pl.String).fill_null("空")
+
+
+def _condition_text(cond: Condition) -> str:
+    spec = FIELDS[cond.field]
+    value: Any = cond.value
+    if spec.kind == "level":
+        from skillcli.model import LEVEL_LABELS, Level
+
+        value = tuple(LEVEL_LABELS[Level(v)] for v in value) if isinstance(value, tuple) else LEVEL_LABELS[Level(value)]
+    if spec.kind == "bool":
+        value = "是" if value else "否"
+    return Condition(cond.field, cond.op, value).describe(f"「{spec.label}」")
+
+
+def _failure_text(req: Requirement, rule_id: str | None) -> pl.Expr:
+    """Why a requirement failed, with the row's own values: 「考核结果」= 合格（实为 不合格）."""
+    prefix = f"{rule_id} " if rule_id else ""
+    if req.reason_zh:
+        return pl.lit(f"{prefix}{req.id}：{req.reason_zh}（{req.clause}）")
+    parts = [
+        pl.when(condition_expr(c) == False).then(  # noqa: E712 - Kleene: only a definite false
+            pl.concat_str([pl.lit(_condition_text(c) + "（实为 "), _shown(c.field), pl.lit("）")]))
+        for c in req.require
+    ]
+    joined = pl.concat_str(parts, separator="；", ignore_nulls=True)
+    return pl.concat_str([pl.lit(f"{prefix}须满足 "), joined, pl.lit(f"（{req.clause}）")])
+
+
+def _missing_field(req: Requirement) -> pl.Expr:
+    """The first field whose missing value leaves the requirement undecided."""
+    return pl.coalesce([pl.when(pl.col(c.field).is_null() & ~pl.lit(FIELDS[c.field].missing_means_false))
+                        .then(pl.lit(c.field)) for c in req.require])
+
+
+def all_of(conds: tuple[Condition, ...]) -> pl.Expr:
+    return pl.all_horizontal([condition_expr(c) for c in conds]) if conds else pl.lit(True)
+
+
+# -- amounts -----------------------------------------------------------------------------------
+def _half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
+    return (numerator * 2 + denominator) // (2 * denominator)
+
+
+def _ratio(factor: Decimal) -> tuple[int, int]:
+    sign, digits, exponent = factor.as_tuple()
+    assert isinstance(exponent, int)
+    numerator = int("".join(map(str, digits))) * (-1 if sign else 1)
+    return (numerator * 10 ** exponent, 1) if exponent >= 0 else (numerator, 10 ** -exponent)
+
+
+def yuan_text(fen: pl.Expr) -> pl.Expr:
+    """Fen as yuan text with two decimals, for formulas: 150000 → 1500.00."""
+    return pl.concat_str([(fen // 100).cast(pl.String), pl.lit("."), (fen % 100).cast(pl.String).str.zfill(2)])
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    in_scope: pl.Expr
+    fail_code: pl.Expr
+    fail_text: pl.Expr
+    missing_field: pl.Expr
+    rate: pl.Expr  # fen before units; null when the level has no rate
+    amount: pl.Expr
+    amount_problem: pl.Expr  # (code, field) pair encoded as "code|field" or null
+    formula: pl.Expr
+
+
+def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
+    """(rate in fen, problem) — problem "payout.no-rate|level" when the table has no rate."""
+    rate = rule.amount.rate
+    if rate.by_level is None:
+        return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
+    table = {k.value: v for k, v in rate.by_level.items() if v is not None}
+    looked = pl.col("level").replace_strict(table, default=None, return_dtype=pl.Int64)
+    problem = (pl.when(pl.col("level").is_null()).then(pl.lit("payout.missing-input|level"))
+               .when(looked.is_null()).then(pl.lit("payout.no-rate|level")))
+    return looked, problem
+
+
+def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(rate, amount, problem, formula) in fen for one rule."""
+    spec = rule.amount
+    rate, problem = _rate_expr(rule)
+    formula_rate = yuan_text(rate)
+    if spec.form == "fixed":
+        amount, formula = rate, formula_rate
+    elif spec.form == "per_day":
+        days = pl.min_horizontal(pl.col("attended_days"), pl.col("required_days"))
+        if spec.max_units:
+            days = pl.min_horizontal(days, pl.lit(spec.max_units))
+        amount = rate * days
+        formula = pl.concat_str([formula_rate, pl.lit(" × "), days.cast(pl.String), pl.lit(" 天")])
+        if spec.divisor:
+            amount = _half_up(rate * days, spec.divisor)
+            formula = pl.concat_str([formula, pl.lit(f" ÷ {spec.divisor}")])
+        problem = pl.coalesce(problem, pl.when(pl.col("attended_days").is_null() | pl.col("required_days").is_null())
+                              .then(pl.lit("payout.no-attendance|attended_days")))
+    elif spec.form == "per_month":
+        months = pl.col("training_months")
+        if spec.max_units:
+            months = pl.min_horizontal(months, pl.lit(spec.max_units))
+        amount = rate * months
+        formula = pl.concat_str([formula_rate, pl.lit(" × "), months.cast(pl.String), pl.lit(" 个月")])
+        problem = pl.coalesce(problem, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date")))
+    elif spec.form == "ceiling":
+        amount = pl.min_horizontal(pl.col("fee_fen"), rate)
+        formula = pl.concat_str([pl.lit("min(实际费用 "), yuan_text(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate,
+                                 pl.lit(")")])
+        problem = pl.coalesce(problem, pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan")))
+    elif spec.form == "annual_prorated":
+        months = pl.col("training_months")
+        if spec.months_cap:
+            months = pl.min_horizontal(months, pl.lit(spec.months_cap))
+        amount = _half_up(rate * months, 12)
+        formula = pl.concat_str([formula_rate, pl.lit("/年 × "), months.cast(pl.String), pl.lit(" 个月 ÷ 12")])
+        problem = pl.coalesce(problem, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date")))
+    else:  # monthly_active
+        amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
+        formula = pl.concat_str([formula_rate, pl.lit(" × 本月在训")])
+    if spec.multiplier is not None:
+        num, den = _ratio(spec.multiplier.factor)
+        applies = all_of(spec.multiplier.when).fill_null(False)
+        amount = pl.when(applies).then(_half_up(amount * num, den)).otherwise(amount)
+        formula = pl.when(applies).then(
+            pl.concat_str([formula, pl.lit(f" × {spec.multiplier.factor}（{spec.multiplier.label}）")])
+        ).otherwise(formula)
+    formula = pl.concat_str([formula, pl.lit(" = "), yuan_text(amount)])
+    return rate, amount.cast(pl.Int64), problem, formula
+
+
+def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
+    requirements = (*_built_in(policy), *policy.eligibility, *rule.require)
+    fails = []
+    texts = []
+    missing = []
+    for req in requirements:
+        applies = all_of(req.when).fill_null(False)
+        ok = all_of(req.require)
+        fails.append(pl.when(applies & (ok == False)).then(pl.lit(req.id)))  # noqa: E712
+        texts.append(pl.when(applies & (ok == False)).then(_failure_text(req, rule.id)))  # noqa: E712
+        missing.append(pl.when(applies & ok.is_null()).then(_missing_field(req)))
+    # Paying a person who did not pay is a requirement of its own (Shanxi A4: 个人 → not eligible).
+    if rule.payee == "by_payer":
+        refused = [payer for payer, target in rule.payee_by_payer.items() if target == INELIGIBLE]
+        if refused:
+            hit = pl.col("payer").is_in(refused).fill_null(False)
+            fails.append(pl.when(hit).then(pl.lit(f"{rule.id}.payer")))
+            texts.append(pl.when(hit).then(pl.concat_str([
+                pl.lit(f"{rule.id} 出资方为「"), pl.col("payer"), pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）")])))
+        missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
+    rate, amount, problem, formula = _amount_expr(rule)
+    return CompiledRule(
+        rule, all_of(rule.scope).fill_null(False), pl.coalesce(fails), pl.coalesce(texts), pl.coalesce(missing),
+        rate, amount, problem, formula,
+    )
+
+
+def _built_in(policy: Policy) -> tuple[Requirement, ...]:
+    """The policy's effective dates as a requirement on the training's end date."""
+    window = [Condition("end_date", "min", policy.effective_from)]
+    if policy.effective_to is not None:
+        window.append(Condition("end_date", "max", policy.effective_to))
+    to = policy.effective_to.isoformat() if policy.effective_to else "…"
+    return (Requirement("policy.not-in-force", f"{policy.id} {policy.effective_from.isoformat()}～{to}", tuple(window),
+                        reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
+                        reason_en="the training ended outside the policy's effective dates"),)
+
+
+def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(payee type, payee id, payee name) for one rule (E6 by 出资方 when ``by_payer``)."""
+    if rule.payee != "by_payer":
+        kind = pl.lit(rule.payee)
+    else:
+        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE}
+        kind = pl.col("payer").replace_strict(mapping, default=None, return_dtype=pl.String)
+    ident = pl.when(kind == "person").then(pl.col("id_number")) \
+        .when(kind == "enterprise").then(pl.col("employer_uscc")) \
+        .when(kind == "institution").then(pl.col("institution_uscc"))
+    name = pl.when(kind == "person").then(pl.col("name")) \
+        .when(kind == "enterprise").then(pl.col("employer_name")) \
+        .when(kind == "institution").then(pl.col("institution"))
+    return kind, ident, name
+
+
+# -- the whole policy --------------------------------------------------------------------------
+@dataclass(slots=True)
+class Outcome:
+    """The result of a policy over a batch."""
+
+    lines: pl.DataFrame  # one row per payment
+    exceptions: pl.DataFrame  # issue rows (ISSUE_SCHEMA + _rid) for every excepted roster row
+    ineligible: pl.DataFrame  # _rid, person_id, name, training_type, reason_code, reason
+    status: pl.DataFrame  # _rid, _file, _sheet, _row, status
+    per_rule: pl.DataFrame  # long: _rid × rule with status, amount, formula (for explain and reports)
+
+
+def _ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    needed: dict[str, Any] = {
+        "name": pl.String, "training_type": pl.String, "category": pl.String, "payer": pl.String,
+        "employer_uscc": pl.String, "employer_name": pl.String, "institution_uscc": pl.String,
+        "institution": pl.String, "fee_fen": pl.Int64, "advance_fen": pl.Int64, "insured": pl.Boolean,
+        "pensioner": pl.Boolean, "insured_months": pl.Int64, "role": pl.String,
+    }
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in needed.items() if name not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
+
+
+def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Every rule against every row, long format: one row per (_rid, rule) in scope."""
+    frame = _ensure_columns(derived)
+    parts = []
+    for rule in policy.rules:
+        c = compile_rule(rule, policy)
+        kind, ident, payee_name = payee_exprs(rule)
+        problem_code = c.amount_problem.str.split("|").list.get(0, null_on_oob=True)
+        problem_field = c.amount_problem.str.split("|").list.get(1, null_on_oob=True)
+        missing_code = pl.when(c.missing_field.is_in(list(ATTENDANCE_FIELDS))).then(pl.lit("payout.no-attendance")) \
+            .when(c.missing_field.is_in(list(CERT_FIELDS))).then(pl.lit("payout.no-certificate-data")) \
+            .otherwise(pl.lit("payout.missing-input"))
+        payee_field = pl.when(kind == "person").then(pl.lit("id_number")) \
+            .when(kind == "enterprise").then(pl.lit("employer_uscc")) \
+            .when(kind == "institution").then(pl.lit("institution_uscc"))
+        status = (
+            pl.when(c.fail_code.is_not_null()).then(pl.lit("ineligible"))
+            .when(c.missing_field.is_not_null()).then(pl.lit("exception"))
+            .when(problem_code.is_not_null()).then(pl.lit("exception"))
+            .when(kind.is_null() | ident.is_null()).then(pl.lit("exception"))
+            .when(c.amount <= 0).then(pl.lit("ineligible"))
+            .otherwise(pl.lit("paid"))
+        )
+        code = (
+            pl.when(c.fail_code.is_not_null()).then(c.fail_code)
+            .when(c.missing_field.is_not_null()).then(missing_code)
+            .when(problem_code.is_not_null()).then(problem_code)
+            .when(kind.is_null()).then(pl.lit("payout.missing-input"))
+            .when(ident.is_null()).then(pl.lit("payout.payee-missing"))
+            .when(c.amount <= 0).then(pl.lit(f"{rule.id}.zero"))
+        )
+        field = (
+            pl.when(c.fail_code.is_not_null()).then(pl.lit(None, pl.String))
+            .when(c.missing_field.is_not_null()).then(c.missing_field)
+            .when(problem_code.is_not_null()).then(problem_field)
+            .when(kind.is_null()).then(pl.lit("payer"))
+            .when(ident.is_null()).then(payee_field)
+        )
+        text = pl.when(c.fail_code.is_not_null()).then(c.fail_text).when(c.amount <= 0).then(
+            pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), c.formula, pl.lit(f"）（{rule.clause}）")]))
+        parts.append(
+            frame.lazy().filter(c.in_scope).select(
+                "_rid", pl.lit(rule.id).alias("rule"), status.alias("rule_status"), code.alias("code"),
+                field.alias("field"), text.alias("reason"), c.amount.alias("amount_fen"), c.formula.alias("formula"),
+                kind.alias("payee_type"), ident.alias("payee_id"), payee_name.alias("payee_name"),
+                pl.lit(rule.counts).alias("counts"),
+            )
+        )
+    schema = {"_rid": pl.UInt32, "rule": pl.String, "rule_status": pl.String, "code": pl.String, "field": pl.String,
+              "reason": pl.String, "amount_fen": pl.Int64, "formula": pl.String, "payee_type": pl.String,
+              "payee_id": pl.String, "payee_name": pl.String, "counts": pl.Boolean}
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(pl.collect_all(parts), how="vertical_relaxed")
+
+
+def rule_order(policy: Policy) -> dict[str, int]:
+    return {rule.id: i for i, rule in enumerate(policy.rules)}
+
+
+def today() -> dt.date:  # pragma: no cover - indirection for tests
+    return dt.date.today()
+
+
+def location_expr() -> pl.Expr:
+    return location(pl.col("_file"), pl.col("_sheet"), pl.col("_row"))

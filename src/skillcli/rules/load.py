@@ -1,0 +1,420 @@
+"""Load a policy file (YAML) into ``skillcli.rules.model`` records, strictly.
+
+* Floats are read as ``Decimal`` from their text, so ``1.3`` is exactly 1.3 and 274.66 yuan is
+  exactly 27 466 fen; money is converted to fen here, once.
+* Unknown keys, unknown fields, enum values that are not in the input schema and rules without a
+  clause are errors (``RulesError``), so a typo cannot silently turn a condition off.
+* ``$name`` anywhere a value is expected refers to a parameter; ``--param name=value`` overrides
+  a parameter for one run (parsed like the value it replaces).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skillcli.errors import RulesError, UsageError
+from skillcli.model import Level
+from skillcli.money import yuan_to_fen
+from skillcli.rules.fields import FIELDS
+from skillcli.rules.model import (
+    INELIGIBLE,
+    PAYEE_TYPES,
+    Amount,
+    Condition,
+    Limits,
+    Multiplier,
+    Parameter,
+    Policy,
+    Rate,
+    Requirement,
+    Rule,
+)
+from skillcli.schema.columns import LEVELS
+
+RULES_DIR_ENV = "SKILLCLI_RULES"
+FORMS = ("fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active")
+SCALE = (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1)
+
+_POLICY_KEYS = {"id", "title", "region", "document", "effective", "reviewed", "parameters", "eligibility", "limits",
+                "rules", "notes"}
+_RULE_KEYS = {"id", "subsidy", "clause", "scope", "require", "amount", "payee", "payee_by_payer", "counts", "note"}
+_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en"}
+_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
+_PARAM_KEYS = {"value", "doc", "clause", "assumption"}
+_LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader whose floats are Decimals made from the text as written."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def default_rules_dir() -> Path:
+    """``rules/`` of the project: $SKILLCLI_RULES, else ./rules, else the one beside the package."""
+    import os
+
+    env = os.environ.get(RULES_DIR_ENV)
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "rules"
+    if cwd.is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def policy_paths(rules_dir: Path | None = None) -> dict[str, Path]:
+    folder = rules_dir or default_rules_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.stem.endswith(".cases")}
+
+
+def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
+    paths = policy_paths(rules_dir)
+    if policy_id in paths:
+        return paths[policy_id]
+    candidate = Path(policy_id)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    known = ", ".join(paths) or "—"
+    raise UsageError(f"未知政策「{policy_id}」，可用：{known}", f"unknown policy '{policy_id}'; available: {known}")
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_bytes(), Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise RulesError(f"规则文件 {path} 不是有效的 YAML{where}", f"rules file {path} is not valid YAML{where}") from None
+
+
+def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Policy:
+    """Load and validate one policy file; apply ``--param`` overrides."""
+    raw = path.read_bytes()
+    data = read_yaml(path)
+    ctx = _Ctx(path)
+    if not isinstance(data, dict):
+        ctx.fail("文件顶层应为映射", "the top level must be a mapping")
+    ctx.keys(data, _POLICY_KEYS, "policy")
+    for key in ("id", "title", "region", "document", "effective", "rules"):
+        if key not in data:
+            ctx.fail(f"缺少 {key}", f"missing key '{key}'")
+    params = _parameters(ctx, data.get("parameters") or {}, overrides or {})
+    ctx.params = params
+    effective = data["effective"] or {}
+    ctx.keys(effective, {"from", "to"}, "effective")
+    eligibility = tuple(_requirement(ctx, item, "eligibility") for item in data.get("eligibility") or [])
+    rules = tuple(_rule(ctx, item) for item in data["rules"])
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        ctx.fail("规则 id 重复", f"duplicate rule ids in {ids}")
+    limits = _limits(ctx, data.get("limits") or {}, set(ids))
+    document = {str(k): str(v) for k, v in (data["document"] or {}).items()}
+    return Policy(
+        id=str(data["id"]), title=str(data["title"]), region=str(data["region"]), document=document,
+        effective_from=_date(ctx, effective.get("from"), "effective.from"),
+        effective_to=_date(ctx, effective["to"], "effective.to") if effective.get("to") else None,
+        reviewed=_date(ctx, data["reviewed"], "reviewed") if data.get("reviewed") else None,
+        parameters=params, eligibility=eligibility, limits=limits, rules=rules,
+        path=str(path), sha256=hashlib.sha256(raw).hexdigest(),
+        notes=tuple(str(n) for n in data.get("notes") or []),
+    )
+
+
+class _Ctx:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.params: dict[str, Parameter] = {}
+
+    def fail(self, zh: str, en: str) -> None:
+        raise RulesError(f"{self.path}：{zh}", f"{self.path}: {en}")
+
+    def keys(self, data: Any, allowed: set[str], where: str) -> None:
+        if not isinstance(data, dict):
+            self.fail(f"{where} 应为映射", f"{where} must be a mapping")
+        unknown = set(data) - allowed
+        if unknown:
+            self.fail(f"{where} 有未知字段 {sorted(unknown)}", f"unknown keys in {where}: {sorted(unknown)}")
+
+    def resolve(self, value: Any, where: str) -> Any:
+        if isinstance(value, str) and value.startswith("$"):
+            name = value[1:]
+            if name not in self.params:
+                self.fail(f"{where} 引用了未定义的参数 {value}", f"{where} refers to undefined parameter {value}")
+            return self.params[name].value
+        return value
+
+
+def _parameters(ctx: _Ctx, data: dict[str, Any], overrides: Mapping[str, str]) -> dict[str, Parameter]:
+    params: dict[str, Parameter] = {}
+    for name, spec in data.items():
+        if not isinstance(spec, dict):
+            spec = {"value": spec}
+        ctx.keys(spec, _PARAM_KEYS, f"parameters.{name}")
+        if "value" not in spec:
+            ctx.fail(f"参数 {name} 缺少 value", f"parameter {name} has no value")
+        if not spec.get("doc"):
+            ctx.fail(f"参数 {name} 缺少 doc 说明", f"parameter {name} needs a doc line")
+        params[name] = Parameter(name, spec["value"], str(spec.get("doc", "")), str(spec.get("clause", "")),
+                                 bool(spec.get("assumption", False)))
+    unknown = set(overrides) - set(params)
+    if unknown:
+        raise UsageError(f"--param 未知参数 {sorted(unknown)}，可用：{sorted(params)}",
+                         f"--param names unknown parameters {sorted(unknown)}; known: {sorted(params)}")
+    for name, text in overrides.items():
+        old = params[name]
+        params[name] = Parameter(name, _parse_override(name, text, old.value), old.doc, old.clause,
+                                 old.assumption, overridden=True)
+    return params
+
+
+def _parse_override(name: str, text: str, like: Any) -> Any:
+    try:
+        if isinstance(like, bool):
+            if text.lower() in ("true", "yes", "1", "是"):
+                return True
+            if text.lower() in ("false", "no", "0", "否"):
+                return False
+            raise ValueError(text)
+        if isinstance(like, int):
+            return int(text)
+        if isinstance(like, Decimal):
+            return Decimal(text)
+        if isinstance(like, dt.date):
+            return dt.date.fromisoformat(text)
+        if isinstance(like, list):
+            return [item.strip() for item in re.split(r"[,，、]", text) if item.strip()]
+    except (ValueError, InvalidOperation):
+        raise UsageError(f"--param {name}={text} 的值格式不对", f"--param {name}={text}: bad value") from None
+    return text
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """``["a=1", "b=x"]`` → ``{"a": "1", "b": "x"}``."""
+    found: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--param 应写成 name=value，读到「{item}」", f"--param must be name=value, got '{item}'")
+        name, value = item.split("=", 1)
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _date(ctx: _Ctx, value: Any, where: str) -> dt.date:
+    value = ctx.resolve(value, where)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        ctx.fail(f"{where} 不是日期", f"{where} is not a date")
+        raise  # pragma: no cover
+
+
+def level_code(text: Any) -> Level | None:
+    """'中级工' / '四级' / 'L4' → Level.L4; None if not a level."""
+    value = str(text).strip()
+    if value in Level.__members__:
+        return Level[value]
+    key = re.sub(r"[\s()\[\]/、,\-]", "", value)
+    for spelling, code in LEVELS:
+        if spelling == key:
+            return Level(code)
+    return None
+
+
+def _condition_value(ctx: _Ctx, field: str, value: Any, where: str) -> Any:
+    value = ctx.resolve(value, where)
+    spec = FIELDS[field]
+    if spec.kind == "level":
+        code = level_code(value)
+        if code is None:
+            ctx.fail(f"{where} 的等级「{value}」无法识别", f"{where}: level '{value}' is not recognised")
+        return code.value if code else value
+    if spec.kind == "enum":
+        if str(value) not in spec.choices:
+            ctx.fail(f"{where} 的值「{value}」不在「{spec.label}」的可选值中", f"{where}: '{value}' is not a value of {field}")
+        return str(value)
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            ctx.fail(f"{where} 应为 true/false", f"{where} must be true or false")
+        return value
+    if spec.kind == "date":
+        return _date(ctx, value, where)
+    if spec.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            ctx.fail(f"{where} 应为数字", f"{where} must be a number")
+        return value
+    return str(value)
+
+
+def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        ctx.fail(f"{where} 应为 字段: 条件 的映射", f"{where} must map fields to conditions")
+    found: list[Condition] = []
+    for field, test in data.items():
+        if field not in FIELDS:
+            ctx.fail(f"{where} 有未知字段「{field}」", f"{where}: unknown field '{field}'")
+        test = ctx.resolve(test, f"{where}.{field}")
+        if isinstance(test, dict):
+            ctx.keys(test, {"min", "max", "not"}, f"{where}.{field}")
+            for op in ("min", "max"):
+                if op in test:
+                    found.append(Condition(field, op, _condition_value(ctx, field, test[op], f"{where}.{field}.{op}")))
+            if "not" in test:
+                items = test["not"] if isinstance(test["not"], list) else [test["not"]]
+                found.append(Condition(field, "not_in",
+                                       tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in items)))
+        elif isinstance(test, list):
+            found.append(Condition(field, "in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in test)))
+        else:
+            found.append(Condition(field, "eq", _condition_value(ctx, field, test, f"{where}.{field}")))
+    return tuple(found)
+
+
+def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
+    ctx.keys(item, _REQ_KEYS, where)
+    for key in ("id", "clause", "require"):
+        if not item.get(key):
+            ctx.fail(f"{where} 缺少 {key}", f"{where}: missing '{key}'")
+    where = f"{where}.{item['id']}"
+    return Requirement(str(item["id"]), str(item["clause"]), _conditions(ctx, item["require"], f"{where}.require"),
+                       _conditions(ctx, item.get("when"), f"{where}.when"), str(item.get("reason_zh", "")),
+                       str(item.get("reason_en", "")))
+
+
+def _rate(ctx: _Ctx, value: Any, where: str) -> Rate:
+    value = ctx.resolve(value, where)
+    if isinstance(value, dict):
+        ctx.keys(value, {"by_level"}, where)
+        table = value["by_level"]
+        if not isinstance(table, dict):
+            ctx.fail(f"{where}.by_level 应为映射", f"{where}.by_level must be a mapping")
+        levels: dict[Level, int | None] = {}
+        for key, amount in table.items():
+            code = level_code(key)
+            if code is None:
+                ctx.fail(f"{where} 的等级「{key}」无法识别", f"{where}: level '{key}' is not recognised")
+                continue
+            levels[code] = None if amount is None else _fen(ctx, ctx.resolve(amount, where), where)
+        return Rate(by_level=levels)
+    return Rate(fen=_fen(ctx, value, where))
+
+
+def _fen(ctx: _Ctx, value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        ctx.fail(f"{where} 金额应为数字（元）", f"{where}: amount must be a number of yuan")
+    try:
+        fen = yuan_to_fen(Decimal(str(value)))
+    except InvalidOperation:
+        ctx.fail(f"{where} 金额「{value}」不是数字", f"{where}: amount '{value}' is not a number")
+        raise  # pragma: no cover
+    if Decimal(str(value)) * 100 != fen:
+        ctx.fail(f"{where} 金额「{value}」超过两位小数", f"{where}: amount '{value}' has more than two decimals")
+    return fen
+
+
+def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
+    ctx.keys(data, _AMOUNT_KEYS, where)
+    form = data.get("form")
+    if form not in FORMS:
+        ctx.fail(f"{where}.form 应为 {FORMS} 之一", f"{where}.form must be one of {FORMS}")
+    if "rate" not in data:
+        ctx.fail(f"{where} 缺少 rate", f"{where}: missing rate")
+    multiplier = None
+    if data.get("multiplier"):
+        spec = data["multiplier"]
+        ctx.keys(spec, {"when", "factor", "label"}, f"{where}.multiplier")
+        factor = ctx.resolve(spec.get("factor"), f"{where}.multiplier.factor")
+        if not isinstance(factor, (int, Decimal)):
+            ctx.fail(f"{where}.multiplier.factor 应为数字", f"{where}.multiplier.factor must be a number")
+        multiplier = Multiplier(_conditions(ctx, spec.get("when"), f"{where}.multiplier.when"), Decimal(factor),
+                                str(spec.get("label", "")))
+
+    def number(key: str) -> int | None:
+        value = ctx.resolve(data.get(key), f"{where}.{key}")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or int(value) != value or value <= 0:
+            ctx.fail(f"{where}.{key} 应为正整数", f"{where}.{key} must be a positive integer")
+        return int(value)
+
+    return Amount(form, _rate(ctx, data["rate"], f"{where}.rate"), number("max_units"), number("months_cap"),
+                  number("divisor"), multiplier)
+
+
+def _rule(ctx: _Ctx, data: Any) -> Rule:
+    ctx.keys(data, _RULE_KEYS, f"rule {data.get('id', '?') if isinstance(data, dict) else '?'}")
+    for key in ("id", "subsidy", "clause", "scope", "amount", "payee"):
+        if not data.get(key):
+            ctx.fail(f"规则 {data.get('id', '?')} 缺少 {key}", f"rule {data.get('id', '?')}: missing '{key}'")
+    rid = str(data["id"])
+    where = f"rules.{rid}"
+    require = data.get("require") or []
+    if isinstance(require, dict):  # shorthand: field: condition pairs, each its own requirement
+        items = tuple(Requirement(f"{rid}.{field}", str(data["clause"]),
+                                  _conditions(ctx, {field: test}, f"{where}.require"))
+                      for field, test in require.items())
+    else:
+        items = tuple(_requirement(ctx, item, f"{where}.require") for item in require)
+    payee = str(data["payee"])
+    if payee not in (*PAYEE_TYPES, "by_payer"):
+        ctx.fail(f"{where}.payee 应为 person/enterprise/institution/by_payer", f"{where}.payee is not a payee rule")
+    by_payer = {str(k): str(v) for k, v in (data.get("payee_by_payer") or {}).items()}
+    if payee == "by_payer" and not by_payer:
+        by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}
+    for payer, target in by_payer.items():
+        if target not in (*PAYEE_TYPES, INELIGIBLE):
+            ctx.fail(f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee")
+    return Rule(rid, str(data["subsidy"]), str(data["clause"]), _conditions(ctx, data["scope"], f"{where}.scope"),
+                items, _amount(ctx, data["amount"], f"{where}.amount"), payee, by_payer,  # type: ignore[arg-type]
+                bool(data.get("counts", True)), str(data.get("note", "")))
+
+
+def _limits(ctx: _Ctx, data: Any, rule_ids: set[str]) -> Limits:
+    ctx.keys(data, _LIMIT_KEYS, "limits")
+    yearly = data.get("yearly") or {}
+    repeat = data.get("no_repeat") or {}
+    advance = data.get("advance") or {}
+    for name, spec in (("yearly", yearly), ("no_repeat", repeat), ("advance", advance)):
+        if spec and not spec.get("clause"):
+            ctx.fail(f"limits.{name} 缺少 clause", f"limits.{name}: missing clause")
+    ctx.keys(yearly, {"id", "clause", "max"}, "limits.yearly")
+    ctx.keys(repeat, {"id", "clause", "window"}, "limits.no_repeat")
+    ctx.keys(advance, {"id", "clause", "allowed", "max_share"}, "limits.advance")
+    window = str(ctx.resolve(repeat.get("window", "ever"), "limits.no_repeat.window"))
+    if window not in ("ever", "year"):
+        ctx.fail("limits.no_repeat.window 应为 ever 或 year", "limits.no_repeat.window must be 'ever' or 'year'")
+    exclusive = []
+    for item in data.get("exclusive") or []:
+        ctx.keys(item, {"id", "clause", "rules"}, "limits.exclusive")
+        unknown = set(item.get("rules", [])) - rule_ids
+        if unknown or len(item.get("rules", [])) < 2 or not item.get("clause"):
+            ctx.fail(f"limits.exclusive {item.get('id')} 规则不对", f"limits.exclusive {item.get('id')}: bad rules")
+        exclusive.append((str(item["id"]), str(item["clause"]), tuple(str(r) for r in item["rules"])))
+    max_share = ctx.resolve(advance.get("max_share"), "limits.advance.max_share")
+    yearly_max = ctx.resolve(yearly.get("max"), "limits.yearly.max")
+    return Limits(
+        yearly_max=int(yearly_max) if yearly_max is not None else None,
+        yearly_id=str(yearly.get("id", "E1")), yearly_clause=str(yearly.get("clause", "")),
+        no_repeat=bool(repeat), no_repeat_window=window, no_repeat_id=str(repeat.get("id", "E2")),
+        no_repeat_clause=str(repeat.get("clause", "")), exclusive=tuple(exclusive),
+        advance_allowed=bool(ctx.resolve(advance.get("allowed", True), "limits.advance.allowed")),
+        advance_max_share=Decimal(max_share) if max_share is not None else None,
+        advance_id=str(advance.get("id", "")), advance_clause=str(advance.get("clause", "")),
+    )

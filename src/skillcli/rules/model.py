@@ -1,0 +1,154 @@
+"""A policy as data: parameters, eligibility items, limits and rules, loaded from one YAML file.
+
+Nothing here evaluates anything; ``skillcli.rules.evaluate`` compiles these records to Polars
+expressions. Amounts are integer fen from the moment the file is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from skillcli.model import Level, PayeeType
+
+AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
+PayeeRule = Literal["person", "enterprise", "institution", "by_payer"]
+INELIGIBLE = "ineligible"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A named value a rule may use as ``$name``; ``assumption`` marks values not in the document."""
+
+    name: str
+    value: Any
+    doc: str = ""
+    clause: str = ""
+    assumption: bool = False
+    overridden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One test of one field: ``op`` is in / not_in / eq / min / max."""
+
+    field: str
+    op: str
+    value: Any
+
+    def describe(self, label: str) -> str:
+        shown = "、".join(str(v) for v in self.value) if isinstance(self.value, (list, tuple)) else str(self.value)
+        return {
+            "in": f"{label} ∈ {{{shown}}}",
+            "not_in": f"{label} ∉ {{{shown}}}",
+            "eq": f"{label} = {shown}",
+            "min": f"{label} ≥ {shown}",
+            "max": f"{label} ≤ {shown}",
+        }[self.op]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """An eligibility test: when ``when`` holds (or always), every condition of ``require`` must."""
+
+    id: str
+    clause: str
+    require: tuple[Condition, ...]
+    when: tuple[Condition, ...] = ()
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A yuan amount in fen, or a table by level (a level mapped to None has no rate, on purpose)."""
+
+    fen: int | None = None
+    by_level: dict[Level, int | None] | None = None
+
+    def describe(self) -> str:
+        from skillcli.money import format_yuan
+
+        if self.by_level is None:
+            return format_yuan(self.fen or 0)
+        return ", ".join(f"{lv.label_zh} {format_yuan(v) if v is not None else '—'}" for lv, v in self.by_level.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Multiplier:
+    when: tuple[Condition, ...]
+    factor: Decimal
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    form: AmountForm
+    rate: Rate
+    max_units: int | None = None
+    months_cap: int | None = None
+    divisor: int | None = None
+    multiplier: Multiplier | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One subsidy: the rows it is about (scope), what they need, how much and paid to whom."""
+
+    id: str
+    subsidy: str
+    clause: str
+    scope: tuple[Condition, ...]
+    require: tuple[Requirement, ...]
+    amount: Amount
+    payee: PayeeRule
+    payee_by_payer: dict[str, str] = field(default_factory=dict)
+    counts: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    yearly_max: int | None = None
+    yearly_id: str = "E1"
+    yearly_clause: str = ""
+    no_repeat: bool = False
+    no_repeat_window: str = "ever"
+    no_repeat_id: str = "E2"
+    no_repeat_clause: str = ""
+    exclusive: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (id, clause, rule ids)
+    advance_allowed: bool = True
+    advance_max_share: Decimal | None = None
+    advance_id: str = ""
+    advance_clause: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A loaded policy file. ``sha256`` is the hash of the file's bytes, for the manifest."""
+
+    id: str
+    title: str
+    region: str
+    document: dict[str, str]
+    effective_from: dt.date
+    effective_to: dt.date | None
+    reviewed: dt.date | None
+    parameters: dict[str, Parameter]
+    eligibility: tuple[Requirement, ...]
+    limits: Limits
+    rules: tuple[Rule, ...]
+    path: str
+    sha256: str
+    notes: tuple[str, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+PAYEE_TYPES = {p.value for p in PayeeType}

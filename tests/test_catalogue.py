@@ -1,0 +1,223 @@
+"""The catalogue of finding codes holds together: docs, templates, slugs, and real inputs for each.
+
+The coverage test builds one tiny input per catalogued code, runs it through ``skillcli check``
+and asserts that the code comes out. A catalogued code that no input can trigger is a catalogue
+bug, and so is a code literal in the source that the catalogue does not know.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import (
+    PERIOD,
+    ROSTER_HEADER_ROW,
+    Error,
+    Formula,
+    person,
+    roster_row,
+    roster_sheet,
+    valid_id,
+    valid_uscc,
+    write_csv,
+    write_xlsx,
+    wrong_check,
+)
+from skillcli.findings import CATALOGUE, catalogue_markdown
+from skillcli.model import Severity
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "skillcli"
+AREAS = ("file", "sheet", "cell", "row", "name", "id", "sex", "uscc", "phone", "account", "date", "value",
+         "level", "money", "number", "roster", "attendance", "cert")
+SLUG_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+CODE_LITERAL_RE = re.compile(rf"^(?:{'|'.join(AREAS)})\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# -- the catalogue itself ----------------------------------------------------------------------
+def test_catalogue__docs_file_is_generated_from_the_catalogue():
+    docs = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert docs == catalogue_markdown(), "docs/findings.md drifted: run `make docs`"
+
+
+def test_catalogue__every_code_has_templates_slug_and_severity():
+    assert CATALOGUE
+    for slug, code in CATALOGUE.items():
+        assert slug == code.slug
+        assert SLUG_RE.match(slug), f"{slug} is not area.kebab-case"
+        assert slug.split(".", 1)[0] == code.area
+        assert code.zh.strip() and code.en.strip(), slug
+        assert isinstance(code.severity, Severity)
+        # Templates may only name the three fields a finding carries.
+        for template in (code.zh, code.en):
+            assert set(re.findall(r"\{(\w*)\}", template)) <= {"column", "value", "detail"}, slug
+        # The Chinese message is Chinese, the English one is not.
+        assert re.search(r"[\u4e00-\u9fff]", code.zh), slug
+        # (Chinese values quoted inside the English text, such as 是/否 or level names, are fine.)
+        assert re.search(r"[A-Za-z]{3}", code.en), slug
+
+
+def test_catalogue__docs_list_every_code_once():
+    docs = catalogue_markdown()
+    for slug in CATALOGUE:
+        assert docs.count(f"`{slug}`") == 1, slug
+
+
+def test_catalogue__every_code_literal_in_the_source_is_catalogued():
+    literals: dict[str, str] = {}
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and CODE_LITERAL_RE.match(text):
+                literals[text] = str(path.relative_to(ROOT))
+    assert literals, "the scan found no code literal at all"
+    unknown = {code: where for code, where in literals.items() if code not in CATALOGUE}
+    assert not unknown, f"codes emitted but not catalogued: {unknown}"
+
+
+def test_catalogue__check_registry_declares_only_catalogued_codes():
+    from skillcli.schema.checks import REGISTRY
+
+    declared = {code for _, codes in REGISTRY for code in codes}
+    assert declared
+    assert declared <= set(CATALOGUE)
+
+
+# -- one tiny input per code -------------------------------------------------------------------
+Build = Callable[[Path], list[Any]]  # returns the CLI arguments after "check"
+
+
+def roster_with(tmp: Path, *rows: list[Any], header: list[str] | None = None, **options: Any) -> list[Any]:
+    sheet = roster_sheet(*rows, header=header or ROSTER_HEADER_ROW)
+    return [write_xlsx(tmp / "book.xlsx", {"花名册": sheet}, **options)]
+
+
+def extra(column: str, value: Any, n: int = 1, **changes: Any) -> Build:
+    """A roster with one extra column holding ``value``."""
+    header = [*ROSTER_HEADER_ROW, column]
+    return lambda tmp: roster_with(tmp, [*roster_row(n, **changes), value], header=header)
+
+
+def row(**changes: Any) -> Build:
+    return lambda tmp: roster_with(tmp, roster_row(1, **changes))
+
+
+def with_sheet(name: str, sheet: list[list[Any]], roster_rows: int = 1) -> Build:
+    return lambda tmp: [write_xlsx(tmp / "book.xlsx", {
+        "花名册": roster_sheet(*(roster_row(n) for n in range(1, roster_rows + 1))), name: sheet})]
+
+
+ATT = ["身份证号码", "姓名", "应出勤天数", "实际出勤天数", "线上学时", "线下学时", "总学时"]
+CERT = ["身份证号码", "姓名", "证书编号", "职业(工种)", "等级", "发证日期"]
+P1 = person(1)
+P1_KEY = [P1["id_number"], P1["name"]]
+NEW_CERT = "S000132000123" + "24" + "4" + "000001"  # issued 2024, level 4
+
+
+def attendance(*values: Any) -> Build:
+    return with_sheet("考勤", [ATT, [P1["id_number"], P1["name"], *values]])
+
+
+def certificate(*rows: list[Any]) -> Build:
+    return with_sheet("证书", [CERT, *rows], roster_rows=2)
+
+
+def _missing_column(tmp: Path) -> list[Any]:
+    keep = [i for i, h in enumerate(ROSTER_HEADER_ROW) if h != "开班日期"]
+    return [write_xlsx(tmp / "book.xlsx", {"花名册": [[ROSTER_HEADER_ROW[i] for i in keep],
+                                                    [roster_row(1)[i] for i in keep]]})]
+
+
+def _column_by_content(tmp: Path) -> list[Any]:
+    header = [None if h == "身份证号码" else h for h in ROSTER_HEADER_ROW]
+    return roster_with(tmp, roster_row(1), roster_row(2), header=header)  # type: ignore[arg-type]
+
+
+CORPUS: dict[str, Build] = {
+    "file.too-large": lambda tmp: [*roster_with(tmp, roster_row(1)), "--max-file-mb", "0"],
+    "file.no-data-sheet": lambda tmp: [write_xlsx(tmp / "notes.xlsx", {"说明": [["填表说明"]]})],
+    "file.encoding-fallback": lambda tmp: [write_csv(tmp / "花名册.csv", roster_sheet(roster_row(1)), "gbk")],
+    "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
+    "sheet.missing-column": _missing_column,
+    "sheet.duplicate-column": extra("学员姓名", "学员甲"),
+    "sheet.hidden": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()},
+                                            hidden_sheets=["花名册"])],
+    "sheet.column-by-content": _column_by_content,
+    "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
+    "cell.error": row(occupation=Error("#N/A")),
+    "cell.merged": lambda tmp: roster_with(tmp, roster_row(1), roster_row(2), merged={"花名册": ["D2:D3"]}),
+    "cell.precision-lost": extra("银行账号", 6222021001001234567),
+    "row.hidden": lambda tmp: roster_with(tmp, roster_row(1), hidden_rows={"花名册": [2]}),
+    "name.missing": row(name=None),
+    "name.has-digits": row(name="张3"),
+    "name.mismatch": with_sheet("考勤", [["身份证号码", "姓名"], [P1["id_number"], "别人"]]),
+    "id.missing": row(id_number=None),
+    "id.precision-lost": row(id_number=110101199003072316),
+    "id.format": row(id_number="1234567"),
+    "id.old-15-digit": row(id_number="320506900307011"),
+    "id.checksum": row(id_number=wrong_check(P1["id_number"])),
+    "id.birth-date": row(id_number=valid_id(birth="19901301", seq="011")),
+    "sex.mismatch": row(sex="女", id_number=P1["id_number"]),
+    "uscc.format": extra("统一社会信用代码", "123"),
+    "uscc.checksum": extra("统一社会信用代码", wrong_check(valid_uscc())),
+    "phone.format": extra("手机号码", "12345"),
+    "account.format": extra("银行账号", "6222-ABC"),
+    "date.missing": row(start_date=None),
+    "date.invalid": row(start_date="2024-02-30"),
+    "date.month-only": row(start_date="2024年3月"),
+    "date.order": row(start_date="2024-05-20"),
+    "date.after-period": row(end_date="2024-07-01"),
+    "date.filed-before-start": extra("备案结束日期", "2024-01-01"),
+    "date.implausible": row(start_date=dt.date(1930, 1, 1)),
+    "value.not-in-list": row(training_type="兴趣班"),
+    "value.missing": row(occupation=None),
+    "value.yes-no": extra("是否参保", "也许"),
+    "level.unknown": row(level="九级"),
+    "money.invalid": extra("培训费用", "很多"),
+    "money.negative": extra("培训费用", -5),
+    "money.sub-fen": extra("培训费用", "1.234"),
+    "number.invalid": attendance(10, "十", 0, 40, 40),
+    "number.negative": attendance(10, 10, -1, 40, 40),
+    "number.not-integer": attendance(10, 9.5, 0, 40, 40),
+    "roster.duplicate-person": lambda tmp: roster_with(tmp, roster_row(1), roster_row(1)),
+    "attendance.not-on-roster": with_sheet("考勤", [["身份证号码", "姓名"], [valid_id(seq="551"), "某人"]]),
+    "attendance.present-exceeds-required": attendance(10, 11, 0, 40, 40),
+    "attendance.online-exceeds-total": attendance(10, 10, 50, 0, 40),
+    "attendance.hours-sum": attendance(10, 10, 10, 10, 40),
+    "cert.not-on-roster": certificate([valid_id(seq="661"), "某人", "ZS-1", "电工", "四级", "2024-05-20"]),
+    "cert.duplicate-number": certificate([P1["id_number"], P1["name"], "ZS-1", "电工", "四级", "2024-05-20"],
+                                         [person(2)["id_number"], person(2)["name"], "ZS-1", "电工", "四级",
+                                          "2024-05-20"]),
+    "cert.number-level-mismatch": certificate([*P1_KEY, NEW_CERT, "电工", "三级", "2024-05-20"]),
+    "cert.number-year-mismatch": certificate([*P1_KEY, NEW_CERT, "电工", "四级", "2023-05-20"]),
+}
+
+IN_SCOPE = sorted(slug for slug, code in CATALOGUE.items() if code.area in AREAS)
+
+
+def test_catalogue__corpus_names_only_catalogued_codes():
+    assert set(CORPUS) <= set(CATALOGUE), set(CORPUS) - set(CATALOGUE)
+
+
+@pytest.mark.parametrize("slug", IN_SCOPE)
+def test_catalogue__every_code_is_emitted_by_some_input(slug, tmp_path, run_cli):
+    assert slug in CORPUS, f"{slug}: no input in the corpus triggers it (a catalogue bug if none can)"
+    args = CORPUS[slug](tmp_path)
+    result = run_cli("check", *args, "--json", "--period", PERIOD, "--show-ids")
+    assert result.code in (0, 1), result.stderr
+    emitted = [f for f in result.json["findings"] if f["code"] == slug]
+    assert emitted, f"{slug} not emitted; got {[f['code'] for f in result.json['findings']]}"
+    finding = emitted[0]
+    assert finding["severity"] == CATALOGUE[slug].severity.value
+    assert finding["message_zh"] and finding["message_en"]
+    assert "{" not in finding["message_zh"] + finding["message_en"]
+    # An error makes the run exit 1; a warning alone never does.
+    errors = [f for f in result.json["findings"] if f["severity"] == "error"]
+    assert result.code == (1 if errors else 0)
