@@ -45,14 +45,55 @@ SURNAMES = (
 )
 SUZHOU_SURNAMES = "陆顾沈钱朱徐周吴张王"  # more frequent among people born in Suzhou
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
-MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林建国志海峰文晨亮成东阳兵博瑞轩皓子豪宏振嘉铭"
-FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲婷雪慧莹洁琳颖倩梅兰萍红玉佳悦婧琪欣怡晶彤蕾薇秀英桂凤丹琴云月蓉"
+# Given names by sex and by the decade a person was born in: names follow fashions.
+GIVEN_NAMES = {
+    ("男", 0): "建国 建华 建军 国强 国平 志强 志刚 卫东 卫国 红兵 海涛 永明 永刚 德明 立新 春生 金根 "
+               "荣生 伟 强 军 勇 刚 平 明 华 斌 林",
+    ("男", 1): "伟 磊 涛 杰 超 鹏 斌 勇 亮 俊 飞 健 浩 剑 峰 波 明辉 海峰 晓东 俊杰 志伟 建峰 文杰 "
+               "振华 晓明 宏伟 家俊 国栋 云龙 永健",
+    ("男", 2): "浩然 子轩 宇航 俊杰 天宇 子豪 嘉豪 一鸣 思远 宇轩 博文 浩宇 梓豪 皓轩 晨阳 文博 "
+               "睿 哲 昊 轩 宇 浩 凯 鑫 阳 帆",
+    ("女", 0): "秀英 桂英 秀兰 玉兰 凤英 美华 红英 金妹 月娥 雪芳 丽华 建英 彩英 小妹 芳 萍 红 英 "
+               "梅 琴 珍",
+    ("女", 1): "丽娟 海燕 晓燕 雪梅 丽丽 晓丽 慧敏 红霞 春燕 晓红 静 敏 芳 艳 娟 婷 燕 霞 丹 琳 "
+               "倩 颖 洁 蓉",
+    ("女", 2): "婷婷 欣怡 梓涵 雨桐 佳琪 思琪 诗涵 雨欣 子涵 可欣 佳怡 怡然 梦瑶 雅婷 悦 璐 瑶 "
+               "琪 彤 萱 倩 妍 婧",
+}
 
-SUZHOU_AREAS = (("320506", 12), ("320505", 2), ("320507", 2), ("320508", 2), ("320509", 2), ("320583", 1),
-                ("320581", 1))
-JIANGSU_NORTH = (("321302", 2), ("320812", 2))  # 宿城区, 清江浦区
-CENTRAL_WEST = (("341502", 3), ("341503", 2), ("140302", 2), ("411302", 2), ("421002", 2), ("511402", 2),
-                ("520502", 2))  # 六安金安/裕安, 阳泉城区, 南阳宛城, 荆州沙市, 眉山东坡, 毕节七星关
+# Home districts by today's code (GB/T 2260), weighted. An ID keeps the code of the district as it was
+# when the number was assigned (at birth, or in 1985 for people born earlier), so people born before
+# a district was created carry its predecessor's code: see ID_AREA_HISTORY.
+SUZHOU_AREAS = (("320506", 12), ("320505", 2), ("320507", 2), ("320508", 2), ("320509", 2),
+                ("320583", 1))  # 吴中, 虎丘, 相城, 姑苏, 吴江, 昆山
+JIANGSU_NORTH = (("320312", 2), ("320812", 2))  # 徐州铜山区, 淮安清江浦区
+CENTRAL_WEST = (("341502", 3), ("341503", 2), ("140302", 2), ("411302", 2), ("421002", 2), ("511302", 2),
+                ("520502", 2))  # 六安金安/裕安, 阳泉城区, 南阳宛城, 荆州沙市, 南充顺庆, 毕节七星关
+# today's code -> (first year in use, code) from newest to oldest, per GB/T 2260 revisions.
+ID_AREA_HISTORY: dict[str, tuple[tuple[int, str], ...]] = {
+    "320506": ((2000, "320506"), (1995, "320586"), (0, "320524")),  # 吴中区 ← 吴县市 ← 吴县
+    "320507": ((2000, "320507"), (1995, "320586"), (0, "320524")),  # 相城区 ← 吴县市 ← 吴县
+    "320505": ((2000, "320505"), (0, "320511")),  # 虎丘区 ← 郊区
+    "320508": ((2012, "320508"), (0, "320503")),  # 姑苏区 ← 平江区
+    "320509": ((2012, "320509"), (1992, "320584"), (0, "320525")),  # 吴江区 ← 吴江市 ← 吴江县
+    "320583": ((1989, "320583"), (0, "320523")),  # 昆山市 ← 昆山县
+    "320312": ((2010, "320312"), (0, "320323")),  # 铜山区 ← 铜山县
+    "320812": ((2016, "320812"), (0, "320811")),  # 清江浦区 ← 清浦区
+    "341502": ((1999, "341502"), (0, "342401")),  # 金安区 ← 六安市 (地区)
+    "341503": ((1999, "341503"), (0, "342401")),  # 裕安区 ← 六安市 (地区)
+    "411302": ((1994, "411302"), (0, "412901")),  # 宛城区 ← 南阳市 (地区)
+    "421002": ((1994, "421002"), (0, "420400")),  # 沙市区 ← 沙市市
+    "511302": ((1993, "511302"), (0, "512901")),  # 顺庆区 ← 南充市 (地区)
+    "520502": ((2011, "520502"), (1993, "522401"), (0, "522421")),  # 七星关区 ← 毕节市 ← 毕节县
+}
+
+
+def id_area(home: str, birth: dt.date) -> str:
+    """The area code an ID of someone from ``home`` carries: the one in use when it was assigned."""
+    assigned = max(birth.year, 1985)
+    return next((code for since, code in ID_AREA_HISTORY.get(home, ()) if assigned >= since), home)
+
+
 PHONE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
                   "155", "157", "158", "159", "180", "181", "182", "183", "186", "187", "188", "189", "191",
                   "193", "195", "198", "199")
@@ -64,24 +105,26 @@ OLD_LEVEL_LABEL = {5: "国家职业资格五级", 4: "国家职业资格四级",
                    1: "国家职业资格一级"}
 
 ROSTER_HEADERS = (
-    "序号", "姓名", "身份证号码", "性别", "手机号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型",
-    "职业(工种)", "培训等级", "开班日期", "结业日期", "备案结束日期", "培训机构", "机构统一社会信用代码", "培训费用",
-    "出资方", "是否参保", "是否领取养老金", "是否紧缺职业", "考核结果", "劳动合同起始日期", "劳动合同终止日期",
-    "班级编号", "银行账号", "户名",
+    "序号", "姓名", "身份证号码", "性别", "手机号码", "人员类别", "单位名称", "统一社会信用代码",
+    "培训类型", "职业(工种)", "培训等级", "开班日期", "结业日期", "备案结束日期", "培训机构",
+    "机构统一社会信用代码", "培训费用", "出资方", "是否参保", "是否领取养老金", "是否紧缺职业", "考核结果",
+    "劳动合同起始日期", "劳动合同终止日期", "班级编号", "银行账号", "户名",
 )
-ATTENDANCE_HEADERS = ("序号", "班级编号", "身份证号码", "姓名", "总学时", "线上学时", "线下学时", "应出勤天数",
-                      "实际出勤天数", "出勤率", "备注")
-CERT_HEADERS = ("序号", "姓名", "身份证号码", "证书类型", "职业(工种)", "等级", "证书编号", "发证日期", "发证机构",
-                "是否本市取证")
-TEXT_COLUMNS = frozenset({"身份证号码", "统一社会信用代码", "机构统一社会信用代码", "银行账号", "手机号码", "班级编号",
-                          "证书编号"})
-DATE_COLUMNS = frozenset({"开班日期", "结业日期", "备案结束日期", "劳动合同起始日期", "劳动合同终止日期", "发证日期"})
+ATTENDANCE_HEADERS = ("序号", "班级编号", "身份证号码", "姓名", "总学时", "线上学时", "线下学时",
+                      "应出勤天数", "实际出勤天数", "出勤率", "备注")
+CERT_HEADERS = ("序号", "姓名", "身份证号码", "证书类型", "职业(工种)", "等级", "证书编号", "发证日期",
+                "发证机构", "是否本市取证")
+TEXT_COLUMNS = frozenset({"身份证号码", "统一社会信用代码", "机构统一社会信用代码", "银行账号", "手机号码",
+                          "班级编号", "证书编号"})
+DATE_COLUMNS = frozenset({"开班日期", "结业日期", "备案结束日期", "劳动合同起始日期", "劳动合同终止日期",
+                          "发证日期"})
 MONEY_COLUMNS = frozenset({"培训费用"})
 INT_COLUMNS = frozenset({"序号", "应出勤天数", "实际出勤天数", "总学时", "线上学时", "线下学时"})
 PERCENT_COLUMNS = frozenset({"出勤率"})
-WIDTHS = {"姓名": 9, "身份证号码": 21, "手机号码": 13, "人员类别": 13, "单位名称": 28, "统一社会信用代码": 21,
-          "培训类型": 12, "职业(工种)": 18, "培训等级": 13, "培训机构": 26, "机构统一社会信用代码": 21, "银行账号": 22,
-          "班级编号": 13, "证书类型": 16, "证书编号": 25, "发证机构": 26, "备注": 16}
+WIDTHS = {"姓名": 9, "身份证号码": 21, "手机号码": 13, "人员类别": 13, "单位名称": 28,
+          "统一社会信用代码": 21, "培训类型": 12, "职业(工种)": 18, "培训等级": 13, "培训机构": 26,
+          "机构统一社会信用代码": 21, "银行账号": 22, "班级编号": 13, "证书类型": 16, "证书编号": 25,
+          "发证机构": 26, "备注": 16}
 
 NOTES = (
     "填表说明",
@@ -211,8 +254,8 @@ def org_code_check(code8: str) -> str:
 
 def make_uscc(rng: random.Random, prefix: str, area: str, style: str) -> str:
     """A credit code: registration authority and type, area, organisation code, GB 32100 check."""
-    if style == "MA":  # codes issued since 2015: MA / MJ + 6 characters + org-code check
-        code8 = style[:1] + rng.choice("AJ") + "".join(rng.choice(_USCC_CHARS) for _ in range(6))
+    if style == "MA":  # issued since 2015: MA (companies) or MJ (民办非企业单位) + 6 characters + check
+        code8 = ("MJ" if prefix == "52" else "MA") + "".join(rng.choice(_USCC_CHARS) for _ in range(6))
     else:  # an old organisation code: 8 digits
         code8 = "".join(rng.choice("0123456789") for _ in range(8))
     code9 = code8 + org_code_check(code8)
@@ -259,19 +302,18 @@ class People:
         self.accounts: set[str] = set()
         self.compound_left = 2
 
-    def name(self, sex: str, area: str) -> str:
+    def name(self, sex: str, area: str, birth: dt.date) -> str:
         rng = self.rng
         if self.compound_left and rng.random() < 0.01:
             self.compound_left -= 1
             surname = rng.choice(COMPOUND_SURNAMES)
         else:
-            weights = [1.0 / (rank + 6) for rank in range(len(SURNAMES))]
-            if area.startswith("3205"):
-                weights = [w * (2.5 if s in SUZHOU_SURNAMES else 1.0) for s, w in zip(SURNAMES, weights, strict=True)]
+            local = area.startswith("3205")
+            weights = [(2.5 if local and s in SUZHOU_SURNAMES else 1.0) / (rank + 6)
+                       for rank, s in enumerate(SURNAMES)]
             surname = rng.choices(SURNAMES, weights=weights)[0]
-        chars = FEMALE_CHARS if sex == "女" else MALE_CHARS
-        given = rng.choice(chars) if rng.random() < 0.3 else rng.choice(chars) + rng.choice(chars)
-        return surname + given
+        era = 0 if birth.year < 1980 else 1 if birth.year < 1995 else 2
+        return surname + rng.choice(GIVEN_NAMES[(sex, era)].split())
 
     def id_number(self, area: str, birth: dt.date, sex: str, check: str | None = None) -> str:
         while True:
@@ -320,12 +362,13 @@ class People:
             areas = SUZHOU_AREAS + JIANGSU_NORTH + CENTRAL_WEST
         else:
             areas = SUZHOU_AREAS
-        area = weighted(rng, areas)
+        home = weighted(rng, areas)
+        area = id_area(home, birth)
         students = ("在校学生", "贫困家庭学生")
         employer = rng.choice(course.employers) if course.employers and category not in students else None
         insured = employer is not None and not pensioner
-        person = Person(self.name(sex, area), self.id_number(area, birth, sex, check), sex, birth, self.phone(),
-                        category, employer, insured, pensioner, self.account())
+        person = Person(self.name(sex, home, birth), self.id_number(area, birth, sex, check), sex, birth,
+                        self.phone(), category, employer, insured, pensioner, self.account())
         if course.contract and employer is not None:
             person.contract = contract_for(rng, course)
         return person
@@ -388,10 +431,10 @@ def d(year: int, month: int, day: int) -> dt.date:
 
 def district_courses(rng: random.Random) -> tuple[list[Course], list[Org], list[Org]]:
     """The classes of the batch; every Suzhou 2019 rule and the Wuxi apprenticeship rules meet some."""
-    e = [Org(name, make_uscc(rng, "91", "320506", "MA" if i % 3 else "old")) for i, name in enumerate((
-        "苏州精工机械有限公司", "苏州吴中华泰电子科技有限公司", "苏州胥口建设工程有限公司", "苏州太湖智能装备有限公司",
-        "苏州木渎新材料科技有限公司", "苏州甪直汽车零部件有限公司", "苏州吴中颐和康养服务有限公司",
-        "苏州临湖食品有限公司", "苏州越溪物流有限公司"))]
+    names = ("苏州精工机械有限公司", "苏州吴中华泰电子科技有限公司", "苏州胥口建设工程有限公司",
+             "苏州太湖智能装备有限公司", "苏州木渎新材料科技有限公司", "苏州甪直汽车零部件有限公司",
+             "苏州吴中颐和康养服务有限公司", "苏州临湖食品有限公司", "苏州越溪物流有限公司")
+    e = [Org(name, make_uscc(rng, "91", "320506", "MA" if i % 3 else "old")) for i, name in enumerate(names)]
     jinggong, huatai, xukou, taihu, mudu, luzhi, yihe, linhu, yuexi = e
     schools = [
         Org("吴中区职业技能培训学校", make_uscc(rng, "52", "320506", "MA")),
@@ -408,123 +451,131 @@ def district_courses(rng: random.Random) -> tuple[list[Course], list[Org], list[
     ev_taihu = Evaluator(taihu.name, "Y", "1375", "050614")
     staff = (("企业职工", 1),)
     new_hires = (("企业职工", 6), ("高校毕业生", 2), ("农村转移劳动力", 2))
+    hard = (("就业困难人员", 3), ("零就业家庭成员", 2))
+    workers = (("企业职工", 5), ("农村转移劳动力", 1))
     employment = (("农村转移劳动力", 5), ("城镇登记失业人员", 4), ("高校毕业生", 3), ("就业困难人员", 1),
                   ("低保家庭成员", 1), ("脱贫劳动力", 1), ("退役军人", 1), ("残疾人", 1))
+    crafts = (("农村转移劳动力", 2), ("城镇登记失业人员", 1), ("企业职工", 1))
+    skill, qualified, ops = "职业技能等级证书", "培训合格证", "特种作业操作证"
+    special, safety = "专项职业能力证书", "苏州市应急管理局"
     c = [
         # 以工代训 (A6): hard-to-employ people hired by an insured enterprise, paid by the month.
-        Course("C05", "以工代训", "包装工", "NONE", d(2024, 2, 1), d(2024, 5, 31), 14, 0.0, "企业",
-               (("就业困难人员", 3), ("零就业家庭成员", 2)), None, employers=(huatai,), female=0.6, contract=True),
-        Course("C06", "以工代训", "养老护理员", "NONE", d(2024, 3, 1), d(2024, 6, 28), 10, 0.0, "企业",
-               (("就业困难人员", 2), ("零就业家庭成员", 1)), None, employers=(yihe,), female=0.8, contract=True),
+        Course("C05", "以工代训", "包装工", "NONE", d(2024, 2, 1), d(2024, 5, 31), 14, 0.0, "企业", hard,
+               None, employers=(huatai,), female=0.6, contract=True),
+        Course("C06", "以工代训", "养老护理员", "NONE", d(2024, 3, 1), d(2024, 6, 28), 10, 0.0, "企业", hard,
+               None, employers=(yihe,), female=0.8, contract=True),
         # 岗前培训 (A5): new hires, 培训合格证.
-        Course("C01", "岗前培训", "电子仪器仪表装配工", "NONE", d(2024, 3, 4), d(2024, 3, 8), 30, 400.0, "企业",
-               new_hires, "培训合格证", peixun, (huatai,), female=0.5, contract=True, issuer=peixun.name,
-               birth=(1985, 2004), reuse=(("C05", 3),)),
-        Course("C02", "岗前培训", "糕点面包烘焙工", "NONE", d(2024, 4, 8), d(2024, 4, 12), 20, 350.0, "企业",
-               new_hires, "培训合格证", peixun, (linhu,), female=0.6, contract=True, issuer=peixun.name,
-               birth=(1980, 2004)),
-        Course("C03", "岗前培训", "钳工", "NONE", d(2024, 5, 13), d(2024, 5, 17), 24, 450.0, "企业", new_hires,
-               "培训合格证", anquan, (jinggong,), contract=True, issuer=anquan.name, birth=(1985, 2004)),
+        Course("C01", "岗前培训", "电子仪器仪表装配工", "NONE", d(2024, 3, 4), d(2024, 3, 8), 30, 400.0,
+               "企业", new_hires, qualified, peixun, (huatai,), female=0.5, contract=True,
+               issuer=peixun.name, birth=(1985, 2004), reuse=(("C05", 3),)),
+        Course("C02", "岗前培训", "糕点面包烘焙工", "NONE", d(2024, 4, 8), d(2024, 4, 12), 20, 350.0,
+               "企业", new_hires, qualified, peixun, (linhu,), female=0.6, contract=True,
+               issuer=peixun.name, birth=(1980, 2004)),
+        Course("C03", "岗前培训", "钳工", "NONE", d(2024, 5, 13), d(2024, 5, 17), 24, 450.0, "企业",
+               new_hires, qualified, anquan, (jinggong,), contract=True, issuer=anquan.name,
+               birth=(1985, 2004)),
         # 转岗培训 of a struggling enterprise with a training-qualified certificate (A7).
-        Course("C04", "转岗培训", "机床装调维修工", "NONE", d(2024, 4, 15), d(2024, 4, 26), 12, 1200.0, "企业",
-               staff, "培训合格证", anquan, (mudu,), issuer=anquan.name, birth=(1972, 1995)),
+        Course("C04", "转岗培训", "机床装调维修工", "NONE", d(2024, 4, 15), d(2024, 4, 26), 12, 1200.0,
+               "企业", staff, qualified, anquan, (mudu,), issuer=anquan.name, birth=(1972, 1995)),
         # 技能提升 (A8, A9 with 是否紧缺职业, E5/E6 through 出资方).
         Course("C11", "技能提升", "焊工", 5, d(2024, 2, 26), d(2024, 3, 22), 26, 1100.0, "mix", staff,
-               "职业技能等级证书", anquan, (xukou, luzhi, jinggong), shortage=True, evaluator=ev_city,
-               female=0.05, online=0.2),
+               skill, anquan, (xukou, luzhi, jinggong), shortage=True, evaluator=ev_city, female=0.05,
+               online=0.2),
         Course("C07", "技能提升", "车工", 3, d(2024, 3, 11), d(2024, 4, 19), 30, 2200.0, "mix", staff,
-               "职业技能等级证书", jishi, (jinggong, taihu, luzhi), evaluator=ev_college, female=0.1, online=0.3,
+               skill, jishi, (jinggong, taihu, luzhi), evaluator=ev_college, female=0.1, online=0.3,
                birth=(1970, 1998)),
         Course("C10", "技能提升", "钳工", 1, d(2024, 3, 4), d(2024, 5, 10), 12, 4000.0, "mix", staff,
-               "职业技能等级证书", jishi, (jinggong, taihu), evaluator=ev_college, female=0.05, online=0.25,
+               skill, jishi, (jinggong, taihu), evaluator=ev_college, female=0.05, online=0.25,
                birth=(1968, 1985)),
         Course("C15", "技能提升", "中式面点师", 5, d(2024, 3, 18), d(2024, 4, 12), 18, 900.0, "mix", staff,
-               "职业技能等级证书", mudu_center, (linhu,), evaluator=ev_city, female=0.7, pensioners=2),
+               skill, mudu_center, (linhu,), evaluator=ev_city, female=0.7, pensioners=2),
         Course("C13", "技能提升", "养老护理员", 4, d(2024, 4, 1), d(2024, 4, 30), 20, 1400.0, "mix", staff,
-               "职业技能等级证书", peixun, (yihe,), shortage=True, evaluator=ev_city, female=0.85, online=0.4,
+               skill, peixun, (yihe,), shortage=True, evaluator=ev_city, female=0.85, online=0.4,
                pensioners=3),
-        Course("C08", "技能提升", "加工中心操作工", 3, d(2024, 4, 8), d(2024, 5, 17), 28, 2400.0, "mix", staff,
-               "职业技能等级证书", jishi, (jinggong, taihu, mudu), shortage=True, evaluator=ev_college,
+        Course("C08", "技能提升", "加工中心操作工", 3, d(2024, 4, 8), d(2024, 5, 17), 28, 2400.0, "mix",
+               staff, skill, jishi, (jinggong, taihu, mudu), shortage=True, evaluator=ev_college,
                female=0.1, online=0.3, birth=(1975, 1998)),
         Course("C09", "技能提升", "电工", 2, d(2024, 4, 15), d(2024, 5, 31), 26, 3200.0, "mix", staff,
-               "职业技能等级证书", jishi, (jinggong, taihu, xukou, luzhi), shortage=True, evaluator=ev_college,
+               skill, jishi, (jinggong, taihu, xukou, luzhi), shortage=True, evaluator=ev_college,
                female=0.05, online=0.3, birth=(1970, 1992)),
         Course("C12", "技能提升", "电工", 4, d(2024, 5, 6), d(2024, 6, 7), 28, 1500.0, "mix", staff,
-               "职业技能等级证书", anquan, (jinggong, xukou, luzhi), evaluator=ev_city, female=0.05, online=0.2),
-        Course("C14", "技能提升", "工业机器人系统操作员", 3, d(2024, 5, 6), d(2024, 6, 14), 24, 2600.0, "mix",
-               staff, "职业技能等级证书", jishi, (taihu, huatai, luzhi), shortage=True, evaluator=ev_college,
+               skill, anquan, (jinggong, xukou, luzhi), evaluator=ev_city, female=0.05, online=0.2),
+        Course("C14", "技能提升", "工业机器人系统操作员", 3, d(2024, 5, 6), d(2024, 6, 14), 24, 2600.0,
+               "mix", staff, skill, jishi, (taihu, huatai, luzhi), shortage=True, evaluator=ev_college,
                female=0.15, online=0.35, birth=(1980, 2000)),
         # 新型学徒制 (A11, A17, A18; E11–E14): 1–2 year classes closing in this period.
         Course("C16", "新型学徒制", "车工", 4, d(2023, 3, 1), d(2024, 2, 29), 20, 6000.0, "企业", staff,
-               "职业技能等级证书", jishi, (jinggong,), filed_end=d(2024, 2, 29), evaluator=ev_jinggong,
-               female=0.1, online=0.3, days=96, contract=True, birth=(1996, 2004)),
-        Course("C17", "新型学徒制", "加工中心操作工", 3, d(2022, 6, 6), d(2024, 6, 5), 16, 8000.0, "企业", staff,
-               "职业技能等级证书", jishi, (taihu,), filed_end=d(2024, 6, 5), shortage=True, evaluator=ev_taihu,
+               skill, jishi, (jinggong,), filed_end=d(2024, 2, 29), evaluator=ev_jinggong, female=0.1,
+               online=0.3, days=96, contract=True, birth=(1996, 2004)),
+        Course("C17", "新型学徒制", "加工中心操作工", 3, d(2022, 6, 6), d(2024, 6, 5), 16, 8000.0, "企业",
+               staff, skill, jishi, (taihu,), filed_end=d(2024, 6, 5), shortage=True, evaluator=ev_taihu,
                female=0.1, online=0.3, days=160, contract=True, birth=(1990, 2000)),
         Course("C18", "新型学徒制", "电工", 2, d(2022, 7, 1), d(2024, 6, 28), 12, 9000.0, "企业", staff,
-               "职业技能等级证书", jg_school, (jinggong,), filed_end=d(2024, 6, 30), shortage=True,
-               evaluator=ev_jinggong, female=0.05, online=0.25, days=160, contract=True, birth=(1982, 1995)),
-        Course("C19", "新型学徒制", "工业机器人系统操作员", 3, d(2023, 4, 3), d(2024, 4, 2), 18, 7000.0, "企业",
-               staff, "职业技能等级证书", jishi, (taihu, luzhi), filed_end=d(2024, 4, 2), shortage=True,
+               skill, jg_school, (jinggong,), filed_end=d(2024, 6, 30), shortage=True,
+               evaluator=ev_jinggong, female=0.05, online=0.25, days=160, contract=True,
+               birth=(1982, 1995)),
+        Course("C19", "新型学徒制", "工业机器人系统操作员", 3, d(2023, 4, 3), d(2024, 4, 2), 18, 7000.0,
+               "企业", staff, skill, jishi, (taihu, luzhi), filed_end=d(2024, 4, 2), shortage=True,
                evaluator=ev_college, female=0.15, online=0.4, days=96, contract=True, birth=(1992, 2001)),
+        # Finished early: the actual period (to 2024-05-31) is shorter than the filed one (A17).
         Course("C20", "新型学徒制", "钳工", 1, d(2022, 10, 10), d(2024, 5, 31), 8, 10000.0, "企业", staff,
-               "职业技能等级证书", jishi, (jinggong,), filed_end=d(2024, 10, 9), evaluator=ev_jinggong,
-               female=0.0, online=0.2, days=150, contract=True, birth=(1975, 1988)),
-        Course("C21", "新型学徒制", "化工总控工", 4, d(2023, 3, 6), d(2024, 3, 5), 14, 6000.0, "企业", staff,
-               "职业技能等级证书", jg_school, (mudu,), filed_end=d(2024, 3, 5), evaluator=ev_city, female=0.3,
+               skill, jishi, (jinggong,), filed_end=d(2024, 10, 9), evaluator=ev_jinggong, female=0.0,
+               online=0.2, days=150, contract=True, birth=(1975, 1988)),
+        Course("C21", "新型学徒制", "化工总控工", 4, d(2023, 3, 6), d(2024, 3, 5), 14, 6000.0, "企业",
+               staff, skill, jg_school, (mudu,), filed_end=d(2024, 3, 5), evaluator=ev_city, female=0.3,
                online=0.3, days=96, contract=True, birth=(1996, 2004)),
-        Course("C22", "新型学徒制", "新能源汽车电池装配工", "NONE", d(2023, 5, 8), d(2024, 5, 7), 12, 5000.0, "企业",
-               staff, "结业证书", jishi, (luzhi,), filed_end=d(2024, 5, 7), issuer=jishi.name, female=0.3,
-               online=0.3, days=96, contract=True, birth=(1996, 2004)),
+        # An occupation without skill levels: a completion certificate (A18).
+        Course("C22", "新型学徒制", "新能源汽车电池装配工", "NONE", d(2023, 5, 8), d(2024, 5, 7), 12,
+               5000.0, "企业", staff, "结业证书", jishi, (luzhi,), filed_end=d(2024, 5, 7),
+               issuer=jishi.name, female=0.3, online=0.3, days=96, contract=True, birth=(1996, 2004)),
         # 岗位研修 (A10): technicians and senior technicians, paid on passing.
-        Course("C24", "岗位研修", "电工", 1, d(2024, 4, 22), d(2024, 5, 10), 6, 5000.0, "企业", staff, None, jishi,
-               (jinggong, taihu), female=0.0, online=0.2, birth=(1968, 1982)),
-        Course("C23", "岗位研修", "车工", 2, d(2024, 5, 6), d(2024, 5, 24), 10, 3000.0, "企业", staff, None, jishi,
-               (jinggong, taihu), female=0.1, online=0.2, birth=(1972, 1990)),
+        Course("C24", "岗位研修", "电工", 1, d(2024, 4, 22), d(2024, 5, 10), 6, 5000.0, "企业", staff,
+               None, jishi, (jinggong, taihu), female=0.0, online=0.2, birth=(1968, 1982)),
+        Course("C23", "岗位研修", "车工", 2, d(2024, 5, 6), d(2024, 5, 24), 10, 3000.0, "企业", staff,
+               None, jishi, (jinggong, taihu), female=0.1, online=0.2, birth=(1972, 1990)),
         # 特种作业 / 特种设备 (A12; E7 only local certificates count).
-        Course("C25", "特种作业培训", "低压电工作业", "NONE", d(2024, 3, 4), d(2024, 3, 15), 24, 780.0, "mix",
-               (("企业职工", 5), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, yuexi, luzhi),
-               issuer="苏州市应急管理局", female=0.05, pass_rate=0.9, reuse=(("C12", 4),)),
-        Course("C26", "特种作业培训", "熔化焊接与热切割作业", "NONE", d(2024, 4, 8), d(2024, 4, 19), 20, 1080.0,
-               "mix", (("企业职工", 5), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, luzhi, jinggong),
-               issuer="苏州市应急管理局", female=0.05, pass_rate=0.9),
-        Course("C27", "特种作业培训", "登高架设作业", "NONE", d(2024, 5, 20), d(2024, 5, 24), 16, 650.0, "mix",
-               (("企业职工", 3), ("农村转移劳动力", 1)), "特种作业操作证", anquan, (xukou, yuexi),
-               issuer="苏州市应急管理局", female=0.0, pass_rate=0.9),
+        Course("C25", "特种作业培训", "低压电工作业", "NONE", d(2024, 3, 4), d(2024, 3, 15), 24, 780.0,
+               "mix", workers, ops, anquan, (xukou, yuexi, luzhi), issuer=safety, female=0.05,
+               pass_rate=0.9, reuse=(("C12", 4),)),
+        Course("C26", "特种作业培训", "熔化焊接与热切割作业", "NONE", d(2024, 4, 8), d(2024, 4, 19), 20,
+               1080.0, "mix", workers, ops, anquan, (xukou, luzhi, jinggong), issuer=safety,
+               female=0.05, pass_rate=0.9),
+        Course("C27", "特种作业培训", "登高架设作业", "NONE", d(2024, 5, 20), d(2024, 5, 24), 16, 650.0,
+               "mix", workers, ops, anquan, (xukou, yuexi), issuer=safety, female=0.0, pass_rate=0.9),
         Course("C28", "特种作业培训", "叉车司机", "NONE", d(2024, 5, 27), d(2024, 6, 7), 18, 900.0, "mix",
-               (("企业职工", 5), ("农村转移劳动力", 1)), "特种设备作业人员证", anquan, (yuexi, huatai),
-               issuer="苏州市市场监督管理局", female=0.1, pass_rate=0.9, reuse=(("C01", 4),)),
+               workers, "特种设备作业人员证", anquan, (yuexi, huatai), issuer="苏州市市场监督管理局",
+               female=0.1, pass_rate=0.9, reuse=(("C01", 4),)),
         # 就业技能培训 (A2 ceiling, A16 living allowance for low-income groups).
         Course("C32", "就业技能培训", "中式烹调师", 5, d(2024, 2, 26), d(2024, 3, 22), 20, 1350.0, "机构",
-               (("脱贫劳动力", 3), ("农村转移劳动力", 4), ("低保家庭成员", 1)), "职业技能等级证书", mudu_center,
+               (("脱贫劳动力", 3), ("农村转移劳动力", 4), ("低保家庭成员", 1)), skill, mudu_center,
                evaluator=ev_city, female=0.4, birth=(1970, 2000)),
         Course("C29", "就业技能培训", "养老护理员", 5, d(2024, 3, 11), d(2024, 4, 3), 22, 1200.0, "机构",
-               employment, "职业技能等级证书", peixun, shortage=True, evaluator=ev_city, female=0.8,
-               online=0.2, birth=(1968, 1995)),
+               employment, skill, peixun, shortage=True, evaluator=ev_city, female=0.8, online=0.2,
+               birth=(1968, 1995)),
         Course("C30", "就业技能培训", "家政服务员", 5, d(2024, 4, 15), d(2024, 5, 10), 20, 980.0, "个人",
-               employment, "职业技能等级证书", mudu_center, evaluator=ev_city, female=0.9, birth=(1968, 1995)),
+               employment, skill, mudu_center, evaluator=ev_city, female=0.9, birth=(1968, 1995)),
         Course("C31", "就业技能培训", "互联网营销师", 5, d(2024, 5, 13), d(2024, 6, 7), 24, 1500.0, "个人",
-               (("高校毕业生", 5), ("城镇登记失业人员", 2)), "职业技能等级证书", peixun, evaluator=ev_city,
+               (("高校毕业生", 5), ("城镇登记失业人员", 2)), skill, peixun, evaluator=ev_city,
                female=0.6, online=0.4, birth=(1990, 2002)),
-        Course("C33", "就业技能培训", "育婴员", "NONE", d(2024, 6, 3), d(2024, 6, 14), 16, 500.0, "个人", employment,
-               "培训合格证", peixun, issuer=peixun.name, female=0.95, birth=(1975, 2000)),
+        Course("C33", "就业技能培训", "育婴员", "NONE", d(2024, 6, 3), d(2024, 6, 14), 16, 500.0, "个人",
+               employment, qualified, peixun, issuer=peixun.name, female=0.95, birth=(1975, 2000)),
         # 专项能力培训 (Shanxi A4; E7): Wuzhong crafts.
-        Course("C36", "专项能力培训", "碧螺春茶炒制", "SPECIAL", d(2024, 2, 26), d(2024, 3, 15), 16, 600.0, "个人",
-               (("农村转移劳动力", 2), ("城镇登记失业人员", 1), ("企业职工", 1)), "专项职业能力证书", mudu_center,
-               issuer="苏州市职业技能鉴定中心", female=0.5, areas=SUZHOU_AREAS, hours_per_day=6),
-        Course("C34", "专项能力培训", "苏绣制作", "SPECIAL", d(2024, 3, 4), d(2024, 3, 29), 18, 800.0, "机构",
-               (("农村转移劳动力", 2), ("城镇登记失业人员", 2)), "专项职业能力证书", mudu_center,
-               issuer="苏州市职业技能鉴定中心", female=0.95, hours_per_day=6, reuse=(("C30", 2),)),
-        Course("C35", "专项能力培训", "核雕制作", "SPECIAL", d(2024, 4, 8), d(2024, 4, 30), 12, 900.0, "个人",
-               (("农村转移劳动力", 1), ("城镇登记失业人员", 1), ("企业职工", 1)), "专项职业能力证书", mudu_center,
-               issuer="苏州市职业技能鉴定中心", female=0.3, areas=SUZHOU_AREAS, hours_per_day=6),
+        Course("C36", "专项能力培训", "碧螺春茶炒制", "SPECIAL", d(2024, 2, 26), d(2024, 3, 15), 16, 600.0,
+               "个人", crafts, special, mudu_center, issuer=ev_city.name, female=0.5, areas=SUZHOU_AREAS,
+               hours_per_day=6),
+        Course("C34", "专项能力培训", "苏绣制作", "SPECIAL", d(2024, 3, 4), d(2024, 3, 29), 18, 800.0,
+               "机构", (("农村转移劳动力", 2), ("城镇登记失业人员", 2)), special, mudu_center,
+               issuer=ev_city.name, female=0.95, hours_per_day=6, reuse=(("C30", 2),)),
+        Course("C35", "专项能力培训", "核雕制作", "SPECIAL", d(2024, 4, 8), d(2024, 4, 30), 12, 900.0,
+               "个人", crafts, special, mudu_center, issuer=ev_city.name, female=0.3, areas=SUZHOU_AREAS,
+               hours_per_day=6),
         # 全日制学习 at the enterprise-run school: 2023 graduates now employed (A13) and
         # poor-family students from central and western China (A15).
         Course("C37", "全日制学习", "车工", 4, d(2020, 9, 1), d(2023, 6, 30), 12, 4800.0, "个人",
-               (("高校毕业生", 1),), "职业技能等级证书", jg_school, (jinggong, taihu), evaluator=ev_jg_school,
+               (("高校毕业生", 1),), skill, jg_school, (jinggong, taihu), evaluator=ev_jg_school,
                female=0.1, online=0.1, hours_per_day=6, days=560, contract=True),
         Course("C38", "全日制学习", "电工", 3, d(2021, 9, 1), d(2024, 6, 21), 8, 4800.0, "个人",
-               (("贫困家庭学生", 1),), "职业技能等级证书", jg_school, evaluator=ev_jg_school, female=0.1,
+               (("贫困家庭学生", 1),), skill, jg_school, evaluator=ev_jg_school, female=0.1,
                online=0.1, hours_per_day=6, days=560, areas=CENTRAL_WEST),
     ]
     return c, e, schools
@@ -596,17 +647,19 @@ def course_certificates(course: Course, numbers: CertNumbers) -> list[Cert]:
         if course.cert == "职业技能等级证书":
             assert course.evaluator is not None and isinstance(level, int)
             number = numbers.skill_level(course.evaluator, level, issued)
-            certs.append(Cert(p, course.cert, course.occupation, level, number, issued, course.evaluator.name))
+            certs.append(Cert(p, course.cert, course.occupation, level, number, issued,
+                              course.evaluator.name))
         elif course.cert == "特种作业操作证":
-            certs.append(Cert(p, course.cert, course.occupation, None, "T" + p.id_number, issued, course.issuer))
+            certs.append(Cert(p, course.cert, course.occupation, None, "T" + p.id_number, issued,
+                              course.issuer))
         elif course.cert == "特种设备作业人员证":
             serial = numbers.next(f"TS{issued:%y}", 3051)
             certs.append(Cert(p, course.cert, course.occupation, None, f"JSTS{issued:%y}{serial:06d}", issued,
                               course.issuer))
         elif course.cert == "专项职业能力证书":
             serial = numbers.next(f"ZX{issued:%y}", 1)
-            certs.append(Cert(p, course.cert, course.occupation, "SPECIAL", f"ZX320506{issued:%y}{serial:05d}",
-                              issued, course.issuer))
+            number = f"ZX320506{issued:%y}{serial:05d}"
+            certs.append(Cert(p, course.cert, course.occupation, "SPECIAL", number, issued, course.issuer))
         else:  # 培训合格证 / 结业证书: the school's own numbering, by class
             prefix = "JY" if course.cert == "结业证书" else "HG"
             certs.append(Cert(p, course.cert, course.occupation, None,
@@ -631,7 +684,8 @@ def earlier_certificates(courses: list[Course], numbers: CertNumbers, rng: rando
                 continue
             latest = add_years(course.start, -2) - dt.timedelta(days=10)
             # 工业机器人系统操作员 has had a national standard only since 2020.
-            earliest = dt.date(2020, 7, 1) if course.occupation == "工业机器人系统操作员" else dt.date(2016, 1, 1)
+            new_standard = course.occupation == "工业机器人系统操作员"
+            earliest = dt.date(2020, 7, 1) if new_standard else dt.date(2016, 1, 1)
             if short and course.start.year >= 2023:
                 short -= 1
                 issued = random_date(rng, add_years(course.start, -2) + dt.timedelta(days=40),
@@ -874,9 +928,9 @@ def build_district(out: Path) -> dict[str, int]:
                        [cert_row(c) for c in certs], footers=("经办人：            审核人：",))
     save(out / "district_batch.xlsx", [roster, attendance, cert_table], ROSTER_TITLE)
     people_count = len({en.person.id_number for en in enrolments})
-    return {"roster": len(roster.rows), "attendance": len(attendance.rows), "certificates": len(cert_table.rows),
-            "people": people_count, "classes": len(courses), "enterprises": len(enterprises),
-            "institutions": len(schools)}
+    return {"roster": len(roster.rows), "attendance": len(attendance.rows),
+            "certificates": len(cert_table.rows), "people": people_count, "classes": len(courses),
+            "enterprises": len(enterprises), "institutions": len(schools)}
 
 
 # -- the batch with planted mistakes -----------------------------------------------------------
@@ -892,8 +946,7 @@ class Plant:
 
 
 FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
-NAME_VARIANTS = {"小": "晓", "晓": "小", "明": "鸣", "华": "桦", "丽": "莉", "静": "婧", "伟": "玮", "杰": "洁",
-                 "玲": "琳", "琳": "林", "红": "虹", "军": "君", "刚": "钢", "燕": "艳", "艳": "燕", "峰": "锋"}
+NAME_VARIANTS = dict(zip("小晓明华丽静伟杰玲琳红军刚燕艳峰", "晓小鸣桦莉婧玮洁琳林虹君钢艳燕锋", strict=True))
 
 
 def variant_name(name: str) -> str:
@@ -918,11 +971,13 @@ def mistakes_courses(rng: random.Random) -> list[Course]:
     return [
         Course("M1", "技能提升", "电工", 4, d(2024, 3, 4), d(2024, 4, 12), 14, 1500.0, "mix", staff,
                "职业技能等级证书", anquan, (jinggong, huatai), evaluator=ev_city, female=0.1, online=0.2),
-        Course("M2", "新型学徒制", "加工中心操作工", 3, d(2023, 3, 6), d(2024, 3, 5), 10, 7000.0, "企业", staff,
-               "职业技能等级证书", jishi, (taihu,), filed_end=d(2024, 3, 5), shortage=True, evaluator=ev_taihu,
+        Course("M2", "新型学徒制", "加工中心操作工", 3, d(2023, 3, 6), d(2024, 3, 5), 10, 7000.0, "企业",
+               staff, "职业技能等级证书", jishi, (taihu,), filed_end=d(2024, 3, 5), shortage=True,
+               evaluator=ev_taihu,
                female=0.1, online=0.3, days=96, contract=True, birth=(1992, 2001)),
         Course("M3", "就业技能培训", "养老护理员", 5, d(2024, 4, 8), d(2024, 5, 10), 14, 1200.0, "机构",
-               (("农村转移劳动力", 3), ("城镇登记失业人员", 2), ("就业困难人员", 1)), "职业技能等级证书", peixun,
+               (("农村转移劳动力", 3), ("城镇登记失业人员", 2), ("就业困难人员", 1)), "职业技能等级证书",
+               peixun,
                shortage=True, evaluator=ev_city, female=0.8, online=0.2, birth=(1968, 1995)),
         Course("M4", "特种作业培训", "低压电工作业", "NONE", d(2024, 5, 13), d(2024, 5, 24), 12, 780.0, "mix",
                staff, "特种作业操作证", anquan, (jinggong, huatai), issuer="苏州市应急管理局", female=0.05),
@@ -945,8 +1000,13 @@ def build_mistakes(out: Path) -> dict[str, int]:
     issue_dates(rng, courses)
     m1, m2, m3, m4, m5 = courses
     # A person whose ID ends in X, for the lowercase-x row.
-    m1.enrolments[3].person.id_number = people.id_number(
-        m1.enrolments[3].person.id_number[:6], m1.enrolments[3].person.birth, m1.enrolments[3].person.sex, "X")
+    p = m1.enrolments[3].person
+    p.id_number = people.id_number(p.id_number[:6], p.birth, p.sex, "X")
+    # The old 15-digit ID belongs to someone born long before 18-digit numbers (1999).
+    p = m2.enrolments[3].person
+    p.birth = d(1979, 4, 16)
+    p.name = people.name(p.sex, "320506", p.birth)
+    p.id_number = people.id_number(id_area("320506", p.birth), p.birth, p.sex)
     for en in (m1.enrolments[7], m3.enrolments[8]):  # IDs that will be typed as numbers or 3.2E+17
         while en.person.id_number.endswith("X"):
             en.person.id_number = people.id_number(en.person.id_number[:6], en.person.birth, en.person.sex)
@@ -962,9 +1022,10 @@ def build_mistakes(out: Path) -> dict[str, int]:
     roster = Table("花名册", ROSTER_TITLE + "（第二批）", ROSTER_SUB, ROSTER_HEADERS, [], numbering=True,
                    total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
     attendance = Table("考勤", "2024年6月职业技能培训学员考勤汇总表（第二批）",
-                       "统计截止：2024年6月30日", ATTENDANCE_HEADERS, [], footers=("填表人：            复核人：",))
-    cert_table = Table("证书", "2024年6月培训学员取证情况表（第二批）", f"汇总单位：{BUREAU}", CERT_HEADERS, [],
-                       footers=("经办人：            审核人：",))
+                       "统计截止：2024年6月30日", ATTENDANCE_HEADERS, [],
+                       footers=("填表人：            复核人：",))
+    cert_table = Table("证书", "2024年6月培训学员取证情况表（第二批）", f"汇总单位：{BUREAU}", CERT_HEADERS,
+                       [], footers=("经办人：            审核人：",))
     plants: list[Plant] = []
     no_sheets: set[int] = set()  # enrolments (by id) whose attendance and certificate rows are left out
 
@@ -1030,14 +1091,15 @@ def build_mistakes(out: Path) -> dict[str, int]:
     _, rec = roster_at(m2, 6)
     plant(roster, rec, "培训费用", "money.invalid", "abc")
     _, rec = roster_at(m2, 7)
-    plant(roster, rec, "劳动合同起始日期", "date.invalid", "2021年5月8日", expected=False)  # accepted text form
+    plant(roster, rec, "劳动合同起始日期", "date.invalid", "2021年5月8日", expected=False)  # accepted form
 
     # M3 — 就业技能培训 养老护理员 初级工
     _, rec = roster_at(m3, 0)
     plant(roster, rec, "结业日期", "date.invalid", "2024年5月10日", expected=False)  # accepted text form
     en, rec = roster_at(m3, 1)
     p = en.person
-    broken_id(m3, 1, id_with_check(p.id_number[:6] + f"{p.birth.year}0231" + p.id_number[14:17]), "id.birth-date")
+    no_day = id_with_check(p.id_number[:6] + f"{p.birth.year}0231" + p.id_number[14:17])  # 31 February
+    broken_id(m3, 1, no_day, "id.birth-date")
     _, rec = roster_at(m3, 2)
     start, end = rec["开班日期"], rec["结业日期"]
     plant(roster, rec, "开班日期", "date.order", end)
@@ -1090,7 +1152,8 @@ def build_mistakes(out: Path) -> dict[str, int]:
         elif en is lower_x or en is full_width:
             plants.append(Plant(attendance, rec, "身份证号码", "attendance.not-on-roster", expected=False))
         elif en is m3.enrolments[11]:
-            plant(attendance, rec, "实际出勤天数", "attendance.present-exceeds-required", rec["应出勤天数"] + 2)
+            plant(attendance, rec, "实际出勤天数", "attendance.present-exceeds-required",
+                  rec["应出勤天数"] + 2)
         elif en is m1.enrolments[10]:
             plant(attendance, rec, "线上学时", "attendance.online-exceeds-total", rec["总学时"] + 8)
             plants.append(Plant(attendance, rec, "总学时", "attendance.hours-sum"))
@@ -1138,8 +1201,9 @@ def build_mistakes(out: Path) -> dict[str, int]:
     expected = [p for p in plants if p.expected]
     write_plants(out / "mistakes_expected.csv", expected)
     write_plants(out / "mistakes_not_expected.csv", [p for p in plants if not p.expected])
-    return {"roster": len(roster.rows), "attendance": len(attendance.rows), "certificates": len(cert_table.rows),
-            "expected": len(expected), "not_expected": len(plants) - len(expected)}
+    return {"roster": len(roster.rows), "attendance": len(attendance.rows),
+            "certificates": len(cert_table.rows), "expected": len(expected),
+            "not_expected": len(plants) - len(expected)}
 
 
 def write_plants(path: Path, plants: list[Plant]) -> None:

@@ -177,6 +177,24 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, merged: dict[s
     return path
 
 
+def write_xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """Write a real old-format .xls (BIFF8) with xlwt: numbers as number cells, dates as date cells."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write(r, c, value, date_style)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
 def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
     buffer = io.StringIO()
     text_rows = [["" if v is None else str(v) for v in row] for row in rows]

@@ -305,6 +305,19 @@ def test_lang__english_unreadable_file_message(tmp_path, run_cli):
     assert result.stderr.strip() == f"cannot read {path}: named like Excel but is not an Excel file"
 
 
+def test_lang__unknown_language_is_a_usage_error(make_xlsx, run_cli):
+    result = run_cli("check", make_xlsx({"花名册": roster_sheet()}), "--period", PERIOD, "--lang", "fr")
+    assert result.code == 2
+    assert "--lang" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lang__english_summary_names_sheet_kinds_in_english(make_xlsx, run_cli):
+    result = run_cli("check", make_xlsx({"花名册": roster_sheet()}), "--period", PERIOD, "--lang", "en")
+    assert result.code == 0
+    assert "roster" in result.stderr
+
+
 def test_lang__default_is_chinese(make_xlsx, run_cli):
     good = valid_id(seq="021")
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})

@@ -19,6 +19,7 @@ from conftest import (
     roster_row,
     roster_sheet,
     valid_id,
+    write_xls,
     write_xlsx,
     wrong_check,
 )
@@ -378,32 +379,33 @@ def test_csv__title_line_above_header(make_csv, check_json):
 
 
 def test_xls__real_old_format_file(tmp_path, check_json):
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("花名册")
-    rows = [["2024年花名册"], ROSTER_HEADER_ROW, roster_row(1), roster_row(2, id_number=BAD_ID),
-            roster_row(3, id_number=110101199003072316)]
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    path = tmp_path / "old.xls"
-    book.save(str(path))
+    path = write_xls(tmp_path / "old.xls", {"花名册": [
+        ["2024年花名册"],
+        ROSTER_HEADER_ROW,
+        roster_row(1, start_date=dt.date(2024, 5, 6)),
+        roster_row(2, id_number=BAD_ID),
+        roster_row(3, id_number=110101199003072316),
+        roster_row(4, start_date=dt.date(2024, 5, 16)),
+    ]})
     result = check_json(path)
     assert result.json["files"][0]["format"] == "xls"
-    assert findings(result) == [(4, "身份证号码", "id.checksum"), (5, "身份证号码", "id.precision-lost")]
+    assert findings(result) == [(4, "身份证号码", "id.checksum"), (5, "身份证号码", "id.precision-lost"),
+                                (6, "开班日期", "date.order")]
+    assert [f["value"] for f in result.json["findings"] if f["code"] == "date.order"] == ["2024-05-16"]
+
+
+def test_xls__table_starting_at_c3_with_a_number_id(tmp_path, check_json):
+    pad = [None, None]
+    path = write_xls(tmp_path / "old.xls", {"花名册": [
+        [], [], pad + ROSTER_HEADER_ROW, pad + roster_row(1),
+        pad + roster_row(2, id_number=110101199003072316), pad + roster_row(3, id_number=BAD_ID)]})
+    result = check_json(path)
+    assert findings(result) == [(5, "身份证号码", "id.precision-lost"), (6, "身份证号码", "id.checksum")]
 
 
 def test_xls__old_format_named_xlsx_is_sniffed(tmp_path, check_json):
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet("花名册")
-    for r, row in enumerate([ROSTER_HEADER_ROW, roster_row(1, level="九级")]):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    path = tmp_path / "really-old.xlsx"
-    book.save(str(path))
+    rows = [ROSTER_HEADER_ROW, roster_row(1, level="九级")]
+    path = write_xls(tmp_path / "really-old.xlsx", {"花名册": rows})
     result = check_json(path)
     assert result.json["files"][0]["format"] == "xls"
     assert findings(result) == [(2, "培训等级", "level.unknown")]

@@ -34,6 +34,14 @@ def id_with_check_x() -> str:
     return next(v for s in range(100, 1000) if (v := valid_id(seq=str(s))).endswith("X"))
 
 
+def _upgrade(id15: str) -> str:
+    body = id15[:6] + "19" + id15[6:]
+    return body + ric.calc_check_digit(body + "0")
+
+
+upgraded_15 = _upgrade("320506900307011")
+
+
 def only(result, code):  # type: ignore[no-untyped-def]
     return [f for f in result.json["findings"] if f["code"] == code]
 
@@ -114,12 +122,19 @@ def test_id__spaces_inside_are_ignored(make_xlsx, check_json):
 
 def test_id__old_15_digit_is_reported_with_its_18_digit_form(make_xlsx, check_json):
     id15 = "320506900307011"
-    body = id15[:6] + "19" + id15[6:]
-    expected18 = body + ric.calc_check_digit(body + "0")
+    expected18 = upgraded_15
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=id15))})
     result = check_json(path, "--show-ids")
     assert findings(result) == [(3, "身份证号码", "id.old-15-digit")]
     assert expected18 in only(result, "id.old-15-digit")[0]["message_zh"]
+
+
+def test_id__old_15_digit_typed_as_number_is_exact_not_precision_lost(make_xlsx, check_json):
+    # 15 digits fit in Excel's 15 significant digits: nothing was lost, the ID is just old.
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=320506900307011))})
+    result = check_json(path, "--show-ids")
+    assert findings(result) == [(3, "身份证号码", "id.old-15-digit")]
+    assert upgraded_15 in only(result, "id.old-15-digit")[0]["message_zh"]
 
 
 def test_id__impossible_birth_date(make_xlsx, check_json):
@@ -264,6 +279,30 @@ def test_date__impossible_or_partial_dates_are_findings(make_xlsx, check_json, t
     result = check_json(path)
     assert findings(result) == [(3, "开班日期", code)]
     assert only(result, code)[0]["value"] == text
+
+
+PERIOD_HEADER = ["姓名", "身份证号码", "培训类型", "职业(工种)", "培训时间"]
+
+
+def test_date__training_period_in_one_cell_is_split(make_xlsx, check_json):
+    rows = [[p["name"], p["id_number"], "技能提升", "电工", period] for p, period in (
+        (person(1), "2024.05.06-2024.05.15"),
+        (person(2), "2024年5月16日至2024年5月15日"),
+        (person(3), "2024.05.06-2024.07.15"),
+        (person(4), "五月上旬"),
+        (person(5), None),
+    )]
+    result = check_json(make_xlsx({"花名册": [PERIOD_HEADER, *rows]}))
+    assert findings(result) == [
+        (3, "培训时间", "date.order"),
+        (4, "培训时间", "date.after-period"),
+        (5, "培训时间", "date.invalid"),
+        (6, "培训时间", "date.missing"),
+    ]
+    values = {f["row"]: f["value"] for f in result.json["findings"]}
+    assert values[3] == "2024-05-16"
+    assert values[4] == "2024-07-15"
+    assert values[5] == "五月上旬"  # the cell as written, not a blank
 
 
 def test_date__blank_required_date(make_xlsx, check_json):

@@ -131,7 +131,7 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
     own_findings, blocked = _blocked(batch, derived)
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
 
-    open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids))
+    open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
     rule_exc_rids = open_rules.filter(pl.col("rule_status") == "exception").get_column("_rid").unique()
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
@@ -148,7 +148,7 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
     rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
 
     # Candidates: rows with a paid line, no exception, not blocked.
-    paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids))
+    paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids.implode()))
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
     limit_issues: list[pl.DataFrame] = []
     candidates = paid_lines.group_by("_rid").agg(
@@ -159,7 +159,7 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
         beyond = _rank_limit(members, ["id_number"], 1)
         limit_issues.append(_issues(beyond, pl.lit("limit.exclusive"), pl.lit(""),
                                     pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"), pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
     if limits.no_repeat:
         keys = ["id_number", "occupation", "level"]
         counted = candidates.filter(pl.col("counts") & pl.col("level").is_not_null())
@@ -169,15 +169,15 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
         beyond = _rank_limit(counted, keys, 1)
         limit_issues.append(_issues(beyond, pl.lit("limit.no-repeat"), pl.lit("occupation"),
                                     pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"), pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
     if limits.yearly_max is not None:
         counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
         beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max)
         limit_issues.append(_issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)),
                                     pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid")))
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
 
-    lines = _lines(derived, paid_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid"))), policy)
+    lines = _lines(derived, paid_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode())), policy)
     lines, advance_issues = _net_advances(lines, policy)
     exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, advance_issues])
     headers = _headers(batch)
@@ -185,12 +185,12 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
     rendered = pl.concat([own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))],
                          how="vertical_relaxed")
     exc_rids = rendered.get_column("_rid").unique()
-    lines = lines.filter(~pl.col("_rid").is_in(exc_rids))
+    lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
     status = derived.select(
         "_rid", "_file", "_sheet", "_row", pl.col("id_number").alias("person_id"),
-        pl.when(pl.col("_rid").is_in(exc_rids)).then(pl.lit("exception"))
-        .when(pl.col("_rid").is_in(paid_rids)).then(pl.lit("paid"))
+        pl.when(pl.col("_rid").is_in(exc_rids.implode())).then(pl.lit("exception"))
+        .when(pl.col("_rid").is_in(paid_rids.implode())).then(pl.lit("paid"))
         .otherwise(pl.lit("ineligible")).alias("status"),
     )
     ineligible = _ineligible(derived, per_rule, status)

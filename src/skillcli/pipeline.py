@@ -86,7 +86,7 @@ class Batch:
     @property
     def counts_by_code(self) -> dict[str, int]:
         counted = self.findings.group_by("code").len().sort(["len", "code"], descending=[True, False])
-        return dict(counted.iter_rows())  # type: ignore[arg-type]
+        return dict(counted.iter_rows())
 
     def iter_findings(self, limit: int | None = None) -> Iterator[Finding]:
         frame = self.findings if limit is None else self.findings.head(limit)

@@ -12,7 +12,9 @@ import sys
 import typer
 
 from skillcli.cli.check import check
+from skillcli.cli.explain import explain
 from skillcli.cli.payout import payout
+from skillcli.cli.rules import rules_app
 
 app = typer.Typer(
     name="skillcli",
@@ -25,6 +27,8 @@ app = typer.Typer(
 )
 app.command(name="check")(check)
 app.command(name="payout")(payout)
+app.command(name="explain")(explain)
+app.add_typer(rules_app, name="rules")
 
 
 @app.callback()

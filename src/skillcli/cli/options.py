@@ -12,7 +12,16 @@ Files = Annotated[list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv
 Period = Annotated[str | None, typer.Option("--period", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")]
 Json = Annotated[bool, typer.Option("--json", help="完整结果以 JSON 输出到 stdout / full result as JSON on stdout")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="输出目录 / output directory")]
-Lang = Annotated[str, typer.Option("--lang", help="终端语言 zh|en / terminal language")]
+
+
+def _one_of_languages(value: str) -> str:
+    if value not in ("zh", "en"):
+        raise typer.BadParameter(f"zh | en, not '{value}'")
+    return value
+
+
+Lang = Annotated[str, typer.Option("--lang", callback=_one_of_languages,
+                                   help="终端语言 zh|en / terminal language")]
 ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身份证号 / show full ID numbers on screen")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]

@@ -115,7 +115,8 @@ def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
     sheet_rows = []
     for summary in batch.files:
         for sheet in summary.sheets:
-            sheet_rows.append([summary.path, sheet.sheet, sheet.kind.label_zh if sheet.kind else "",
+            kind = t(sheet.kind.label_zh, sheet.kind.value) if sheet.kind else ""
+            sheet_rows.append([summary.path, sheet.sheet, kind,
                                sheet.header_row or "", sheet.rows, sum(sheet.skipped.as_dict().values())])
         for ignored in summary.ignored:
             sheet_rows.append([summary.path, ignored.sheet, t("忽略：", "ignored: ") + t(ignored.reason_zh, ignored.reason_en),
@@ -177,6 +178,9 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
                                                                         descending=[True, False]).head(limit)
         screen.table(t("不符合条件的原因", "Why rows are not eligible"), [t("原因代码", "reason"), t("行数", "rows")],
                      [[code, n] for code, n in reasons.iter_rows()], justify=["left", "right"])
+    if decision.warnings.height:
+        screen.line(t(f"提示：{decision.warnings.height} 行未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
+                      f"note: {decision.warnings.height} rows have no pension status and were read as 'no'"))
     screen.line(
         t(f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
           f"{counts['ineligible']}；本次发放 {sums['lines']} 笔，合计 {format_yuan(sums['total_fen'], grouping=True)} 元",
@@ -184,3 +188,66 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
           f"ineligible {counts['ineligible']}; {sums['lines']} lines totalling {format_yuan(sums['total_fen'], grouping=True)}"
           " yuan"),
         style="bold")
+
+
+def show_policy(screen: Screen, policy: Any) -> None:
+    """``rules show``: the policy's source, parameters, eligibility, limits and rules with clauses."""
+    from skillcli.rules.evaluate import _condition_text
+
+    t = screen.t
+    screen.table(t("政策", "Policy"), [t("项目", "item"), t("内容", "value")], [
+        ["id", policy.id], [t("名称", "title"), policy.title], [t("地区", "region"), policy.region],
+        [t("依据", "source"), " ".join(f"{k}: {v}" for k, v in policy.document.items())],
+        [t("有效期", "effective"), f"{policy.effective_from}～{policy.effective_to or ''}"],
+        [t("复核日期", "reviewed"), str(policy.reviewed or "")], ["SHA-256", policy.sha256],
+    ])
+    screen.table(t("参数", "Parameters"), [t("名称", "name"), t("值", "value"), t("假设", "assumption"),
+                                         t("条款", "clause"), t("说明", "doc")],
+                 [[p.name, str(p.value) + (" *" if p.overridden else ""), "是" if p.assumption else "", p.clause, p.doc]
+                  for p in policy.parameters.values()])
+    requirement_rows = [[req.id, req.clause, "；".join(_condition_text(c) for c in req.when) or "—",
+                         "；".join(_condition_text(c) for c in req.require), req.reason_zh] for req in policy.eligibility]
+    screen.table(t("全体适用条件", "Eligibility for every rule"), [t("编号", "id"), t("条款", "clause"),
+                                                             t("适用于", "when"), t("要求", "require"), t("理由", "reason")],
+                 requirement_rows)
+    limits = policy.limits
+    limit_rows = []
+    if limits.yearly_max is not None:
+        limit_rows.append([limits.yearly_id, limits.yearly_clause, t(f"每人每年不超过 {limits.yearly_max} 次",
+                                                                     f"at most {limits.yearly_max} per person per year")])
+    if limits.no_repeat:
+        limit_rows.append([limits.no_repeat_id, limits.no_repeat_clause,
+                           t(f"同一职业同一等级不重复（{limits.no_repeat_window}）", f"no repeat ({limits.no_repeat_window})")])
+    limit_rows += [[ident, clause, t("不可同时享受：", "exclusive: ") + "、".join(rules)]
+                   for ident, clause, rules in limits.exclusive]
+    if limits.advance_id:
+        share = f"{limits.advance_max_share}" if limits.advance_max_share is not None else ""
+        limit_rows.append([limits.advance_id, limits.advance_clause,
+                           t(f"允许预拨 {share}", f"advance allowed {share}") if limits.advance_allowed
+                           else t("不允许预拨", "no advances")])
+    screen.table(t("限制", "Limits"), [t("编号", "id"), t("条款", "clause"), t("内容", "rule")], limit_rows)
+    screen.table(t("规则", "Rules"), [t("编号", "id"), t("补贴", "subsidy"), t("条款", "clause"), t("适用", "scope"),
+                                    t("要求", "require"), t("金额", "amount"), t("收款方", "payee")],
+                 [[r.id, r.subsidy, r.clause, "；".join(_condition_text(c) for c in r.scope),
+                   "；".join(_condition_text(c) for req in r.require for c in req.require) or "—",
+                   f"{r.amount.form}: {r.amount.rate.describe()}", r.payee] for r in policy.rules])
+
+
+def explanation(screen: Screen, rows: list[Any]) -> None:
+    """``explain``: per roster row, every rule with its conditions (value, ✓/✗) and formula."""
+    t = screen.t
+    mark = {True: "✓", False: "✗", None: t("缺失", "missing")}
+    for row in rows:
+        screen.line(f"{row.file}:{row.sheet}!{row.row}  {row.training}  → {row.status}", style="bold")
+        for reason in row.reasons:
+            screen.line(f"  {reason}")
+        for rule in row.rules:
+            head = f"{rule.rule} {rule.subsidy}（{rule.clause}）: {rule.status}"
+            if not rule.in_scope:
+                screen.line(f"  {head}", style="dim")
+                continue
+            table_rows = [[c.kind, c.requirement, c.text, c.value, mark[c.result]] for c in rule.conditions]
+            if rule.formula:
+                table_rows.append(["amount", "", rule.formula, rule.payee, ""])
+            screen.table(f"  {head}", [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"),
+                                       t("结果", "result")], table_rows)

@@ -206,9 +206,9 @@ class Book:
         reader = self._excel_reader()
         found: dict[int, set[int]] = {}
         for column in columns:
-            rel = column - grid.col_offset
+            # Both use_columns and dtypes take the sheet's absolute column index, not the frame's.
             sheet = reader.load_sheet(  # type: ignore[attr-defined]
-                grid.sheet, header_row=None, skip_rows=0, use_columns=[rel], dtypes={rel: "boolean"}
+                grid.sheet, header_row=None, skip_rows=0, use_columns=[column], dtypes={column: "boolean"}
             )
             values = sheet.to_polars().to_series(0)
             found[column] = {i + grid.first_row for i in values.is_not_null().arg_true().to_list()}

@@ -105,7 +105,7 @@ class XlsxSheetXml:
             return {}
         letters = {col_letter(c): c for c in columns}
         pattern = re.compile(
-            rb'<c r="(' + b"|".join(sorted((k.encode() for k in letters), key=len, reverse=True))
+            rb'<c r="(' + b"|".join(k.encode() for k in sorted(letters, key=len, reverse=True))
             + rb')(\d+)"((?:\s+[\w:]+="[^"]*")*)\s*>'
         )
         found: dict[int, set[int]] = {c: set() for c in columns}

@@ -53,7 +53,10 @@ def id_problem(value: pl.Expr, numeric: pl.Expr, today: dt.date) -> tuple[pl.Exp
     birth = id_birth_date(value)
     code = (
         pl.when(value.is_null()).then(None)
-        .when(numeric | value.str.contains(SCI_RE)).then(pl.lit("id.precision-lost"))
+        # A number cell keeps 15 significant digits: a longer number there has lost its tail, while
+        # a 15-digit old ID typed as a number is still exact.
+        .when((numeric & value.str.contains(r"^\d{16,}$")) | value.str.contains(SCI_RE))
+        .then(pl.lit("id.precision-lost"))
         .when(value.str.contains(ID15_RE)).then(pl.lit("id.old-15-digit"))
         .when(~value.str.contains(ID18_RE)).then(pl.lit("id.format"))
         .when(birth.is_null() | (birth > pl.lit(today)) | (birth < pl.lit(dt.date(1900, 1, 1))))

@@ -25,6 +25,7 @@ ISSUE_SCHEMA: dict[str, Any] = {
 }
 
 MONEY_TYPED = {"fee_yuan": "fee_fen", "advance_yuan": "advance_fen"}
+_DERIVED_FROM = {"start_date": "training_period", "end_date": "training_period"}
 PHONE_RE = r"^1\d{10}$"
 ACCOUNT_RE = r"^\d{6,32}$"
 
@@ -144,6 +145,10 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
     # A training period in one cell fills the start and end dates when those columns are absent.
     if "training_period" in frame.columns:
         start_text, end_text = parse.split_period(pl.col("training_period"))
+        # A cell that does not split into two dates is checked whole, so it reads as an invalid
+        # date rather than a blank one.
+        start_text = pl.coalesce(start_text, pl.col("training_period"))
+        end_text = pl.coalesce(end_text, pl.col("training_period"))
         fills = []
         if "start_date" not in frame.columns:
             fills.append(start_text.alias("start_date"))
@@ -236,7 +241,9 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
 
     raw = table.frame
     for code_col, canonical, detail_col in code_cols:
-        value = raw.get_column(canonical) if canonical in raw.columns else frame.get_column(canonical)
+        # Dates filled from a 培训时间 cell show that cell's text.
+        source = canonical if canonical in raw.columns else _DERIVED_FROM.get(canonical, canonical)
+        value = raw.get_column(source) if source in raw.columns else frame.get_column(canonical)
         parts.append(issues_from(
             frame.with_columns(value.alias("__value")), pl.col(code_col), canonical, pl.col("__value"),
             pl.col(detail_col) if detail_col else None,

@@ -1,0 +1,103 @@
+"""``skillcli explain``: for one person, every rule considered and why it paid or did not.
+
+The explanation evaluates the same compiled expressions as the payout, condition by condition,
+on that person's rows of the batch, and adds the row's final status from the full decision
+(limits such as E1 depend on the whole batch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from skillcli.payout import Decision
+from skillcli.rules.evaluate import _built_in, _condition_text, _shown, compile_rule, condition_expr, payee_exprs
+from skillcli.rules.model import Condition, Policy
+
+
+@dataclass(slots=True)
+class ConditionCheck:
+    kind: str  # scope | require
+    requirement: str  # requirement id ("" for scope)
+    clause: str
+    text: str  # the condition as written
+    value: str  # the row's value
+    result: bool | None  # None: the value is missing
+
+
+@dataclass(slots=True)
+class RuleExplanation:
+    rule: str
+    subsidy: str
+    clause: str
+    in_scope: bool
+    status: str  # out | paid | exception | ineligible
+    conditions: list[ConditionCheck] = field(default_factory=list)
+    formula: str = ""
+    amount_fen: int | None = None
+    payee: str = ""
+    code: str = ""
+
+
+@dataclass(slots=True)
+class RowExplanation:
+    file: str
+    sheet: str
+    row: int
+    training: str
+    status: str
+    reasons: list[str]
+    rules: list[RuleExplanation]
+
+
+def _checks(frame: pl.DataFrame, conds: tuple[Condition, ...], kind: str, req_id: str, clause: str,
+            applies: bool = True) -> list[ConditionCheck]:
+    if not conds or not applies:
+        return []
+    values = frame.select([_shown(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
+                          + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]).row(0, named=True)
+    return [ConditionCheck(kind, req_id, clause, _condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
+            for i, c in enumerate(conds)]
+
+
+def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[RowExplanation]:
+    """Every roster row of ``person_id`` with every rule's conditions, formula and outcome."""
+    from skillcli.rules.evaluate import _ensure_columns
+
+    rows = _ensure_columns(decision.derived).filter(pl.col("id_number") == person_id.strip().upper())
+    found: list[RowExplanation] = []
+    for rid in rows.get_column("_rid").to_list():
+        row = rows.filter(pl.col("_rid") == rid)
+        info = row.row(0, named=True)
+        status = decision.status.filter(pl.col("_rid") == rid).get_column("status").item()
+        reasons = [f"{r['code']}: {r['message_zh']}" for r in
+                   decision.exceptions.filter(pl.col("_rid") == rid).iter_rows(named=True)]
+        reasons += [f"{r['reason_code']}: {r['reason']}" for r in
+                    decision.ineligible.filter(pl.col("_rid") == rid).iter_rows(named=True)]
+        explained = []
+        per_rule = decision.per_rule.filter(pl.col("_rid") == rid)
+        for rule in policy.rules:
+            compiled = compile_rule(rule, policy)
+            in_scope = bool(row.select(compiled.in_scope).item())
+            outcome = per_rule.filter(pl.col("rule") == rule.id)
+            item = RuleExplanation(rule.id, rule.subsidy, rule.clause, in_scope,
+                                   outcome.get_column("rule_status").item() if outcome.height else "out")
+            item.conditions += _checks(row, rule.scope, "scope", "", rule.clause)
+            if in_scope:
+                for req in (*_built_in(policy), *policy.eligibility, *rule.require):
+                    applies = bool(row.select(pl.all_horizontal([condition_expr(c) for c in req.when])
+                                              .fill_null(False) if req.when else pl.lit(True)).item())
+                    item.conditions += _checks(row, req.require, "require", req.id, req.clause, applies)
+                kind, ident, name = payee_exprs(rule)
+                values: dict[str, Any] = row.select(compiled.formula.alias("f"), compiled.amount.alias("a"),
+                                                    kind.alias("k"), name.alias("n")).row(0, named=True)
+                item.formula = values["f"] or ""
+                item.amount_fen = values["a"]
+                item.payee = f"{values['k'] or '?'} {values['n'] or ''}".strip()
+                item.code = outcome.get_column("code").item() or "" if outcome.height else ""
+            explained.append(item)
+        training = f"{info.get('training_type') or ''} {info.get('occupation') or ''} {info.get('start_date')}～{info.get('end_date')}"
+        found.append(RowExplanation(info["_file"], info["_sheet"], info["_row"], training, status, reasons, explained))
+    return found

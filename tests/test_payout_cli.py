@@ -1,0 +1,252 @@
+"""``skillcli payout`` end to end: a real workbook in, every output file read back and checked.
+
+Expected amounts are computed here from the policy document's numbers (S2c), not copied from
+the program's output: e.g. A8 中级工 1500 元 × 1.3 for a shortage occupation = 1950.00 元.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import valid_id, valid_uscc
+
+ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
+INSTITUTION = valid_uscc("52320506MJ1234567")
+HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级", "开班日期",
+          "结业日期", "培训机构", "机构统一社会信用代码", "培训费用", "出资方", "是否参保", "是否领取养老金", "考核结果",
+          "班级编号", "已预拨金额", "备案结束日期"]
+
+
+def yuan(value: str | int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def row(n: int, name: str, training: str, occupation: str, level: str, start: str, end: str, *,
+        category: str = "企业职工", fee: str = "", payer: str = "企业", insured: str = "是", pensioner: str = "否",
+        passed: str = "合格", class_id: str = "", advance: str = "", filed: str = "") -> list[Any]:
+    return [name, valid_id(seq=f"{n:02d}1"), category, "苏州精工机械有限公司", ENTERPRISE, training, occupation, level,
+            start, end, "吴中区职业技能培训学校", INSTITUTION, fee, payer, insured, pensioner, passed,
+            class_id or f"C{n:02d}", advance, filed]
+
+
+# Person numbers double as the ID sequence; the same number is the same person.
+ROSTER = [
+    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),      # A8 × 1.3, to person
+    row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"),      # A8 to enterprise
+    row(3, "王芳", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", pensioner="是"),    # E8
+    row(4, "赵强", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"),  # 3 months
+    row(5, "钱军", "以工代训", "车工", "无等级", "2020-09-01", "2021-05-31", category="零就业家庭成员"),  # 9 → 6
+    row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="100"),          # 300 − 100
+    row(7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力",
+        payer="机构"),                                                                             # A16 per day
+    row(8, "吴敏", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力",
+        payer="机构"),                                                                             # no attendance
+    row(9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"),   # min(650, 800)
+    row(10, "冯刚", "特种作业培训", "焊工", "无等级", "2021-04-01", "2021-04-20", fee="1200", payer="个人"),  # min(1200, 800)
+    row(11, "陈洋", "新型学徒制", "数控车工", "四级/中级工", "2020-01-01", "2021-06-15",
+        filed="2021-12-31"),                                                                       # 17 months
+    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-04-01", "2021-06-20", payer="个人",
+        class_id="C13"),                                                                           # E2 repeat
+    row(12, "褚霞", "专项能力培训", "电子商务", "专项能力", "2021-04-01", "2021-04-20"),               # no rule
+]
+CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
+CERTS = [
+    [valid_id(seq="011"), "张伟", "S000032000001214000001", "职业技能等级证书", "电工", "四级/中级工", "2021-06-10", "是"],
+    [valid_id(seq="021"), "李娜", "S000032000001213000002", "职业技能等级证书", "车工", "三级/高级工", "2021-06-10", "是"],
+    [valid_id(seq="031"), "王芳", "S000032000001213000003", "职业技能等级证书", "车工", "三级/高级工", "2021-06-10", "是"],
+    [valid_id(seq="091"), "郑涛", "T2021-0009", "特种作业操作证", "电工", "无等级", "2021-04-25", "是"],
+    [valid_id(seq="101"), "冯刚", "T2021-0010", "特种作业操作证", "焊工", "无等级", "2021-04-25", "是"],
+    [valid_id(seq="011"), "张伟", "S000032000001214000011", "职业技能等级证书", "电工", "四级/中级工", "2021-06-25", "是"],
+]
+ATTENDANCE = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
+              [valid_id(seq="071"), "周杰", "C07", 15, 12]]
+
+# Hand-computed from S2c, row by row (Excel row = list index + 2).
+EXPECTED_PAID = {
+    2: ("A8", yuan(Decimal(1500) * Decimal("1.3")), "person", valid_id(seq="011")),
+    3: ("A8", yuan(2000), "enterprise", ENTERPRISE),
+    5: ("A6", yuan(500 * 3), "enterprise", ENTERPRISE),
+    6: ("A6", yuan(500 * 6), "enterprise", ENTERPRISE),
+    7: ("A5", yuan(300 - 100), "enterprise", ENTERPRISE),
+    8: ("A16", yuan(Decimal(995) * 12 / 30), "person", valid_id(seq="071")),
+    10: ("A12", yuan(650), "person", valid_id(seq="091")),
+    11: ("A12", yuan(800), "person", valid_id(seq="101")),
+    12: ("A11", yuan(Decimal(4000) * 17 / 12), "enterprise", ENTERPRISE),
+}
+EXPECTED_EXCEPTIONS = {9: "payout.no-attendance", 13: "limit.no-repeat"}
+EXPECTED_INELIGIBLE = {4: "E8", 14: "policy.no-rule"}
+
+
+@pytest.fixture
+def suzhou_batch(make_xlsx: Any) -> Path:
+    return make_xlsx({"花名册": [HEADER, *ROSTER], "证书": [CERT_HEADER, *CERTS], "考勤": ATTENDANCE},
+                     name="suzhou.xlsx")
+
+
+def run_payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
+    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, *extra)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_payout__suzhou_lines_match_the_document(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    result = run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    assert result.code == 1, result.stderr  # paid with exceptions
+    lines = read_csv(tmp_path / "out" / "payouts.csv")
+    by_person_rule = {(line["person_id"], line["rule"]): line for line in lines}
+    assert len(lines) == len(EXPECTED_PAID)
+    for rule, amount, payee_type, payee_id in EXPECTED_PAID.values():
+        matches = [line for line in lines if line["rule"] == rule and line["payee_id"] == payee_id
+                   and Decimal(line["amount_yuan"]) == amount]
+        assert matches, f"missing {rule} {amount} to {payee_type}"
+        assert matches[0]["payee_type"] == payee_type
+    assert by_person_rule[(valid_id(seq="011"), "A8")]["amount_yuan"] == "1950.00"
+    assert by_person_rule[(valid_id(seq="111"), "A11")]["amount_yuan"] == "5666.67"  # 4000 × 17 / 12, half-up
+    for line in lines:
+        assert line["amount_yuan"].count(".") == 1 and len(line["amount_yuan"].split(".")[1]) == 2
+        assert line["clause"].startswith("S2c")
+
+
+def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    result = run_payout(run_cli, suzhou_batch, tmp_path / "out", "--json")
+    payload = result.json
+    counts = payload["counts"]
+    assert counts["rows"] == len(ROSTER)
+    assert counts["paid"] + counts["exception"] + counts["ineligible"] == len(ROSTER)
+    assert counts["paid"] == len(EXPECTED_PAID)
+    exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
+    assert {int(e["row"]): e["code"] for e in exceptions} == EXPECTED_EXCEPTIONS
+    assert list(exceptions[0]) == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh",
+                                   "message_en", "person_id"]
+    ineligible = read_csv(tmp_path / "out" / "ineligible.csv")
+    assert list(ineligible[0]) == ["person_id", "name", "training_type", "reason_code", "reason"]
+    assert sorted(i["reason_code"] for i in ineligible) == sorted(EXPECTED_INELIGIBLE.values())
+    repeat = next(e for e in exceptions if e["code"] == "limit.no-repeat")
+    assert "花名册!2" in repeat["message_zh"]  # names the earlier training it repeats
+
+
+def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")
+    assert book.sheetnames == ["汇总", "明细", "异常", "不符合条件", "说明"]
+    detail = book["明细"]
+    assert detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref is not None
+    header = [c.value for c in detail[1]]
+    amount_col = header.index("本次发放") + 1
+    amounts = [detail.cell(r, amount_col) for r in range(2, detail.max_row + 1)]
+    assert all(c.number_format == "#,##0.00" for c in amounts)
+    total = sum(Decimal(str(c.value)) for c in amounts)
+    expected_total = sum(v[1] for v in EXPECTED_PAID.values())
+    assert total.quantize(Decimal("0.01")) == expected_total
+    summary = book["汇总"]
+    labels = {summary.cell(r, 1).value: summary.cell(r, 3).value for r in range(1, summary.max_row + 1)}
+    assert Decimal(str(labels["本次发放合计（控制总额）"])).quantize(Decimal("0.01")) == expected_total
+    about = {book["说明"].cell(r, 1).value: book["说明"].cell(r, 2).value for r in range(1, book["说明"].max_row + 1)}
+    rules_file = Path(__file__).resolve().parents[1] / "rules" / "suzhou-2019.yaml"
+    assert about["规则文件 SHA-256"] == hashlib.sha256(rules_file.read_bytes()).hexdigest()
+    for sheet in book.worksheets:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def test_payout__manifest_hashes_the_inputs_and_outputs(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["sha256"] == hashlib.sha256(suzhou_batch.read_bytes()).hexdigest()
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == digest
+    assert manifest["totals_fen"]["total_fen"] == int(sum(v[1] for v in EXPECTED_PAID.values()) * 100)
+    assert manifest["policy"]["id"] == "suzhou-2019"
+
+
+def test_payout__param_override_changes_the_amount(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    run_payout(run_cli, suzhou_batch, tmp_path / "out", "--param", "living_standard_month=1200")
+    lines = read_csv(tmp_path / "out" / "payouts.csv")
+    a16 = next(line for line in lines if line["rule"] == "A16")
+    assert Decimal(a16["amount_yuan"]) == yuan(Decimal(1200) * 12 / 30)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["policy"]["overridden"] == ["living_standard_month"]
+
+
+def test_payout__two_runs_give_identical_csv_and_json(run_cli: Any, suzhou_batch: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = run_payout(run_cli, suzhou_batch, tmp_path / "a", "--json")
+    second = run_payout(run_cli, suzhou_batch, tmp_path / "b", "--json")
+    assert first.stdout == second.stdout
+    for name in ("payouts.csv", "exceptions.csv", "ineligible.csv"):
+        assert (tmp_path / "a" / name).read_bytes().replace(b"/a/", b"/x/") == \
+            (tmp_path / "b" / name).read_bytes().replace(b"/b/", b"/x/")
+    manifest_a = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
+    manifest_b = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest_a["outputs"]["payouts.csv"] == manifest_b["outputs"]["payouts.csv"]
+    assert manifest_a["generated_at"] == manifest_b["generated_at"]
+
+
+def test_payout__ids_masked_on_screen_unless_asked(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    full = valid_id(seq="011")
+    masked = run_payout(run_cli, suzhou_batch, tmp_path / "a", "--json")
+    assert full not in masked.stdout and full not in masked.stderr
+    assert full[:6] + "*" * 8 + full[-4:] in masked.stdout
+    shown = run_payout(run_cli, suzhou_batch, tmp_path / "b", "--json", "--show-ids")
+    assert full in shown.stdout
+    assert full in (tmp_path / "a" / "payouts.csv").read_text(encoding="utf-8")  # files carry IDs in full
+
+
+def test_payout__unknown_policy_and_bad_param_exit_2(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
+    unknown = run_cli("payout", suzhou_batch, "--policy", "nowhere-2020", "--period", "2021-06", "--out", tmp_path)
+    assert unknown.code == 2 and "nowhere-2020" in unknown.stderr and "Traceback" not in unknown.stderr
+    bad = run_payout(run_cli, suzhou_batch, tmp_path / "o", "--param", "no_such_thing=1")
+    assert bad.code == 2 and "no_such_thing" in bad.stderr
+
+
+def test_payout__clean_batch_exits_0(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    batch = make_xlsx({"花名册": [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    result = run_payout(run_cli, batch, tmp_path / "out")
+    assert result.code == 0, result.stderr
+    assert read_csv(tmp_path / "out" / "payouts.csv")[0]["amount_yuan"] == "300.00"
+
+
+def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch: Path) -> None:
+    result = run_cli("explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06")
+    assert result.code == 0, result.stderr
+    text = result.stderr
+    assert "A8" in text and "S2c 二(四)4" in text
+    assert "1500.00 × 1.3" in text and "1950.00" in text
+    assert "「是否参保」 = 是" in text and "✓" in text
+    assert "limit.no-repeat" in text  # the second training of the same level
+    assert valid_id(seq="011") not in text  # masked on screen
+
+
+def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    late = row(6, "孙丽", "岗前培训", "车工", "无等级", "2023-05-01", "2023-05-10")
+    batch = make_xlsx({"花名册": [HEADER, late]})
+    result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2023-06", "--out", tmp_path / "o")
+    assert result.code == 0
+    assert read_csv(tmp_path / "o" / "ineligible.csv")[0]["reason_code"] == "policy.not-in-force"
+
+
+def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    good = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    bad = row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    bad[1] = bad[1][:-1] + ("1" if bad[1][-1] != "1" else "2")  # wrong check character
+    batch = make_xlsx({"花名册": [HEADER, good, bad]})
+    result = run_payout(run_cli, batch, tmp_path / "out", "--json")
+    assert result.code == 1
+    assert result.json["counts"] == {"rows": 2, "paid": 1, "exception": 1, "ineligible": 0, "lines": 1}
+    exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
+    assert [(e["row"], e["code"]) for e in exceptions] == [("3", "id.checksum")]
+
