@@ -232,7 +232,7 @@ class Result:
 
     @property
     def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)  # type: ignore[no-any-return]
+        return json.loads(self.stdout)
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ def _missing_column(tmp: Path) -> list[Any]:
 
 def _column_by_content(tmp: Path) -> list[Any]:
     header = [None if h == "身份证号码" else h for h in ROSTER_HEADER_ROW]
-    return roster_with(tmp, roster_row(1), roster_row(2), header=header)  # type: ignore[arg-type]
+    return roster_with(tmp, roster_row(1), roster_row(2), header=header)
 
 
 CORPUS: dict[str, Build] = {

@@ -147,7 +147,7 @@ def test_check__json_puts_only_json_on_stdout(make_xlsx, check_json):
 
 # -- --out -------------------------------------------------------------------------------------
 @pytest.fixture
-def report(make_xlsx, run_cli, tmp_path):  # type: ignore[no-untyped-def]
+def report(make_xlsx, run_cli, tmp_path):
     path = make_xlsx({"花名册": roster_sheet(
         roster_row(1),
         roster_row(2, id_number=BAD_ID),
@@ -159,14 +159,14 @@ def report(make_xlsx, run_cli, tmp_path):  # type: ignore[no-untyped-def]
     return result, out, path
 
 
-def test_out__writes_both_reports_and_still_exits_1(report):  # type: ignore[no-untyped-def]
+def test_out__writes_both_reports_and_still_exits_1(report):
     result, out, _ = report
     assert result.code == 1
     assert (out / "exceptions.xlsx").is_file()
     assert (out / "exceptions.csv").is_file()
 
 
-def test_out__csv_has_the_exact_header_and_full_values(report):  # type: ignore[no-untyped-def]
+def test_out__csv_has_the_exact_header_and_full_values(report):
     _, out, path = report
     with (out / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -184,7 +184,7 @@ def test_out__csv_has_the_exact_header_and_full_values(report):  # type: ignore[
     assert body[1]["value"] == "'=SUM(1)"
 
 
-def test_out__xlsx_puts_findings_beside_row_values(report):  # type: ignore[no-untyped-def]
+def test_out__xlsx_puts_findings_beside_row_values(report):
     _, out, _ = report
     book = openpyxl.load_workbook(out / "exceptions.xlsx")
     sheet = book["花名册问题"]
@@ -201,7 +201,7 @@ def test_out__xlsx_puts_findings_beside_row_values(report):  # type: ignore[no-u
     assert by_row[5]["开班日期"] == "2024-05-16"
 
 
-def test_out__xlsx_header_frozen_filtered_highlighted_and_formula_free(report):  # type: ignore[no-untyped-def]
+def test_out__xlsx_header_frozen_filtered_highlighted_and_formula_free(report):
     _, out, _ = report
     book = openpyxl.load_workbook(out / "exceptions.xlsx")
     sheet = book["花名册问题"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest import (
     ROSTER_HEADER_ROW,
     Error,
@@ -27,7 +29,7 @@ from conftest import (
 BAD_ID = wrong_check(valid_id(seq="991"))
 
 
-def sheet_info(result, name=None):  # type: ignore[no-untyped-def]
+def sheet_info(result, name=None):
     sheets = [s for f in result.json["files"] for s in f["sheets"]]
     return sheets[0] if name is None else next(s for s in sheets if s["sheet"] == name)
 
@@ -85,6 +87,25 @@ def test_header__two_row_merged_header_names_children_parent_slash_child(make_xl
     assert sheet_info(result)["header_row"] == 3
     # The main 职业(工种) column is the trainee's occupation, not the certificate's.
     assert result.json["counts"]["rows"] == {"roster": 2}
+
+
+def test_header__two_row_header_in_csv_without_merge_information(make_csv, check_json):
+    # A CSV cannot say which cells were merged: the group header fills rightwards over its children.
+    path = make_csv([
+        ["姓名", "身份证号码", "培训类型", "职业(工种)", "开班日期", "结业日期", "现有证书情况", "", ""],
+        ["", "", "", "", "", "", "职业(工种)", "等级", "取证时间"],
+        ["学员甲", valid_id(seq="011"), "技能提升", "焊工", "2024-05-06", "2024-05-15", "电工", "十级", "2020-03-01"],
+    ])
+    result = check_json(path)
+    assert findings(result) == [(3, "现有证书情况/等级", "level.unknown")]
+
+
+def test_header__found_on_row_20_but_not_below(make_xlsx, check_json):
+    above = [[] for _ in range(19)]
+    found = check_json(make_xlsx({"花名册": [*above, ROSTER_HEADER_ROW, roster_row(1, level="九级")]}))
+    assert findings(found) == [(21, "培训等级", "level.unknown")]
+    too_low = check_json(make_xlsx({"花名册": [*above, [], [], ROSTER_HEADER_ROW, roster_row(1)]}, name="low.xlsx"))
+    assert findings(too_low) == [(None, "", "sheet.header-not-found")]
 
 
 def test_layout__numbering_row_under_header_is_skipped(make_xlsx, check_json):
@@ -411,8 +432,9 @@ def test_xls__old_format_named_xlsx_is_sniffed(tmp_path, check_json):
     assert findings(result) == [(2, "培训等级", "level.unknown")]
 
 
-def test_xlsx__workbook_named_csv_is_sniffed(tmp_path, check_json):
-    path = write_xlsx(tmp_path / "花名册.csv", {"花名册": roster_sheet(roster_row(1, level="九级"))})
+@pytest.mark.parametrize("name", ["花名册.csv", "花名册.xls", "花名册", "花名册.XLSX"])
+def test_xlsx__workbook_is_told_by_content_not_name(tmp_path, check_json, name):
+    path = write_xlsx(tmp_path / name, {"花名册": roster_sheet(roster_row(1, level="九级"))})
     result = check_json(path)
     assert result.json["files"][0]["format"] == "xlsx"
     assert findings(result) == [(2, "培训等级", "level.unknown")]

@@ -42,7 +42,7 @@ def _upgrade(id15: str) -> str:
 upgraded_15 = _upgrade("320506900307011")
 
 
-def only(result, code):  # type: ignore[no-untyped-def]
+def only(result, code):
     return [f for f in result.json["findings"] if f["code"] == code]
 
 

@@ -166,6 +166,11 @@ _ALL += [
          "pension status is blank and was read as 'no' (this policy excludes pensioners)"),
     ),
     *_codes(
+        "ledger",
+        ("already-paid", E, "{value} 已于台账 {detail} 发放，不重复发放", "{value} was already paid in the ledger ({detail}); not paid again"),
+        ("already-advanced", E, "{value} 已于台账 {detail} 预拨，不再重复预拨", "{value} was already advanced in the ledger ({detail})"),
+    ),
+    *_codes(
         "limit",
         ("yearly", E, "每人每年补贴性培训不超过 {value} 次，已在 {detail} 享受", "at most {value} subsidised trainings per person per year; already paid at {detail}"),
         ("no-repeat", E, "同一职业同一等级不可重复享受，已在 {detail} 享受", "the same occupation and level cannot be subsidised twice; already at {detail}"),

@@ -9,6 +9,7 @@ every row not paid carries a reason. ``Decision.control`` re-adds everything and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -16,8 +17,9 @@ import polars as pl
 from skillcli.errors import InconsistencyError, UsageError
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.pipeline import Batch, render_findings
+from skillcli.ledger.history import History
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import evaluate_rules
+from skillcli.rules.evaluate import _ratio, evaluate_rules
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
 from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
@@ -39,6 +41,7 @@ class Decision:
     per_rule: pl.DataFrame
     derived: pl.DataFrame
     warnings: pl.DataFrame = field(default_factory=empty_issues)
+    advance_share: Decimal | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,24 +112,108 @@ def _concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
 
 
-def _rank_limit(candidates: pl.DataFrame, keys: list[str], limit: int) -> pl.DataFrame:
-    """Rows beyond ``limit`` within each key group, ordered by end date then input order, each with
-    ``__earlier``: the locations of the rows that were kept before it."""
-    ranked = candidates.sort("end_date", "_rid", nulls_last=True).with_columns(
-        pl.int_range(pl.len()).over(keys).alias("__rank"),
-        location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).alias("__loc"),
-    )
+def _rank_limit(candidates: pl.DataFrame, keys: list[str], limit: int,
+                prior: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Batch rows beyond ``limit`` within each key group, with ``__earlier``: where the kept ones are.
+
+    ``prior`` holds trainings already in the ledger (columns ``keys`` + ``__loc``); they come first,
+    then the batch by end date and input order (the earliest trainings are paid).
+    """
+    batch = candidates.with_columns(
+        pl.lit(1).alias("__prior"), location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).alias("__loc"))
+    ordered = batch.sort("end_date", "_rid", nulls_last=True)
+    if prior is not None and prior.height:
+        ordered = pl.concat([prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered],
+                            how="diagonal_relaxed")
+    ranked = ordered.with_columns(pl.int_range(pl.len()).over(keys).alias("__rank"))
     earlier = ranked.filter(pl.col("__rank") < limit).group_by(keys).agg(
         pl.col("__loc").str.join("、").alias("__earlier"))
-    return ranked.filter(pl.col("__rank") >= limit).join(earlier, on=keys, how="left")
+    return ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1)).join(earlier, on=keys, how="left")
 
 
-def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -> Decision:
-    """Apply ``policy`` to every roster row of ``batch``."""
+def claim_key() -> pl.Expr:
+    """Person + rule + occupation + level + training period: one claim, paid once (idempotence)."""
+    return pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in
+                          ("id_number", "rule", "occupation", "level", "start_date", "end_date")], separator="|")
+
+
+def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame:
+    """Distinct trainings already paid or advanced in the ledger, for E1/E2/E4 across batches."""
+    live = history.lines.filter(~pl.col("claim_key").is_in(exclude_claims.implode()))
+    return live.group_by("person_id", "occupation", "level", "end_date", maintain_order=True).agg(
+        pl.col("counts").any(), pl.col("rule"),
+        pl.concat_str([pl.lit("台账批次 "), pl.col("run_id").first(), pl.lit(" 第 "),
+                       pl.col("line_id").first().cast(pl.String), pl.lit(" 行")]).alias("__loc"),
+    ).with_columns(pl.col("person_id").alias("id_number"),
+                   pl.col("end_date").str.to_date(strict=False).alias("end_date"))
+
+
+def _apply_limits(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) -> tuple[pl.DataFrame,
+                                                                                           list[pl.DataFrame]]:
+    """E4 (exclusive), E2 (no repeat), E1 (yearly count), in that order; returns what is left."""
+    found: list[pl.DataFrame] = []
+    limits = policy.limits
+
+    def drop(beyond: pl.DataFrame) -> pl.DataFrame:
+        return candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
+
+    for ident, rule_clause, group in limits.exclusive:
+        in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
+        beyond = _rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
+        found.append(_issues(beyond, pl.lit("limit.exclusive"), pl.lit(""),
+                             pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"), pl.col("__earlier")))
+        candidates = drop(beyond)
+    if limits.no_repeat:
+        keys = ["id_number", "occupation", "level"]
+        counted = candidates.filter(pl.col("counts") & pl.col("level").is_not_null())
+        earlier = prior.filter(pl.col("counts") & pl.col("level").is_not_null())
+        if limits.no_repeat_window == "year":
+            counted = counted.with_columns(pl.col("end_date").dt.year().alias("__year"))
+            earlier = earlier.with_columns(pl.col("end_date").dt.year().alias("__year"))
+            keys.append("__year")
+        beyond = _rank_limit(counted, keys, 1, earlier)
+        found.append(_issues(beyond, pl.lit("limit.no-repeat"), pl.lit("occupation"),
+                             pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"), pl.col("__earlier")))
+        candidates = drop(beyond)
+    if limits.yearly_max is not None:
+        counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
+        earlier = prior.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
+        beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max, earlier)
+        found.append(_issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)),
+                             pl.col("__earlier")))
+        candidates = drop(beyond)
+    return candidates, found
+
+
+def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal | None) -> pl.DataFrame:
+    """Claims the ledger already holds: paid (always), or advanced (when advancing again)."""
+    held = history.lines.filter(pl.col("kind") == "payment")
+    if advance_share is not None:
+        held = history.lines
+    holders = held.group_by("claim_key", maintain_order=True).agg(
+        pl.concat_str([pl.lit("批次 "), pl.col("run_id").first(), pl.lit(" 第 "),
+                       pl.col("line_id").first().cast(pl.String), pl.lit(" 行")]).alias("__held"),
+        pl.col("kind").first().alias("__kind"))
+    hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})
+    code = pl.when(pl.col("__kind") == "advance").then(pl.lit("ledger.already-advanced")) \
+        .otherwise(pl.lit("ledger.already-paid"))
+    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held"))
+
+
+def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None, *,
+           history: History | None = None, advance_share: Decimal | None = None) -> Decision:
+    """Apply ``policy`` to every roster row of ``batch``.
+
+    ``history`` is what the ledger already holds about these people (already paid, E1/E2/E4 across
+    batches, advances, earlier certificates). ``advance_share`` pays that share of each entitlement
+    as an advance (E10) instead of the final payment.
+    """
     if SheetKind.ROSTER not in batch.frames or batch.frames[SheetKind.ROSTER].height == 0:
         raise UsageError("批次中没有花名册数据，无法计算补贴", "the batch has no roster rows to pay")
+    history = history or History.empty()
+    _check_advance(policy, advance_share)
     values = {name: p.value for name, p in policy.parameters.items()} | (params or {})
-    derived = derive(batch.frames, batch.ctx, values)
+    derived = derive(batch.frames, batch.ctx, values, extra_certs=history.certificates)
     per_rule = evaluate_rules(derived, policy)
     own_findings, blocked = _blocked(batch, derived)
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
@@ -138,8 +225,7 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
     rule_detail = pl.concat_str([pl.col("rule"), pl.lit(" "),
                                  pl.col("rule").replace_strict(subsidy, return_dtype=pl.String), pl.lit("（"),
                                  pl.col("rule").replace_strict(clause, return_dtype=pl.String), pl.lit("）")])
-    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level", "fee_fen" if "fee_fen" in
-                          derived.columns else pl.lit(None, pl.Int64).alias("fee_fen"))
+    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level")
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
     shown_value = pl.when(pl.col("field") == "level").then(
         pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String)).otherwise(pl.lit(""))
@@ -147,39 +233,18 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
                                                "required_days": "days_required"})
     rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
 
-    # Candidates: rows with a paid line, no exception, not blocked.
+    # Candidates: rows with a paying rule, no rule exception, not blocked.
     paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids.implode()))
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
-    limit_issues: list[pl.DataFrame] = []
+    all_lines = _lines(derived, paid_lines, policy)
     candidates = paid_lines.group_by("_rid").agg(
         pl.col("rule"), pl.col("counts").any().alias("counts")).join(row_info, on="_rid")
-    limits = policy.limits
-    for ident, rule_clause, group in limits.exclusive:
-        members = candidates.filter(pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any())
-        beyond = _rank_limit(members, ["id_number"], 1)
-        limit_issues.append(_issues(beyond, pl.lit("limit.exclusive"), pl.lit(""),
-                                    pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"), pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
-    if limits.no_repeat:
-        keys = ["id_number", "occupation", "level"]
-        counted = candidates.filter(pl.col("counts") & pl.col("level").is_not_null())
-        if limits.no_repeat_window == "year":
-            counted = counted.with_columns(pl.col("end_date").dt.year().alias("__year"))
-            keys.append("__year")
-        beyond = _rank_limit(counted, keys, 1)
-        limit_issues.append(_issues(beyond, pl.lit("limit.no-repeat"), pl.lit("occupation"),
-                                    pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"), pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
-    if limits.yearly_max is not None:
-        counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
-        beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max)
-        limit_issues.append(_issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)),
-                                    pl.col("__earlier")))
-        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
-
-    lines = _lines(derived, paid_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode())), policy)
-    lines, advance_issues = _net_advances(lines, policy)
-    exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, advance_issues])
+    candidates, limit_issues = _apply_limits(
+        candidates, policy, _prior_trainings(history, all_lines.get_column("claim_key")))
+    lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
+    ledger_issues = _ledger_issues(lines, history, advance_share)
+    lines, advance_issues = _net_advances(lines, policy, history, advance_share)
+    exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, ledger_issues, advance_issues])
     headers = _headers(batch)
     order = [f.path for f in batch.files]
     rendered = pl.concat([own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))],
@@ -196,9 +261,21 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None) -
     ineligible = _ineligible(derived, per_rule, status)
     rendered = rendered.sort("_rid", "code", "column", maintain_order=True)
     decision = Decision(policy, lines.sort("_rid", "rule_order"), rendered, ineligible, status, per_rule, derived,
-                        _pensioner_warnings(derived, policy, status))
+                        _pensioner_warnings(derived, policy, status), advance_share)
     decision.control()
     return decision
+
+
+def _check_advance(policy: Policy, share: Decimal | None) -> None:
+    if share is None:
+        return
+    limits = policy.limits
+    if not limits.advance_allowed:
+        raise UsageError(f"政策 {policy.id} 不允许预拨（{limits.advance_id} {limits.advance_clause}）",
+                         f"policy {policy.id} forbids advances ({limits.advance_id} {limits.advance_clause})")
+    if not Decimal(0) < share <= (limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)):
+        top = limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)
+        raise UsageError(f"预拨比例应在 0 到 {top:%} 之间", f"the advance share must be above 0 and at most {top:%}")
 
 
 def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
@@ -222,36 +299,59 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy) -> pl.Data
         else pl.lit(0, pl.Int64).alias("advance_fen"),
         "rule", pl.col("rule").replace_strict({k: v[1] for k, v in info.items()}, return_dtype=pl.String)
         .alias("clause"),
-        "formula", "end_date", "counts",
+        "formula", "start_date", "end_date", "counts", "category",
         pl.col("rule").replace_strict(order, return_dtype=pl.Int64).alias("rule_order"),
+        claim_key().alias("claim_key"),
+        pl.col("level").alias("level_code"),
+        pl.col("has_cert").fill_null(False).alias("certified"),
         *(pl.col(c) for c in ("bank_account", "account_name") if c in frame.columns),
     )
 
 
-def _net_advances(lines: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Subtract a row's 已预拨金额 from its lines in rule order (E10); refuse where forbidden (E15)."""
+def _net_advances(lines: pl.DataFrame, policy: Policy, history: History,
+                  advance_share: Decimal | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What to pay now on each line: an advance share, or the entitlement less what was advanced.
+
+    Advances recorded in the ledger are netted claim by claim; otherwise the roster's 已预拨金额 is
+    netted from the row's lines in rule order (E10). A policy without advances (E15) refuses both.
+    """
     lines = lines.sort("_rid", "rule_order")
+    limits = policy.limits
+    if advance_share is not None:
+        num, den = _ratio(advance_share)
+        advanced = lines.with_columns(
+            ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
+            pl.lit(0, pl.Int64).alias("advance_fen"), pl.lit("advance").alias("line_kind"))
+        return advanced.filter(pl.col("amount_fen") > 0), _concat_issues([])
+    ledger_adv = history.lines.filter(pl.col("kind") == "advance").group_by("claim_key").agg(
+        pl.col("amount_fen").sum().alias("__ledger_adv"))
+    lines = lines.join(ledger_adv, on="claim_key", how="left")
+    row_has_ledger = pl.col("__ledger_adv").is_not_null().any().over("_rid")
+    # Per line: a ledger advance applies to its own claim; the roster's column to the row.
+    roster_adv = pl.when(row_has_ledger).then(pl.lit(0, pl.Int64)).otherwise(pl.col("advance_fen"))
+    lines = lines.with_columns(roster_adv.alias("__roster_adv"),
+                               pl.col("__ledger_adv").fill_null(0).alias("__ledger_adv"))
     per_row = lines.group_by("_rid", maintain_order=True).agg(
-        pl.col("entitlement_fen").sum().alias("__total"), pl.col("advance_fen").first().alias("__advance"),
+        pl.col("entitlement_fen").sum().alias("__total"),
+        (pl.col("__roster_adv").first() + pl.col("__ledger_adv").sum()).alias("__advance"),
         pl.col("_file").first(), pl.col("_sheet").first(), pl.col("_row").first(),
         pl.col("person_id").first().alias("id_number"))
     with_advance = per_row.filter(pl.col("__advance") > 0)
-    limits = policy.limits
     if not limits.advance_allowed:
-        bad = with_advance
-        issues = _issues(bad, pl.lit("payout.advance-forbidden"), pl.lit("advance_yuan"),
-                         _yuan(pl.col("__advance")),
-                         pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"))
+        issues = _issues(with_advance, pl.lit("payout.advance-forbidden"), pl.lit("advance_yuan"),
+                         _yuan(pl.col("__advance")), pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"))
     else:
         bad = with_advance.filter(pl.col("__advance") >= pl.col("__total"))
         code = pl.when(pl.col("__advance") > pl.col("__total")).then(pl.lit("payout.advance-exceeds")) \
             .otherwise(pl.lit("payout.fully-advanced"))
         issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), _yuan(pl.col("__total")))
-    cumulative = pl.col("entitlement_fen").cum_sum().over("_rid")
+    after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
+    cumulative = after_ledger.cum_sum().over("_rid")
     netted = lines.with_columns(
-        pl.min_horizontal(pl.col("entitlement_fen"), (cumulative - pl.col("advance_fen")).clip(lower_bound=0))
-        .alias("amount_fen")
-    ).filter(pl.col("amount_fen") > 0)
+        pl.min_horizontal(after_ledger, (cumulative - pl.col("__roster_adv")).clip(lower_bound=0)).alias("amount_fen"),
+        (pl.col("__roster_adv") + pl.col("__ledger_adv")).alias("advance_fen"),
+        pl.lit("payment").alias("line_kind"),
+    ).drop("__roster_adv", "__ledger_adv").filter(pl.col("amount_fen") > 0)
     return netted, issues
 
 

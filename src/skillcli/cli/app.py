@@ -13,6 +13,7 @@ import typer
 
 from skillcli.cli.check import check
 from skillcli.cli.explain import explain
+from skillcli.cli.ledger import ledger_app
 from skillcli.cli.payout import payout
 from skillcli.cli.rules import rules_app
 
@@ -29,6 +30,7 @@ app.command(name="check")(check)
 app.command(name="payout")(payout)
 app.command(name="explain")(explain)
 app.add_typer(rules_app, name="rules")
+app.add_typer(ledger_app, name="ledger")
 
 
 @app.callback()

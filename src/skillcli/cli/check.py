@@ -32,8 +32,8 @@ def check(
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
-    with screen.progress(len(files), screen.t("读取", "reading")) as advance:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=advance)
+    with screen.progress(len(files), screen.t("读取", "reading")) as tick:
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
     batch_summary(screen, batch, limit)
     if out is not None:
         from skillcli.io.writer import OutputSet

@@ -28,3 +28,5 @@ MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大�
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
 PolicyId = Annotated[str, typer.Option("--policy", help="政策 id（见 skillcli rules list）/ policy id")]
 Params = Annotated[list[str] | None, typer.Option("--param", help="覆盖政策参数 name=value（可多次）/ override a parameter")]
+LedgerOpt = Annotated[str | None, typer.Option(
+    "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL")]

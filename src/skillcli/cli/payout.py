@@ -22,16 +22,24 @@ def payout(
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
     limit: opt.Limit = 20,
+    commit: Annotated[bool, typer.Option("--commit", help="写入台账（否则为试算，只读台账）/ record in the ledger")] = False,
+    ledger: opt.LedgerOpt = None,
+    advance: Annotated[str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")] = None,
 ) -> None:
     """按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.
 
-    Exit codes: 0 paid with no exceptions, 1 paid with exceptions, 2 usage error or unreadable input,
-    3 internal inconsistency (control totals do not balance), 4 output directory locked.
+    Without --commit the run is a dry run: it reads the ledger (already paid, yearly limits, advances)
+    but writes nothing to it. Exit codes: 0 paid with no exceptions, 1 paid with exceptions, 2 usage
+    error or unreadable input, 3 internal inconsistency (control totals do not balance), 4 output
+    directory or ledger locked by another run.
     """
     import datetime as dt
 
+    from skillcli.cli.ledger import open_ledger, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
+    from skillcli.ledger.commit import commit as commit_run
+    from skillcli.ledger.store import new_run_id
     from skillcli.payout import decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.payout import write_payout
@@ -41,16 +49,36 @@ def payout(
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
     rules = load_policy(find_policy(policy), parse_overrides(param or []))
-    with screen.progress(len(files), screen.t("读取", "reading")) as advance:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=advance)
+    with screen.progress(len(files), screen.t("读取", "reading")) as tick:
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
     batch_summary(screen, batch, limit)
-    decision = decide(batch, rules)
+    store = open_ledger(ledger, commit=commit)
+    history = store.history(_people(batch)) if store is not None else None
+    decision = decide(batch, rules, history=history, advance_share=parse_share(advance))
+    run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out) as outputs:
-        write_payout(outputs, batch, decision, files)
+        manifest = write_payout(outputs, batch, decision, files, run_id=run_id,
+                                ledger=store.name if store is not None else None)
+        if run_id is not None and store is not None:
+            commit_run(store, run_id, batch, decision, manifest["inputs"])
         outputs.commit()
     decision_summary(screen, decision, limit)
+    if commit:
+        screen.line(screen.t(f"已写入台账 {store.name if store else ''}：批次 {run_id}，{decision.lines.height} 笔",
+                             f"committed to {store.name if store else ''}: run {run_id}, {decision.lines.height} lines")
+                    if run_id else screen.t("没有新的应发记录，台账未写入（已发放的不重复发放）",
+                                            "nothing new to commit; the ledger is unchanged (paid claims are not paid again)"))
     screen.line(screen.t(f"已写出 {out}/payouts.xlsx、payouts.csv、exceptions.csv、ineligible.csv、manifest.json",
                          f"wrote {out}/payouts.xlsx, payouts.csv, exceptions.csv, ineligible.csv, manifest.json"))
     if json_out:
         print_json(decision_payload(batch, decision, screen.mask))
     raise typer.Exit(1 if decision.counts["exception"] else 0)
+
+
+def _people(batch: object) -> list[str]:
+    from skillcli.model import SheetKind
+
+    roster = batch.frames.get(SheetKind.ROSTER)  # type: ignore[attr-defined]
+    if roster is None or "id_number" not in roster.columns:
+        return []
+    return [p for p in roster.get_column("id_number").drop_nulls().unique().to_list()]

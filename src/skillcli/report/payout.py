@@ -68,11 +68,12 @@ def totals(decision: Decision) -> dict[str, Any]:
     }
 
 
-def write_payout(out: OutputSet, batch: Batch, decision: Decision, inputs: list[Path]) -> dict[str, Any]:
+def write_payout(out: OutputSet, batch: Batch, decision: Decision, inputs: list[Path], *,
+                 run_id: str | None = None, ledger: str | None = None) -> dict[str, Any]:
     """Stage every payout output in ``out`` and return the manifest (also written)."""
     sums = totals(decision)
     input_rows = [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs]
-    _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows)
+    _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id)
     payouts_csv = out.path("payouts.csv")
     write_csv(payouts_csv, PAYOUT_CSV, _payout_rows(decision), safe_columns={0, 1, 3, 6, 7})
     exceptions_csv = out.path("exceptions.csv")
@@ -85,6 +86,8 @@ def write_payout(out: OutputSet, batch: Batch, decision: Decision, inputs: list[
     manifest = build_manifest(batch, decision, sums, input_rows, {
         "payouts.csv": sha256_file(payouts_csv), "exceptions.csv": sha256_file(exceptions_csv),
         "ineligible.csv": sha256_file(ineligible_csv)})
+    manifest["ledger"] = {"ledger": ledger, "run_id": run_id, "committed": run_id is not None,
+                          "kind": "advance" if decision.advance_share is not None else "payment"}
     out.path("manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -127,7 +130,8 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _workbook(path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]]) -> None:
+def _workbook(path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]],
+              run_id: str | None) -> None:
     book = Workbook(path)
     try:
         _summary_sheet(book, batch, decision, sums)
@@ -158,7 +162,7 @@ def _workbook(path: Path, batch: Batch, decision: Decision, sums: dict[str, Any]
             Column("原因", width=70), Column("来源"),
         ), [[r["person_id"], r["name"], r["training_type"], r["reason_code"], r["reason"],
              f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}"] for r in decision.ineligible.iter_rows(named=True)])
-        _about_sheet(book, batch, decision, inputs)
+        _about_sheet(book, batch, decision, inputs, run_id)
     finally:
         book.close()
 
@@ -218,9 +222,13 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         sheet.set_column(j, j, width)
 
 
-def _about_sheet(book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]]) -> None:
+def _about_sheet(book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]],
+                 run_id: str | None) -> None:
     policy = decision.policy
+    kind = f"预拨 {decision.advance_share:%}" if decision.advance_share is not None else "发放"
     rows: list[tuple[str, Any, Any]] = [
+        ("台账批次 / ledger run", run_id or "试算，未写入台账 / dry run, not committed", "text"),
+        ("类型 / kind", kind, "text"),
         ("政策 / policy", f"{policy.id}  {policy.title}", "text"),
         ("地区 / region", policy.region, "text"),
         ("规则文件 / rules file", Path(policy.path).name, "text"),

@@ -40,8 +40,12 @@ def _col_or_null(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.E
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
 
 
-def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any]) -> pl.DataFrame:
-    """The roster with ``_rid`` and every derived field of ``skillcli.rules.fields`` added."""
+def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any],
+           extra_certs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The roster with ``_rid`` and every derived field of ``skillcli.rules.fields`` added.
+
+    ``extra_certs`` are certificates recorded in the ledger with earlier runs (for E13).
+    """
     roster = frames[SheetKind.ROSTER].with_row_index("_rid")
     for name, dtype in (("level", pl.String), ("occupation", pl.String), ("class_id", pl.String),
                         ("start_date", pl.Date), ("end_date", pl.Date), ("filed_end_date", pl.Date),
@@ -63,7 +67,7 @@ def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str
         .alias("shortage_occupation"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
     )
-    roster = _certificates(roster, frames.get(SheetKind.CERTIFICATES))
+    roster = _certificates(roster, _with_ledger_certs(frames.get(SheetKind.CERTIFICATES), extra_certs))
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))
     passed = pl.col("passed") == "合格"
     return roster.with_columns(
@@ -71,6 +75,19 @@ def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str
         .when(passed.is_null() | pl.col("has_cert").is_null()).then(None)
         .otherwise(False).alias("qualified"),
     )
+
+
+def _with_ledger_certs(certs: pl.DataFrame | None, extra: pl.DataFrame | None) -> pl.DataFrame | None:
+    if extra is None or extra.height == 0:
+        return certs
+    recorded = extra.select(
+        pl.col("person_id").alias("id_number"), "occupation", "level", "cert_kind", "cert_number",
+        pl.col("issue_date").str.to_date(strict=False).alias("issue_date"),
+        pl.lit(None, pl.Boolean).alias("issued_locally"))
+    if certs is None or certs.height == 0:
+        return recorded
+    return pl.concat([certs, recorded], how="diagonal_relaxed").unique(
+        subset=["id_number", "cert_number", "occupation", "level"], keep="first", maintain_order=True)
 
 
 _CERT_FIELDS = ("has_cert", "cert_kind", "cert_issue_date", "cert_local", "cert_number", "prior_cert_years")

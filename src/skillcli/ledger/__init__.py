@@ -1,0 +1,1 @@
+"""The payment ledger: runs, lines, certificates, bank disbursements and their events."""

@@ -1,0 +1,35 @@
+"""What the ledger already holds about a batch's people, as plain frames.
+
+Kept apart from ``skillcli.ledger.store`` so that the payout stage can take a history without
+importing the database layer (a dry run without a ledger never loads SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+
+@dataclass(slots=True)
+class History:
+    """What the ledger already holds about the people of a batch."""
+
+    lines: pl.DataFrame  # live (not voided) payment/advance lines
+    certificates: pl.DataFrame  # certificates recorded with earlier runs
+
+    @classmethod
+    def empty(cls) -> History:
+        return cls(pl.DataFrame(schema=HISTORY_SCHEMA), pl.DataFrame(schema=CERT_SCHEMA))
+
+
+HISTORY_SCHEMA: dict[str, Any] = {
+    "run_id": pl.String, "line_id": pl.Int64, "claim_key": pl.String, "kind": pl.String, "person_id": pl.String,
+    "rule": pl.String, "occupation": pl.String, "level": pl.String, "end_date": pl.String, "counts": pl.Boolean,
+    "amount_fen": pl.Int64, "entitlement_fen": pl.Int64,
+}
+CERT_SCHEMA: dict[str, Any] = {
+    "person_id": pl.String, "occupation": pl.String, "level": pl.String, "cert_kind": pl.String,
+    "cert_number": pl.String, "issue_date": pl.String, "run_id": pl.String,
+}

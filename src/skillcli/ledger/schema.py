@@ -1,0 +1,142 @@
+"""The ledger's tables (SQLAlchemy Core) and its versioned migrations.
+
+One schema for SQLite (the default, a file beside the clerk's work) and PostgreSQL (a city whose
+districts share one ledger). Nothing is ever updated or deleted: a run is reversed by a void run
+with negative lines, and bank results are events. Money columns are BIGINT fen.
+
+Migrations are numbered functions; ``schema_version`` records each one applied, so ``ledger
+status`` can say where a ledger stands and ``ledger migrate`` brings it to ``LATEST``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+    Column("description", Text, nullable=False),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("kind", String(16), nullable=False),  # payout | advance | void
+    Column("created_at", String(40), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("policy_id", String(64), nullable=False),
+    Column("policy_sha256", String(64), nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON
+    Column("inputs", Text, nullable=False),  # JSON: path, sha256
+    Column("line_count", Integer, nullable=False),
+    Column("total_fen", BigInteger, nullable=False),
+    Column("voids_run_id", String(40), ForeignKey("runs.run_id"), nullable=True, unique=True),
+    Column("reason", Text, nullable=True),
+    Column("tool_version", String(20), nullable=False),
+)
+
+lines = Table(
+    "lines", metadata,
+    Column("line_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+    # person + subsidy rule + occupation + level + training period: one claim, paid once.
+    Column("claim_key", String(300), nullable=False),
+    Column("kind", String(16), nullable=False),  # payment | advance | reversal
+    # How many times this claim's earlier lines of this kind were voided: a void frees the claim.
+    Column("generation", Integer, nullable=False),
+    Column("person_id", String(18), nullable=False, index=True),
+    Column("name", String(60), nullable=True),
+    Column("category", String(30), nullable=True),
+    Column("training_type", String(30), nullable=True),
+    Column("occupation", String(100), nullable=True),
+    Column("level", String(10), nullable=True),  # L5…L1 / SPECIAL / NONE
+    Column("start_date", String(10), nullable=True),
+    Column("end_date", String(10), nullable=True),
+    Column("rule", String(40), nullable=False),
+    Column("subsidy", String(100), nullable=False),
+    Column("clause", String(100), nullable=False),
+    Column("counts", Boolean, nullable=False),
+    Column("payee_type", String(16), nullable=False),
+    Column("payee_id", String(30), nullable=False),
+    Column("payee_name", String(200), nullable=True),
+    Column("bank_account", String(40), nullable=True),
+    Column("account_name", String(60), nullable=True),
+    Column("entitlement_fen", BigInteger, nullable=False),
+    Column("advanced_fen", BigInteger, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("reverses_line_id", Integer, ForeignKey("lines.line_id"), nullable=True, unique=True),
+    Column("source", Text, nullable=True),  # file:sheet!row
+    Column("certified", Boolean, nullable=False),
+    UniqueConstraint("claim_key", "kind", "generation", name="uq_lines_claim"),
+)
+
+certificates = Table(
+    "certificates", metadata,
+    Column("cert_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False),
+    Column("person_id", String(18), nullable=False, index=True),
+    Column("occupation", String(100), nullable=True),
+    Column("level", String(10), nullable=True),
+    Column("cert_kind", String(30), nullable=True),
+    Column("cert_number", String(60), nullable=True),
+    Column("issue_date", String(10), nullable=True),
+)
+
+disbursements = Table(
+    "disbursements", metadata,
+    Column("disb_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("payee_type", String(16), nullable=False),
+    Column("payee_id", String(30), nullable=False),
+    Column("payee_name", String(200), nullable=True),
+    Column("account", String(40), nullable=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("line_ids", Text, nullable=False),  # JSON list
+    Column("exported_at", String(40), nullable=False),
+    UniqueConstraint("run_id", "payee_type", "payee_id", name="uq_disbursement_payee"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("kind", String(30), nullable=False),  # bank-paid | bank-failed | bank-mismatch
+    Column("disb_id", Integer, ForeignKey("disbursements.disb_id"), nullable=True, index=True),
+    Column("batch", String(80), nullable=True),  # the return file's hash
+    Column("amount_fen", BigInteger, nullable=True),
+    Column("detail", Text, nullable=True),
+)
+
+Index("ix_lines_person_claim", lines.c.person_id, lines.c.claim_key)
+
+Migration = Callable[[Connection], None]
+
+
+def _v1(conn: Connection) -> None:
+    for table in (runs, lines, certificates, disbursements, events):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "runs, lines, certificates, disbursements, events", _v1),
+]
+LATEST = MIGRATIONS[-1][0]

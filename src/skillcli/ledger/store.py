@@ -1,0 +1,340 @@
+"""The payment ledger (补贴资金发放台账): SQLite by default, PostgreSQL for a shared city ledger.
+
+Every write is one transaction. A payout run and all its lines commit together or not at all;
+a second run that tries to commit the same claim loses on the ``uq_lines_claim`` unique
+constraint and is told which run holds it. Reads for a dry run never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, create_engine, event, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from skillcli import __version__
+from skillcli.errors import LockedError, SkillcliError, UsageError
+from skillcli.ledger import schema as s
+from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
+
+DEFAULT_LEDGER = "skillcli-ledger.sqlite"
+CONFIG_FILE = "skillcli.toml"
+
+
+class LedgerError(SkillcliError):
+    """The ledger cannot be opened, is at the wrong version, or refused a write."""
+
+
+def resolve_url(ledger: str | None) -> str:
+    """``--ledger`` → a SQLAlchemy URL: a path is SQLite, ``postgresql://`` is PostgreSQL (psycopg 3).
+
+    Without ``--ledger``: ``$SKILLCLI_LEDGER``, then ``ledger = "..."`` in ./skillcli.toml, then
+    ./skillcli-ledger.sqlite.
+    """
+    value = ledger or os.environ.get("SKILLCLI_LEDGER") or _from_config() or DEFAULT_LEDGER
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if value.startswith(("postgresql+psycopg://", "sqlite://")):
+        return value
+    return f"sqlite:///{Path(value)}"
+
+
+def _from_config() -> str | None:
+    path = Path(CONFIG_FILE)
+    if not path.exists():
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raise UsageError(f"{CONFIG_FILE} 格式错误", f"{CONFIG_FILE} is not valid TOML") from None
+    value = data.get("ledger")
+    return str(value) if value else None
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """R20240630-143012-3f9a: sortable by time, unique by its random tail."""
+    now = now or dt.datetime.now(dt.UTC)
+    return f"R{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def describe(url: str) -> str:
+    """The ledger for messages: a path, or a PostgreSQL URL without its password."""
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///"):]
+    head, _, tail = url.partition("@")
+    return ("postgresql://" + tail) if tail else head
+
+
+class Ledger:
+    """An opened ledger. ``Ledger.open(None)`` opens the default SQLite file."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sqlite = url.startswith("sqlite")
+        try:
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not self.sqlite)
+        except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
+            raise LedgerError(f"无法打开台账 {describe(url)}", f"cannot open ledger {describe(url)}: "
+                              f"{type(exc).__name__}") from None
+        if self.sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
+
+    @classmethod
+    def open(cls, ledger: str | None) -> Ledger:
+        return cls(resolve_url(ledger))
+
+    @property
+    def name(self) -> str:
+        return describe(self.url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except IntegrityError:
+            raise
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise LockedError(f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run") \
+                    from None
+            raise LedgerError(f"台账 {self.name} 无法访问", f"ledger {self.name} cannot be reached: "
+                              f"{str(exc.orig).splitlines()[0] if exc.orig else ''}") from None
+
+    # -- version and migrations ----------------------------------------------------------------
+    def version(self) -> int:
+        try:
+            with self.engine.connect() as conn:
+                if not self.engine.dialect.has_table(conn, "schema_version"):
+                    return 0
+                value = conn.execute(select(func.max(s.schema_version.c.version))).scalar()
+                return int(value or 0)
+        except OperationalError as exc:
+            raise LedgerError(f"台账 {self.name} 无法访问", f"ledger {self.name} cannot be reached: "
+                              f"{str(exc.orig).splitlines()[0] if exc.orig else ''}") from None
+
+    def migrate(self) -> list[tuple[int, str]]:
+        """Apply every migration newer than the ledger's version, each in its own transaction."""
+        applied = []
+        current = self.version()
+        for version, description, step in s.MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction() as conn:
+                s.schema_version.create(conn, checkfirst=True)
+                step(conn)
+                conn.execute(insert(s.schema_version).values(version=version, applied_at=now_text(),
+                                                             description=description))
+            applied.append((version, description))
+        return applied
+
+    def ensure_ready(self, *, create: bool) -> None:
+        """A ledger at the latest version; a brand-new one is created when ``create``."""
+        current = self.version()
+        if current == s.LATEST:
+            return
+        if current == 0 and create:
+            self.migrate()
+            return
+        if current == 0:
+            raise LedgerError(f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
+                              f"ledger {self.name} is not initialised; run skillcli ledger init")
+        raise LedgerError(f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
+                          f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate")
+
+    # -- reads ---------------------------------------------------------------------------------
+    def history(self, person_ids: list[str]) -> History:
+        """Live lines and recorded certificates of these people (voided lines excluded)."""
+        if self.version() == 0 or not person_ids:
+            return History.empty()
+        reversed_ids = select(s.lines.c.reverses_line_id).where(s.lines.c.reverses_line_id.is_not(None))
+        found: list[dict[str, Any]] = []
+        certs: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(person_ids)), 500):
+                query = select(*(s.lines.c[c] for c in HISTORY_SCHEMA)).where(
+                    s.lines.c.person_id.in_(chunk), s.lines.c.kind.in_(["payment", "advance"]),
+                    s.lines.c.line_id.not_in(reversed_ids))
+                found += [dict(r._mapping) for r in conn.execute(query)]
+                cert_query = select(*(s.certificates.c[c] for c in CERT_SCHEMA)).where(
+                    s.certificates.c.person_id.in_(chunk))
+                certs += [dict(r._mapping) for r in conn.execute(cert_query)]
+        return History(pl.DataFrame(found, schema=HISTORY_SCHEMA, orient="row"),
+                       pl.DataFrame(certs, schema=CERT_SCHEMA, orient="row"))
+
+    def runs(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            voided = {r.voids_run_id for r in conn.execute(select(s.runs.c.voids_run_id)) if r.voids_run_id}
+            rows = [dict(r._mapping) for r in conn.execute(select(s.runs).order_by(s.runs.c.created_at,
+                                                                                    s.runs.c.run_id))]
+        for row in rows:
+            row["voided"] = row["run_id"] in voided
+        return rows
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        for row in self.runs():
+            if row["run_id"] == run_id:
+                return row
+        raise UsageError(f"台账中没有批次 {run_id}", f"no run {run_id} in the ledger")
+
+    def run_lines(self, run_id: str) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(s.lines).where(s.lines.c.run_id == run_id).order_by(s.lines.c.line_id))]
+        return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+    def all_lines(self) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(s.lines, s.runs.c.created_at, s.runs.c.period.label("run_period"))
+                .join(s.runs, s.runs.c.run_id == s.lines.c.run_id).order_by(s.lines.c.line_id))]
+        return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+    # -- writes --------------------------------------------------------------------------------
+    def commit_run(self, run: dict[str, Any], line_rows: list[dict[str, Any]],
+                   cert_rows: list[dict[str, Any]]) -> None:
+        """One payout (or advance) run with its lines and certificates, in one transaction."""
+        try:
+            with self.transaction() as conn:
+                conn.execute(insert(s.runs).values(**run))
+                if line_rows:
+                    generations = _generations(conn, line_rows)
+                    conn.execute(insert(s.lines), [dict(r, run_id=run["run_id"], generation=generations[i])
+                                                   for i, r in enumerate(line_rows)])
+                if cert_rows:
+                    conn.execute(insert(s.certificates), [dict(c, run_id=run["run_id"]) for c in cert_rows])
+        except IntegrityError:
+            holder = self._holder([r["claim_key"] for r in line_rows])
+            raise LockedError(
+                f"另一批次（{holder}）已先登记了本批次中的人员，本次未写入台账；请重新运行以查看剩余应发",
+                f"another run ({holder}) committed some of these claims first; nothing was committed, run again"
+                " to see what is left") from None
+
+    def _holder(self, claims: list[str]) -> str:
+        with self.engine.connect() as conn:
+            for chunk in _chunks(claims, 500):
+                row = conn.execute(select(s.lines.c.run_id).where(s.lines.c.claim_key.in_(chunk)).limit(1)).first()
+                if row:
+                    return str(row.run_id)
+        return "?"
+
+    def void(self, run_id: str, reason: str) -> str:
+        """Reverse a committed run with negative lines under a new void run (an audit record)."""
+        target = self.run(run_id)
+        if target["kind"] == "void":
+            raise UsageError("作废记录本身不能再作废", "a void run cannot be voided")
+        if target["voided"]:
+            raise UsageError(f"批次 {run_id} 已作废", f"run {run_id} is already voided")
+        originals = self.run_lines(run_id)
+        void_id = new_run_id()
+        run = {
+            "run_id": void_id, "kind": "void", "created_at": now_text(), "period": target["period"],
+            "policy_id": target["policy_id"], "policy_sha256": target["policy_sha256"], "parameters": "{}",
+            "inputs": "[]", "line_count": originals.height, "total_fen": -int(target["total_fen"]),
+            "voids_run_id": run_id, "reason": reason, "tool_version": __version__,
+        }
+        reversals = []
+        for row in originals.iter_rows(named=True):
+            reversal = {k: row[k] for k in row if k not in ("line_id", "run_id", "generation")}
+            reversal.update(kind="reversal", amount_fen=-row["amount_fen"], reverses_line_id=row["line_id"],
+                            claim_key=f"{row['claim_key']}|void{row['line_id']}")
+            reversals.append(reversal)
+        with self.transaction() as conn:
+            conn.execute(insert(s.runs).values(**run))
+            if reversals:
+                conn.execute(insert(s.lines), [dict(r, run_id=void_id, generation=0) for r in reversals])
+        return void_id
+
+    def record_disbursements(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Store the 代发 lines of an export (once per run and payee); returns their ids."""
+        ids: list[int] = []
+        with self.transaction() as conn:
+            for row in rows:
+                existing = conn.execute(select(s.disbursements.c.disb_id).where(
+                    s.disbursements.c.run_id == row["run_id"], s.disbursements.c.payee_type == row["payee_type"],
+                    s.disbursements.c.payee_id == row["payee_id"])).first()
+                if existing:
+                    ids.append(int(existing.disb_id))
+                    continue
+                result = conn.execute(insert(s.disbursements).values(**row))
+                ids.append(int(result.inserted_primary_key[0]))
+        return ids
+
+    def disbursements(self) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(s.disbursements).order_by(s.disbursements.c.disb_id))]
+        return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+    def record_events(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.execute(insert(s.events), rows)
+
+    def events(self) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(s.events).order_by(s.events.c.event_id))]
+        return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+    def status(self) -> dict[str, Any]:
+        version = self.version()
+        info: dict[str, Any] = {"ledger": self.name, "version": version, "latest": s.LATEST}
+        if version == 0:
+            return info
+        with self.engine.connect() as conn:
+            info["runs"] = int(conn.execute(select(func.count()).select_from(s.runs)).scalar() or 0)
+            info["lines"] = int(conn.execute(select(func.count()).select_from(s.lines)).scalar() or 0)
+            info["net_fen"] = int(conn.execute(select(func.coalesce(func.sum(s.lines.c.amount_fen), 0))).scalar() or 0)
+        return info
+
+
+def _generations(conn: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """For each new line: how many earlier lines of its claim and kind were voided."""
+    claims = sorted({r["claim_key"] for r in rows})
+    voided: dict[tuple[str, str], int] = {}
+    reversed_ids = select(s.lines.c.reverses_line_id).where(s.lines.c.reverses_line_id.is_not(None))
+    for chunk in _chunks(claims, 500):
+        query = select(s.lines.c.claim_key, s.lines.c.kind, func.count()).where(
+            s.lines.c.claim_key.in_(chunk), s.lines.c.line_id.in_(reversed_ids)).group_by(
+            s.lines.c.claim_key, s.lines.c.kind)
+        for claim, kind, count in conn.execute(query):
+            voided[(claim, kind)] = int(count)
+    return [voided.get((r["claim_key"], r["kind"]), 0) for r in rows]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let the driver not start transactions itself, so BEGIN IMMEDIATE below takes the write lock
+    # at the start of every transaction: two writers queue instead of deadlocking.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
