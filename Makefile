@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 PERIOD ?= 2024-06
 OUT ?= out
 
-.PHONY: install demo test check lint types docs sample golden bench clean
+.PHONY: install postgres demo test check lint types docs sample golden bench clean
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,13 @@ demo: $(STAMP)
 	@echo "== skillcli check: the batch with typical mistakes (exit 1 is expected: it has errors) =="
 	-$(BIN)/skillcli check sample_data/mistakes_batch.xlsx --period $(PERIOD) --out $(OUT)/check-mistakes
 
-test: $(STAMP)
+# The ledger tests start a throw-away PostgreSQL server from the system's binaries.
+postgres:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+		{ echo "installing PostgreSQL (Debian package postgresql) for the ledger tests"; \
+		  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(STAMP) postgres
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

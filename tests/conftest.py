@@ -276,3 +276,22 @@ def codes(result: Result) -> set[str]:
 
 def by_code(result: Result, code: str) -> list[tuple[int | None, str, str]]:
     return [f for f in findings(result) if f[2] == code]
+
+
+# -- ledgers: SQLite and a real PostgreSQL server ----------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_server() -> Any:
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty ledger: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite")
+    server = request.getfixturevalue("postgres_server")
+    return str(server.url())

@@ -114,11 +114,11 @@ class SkipCounts:
     repeated_header: int = 0
 
     def add(self, other: SkipCounts) -> None:
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 SKIP_LABELS: dict[str, tuple[str, str]] = {

@@ -224,6 +224,7 @@ def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str
         pl.col("canonical").replace_strict(list(allowed), list(allowed.values()), default="", return_dtype=pl.String)
     ).otherwise(pl.col("detail"))
     staged = with_headers.with_columns(column.fill_null("").alias("column"), detail.alias("detail"))
+    sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
     codes = sorted(set(staged.get_column("code").to_list()))
     zh: Any = pl.lit(None, pl.String)
     en: Any = pl.lit(None, pl.String)
@@ -242,8 +243,13 @@ def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str
             pl.col("person_id").fill_null(""), *keep,
         )
         .unique(maintain_order=True)
-        .with_columns(pl.col("file").replace_strict(file_order, list(range(len(file_order))), default=len(file_order),
-                                                    return_dtype=pl.Int64).alias("__order"))
-        .sort(["__order", "sheet", "row", "code", "column", "value"], nulls_last=False, maintain_order=True)
-        .drop("__order")
+        .with_columns(
+            pl.col("file").replace_strict(file_order, list(range(len(file_order))), default=len(file_order),
+                                          return_dtype=pl.Int64).alias("__order"),
+            # Sheets in workbook order (the order their headers were read), file-level findings first.
+            pl.concat_str([pl.col("file"), pl.col("sheet")], separator="\x00")
+            .replace_strict(sheet_keys, list(range(len(sheet_keys))), default=-1, return_dtype=pl.Int64)
+            .alias("__sheet"))
+        .sort(["__order", "__sheet", "row", "code", "column", "value"], nulls_last=False, maintain_order=True)
+        .drop("__order", "__sheet")
     )

@@ -228,6 +228,10 @@ class OutputSet:
             self._lock.close()
             raise LockedError(f"输出目录 {self.directory} 正被另一个 skillcli 进程使用",
                               f"output directory {self.directory} is in use by another skillcli run") from None
+        # Temporary files left by a run that was killed before its renames: we hold the lock, so
+        # no other run is writing them.
+        for stale in self.directory.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
         return self
 
     def path(self, name: str) -> Path:
@@ -242,9 +246,12 @@ class OutputSet:
         return tmp
 
     def commit(self) -> list[Path]:
+        from skillcli.faults import pause
+
         for tmp, _ in self._staged:
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
+        pause("outputs-commit")
         ordered = sorted(self._staged, key=lambda pair: pair[1].name == "manifest.json")
         for tmp, target in ordered:
             os.replace(tmp, target)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from skillcli import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
+from skillcli.faults import pause
 from skillcli.ledger import schema as s
 from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 
@@ -68,7 +69,8 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 
 def now_text() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    """UTC with microseconds: runs are listed in the order they were committed."""
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def describe(url: str) -> str:
@@ -218,6 +220,7 @@ class Ledger:
                                                    for i, r in enumerate(line_rows)])
                 if cert_rows:
                     conn.execute(insert(s.certificates), [dict(c, run_id=run["run_id"]) for c in cert_rows])
+                pause("ledger-commit")
         except IntegrityError:
             holder = self._holder([r["claim_key"] for r in line_rows])
             raise LockedError(

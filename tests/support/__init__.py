@@ -1,0 +1,1 @@
+"""Test support: a throw-away PostgreSQL server for the ledger tests."""

@@ -1,0 +1,264 @@
+"""The ledger through the CLI, on SQLite and on a real PostgreSQL server (``ledger_url``).
+
+Two months of payouts, idempotent re-runs, limits across batches, advances, voids, two runs
+racing for the same claims, and a process killed in the middle of its commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tests.test_payout_cli import CERT_HEADER, HEADER, row
+from tests.conftest import valid_id
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cert(n: int, name: str, occupation: str, level: str, issued: str, number: str) -> list[str]:
+    return [valid_id(seq=f"{n:02d}1"), name, number, "职业技能等级证书", occupation, level, issued, "是"]
+
+
+def payout(run_cli: Any, batch: Path, out: Path, ledger: str, *extra: object) -> Any:
+    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out,
+                   "--ledger", ledger, *extra)
+
+
+def runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
+    result = run_cli("ledger", "runs", "--ledger", ledger, "--json")
+    assert result.code == 0, result.stderr
+    return list(result.json["runs"])
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def month_one(make_xlsx: Any) -> Path:
+    roster = [
+        row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-02-01", "2021-03-31", payer="个人"),
+        row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-04-30", payer="个人", class_id="C91"),
+        row(1, "张伟", "技能提升", "焊工", "四级/中级工", "2021-04-01", "2021-05-20", payer="个人", class_id="C92"),
+        row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
+    ]
+    certs = [cert(1, "张伟", "电工", "四级/中级工", "2021-04-10", "S000032000001214000101"),
+             cert(1, "张伟", "车工", "四级/中级工", "2021-05-10", "S000032000001214000102"),
+             cert(1, "张伟", "焊工", "四级/中级工", "2021-05-25", "S000032000001214000103")]
+    return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month1.xlsx")
+
+
+def month_two(make_xlsx: Any) -> Path:
+    roster = [
+        row(1, "张伟", "技能提升", "钳工", "四级/中级工", "2021-05-01", "2021-06-10", payer="个人", class_id="C93"),
+        row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-05-15", "2021-06-20", payer="个人", class_id="C94"),
+        row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
+    ]
+    certs = [cert(1, "张伟", "钳工", "四级/中级工", "2021-06-15", "S000032000001214000104"),
+             cert(1, "张伟", "电工", "四级/中级工", "2021-06-25", "S000032000001214000105")]
+    return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month2.xlsx")
+
+
+def test_ledger__commit_then_rerun_commits_nothing_new(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                       ledger_url: str) -> None:
+    batch = month_one(make_xlsx)
+    first = payout(run_cli, batch, tmp_path / "a", ledger_url, "--commit", "--json")
+    assert first.code == 0, first.stderr
+    # A8 中级工 1500 for 电工 (× 1.3, 电工 is on the shortage list), 车工 and 焊工 (× 1.3), plus A5 300.
+    expected = int((Decimal(1500) * Decimal("1.3") * 2 + 1500 + 300) * 100)
+    assert first.json["totals_fen"]["total_fen"] == expected
+    committed = runs(run_cli, ledger_url)
+    assert [(r["kind"], r["line_count"], r["total_fen"]) for r in committed] == [("payout", 4, expected)]
+
+    again = payout(run_cli, batch, tmp_path / "b", ledger_url, "--commit", "--json")
+    assert again.code == 1
+    assert again.json["counts"]["paid"] == 0
+    codes = {e["code"] for e in again.json["exceptions"]}
+    assert codes == {"ledger.already-paid"}
+    assert all(committed[0]["run_id"] in e["message_zh"] for e in again.json["exceptions"])
+    assert "没有新的应发记录" in again.stderr
+    assert len(runs(run_cli, ledger_url)) == 1
+
+
+def test_ledger__second_month_hits_limits_across_batches(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                         ledger_url: str) -> None:
+    assert payout(run_cli, month_one(make_xlsx), tmp_path / "m1", ledger_url, "--commit").code == 0
+    first_run = runs(run_cli, ledger_url)[0]["run_id"]
+    second = payout(run_cli, month_two(make_xlsx), tmp_path / "m2", ledger_url, "--commit", "--json")
+    assert second.code == 1
+    by_row = {e["row"]: e for e in second.json["exceptions"]}
+    # 钳工: a 4th subsidised training in 2021 (E1 max 3) — the three earlier ones are in the ledger.
+    assert by_row[2]["code"] == "limit.yearly"
+    assert first_run in by_row[2]["message_zh"]
+    # 电工 中级工 again: the same occupation and level was paid in month one (E2).
+    assert by_row[3]["code"] == "limit.no-repeat"
+    assert first_run in by_row[3]["message_zh"]
+    assert [(line["name"], line["amount_fen"]) for line in second.json["lines"]] == [("周杰", 30000)]
+
+
+def test_ledger__dry_run_reads_the_ledger_but_writes_nothing(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                            ledger_url: str) -> None:
+    assert payout(run_cli, month_one(make_xlsx), tmp_path / "m1", ledger_url, "--commit").code == 0
+    dry = payout(run_cli, month_one(make_xlsx), tmp_path / "dry", ledger_url, "--json")
+    assert {e["code"] for e in dry.json["exceptions"]} == {"ledger.already-paid"}
+    assert len(runs(run_cli, ledger_url)) == 1
+    manifest = json.loads((tmp_path / "dry" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ledger"]["committed"] is False
+
+
+def test_ledger__advance_then_final_payment(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> None:
+    batch = month_one(make_xlsx)
+    advance = payout(run_cli, batch, tmp_path / "adv", ledger_url, "--commit", "--advance", "50%", "--json")
+    assert advance.code == 0, advance.stderr
+    entitlement = {(line["name"], line["rule"], line["occupation"]): line["entitlement_fen"]
+                   for line in advance.json["lines"]}
+    assert all(line["amount_fen"] == (line["entitlement_fen"] + 1) // 2 for line in advance.json["lines"])
+    assert runs(run_cli, ledger_url)[0]["kind"] == "advance"
+    again = payout(run_cli, batch, tmp_path / "adv2", ledger_url, "--commit", "--advance", "50%", "--json")
+    assert {e["code"] for e in again.json["exceptions"]} == {"ledger.already-advanced"}
+
+    final = payout(run_cli, batch, tmp_path / "final", ledger_url, "--commit", "--json")
+    assert final.code == 0, final.stderr
+    for line in final.json["lines"]:
+        advanced = (entitlement[(line["name"], line["rule"], line["occupation"])] + 1) // 2
+        assert line["amount_fen"] == line["entitlement_fen"] - advanced
+    book = openpyxl.load_workbook(tmp_path / "final" / "payouts.xlsx")
+    detail = book["明细"]
+    header = [c.value for c in detail[1]]
+    first = {h: detail.cell(2, i + 1).value for i, h in enumerate(header)}
+    assert Decimal(str(first["应发金额"])) == Decimal(str(first["已预拨"])) + Decimal(str(first["本次发放"]))
+    too_much = payout(run_cli, batch, tmp_path / "x", ledger_url, "--advance", "80%")
+    assert too_much.code == 2 and "50%" in too_much.stderr
+
+
+def test_ledger__void_reverses_and_frees_the_claims(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                   ledger_url: str) -> None:
+    batch = month_one(make_xlsx)
+    assert payout(run_cli, batch, tmp_path / "a", ledger_url, "--commit").code == 0
+    run_id = runs(run_cli, ledger_url)[0]["run_id"]
+    no_reason = run_cli("ledger", "void", run_id, "--reason", " ", "--ledger", ledger_url)
+    assert no_reason.code == 2
+    voided = run_cli("ledger", "void", run_id, "--reason", "花名册有误，重报", "--ledger", ledger_url)
+    assert voided.code == 0, voided.stderr
+    listed = runs(run_cli, ledger_url)
+    assert listed[0]["voided"] is True
+    assert listed[1]["kind"] == "void" and listed[1]["total_fen"] == -listed[0]["total_fen"]
+    assert run_cli("ledger", "void", run_id, "--reason", "again", "--ledger", ledger_url).code == 2
+    status = run_cli("ledger", "status", "--ledger", ledger_url, "--json").json
+    assert status["net_fen"] == 0
+    rerun = payout(run_cli, batch, tmp_path / "b", ledger_url, "--commit", "--json")
+    assert rerun.code == 0 and rerun.json["counts"]["paid"] == 4
+
+
+def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, ledger_url: str) -> None:
+    before = run_cli("ledger", "runs", "--ledger", ledger_url)
+    assert before.code == 2 and "ledger init" in before.stderr
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    status = run_cli("ledger", "status", "--ledger", ledger_url, "--json").json
+    assert status["version"] == status["latest"] == 1 and status["runs"] == 0
+    assert "up to date" in run_cli("ledger", "migrate", "--ledger", ledger_url).stderr
+
+
+# -- separate processes: races and crashes -----------------------------------------------------
+def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
+    full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen([sys.executable, "-m", "skillcli", *map(str, args)], env=full, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def fault(tmp_path: Path, point: str) -> dict[str, str]:
+    return {"SKILLCLI_FAULT_PAUSE": point, "SKILLCLI_FAULT_MARKER": str(tmp_path / f"{point}.reached"),
+            "SKILLCLI_FAULT_RELEASE": str(tmp_path / f"{point}.release")}
+
+
+def cli_args(batch: Path, out: Path, ledger: str) -> list[object]:
+    return ["payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--ledger", ledger,
+            "--commit", "--quiet"]
+
+
+def test_ledger__two_runs_at_once_cannot_both_commit(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                     ledger_url: str) -> None:
+    batch = month_one(make_xlsx)
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    env = fault(tmp_path, "ledger-commit")
+    first = spawn(cli_args(batch, tmp_path / "a", ledger_url), env)
+    wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))  # the first run is inside its transaction
+    second = spawn([*cli_args(batch, tmp_path / "b", ledger_url)[:-1], "--json"], {})
+    time.sleep(1.0)  # let the second run reach the ledger and wait on the first
+    Path(env["SKILLCLI_FAULT_RELEASE"]).write_text("go", encoding="utf-8")
+    first_out = first.communicate(timeout=120)
+    second_out, second_err = second.communicate(timeout=120)
+    assert first.returncode == 0, first_out
+    committed = runs(run_cli, ledger_url)
+    assert len(committed) == 1 and committed[0]["line_count"] == 4
+    assert "Traceback" not in second_err
+    if second.returncode == 4:
+        # It computed its payout before the first committed and lost on the unique claim.
+        assert "another run" in second_err or "另一批次" in second_err
+        assert committed[0]["run_id"] in second_err
+    else:
+        # It waited for the first run's lock, then read the ledger: everything is already paid.
+        assert second.returncode == 1, second_err
+        exceptions = json.loads(second_out)["exceptions"]
+        assert {e["code"] for e in exceptions} == {"ledger.already-paid"}
+        assert all(committed[0]["run_id"] in e["message_zh"] for e in exceptions)
+
+
+def test_ledger__killed_during_commit_leaves_the_ledger_unchanged(run_cli: Any, make_xlsx: Any, tmp_path: Path,
+                                                                  ledger_url: str) -> None:
+    batch = month_one(make_xlsx)
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    env = fault(tmp_path, "ledger-commit")
+    victim = spawn(cli_args(batch, tmp_path / "a", ledger_url), env)
+    wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=60)
+    assert runs(run_cli, ledger_url) == []
+    assert not (tmp_path / "a" / "payouts.csv").exists()  # outputs are renamed only after the commit
+    after = payout(run_cli, batch, tmp_path / "b", ledger_url, "--commit", "--json")
+    assert after.code == 0, after.stderr
+    assert len(runs(run_cli, ledger_url)) == 1
+
+
+def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, make_xlsx: Any,
+                                                                  tmp_path: Path) -> None:
+    batch = month_one(make_xlsx)
+    out = tmp_path / "out"
+    ledger = str(tmp_path / "none.sqlite")
+    first = payout(run_cli, batch, out, ledger)
+    assert first.code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    changed = make_xlsx({"花名册": [HEADER, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10")]},
+                        name="changed.xlsx")
+    env = fault(tmp_path, "outputs-commit")
+    args = ["payout", changed, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--quiet"]
+    victim = spawn(args, env)
+    wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=60)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    assert after == before  # the old outputs, whole; the new ones never appeared
+    for path in out.iterdir():
+        if path.suffix == ".xlsx":
+            openpyxl.load_workbook(path)  # every visible workbook opens
+    rerun = payout(run_cli, changed, out, ledger)
+    assert rerun.code == 0
+    assert not list(out.glob(".*.tmp"))  # the killed run's temporary files were cleaned up
+    assert csv_rows(out / "payouts.csv")[0]["name"] == "周杰"
