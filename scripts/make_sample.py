@@ -19,6 +19,7 @@ skillcli's own checks. No skillcli module is imported.
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import datetime as dt
 import random
@@ -33,9 +34,47 @@ from xlsxwriter.utility import xl_col_to_name
 
 SEED_CLEAN = 20240630
 SEED_MISTAKES = 20240631
-PERIOD_END = dt.date(2024, 6, 30)
-CREATED = dt.datetime(2024, 6, 30, 9, 0, 0)
+SEED_WUXI = 20240602
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month a batch is filed for. Its titles, 填报日期, 统计截止 and document date follow it."""
+
+    year: int
+    month: int
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def created(self) -> dt.datetime:
+        return dt.datetime.combine(self.end, dt.time(9, 0))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def end_label(self) -> str:
+        return f"{self.label}{self.end.day}日"
+
+    def date(self, year: int, month: int, day: int) -> dt.date:
+        """A date of a class laid out relative to the period: 29 February becomes the 28th in a common year."""
+        return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+# The period of each batch. The clean district batch is filed for June 2021, inside the years of the
+# Suzhou policy it is meant for (suzhou-2019 is in force 2019-01-01..2021-12-31). Its classes are laid out
+# relative to this setting (``district_courses``): change it and every course, certificate and contract
+# date, certificate-number year, class number, title and document date moves with it. Birth years move
+# too, so that ages stay the same.
+DISTRICT_PERIOD = Period(2021, 6)
+MISTAKES_PERIOD = Period(2024, 6)  # fixed: mistakes_expected.csv names its cells and values
+WUXI_PERIOD = Period(2024, 6)  # wuxi-2024 is in force from 2024-04-02
 BUREAU = "苏州市吴中区人力资源和社会保障局"
+WUXI_BUREAU = "无锡市新吴区人力资源和社会保障局"
 
 # -- reference lists ---------------------------------------------------------------------------
 # The most common surnames, most frequent first; the weight falls with the rank.
@@ -44,6 +83,7 @@ SURNAMES = (
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 SUZHOU_SURNAMES = "陆顾沈钱朱徐周吴张王"  # more frequent among people born in Suzhou
+WUXI_SURNAMES = "钱秦蒋顾周王张陈吴朱"  # more frequent among people born in Wuxi
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
 # Given names by sex and by the decade a person was born in: names follow fashions.
 GIVEN_NAMES = {
@@ -66,10 +106,13 @@ GIVEN_NAMES = {
 # a district was created carry its predecessor's code: see ID_AREA_HISTORY.
 SUZHOU_AREAS = (("320506", 12), ("320505", 2), ("320507", 2), ("320508", 2), ("320509", 2),
                 ("320583", 1))  # 吴中, 虎丘, 相城, 姑苏, 吴江, 昆山
+WUXI_AREAS = (("320214", 10), ("320213", 3), ("320211", 2), ("320205", 1), ("320206", 1))
+# 新吴, 梁溪, 滨湖, 锡山, 惠山
 JIANGSU_NORTH = (("320312", 2), ("320812", 2))  # 徐州铜山区, 淮安清江浦区
 CENTRAL_WEST = (("341502", 3), ("341503", 2), ("140302", 2), ("411302", 2), ("421002", 2), ("511302", 2),
                 ("520502", 2))  # 六安金安/裕安, 阳泉城区, 南阳宛城, 荆州沙市, 南充顺庆, 毕节七星关
-# today's code -> (first year in use, code) from newest to oldest, per GB/T 2260 revisions.
+# today's code -> (first year in use, code) from newest to oldest, per GB/T 2260 revisions. Where a district
+# was formed from several, the older code is one of them ("a/b/c"), drawn per person.
 ID_AREA_HISTORY: dict[str, tuple[tuple[int, str], ...]] = {
     "320506": ((2000, "320506"), (1995, "320586"), (0, "320524")),  # 吴中区 ← 吴县市 ← 吴县
     "320507": ((2000, "320507"), (1995, "320586"), (0, "320524")),  # 相城区 ← 吴县市 ← 吴县
@@ -85,13 +128,27 @@ ID_AREA_HISTORY: dict[str, tuple[tuple[int, str], ...]] = {
     "421002": ((1994, "421002"), (0, "420400")),  # 沙市区 ← 沙市市
     "511302": ((1993, "511302"), (0, "512901")),  # 顺庆区 ← 南充市 (地区)
     "520502": ((2011, "520502"), (1993, "522401"), (0, "522421")),  # 七星关区 ← 毕节市 ← 毕节县
+    # Wuxi, 2015: 新吴区 was formed mostly from 滨湖区 (旺庄, 江溪, 硕放, 新安, 梅村); 滨湖区 kept the code of
+    # the 郊区 it replaced in 2000; 梁溪区 merged 崇安, 南长 and 北塘; 锡山/惠山 were split from 锡山市 (1995,
+    # formerly 无锡县) in 2000.
+    "320214": ((2015, "320214"), (0, "320211")),  # 新吴区 ← 滨湖区/郊区
+    "320213": ((2015, "320213"), (0, "320202/320203/320204")),  # 梁溪区 ← 崇安区/南长区/北塘区
+    "320205": ((2000, "320205"), (1995, "320283"), (0, "320222")),  # 锡山区 ← 锡山市 ← 无锡县
+    "320206": ((2000, "320206"), (1995, "320283"), (0, "320222")),  # 惠山区 ← 锡山市 ← 无锡县
 }
 
 
-def id_area(home: str, birth: dt.date) -> str:
-    """The area code an ID of someone from ``home`` carries: the one in use when it was assigned."""
+def id_area(home: str, birth: dt.date, rng: random.Random | None = None) -> str:
+    """The area code an ID of someone from ``home`` carries: the one in use when it was assigned.
+
+    When the district then in use is one of several merged since (``a/b/c``), ``rng`` picks it.
+    """
     assigned = max(birth.year, 1985)
-    return next((code for since, code in ID_AREA_HISTORY.get(home, ()) if assigned >= since), home)
+    code = next((code for since, code in ID_AREA_HISTORY.get(home, ()) if assigned >= since), home)
+    if "/" in code:
+        choices = code.split("/")
+        return rng.choice(choices) if rng is not None else choices[0]
+    return code
 
 
 PHONE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
@@ -119,7 +176,7 @@ TEXT_COLUMNS = frozenset({"身份证号码", "统一社会信用代码", "机构
 DATE_COLUMNS = frozenset({"开班日期", "结业日期", "备案结束日期", "劳动合同起始日期", "劳动合同终止日期",
                           "发证日期"})
 MONEY_COLUMNS = frozenset({"培训费用"})
-INT_COLUMNS = frozenset({"序号", "应出勤天数", "实际出勤天数", "总学时", "线上学时", "线下学时"})
+INT_COLUMNS = frozenset({"序号", "应出勤天数", "实际出勤天数", "总学时", "线上学时", "线下学时", "参保月数"})
 PERCENT_COLUMNS = frozenset({"出勤率"})
 WIDTHS = {"姓名": 9, "身份证号码": 21, "手机号码": 13, "人员类别": 13, "单位名称": 28,
           "统一社会信用代码": 21, "培训类型": 12, "职业(工种)": 18, "培训等级": 13, "培训机构": 26,
@@ -170,6 +227,26 @@ class Evaluator:
     site: str  # 6 characters
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a batch comes from: the bureau, where its people are from, its certificate numbers and issuers."""
+
+    bureau: str
+    prefix: str  # the city's first four ID digits: people from there have its surnames more often
+    areas: tuple[tuple[str, int], ...]  # home districts of local people, weighted
+    surnames: str
+    city: str  # the city digits in an old 16-digit 职业资格证书 number (province 32 + city)
+    old_issuer: str  # who issued the old 职业资格证书 (before 2020)
+    centre: Evaluator  # the city's skill evaluation centre
+    class_prefix: str  # 班级编号 prefix
+
+
+SUZHOU = Place(BUREAU, "3205", SUZHOU_AREAS, SUZHOU_SURNAMES, "05", "苏州市职业技能鉴定指导中心",
+               Evaluator("苏州市职业技能鉴定中心", "S", "0102", "050001"), "WZ")
+WUXI = Place(WUXI_BUREAU, "3202", WUXI_AREAS, WUXI_SURNAMES, "02", "无锡市职业技能鉴定指导中心",
+             Evaluator("无锡市职业技能鉴定中心", "S", "0108", "020001"), "XW")
+
+
 @dataclass
 class Person:
     name: str
@@ -183,6 +260,7 @@ class Person:
     pensioner: bool
     account: str
     contract: tuple[dt.date, dt.date] | None = None
+    insured_months: int | None = None  # 参保月数, shown on the district roster only
 
 
 @dataclass
@@ -205,7 +283,7 @@ class Course:
     evaluator: Evaluator | None = None
     issuer: str = ""
     female: float = 0.3
-    birth: tuple[int, int] = (1970, 2002)
+    birth: tuple[int, int] | None = None  # birth years; default: aged 22–54 in the batch year
     online: float = 0.0  # share of hours online (≤ 0.4)
     hours_per_day: int = 8
     days: int | None = None  # training days when the class is long (apprenticeship, full-time)
@@ -293,10 +371,15 @@ def weekdays(start: dt.date, end: dt.date) -> int:
 
 
 class People:
-    """Unique people: IDs, phones and accounts never repeat within one batch."""
+    """Unique people: IDs, phones and accounts never repeat within one batch.
 
-    def __init__(self, rng: random.Random) -> None:
+    Ages are relative to the batch's ``year``; local people come from ``place``.
+    """
+
+    def __init__(self, rng: random.Random, year: int, place: Place = SUZHOU) -> None:
         self.rng = rng
+        self.year = year
+        self.place = place
         self.ids: set[str] = set()
         self.phones: set[str] = set()
         self.accounts: set[str] = set()
@@ -308,8 +391,8 @@ class People:
             self.compound_left -= 1
             surname = rng.choice(COMPOUND_SURNAMES)
         else:
-            local = area.startswith("3205")
-            weights = [(2.5 if local and s in SUZHOU_SURNAMES else 1.0) / (rank + 6)
+            local = area.startswith(self.place.prefix)
+            weights = [(2.5 if local and s in self.place.surnames else 1.0) / (rank + 6)
                        for rank, s in enumerate(SURNAMES)]
             surname = rng.choices(SURNAMES, weights=weights)[0]
         era = 0 if birth.year < 1980 else 1 if birth.year < 1995 else 2
@@ -344,26 +427,27 @@ class People:
         category = "企业职工" if pensioner else weighted(rng, course.categories)
         if sex is None:
             sex = "女" if pensioner or rng.random() < course.female else "男"
-        lo, hi = course.birth
+        y = self.year
+        lo, hi = course.birth or (y - 54, y - 22)
         if pensioner:
-            lo, hi = 1966, 1972  # women drawing a pension and working again
+            lo, hi = y - 58, y - 52  # women drawing a pension and working again
         elif category == "高校毕业生":
-            lo, hi = 1998, 2002
+            lo, hi = y - 26, y - 22
         elif category in ("在校学生", "贫困家庭学生"):
-            lo, hi = 2003, 2004
+            lo, hi = y - 21, y - 20
         elif category in ("就业困难人员", "零就业家庭成员"):
-            lo, hi = 1966, 1984
+            lo, hi = y - 58, y - 40
         birth = random_date(rng, dt.date(lo, 1, 1), dt.date(hi, 12, 31))
         if course.areas:
             areas: Sequence[tuple[str, int]] = course.areas
         elif category in ("农村转移劳动力", "脱贫劳动力"):
             areas = CENTRAL_WEST + JIANGSU_NORTH
         elif category == "企业职工":
-            areas = SUZHOU_AREAS + JIANGSU_NORTH + CENTRAL_WEST
+            areas = self.place.areas + JIANGSU_NORTH + CENTRAL_WEST
         else:
-            areas = SUZHOU_AREAS
+            areas = self.place.areas
         home = weighted(rng, areas)
-        area = id_area(home, birth)
+        area = id_area(home, birth, rng)
         students = ("在校学生", "贫困家庭学生")
         employer = rng.choice(course.employers) if course.employers and category not in students else None
         insured = employer is not None and not pensioner
@@ -418,10 +502,10 @@ class CertNumbers:
         serial = self.next(f"{ev.body}{issued:%y}{level}", 101)
         return f"{ev.kind}{ev.body}32{ev.site}{issued:%y}{level}{serial:06d}"
 
-    def qualification(self, level: int, issued: dt.date) -> str:
+    def qualification(self, level: int, issued: dt.date, city: str = "05") -> str:
         """The old 16-digit 职业资格证书 number: year, province, city, body type, site, level, serial."""
         serial = self.next(f"old{issued:%y}{level}", 201)
-        return f"{issued:%y}3205" + "1" + "006" + f"{level}{serial:05d}"
+        return f"{issued:%y}32{city}" + "1" + "006" + f"{level}{serial:05d}"
 
 
 # -- the clean district batch --------------------------------------------------------------------
@@ -429,8 +513,14 @@ def d(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def district_courses(rng: random.Random) -> tuple[list[Course], list[Org], list[Org]]:
-    """The classes of the batch; every Suzhou 2019 rule and the Wuxi apprenticeship rules meet some."""
+def district_courses(rng: random.Random, period: Period) -> tuple[list[Course], list[Org], list[Org]]:
+    """The classes of the batch; every Suzhou 2019 rule meets some.
+
+    Dates are laid out relative to the batch ``period``: ``y`` is its year, ``on(y - 1, 3, 1)`` the
+    1st of March a year earlier (29 February becomes the 28th in a common year). Short classes run in
+    February–June of ``y``; apprenticeships started one or two years earlier.
+    """
+    y, on = period.year, period.date
     names = ("苏州精工机械有限公司", "苏州吴中华泰电子科技有限公司", "苏州胥口建设工程有限公司",
              "苏州太湖智能装备有限公司", "苏州木渎新材料科技有限公司", "苏州甪直汽车零部件有限公司",
              "苏州吴中颐和康养服务有限公司", "苏州临湖食品有限公司", "苏州越溪物流有限公司")
@@ -458,134 +548,137 @@ def district_courses(rng: random.Random) -> tuple[list[Course], list[Org], list[
     crafts = (("农村转移劳动力", 2), ("城镇登记失业人员", 1), ("企业职工", 1))
     skill, qualified, ops = "职业技能等级证书", "培训合格证", "特种作业操作证"
     special, safety = "专项职业能力证书", "苏州市应急管理局"
+    marketing = "互联网营销师" if y >= 2022 else "电子商务师"  # 互联网营销师 has had a national standard since late 2021
     c = [
-        # 以工代训 (A6): hard-to-employ people hired by an insured enterprise, paid by the month.
-        Course("C05", "以工代训", "包装工", "NONE", d(2024, 2, 1), d(2024, 5, 31), 14, 0.0, "企业", hard,
-               None, employers=(huatai,), female=0.6, contract=True),
-        Course("C06", "以工代训", "养老护理员", "NONE", d(2024, 3, 1), d(2024, 6, 28), 10, 0.0, "企业", hard,
-               None, employers=(yihe,), female=0.8, contract=True),
+        # 以工代训 (A6): hard-to-employ people hired by an insured enterprise, paid by the month. There is
+        # no examination: everybody is 合格.
+        Course("C05", "以工代训", "包装工", "NONE", on(y, 2, 1), on(y, 5, 31), 14, 0.0, "企业", hard,
+               None, employers=(huatai,), female=0.6, contract=True, pass_rate=1.0),
+        Course("C06", "以工代训", "养老护理员", "NONE", on(y, 3, 1), on(y, 6, 28), 10, 0.0, "企业", hard,
+               None, employers=(yihe,), female=0.8, contract=True, pass_rate=1.0),
         # 岗前培训 (A5): new hires, 培训合格证.
-        Course("C01", "岗前培训", "电子仪器仪表装配工", "NONE", d(2024, 3, 4), d(2024, 3, 8), 30, 400.0,
+        Course("C01", "岗前培训", "电子仪器仪表装配工", "NONE", on(y, 3, 4), on(y, 3, 8), 30, 400.0,
                "企业", new_hires, qualified, peixun, (huatai,), female=0.5, contract=True,
-               issuer=peixun.name, birth=(1985, 2004), reuse=(("C05", 3),)),
-        Course("C02", "岗前培训", "糕点面包烘焙工", "NONE", d(2024, 4, 8), d(2024, 4, 12), 20, 350.0,
+               issuer=peixun.name, birth=(y - 39, y - 20), reuse=(("C05", 3),)),
+        Course("C02", "岗前培训", "糕点面包烘焙工", "NONE", on(y, 4, 8), on(y, 4, 12), 20, 350.0,
                "企业", new_hires, qualified, peixun, (linhu,), female=0.6, contract=True,
-               issuer=peixun.name, birth=(1980, 2004)),
-        Course("C03", "岗前培训", "钳工", "NONE", d(2024, 5, 13), d(2024, 5, 17), 24, 450.0, "企业",
+               issuer=peixun.name, birth=(y - 44, y - 20)),
+        Course("C03", "岗前培训", "钳工", "NONE", on(y, 5, 13), on(y, 5, 17), 24, 450.0, "企业",
                new_hires, qualified, anquan, (jinggong,), contract=True, issuer=anquan.name,
-               birth=(1985, 2004)),
+               birth=(y - 39, y - 20)),
         # 转岗培训 of a struggling enterprise with a training-qualified certificate (A7).
-        Course("C04", "转岗培训", "机床装调维修工", "NONE", d(2024, 4, 15), d(2024, 4, 26), 12, 1200.0,
-               "企业", staff, qualified, anquan, (mudu,), issuer=anquan.name, birth=(1972, 1995)),
+        Course("C04", "转岗培训", "机床装调维修工", "NONE", on(y, 4, 15), on(y, 4, 26), 12, 1200.0,
+               "企业", staff, qualified, anquan, (mudu,), issuer=anquan.name, birth=(y - 52, y - 29)),
         # 技能提升 (A8, A9 with 是否紧缺职业, E5/E6 through 出资方).
-        Course("C11", "技能提升", "焊工", 5, d(2024, 2, 26), d(2024, 3, 22), 26, 1100.0, "mix", staff,
+        Course("C11", "技能提升", "焊工", 5, on(y, 2, 26), on(y, 3, 22), 26, 1100.0, "mix", staff,
                skill, anquan, (xukou, luzhi, jinggong), shortage=True, evaluator=ev_city, female=0.05,
                online=0.2),
-        Course("C07", "技能提升", "车工", 3, d(2024, 3, 11), d(2024, 4, 19), 30, 2200.0, "mix", staff,
+        Course("C07", "技能提升", "车工", 3, on(y, 3, 11), on(y, 4, 19), 30, 2200.0, "mix", staff,
                skill, jishi, (jinggong, taihu, luzhi), evaluator=ev_college, female=0.1, online=0.3,
-               birth=(1970, 1998)),
-        Course("C10", "技能提升", "钳工", 1, d(2024, 3, 4), d(2024, 5, 10), 12, 4000.0, "mix", staff,
+               birth=(y - 54, y - 26)),
+        Course("C10", "技能提升", "钳工", 1, on(y, 3, 4), on(y, 5, 10), 12, 4000.0, "mix", staff,
                skill, jishi, (jinggong, taihu), evaluator=ev_college, female=0.05, online=0.25,
-               birth=(1968, 1985)),
-        Course("C15", "技能提升", "中式面点师", 5, d(2024, 3, 18), d(2024, 4, 12), 18, 900.0, "mix", staff,
+               birth=(y - 56, y - 39)),
+        Course("C15", "技能提升", "中式面点师", 5, on(y, 3, 18), on(y, 4, 12), 18, 900.0, "mix", staff,
                skill, mudu_center, (linhu,), evaluator=ev_city, female=0.7, pensioners=2),
-        Course("C13", "技能提升", "养老护理员", 4, d(2024, 4, 1), d(2024, 4, 30), 20, 1400.0, "mix", staff,
+        Course("C13", "技能提升", "养老护理员", 4, on(y, 4, 1), on(y, 4, 30), 20, 1400.0, "mix", staff,
                skill, peixun, (yihe,), shortage=True, evaluator=ev_city, female=0.85, online=0.4,
                pensioners=3),
-        Course("C08", "技能提升", "加工中心操作工", 3, d(2024, 4, 8), d(2024, 5, 17), 28, 2400.0, "mix",
+        Course("C08", "技能提升", "加工中心操作工", 3, on(y, 4, 8), on(y, 5, 17), 28, 2400.0, "mix",
                staff, skill, jishi, (jinggong, taihu, mudu), shortage=True, evaluator=ev_college,
-               female=0.1, online=0.3, birth=(1975, 1998)),
-        Course("C09", "技能提升", "电工", 2, d(2024, 4, 15), d(2024, 5, 31), 26, 3200.0, "mix", staff,
+               female=0.1, online=0.3, birth=(y - 49, y - 26)),
+        Course("C09", "技能提升", "电工", 2, on(y, 4, 15), on(y, 5, 31), 26, 3200.0, "mix", staff,
                skill, jishi, (jinggong, taihu, xukou, luzhi), shortage=True, evaluator=ev_college,
-               female=0.05, online=0.3, birth=(1970, 1992)),
-        Course("C12", "技能提升", "电工", 4, d(2024, 5, 6), d(2024, 6, 7), 28, 1500.0, "mix", staff,
+               female=0.05, online=0.3, birth=(y - 54, y - 32)),
+        Course("C12", "技能提升", "电工", 4, on(y, 5, 6), on(y, 6, 7), 28, 1500.0, "mix", staff,
                skill, anquan, (jinggong, xukou, luzhi), evaluator=ev_city, female=0.05, online=0.2),
-        Course("C14", "技能提升", "工业机器人系统操作员", 3, d(2024, 5, 6), d(2024, 6, 14), 24, 2600.0,
+        Course("C14", "技能提升", "工业机器人系统操作员", 3, on(y, 5, 6), on(y, 6, 14), 24, 2600.0,
                "mix", staff, skill, jishi, (taihu, huatai, luzhi), shortage=True, evaluator=ev_college,
-               female=0.15, online=0.35, birth=(1980, 2000)),
-        # 新型学徒制 (A11, A17, A18; E11–E14): 1–2 year classes closing in this period.
-        Course("C16", "新型学徒制", "车工", 4, d(2023, 3, 1), d(2024, 2, 29), 20, 6000.0, "企业", staff,
-               skill, jishi, (jinggong,), filed_end=d(2024, 2, 29), evaluator=ev_jinggong, female=0.1,
-               online=0.3, days=96, contract=True, birth=(1996, 2004)),
-        Course("C17", "新型学徒制", "加工中心操作工", 3, d(2022, 6, 6), d(2024, 6, 5), 16, 8000.0, "企业",
-               staff, skill, jishi, (taihu,), filed_end=d(2024, 6, 5), shortage=True, evaluator=ev_taihu,
-               female=0.1, online=0.3, days=160, contract=True, birth=(1990, 2000)),
-        Course("C18", "新型学徒制", "电工", 2, d(2022, 7, 1), d(2024, 6, 28), 12, 9000.0, "企业", staff,
-               skill, jg_school, (jinggong,), filed_end=d(2024, 6, 30), shortage=True,
+               female=0.15, online=0.35, birth=(y - 44, y - 24)),
+        # 新型学徒制 (A11): 1–2 year classes closing in the months before the period.
+        Course("C16", "新型学徒制", "车工", 4, on(y - 1, 3, 1), on(y, 2, 29), 20, 6000.0, "企业", staff,
+               skill, jishi, (jinggong,), filed_end=on(y, 2, 29), evaluator=ev_jinggong, female=0.1,
+               online=0.3, days=96, contract=True, birth=(y - 28, y - 20)),
+        Course("C17", "新型学徒制", "加工中心操作工", 3, on(y - 2, 6, 6), on(y, 6, 5), 16, 8000.0, "企业",
+               staff, skill, jishi, (taihu,), filed_end=on(y, 6, 5), shortage=True, evaluator=ev_taihu,
+               female=0.1, online=0.3, days=160, contract=True, birth=(y - 34, y - 24)),
+        Course("C18", "新型学徒制", "电工", 2, on(y - 2, 7, 1), on(y, 6, 28), 12, 9000.0, "企业", staff,
+               skill, jg_school, (jinggong,), filed_end=on(y, 6, 30), shortage=True,
                evaluator=ev_jinggong, female=0.05, online=0.25, days=160, contract=True,
-               birth=(1982, 1995)),
-        Course("C19", "新型学徒制", "工业机器人系统操作员", 3, d(2023, 4, 3), d(2024, 4, 2), 18, 7000.0,
-               "企业", staff, skill, jishi, (taihu, luzhi), filed_end=d(2024, 4, 2), shortage=True,
-               evaluator=ev_college, female=0.15, online=0.4, days=96, contract=True, birth=(1992, 2001)),
-        # Finished early: the actual period (to 2024-05-31) is shorter than the filed one (A17).
-        Course("C20", "新型学徒制", "钳工", 1, d(2022, 10, 10), d(2024, 5, 31), 8, 10000.0, "企业", staff,
-               skill, jishi, (jinggong,), filed_end=d(2024, 10, 9), evaluator=ev_jinggong, female=0.0,
-               online=0.2, days=150, contract=True, birth=(1975, 1988)),
-        Course("C21", "新型学徒制", "化工总控工", 4, d(2023, 3, 6), d(2024, 3, 5), 14, 6000.0, "企业",
-               staff, skill, jg_school, (mudu,), filed_end=d(2024, 3, 5), evaluator=ev_city, female=0.3,
-               online=0.3, days=96, contract=True, birth=(1996, 2004)),
-        # An occupation without skill levels: a completion certificate (A18).
-        Course("C22", "新型学徒制", "新能源汽车电池装配工", "NONE", d(2023, 5, 8), d(2024, 5, 7), 12,
-               5000.0, "企业", staff, "结业证书", jishi, (luzhi,), filed_end=d(2024, 5, 7),
-               issuer=jishi.name, female=0.3, online=0.3, days=96, contract=True, birth=(1996, 2004)),
+               birth=(y - 42, y - 29)),
+        Course("C19", "新型学徒制", "工业机器人系统操作员", 3, on(y - 1, 4, 3), on(y, 4, 2), 18, 7000.0,
+               "企业", staff, skill, jishi, (taihu, luzhi), filed_end=on(y, 4, 2), shortage=True,
+               evaluator=ev_college, female=0.15, online=0.4, days=96, contract=True, birth=(y - 32, y - 23)),
+        # Finished early: the actual period (to 31 May) is shorter than the filed one (A11 pays the actual).
+        Course("C20", "新型学徒制", "钳工", 1, on(y - 2, 10, 10), on(y, 5, 31), 8, 10000.0, "企业", staff,
+               skill, jishi, (jinggong,), filed_end=on(y, 10, 9), evaluator=ev_jinggong, female=0.0,
+               online=0.2, days=150, contract=True, birth=(y - 49, y - 36)),
+        Course("C21", "新型学徒制", "化工总控工", 4, on(y - 1, 3, 6), on(y, 3, 5), 14, 6000.0, "企业",
+               staff, skill, jg_school, (mudu,), filed_end=on(y, 3, 5), evaluator=ev_city, female=0.3,
+               online=0.3, days=96, contract=True, birth=(y - 28, y - 20)),
+        # An occupation without skill levels: a completion certificate. Suzhou's A11 names no rate for it.
+        Course("C22", "新型学徒制", "新能源汽车电池装配工", "NONE", on(y - 1, 5, 8), on(y, 5, 7), 12,
+               5000.0, "企业", staff, "结业证书", jishi, (luzhi,), filed_end=on(y, 5, 7),
+               issuer=jishi.name, female=0.3, online=0.3, days=96, contract=True, birth=(y - 28, y - 20)),
         # 岗位研修 (A10): technicians and senior technicians, paid on passing.
-        Course("C24", "岗位研修", "电工", 1, d(2024, 4, 22), d(2024, 5, 10), 6, 5000.0, "企业", staff,
-               None, jishi, (jinggong, taihu), female=0.0, online=0.2, birth=(1968, 1982)),
-        Course("C23", "岗位研修", "车工", 2, d(2024, 5, 6), d(2024, 5, 24), 10, 3000.0, "企业", staff,
-               None, jishi, (jinggong, taihu), female=0.1, online=0.2, birth=(1972, 1990)),
+        Course("C24", "岗位研修", "电工", 1, on(y, 4, 22), on(y, 5, 10), 6, 5000.0, "企业", staff,
+               None, jishi, (jinggong, taihu), female=0.0, online=0.2, birth=(y - 56, y - 42)),
+        Course("C23", "岗位研修", "车工", 2, on(y, 5, 6), on(y, 5, 24), 10, 3000.0, "企业", staff,
+               None, jishi, (jinggong, taihu), female=0.1, online=0.2, birth=(y - 52, y - 34)),
         # 特种作业 / 特种设备 (A12; E7 only local certificates count).
-        Course("C25", "特种作业培训", "低压电工作业", "NONE", d(2024, 3, 4), d(2024, 3, 15), 24, 780.0,
+        Course("C25", "特种作业培训", "低压电工作业", "NONE", on(y, 3, 4), on(y, 3, 15), 24, 780.0,
                "mix", workers, ops, anquan, (xukou, yuexi, luzhi), issuer=safety, female=0.05,
                pass_rate=0.9, reuse=(("C12", 4),)),
-        Course("C26", "特种作业培训", "熔化焊接与热切割作业", "NONE", d(2024, 4, 8), d(2024, 4, 19), 20,
+        Course("C26", "特种作业培训", "熔化焊接与热切割作业", "NONE", on(y, 4, 8), on(y, 4, 19), 20,
                1080.0, "mix", workers, ops, anquan, (xukou, luzhi, jinggong), issuer=safety,
                female=0.05, pass_rate=0.9),
-        Course("C27", "特种作业培训", "登高架设作业", "NONE", d(2024, 5, 20), d(2024, 5, 24), 16, 650.0,
+        Course("C27", "特种作业培训", "登高架设作业", "NONE", on(y, 5, 20), on(y, 5, 24), 16, 650.0,
                "mix", workers, ops, anquan, (xukou, yuexi), issuer=safety, female=0.0, pass_rate=0.9),
-        Course("C28", "特种作业培训", "叉车司机", "NONE", d(2024, 5, 27), d(2024, 6, 7), 18, 900.0, "mix",
+        Course("C28", "特种作业培训", "叉车司机", "NONE", on(y, 5, 27), on(y, 6, 7), 18, 900.0, "mix",
                workers, "特种设备作业人员证", anquan, (yuexi, huatai), issuer="苏州市市场监督管理局",
                female=0.1, pass_rate=0.9, reuse=(("C01", 4),)),
         # 就业技能培训 (A2 ceiling, A16 living allowance for low-income groups).
-        Course("C32", "就业技能培训", "中式烹调师", 5, d(2024, 2, 26), d(2024, 3, 22), 20, 1350.0, "机构",
+        Course("C32", "就业技能培训", "中式烹调师", 5, on(y, 2, 26), on(y, 3, 22), 20, 1350.0, "机构",
                (("脱贫劳动力", 3), ("农村转移劳动力", 4), ("低保家庭成员", 1)), skill, mudu_center,
-               evaluator=ev_city, female=0.4, birth=(1970, 2000)),
-        Course("C29", "就业技能培训", "养老护理员", 5, d(2024, 3, 11), d(2024, 4, 3), 22, 1200.0, "机构",
+               evaluator=ev_city, female=0.4, birth=(y - 54, y - 24)),
+        Course("C29", "就业技能培训", "养老护理员", 5, on(y, 3, 11), on(y, 4, 3), 22, 1200.0, "机构",
                employment, skill, peixun, shortage=True, evaluator=ev_city, female=0.8, online=0.2,
-               birth=(1968, 1995)),
-        Course("C30", "就业技能培训", "家政服务员", 5, d(2024, 4, 15), d(2024, 5, 10), 20, 980.0, "个人",
-               employment, skill, mudu_center, evaluator=ev_city, female=0.9, birth=(1968, 1995)),
-        Course("C31", "就业技能培训", "互联网营销师", 5, d(2024, 5, 13), d(2024, 6, 7), 24, 1500.0, "个人",
+               birth=(y - 56, y - 29)),
+        Course("C30", "就业技能培训", "家政服务员", 5, on(y, 4, 15), on(y, 5, 10), 20, 980.0, "个人",
+               employment, skill, mudu_center, evaluator=ev_city, female=0.9, birth=(y - 56, y - 29)),
+        Course("C31", "就业技能培训", marketing, 5, on(y, 5, 13), on(y, 6, 7), 24, 1500.0, "个人",
                (("高校毕业生", 5), ("城镇登记失业人员", 2)), skill, peixun, evaluator=ev_city,
-               female=0.6, online=0.4, birth=(1990, 2002)),
-        Course("C33", "就业技能培训", "育婴员", "NONE", d(2024, 6, 3), d(2024, 6, 14), 16, 500.0, "个人",
-               employment, qualified, peixun, issuer=peixun.name, female=0.95, birth=(1975, 2000)),
+               female=0.6, online=0.4, birth=(y - 34, y - 22)),
+        Course("C33", "就业技能培训", "育婴员", "NONE", on(y, 6, 3), on(y, 6, 14), 16, 500.0, "个人",
+               employment, qualified, peixun, issuer=peixun.name, female=0.95, birth=(y - 49, y - 24)),
         # 专项能力培训 (Shanxi A4; E7): Wuzhong crafts.
-        Course("C36", "专项能力培训", "碧螺春茶炒制", "SPECIAL", d(2024, 2, 26), d(2024, 3, 15), 16, 600.0,
+        Course("C36", "专项能力培训", "碧螺春茶炒制", "SPECIAL", on(y, 2, 26), on(y, 3, 15), 16, 600.0,
                "个人", crafts, special, mudu_center, issuer=ev_city.name, female=0.5, areas=SUZHOU_AREAS,
                hours_per_day=6),
-        Course("C34", "专项能力培训", "苏绣制作", "SPECIAL", d(2024, 3, 4), d(2024, 3, 29), 18, 800.0,
+        Course("C34", "专项能力培训", "苏绣制作", "SPECIAL", on(y, 3, 4), on(y, 3, 29), 18, 800.0,
                "机构", (("农村转移劳动力", 2), ("城镇登记失业人员", 2)), special, mudu_center,
                issuer=ev_city.name, female=0.95, hours_per_day=6, reuse=(("C30", 2),)),
-        Course("C35", "专项能力培训", "核雕制作", "SPECIAL", d(2024, 4, 8), d(2024, 4, 30), 12, 900.0,
+        Course("C35", "专项能力培训", "核雕制作", "SPECIAL", on(y, 4, 8), on(y, 4, 30), 12, 900.0,
                "个人", crafts, special, mudu_center, issuer=ev_city.name, female=0.3, areas=SUZHOU_AREAS,
                hours_per_day=6),
-        # 全日制学习 at the enterprise-run school: 2023 graduates now employed (A13) and
-        # poor-family students from central and western China (A15).
-        Course("C37", "全日制学习", "车工", 4, d(2020, 9, 1), d(2023, 6, 30), 12, 4800.0, "个人",
+        # 全日制学习 at the enterprise-run school: last year's graduates, employed and insured since July
+        # (A13: 12 months of 参保 by the period), and poor-family students from central and western China (A15).
+        Course("C37", "全日制学习", "车工", 4, on(y - 4, 9, 1), on(y - 1, 6, 30), 12, 4800.0, "个人",
                (("高校毕业生", 1),), skill, jg_school, (jinggong, taihu), evaluator=ev_jg_school,
                female=0.1, online=0.1, hours_per_day=6, days=560, contract=True),
-        Course("C38", "全日制学习", "电工", 3, d(2021, 9, 1), d(2024, 6, 21), 8, 4800.0, "个人",
+        Course("C38", "全日制学习", "电工", 3, on(y - 3, 9, 1), on(y, 6, 21), 8, 4800.0, "个人",
                (("贫困家庭学生", 1),), skill, jg_school, evaluator=ev_jg_school, female=0.1,
                online=0.1, hours_per_day=6, days=560, areas=CENTRAL_WEST),
     ]
     return c, e, schools
 
 
-def assign_class_ids(courses: list[Course]) -> None:
+def assign_class_ids(courses: list[Course], place: Place = SUZHOU) -> None:
     """班级编号 like WZ2024-0301: prefix, start year, start month and a serial within the month."""
     seen: dict[str, int] = {}
+    base = place.class_prefix
     for course in sorted(courses, key=lambda c: (c.start, c.key)):
-        prefix = {"新型学徒制": "WZXT", "全日制学习": "WZQR"}.get(course.ttype, "WZ")
+        prefix = {"新型学徒制": base + "XT", "全日制学习": base + "QR"}.get(course.ttype, base)
         month = f"{prefix}{course.start:%Y-%m}"
         seen[month] = seen.get(month, 0) + 1
         course.class_id = f"{prefix}{course.start:%Y}-{course.start:%m}{seen[month]:02d}"
@@ -625,12 +718,13 @@ def enrol(rng: random.Random, course: Course, person: Person) -> Enrolment:
     return enrolment
 
 
-def issue_dates(rng: random.Random, courses: list[Course]) -> None:
+def issue_dates(rng: random.Random, courses: list[Course], period_end: dt.date) -> None:
+    """Certificates come 6–20 days after the class ends, but not after the batch was filed."""
     for course in courses:
         if course.cert is None:
             continue
         issued = course.end + dt.timedelta(days=rng.randint(6, 20))
-        course.issue_date = min(issued, PERIOD_END) if course.end < PERIOD_END else issued
+        course.issue_date = min(issued, period_end) if course.end < period_end else issued
 
 
 def course_certificates(course: Course, numbers: CertNumbers) -> list[Cert]:
@@ -667,41 +761,53 @@ def course_certificates(course: Course, numbers: CertNumbers) -> list[Cert]:
     return certs
 
 
-def earlier_certificates(courses: list[Course], numbers: CertNumbers, rng: random.Random) -> dict[str, Cert]:
+# Occupations whose national standard, and so their certificates, are recent: nobody held one earlier.
+NEW_STANDARDS = {"工业机器人系统操作员": dt.date(2020, 7, 1)}
+
+
+def earlier_certificates(courses: list[Course], numbers: CertNumbers, rng: random.Random, place: Place, *,
+                         share: float, short: int) -> tuple[dict[str, Cert], set[str]]:
     """For apprentices at 高级工 and above: the next-lower certificate in the same occupation (Wuxi E13).
 
-    Most were issued two or more years before the apprenticeship started; two were not (a rule
-    that checks E13 must stop those), and some apprentices have none in the batch.
+    About ``share`` of them have it in the batch. It was issued two or more years before the
+    apprenticeship started, except for ``short`` people (a rule that checks E13 must stop those).
+    Nobody holds a certificate from before the occupation's national standard. Returns the
+    certificates by ID number and the IDs of the ``short`` people.
     """
-    found: dict[str, Cert] = {}
-    short = 2
+    holders: list[Enrolment] = []
     for course in courses:
         if course.ttype != "新型学徒制" or not isinstance(course.level, int) or course.level > 3:
             continue
+        holders += [en for en in course.enrolments if rng.random() <= share]
+
+    def window(course: Course, held_short: bool) -> tuple[dt.date, dt.date]:
+        earliest = NEW_STANDARDS.get(course.occupation, dt.date(2016, 1, 1))
+        if held_short:
+            lo, hi = add_years(course.start, -2) + dt.timedelta(days=40), course.start - dt.timedelta(days=60)
+        else:
+            lo, hi = add_years(course.start, -7), add_years(course.start, -2) - dt.timedelta(days=10)
+        return max(lo, earliest), hi
+
+    possible = [en for en in holders if window(en.course, True)[0] <= window(en.course, True)[1]]
+    short_ids = {en.person.id_number for en in rng.sample(possible, min(short, len(possible)))}
+    found: dict[str, Cert] = {}
+    for en in holders:
+        course, p = en.course, en.person
+        assert isinstance(course.level, int)
         lower = course.level + 1
-        for en in course.enrolments:
-            if rng.random() > 0.75:
-                continue
-            latest = add_years(course.start, -2) - dt.timedelta(days=10)
-            # 工业机器人系统操作员 has had a national standard only since 2020.
-            new_standard = course.occupation == "工业机器人系统操作员"
-            earliest = dt.date(2020, 7, 1) if new_standard else dt.date(2016, 1, 1)
-            if short and course.start.year >= 2023:
-                short -= 1
-                issued = random_date(rng, add_years(course.start, -2) + dt.timedelta(days=40),
-                                     course.start - dt.timedelta(days=60))
-            else:
-                issued = random_date(rng, max(add_years(course.start, -7), earliest), latest)
-            p = en.person
-            if issued.year <= 2019:  # before the reform: an old 职业资格证书 with a 16-digit number
-                number = numbers.qualification(lower, issued)
-                found[p.id_number] = Cert(p, "职业资格证书", course.occupation, lower, number, issued,
-                                          "苏州市职业技能鉴定指导中心", level_text=OLD_LEVEL_LABEL[lower])
-            else:
-                ev = Evaluator("苏州市职业技能鉴定中心", "S", "0102", "050001")
-                found[p.id_number] = Cert(p, "职业技能等级证书", course.occupation, lower,
-                                          numbers.skill_level(ev, lower, issued), issued, ev.name)
-    return found
+        lo, hi = window(course, p.id_number in short_ids)
+        if lo > hi:  # e.g. a 2020 apprenticeship in an occupation certified only since 2020
+            continue
+        issued = random_date(rng, lo, hi)
+        if issued.year <= 2019:  # before the reform: an old 职业资格证书 with a 16-digit number
+            number = numbers.qualification(lower, issued, place.city)
+            found[p.id_number] = Cert(p, "职业资格证书", course.occupation, lower, number, issued,
+                                      place.old_issuer, level_text=OLD_LEVEL_LABEL[lower])
+        else:
+            ev = place.centre
+            found[p.id_number] = Cert(p, "职业技能等级证书", course.occupation, lower,
+                                      numbers.skill_level(ev, lower, issued), issued, ev.name)
+    return found, short_ids
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -722,7 +828,8 @@ def roster_row(en: Enrolment) -> Row:
         "培训类型": c.ttype, "职业(工种)": c.occupation, "培训等级": LEVEL_LABEL[c.level],
         "开班日期": c.start, "结业日期": c.end, "备案结束日期": c.filed_end,
         "培训机构": c.inst.name if c.inst else None, "机构统一社会信用代码": c.inst.code if c.inst else None,
-        "培训费用": c.fee, "出资方": en.payer, "是否参保": yn(p.insured), "是否领取养老金": yn(p.pensioner),
+        "培训费用": c.fee, "出资方": en.payer, "是否参保": yn(p.insured), "参保月数": p.insured_months,
+        "是否领取养老金": yn(p.pensioner),
         "是否紧缺职业": yn(c.shortage), "考核结果": "合格" if en.passed else "不合格",
         "劳动合同起始日期": p.contract[0] if show_contract and p.contract else None,
         "劳动合同终止日期": p.contract[1] if show_contract and p.contract else None,
@@ -876,10 +983,10 @@ def write_notes(wb: Any, fmts: Formats) -> None:
         ws.write_string(i, 0, line, fmts.footer)
 
 
-def save(path: Path, tables: list[Table], title: str) -> None:
+def save(path: Path, tables: list[Table], title: str, bureau: str, period: Period) -> None:
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": title, "author": BUREAU, "company": BUREAU, "created": CREATED,
+    wb.set_properties({"title": title, "author": bureau, "company": bureau, "created": period.created,
                        "comments": "Generated by scripts/make_sample.py (fixed seed)."})
     wb.set_calc_mode("auto")
     fmts = Formats(wb)
@@ -889,24 +996,68 @@ def save(path: Path, tables: list[Table], title: str) -> None:
     wb.close()
 
 
-ROSTER_TITLE = "2024年6月职业技能培训补贴申请花名册"
-ROSTER_SUB = f"填报单位（盖章）：{BUREAU}    填报日期：2024年6月30日"
 SIGNATURE = "经办人：            审核人：            负责人："
 ROSTER_NOTE = "注：本表一式三份，区人社局、区财政局、培训机构各存一份。"
 
 
+@dataclass(frozen=True)
+class Titles:
+    """The title and subtitle lines above each sheet's table."""
+
+    roster: str
+    roster_sub: str
+    attendance: str
+    attendance_sub: str
+    certificates: str
+    certificates_sub: str
+
+
+def titles(period: Period, bureau: str, *, subject: str = "职业技能培训", trainees: str = "培训学员",
+           suffix: str = "", source: str = "统计口径：各承训机构、企业报送    ") -> Titles:
+    return Titles(
+        f"{period.label}{subject}补贴申请花名册{suffix}",
+        f"填报单位（盖章）：{bureau}    填报日期：{period.end_label}",
+        f"{period.label}{subject}学员考勤汇总表{suffix}", f"{source}统计截止：{period.end_label}",
+        f"{period.label}{trainees}取证情况表{suffix}", f"汇总单位：{bureau}",
+    )
+
+
+DISTRICT_ROSTER_HEADERS = (*ROSTER_HEADERS[:ROSTER_HEADERS.index("是否参保") + 1], "参保月数",
+                           *ROSTER_HEADERS[ROSTER_HEADERS.index("是否参保") + 1:])
+
+
+def months_insured(rng: random.Random, person: Person, period: Period) -> int | None:
+    """参保月数 up to the period: months paid, from the month the contract (or the insurance) began."""
+    if not person.insured:
+        return None
+    if person.contract is not None:
+        since = person.contract[0]
+    else:  # an employee insured for a while already
+        lo = max(add_years(person.birth, 18), add_years(period.end, -20))
+        since = random_date(rng, lo, max(lo, period.end - dt.timedelta(days=400)))
+    return (period.year - since.year) * 12 + period.month - since.month + 1
+
+
+def label_levelless(certs: list[Cert]) -> None:
+    """Certificates without a skill level say 无等级 in 等级, as the roster's 培训等级 does for their class."""
+    for cert in certs:
+        if cert.level is None and cert.level_text is None:
+            cert.level_text = LEVEL_LABEL["NONE"]
+
+
 def build_district(out: Path) -> dict[str, int]:
+    period, place = DISTRICT_PERIOD, SUZHOU
     rng = random.Random(SEED_CLEAN)
-    people = People(rng)
-    courses, enterprises, schools = district_courses(rng)
-    assign_class_ids(courses)
+    people = People(rng, period.year, place)
+    courses, enterprises, schools = district_courses(rng, period)
+    assign_class_ids(courses, place)
     fill_courses(rng, people, courses)
-    issue_dates(rng, courses)
+    issue_dates(rng, courses, period.end)
     numbers = CertNumbers()
     ordered = sorted(courses, key=lambda c: (c.start, c.class_id))
     enrolments = [en for c in ordered for en in c.enrolments]
 
-    earlier = earlier_certificates(ordered, numbers, rng)
+    earlier, _ = earlier_certificates(ordered, numbers, rng, place, share=0.75, short=2)
     certs: list[Cert] = []
     for course in ordered:
         for cert in course_certificates(course, numbers):
@@ -914,19 +1065,22 @@ def build_district(out: Path) -> dict[str, int]:
                 certs.append(earlier.pop(cert.person.id_number))
             certs.append(cert)
     certs.extend(earlier.values())  # apprentices who failed still hold their earlier certificate
+    label_levelless(certs)
     # Two special-operation certificates were obtained outside the city (E7: they do not count).
     outside = [c for c in certs if c.kind == "特种作业操作证" and c.occupation == "登高架设作业"][:2]
     for cert in outside:
         cert.local, cert.issuer = False, "无锡市应急管理局"
+    for person in {id(en.person): en.person for en in enrolments}.values():
+        person.insured_months = months_insured(rng, person, period)
 
-    roster = Table("花名册", ROSTER_TITLE, ROSTER_SUB, ROSTER_HEADERS, [roster_row(en) for en in enrolments],
+    t = titles(period, place.bureau)
+    roster = Table("花名册", t.roster, t.roster_sub, DISTRICT_ROSTER_HEADERS, [roster_row(en) for en in enrolments],
                    total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
-    attendance = Table("考勤", "2024年6月职业技能培训学员考勤汇总表",
-                       "统计口径：各承训机构、企业报送    统计截止：2024年6月30日", ATTENDANCE_HEADERS,
+    attendance = Table("考勤", t.attendance, t.attendance_sub, ATTENDANCE_HEADERS,
                        [attendance_row(en) for en in enrolments], footers=("填表人：            复核人：",))
-    cert_table = Table("证书", "2024年6月培训学员取证情况表", f"汇总单位：{BUREAU}", CERT_HEADERS,
-                       [cert_row(c) for c in certs], footers=("经办人：            审核人：",))
-    save(out / "district_batch.xlsx", [roster, attendance, cert_table], ROSTER_TITLE)
+    cert_table = Table("证书", t.certificates, t.certificates_sub, CERT_HEADERS, [cert_row(c) for c in certs],
+                       footers=("经办人：            审核人：",))
+    save(out / "district_batch.xlsx", [roster, attendance, cert_table], t.roster, place.bureau, period)
     people_count = len({en.person.id_number for en in enrolments})
     return {"roster": len(roster.rows), "attendance": len(attendance.rows),
             "certificates": len(cert_table.rows), "people": people_count, "classes": len(courses),
@@ -988,8 +1142,9 @@ def mistakes_courses(rng: random.Random) -> list[Course]:
 
 
 def build_mistakes(out: Path) -> dict[str, int]:
+    period = MISTAKES_PERIOD
     rng = random.Random(SEED_MISTAKES)
-    people = People(rng)
+    people = People(rng, period.year)
     courses = mistakes_courses(rng)
     assign_class_ids(courses)
     for course in courses:
@@ -997,7 +1152,7 @@ def build_mistakes(out: Path) -> dict[str, int]:
             enrol(rng, course, people.new(course))
         for en in course.enrolments:  # every trainee passes: certificates line up with the roster
             en.passed = True
-    issue_dates(rng, courses)
+    issue_dates(rng, courses, period.end)
     m1, m2, m3, m4, m5 = courses
     # A person whose ID ends in X, for the lowercase-x row.
     p = m1.enrolments[3].person
@@ -1019,12 +1174,12 @@ def build_mistakes(out: Path) -> dict[str, int]:
         by_person = {id(en.person): en for en in course.enrolments}
         certs += [(by_person[id(c.person)], cert_row(c)) for c in course_certificates(course, numbers)]
 
-    roster = Table("花名册", ROSTER_TITLE + "（第二批）", ROSTER_SUB, ROSTER_HEADERS, [], numbering=True,
+    t = titles(period, BUREAU, suffix="（第二批）", source="")
+    roster = Table("花名册", t.roster, t.roster_sub, ROSTER_HEADERS, [], numbering=True,
                    total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
-    attendance = Table("考勤", "2024年6月职业技能培训学员考勤汇总表（第二批）",
-                       "统计截止：2024年6月30日", ATTENDANCE_HEADERS, [],
+    attendance = Table("考勤", t.attendance, t.attendance_sub, ATTENDANCE_HEADERS, [],
                        footers=("填表人：            复核人：",))
-    cert_table = Table("证书", "2024年6月培训学员取证情况表（第二批）", f"汇总单位：{BUREAU}", CERT_HEADERS,
+    cert_table = Table("证书", t.certificates, t.certificates_sub, CERT_HEADERS,
                        [], footers=("经办人：            审核人：",))
     plants: list[Plant] = []
     no_sheets: set[int] = set()  # enrolments (by id) whose attendance and certificate rows are left out
@@ -1192,12 +1347,12 @@ def build_mistakes(out: Path) -> dict[str, int]:
         elif en is m5.enrolments[4]:
             plant(cert_table, rec, "发证日期", "date.invalid", "2024.6.31")
     gone_cert = cert_row(Cert(outsider, "特种作业操作证", m4.occupation, None, "T" + outsider.id_number,
-                              m4.issue_date or PERIOD_END, "苏州市应急管理局"))
+                              m4.issue_date or period.end, "苏州市应急管理局"))
     cert_rows.append(gone_cert)
     plants.append(Plant(cert_table, gone_cert, "身份证号码", "cert.not-on-roster"))
     cert_table.rows = cert_rows
 
-    save(out / "mistakes_batch.xlsx", [roster, attendance, cert_table], ROSTER_TITLE + "（第二批）")
+    save(out / "mistakes_batch.xlsx", [roster, attendance, cert_table], t.roster, BUREAU, period)
     expected = [p for p in plants if p.expected]
     write_plants(out / "mistakes_expected.csv", expected)
     write_plants(out / "mistakes_not_expected.csv", [p for p in plants if not p.expected])

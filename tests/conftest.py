@@ -224,6 +224,18 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
 
 
 # -- running the CLI ---------------------------------------------------------------------------
+def full_ids(text: str) -> set[str]:
+    """Every checksum-valid 18-character ID number in a text (what masking must hide)."""
+    import re
+
+    found = set()
+    for match in re.finditer(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", text):
+        value = match.group(0).upper()
+        if ric.calc_check_digit(value[:17] + "0") == value[17]:
+            found.add(value)
+    return found
+
+
 @dataclass
 class Result:
     code: int
@@ -249,6 +261,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         else:
             code = 0
         out, err = capsys.readouterr()
+        if "--show-ids" not in [str(a) for a in args]:
+            leaked = full_ids(out + err)
+            assert not leaked, f"full ID numbers on screen without --show-ids: {sorted(leaked)[:3]}"
         return Result(code, out, err)
 
     return run

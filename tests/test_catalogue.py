@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import (
+from tests.conftest import (
     PERIOD,
     ROSTER_HEADER_ROW,
     Error,

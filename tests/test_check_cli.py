@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from stdnum.cn import ric
 
-from conftest import (
+from tests.conftest import (
     PERIOD,
     ROSTER_HEADER_ROW,
     findings,

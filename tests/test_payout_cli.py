@@ -250,3 +250,18 @@ def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any,
     exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
     assert [(e["row"], e["code"]) for e in exceptions] == [("3", "id.checksum")]
 
+
+
+def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzhou_batch: Path,
+                                                              tmp_path: Path) -> None:
+    log = tmp_path / "cron.log"
+    result = run_cli("--log-file", log, "payout", suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06",
+                     "--out", tmp_path / "out", "--quiet")
+    assert result.code == 1
+    assert result.stderr == ""  # quiet on the terminal
+    text = log.read_text(encoding="utf-8")
+    assert "花名册 13 行：发放 9" in text and "limit.no-repeat" in text
+    assert valid_id(seq="011")[:6] + "*" * 8 in text
+    from tests.conftest import full_ids
+
+    assert not full_ids(text)

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import (
+from tests.conftest import (
     ROSTER_HEADER_ROW,
     Error,
     Formula,

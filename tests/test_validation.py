@@ -12,7 +12,7 @@ import pytest
 from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_oracle
 
-from conftest import (
+from tests.conftest import (
     ROSTER_HEADER_ROW,
     by_code,
     codes,
@@ -466,7 +466,7 @@ def test_cross__same_id_with_different_names_across_sheets(make_xlsx, check_json
 
 
 def test_cross__roster_in_one_file_attendance_in_another(tmp_path, check_json):
-    from conftest import write_xlsx
+    from tests.conftest import write_xlsx
 
     roster = write_xlsx(tmp_path / "花名册.xlsx", {"Sheet1": roster_sheet(roster_row(1))})
     attendance = write_xlsx(tmp_path / "考勤.xlsx", {"Sheet1": [

@@ -36,8 +36,13 @@ app.add_typer(ledger_app, name="ledger")
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整调用栈 / show tracebacks"),
+    log_file: str = typer.Option("", "--log-file", help="把终端输出（已脱敏）追加到日志文件 / append the (masked) "
+                                                       "terminal output to a log file"),
 ) -> None:
     """职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts."""
+    from skillcli.cli import render
+
+    render.LOG_FILE[:] = [log_file] if log_file else []
 
 
 def _lang(argv: list[str]) -> str:

@@ -22,14 +22,34 @@ if TYPE_CHECKING:
     from skillcli.pipeline import Batch
 
 
+LOG_FILE: list[str] = []  # set by ``--log-file`` on the root command
+
+
 @dataclass
 class Screen:
-    """How this run talks to the person (or the log) on stderr."""
+    """How this run talks to the person (or the log) on stderr.
+
+    With ``--log-file`` every line and table also goes, masked and without colour, to that file
+    (appended, one run after another, each headed by its start time) — even with ``--quiet``.
+    """
 
     lang: str = "zh"
     show_ids: bool = False
     quiet: bool = False
     _console: Console | None = field(default=None, repr=False)
+    _log: Console | None = field(default=None, repr=False)
+
+    @property
+    def log(self) -> Console | None:
+        if self._log is None and LOG_FILE:
+            import datetime as dt
+
+            from rich.console import Console
+
+            handle = open(LOG_FILE[0], "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
+            self._log = Console(file=handle, no_color=True, width=400, soft_wrap=True, highlight=False)
+            self._log.print(f"== skillcli {dt.datetime.now().isoformat(timespec='seconds')} ==", markup=False)
+        return self._log
 
     @property
     def console(self) -> Console:
@@ -56,16 +76,22 @@ class Screen:
         return value if self.show_ids else redact(value)
 
     def line(self, text: str, *, style: str = "") -> None:
+        if self.log is not None:
+            self.log.print(redact(text), markup=False, highlight=False)
         if self.quiet:
             return
         self.console.print(self.mask(text), style=style or None, markup=False, highlight=False)
 
     def error(self, text: str) -> None:
         """One line on stderr, printed even with --quiet."""
+        if self.log is not None:
+            self.log.print(redact(text), markup=False, highlight=False)
         self.console.print(self.mask(text), style="bold red", markup=False, highlight=False)
 
     def table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
               *, justify: Sequence[str] | None = None) -> None:
+        if self.log is not None:
+            self._plain_table(self.log, title, headers, rows, justify)
         if self.quiet:
             return
         from rich import box
@@ -81,6 +107,18 @@ class Screen:
         if not self.tty:
             self.console.print(title, markup=False, highlight=False)
         self.console.print(table)
+
+    def _plain_table(self, console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                     justify: Sequence[str] | None) -> None:
+        from rich.table import Table
+
+        table = Table(box=None, show_edge=False, pad_edge=False)
+        for i, header in enumerate(headers):
+            table.add_column(header, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+        for row in rows:
+            table.add_row(*(redact("" if v is None else str(v)) for v in row))
+        console.print(title, markup=False, highlight=False)
+        console.print(table)
 
     @contextmanager
     def progress(self, total: int, label: str) -> Iterator[Any]:

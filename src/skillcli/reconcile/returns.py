@@ -1,0 +1,74 @@
+"""The bank's return file (回盘): each paid or refused line with its status and reason, read exactly.
+
+Banks name their columns differently (户名/姓名/收款人, 账号/卡号/收款账号, 交易结果/处理状态 …);
+the aliases below are the usual ones. Amounts are parsed from the cell text to integer fen with
+``skillcli.schema.parse.parse_money`` (no float on the way). Statuses are reduced to success,
+failed and pending; anything else is kept as unknown and never counted as paid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from skillcli.reconcile.tables import FoundTable, TableSpec, read_table
+from skillcli.schema.parse import compact_upper, parse_money
+
+RETURN = TableSpec(
+    aliases={
+        "name": ("户名", "姓名", "收款人", "账户名", "收款账号名称", "收款人姓名", "收款人名称", "账户名称"),
+        "account": ("账号", "卡号", "收款账号", "银行账号", "收款人账号", "银行卡号", "社保卡号", "账户"),
+        "amount": ("金额", "交易金额", "实付金额", "实发金额", "发放金额", "代发金额"),
+        "status": ("状态", "交易结果", "处理状态", "处理结果", "交易状态"),
+        "reason": ("失败原因", "错误信息", "失败说明", "原因", "返回信息", "备注"),
+        "id_number": ("身份证号码", "证件号码", "身份证号", "证件号", "统一社会信用代码"),
+        "batch": ("批次号", "批次"),
+    },
+    required=(("name", "account"), ("amount",), ("status",)),
+    label_zh="银行回盘文件", label_en="bank return file",
+)
+
+FAILED_RE = r"(?i)(失败|退票|退回|不成功|未成功|拒绝|fail)"
+SUCCESS_RE = r"(?i)(成功|已入账|success)"
+PENDING_RE = r"(?i)(处理中|待处理|已受理|受理中|处理|pending)"
+
+
+@dataclass(slots=True)
+class BankReturn:
+    """A return file's detail lines. ``frame``: _row, name, account, id_number, batch, amount_text,
+    return_fen (null when unreadable), status_text, status (success|failed|pending|unknown), reason."""
+
+    path: Path
+    sha256: str
+    table: FoundTable
+    frame: pl.DataFrame
+
+
+def status_expr(text: pl.Expr) -> pl.Expr:
+    compact = text.str.replace_all(r"\s", "")
+    return (pl.when(compact.str.contains(FAILED_RE)).then(pl.lit("failed"))
+            .when(compact.str.contains(SUCCESS_RE)).then(pl.lit("success"))
+            .when(compact.str.contains(PENDING_RE)).then(pl.lit("pending"))
+            .otherwise(pl.lit("unknown")))
+
+
+def read_return(path: Path) -> BankReturn:
+    table = read_table(path, RETURN)
+    fen, problem = parse_money(pl.col("amount"), wan=False)
+    frame = table.frame.select(
+        "_row",
+        pl.col("name").str.replace_all(r"\s", "").alias("name"),
+        pl.col("account").str.replace_all(r"[\s\-]", "").alias("account"),
+        compact_upper(pl.col("id_number")).alias("id_number"),
+        pl.col("batch"),
+        pl.col("amount").alias("amount_text"),
+        pl.when(problem.is_null() | (problem == "money.sub-fen")).then(fen).otherwise(None).alias("return_fen"),
+        pl.col("status").alias("status_text"),
+        status_expr(pl.col("status").fill_null("")).alias("status"),
+        pl.col("reason"),
+    )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return BankReturn(path, digest, table, frame)
