@@ -366,6 +366,12 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def weekdays(start: dt.date, end: dt.date) -> int:
     return sum(1 for i in range((end - start).days + 1) if (start + dt.timedelta(days=i)).weekday() < 5)
 
@@ -548,7 +554,7 @@ def district_courses(rng: random.Random, period: Period) -> tuple[list[Course], 
     crafts = (("农村转移劳动力", 2), ("城镇登记失业人员", 1), ("企业职工", 1))
     skill, qualified, ops = "职业技能等级证书", "培训合格证", "特种作业操作证"
     special, safety = "专项职业能力证书", "苏州市应急管理局"
-    marketing = "互联网营销师" if y >= 2022 else "电子商务师"  # 互联网营销师 has had a national standard since late 2021
+    marketing = "互联网营销师" if y >= 2022 else "电子商务师"  # 互联网营销师: national standard since late 2021
     c = [
         # 以工代训 (A6): hard-to-employ people hired by an insured enterprise, paid by the month. There is
         # no examination: everybody is 合格.
@@ -1087,6 +1093,113 @@ def build_district(out: Path) -> dict[str, int]:
             "enterprises": len(enterprises), "institutions": len(schools)}
 
 
+# -- the clean Wuxi apprenticeship batch ------------------------------------------------------------
+def wuxi_courses(rng: random.Random, period: Period) -> tuple[list[Course], list[Org], list[Org]]:
+    """The apprenticeship classes of a 新吴区 batch: 12–24 months, closing in the three months before the period.
+
+    Dates are relative to ``period`` as in ``district_courses``. Every wuxi-2024 rule meets some rows:
+    A17 (中级工 … 高级技师), A18 (an occupation without levels, 培训合格证), E12 (one class finished before
+    its filed end), E16 (one joint class of two enterprises); E11, E13 and E14 are met by chosen people
+    in ``build_wuxi``.
+    """
+    y, on = period.year, period.date
+    jingmi = Org("无锡新吴精密机械有限公司", make_uscc(rng, "91", "320200", "old"))  # registered with the city
+    shuofang = Org("无锡硕放汽车零部件有限公司", make_uscc(rng, "91", "320214", "MA"))
+    meicun = Org("无锡梅村智能装备有限公司", make_uscc(rng, "91", "320214", "MA"))
+    wangzhuang = Org("无锡旺庄微电子科技有限公司", make_uscc(rng, "91", "320214", "MA"))
+    college = Org("无锡新吴技师学院", make_uscc(rng, "12", "320200", "old"))
+    school = Org("无锡梅村技工学校", make_uscc(rng, "52", "320214", "MA"))
+    ev_jingmi = Evaluator(jingmi.name, "Y", "1462", "020615")  # the enterprise's own skill evaluation
+    ev_college = Evaluator(college.name, "S", "0526", "020603")
+    ev_city = WUXI.centre
+    staff = (("企业职工", 1),)
+    skill = "职业技能等级证书"
+    c = [
+        Course("W1", "新型学徒制", "数控车工", 4, on(y - 1, 4, 10), on(y, 4, 9), 24, 6000.0, "企业", staff, skill,
+               college, (jingmi,), filed_end=on(y, 4, 9), shortage=True, evaluator=ev_jingmi, female=0.1,
+               online=0.3, days=96, contract=True, birth=(y - 30, y - 19), pass_rate=1.0),
+        # A joint class of two enterprises (E16: each is paid for its own apprentices).
+        Course("W2", "新型学徒制", "电工", 3, on(y - 2, 6, 1), on(y, 5, 31), 24, 9000.0, "企业", staff, skill,
+               college, (shuofang, meicun), filed_end=on(y, 5, 31), shortage=True, evaluator=ev_college,
+               female=0.05, online=0.3, days=160, contract=True, birth=(y - 36, y - 23), pass_rate=1.0),
+        # Finished three months before its filed end: paid for the 21 months actually trained.
+        Course("W3", "新型学徒制", "装配钳工", 2, on(y - 2, 9, 5), on(y, 6, 4), 16, 10000.0, "企业", staff, skill,
+               college, (meicun,), filed_end=on(y, 9, 4), evaluator=ev_city, female=0.0, online=0.25,
+               days=150, contract=True, birth=(y - 45, y - 30), pass_rate=1.0),
+        Course("W4", "新型学徒制", "加工中心操作工", 1, on(y - 2, 7, 1), on(y, 6, 28), 8, 12000.0, "企业", staff,
+               skill, college, (jingmi,), filed_end=on(y, 6, 30), shortage=True, evaluator=ev_city,
+               female=0.0, online=0.2, days=160, contract=True, birth=(y - 52, y - 36), pass_rate=1.0),
+        # An occupation without skill-level evaluation: enterprise and school examine together and the
+        # school issues a 培训合格证 (A18).
+        Course("W5", "新型学徒制", "工业视觉系统运维员", "NONE", on(y - 1, 5, 6), on(y, 5, 5), 14, 5000.0, "企业",
+               staff, "培训合格证", school, (wangzhuang,), filed_end=on(y, 5, 5), issuer=school.name,
+               female=0.35, online=0.35, days=96, contract=True, birth=(y - 30, y - 20), pass_rate=1.0),
+        Course("W6", "新型学徒制", "焊工", 4, on(y - 1, 6, 5), on(y, 6, 4), 12, 6000.0, "企业", staff, skill,
+               school, (shuofang,), filed_end=on(y, 6, 4), shortage=True, evaluator=ev_city, female=0.05,
+               online=0.2, days=96, contract=True, birth=(y - 35, y - 20), pass_rate=1.0),
+    ]
+    return c, [jingmi, shuofang, meicun, wangzhuang], [college, school]
+
+
+def short_contract(rng: random.Random, course: Course) -> tuple[dt.date, dt.date]:
+    """A fixed-term contract of 6–11 months, renewed during the class and running past its end (E11)."""
+    months = rng.choice((6, 9, 10, 11))
+    end = random_date(rng, course.end + dt.timedelta(days=15), course.end + dt.timedelta(days=120))
+    return add_months(end + dt.timedelta(days=1), -months), end
+
+
+def build_wuxi(out: Path) -> dict[str, int]:
+    period, place = WUXI_PERIOD, WUXI
+    rng = random.Random(SEED_WUXI)
+    people = People(rng, period.year, place)
+    courses, enterprises, schools = wuxi_courses(rng, period)
+    assign_class_ids(courses, place)
+    fill_courses(rng, people, courses)
+    issue_dates(rng, courses, period.end)
+    ordered = sorted(courses, key=lambda c: (c.start, c.class_id))
+    enrolments = [en for c in ordered for en in c.enrolments]
+    numbers = CertNumbers()
+    # Every apprentice at 高级工 and above has the next-lower certificate; three got it less than two
+    # years before the start (E13).
+    earlier, held_short = earlier_certificates(ordered, numbers, rng, place, share=1.0, short=3)
+
+    # Others fail one requirement each: four failed the examination (one in the class without levels),
+    # three have a contract shorter than a year (E11), two did more than 40 % of their hours online (E14).
+    pool = [en for en in enrolments if en.person.id_number not in held_short]
+    failed = rng.sample([en for en in pool if en.course.level != "NONE"], 3)
+    failed += rng.sample([en for en in pool if en.course.level == "NONE"], 1)
+    pool = [en for en in pool if all(en is not f for f in failed)]
+    picked = rng.sample(pool, 5)
+    for en in failed:
+        en.passed = False
+    for en in picked[:3]:
+        en.person.contract = short_contract(rng, en.course)
+    for en in picked[3:]:
+        en.hours_online = round(en.hours_total * rng.uniform(0.45, 0.55))
+
+    certs: list[Cert] = []
+    for course in ordered:
+        for cert in course_certificates(course, numbers):
+            if cert.person.id_number in earlier:
+                certs.append(earlier.pop(cert.person.id_number))
+            certs.append(cert)
+    certs.extend(earlier.values())  # apprentices who failed still hold their earlier certificate
+    label_levelless(certs)
+
+    t = titles(period, place.bureau, subject="企业新型学徒制培训", trainees="新型学徒制学员")
+    roster = Table("花名册", t.roster, t.roster_sub, ROSTER_HEADERS, [roster_row(en) for en in enrolments],
+                   total_of="培训费用", footers=(SIGNATURE, ROSTER_NOTE))
+    attendance = Table("考勤", t.attendance, t.attendance_sub, ATTENDANCE_HEADERS,
+                       [attendance_row(en) for en in enrolments], footers=("填表人：            复核人：",))
+    cert_table = Table("证书", t.certificates, t.certificates_sub, CERT_HEADERS, [cert_row(c) for c in certs],
+                       footers=("经办人：            审核人：",))
+    save(out / "wuxi_apprentices_2024.xlsx", [roster, attendance, cert_table], t.roster, place.bureau, period)
+    return {"roster": len(roster.rows), "attendance": len(attendance.rows),
+            "certificates": len(cert_table.rows), "classes": len(courses), "enterprises": len(enterprises),
+            "institutions": len(schools), "failed": len(failed), "short_contracts": 3, "online_over_40%": 2,
+            "lower_cert_under_2_years": len(held_short)}
+
+
 # -- the batch with planted mistakes -----------------------------------------------------------
 @dataclass
 class Plant:
@@ -1381,7 +1494,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     steps: list[tuple[str, Callable[[Path], dict[str, int]]]] = [
-        ("district_batch.xlsx", build_district), ("mistakes_batch.xlsx", build_mistakes)]
+        ("district_batch.xlsx", build_district), ("mistakes_batch.xlsx", build_mistakes),
+        ("wuxi_apprentices_2024.xlsx", build_wuxi)]
     for name, build in steps:
         counts = build(out)
         print(f"{out / name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -13,8 +13,11 @@ import typer
 
 from skillcli.cli.check import check
 from skillcli.cli.explain import explain
+from skillcli.cli.export_bank import export_bank
 from skillcli.cli.ledger import ledger_app
 from skillcli.cli.payout import payout
+from skillcli.cli.reconcile import reconcile
+from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
 
 app = typer.Typer(
@@ -31,6 +34,9 @@ app.command(name="payout")(payout)
 app.command(name="explain")(explain)
 app.add_typer(rules_app, name="rules")
 app.add_typer(ledger_app, name="ledger")
+app.command(name="export-bank")(export_bank)
+app.command(name="reconcile")(reconcile)
+app.add_typer(report_app, name="report")
 
 
 @app.callback()
