@@ -267,7 +267,20 @@ def run_once(argv: list[str], log: Path) -> tuple[float, float, int, int, float]
     return wall, cpu, usage.ru_maxrss, os.waitstatus_to_exitcode(status), others
 
 
-def run_scenario(scenario: Scenario, env: Env, runs: int) -> Result:
+CRASH_MARKERS = ("Traceback (most recent call last)", "内部错误 / internal error")
+
+
+def wait_quiet(limit: float, threshold: float = 0.5, window: float = 0.3) -> None:
+    """Wait (at most ``limit`` s) until other processes keep fewer than ``threshold`` cores busy."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_busy_seconds()
+        time.sleep(window)
+        if (cpu_busy_seconds() - before) / window < threshold:
+            return
+
+
+def run_scenario(scenario: Scenario, env: Env, runs: int, settle: float = 0.0) -> Result:
     result = Result(scenario)
     if scenario.needs == "pandas" and not env.pandas_python:
         result.skipped = "pandas not installed (python benchmarks/run.py --setup-pandas)"
@@ -276,9 +289,13 @@ def run_scenario(scenario: Scenario, env: Env, runs: int) -> Result:
     log = env.tmp / f"{scenario.name}.log"
     for i in range(runs):
         argv = scenario.argv(env)  # fresh output directory each run
+        if settle:
+            wait_quiet(settle)
         wall, cpu, rss, code, others = run_once(argv, log)
-        if code not in scenario.ok_codes:
-            tail = log.read_text(errors="replace").strip().splitlines()[-3:]
+        output = log.read_text(errors="replace")
+        # Exit 1 means "errors found" for check, but an uncaught exception exits 1 too.
+        if code not in scenario.ok_codes or any(marker in output for marker in CRASH_MARKERS):
+            tail = output.strip().splitlines()[-3:]
             result.error = f"exit {code}: " + " | ".join(tail)
             result.failed += 1
             print(f"  {scenario.name:<18} run {i + 1}/{runs}: FAILED {result.error}", file=sys.stderr, flush=True)
@@ -427,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="scenario name or glob (repeatable), e.g. 'check-*' or scale-parquet-1m")
     parser.add_argument("--runs", type=int, default=None, help="runs per scenario (default 3, --quick 1)")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--settle", type=float, default=15.0, metavar="SECONDS",
+                        help="before each run, wait up to this long for other processes to go quiet "
+                             "(this is a shared machine); 0 to start at once")
     parser.add_argument("--pandas-python", help="interpreter with pandas for the baseline")
     parser.add_argument("--setup-pandas", action="store_true", help=f"create {PANDAS_VENV.name} and exit")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
@@ -467,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for scenario in chosen:
             print(f"{scenario.name}: {scenario.what}", file=sys.stderr, flush=True)
-            result = run_scenario(scenario, env, runs)
+            result = run_scenario(scenario, env, runs, args.settle)
             if result.error:
                 print(f"  FAILED {result.error}", file=sys.stderr)
             if result.skipped:

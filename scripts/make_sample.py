@@ -1,16 +1,22 @@
-"""Generate the sample batches in ``sample_data/``: one clean district batch, one with planted mistakes.
+"""Generate the sample batches in ``sample_data/``: two clean batches and one with planted mistakes.
 
     .venv/bin/python scripts/make_sample.py sample_data        # or: make sample
 
 Everything is drawn from fixed seeds and written by xlsxwriter in memory with fixed document
 properties, so every run produces byte-identical files:
 
-* ``district_batch.xlsx``: a realistic, clean 2024-06 batch of 苏州市吴中区 (花名册, 考勤, 证书 and a
-  填表说明 sheet that the tool ignores). ``skillcli check --period 2024-06`` must report nothing.
-* ``mistakes_batch.xlsx``: a small batch of the same shape with typical clerk mistakes planted at
-  known cells; ``mistakes_expected.csv`` lists every finding the tool must report there (sheet, Excel
-  row, header as written, code) and ``mistakes_not_expected.csv`` the findings it must NOT report
-  (valid inputs that look odd: a lowercase x, full-width digits, dates typed as text).
+* ``district_batch.xlsx``: a realistic, clean batch of 苏州市吴中区 for the period ``DISTRICT_PERIOD``
+  (2021-06), for the policy ``suzhou-2019`` (in force 2019-01-01..2021-12-31): 花名册, 考勤, 证书 and a
+  填表说明 sheet that the tool ignores. ``skillcli check --period 2021-06`` must report nothing. Its
+  classes are laid out relative to that one setting, so every date, certificate number, class number,
+  title and document property follows it.
+* ``wuxi_apprentices_2024.xlsx``: a clean 2024-06 batch of 无锡市新吴区 enterprise new apprenticeships
+  (新型学徒制), for the policy ``wuxi-2024``; ``skillcli check --period 2024-06`` must report nothing. A few
+  chosen apprentices fail one requirement each (examination, contract, online hours, lower certificate).
+* ``mistakes_batch.xlsx``: a small 2024-06 batch of the district's shape with typical clerk mistakes
+  planted at known cells; ``mistakes_expected.csv`` lists every finding the tool must report there
+  (sheet, Excel row, header as written, code) and ``mistakes_not_expected.csv`` the findings it must NOT
+  report (valid inputs that look odd: a lowercase x, full-width digits, dates typed as text).
 
 Check characters come from python-stdnum (GB 11643 IDs, GB 32100 credit codes), independently of
 skillcli's own checks. No skillcli module is imported.
@@ -67,9 +73,9 @@ class Period:
 
 # The period of each batch. The clean district batch is filed for June 2021, inside the years of the
 # Suzhou policy it is meant for (suzhou-2019 is in force 2019-01-01..2021-12-31). Its classes are laid out
-# relative to this setting (``district_courses``): change it and every course, certificate and contract
-# date, certificate-number year, class number, title and document date moves with it. Birth years move
-# too, so that ages stay the same.
+# relative to this setting's year (``district_courses``; short classes run February–June, so keep it a
+# June batch): change the year and every course, certificate and contract date, certificate-number year,
+# class number, title and document date moves with it. Birth years move too, so that ages stay the same.
 DISTRICT_PERIOD = Period(2021, 6)
 MISTAKES_PERIOD = Period(2024, 6)  # fixed: mistakes_expected.csv names its cells and values
 WUXI_PERIOD = Period(2024, 6)  # wuxi-2024 is in force from 2024-04-02

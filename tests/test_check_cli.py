@@ -323,3 +323,15 @@ def test_lang__default_is_chinese(make_xlsx, run_cli):
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})
     result = run_cli("check", path, "--period", PERIOD)
     assert f"身份证号码校验位错误（应为 {good[-1]}）" in result.stderr
+
+
+def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, run_cli):
+    from tests.conftest import PERIOD, roster_sheet
+
+    path = make_xlsx({"花名册": roster_sheet()})
+    result = run_cli("check", path, "--period", PERIOD, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
+    assert "汇总" in book.sheetnames
+    lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["file,sheet,row,column,value,code,severity,message_zh,message_en"]

@@ -364,11 +364,12 @@ def _yuan(fen: pl.Expr) -> pl.Expr:
 def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
     """One line per ineligible row: the reasons of every rule about it, or that no rule is."""
     rows = status.filter(pl.col("status") == "ineligible").select("_rid")
+    # One reason per requirement: an eligibility item failing under several rules is said once.
     reasons = (
         per_rule.filter(pl.col("rule_status") == "ineligible")
+        .unique(subset=["_rid", "code"], keep="first", maintain_order=True)
         .group_by("_rid", maintain_order=True)
-        .agg(pl.col("code").unique(maintain_order=True).str.join(";").alias("reason_code"),
-             pl.col("reason").unique(maintain_order=True).str.join("；").alias("reason"))
+        .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
     return joined.select(

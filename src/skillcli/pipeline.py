@@ -23,8 +23,8 @@ from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_nam
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
 from skillcli.schema.checks import run_checks
-from skillcli.schema.columns import SPECS
-from skillcli.schema.validate import ISSUE_SCHEMA, Context, empty_issues, validate_table
+from skillcli.schema.columns import SPECS, ColType
+from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
 FINDING_COLUMNS = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en",
@@ -155,7 +155,8 @@ def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MA
             loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
         files.append(summary)
 
-    frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in typed.items() if parts}
+    frames = {kind: _full_schema(kind, pl.concat(parts, how="diagonal_relaxed")) for kind, parts in typed.items()
+              if parts}
     raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in raw.items() if parts}
     issue_parts.append(run_checks(frames, ctx))
     if loose:
@@ -165,6 +166,26 @@ def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MA
         if any(p.height for p in issue_parts) else empty_issues()
     order = [str(p) for p in paths]
     return Batch(ctx, files, frames, raw_frames, render_findings(issues, headers, order), blocked)
+
+
+_TYPED_DTYPES: dict[ColType, Any] = {
+    ColType.DATE: pl.Date, ColType.MONEY: pl.Int64, ColType.INT: pl.Int64, ColType.NUMBER: pl.Float64,
+    ColType.YESNO: pl.Boolean,
+}
+
+
+def _full_schema(kind: SheetKind, frame: pl.DataFrame) -> pl.DataFrame:
+    """The typed frame with every column of its kind, null where no sheet had it.
+
+    A sheet may lack any optional column (人员类别, 银行账号 …) and, with a finding, a required one;
+    later stages select columns by name, so the frame's schema must not depend on the sheet's.
+    """
+    absent = [
+        pl.lit(None, _TYPED_DTYPES.get(column.ctype, pl.String)).alias(MONEY_TYPED.get(column.name, column.name))
+        for column in SPECS[kind]
+        if column.ctype is not ColType.PERIOD and MONEY_TYPED.get(column.name, column.name) not in frame.columns
+    ]
+    return frame.with_columns(absent) if absent else frame
 
 
 _LOOSE_SCHEMA: dict[str, Any] = {

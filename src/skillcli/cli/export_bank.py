@@ -12,10 +12,11 @@ from skillcli.cli import options as opt
 
 def export_bank(
     run_id: Annotated[str, typer.Argument(help="批次号（见 skillcli ledger runs）/ run id")],
+    *,
     out: Annotated[Path, typer.Option("--out", help="代发文件 .xlsx / output workbook")],
     ledger: opt.LedgerOpt = None,
     accounts: Annotated[Path | None, typer.Option(
-        "--accounts", help="企业/机构账户 CSV：payee_id,account,bank[,name] / accounts of enterprises and institutions")] = None,
+        "--accounts", help="企业/机构账户 CSV：payee_id,account,bank[,name] / accounts of payees")] = None,
     json_out: opt.Json = False,
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
@@ -49,8 +50,8 @@ def export_bank(
     rows.append([t("合计（控制总额）", "total (control)"), export.payees.height, int(run["line_count"]),
                  format_yuan(export.total_fen, grouping=True)])
     screen.table(t(f"代发文件 批次 {run_id}（{run['period']}）", f"Bank file for run {run_id} ({run['period']})"),
-                 [t("收款方类型", "payee type"), t("收款方", "payees"), t("笔数", "lines"), t("金额(元)", "yuan")], rows,
-                 justify=["left", "right", "right", "right"])
+                 [t("收款方类型", "payee type"), t("收款方", "payees"), t("笔数", "lines"), t("金额(元)", "yuan")],
+                 rows, justify=["left", "right", "right", "right"])
     screen.line(t(f"控制总额 {format_yuan(export.total_fen, grouping=True)} 元 = 批次合计 "
                   f"{format_yuan(int(run['total_fen']), grouping=True)} 元",
                   f"control total {format_yuan(export.total_fen, grouping=True)} = run total "

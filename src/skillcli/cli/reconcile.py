@@ -12,6 +12,7 @@ from skillcli.cli import options as opt
 
 def reconcile(
     return_file: Annotated[Path, typer.Argument(help="银行回盘文件 (.xlsx/.xls/.csv) / the bank's return file")],
+    *,
     out: Annotated[Path, typer.Option("--out", help="输出目录 / output directory")],
     ledger: opt.LedgerOpt = None,
     run: Annotated[list[str] | None, typer.Option(
@@ -68,8 +69,8 @@ def reconcile(
     screen.table(t("对账控制数", "Control totals"), [t("项目", "item"), t("笔数", "lines"), t("金额(元)", "yuan")],
                  [[label, n, format_yuan(fen, grouping=True)] for label, n, fen in control_rows(totals)],
                  justify=["left", "right", "right"])
-    screen.line(t(f"平衡：导出 {format_yuan(totals['exported_fen'], grouping=True)} = 已支付 + 失败 + 金额不符 + 未回盘 + "
-                  f"处理中；回盘 {format_yuan(totals['return_fen'], grouping=True)} = 已匹配 + 回盘有台账无",
+    screen.line(t(f"平衡：导出 {format_yuan(totals['exported_fen'], grouping=True)} = 已支付 + 失败 + 金额不符 + "
+                  f"未回盘 + 处理中；回盘 {format_yuan(totals['return_fen'], grouping=True)} = 已匹配 + 回盘有台账无",
                   f"balanced: exported {format_yuan(totals['exported_fen'], grouping=True)} = paid + failed + mismatch"
                   f" + missing + pending; return {format_yuan(totals['return_fen'], grouping=True)} = matched + "
                   "unmatched"))
@@ -83,8 +84,8 @@ def reconcile(
                        format_yuan(r["ledger_fen"]) if r["ledger_fen"] is not None else "",
                        format_yuan(r["return_fen"]) if r["return_fen"] is not None else "",
                        r["reason"] or r["note"] or ""] for r in problems.iter_rows(named=True)])
-    screen.line(t(f"批次 {'、'.join(result.runs) or '—'}；台账新增银行事件 {added} 条；已写出 {out}/reconciliation.xlsx、"
-                  "reconciliation.csv",
+    screen.line(t(f"批次 {'、'.join(result.runs) or '—'}；台账新增银行事件 {added} 条；"
+                  f"已写出 {out}/reconciliation.xlsx、reconciliation.csv",
                   f"runs {', '.join(result.runs) or '-'}; {added} new bank events in the ledger; wrote "
                   f"{out}/reconciliation.xlsx, reconciliation.csv"))
     if json_out:

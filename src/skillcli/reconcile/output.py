@@ -19,9 +19,10 @@ _TEXT_COLUMNS = {1, 4, 5, 6, 10, 11, 14, 15, 16, 17}
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
 ITEM_COLUMNS = (
     Column("批次", width=22), Column("收款方类型", width=10), Column("证件号/信用代码", width=21),
-    Column("户名", width=20), Column("账号", width=22), Column("台账金额", "money", 14), Column("回盘金额", "money", 14),
-    Column("差额", "money", 12), Column("银行状态", width=10), Column("失败原因", width=20), Column("匹配方式", width=14),
-    Column("回盘行号", "int", 8), Column("回盘户名", width=16), Column("回盘账号", width=22), Column("说明", width=30),
+    Column("户名", width=20), Column("账号", width=22), Column("台账金额", "money", 14),
+    Column("回盘金额", "money", 14), Column("差额", "money", 12), Column("银行状态", width=10),
+    Column("失败原因", width=20), Column("匹配方式", width=14), Column("回盘行号", "int", 8),
+    Column("回盘户名", width=16), Column("回盘账号", width=22), Column("说明", width=30),
 )
 
 

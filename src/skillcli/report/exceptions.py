@@ -53,7 +53,7 @@ def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFr
         book.table("按代码统计", (Column("代码"), Column("级别", width=8), Column("数量", "int", 8),
                                  Column("说明", width=60), Column("Description", width=60)),
                    [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()])
-        placed = pl.Series("placed", [False] * findings.height)
+        placed = pl.Series("placed", [False] * findings.height, dtype=pl.Boolean)
         indexed = findings.with_row_index("__i")
         for kind in SheetKind:
             frame = raw.get(kind)

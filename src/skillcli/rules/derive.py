@@ -16,6 +16,7 @@ from skillcli.model import SheetKind
 from skillcli.schema.validate import Context
 
 LEVEL_RANK = {"L5": 5, "L4": 4, "L3": 3, "L2": 2, "L1": 1}
+NO_CERTIFICATE = "无证书"
 
 
 def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
@@ -110,10 +111,13 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         _col_or_null(certs, "cert_number").alias("c_number"),
     ).filter(pl.col("id_number").is_not_null())
     pairs = roster.select("_rid", "id_number", "occupation", "level", "start_date").join(cert, on="id_number")
+    # A certificate without a level (特种作业操作证, 培训合格证 …) matches a training without one.
+    same_level = pl.col("level").is_null() | (pl.col("c_level") == pl.col("level")) | (
+        pl.col("c_level").is_null() & pl.col("level").is_in(["NONE", "SPECIAL"]))
     earned = (
         pairs.filter(
             (pl.col("c_occupation") == pl.col("occupation"))
-            & (pl.col("level").is_null() | (pl.col("c_level") == pl.col("level")))
+            & same_level
             & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
         )
         .sort("_rid", "c_date", "c_number", nulls_last=True)
@@ -130,8 +134,13 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
     )
     joined = roster.join(earned, on="_rid", how="left").join(prior, on="_rid", how="left")
     from_certs = whole_years(pl.col("prior_date"), pl.col("start_date"))
+    # The batch has certificate data, so a training without a matching certificate has none: its
+    # certificate fields read "无证书"/否 (a requirement on them fails: not eligible), not missing.
+    has_cert = pl.col("cert_kind").is_not_null()
     return joined.with_columns(
-        pl.col("cert_kind").is_not_null().alias("has_cert"),
+        has_cert.alias("has_cert"),
+        pl.when(has_cert).then(pl.col("cert_kind")).otherwise(pl.lit(NO_CERTIFICATE)).alias("cert_kind"),
+        pl.when(has_cert).then(pl.col("cert_local")).otherwise(pl.lit(False)).alias("cert_local"),
         pl.max_horizontal(from_certs, _prior_from_roster(roster)).fill_null(0).alias("prior_cert_years"),
     ).drop("prior_date")
 

@@ -1,0 +1,250 @@
+"""``skillcli export-bank`` and ``skillcli reconcile`` through the CLI, on SQLite and on PostgreSQL.
+
+The cycle: June and July committed (July hits already-paid, E2 and E1), June's 代发 file exported
+and read back, the bank's return reconciled class by class with control totals balanced to the
+fen, and a second reconciliation of the same return adding no events.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from skillcli.ledger.store import Ledger
+from tests.support.cycle import (
+    ENTERPRISE,
+    ENTERPRISE_ACCOUNT,
+    ENTERPRISE_NAME,
+    INSTITUTION,
+    INSTITUTION_ACCOUNT,
+    INSTITUTION_NAME,
+    JULY_EXCEPTIONS,
+    JULY_TOTAL,
+    JUNE_LINES,
+    JUNE_RETURN_CLASSES,
+    JUNE_RETURN_TOTAL,
+    JUNE_TOTAL,
+    NAMES,
+    account,
+    accounts_csv,
+    cycle,
+    fen,
+    june_return,
+    pid,
+    runs,
+    yuan,
+)
+
+
+@pytest.fixture
+def ids(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> dict[str, str]:
+    return cycle(run_cli, make_xlsx, tmp_path, ledger_url)
+
+
+def export(run_cli: Any, run_id: str, out: Path, ledger: str, *extra: object) -> Any:
+    return run_cli("export-bank", run_id, "--out", out, "--ledger", ledger, *extra)
+
+
+def sheet_rows(book: Any, name: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in book[name].iter_rows(min_row=2, values_only=True)]
+
+
+def money(value: Any) -> Decimal:
+    return yuan(Decimal(str(value)))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_cycle__july_hits_already_paid_e2_and_e1(ids: dict[str, str], tmp_path: Path) -> None:
+    exceptions = read_csv(tmp_path / "july" / "exceptions.csv")
+    assert {int(e["row"]): e["code"] for e in exceptions} == JULY_EXCEPTIONS
+    assert all(ids["june"] in e["message_zh"] for e in exceptions)  # each names the earlier run
+    paid = read_csv(tmp_path / "july" / "payouts.csv")
+    assert sum(Decimal(p["amount_yuan"]) for p in paid) == JULY_TOTAL
+
+
+def test_export_bank__one_line_per_payee_one_sheet_per_type(run_cli: Any, ids: dict[str, str], ledger_url: str,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "bank" / "代发202106.xlsx"
+    result = export(run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "accounts.csv"),
+                    "--json")
+    assert result.code == 0, result.stderr
+    # Expected bank lines: June's lines summed per payee, from the document's amounts.
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for n, _rule, payee_type, amount in JUNE_LINES:
+        key = (payee_type, pid(n) if payee_type == "person" else ENTERPRISE if payee_type == "enterprise"
+               else INSTITUTION)
+        sums[key] += amount
+        counts[key] += 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["个人", "企业", "培训机构", "汇总"]
+    assert [c.value for c in book["个人"][1]] == ["户名", "账号", "开户行", "金额", "身份证号码", "摘要"]
+    assert [c.value for c in book["企业"][1]] == ["户名", "账号", "开户行", "金额", "统一社会信用代码", "摘要"]
+    persons = sheet_rows(book, "个人")
+    assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in persons] == [
+        (NAMES[n], account(n), None, sums[("person", pid(n))], pid(n), summary)
+        for n, summary in [(1, "2021-06 技能提升补贴 1 笔"), (4, "2021-06 培训期间生活费补贴 1 笔"),
+                           (6, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"), (7, "2021-06 技能提升补贴 3 笔"),
+                           (10, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔")]]
+    assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in sheet_rows(book, "企业")] == [
+        (ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "建设银行苏州吴中支行", yuan(2000 + 1500), ENTERPRISE,
+         "2021-06 技能提升补贴等 2 笔")]
+    assert [(r[0], r[1], r[2], money(r[3]), r[4]) for r in sheet_rows(book, "培训机构")] == [
+        (INSTITUTION_NAME, INSTITUTION_ACCOUNT, "农业银行苏州吴中支行", yuan(1300), INSTITUTION)]
+    # IDs and accounts are text cells; amounts are numbers shown with two decimals; no formulas anywhere.
+    for name in ("个人", "企业", "培训机构"):
+        for cells in book[name].iter_rows(min_row=2):
+            assert cells[1].data_type == "s" and cells[4].data_type == "s"
+            assert cells[3].data_type == "n" and cells[3].number_format == "#,##0.00"
+    assert all(c.data_type != "f" for s in book.worksheets for r in s.iter_rows() for c in r)
+    # 汇总: the control total equals the sum of the sheets, the run's total and the document's total.
+    summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    sheets_total = sum(money(r[3]) for name in ("个人", "企业", "培训机构") for r in sheet_rows(book, name))
+    run_total = next(r["total_fen"] for r in runs(run_cli, ledger_url) if r["run_id"] == ids["june"])
+    assert money(summary["合计（控制总额）"][3]) == sheets_total == JUNE_TOTAL == Decimal(run_total) / 100
+    assert summary["合计（控制总额）"][1:3] == (7, 10)
+    assert summary["缺少账号"][1] == 0
+    assert result.json["total_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
+    # Each bank line is one disbursement in the ledger; exporting again records nothing new.
+    disbursements = Ledger.open(ledger_url).disbursements()
+    assert disbursements.height == 7
+    assert dict(zip(disbursements["payee_id"], disbursements["amount_fen"], strict=True)) == {
+        key[1]: fen(amount) for key, amount in sums.items()}
+    assert json.loads(disbursements.filter(disbursements["payee_id"] == pid(7))["line_ids"][0]).__len__() == 3
+    again = export(run_cli, ids["june"], out, ledger_url, "--accounts", tmp_path / "accounts.csv", "--json")
+    assert again.code == 0, again.stderr
+    assert again.json["new_disbursements"] == 0
+    assert again.json["disbursement_ids"] == result.json["disbursement_ids"]
+    assert Ledger.open(ledger_url).disbursements().height == 7
+
+
+def test_export_bank__missing_accounts_and_void_runs(run_cli: Any, ids: dict[str, str], ledger_url: str,
+                                                      tmp_path: Path) -> None:
+    out = tmp_path / "july.xlsx"
+    result = export(run_cli, ids["july"], out, ledger_url)
+    assert result.code == 1  # written, but the enterprise has no account
+    assert "1 个收款方缺少账号" in result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["企业", "汇总"]
+    assert sheet_rows(book, "企业") == [(ENTERPRISE_NAME, None, None, 1800, ENTERPRISE, "2021-07 技能提升补贴等 2 笔")]
+    assert money(sheet_rows(book, "企业")[0][3]) == JULY_TOTAL
+    voided = run_cli("ledger", "void", ids["july"], "--reason", "重复申报", "--ledger", ledger_url)
+    assert voided.code == 0, voided.stderr
+    void_id = next(r["run_id"] for r in runs(run_cli, ledger_url) if r["kind"] == "void")
+    for run_id, words in ((ids["july"], "已作废"), (void_id, "作废记录"), ("R19990101-000000-0000", "没有批次")):
+        refused = export(run_cli, run_id, tmp_path / "no.xlsx", ledger_url)
+        assert refused.code == 2 and words in refused.stderr, refused.stderr
+        assert not (tmp_path / "no.xlsx").exists()
+
+
+def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any, ids: dict[str, str],
+                                                    ledger_url: str, tmp_path: Path) -> None:
+    accounts = accounts_csv(tmp_path / "accounts.csv")
+    for key in ("june", "july"):  # July's disbursements exist too, but the return is June's alone
+        assert export(run_cli, ids[key], tmp_path / f"{key}.xlsx", ledger_url, "--accounts", accounts).code == 0
+    returned = june_return(make_xlsx)
+    out = tmp_path / "rec"
+    result = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", out, "--json")
+    assert result.code == 1, result.stderr  # failures, a mismatch and unmatched lines
+    assert result.json["runs"] == [ids["june"]]
+
+    items = read_csv(out / "reconciliation.csv")
+    assert list(items[0]) == ["class", "run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account",
+                              "ledger_yuan", "return_yuan", "difference_yuan", "bank_status", "reason", "match",
+                              "return_row", "return_name", "return_account", "return_id", "note"]
+    found: dict[str, list[tuple[str, Decimal | None, Decimal | None, str]]] = defaultdict(list)
+    for item in items:
+        found[item["class"]].append((item["payee_name"] or item["return_name"],
+                                     Decimal(item["ledger_yuan"]) if item["ledger_yuan"] else None,
+                                     Decimal(item["return_yuan"]) if item["return_yuan"] else None, item["reason"]))
+    assert dict(found) == JUNE_RETURN_CLASSES
+    by_name = {i["payee_name"] or i["return_name"]: i for i in items}
+    assert by_name["张伟"]["match"] == "name+amount"
+    assert by_name["冯刚"]["match"] == "id+amount"  # the bank masked the card number
+    assert by_name[ENTERPRISE_NAME]["match"] == "account+amount"
+    assert by_name["郑涛"]["match"] == "account" and by_name["郑涛"]["difference_yuan"] == "-50.00"
+    assert by_name["周杰"]["return_row"] == "5"  # Excel row of the line in the return file
+
+    # Control totals, recomputed here from the items: both sides balance to the fen.
+    ledger_side = sum((Decimal(i["ledger_yuan"]) for i in items if i["class"] != "not-in-ledger"), Decimal(0))
+    return_side = sum((Decimal(i["return_yuan"]) for i in items if i["return_yuan"]), Decimal(0))
+    assert ledger_side == JUNE_TOTAL
+    assert return_side == JUNE_RETURN_TOTAL
+    totals = result.json["totals_fen"]
+    assert totals["exported_fen"] == fen(JUNE_TOTAL) == (
+        totals["paid_fen"] + totals["failed_fen"] + totals["amount_mismatch_fen"] + totals["not_in_return_fen"]
+        + totals["pending_fen"])
+    assert totals["return_fen"] == fen(JUNE_RETURN_TOTAL) == totals["matched_return_fen"] + totals["not_in_ledger_fen"]
+    assert (totals["paid_fen"], totals["failed_fen"], totals["amount_mismatch_fen"], totals["pending_fen"],
+            totals["not_in_return_fen"], totals["not_in_ledger_fen"]) == (
+        fen(yuan(1950 + 4500 + 3500)), fen(yuan(398)), fen(yuan(650)), fen(yuan(800)), fen(yuan(1300)), fen(yuan(100)))
+    assert "导出代发合计（台账）" in result.stderr and "13,098.00" in result.stderr
+
+    book = openpyxl.load_workbook(out / "reconciliation.xlsx")
+    assert book.sheetnames == ["汇总", "已支付", "失败待补发", "金额不符", "处理中", "回盘有台账无", "台账有回盘无"]
+    summary = {str(r[0]).strip(): (r[1], money(r[2])) for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["导出代发合计（台账）"] == (7, JUNE_TOTAL)
+    assert summary["已支付"] == (3, yuan(9950))
+    assert summary["失败（待补发）"] == (1, yuan(398))
+    assert summary["台账有回盘无"] == (1, yuan(1300))
+    assert summary["回盘合计"] == (7, JUNE_RETURN_TOTAL)
+    assert summary["回盘有台账无"] == (1, yuan(100))
+    reissue = sheet_rows(book, "失败待补发")
+    assert [(r[3], r[4], money(r[5]), r[9]) for r in reissue] == [("周杰", account(4), yuan(398), "户名不符")]
+    assert len(sheet_rows(book, "已支付")) == 3 and len(sheet_rows(book, "台账有回盘无")) == 1
+
+    # One event per matched disbursement, tagged with the return file's SHA-256.
+    digest = hashlib.sha256(returned.read_bytes()).hexdigest()
+    events = Ledger.open(ledger_url).events()
+    assert sorted(events["kind"].to_list()) == sorted(
+        ["bank-paid"] * 3 + ["bank-failed", "bank-mismatch", "bank-pending"])
+    assert set(events["batch"].to_list()) == {digest}
+    assert events.filter(events["kind"] == "bank-mismatch")["amount_fen"].to_list() == [fen(yuan(600))]
+    failed_detail = json.loads(events.filter(events["kind"] == "bank-failed")["detail"][0])
+    assert failed_detail["reason"] == "户名不符" and failed_detail["row"] == 5
+
+    # The same return again: the same result, and no duplicate events.
+    again = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
+    assert again.code == 1
+    assert again.json["events_added"] == 0 and again.json["totals_fen"] == totals
+    assert Ledger.open(ledger_url).events().height == 6
+
+
+def test_reconcile__csv_return_with_other_headers_all_paid_exits_0(run_cli: Any, make_csv: Any, ids: dict[str, str],
+                                                                   ledger_url: str, tmp_path: Path) -> None:
+    accounts = accounts_csv(tmp_path / "accounts.csv")
+    for key in ("june", "july"):
+        assert export(run_cli, ids[key], tmp_path / f"{key}.xlsx", ledger_url, "--accounts", accounts).code == 0
+    # GBK text, other header names, the run named in 批次号 (so June's unreturned lines are not "missing").
+    returned = make_csv([["批次号", "姓名", "收款账号", "实付金额", "处理状态", "错误信息"],
+                         [ids["july"], ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "1,800.00", "处理成功", ""]],
+                        encoding="gbk", name="回盘.csv")
+    result = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec", "--json")
+    assert result.code == 0, result.stderr
+    assert result.json["counts"] == {"paid": 1, "failed": 0, "amount-mismatch": 0, "pending": 0,
+                                     "not-in-ledger": 0, "not-in-return": 0}
+    assert result.json["totals_fen"]["paid_fen"] == result.json["totals_fen"]["exported_fen"] == fen(JULY_TOTAL)
+    assert [(i["class"], i["run_id"], i["ledger_yuan"]) for i in read_csv(tmp_path / "rec" / "reconciliation.csv")] \
+        == [("paid", ids["july"], "1800.00")]
+
+
+def test_reconcile__file_without_a_return_header_exits_2(run_cli: Any, make_xlsx: Any, ledger_url: str,
+                                                         tmp_path: Path) -> None:
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    wrong = make_xlsx({"Sheet1": [["姓名", "身份证号码"], ["张伟", pid(1)]]}, name="not-a-return.xlsx")
+    result = run_cli("reconcile", wrong, "--ledger", ledger_url, "--out", tmp_path / "rec")
+    assert result.code == 2
+    assert "银行回盘文件" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "rec" / "reconciliation.csv").exists()
