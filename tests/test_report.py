@@ -105,11 +105,12 @@ def test_report_month__totals_by_every_breakdown(run_cli: Any, reconciled: dict[
     assert summary["培训人数"][0] == 8 and summary["取证人数"][0] == 6
     assert yuan(str(summary["银行已支付"][1])) == Decimal(paid) / 100
     assert yuan(str(summary["待确认支付（已登记未到账）"][1])) == JUNE_TOTAL - Decimal(paid) / 100
-    subsidy_rows = [r for r in book["按补贴项目"].iter_rows(min_row=2, values_only=True)]
+    subsidy_rows = list(book["按补贴项目"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], yuan(str(r[4]))) for r in subsidy_rows] == [
-        (rule, by_rule[rule][0], by_rule[rule][1], Decimal(by_rule[rule][2]) / 100) for rule in ("A6", "A8", "A12", "A16")]
+        (rule, by_rule[rule][0], by_rule[rule][1], Decimal(by_rule[rule][2]) / 100)
+        for rule in ("A6", "A8", "A12", "A16")]
     assert book["按补贴项目"]["E2"].number_format == "#,##0.00"
-    units = [r for r in book["按单位"].iter_rows(min_row=2, values_only=True)]
+    units = list(book["按单位"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[2]) for r in units] == [("企业", ENTERPRISE, ENTERPRISE_NAME),
                                                    ("培训机构", INSTITUTION, INSTITUTION_NAME)]
     monthly = {r[0]: r for r in book["月度"].iter_rows(min_row=2, values_only=True)}
@@ -150,14 +151,14 @@ def test_report_year__monthly_totals_chart_and_targets(run_cli: Any, reconciled:
     assert "122.22 %" in result.stderr and "114.29 %" in result.stderr
 
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["汇总", "按补贴项目", "按收款方类型", "按单位", "按人员类别", "按等级", "月度", "目标完成",
-                               "批次"]
-    targets = [r for r in book["目标完成"].iter_rows(min_row=4, values_only=True)]
+    assert book.sheetnames == ["汇总", "按补贴项目", "按收款方类型", "按单位", "按人员类别", "按等级", "月度",
+                               "目标完成", "批次"]
+    targets = list(book["目标完成"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], Decimal(str(r[3]))) for r in targets] == [
         ("培训人数", Decimal("122.22")), ("取证人数", Decimal("114.29")), ("补贴资金（元）", Decimal("132.48"))]
     assert book["目标完成"]["D4"].number_format == '0.00" %"'
     assert yuan(str(targets[2][1])) == year_total and yuan(str(targets[2][2])) == yuan(12000)
-    months = [r for r in book["月度"].iter_rows(min_row=2, values_only=True)]
+    months = list(book["月度"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], yuan(str(r[3]))) for r in months if r[3]] == [("2021-06", JUNE_TOTAL),
                                                                  ("2021-07", JULY_TOTAL + ADVANCE_TOTAL)]
     with zipfile.ZipFile(out) as archive:

@@ -26,9 +26,9 @@ INSTITUTION_NAME = "吴中区职业技能培训学校"
 ENTERPRISE_ACCOUNT = "32050188000001234567"
 INSTITUTION_ACCOUNT = "10550101040012345"
 
-HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级", "开班日期",
-          "结业日期", "培训机构", "机构统一社会信用代码", "培训费用", "出资方", "是否参保", "是否领取养老金", "考核结果",
-          "班级编号", "银行账号"]
+HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级",
+          "开班日期", "结业日期", "培训机构", "机构统一社会信用代码", "培训费用", "出资方", "是否参保",
+          "是否领取养老金", "考核结果", "班级编号", "银行账号"]
 CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
 ATTENDANCE_HEADER = ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"]
 
@@ -51,13 +51,13 @@ def account(n: int) -> str:
     return f"6222{n:012d}"
 
 
-def row(n: int, name: str, training: str, occupation: str, level: str, start: str, end: str, *,
-        category: str = "企业职工", fee: str = "", payer: str = "企业", class_id: str = "") -> list[Any]:
+def row(n: int, name: str, training: str, occupation: str, level: str, start: str, end: str,  # noqa: PLR0917
+        *, category: str = "企业职工", fee: str = "", payer: str = "企业", class_id: str = "") -> list[Any]:
     return [name, pid(n), category, ENTERPRISE_NAME, ENTERPRISE, training, occupation, level, start, end,
             INSTITUTION_NAME, INSTITUTION, fee, payer, "是", "否", "合格", class_id or f"C{n:02d}", account(n)]
 
 
-def cert(n: int, name: str, number: str, occupation: str, level: str, date: str,
+def cert(n: int, name: str, number: str, occupation: str, level: str, date: str,  # noqa: PLR0917
          kind: str = "职业技能等级证书") -> list[Any]:
     return [pid(n), name, number, kind, occupation, level, date, "是"]
 
@@ -87,7 +87,7 @@ JUNE_CERTS = [
     cert(7, "冯刚", "S000032000001213000073", "铣工", "三级/高级工", "2021-06-20"),
     cert(10, "吴敏", "T2021-0010", "焊工", "无等级", "2021-04-25", kind="特种作业操作证"),
 ]
-JUNE_ATTENDANCE = [ATTENDANCE_HEADER, [pid(4), "周杰", "C04", 15, 12]]
+JUNE_ATTENDANCE: list[list[Any]] = [ATTENDANCE_HEADER, [pid(4), "周杰", "C04", 15, 12]]
 
 # (person, rule, payee type, amount) for every June line, from the document's numbers.
 JUNE_LINES: list[tuple[int, str, str, Decimal]] = [

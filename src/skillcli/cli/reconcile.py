@@ -81,8 +81,8 @@ def reconcile(
                       t("回盘", "return"), t("原因", "reason")],
                      [[t(CLASS_ZH[r["class"]], r["class"]), r["payee_name"] or r["return_name"] or "",
                        r["account"] or r["return_account"] or "",
-                       format_yuan(r["ledger_fen"]) if r["ledger_fen"] is not None else "",
-                       format_yuan(r["return_fen"]) if r["return_fen"] is not None else "",
+                       format_yuan(r["ledger_fen"], grouping=True) if r["ledger_fen"] is not None else "",
+                       format_yuan(r["return_fen"], grouping=True) if r["return_fen"] is not None else "",
                        r["reason"] or r["note"] or ""] for r in problems.iter_rows(named=True)])
     screen.line(t(f"批次 {'、'.join(result.runs) or '—'}；台账新增银行事件 {added} 条；"
                   f"已写出 {out}/reconciliation.xlsx、reconciliation.csv",

@@ -139,6 +139,9 @@ class Book:
         import polars as pl
 
         raw = self.path.read_bytes()
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(str(self.path), "是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」",
+                             "UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8'")
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -150,7 +153,8 @@ class Book:
             except UnicodeDecodeError:
                 raise InputError(str(self.path), "既不是 UTF-8 也不是 GBK 编码的文本",
                                  "text is neither UTF-8 nor GBK") from None
-        if b"\x00" in raw[:4096]:
+        # The whole file, not its head: a NUL 5 KB in must not be read where one 3 KB in is refused.
+        if b"\x00" in raw:
             raise InputError(str(self.path), "不是文本文件（含二进制内容）", "not a text file (binary content)")
         # Rows are ragged (a one-cell title line sits above the header) and polars sizes the frame
         # by the first line, cutting every longer line. Give it the widest line's field count: an

@@ -130,7 +130,17 @@ class Workbook:
         sheet.freeze_panes(top + 1, 0)
         if columns:
             sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
+        self.print_setup(sheet, repeat_row=top)
         return count
+
+    @staticmethod
+    def print_setup(sheet: Any, repeat_row: int | None = None) -> None:
+        """Printed as finance officers file it: A4 landscape, one page wide, headers on every page."""
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        if repeat_row is not None:
+            sheet.repeat_rows(repeat_row)
 
     def key_values(self, name: str, title: str, rows: Sequence[tuple[str, Any, CellKind]]) -> Any:
         """A two-column sheet of labels and values (summaries, run information)."""
@@ -142,6 +152,7 @@ class Workbook:
             width = max(width, self._write(sheet, i, 1, kind, value, None))
         sheet.set_column(0, 0, max(_display_width(r[0]) for r in rows) + 2 if rows else 12)
         sheet.set_column(1, 1, min(width + 2, 90))
+        self.print_setup(sheet)
         return sheet
 
     def add_sheet(self, name: str) -> Any:

@@ -206,20 +206,23 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
             [("市级", "text"), (str(share.value), "text"), (city, "money")],
             [("区级", "text"), (str(1 - Decimal(str(share.value))), "text"), (sums["total_fen"] - city, "money")],
         ]))
-    widths = [26, 22, 30, 10, 16]
+    widths = [12] * 5
     for title, headers, rows in blocks:
         sheet.write_string(row, 0, title, book.fmt_bold)
         row += 1
         for j, header in enumerate(headers):
             sheet.write_string(row, j, header, book.fmt_header)
+            widths[j] = max(widths[j], len(header.encode("gbk", "replace")))
         row += 1
         for cells in rows:
             for j, (value, kind) in enumerate(cells):
-                book.write_cell(sheet, row, j, kind, value)  # type: ignore[arg-type]
+                written = book.write_cell(sheet, row, j, kind, value)  # type: ignore[arg-type]
+                widths[j] = max(widths[j], written)
             row += 1
         row += 1
     for j, width in enumerate(widths):
-        sheet.set_column(j, j, width)
+        sheet.set_column(j, j, min(width + 2, 60))
+    book.print_setup(sheet)
 
 
 def _about_sheet(book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]],

@@ -142,7 +142,16 @@ def split_period(value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 # -- numbers and money -------------------------------------------------------------------------
-_MONEY_RE = r"^(?P<sign>[-+]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?P<unit>万元|万|元)?(?:/人|每人)?$"
+_MONEY_RE = r"^(?P<sign>[-+]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?P<unit>万元|万|元)?(?:/人|每人)?$"
+# Thousands separators, when present, must group by three: "1,500.00" is 1500 yuan, while "1,50"
+# (a decimal comma?) and "1,5,0,0" are not amounts anyone can vouch for.
+_GROUPED_RE = r"(?:^|[^0-9,，])[0-9]{1,3}(?:[,，][0-9]{3})+(?:[^0-9,，]|$)"
+
+
+def misgrouped(value: pl.Expr) -> pl.Expr:
+    """A number whose commas are not thousands separators."""
+    compact = value.str.replace_all(r"\s", "")
+    return compact.str.contains(r"[,，]") & ~compact.str.contains(_GROUPED_RE)
 MAX_INT_DIGITS = 11  # 99 999 999 999 yuan: anything longer is a typo, not money
 
 
@@ -174,7 +183,8 @@ def parse_money(value: pl.Expr, *, wan: bool) -> tuple[pl.Expr, pl.Expr]:
     rest = frac.str.slice(shift + 2)
     code = (
         pl.when(value.is_null()).then(None)
-        .when(~valid.fill_null(False) | (whole.str.len_chars() > MAX_INT_DIGITS)).then(pl.lit("money.invalid"))
+        .when(~valid.fill_null(False) | (whole.str.len_chars() > MAX_INT_DIGITS) | misgrouped(value))
+        .then(pl.lit("money.invalid"))
         .when(fen < 0).then(pl.lit("money.negative"))
         .when(rest.str.contains(r"[1-9]") & (significant <= 15)).then(pl.lit("money.sub-fen"))
         .otherwise(None)
@@ -190,7 +200,8 @@ def parse_number(value: pl.Expr, *, integer: bool) -> tuple[pl.Expr, pl.Expr]:
     is_int = text.str.contains(r"^[-+]?\d+(?:\.0*)?$")
     code = (
         pl.when(value.is_null()).then(None)
-        .when(number.is_null() | number.is_nan() | number.is_infinite()).then(pl.lit("number.invalid"))
+        .when(number.is_null() | number.is_nan() | number.is_infinite() | misgrouped(value))
+        .then(pl.lit("number.invalid"))
         .when(number < 0).then(pl.lit("number.negative"))
         .when(pl.lit(integer) & ~is_int).then(pl.lit("number.not-integer"))
         .otherwise(None)
