@@ -158,6 +158,10 @@ class Workbook:
     def add_sheet(self, name: str) -> Any:
         return self._book.add_worksheet(name)
 
+    def add_format(self, properties: dict[str, Any]) -> Any:
+        """An extra cell format (xlsxwriter properties), for sheets laid out by hand."""
+        return self._book.add_format(properties)
+
     def write_cell(self, sheet: Any, row: int, col: int, kind: CellKind, value: Any, fmt: Any = None) -> int:
         return self._write(sheet, row, col, kind, value, fmt)
 
