@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import itertools
 import os
 import platform
@@ -399,6 +400,15 @@ def machine(pandas_python: str | None, pandas_origin: str) -> list[str]:
     ]
 
 
+def src_digest() -> str:
+    """A hash of every file under src/: the code actually measured (an editable install runs it)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def fmt_rss(kib: int) -> str:
     return f"{kib / 1024:.0f}"
 
@@ -444,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="scenario name or glob (repeatable), e.g. 'check-*' or scale-parquet-1m")
     parser.add_argument("--runs", type=int, default=None, help="runs per scenario (default 3, --quick 1)")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
-    parser.add_argument("--settle", type=float, default=15.0, metavar="SECONDS",
+    parser.add_argument("--settle", type=float, default=10.0, metavar="SECONDS",
                         help="before each run, wait up to this long for other processes to go quiet "
                              "(this is a shared machine); 0 to start at once")
     parser.add_argument("--pandas-python", help="interpreter with pandas for the baseline")
@@ -482,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         pandas_python, pandas_origin = find_pandas_python(args.pandas_python)
 
     started = time.time()
+    digest_before = src_digest()
     with tempfile.TemporaryDirectory(prefix="skillcli-bench-") as tmp:
         env = Env(sys.executable, str(skillcli), pandas_python, Path(tmp), args.seed)
         results = []
@@ -494,6 +505,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  skipped: {result.skipped}", file=sys.stderr)
             results.append(result)
     elapsed = time.time() - started
+    digest_after = src_digest()
+    code_note = f"src/ digest {digest_before}"
+    if digest_after != digest_before:
+        code_note = (f"**src/ changed during the run** (digest {digest_before} → {digest_after}): the scenarios "
+                     "measured different versions of the code")
+        print(f"warning: {code_note}", file=sys.stderr)
 
     floor_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     by_name = {r.scenario.name: r for r in results}
@@ -513,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         "## Machine",
         "",
         *machine(pandas_python, pandas_origin),
+        f"- {code_note}",
         "",
         "## Scenarios",
         "",

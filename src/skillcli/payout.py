@@ -131,10 +131,16 @@ def _rank_limit(candidates: pl.DataFrame, keys: list[str], limit: int,
     return ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1)).join(earlier, on=keys, how="left")
 
 
-def claim_key() -> pl.Expr:
-    """Person + rule + occupation + level + training period: one claim, paid once (idempotence)."""
-    return pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in
-                          ("id_number", "rule", "occupation", "level", "start_date", "end_date")], separator="|")
+def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
+    """Person + rule + occupation + level + training period: one claim, paid once (idempotence).
+
+    A monthly allowance (``monthly_active``) is one claim per batch month, so its key adds the month.
+    """
+    key = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in
+                         ("id_number", "rule", "occupation", "level", "start_date", "end_date")], separator="|")
+    if monthly:
+        key = pl.when(pl.col("rule").is_in(monthly)).then(pl.concat_str([key, pl.lit(f"|{period}")])).otherwise(key)
+    return key
 
 
 def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame:
@@ -236,7 +242,7 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None, *
     # Candidates: rows with a paying rule, no rule exception, not blocked.
     paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids.implode()))
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
-    all_lines = _lines(derived, paid_lines, policy)
+    all_lines = _lines(derived, paid_lines, policy, batch.ctx.period_label)
     candidates = paid_lines.group_by("_rid").agg(
         pl.col("rule"), pl.col("counts").any().alias("counts")).join(row_info, on="_rid")
     candidates, limit_issues = _apply_limits(
@@ -283,7 +289,7 @@ def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
             s.headers.items()]
 
 
-def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: str) -> pl.DataFrame:
     order = {r.id: i for i, r in enumerate(policy.rules)}
     info = {r.id: (r.subsidy, r.clause) for r in policy.rules}
     frame = paid.join(derived, on="_rid", how="left")
@@ -301,7 +307,7 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy) -> pl.Data
         .alias("clause"),
         "formula", "start_date", "end_date", "counts", "category",
         pl.col("rule").replace_strict(order, return_dtype=pl.Int64).alias("rule_order"),
-        claim_key().alias("claim_key"),
+        claim_key([r.id for r in policy.rules if r.amount.form == "monthly_active"], period).alias("claim_key"),
         pl.col("level").alias("level_code"),
         pl.col("has_cert").fill_null(False).alias("certified"),
         *(pl.col(c) for c in ("bank_account", "account_name") if c in frame.columns),
@@ -341,10 +347,20 @@ def _net_advances(lines: pl.DataFrame, policy: Policy, history: History,
         issues = _issues(with_advance, pl.lit("payout.advance-forbidden"), pl.lit("advance_yuan"),
                          _yuan(pl.col("__advance")), pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"))
     else:
-        bad = with_advance.filter(pl.col("__advance") >= pl.col("__total"))
+        # E10: at most ``max_share`` of the entitlement may have been advanced.
+        share = limits.advance_max_share
+        over_share = pl.lit(False)
+        if share is not None:
+            num, den = _ratio(share)
+            over_share = pl.col("__advance") * den > pl.col("__total") * num
+        bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
         code = pl.when(pl.col("__advance") > pl.col("__total")).then(pl.lit("payout.advance-exceeds")) \
-            .otherwise(pl.lit("payout.fully-advanced"))
-        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), _yuan(pl.col("__total")))
+            .when(pl.col("__advance") == pl.col("__total")).then(pl.lit("payout.fully-advanced")) \
+            .otherwise(pl.lit("payout.advance-over-share"))
+        detail = pl.when(code == "payout.advance-over-share").then(
+            pl.concat_str([_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")])
+        ).otherwise(_yuan(pl.col("__total")))
+        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = lines.with_columns(

@@ -52,18 +52,27 @@ def normalise_header(text: str) -> str:
     return out.strip("*")
 
 
-def clean_cells_expr(expr: pl.Expr) -> pl.Expr:
+def _class_escape(char: str) -> str:
+    return f"\\x{{{ord(char):x}}}"
+
+
+# Any character that ``clean_cell`` would change (besides trimming plain spaces).
+NEEDS_CLEANING_RE = "[" + "".join(_class_escape(p) for p in _PATTERNS) + "\\x00-\\x08\\x0e-\\x1f\\x7f]"
+
+
+def clean_cells_expr(expr: pl.Expr, *, full: bool = True) -> pl.Expr:
     """The vectorised ``clean_cell``: one Aho-Corasick pass, a control-character strip and a trim.
 
-    Blank strings become null so that "missing" has one representation.
+    ``full=False`` only trims, for a column known to hold no character that the full pass changes
+    (see ``NEEDS_CLEANING_RE``): most columns of most files. Blank strings become null so that
+    "missing" has one representation.
     """
     import polars as pl
 
-    cleaned = (
-        expr.str.replace_many(_PATTERNS, _REPLACEMENTS)
-        .str.replace_all(r"[\x00-\x08\x0e-\x1f\x7f]", "")
-        .str.strip_chars(" ")
-    )
+    cleaned = expr
+    if full:
+        cleaned = cleaned.str.replace_many(_PATTERNS, _REPLACEMENTS).str.replace_all(r"[\x00-\x08\x0e-\x1f\x7f]", "")
+    cleaned = cleaned.str.strip_chars(" ")
     return pl.when(cleaned.str.len_bytes() > 0).then(cleaned).otherwise(None)
 
 

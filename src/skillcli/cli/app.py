@@ -19,6 +19,7 @@ from skillcli.cli.payout import payout
 from skillcli.cli.reconcile import reconcile
 from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
+from skillcli.cli.template import template
 
 app = typer.Typer(
     name="skillcli",
@@ -32,6 +33,7 @@ app = typer.Typer(
 app.command(name="check")(check)
 app.command(name="payout")(payout)
 app.command(name="explain")(explain)
+app.command(name="template")(template)
 app.add_typer(rules_app, name="rules")
 app.add_typer(ledger_app, name="ledger")
 app.command(name="export-bank")(export_bank)

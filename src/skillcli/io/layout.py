@@ -16,7 +16,7 @@ from skillcli.findings import Issue
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
 from skillcli.schema.columns import ALIASES, EXACT_COLUMNS
-from skillcli.text import clean_cell, clean_cells_expr, normalise_header
+from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
 
 if TYPE_CHECKING:
     import polars as pl
@@ -220,42 +220,47 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
     columns = {canonical: grid.col_offset + j for j, (canonical, _) in mapping.items()}
     row_numbers = pl.int_range(0, data.height, dtype=pl.Int64, eager=True) + (grid.first_row + data_start)
 
+    # Clean each mapped column once (only columns holding full-width or odd characters pay for
+    # the full pass), then classify. Rows whose ID cell holds an ID are data without further
+    # tests; the row-shape regexes run only on the few other rows.
+    cleaned = data.select(pl.Series("_row", row_numbers), *[
+        clean_cells_expr(pl.col(f"c{j}"), full=needs).alias(canonical)
+        for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
+    ])
+    id_like = (pl.col("id_number").str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
+               if "id_number" in cleaned.columns else pl.lit(False))
+    with_raw = pl.concat([cleaned, data], how="horizontal").with_columns(id_like.alias("__id_like"))
+    suspects = with_raw.filter(~pl.col("__id_like"))
     all_cols = [pl.col(c) for c in data.columns]
-    mapped_exprs = {canonical: clean_cells_expr(pl.col(f"c{j}")) for j, (canonical, _) in mapping.items()}
+    mapped = [pl.col(canonical) for canonical in cleaned.columns if canonical != "_row"]
     non_null = pl.sum_horizontal([c.is_not_null() & (c.str.strip_chars().str.len_bytes() > 0) for c in all_cols])
     paren = pl.sum_horizontal([c.str.strip_chars().str.contains(NUMBERING_RE).fill_null(False) for c in all_cols])
     total = pl.any_horizontal([c.str.contains(TOTAL_RE).fill_null(False) for c in all_cols])
     footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in all_cols])
     repeated = pl.sum_horizontal([
-        (expr == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
-        | (expr == pl.lit(headers[canonical])).fill_null(False)
-        for canonical, expr in mapped_exprs.items()
+        (pl.col(canonical) == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
+        | (pl.col(canonical) == pl.lit(headers[canonical])).fill_null(False)
+        for canonical in headers if canonical in cleaned.columns
     ])
     # A batch title pasted into column A often lands under 姓名; the title words never occur in a
     # person's name, so only a filled ID cell rules a one-cell row out as a title.
-    identity_blank = mapped_exprs["id_number"].is_null() if "id_number" in mapped_exprs else pl.lit(True)
+    identity_blank = pl.col("id_number").is_null() if "id_number" in cleaned.columns else pl.lit(True)
     title = (non_null == 1) & identity_blank & pl.any_horizontal(
         [c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
-    mapped_blank = pl.all_horizontal([e.is_null() for e in mapped_exprs.values()])
-
+    mapped_blank = pl.all_horizontal([e.is_null() for e in mapped]) if mapped else pl.lit(True)
     # A trainee row is never a total or a signature line, even when its 备注 cell starts with
-    # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data.
-    id_like = (mapped_exprs["id_number"].str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
-               if "id_number" in mapped_exprs else pl.lit(False))
+    # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data (never a suspect).
     reason = (
-        pl.when(total & ~id_like).then(pl.lit("total"))
-        .when(footer & ~id_like).then(pl.lit("footer"))
+        pl.when(total).then(pl.lit("total"))
+        .when(footer).then(pl.lit("footer"))
         .when((paren >= 2) & (paren == non_null)).then(pl.lit("numbering"))
         .when(repeated >= 2).then(pl.lit("repeated_header"))
         .when(title).then(pl.lit("title"))
         .when(mapped_blank).then(pl.lit("blank"))
         .otherwise(None)
     )
-    classified = data.select(
-        pl.Series("_row", row_numbers),
-        *[expr.alias(canonical) for canonical, expr in mapped_exprs.items()],
-        reason.alias("_skip"),
-    )
+    reasons = suspects.select("_row", reason.alias("_skip"))
+    classified = cleaned.join(reasons, on="_row", how="left", maintain_order="left")
     skipped = SkipCounts()
     for name, count in classified.get_column("_skip").value_counts().iter_rows():
         if name is not None:
@@ -269,6 +274,16 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
         table.issues.append(table.issue("sheet.hidden"))
     _cell_findings(table, meta)
     return table
+
+
+def _needs_full_clean(data: pl.DataFrame, columns: list[int]) -> list[bool]:
+    """Per grid column: does any cell hold a full-width, odd-space or control character?"""
+    import polars as pl
+
+    if not columns:
+        return []
+    found = data.select([pl.col(f"c{j}").str.contains(NEEDS_CLEANING_RE).any().alias(f"c{j}") for j in columns])
+    return [bool(v) for v in found.row(0)]
 
 
 def _cell_findings(table: SheetTable, meta: CellMeta) -> None:

@@ -25,7 +25,7 @@ _FORMULA_RE = re.compile(rb"<f(?:[ >/])")
 _FORMULA_TEXT_RE = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _ERROR_RE = re.compile(rb'\bt="e"')
 _VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
-_HIDDEN_ROW_RE = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_ROW_TAG_RE = re.compile(rb'<row r="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _ATTR_T_RE = re.compile(rb'\bt="([a-zA-Z]+)"')
 
@@ -73,26 +73,44 @@ class XlsxSheetXml:
             return None
         return int(match.group(2)), col_index(match.group(1).decode()), start
 
+    def _find_all(self, needle: bytes, start: int = 0) -> list[int]:
+        """Positions of a literal: ``bytes.find`` runs at memchr speed, far faster than a regex
+        with a look-around over a 100 MB sheet."""
+        found = []
+        pos = self.data.find(needle, start)
+        while pos >= 0:
+            found.append(pos)
+            pos = self.data.find(needle, pos + 1)
+        return found
+
     def meta(self) -> CellMeta:
         meta = CellMeta()
         data = self.data
-        for found in _FORMULA_RE.finditer(data):
-            cell = self._cell_before(found.start())
+        for pos in self._find_all(b"<f"):
+            if data[pos + 2:pos + 3] not in (b" ", b">", b"/"):
+                continue
+            cell = self._cell_before(pos)
             if cell is None:
                 continue
             row, col, _ = cell
-            text = _FORMULA_TEXT_RE.match(data, found.start())
+            text = _FORMULA_TEXT_RE.match(data, pos)
             body = text.group(1) if text and text.group(1) else b""
             meta.formulas[(row, col)] = "=" + _unescape(body.decode("utf-8", "replace"))
-        for found in _ERROR_RE.finditer(data):
-            cell = self._cell_before(found.start())
+        for pos in self._find_all(b' t="e"'):
+            cell = self._cell_before(pos)
             if cell is None:
                 continue
             row, col, start = cell
             end = data.find(b"</c>", start)
             value = _VALUE_RE.search(data, start, end if end > 0 else len(data))
             meta.errors[(row, col)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-        meta.hidden_rows = {int(m.group(1)) for m in _HIDDEN_ROW_RE.finditer(data)}
+        for pos in self._find_all(b'hidden="'):
+            if data[pos + 8:pos + 9] not in (b"1", b"t"):
+                continue
+            tag = data.rfind(b"<", 0, pos)
+            match = _ROW_TAG_RE.match(data, tag)
+            if match:
+                meta.hidden_rows.add(int(match.group(1)))
         tail = data.rfind(b"</sheetData>")
         for m in _MERGE_RE.finditer(data, max(tail, 0)):
             meta.merged.append((int(m.group(2)), col_index(m.group(1).decode()),

@@ -67,6 +67,8 @@ def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str
         pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False))
         .alias("shortage_occupation"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
+        (end <= pl.lit(ctx.period_end)).alias("closed"),
+        pl.lit(ctx.period_end).alias("batch_month_end"),
     )
     roster = _certificates(roster, _with_ledger_certs(frames.get(SheetKind.CERTIFICATES), extra_certs))
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))

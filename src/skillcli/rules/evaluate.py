@@ -207,7 +207,7 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
 
 
 def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
-    requirements = (*_built_in(policy), *policy.eligibility, *rule.require)
+    requirements = (*_built_in(policy, rule), *policy.eligibility, *rule.require)
     fails = []
     texts = []
     missing = []
@@ -226,22 +226,34 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
             texts.append(pl.when(hit).then(pl.concat_str([
                 pl.lit(f"{rule.id} 出资方为「"), pl.col("payer"), pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）")])))
         missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
+    # A row is about this rule when its scope holds; when the scope is undecided because a field
+    # is blank (人员类别 on a 就业技能培训 row), the row is an exception naming that field.
+    scope = all_of(rule.scope)
+    undecided = [pl.when(scope.is_null() & pl.col(c.field).is_null()).then(pl.lit(c.field)) for c in rule.scope]
     rate, amount, problem, formula = _amount_expr(rule)
     return CompiledRule(
-        rule, all_of(rule.scope).fill_null(False), pl.coalesce(fails), pl.coalesce(texts), pl.coalesce(missing),
-        rate, amount, problem, formula,
+        rule, scope.fill_null(False) | scope.is_null(), pl.coalesce(fails),
+        pl.coalesce(texts), pl.coalesce([*undecided, *missing]), rate, amount, problem, formula,
     )
 
 
-def _built_in(policy: Policy) -> tuple[Requirement, ...]:
-    """The policy's effective dates as a requirement on the training's end date."""
-    window = [Condition("end_date", "min", policy.effective_from)]
+def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ...]:
+    """Requirements every rule has: the policy in force on the training's end date, and the class
+    closed by the end of the batch month (except monthly allowances, paid while it runs)."""
+    # A monthly allowance is in force for the batch month; any other subsidy for the end date.
+    on = "batch_month_end" if rule is not None and rule.amount.form == "monthly_active" else "end_date"
+    window = [Condition(on, "min", policy.effective_from)]
     if policy.effective_to is not None:
-        window.append(Condition("end_date", "max", policy.effective_to))
+        window.append(Condition(on, "max", policy.effective_to))
     to = policy.effective_to.isoformat() if policy.effective_to else "…"
-    return (Requirement("policy.not-in-force", f"{policy.id} {policy.effective_from.isoformat()}～{to}", tuple(window),
-                        reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
-                        reason_en="the training ended outside the policy's effective dates"),)
+    found = [Requirement("policy.not-in-force", f"{policy.id} {policy.effective_from.isoformat()}～{to}", tuple(window),
+                         reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
+                         reason_en="the training ended outside the policy's effective dates")]
+    if rule is None or rule.amount.form != "monthly_active":
+        found.append(Requirement("policy.not-closed", "结班后发放", (Condition("closed", "eq", True),),
+                                 reason_zh="培训尚未结业（结业日期晚于批次月份），结业后再申报",
+                                 reason_en="the class has not closed by the end of the batch month"))
+    return tuple(found)
 
 
 def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

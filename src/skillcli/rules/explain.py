@@ -86,7 +86,7 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                                    outcome.get_column("rule_status").item() if outcome.height else "out")
             item.conditions += _checks(row, rule.scope, "scope", "", rule.clause)
             if in_scope:
-                for req in (*_built_in(policy), *policy.eligibility, *rule.require):
+                for req in (*_built_in(policy, rule), *policy.eligibility, *rule.require):
                     applies = bool(row.select(pl.all_horizontal([condition_expr(c) for c in req.when])
                                               .fill_null(False) if req.when else pl.lit(True)).item())
                     item.conditions += _checks(row, req.require, "require", req.id, req.clause, applies)

@@ -62,6 +62,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("shortage_occupation", "bool", "紧缺职业(工种)", derived=True),
     Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
     Field("active_in_period", "bool", "本月在训", derived=True),
+    Field("closed", "bool", "已于批次月份内结业", derived=True),
+    Field("batch_month_end", "date", "批次月末", derived=True),
     Field("advance_fen", "number", "已预拨金额(分)"),
 )}
 

@@ -47,8 +47,7 @@ def lint_policy(policy: Policy, today: dt.date) -> list[LintMessage]:
             if missing:
                 labels = "、".join(Level(lv).label_zh for lv in missing)
                 add("error", f"规则 {rule.id} 的等级表缺少 {labels}（没有标准请写 null 并注明）",
-                    f"rule {rule.id}: level table leaves out {', '.join(lv.value for lv in missing)}; write null to say"
-                    " there is no rate")
+                    f"rule {rule.id}: level table leaves out {labels}; write null to say there is no rate")
         if rule.amount.form in ("per_day",) and rule.amount.rate.by_level is not None:
             add("warning", f"规则 {rule.id} 按天计发却按等级定额", f"rule {rule.id}: per-day amount with a level table")
     if policy.effective_to is not None and policy.effective_to < today:

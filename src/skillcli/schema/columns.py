@@ -119,11 +119,11 @@ def _level_choices() -> tuple[tuple[str, str], ...]:
     removed (see ``skillcli.schema.parse.level_key``), so only the bare combinations are listed.
     """
     scale = {
-        Level.L5: (("五级", "5级", "5"), ("初级工", "初级")),
-        Level.L4: (("四级", "4级", "4"), ("中级工", "中级")),
-        Level.L3: (("三级", "3级", "3"), ("高级工", "高级")),
-        Level.L2: (("二级", "2级", "2"), ("技师",)),
-        Level.L1: (("一级", "1级", "1"), ("高级技师",)),
+        Level.L5: (("五级", "5级", "5", "L5"), ("初级工", "初级")),
+        Level.L4: (("四级", "4级", "4", "L4"), ("中级工", "中级")),
+        Level.L3: (("三级", "3级", "3", "L3"), ("高级工", "高级")),
+        Level.L2: (("二级", "2级", "2", "L2"), ("技师",)),
+        Level.L1: (("一级", "1级", "1", "L1"), ("高级技师",)),
     }
     pairs: list[tuple[str, str]] = []
     for level, (numbers, titles) in scale.items():

@@ -103,7 +103,11 @@ _SERIAL_RE = r"^\d{5}(?:\.\d+)?$"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def parse_date(value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+OPEN_ENDED = dt.date(9999, 12, 31)
+_OPEN_ENDED_RE = r"^(无固定期限|长期|无期限|永久|至今)$"
+
+
+def parse_date(value: pl.Expr, *, open_ended: bool = False) -> tuple[pl.Expr, pl.Expr]:
     """(date, code) for a date cell written in any accepted form.
 
     Accepted: Excel date cells (read as "2024-05-06 00:00:00"), serial numbers 10000–99999,
@@ -123,6 +127,8 @@ def parse_date(value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days)
     )
     parsed = pl.coalesce(iso, serial.cast(pl.Date))
+    if open_ended:  # a labour contract 无固定期限 runs until further notice
+        parsed = pl.when(text.str.contains(_OPEN_ENDED_RE)).then(pl.lit(OPEN_ENDED)).otherwise(parsed)
     code = (
         pl.when(value.is_null()).then(None)
         .when(parsed.is_not_null()).then(None)
@@ -219,7 +225,7 @@ def enum_key(value: pl.Expr) -> pl.Expr:
 def level_key(value: pl.Expr) -> pl.Expr:
     """A level spelling reduced for lookup: brackets, slashes and scale prefixes removed."""
     return (
-        value.str.replace_all(r"[\s()\[\]/、,\-]", "")
+        value.str.replace_all(r"[\s()\[\]/、,\-]", "").str.to_uppercase()
         .str.replace(r"^(国家职业资格|职业技能等级|职业资格|技能等级)", "")
         .str.replace(r"(证书|等级)$", "")
     )

@@ -194,9 +194,9 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
             if column.required:
                 code = pl.when(col.is_null()).then(pl.lit("value.missing")).otherwise(code)
         elif column.ctype is ColType.DATE:
-            parsed, code = parse.parse_date(col)
+            parsed, code = parse.parse_date(col, open_ended=name == "contract_end")
             year = parsed.dt.year()
-            code = pl.coalesce(code, pl.when((year < 1950) | (year > ctx.today.year + 10))
+            code = pl.coalesce(code, pl.when(((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999))
                                .then(pl.lit("date.implausible")))
             if column.required:
                 code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)

@@ -185,7 +185,8 @@ def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
-@case("whitespace.xlsx", "only spaces, tabs and line breaks, named .xlsx", "exit 2: 扩展名是 Excel，但内容不是 Excel 文件")
+@case("whitespace.xlsx", "only spaces, tabs and line breaks, named .xlsx",
+      "exit 2: 扩展名是 Excel，但内容不是 Excel 文件")
 def _whitespace_xlsx(path: Path) -> None:
     path.write_bytes(b"   \r\n\t \n  \n")
 
@@ -204,7 +205,7 @@ def _truncated(path: Path) -> None:
 
 @case("zip_not_workbook.xlsx", "a zip archive holding a text file, named .xlsx", "exit 2: 是压缩包但不是 Excel 工作簿")
 def _zip_not_workbook(path: Path) -> None:
-    zip_file(path, {"readme.txt": "not a workbook\n".encode()})
+    zip_file(path, {"readme.txt": b"not a workbook\n"})
 
 
 @case("encrypted.xlsx", "a password-protected workbook (real ECMA-376 agile encryption, password 1234)",
@@ -218,7 +219,8 @@ def _encrypted(path: Path) -> None:
         if path.exists():
             print(f"msoffcrypto-tool is not installed: kept the committed {path.name}", file=sys.stderr)
             return
-        raise SystemExit("msoffcrypto-tool is needed once to make encrypted.xlsx: .venv/bin/pip install msoffcrypto-tool")
+        raise SystemExit("msoffcrypto-tool is needed once to make encrypted.xlsx: "
+                         ".venv/bin/pip install msoffcrypto-tool") from None
     plain = path.with_suffix(".plain.xlsx")
     xlsx(plain, {"花名册": rows(2)})
     seeded = random.Random(1234)
@@ -251,6 +253,14 @@ def _encrypted(path: Path) -> None:
 def _nul(path: Path) -> None:
     text = csv_bytes(rows(3)).replace("李娜", "李\x00娜")
     path.write_bytes(text.encode())
+
+
+@case("nul_byte_late.csv", "the same NUL byte 8 KB into a longer CSV (past the first 4 KB)",
+      "exit 2: 不是文本文件（含二进制内容）, as when it is near the start")
+def _nul_late(path: Path) -> None:
+    data = csv_bytes([HEADER, *(row(n % 12 + 1, id_number=valid_id(n)) for n in range(1, 99))]).encode()
+    at = data.index("李娜".encode(), 8000)
+    path.write_bytes(data[:at] + "李\x00娜".encode() + data[at + len("李娜".encode()):])
 
 
 @case("binary_garbage.csv", "4 KB of random bytes named .csv", "exit 2: neither UTF-8 nor GBK, or binary content")
@@ -309,7 +319,8 @@ def _xlsm(path: Path) -> None:
     book.close()
 
 
-@case("gbk.csv", "a CSV roster in GBK (as saved by Excel on a Chinese Windows)", "exit 0: file.encoding-fallback (warning)")
+@case("gbk.csv", "a CSV roster in GBK (as saved by Excel on a Chinese Windows)",
+      "exit 0: file.encoding-fallback (warning)")
 def _gbk(path: Path) -> None:
     path.write_bytes(csv_bytes(rows(2)).encode("gbk"))
 
@@ -320,7 +331,7 @@ def _bom(path: Path) -> None:
 
 
 @case("utf16_tab.csv", "Excel's 'Unicode text': UTF-16LE with BOM, tab-separated",
-      "exit 2: one line saying the text is UTF-16, to be saved as CSV UTF-8")
+      "exit 2: 是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」")
 def _utf16(path: Path) -> None:
     path.write_bytes(csv_bytes(rows(2), delimiter="\t").encode("utf-16"))
 
@@ -365,7 +376,8 @@ def _million_trick(path: Path) -> None:
 
 
 @case("merged_over_data.xlsx", "培训类型 and 单位名称 merged down rows 2–4 (only the top-left cell has a value)",
-      "exit 1: cell.merged (warning) at row 2 for both ranges; value.missing 培训类型 at rows 3 and 4")
+      "exit 1: cell.merged (warning) at row 2 for both ranges; value.missing 培训类型 at rows 3 and 4 (not filled in "
+      "silently)")
 def _merged(path: Path) -> None:
     def setup(book: Any, sheet: Any) -> None:
         sheet.merge_range("D2:D4", "苏州精工机械有限公司")
@@ -398,10 +410,10 @@ def _errors(path: Path) -> None:
 
 
 @case("hidden_rows_sheets.xlsx", "row 3 of 花名册 hidden; a hidden 证书 sheet",
-      "exit 0: row.hidden (warning) at row 3; sheet.hidden (warning) for 证书; hidden data still read")
+      "exit 0: row.hidden (warning) at row 3; sheet.hidden (warning) for 证书; hidden data still read; 3 rows paid")
 def _hidden(path: Path) -> None:
-    certs = [["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期"],
-             [valid_id(1), "张伟", "HG-2021-0001", "培训合格证", "车工", "无等级", "2021-05-12"]]
+    certs = [["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"],
+             [valid_id(1), "张伟", "HG-2021-0001", "培训合格证", "车工", "无等级", "2021-05-12", "是"]]
 
     def setup(book: Any, sheet: Any) -> None:
         if sheet.name == "花名册":
@@ -422,7 +434,7 @@ BAD_DATES = ["2021-02-30", "2021-13-01", "0000-00-00", "2021年5月", "2021-02-2
 def _dates(path: Path) -> None:
     data = [HEADER]
     for n, value in enumerate([*DATE_FORMS, *BAD_DATES], start=1):
-        data.append(row(n % 99 or 1, start_date=value, id_number=valid_id(n)))
+        data.append(row(n, start_date=value))
     xlsx(path, {"花名册": data})
 
 
@@ -438,10 +450,10 @@ def _id_with_x() -> str:
     raise AssertionError("no ID ending in X")
 
 
-@case("ids.xlsx", "IDs with spaces, dashes, full-width digits, lowercase x, 15 digits, as a number, "
-      "in scientific notation, 17 digits and a bad check character",
-      "exit 1: rows 2–5 valid (normalised); id.old-15-digit 6; id.precision-lost 7 and 8; id.format 9; "
-      "id.checksum 10")
+@case("ids.xlsx", "IDs with spaces, dashes, full-width digits, lowercase x, ideographic spaces, 15 digits, "
+      "as a number, in scientific notation, 17 digits and a bad check character",
+      "exit 1: rows 2–6 valid (normalised, paid); id.old-15-digit 7; id.precision-lost 8 and 9; id.format 10; "
+      "id.checksum 11")
 def _ids(path: Path) -> None:
     x_id = _id_with_x()
     spaced = valid_id(1)
@@ -451,6 +463,7 @@ def _ids(path: Path) -> None:
         _fullwidth(valid_id(2)),
         x_id[:-1] + "x",
         f"{valid_id(4)[:6]}-{valid_id(4)[6:14]}-{valid_id(4)[14:]}",
+        f"\u3000{valid_id(5)[:9]}\u00a0{valid_id(5)[9:]}\u3000",
         old15,
         float(int(valid_id(6)[:15]) * 1000),
         "3.20506199003071E+17",
@@ -459,16 +472,19 @@ def _ids(path: Path) -> None:
     ]
     data = [HEADER]
     for n, value in enumerate(variants, start=1):
-        data.append(row(n, id_number=value, sex="男"))
+        data.append(row(n, id_number=value))
     xlsx(path, {"花名册": data})
 
 
-MONEY = ["1,500.00", "1,500元", "￥1,500", "500 元/人", "１５００", "1.5万", "-200", "1.005", "壹仟元", "1,5,0,0"]
+MONEY = ["1,500.00", "1,500元", "￥1,500", "500 元/人", "１５００", "1.5万", "12,345,678.90", "-200", "1.005", "壹仟元",
+         "1,5,0,0", "1,50", "\u0661\u0665\u0660\u0660"]
+MONEY_FEN = [150000, 150000, 150000, 50000, 150000, 1500000, 1234567890, None, 101, None, None, None, None]
 
 
-@case("money.xlsx", "培训费用 with thousands separators, 元, ￥, full-width digits, 万, a negative, "
-      "three decimals, Chinese numerals; 已预拨金额 negative",
-      "exit 1: money.negative at row 8 and the 已预拨金额 of row 3; money.sub-fen (warning) 9; money.invalid 10")
+@case("money.xlsx", "培训费用 with thousands separators, 元, ￥, full-width digits, 万, a negative, three decimals, "
+      "Chinese numerals, misplaced commas (1,5,0,0 and 1,50), Arabic-Indic digits; 已预拨金额 negative",
+      "exit 1: rows 2–8 read exactly (1500.00 … 12345678.90); money.negative 已预拨金额 row 3 and 培训费用 row 9; "
+      "money.sub-fen (warning) 10; money.invalid 11, 12, 13, 14")
 def _money(path: Path) -> None:
     data = [[*HEADER, "培训费用", "已预拨金额"]]
     for n, value in enumerate(MONEY, start=1):
@@ -567,8 +583,8 @@ def _parquet(path: Path) -> None:
 
 
 @case("ragged.csv", "a CSV whose lines have 1, 12, 9 and 15 fields, with a quoted comma and a quoted line break",
-      "exit 1: the short line gives date.missing 结业日期 and value.missing 考核结果-free checks at row 4; long lines keep "
-      "their first 12 fields")
+      "exit 1: header found on line 2; the short line 4 gives date.missing 结业日期; the long line keeps its first 12 "
+      "fields; the quoted comma and line break stay inside one cell")
 def _ragged(path: Path) -> None:
     lines = [["2024年花名册"], HEADER, row(1), row(2)[:9], [*row(3), "多余1", "多余2", "多余3"],
              row(4, employer_name="苏州精工,机械\n有限公司")]
@@ -593,7 +609,8 @@ def _date1904(path: Path) -> None:
 
 @case("typed_cells.xlsx", "numbers, booleans and dates where text is expected (是否领取养老金 TRUE/FALSE, "
       "职业(工种) 123, 姓名 a date)",
-      "exit 1: booleans read as 是/否; name.has-digits (warning) for the date name; rows otherwise paid")
+      "exit 0: booleans read as 是/否 (TRUE → 领取养老金 → not eligible, E8); name.has-digits (warning) for the "
+      "date name")
 def _typed(path: Path) -> None:
     data = rows(3)
     data[1][11] = False
@@ -602,6 +619,8 @@ def _typed(path: Path) -> None:
     data[3][0] = dt.date(2021, 5, 1)
     xlsx(path, {"花名册": data})
 
+
+CASES_BY_FILE = {c.file: c for c in CASES}
 
 README_HEAD = """# Hostile-input corpus
 
@@ -619,9 +638,12 @@ a case changes only what it is about. Rows are Excel row numbers (header on row 
 |---|---|---|
 """
 
-README_TAIL = """| *(test time)* `big_200mb.csv` | a 200 MB text file, written sparse at test time (skipped when the disk has less than 2 GB free) | exit 1: file.too-large with `--max-file-mb 100`; the file is never read |
-| *(test time)* `rows_1048576_full.xlsx` | 1 048 576 rows of formatted-but-empty cells (2.5 MB, written at test time) | exit 0: 2 rows, the empty rows are not data |
-"""
+README_TAIL = (
+    "| *(test time)* `big_200mb.csv` | a 200 MB file, written sparse at test time (skipped, saying so, when the disk "
+    "has less than 2 GB free) | exit 1: file.too-large with `--max-file-mb 100`; the file is never read |\n"
+    "| *(test time)* `rows_1048576_full.xlsx` | every row down to 1 048 576 holding formatted but empty cells "
+    "(about 8 MB, written at test time) | exit 0: 2 rows, the empty rows are not data; 2 rows paid |\n"
+)
 
 
 def main() -> None:
