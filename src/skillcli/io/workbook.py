@@ -9,6 +9,8 @@ and error values come from ``xlsxmeta`` for .xlsx files.
 from __future__ import annotations
 
 import zipfile
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -82,7 +84,8 @@ class Book:
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
-        self._xml_cache: dict[str, XlsxSheetXml] = {}
+        self._scans: dict[str, Future[tuple[XlsxSheetXml | None, CellMeta]]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- sheets -------------------------------------------------------------------------------
     def grids(self) -> list[Grid]:
@@ -110,6 +113,7 @@ class Book:
                         self._xml_paths = sheet_xml_paths(archive)
                 except (KeyError, zipfile.BadZipFile, SyntaxError):
                     self._xml_paths = {}
+                self._start_scans()
         return self._reader
 
     def _excel_sheet_names(self) -> list[str]:
@@ -181,23 +185,31 @@ class Book:
         return Grid(self.path.stem, frame, first_row=2, header=header)
 
     # -- cell facts ---------------------------------------------------------------------------
-    def _sheet_xml(self, sheet: str) -> XlsxSheetXml | None:
-        if self.format != "xlsx" or sheet not in self._xml_paths:
-            return None
-        if sheet not in self._xml_cache:
-            with zipfile.ZipFile(self.path) as archive:
-                self._xml_cache[sheet] = XlsxSheetXml(archive.read(self._xml_paths[sheet]))
-        return self._xml_cache[sheet]
+    def _start_scans(self) -> None:
+        """Decompress and scan every sheet's XML in a background thread.
+
+        zlib and fastexcel both release the GIL, so on two cores the scan runs while fastexcel
+        parses the same sheets: the cell facts cost little more than the read itself.
+        """
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillcli-xlsxmeta")
+        for name, part in self._xml_paths.items():
+            self._scans[name] = self._pool.submit(_scan_sheet, self.path, part)
+        self._pool.shutdown(wait=False)
+
+    def _scan(self, sheet: str) -> tuple[XlsxSheetXml | None, CellMeta]:
+        future = self._scans.get(sheet)
+        if self.format != "xlsx" or future is None:
+            return None, CellMeta()
+        return future.result()
 
     def meta(self, sheet: str) -> CellMeta:
-        xml = self._sheet_xml(sheet)
-        return xml.meta() if xml is not None else CellMeta()
+        return self._scan(sheet)[1]
 
     def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
         """Excel rows whose cell is a number, for each absolute column index given."""
         if not columns:
             return {}
-        xml = self._sheet_xml(grid.sheet)
+        xml = self._scan(grid.sheet)[0]
         if xml is not None:
             return xml.numeric_rows(columns)
         if self.format in ("xls", "ods"):
@@ -220,7 +232,17 @@ class Book:
 
     def release(self, sheet: str) -> None:
         """Drop the cached XML of a sheet once its checks are done (it can be 100 MB)."""
-        self._xml_cache.pop(sheet, None)
+        self._scans.pop(sheet, None)
+
+
+def _scan_sheet(path: Path, part: str) -> tuple[XlsxSheetXml | None, CellMeta]:
+    """One sheet's XML and its cell facts; a part that cannot be read gives no facts."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = XlsxSheetXml(archive.read(part))
+    except (KeyError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
+        return None, CellMeta()
+    return xml, xml.meta()
 
 
 def _short(exc: BaseException) -> str:

@@ -169,6 +169,22 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
     pandera_issues, missing = _pandera_issues(keys, table)
     parts: list[pl.DataFrame] = [pandera_issues]
 
+    # Costly intermediate values (ID and credit-code check characters, the pieces of money cells)
+    # are materialised once, so the when-chains below read them instead of recomputing them.
+    staged: list[pl.Expr] = []
+    for name in frame.columns:
+        column = kind_specs.get(name)
+        if column is None:
+            continue
+        if column.ctype is ColType.ID:
+            staged += [e.alias(f"__id_{k}_{name}") for k, e in parse.id_parts(pl.col(name)).items()]
+        elif column.ctype is ColType.USCC:
+            staged.append(parse.uscc_check_char(pl.col(name).str.slice(0, 17)).alias(f"__uscc_{name}"))
+        elif column.ctype is ColType.MONEY:
+            staged += [e.alias(f"__m_{k}_{name}") for k, e in parse.money_parts(pl.col(name)).items()]
+    if staged:
+        frame = frame.with_columns(staged)
+
     typed: list[pl.Expr] = []
     code_cols: list[tuple[str, str, str | None]] = []  # (code column, canonical, detail column)
     for name in frame.columns:
@@ -180,11 +196,12 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
         code: pl.Expr | None = None
         detail: pl.Expr | None = None
         if column.ctype is ColType.ID:
-            code, detail = parse.id_problem(col, rows_numeric, ctx.today)
+            code, detail = parse.id_problem(col, rows_numeric, ctx.today,
+                                            {k: pl.col(f"__id_{k}_{name}") for k in ("check", "birth")})
             if column.required:
                 code = pl.when(col.is_null()).then(pl.lit("id.missing")).otherwise(code)
         elif column.ctype is ColType.USCC:
-            code, detail = parse.uscc_problem(col)
+            code, detail = parse.uscc_problem(col, pl.col(f"__uscc_{name}"))
         elif column.ctype is ColType.ACCOUNT:
             code = (pl.when(col.is_null()).then(None)
                     .when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
@@ -202,7 +219,8 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
                 code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
             typed.append(parsed.alias(name))
         elif column.ctype is ColType.MONEY:
-            fen, code = parse.parse_money(col, wan=name in table.wan_columns)
+            fen, code = parse.parse_money(col, wan=name in table.wan_columns, parts={
+                k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")})
             typed.append(fen.alias(MONEY_TYPED.get(name, name)))
         elif column.ctype in (ColType.INT, ColType.NUMBER):
             number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
