@@ -77,6 +77,8 @@ ROSTER_HEADERS: dict[str, str] = {
     "start_date": "开班日期",
     "end_date": "结业日期",
 }
+
+
 def person(n: int = 1, sex: str = "男") -> dict[str, str]:
     """The n-th distinct trainee (1 ≤ n ≤ 99): a name without digits and a valid ID whose 17th
     digit agrees with ``sex``."""
@@ -141,14 +143,21 @@ def _write_cell(sheet: Any, r: int, c: int, value: Any, date_fmt: Any) -> None:
         raise TypeError(f"cannot write {value!r}")
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, merged: dict[str, list[str]] | None = None,
-               hidden_rows: dict[str, list[int]] | None = None, hidden_sheets: Iterable[str] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    *,
+    merged: dict[str, list[str]] | None = None,
+    hidden_rows: dict[str, list[int]] | None = None,
+    hidden_sheets: Iterable[str] = (),
+) -> Path:
     """Write a real .xlsx. ``merged`` ranges ("A1:H1") and ``hidden_rows`` (Excel row numbers) per sheet."""
     import xlsxwriter
 
     hidden = set(hidden_sheets)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
     handles = {}
     for name, rows in sheets.items():
@@ -156,8 +165,13 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, merged: dict[s
         handles[name] = sheet
         ranges = [tuple(_cell_ref(part) for part in ref.split(":")) for ref in (merged or {}).get(name, [])]
         # As in Excel, only the top-left cell of a merged range keeps a value.
-        covered = {(r, c) for (r1, c1), (r2, c2) in ranges
-                   for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)}
+        covered = {
+            (r, c)
+            for (r1, c1), (r2, c2) in ranges
+            for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)
+            if (r, c) != (r1, c1)
+        }
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if (r, c) not in covered:

@@ -74,18 +74,22 @@ def test_cycle__july_hits_already_paid_e2_and_e1(ids: dict[str, str], tmp_path: 
     assert sum(Decimal(p["amount_yuan"]) for p in paid) == JULY_TOTAL
 
 
-def test_export_bank__one_line_per_payee_one_sheet_per_type(run_cli: Any, ids: dict[str, str], ledger_url: str,
-                                                            tmp_path: Path) -> None:
+def test_export_bank__one_line_per_payee_one_sheet_per_type(
+    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
     out = tmp_path / "bank" / "代发202106.xlsx"
-    result = export(run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "accounts.csv"),
-                    "--json")
+    result = export(
+        run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "accounts.csv"), "--json"
+    )
     assert result.code == 0, result.stderr
     # Expected bank lines: June's lines summed per payee, from the document's amounts.
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for n, _rule, payee_type, amount in JUNE_LINES:
-        key = (payee_type, pid(n) if payee_type == "person" else ENTERPRISE if payee_type == "enterprise"
-               else INSTITUTION)
+        key = (
+            payee_type,
+            pid(n) if payee_type == "person" else ENTERPRISE if payee_type == "enterprise" else INSTITUTION,
+        )
         sums[key] += amount
         counts[key] += 1
     book = openpyxl.load_workbook(out)
@@ -95,14 +99,27 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(run_cli: Any, ids: d
     persons = sheet_rows(book, "个人")
     assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in persons] == [
         (NAMES[n], account(n), None, sums[("person", pid(n))], pid(n), summary)
-        for n, summary in [(1, "2021-06 技能提升补贴 1 笔"), (4, "2021-06 培训期间生活费补贴 1 笔"),
-                           (6, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"), (7, "2021-06 技能提升补贴 3 笔"),
-                           (10, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔")]]
+        for n, summary in [
+            (1, "2021-06 技能提升补贴 1 笔"),
+            (4, "2021-06 培训期间生活费补贴 1 笔"),
+            (6, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
+            (7, "2021-06 技能提升补贴 3 笔"),
+            (10, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
+        ]
+    ]
     assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in sheet_rows(book, "企业")] == [
-        (ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "建设银行苏州吴中支行", yuan(2000 + 1500), ENTERPRISE,
-         "2021-06 技能提升补贴等 2 笔")]
+        (
+            ENTERPRISE_NAME,
+            ENTERPRISE_ACCOUNT,
+            "建设银行苏州吴中支行",
+            yuan(2000 + 1500),
+            ENTERPRISE,
+            "2021-06 技能提升补贴等 2 笔",
+        )
+    ]
     assert [(r[0], r[1], r[2], money(r[3]), r[4]) for r in sheet_rows(book, "培训机构")] == [
-        (INSTITUTION_NAME, INSTITUTION_ACCOUNT, "农业银行苏州吴中支行", yuan(1300), INSTITUTION)]
+        (INSTITUTION_NAME, INSTITUTION_ACCOUNT, "农业银行苏州吴中支行", yuan(1300), INSTITUTION)
+    ]
     # IDs and accounts are text cells; amounts are numbers shown with two decimals; no formulas anywhere.
     for name in ("个人", "企业", "培训机构"):
         for cells in book[name].iter_rows(min_row=2):
@@ -121,7 +138,8 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(run_cli: Any, ids: d
     disbursements = Ledger.open(ledger_url).disbursements()
     assert disbursements.height == 7
     assert dict(zip(disbursements["payee_id"], disbursements["amount_fen"], strict=True)) == {
-        key[1]: fen(amount) for key, amount in sums.items()}
+        key[1]: fen(amount) for key, amount in sums.items()
+    }
     assert json.loads(disbursements.filter(disbursements["payee_id"] == pid(7))["line_ids"][0]).__len__() == 3
     again = export(run_cli, ids["june"], out, ledger_url, "--accounts", tmp_path / "accounts.csv", "--json")
     assert again.code == 0, again.stderr
@@ -130,8 +148,9 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(run_cli: Any, ids: d
     assert Ledger.open(ledger_url).disbursements().height == 7
 
 
-def test_export_bank__missing_accounts_and_void_runs(run_cli: Any, ids: dict[str, str], ledger_url: str,
-                                                      tmp_path: Path) -> None:
+def test_export_bank__missing_accounts_and_void_runs(
+    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
     out = tmp_path / "july.xlsx"
     result = export(run_cli, ids["july"], out, ledger_url)
     assert result.code == 1  # written, but the enterprise has no account
@@ -149,8 +168,9 @@ def test_export_bank__missing_accounts_and_void_runs(run_cli: Any, ids: dict[str
         assert not (tmp_path / "no.xlsx").exists()
 
 
-def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any, ids: dict[str, str],
-                                                    ledger_url: str, tmp_path: Path) -> None:
+def test_reconcile__every_class_balanced_to_the_fen(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
     accounts = accounts_csv(tmp_path / "accounts.csv")
     for key in ("june", "july"):  # July's disbursements exist too, but the return is June's alone
         assert export(run_cli, ids[key], tmp_path / f"{key}.xlsx", ledger_url, "--accounts", accounts).code == 0
@@ -161,14 +181,36 @@ def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any
     assert result.json["runs"] == [ids["june"]]
 
     items = read_csv(out / "reconciliation.csv")
-    assert list(items[0]) == ["class", "run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account",
-                              "ledger_yuan", "return_yuan", "difference_yuan", "bank_status", "reason", "match",
-                              "return_row", "return_name", "return_account", "return_id", "note"]
+    assert list(items[0]) == [
+        "class",
+        "run_id",
+        "disb_id",
+        "payee_type",
+        "payee_id",
+        "payee_name",
+        "account",
+        "ledger_yuan",
+        "return_yuan",
+        "difference_yuan",
+        "bank_status",
+        "reason",
+        "match",
+        "return_row",
+        "return_name",
+        "return_account",
+        "return_id",
+        "note",
+    ]
     found: dict[str, list[tuple[str, Decimal | None, Decimal | None, str]]] = defaultdict(list)
     for item in items:
-        found[item["class"]].append((item["payee_name"] or item["return_name"],
-                                     Decimal(item["ledger_yuan"]) if item["ledger_yuan"] else None,
-                                     Decimal(item["return_yuan"]) if item["return_yuan"] else None, item["reason"]))
+        found[item["class"]].append(
+            (
+                item["payee_name"] or item["return_name"],
+                Decimal(item["ledger_yuan"]) if item["ledger_yuan"] else None,
+                Decimal(item["return_yuan"]) if item["return_yuan"] else None,
+                item["reason"],
+            )
+        )
     assert dict(found) == JUNE_RETURN_CLASSES
     by_name = {i["payee_name"] or i["return_name"]: i for i in items}
     assert by_name["张伟"]["match"] == "name+amount"
@@ -183,13 +225,33 @@ def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any
     assert ledger_side == JUNE_TOTAL
     assert return_side == JUNE_RETURN_TOTAL
     totals = result.json["totals_fen"]
-    assert totals["exported_fen"] == fen(JUNE_TOTAL) == (
-        totals["paid_fen"] + totals["failed_fen"] + totals["amount_mismatch_fen"] + totals["not_in_return_fen"]
-        + totals["pending_fen"])
+    assert (
+        totals["exported_fen"]
+        == fen(JUNE_TOTAL)
+        == (
+            totals["paid_fen"]
+            + totals["failed_fen"]
+            + totals["amount_mismatch_fen"]
+            + totals["not_in_return_fen"]
+            + totals["pending_fen"]
+        )
+    )
     assert totals["return_fen"] == fen(JUNE_RETURN_TOTAL) == totals["matched_return_fen"] + totals["not_in_ledger_fen"]
-    assert (totals["paid_fen"], totals["failed_fen"], totals["amount_mismatch_fen"], totals["pending_fen"],
-            totals["not_in_return_fen"], totals["not_in_ledger_fen"]) == (
-        fen(yuan(1950 + 4500 + 3500)), fen(yuan(398)), fen(yuan(650)), fen(yuan(800)), fen(yuan(1300)), fen(yuan(100)))
+    assert (
+        totals["paid_fen"],
+        totals["failed_fen"],
+        totals["amount_mismatch_fen"],
+        totals["pending_fen"],
+        totals["not_in_return_fen"],
+        totals["not_in_ledger_fen"],
+    ) == (
+        fen(yuan(1950 + 4500 + 3500)),
+        fen(yuan(398)),
+        fen(yuan(650)),
+        fen(yuan(800)),
+        fen(yuan(1300)),
+        fen(yuan(100)),
+    )
     assert "导出代发合计（台账）" in result.stderr and "13,098.00" in result.stderr
 
     book = openpyxl.load_workbook(out / "reconciliation.xlsx")
@@ -209,7 +271,8 @@ def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any
     digest = hashlib.sha256(returned.read_bytes()).hexdigest()
     events = Ledger.open(ledger_url).events()
     assert sorted(events["kind"].to_list()) == sorted(
-        ["bank-paid"] * 3 + ["bank-failed", "bank-mismatch", "bank-pending"])
+        ["bank-paid"] * 3 + ["bank-failed", "bank-mismatch", "bank-pending"]
+    )
     assert set(events["batch"].to_list()) == {digest}
     assert events.filter(events["kind"] == "bank-mismatch")["amount_fen"].to_list() == [fen(yuan(600))]
     failed_detail = json.loads(events.filter(events["kind"] == "bank-failed")["detail"][0])
@@ -222,26 +285,40 @@ def test_reconcile__every_class_balanced_to_the_fen(run_cli: Any, make_xlsx: Any
     assert Ledger.open(ledger_url).events().height == 6
 
 
-def test_reconcile__csv_return_with_other_headers_all_paid_exits_0(run_cli: Any, make_csv: Any, ids: dict[str, str],
-                                                                   ledger_url: str, tmp_path: Path) -> None:
+def test_reconcile__csv_return_with_other_headers_all_paid_exits_0(
+    run_cli: Any, make_csv: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
     accounts = accounts_csv(tmp_path / "accounts.csv")
     for key in ("june", "july"):
         assert export(run_cli, ids[key], tmp_path / f"{key}.xlsx", ledger_url, "--accounts", accounts).code == 0
     # GBK text, other header names, the run named in 批次号 (so June's unreturned lines are not "missing").
-    returned = make_csv([["批次号", "姓名", "收款账号", "实付金额", "处理状态", "错误信息"],
-                         [ids["july"], ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "1,800.00", "处理成功", ""]],
-                        encoding="gbk", name="回盘.csv")
+    returned = make_csv(
+        [
+            ["批次号", "姓名", "收款账号", "实付金额", "处理状态", "错误信息"],
+            [ids["july"], ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "1,800.00", "处理成功", ""],
+        ],
+        encoding="gbk",
+        name="回盘.csv",
+    )
     result = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec", "--json")
     assert result.code == 0, result.stderr
-    assert result.json["counts"] == {"paid": 1, "failed": 0, "amount-mismatch": 0, "pending": 0,
-                                     "not-in-ledger": 0, "not-in-return": 0}
+    assert result.json["counts"] == {
+        "paid": 1,
+        "failed": 0,
+        "amount-mismatch": 0,
+        "pending": 0,
+        "not-in-ledger": 0,
+        "not-in-return": 0,
+    }
     assert result.json["totals_fen"]["paid_fen"] == result.json["totals_fen"]["exported_fen"] == fen(JULY_TOTAL)
-    assert [(i["class"], i["run_id"], i["ledger_yuan"]) for i in read_csv(tmp_path / "rec" / "reconciliation.csv")] \
-        == [("paid", ids["july"], "1800.00")]
+    assert [(i["class"], i["run_id"], i["ledger_yuan"]) for i in read_csv(tmp_path / "rec" / "reconciliation.csv")] == [
+        ("paid", ids["july"], "1800.00")
+    ]
 
 
-def test_reconcile__file_without_a_return_header_exits_2(run_cli: Any, make_xlsx: Any, ledger_url: str,
-                                                         tmp_path: Path) -> None:
+def test_reconcile__file_without_a_return_header_exits_2(
+    run_cli: Any, make_xlsx: Any, ledger_url: str, tmp_path: Path
+) -> None:
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     wrong = make_xlsx({"Sheet1": [["姓名", "身份证号码"], ["张伟", pid(1)]]}, name="not-a-return.xlsx")
     result = run_cli("reconcile", wrong, "--ledger", ledger_url, "--out", tmp_path / "rec")

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from skillcli.findings import CATALOGUE, catalogue_markdown
+from skillcli.model import Severity
 from tests.conftest import (
     PERIOD,
     ROSTER_HEADER_ROW,
@@ -30,13 +32,29 @@ from tests.conftest import (
     write_xlsx,
     wrong_check,
 )
-from skillcli.findings import CATALOGUE, catalogue_markdown
-from skillcli.model import Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "skillcli"
-AREAS = ("file", "sheet", "cell", "row", "name", "id", "sex", "uscc", "phone", "account", "date", "value",
-         "level", "money", "number", "roster", "attendance", "cert")
+AREAS = (
+    "file",
+    "sheet",
+    "cell",
+    "row",
+    "name",
+    "id",
+    "sex",
+    "uscc",
+    "phone",
+    "account",
+    "date",
+    "value",
+    "level",
+    "money",
+    "number",
+    "roster",
+    "attendance",
+    "cert",
+)
 SLUG_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_LITERAL_RE = re.compile(rf"^(?:{'|'.join(AREAS)})\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -110,8 +128,12 @@ def row(**changes: Any) -> Build:
 
 
 def with_sheet(name: str, sheet: list[list[Any]], roster_rows: int = 1) -> Build:
-    return lambda tmp: [write_xlsx(tmp / "book.xlsx", {
-        "花名册": roster_sheet(*(roster_row(n) for n in range(1, roster_rows + 1))), name: sheet})]
+    return lambda tmp: [
+        write_xlsx(
+            tmp / "book.xlsx",
+            {"花名册": roster_sheet(*(roster_row(n) for n in range(1, roster_rows + 1))), name: sheet},
+        )
+    ]
 
 
 ATT = ["身份证号码", "姓名", "应出勤天数", "实际出勤天数", "线上学时", "线下学时", "总学时"]
@@ -131,8 +153,11 @@ def certificate(*rows: list[Any]) -> Build:
 
 def _missing_column(tmp: Path) -> list[Any]:
     keep = [i for i, h in enumerate(ROSTER_HEADER_ROW) if h != "开班日期"]
-    return [write_xlsx(tmp / "book.xlsx", {"花名册": [[ROSTER_HEADER_ROW[i] for i in keep],
-                                                    [roster_row(1)[i] for i in keep]]})]
+    return [
+        write_xlsx(
+            tmp / "book.xlsx", {"花名册": [[ROSTER_HEADER_ROW[i] for i in keep], [roster_row(1)[i] for i in keep]]}
+        )
+    ]
 
 
 def _column_by_content(tmp: Path) -> list[Any]:
@@ -147,8 +172,9 @@ CORPUS: dict[str, Build] = {
     "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
     "sheet.missing-column": _missing_column,
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
-    "sheet.hidden": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()},
-                                            hidden_sheets=["花名册"])],
+    "sheet.hidden": lambda tmp: [
+        write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()}, hidden_sheets=["花名册"])
+    ],
     "sheet.column-by-content": _column_by_content,
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     "cell.error": row(occupation=Error("#N/A")),
@@ -192,9 +218,10 @@ CORPUS: dict[str, Build] = {
     "attendance.online-exceeds-total": attendance(10, 10, 50, 0, 40),
     "attendance.hours-sum": attendance(10, 10, 10, 10, 40),
     "cert.not-on-roster": certificate([valid_id(seq="661"), "某人", "ZS-1", "电工", "四级", "2024-05-20"]),
-    "cert.duplicate-number": certificate([P1["id_number"], P1["name"], "ZS-1", "电工", "四级", "2024-05-20"],
-                                         [person(2)["id_number"], person(2)["name"], "ZS-1", "电工", "四级",
-                                          "2024-05-20"]),
+    "cert.duplicate-number": certificate(
+        [P1["id_number"], P1["name"], "ZS-1", "电工", "四级", "2024-05-20"],
+        [person(2)["id_number"], person(2)["name"], "ZS-1", "电工", "四级", "2024-05-20"],
+    ),
     "cert.number-level-mismatch": certificate([*P1_KEY, NEW_CERT, "电工", "三级", "2024-05-20"]),
     "cert.number-year-mismatch": certificate([*P1_KEY, NEW_CERT, "电工", "四级", "2023-05-20"]),
 }

@@ -127,8 +127,9 @@ def test_check__file_over_size_limit(make_xlsx, check_json):
 
 # -- streams -----------------------------------------------------------------------------------
 def test_check__json_puts_only_json_on_stdout(make_xlsx, check_json):
-    path = make_xlsx({"花名册": [["2024年花名册"], ROSTER_HEADER_ROW, roster_row(1),
-                                roster_row(2, id_number=BAD_ID), ["合计"]]})
+    path = make_xlsx(
+        {"花名册": [["2024年花名册"], ROSTER_HEADER_ROW, roster_row(1), roster_row(2, id_number=BAD_ID), ["合计"]]}
+    )
     result = check_json(path)
     payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
     assert set(payload) >= {"files", "counts", "findings"}
@@ -138,7 +139,12 @@ def test_check__json_puts_only_json_on_stdout(make_xlsx, check_json):
     assert payload["files"][0]["sheets"][0]["header_row"] == 2
     finding = payload["findings"][0]
     assert (finding["sheet"], finding["row"], finding["column"], finding["code"], finding["severity"]) == (
-        "花名册", 4, "身份证号码", "id.checksum", "error")
+        "花名册",
+        4,
+        "身份证号码",
+        "id.checksum",
+        "error",
+    )
     assert finding["file"] == str(path)
     # The human summary went to stderr.
     assert "错误 1 条" in result.stderr
@@ -148,12 +154,16 @@ def test_check__json_puts_only_json_on_stdout(make_xlsx, check_json):
 # -- --out -------------------------------------------------------------------------------------
 @pytest.fixture
 def report(make_xlsx, run_cli, tmp_path):
-    path = make_xlsx({"花名册": roster_sheet(
-        roster_row(1),
-        roster_row(2, id_number=BAD_ID),
-        roster_row(3, name="=SUM(1)"),
-        roster_row(4, start_date="2024-05-16"),
-    )})
+    path = make_xlsx(
+        {
+            "花名册": roster_sheet(
+                roster_row(1),
+                roster_row(2, id_number=BAD_ID),
+                roster_row(3, name="=SUM(1)"),
+                roster_row(4, start_date="2024-05-16"),
+            )
+        }
+    )
     out = tmp_path / "out"
     result = run_cli("check", path, "--period", PERIOD, "--out", out)
     return result, out, path
@@ -170,8 +180,7 @@ def test_out__csv_has_the_exact_header_and_full_values(report):
     _, out, path = report
     with (out / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == [
-        "file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
+    assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [(r["row"], r["column"], r["code"], r["severity"]) for r in body] == [
         ("3", "身份证号码", "id.checksum", "error"),
@@ -194,7 +203,10 @@ def test_out__xlsx_puts_findings_beside_row_values(report):
     assert {"姓名", "身份证号码", "开班日期"} <= set(header[9:])
     records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert [(r["行号"], r["列"], r["代码"]) for r in records] == [
-        (3, "身份证号码", "id.checksum"), (4, "姓名", "name.has-digits"), (5, "开班日期", "date.order")]
+        (3, "身份证号码", "id.checksum"),
+        (4, "姓名", "name.has-digits"),
+        (5, "开班日期", "date.order"),
+    ]
     by_row = {r["行号"]: r for r in records}
     assert by_row[3]["身份证号码"] == BAD_ID and by_row[3]["姓名"] == person(2)["name"]
     assert by_row[4]["姓名"] == "=SUM(1)"
@@ -219,8 +231,9 @@ def test_out__xlsx_header_frozen_filtered_highlighted_and_formula_free(report):
 
 def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_path):
     header = [h for h in ROSTER_HEADER_ROW if h != "培训类型"]
-    path = make_xlsx({"花名册": [header, [v for h, v in zip(ROSTER_HEADER_ROW, roster_row(1), strict=True)
-                                         if h != "培训类型"]]})
+    path = make_xlsx(
+        {"花名册": [header, [v for h, v in zip(ROSTER_HEADER_ROW, roster_row(1), strict=True) if h != "培训类型"]]}
+    )
     out = tmp_path / "o"
     assert run_cli("check", path, "--period", PERIOD, "--out", out).code == 1
     sheet = openpyxl.load_workbook(out / "exceptions.xlsx")["文件与表头问题"]
@@ -230,13 +243,16 @@ def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_
 
 def test_out__attendance_and_certificate_findings_sit_beside_their_rows(make_xlsx, run_cli, tmp_path):
     stranger = valid_id(seq="771")
-    path = make_xlsx({
-        "花名册": roster_sheet(roster_row(1)),
-        "考勤": [["身份证号码", "姓名", "应出勤天数", "实际出勤天数"],
-               [person(1)["id_number"], "学员甲", 10, 12]],
-        "证书": [["身份证号码", "姓名", "证书编号", "职业(工种)", "发证日期"],
-               [stranger, "路人", "ZS-9", "焊工", "2024-05-20"]],
-    })
+    path = make_xlsx(
+        {
+            "花名册": roster_sheet(roster_row(1)),
+            "考勤": [["身份证号码", "姓名", "应出勤天数", "实际出勤天数"], [person(1)["id_number"], "学员甲", 10, 12]],
+            "证书": [
+                ["身份证号码", "姓名", "证书编号", "职业(工种)", "发证日期"],
+                [stranger, "路人", "ZS-9", "焊工", "2024-05-20"],
+            ],
+        }
+    )
     out = tmp_path / "o"
     assert run_cli("check", path, "--period", PERIOD, "--out", out).code == 1
     book = openpyxl.load_workbook(out / "exceptions.xlsx")
@@ -245,15 +261,18 @@ def test_out__attendance_and_certificate_findings_sit_beside_their_rows(make_xls
         rows = list(book[name].iter_rows(values_only=True))
         sheets[name] = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [(r["行号"], r["代码"], r["实际出勤天数"]) for r in sheets["考勤问题"]] == [
-        (2, "attendance.present-exceeds-required", "12")]
+        (2, "attendance.present-exceeds-required", "12")
+    ]
     assert [(r["行号"], r["代码"], r["证书编号"], r["身份证号码"]) for r in sheets["证书问题"]] == [
-        (2, "cert.not-on-roster", "ZS-9", stranger)]
+        (2, "cert.not-on-roster", "ZS-9", stranger)
+    ]
 
 
 # -- masking -----------------------------------------------------------------------------------
 def test_mask__ids_masked_in_stderr_and_json(make_xlsx, run_cli):
-    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID),
-                                          roster_row(3, id_number=ID15))})
+    path = make_xlsx(
+        {"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID), roster_row(3, id_number=ID15))}
+    )
     result = run_cli("check", path, "--period", PERIOD, "--json")
     full = upgraded(ID15)
     for secret in (BAD_ID, ID15, full, person(1)["id_number"]):
@@ -266,8 +285,9 @@ def test_mask__ids_masked_in_stderr_and_json(make_xlsx, run_cli):
 
 
 def test_mask__show_ids_shows_them(make_xlsx, run_cli):
-    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID),
-                                          roster_row(3, id_number=ID15))})
+    path = make_xlsx(
+        {"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID), roster_row(3, id_number=ID15))}
+    )
     result = run_cli("check", path, "--period", PERIOD, "--json", "--show-ids")
     values = {f["code"]: f for f in result.json["findings"]}
     assert values["id.checksum"]["value"] == BAD_ID

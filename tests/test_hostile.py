@@ -52,22 +52,38 @@ def unreadable(fragment: str) -> Expect:
     return Expect(2, error=fragment)
 
 
-def read(rows: int, *found: tuple[int | None, str], paid: int | None = None, exceptions: int = 0,
-         ineligible: int = 0) -> Expect:
+def read(
+    rows: int, *found: tuple[int | None, str], paid: int | None = None, exceptions: int = 0, ineligible: int = 0
+) -> Expect:
     """A readable file: ``check`` exits 1 when a finding is an error (decided from the codes below)."""
     errors = {code for _, code in found} - WARNINGS
     payout_exit = 1 if exceptions else 0
-    return Expect(1 if errors else 0, findings=found, rows=rows,
-                  paid=rows - exceptions - ineligible if paid is None else paid, exceptions=exceptions,
-                  ineligible=ineligible, payout_exit=payout_exit)
+    return Expect(
+        1 if errors else 0,
+        findings=found,
+        rows=rows,
+        paid=rows - exceptions - ineligible if paid is None else paid,
+        exceptions=exceptions,
+        ineligible=ineligible,
+        payout_exit=payout_exit,
+    )
 
 
 def no_roster(*found: tuple[int | None, str], rows: int = 0) -> Expect:
     return Expect(1 if found else 0, findings=found, rows=rows, paid=None, payout_exit=2)
 
 
-WARNINGS = {"file.encoding-fallback", "sheet.duplicate-column", "sheet.hidden", "row.hidden", "cell.formula",
-            "cell.merged", "name.has-digits", "date.implausible", "money.sub-fen"}
+WARNINGS = {
+    "file.encoding-fallback",
+    "sheet.duplicate-column",
+    "sheet.hidden",
+    "row.hidden",
+    "cell.formula",
+    "cell.merged",
+    "name.has-digits",
+    "date.implausible",
+    "money.sub-fen",
+}
 
 CASES: dict[str, Expect] = {
     # Unreadable: exit 2, one line.
@@ -99,21 +115,57 @@ CASES: dict[str, Expect] = {
     "utf8_bom.csv": read(2),
     "duplicate_headers.xlsx": read(2, (1, "sheet.duplicate-column"), (1, "sheet.duplicate-column")),
     "rows_1048576_trick.xlsx": read(2),
-    "merged_over_data.xlsx": read(3, (2, "cell.merged"), (2, "cell.merged"), (3, "value.missing"),
-                                  (4, "value.missing"), exceptions=2),
+    "merged_over_data.xlsx": read(
+        3, (2, "cell.merged"), (2, "cell.merged"), (3, "value.missing"), (4, "value.missing"), exceptions=2
+    ),
     "formulas.xlsx": read(2, (2, "cell.formula"), (2, "cell.formula"), (3, "cell.formula")),
-    "error_cells.xlsx": read(4, (2, "cell.error"), (2, "cell.formula"), (3, "cell.error"), (3, "cell.formula"),
-                             (3, "date.missing"), (4, "cell.error"), (4, "cell.formula"), (4, "value.missing"),
-                             (5, "cell.error"), (5, "cell.formula"), (5, "name.missing"), exceptions=4),
+    "error_cells.xlsx": read(
+        4,
+        (2, "cell.error"),
+        (2, "cell.formula"),
+        (3, "cell.error"),
+        (3, "cell.formula"),
+        (3, "date.missing"),
+        (4, "cell.error"),
+        (4, "cell.formula"),
+        (4, "value.missing"),
+        (5, "cell.error"),
+        (5, "cell.formula"),
+        (5, "name.missing"),
+        exceptions=4,
+    ),
     "hidden_rows_sheets.xlsx": read(3, (3, "row.hidden"), (None, "sheet.hidden")),
-    "dates_text.xlsx": read(18, (13, "date.invalid"), (14, "date.invalid"), (15, "date.invalid"),
-                            (16, "date.month-only"), (17, "date.invalid"), (18, "date.invalid"),
-                            (19, "date.implausible"), exceptions=6),
-    "ids.xlsx": read(10, (7, "id.old-15-digit"), (8, "id.precision-lost"), (9, "id.precision-lost"),
-                     (10, "id.format"), (11, "id.checksum"), exceptions=5),
-    "money.xlsx": read(13, (3, "money.negative"), (9, "money.negative"), (10, "money.sub-fen"),
-                       (11, "money.invalid"), (12, "money.invalid"), (13, "money.invalid"), (14, "money.invalid"),
-                       exceptions=6),
+    "dates_text.xlsx": read(
+        18,
+        (13, "date.invalid"),
+        (14, "date.invalid"),
+        (15, "date.invalid"),
+        (16, "date.month-only"),
+        (17, "date.invalid"),
+        (18, "date.invalid"),
+        (19, "date.implausible"),
+        exceptions=6,
+    ),
+    "ids.xlsx": read(
+        10,
+        (7, "id.old-15-digit"),
+        (8, "id.precision-lost"),
+        (9, "id.precision-lost"),
+        (10, "id.format"),
+        (11, "id.checksum"),
+        exceptions=5,
+    ),
+    "money.xlsx": read(
+        13,
+        (3, "money.negative"),
+        (9, "money.negative"),
+        (10, "money.sub-fen"),
+        (11, "money.invalid"),
+        (12, "money.invalid"),
+        (13, "money.invalid"),
+        (14, "money.invalid"),
+        exceptions=6,
+    ),
     "long_cells.xlsx": read(2),
     "long_cell_40k.csv": read(2, (2, "date.invalid"), exceptions=1),
     "control_chars.xlsx": read(4, (3, "name.has-digits")),
@@ -214,8 +266,7 @@ def test_hostile__outcome(name: str, run_cli: Callable[..., Result], tmp_path: P
     assert payload["counts"]["rows"].get("roster", 0) == expect.rows
     assert_safe_outputs(tmp_path / "check")
 
-    paid = run_cli("payout", path, "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "pay",
-                   "--json")
+    paid = run_cli("payout", path, "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "pay", "--json")
     assert_clean_terminal(paid)
     if expect.paid is None:
         assert paid.code == 2
@@ -225,8 +276,11 @@ def test_hostile__outcome(name: str, run_cli: Callable[..., Result], tmp_path: P
     counts = paid.json["counts"]
     # The control identity: every roster row read ends in exactly one of the three.
     assert counts["rows"] == expect.rows == counts["paid"] + counts["exception"] + counts["ineligible"]
-    assert (counts["paid"], counts["exception"], counts["ineligible"]) == (expect.paid, expect.exceptions,
-                                                                        expect.ineligible)
+    assert (counts["paid"], counts["exception"], counts["ineligible"]) == (
+        expect.paid,
+        expect.exceptions,
+        expect.ineligible,
+    )
     assert_safe_outputs(tmp_path / "pay")
     assert len(csv_rows(tmp_path / "pay" / "payouts.csv")) == expect.paid
 
@@ -266,13 +320,22 @@ def test_hostile__every_accepted_date_form_reads_as_the_same_day() -> None:
 
 
 def test_hostile__text_that_looks_like_a_formula_stays_text(run_cli: Callable[..., Result], tmp_path: Path) -> None:
-    result = run_cli("payout", HOSTILE / "formula_text.xlsx", "--policy", "suzhou-2019", "--period", PERIOD,
-                     "--out", tmp_path)
+    result = run_cli(
+        "payout", HOSTILE / "formula_text.xlsx", "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path
+    )
     assert result.code == 0
     payees = [r["payee_name"] for r in csv_rows(tmp_path / "payouts.csv")]
     # Leading tab and CR are spaces to the reader and are trimmed; what remains is prefixed.
-    assert payees == ["'=HYPERLINK(\"http://x\",\"y\")", "'=cmd|' /C calc'!A0", "'+SUM(1,2)", "'-1+2", "'@SUM(A1)",
-                      "'=1+1", "'=2+2", "苏州精工机械有限公司"]
+    assert payees == [
+        '\'=HYPERLINK("http://x","y")',
+        "'=cmd|' /C calc'!A0",
+        "'+SUM(1,2)",
+        "'-1+2",
+        "'@SUM(A1)",
+        "'=1+1",
+        "'=2+2",
+        "苏州精工机械有限公司",
+    ]
     names = [r["name"] for r in csv_rows(tmp_path / "payouts.csv")]
     assert names[-1] == "'=cmd|' /C calc'!A0"
     sheet = openpyxl.load_workbook(tmp_path / "payouts.xlsx")["明细"]
@@ -281,22 +344,40 @@ def test_hostile__text_that_looks_like_a_formula_stays_text(run_cli: Callable[..
 
 
 def test_hostile__names_keep_every_character(run_cli: Callable[..., Result], tmp_path: Path) -> None:
-    run_cli("payout", HOSTILE / "emoji_rare_cjk.xlsx", "--policy", "suzhou-2019", "--period", PERIOD, "--out",
-            tmp_path / "emoji")
+    run_cli(
+        "payout",
+        HOSTILE / "emoji_rare_cjk.xlsx",
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        PERIOD,
+        "--out",
+        tmp_path / "emoji",
+    )
     assert [r["name"] for r in csv_rows(tmp_path / "emoji" / "payouts.csv")] == ["𠀀𠀁", "张😀", "𪚥龘"]
-    run_cli("payout", HOSTILE / "control_chars.xlsx", "--policy", "suzhou-2019", "--period", PERIOD, "--out",
-            tmp_path / "control")
+    run_cli(
+        "payout",
+        HOSTILE / "control_chars.xlsx",
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        PERIOD,
+        "--out",
+        tmp_path / "control",
+    )
     rows = csv_rows(tmp_path / "control" / "payouts.csv")
     assert [r["name"] for r in rows] == ["张伟", "[31m李娜[0m", "王芳", "刘洋"]
     assert rows[3]["occupation"] == "车工]0;pwned"
-    run_cli("payout", HOSTILE / "long_cells.xlsx", "--policy", "suzhou-2019", "--period", PERIOD, "--out",
-            tmp_path / "long")
+    run_cli(
+        "payout", HOSTILE / "long_cells.xlsx", "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "long"
+    )
     rows = csv_rows(tmp_path / "long" / "payouts.csv")
     assert rows[0]["name"] == "张" * 10_000 and rows[1]["occupation"] == "车工" * 5_000
 
 
 def test_hostile__a_cell_longer_than_excel_allows_is_cut_only_in_the_workbook(
-        run_cli: Callable[..., Result], tmp_path: Path) -> None:
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     run_cli("check", HOSTILE / "long_cell_40k.csv", "--period", PERIOD, "--out", tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / "exceptions.xlsx")["花名册问题"]
     longest = max(len(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str))
@@ -320,8 +401,7 @@ def test_hostile__200_mb_file_over_the_limit_is_a_finding(run_cli: Callable[...,
     assert time.monotonic() - started < 10
 
 
-def test_hostile__a_million_formatted_empty_rows_are_not_data(run_cli: Callable[..., Result],
-                                                               tmp_path: Path) -> None:
+def test_hostile__a_million_formatted_empty_rows_are_not_data(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE / "make_hostile.py")
     assert spec is not None and spec.loader is not None
     make_hostile = importlib.util.module_from_spec(spec)
@@ -340,13 +420,13 @@ def test_hostile__a_million_formatted_empty_rows_are_not_data(run_cli: Callable[
                 head, last = data.decode().split('<row r="1048576"', 1)
                 # Every row down to Excel's last holds formatted but empty cells, as when a clerk
                 # draws borders over whole columns.
-                filler = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="L{r}" s="1"/></row>'
-                                 for r in range(4, 1_048_576))
+                filler = "".join(
+                    f'<row r="{r}"><c r="A{r}" s="1"/><c r="L{r}" s="1"/></row>' for r in range(4, 1_048_576)
+                )
                 data = (head + filler + '<row r="1048576"' + last).encode()
             target.writestr(item, data)
     assert os.path.getsize(path) < 20_000_000
-    result = run_cli("payout", path, "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "out",
-                     "--json")
+    result = run_cli("payout", path, "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "out", "--json")
     assert_clean_terminal(result)
     assert result.code == 0, result.stderr
     assert result.json["counts"]["rows"] == result.json["counts"]["paid"] == 2

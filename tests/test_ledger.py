@@ -19,8 +19,8 @@ from typing import Any
 
 import openpyxl
 
-from tests.test_payout_cli import CERT_HEADER, HEADER, row
 from tests.conftest import valid_id
+from tests.test_payout_cli import CERT_HEADER, HEADER, row
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,8 +30,9 @@ def cert(n: int, name: str, occupation: str, level: str, issued: str, number: st
 
 
 def payout(run_cli: Any, batch: Path, out: Path, ledger: str, *extra: object) -> Any:
-    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out,
-                   "--ledger", ledger, *extra)
+    return run_cli(
+        "payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--ledger", ledger, *extra
+    )
 
 
 def runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
@@ -52,9 +53,11 @@ def month_one(make_xlsx: Any) -> Path:
         row(1, "张伟", "技能提升", "焊工", "四级/中级工", "2021-04-01", "2021-05-20", payer="个人", class_id="C92"),
         row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
     ]
-    certs = [cert(1, "张伟", "电工", "四级/中级工", "2021-04-10", "S000032000001214000101"),
-             cert(1, "张伟", "车工", "四级/中级工", "2021-05-10", "S000032000001214000102"),
-             cert(1, "张伟", "焊工", "四级/中级工", "2021-05-25", "S000032000001214000103")]
+    certs = [
+        cert(1, "张伟", "电工", "四级/中级工", "2021-04-10", "S000032000001214000101"),
+        cert(1, "张伟", "车工", "四级/中级工", "2021-05-10", "S000032000001214000102"),
+        cert(1, "张伟", "焊工", "四级/中级工", "2021-05-25", "S000032000001214000103"),
+    ]
     return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month1.xlsx")
 
 
@@ -64,13 +67,16 @@ def month_two(make_xlsx: Any) -> Path:
         row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-05-15", "2021-06-20", payer="个人", class_id="C94"),
         row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
     ]
-    certs = [cert(1, "张伟", "钳工", "四级/中级工", "2021-06-15", "S000032000001214000104"),
-             cert(1, "张伟", "电工", "四级/中级工", "2021-06-25", "S000032000001214000105")]
+    certs = [
+        cert(1, "张伟", "钳工", "四级/中级工", "2021-06-15", "S000032000001214000104"),
+        cert(1, "张伟", "电工", "四级/中级工", "2021-06-25", "S000032000001214000105"),
+    ]
     return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month2.xlsx")
 
 
-def test_ledger__commit_then_rerun_commits_nothing_new(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                       ledger_url: str) -> None:
+def test_ledger__commit_then_rerun_commits_nothing_new(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     batch = month_one(make_xlsx)
     first = payout(run_cli, batch, tmp_path / "a", ledger_url, "--commit", "--json")
     assert first.code == 0, first.stderr
@@ -90,8 +96,9 @@ def test_ledger__commit_then_rerun_commits_nothing_new(run_cli: Any, make_xlsx: 
     assert len(runs(run_cli, ledger_url)) == 1
 
 
-def test_ledger__second_month_hits_limits_across_batches(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                         ledger_url: str) -> None:
+def test_ledger__second_month_hits_limits_across_batches(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     assert payout(run_cli, month_one(make_xlsx), tmp_path / "m1", ledger_url, "--commit").code == 0
     first_run = runs(run_cli, ledger_url)[0]["run_id"]
     second = payout(run_cli, month_two(make_xlsx), tmp_path / "m2", ledger_url, "--commit", "--json")
@@ -106,8 +113,9 @@ def test_ledger__second_month_hits_limits_across_batches(run_cli: Any, make_xlsx
     assert [(line["name"], line["amount_fen"]) for line in second.json["lines"]] == [("周杰", 30000)]
 
 
-def test_ledger__dry_run_reads_the_ledger_but_writes_nothing(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                            ledger_url: str) -> None:
+def test_ledger__dry_run_reads_the_ledger_but_writes_nothing(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     assert payout(run_cli, month_one(make_xlsx), tmp_path / "m1", ledger_url, "--commit").code == 0
     dry = payout(run_cli, month_one(make_xlsx), tmp_path / "dry", ledger_url, "--json")
     assert {e["code"] for e in dry.json["exceptions"]} == {"ledger.already-paid"}
@@ -120,8 +128,9 @@ def test_ledger__advance_then_final_payment(run_cli: Any, make_xlsx: Any, tmp_pa
     batch = month_one(make_xlsx)
     advance = payout(run_cli, batch, tmp_path / "adv", ledger_url, "--commit", "--advance", "50%", "--json")
     assert advance.code == 0, advance.stderr
-    entitlement = {(line["name"], line["rule"], line["occupation"]): line["entitlement_fen"]
-                   for line in advance.json["lines"]}
+    entitlement = {
+        (line["name"], line["rule"], line["occupation"]): line["entitlement_fen"] for line in advance.json["lines"]
+    }
     assert all(line["amount_fen"] == (line["entitlement_fen"] + 1) // 2 for line in advance.json["lines"])
     assert runs(run_cli, ledger_url)[0]["kind"] == "advance"
     again = payout(run_cli, batch, tmp_path / "adv2", ledger_url, "--commit", "--advance", "50%", "--json")
@@ -141,8 +150,9 @@ def test_ledger__advance_then_final_payment(run_cli: Any, make_xlsx: Any, tmp_pa
     assert too_much.code == 2 and "50%" in too_much.stderr
 
 
-def test_ledger__void_reverses_and_frees_the_claims(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                   ledger_url: str) -> None:
+def test_ledger__void_reverses_and_frees_the_claims(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     batch = month_one(make_xlsx)
     assert payout(run_cli, batch, tmp_path / "a", ledger_url, "--commit").code == 0
     run_id = runs(run_cli, ledger_url)[0]["run_id"]
@@ -172,8 +182,13 @@ def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, led
 # -- separate processes: races and crashes -----------------------------------------------------
 def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
     full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen([sys.executable, "-m", "skillcli", *map(str, args)], env=full, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "skillcli", *map(str, args)],
+        env=full,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for(path: Path, seconds: float = 60) -> None:
@@ -184,17 +199,33 @@ def wait_for(path: Path, seconds: float = 60) -> None:
 
 
 def fault(tmp_path: Path, point: str) -> dict[str, str]:
-    return {"SKILLCLI_FAULT_PAUSE": point, "SKILLCLI_FAULT_MARKER": str(tmp_path / f"{point}.reached"),
-            "SKILLCLI_FAULT_RELEASE": str(tmp_path / f"{point}.release")}
+    return {
+        "SKILLCLI_FAULT_PAUSE": point,
+        "SKILLCLI_FAULT_MARKER": str(tmp_path / f"{point}.reached"),
+        "SKILLCLI_FAULT_RELEASE": str(tmp_path / f"{point}.release"),
+    }
 
 
 def cli_args(batch: Path, out: Path, ledger: str) -> list[object]:
-    return ["payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--ledger", ledger,
-            "--commit", "--quiet"]
+    return [
+        "payout",
+        batch,
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        "2021-06",
+        "--out",
+        out,
+        "--ledger",
+        ledger,
+        "--commit",
+        "--quiet",
+    ]
 
 
-def test_ledger__two_runs_at_once_cannot_both_commit(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                     ledger_url: str) -> None:
+def test_ledger__two_runs_at_once_cannot_both_commit(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     batch = month_one(make_xlsx)
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     env = fault(tmp_path, "ledger-commit")
@@ -221,8 +252,9 @@ def test_ledger__two_runs_at_once_cannot_both_commit(run_cli: Any, make_xlsx: An
         assert all(committed[0]["run_id"] in e["message_zh"] for e in exceptions)
 
 
-def test_ledger__killed_during_commit_leaves_the_ledger_unchanged(run_cli: Any, make_xlsx: Any, tmp_path: Path,
-                                                                  ledger_url: str) -> None:
+def test_ledger__killed_during_commit_leaves_the_ledger_unchanged(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
     batch = month_one(make_xlsx)
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     env = fault(tmp_path, "ledger-commit")
@@ -237,16 +269,17 @@ def test_ledger__killed_during_commit_leaves_the_ledger_unchanged(run_cli: Any, 
     assert len(runs(run_cli, ledger_url)) == 1
 
 
-def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, make_xlsx: Any,
-                                                                  tmp_path: Path) -> None:
+def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     batch = month_one(make_xlsx)
     out = tmp_path / "out"
     ledger = str(tmp_path / "none.sqlite")
     first = payout(run_cli, batch, out, ledger)
     assert first.code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
-    changed = make_xlsx({"花名册": [HEADER, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10")]},
-                        name="changed.xlsx")
+    changed = make_xlsx(
+        {"花名册": [HEADER, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10")]},
+        name="changed.xlsx",
+    )
     env = fault(tmp_path, "outputs-commit")
     args = ["payout", changed, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--quiet"]
     victim = spawn(args, env)

@@ -20,54 +20,170 @@ from tests.conftest import valid_id, valid_uscc
 
 ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
 INSTITUTION = valid_uscc("52320506MJ1234567")
-HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级", "开班日期",
-          "结业日期", "培训机构", "机构统一社会信用代码", "培训费用", "出资方", "是否参保", "是否领取养老金", "考核结果",
-          "班级编号", "已预拨金额", "备案结束日期"]
+HEADER = [
+    "姓名",
+    "身份证号码",
+    "人员类别",
+    "单位名称",
+    "统一社会信用代码",
+    "培训类型",
+    "职业(工种)",
+    "培训等级",
+    "开班日期",
+    "结业日期",
+    "培训机构",
+    "机构统一社会信用代码",
+    "培训费用",
+    "出资方",
+    "是否参保",
+    "是否领取养老金",
+    "考核结果",
+    "班级编号",
+    "已预拨金额",
+    "备案结束日期",
+]
 
 
 def yuan(value: str | int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def row(n: int, name: str, training: str, occupation: str, level: str, start: str, end: str, *,
-        category: str = "企业职工", fee: str = "", payer: str = "企业", insured: str = "是", pensioner: str = "否",
-        passed: str = "合格", class_id: str = "", advance: str = "", filed: str = "") -> list[Any]:
-    return [name, valid_id(seq=f"{n:02d}1"), category, "苏州精工机械有限公司", ENTERPRISE, training, occupation, level,
-            start, end, "吴中区职业技能培训学校", INSTITUTION, fee, payer, insured, pensioner, passed,
-            class_id or f"C{n:02d}", advance, filed]
+def row(
+    n: int,
+    name: str,
+    training: str,
+    occupation: str,
+    level: str,
+    start: str,
+    end: str,
+    *,
+    category: str = "企业职工",
+    fee: str = "",
+    payer: str = "企业",
+    insured: str = "是",
+    pensioner: str = "否",
+    passed: str = "合格",
+    class_id: str = "",
+    advance: str = "",
+    filed: str = "",
+) -> list[Any]:
+    return [
+        name,
+        valid_id(seq=f"{n:02d}1"),
+        category,
+        "苏州精工机械有限公司",
+        ENTERPRISE,
+        training,
+        occupation,
+        level,
+        start,
+        end,
+        "吴中区职业技能培训学校",
+        INSTITUTION,
+        fee,
+        payer,
+        insured,
+        pensioner,
+        passed,
+        class_id or f"C{n:02d}",
+        advance,
+        filed,
+    ]
 
 
 # Person numbers double as the ID sequence; the same number is the same person.
 ROSTER = [
-    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),      # A8 × 1.3, to person
-    row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"),      # A8 to enterprise
-    row(3, "王芳", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", pensioner="是"),    # E8
+    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 × 1.3, to person
+    row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"),  # A8 to enterprise
+    row(3, "王芳", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", pensioner="是"),  # E8
     row(4, "赵强", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"),  # 3 months
     row(5, "钱军", "以工代训", "车工", "无等级", "2020-09-01", "2021-05-31", category="零就业家庭成员"),  # 9 → 6
-    row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="100"),          # 300 − 100
-    row(7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力",
-        payer="机构"),                                                                             # A16 per day
-    row(8, "吴敏", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力",
-        payer="机构"),                                                                             # no attendance
-    row(9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"),   # min(650, 800)
-    row(10, "冯刚", "特种作业培训", "焊工", "无等级", "2021-04-01", "2021-04-20", fee="1200", payer="个人"),  # min(1200, 800)
-    row(11, "陈洋", "新型学徒制", "数控车工", "四级/中级工", "2020-01-01", "2021-06-15",
-        filed="2021-12-31"),                                                                       # 17 months
-    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-04-01", "2021-06-20", payer="个人",
-        class_id="C13"),                                                                           # E2 repeat
-    row(12, "褚霞", "专项能力培训", "电子商务", "专项能力", "2021-04-01", "2021-04-20"),               # no rule
+    row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="100"),  # 300 − 100
+    row(
+        7,
+        "周杰",
+        "就业技能培训",
+        "育婴员",
+        "五级/初级工",
+        "2021-05-01",
+        "2021-05-20",
+        category="脱贫劳动力",
+        payer="机构",
+    ),  # A16 per day
+    row(
+        8,
+        "吴敏",
+        "就业技能培训",
+        "育婴员",
+        "五级/初级工",
+        "2021-05-01",
+        "2021-05-20",
+        category="脱贫劳动力",
+        payer="机构",
+    ),  # no attendance
+    row(
+        9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"
+    ),  # min(650, 800)
+    row(
+        10, "冯刚", "特种作业培训", "焊工", "无等级", "2021-04-01", "2021-04-20", fee="1200", payer="个人"
+    ),  # min(1200, 800)
+    row(
+        11, "陈洋", "新型学徒制", "数控车工", "四级/中级工", "2020-01-01", "2021-06-15", filed="2021-12-31"
+    ),  # 17 months
+    row(
+        1, "张伟", "技能提升", "电工", "四级/中级工", "2021-04-01", "2021-06-20", payer="个人", class_id="C13"
+    ),  # E2 repeat
+    row(12, "褚霞", "专项能力培训", "电子商务", "专项能力", "2021-04-01", "2021-04-20"),  # no rule
 ]
 CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
 CERTS = [
-    [valid_id(seq="011"), "张伟", "S000032000001214000001", "职业技能等级证书", "电工", "四级/中级工", "2021-06-10", "是"],
-    [valid_id(seq="021"), "李娜", "S000032000001213000002", "职业技能等级证书", "车工", "三级/高级工", "2021-06-10", "是"],
-    [valid_id(seq="031"), "王芳", "S000032000001213000003", "职业技能等级证书", "车工", "三级/高级工", "2021-06-10", "是"],
+    [
+        valid_id(seq="011"),
+        "张伟",
+        "S000032000001214000001",
+        "职业技能等级证书",
+        "电工",
+        "四级/中级工",
+        "2021-06-10",
+        "是",
+    ],
+    [
+        valid_id(seq="021"),
+        "李娜",
+        "S000032000001213000002",
+        "职业技能等级证书",
+        "车工",
+        "三级/高级工",
+        "2021-06-10",
+        "是",
+    ],
+    [
+        valid_id(seq="031"),
+        "王芳",
+        "S000032000001213000003",
+        "职业技能等级证书",
+        "车工",
+        "三级/高级工",
+        "2021-06-10",
+        "是",
+    ],
     [valid_id(seq="091"), "郑涛", "T2021-0009", "特种作业操作证", "电工", "无等级", "2021-04-25", "是"],
     [valid_id(seq="101"), "冯刚", "T2021-0010", "特种作业操作证", "焊工", "无等级", "2021-04-25", "是"],
-    [valid_id(seq="011"), "张伟", "S000032000001214000011", "职业技能等级证书", "电工", "四级/中级工", "2021-06-25", "是"],
+    [
+        valid_id(seq="011"),
+        "张伟",
+        "S000032000001214000011",
+        "职业技能等级证书",
+        "电工",
+        "四级/中级工",
+        "2021-06-25",
+        "是",
+    ],
 ]
-ATTENDANCE = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
-              [valid_id(seq="071"), "周杰", "C07", 15, 12]]
+ATTENDANCE = [
+    ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
+    [valid_id(seq="071"), "周杰", "C07", 15, 12],
+]
 
 # Hand-computed from S2c, row by row (Excel row = list index + 2).
 EXPECTED_PAID = {
@@ -87,8 +203,9 @@ EXPECTED_INELIGIBLE = {4: "E8", 14: "policy.no-rule"}
 
 @pytest.fixture
 def suzhou_batch(make_xlsx: Any) -> Path:
-    return make_xlsx({"花名册": [HEADER, *ROSTER], "证书": [CERT_HEADER, *CERTS], "考勤": ATTENDANCE},
-                     name="suzhou.xlsx")
+    return make_xlsx(
+        {"花名册": [HEADER, *ROSTER], "证书": [CERT_HEADER, *CERTS], "考勤": ATTENDANCE}, name="suzhou.xlsx"
+    )
 
 
 def run_payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
@@ -107,8 +224,11 @@ def test_payout__suzhou_lines_match_the_document(run_cli: Any, suzhou_batch: Pat
     by_person_rule = {(line["person_id"], line["rule"]): line for line in lines}
     assert len(lines) == len(EXPECTED_PAID)
     for rule, amount, payee_type, payee_id in EXPECTED_PAID.values():
-        matches = [line for line in lines if line["rule"] == rule and line["payee_id"] == payee_id
-                   and Decimal(line["amount_yuan"]) == amount]
+        matches = [
+            line
+            for line in lines
+            if line["rule"] == rule and line["payee_id"] == payee_id and Decimal(line["amount_yuan"]) == amount
+        ]
         assert matches, f"missing {rule} {amount} to {payee_type}"
         assert matches[0]["payee_type"] == payee_type
     assert by_person_rule[(valid_id(seq="011"), "A8")]["amount_yuan"] == "1950.00"
@@ -127,8 +247,18 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
     assert counts["paid"] == len(EXPECTED_PAID)
     exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
     assert {int(e["row"]): e["code"] for e in exceptions} == EXPECTED_EXCEPTIONS
-    assert list(exceptions[0]) == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh",
-                                   "message_en", "person_id"]
+    assert list(exceptions[0]) == [
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "code",
+        "severity",
+        "message_zh",
+        "message_en",
+        "person_id",
+    ]
     ineligible = read_csv(tmp_path / "out" / "ineligible.csv")
     assert list(ineligible[0]) == ["person_id", "name", "training_type", "reason_code", "reason"]
     assert sorted(i["reason_code"] for i in ineligible) == sorted(EXPECTED_INELIGIBLE.values())
@@ -181,15 +311,17 @@ def test_payout__param_override_changes_the_amount(run_cli: Any, suzhou_batch: P
     assert manifest["policy"]["overridden"] == ["living_standard_month"]
 
 
-def test_payout__two_runs_give_identical_csv_and_json(run_cli: Any, suzhou_batch: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_payout__two_runs_give_identical_csv_and_json(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     first = run_payout(run_cli, suzhou_batch, tmp_path / "a", "--json")
     second = run_payout(run_cli, suzhou_batch, tmp_path / "b", "--json")
     assert first.stdout == second.stdout
     for name in ("payouts.csv", "exceptions.csv", "ineligible.csv"):
-        assert (tmp_path / "a" / name).read_bytes().replace(b"/a/", b"/x/") == \
-            (tmp_path / "b" / name).read_bytes().replace(b"/b/", b"/x/")
+        assert (tmp_path / "a" / name).read_bytes().replace(b"/a/", b"/x/") == (
+            tmp_path / "b" / name
+        ).read_bytes().replace(b"/b/", b"/x/")
     manifest_a = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
     manifest_b = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest_a["outputs"]["payouts.csv"] == manifest_b["outputs"]["payouts.csv"]
@@ -251,12 +383,21 @@ def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any,
     assert [(e["row"], e["code"]) for e in exceptions] == [("3", "id.checksum")]
 
 
-
-def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzhou_batch: Path,
-                                                              tmp_path: Path) -> None:
+def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
     log = tmp_path / "cron.log"
-    result = run_cli("--log-file", log, "payout", suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06",
-                     "--out", tmp_path / "out", "--quiet")
+    result = run_cli(
+        "--log-file",
+        log,
+        "payout",
+        suzhou_batch,
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        "2021-06",
+        "--out",
+        tmp_path / "out",
+        "--quiet",
+    )
     assert result.code == 1
     assert result.stderr == ""  # quiet on the terminal
     text = log.read_text(encoding="utf-8")

@@ -37,8 +37,12 @@ from tests.support.cycle import (
 
 LEVELS = {"五级/初级工": "L5", "四级/中级工": "L4", "三级/高级工": "L3", "无等级": "NONE"}
 LEVEL_LABELS = {"L5": "五级/初级工", "L4": "四级/中级工", "L3": "三级/高级工", "NONE": "无等级"}
-SUBSIDIES = {"A6": "以工代训补贴", "A8": "技能提升补贴", "A12": "特种作业及特种设备作业人员取证补贴",
-             "A16": "培训期间生活费补贴"}
+SUBSIDIES = {
+    "A6": "以工代训补贴",
+    "A8": "技能提升补贴",
+    "A12": "特种作业及特种设备作业人员取证补贴",
+    "A16": "培训期间生活费补贴",
+}
 CERTIFIED_JUNE = {1, 2, 5, 6, 7, 10}  # people with a certificate on a paid line (A8, A12)
 
 
@@ -46,8 +50,16 @@ CERTIFIED_JUNE = {1, 2, 5, 6, 7, 10}  # people with a certificate on a paid line
 def reconciled(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> dict[str, str]:
     """June and July committed, July's advance too; June exported and its bank return reconciled."""
     ids = cycle(run_cli, make_xlsx, tmp_path, ledger_url, advance=True)
-    exported = run_cli("export-bank", ids["june"], "--out", tmp_path / "june.xlsx", "--ledger", ledger_url,
-                       "--accounts", accounts_csv(tmp_path / "accounts.csv"))
+    exported = run_cli(
+        "export-bank",
+        ids["june"],
+        "--out",
+        tmp_path / "june.xlsx",
+        "--ledger",
+        ledger_url,
+        "--accounts",
+        accounts_csv(tmp_path / "accounts.csv"),
+    )
     assert exported.code == 0, exported.stderr
     reconciled = run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec")
     assert reconciled.code == 1, reconciled.stderr
@@ -67,8 +79,9 @@ def june_breakdown(key: Any) -> dict[Any, tuple[int, int, int]]:
     return {k: (len(people[k]), lines[k], amounts[k]) for k in people}
 
 
-def test_report_month__totals_by_every_breakdown(run_cli: Any, reconciled: dict[str, str], ledger_url: str,
-                                                 tmp_path: Path) -> None:
+def test_report_month__totals_by_every_breakdown(
+    run_cli: Any, reconciled: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
     out = tmp_path / "reports" / "2021-06.xlsx"
     result = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--out", out, "--json")
     assert result.code == 0, result.stderr
@@ -77,25 +90,44 @@ def test_report_month__totals_by_every_breakdown(run_cli: Any, reconciled: dict[
     paid = fen(yuan(1950 + 4500 + 3500))  # 张伟, 冯刚 and the enterprise were confirmed by the bank
     totals = payload["totals"]
     assert totals == {
-        "lines": 10, "trained": 8, "certified": len(CERTIFIED_JUNE), "committed_fen": fen(JUNE_TOTAL),
-        "payment_lines": 10, "payment_fen": fen(JUNE_TOTAL), "advance_lines": 0, "advanced_fen": 0,
-        "exported_count": 7, "exported_fen": fen(JUNE_TOTAL), "paid_count": 3, "paid_fen": paid,
-        "failed_count": 1, "failed_fen": fen(yuan(398)), "mismatch_count": 1, "mismatch_fen": fen(yuan(650)),
-        "pending_count": 1, "pending_fen": fen(yuan(800)), "outstanding_fen": fen(JUNE_TOTAL) - paid, "runs": 1,
+        "lines": 10,
+        "trained": 8,
+        "certified": len(CERTIFIED_JUNE),
+        "committed_fen": fen(JUNE_TOTAL),
+        "payment_lines": 10,
+        "payment_fen": fen(JUNE_TOTAL),
+        "advance_lines": 0,
+        "advanced_fen": 0,
+        "exported_count": 7,
+        "exported_fen": fen(JUNE_TOTAL),
+        "paid_count": 3,
+        "paid_fen": paid,
+        "failed_count": 1,
+        "failed_fen": fen(yuan(398)),
+        "mismatch_count": 1,
+        "mismatch_fen": fen(yuan(650)),
+        "pending_count": 1,
+        "pending_fen": fen(yuan(800)),
+        "outstanding_fen": fen(JUNE_TOTAL) - paid,
+        "runs": 1,
     }
     by_rule = june_breakdown(lambda r, n, rule, t: rule)
     assert [(s["rule"], s["subsidy"], s["persons"], s["lines"], s["fen"]) for s in payload["by_subsidy"]] == [
-        (rule, SUBSIDIES[rule], *by_rule[rule]) for rule in ("A6", "A8", "A12", "A16")]
+        (rule, SUBSIDIES[rule], *by_rule[rule]) for rule in ("A6", "A8", "A12", "A16")
+    ]
     by_type = june_breakdown(lambda r, n, rule, t: t)
     assert {s["payee_type"]: (s["persons"], s["lines"], s["fen"]) for s in payload["by_payee_type"]} == by_type
     assert [s["payee_type"] for s in payload["by_payee_type"]] == ["person", "enterprise", "institution"]
     assert [(s["payee_id"], s["payee_name"], s["fen"]) for s in payload["by_payee"]] == [
-        (ENTERPRISE, ENTERPRISE_NAME, by_type["enterprise"][2]), (INSTITUTION, INSTITUTION_NAME, fen(yuan(1300)))]
+        (ENTERPRISE, ENTERPRISE_NAME, by_type["enterprise"][2]),
+        (INSTITUTION, INSTITUTION_NAME, fen(yuan(1300))),
+    ]
     by_category = june_breakdown(lambda r, n, rule, t: r[2])
     assert {s["category"]: (s["persons"], s["lines"], s["fen"]) for s in payload["by_category"]} == by_category
     by_level = june_breakdown(lambda r, n, rule, t: LEVELS[r[7]])
     assert [(s["level"], s["level_label"], s["persons"], s["lines"], s["fen"]) for s in payload["by_level"]] == [
-        (code, LEVEL_LABELS[code], *by_level[code]) for code in ("L5", "L4", "L3", "NONE")]
+        (code, LEVEL_LABELS[code], *by_level[code]) for code in ("L5", "L4", "L3", "NONE")
+    ]
     assert sum(s["fen"] for s in payload["by_level"]) == fen(JUNE_TOTAL)
 
     book = openpyxl.load_workbook(out)
@@ -108,23 +140,28 @@ def test_report_month__totals_by_every_breakdown(run_cli: Any, reconciled: dict[
     subsidy_rows = list(book["按补贴项目"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], yuan(str(r[4]))) for r in subsidy_rows] == [
         (rule, by_rule[rule][0], by_rule[rule][1], Decimal(by_rule[rule][2]) / 100)
-        for rule in ("A6", "A8", "A12", "A16")]
+        for rule in ("A6", "A8", "A12", "A16")
+    ]
     assert book["按补贴项目"]["E2"].number_format == "#,##0.00"
     units = list(book["按单位"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[2]) for r in units] == [("企业", ENTERPRISE, ENTERPRISE_NAME),
-                                                   ("培训机构", INSTITUTION, INSTITUTION_NAME)]
+    assert [(r[0], r[1], r[2]) for r in units] == [
+        ("企业", ENTERPRISE, ENTERPRISE_NAME),
+        ("培训机构", INSTITUTION, INSTITUTION_NAME),
+    ]
     monthly = {r[0]: r for r in book["月度"].iter_rows(min_row=2, values_only=True)}
     assert list(monthly) == [f"2021-{m:02d}" for m in range(1, 7)]  # January to the month
     assert yuan(str(monthly["2021-06"][3])) == JUNE_TOTAL
     assert "补贴资金使用情况 2021-06" in result.stderr and "13,098.00" in result.stderr
 
 
-def test_report_year__monthly_totals_chart_and_targets(run_cli: Any, reconciled: dict[str, str], ledger_url: str,
-                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_year__monthly_totals_chart_and_targets(
+    run_cli: Any, reconciled: dict[str, str], ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     work = tmp_path / "office"
     work.mkdir()
-    (work / "skillcli-targets.toml").write_text("[2021]\ntrained = 9\ncertified = 7\nfunds = 12000\n\n"
-                                                "[2022]\ntrained = 1000\n", encoding="utf-8")
+    (work / "skillcli-targets.toml").write_text(
+        "[2021]\ntrained = 9\ncertified = 7\nfunds = 12000\n\n[2022]\ntrained = 1000\n", encoding="utf-8"
+    )
     monkeypatch.chdir(work)  # the default targets file is read from the working directory
     out = tmp_path / "2021.xlsx"
     result = run_cli("report", "year", "2021", "--ledger", ledger_url, "--out", out, "--json")
@@ -151,16 +188,30 @@ def test_report_year__monthly_totals_chart_and_targets(run_cli: Any, reconciled:
     assert "122.22 %" in result.stderr and "114.29 %" in result.stderr
 
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["汇总", "按补贴项目", "按收款方类型", "按单位", "按人员类别", "按等级", "月度",
-                               "目标完成", "批次"]
+    assert book.sheetnames == [
+        "汇总",
+        "按补贴项目",
+        "按收款方类型",
+        "按单位",
+        "按人员类别",
+        "按等级",
+        "月度",
+        "目标完成",
+        "批次",
+    ]
     targets = list(book["目标完成"].iter_rows(min_row=4, values_only=True))
     assert [(r[0], Decimal(str(r[3]))) for r in targets] == [
-        ("培训人数", Decimal("122.22")), ("取证人数", Decimal("114.29")), ("补贴资金（元）", Decimal("132.48"))]
+        ("培训人数", Decimal("122.22")),
+        ("取证人数", Decimal("114.29")),
+        ("补贴资金（元）", Decimal("132.48")),
+    ]
     assert book["目标完成"]["D4"].number_format == '0.00" %"'
     assert yuan(str(targets[2][1])) == year_total and yuan(str(targets[2][2])) == yuan(12000)
     months = list(book["月度"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], yuan(str(r[3]))) for r in months if r[3]] == [("2021-06", JUNE_TOTAL),
-                                                                 ("2021-07", JULY_TOTAL + ADVANCE_TOTAL)]
+    assert [(r[0], yuan(str(r[3]))) for r in months if r[3]] == [
+        ("2021-06", JUNE_TOTAL),
+        ("2021-07", JULY_TOTAL + ADVANCE_TOTAL),
+    ]
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1

@@ -60,8 +60,9 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("case", "old", "new", "named"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_rules__check_rejects_a_broken_file(run_cli: Any, tmp_path: Path, case: str, old: str, new: str,
-                                           named: str) -> None:
+def test_rules__check_rejects_a_broken_file(
+    run_cli: Any, tmp_path: Path, case: str, old: str, new: str, named: str
+) -> None:
     path = copy_policy(tmp_path)
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture text for {case} not found"
@@ -96,7 +97,17 @@ def test_payout__param_with_unknown_name_lists_the_known_ones(run_cli: Any, tmp_
     from tests.test_payout_cli import HEADER, row
 
     batch = make_xlsx({"花名册": [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
-    result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", tmp_path / "o",
-                     "--param", "living_standard=1")
+    result = run_cli(
+        "payout",
+        batch,
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        "2021-06",
+        "--out",
+        tmp_path / "o",
+        "--param",
+        "living_standard=1",
+    )
     assert result.code == 2
     assert "living_standard_month" in result.stderr

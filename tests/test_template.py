@@ -68,8 +68,9 @@ def validations(sheet: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_template__sheets_headers_dropdowns_and_formats(policy: str, run_cli: Callable[..., Result],
-                                                        tmp_path: Path) -> None:
+def test_template__sheets_headers_dropdowns_and_formats(
+    policy: str, run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     from skillcli.report.template import choices, policy_fields, template_sheets
 
     rules = load_policy(policy_paths()[policy])
@@ -114,28 +115,56 @@ def sample(name: str, n: int) -> Any:
     """A valid value for one column of trainee ``n`` (IDs as strings, dates as dates)."""
     person, id_number = PEOPLE[n]
     values: dict[str, Any] = {
-        "name": person, "id_number": id_number, "sex": "男" if n == 0 else "女", "phone": "13800138000",
-        "category": "企业职工", "employer_name": "苏州精工机械有限公司", "employer_uscc": ENTERPRISE,
-        "training_type": "岗前培训", "occupation": "车工", "level": "四级/中级工",
-        "start_date": dt.date(2021, 5, 1), "end_date": dt.date(2021, 5, 10), "filed_end_date": dt.date(2021, 5, 10),
-        "institution": "吴中区职业技能培训学校", "institution_uscc": INSTITUTION, "fee_yuan": 1200.5,
-        "insured": "是", "pensioner": "否", "payer": "企业", "shortage": "否", "passed": "合格",
-        "contract_start": dt.date(2021, 1, 1), "contract_end": dt.date(2023, 12, 31), "advance_yuan": 0,
-        "class_id": f"C{n + 1:02d}", "role": "学徒", "insured_months": 12, "bank_account": "6222020200001234567",
-        "account_name": person, "prior_cert_occupation": "车工", "prior_cert_level": "五级/初级工",
+        "name": person,
+        "id_number": id_number,
+        "sex": "男" if n == 0 else "女",
+        "phone": "13800138000",
+        "category": "企业职工",
+        "employer_name": "苏州精工机械有限公司",
+        "employer_uscc": ENTERPRISE,
+        "training_type": "岗前培训",
+        "occupation": "车工",
+        "level": "四级/中级工",
+        "start_date": dt.date(2021, 5, 1),
+        "end_date": dt.date(2021, 5, 10),
+        "filed_end_date": dt.date(2021, 5, 10),
+        "institution": "吴中区职业技能培训学校",
+        "institution_uscc": INSTITUTION,
+        "fee_yuan": 1200.5,
+        "insured": "是",
+        "pensioner": "否",
+        "payer": "企业",
+        "shortage": "否",
+        "passed": "合格",
+        "contract_start": dt.date(2021, 1, 1),
+        "contract_end": dt.date(2023, 12, 31),
+        "advance_yuan": 0,
+        "class_id": f"C{n + 1:02d}",
+        "role": "学徒",
+        "insured_months": 12,
+        "bank_account": "6222020200001234567",
+        "account_name": person,
+        "prior_cert_occupation": "车工",
+        "prior_cert_level": "五级/初级工",
         "prior_cert_date": dt.date(2018, 6, 1),
         # attendance
-        "days_required": 10, "days_present": 9, "hours_online": 8, "hours_offline": 72, "hours_total": 80,
+        "days_required": 10,
+        "days_present": 9,
+        "hours_online": 8,
+        "hours_offline": 72,
+        "hours_total": 80,
         # certificates
-        "cert_number": f"HG-2021-{n + 1:04d}", "cert_kind": "培训合格证", "issue_date": dt.date(2021, 5, 12),
-        "issuer": "苏州市职业技能鉴定中心", "issued_locally": "是",
+        "cert_number": f"HG-2021-{n + 1:04d}",
+        "cert_kind": "培训合格证",
+        "issue_date": dt.date(2021, 5, 12),
+        "issuer": "苏州市职业技能鉴定中心",
+        "issued_locally": "是",
     }
     return values[name]
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_template__filled_in_reads_back_exactly(policy: str, run_cli: Callable[..., Result],
-                                                tmp_path: Path) -> None:
+def test_template__filled_in_reads_back_exactly(policy: str, run_cli: Callable[..., Result], tmp_path: Path) -> None:
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.template import template_sheets
 
@@ -166,7 +195,10 @@ def test_template__filled_in_reads_back_exactly(policy: str, run_cli: Callable[.
     assert payload["findings"] == []
     sheets = {s["sheet"]: s for f in payload["files"] for s in f["sheets"]}
     assert {name: (s["header_row"], s["rows"]) for name, s in sheets.items()} == {
-        "花名册": (3, 3), "考勤": (3, 3), "证书": (3, 3)}
+        "花名册": (3, 3),
+        "考勤": (3, 3),
+        "证书": (3, 3),
+    }
     assert payload["files"][0]["ignored"] == [{"sheet": "填表说明", "reason": "notes or code list"}]
 
     batch = load_batch([filled], parse_period(PERIOD, dt.date(2024, 7, 1)))
@@ -187,8 +219,9 @@ def test_template__filled_in_reads_back_exactly(policy: str, run_cli: Callable[.
                 assert raw.get_column(column.name).to_list() == [str(r[column.name]) for r in rows], column.header
 
 
-def test_template__unknown_policy_and_bad_name_are_one_line_errors(run_cli: Callable[..., Result],
-                                                                    tmp_path: Path) -> None:
+def test_template__unknown_policy_and_bad_name_are_one_line_errors(
+    run_cli: Callable[..., Result], tmp_path: Path
+) -> None:
     result = run_cli("template", "--policy", "nowhere-1999", "--out", tmp_path / "t.xlsx")
     assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1
     result = run_cli("template", "--policy", "suzhou-2019", "--out", tmp_path / "t.csv")

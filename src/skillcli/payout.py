@@ -15,17 +15,28 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError, UsageError
+from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.pipeline import Batch, render_findings
-from skillcli.ledger.history import History
 from skillcli.rules.derive import derive
 from skillcli.rules.evaluate import _ratio, evaluate_rules
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
 from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
 
-LINE_COLUMNS = ("person_id", "name", "subsidy", "occupation", "level", "payee_type", "payee_id", "payee_name",
-                "amount_fen", "rule", "clause")
+LINE_COLUMNS = (
+    "person_id",
+    "name",
+    "subsidy",
+    "occupation",
+    "level",
+    "payee_type",
+    "payee_id",
+    "payee_name",
+    "amount_fen",
+    "rule",
+    "clause",
+)
 _LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
 
@@ -59,20 +70,29 @@ class Decision:
             raise InconsistencyError(
                 f"控制数不平：{rows} 行 ≠ 已发 {counts['paid']} + 异常 {counts['exception']} + 不符合 {counts['ineligible']}",
                 f"control failed: {rows} rows != paid {counts['paid']} + exceptions {counts['exception']}"
-                f" + ineligible {counts['ineligible']}")
+                f" + ineligible {counts['ineligible']}",
+            )
         paid_rows = set(self.status.filter(pl.col("status") == "paid").get_column("_rid").to_list())
         line_rows = set(self.lines.get_column("_rid").to_list())
         if paid_rows != line_rows:
             raise InconsistencyError("控制数不平：已发行与付款明细不一致", "control failed: paid rows and lines differ")
         if self.lines.height and int(self.lines.get_column("amount_fen").min()) <= 0:  # type: ignore[arg-type]
-            raise InconsistencyError("控制数不平：存在非正金额的付款行", "control failed: a payment line is not positive")
+            raise InconsistencyError(
+                "控制数不平：存在非正金额的付款行", "control failed: a payment line is not positive"
+            )
 
 
 def _issues(frame: pl.DataFrame, code: pl.Expr, canonical: pl.Expr, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
     return frame.select(
-        pl.col("_file"), pl.col("_sheet"), pl.col("_row"), canonical.cast(pl.String).alias("canonical"),
-        value.cast(pl.String).alias("value"), code.alias("code"), detail.cast(pl.String).alias("detail"),
-        pl.col("id_number").cast(pl.String).alias("person_id"), pl.col("_rid"),
+        pl.col("_file"),
+        pl.col("_sheet"),
+        pl.col("_row"),
+        canonical.cast(pl.String).alias("canonical"),
+        value.cast(pl.String).alias("value"),
+        code.alias("code"),
+        detail.cast(pl.String).alias("detail"),
+        pl.col("id_number").cast(pl.String).alias("person_id"),
+        pl.col("_rid"),
     )
 
 
@@ -85,49 +105,69 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
     keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
     errors = batch.findings.filter(pl.col("severity") == "error")
     own = errors.filter(pl.col("row").is_not_null()).join(
-        keys.select("_rid", "_file", "_sheet", "_row"), left_on=["file", "sheet", "row"],
-        right_on=["_file", "_sheet", "_row"], how="inner")
+        keys.select("_rid", "_file", "_sheet", "_row"),
+        left_on=["file", "sheet", "row"],
+        right_on=["_file", "_sheet", "_row"],
+        how="inner",
+    )
     roster_sheets = roster.select("_file", "_sheet").unique()
     elsewhere = errors.filter(pl.col("person_id") != "").join(
-        roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti")
+        roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"
+    )
     related = (
-        keys.join(elsewhere.select("person_id", "file", "sheet", "row", pl.col("code").alias("f_code")),
-                  left_on="id_number", right_on="person_id", how="inner")
-        .sort("_rid", "file", "sheet", "row").group_by("_rid", maintain_order=True).first()
+        keys.join(
+            elsewhere.select("person_id", "file", "sheet", "row", pl.col("code").alias("f_code")),
+            left_on="id_number",
+            right_on="person_id",
+            how="inner",
+        )
+        .sort("_rid", "file", "sheet", "row")
+        .group_by("_rid", maintain_order=True)
+        .first()
         .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
     )
     parts = [_issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
-        missing = batch.findings.filter((pl.col("file") == file) & (pl.col("sheet") == sheet)
-                                        & (pl.col("code") == "sheet.missing-column"))
+        missing = batch.findings.filter(
+            (pl.col("file") == file) & (pl.col("sheet") == sheet) & (pl.col("code") == "sheet.missing-column")
+        )
         for column in missing.get_column("column").to_list():
-            parts.append(_issues(sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""),
-                                 pl.lit(None, pl.String)))
+            parts.append(
+                _issues(
+                    sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""), pl.lit(None, pl.String)
+                )
+            )
     return own, _concat_issues(parts)
 
 
 def _concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
     found = [p for p in parts if p.height]
-    return pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
+    return (
+        pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
+    )
 
 
-def _rank_limit(candidates: pl.DataFrame, keys: list[str], limit: int,
-                prior: pl.DataFrame | None = None) -> pl.DataFrame:
+def _rank_limit(
+    candidates: pl.DataFrame, keys: list[str], limit: int, prior: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Batch rows beyond ``limit`` within each key group, with ``__earlier``: where the kept ones are.
 
     ``prior`` holds trainings already in the ledger (columns ``keys`` + ``__loc``); they come first,
     then the batch by end date and input order (the earliest trainings are paid).
     """
     batch = candidates.with_columns(
-        pl.lit(1).alias("__prior"), location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).alias("__loc"))
+        pl.lit(1).alias("__prior"), location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).alias("__loc")
+    )
     ordered = batch.sort("end_date", "_rid", nulls_last=True)
     if prior is not None and prior.height:
-        ordered = pl.concat([prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered],
-                            how="diagonal_relaxed")
+        ordered = pl.concat(
+            [prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered], how="diagonal_relaxed"
+        )
     ranked = ordered.with_columns(pl.int_range(pl.len()).over(keys).alias("__rank"))
-    earlier = ranked.filter(pl.col("__rank") < limit).group_by(keys).agg(
-        pl.col("__loc").str.join("、").alias("__earlier"))
+    earlier = (
+        ranked.filter(pl.col("__rank") < limit).group_by(keys).agg(pl.col("__loc").str.join("、").alias("__earlier"))
+    )
     return ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1)).join(earlier, on=keys, how="left")
 
 
@@ -136,8 +176,13 @@ def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
 
     A monthly allowance (``monthly_active``) is one claim per batch month, so its key adds the month.
     """
-    key = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in
-                         ("id_number", "rule", "occupation", "level", "start_date", "end_date")], separator="|")
+    key = pl.concat_str(
+        [
+            pl.col(c).cast(pl.String).fill_null("")
+            for c in ("id_number", "rule", "occupation", "level", "start_date", "end_date")
+        ],
+        separator="|",
+    )
     if monthly:
         key = pl.when(pl.col("rule").is_in(monthly)).then(pl.concat_str([key, pl.lit(f"|{period}")])).otherwise(key)
     return key
@@ -146,16 +191,30 @@ def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
 def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame:
     """Distinct trainings already paid or advanced in the ledger, for E1/E2/E4 across batches."""
     live = history.lines.filter(~pl.col("claim_key").is_in(exclude_claims.implode()))
-    return live.group_by("person_id", "occupation", "level", "end_date", maintain_order=True).agg(
-        pl.col("counts").any(), pl.col("rule"),
-        pl.concat_str([pl.lit("台账批次 "), pl.col("run_id").first(), pl.lit(" 第 "),
-                       pl.col("line_id").first().cast(pl.String), pl.lit(" 行")]).alias("__loc"),
-    ).with_columns(pl.col("person_id").alias("id_number"),
-                   pl.col("end_date").str.to_date(strict=False).alias("end_date"))
+    return (
+        live.group_by("person_id", "occupation", "level", "end_date", maintain_order=True)
+        .agg(
+            pl.col("counts").any(),
+            pl.col("rule"),
+            pl.concat_str(
+                [
+                    pl.lit("台账批次 "),
+                    pl.col("run_id").first(),
+                    pl.lit(" 第 "),
+                    pl.col("line_id").first().cast(pl.String),
+                    pl.lit(" 行"),
+                ]
+            ).alias("__loc"),
+        )
+        .with_columns(
+            pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")
+        )
+    )
 
 
-def _apply_limits(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) -> tuple[pl.DataFrame,
-                                                                                           list[pl.DataFrame]]:
+def _apply_limits(
+    candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """E4 (exclusive), E2 (no repeat), E1 (yearly count), in that order; returns what is left."""
     found: list[pl.DataFrame] = []
     limits = policy.limits
@@ -166,8 +225,15 @@ def _apply_limits(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame)
     for ident, rule_clause, group in limits.exclusive:
         in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
         beyond = _rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
-        found.append(_issues(beyond, pl.lit("limit.exclusive"), pl.lit(""),
-                             pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"), pl.col("__earlier")))
+        found.append(
+            _issues(
+                beyond,
+                pl.lit("limit.exclusive"),
+                pl.lit(""),
+                pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"),
+                pl.col("__earlier"),
+            )
+        )
         candidates = drop(beyond)
     if limits.no_repeat:
         keys = ["id_number", "occupation", "level"]
@@ -178,15 +244,23 @@ def _apply_limits(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame)
             earlier = earlier.with_columns(pl.col("end_date").dt.year().alias("__year"))
             keys.append("__year")
         beyond = _rank_limit(counted, keys, 1, earlier)
-        found.append(_issues(beyond, pl.lit("limit.no-repeat"), pl.lit("occupation"),
-                             pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"), pl.col("__earlier")))
+        found.append(
+            _issues(
+                beyond,
+                pl.lit("limit.no-repeat"),
+                pl.lit("occupation"),
+                pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"),
+                pl.col("__earlier"),
+            )
+        )
         candidates = drop(beyond)
     if limits.yearly_max is not None:
         counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
         earlier = prior.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
         beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max, earlier)
-        found.append(_issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)),
-                             pl.col("__earlier")))
+        found.append(
+            _issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)), pl.col("__earlier"))
+        )
         candidates = drop(beyond)
     return candidates, found
 
@@ -197,17 +271,34 @@ def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        pl.concat_str([pl.lit("批次 "), pl.col("run_id").first(), pl.lit(" 第 "),
-                       pl.col("line_id").first().cast(pl.String), pl.lit(" 行")]).alias("__held"),
-        pl.col("kind").first().alias("__kind"))
+        pl.concat_str(
+            [
+                pl.lit("批次 "),
+                pl.col("run_id").first(),
+                pl.lit(" 第 "),
+                pl.col("line_id").first().cast(pl.String),
+                pl.lit(" 行"),
+            ]
+        ).alias("__held"),
+        pl.col("kind").first().alias("__kind"),
+    )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})
-    code = pl.when(pl.col("__kind") == "advance").then(pl.lit("ledger.already-advanced")) \
+    code = (
+        pl.when(pl.col("__kind") == "advance")
+        .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
+    )
     return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held"))
 
 
-def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None, *,
-           history: History | None = None, advance_share: Decimal | None = None) -> Decision:
+def decide(
+    batch: Batch,
+    policy: Policy,
+    params: dict[str, Any] | None = None,
+    *,
+    history: History | None = None,
+    advance_share: Decimal | None = None,
+) -> Decision:
     """Apply ``policy`` to every roster row of ``batch``.
 
     ``history`` is what the ledger already holds about these people (already paid, E1/E2/E4 across
@@ -228,46 +319,78 @@ def decide(batch: Batch, policy: Policy, params: dict[str, Any] | None = None, *
     rule_exc_rids = open_rules.filter(pl.col("rule_status") == "exception").get_column("_rid").unique()
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
-    rule_detail = pl.concat_str([pl.col("rule"), pl.lit(" "),
-                                 pl.col("rule").replace_strict(subsidy, return_dtype=pl.String), pl.lit("（"),
-                                 pl.col("rule").replace_strict(clause, return_dtype=pl.String), pl.lit("）")])
+    rule_detail = pl.concat_str(
+        [
+            pl.col("rule"),
+            pl.lit(" "),
+            pl.col("rule").replace_strict(subsidy, return_dtype=pl.String),
+            pl.lit("（"),
+            pl.col("rule").replace_strict(clause, return_dtype=pl.String),
+            pl.lit("）"),
+        ]
+    )
     base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level")
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
-    shown_value = pl.when(pl.col("field") == "level").then(
-        pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String)).otherwise(pl.lit(""))
-    field_to_column = pl.col("field").replace({"fee_fen": "fee_yuan", "attended_days": "days_present",
-                                               "required_days": "days_required"})
+    shown_value = (
+        pl.when(pl.col("field") == "level")
+        .then(pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String))
+        .otherwise(pl.lit(""))
+    )
+    field_to_column = pl.col("field").replace(
+        {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
+    )
     rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
 
     # Candidates: rows with a paying rule, no rule exception, not blocked.
     paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids.implode()))
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
     all_lines = _lines(derived, paid_lines, policy, batch.ctx.period_label)
-    candidates = paid_lines.group_by("_rid").agg(
-        pl.col("rule"), pl.col("counts").any().alias("counts")).join(row_info, on="_rid")
+    candidates = (
+        paid_lines.group_by("_rid")
+        .agg(pl.col("rule"), pl.col("counts").any().alias("counts"))
+        .join(row_info, on="_rid")
+    )
     candidates, limit_issues = _apply_limits(
-        candidates, policy, _prior_trainings(history, all_lines.get_column("claim_key")))
+        candidates, policy, _prior_trainings(history, all_lines.get_column("claim_key"))
+    )
     lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
     ledger_issues = _ledger_issues(lines, history, advance_share)
     lines, advance_issues = _net_advances(lines, policy, history, advance_share)
     exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, ledger_issues, advance_issues])
     headers = _headers(batch)
     order = [f.path for f in batch.files]
-    rendered = pl.concat([own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))],
-                         how="vertical_relaxed")
+    rendered = pl.concat(
+        [own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))], how="vertical_relaxed"
+    )
     exc_rids = rendered.get_column("_rid").unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
     status = derived.select(
-        "_rid", "_file", "_sheet", "_row", pl.col("id_number").alias("person_id"),
-        pl.when(pl.col("_rid").is_in(exc_rids.implode())).then(pl.lit("exception"))
-        .when(pl.col("_rid").is_in(paid_rids.implode())).then(pl.lit("paid"))
-        .otherwise(pl.lit("ineligible")).alias("status"),
+        "_rid",
+        "_file",
+        "_sheet",
+        "_row",
+        pl.col("id_number").alias("person_id"),
+        pl.when(pl.col("_rid").is_in(exc_rids.implode()))
+        .then(pl.lit("exception"))
+        .when(pl.col("_rid").is_in(paid_rids.implode()))
+        .then(pl.lit("paid"))
+        .otherwise(pl.lit("ineligible"))
+        .alias("status"),
     )
     ineligible = _ineligible(derived, per_rule, status)
     rendered = rendered.sort("_rid", "code", "column", maintain_order=True)
-    decision = Decision(policy, lines.sort("_rid", "rule_order"), rendered, ineligible, status, per_rule, derived,
-                        _pensioner_warnings(derived, policy, status), advance_share)
+    decision = Decision(
+        policy,
+        lines.sort("_rid", "rule_order"),
+        rendered,
+        ineligible,
+        status,
+        per_rule,
+        derived,
+        _pensioner_warnings(derived, policy, status),
+        advance_share,
+    )
     decision.control()
     return decision
 
@@ -277,16 +400,22 @@ def _check_advance(policy: Policy, share: Decimal | None) -> None:
         return
     limits = policy.limits
     if not limits.advance_allowed:
-        raise UsageError(f"政策 {policy.id} 不允许预拨（{limits.advance_id} {limits.advance_clause}）",
-                         f"policy {policy.id} forbids advances ({limits.advance_id} {limits.advance_clause})")
+        raise UsageError(
+            f"政策 {policy.id} 不允许预拨（{limits.advance_id} {limits.advance_clause}）",
+            f"policy {policy.id} forbids advances ({limits.advance_id} {limits.advance_clause})",
+        )
     if not Decimal(0) < share <= (limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)):
         top = limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)
         raise UsageError(f"预拨比例应在 0 到 {top:%} 之间", f"the advance share must be above 0 and at most {top:%}")
 
 
 def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
-    return [(f.path, s.sheet, canonical, text) for f in batch.files for s in f.sheets for canonical, text in
-            s.headers.items()]
+    return [
+        (f.path, s.sheet, canonical, text)
+        for f in batch.files
+        for s in f.sheets
+        for canonical, text in s.headers.items()
+    ]
 
 
 def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: str) -> pl.DataFrame:
@@ -294,18 +423,30 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: st
     info = {r.id: (r.subsidy, r.clause) for r in policy.rules}
     frame = paid.join(derived, on="_rid", how="left")
     return frame.select(
-        "_rid", "_file", "_sheet", "_row",
-        pl.col("id_number").alias("person_id"), "name",
+        "_rid",
+        "_file",
+        "_sheet",
+        "_row",
+        pl.col("id_number").alias("person_id"),
+        "name",
         pl.col("rule").replace_strict({k: v[0] for k, v in info.items()}, return_dtype=pl.String).alias("subsidy"),
         "occupation",
         pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String).alias("level"),
-        "training_type", "payee_type", "payee_id", "payee_name",
+        "training_type",
+        "payee_type",
+        "payee_id",
+        "payee_name",
         pl.col("amount_fen").alias("entitlement_fen"),
-        pl.col("advance_fen").fill_null(0).alias("advance_fen") if "advance_fen" in frame.columns
+        pl.col("advance_fen").fill_null(0).alias("advance_fen")
+        if "advance_fen" in frame.columns
         else pl.lit(0, pl.Int64).alias("advance_fen"),
-        "rule", pl.col("rule").replace_strict({k: v[1] for k, v in info.items()}, return_dtype=pl.String)
-        .alias("clause"),
-        "formula", "start_date", "end_date", "counts", "category",
+        "rule",
+        pl.col("rule").replace_strict({k: v[1] for k, v in info.items()}, return_dtype=pl.String).alias("clause"),
+        "formula",
+        "start_date",
+        "end_date",
+        "counts",
+        "category",
         pl.col("rule").replace_strict(order, return_dtype=pl.Int64).alias("rule_order"),
         claim_key([r.id for r in policy.rules if r.amount.form == "monthly_active"], period).alias("claim_key"),
         pl.col("level").alias("level_code"),
@@ -314,8 +455,9 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: st
     )
 
 
-def _net_advances(lines: pl.DataFrame, policy: Policy, history: History,
-                  advance_share: Decimal | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _net_advances(
+    lines: pl.DataFrame, policy: Policy, history: History, advance_share: Decimal | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What to pay now on each line: an advance share, or the entitlement less what was advanced.
 
     Advances recorded in the ledger are netted claim by claim; otherwise the roster's 已预拨金额 is
@@ -327,25 +469,39 @@ def _net_advances(lines: pl.DataFrame, policy: Policy, history: History,
         num, den = _ratio(advance_share)
         advanced = lines.with_columns(
             ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
-            pl.lit(0, pl.Int64).alias("advance_fen"), pl.lit("advance").alias("line_kind"))
+            pl.lit(0, pl.Int64).alias("advance_fen"),
+            pl.lit("advance").alias("line_kind"),
+        )
         return advanced.filter(pl.col("amount_fen") > 0), _concat_issues([])
-    ledger_adv = history.lines.filter(pl.col("kind") == "advance").group_by("claim_key").agg(
-        pl.col("amount_fen").sum().alias("__ledger_adv"))
+    ledger_adv = (
+        history.lines.filter(pl.col("kind") == "advance")
+        .group_by("claim_key")
+        .agg(pl.col("amount_fen").sum().alias("__ledger_adv"))
+    )
     lines = lines.join(ledger_adv, on="claim_key", how="left")
     row_has_ledger = pl.col("__ledger_adv").is_not_null().any().over("_rid")
     # Per line: a ledger advance applies to its own claim; the roster's column to the row.
     roster_adv = pl.when(row_has_ledger).then(pl.lit(0, pl.Int64)).otherwise(pl.col("advance_fen"))
-    lines = lines.with_columns(roster_adv.alias("__roster_adv"),
-                               pl.col("__ledger_adv").fill_null(0).alias("__ledger_adv"))
+    lines = lines.with_columns(
+        roster_adv.alias("__roster_adv"), pl.col("__ledger_adv").fill_null(0).alias("__ledger_adv")
+    )
     per_row = lines.group_by("_rid", maintain_order=True).agg(
         pl.col("entitlement_fen").sum().alias("__total"),
         (pl.col("__roster_adv").first() + pl.col("__ledger_adv").sum()).alias("__advance"),
-        pl.col("_file").first(), pl.col("_sheet").first(), pl.col("_row").first(),
-        pl.col("person_id").first().alias("id_number"))
+        pl.col("_file").first(),
+        pl.col("_sheet").first(),
+        pl.col("_row").first(),
+        pl.col("person_id").first().alias("id_number"),
+    )
     with_advance = per_row.filter(pl.col("__advance") > 0)
     if not limits.advance_allowed:
-        issues = _issues(with_advance, pl.lit("payout.advance-forbidden"), pl.lit("advance_yuan"),
-                         _yuan(pl.col("__advance")), pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"))
+        issues = _issues(
+            with_advance,
+            pl.lit("payout.advance-forbidden"),
+            pl.lit("advance_yuan"),
+            _yuan(pl.col("__advance")),
+            pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+        )
     else:
         # E10: at most ``max_share`` of the entitlement may have been advanced.
         share = limits.advance_max_share
@@ -354,20 +510,36 @@ def _net_advances(lines: pl.DataFrame, policy: Policy, history: History,
             num, den = _ratio(share)
             over_share = pl.col("__advance") * den > pl.col("__total") * num
         bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
-        code = pl.when(pl.col("__advance") > pl.col("__total")).then(pl.lit("payout.advance-exceeds")) \
-            .when(pl.col("__advance") == pl.col("__total")).then(pl.lit("payout.fully-advanced")) \
+        code = (
+            pl.when(pl.col("__advance") > pl.col("__total"))
+            .then(pl.lit("payout.advance-exceeds"))
+            .when(pl.col("__advance") == pl.col("__total"))
+            .then(pl.lit("payout.fully-advanced"))
             .otherwise(pl.lit("payout.advance-over-share"))
-        detail = pl.when(code == "payout.advance-over-share").then(
-            pl.concat_str([_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")])
-        ).otherwise(_yuan(pl.col("__total")))
+        )
+        detail = (
+            pl.when(code == "payout.advance-over-share")
+            .then(
+                pl.concat_str(
+                    [_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                )
+            )
+            .otherwise(_yuan(pl.col("__total")))
+        )
         issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
-    netted = lines.with_columns(
-        pl.min_horizontal(after_ledger, (cumulative - pl.col("__roster_adv")).clip(lower_bound=0)).alias("amount_fen"),
-        (pl.col("__roster_adv") + pl.col("__ledger_adv")).alias("advance_fen"),
-        pl.lit("payment").alias("line_kind"),
-    ).drop("__roster_adv", "__ledger_adv").filter(pl.col("amount_fen") > 0)
+    netted = (
+        lines.with_columns(
+            pl.min_horizontal(after_ledger, (cumulative - pl.col("__roster_adv")).clip(lower_bound=0)).alias(
+                "amount_fen"
+            ),
+            (pl.col("__roster_adv") + pl.col("__ledger_adv")).alias("advance_fen"),
+            pl.lit("payment").alias("line_kind"),
+        )
+        .drop("__roster_adv", "__ledger_adv")
+        .filter(pl.col("amount_fen") > 0)
+    )
     return netted, issues
 
 
@@ -389,11 +561,24 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
     return joined.select(
-        "_rid", "_file", "_sheet", "_row", pl.col("id_number").alias("person_id"), "name", "training_type",
+        "_rid",
+        "_file",
+        "_sheet",
+        "_row",
+        pl.col("id_number").alias("person_id"),
+        "name",
+        "training_type",
         pl.col("reason_code").fill_null("policy.no-rule"),
-        pl.coalesce(pl.col("reason"), pl.concat_str([pl.lit("本政策没有适用于培训类型「"),
-                                                     pl.col("training_type").fill_null("空"),
-                                                     pl.lit("」（及其人员类别）的补贴规则")])).alias("reason"),
+        pl.coalesce(
+            pl.col("reason"),
+            pl.concat_str(
+                [
+                    pl.lit("本政策没有适用于培训类型「"),
+                    pl.col("training_type").fill_null("空"),
+                    pl.lit("」（及其人员类别）的补贴规则"),
+                ]
+            ),
+        ).alias("reason"),
     ).sort("_rid")
 
 
@@ -404,7 +589,12 @@ def _pensioner_warnings(derived: pl.DataFrame, policy: Policy, status: pl.DataFr
         return empty_issues()
     blank = derived.filter(pl.col("pensioner").is_null()) if "pensioner" in derived.columns else derived
     return blank.select(
-        pl.col("_file"), pl.col("_sheet"), pl.col("_row"), pl.lit("pensioner").alias("canonical"),
-        pl.lit("").alias("value"), pl.lit("payout.pensioner-unknown").alias("code"),
-        pl.lit(None, pl.String).alias("detail"), pl.col("id_number").alias("person_id"),
+        pl.col("_file"),
+        pl.col("_sheet"),
+        pl.col("_row"),
+        pl.lit("pensioner").alias("canonical"),
+        pl.lit("").alias("value"),
+        pl.lit("payout.pensioner-unknown").alias("code"),
+        pl.lit(None, pl.String).alias("detail"),
+        pl.col("id_number").alias("person_id"),
     )

@@ -27,8 +27,18 @@ from skillcli.schema.columns import SPECS, ColType
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
-FINDING_COLUMNS = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en",
-                   "person_id")
+FINDING_COLUMNS = (
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "person_id",
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -91,13 +101,20 @@ class Batch:
     def iter_findings(self, limit: int | None = None) -> Iterator[Finding]:
         frame = self.findings if limit is None else self.findings.head(limit)
         for row in frame.iter_rows(named=True):
-            yield Finding(row["code"], Severity(row["severity"]),
-                          Source(row["file"], row["sheet"], row["row"], row["column"] or ""),
-                          row["value"] or "", row["message_zh"], row["message_en"], row["person_id"] or "")
+            yield Finding(
+                row["code"],
+                Severity(row["severity"]),
+                Source(row["file"], row["sheet"], row["row"], row["column"] or ""),
+                row["value"] or "",
+                row["message_zh"],
+                row["message_en"],
+                row["person_id"] or "",
+            )
 
 
-def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB,
-               progress: Progress | None = None) -> Batch:
+def load_batch(
+    paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB, progress: Progress | None = None
+) -> Batch:
     """Read, locate and validate every sheet of every file, then run the cross-sheet checks."""
     files: list[FileSummary] = []
     typed: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
@@ -115,7 +132,9 @@ def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MA
             raise UsageError(f"找不到文件 {display}", f"no such file: {display}")
         size_mb = path.stat().st_size / 1e6
         if size_mb > max_file_mb:
-            loose.append(Issue(display, "", None, "", display, "file.too-large", f"{size_mb:.0f} MB > {max_file_mb} MB"))
+            loose.append(
+                Issue(display, "", None, "", display, "file.too-large", f"{size_mb:.0f} MB > {max_file_mb} MB")
+            )
             files.append(FileSummary(display, "too-large"))
             continue
         book = Book(path)
@@ -145,31 +164,45 @@ def load_batch(paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MA
             loose.extend(table.issues)
             issue_parts.append(issues)
             typed[table.kind].append(frame)
-            raw[table.kind].append(table.frame.with_columns(pl.lit(display).alias("_file"),
-                                                            pl.lit(grid.sheet).alias("_sheet")))
+            raw[table.kind].append(
+                table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
+            )
             headers += [(display, grid.sheet, canonical, text) for canonical, text in table.headers.items()]
-            summary.sheets.append(SheetInfo(display, grid.sheet, table.kind, table.header_row, frame.height,
-                                            table.skipped, dict(table.headers)))
+            summary.sheets.append(
+                SheetInfo(
+                    display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers)
+                )
+            )
         if not summary.sheets and summary.format != "too-large":
             reasons = "; ".join(f"{i.sheet}: {i.reason_zh}" for i in summary.ignored) or "无工作表"
             loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
         files.append(summary)
 
-    frames = {kind: _full_schema(kind, pl.concat(parts, how="diagonal_relaxed")) for kind, parts in typed.items()
-              if parts}
+    frames = {
+        kind: _full_schema(kind, pl.concat(parts, how="diagonal_relaxed")) for kind, parts in typed.items() if parts
+    }
     raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in raw.items() if parts}
     issue_parts.append(run_checks(frames, ctx))
     if loose:
-        issue_parts.append(pl.DataFrame([tuple(i) for i in loose], orient="row", schema=_LOOSE_SCHEMA)
-                           .rename({"file": "_file", "sheet": "_sheet", "row": "_row"}))
-    issues = pl.concat([p for p in issue_parts if p.height], how="vertical_relaxed") \
-        if any(p.height for p in issue_parts) else empty_issues()
+        issue_parts.append(
+            pl.DataFrame([tuple(i) for i in loose], orient="row", schema=_LOOSE_SCHEMA).rename(
+                {"file": "_file", "sheet": "_sheet", "row": "_row"}
+            )
+        )
+    issues = (
+        pl.concat([p for p in issue_parts if p.height], how="vertical_relaxed")
+        if any(p.height for p in issue_parts)
+        else empty_issues()
+    )
     order = [str(p) for p in paths]
     return Batch(ctx, files, frames, raw_frames, render_findings(issues, headers, order), blocked)
 
 
 _TYPED_DTYPES: dict[ColType, Any] = {
-    ColType.DATE: pl.Date, ColType.MONEY: pl.Int64, ColType.INT: pl.Int64, ColType.NUMBER: pl.Float64,
+    ColType.DATE: pl.Date,
+    ColType.MONEY: pl.Int64,
+    ColType.INT: pl.Int64,
+    ColType.NUMBER: pl.Float64,
     ColType.YESNO: pl.Boolean,
 }
 
@@ -189,8 +222,14 @@ def _full_schema(kind: SheetKind, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 _LOOSE_SCHEMA: dict[str, Any] = {
-    "file": pl.String, "sheet": pl.String, "row": pl.Int64, "canonical": pl.String, "value": pl.String,
-    "code": pl.String, "detail": pl.String, "person_id": pl.String,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "canonical": pl.String,
+    "value": pl.String,
+    "code": pl.String,
+    "detail": pl.String,
+    "person_id": pl.String,
 }
 
 
@@ -222,28 +261,40 @@ def _template_expr(template: str) -> pl.Expr:
     return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
-def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str]],
-                    file_order: list[str], keep: tuple[str, ...] = ()) -> pl.DataFrame:
+def render_findings(
+    issues: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str], keep: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Issues → findings: header text per sheet, severity and both messages, sorted for reading."""
     assert set(ISSUE_SCHEMA) <= set(issues.columns)
     unknown = set(issues.get_column("code").unique().to_list()) - set(CATALOGUE)
     if unknown:  # a programming error, caught by the catalogue test long before a user sees it
         raise KeyError(f"uncatalogued finding codes: {sorted(unknown)}")
-    header_frame = pl.DataFrame(headers, schema=["_file", "_sheet", "canonical", "__header"], orient="row") \
-        if headers else pl.DataFrame(schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String,
-                                             "__header": pl.String})
+    header_frame = (
+        pl.DataFrame(headers, schema=["_file", "_sheet", "canonical", "__header"], orient="row")
+        if headers
+        else pl.DataFrame(
+            schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String, "__header": pl.String}
+        )
+    )
     spec_headers = _spec_headers()
     allowed = _allowed_values()
     with_headers = issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left")
     column = pl.coalesce(
         pl.col("__header"),
-        pl.col("canonical").replace_strict(list(spec_headers), list(spec_headers.values()), default=None,
-                                           return_dtype=pl.String),
+        pl.col("canonical").replace_strict(
+            list(spec_headers), list(spec_headers.values()), default=None, return_dtype=pl.String
+        ),
         pl.col("canonical"),
     )
-    detail = pl.when(pl.col("code") == "value.not-in-list").then(
-        pl.col("canonical").replace_strict(list(allowed), list(allowed.values()), default="", return_dtype=pl.String)
-    ).otherwise(pl.col("detail"))
+    detail = (
+        pl.when(pl.col("code") == "value.not-in-list")
+        .then(
+            pl.col("canonical").replace_strict(
+                list(allowed), list(allowed.values()), default="", return_dtype=pl.String
+            )
+        )
+        .otherwise(pl.col("detail"))
+    )
     staged = with_headers.with_columns(column.fill_null("").alias("column"), detail.alias("detail"))
     sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
     codes = sorted(set(staged.get_column("code").to_list()))
@@ -259,18 +310,28 @@ def render_findings(issues: pl.DataFrame, headers: list[tuple[str, str, str, str
     return (
         staged.with_columns(zh.alias("message_zh"), en.alias("message_en"), severity.alias("severity"))
         .select(
-            pl.col("_file").alias("file"), pl.col("_sheet").fill_null("").alias("sheet"), pl.col("_row").alias("row"),
-            "column", pl.col("value").fill_null(""), "code", "severity", "message_zh", "message_en",
-            pl.col("person_id").fill_null(""), *keep,
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").fill_null("").alias("sheet"),
+            pl.col("_row").alias("row"),
+            "column",
+            pl.col("value").fill_null(""),
+            "code",
+            "severity",
+            "message_zh",
+            "message_en",
+            pl.col("person_id").fill_null(""),
+            *keep,
         )
         .unique(maintain_order=True)
         .with_columns(
-            pl.col("file").replace_strict(file_order, list(range(len(file_order))), default=len(file_order),
-                                          return_dtype=pl.Int64).alias("__order"),
+            pl.col("file")
+            .replace_strict(file_order, list(range(len(file_order))), default=len(file_order), return_dtype=pl.Int64)
+            .alias("__order"),
             # Sheets in workbook order (the order their headers were read), file-level findings first.
             pl.concat_str([pl.col("file"), pl.col("sheet")], separator="\x00")
             .replace_strict(sheet_keys, list(range(len(sheet_keys))), default=-1, return_dtype=pl.Int64)
-            .alias("__sheet"))
+            .alias("__sheet"),
+        )
         .sort(["__order", "__sheet", "row", "code", "column", "value"], nulls_last=False, maintain_order=True)
         .drop("__order", "__sheet")
     )

@@ -21,12 +21,33 @@ _FULLWIDTH["\u3000"] = " "
 _CJK_PUNCT = {"（": "(", "）": ")", "：": ":", "，": ",", "－": "-", "—": "-", "–": "-", "～": "~"}
 # Zero-width and byte-order marks vanish; other Unicode spaces become a plain space.
 INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
-SPACES = ("\u00a0", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009",
-          "\u200a", "\u202f", "\u205f", "\t", "\r", "\n", "\x0b", "\x0c")
+SPACES = (
+    "\u00a0",
+    "\u2002",
+    "\u2003",
+    "\u2004",
+    "\u2005",
+    "\u2006",
+    "\u2007",
+    "\u2008",
+    "\u2009",
+    "\u200a",
+    "\u202f",
+    "\u205f",
+    "\t",
+    "\r",
+    "\n",
+    "\x0b",
+    "\x0c",
+)
 
 _PATTERNS: list[str] = [*_FULLWIDTH, *_CJK_PUNCT, *INVISIBLE, *SPACES]
-_REPLACEMENTS: list[str] = [*_FULLWIDTH.values(), *_CJK_PUNCT.values(), *([""] * len(INVISIBLE)),
-                            *([" "] * len(SPACES))]
+_REPLACEMENTS: list[str] = [
+    *_FULLWIDTH.values(),
+    *_CJK_PUNCT.values(),
+    *([""] * len(INVISIBLE)),
+    *([" "] * len(SPACES)),
+]
 _TRANSLATE = str.maketrans(dict(zip(_PATTERNS, _REPLACEMENTS, strict=True)))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 

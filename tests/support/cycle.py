@@ -26,9 +26,27 @@ INSTITUTION_NAME = "吴中区职业技能培训学校"
 ENTERPRISE_ACCOUNT = "32050188000001234567"
 INSTITUTION_ACCOUNT = "10550101040012345"
 
-HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级",
-          "开班日期", "结业日期", "培训机构", "机构统一社会信用代码", "培训费用", "出资方", "是否参保",
-          "是否领取养老金", "考核结果", "班级编号", "银行账号"]
+HEADER = [
+    "姓名",
+    "身份证号码",
+    "人员类别",
+    "单位名称",
+    "统一社会信用代码",
+    "培训类型",
+    "职业(工种)",
+    "培训等级",
+    "开班日期",
+    "结业日期",
+    "培训机构",
+    "机构统一社会信用代码",
+    "培训费用",
+    "出资方",
+    "是否参保",
+    "是否领取养老金",
+    "考核结果",
+    "班级编号",
+    "银行账号",
+]
 CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
 ATTENDANCE_HEADER = ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"]
 
@@ -51,14 +69,52 @@ def account(n: int) -> str:
     return f"6222{n:012d}"
 
 
-def row(n: int, name: str, training: str, occupation: str, level: str, start: str, end: str,  # noqa: PLR0917
-        *, category: str = "企业职工", fee: str = "", payer: str = "企业", class_id: str = "") -> list[Any]:
-    return [name, pid(n), category, ENTERPRISE_NAME, ENTERPRISE, training, occupation, level, start, end,
-            INSTITUTION_NAME, INSTITUTION, fee, payer, "是", "否", "合格", class_id or f"C{n:02d}", account(n)]
+def row(
+    n: int,
+    name: str,
+    training: str,
+    occupation: str,
+    level: str,
+    start: str,
+    end: str,
+    *,
+    category: str = "企业职工",
+    fee: str = "",
+    payer: str = "企业",
+    class_id: str = "",
+) -> list[Any]:
+    return [
+        name,
+        pid(n),
+        category,
+        ENTERPRISE_NAME,
+        ENTERPRISE,
+        training,
+        occupation,
+        level,
+        start,
+        end,
+        INSTITUTION_NAME,
+        INSTITUTION,
+        fee,
+        payer,
+        "是",
+        "否",
+        "合格",
+        class_id or f"C{n:02d}",
+        account(n),
+    ]
 
 
-def cert(n: int, name: str, number: str, occupation: str, level: str, date: str,  # noqa: PLR0917
-         kind: str = "职业技能等级证书") -> list[Any]:
+def cert(
+    n: int,
+    name: str,
+    number: str,
+    occupation: str,
+    level: str,
+    date: str,
+    kind: str = "职业技能等级证书",
+) -> list[Any]:
     return [pid(n), name, number, kind, occupation, level, date, "是"]
 
 
@@ -68,8 +124,17 @@ JUNE = [
     row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),
     row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"),
     row(3, "赵强", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"),
-    row(4, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力",
-        payer="机构"),
+    row(
+        4,
+        "周杰",
+        "就业技能培训",
+        "育婴员",
+        "五级/初级工",
+        "2021-05-01",
+        "2021-05-20",
+        category="脱贫劳动力",
+        payer="机构",
+    ),
     row(5, "孙丽", "技能提升", "焊工", "五级/初级工", "2021-04-01", "2021-05-20", payer="机构"),
     row(6, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"),
     row(7, "冯刚", "技能提升", "钳工", "五级/初级工", "2021-01-04", "2021-02-26", payer="个人", class_id="C71"),
@@ -91,26 +156,38 @@ JUNE_ATTENDANCE: list[list[Any]] = [ATTENDANCE_HEADER, [pid(4), "周杰", "C04",
 
 # (person, rule, payee type, amount) for every June line, from the document's numbers.
 JUNE_LINES: list[tuple[int, str, str, Decimal]] = [
-    (1, "A8", "person", yuan(Decimal(1500) * SHORTAGE)),        # 中级工, 电工 is a shortage occupation
-    (2, "A8", "enterprise", yuan(2000)),                         # 高级工, paid by the enterprise
-    (3, "A6", "enterprise", yuan(500 * 3)),                      # 2021-01-01..04-15: 3 whole months
-    (4, "A16", "person", yuan(Decimal(995) * 12 / 30)),          # 12 days attended
-    (5, "A8", "institution", yuan(Decimal(1000) * SHORTAGE)),    # 初级工, 焊工, the institution advanced it
-    (6, "A12", "person", yuan(650)),                             # min(650, 800)
-    (7, "A8", "person", yuan(1000)),                             # 钳工 初级工
-    (7, "A8", "person", yuan(1500)),                             # 车工 中级工
-    (7, "A8", "person", yuan(2000)),                             # 铣工 高级工
-    (10, "A12", "person", yuan(800)),                            # min(1200, 800)
+    (1, "A8", "person", yuan(Decimal(1500) * SHORTAGE)),  # 中级工, 电工 is a shortage occupation
+    (2, "A8", "enterprise", yuan(2000)),  # 高级工, paid by the enterprise
+    (3, "A6", "enterprise", yuan(500 * 3)),  # 2021-01-01..04-15: 3 whole months
+    (4, "A16", "person", yuan(Decimal(995) * 12 / 30)),  # 12 days attended
+    (5, "A8", "institution", yuan(Decimal(1000) * SHORTAGE)),  # 初级工, 焊工, the institution advanced it
+    (6, "A12", "person", yuan(650)),  # min(650, 800)
+    (7, "A8", "person", yuan(1000)),  # 钳工 初级工
+    (7, "A8", "person", yuan(1500)),  # 车工 中级工
+    (7, "A8", "person", yuan(2000)),  # 铣工 高级工
+    (10, "A12", "person", yuan(800)),  # min(1200, 800)
 ]
 JUNE_TOTAL = sum((amount for *_, amount in JUNE_LINES), Decimal(0))
-NAMES = {1: "张伟", 2: "李娜", 3: "赵强", 4: "周杰", 5: "孙丽", 6: "郑涛", 7: "冯刚", 8: "陈洋", 9: "褚霞", 10: "吴敏",
-         11: "钱军"}
+NAMES = {
+    1: "张伟",
+    2: "李娜",
+    3: "赵强",
+    4: "周杰",
+    5: "孙丽",
+    6: "郑涛",
+    7: "冯刚",
+    8: "陈洋",
+    9: "褚霞",
+    10: "吴敏",
+    11: "钱军",
+}
 
 JULY = [
-    JUNE[0],                                                                                     # already paid
+    JUNE[0],  # already paid
     row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-06-01", "2021-06-30", class_id="C22"),  # E2 repeat
-    row(7, "冯刚", "技能提升", "焊工", "四级/中级工", "2021-06-01", "2021-06-30", payer="个人",
-        class_id="C74"),                                                                         # E1: 4th this year
+    row(
+        7, "冯刚", "技能提升", "焊工", "四级/中级工", "2021-06-01", "2021-06-30", payer="个人", class_id="C74"
+    ),  # E1: 4th this year
     row(8, "陈洋", "技能提升", "车工", "四级/中级工", "2021-05-01", "2021-06-30"),
     row(9, "褚霞", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
 ]
@@ -121,13 +198,13 @@ JULY_CERTS = [
     cert(8, "陈洋", "S000032000001214000008", "车工", "四级/中级工", "2021-07-05"),
 ]
 JULY_LINES: list[tuple[int, str, str, Decimal]] = [
-    (8, "A8", "enterprise", yuan(1500)),   # 车工 中级工 (not a shortage occupation)
-    (9, "A5", "enterprise", yuan(300)),    # 岗前培训 per person
+    (8, "A8", "enterprise", yuan(1500)),  # 车工 中级工 (not a shortage occupation)
+    (9, "A5", "enterprise", yuan(300)),  # 岗前培训 per person
 ]
 JULY_EXCEPTIONS = {
-    2: "ledger.already-paid",   # Excel row 2: 张伟's June claim again
-    3: "limit.no-repeat",       # 李娜 车工 高级工 was paid in June (E2)
-    4: "limit.yearly",          # 冯刚's 4th training in 2021 (E1: at most 3)
+    2: "ledger.already-paid",  # Excel row 2: 张伟's June claim again
+    3: "limit.no-repeat",  # 李娜 车工 高级工 was paid in June (E2)
+    4: "limit.yearly",  # 冯刚's 4th training in 2021 (E1: at most 3)
 }
 JULY_TOTAL = sum((amount for *_, amount in JULY_LINES), Decimal(0))
 
@@ -137,8 +214,13 @@ ADVANCE_CERTS = [cert(11, "钱军", "S000032000001213000011", "铣工", "三级/
 ADVANCE_TOTAL = yuan(Decimal(2000) / 2)
 
 
-def write_batch(make_xlsx: Callable[..., Path], name: str, roster: list[list[Any]], certs: list[list[Any]],
-                attendance: list[list[Any]] | None = None) -> Path:
+def write_batch(
+    make_xlsx: Callable[..., Path],
+    name: str,
+    roster: list[list[Any]],
+    certs: list[list[Any]],
+    attendance: list[list[Any]] | None = None,
+) -> Path:
     sheets: dict[str, list[list[Any]]] = {"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}
     if attendance:
         sheets["考勤"] = attendance
@@ -146,8 +228,20 @@ def write_batch(make_xlsx: Callable[..., Path], name: str, roster: list[list[Any
 
 
 def commit(run_cli: Callable[..., Any], batch: Path, period: str, out: Path, ledger: str, *extra: object) -> Any:
-    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", period, "--out", out, "--commit",
-                   "--ledger", ledger, *extra)
+    return run_cli(
+        "payout",
+        batch,
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        period,
+        "--out",
+        out,
+        "--commit",
+        "--ledger",
+        ledger,
+        *extra,
+    )
 
 
 def runs(run_cli: Callable[..., Any], ledger: str) -> list[dict[str, Any]]:
@@ -159,24 +253,40 @@ def runs(run_cli: Callable[..., Any], ledger: str) -> list[dict[str, Any]]:
 
 def accounts_csv(path: Path) -> Path:
     """The enterprise's and the institution's bank accounts (``--accounts``), spaces as people type them."""
-    path.write_text("payee_id,account,bank\n"
-                    f"{ENTERPRISE},3205 0188 0000 0123 4567,建设银行苏州吴中支行\n"
-                    f"{INSTITUTION},1055 0101 0400 1234 5,农业银行苏州吴中支行\n", encoding="utf-8")
+    path.write_text(
+        "payee_id,account,bank\n"
+        f"{ENTERPRISE},3205 0188 0000 0123 4567,建设银行苏州吴中支行\n"
+        f"{INSTITUTION},1055 0101 0400 1234 5,农业银行苏州吴中支行\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def cycle(run_cli: Callable[..., Any], make_xlsx: Callable[..., Path], tmp_path: Path, ledger: str, *,
-          advance: bool = False) -> dict[str, str]:
+def cycle(
+    run_cli: Callable[..., Any], make_xlsx: Callable[..., Path], tmp_path: Path, ledger: str, *, advance: bool = False
+) -> dict[str, str]:
     """Commit June, then July (and optionally July's advance run); returns {"june": id, "july": id, ...}."""
-    june = commit(run_cli, write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE), "2021-06",
-                  tmp_path / "june", ledger)
+    june = commit(
+        run_cli,
+        write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE),
+        "2021-06",
+        tmp_path / "june",
+        ledger,
+    )
     assert june.code == 0, june.stderr
     july = commit(run_cli, write_batch(make_xlsx, "july.xlsx", JULY, JULY_CERTS), "2021-07", tmp_path / "july", ledger)
     assert july.code == 1, july.stderr  # paid, with exceptions
     ids = {}
     if advance:
-        adv = commit(run_cli, write_batch(make_xlsx, "advance.xlsx", ADVANCE, ADVANCE_CERTS), "2021-07",
-                     tmp_path / "advance", ledger, "--advance", "50%")
+        adv = commit(
+            run_cli,
+            write_batch(make_xlsx, "advance.xlsx", ADVANCE, ADVANCE_CERTS),
+            "2021-07",
+            tmp_path / "advance",
+            ledger,
+            "--advance",
+            "50%",
+        )
         assert adv.code == 0, adv.stderr
     for run in runs(run_cli, ledger):
         key = "advance" if run["kind"] == "advance" else {"2021-06": "june", "2021-07": "july"}[run["period"]]
@@ -210,8 +320,11 @@ def june_return(make_xlsx: Callable[..., Path], name: str = "回盘.xlsx") -> Pa
 
 # What the June return says, per class: (name, ledger amount, return amount, reason).
 JUNE_RETURN_CLASSES: dict[str, list[tuple[str, Decimal | None, Decimal | None, str]]] = {
-    "paid": [("张伟", yuan("1950.00"), yuan("1950.00"), ""), ("冯刚", yuan(4500), yuan(4500), ""),
-             (ENTERPRISE_NAME, yuan(3500), yuan(3500), "")],
+    "paid": [
+        ("张伟", yuan("1950.00"), yuan("1950.00"), ""),
+        ("冯刚", yuan(4500), yuan(4500), ""),
+        (ENTERPRISE_NAME, yuan(3500), yuan(3500), ""),
+    ],
     "failed": [("周杰", yuan("398.00"), yuan("398.00"), "户名不符")],
     "amount-mismatch": [("郑涛", yuan(650), yuan(600), "")],
     "pending": [("吴敏", yuan(800), yuan(800), "")],

@@ -8,6 +8,7 @@ it at the end. No mocks: the ledger tests run the same SQL against it as against
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -29,7 +30,9 @@ def _binary(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if candidates:
         return candidates[-1]
-    raise PostgresUnavailable(f"{name} not found: run `make test` (it installs postgresql) or apt-get install postgresql")
+    raise PostgresUnavailable(
+        f"{name} not found: run `make test` (it installs postgresql) or apt-get install postgresql"
+    )
 
 
 def _free_port() -> int:
@@ -58,10 +61,20 @@ class PostgresServer:
         initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(initdb, "-D", str(self.data), "--auth=trust", "--username=skillcli", "--encoding=UTF8",
-                  "--locale=C")
-        self._run(pg_ctl, "-D", str(self.data), "-w", "-t", "60", "-l", str(self.root / "server.log"), "-o",
-                  f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off", "start")
+        self._run(initdb, "-D", str(self.data), "--auth=trust", "--username=skillcli", "--encoding=UTF8", "--locale=C")
+        self._run(
+            pg_ctl,
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off",
+            "start",
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -77,14 +90,11 @@ class PostgresServer:
 
         self._count += 1
         name = f"ledger_{os.getpid()}_{self._count}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=skillcli dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=skillcli dbname=postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql://skillcli@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError, PostgresUnavailable):
             self._run(_binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except (subprocess.SubprocessError, PostgresUnavailable):
-            pass
         shutil.rmtree(self.root, ignore_errors=True)

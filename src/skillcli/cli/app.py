@@ -44,8 +44,9 @@ app.add_typer(report_app, name="report")
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整调用栈 / show tracebacks"),
-    log_file: str = typer.Option("", "--log-file", help="把终端输出（已脱敏）追加到日志文件 / append the (masked) "
-                                                       "terminal output to a log file"),
+    log_file: str = typer.Option(
+        "", "--log-file", help="把终端输出（已脱敏）追加到日志文件 / append the (masked) terminal output to a log file"
+    ),
 ) -> None:
     """职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts."""
     from skillcli.cli import render
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        sys.stderr.write(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:200]} "
-                         "(--debug 查看详情 / --debug for details)\n")
+        sys.stderr.write(
+            f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:200]} "
+            "(--debug 查看详情 / --debug for details)\n"
+        )
         sys.exit(3)

@@ -42,11 +42,17 @@ def check(
             write_exceptions_xlsx(batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch))
             write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
             outputs.commit()
-        screen.line(screen.t(f"已写出 {out / 'exceptions.xlsx'} 和 exceptions.csv",
-                             f"wrote {out / 'exceptions.xlsx'} and exceptions.csv"))
+        screen.line(
+            screen.t(
+                f"已写出 {out / 'exceptions.xlsx'} 和 exceptions.csv",
+                f"wrote {out / 'exceptions.xlsx'} and exceptions.csv",
+            )
+        )
     if json_out:
         print_json(batch_payload(batch, screen.mask))
     errors, warnings = batch.count(Severity.ERROR), batch.count(Severity.WARNING)
-    screen.line(screen.t(f"错误 {errors} 条，警告 {warnings} 条", f"{errors} errors, {warnings} warnings"),
-                style="bold red" if errors else "bold green")
+    screen.line(
+        screen.t(f"错误 {errors} 条，警告 {warnings} 条", f"{errors} errors, {warnings} warnings"),
+        style="bold red" if errors else "bold green",
+    )
     raise typer.Exit(1 if errors else 0)

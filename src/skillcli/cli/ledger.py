@@ -22,7 +22,7 @@ def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
     from skillcli.ledger.store import Ledger, resolve_url
 
     url = resolve_url(ledger)
-    if not commit and url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+    if not commit and url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
         return None
     store = Ledger(url)
     store.ensure_ready(create=commit)
@@ -30,7 +30,7 @@ def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
 
 
 def parse_share(text: str | None) -> Decimal | None:
-    """"50%" or "0.5" → Decimal("0.5")."""
+    """ "50%" or "0.5" → Decimal("0.5")."""
     if text is None:
         return None
     from skillcli.errors import UsageError
@@ -38,8 +38,9 @@ def parse_share(text: str | None) -> Decimal | None:
     try:
         value = Decimal(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
     except InvalidOperation:
-        raise UsageError(f"--advance 应为比例，如 50%，读到「{text}」", f"--advance must be a share such as 50%, got '{text}'") \
-            from None
+        raise UsageError(
+            f"--advance 应为比例，如 50%，读到「{text}」", f"--advance must be a share such as 50%, got '{text}'"
+        ) from None
     return value
 
 
@@ -92,16 +93,31 @@ def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
         print_json({"runs": found})
         return
     screen = Screen()
-    screen.table(screen.t("批次", "Runs"), ["run", "kind", "period", "policy", "lines", "total", "voided", "created"],
-                 [[r["run_id"], r["kind"], r["period"], r["policy_id"], r["line_count"],
-                   format_yuan(r["total_fen"], grouping=True), "是" if r["voided"] else "", r["created_at"]]
-                  for r in found])
+    screen.table(
+        screen.t("批次", "Runs"),
+        ["run", "kind", "period", "policy", "lines", "total", "voided", "created"],
+        [
+            [
+                r["run_id"],
+                r["kind"],
+                r["period"],
+                r["policy_id"],
+                r["line_count"],
+                format_yuan(r["total_fen"], grouping=True),
+                "是" if r["voided"] else "",
+                r["created_at"],
+            ]
+            for r in found
+        ],
+    )
 
 
 @ledger_app.command("void")
-def void(run_id: Annotated[str, typer.Argument(help="要作废的批次 / run to reverse")],
-         reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）/ why")],
-         ledger: opt.LedgerOpt = None) -> None:
+def void(
+    run_id: Annotated[str, typer.Argument(help="要作废的批次 / run to reverse")],
+    reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）/ why")],
+    ledger: opt.LedgerOpt = None,
+) -> None:
     """作废一个批次：以负数冲销记录，原记录不删改 / Reverse a run with an audit record."""
     from skillcli.cli.render import Screen
     from skillcli.errors import UsageError

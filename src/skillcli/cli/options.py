@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-Files = Annotated[list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv/.parquet) / input files",
-                                             show_default=False)]
-Period = Annotated[str | None, typer.Option("--period", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")]
+Files = Annotated[
+    list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv/.parquet) / input files", show_default=False)
+]
+Period = Annotated[
+    str | None, typer.Option("--period", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")
+]
 Json = Annotated[bool, typer.Option("--json", help="完整结果以 JSON 输出到 stdout / full result as JSON on stdout")]
 OutDir = Annotated[Path | None, typer.Option("--out", help="输出目录 / output directory")]
 
@@ -20,13 +23,18 @@ def _one_of_languages(value: str) -> str:
     return value
 
 
-Lang = Annotated[str, typer.Option("--lang", callback=_one_of_languages,
-                                   help="终端语言 zh|en / terminal language")]
+Lang = Annotated[str, typer.Option("--lang", callback=_one_of_languages, help="终端语言 zh|en / terminal language")]
 ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身份证号 / show full ID numbers on screen")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
 PolicyId = Annotated[str, typer.Option("--policy", help="政策 id（见 skillcli rules list）/ policy id")]
-Params = Annotated[list[str] | None, typer.Option("--param", help="覆盖政策参数 name=value（可多次）/ override a parameter")]
-LedgerOpt = Annotated[str | None, typer.Option(
-    "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL")]
+Params = Annotated[
+    list[str] | None, typer.Option("--param", help="覆盖政策参数 name=value（可多次）/ override a parameter")
+]
+LedgerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL"
+    ),
+]

@@ -22,9 +22,13 @@ def payout(
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
     limit: opt.Limit = 20,
-    commit: Annotated[bool, typer.Option("--commit", help="写入台账（否则为试算，只读台账）/ record in the ledger")] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="写入台账（否则为试算，只读台账）/ record in the ledger")
+    ] = False,
     ledger: opt.LedgerOpt = None,
-    advance: Annotated[str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")] = None,
+    advance: Annotated[
+        str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")
+    ] = None,
 ) -> None:
     """按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.
 
@@ -57,19 +61,31 @@ def payout(
     decision = decide(batch, rules, history=history, advance_share=parse_share(advance))
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out) as outputs:
-        manifest = write_payout(outputs, batch, decision, files, run_id=run_id,
-                                ledger=store.name if store is not None else None)
+        manifest = write_payout(
+            outputs, batch, decision, files, run_id=run_id, ledger=store.name if store is not None else None
+        )
         if run_id is not None and store is not None:
             commit_run(store, run_id, batch, decision, manifest["inputs"])
         outputs.commit()
     decision_summary(screen, decision, limit)
     if commit:
-        screen.line(screen.t(f"已写入台账 {store.name if store else ''}：批次 {run_id}，{decision.lines.height} 笔",
-                             f"committed to {store.name if store else ''}: run {run_id}, {decision.lines.height} lines")
-                    if run_id else screen.t("没有新的应发记录，台账未写入（已发放的不重复发放）",
-                                            "nothing new to commit; the ledger is unchanged (paid claims are not paid again)"))
-    screen.line(screen.t(f"已写出 {out}/payouts.xlsx、payouts.csv、exceptions.csv、ineligible.csv、manifest.json",
-                         f"wrote {out}/payouts.xlsx, payouts.csv, exceptions.csv, ineligible.csv, manifest.json"))
+        screen.line(
+            screen.t(
+                f"已写入台账 {store.name if store else ''}：批次 {run_id}，{decision.lines.height} 笔",
+                f"committed to {store.name if store else ''}: run {run_id}, {decision.lines.height} lines",
+            )
+            if run_id
+            else screen.t(
+                "没有新的应发记录，台账未写入（已发放的不重复发放）",
+                "nothing new to commit; the ledger is unchanged (paid claims are not paid again)",
+            )
+        )
+    screen.line(
+        screen.t(
+            f"已写出 {out}/payouts.xlsx、payouts.csv、exceptions.csv、ineligible.csv、manifest.json",
+            f"wrote {out}/payouts.xlsx, payouts.csv, exceptions.csv, ineligible.csv, manifest.json",
+        )
+    )
     if json_out:
         print_json(decision_payload(batch, decision, screen.mask))
     raise typer.Exit(1 if decision.counts["exception"] else 0)
@@ -81,4 +97,4 @@ def _people(batch: object) -> list[str]:
     roster = batch.frames.get(SheetKind.ROSTER)  # type: ignore[attr-defined]
     if roster is None or "id_number" not in roster.columns:
         return []
-    return [p for p in roster.get_column("id_number").drop_nulls().unique().to_list()]
+    return list(roster.get_column("id_number").drop_nulls().unique().to_list())

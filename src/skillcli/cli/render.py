@@ -56,8 +56,7 @@ class Screen:
         if self._console is None:
             from rich.console import Console
 
-            console = Console(stderr=True, highlight=False, soft_wrap=False,
-                              no_color=bool(os.environ.get("NO_COLOR")))
+            console = Console(stderr=True, highlight=False, soft_wrap=False, no_color=bool(os.environ.get("NO_COLOR")))
             if not console.is_terminal:
                 # A log file has no width: keep each finding on one line for grep.
                 console = Console(stderr=True, highlight=False, soft_wrap=True, no_color=True, width=400)
@@ -88,8 +87,9 @@ class Screen:
             self.log.print(redact(text), markup=False, highlight=False)
         self.console.print(self.mask(text), style="bold red", markup=False, highlight=False)
 
-    def table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-              *, justify: Sequence[str] | None = None) -> None:
+    def table(
+        self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, justify: Sequence[str] | None = None
+    ) -> None:
         if self.log is not None:
             self._plain_table(self.log, title, headers, rows, justify)
         if self.quiet:
@@ -97,19 +97,33 @@ class Screen:
         from rich import box
         from rich.table import Table
 
-        table = Table(title=title if self.tty else None, box=box.SIMPLE_HEAD if self.tty else None,
-                      show_edge=False, pad_edge=False, title_justify="left")
+        table = Table(
+            title=title if self.tty else None,
+            box=box.SIMPLE_HEAD if self.tty else None,
+            show_edge=False,
+            pad_edge=False,
+            title_justify="left",
+        )
         for i, header in enumerate(headers):
-            table.add_column(header, justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
-                             overflow="fold")
+            table.add_column(
+                header,
+                justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
+                overflow="fold",
+            )
         for row in rows:
             table.add_row(*(self.mask(v) for v in row))
         if not self.tty:
             self.console.print(title, markup=False, highlight=False)
         self.console.print(table)
 
-    def _plain_table(self, console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                     justify: Sequence[str] | None) -> None:
+    def _plain_table(
+        self,
+        console: Console,
+        title: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        justify: Sequence[str] | None,
+    ) -> None:
         from rich.table import Table
 
         table = Table(box=None, show_edge=False, pad_edge=False)
@@ -128,8 +142,14 @@ class Screen:
             return
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=self.console, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        ) as bar:
             task = bar.add_task(label, total=total)
 
             def advance(name: str, index: int, count: int) -> None:
@@ -154,35 +174,76 @@ def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
     for summary in batch.files:
         for sheet in summary.sheets:
             kind = t(sheet.kind.label_zh, sheet.kind.value) if sheet.kind else ""
-            sheet_rows.append([summary.path, sheet.sheet, kind,
-                               sheet.header_row or "", sheet.rows, sum(sheet.skipped.as_dict().values())])
+            sheet_rows.append(
+                [
+                    summary.path,
+                    sheet.sheet,
+                    kind,
+                    sheet.header_row or "",
+                    sheet.rows,
+                    sum(sheet.skipped.as_dict().values()),
+                ]
+            )
         for ignored in summary.ignored:
-            sheet_rows.append([summary.path, ignored.sheet, t("忽略：", "ignored: ") + t(ignored.reason_zh, ignored.reason_en),
-                               "", "", ""])
+            sheet_rows.append(
+                [
+                    summary.path,
+                    ignored.sheet,
+                    t("忽略：", "ignored: ") + t(ignored.reason_zh, ignored.reason_en),
+                    "",
+                    "",
+                    "",
+                ]
+            )
         if summary.format == "too-large":
             sheet_rows.append([summary.path, "", t("超过大小上限", "over the size limit"), "", "", ""])
-    screen.table(t("读取的文件与工作表", "Files and sheets read"),
-                 [t("文件", "file"), t("工作表", "sheet"), t("类型", "kind"), t("表头行", "header row"),
-                  t("数据行", "rows"), t("跳过", "skipped")], sheet_rows, justify=["left"] * 3 + ["right"] * 3)
+    screen.table(
+        t("读取的文件与工作表", "Files and sheets read"),
+        [
+            t("文件", "file"),
+            t("工作表", "sheet"),
+            t("类型", "kind"),
+            t("表头行", "header row"),
+            t("数据行", "rows"),
+            t("跳过", "skipped"),
+        ],
+        sheet_rows,
+        justify=["left"] * 3 + ["right"] * 3,
+    )
     skipped = {k: v for k, v in batch.skipped.as_dict().items() if v}
     if skipped:
-        screen.line(t("跳过的行：", "Rows set aside: ") + ", ".join(
-            f"{t(*SKIP_LABELS[k])} {v}" for k, v in skipped.items()))
+        screen.line(
+            t("跳过的行：", "Rows set aside: ") + ", ".join(f"{t(*SKIP_LABELS[k])} {v}" for k, v in skipped.items())
+        )
     by_code = batch.counts_by_code
     if by_code:
         from skillcli.findings import CATALOGUE
 
-        screen.table(t("问题统计", "Findings by code"), [t("代码", "code"), t("级别", "severity"), t("数量", "count"),
-                                                     t("说明", "description")],
-                     [[code, CATALOGUE[code].severity.value, n, _describe(screen, code)] for code, n in by_code.items()],
-                     justify=["left", "left", "right", "left"])
+        screen.table(
+            t("问题统计", "Findings by code"),
+            [t("代码", "code"), t("级别", "severity"), t("数量", "count"), t("说明", "description")],
+            [[code, CATALOGUE[code].severity.value, n, _describe(screen, code)] for code, n in by_code.items()],
+            justify=["left", "left", "right", "left"],
+        )
         shown = batch.findings.head(limit)
-        screen.table(t(f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
-                       f"First {shown.height} of {batch.findings.height} findings"),
-                     [t("工作表", "sheet"), t("行", "row"), t("列", "column"), t("代码", "code"), t("说明", "message")],
-                     [[r["sheet"], r["row"] or "", r["column"], r["code"],
-                       r["message_zh"] if screen.lang == "zh" else r["message_en"]]
-                      for r in shown.iter_rows(named=True)], justify=["left", "right", "left", "left", "left"])
+        screen.table(
+            t(
+                f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
+                f"First {shown.height} of {batch.findings.height} findings",
+            ),
+            [t("工作表", "sheet"), t("行", "row"), t("列", "column"), t("代码", "code"), t("说明", "message")],
+            [
+                [
+                    r["sheet"],
+                    r["row"] or "",
+                    r["column"],
+                    r["code"],
+                    r["message_zh"] if screen.lang == "zh" else r["message_en"],
+                ]
+                for r in shown.iter_rows(named=True)
+            ],
+            justify=["left", "right", "left", "left", "left"],
+        )
 
 
 def _describe(screen: Screen, code: str) -> str:
@@ -200,32 +261,56 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
     t = screen.t
     sums = totals(decision)
     counts = decision.counts
-    screen.table(t("按补贴项目", "By subsidy"), [t("规则", "rule"), t("补贴项目", "subsidy"), t("笔数", "lines"),
-                                             t("金额(元)", "yuan")],
-                 [[s["rule"], s["subsidy"], s["lines"], format_yuan(s["fen"], grouping=True)] for s in sums["by_subsidy"]],
-                 justify=["left", "left", "right", "right"])
+    screen.table(
+        t("按补贴项目", "By subsidy"),
+        [t("规则", "rule"), t("补贴项目", "subsidy"), t("笔数", "lines"), t("金额(元)", "yuan")],
+        [[s["rule"], s["subsidy"], s["lines"], format_yuan(s["fen"], grouping=True)] for s in sums["by_subsidy"]],
+        justify=["left", "left", "right", "right"],
+    )
     if decision.exceptions.height:
         shown = decision.exceptions.head(limit)
-        screen.table(t(f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
-                       f"First {shown.height} of {decision.exceptions.height} exceptions"),
-                     [t("工作表", "sheet"), t("行", "row"), t("代码", "code"), t("说明", "message")],
-                     [[r["sheet"], r["row"] or "", r["code"], r["message_zh"] if screen.lang == "zh" else r["message_en"]]
-                      for r in shown.iter_rows(named=True)], justify=["left", "right", "left", "left"])
+        screen.table(
+            t(
+                f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
+                f"First {shown.height} of {decision.exceptions.height} exceptions",
+            ),
+            [t("工作表", "sheet"), t("行", "row"), t("代码", "code"), t("说明", "message")],
+            [
+                [r["sheet"], r["row"] or "", r["code"], r["message_zh"] if screen.lang == "zh" else r["message_en"]]
+                for r in shown.iter_rows(named=True)
+            ],
+            justify=["left", "right", "left", "left"],
+        )
     if decision.ineligible.height:
-        reasons = decision.ineligible.group_by("reason_code").len().sort(["len", "reason_code"],
-                                                                        descending=[True, False]).head(limit)
-        screen.table(t("不符合条件的原因", "Why rows are not eligible"), [t("原因代码", "reason"), t("行数", "rows")],
-                     [[code, n] for code, n in reasons.iter_rows()], justify=["left", "right"])
+        reasons = (
+            decision.ineligible.group_by("reason_code")
+            .len()
+            .sort(["len", "reason_code"], descending=[True, False])
+            .head(limit)
+        )
+        screen.table(
+            t("不符合条件的原因", "Why rows are not eligible"),
+            [t("原因代码", "reason"), t("行数", "rows")],
+            [[code, n] for code, n in reasons.iter_rows()],
+            justify=["left", "right"],
+        )
     if decision.warnings.height:
-        screen.line(t(f"提示：{decision.warnings.height} 行未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
-                      f"note: {decision.warnings.height} rows have no pension status and were read as 'no'"))
+        screen.line(
+            t(
+                f"提示：{decision.warnings.height} 行未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
+                f"note: {decision.warnings.height} rows have no pension status and were read as 'no'",
+            )
+        )
     screen.line(
-        t(f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
-          f"{counts['ineligible']}；本次发放 {sums['lines']} 笔，合计 {format_yuan(sums['total_fen'], grouping=True)} 元",
-          f"{decision.derived.height} roster rows: paid {counts['paid']}, exceptions {counts['exception']}, "
-          f"ineligible {counts['ineligible']}; {sums['lines']} lines totalling {format_yuan(sums['total_fen'], grouping=True)}"
-          " yuan"),
-        style="bold")
+        t(
+            f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
+            f"{counts['ineligible']}；本次发放 {sums['lines']} 笔，合计 {format_yuan(sums['total_fen'], grouping=True)} 元",
+            f"{decision.derived.height} roster rows: paid {counts['paid']}, exceptions {counts['exception']}, "
+            f"ineligible {counts['ineligible']}; {sums['lines']} lines totalling {format_yuan(sums['total_fen'], grouping=True)}"
+            " yuan",
+        ),
+        style="bold",
+    )
 
 
 def show_policy(screen: Screen, policy: Any) -> None:
@@ -233,42 +318,100 @@ def show_policy(screen: Screen, policy: Any) -> None:
     from skillcli.rules.evaluate import _condition_text
 
     t = screen.t
-    screen.table(t("政策", "Policy"), [t("项目", "item"), t("内容", "value")], [
-        ["id", policy.id], [t("名称", "title"), policy.title], [t("地区", "region"), policy.region],
-        [t("依据", "source"), " ".join(f"{k}: {v}" for k, v in policy.document.items())],
-        [t("有效期", "effective"), f"{policy.effective_from}～{policy.effective_to or ''}"],
-        [t("复核日期", "reviewed"), str(policy.reviewed or "")], ["SHA-256", policy.sha256],
-    ])
-    screen.table(t("参数", "Parameters"), [t("名称", "name"), t("值", "value"), t("假设", "assumption"),
-                                         t("条款", "clause"), t("说明", "doc")],
-                 [[p.name, str(p.value) + (" *" if p.overridden else ""), "是" if p.assumption else "", p.clause, p.doc]
-                  for p in policy.parameters.values()])
-    requirement_rows = [[req.id, req.clause, "；".join(_condition_text(c) for c in req.when) or "—",
-                         "；".join(_condition_text(c) for c in req.require), req.reason_zh] for req in policy.eligibility]
-    screen.table(t("全体适用条件", "Eligibility for every rule"), [t("编号", "id"), t("条款", "clause"),
-                                                             t("适用于", "when"), t("要求", "require"), t("理由", "reason")],
-                 requirement_rows)
+    screen.table(
+        t("政策", "Policy"),
+        [t("项目", "item"), t("内容", "value")],
+        [
+            ["id", policy.id],
+            [t("名称", "title"), policy.title],
+            [t("地区", "region"), policy.region],
+            [t("依据", "source"), " ".join(f"{k}: {v}" for k, v in policy.document.items())],
+            [t("有效期", "effective"), f"{policy.effective_from}～{policy.effective_to or ''}"],
+            [t("复核日期", "reviewed"), str(policy.reviewed or "")],
+            ["SHA-256", policy.sha256],
+        ],
+    )
+    screen.table(
+        t("参数", "Parameters"),
+        [t("名称", "name"), t("值", "value"), t("假设", "assumption"), t("条款", "clause"), t("说明", "doc")],
+        [
+            [p.name, str(p.value) + (" *" if p.overridden else ""), "是" if p.assumption else "", p.clause, p.doc]
+            for p in policy.parameters.values()
+        ],
+    )
+    requirement_rows = [
+        [
+            req.id,
+            req.clause,
+            "；".join(_condition_text(c) for c in req.when) or "—",
+            "；".join(_condition_text(c) for c in req.require),
+            req.reason_zh,
+        ]
+        for req in policy.eligibility
+    ]
+    screen.table(
+        t("全体适用条件", "Eligibility for every rule"),
+        [t("编号", "id"), t("条款", "clause"), t("适用于", "when"), t("要求", "require"), t("理由", "reason")],
+        requirement_rows,
+    )
     limits = policy.limits
     limit_rows = []
     if limits.yearly_max is not None:
-        limit_rows.append([limits.yearly_id, limits.yearly_clause, t(f"每人每年不超过 {limits.yearly_max} 次",
-                                                                     f"at most {limits.yearly_max} per person per year")])
+        limit_rows.append(
+            [
+                limits.yearly_id,
+                limits.yearly_clause,
+                t(f"每人每年不超过 {limits.yearly_max} 次", f"at most {limits.yearly_max} per person per year"),
+            ]
+        )
     if limits.no_repeat:
-        limit_rows.append([limits.no_repeat_id, limits.no_repeat_clause,
-                           t(f"同一职业同一等级不重复（{limits.no_repeat_window}）", f"no repeat ({limits.no_repeat_window})")])
-    limit_rows += [[ident, clause, t("不可同时享受：", "exclusive: ") + "、".join(rules)]
-                   for ident, clause, rules in limits.exclusive]
+        limit_rows.append(
+            [
+                limits.no_repeat_id,
+                limits.no_repeat_clause,
+                t(f"同一职业同一等级不重复（{limits.no_repeat_window}）", f"no repeat ({limits.no_repeat_window})"),
+            ]
+        )
+    limit_rows += [
+        [ident, clause, t("不可同时享受：", "exclusive: ") + "、".join(rules)]
+        for ident, clause, rules in limits.exclusive
+    ]
     if limits.advance_id:
         share = f"{limits.advance_max_share}" if limits.advance_max_share is not None else ""
-        limit_rows.append([limits.advance_id, limits.advance_clause,
-                           t(f"允许预拨 {share}", f"advance allowed {share}") if limits.advance_allowed
-                           else t("不允许预拨", "no advances")])
+        limit_rows.append(
+            [
+                limits.advance_id,
+                limits.advance_clause,
+                t(f"允许预拨 {share}", f"advance allowed {share}")
+                if limits.advance_allowed
+                else t("不允许预拨", "no advances"),
+            ]
+        )
     screen.table(t("限制", "Limits"), [t("编号", "id"), t("条款", "clause"), t("内容", "rule")], limit_rows)
-    screen.table(t("规则", "Rules"), [t("编号", "id"), t("补贴", "subsidy"), t("条款", "clause"), t("适用", "scope"),
-                                    t("要求", "require"), t("金额", "amount"), t("收款方", "payee")],
-                 [[r.id, r.subsidy, r.clause, "；".join(_condition_text(c) for c in r.scope),
-                   "；".join(_condition_text(c) for req in r.require for c in req.require) or "—",
-                   f"{r.amount.form}: {r.amount.rate.describe()}", r.payee] for r in policy.rules])
+    screen.table(
+        t("规则", "Rules"),
+        [
+            t("编号", "id"),
+            t("补贴", "subsidy"),
+            t("条款", "clause"),
+            t("适用", "scope"),
+            t("要求", "require"),
+            t("金额", "amount"),
+            t("收款方", "payee"),
+        ],
+        [
+            [
+                r.id,
+                r.subsidy,
+                r.clause,
+                "；".join(_condition_text(c) for c in r.scope),
+                "；".join(_condition_text(c) for req in r.require for c in req.require) or "—",
+                f"{r.amount.form}: {r.amount.rate.describe()}",
+                r.payee,
+            ]
+            for r in policy.rules
+        ],
+    )
 
 
 def explanation(screen: Screen, rows: list[Any]) -> None:
@@ -287,5 +430,8 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
             table_rows = [[c.kind, c.requirement, c.text, c.value, mark[c.result]] for c in rule.conditions]
             if rule.formula:
                 table_rows.append(["amount", "", rule.formula, rule.payee, ""])
-            screen.table(f"  {head}", [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"),
-                                       t("结果", "result")], table_rows)
+            screen.table(
+                f"  {head}",
+                [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
+                table_rows,
+            )

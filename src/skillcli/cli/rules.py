@@ -23,16 +23,37 @@ def list_rules(rules_dir: RulesDir = None, lang: opt.Lang = "zh") -> None:
     rows = []
     for path in policy_paths(rules_dir).values():
         policy = load_policy(path)
-        rows.append([policy.id, policy.title, policy.region,
-                     f"{policy.effective_from}～{policy.effective_to or ''}", len(policy.rules), path.name])
-    screen.table(screen.t("政策", "Policies"), ["id", screen.t("名称", "title"), screen.t("地区", "region"),
-                                                screen.t("有效期", "effective"), screen.t("规则数", "rules"),
-                                                screen.t("文件", "file")], rows)
+        rows.append(
+            [
+                policy.id,
+                policy.title,
+                policy.region,
+                f"{policy.effective_from}～{policy.effective_to or ''}",
+                len(policy.rules),
+                path.name,
+            ]
+        )
+    screen.table(
+        screen.t("政策", "Policies"),
+        [
+            "id",
+            screen.t("名称", "title"),
+            screen.t("地区", "region"),
+            screen.t("有效期", "effective"),
+            screen.t("规则数", "rules"),
+            screen.t("文件", "file"),
+        ],
+        rows,
+    )
 
 
 @rules_app.command("show")
-def show(policy_id: Annotated[str, typer.Argument(help="政策 id")], rules_dir: RulesDir = None,
-         param: opt.Params = None, lang: opt.Lang = "zh") -> None:
+def show(
+    policy_id: Annotated[str, typer.Argument(help="政策 id")],
+    rules_dir: RulesDir = None,
+    param: opt.Params = None,
+    lang: opt.Lang = "zh",
+) -> None:
     """显示政策的参数、规则与条款 / Show a policy's parameters, rules and clauses."""
     from skillcli.cli.render import Screen, show_policy
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
@@ -41,8 +62,9 @@ def show(policy_id: Annotated[str, typer.Argument(help="政策 id")], rules_dir:
 
 
 @rules_app.command("check")
-def check_rules(path: Annotated[Path | None, typer.Argument(help="规则文件或目录 / file or folder")] = None,
-                lang: opt.Lang = "zh") -> None:
+def check_rules(
+    path: Annotated[Path | None, typer.Argument(help="规则文件或目录 / file or folder")] = None, lang: opt.Lang = "zh"
+) -> None:
     """检查规则文件（未知字段、缺条款、等级表缺级、有效期、过期）/ Lint rule files. Exit 1 on errors."""
     import datetime as dt
 
@@ -54,18 +76,27 @@ def check_rules(path: Annotated[Path | None, typer.Argument(help="规则文件�
     target = path or default_rules_dir()
     paths = sorted(policy_paths(target).values()) if target.is_dir() else [target]
     messages = lint_paths(paths, dt.date.today())
-    screen.table(screen.t("规则检查", "Rules lint"), [screen.t("文件", "file"), screen.t("级别", "severity"),
-                                                     screen.t("说明", "message")],
-                 [[m.file, m.severity, screen.t(m.message_zh, m.message_en)] for m in messages])
+    screen.table(
+        screen.t("规则检查", "Rules lint"),
+        [screen.t("文件", "file"), screen.t("级别", "severity"), screen.t("说明", "message")],
+        [[m.file, m.severity, screen.t(m.message_zh, m.message_en)] for m in messages],
+    )
     errors = sum(m.severity == "error" for m in messages)
-    screen.line(screen.t(f"{len(paths)} 个文件，错误 {errors}，警告 {len(messages) - errors}",
-                         f"{len(paths)} files, {errors} errors, {len(messages) - errors} warnings"))
+    screen.line(
+        screen.t(
+            f"{len(paths)} 个文件，错误 {errors}，警告 {len(messages) - errors}",
+            f"{len(paths)} files, {errors} errors, {len(messages) - errors} warnings",
+        )
+    )
     raise typer.Exit(1 if errors else 0)
 
 
 @rules_app.command("test")
-def test_rules(policy_id: Annotated[str | None, typer.Argument(help="只测一个政策 / one policy only")] = None,
-               rules_dir: RulesDir = None, lang: opt.Lang = "zh") -> None:
+def test_rules(
+    policy_id: Annotated[str | None, typer.Argument(help="只测一个政策 / one policy only")] = None,
+    rules_dir: RulesDir = None,
+    lang: opt.Lang = "zh",
+) -> None:
     """运行每个政策旁的测试用例并检查覆盖 / Run each policy's cases and check coverage. Exit 1 on failure."""
     from skillcli.cli.render import Screen
     from skillcli.rules.cases import run_cases
@@ -83,7 +114,15 @@ def test_rules(policy_id: Annotated[str | None, typer.Argument(help="只测一�
         for gap in gaps:
             rows.append([policy.id, "—", "FAIL", gap])
             failed += 1
-    screen.table(screen.t("规则用例", "Rule cases"), [screen.t("政策", "policy"), screen.t("用例", "case"),
-                                                     screen.t("结果", "result"), screen.t("问题", "problems")], rows)
+    screen.table(
+        screen.t("规则用例", "Rule cases"),
+        [
+            screen.t("政策", "policy"),
+            screen.t("用例", "case"),
+            screen.t("结果", "result"),
+            screen.t("问题", "problems"),
+        ],
+        rows,
+    )
     screen.line(screen.t(f"{len(rows) - failed} 通过，{failed} 失败", f"{len(rows) - failed} passed, {failed} failed"))
     raise typer.Exit(1 if failed else 0)

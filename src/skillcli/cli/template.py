@@ -34,5 +34,9 @@ def template(
     with atomic_path(out) as tmp:
         sheets = write_template(rules, tmp)
     counts = "、".join(f"{s.name} {len(s.columns)} 列" for s in sheets)
-    screen.line(screen.t(f"已写出 {out}（{rules.id}：{counts}）", f"wrote {out} ({rules.id}: "
-                         + ", ".join(f"{s.name} {len(s.columns)} columns" for s in sheets) + ")"))
+    screen.line(
+        screen.t(
+            f"已写出 {out}（{rules.id}：{counts}）",
+            f"wrote {out} ({rules.id}: " + ", ".join(f"{s.name} {len(s.columns)} columns" for s in sheets) + ")",
+        )
+    )

@@ -19,9 +19,18 @@ class ChartWorkbook(Workbook):
         super().__init__(path)
         self.fmt_percent = self._book.add_format({"num_format": '0.00" %"'})
 
-    def column_chart(self, sheet_name: str, *, title: str, rows: int, category_col: int,
-                     series: Sequence[tuple[str, int]], anchor: str, header_row: int = 0,
-                     y_title: str = "元") -> None:
+    def column_chart(
+        self,
+        sheet_name: str,
+        *,
+        title: str,
+        rows: int,
+        category_col: int,
+        series: Sequence[tuple[str, int]],
+        anchor: str,
+        header_row: int = 0,
+        y_title: str = "元",
+    ) -> None:
         """A column chart of ``rows`` data rows below ``header_row``: one series per (name, column)."""
         if rows <= 0:
             return
@@ -29,11 +38,13 @@ class ChartWorkbook(Workbook):
         chart = book.add_chart({"type": "column"})
         first, last = header_row + 1, header_row + rows
         for name, col in series:
-            chart.add_series({
-                "name": name,
-                "categories": [sheet_name, first, category_col, last, category_col],
-                "values": [sheet_name, first, col, last, col],
-            })
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": [sheet_name, first, category_col, last, category_col],
+                    "values": [sheet_name, first, col, last, col],
+                }
+            )
         chart.set_title({"name": title})
         chart.set_y_axis({"name": y_title, "num_format": "#,##0"})
         chart.set_legend({"position": "bottom"})

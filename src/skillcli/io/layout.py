@@ -35,8 +35,10 @@ _IGNORED_SHEET_WORDS = ("说明", "填表说明", "代码表", "字典", "参数
 
 _WS = r"[\s\u3000\u00a0]*"
 TOTAL_RE = rf"^{_WS}(合{_WS}计|小{_WS}计|总{_WS}计|共{_WS}计|本页合计|总合计)"
-FOOTER_RE = (rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表人|单位负责人|审批人|复核人|联系人|注{_WS}[:：]|"
-             rf"说明{_WS}[:：]|填表时间|填报时间|填表日期|\(?盖章\)?|单位{_WS}[(（]盖章)")
+FOOTER_RE = (
+    rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表人|单位负责人|审批人|复核人|联系人|注{_WS}[:：]|"
+    rf"说明{_WS}[:：]|填表时间|填报时间|填表日期|\(?盖章\)?|单位{_WS}[(（]盖章)"
+)
 NUMBERING_RE = r"^[(（][甲乙丙丁戊己庚辛壬癸\d]{1,3}[)）]$"
 TITLE_WORDS_RE = r"(花名册|名单|批次|第.{1,4}批|培训班|考勤表|统计表|汇总表|一览表|情况表|登记表|申请表|\d{4}年)"
 ID_CONTENT_RE = r"^(\d{17}[\dXx]|\d{15})$"
@@ -59,8 +61,16 @@ class SheetTable:
     numeric: dict[str, set[int]] = field(default_factory=dict)  # canonical -> rows typed as numbers
     wan_columns: frozenset[str] = frozenset()  # money columns whose header says (万元)
 
-    def issue(self, code: str, canonical: str = "", row: int | None = None, *, value: str = "",
-              detail: str = "", person_id: str = "") -> Issue:
+    def issue(
+        self,
+        code: str,
+        canonical: str = "",
+        row: int | None = None,
+        *,
+        value: str = "",
+        detail: str = "",
+        person_id: str = "",
+    ) -> Issue:
         return Issue(self.file, self.sheet, row, canonical, value, code, detail, person_id)
 
     def letter(self, canonical: str) -> str:
@@ -136,8 +146,13 @@ def _parents(top: list[str], below: list[str], merged_parent: dict[int, str]) ->
     return parents
 
 
-def find_header(head: list[list[str]], kinds: list[SheetKind], merged: list[tuple[int, int, int, int]],
-                first_row: int, col_offset: int) -> _HeaderChoice | None:
+def find_header(
+    head: list[list[str]],
+    kinds: list[SheetKind],
+    merged: list[tuple[int, int, int, int]],
+    first_row: int,
+    col_offset: int,
+) -> _HeaderChoice | None:
     """The best header among the first rows, trying a single row and a two-row merged header."""
     best: _HeaderChoice | None = None
     limit = min(len(head), HEADER_SEARCH_ROWS)
@@ -149,8 +164,8 @@ def find_header(head: list[list[str]], kinds: list[SheetKind], merged: list[tupl
                 excel_row = first_row + r
                 merged_parent = {
                     c - col_offset: head[r][c1 - col_offset]
-                    for (r1, c1, r2, c2) in merged if r1 == excel_row and r2 == excel_row
-                    and 0 <= c1 - col_offset < len(head[r])
+                    for (r1, c1, r2, c2) in merged
+                    if r1 == excel_row and r2 == excel_row and 0 <= c1 - col_offset < len(head[r])
                     for c in range(c1, c2 + 1)
                 }
                 two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind)
@@ -193,13 +208,15 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
     if choice is None:
         if named_kind is not None and kind_from_name(grid.sheet):
             issue = Issue(file, grid.sheet, None, "", "", "sheet.header-not-found", named_kind.label_zh)
-            return SheetTable(file, grid.sheet, named_kind, 0, pl.DataFrame(schema={"_row": pl.Int64}),
-                              {}, {}, SkipCounts(), [issue])
+            return SheetTable(
+                file, grid.sheet, named_kind, 0, pl.DataFrame(schema={"_row": pl.Int64}), {}, {}, SkipCounts(), [issue]
+            )
         return Ignored(file, grid.sheet, "找不到表头", "no header row found")
 
     mapping = dict(choice.mapping)
-    table_issues = [Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column")
-                    for _, text in choice.duplicates]
+    table_issues = [
+        Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column") for _, text in choice.duplicates
+    ]
 
     data = frame.slice(data_start)
     # An ID column whose header cell was left blank is recognised by its content.
@@ -212,23 +229,30 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
             if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
                 letter = col_letter(grid.col_offset + j)
                 mapping[j] = ("id_number", f"({letter}列)")
-                table_issues.append(Issue(file, grid.sheet, header_excel_row, "id_number", "",
-                                          "sheet.column-by-content", letter))
+                table_issues.append(
+                    Issue(file, grid.sheet, header_excel_row, "id_number", "", "sheet.column-by-content", letter)
+                )
                 break
 
-    headers = {canonical: text for canonical, text in mapping.values()}
+    headers = dict(mapping.values())
     columns = {canonical: grid.col_offset + j for j, (canonical, _) in mapping.items()}
     row_numbers = pl.int_range(0, data.height, dtype=pl.Int64, eager=True) + (grid.first_row + data_start)
 
     # Clean each mapped column once (only columns holding full-width or odd characters pay for
     # the full pass), then classify. Rows whose ID cell holds an ID are data without further
     # tests; the row-shape regexes run only on the few other rows.
-    cleaned = data.select(pl.Series("_row", row_numbers), *[
-        clean_cells_expr(pl.col(f"c{j}"), full=needs).alias(canonical)
-        for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
-    ])
-    id_like = (pl.col("id_number").str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
-               if "id_number" in cleaned.columns else pl.lit(False))
+    cleaned = data.select(
+        pl.Series("_row", row_numbers),
+        *[
+            clean_cells_expr(pl.col(f"c{j}"), full=needs).alias(canonical)
+            for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
+        ],
+    )
+    id_like = (
+        pl.col("id_number").str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
+        if "id_number" in cleaned.columns
+        else pl.lit(False)
+    )
     with_raw = pl.concat([cleaned, data], how="horizontal").with_columns(id_like.alias("__id_like"))
     suspects = with_raw.filter(~pl.col("__id_like"))
     all_cols = [pl.col(c) for c in data.columns]
@@ -237,26 +261,38 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
     paren = pl.sum_horizontal([c.str.strip_chars().str.contains(NUMBERING_RE).fill_null(False) for c in all_cols])
     total = pl.any_horizontal([c.str.contains(TOTAL_RE).fill_null(False) for c in all_cols])
     footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in all_cols])
-    repeated = pl.sum_horizontal([
-        (pl.col(canonical) == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
-        | (pl.col(canonical) == pl.lit(headers[canonical])).fill_null(False)
-        for canonical in headers if canonical in cleaned.columns
-    ])
+    repeated = pl.sum_horizontal(
+        [
+            (pl.col(canonical) == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
+            | (pl.col(canonical) == pl.lit(headers[canonical])).fill_null(False)
+            for canonical in headers
+            if canonical in cleaned.columns
+        ]
+    )
     # A batch title pasted into column A often lands under 姓名; the title words never occur in a
     # person's name, so only a filled ID cell rules a one-cell row out as a title.
     identity_blank = pl.col("id_number").is_null() if "id_number" in cleaned.columns else pl.lit(True)
-    title = (non_null == 1) & identity_blank & pl.any_horizontal(
-        [c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
+    title = (
+        (non_null == 1)
+        & identity_blank
+        & pl.any_horizontal([c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
+    )
     mapped_blank = pl.all_horizontal([e.is_null() for e in mapped]) if mapped else pl.lit(True)
     # A trainee row is never a total or a signature line, even when its 备注 cell starts with
     # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data (never a suspect).
     reason = (
-        pl.when(total).then(pl.lit("total"))
-        .when(footer).then(pl.lit("footer"))
-        .when((paren >= 2) & (paren == non_null)).then(pl.lit("numbering"))
-        .when(repeated >= 2).then(pl.lit("repeated_header"))
-        .when(title).then(pl.lit("title"))
-        .when(mapped_blank).then(pl.lit("blank"))
+        pl.when(total)
+        .then(pl.lit("total"))
+        .when(footer)
+        .then(pl.lit("footer"))
+        .when((paren >= 2) & (paren == non_null))
+        .then(pl.lit("numbering"))
+        .when(repeated >= 2)
+        .then(pl.lit("repeated_header"))
+        .when(title)
+        .then(pl.lit("title"))
+        .when(mapped_blank)
+        .then(pl.lit("blank"))
         .otherwise(None)
     )
     reasons = suspects.select("_row", reason.alias("_skip"))
@@ -267,8 +303,7 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
             setattr(skipped, name, count)
     kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
 
-    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped,
-                       table_issues)
+    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
     if not grid.visible:
         table.issues.append(table.issue("sheet.hidden"))
@@ -297,23 +332,25 @@ def _cell_findings(table: SheetTable, meta: CellMeta) -> None:
         id_by_row = dict(table.frame.select("_row", "id_number").drop_nulls().iter_rows())
     for (row, col), formula in sorted(meta.formulas.items()):
         if row in rows and col in by_col:
-            table.issues.append(table.issue("cell.formula", by_col[col], row, value=formula,
-                                            person_id=id_by_row.get(row, "")))
+            table.issues.append(
+                table.issue("cell.formula", by_col[col], row, value=formula, person_id=id_by_row.get(row, ""))
+            )
     for (row, col), value in sorted(meta.errors.items()):
         if row in rows and col in by_col:
-            table.issues.append(table.issue("cell.error", by_col[col], row, value=value,
-                                            person_id=id_by_row.get(row, "")))
+            table.issues.append(
+                table.issue("cell.error", by_col[col], row, value=value, person_id=id_by_row.get(row, ""))
+            )
     for row in sorted(meta.hidden_rows & rows):
         table.issues.append(table.issue("row.hidden", "", row, person_id=id_by_row.get(row, "")))
     for r1, c1, r2, c2 in meta.merged:
         touched = [c for c in range(c1, c2 + 1) if c in by_col]
         if touched and any(r in rows for r in range(r1, r2 + 1)):
             ref = f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
-            table.issues.append(table.issue("cell.merged", by_col[touched[0]], r1, value=ref,
-                                            person_id=id_by_row.get(r1, "")))
+            table.issues.append(
+                table.issue("cell.merged", by_col[touched[0]], r1, value=ref, person_id=id_by_row.get(r1, ""))
+            )
 
 
 def exact_columns(table: SheetTable) -> dict[str, int]:
     """The canonical columns of a table whose cells must be text (IDs, accounts, cert numbers)."""
     return {c: i for c, i in table.columns.items() if c in EXACT_COLUMNS}
-

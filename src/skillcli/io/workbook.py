@@ -65,13 +65,15 @@ def sniff(path: Path) -> str:
             return "ods"
         raise InputError(str(path), "是压缩包但不是 Excel 工作簿", "a zip archive but not an Excel workbook")
     if head.startswith(OLE2_MAGIC):
-        if _ENCRYPTED_MARK in path.read_bytes()[:1 << 20] or b"EncryptedPackage" in path.read_bytes()[:1 << 20]:
+        if _ENCRYPTED_MARK in path.read_bytes()[: 1 << 20] or b"EncryptedPackage" in path.read_bytes()[: 1 << 20]:
             raise InputError(str(path), "工作簿有密码保护，请另存为无密码文件", "the workbook is password-protected")
         return "xls"
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise InputError(str(path), "扩展名是 Excel，但内容不是 Excel 文件", "named like Excel but is not an Excel file")
+        raise InputError(
+            str(path), "扩展名是 Excel，但内容不是 Excel 文件", "named like Excel but is not an Excel file"
+        )
     return "csv"
 
 
@@ -105,8 +107,9 @@ class Book:
             try:
                 self._reader = fastexcel.read_excel(str(self.path) if named_right else self.path.read_bytes())
             except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
-                raise InputError(str(self.path), f"Excel 解析失败（{_short(exc)}）",
-                                 f"Excel parser failed ({_short(exc)})") from None
+                raise InputError(
+                    str(self.path), f"Excel 解析失败（{_short(exc)}）", f"Excel parser failed ({_short(exc)})"
+                ) from None
             if self.format == "xlsx":
                 try:
                     with zipfile.ZipFile(self.path) as archive:
@@ -131,8 +134,11 @@ class Book:
             frame = sheet.to_polars()
             columns = sheet.available_columns()
         except Exception as exc:
-            raise InputError(str(self.path), f"工作表「{name}」读取失败（{_short(exc)}）",
-                             f"sheet '{name}' failed to read ({_short(exc)})") from None
+            raise InputError(
+                str(self.path),
+                f"工作表「{name}」读取失败（{_short(exc)}）",
+                f"sheet '{name}' failed to read ({_short(exc)})",
+            ) from None
         offset = columns[0].absolute_index if columns else 0
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         if frame.height == 0:
@@ -144,8 +150,11 @@ class Book:
 
         raw = self.path.read_bytes()
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(str(self.path), "是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」",
-                             "UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8'")
+            raise InputError(
+                str(self.path),
+                "是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」",
+                "UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8'",
+            )
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -155,8 +164,9 @@ class Book:
                 raw = raw.decode("gb18030").encode("utf-8")
                 self.encoding = "gb18030"
             except UnicodeDecodeError:
-                raise InputError(str(self.path), "既不是 UTF-8 也不是 GBK 编码的文本",
-                                 "text is neither UTF-8 nor GBK") from None
+                raise InputError(
+                    str(self.path), "既不是 UTF-8 也不是 GBK 编码的文本", "text is neither UTF-8 nor GBK"
+                ) from None
         # The whole file, not its head: a NUL 5 KB in must not be read where one 3 KB in is refused.
         if b"\x00" in raw:
             raise InputError(str(self.path), "不是文本文件（含二进制内容）", "not a text file (binary content)")
@@ -165,10 +175,18 @@ class Book:
         # upper bound, since a quoted comma only adds an empty column.
         width = max(map(bytes.count, raw.splitlines(), repeat(b",")), default=0) + 1
         try:
-            frame = pl.read_csv(raw, has_header=False, schema={f"c{i}": pl.String for i in range(width)},
-                                missing_columns="insert", truncate_ragged_lines=True, raise_if_empty=False)
+            frame = pl.read_csv(
+                raw,
+                has_header=False,
+                schema={f"c{i}": pl.String for i in range(width)},
+                missing_columns="insert",
+                truncate_ragged_lines=True,
+                raise_if_empty=False,
+            )
         except pl.exceptions.PolarsError as exc:
-            raise InputError(str(self.path), f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})") from None
+            raise InputError(
+                str(self.path), f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})"
+            ) from None
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         return Grid(self.path.stem, frame)
 
@@ -178,7 +196,9 @@ class Book:
         try:
             frame = pl.read_parquet(self.path)
         except Exception as exc:
-            raise InputError(str(self.path), f"Parquet 读取失败（{_short(exc)}）", f"Parquet read failed ({_short(exc)})") from None
+            raise InputError(
+                str(self.path), f"Parquet 读取失败（{_short(exc)}）", f"Parquet read failed ({_short(exc)})"
+            ) from None
         header = list(frame.columns)
         frame = frame.select(pl.all().cast(pl.String)).rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         # Row 1 holds the header, as it would in the spreadsheet the file was exported from.

@@ -64,8 +64,9 @@ def csv_safe(value: object) -> str:
     return text
 
 
-def write_csv_atomic(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
-                     *, safe_columns: set[int] | None = None) -> None:
+def write_csv_atomic(
+    target: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
+) -> None:
     """UTF-8 CSV written atomically. ``safe_columns``: indexes that carry input text."""
     with atomic_path(target) as tmp:
         write_csv(tmp, header, rows, safe_columns=safe_columns)
@@ -89,12 +90,20 @@ class Workbook:
     def __init__(self, path: Path) -> None:
         import xlsxwriter
 
-        self._book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                     "strings_to_numbers": False, "constant_memory": False})
+        self._book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": False,
+            },
+        )
         self._book.set_properties({"title": "skillcli", "author": "skillcli", "created": dt.datetime(2000, 1, 1)})
         b = self._book
-        self.fmt_header = b.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                        "valign": "vcenter"})
+        self.fmt_header = b.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+        )
         self.fmt_money = b.add_format({"num_format": "#,##0.00"})
         self.fmt_date = b.add_format({"num_format": "yyyy-mm-dd"})
         self.fmt_text = b.add_format({"num_format": "@"})
@@ -104,8 +113,15 @@ class Workbook:
         self.fmt_money_bold = b.add_format({"bold": True, "num_format": "#,##0.00"})
         self.fmt_title = b.add_format({"bold": True, "font_size": 14})
 
-    def table(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
-              row_format: Sequence[Any] | None = None, title: str | None = None) -> int:
+    def table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[Any]],
+        *,
+        row_format: Sequence[Any] | None = None,
+        title: str | None = None,
+    ) -> int:
         """A sheet with a header row, filters and frozen panes. Returns the number of data rows.
 
         ``row_format`` gives an optional xlsxwriter format per data row (for highlighting).
@@ -236,13 +252,15 @@ class OutputSet:
         from skillcli.errors import LockedError
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.directory / self.LOCK_NAME, "a+")  # noqa: SIM115 - held for the block
+        self._lock = open(self.directory / self.LOCK_NAME, "a+")
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock.close()
-            raise LockedError(f"输出目录 {self.directory} 正被另一个 skillcli 进程使用",
-                              f"output directory {self.directory} is in use by another skillcli run") from None
+            raise LockedError(
+                f"输出目录 {self.directory} 正被另一个 skillcli 进程使用",
+                f"output directory {self.directory} is in use by another skillcli run",
+            ) from None
         # Temporary files left by a run that was killed before its renames: we hold the lock, so
         # no other run is writing them.
         for stale in self.directory.glob(".*.tmp"):
@@ -281,13 +299,18 @@ class OutputSet:
             self._lock.close()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
-              *, safe_columns: set[int] | None = None) -> None:
+def write_csv(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
+) -> None:
     """UTF-8 CSV with LF line ends; cells of ``safe_columns`` (input text) are formula-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_safe(v) if safe_columns is None or i in safe_columns else ("" if v is None else v)
-                         for i, v in enumerate(row)])
+        writer.writerow(
+            [
+                csv_safe(v) if safe_columns is None or i in safe_columns else ("" if v is None else v)
+                for i, v in enumerate(row)
+            ]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")

@@ -87,7 +87,7 @@ class XlsxSheetXml:
         meta = CellMeta()
         data = self.data
         for pos in self._find_all(b"<f"):
-            if data[pos + 2:pos + 3] not in (b" ", b">", b"/"):
+            if data[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
                 continue
             cell = self._cell_before(pos)
             if cell is None:
@@ -105,7 +105,7 @@ class XlsxSheetXml:
             value = _VALUE_RE.search(data, start, end if end > 0 else len(data))
             meta.errors[(row, col)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
         for pos in self._find_all(b'hidden="'):
-            if data[pos + 8:pos + 9] not in (b"1", b"t"):
+            if data[pos + 8 : pos + 9] not in (b"1", b"t"):
                 continue
             tag = data.rfind(b"<", 0, pos)
             match = _ROW_TAG_RE.match(data, tag)
@@ -113,8 +113,9 @@ class XlsxSheetXml:
                 meta.hidden_rows.add(int(match.group(1)))
         tail = data.rfind(b"</sheetData>")
         for m in _MERGE_RE.finditer(data, max(tail, 0)):
-            meta.merged.append((int(m.group(2)), col_index(m.group(1).decode()),
-                                int(m.group(4)), col_index(m.group(3).decode())))
+            meta.merged.append(
+                (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
+            )
         return meta
 
     def numeric_rows(self, columns: list[int]) -> dict[int, set[int]]:
@@ -123,7 +124,8 @@ class XlsxSheetXml:
             return {}
         letters = {col_letter(c): c for c in columns}
         pattern = re.compile(
-            rb'<c r="(' + b"|".join(k.encode() for k in sorted(letters, key=len, reverse=True))
+            rb'<c r="('
+            + b"|".join(k.encode() for k in sorted(letters, key=len, reverse=True))
             + rb')(\d+)"((?:\s+[\w:]+="[^"]*")*)\s*>'
         )
         found: dict[int, set[int]] = {c: set() for c in columns}
@@ -135,8 +137,13 @@ class XlsxSheetXml:
 
 
 def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -25,11 +25,25 @@ class History:
 
 
 HISTORY_SCHEMA: dict[str, Any] = {
-    "run_id": pl.String, "line_id": pl.Int64, "claim_key": pl.String, "kind": pl.String, "person_id": pl.String,
-    "rule": pl.String, "occupation": pl.String, "level": pl.String, "end_date": pl.String, "counts": pl.Boolean,
-    "amount_fen": pl.Int64, "entitlement_fen": pl.Int64,
+    "run_id": pl.String,
+    "line_id": pl.Int64,
+    "claim_key": pl.String,
+    "kind": pl.String,
+    "person_id": pl.String,
+    "rule": pl.String,
+    "occupation": pl.String,
+    "level": pl.String,
+    "end_date": pl.String,
+    "counts": pl.Boolean,
+    "amount_fen": pl.Int64,
+    "entitlement_fen": pl.Int64,
 }
 CERT_SCHEMA: dict[str, Any] = {
-    "person_id": pl.String, "occupation": pl.String, "level": pl.String, "cert_kind": pl.String,
-    "cert_number": pl.String, "issue_date": pl.String, "run_id": pl.String,
+    "person_id": pl.String,
+    "occupation": pl.String,
+    "level": pl.String,
+    "cert_kind": pl.String,
+    "cert_number": pl.String,
+    "issue_date": pl.String,
+    "run_id": pl.String,
 }

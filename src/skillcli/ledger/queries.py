@@ -23,18 +23,42 @@ from skillcli.ledger.store import Ledger
 LIVE_KINDS = ("payment", "advance")
 
 LINE_SCHEMA: dict[str, Any] = {
-    "line_id": pl.Int64, "run_id": pl.String, "period": pl.String, "kind": pl.String, "person_id": pl.String,
-    "name": pl.String, "category": pl.String, "level": pl.String, "rule": pl.String, "subsidy": pl.String,
-    "payee_type": pl.String, "payee_id": pl.String, "payee_name": pl.String, "bank_account": pl.String,
-    "account_name": pl.String, "amount_fen": pl.Int64, "certified": pl.Boolean,
+    "line_id": pl.Int64,
+    "run_id": pl.String,
+    "period": pl.String,
+    "kind": pl.String,
+    "person_id": pl.String,
+    "name": pl.String,
+    "category": pl.String,
+    "level": pl.String,
+    "rule": pl.String,
+    "subsidy": pl.String,
+    "payee_type": pl.String,
+    "payee_id": pl.String,
+    "payee_name": pl.String,
+    "bank_account": pl.String,
+    "account_name": pl.String,
+    "amount_fen": pl.Int64,
+    "certified": pl.Boolean,
 }
 DISBURSEMENT_SCHEMA: dict[str, Any] = {
-    "disb_id": pl.Int64, "run_id": pl.String, "period": pl.String, "payee_type": pl.String, "payee_id": pl.String,
-    "payee_name": pl.String, "account": pl.String, "amount_fen": pl.Int64, "summary": pl.String,
+    "disb_id": pl.Int64,
+    "run_id": pl.String,
+    "period": pl.String,
+    "payee_type": pl.String,
+    "payee_id": pl.String,
+    "payee_name": pl.String,
+    "account": pl.String,
+    "amount_fen": pl.Int64,
+    "summary": pl.String,
     "exported_at": pl.String,
 }
 EVENT_SCHEMA: dict[str, Any] = {
-    "event_id": pl.Int64, "disb_id": pl.Int64, "kind": pl.String, "batch": pl.String, "amount_fen": pl.Int64,
+    "event_id": pl.Int64,
+    "disb_id": pl.Int64,
+    "kind": pl.String,
+    "batch": pl.String,
+    "amount_fen": pl.Int64,
 }
 
 
@@ -54,10 +78,14 @@ def live_lines(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
     found: list[pl.DataFrame] = []
     with ledger.engine.connect() as conn:
         for chunk in _chunks(list(run_ids), 500):
-            query = (select(*columns, s.runs.c.period).join(s.runs, s.runs.c.run_id == s.lines.c.run_id)
-                     .where(s.lines.c.run_id.in_(chunk), s.lines.c.kind.in_(LIVE_KINDS),
-                            s.lines.c.line_id.not_in(reversed_ids))
-                     .order_by(s.lines.c.line_id))
+            query = (
+                select(*columns, s.runs.c.period)
+                .join(s.runs, s.runs.c.run_id == s.lines.c.run_id)
+                .where(
+                    s.lines.c.run_id.in_(chunk), s.lines.c.kind.in_(LIVE_KINDS), s.lines.c.line_id.not_in(reversed_ids)
+                )
+                .order_by(s.lines.c.line_id)
+            )
             found.append(_frame(conn.execute(query), LINE_SCHEMA))
     return pl.concat(found) if found else pl.DataFrame(schema=LINE_SCHEMA)
 
@@ -69,9 +97,13 @@ def disbursements(ledger: Ledger, run_ids: Sequence[str] | None = None) -> pl.Da
     with ledger.engine.connect() as conn:
         if run_ids is None:
             return _frame(conn.execute(base.order_by(s.disbursements.c.disb_id)), DISBURSEMENT_SCHEMA)
-        found = [_frame(conn.execute(base.where(s.disbursements.c.run_id.in_(chunk))
-                                     .order_by(s.disbursements.c.disb_id)), DISBURSEMENT_SCHEMA)
-                 for chunk in _chunks(list(run_ids), 500)]
+        found = [
+            _frame(
+                conn.execute(base.where(s.disbursements.c.run_id.in_(chunk)).order_by(s.disbursements.c.disb_id)),
+                DISBURSEMENT_SCHEMA,
+            )
+            for chunk in _chunks(list(run_ids), 500)
+        ]
     return pl.concat(found) if found else pl.DataFrame(schema=DISBURSEMENT_SCHEMA)
 
 
@@ -80,8 +112,11 @@ def bank_events(ledger: Ledger, disb_ids: Sequence[int]) -> pl.DataFrame:
     found: list[pl.DataFrame] = []
     with ledger.engine.connect() as conn:
         for chunk in _chunks(list(disb_ids), 500):
-            query = select(*(s.events.c[c] for c in EVENT_SCHEMA)).where(
-                s.events.c.disb_id.in_(chunk), s.events.c.kind.like("bank-%")).order_by(s.events.c.event_id)
+            query = (
+                select(*(s.events.c[c] for c in EVENT_SCHEMA))
+                .where(s.events.c.disb_id.in_(chunk), s.events.c.kind.like("bank-%"))
+                .order_by(s.events.c.event_id)
+            )
             found.append(_frame(conn.execute(query), EVENT_SCHEMA))
     return pl.concat(found).sort("event_id") if found else pl.DataFrame(schema=EVENT_SCHEMA)
 
@@ -110,4 +145,4 @@ def record_bank_events(ledger: Ledger, batch: str, rows: Sequence[dict[str, Any]
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

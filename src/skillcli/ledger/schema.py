@@ -30,14 +30,16 @@ from sqlalchemy import (
 metadata = MetaData()
 
 schema_version = Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     Column("version", Integer, primary_key=True),
     Column("applied_at", String(40), nullable=False),
     Column("description", Text, nullable=False),
 )
 
 runs = Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     Column("run_id", String(40), primary_key=True),
     Column("kind", String(16), nullable=False),  # payout | advance | void
     Column("created_at", String(40), nullable=False),
@@ -54,7 +56,8 @@ runs = Table(
 )
 
 lines = Table(
-    "lines", metadata,
+    "lines",
+    metadata,
     Column("line_id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
     # person + subsidy rule + occupation + level + training period: one claim, paid once.
@@ -89,7 +92,8 @@ lines = Table(
 )
 
 certificates = Table(
-    "certificates", metadata,
+    "certificates",
+    metadata,
     Column("cert_id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False),
     Column("person_id", String(18), nullable=False, index=True),
@@ -101,7 +105,8 @@ certificates = Table(
 )
 
 disbursements = Table(
-    "disbursements", metadata,
+    "disbursements",
+    metadata,
     Column("disb_id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
     Column("payee_type", String(16), nullable=False),
@@ -116,7 +121,8 @@ disbursements = Table(
 )
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("event_id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(40), nullable=False),
     Column("kind", String(30), nullable=False),  # bank-paid | bank-failed | bank-mismatch

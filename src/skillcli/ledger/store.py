@@ -76,7 +76,7 @@ def now_text() -> str:
 def describe(url: str) -> str:
     """The ledger for messages: a path, or a PostgreSQL URL without its password."""
     if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
+        return url[len("sqlite:///") :]
     head, _, tail = url.partition("@")
     return ("postgresql://" + tail) if tail else head
 
@@ -90,8 +90,9 @@ class Ledger:
         try:
             self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not self.sqlite)
         except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
-            raise LedgerError(f"无法打开台账 {describe(url)}", f"cannot open ledger {describe(url)}: "
-                              f"{type(exc).__name__}") from None
+            raise LedgerError(
+                f"无法打开台账 {describe(url)}", f"cannot open ledger {describe(url)}: {type(exc).__name__}"
+            ) from None
         if self.sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
@@ -113,10 +114,13 @@ class Ledger:
             raise
         except OperationalError as exc:
             if "locked" in str(exc).lower():
-                raise LockedError(f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run") \
-                    from None
-            raise LedgerError(f"台账 {self.name} 无法访问", f"ledger {self.name} cannot be reached: "
-                              f"{str(exc.orig).splitlines()[0] if exc.orig else ''}") from None
+                raise LockedError(
+                    f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run"
+                ) from None
+            raise LedgerError(
+                f"台账 {self.name} 无法访问",
+                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
+            ) from None
 
     # -- version and migrations ----------------------------------------------------------------
     def version(self) -> int:
@@ -127,8 +131,10 @@ class Ledger:
                 value = conn.execute(select(func.max(s.schema_version.c.version))).scalar()
                 return int(value or 0)
         except OperationalError as exc:
-            raise LedgerError(f"台账 {self.name} 无法访问", f"ledger {self.name} cannot be reached: "
-                              f"{str(exc.orig).splitlines()[0] if exc.orig else ''}") from None
+            raise LedgerError(
+                f"台账 {self.name} 无法访问",
+                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
+            ) from None
 
     def migrate(self) -> list[tuple[int, str]]:
         """Apply every migration newer than the ledger's version, each in its own transaction."""
@@ -140,8 +146,9 @@ class Ledger:
             with self.transaction() as conn:
                 s.schema_version.create(conn, checkfirst=True)
                 step(conn)
-                conn.execute(insert(s.schema_version).values(version=version, applied_at=now_text(),
-                                                             description=description))
+                conn.execute(
+                    insert(s.schema_version).values(version=version, applied_at=now_text(), description=description)
+                )
             applied.append((version, description))
         return applied
 
@@ -154,10 +161,14 @@ class Ledger:
             self.migrate()
             return
         if current == 0:
-            raise LedgerError(f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
-                              f"ledger {self.name} is not initialised; run skillcli ledger init")
-        raise LedgerError(f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
-                          f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate")
+            raise LedgerError(
+                f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
+                f"ledger {self.name} is not initialised; run skillcli ledger init",
+            )
+        raise LedgerError(
+            f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
+            f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate",
+        )
 
     # -- reads ---------------------------------------------------------------------------------
     def history(self, person_ids: list[str]) -> History:
@@ -170,20 +181,26 @@ class Ledger:
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(set(person_ids)), 500):
                 query = select(*(s.lines.c[c] for c in HISTORY_SCHEMA)).where(
-                    s.lines.c.person_id.in_(chunk), s.lines.c.kind.in_(["payment", "advance"]),
-                    s.lines.c.line_id.not_in(reversed_ids))
+                    s.lines.c.person_id.in_(chunk),
+                    s.lines.c.kind.in_(["payment", "advance"]),
+                    s.lines.c.line_id.not_in(reversed_ids),
+                )
                 found += [dict(r._mapping) for r in conn.execute(query)]
                 cert_query = select(*(s.certificates.c[c] for c in CERT_SCHEMA)).where(
-                    s.certificates.c.person_id.in_(chunk))
+                    s.certificates.c.person_id.in_(chunk)
+                )
                 certs += [dict(r._mapping) for r in conn.execute(cert_query)]
-        return History(pl.DataFrame(found, schema=HISTORY_SCHEMA, orient="row"),
-                       pl.DataFrame(certs, schema=CERT_SCHEMA, orient="row"))
+        return History(
+            pl.DataFrame(found, schema=HISTORY_SCHEMA, orient="row"),
+            pl.DataFrame(certs, schema=CERT_SCHEMA, orient="row"),
+        )
 
     def runs(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             voided = {r.voids_run_id for r in conn.execute(select(s.runs.c.voids_run_id)) if r.voids_run_id}
-            rows = [dict(r._mapping) for r in conn.execute(select(s.runs).order_by(s.runs.c.created_at,
-                                                                                    s.runs.c.run_id))]
+            rows = [
+                dict(r._mapping) for r in conn.execute(select(s.runs).order_by(s.runs.c.created_at, s.runs.c.run_id))
+            ]
         for row in rows:
             row["voided"] = row["run_id"] in voided
         return rows
@@ -196,28 +213,36 @@ class Ledger:
 
     def run_lines(self, run_id: str) -> pl.DataFrame:
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(
-                select(s.lines).where(s.lines.c.run_id == run_id).order_by(s.lines.c.line_id))]
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(select(s.lines).where(s.lines.c.run_id == run_id).order_by(s.lines.c.line_id))
+            ]
         return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 
     def all_lines(self) -> pl.DataFrame:
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(
-                select(s.lines, s.runs.c.created_at, s.runs.c.period.label("run_period"))
-                .join(s.runs, s.runs.c.run_id == s.lines.c.run_id).order_by(s.lines.c.line_id))]
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(s.lines, s.runs.c.created_at, s.runs.c.period.label("run_period"))
+                    .join(s.runs, s.runs.c.run_id == s.lines.c.run_id)
+                    .order_by(s.lines.c.line_id)
+                )
+            ]
         return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 
     # -- writes --------------------------------------------------------------------------------
-    def commit_run(self, run: dict[str, Any], line_rows: list[dict[str, Any]],
-                   cert_rows: list[dict[str, Any]]) -> None:
+    def commit_run(self, run: dict[str, Any], line_rows: list[dict[str, Any]], cert_rows: list[dict[str, Any]]) -> None:
         """One payout (or advance) run with its lines and certificates, in one transaction."""
         try:
             with self.transaction() as conn:
                 conn.execute(insert(s.runs).values(**run))
                 if line_rows:
                     generations = _generations(conn, line_rows)
-                    conn.execute(insert(s.lines), [dict(r, run_id=run["run_id"], generation=generations[i])
-                                                   for i, r in enumerate(line_rows)])
+                    conn.execute(
+                        insert(s.lines),
+                        [dict(r, run_id=run["run_id"], generation=generations[i]) for i, r in enumerate(line_rows)],
+                    )
                 if cert_rows:
                     conn.execute(insert(s.certificates), [dict(c, run_id=run["run_id"]) for c in cert_rows])
                 pause("ledger-commit")
@@ -226,7 +251,8 @@ class Ledger:
             raise LockedError(
                 f"另一批次（{holder}）已先登记了本批次中的人员，本次未写入台账；请重新运行以查看剩余应发",
                 f"another run ({holder}) committed some of these claims first; nothing was committed, run again"
-                " to see what is left") from None
+                " to see what is left",
+            ) from None
 
     def _holder(self, claims: list[str]) -> str:
         with self.engine.connect() as conn:
@@ -246,16 +272,29 @@ class Ledger:
         originals = self.run_lines(run_id)
         void_id = new_run_id()
         run = {
-            "run_id": void_id, "kind": "void", "created_at": now_text(), "period": target["period"],
-            "policy_id": target["policy_id"], "policy_sha256": target["policy_sha256"], "parameters": "{}",
-            "inputs": "[]", "line_count": originals.height, "total_fen": -int(target["total_fen"]),
-            "voids_run_id": run_id, "reason": reason, "tool_version": __version__,
+            "run_id": void_id,
+            "kind": "void",
+            "created_at": now_text(),
+            "period": target["period"],
+            "policy_id": target["policy_id"],
+            "policy_sha256": target["policy_sha256"],
+            "parameters": "{}",
+            "inputs": "[]",
+            "line_count": originals.height,
+            "total_fen": -int(target["total_fen"]),
+            "voids_run_id": run_id,
+            "reason": reason,
+            "tool_version": __version__,
         }
         reversals = []
         for row in originals.iter_rows(named=True):
             reversal = {k: row[k] for k in row if k not in ("line_id", "run_id", "generation")}
-            reversal.update(kind="reversal", amount_fen=-row["amount_fen"], reverses_line_id=row["line_id"],
-                            claim_key=f"{row['claim_key']}|void{row['line_id']}")
+            reversal.update(
+                kind="reversal",
+                amount_fen=-row["amount_fen"],
+                reverses_line_id=row["line_id"],
+                claim_key=f"{row['claim_key']}|void{row['line_id']}",
+            )
             reversals.append(reversal)
         with self.transaction() as conn:
             conn.execute(insert(s.runs).values(**run))
@@ -268,9 +307,13 @@ class Ledger:
         ids: list[int] = []
         with self.transaction() as conn:
             for row in rows:
-                existing = conn.execute(select(s.disbursements.c.disb_id).where(
-                    s.disbursements.c.run_id == row["run_id"], s.disbursements.c.payee_type == row["payee_type"],
-                    s.disbursements.c.payee_id == row["payee_id"])).first()
+                existing = conn.execute(
+                    select(s.disbursements.c.disb_id).where(
+                        s.disbursements.c.run_id == row["run_id"],
+                        s.disbursements.c.payee_type == row["payee_type"],
+                        s.disbursements.c.payee_id == row["payee_id"],
+                    )
+                ).first()
                 if existing:
                     ids.append(int(existing.disb_id))
                     continue
@@ -312,9 +355,11 @@ def _generations(conn: Any, rows: list[dict[str, Any]]) -> list[int]:
     voided: dict[tuple[str, str], int] = {}
     reversed_ids = select(s.lines.c.reverses_line_id).where(s.lines.c.reverses_line_id.is_not(None))
     for chunk in _chunks(claims, 500):
-        query = select(s.lines.c.claim_key, s.lines.c.kind, func.count()).where(
-            s.lines.c.claim_key.in_(chunk), s.lines.c.line_id.in_(reversed_ids)).group_by(
-            s.lines.c.claim_key, s.lines.c.kind)
+        query = (
+            select(s.lines.c.claim_key, s.lines.c.kind, func.count())
+            .where(s.lines.c.claim_key.in_(chunk), s.lines.c.line_id.in_(reversed_ids))
+            .group_by(s.lines.c.claim_key, s.lines.c.kind)
+        )
         for claim, kind, count in conn.execute(query):
             voided[(claim, kind)] = int(count)
     return [voided.get((r["claim_key"], r["kind"]), 0) for r in rows]
@@ -322,7 +367,7 @@ def _generations(conn: Any, rows: list[dict[str, Any]]) -> list[int]:
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -34,13 +34,24 @@ ACCOUNTS = TableSpec(
         "name": ("name", "户名", "账户名", "收款账号名称", "账户名称"),
     },
     required=(("payee_id",), ("account",)),
-    label_zh="收款账户清单", label_en="accounts list",
+    label_zh="收款账户清单",
+    label_en="accounts list",
 )
-ID_HEADER = {PayeeType.PERSON: "身份证号码", PayeeType.ENTERPRISE: "统一社会信用代码",
-             PayeeType.INSTITUTION: "统一社会信用代码"}
+ID_HEADER = {
+    PayeeType.PERSON: "身份证号码",
+    PayeeType.ENTERPRISE: "统一社会信用代码",
+    PayeeType.INSTITUTION: "统一社会信用代码",
+}
 PAYEE_SCHEMA: dict[str, Any] = {
-    "payee_type": pl.String, "payee_id": pl.String, "holder": pl.String, "account": pl.String, "bank": pl.String,
-    "amount_fen": pl.Int64, "lines": pl.UInt32, "line_ids": pl.List(pl.Int64), "summary": pl.String,
+    "payee_type": pl.String,
+    "payee_id": pl.String,
+    "holder": pl.String,
+    "account": pl.String,
+    "bank": pl.String,
+    "amount_fen": pl.Int64,
+    "lines": pl.UInt32,
+    "line_ids": pl.List(pl.Int64),
+    "summary": pl.String,
 }
 
 
@@ -61,8 +72,11 @@ class BankExport:
         return self.payees.filter(pl.col("account").is_null()).height
 
     def by_type(self) -> list[tuple[PayeeType, pl.DataFrame]]:
-        return [(t, self.payees.filter(pl.col("payee_type") == t.value)) for t in PayeeType
-                if self.payees.filter(pl.col("payee_type") == t.value).height]
+        return [
+            (t, self.payees.filter(pl.col("payee_type") == t.value))
+            for t in PayeeType
+            if self.payees.filter(pl.col("payee_type") == t.value).height
+        ]
 
 
 def load_accounts(path: Path | None) -> pl.DataFrame:
@@ -71,20 +85,28 @@ def load_accounts(path: Path | None) -> pl.DataFrame:
     if path is None:
         return pl.DataFrame(schema=schema)
     table = read_table(path, ACCOUNTS)
-    return table.frame.select(
-        compact_upper(pl.col("payee_id")).alias("payee_id"),
-        pl.col("account").str.replace_all(r"[\s\-]", "").alias("csv_account"),
-        pl.col("bank").alias("csv_bank"), pl.col("name").alias("csv_name"),
-    ).filter(pl.col("payee_id").is_not_null()).unique("payee_id", keep="last", maintain_order=True)
+    return (
+        table.frame.select(
+            compact_upper(pl.col("payee_id")).alias("payee_id"),
+            pl.col("account").str.replace_all(r"[\s\-]", "").alias("csv_account"),
+            pl.col("bank").alias("csv_bank"),
+            pl.col("name").alias("csv_name"),
+        )
+        .filter(pl.col("payee_id").is_not_null())
+        .unique("payee_id", keep="last", maintain_order=True)
+    )
 
 
 def check_exportable(run: dict[str, Any]) -> None:
     if run["kind"] == "void":
-        raise UsageError(f"批次 {run['run_id']} 是作废记录，不能生成代发文件",
-                         f"run {run['run_id']} is a void record; it has nothing to pay")
+        raise UsageError(
+            f"批次 {run['run_id']} 是作废记录，不能生成代发文件",
+            f"run {run['run_id']} is a void record; it has nothing to pay",
+        )
     if run["voided"]:
-        raise UsageError(f"批次 {run['run_id']} 已作废，不能生成代发文件",
-                         f"run {run['run_id']} was voided; nothing to pay")
+        raise UsageError(
+            f"批次 {run['run_id']} 已作废，不能生成代发文件", f"run {run['run_id']} was voided; nothing to pay"
+        )
 
 
 def build_export(run: dict[str, Any], lines: pl.DataFrame, accounts: pl.DataFrame) -> BankExport:
@@ -97,30 +119,50 @@ def build_export(run: dict[str, Any], lines: pl.DataFrame, accounts: pl.DataFram
             lines = lines.with_columns(pl.lit(None, pl.String).alias(optional))
     live = lines.filter(pl.col("kind").is_in(["payment", "advance"])).sort("line_id")
     person = pl.col("payee_type") == PayeeType.PERSON.value
-    grouped = live.with_columns(
-        pl.when(person).then(pl.coalesce("account_name", "payee_name", "name")).otherwise(pl.col("payee_name"))
-        .alias("holder"),
-        pl.when(person).then(pl.col("bank_account").str.replace_all(r"[\s\-]", "")).otherwise(None).alias("own"),
-    ).group_by("payee_type", "payee_id", maintain_order=True).agg(
-        pl.col("holder").drop_nulls().first(),
-        pl.col("own").drop_nulls().last(),
-        pl.col("amount_fen").sum(),
-        pl.len().alias("lines"),
-        pl.col("line_id").cast(pl.Int64).alias("line_ids"),
-        pl.col("subsidy").first().alias("first_subsidy"),
-        pl.col("subsidy").n_unique().alias("subsidies"),
+    grouped = (
+        live.with_columns(
+            pl.when(person)
+            .then(pl.coalesce("account_name", "payee_name", "name"))
+            .otherwise(pl.col("payee_name"))
+            .alias("holder"),
+            pl.when(person).then(pl.col("bank_account").str.replace_all(r"[\s\-]", "")).otherwise(None).alias("own"),
+        )
+        .group_by("payee_type", "payee_id", maintain_order=True)
+        .agg(
+            pl.col("holder").drop_nulls().first(),
+            pl.col("own").drop_nulls().last(),
+            pl.col("amount_fen").sum(),
+            pl.len().alias("lines"),
+            pl.col("line_id").cast(pl.Int64).alias("line_ids"),
+            pl.col("subsidy").first().alias("first_subsidy"),
+            pl.col("subsidy").n_unique().alias("subsidies"),
+        )
     )
     advance = " 预拨" if run["kind"] == "advance" else ""
-    payees = grouped.join(accounts, on="payee_id", how="left").select(
-        "payee_type", "payee_id",
-        pl.coalesce("csv_name", "holder").alias("holder"),
-        pl.coalesce("own", "csv_account").alias("account"),
-        pl.col("csv_bank").alias("bank"),
-        "amount_fen", "lines", "line_ids",
-        pl.concat_str([pl.lit(f"{run['period']} "), pl.col("first_subsidy"),
-                       pl.when(pl.col("subsidies") > 1).then(pl.lit("等")).otherwise(pl.lit("")),
-                       pl.lit(f"{advance} "), pl.col("lines").cast(pl.String), pl.lit(" 笔")]).alias("summary"),
-    ).cast(PAYEE_SCHEMA)  # type: ignore[arg-type]
+    payees = (
+        grouped.join(accounts, on="payee_id", how="left")
+        .select(
+            "payee_type",
+            "payee_id",
+            pl.coalesce("csv_name", "holder").alias("holder"),
+            pl.coalesce("own", "csv_account").alias("account"),
+            pl.col("csv_bank").alias("bank"),
+            "amount_fen",
+            "lines",
+            "line_ids",
+            pl.concat_str(
+                [
+                    pl.lit(f"{run['period']} "),
+                    pl.col("first_subsidy"),
+                    pl.when(pl.col("subsidies") > 1).then(pl.lit("等")).otherwise(pl.lit("")),
+                    pl.lit(f"{advance} "),
+                    pl.col("lines").cast(pl.String),
+                    pl.lit(" 笔"),
+                ]
+            ).alias("summary"),
+        )
+        .cast(PAYEE_SCHEMA)  # type: ignore[arg-type]
+    )
     zero = payees.filter(pl.col("amount_fen") == 0).height
     export = BankExport(run, payees.filter(pl.col("amount_fen") != 0), zero)
     lines_total = int(live.get_column("amount_fen").sum())
@@ -128,7 +170,8 @@ def build_export(run: dict[str, Any], lines: pl.DataFrame, accounts: pl.DataFram
     if export.total_fen != run_total or lines_total != run_total:
         raise InconsistencyError(
             f"代发合计 {format_yuan(export.total_fen)} 与批次合计 {format_yuan(run_total)} 不符",
-            f"bank total {format_yuan(export.total_fen)} differs from the run total {format_yuan(run_total)}")
+            f"bank total {format_yuan(export.total_fen)} differs from the run total {format_yuan(run_total)}",
+        )
     if export.payees.filter(pl.col("amount_fen") < 0).height:
         raise InconsistencyError("代发金额不能为负数", "a bank line cannot be negative")
     return export
@@ -141,21 +184,49 @@ def write_export(path: Path, export: BankExport) -> None:
     try:
         summary_rows: list[list[Any]] = []
         for payee_type, frame in export.by_type():
-            book.table(payee_type.label_zh, (
-                Column("户名", width=24), Column("账号", width=24), Column("开户行", width=24),
-                Column("金额", "money", 14), Column(ID_HEADER[payee_type], width=21), Column("摘要", width=36),
-            ), frame.select("holder", "account", "bank", "amount_fen", "payee_id", "summary").rows())
-            summary_rows.append([payee_type.label_zh, frame.height, int(frame.get_column("lines").sum()),
-                                 int(frame.get_column("amount_fen").sum())])
-        summary_rows.append(["合计（控制总额）", export.payees.height, int(export.payees.get_column("lines").sum())
-                             if export.payees.height else 0, export.total_fen])
+            book.table(
+                payee_type.label_zh,
+                (
+                    Column("户名", width=24),
+                    Column("账号", width=24),
+                    Column("开户行", width=24),
+                    Column("金额", "money", 14),
+                    Column(ID_HEADER[payee_type], width=21),
+                    Column("摘要", width=36),
+                ),
+                frame.select("holder", "account", "bank", "amount_fen", "payee_id", "summary").rows(),
+            )
+            summary_rows.append(
+                [
+                    payee_type.label_zh,
+                    frame.height,
+                    int(frame.get_column("lines").sum()),
+                    int(frame.get_column("amount_fen").sum()),
+                ]
+            )
+        summary_rows.append(
+            [
+                "合计（控制总额）",
+                export.payees.height,
+                int(export.payees.get_column("lines").sum()) if export.payees.height else 0,
+                export.total_fen,
+            ]
+        )
         summary_rows.append(["批次合计（台账）", None, int(run["line_count"]), int(run["total_fen"])])
         summary_rows.append(["缺少账号", export.missing_accounts, None, None])
         if export.zero_payees:
             summary_rows.append(["金额为 0 未列入", export.zero_payees, None, None])
-        book.table("汇总", (Column("项目", width=20), Column("收款方数", "int", 10), Column("笔数", "int", 8),
-                          Column("金额", "money", 16)), summary_rows,
-                   title=f"代发汇总 批次 {run['run_id']}（{run['period']}，{run['policy_id']}）")
+        book.table(
+            "汇总",
+            (
+                Column("项目", width=20),
+                Column("收款方数", "int", 10),
+                Column("笔数", "int", 8),
+                Column("金额", "money", 16),
+            ),
+            summary_rows,
+            title=f"代发汇总 批次 {run['run_id']}（{run['period']}，{run['policy_id']}）",
+        )
     finally:
         book.close()
 
@@ -164,9 +235,17 @@ def disbursement_rows(export: BankExport, exported_at: str) -> list[dict[str, An
     """The rows for the ledger's ``disbursements`` table, in the workbook's order."""
     ordered = pl.concat([frame for _, frame in export.by_type()]) if export.payees.height else export.payees
     return [
-        {"run_id": export.run["run_id"], "payee_type": r["payee_type"], "payee_id": r["payee_id"],
-         "payee_name": r["holder"], "account": r["account"], "amount_fen": r["amount_fen"], "summary": r["summary"],
-         "line_ids": json.dumps(r["line_ids"]), "exported_at": exported_at}
+        {
+            "run_id": export.run["run_id"],
+            "payee_type": r["payee_type"],
+            "payee_id": r["payee_id"],
+            "payee_name": r["holder"],
+            "account": r["account"],
+            "amount_fen": r["amount_fen"],
+            "summary": r["summary"],
+            "line_ids": json.dumps(r["line_ids"]),
+            "exported_at": exported_at,
+        }
         for r in ordered.iter_rows(named=True)
     ]
 
@@ -194,7 +273,10 @@ def record_export(ledger: Ledger, export: BankExport) -> Recorded:
     rows = disbursement_rows(export, now_text())
     ids = ledger.record_disbursements(rows)
     known = {(r["payee_type"], r["payee_id"]): r["account"] for r in before.iter_rows(named=True)}
-    changed = sum(1 for r in rows if (r["payee_type"], r["payee_id"]) in known
-                  and known[(r["payee_type"], r["payee_id"])] != r["account"])
+    changed = sum(
+        1
+        for r in rows
+        if (r["payee_type"], r["payee_id"]) in known and known[(r["payee_type"], r["payee_id"])] != r["account"]
+    )
     new = sum(1 for r in rows if (r["payee_type"], r["payee_id"]) not in known)
     return Recorded(ids, new, changed)

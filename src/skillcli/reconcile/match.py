@@ -36,10 +36,20 @@ from skillcli.reconcile.returns import BankReturn
 from skillcli.schema.parse import compact_upper
 
 CLASSES = ("paid", "failed", "amount-mismatch", "pending", "not-in-ledger", "not-in-return")
-CLASS_ZH = {"paid": "已支付", "failed": "失败待补发", "amount-mismatch": "金额不符", "pending": "处理中",
-            "not-in-ledger": "回盘有台账无", "not-in-return": "台账有回盘无"}
-EVENT_KIND = {"paid": "bank-paid", "failed": "bank-failed", "amount-mismatch": "bank-mismatch",
-              "pending": "bank-pending"}
+CLASS_ZH = {
+    "paid": "已支付",
+    "failed": "失败待补发",
+    "amount-mismatch": "金额不符",
+    "pending": "处理中",
+    "not-in-ledger": "回盘有台账无",
+    "not-in-return": "台账有回盘无",
+}
+EVENT_KIND = {
+    "paid": "bank-paid",
+    "failed": "bank-failed",
+    "amount-mismatch": "bank-mismatch",
+    "pending": "bank-pending",
+}
 MATCH_PASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("account+amount", ("k_account", "k_amount")),
     ("account", ("k_account",)),
@@ -48,10 +58,23 @@ MATCH_PASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("name+amount", ("k_name", "k_amount")),
 )
 ITEM_SCHEMA: dict[str, Any] = {
-    "class": pl.String, "run_id": pl.String, "disb_id": pl.Int64, "payee_type": pl.String, "payee_id": pl.String,
-    "payee_name": pl.String, "account": pl.String, "ledger_fen": pl.Int64, "return_fen": pl.Int64,
-    "difference_fen": pl.Int64, "bank_status": pl.String, "reason": pl.String, "match": pl.String,
-    "return_row": pl.Int64, "return_name": pl.String, "return_account": pl.String, "return_id": pl.String,
+    "class": pl.String,
+    "run_id": pl.String,
+    "disb_id": pl.Int64,
+    "payee_type": pl.String,
+    "payee_id": pl.String,
+    "payee_name": pl.String,
+    "account": pl.String,
+    "ledger_fen": pl.Int64,
+    "return_fen": pl.Int64,
+    "difference_fen": pl.Int64,
+    "bank_status": pl.String,
+    "reason": pl.String,
+    "match": pl.String,
+    "return_row": pl.Int64,
+    "return_name": pl.String,
+    "return_account": pl.String,
+    "return_id": pl.String,
     "note": pl.String,
 }
 
@@ -76,8 +99,11 @@ class Reconciliation:
 def _keys_return(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("r_idx"),
-        pl.col("account").alias("k_account"), pl.col("id_number").alias("k_id"), pl.col("name").alias("k_name"),
-        pl.col("return_fen").alias("k_amount"))
+        pl.col("account").alias("k_account"),
+        pl.col("id_number").alias("k_id"),
+        pl.col("name").alias("k_name"),
+        pl.col("return_fen").alias("k_amount"),
+    )
 
 
 def _keys_ledger(disb: pl.DataFrame, settled: pl.Series) -> pl.DataFrame:
@@ -101,8 +127,11 @@ def match_lines(ret: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
         if left.height == 0 or right.height == 0:
             continue
         rank = pl.int_range(pl.len(), dtype=pl.Int64).over(list(keys)).alias("k_rank")
-        joined = left.sort("r_idx").select("r_idx", *keys, rank).join(
-            right.select("disb_id", *keys, rank), on=[*keys, "k_rank"], how="inner")
+        joined = (
+            left.sort("r_idx")
+            .select("r_idx", *keys, rank)
+            .join(right.select("disb_id", *keys, rank), on=[*keys, "k_rank"], how="inner")
+        )
         found = joined.select("r_idx", "disb_id", pl.lit(label).alias("match"))
         pairs.append(found)
         used_r = pl.concat([used_r, found.get_column("r_idx")])
@@ -112,8 +141,9 @@ def match_lines(ret: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(pairs)
 
 
-def reconcile(bank_return: BankReturn, disbursements: pl.DataFrame, events: pl.DataFrame,
-              scope: Sequence[str] | None = None) -> Reconciliation:
+def reconcile(
+    bank_return: BankReturn, disbursements: pl.DataFrame, events: pl.DataFrame, scope: Sequence[str] | None = None
+) -> Reconciliation:
     """Classify every return line and every disbursement of the covered runs.
 
     ``disbursements``: the candidates (exported lines of live runs); ``events``: their earlier bank
@@ -129,52 +159,109 @@ def reconcile(bank_return: BankReturn, disbursements: pl.DataFrame, events: pl.D
     covered = led.filter(pl.col("run_id").is_in(runs))
 
     ledger_cols = [pl.col(c) for c in ("run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account")]
-    view = ret.select("r_idx", pl.col("_row").alias("return_row"), pl.col("name").alias("return_name"),
-                      pl.col("account").alias("return_account"), pl.col("id_number").alias("return_id"),
-                      "return_fen", "amount_text", "status", pl.col("status_text").alias("bank_status"), "reason")
+    view = ret.select(
+        "r_idx",
+        pl.col("_row").alias("return_row"),
+        pl.col("name").alias("return_name"),
+        pl.col("account").alias("return_account"),
+        pl.col("id_number").alias("return_id"),
+        "return_fen",
+        "amount_text",
+        "status",
+        pl.col("status_text").alias("bank_status"),
+        "reason",
+    )
     return_cols = ("return_row", "return_name", "return_account", "return_id")
     unreadable = pl.col("amount_text").is_not_null() & pl.col("return_fen").is_null()
-    amount_note = (pl.when(pl.col("amount_text").is_null()).then(pl.lit("回盘金额为空；"))
-                   .when(unreadable).then(pl.lit("回盘金额无法识别：") + pl.col("amount_text") + pl.lit("；"))
-                   .otherwise(pl.lit("")))
-    status_note = (pl.when(pl.col("status") == "unknown")
-                   .then(pl.lit("状态无法识别：") + pl.col("bank_status").fill_null("（空）") + pl.lit("；"))
-                   .otherwise(pl.lit("")))
-    matched_note = pl.concat_str([amount_note, status_note, pl.when(pl.col("settled")).then(
-        pl.lit("此前已有回盘确认支付；")).otherwise(pl.lit(""))]).str.strip_chars_end("；")
-    cls = (pl.when(pl.col("status") == "failed").then(pl.lit("failed"))
-           .when(pl.col("status").is_in(["pending", "unknown"])).then(pl.lit("pending"))
-           .when(pl.col("return_fen") == pl.col("amount_fen")).then(pl.lit("paid"))
-           .otherwise(pl.lit("amount-mismatch")))
-    ledger_view = led.select("run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account", "amount_fen",
-                             "settled")
+    amount_note = (
+        pl.when(pl.col("amount_text").is_null())
+        .then(pl.lit("回盘金额为空；"))
+        .when(unreadable)
+        .then(pl.lit("回盘金额无法识别：") + pl.col("amount_text") + pl.lit("；"))
+        .otherwise(pl.lit(""))
+    )
+    status_note = (
+        pl.when(pl.col("status") == "unknown")
+        .then(pl.lit("状态无法识别：") + pl.col("bank_status").fill_null("（空）") + pl.lit("；"))
+        .otherwise(pl.lit(""))
+    )
+    matched_note = pl.concat_str(
+        [
+            amount_note,
+            status_note,
+            pl.when(pl.col("settled")).then(pl.lit("此前已有回盘确认支付；")).otherwise(pl.lit("")),
+        ]
+    ).str.strip_chars_end("；")
+    cls = (
+        pl.when(pl.col("status") == "failed")
+        .then(pl.lit("failed"))
+        .when(pl.col("status").is_in(["pending", "unknown"]))
+        .then(pl.lit("pending"))
+        .when(pl.col("return_fen") == pl.col("amount_fen"))
+        .then(pl.lit("paid"))
+        .otherwise(pl.lit("amount-mismatch"))
+    )
+    ledger_view = led.select(
+        "run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account", "amount_fen", "settled"
+    )
     matched = pairs.join(view, on="r_idx").join(ledger_view, on="disb_id")
     matched_items = matched.select(
-        cls.alias("class"), *ledger_cols, pl.col("amount_fen").alias("ledger_fen"), "return_fen",
-        (pl.col("return_fen") - pl.col("amount_fen")).alias("difference_fen"), "bank_status", "reason", "match",
-        *return_cols, pl.when(matched_note == "").then(None).otherwise(matched_note).alias("note"), "r_idx")
+        cls.alias("class"),
+        *ledger_cols,
+        pl.col("amount_fen").alias("ledger_fen"),
+        "return_fen",
+        (pl.col("return_fen") - pl.col("amount_fen")).alias("difference_fen"),
+        "bank_status",
+        "reason",
+        "match",
+        *return_cols,
+        pl.when(matched_note == "").then(None).otherwise(matched_note).alias("note"),
+        "r_idx",
+    )
     unmatched = view.filter(~pl.col("r_idx").is_in(pairs.get_column("r_idx").implode()))
     unmatched_note = pl.concat_str([amount_note, status_note]).str.strip_chars_end("；")
     unmatched_items = unmatched.select(
-        pl.lit("not-in-ledger").alias("class"), pl.lit(None, pl.String).alias("run_id"),
-        pl.lit(None, pl.Int64).alias("disb_id"), pl.lit(None, pl.String).alias("payee_type"),
-        pl.lit(None, pl.String).alias("payee_id"), pl.lit(None, pl.String).alias("payee_name"),
-        pl.lit(None, pl.String).alias("account"), pl.lit(None, pl.Int64).alias("ledger_fen"), "return_fen",
-        pl.lit(None, pl.Int64).alias("difference_fen"), "bank_status", "reason",
-        pl.lit(None, pl.String).alias("match"), *return_cols,
-        pl.when(unmatched_note == "").then(None).otherwise(unmatched_note).alias("note"), "r_idx")
+        pl.lit("not-in-ledger").alias("class"),
+        pl.lit(None, pl.String).alias("run_id"),
+        pl.lit(None, pl.Int64).alias("disb_id"),
+        pl.lit(None, pl.String).alias("payee_type"),
+        pl.lit(None, pl.String).alias("payee_id"),
+        pl.lit(None, pl.String).alias("payee_name"),
+        pl.lit(None, pl.String).alias("account"),
+        pl.lit(None, pl.Int64).alias("ledger_fen"),
+        "return_fen",
+        pl.lit(None, pl.Int64).alias("difference_fen"),
+        "bank_status",
+        "reason",
+        pl.lit(None, pl.String).alias("match"),
+        *return_cols,
+        pl.when(unmatched_note == "").then(None).otherwise(unmatched_note).alias("note"),
+        "r_idx",
+    )
     missing = covered.filter(~pl.col("disb_id").is_in(pairs.get_column("disb_id").implode()))
     missing_items = missing.select(
-        pl.lit("not-in-return").alias("class"), *ledger_cols, pl.col("amount_fen").alias("ledger_fen"),
-        pl.lit(None, pl.Int64).alias("return_fen"), pl.lit(None, pl.Int64).alias("difference_fen"),
-        pl.lit(None, pl.String).alias("bank_status"), pl.lit(None, pl.String).alias("reason"),
-        pl.lit(None, pl.String).alias("match"), pl.lit(None, pl.Int64).alias("return_row"),
-        pl.lit(None, pl.String).alias("return_name"), pl.lit(None, pl.String).alias("return_account"),
-        pl.lit(None, pl.String).alias("return_id"), pl.lit(None, pl.String).alias("note"),
-        pl.lit(None, pl.Int64).alias("r_idx"))
+        pl.lit("not-in-return").alias("class"),
+        *ledger_cols,
+        pl.col("amount_fen").alias("ledger_fen"),
+        pl.lit(None, pl.Int64).alias("return_fen"),
+        pl.lit(None, pl.Int64).alias("difference_fen"),
+        pl.lit(None, pl.String).alias("bank_status"),
+        pl.lit(None, pl.String).alias("reason"),
+        pl.lit(None, pl.String).alias("match"),
+        pl.lit(None, pl.Int64).alias("return_row"),
+        pl.lit(None, pl.String).alias("return_name"),
+        pl.lit(None, pl.String).alias("return_account"),
+        pl.lit(None, pl.String).alias("return_id"),
+        pl.lit(None, pl.String).alias("note"),
+        pl.lit(None, pl.Int64).alias("r_idx"),
+    )
     order = pl.col("class").replace_strict({c: i for i, c in enumerate(CLASSES)}, return_dtype=pl.Int64)
-    items = pl.concat([matched_items, unmatched_items, missing_items], how="vertical_relaxed") \
-        .sort(order, "r_idx", "disb_id", nulls_last=True).drop("r_idx").cast(ITEM_SCHEMA)  # type: ignore[arg-type]
+    items = (
+        pl.concat([matched_items, unmatched_items, missing_items], how="vertical_relaxed")
+        .sort(order, "r_idx", "disb_id", nulls_last=True)
+        .drop("r_idx")
+        .cast(ITEM_SCHEMA)  # type: ignore[arg-type]
+    )
     result = Reconciliation(bank_return, runs, items)
     result.totals = control_totals(result, covered, ret)
     return result
@@ -187,8 +274,10 @@ def _sum(frame: pl.DataFrame, column: str) -> int:
 def control_totals(result: Reconciliation, covered: pl.DataFrame, ret: pl.DataFrame) -> dict[str, int]:
     """Counts and fen per class; both balances are recomputed from independent sources and checked."""
     totals: dict[str, int] = {
-        "exported_count": covered.height, "exported_fen": _sum(covered, "amount_fen"),
-        "return_count": ret.height, "return_fen": _sum(ret, "return_fen"),
+        "exported_count": covered.height,
+        "exported_fen": _sum(covered, "amount_fen"),
+        "return_count": ret.height,
+        "return_fen": _sum(ret, "return_fen"),
     }
     for cls in CLASSES:
         part = result.of(cls)
@@ -209,13 +298,15 @@ def control_totals(result: Reconciliation, covered: pl.DataFrame, ret: pl.DataFr
         raise InconsistencyError(
             f"对账不平：导出 {format_yuan(totals['exported_fen'])} ≠ 各类合计 {format_yuan(ledger_side)}",
             f"reconciliation does not balance: exported {format_yuan(totals['exported_fen'])} ≠ classes "
-            f"{format_yuan(ledger_side)}")
+            f"{format_yuan(ledger_side)}",
+        )
     bank_side = totals["matched_return_fen"] + totals["not_in_ledger_fen"]
     if bank_side != totals["return_fen"] or totals["matched_count"] + totals["not_in_ledger_count"] != ret.height:
         raise InconsistencyError(
             f"对账不平：回盘 {format_yuan(totals['return_fen'])} ≠ 已匹配 + 未匹配 {format_yuan(bank_side)}",
             f"reconciliation does not balance: return {format_yuan(totals['return_fen'])} ≠ matched + unmatched "
-            f"{format_yuan(bank_side)}")
+            f"{format_yuan(bank_side)}",
+        )
     return totals
 
 
@@ -224,8 +315,22 @@ def event_rows(result: Reconciliation, at: str) -> list[dict[str, Any]]:
     name = result.bank_return.path.name
     matched = result.items.filter(pl.col("class").is_in(list(EVENT_KIND)))
     return [
-        {"at": at, "kind": EVENT_KIND[r["class"]], "disb_id": r["disb_id"], "amount_fen": r["return_fen"],
-         "detail": json.dumps({"file": name, "row": r["return_row"], "status": r["bank_status"],
-                               "reason": r["reason"], "match": r["match"], "note": r["note"]}, ensure_ascii=False)}
+        {
+            "at": at,
+            "kind": EVENT_KIND[r["class"]],
+            "disb_id": r["disb_id"],
+            "amount_fen": r["return_fen"],
+            "detail": json.dumps(
+                {
+                    "file": name,
+                    "row": r["return_row"],
+                    "status": r["bank_status"],
+                    "reason": r["reason"],
+                    "match": r["match"],
+                    "note": r["note"],
+                },
+                ensure_ascii=False,
+            ),
+        }
         for r in matched.iter_rows(named=True)
     ]

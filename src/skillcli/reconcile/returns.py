@@ -28,7 +28,8 @@ RETURN = TableSpec(
         "batch": ("批次号", "批次"),
     },
     required=(("name", "account"), ("amount",), ("status",)),
-    label_zh="银行回盘文件", label_en="bank return file",
+    label_zh="银行回盘文件",
+    label_en="bank return file",
 )
 
 FAILED_RE = r"(?i)(失败|退票|退回|不成功|未成功|拒绝|fail)"
@@ -49,10 +50,15 @@ class BankReturn:
 
 def status_expr(text: pl.Expr) -> pl.Expr:
     compact = text.str.replace_all(r"\s", "")
-    return (pl.when(compact.str.contains(FAILED_RE)).then(pl.lit("failed"))
-            .when(compact.str.contains(SUCCESS_RE)).then(pl.lit("success"))
-            .when(compact.str.contains(PENDING_RE)).then(pl.lit("pending"))
-            .otherwise(pl.lit("unknown")))
+    return (
+        pl.when(compact.str.contains(FAILED_RE))
+        .then(pl.lit("failed"))
+        .when(compact.str.contains(SUCCESS_RE))
+        .then(pl.lit("success"))
+        .when(compact.str.contains(PENDING_RE))
+        .then(pl.lit("pending"))
+        .otherwise(pl.lit("unknown"))
+    )
 
 
 def read_return(path: Path) -> BankReturn:

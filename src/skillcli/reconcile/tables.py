@@ -20,8 +20,10 @@ from skillcli.text import clean_cell, clean_cells_expr, normalise_header
 
 _UNIT_RE = re.compile(r"\((元|人民币元|人民币)\)$")
 # A return file's batch lines (批次号: …, 总笔数 5, 总金额 …) sit above or below the detail rows.
-BATCH_LINE_RE = (r"^[\s\u3000]*(批次号|总笔数|总金额|成功笔数|成功金额|失败笔数|失败金额|处理中笔数|处理中金额)"
-                 r"[\s\u3000]*[:：]?")
+BATCH_LINE_RE = (
+    r"^[\s\u3000]*(批次号|总笔数|总金额|成功笔数|成功金额|失败笔数|失败金额|处理中笔数|处理中金额)"
+    r"[\s\u3000]*[:：]?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,17 @@ def locate_table(grid: Grid, spec: TableSpec, path: Path) -> FoundTable | None:
     footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in everything])
     batch_line = pl.any_horizontal([c.str.contains(BATCH_LINE_RE).fill_null(False) for c in everything])
     blank = pl.all_horizontal([e.is_null() for e in exprs.values()])
-    reason = pl.when(blank).then(pl.lit("blank")).when(total).then(pl.lit("total")) \
-        .when(footer).then(pl.lit("footer")).when(batch_line).then(pl.lit("batch_line")).otherwise(None)
+    reason = (
+        pl.when(blank)
+        .then(pl.lit("blank"))
+        .when(total)
+        .then(pl.lit("total"))
+        .when(footer)
+        .then(pl.lit("footer"))
+        .when(batch_line)
+        .then(pl.lit("batch_line"))
+        .otherwise(None)
+    )
     classified = data.select(pl.Series("_row", rows), *(e.alias(c) for c, e in exprs.items()), reason.alias("_skip"))
     skipped = {str(k): int(n) for k, n in classified.get_column("_skip").value_counts().iter_rows() if k is not None}
     kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
@@ -115,6 +126,9 @@ def read_table(path: Path, spec: TableSpec) -> FoundTable:
     found = [t for t in (locate_table(g, spec, path) for g in Book(path).grids()) if t is not None]
     if not found:
         need = "；".join("/".join(spec.aliases[c][0] for c in group) for group in spec.required)
-        raise InputError(str(path), f"前 {HEADER_SEARCH_ROWS} 行中找不到{spec.label_zh}的表头（需要：{need}）",
-                         f"no {spec.label_en} header in the first {HEADER_SEARCH_ROWS} rows (needs: {need})")
+        raise InputError(
+            str(path),
+            f"前 {HEADER_SEARCH_ROWS} 行中找不到{spec.label_zh}的表头（需要：{need}）",
+            f"no {spec.label_en} header in the first {HEADER_SEARCH_ROWS} rows (needs: {need})",
+        )
     return max(found, key=lambda t: t.frame.height)

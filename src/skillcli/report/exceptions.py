@@ -19,8 +19,15 @@ from skillcli.schema.columns import SPECS
 
 CSV_HEADER = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en")
 FINDING_COLUMNS = (
-    Column("文件"), Column("工作表"), Column("行号", "int", 6), Column("列"), Column("值"), Column("代码"),
-    Column("级别", width=8), Column("说明", width=50), Column("Message", width=50),
+    Column("文件"),
+    Column("工作表"),
+    Column("行号", "int", 6),
+    Column("列"),
+    Column("值"),
+    Column("代码"),
+    Column("级别", width=8),
+    Column("说明", width=50),
+    Column("Message", width=50),
 )
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
@@ -36,23 +43,44 @@ def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[s
 
 def _finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
     return [
-        [r["file"], r["sheet"], r["row"], r["column"], r["value"], r["code"], _SEVERITY_ZH[r["severity"]],
-         r["message_zh"], r["message_en"]]
+        [
+            r["file"],
+            r["sheet"],
+            r["row"],
+            r["column"],
+            r["value"],
+            r["code"],
+            _SEVERITY_ZH[r["severity"]],
+            r["message_zh"],
+            r["message_en"],
+        ]
         for r in findings.iter_rows(named=True)
     ]
 
 
-def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path,
-                          summary: list[tuple[str, Any, Any]]) -> None:
+def write_exceptions_xlsx(
+    findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path, summary: list[tuple[str, Any, Any]]
+) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row."""
     book = Workbook(target)
     try:
-        counts = findings.group_by("code", "severity").len().sort(["severity", "len", "code"],
-                                                                 descending=[False, True, False])
+        counts = (
+            findings.group_by("code", "severity")
+            .len()
+            .sort(["severity", "len", "code"], descending=[False, True, False])
+        )
         book.key_values("汇总", "检查结果汇总 / Check summary", summary)
-        book.table("按代码统计", (Column("代码"), Column("级别", width=8), Column("数量", "int", 8),
-                                 Column("说明", width=60), Column("Description", width=60)),
-                   [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()])
+        book.table(
+            "按代码统计",
+            (
+                Column("代码"),
+                Column("级别", width=8),
+                Column("数量", "int", 8),
+                Column("说明", width=60),
+                Column("Description", width=60),
+            ),
+            [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()],
+        )
         placed = pl.Series("placed", [False] * findings.height, dtype=pl.Boolean)
         indexed = findings.with_row_index("__i")
         for kind in SheetKind:
@@ -60,16 +88,22 @@ def write_exceptions_xlsx(findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFr
             if frame is None or frame.height == 0:
                 continue
             value_columns = [c for c in (s.name for s in SPECS[kind]) if c in frame.columns]
-            rows_frame = frame.select(pl.col("_file").alias("file"), pl.col("_sheet").alias("sheet"),
-                                      pl.col("_row").alias("row"), *value_columns)
+            rows_frame = frame.select(
+                pl.col("_file").alias("file"),
+                pl.col("_sheet").alias("sheet"),
+                pl.col("_row").alias("row"),
+                *value_columns,
+            )
             joined = indexed.join(rows_frame, on=["file", "sheet", "row"], how="inner").sort("__i")
             if joined.height == 0:
                 continue
             placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
             columns = (*FINDING_COLUMNS, *(Column(headers[c]) for c in value_columns))
-            rows = [base + [r[c] for c in value_columns]
-                    for base, r in zip(_finding_rows(joined), joined.iter_rows(named=True), strict=True)]
+            rows = [
+                base + [r[c] for c in value_columns]
+                for base, r in zip(_finding_rows(joined), joined.iter_rows(named=True), strict=True)
+            ]
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
             book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
         rest = findings.filter(~placed)

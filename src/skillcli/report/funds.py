@@ -109,18 +109,22 @@ def load_targets(path: Path | None) -> dict[int, dict[str, int]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"目标文件 {path} 格式错误（{exc}）",
-                         f"targets file {path} is not valid TOML ({exc})") from None
+        raise UsageError(
+            f"目标文件 {path} 格式错误（{exc}）", f"targets file {path} is not valid TOML ({exc})"
+        ) from None
     targets: dict[int, dict[str, int]] = {}
     for year, values in data.items():
         if not re.fullmatch(r"\d{4}", str(year)) or not isinstance(values, dict):
-            raise UsageError(f"目标文件 {path}：应为 [年份] 小节，读到「{year}」",
-                             f"targets file {path}: expected [year] tables, got '{year}'")
+            raise UsageError(
+                f"目标文件 {path}：应为 [年份] 小节，读到「{year}」",
+                f"targets file {path}: expected [year] tables, got '{year}'",
+            )
         unknown = set(values) - set(MEASURES)
         if unknown:
-            raise UsageError(f"目标文件 {path}：未知指标 {', '.join(sorted(unknown))}（可用：{', '.join(MEASURES)}）",
-                             f"targets file {path}: unknown measures {', '.join(sorted(unknown))} "
-                             f"(known: {', '.join(MEASURES)})")
+            raise UsageError(
+                f"目标文件 {path}：未知指标 {', '.join(sorted(unknown))}（可用：{', '.join(MEASURES)}）",
+                f"targets file {path}: unknown measures {', '.join(sorted(unknown))} (known: {', '.join(MEASURES)})",
+            )
         targets[int(year)] = {name: _target_value(path, name, value) for name, value in values.items()}
     return targets
 
@@ -133,8 +137,9 @@ def _target_value(path: Path, name: str, value: Any) -> int:
             pass
     elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    raise UsageError(f"目标文件 {path}：{name} 的值「{value}」无效",
-                     f"targets file {path}: invalid value '{value}' for {name}")
+    raise UsageError(
+        f"目标文件 {path}：{name} 的值「{value}」无效", f"targets file {path}: invalid value '{value}' for {name}"
+    )
 
 
 def percent(actual: int, target: int) -> Decimal | None:
@@ -149,7 +154,8 @@ def latest_status(disbursements: pl.DataFrame, events: pl.DataFrame) -> pl.DataF
     """Each disbursement with the status of its latest bank event (null: no return yet)."""
     latest = events.sort("event_id").group_by("disb_id").agg(pl.col("kind").last())
     return disbursements.join(latest, on="disb_id", how="left").with_columns(
-        pl.col("kind").replace_strict(STATUS_KINDS, default=None, return_dtype=pl.String).alias("status"))
+        pl.col("kind").replace_strict(STATUS_KINDS, default=None, return_dtype=pl.String).alias("status")
+    )
 
 
 def _funds(lines: pl.DataFrame, disb: pl.DataFrame) -> dict[str, int]:
@@ -162,9 +168,13 @@ def _funds(lines: pl.DataFrame, disb: pl.DataFrame) -> dict[str, int]:
         "lines": lines.height,
         "trained": lines.get_column("person_id").n_unique() if lines.height else 0,
         "certified": lines.filter(pl.col("certified")).get_column("person_id").n_unique() if lines.height else 0,
-        "committed_fen": fen(lines), "payment_lines": payment.height, "payment_fen": fen(payment),
-        "advance_lines": advance.height, "advanced_fen": fen(advance),
-        "exported_count": disb.height, "exported_fen": fen(disb),
+        "committed_fen": fen(lines),
+        "payment_lines": payment.height,
+        "payment_fen": fen(payment),
+        "advance_lines": advance.height,
+        "advanced_fen": fen(advance),
+        "exported_count": disb.height,
+        "exported_fen": fen(disb),
     }
     for status in ("paid", "failed", "mismatch", "pending"):
         part = disb.filter(pl.col("status") == status)
@@ -179,41 +189,84 @@ def _breakdowns(lines: pl.DataFrame) -> dict[str, pl.DataFrame]:
     persons = pl.col("person_id").n_unique().alias("persons")
     count = pl.len().alias("lines")
     # A5 before A11: rules sort by their letter, then their number.
-    by_subsidy = lines.group_by("rule", "subsidy").agg(persons, count, fen).sort(
-        pl.col("rule").str.extract(r"^(\D*)"), pl.col("rule").str.extract(r"(\d+)").cast(pl.Int64, strict=False),
-        "rule", "subsidy", nulls_last=True)
-    by_type = lines.group_by("payee_type").agg(pl.col("payee_id").n_unique().alias("payees"), persons, count, fen) \
+    by_subsidy = (
+        lines.group_by("rule", "subsidy")
+        .agg(persons, count, fen)
+        .sort(
+            pl.col("rule").str.extract(r"^(\D*)"),
+            pl.col("rule").str.extract(r"(\d+)").cast(pl.Int64, strict=False),
+            "rule",
+            "subsidy",
+            nulls_last=True,
+        )
+    )
+    by_type = (
+        lines.group_by("payee_type")
+        .agg(pl.col("payee_id").n_unique().alias("payees"), persons, count, fen)
         .sort(pl.col("payee_type").replace_strict(_PAYEE_ORDER, default=9, return_dtype=pl.Int64))
-    by_payee = lines.filter(pl.col("payee_type") != PayeeType.PERSON.value).group_by("payee_type", "payee_id").agg(
-        pl.col("payee_name").drop_nulls().first(), persons, count, fen).sort("payee_type", "payee_id")
-    by_category = lines.with_columns(pl.col("category").fill_null("（未填）")).group_by("category").agg(
-        persons, count, fen).sort("fen", "category", descending=[True, False])
-    by_level = lines.with_columns(pl.col("level").fill_null(Level.NONE.value)).group_by("level").agg(
-        persons, count, fen).with_columns(
-        pl.col("level").replace_strict({lv.value: LEVEL_LABELS[lv] for lv in Level}, default=pl.col("level"),
-                                       return_dtype=pl.String).alias("level_label"),
-        pl.col("level").replace_strict(_LEVEL_ORDER, default=99, return_dtype=pl.Int64).alias("_order"),
-    ).sort("_order").drop("_order")
-    return {"by_subsidy": by_subsidy, "by_payee_type": by_type, "by_payee": by_payee, "by_category": by_category,
-            "by_level": by_level}
+    )
+    by_payee = (
+        lines.filter(pl.col("payee_type") != PayeeType.PERSON.value)
+        .group_by("payee_type", "payee_id")
+        .agg(pl.col("payee_name").drop_nulls().first(), persons, count, fen)
+        .sort("payee_type", "payee_id")
+    )
+    by_category = (
+        lines.with_columns(pl.col("category").fill_null("（未填）"))
+        .group_by("category")
+        .agg(persons, count, fen)
+        .sort("fen", "category", descending=[True, False])
+    )
+    by_level = (
+        lines.with_columns(pl.col("level").fill_null(Level.NONE.value))
+        .group_by("level")
+        .agg(persons, count, fen)
+        .with_columns(
+            pl.col("level")
+            .replace_strict(
+                {lv.value: LEVEL_LABELS[lv] for lv in Level}, default=pl.col("level"), return_dtype=pl.String
+            )
+            .alias("level_label"),
+            pl.col("level").replace_strict(_LEVEL_ORDER, default=99, return_dtype=pl.Int64).alias("_order"),
+        )
+        .sort("_order")
+        .drop("_order")
+    )
+    return {
+        "by_subsidy": by_subsidy,
+        "by_payee_type": by_type,
+        "by_payee": by_payee,
+        "by_category": by_category,
+        "by_level": by_level,
+    }
 
 
 def _monthly(scope: Scope, lines: pl.DataFrame, disb: pl.DataFrame) -> pl.DataFrame:
     months = pl.DataFrame({"period": scope.months})
     per_line = lines.group_by("period").agg(
-        pl.len().alias("lines"), pl.col("person_id").n_unique().alias("persons"),
+        pl.len().alias("lines"),
+        pl.col("person_id").n_unique().alias("persons"),
         pl.col("amount_fen").sum().alias("committed_fen"),
-        pl.col("amount_fen").filter(pl.col("kind") == "advance").sum().alias("advanced_fen"))
+        pl.col("amount_fen").filter(pl.col("kind") == "advance").sum().alias("advanced_fen"),
+    )
     per_disb = disb.group_by("period").agg(
         pl.col("amount_fen").filter(pl.col("status") == "paid").sum().alias("paid_fen"),
-        pl.col("amount_fen").filter(pl.col("status") == "failed").sum().alias("failed_fen"))
+        pl.col("amount_fen").filter(pl.col("status") == "failed").sum().alias("failed_fen"),
+    )
     frame = months.join(per_line, on="period", how="left").join(per_disb, on="period", how="left")
     frame = frame.with_columns(pl.exclude("period").fill_null(0).cast(pl.Int64))
     return frame.with_columns((pl.col("committed_fen") - pl.col("paid_fen")).alias("outstanding_fen"))
 
 
-def build_report(scope: Scope, *, runs: list[dict[str, Any]], lines: pl.DataFrame, disb: pl.DataFrame,
-                 events: pl.DataFrame, targets: dict[int, dict[str, int]]) -> FundReport:
+def build_report(
+    scope: Scope,
+    *,
+    runs: list[dict[str, Any]],
+    lines: pl.DataFrame,
+    disb: pl.DataFrame,
+    events: pl.DataFrame,
+    targets: dict[int, dict[str, int]],
+) -> FundReport:
     """``runs``/``lines``/``disb``/``events``: the live runs of the scope's year and their data."""
     in_months = set(scope.months)
     lines = lines.filter(pl.col("period").is_in(list(in_months)))
@@ -223,13 +276,25 @@ def build_report(scope: Scope, *, runs: list[dict[str, Any]], lines: pl.DataFram
     scope_disb = disb.filter(pl.col("period").is_in(selected))
     parts = _breakdowns(scope_lines)
     report = FundReport(
-        scope, [r for r in runs if r["period"] in selected], _funds(scope_lines, scope_disb),
-        by_subsidy=parts["by_subsidy"], by_payee_type=parts["by_payee_type"], by_payee=parts["by_payee"],
-        by_category=parts["by_category"], by_level=parts["by_level"], monthly=_monthly(scope, lines, disb))
+        scope,
+        [r for r in runs if r["period"] in selected],
+        _funds(scope_lines, scope_disb),
+        by_subsidy=parts["by_subsidy"],
+        by_payee_type=parts["by_payee_type"],
+        by_payee=parts["by_payee"],
+        by_category=parts["by_category"],
+        by_level=parts["by_level"],
+        monthly=_monthly(scope, lines, disb),
+    )
     report.totals["runs"] = len(report.runs)
     year_to_date = _funds(lines, disb)  # January to the month, or the whole year
-    actual = {"trained": year_to_date["trained"], "certified": year_to_date["certified"],
-              "funds": year_to_date["committed_fen"]}
-    report.targets = [Target(name, actual[name], goal, percent(actual[name], goal))
-                      for name, goal in targets.get(scope.year, {}).items()]
+    actual = {
+        "trained": year_to_date["trained"],
+        "certified": year_to_date["certified"],
+        "funds": year_to_date["committed_fen"],
+    }
+    report.targets = [
+        Target(name, actual[name], goal, percent(actual[name], goal))
+        for name, goal in targets.get(scope.year, {}).items()
+    ]
     return report

@@ -38,8 +38,9 @@ def target_rows(report: FundReport) -> list[tuple[str, int | Decimal, int | Deci
     rows: list[tuple[str, int | Decimal, int | Decimal, Decimal | None]] = []
     for target in report.targets:
         if target.measure == "funds":
-            rows.append((MEASURES["funds"][0], Decimal(target.actual) / 100, Decimal(target.target) / 100,
-                         target.percent))
+            rows.append(
+                (MEASURES["funds"][0], Decimal(target.actual) / 100, Decimal(target.target) / 100, target.percent)
+            )
         else:
             rows.append((MEASURES[target.measure][0], target.actual, target.target, target.percent))
     return rows
@@ -50,35 +51,96 @@ def write_report(path: Path, report: FundReport) -> None:
     try:
         scope = report.scope
         title = f"职业技能培训补贴资金使用情况 {scope.label}"
-        book.table("汇总", (Column("项目", width=28), Column("人数/笔数", "int", 12), Column("金额", "money", 18)),
-                   [list(r) for r in summary_rows(report)], title=title)
-        book.table("按补贴项目", (Column("规则", width=8), Column("补贴项目", width=36), Column("人数", "int"),
-                               Column("笔数", "int"), Column("金额", "money", 16)),
-                   report.by_subsidy.select("rule", "subsidy", "persons", "lines", "fen").rows())
-        book.table("按收款方类型", (Column("收款方类型", width=12), Column("收款方数", "int"), Column("人数", "int"),
-                                Column("笔数", "int"), Column("金额", "money", 16)),
-                   [[_PAYEE_ZH.get(r[0], r[0]), *r[1:]] for r in
-                    report.by_payee_type.select("payee_type", "payees", "persons", "lines", "fen").rows()])
-        book.table("按单位", (Column("收款方类型", width=12), Column("统一社会信用代码", width=21),
-                           Column("单位名称", width=36), Column("人数", "int"), Column("笔数", "int"),
-                           Column("金额", "money", 16)),
-                   [[_PAYEE_ZH.get(r[0], r[0]), *r[1:]] for r in
-                    report.by_payee.select("payee_type", "payee_id", "payee_name", "persons", "lines", "fen").rows()])
-        book.table("按人员类别", (Column("人员类别", width=20), Column("人数", "int"), Column("笔数", "int"),
-                               Column("金额", "money", 16)),
-                   report.by_category.select("category", "persons", "lines", "fen").rows())
-        book.table("按等级", (Column("等级", width=16), Column("人数", "int"), Column("笔数", "int"),
-                           Column("金额", "money", 16)),
-                   report.by_level.select("level_label", "persons", "lines", "fen").rows())
+        book.table(
+            "汇总",
+            (Column("项目", width=28), Column("人数/笔数", "int", 12), Column("金额", "money", 18)),
+            [list(r) for r in summary_rows(report)],
+            title=title,
+        )
+        book.table(
+            "按补贴项目",
+            (
+                Column("规则", width=8),
+                Column("补贴项目", width=36),
+                Column("人数", "int"),
+                Column("笔数", "int"),
+                Column("金额", "money", 16),
+            ),
+            report.by_subsidy.select("rule", "subsidy", "persons", "lines", "fen").rows(),
+        )
+        book.table(
+            "按收款方类型",
+            (
+                Column("收款方类型", width=12),
+                Column("收款方数", "int"),
+                Column("人数", "int"),
+                Column("笔数", "int"),
+                Column("金额", "money", 16),
+            ),
+            [
+                [_PAYEE_ZH.get(r[0], r[0]), *r[1:]]
+                for r in report.by_payee_type.select("payee_type", "payees", "persons", "lines", "fen").rows()
+            ],
+        )
+        book.table(
+            "按单位",
+            (
+                Column("收款方类型", width=12),
+                Column("统一社会信用代码", width=21),
+                Column("单位名称", width=36),
+                Column("人数", "int"),
+                Column("笔数", "int"),
+                Column("金额", "money", 16),
+            ),
+            [
+                [_PAYEE_ZH.get(r[0], r[0]), *r[1:]]
+                for r in report.by_payee.select(
+                    "payee_type", "payee_id", "payee_name", "persons", "lines", "fen"
+                ).rows()
+            ],
+        )
+        book.table(
+            "按人员类别",
+            (Column("人员类别", width=20), Column("人数", "int"), Column("笔数", "int"), Column("金额", "money", 16)),
+            report.by_category.select("category", "persons", "lines", "fen").rows(),
+        )
+        book.table(
+            "按等级",
+            (Column("等级", width=16), Column("人数", "int"), Column("笔数", "int"), Column("金额", "money", 16)),
+            report.by_level.select("level_label", "persons", "lines", "fen").rows(),
+        )
         monthly = report.monthly
-        book.table("月度", (Column("月份", width=10), Column("笔数", "int"), Column("人数", "int"),
-                          Column("发放金额", "money", 16), Column("其中预拨", "money", 14),
-                          Column("银行已支付", "money", 16), Column("银行失败", "money", 14),
-                          Column("待确认支付", "money", 16)),
-                   monthly.select("period", "lines", "persons", "committed_fen", "advanced_fen", "paid_fen",
-                                  "failed_fen", "outstanding_fen").rows())
-        book.column_chart("月度", title=f"{scope.year} 年各月补贴发放（元）", rows=monthly.height, category_col=0,
-                          series=[("发放金额", 3), ("银行已支付", 5)], anchor="J2")
+        book.table(
+            "月度",
+            (
+                Column("月份", width=10),
+                Column("笔数", "int"),
+                Column("人数", "int"),
+                Column("发放金额", "money", 16),
+                Column("其中预拨", "money", 14),
+                Column("银行已支付", "money", 16),
+                Column("银行失败", "money", 14),
+                Column("待确认支付", "money", 16),
+            ),
+            monthly.select(
+                "period",
+                "lines",
+                "persons",
+                "committed_fen",
+                "advanced_fen",
+                "paid_fen",
+                "failed_fen",
+                "outstanding_fen",
+            ).rows(),
+        )
+        book.column_chart(
+            "月度",
+            title=f"{scope.year} 年各月补贴发放（元）",
+            rows=monthly.height,
+            category_col=0,
+            series=[("发放金额", 3), ("银行已支付", 5)],
+            anchor="J2",
+        )
         if report.targets:
             sheet = book.add_sheet("目标完成")
             through = scope.label if scope.month else str(scope.year)
@@ -96,11 +158,22 @@ def write_report(path: Path, report: FundReport) -> None:
                     sheet.write_number(i, 3, float(pct), book.fmt_percent)
             sheet.set_column(0, 0, 18)
             sheet.set_column(1, 3, 16)
-        book.table("批次", (Column("批次", width=24), Column("类型", width=8), Column("月份", width=10),
-                          Column("政策", width=14), Column("笔数", "int"), Column("金额", "money", 16),
-                          Column("登记时间", width=22)),
-                   [[r["run_id"], r["kind"], r["period"], r["policy_id"], r["line_count"], r["total_fen"],
-                     r["created_at"]] for r in report.runs])
+        book.table(
+            "批次",
+            (
+                Column("批次", width=24),
+                Column("类型", width=8),
+                Column("月份", width=10),
+                Column("政策", width=14),
+                Column("笔数", "int"),
+                Column("金额", "money", 16),
+                Column("登记时间", width=22),
+            ),
+            [
+                [r["run_id"], r["kind"], r["period"], r["policy_id"], r["line_count"], r["total_fen"], r["created_at"]]
+                for r in report.runs
+            ],
+        )
     finally:
         book.close()
 
@@ -108,7 +181,8 @@ def write_report(path: Path, report: FundReport) -> None:
 def report_payload(report: FundReport) -> dict[str, Any]:
     """The whole report for ``--json`` (fen as integers, percentages as exact decimal text)."""
     return {
-        "scope": report.scope.kind, "period": report.scope.label,
+        "scope": report.scope.kind,
+        "period": report.scope.label,
         "runs": [r["run_id"] for r in report.runs],
         "totals": report.totals,
         "by_subsidy": report.by_subsidy.to_dicts(),
@@ -117,6 +191,13 @@ def report_payload(report: FundReport) -> dict[str, Any]:
         "by_category": report.by_category.to_dicts(),
         "by_level": report.by_level.to_dicts(),
         "monthly": report.monthly.to_dicts(),
-        "targets": [{"measure": t.measure, "actual": t.actual, "target": t.target,
-                     "percent": None if t.percent is None else str(t.percent)} for t in report.targets],
+        "targets": [
+            {
+                "measure": t.measure,
+                "actual": t.actual,
+                "target": t.target,
+                "percent": None if t.percent is None else str(t.percent),
+            }
+            for t in report.targets
+        ],
     }

@@ -23,8 +23,19 @@ from skillcli.payout import Decision
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import CSV_HEADER
 
-PAYOUT_CSV = ("person_id", "name", "subsidy", "occupation", "level", "payee_type", "payee_id", "payee_name",
-              "amount_yuan", "rule", "clause")
+PAYOUT_CSV = (
+    "person_id",
+    "name",
+    "subsidy",
+    "occupation",
+    "level",
+    "payee_type",
+    "payee_id",
+    "payee_name",
+    "amount_yuan",
+    "rule",
+    "clause",
+)
 INELIGIBLE_CSV = ("person_id", "name", "training_type", "reason_code", "reason")
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
@@ -49,27 +60,44 @@ def sha256_file(path: Path) -> str:
 def totals(decision: Decision) -> dict[str, Any]:
     """Totals in fen by subsidy, payee type and payee, and the control total."""
     lines = decision.lines
-    by_subsidy = lines.group_by("rule", "subsidy").agg(pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen")) \
-        .sort("rule")
-    by_type = lines.group_by("payee_type").agg(pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen")) \
+    by_subsidy = (
+        lines.group_by("rule", "subsidy").agg(pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen")).sort("rule")
+    )
+    by_type = (
+        lines.group_by("payee_type")
+        .agg(pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen"))
         .sort("payee_type")
-    by_payee = lines.group_by("payee_type", "payee_id", "payee_name").agg(
-        pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen")).sort("payee_type", "payee_id")
+    )
+    by_payee = (
+        lines.group_by("payee_type", "payee_id", "payee_name")
+        .agg(pl.len().alias("n"), pl.col("amount_fen").sum().alias("fen"))
+        .sort("payee_type", "payee_id")
+    )
     return {
         "total_fen": decision.total_fen,
         "lines": lines.height,
         "entitlement_fen": int(lines.get_column("entitlement_fen").sum()) if lines.height else 0,
         "advance_fen": int((lines.get_column("entitlement_fen") - lines.get_column("amount_fen")).sum())
-        if lines.height else 0,
+        if lines.height
+        else 0,
         "by_subsidy": [{"rule": r, "subsidy": s, "lines": n, "fen": f} for r, s, n, f in by_subsidy.iter_rows()],
         "by_payee_type": [{"payee_type": t, "lines": n, "fen": f} for t, n, f in by_type.iter_rows()],
-        "by_payee": [{"payee_type": t, "payee_id": i, "payee_name": name, "lines": n, "fen": f}
-                     for t, i, name, n, f in by_payee.iter_rows()],
+        "by_payee": [
+            {"payee_type": t, "payee_id": i, "payee_name": name, "lines": n, "fen": f}
+            for t, i, name, n, f in by_payee.iter_rows()
+        ],
     }
 
 
-def write_payout(out: OutputSet, batch: Batch, decision: Decision, inputs: list[Path], *,
-                 run_id: str | None = None, ledger: str | None = None) -> dict[str, Any]:
+def write_payout(
+    out: OutputSet,
+    batch: Batch,
+    decision: Decision,
+    inputs: list[Path],
+    *,
+    run_id: str | None = None,
+    ledger: str | None = None,
+) -> dict[str, Any]:
     """Stage every payout output in ``out`` and return the manifest (also written)."""
     sums = totals(decision)
     input_rows = [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs]
@@ -78,30 +106,62 @@ def write_payout(out: OutputSet, batch: Batch, decision: Decision, inputs: list[
     write_csv(payouts_csv, PAYOUT_CSV, _payout_rows(decision), safe_columns={0, 1, 3, 6, 7})
     exceptions_csv = out.path("exceptions.csv")
     columns = [*CSV_HEADER, "person_id"]
-    write_csv(exceptions_csv, columns, decision.exceptions.select(columns).iter_rows(),
-              safe_columns={i for i, c in enumerate(columns) if c not in ("row", "severity")})
+    write_csv(
+        exceptions_csv,
+        columns,
+        decision.exceptions.select(columns).iter_rows(),
+        safe_columns={i for i, c in enumerate(columns) if c not in ("row", "severity")},
+    )
     ineligible_csv = out.path("ineligible.csv")
-    write_csv(ineligible_csv, INELIGIBLE_CSV, decision.ineligible.select(INELIGIBLE_CSV).iter_rows(),
-              safe_columns={0, 1, 2, 4})
-    manifest = build_manifest(batch, decision, sums, input_rows, {
-        "payouts.csv": sha256_file(payouts_csv), "exceptions.csv": sha256_file(exceptions_csv),
-        "ineligible.csv": sha256_file(ineligible_csv)})
-    manifest["ledger"] = {"ledger": ledger, "run_id": run_id, "committed": run_id is not None,
-                          "kind": "advance" if decision.advance_share is not None else "payment"}
+    write_csv(
+        ineligible_csv,
+        INELIGIBLE_CSV,
+        decision.ineligible.select(INELIGIBLE_CSV).iter_rows(),
+        safe_columns={0, 1, 2, 4},
+    )
+    manifest = build_manifest(
+        batch,
+        decision,
+        sums,
+        input_rows,
+        {
+            "payouts.csv": sha256_file(payouts_csv),
+            "exceptions.csv": sha256_file(exceptions_csv),
+            "ineligible.csv": sha256_file(ineligible_csv),
+        },
+    )
+    manifest["ledger"] = {
+        "ledger": ledger,
+        "run_id": run_id,
+        "committed": run_id is not None,
+        "kind": "advance" if decision.advance_share is not None else "payment",
+    }
     out.path("manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
 def _payout_rows(decision: Decision) -> list[list[Any]]:
     return [
-        [r["person_id"], r["name"], r["subsidy"], r["occupation"], r["level"], r["payee_type"], r["payee_id"],
-         r["payee_name"], format_yuan(r["amount_fen"]), r["rule"], r["clause"]]
+        [
+            r["person_id"],
+            r["name"],
+            r["subsidy"],
+            r["occupation"],
+            r["level"],
+            r["payee_type"],
+            r["payee_id"],
+            r["payee_name"],
+            format_yuan(r["amount_fen"]),
+            r["rule"],
+            r["clause"],
+        ]
         for r in decision.lines.iter_rows(named=True)
     ]
 
 
-def build_manifest(batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]],
-                   outputs: dict[str, str]) -> dict[str, Any]:
+def build_manifest(
+    batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]], outputs: dict[str, str]
+) -> dict[str, Any]:
     policy = decision.policy
     return {
         "tool": "skillcli",
@@ -109,7 +169,10 @@ def build_manifest(batch: Batch, decision: Decision, sums: dict[str, Any], input
         "generated_at": run_time().isoformat(),
         "period": batch.ctx.period_label,
         "policy": {
-            "id": policy.id, "title": policy.title, "file": Path(policy.path).name, "sha256": policy.sha256,
+            "id": policy.id,
+            "title": policy.title,
+            "file": Path(policy.path).name,
+            "sha256": policy.sha256,
             "parameters": {name: _plain(p.value) for name, p in sorted(policy.parameters.items())},
             "overridden": sorted(name for name, p in policy.parameters.items() if p.overridden),
         },
@@ -130,38 +193,111 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _workbook(path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]],
-              run_id: str | None) -> None:
+def _workbook(
+    path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]], run_id: str | None
+) -> None:
     book = Workbook(path)
     try:
         _summary_sheet(book, batch, decision, sums)
         lines = decision.lines
-        book.table("明细", (
-            Column("序号", "int", 6), Column("姓名"), Column("身份证号码", width=21), Column("补贴项目"),
-            Column("职业(工种)"), Column("等级"), Column("培训类型"), Column("收款方类型", width=10),
-            Column("收款方代码", width=21), Column("收款方名称"), Column("应发金额", "money", 12),
-            Column("已预拨", "money", 10), Column("本次发放", "money", 12), Column("规则", width=8),
-            Column("条款"), Column("计算", width=40), Column("来源"),
-        ), [
-            [i, r["name"], r["person_id"], r["subsidy"], r["occupation"], r["level"], r["training_type"],
-             _PAYEE_ZH.get(r["payee_type"], r["payee_type"]), r["payee_id"], r["payee_name"], r["entitlement_fen"],
-             r["entitlement_fen"] - r["amount_fen"], r["amount_fen"], r["rule"], r["clause"], r["formula"],
-             f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}"]
-            for i, r in enumerate(lines.iter_rows(named=True), start=1)
-        ])
+        book.table(
+            "明细",
+            (
+                Column("序号", "int", 6),
+                Column("姓名"),
+                Column("身份证号码", width=21),
+                Column("补贴项目"),
+                Column("职业(工种)"),
+                Column("等级"),
+                Column("培训类型"),
+                Column("收款方类型", width=10),
+                Column("收款方代码", width=21),
+                Column("收款方名称"),
+                Column("应发金额", "money", 12),
+                Column("已预拨", "money", 10),
+                Column("本次发放", "money", 12),
+                Column("规则", width=8),
+                Column("条款"),
+                Column("计算", width=40),
+                Column("来源"),
+            ),
+            [
+                [
+                    i,
+                    r["name"],
+                    r["person_id"],
+                    r["subsidy"],
+                    r["occupation"],
+                    r["level"],
+                    r["training_type"],
+                    _PAYEE_ZH.get(r["payee_type"], r["payee_type"]),
+                    r["payee_id"],
+                    r["payee_name"],
+                    r["entitlement_fen"],
+                    r["entitlement_fen"] - r["amount_fen"],
+                    r["amount_fen"],
+                    r["rule"],
+                    r["clause"],
+                    r["formula"],
+                    f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}",
+                ]
+                for i, r in enumerate(lines.iter_rows(named=True), start=1)
+            ],
+        )
         exc = decision.exceptions
-        book.table("异常", (
-            Column("文件"), Column("工作表"), Column("行号", "int", 6), Column("列"), Column("值"), Column("代码"),
-            Column("级别", width=8), Column("说明", width=50), Column("Message", width=50),
-            Column("身份证号码", width=21),
-        ), [[r["file"], r["sheet"], r["row"], r["column"], r["value"], r["code"], _SEVERITY_ZH[r["severity"]],
-             r["message_zh"], r["message_en"], r["person_id"]] for r in exc.iter_rows(named=True)],
-            row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")])
-        book.table("不符合条件", (
-            Column("身份证号码", width=21), Column("姓名"), Column("培训类型"), Column("原因代码"),
-            Column("原因", width=70), Column("来源"),
-        ), [[r["person_id"], r["name"], r["training_type"], r["reason_code"], r["reason"],
-             f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}"] for r in decision.ineligible.iter_rows(named=True)])
+        book.table(
+            "异常",
+            (
+                Column("文件"),
+                Column("工作表"),
+                Column("行号", "int", 6),
+                Column("列"),
+                Column("值"),
+                Column("代码"),
+                Column("级别", width=8),
+                Column("说明", width=50),
+                Column("Message", width=50),
+                Column("身份证号码", width=21),
+            ),
+            [
+                [
+                    r["file"],
+                    r["sheet"],
+                    r["row"],
+                    r["column"],
+                    r["value"],
+                    r["code"],
+                    _SEVERITY_ZH[r["severity"]],
+                    r["message_zh"],
+                    r["message_en"],
+                    r["person_id"],
+                ]
+                for r in exc.iter_rows(named=True)
+            ],
+            row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")],
+        )
+        book.table(
+            "不符合条件",
+            (
+                Column("身份证号码", width=21),
+                Column("姓名"),
+                Column("培训类型"),
+                Column("原因代码"),
+                Column("原因", width=70),
+                Column("来源"),
+            ),
+            [
+                [
+                    r["person_id"],
+                    r["name"],
+                    r["training_type"],
+                    r["reason_code"],
+                    r["reason"],
+                    f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}",
+                ]
+                for r in decision.ineligible.iter_rows(named=True)
+            ],
+        )
         _about_sheet(book, batch, decision, inputs, run_id)
     finally:
         book.close()
@@ -175,25 +311,50 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
     counts = decision.counts
     row = 3
     blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]]]] = [
-        ("控制数 / Control", ["项目", "数量", "金额(元)"], [
-            [("花名册行数", "text"), (decision.derived.height, "int"), (None, "text")],
-            [("发放", "text"), (counts["paid"], "int"), (sums["total_fen"], "money")],
-            [("异常（暂不发放）", "text"), (counts["exception"], "int"), (None, "text")],
-            [("不符合条件", "text"), (counts["ineligible"], "int"), (None, "text")],
-            [("付款明细行数", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
-            [("应发合计", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
-            [("已预拨抵扣", "text"), (None, "text"), (sums["advance_fen"], "money")],
-            [("本次发放合计（控制总额）", "text"), (None, "text"), (sums["total_fen"], "money")],
-        ]),
-        ("按补贴项目 / By subsidy", ["规则", "补贴项目", "笔数", "金额(元)"], [
-            [(s["rule"], "text"), (s["subsidy"], "text"), (s["lines"], "int"), (s["fen"], "money")]
-            for s in sums["by_subsidy"]]),
-        ("按收款方类型 / By payee type", ["收款方类型", "笔数", "金额(元)"], [
-            [(_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"), (s["lines"], "int"), (s["fen"], "money")]
-            for s in sums["by_payee_type"]]),
-        ("按收款方 / By payee", ["收款方类型", "收款方代码", "收款方名称", "笔数", "金额(元)"], [
-            [(_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"), (s["payee_id"], "text"),
-             (s["payee_name"], "text"), (s["lines"], "int"), (s["fen"], "money")] for s in sums["by_payee"]]),
+        (
+            "控制数 / Control",
+            ["项目", "数量", "金额(元)"],
+            [
+                [("花名册行数", "text"), (decision.derived.height, "int"), (None, "text")],
+                [("发放", "text"), (counts["paid"], "int"), (sums["total_fen"], "money")],
+                [("异常（暂不发放）", "text"), (counts["exception"], "int"), (None, "text")],
+                [("不符合条件", "text"), (counts["ineligible"], "int"), (None, "text")],
+                [("付款明细行数", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
+                [("应发合计", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
+                [("已预拨抵扣", "text"), (None, "text"), (sums["advance_fen"], "money")],
+                [("本次发放合计（控制总额）", "text"), (None, "text"), (sums["total_fen"], "money")],
+            ],
+        ),
+        (
+            "按补贴项目 / By subsidy",
+            ["规则", "补贴项目", "笔数", "金额(元)"],
+            [
+                [(s["rule"], "text"), (s["subsidy"], "text"), (s["lines"], "int"), (s["fen"], "money")]
+                for s in sums["by_subsidy"]
+            ],
+        ),
+        (
+            "按收款方类型 / By payee type",
+            ["收款方类型", "笔数", "金额(元)"],
+            [
+                [(_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"), (s["lines"], "int"), (s["fen"], "money")]
+                for s in sums["by_payee_type"]
+            ],
+        ),
+        (
+            "按收款方 / By payee",
+            ["收款方类型", "收款方代码", "收款方名称", "笔数", "金额(元)"],
+            [
+                [
+                    (_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"),
+                    (s["payee_id"], "text"),
+                    (s["payee_name"], "text"),
+                    (s["lines"], "int"),
+                    (s["fen"], "money"),
+                ]
+                for s in sums["by_payee"]
+            ],
+        ),
     ]
     share = policy.parameters.get("city_share")
     if share is not None and sums["total_fen"]:
@@ -202,10 +363,20 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         from skillcli.money import mul_ratio
 
         city = mul_ratio(sums["total_fen"], Decimal(str(share.value)))
-        blocks.append(("市区两级分担 / City and district shares（比例为假设参数 city_share）", ["承担方", "比例", "金额(元)"], [
-            [("市级", "text"), (str(share.value), "text"), (city, "money")],
-            [("区级", "text"), (str(1 - Decimal(str(share.value))), "text"), (sums["total_fen"] - city, "money")],
-        ]))
+        blocks.append(
+            (
+                "市区两级分担 / City and district shares（比例为假设参数 city_share）",
+                ["承担方", "比例", "金额(元)"],
+                [
+                    [("市级", "text"), (str(share.value), "text"), (city, "money")],
+                    [
+                        ("区级", "text"),
+                        (str(1 - Decimal(str(share.value))), "text"),
+                        (sums["total_fen"] - city, "money"),
+                    ],
+                ],
+            )
+        )
     widths = [12] * 5
     for title, headers, rows in blocks:
         sheet.write_string(row, 0, title, book.fmt_bold)
@@ -225,8 +396,9 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
     book.print_setup(sheet)
 
 
-def _about_sheet(book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]],
-                 run_id: str | None) -> None:
+def _about_sheet(
+    book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]], run_id: str | None
+) -> None:
     policy = decision.policy
     kind = f"预拨 {decision.advance_share:%}" if decision.advance_share is not None else "发放"
     rows: list[tuple[str, Any, Any]] = [

@@ -22,8 +22,13 @@ def batch_payload(batch: Batch, mask: Callable[[object], str]) -> dict[str, Any]
                 "path": f.path,
                 "format": f.format,
                 "sheets": [
-                    {"sheet": s.sheet, "kind": s.kind.value if s.kind else None, "header_row": s.header_row,
-                     "rows": s.rows, "skipped": s.skipped.as_dict()}
+                    {
+                        "sheet": s.sheet,
+                        "kind": s.kind.value if s.kind else None,
+                        "header_row": s.header_row,
+                        "rows": s.rows,
+                        "skipped": s.skipped.as_dict(),
+                    }
                     for s in f.sheets
                 ],
                 "ignored": [{"sheet": i.sheet, "reason": i.reason_en} for i in f.ignored],
@@ -38,9 +43,17 @@ def batch_payload(batch: Batch, mask: Callable[[object], str]) -> dict[str, Any]
             "by_code": batch.counts_by_code,
         },
         "findings": [
-            {"file": r["file"], "sheet": r["sheet"], "row": r["row"], "column": r["column"],
-             "value": mask(r["value"]), "code": r["code"], "severity": r["severity"],
-             "message_zh": mask(r["message_zh"]), "message_en": mask(r["message_en"])}
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "value": mask(r["value"]),
+                "code": r["code"],
+                "severity": r["severity"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+            }
             for r in batch.findings.iter_rows(named=True)
         ],
     }
@@ -81,21 +94,48 @@ def decision_payload(batch: Batch, decision: Decision, mask: Callable[[object], 
         "counts": {"rows": decision.derived.height, **decision.counts, "lines": decision.lines.height},
         "totals_fen": {k: v for k, v in sums.items() if k != "by_payee"},
         "lines": [
-            {"person_id": mask(r["person_id"]), "name": r["name"], "subsidy": r["subsidy"], "rule": r["rule"],
-             "clause": r["clause"], "occupation": r["occupation"], "level": r["level"], "payee_type": r["payee_type"],
-             "payee_id": mask(r["payee_id"]), "payee_name": r["payee_name"], "entitlement_fen": r["entitlement_fen"],
-             "amount_fen": r["amount_fen"], "formula": r["formula"], "row": r["_row"], "sheet": r["_sheet"]}
+            {
+                "person_id": mask(r["person_id"]),
+                "name": r["name"],
+                "subsidy": r["subsidy"],
+                "rule": r["rule"],
+                "clause": r["clause"],
+                "occupation": r["occupation"],
+                "level": r["level"],
+                "payee_type": r["payee_type"],
+                "payee_id": mask(r["payee_id"]),
+                "payee_name": r["payee_name"],
+                "entitlement_fen": r["entitlement_fen"],
+                "amount_fen": r["amount_fen"],
+                "formula": r["formula"],
+                "row": r["_row"],
+                "sheet": r["_sheet"],
+            }
             for r in decision.lines.iter_rows(named=True)
         ],
         "exceptions": [
-            {"file": r["file"], "sheet": r["sheet"], "row": r["row"], "column": r["column"], "code": r["code"],
-             "severity": r["severity"], "message_zh": mask(r["message_zh"]), "message_en": mask(r["message_en"]),
-             "person_id": mask(r["person_id"])}
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "code": r["code"],
+                "severity": r["severity"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+                "person_id": mask(r["person_id"]),
+            }
             for r in decision.exceptions.iter_rows(named=True)
         ],
         "ineligible": [
-            {"person_id": mask(r["person_id"]), "name": r["name"], "training_type": r["training_type"],
-             "reason_code": r["reason_code"], "reason": r["reason"], "row": r["_row"]}
+            {
+                "person_id": mask(r["person_id"]),
+                "name": r["name"],
+                "training_type": r["training_type"],
+                "reason_code": r["reason_code"],
+                "reason": r["reason"],
+                "row": r["_row"],
+            }
             for r in decision.ineligible.iter_rows(named=True)
         ],
     }

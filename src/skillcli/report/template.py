@@ -47,8 +47,12 @@ _PAYEE_COLUMNS = {
     "enterprise": ("employer_name", "employer_uscc"),
     "institution": ("institution", "institution_uscc"),
 }
-_AMOUNT_COLUMNS = {"ceiling": ("fee_yuan",), "per_month": ("start_date", "end_date"),
-                   "annual_prorated": ("filed_end_date",), "monthly_active": ("start_date", "end_date")}
+_AMOUNT_COLUMNS = {
+    "ceiling": ("fee_yuan",),
+    "per_month": ("start_date", "end_date"),
+    "annual_prorated": ("filed_end_date",),
+    "monthly_active": ("start_date", "end_date"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +109,10 @@ def template_sheets(policy: Policy) -> list[TemplateSheet]:
     if "cert_local" in fields:
         certificates.add("issued_locally")
     chosen = {SheetKind.ROSTER: roster, SheetKind.ATTENDANCE: attendance, SheetKind.CERTIFICATES: certificates}
-    return [TemplateSheet(kind, SHEET_NAMES[kind], tuple(c for c in SPECS[kind] if c.name in chosen[kind]))
-            for kind in (SheetKind.ROSTER, SheetKind.ATTENDANCE, SheetKind.CERTIFICATES)]
+    return [
+        TemplateSheet(kind, SHEET_NAMES[kind], tuple(c for c in SPECS[kind] if c.name in chosen[kind]))
+        for kind in (SheetKind.ROSTER, SheetKind.ATTENDANCE, SheetKind.CERTIFICATES)
+    ]
 
 
 def needs_attendance(policy: Policy) -> bool:
@@ -157,10 +163,19 @@ def _instructions(policy: Policy, sheets: list[TemplateSheet]) -> list[tuple[str
         ("适用地区", policy.region, "", ""),
         ("有效期", f"{policy.effective_from}～{policy.effective_to or ''}", "", ""),
         ("一行一人次", "花名册每一行是一名学员参加的一期培训；同一人参加两期培训填两行", "", ""),
-        ("表头", "第 3 行是表头，请勿修改、删除或调换列；红色表头为必填列；"
-               "从第 4 行起逐行填写，不要留空行或合并单元格", "", ""),
-        ("身份证号码", "身份证号码、信用代码、账号、证书编号列已设为文本格式；从别处粘贴时请用“选择性粘贴—数值”，"
-                   "不要让 Excel 把号码变成 1.10101E+17（后几位会永久丢失）", "", ""),
+        (
+            "表头",
+            "第 3 行是表头，请勿修改、删除或调换列；红色表头为必填列；从第 4 行起逐行填写，不要留空行或合并单元格",
+            "",
+            "",
+        ),
+        (
+            "身份证号码",
+            "身份证号码、信用代码、账号、证书编号列已设为文本格式；从别处粘贴时请用“选择性粘贴—数值”，"
+            "不要让 Excel 把号码变成 1.10101E+17（后几位会永久丢失）",
+            "",
+            "",
+        ),
         ("日期", "日期列已设为日期格式 yyyy-mm-dd，可输入 2024-05-06、2024/5/6 或 2024年5月6日；不能只写年月", "", ""),
         ("下拉选项", "带下拉箭头的列只能选择列表中的值", "", ""),
         ("合计与签字", "不要在数据中间插入合计行或标题行；签字、盖章写在表格下方", "", ""),
@@ -181,10 +196,27 @@ class _Formats:
     def __init__(self, book: Workbook) -> None:
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.unit = book.add_format({})
-        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                       "valign": "vcenter", "align": "center"})
-        self.required = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                         "valign": "vcenter", "align": "center", "font_color": "#C00000"})
+        self.header = book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
+        )
+        self.required = book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                "font_color": "#C00000",
+            }
+        )
         self.text = book.add_format({"num_format": "@"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.money = book.add_format({"num_format": "0.00"})
@@ -208,8 +240,12 @@ def _validation(column: ColumnSpec) -> dict[str, Any] | None:
     values = choices(column)
     title = column.header[:32]
     message = describe(column)[:255]
-    base: dict[str, Any] = {"input_title": title, "input_message": message, "error_title": title[:32],
-                            "error_message": message}
+    base: dict[str, Any] = {
+        "input_title": title,
+        "input_message": message,
+        "error_title": title[:32],
+        "error_message": message,
+    }
     if values:
         source = ",".join(values)
         if len(source) > 255:  # Excel's limit for an inline list; the vocabulary is well inside it
@@ -247,8 +283,14 @@ def _data_sheet(book: Workbook, formats: _Formats, policy: Policy, sheet: Templa
         ws.write_string(UNIT_ROW, max(last - 2, 2), "填报日期：", formats.unit)
     for j, column in enumerate(sheet.columns):
         ws.write_string(HEADER_ROW, j, column.header, formats.required if column.required else formats.header)
-        width = max(_width(column.header) + 4, 22 if column.ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT)
-                    else 12 if column.ctype is ColType.DATE else 10)
+        width = max(
+            _width(column.header) + 4,
+            22
+            if column.ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT)
+            else 12
+            if column.ctype is ColType.DATE
+            else 10,
+        )
         ws.set_column(j, j, width, _column_format(formats, column))
         check = _validation(column)
         if check is not None:
@@ -270,8 +312,9 @@ def write_template(policy: Policy, target: Path) -> list[TemplateSheet]:
         notes.write_string(0, 0, f"填表说明：{policy.title}", formats.title)
         for i, values in enumerate(_instructions(policy, sheets), start=2):
             for j, value in enumerate(values):
-                notes.write_string(i, j, value, formats.bold if values[0] == "工作表" and values[1] == "列"
-                                   else formats.wrap)
+                notes.write_string(
+                    i, j, value, formats.bold if values[0] == "工作表" and values[1] == "列" else formats.wrap
+                )
             # Spreadsheet programs do not always grow a row for wrapped text: size it from the text.
             lines = max(-(-_width(values[1]) // 58), -(-_width(values[3]) // 58), 1)
             if lines > 1:
@@ -289,4 +332,3 @@ def write_template(policy: Policy, target: Path) -> list[TemplateSheet]:
 def headers(sheets: Iterable[TemplateSheet]) -> dict[str, list[str]]:
     """Sheet name → the header texts, as written (for messages and tests)."""
     return {s.name: [c.header for c in s.columns] for s in sheets}
-

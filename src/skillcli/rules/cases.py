@@ -137,7 +137,7 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str) -> Ca
         batch = load_batch([path], _period_ctx(str(case.get("period", default_period))))
         decision = decide(batch, policy)
     expect = case.get("expect") or {}
-    status = {row: s for row, s in decision.status.select("_row", "status").iter_rows()}
+    status = dict(decision.status.select("_row", "status").iter_rows())
     expected_status: dict[int, str] = {}
 
     for item in expect.get("paid") or []:
@@ -145,14 +145,18 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str) -> Ca
         expected_status[row] = "paid"
         lines = decision.lines.filter((pl.col("_row") == row) & (pl.col("rule") == str(item["rule"])))
         if lines.height != 1:
-            result.problems.append(f"row {item['row']}: expected one {item['rule']} line, got {lines.height}"
-                                   f" (status {status.get(row)}; {_why(decision, row)})")
+            result.problems.append(
+                f"row {item['row']}: expected one {item['rule']} line, got {lines.height}"
+                f" (status {status.get(row)}; {_why(decision, row)})"
+            )
             continue
         line = lines.row(0, named=True)
         want = yuan_to_fen(Decimal(str(item["amount"])))
         if line["amount_fen"] != want:
-            result.problems.append(f"row {item['row']} {item['rule']}: amount {line['amount_fen'] / 100:.2f}, expected "
-                                   f"{want / 100:.2f} ({line['formula']})")
+            result.problems.append(
+                f"row {item['row']} {item['rule']}: amount {line['amount_fen'] / 100:.2f}, expected "
+                f"{want / 100:.2f} ({line['formula']})"
+            )
         for key in ("payee_type", "payee_id"):
             if key in item and str(line[key]) != str(item[key]):
                 result.problems.append(f"row {item['row']} {item['rule']}: {key} {line[key]}, expected {item[key]}")
@@ -162,7 +166,9 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str) -> Ca
         expected_status[row] = "exception"
         codes = set(decision.exceptions.filter(pl.col("row") == row).get_column("code").to_list())
         if str(item["code"]) not in codes:
-            result.problems.append(f"row {item['row']}: expected exception {item['code']}, got {sorted(codes) or status.get(row)}")
+            result.problems.append(
+                f"row {item['row']}: expected exception {item['code']}, got {sorted(codes) or status.get(row)}"
+            )
         result.covers.update(str(c) for c in item.get("covers", []))
     for item in expect.get("ineligible") or []:
         row = int(item["row"]) + 1
@@ -170,13 +176,16 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str) -> Ca
         found = decision.ineligible.filter(pl.col("_row") == row)
         codes = set(found.get_column("reason_code").str.split(";").explode().to_list()) if found.height else set()
         if str(item["reason_code"]) not in codes:
-            result.problems.append(f"row {item['row']}: expected ineligible {item['reason_code']}, got "
-                                   f"{sorted(codes) or status.get(row)}")
+            result.problems.append(
+                f"row {item['row']}: expected ineligible {item['reason_code']}, got {sorted(codes) or status.get(row)}"
+            )
         result.covers.add(str(item["reason_code"]).split(".")[0])
     for row, actual in sorted(status.items()):
         wanted = expected_status.get(row)
         if wanted is None:
-            result.problems.append(f"row {row - 1}: outcome {actual} is not in the case's expectations ({_why(decision, row)})")
+            result.problems.append(
+                f"row {row - 1}: outcome {actual} is not in the case's expectations ({_why(decision, row)})"
+            )
         elif wanted != actual:
             result.problems.append(f"row {row - 1}: expected {wanted}, got {actual} ({_why(decision, row)})")
     result.covers.update(str(c) for c in case.get("covers", []))

@@ -25,7 +25,9 @@ def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     2024-01-01 → 2024-12-31 is 12 months; 2024-01-15 → 2024-03-10 is 1 month.
     """
     after = end + pl.duration(days=1)
-    months = (after.dt.year() - start.dt.year()) * 12 + (after.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+    months = (after.dt.year() - start.dt.year()) * 12 + (
+        after.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32)
+    )
     return (months - (after.dt.day() < start.dt.day()).cast(pl.Int32)).clip(lower_bound=0)
 
 
@@ -33,7 +35,8 @@ def whole_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     """Whole years from ``start`` to ``end`` (an anniversary on ``end`` counts)."""
     years = end.dt.year() - start.dt.year()
     before = (end.dt.month() < start.dt.month()) | (
-        (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day()))
+        (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day())
+    )
     return years - before.cast(pl.Int32)
 
 
@@ -41,17 +44,27 @@ def _col_or_null(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.E
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
 
 
-def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any],
-           extra_certs: pl.DataFrame | None = None) -> pl.DataFrame:
+def derive(
+    frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any], extra_certs: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The roster with ``_rid`` and every derived field of ``skillcli.rules.fields`` added.
 
     ``extra_certs`` are certificates recorded in the ledger with earlier runs (for E13).
     """
     roster = frames[SheetKind.ROSTER].with_row_index("_rid")
-    for name, dtype in (("level", pl.String), ("occupation", pl.String), ("class_id", pl.String),
-                        ("start_date", pl.Date), ("end_date", pl.Date), ("filed_end_date", pl.Date),
-                        ("contract_start", pl.Date), ("contract_end", pl.Date), ("passed", pl.String),
-                        ("shortage", pl.Boolean), ("id_number", pl.String)):
+    for name, dtype in (
+        ("level", pl.String),
+        ("occupation", pl.String),
+        ("class_id", pl.String),
+        ("start_date", pl.Date),
+        ("end_date", pl.Date),
+        ("filed_end_date", pl.Date),
+        ("contract_start", pl.Date),
+        ("contract_end", pl.Date),
+        ("passed", pl.String),
+        ("shortage", pl.Boolean),
+        ("id_number", pl.String),
+    ):
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
     start, end = pl.col("start_date"), pl.col("end_date")
@@ -60,12 +73,15 @@ def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str
     birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
     roster = roster.with_columns(
-        pl.when(pl.col("filed_end_date").is_not_null()).then(pl.min_horizontal(months, filed)).otherwise(months)
+        pl.when(pl.col("filed_end_date").is_not_null())
+        .then(pl.min_horizontal(months, filed))
+        .otherwise(months)
         .alias("training_months"),
         whole_months(pl.col("contract_start"), pl.col("contract_end")).alias("contract_months"),
         whole_years(birth, start).alias("age"),
-        pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False))
-        .alias("shortage_occupation"),
+        pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False)).alias(
+            "shortage_occupation"
+        ),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),
@@ -74,9 +90,12 @@ def derive(frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))
     passed = pl.col("passed") == "合格"
     return roster.with_columns(
-        pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False)).then(True)
-        .when(passed.is_null() | pl.col("has_cert").is_null()).then(None)
-        .otherwise(False).alias("qualified"),
+        pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False))
+        .then(True)
+        .when(passed.is_null() | pl.col("has_cert").is_null())
+        .then(None)
+        .otherwise(False)
+        .alias("qualified"),
     )
 
 
@@ -84,13 +103,19 @@ def _with_ledger_certs(certs: pl.DataFrame | None, extra: pl.DataFrame | None) -
     if extra is None or extra.height == 0:
         return certs
     recorded = extra.select(
-        pl.col("person_id").alias("id_number"), "occupation", "level", "cert_kind", "cert_number",
+        pl.col("person_id").alias("id_number"),
+        "occupation",
+        "level",
+        "cert_kind",
+        "cert_number",
         pl.col("issue_date").str.to_date(strict=False).alias("issue_date"),
-        pl.lit(None, pl.Boolean).alias("issued_locally"))
+        pl.lit(None, pl.Boolean).alias("issued_locally"),
+    )
     if certs is None or certs.height == 0:
         return recorded
     return pl.concat([certs, recorded], how="diagonal_relaxed").unique(
-        subset=["id_number", "cert_number", "occupation", "level"], keep="first", maintain_order=True)
+        subset=["id_number", "cert_number", "occupation", "level"], keep="first", maintain_order=True
+    )
 
 
 _CERT_FIELDS = ("has_cert", "cert_kind", "cert_issue_date", "cert_local", "cert_number", "prior_cert_years")
@@ -101,21 +126,29 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
     the start date; the earliest wins) and the years the next-lower certificate had been held."""
     if certs is None or certs.height == 0 or "id_number" not in certs.columns:
         return roster.with_columns(
-            pl.lit(None, pl.Boolean).alias("has_cert"), pl.lit(None, pl.String).alias("cert_kind"),
-            pl.lit(None, pl.Date).alias("cert_issue_date"), pl.lit(None, pl.Boolean).alias("cert_local"),
-            pl.lit(None, pl.String).alias("cert_number"), _prior_from_roster(roster).alias("prior_cert_years"),
+            pl.lit(None, pl.Boolean).alias("has_cert"),
+            pl.lit(None, pl.String).alias("cert_kind"),
+            pl.lit(None, pl.Date).alias("cert_issue_date"),
+            pl.lit(None, pl.Boolean).alias("cert_local"),
+            pl.lit(None, pl.String).alias("cert_number"),
+            _prior_from_roster(roster).alias("prior_cert_years"),
         )
     cert = certs.select(
-        pl.col("id_number"), _col_or_null(certs, "occupation").alias("c_occupation"),
-        _col_or_null(certs, "level").alias("c_level"), _col_or_null(certs, "cert_kind").alias("c_kind"),
+        pl.col("id_number"),
+        _col_or_null(certs, "occupation").alias("c_occupation"),
+        _col_or_null(certs, "level").alias("c_level"),
+        _col_or_null(certs, "cert_kind").alias("c_kind"),
         _col_or_null(certs, "issue_date", pl.Date).alias("c_date"),
         _col_or_null(certs, "issued_locally", pl.Boolean).alias("c_local"),
         _col_or_null(certs, "cert_number").alias("c_number"),
     ).filter(pl.col("id_number").is_not_null())
     pairs = roster.select("_rid", "id_number", "occupation", "level", "start_date").join(cert, on="id_number")
     # A certificate without a level (特种作业操作证, 培训合格证 …) matches a training without one.
-    same_level = pl.col("level").is_null() | (pl.col("c_level") == pl.col("level")) | (
-        pl.col("c_level").is_null() & pl.col("level").is_in(["NONE", "SPECIAL"]))
+    same_level = (
+        pl.col("level").is_null()
+        | (pl.col("c_level") == pl.col("level"))
+        | (pl.col("c_level").is_null() & pl.col("level").is_in(["NONE", "SPECIAL"]))
+    )
     earned = (
         pairs.filter(
             (pl.col("c_occupation") == pl.col("occupation"))
@@ -123,16 +156,26 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
         )
         .sort("_rid", "c_date", "c_number", nulls_last=True)
-        .group_by("_rid", maintain_order=True).first()
-        .select("_rid", pl.col("c_kind").alias("cert_kind"), pl.col("c_date").alias("cert_issue_date"),
-                pl.col("c_local").alias("cert_local"), pl.col("c_number").alias("cert_number"))
+        .group_by("_rid", maintain_order=True)
+        .first()
+        .select(
+            "_rid",
+            pl.col("c_kind").alias("cert_kind"),
+            pl.col("c_date").alias("cert_issue_date"),
+            pl.col("c_local").alias("cert_local"),
+            pl.col("c_number").alias("cert_number"),
+        )
     )
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
     c_rank = pl.col("c_level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
     prior = (
-        pairs.filter((pl.col("c_occupation") == pl.col("occupation")) & (c_rank == rank + 1)
-                     & (pl.col("c_date") <= pl.col("start_date")))
-        .group_by("_rid").agg(pl.col("c_date").min().alias("prior_date"))
+        pairs.filter(
+            (pl.col("c_occupation") == pl.col("occupation"))
+            & (c_rank == rank + 1)
+            & (pl.col("c_date") <= pl.col("start_date"))
+        )
+        .group_by("_rid")
+        .agg(pl.col("c_date").min().alias("prior_date"))
     )
     joined = roster.join(earned, on="_rid", how="left").join(prior, on="_rid", how="left")
     from_certs = whole_years(pl.col("prior_date"), pl.col("start_date"))
@@ -165,8 +208,10 @@ def _attendance(roster: pl.DataFrame, attendance: pl.DataFrame | None) -> pl.Dat
     row matches attendance of the same class when both name one, else the person's attendance.
     """
     empty = roster.with_columns(
-        pl.lit(None, pl.Int64).alias("attended_days"), pl.lit(None, pl.Int64).alias("required_days"),
-        pl.lit(None, pl.Float64).alias("attendance_rate"), pl.lit(None, pl.Float64).alias("online_share"),
+        pl.lit(None, pl.Int64).alias("attended_days"),
+        pl.lit(None, pl.Int64).alias("required_days"),
+        pl.lit(None, pl.Float64).alias("attendance_rate"),
+        pl.lit(None, pl.Float64).alias("online_share"),
     )
     if attendance is None or attendance.height == 0 or "id_number" not in attendance.columns:
         return empty
@@ -179,30 +224,42 @@ def _attendance(roster: pl.DataFrame, attendance: pl.DataFrame | None) -> pl.Dat
     offline = _col_or_null(att, "hours_offline", pl.Float64)
     total = pl.coalesce(_col_or_null(att, "hours_total", pl.Float64), online + offline)
     rows = att.select(
-        pl.col("id_number"), _col_or_null(att, "class_id").alias("a_class"),
+        pl.col("id_number"),
+        _col_or_null(att, "class_id").alias("a_class"),
         pl.when(daily).then((status == "出勤").cast(pl.Int64)).otherwise(present).alias("present"),
         pl.when(daily).then(pl.lit(1, pl.Int64)).otherwise(required).alias("required"),
-        online.alias("online"), total.alias("total"),
+        online.alias("online"),
+        total.alias("total"),
     )
-    sums = [pl.col("present").sum().alias("present"),
-            pl.col("present").is_not_null().any().alias("has_present"),
-            pl.col("required").sum().alias("required"), pl.col("required").is_not_null().any().alias("has_required"),
-            pl.col("online").sum().alias("online"), pl.col("total").sum().alias("total"),
-            pl.col("total").is_not_null().any().alias("has_total")]
+    sums = [
+        pl.col("present").sum().alias("present"),
+        pl.col("present").is_not_null().any().alias("has_present"),
+        pl.col("required").sum().alias("required"),
+        pl.col("required").is_not_null().any().alias("has_required"),
+        pl.col("online").sum().alias("online"),
+        pl.col("total").sum().alias("total"),
+        pl.col("total").is_not_null().any().alias("has_total"),
+    ]
     by_class = rows.filter(pl.col("a_class").is_not_null()).group_by("id_number", "a_class").agg(sums)
     by_person = rows.group_by("id_number").agg(sums)
     keyed = roster.select("_rid", "id_number", "class_id")
     exact = keyed.join(by_class, left_on=["id_number", "class_id"], right_on=["id_number", "a_class"], how="inner")
     rest = keyed.join(exact.select("_rid"), on="_rid", how="anti").join(by_person, on="id_number", how="inner")
-    matched = pl.concat([exact.drop("class_id"), rest.drop("class_id")], how="diagonal_relaxed").select(
-        "_rid",
-        pl.when(pl.col("has_present")).then(pl.col("present")).alias("attended_days"),
-        pl.when(pl.col("has_required")).then(pl.col("required")).alias("required_days"),
-        pl.when(pl.col("has_total") & (pl.col("total") > 0)).then(pl.col("online") / pl.col("total"))
-        .alias("online_share"),
-    ).with_columns(
-        pl.when(pl.col("required_days") > 0).then(pl.col("attended_days") / pl.col("required_days"))
-        .alias("attendance_rate"),
+    matched = (
+        pl.concat([exact.drop("class_id"), rest.drop("class_id")], how="diagonal_relaxed")
+        .select(
+            "_rid",
+            pl.when(pl.col("has_present")).then(pl.col("present")).alias("attended_days"),
+            pl.when(pl.col("has_required")).then(pl.col("required")).alias("required_days"),
+            pl.when(pl.col("has_total") & (pl.col("total") > 0))
+            .then(pl.col("online") / pl.col("total"))
+            .alias("online_share"),
+        )
+        .with_columns(
+            pl.when(pl.col("required_days") > 0)
+            .then(pl.col("attended_days") / pl.col("required_days"))
+            .alias("attendance_rate"),
+        )
     )
     return roster.join(matched, on="_rid", how="left")
 

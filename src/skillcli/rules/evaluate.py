@@ -96,7 +96,8 @@ def _failure_text(req: Requirement, rule_id: str | None) -> pl.Expr:
         return pl.lit(f"{prefix}{req.id}：{req.reason_zh}（{req.clause}）")
     parts = [
         pl.when(condition_expr(c) == False).then(  # noqa: E712 - Kleene: only a definite false
-            pl.concat_str([pl.lit(_condition_text(c) + "（实为 "), _shown(c.field), pl.lit("）")]))
+            pl.concat_str([pl.lit(_condition_text(c) + "（实为 "), _shown(c.field), pl.lit("）")])
+        )
         for c in req.require
     ]
     joined = pl.concat_str(parts, separator="；", ignore_nulls=True)
@@ -105,8 +106,12 @@ def _failure_text(req: Requirement, rule_id: str | None) -> pl.Expr:
 
 def _missing_field(req: Requirement) -> pl.Expr:
     """The first field whose missing value leaves the requirement undecided."""
-    return pl.coalesce([pl.when(pl.col(c.field).is_null() & ~pl.lit(FIELDS[c.field].missing_means_false))
-                        .then(pl.lit(c.field)) for c in req.require])
+    return pl.coalesce(
+        [
+            pl.when(pl.col(c.field).is_null() & ~pl.lit(FIELDS[c.field].missing_means_false)).then(pl.lit(c.field))
+            for c in req.require
+        ]
+    )
 
 
 def all_of(conds: tuple[Condition, ...]) -> pl.Expr:
@@ -122,7 +127,7 @@ def _ratio(factor: Decimal) -> tuple[int, int]:
     sign, digits, exponent = factor.as_tuple()
     assert isinstance(exponent, int)
     numerator = int("".join(map(str, digits))) * (-1 if sign else 1)
-    return (numerator * 10 ** exponent, 1) if exponent >= 0 else (numerator, 10 ** -exponent)
+    return (numerator * 10**exponent, 1) if exponent >= 0 else (numerator, 10**-exponent)
 
 
 def yuan_text(fen: pl.Expr) -> pl.Expr:
@@ -150,8 +155,12 @@ def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
         return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
     table = {k.value: v for k, v in rate.by_level.items() if v is not None}
     looked = pl.col("level").replace_strict(table, default=None, return_dtype=pl.Int64)
-    problem = (pl.when(pl.col("level").is_null()).then(pl.lit("payout.missing-input|level"))
-               .when(looked.is_null()).then(pl.lit("payout.no-rate|level")))
+    problem = (
+        pl.when(pl.col("level").is_null())
+        .then(pl.lit("payout.missing-input|level"))
+        .when(looked.is_null())
+        .then(pl.lit("payout.no-rate|level"))
+    )
     return looked, problem
 
 
@@ -171,8 +180,12 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         if spec.divisor:
             amount = _half_up(rate * days, spec.divisor)
             formula = pl.concat_str([formula, pl.lit(f" ÷ {spec.divisor}")])
-        problem = pl.coalesce(problem, pl.when(pl.col("attended_days").is_null() | pl.col("required_days").is_null())
-                              .then(pl.lit("payout.no-attendance|attended_days")))
+        problem = pl.coalesce(
+            problem,
+            pl.when(pl.col("attended_days").is_null() | pl.col("required_days").is_null()).then(
+                pl.lit("payout.no-attendance|attended_days")
+            ),
+        )
     elif spec.form == "per_month":
         months = pl.col("training_months")
         if spec.max_units:
@@ -182,8 +195,9 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         problem = pl.coalesce(problem, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date")))
     elif spec.form == "ceiling":
         amount = pl.min_horizontal(pl.col("fee_fen"), rate)
-        formula = pl.concat_str([pl.lit("min(实际费用 "), yuan_text(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate,
-                                 pl.lit(")")])
+        formula = pl.concat_str(
+            [pl.lit("min(实际费用 "), yuan_text(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate, pl.lit(")")]
+        )
         problem = pl.coalesce(problem, pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan")))
     elif spec.form == "annual_prorated":
         months = pl.col("training_months")
@@ -199,9 +213,11 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         num, den = _ratio(spec.multiplier.factor)
         applies = all_of(spec.multiplier.when).fill_null(False)
         amount = pl.when(applies).then(_half_up(amount * num, den)).otherwise(amount)
-        formula = pl.when(applies).then(
-            pl.concat_str([formula, pl.lit(f" × {spec.multiplier.factor}（{spec.multiplier.label}）")])
-        ).otherwise(formula)
+        formula = (
+            pl.when(applies)
+            .then(pl.concat_str([formula, pl.lit(f" × {spec.multiplier.factor}（{spec.multiplier.label}）")]))
+            .otherwise(formula)
+        )
     formula = pl.concat_str([formula, pl.lit(" = "), yuan_text(amount)])
     return rate, amount.cast(pl.Int64), problem, formula
 
@@ -223,8 +239,17 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
         if refused:
             hit = pl.col("payer").is_in(refused).fill_null(False)
             fails.append(pl.when(hit).then(pl.lit(f"{rule.id}.payer")))
-            texts.append(pl.when(hit).then(pl.concat_str([
-                pl.lit(f"{rule.id} 出资方为「"), pl.col("payer"), pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）")])))
+            texts.append(
+                pl.when(hit).then(
+                    pl.concat_str(
+                        [
+                            pl.lit(f"{rule.id} 出资方为「"),
+                            pl.col("payer"),
+                            pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）"),
+                        ]
+                    )
+                )
+            )
         missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
     # A row is about this rule when its scope holds; when the scope is undecided because a field
     # is blank (人员类别 on a 就业技能培训 row), the row is an exception naming that field.
@@ -232,8 +257,15 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
     undecided = [pl.when(scope.is_null() & pl.col(c.field).is_null()).then(pl.lit(c.field)) for c in rule.scope]
     rate, amount, problem, formula = _amount_expr(rule)
     return CompiledRule(
-        rule, scope.fill_null(False) | scope.is_null(), pl.coalesce(fails),
-        pl.coalesce(texts), pl.coalesce([*undecided, *missing]), rate, amount, problem, formula,
+        rule,
+        scope.fill_null(False) | scope.is_null(),
+        pl.coalesce(fails),
+        pl.coalesce(texts),
+        pl.coalesce([*undecided, *missing]),
+        rate,
+        amount,
+        problem,
+        formula,
     )
 
 
@@ -246,13 +278,25 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
     if policy.effective_to is not None:
         window.append(Condition(on, "max", policy.effective_to))
     to = policy.effective_to.isoformat() if policy.effective_to else "…"
-    found = [Requirement("policy.not-in-force", f"{policy.id} {policy.effective_from.isoformat()}～{to}", tuple(window),
-                         reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
-                         reason_en="the training ended outside the policy's effective dates")]
+    found = [
+        Requirement(
+            "policy.not-in-force",
+            f"{policy.id} {policy.effective_from.isoformat()}～{to}",
+            tuple(window),
+            reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
+            reason_en="the training ended outside the policy's effective dates",
+        )
+    ]
     if rule is None or rule.amount.form != "monthly_active":
-        found.append(Requirement("policy.not-closed", "结班后发放", (Condition("closed", "eq", True),),
-                                 reason_zh="培训尚未结业（结业日期晚于批次月份），结业后再申报",
-                                 reason_en="the class has not closed by the end of the batch month"))
+        found.append(
+            Requirement(
+                "policy.not-closed",
+                "结班后发放",
+                (Condition("closed", "eq", True),),
+                reason_zh="培训尚未结业（结业日期晚于批次月份），结业后再申报",
+                reason_en="the class has not closed by the end of the batch month",
+            )
+        )
     return tuple(found)
 
 
@@ -263,12 +307,22 @@ def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     else:
         mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE}
         kind = pl.col("payer").replace_strict(mapping, default=None, return_dtype=pl.String)
-    ident = pl.when(kind == "person").then(pl.col("id_number")) \
-        .when(kind == "enterprise").then(pl.col("employer_uscc")) \
-        .when(kind == "institution").then(pl.col("institution_uscc"))
-    name = pl.when(kind == "person").then(pl.col("name")) \
-        .when(kind == "enterprise").then(pl.col("employer_name")) \
-        .when(kind == "institution").then(pl.col("institution"))
+    ident = (
+        pl.when(kind == "person")
+        .then(pl.col("id_number"))
+        .when(kind == "enterprise")
+        .then(pl.col("employer_uscc"))
+        .when(kind == "institution")
+        .then(pl.col("institution_uscc"))
+    )
+    name = (
+        pl.when(kind == "person")
+        .then(pl.col("name"))
+        .when(kind == "enterprise")
+        .then(pl.col("employer_name"))
+        .when(kind == "institution")
+        .then(pl.col("institution"))
+    )
     return kind, ident, name
 
 
@@ -286,10 +340,20 @@ class Outcome:
 
 def _ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:
     needed: dict[str, Any] = {
-        "name": pl.String, "training_type": pl.String, "category": pl.String, "payer": pl.String,
-        "employer_uscc": pl.String, "employer_name": pl.String, "institution_uscc": pl.String,
-        "institution": pl.String, "fee_fen": pl.Int64, "advance_fen": pl.Int64, "insured": pl.Boolean,
-        "pensioner": pl.Boolean, "insured_months": pl.Int64, "role": pl.String,
+        "name": pl.String,
+        "training_type": pl.String,
+        "category": pl.String,
+        "payer": pl.String,
+        "employer_uscc": pl.String,
+        "employer_name": pl.String,
+        "institution_uscc": pl.String,
+        "institution": pl.String,
+        "fee_fen": pl.Int64,
+        "advance_fen": pl.Int64,
+        "insured": pl.Boolean,
+        "pensioner": pl.Boolean,
+        "insured_months": pl.Int64,
+        "role": pl.String,
     }
     missing = [pl.lit(None, dtype).alias(name) for name, dtype in needed.items() if name not in frame.columns]
     return frame.with_columns(missing) if missing else frame
@@ -304,48 +368,98 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         kind, ident, payee_name = payee_exprs(rule)
         problem_code = c.amount_problem.str.split("|").list.get(0, null_on_oob=True)
         problem_field = c.amount_problem.str.split("|").list.get(1, null_on_oob=True)
-        missing_code = pl.when(c.missing_field.is_in(list(ATTENDANCE_FIELDS))).then(pl.lit("payout.no-attendance")) \
-            .when(c.missing_field.is_in(list(CERT_FIELDS))).then(pl.lit("payout.no-certificate-data")) \
+        missing_code = (
+            pl.when(c.missing_field.is_in(list(ATTENDANCE_FIELDS)))
+            .then(pl.lit("payout.no-attendance"))
+            .when(c.missing_field.is_in(list(CERT_FIELDS)))
+            .then(pl.lit("payout.no-certificate-data"))
             .otherwise(pl.lit("payout.missing-input"))
-        payee_field = pl.when(kind == "person").then(pl.lit("id_number")) \
-            .when(kind == "enterprise").then(pl.lit("employer_uscc")) \
-            .when(kind == "institution").then(pl.lit("institution_uscc"))
+        )
+        payee_field = (
+            pl.when(kind == "person")
+            .then(pl.lit("id_number"))
+            .when(kind == "enterprise")
+            .then(pl.lit("employer_uscc"))
+            .when(kind == "institution")
+            .then(pl.lit("institution_uscc"))
+        )
         status = (
-            pl.when(c.fail_code.is_not_null()).then(pl.lit("ineligible"))
-            .when(c.missing_field.is_not_null()).then(pl.lit("exception"))
-            .when(problem_code.is_not_null()).then(pl.lit("exception"))
-            .when(kind.is_null() | ident.is_null()).then(pl.lit("exception"))
-            .when(c.amount <= 0).then(pl.lit("ineligible"))
+            pl.when(c.fail_code.is_not_null())
+            .then(pl.lit("ineligible"))
+            .when(c.missing_field.is_not_null())
+            .then(pl.lit("exception"))
+            .when(problem_code.is_not_null())
+            .then(pl.lit("exception"))
+            .when(kind.is_null() | ident.is_null())
+            .then(pl.lit("exception"))
+            .when(c.amount <= 0)
+            .then(pl.lit("ineligible"))
             .otherwise(pl.lit("paid"))
         )
         code = (
-            pl.when(c.fail_code.is_not_null()).then(c.fail_code)
-            .when(c.missing_field.is_not_null()).then(missing_code)
-            .when(problem_code.is_not_null()).then(problem_code)
-            .when(kind.is_null()).then(pl.lit("payout.missing-input"))
-            .when(ident.is_null()).then(pl.lit("payout.payee-missing"))
-            .when(c.amount <= 0).then(pl.lit(f"{rule.id}.zero"))
+            pl.when(c.fail_code.is_not_null())
+            .then(c.fail_code)
+            .when(c.missing_field.is_not_null())
+            .then(missing_code)
+            .when(problem_code.is_not_null())
+            .then(problem_code)
+            .when(kind.is_null())
+            .then(pl.lit("payout.missing-input"))
+            .when(ident.is_null())
+            .then(pl.lit("payout.payee-missing"))
+            .when(c.amount <= 0)
+            .then(pl.lit(f"{rule.id}.zero"))
         )
         field = (
-            pl.when(c.fail_code.is_not_null()).then(pl.lit(None, pl.String))
-            .when(c.missing_field.is_not_null()).then(c.missing_field)
-            .when(problem_code.is_not_null()).then(problem_field)
-            .when(kind.is_null()).then(pl.lit("payer"))
-            .when(ident.is_null()).then(payee_field)
+            pl.when(c.fail_code.is_not_null())
+            .then(pl.lit(None, pl.String))
+            .when(c.missing_field.is_not_null())
+            .then(c.missing_field)
+            .when(problem_code.is_not_null())
+            .then(problem_field)
+            .when(kind.is_null())
+            .then(pl.lit("payer"))
+            .when(ident.is_null())
+            .then(payee_field)
         )
-        text = pl.when(c.fail_code.is_not_null()).then(c.fail_text).when(c.amount <= 0).then(
-            pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), c.formula, pl.lit(f"）（{rule.clause}）")]))
+        text = (
+            pl.when(c.fail_code.is_not_null())
+            .then(c.fail_text)
+            .when(c.amount <= 0)
+            .then(pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), c.formula, pl.lit(f"）（{rule.clause}）")]))
+        )
         parts.append(
-            frame.lazy().filter(c.in_scope).select(
-                "_rid", pl.lit(rule.id).alias("rule"), status.alias("rule_status"), code.alias("code"),
-                field.alias("field"), text.alias("reason"), c.amount.alias("amount_fen"), c.formula.alias("formula"),
-                kind.alias("payee_type"), ident.alias("payee_id"), payee_name.alias("payee_name"),
+            frame.lazy()
+            .filter(c.in_scope)
+            .select(
+                "_rid",
+                pl.lit(rule.id).alias("rule"),
+                status.alias("rule_status"),
+                code.alias("code"),
+                field.alias("field"),
+                text.alias("reason"),
+                c.amount.alias("amount_fen"),
+                c.formula.alias("formula"),
+                kind.alias("payee_type"),
+                ident.alias("payee_id"),
+                payee_name.alias("payee_name"),
                 pl.lit(rule.counts).alias("counts"),
             )
         )
-    schema = {"_rid": pl.UInt32, "rule": pl.String, "rule_status": pl.String, "code": pl.String, "field": pl.String,
-              "reason": pl.String, "amount_fen": pl.Int64, "formula": pl.String, "payee_type": pl.String,
-              "payee_id": pl.String, "payee_name": pl.String, "counts": pl.Boolean}
+    schema = {
+        "_rid": pl.UInt32,
+        "rule": pl.String,
+        "rule_status": pl.String,
+        "code": pl.String,
+        "field": pl.String,
+        "reason": pl.String,
+        "amount_fen": pl.Int64,
+        "formula": pl.String,
+        "payee_type": pl.String,
+        "payee_id": pl.String,
+        "payee_name": pl.String,
+        "counts": pl.Boolean,
+    }
     if not parts:
         return pl.DataFrame(schema=schema)
     return pl.concat(pl.collect_all(parts), how="vertical_relaxed")

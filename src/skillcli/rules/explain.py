@@ -52,14 +52,19 @@ class RowExplanation:
     rules: list[RuleExplanation]
 
 
-def _checks(frame: pl.DataFrame, conds: tuple[Condition, ...], kind: str, req_id: str, clause: str,
-            applies: bool = True) -> list[ConditionCheck]:
+def _checks(
+    frame: pl.DataFrame, conds: tuple[Condition, ...], kind: str, req_id: str, clause: str, applies: bool = True
+) -> list[ConditionCheck]:
     if not conds or not applies:
         return []
-    values = frame.select([_shown(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
-                          + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]).row(0, named=True)
-    return [ConditionCheck(kind, req_id, clause, _condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
-            for i, c in enumerate(conds)]
+    values = frame.select(
+        [_shown(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
+        + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]
+    ).row(0, named=True)
+    return [
+        ConditionCheck(kind, req_id, clause, _condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
+        for i, c in enumerate(conds)
+    ]
 
 
 def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[RowExplanation]:
@@ -72,27 +77,42 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
         row = rows.filter(pl.col("_rid") == rid)
         info = row.row(0, named=True)
         status = decision.status.filter(pl.col("_rid") == rid).get_column("status").item()
-        reasons = [f"{r['code']}: {r['message_zh']}" for r in
-                   decision.exceptions.filter(pl.col("_rid") == rid).iter_rows(named=True)]
-        reasons += [f"{r['reason_code']}: {r['reason']}" for r in
-                    decision.ineligible.filter(pl.col("_rid") == rid).iter_rows(named=True)]
+        reasons = [
+            f"{r['code']}: {r['message_zh']}"
+            for r in decision.exceptions.filter(pl.col("_rid") == rid).iter_rows(named=True)
+        ]
+        reasons += [
+            f"{r['reason_code']}: {r['reason']}"
+            for r in decision.ineligible.filter(pl.col("_rid") == rid).iter_rows(named=True)
+        ]
         explained = []
         per_rule = decision.per_rule.filter(pl.col("_rid") == rid)
         for rule in policy.rules:
             compiled = compile_rule(rule, policy)
             in_scope = bool(row.select(compiled.in_scope).item())
             outcome = per_rule.filter(pl.col("rule") == rule.id)
-            item = RuleExplanation(rule.id, rule.subsidy, rule.clause, in_scope,
-                                   outcome.get_column("rule_status").item() if outcome.height else "out")
+            item = RuleExplanation(
+                rule.id,
+                rule.subsidy,
+                rule.clause,
+                in_scope,
+                outcome.get_column("rule_status").item() if outcome.height else "out",
+            )
             item.conditions += _checks(row, rule.scope, "scope", "", rule.clause)
             if in_scope:
                 for req in (*_built_in(policy, rule), *policy.eligibility, *rule.require):
-                    applies = bool(row.select(pl.all_horizontal([condition_expr(c) for c in req.when])
-                                              .fill_null(False) if req.when else pl.lit(True)).item())
+                    applies = bool(
+                        row.select(
+                            pl.all_horizontal([condition_expr(c) for c in req.when]).fill_null(False)
+                            if req.when
+                            else pl.lit(True)
+                        ).item()
+                    )
                     item.conditions += _checks(row, req.require, "require", req.id, req.clause, applies)
-                kind, ident, name = payee_exprs(rule)
-                values: dict[str, Any] = row.select(compiled.formula.alias("f"), compiled.amount.alias("a"),
-                                                    kind.alias("k"), name.alias("n")).row(0, named=True)
+                kind, _ident, name = payee_exprs(rule)
+                values: dict[str, Any] = row.select(
+                    compiled.formula.alias("f"), compiled.amount.alias("a"), kind.alias("k"), name.alias("n")
+                ).row(0, named=True)
                 item.formula = values["f"] or ""
                 item.amount_fen = values["a"]
                 item.payee = f"{values['k'] or '?'} {values['n'] or ''}".strip()

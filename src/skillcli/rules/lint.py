@@ -10,6 +10,7 @@ of a policy for one region.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,19 @@ def lint_policy(policy: Policy, today: dt.date) -> list[LintMessage]:
             missing = [lv for lv in SCALE if lv not in table]
             if missing:
                 labels = "、".join(Level(lv).label_zh for lv in missing)
-                add("error", f"规则 {rule.id} 的等级表缺少 {labels}（没有标准请写 null 并注明）",
-                    f"rule {rule.id}: level table leaves out {labels}; write null to say there is no rate")
+                add(
+                    "error",
+                    f"规则 {rule.id} 的等级表缺少 {labels}（没有标准请写 null 并注明）",
+                    f"rule {rule.id}: level table leaves out {labels}; write null to say there is no rate",
+                )
         if rule.amount.form in ("per_day",) and rule.amount.rate.by_level is not None:
             add("warning", f"规则 {rule.id} 按天计发却按等级定额", f"rule {rule.id}: per-day amount with a level table")
     if policy.effective_to is not None and policy.effective_to < today:
-        add("warning", f"政策已于 {policy.effective_to} 到期（过期政策），之后结业的培训不予计算",
-            f"stale: the policy ended on {policy.effective_to}; later trainings are not covered")
+        add(
+            "warning",
+            f"政策已于 {policy.effective_to} 到期（过期政策），之后结业的培训不予计算",
+            f"stale: the policy ended on {policy.effective_to}; later trainings are not covered",
+        )
     if policy.reviewed is None or (today - policy.reviewed).days > REVIEW_AFTER_DAYS:
         add("warning", "超过两年未复核（reviewed）", "not reviewed for more than two years")
     return found
@@ -66,14 +73,26 @@ def lint_region_dates(policies: list[Policy]) -> list[LintMessage]:
         by_region.setdefault(policy.region, []).append(policy)
     for region, group in by_region.items():
         ordered = sorted(group, key=lambda p: p.effective_from)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             end = before.effective_to
             if end is None or after.effective_from <= end:
-                found.append(LintMessage("warning", Path(after.path).name,
-                                         f"{region}：与 {before.id} 的有效期重叠", f"{region}: overlaps {before.id}"))
+                found.append(
+                    LintMessage(
+                        "warning",
+                        Path(after.path).name,
+                        f"{region}：与 {before.id} 的有效期重叠",
+                        f"{region}: overlaps {before.id}",
+                    )
+                )
             elif after.effective_from > end + dt.timedelta(days=1):
-                found.append(LintMessage("warning", Path(after.path).name,
-                                         f"{region}：与 {before.id} 之间有空档（{end} 之后）", f"{region}: gap after {before.id}"))
+                found.append(
+                    LintMessage(
+                        "warning",
+                        Path(after.path).name,
+                        f"{region}：与 {before.id} 之间有空档（{end} 之后）",
+                        f"{region}: gap after {before.id}",
+                    )
+                )
     return found
 
 

@@ -43,8 +43,19 @@ RULES_DIR_ENV = "SKILLCLI_RULES"
 FORMS = ("fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active")
 SCALE = (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1)
 
-_POLICY_KEYS = {"id", "title", "region", "document", "effective", "reviewed", "parameters", "eligibility", "limits",
-                "rules", "notes"}
+_POLICY_KEYS = {
+    "id",
+    "title",
+    "region",
+    "document",
+    "effective",
+    "reviewed",
+    "parameters",
+    "eligibility",
+    "limits",
+    "rules",
+    "notes",
+}
 _RULE_KEYS = {"id", "subsidy", "clause", "scope", "require", "amount", "payee", "payee_by_payer", "counts", "note"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en"}
 _AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
@@ -94,11 +105,13 @@ def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
 
 def read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_bytes(), Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(path.read_bytes(), Loader=_DecimalLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise RulesError(f"规则文件 {path} 不是有效的 YAML{where}", f"rules file {path} is not valid YAML{where}") from None
+        raise RulesError(
+            f"规则文件 {path} 不是有效的 YAML{where}", f"rules file {path} is not valid YAML{where}"
+        ) from None
 
 
 def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Policy:
@@ -124,12 +137,19 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
     limits = _limits(ctx, data.get("limits") or {}, set(ids))
     document = {str(k): str(v) for k, v in (data["document"] or {}).items()}
     return Policy(
-        id=str(data["id"]), title=str(data["title"]), region=str(data["region"]), document=document,
+        id=str(data["id"]),
+        title=str(data["title"]),
+        region=str(data["region"]),
+        document=document,
         effective_from=_date(ctx, effective.get("from"), "effective.from"),
         effective_to=_date(ctx, effective["to"], "effective.to") if effective.get("to") else None,
         reviewed=_date(ctx, data["reviewed"], "reviewed") if data.get("reviewed") else None,
-        parameters=params, eligibility=eligibility, limits=limits, rules=rules,
-        path=str(path), sha256=hashlib.sha256(raw).hexdigest(),
+        parameters=params,
+        eligibility=eligibility,
+        limits=limits,
+        rules=rules,
+        path=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
         notes=tuple(str(n) for n in data.get("notes") or []),
     )
 
@@ -160,24 +180,31 @@ class _Ctx:
 
 def _parameters(ctx: _Ctx, data: dict[str, Any], overrides: Mapping[str, str]) -> dict[str, Parameter]:
     params: dict[str, Parameter] = {}
-    for name, spec in data.items():
-        if not isinstance(spec, dict):
-            spec = {"value": spec}
+    for name, given in data.items():
+        spec = given if isinstance(given, dict) else {"value": given}
         ctx.keys(spec, _PARAM_KEYS, f"parameters.{name}")
         if "value" not in spec:
             ctx.fail(f"参数 {name} 缺少 value", f"parameter {name} has no value")
         if not spec.get("doc"):
             ctx.fail(f"参数 {name} 缺少 doc 说明", f"parameter {name} needs a doc line")
-        params[name] = Parameter(name, spec["value"], str(spec.get("doc", "")), str(spec.get("clause", "")),
-                                 bool(spec.get("assumption", False)))
+        params[name] = Parameter(
+            name,
+            spec["value"],
+            str(spec.get("doc", "")),
+            str(spec.get("clause", "")),
+            bool(spec.get("assumption", False)),
+        )
     unknown = set(overrides) - set(params)
     if unknown:
-        raise UsageError(f"--param 未知参数 {sorted(unknown)}，可用：{sorted(params)}",
-                         f"--param names unknown parameters {sorted(unknown)}; known: {sorted(params)}")
+        raise UsageError(
+            f"--param 未知参数 {sorted(unknown)}，可用：{sorted(params)}",
+            f"--param names unknown parameters {sorted(unknown)}; known: {sorted(params)}",
+        )
     for name, text in overrides.items():
         old = params[name]
-        params[name] = Parameter(name, _parse_override(name, text, old.value), old.doc, old.clause,
-                                 old.assumption, overridden=True)
+        params[name] = Parameter(
+            name, _parse_override(name, text, old.value), old.doc, old.clause, old.assumption, overridden=True
+        )
     return params
 
 
@@ -246,7 +273,10 @@ def _condition_value(ctx: _Ctx, field: str, value: Any, where: str) -> Any:
         return code.value if code else value
     if spec.kind == "enum":
         if str(value) not in spec.choices:
-            ctx.fail(f"{where} 的值「{value}」不在「{spec.label}」的可选值中", f"{where}: '{value}' is not a value of {field}")
+            ctx.fail(
+                f"{where} 的值「{value}」不在「{spec.label}」的可选值中",
+                f"{where}: '{value}' is not a value of {field}",
+            )
         return str(value)
     if spec.kind == "bool":
         if not isinstance(value, bool):
@@ -267,10 +297,10 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
     if not isinstance(data, dict):
         ctx.fail(f"{where} 应为 字段: 条件 的映射", f"{where} must map fields to conditions")
     found: list[Condition] = []
-    for field, test in data.items():
+    for field, written in data.items():
         if field not in FIELDS:
             ctx.fail(f"{where} 有未知字段「{field}」", f"{where}: unknown field '{field}'")
-        test = ctx.resolve(test, f"{where}.{field}")
+        test = ctx.resolve(written, f"{where}.{field}")
         if isinstance(test, dict):
             ctx.keys(test, {"min", "max", "not"}, f"{where}.{field}")
             for op in ("min", "max"):
@@ -278,10 +308,15 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
                     found.append(Condition(field, op, _condition_value(ctx, field, test[op], f"{where}.{field}.{op}")))
             if "not" in test:
                 items = test["not"] if isinstance(test["not"], list) else [test["not"]]
-                found.append(Condition(field, "not_in",
-                                       tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in items)))
+                found.append(
+                    Condition(
+                        field, "not_in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in items)
+                    )
+                )
         elif isinstance(test, list):
-            found.append(Condition(field, "in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in test)))
+            found.append(
+                Condition(field, "in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in test))
+            )
         else:
             found.append(Condition(field, "eq", _condition_value(ctx, field, test, f"{where}.{field}")))
     return tuple(found)
@@ -293,9 +328,14 @@ def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
         if not item.get(key):
             ctx.fail(f"{where} 缺少 {key}", f"{where}: missing '{key}'")
     where = f"{where}.{item['id']}"
-    return Requirement(str(item["id"]), str(item["clause"]), _conditions(ctx, item["require"], f"{where}.require"),
-                       _conditions(ctx, item.get("when"), f"{where}.when"), str(item.get("reason_zh", "")),
-                       str(item.get("reason_en", "")))
+    return Requirement(
+        str(item["id"]),
+        str(item["clause"]),
+        _conditions(ctx, item["require"], f"{where}.require"),
+        _conditions(ctx, item.get("when"), f"{where}.when"),
+        str(item.get("reason_zh", "")),
+        str(item.get("reason_en", "")),
+    )
 
 
 def _rate(ctx: _Ctx, value: Any, where: str) -> Rate:
@@ -343,8 +383,9 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
         factor = ctx.resolve(spec.get("factor"), f"{where}.multiplier.factor")
         if not isinstance(factor, (int, Decimal)):
             ctx.fail(f"{where}.multiplier.factor 应为数字", f"{where}.multiplier.factor must be a number")
-        multiplier = Multiplier(_conditions(ctx, spec.get("when"), f"{where}.multiplier.when"), Decimal(factor),
-                                str(spec.get("label", "")))
+        multiplier = Multiplier(
+            _conditions(ctx, spec.get("when"), f"{where}.multiplier.when"), Decimal(factor), str(spec.get("label", ""))
+        )
 
     def number(key: str) -> int | None:
         value = ctx.resolve(data.get(key), f"{where}.{key}")
@@ -354,8 +395,14 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             ctx.fail(f"{where}.{key} 应为正整数", f"{where}.{key} must be a positive integer")
         return int(value)
 
-    return Amount(form, _rate(ctx, data["rate"], f"{where}.rate"), number("max_units"), number("months_cap"),
-                  number("divisor"), multiplier)
+    return Amount(
+        form,
+        _rate(ctx, data["rate"], f"{where}.rate"),
+        number("max_units"),
+        number("months_cap"),
+        number("divisor"),
+        multiplier,
+    )
 
 
 def _rule(ctx: _Ctx, data: Any) -> Rule:
@@ -367,9 +414,10 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     where = f"rules.{rid}"
     require = data.get("require") or []
     if isinstance(require, dict):  # shorthand: field: condition pairs, each its own requirement
-        items = tuple(Requirement(f"{rid}.{field}", str(data["clause"]),
-                                  _conditions(ctx, {field: test}, f"{where}.require"))
-                      for field, test in require.items())
+        items = tuple(
+            Requirement(f"{rid}.{field}", str(data["clause"]), _conditions(ctx, {field: test}, f"{where}.require"))
+            for field, test in require.items()
+        )
     else:
         items = tuple(_requirement(ctx, item, f"{where}.require") for item in require)
     payee = str(data["payee"])
@@ -380,10 +428,21 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
         by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}
     for payer, target in by_payer.items():
         if target not in (*PAYEE_TYPES, INELIGIBLE):
-            ctx.fail(f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee")
-    return Rule(rid, str(data["subsidy"]), str(data["clause"]), _conditions(ctx, data["scope"], f"{where}.scope"),
-                items, _amount(ctx, data["amount"], f"{where}.amount"), payee, by_payer,  # type: ignore[arg-type]
-                bool(data.get("counts", True)), str(data.get("note", "")))
+            ctx.fail(
+                f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee"
+            )
+    return Rule(
+        rid,
+        str(data["subsidy"]),
+        str(data["clause"]),
+        _conditions(ctx, data["scope"], f"{where}.scope"),
+        items,
+        _amount(ctx, data["amount"], f"{where}.amount"),
+        payee,  # type: ignore[arg-type]
+        by_payer,
+        bool(data.get("counts", True)),
+        str(data.get("note", "")),
+    )
 
 
 def _limits(ctx: _Ctx, data: Any, rule_ids: set[str]) -> Limits:
@@ -411,10 +470,15 @@ def _limits(ctx: _Ctx, data: Any, rule_ids: set[str]) -> Limits:
     yearly_max = ctx.resolve(yearly.get("max"), "limits.yearly.max")
     return Limits(
         yearly_max=int(yearly_max) if yearly_max is not None else None,
-        yearly_id=str(yearly.get("id", "E1")), yearly_clause=str(yearly.get("clause", "")),
-        no_repeat=bool(repeat), no_repeat_window=window, no_repeat_id=str(repeat.get("id", "E2")),
-        no_repeat_clause=str(repeat.get("clause", "")), exclusive=tuple(exclusive),
+        yearly_id=str(yearly.get("id", "E1")),
+        yearly_clause=str(yearly.get("clause", "")),
+        no_repeat=bool(repeat),
+        no_repeat_window=window,
+        no_repeat_id=str(repeat.get("id", "E2")),
+        no_repeat_clause=str(repeat.get("clause", "")),
+        exclusive=tuple(exclusive),
         advance_allowed=bool(ctx.resolve(advance.get("allowed", True), "limits.advance.allowed")),
         advance_max_share=Decimal(max_share) if max_share is not None else None,
-        advance_id=str(advance.get("id", "")), advance_clause=str(advance.get("clause", "")),
+        advance_id=str(advance.get("id", "")),
+        advance_clause=str(advance.get("clause", "")),
     )

@@ -24,13 +24,13 @@ def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
     def register(fn: CheckFn) -> CheckFn:
         REGISTRY.append((fn, codes))
         return fn
+
     return register
 
 
 def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
-    """"batch.xlsx:花名册!12", the way a clerk finds a row: file, sheet and Excel row."""
-    return pl.concat_str([file.str.replace(r"^.*[/\\]", ""), pl.lit(":"), sheet, pl.lit("!"),
-                          row.cast(pl.String)])
+    """ "batch.xlsx:花名册!12", the way a clerk finds a row: file, sheet and Excel row."""
+    return pl.concat_str([file.str.replace(r"^.*[/\\]", ""), pl.lit(":"), sheet, pl.lit("!"), row.cast(pl.String)])
 
 
 def _has(frame: pl.DataFrame, *columns: str) -> bool:
@@ -44,25 +44,42 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         return []
     start, end = pl.col("start_date"), pl.col("end_date")
     found = [
-        issues_from(roster, pl.when(start > end).then(pl.lit("date.order")), "start_date",
-                    start.dt.to_string("%Y-%m-%d"),
-                    pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")])),
-        issues_from(roster, pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")), "end_date",
-                    end.dt.to_string("%Y-%m-%d"), pl.lit(ctx.period_label)),
+        issues_from(
+            roster,
+            pl.when(start > end).then(pl.lit("date.order")),
+            "start_date",
+            start.dt.to_string("%Y-%m-%d"),
+            pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")]),
+        ),
+        issues_from(
+            roster,
+            pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")),
+            "end_date",
+            end.dt.to_string("%Y-%m-%d"),
+            pl.lit(ctx.period_label),
+        ),
     ]
     if "filed_end_date" in roster.columns:
         filed = pl.col("filed_end_date")
-        found.append(issues_from(
-            roster, pl.when(filed < start).then(pl.lit("date.filed-before-start")), "filed_end_date",
-            filed.dt.to_string("%Y-%m-%d"),
-            pl.concat_str([filed.dt.to_string("%Y-%m-%d"), pl.lit(" < "), start.dt.to_string("%Y-%m-%d")])))
+        found.append(
+            issues_from(
+                roster,
+                pl.when(filed < start).then(pl.lit("date.filed-before-start")),
+                "filed_end_date",
+                filed.dt.to_string("%Y-%m-%d"),
+                pl.concat_str([filed.dt.to_string("%Y-%m-%d"), pl.lit(" < "), start.dt.to_string("%Y-%m-%d")]),
+            )
+        )
     return found
 
 
 def class_key(frame: pl.DataFrame) -> pl.Expr:
     """One training class: its 班级编号 when given, else type + occupation + level + dates."""
-    parts = [pl.col(c).cast(pl.String).fill_null("") for c in
-             ("training_type", "occupation", "level", "start_date", "end_date") if c in frame.columns]
+    parts = [
+        pl.col(c).cast(pl.String).fill_null("")
+        for c in ("training_type", "occupation", "level", "start_date", "end_date")
+        if c in frame.columns
+    ]
     composite = pl.concat_str(parts, separator="|") if parts else pl.lit("")
     if "class_id" in frame.columns:
         return pl.coalesce(pl.col("class_id"), composite)
@@ -89,7 +106,10 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         return []
     known = roster.get_column("id_number").drop_nulls().unique()
     found = []
-    for kind, code in ((SheetKind.ATTENDANCE, "attendance.not-on-roster"), (SheetKind.CERTIFICATES, "cert.not-on-roster")):
+    for kind, code in (
+        (SheetKind.ATTENDANCE, "attendance.not-on-roster"),
+        (SheetKind.CERTIFICATES, "cert.not-on-roster"),
+    ):
         frame = frames.get(kind)
         if frame is not None and "id_number" in frame.columns:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
@@ -106,8 +126,11 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     ]
     if not parts:
         return []
-    people = pl.concat(parts).with_row_index("__seq").filter(
-        pl.col("id_number").is_not_null() & pl.col("name").is_not_null())
+    people = (
+        pl.concat(parts)
+        .with_row_index("__seq")
+        .filter(pl.col("id_number").is_not_null() & pl.col("name").is_not_null())
+    )
     ordered = people.sort("__kind", "__seq")
     reference = ordered.group_by("id_number", maintain_order=True).agg(
         pl.col("name").first().alias("__ref_name"),
@@ -126,7 +149,9 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         return []
     found = []
     if _has(frame, "days_present", "days_required"):
-        code = pl.when(pl.col("days_present") > pl.col("days_required")).then(pl.lit("attendance.present-exceeds-required"))
+        code = pl.when(pl.col("days_present") > pl.col("days_required")).then(
+            pl.lit("attendance.present-exceeds-required")
+        )
         found.append(issues_from(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
@@ -151,21 +176,29 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("cert_number")
     rank = pl.int_range(pl.len()).over("cert_number")
     keyed = frame.with_columns(first.alias("__first"), rank.alias("__rank"))
-    found = [issues_from(keyed, pl.when(number.is_not_null() & (pl.col("__rank") > 0))
-                         .then(pl.lit("cert.duplicate-number")), "cert_number", number, pl.col("__first"))]
+    found = [
+        issues_from(
+            keyed,
+            pl.when(number.is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("cert.duplicate-number")),
+            "cert_number",
+            number,
+            pl.col("__first"),
+        )
+    ]
     is_new, is_old = number.str.contains(NEW_CERT_RE), number.str.contains(OLD_CERT_RE)
     level_digit = pl.when(is_new).then(number.str.slice(15, 1)).when(is_old).then(number.str.slice(10, 1))
     year_digits = pl.when(is_new).then(number.str.slice(13, 2)).when(is_old).then(number.str.slice(0, 2))
     if "level" in frame.columns:
         stated = pl.col("level").str.extract(r"^L(\d)$", 1)
-        code = pl.when(level_digit.is_not_null() & stated.is_not_null() & (level_digit != stated)) \
-            .then(pl.lit("cert.number-level-mismatch"))
-        found.append(issues_from(frame, code, "cert_number", number,
-                                 pl.concat_str([pl.lit("L"), level_digit])))
+        code = pl.when(level_digit.is_not_null() & stated.is_not_null() & (level_digit != stated)).then(
+            pl.lit("cert.number-level-mismatch")
+        )
+        found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("L"), level_digit])))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
-        code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)) \
-            .then(pl.lit("cert.number-year-mismatch"))
+        code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)).then(
+            pl.lit("cert.number-year-mismatch")
+        )
         found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
     return found
 

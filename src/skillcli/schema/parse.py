@@ -52,8 +52,9 @@ def id_parts(value: pl.Expr) -> dict[str, pl.Expr]:
     return {"check": id_check_char(value.str.slice(0, 17)), "birth": id_birth_date(value)}
 
 
-def id_problem(value: pl.Expr, numeric: pl.Expr, today: dt.date,
-               parts: dict[str, pl.Expr] | None = None) -> tuple[pl.Expr, pl.Expr]:
+def id_problem(
+    value: pl.Expr, numeric: pl.Expr, today: dt.date, parts: dict[str, pl.Expr] | None = None
+) -> tuple[pl.Expr, pl.Expr]:
     """(code, detail) for an ID column; code is null when the ID is valid.
 
     ``parts`` are ``id_parts`` already materialised as columns (Polars does not share them
@@ -62,22 +63,29 @@ def id_problem(value: pl.Expr, numeric: pl.Expr, today: dt.date,
     parts = parts or id_parts(value)
     check, birth = parts["check"], parts["birth"]
     code = (
-        pl.when(value.is_null()).then(None)
+        pl.when(value.is_null())
+        .then(None)
         # A number cell keeps 15 significant digits: a longer number there has lost its tail, while
         # a 15-digit old ID typed as a number is still exact.
         .when((numeric & value.str.contains(r"^\d{16,}$")) | value.str.contains(SCI_RE))
         .then(pl.lit("id.precision-lost"))
-        .when(value.str.contains(ID15_RE)).then(pl.lit("id.old-15-digit"))
-        .when(~value.str.contains(ID18_RE)).then(pl.lit("id.format"))
+        .when(value.str.contains(ID15_RE))
+        .then(pl.lit("id.old-15-digit"))
+        .when(~value.str.contains(ID18_RE))
+        .then(pl.lit("id.format"))
         .when(birth.is_null() | (birth > pl.lit(today)) | (birth < pl.lit(dt.date(1900, 1, 1))))
         .then(pl.lit("id.birth-date"))
-        .when(value.str.slice(17, 1) != check).then(pl.lit("id.checksum"))
+        .when(value.str.slice(17, 1) != check)
+        .then(pl.lit("id.checksum"))
         .otherwise(None)
     )
     detail = (
-        pl.when(code == "id.checksum").then(check)
-        .when(code == "id.old-15-digit").then(upgrade_id15(value))
-        .when(code == "id.birth-date").then(value.str.slice(6, 8))
+        pl.when(code == "id.checksum")
+        .then(check)
+        .when(code == "id.old-15-digit")
+        .then(upgrade_id15(value))
+        .when(code == "id.birth-date")
+        .then(value.str.slice(6, 8))
         .otherwise(None)
     )
     return code, detail
@@ -86,10 +94,12 @@ def id_problem(value: pl.Expr, numeric: pl.Expr, today: dt.date,
 def uscc_check_char(body17: pl.Expr) -> pl.Expr:
     """GB 32100 check character: 31 − (Σ value × weight mod 31), over the 31-character alphabet."""
     values = list(range(len(USCC_ALPHABET)))
-    total = pl.sum_horizontal([
-        body17.str.slice(i, 1).replace_strict(list(USCC_ALPHABET), values, default=0, return_dtype=pl.Int32) * w
-        for i, w in enumerate(USCC_WEIGHTS)
-    ])
+    total = pl.sum_horizontal(
+        [
+            body17.str.slice(i, 1).replace_strict(list(USCC_ALPHABET), values, default=0, return_dtype=pl.Int32) * w
+            for i, w in enumerate(USCC_WEIGHTS)
+        ]
+    )
     index = (31 - total % 31) % 31
     return index.replace_strict(values, list(USCC_ALPHABET), return_dtype=pl.String)
 
@@ -98,9 +108,12 @@ def uscc_problem(value: pl.Expr, check: pl.Expr | None = None) -> tuple[pl.Expr,
     """(code, detail) for a credit-code column; ``check`` may be ``uscc_check_char`` materialised."""
     check = check if check is not None else uscc_check_char(value.str.slice(0, 17))
     code = (
-        pl.when(value.is_null()).then(None)
-        .when(~value.str.contains(USCC_RE)).then(pl.lit("uscc.format"))
-        .when(value.str.slice(17, 1) != check).then(pl.lit("uscc.checksum"))
+        pl.when(value.is_null())
+        .then(None)
+        .when(~value.str.contains(USCC_RE))
+        .then(pl.lit("uscc.format"))
+        .when(value.str.slice(17, 1) != check)
+        .then(pl.lit("uscc.checksum"))
         .otherwise(None)
     )
     return code, pl.when(code == "uscc.checksum").then(check).otherwise(None)
@@ -129,24 +142,27 @@ def parse_date(value: pl.Expr, *, open_ended: bool = False) -> tuple[pl.Expr, pl
     # regex here costs ten times more on a 100 000-row column).
     text = value.str.replace("T", " ", literal=True).str.split_exact(" ", 1).struct.field("field_0")
     year_first = text.str.contains(r"^\d{4}\D") | (text.str.len_bytes() == 8)
-    iso = pl.when(year_first).then(pl.coalesce(
-        text.str.to_date("%Y-%m-%d", strict=False),
-        text.str.to_date("%Y/%m/%d", strict=False),
-        text.str.to_date("%Y.%m.%d", strict=False),
-        text.str.to_date("%Y年%m月%d日", strict=False),
-        pl.when(text.str.contains(_COMPACT_RE)).then(text.str.to_date("%Y%m%d", strict=False)),
-    ))
-    serial_days = text.str.slice(0, 5).cast(pl.Int64, strict=False)
-    serial = pl.when(text.str.contains(_SERIAL_RE)).then(
-        pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days)
+    iso = pl.when(year_first).then(
+        pl.coalesce(
+            text.str.to_date("%Y-%m-%d", strict=False),
+            text.str.to_date("%Y/%m/%d", strict=False),
+            text.str.to_date("%Y.%m.%d", strict=False),
+            text.str.to_date("%Y年%m月%d日", strict=False),
+            pl.when(text.str.contains(_COMPACT_RE)).then(text.str.to_date("%Y%m%d", strict=False)),
+        )
     )
+    serial_days = text.str.slice(0, 5).cast(pl.Int64, strict=False)
+    serial = pl.when(text.str.contains(_SERIAL_RE)).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days))
     parsed = pl.coalesce(iso, serial.cast(pl.Date))
     if open_ended:  # a labour contract 无固定期限 runs until further notice
         parsed = pl.when(text.str.contains(_OPEN_ENDED_RE)).then(pl.lit(OPEN_ENDED)).otherwise(parsed)
     code = (
-        pl.when(value.is_null()).then(None)
-        .when(parsed.is_not_null()).then(None)
-        .when(text.str.contains(_MONTH_RE)).then(pl.lit("date.month-only"))
+        pl.when(value.is_null())
+        .then(None)
+        .when(parsed.is_not_null())
+        .then(None)
+        .when(text.str.contains(_MONTH_RE))
+        .then(pl.lit("date.month-only"))
         .otherwise(pl.lit("date.invalid"))
     )
     return parsed, code
@@ -156,7 +172,7 @@ _PERIOD_RE = r"^(.+?)\s*(?:至|到|~|－|—|–|-{1,2})\s*(\d{4}.*)$"
 
 
 def split_period(value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """"2024.05.06-2024.05.15" (or 至/~) in one cell → the two date texts."""
+    """ "2024.05.06-2024.05.15" (or 至/~) in one cell → the two date texts."""
     parts = value.str.extract_groups(_PERIOD_RE)
     return parts.struct.field("1"), parts.struct.field("2")
 
@@ -172,6 +188,8 @@ def misgrouped(value: pl.Expr) -> pl.Expr:
     """A number whose commas are not thousands separators."""
     compact = value.str.replace_all(r"\s", "")
     return compact.str.contains(r"[,，]") & ~compact.str.contains(_GROUPED_RE)
+
+
 MAX_INT_DIGITS = 11  # 99 999 999 999 yuan: anything longer is a typo, not money
 
 
@@ -179,8 +197,13 @@ def money_parts(value: pl.Expr) -> dict[str, pl.Expr]:
     """The pieces of a money cell (sign, integer digits, decimals, unit, bad grouping)."""
     text = value.str.replace_all(r"[,，\s]", "").str.replace(r"^[¥￥]", "")
     parts = text.str.extract_groups(_MONEY_RE)
-    return {"sign": parts.struct.field("sign"), "int": parts.struct.field("int"),
-            "frac": parts.struct.field("frac"), "unit": parts.struct.field("unit"), "bad": misgrouped(value)}
+    return {
+        "sign": parts.struct.field("sign"),
+        "int": parts.struct.field("int"),
+        "frac": parts.struct.field("frac"),
+        "unit": parts.struct.field("unit"),
+        "bad": misgrouped(value),
+    }
 
 
 def parse_money(value: pl.Expr, *, wan: bool, parts: dict[str, pl.Expr] | None = None) -> tuple[pl.Expr, pl.Expr]:
@@ -210,11 +233,14 @@ def parse_money(value: pl.Expr, *, wan: bool, parts: dict[str, pl.Expr] | None =
     significant = (whole.str.strip_chars_start("0") + frac).str.len_chars()
     rest = frac.str.slice(shift + 2)
     code = (
-        pl.when(value.is_null()).then(None)
+        pl.when(value.is_null())
+        .then(None)
         .when(~valid.fill_null(False) | (whole.str.len_chars() > MAX_INT_DIGITS) | parts["bad"])
         .then(pl.lit("money.invalid"))
-        .when(fen < 0).then(pl.lit("money.negative"))
-        .when(rest.str.contains(r"[1-9]") & (significant <= 15)).then(pl.lit("money.sub-fen"))
+        .when(fen < 0)
+        .then(pl.lit("money.negative"))
+        .when(rest.str.contains(r"[1-9]") & (significant <= 15))
+        .then(pl.lit("money.sub-fen"))
         .otherwise(None)
     )
     good = code.is_null() | (code == "money.sub-fen")
@@ -227,11 +253,14 @@ def parse_number(value: pl.Expr, *, integer: bool) -> tuple[pl.Expr, pl.Expr]:
     number = text.cast(pl.Float64, strict=False)
     is_int = text.str.contains(r"^[-+]?\d+(?:\.0*)?$")
     code = (
-        pl.when(value.is_null()).then(None)
+        pl.when(value.is_null())
+        .then(None)
         .when(number.is_null() | number.is_nan() | number.is_infinite() | misgrouped(value))
         .then(pl.lit("number.invalid"))
-        .when(number < 0).then(pl.lit("number.negative"))
-        .when(pl.lit(integer) & ~is_int).then(pl.lit("number.not-integer"))
+        .when(number < 0)
+        .then(pl.lit("number.negative"))
+        .when(pl.lit(integer) & ~is_int)
+        .then(pl.lit("number.not-integer"))
         .otherwise(None)
     )
     typed = number.cast(pl.Int64, strict=False) if integer else number
@@ -247,7 +276,8 @@ def enum_key(value: pl.Expr) -> pl.Expr:
 def level_key(value: pl.Expr) -> pl.Expr:
     """A level spelling reduced for lookup: brackets, slashes and scale prefixes removed."""
     return (
-        value.str.replace_all(r"[\s()\[\]/、,\-]", "").str.to_uppercase()
+        value.str.replace_all(r"[\s()\[\]/、,\-]", "")
+        .str.to_uppercase()
         .str.replace(r"^(国家职业资格|职业技能等级|职业资格|技能等级)", "")
         .str.replace(r"(证书|等级)$", "")
     )

@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from skillcli.io.layout import SheetTable
 
 ISSUE_SCHEMA: dict[str, Any] = {
-    "_file": pl.String, "_sheet": pl.String, "_row": pl.Int64, "canonical": pl.String,
-    "value": pl.String, "code": pl.String, "detail": pl.String, "person_id": pl.String,
+    "_file": pl.String,
+    "_sheet": pl.String,
+    "_row": pl.Int64,
+    "canonical": pl.String,
+    "value": pl.String,
+    "code": pl.String,
+    "detail": pl.String,
+    "person_id": pl.String,
 }
 
 MONEY_TYPED = {"fee_yuan": "fee_fen", "advance_yuan": "advance_fen"}
@@ -47,14 +53,17 @@ def empty_issues() -> pl.DataFrame:
     return pl.DataFrame(schema=ISSUE_SCHEMA)
 
 
-def issues_from(frame: pl.DataFrame, code: pl.Expr, canonical: str, value: pl.Expr,
-                detail: pl.Expr | None = None) -> pl.DataFrame:
+def issues_from(
+    frame: pl.DataFrame, code: pl.Expr, canonical: str, value: pl.Expr, detail: pl.Expr | None = None
+) -> pl.DataFrame:
     """The rows of ``frame`` where ``code`` is not null, as issue rows."""
     person = pl.col("id_number") if "id_number" in frame.columns else pl.lit(None, pl.String)
     return (
         frame.lazy()
         .select(
-            pl.col("_file"), pl.col("_sheet"), pl.col("_row"),
+            pl.col("_file"),
+            pl.col("_sheet"),
+            pl.col("_row"),
             pl.lit(canonical, pl.String).alias("canonical"),
             value.cast(pl.String).alias("value"),
             code.alias("code"),
@@ -79,7 +88,8 @@ def _pandera_schema(kind_specs: tuple[ColumnSpec, ...], present: set[str]) -> tu
         if column.ctype in (ColType.ENUM, ColType.LEVEL, ColType.YESNO):
             checks.append(pa.Check.isin(list(column.choice_map)))
             codes[(column.name, 0)] = {ColType.LEVEL: "level.unknown", ColType.YESNO: "value.yes-no"}.get(
-                column.ctype, "value.not-in-list")
+                column.ctype, "value.not-in-list"
+            )
         elif column.ctype is ColType.PHONE:
             checks.append(pa.Check.str_matches(PHONE_RE))
             codes[(column.name, 0)] = "phone.format"
@@ -110,36 +120,53 @@ def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame
         {"column": [c for c, _ in codes], "check_number": [n for _, n in codes], "code": list(codes.values())},
         schema={"column": pl.String, "check_number": pl.Int32, "code": pl.String},
     )
-    positions = keys.select(pl.col("_row"), pl.col("id_number") if "id_number" in keys.columns
-                            else pl.lit(None, pl.String).alias("id_number")).with_row_index("index")
+    positions = keys.select(
+        pl.col("_row"),
+        pl.col("id_number") if "id_number" in keys.columns else pl.lit(None, pl.String).alias("id_number"),
+    ).with_row_index("index")
     joined = (
         rows.join(lookup, on=["column", "check_number"], how="inner")
         .with_columns(pl.col("index").cast(pl.UInt32))
         .join(positions, on="index", how="left")
     )
     issues = joined.select(
-        pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"), pl.col("_row"),
-        pl.col("column").alias("canonical"), pl.col("failure_case").cast(pl.String).alias("value"),
-        pl.col("code"), pl.lit(None, pl.String).alias("detail"), pl.col("id_number").alias("person_id"),
+        pl.lit(table.file).alias("_file"),
+        pl.lit(table.sheet).alias("_sheet"),
+        pl.col("_row"),
+        pl.col("column").alias("canonical"),
+        pl.col("failure_case").cast(pl.String).alias("value"),
+        pl.col("code"),
+        pl.lit(None, pl.String).alias("detail"),
+        pl.col("id_number").alias("person_id"),
     )
     return issues, missing
 
 
 # -- the sheet validator -----------------------------------------------------------------------
-def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+def validate_table(
+    table: SheetTable, numeric: dict[str, set[int]], ctx: Context
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Typed frame, issues and the list of required columns that are missing."""
     frame = table.frame.with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"))
     kind_specs = {c.name: c for c in SPECS[table.kind]}
 
     # Identifiers are compacted first so every later check and join sees one spelling.
-    compact = [parse.compact_upper(pl.col(c)).alias(c) for c in frame.columns
-               if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE)]
+    compact = [
+        parse.compact_upper(pl.col(c)).alias(c)
+        for c in frame.columns
+        if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE)
+    ]
     if "phone" in frame.columns:
         compact.append(pl.col("phone").str.replace_all(r"[\s\-]", "").str.replace(r"^(\+?86)(1\d{10})$", "${2}"))
     # "张 三" is 张三; a name written in Latin letters keeps its spaces.
-    names = [pl.when(pl.col(c).str.contains(r"[A-Za-z]")).then(pl.col(c))
-             .otherwise(pl.col(c).str.replace_all(r"\s", "")).alias(c)
-             for c in frame.columns if c in kind_specs and kind_specs[c].ctype is ColType.NAME]
+    names = [
+        pl.when(pl.col(c).str.contains(r"[A-Za-z]"))
+        .then(pl.col(c))
+        .otherwise(pl.col(c).str.replace_all(r"\s", ""))
+        .alias(c)
+        for c in frame.columns
+        if c in kind_specs and kind_specs[c].ctype is ColType.NAME
+    ]
     frame = frame.with_columns(*compact, *names)
 
     # A training period in one cell fills the start and end dates when those columns are absent.
@@ -161,10 +188,15 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
 
     keys = frame.select(
         "_row",
-        *[parse.level_key(pl.col(c)).alias(c) if kind_specs[c].ctype is ColType.LEVEL
-          else parse.enum_key(pl.col(c)).alias(c) if kind_specs[c].ctype in (ColType.ENUM, ColType.YESNO)
-          else pl.col(c)
-          for c in frame.columns if c in kind_specs],
+        *[
+            parse.level_key(pl.col(c)).alias(c)
+            if kind_specs[c].ctype is ColType.LEVEL
+            else parse.enum_key(pl.col(c)).alias(c)
+            if kind_specs[c].ctype in (ColType.ENUM, ColType.YESNO)
+            else pl.col(c)
+            for c in frame.columns
+            if c in kind_specs
+        ],
     )
     pandera_issues, missing = _pandera_issues(keys, table)
     parts: list[pl.DataFrame] = [pandera_issues]
@@ -196,16 +228,23 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
         code: pl.Expr | None = None
         detail: pl.Expr | None = None
         if column.ctype is ColType.ID:
-            code, detail = parse.id_problem(col, rows_numeric, ctx.today,
-                                            {k: pl.col(f"__id_{k}_{name}") for k in ("check", "birth")})
+            code, detail = parse.id_problem(
+                col, rows_numeric, ctx.today, {k: pl.col(f"__id_{k}_{name}") for k in ("check", "birth")}
+            )
             if column.required:
                 code = pl.when(col.is_null()).then(pl.lit("id.missing")).otherwise(code)
         elif column.ctype is ColType.USCC:
             code, detail = parse.uscc_problem(col, pl.col(f"__uscc_{name}"))
         elif column.ctype is ColType.ACCOUNT:
-            code = (pl.when(col.is_null()).then(None)
-                    .when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
-                    .when(~col.str.contains(ACCOUNT_RE)).then(pl.lit("account.format")).otherwise(None))
+            code = (
+                pl.when(col.is_null())
+                .then(None)
+                .when(rows_numeric & (col.str.len_chars() > 15))
+                .then(pl.lit("cell.precision-lost"))
+                .when(~col.str.contains(ACCOUNT_RE))
+                .then(pl.lit("account.format"))
+                .otherwise(None)
+            )
         elif column.ctype is ColType.CODE:
             code = pl.when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
             if column.required:
@@ -213,14 +252,21 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
         elif column.ctype is ColType.DATE:
             parsed, code = parse.parse_date(col, open_ended=name == "contract_end")
             year = parsed.dt.year()
-            code = pl.coalesce(code, pl.when(((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999))
-                               .then(pl.lit("date.implausible")))
+            code = pl.coalesce(
+                code,
+                pl.when(((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999)).then(
+                    pl.lit("date.implausible")
+                ),
+            )
             if column.required:
                 code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
             typed.append(parsed.alias(name))
         elif column.ctype is ColType.MONEY:
-            fen, code = parse.parse_money(col, wan=name in table.wan_columns, parts={
-                k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")})
+            fen, code = parse.parse_money(
+                col,
+                wan=name in table.wan_columns,
+                parts={k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")},
+            )
             typed.append(fen.alias(MONEY_TYPED.get(name, name)))
         elif column.ctype in (ColType.INT, ColType.NUMBER):
             number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
@@ -248,11 +294,15 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
     # Sex against the ID's 17th digit (odd = 男), only where both are readable.
     if "sex" in frame.columns and "id_number" in frame.columns:
         id_ok = pl.col("__code_id_number").is_null() & pl.col("id_number").is_not_null()
-        expected = pl.when(pl.col("id_number").str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1) \
-            .then(pl.lit("男")).otherwise(pl.lit("女"))
+        expected = (
+            pl.when(pl.col("id_number").str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1)
+            .then(pl.lit("男"))
+            .otherwise(pl.lit("女"))
+        )
         frame = frame.with_columns(
             pl.when(id_ok & pl.col("sex").is_not_null() & (pl.col("sex") != expected))
-            .then(pl.lit("sex.mismatch")).alias("__code_sex_vs_id"),
+            .then(pl.lit("sex.mismatch"))
+            .alias("__code_sex_vs_id"),
             expected.alias("__detail_sex_vs_id"),
         )
         code_cols.append(("__code_sex_vs_id", "sex", "__detail_sex_vs_id"))
@@ -262,13 +312,20 @@ def validate_table(table: SheetTable, numeric: dict[str, set[int]], ctx: Context
         # Dates filled from a 培训时间 cell show that cell's text.
         source = canonical if canonical in raw.columns else _DERIVED_FROM.get(canonical, canonical)
         value = raw.get_column(source) if source in raw.columns else frame.get_column(canonical)
-        parts.append(issues_from(
-            frame.with_columns(value.alias("__value")), pl.col(code_col), canonical, pl.col("__value"),
-            pl.col(detail_col) if detail_col else None,
-        ))
+        parts.append(
+            issues_from(
+                frame.with_columns(value.alias("__value")),
+                pl.col(code_col),
+                canonical,
+                pl.col("__value"),
+                pl.col(detail_col) if detail_col else None,
+            )
+        )
     helper = [c for c in frame.columns if c.startswith("__")]
-    typed_frame = frame.drop(helper, *[c for c in MONEY_TYPED if c in frame.columns], "training_period",
-                             strict=False)
-    issues = pl.concat([p for p in parts if p.height], how="vertical_relaxed") if any(p.height for p in parts) \
+    typed_frame = frame.drop(helper, *[c for c in MONEY_TYPED if c in frame.columns], "training_period", strict=False)
+    issues = (
+        pl.concat([p for p in parts if p.height], how="vertical_relaxed")
+        if any(p.height for p in parts)
         else empty_issues()
+    )
     return typed_frame, issues, missing

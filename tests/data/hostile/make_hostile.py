@@ -37,10 +37,34 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # -- the valid trainee every case starts from ------------------------------------------------------
 # A 岗前培训 row that suzhou-2019 pays (A5: 300 yuan to the enterprise) when checked with
 # --period 2024-06: the training ended in 2021, inside the policy's 2019–2021 window.
-HEADER = ["姓名", "身份证号码", "性别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级",
-          "开班日期", "结业日期", "考核结果", "是否领取养老金"]
-KEYS = ["name", "id_number", "sex", "employer_name", "employer_uscc", "training_type", "occupation", "level",
-        "start_date", "end_date", "passed", "pensioner"]
+HEADER = [
+    "姓名",
+    "身份证号码",
+    "性别",
+    "单位名称",
+    "统一社会信用代码",
+    "培训类型",
+    "职业(工种)",
+    "培训等级",
+    "开班日期",
+    "结业日期",
+    "考核结果",
+    "是否领取养老金",
+]
+KEYS = [
+    "name",
+    "id_number",
+    "sex",
+    "employer_name",
+    "employer_uscc",
+    "training_type",
+    "occupation",
+    "level",
+    "start_date",
+    "end_date",
+    "passed",
+    "pensioner",
+]
 NAMES = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴丽", "徐涛", "孙悦"]
 
 
@@ -56,10 +80,18 @@ ENTERPRISE = "91320506MA1MCGQ3X" + uscc.calc_check_digit("91320506MA1MCGQ3X")
 def row(n: int, **changes: Any) -> list[Any]:
     """Trainee ``n`` as a list in HEADER order, with only the named fields changed."""
     values: dict[str, Any] = {
-        "name": NAMES[(n - 1) % len(NAMES)], "id_number": valid_id(n), "sex": "男",
-        "employer_name": "苏州精工机械有限公司", "employer_uscc": ENTERPRISE, "training_type": "岗前培训",
-        "occupation": "车工", "level": "无等级", "start_date": "2021-05-01", "end_date": "2021-05-10",
-        "passed": "合格", "pensioner": "否",
+        "name": NAMES[(n - 1) % len(NAMES)],
+        "id_number": valid_id(n),
+        "sex": "男",
+        "employer_name": "苏州精工机械有限公司",
+        "employer_uscc": ENTERPRISE,
+        "training_type": "岗前培训",
+        "occupation": "车工",
+        "level": "无等级",
+        "start_date": "2021-05-01",
+        "end_date": "2021-05-10",
+        "passed": "合格",
+        "pensioner": "否",
     }
     unknown = set(changes) - set(values)
     assert not unknown, unknown
@@ -81,8 +113,10 @@ class Formula:
 def _workbook(path: Path, options: dict[str, Any] | None = None) -> Any:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False, **(options or {})})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, **(options or {})},
+    )
     book.set_properties({"created": CREATED, "author": "skillcli tests"})
     return book
 
@@ -91,8 +125,9 @@ def _write(sheet: Any, r: int, c: int, value: Any, date_fmt: Any) -> None:
     if value is None:
         return
     if isinstance(value, Formula):
-        sheet.write_formula(r, c, value.formula, date_fmt if isinstance(value.cached, int | float) else None,
-                            value.cached)
+        sheet.write_formula(
+            r, c, value.formula, date_fmt if isinstance(value.cached, int | float) else None, value.cached
+        )
     elif isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, int | float):
@@ -103,8 +138,14 @@ def _write(sheet: Any, r: int, c: int, value: Any, date_fmt: Any) -> None:
         sheet.write_string(r, c, str(value))
 
 
-def xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, hidden_sheets: tuple[str, ...] = (),
-         options: dict[str, Any] | None = None, setup: Callable[[Any, Any], None] | None = None) -> None:
+def xlsx(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    *,
+    hidden_sheets: tuple[str, ...] = (),
+    options: dict[str, Any] | None = None,
+    setup: Callable[[Any, Any], None] | None = None,
+) -> None:
     """A real .xlsx: str → text cell, int/float → number, date → date cell, Formula → cached formula."""
     book = _workbook(path, options)
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -144,7 +185,8 @@ def xls(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
 def csv_bytes(data: list[list[Any]], *, delimiter: str = ",") -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter).writerows(
-        [["" if v is None else str(v) for v in values] for values in data])
+        [["" if v is None else str(v) for v in values] for values in data]
+    )
     return buffer.getvalue()
 
 
@@ -170,6 +212,7 @@ def case(file: str, what: str, expected: str) -> Callable[[Callable[[Path], None
     def register(build: Callable[[Path], None]) -> Callable[[Path], None]:
         CASES.append(Case(file, what, expected, build))
         return build
+
     return register
 
 
@@ -185,8 +228,9 @@ def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
-@case("whitespace.xlsx", "only spaces, tabs and line breaks, named .xlsx",
-      "exit 2: 扩展名是 Excel，但内容不是 Excel 文件")
+@case(
+    "whitespace.xlsx", "only spaces, tabs and line breaks, named .xlsx", "exit 2: 扩展名是 Excel，但内容不是 Excel 文件"
+)
 def _whitespace_xlsx(path: Path) -> None:
     path.write_bytes(b"   \r\n\t \n  \n")
 
@@ -208,8 +252,11 @@ def _zip_not_workbook(path: Path) -> None:
     zip_file(path, {"readme.txt": b"not a workbook\n"})
 
 
-@case("encrypted.xlsx", "a password-protected workbook (real ECMA-376 agile encryption, password 1234)",
-      "exit 2: 工作簿有密码保护，请另存为无密码文件")
+@case(
+    "encrypted.xlsx",
+    "a password-protected workbook (real ECMA-376 agile encryption, password 1234)",
+    "exit 2: 工作簿有密码保护，请另存为无密码文件",
+)
 def _encrypted(path: Path) -> None:
     try:
         import msoffcrypto.method.container.ecma376_encrypted as container
@@ -219,8 +266,9 @@ def _encrypted(path: Path) -> None:
         if path.exists():
             print(f"msoffcrypto-tool is not installed: kept the committed {path.name}", file=sys.stderr)
             return
-        raise SystemExit("msoffcrypto-tool is needed once to make encrypted.xlsx: "
-                         ".venv/bin/pip install msoffcrypto-tool") from None
+        raise SystemExit(
+            "msoffcrypto-tool is needed once to make encrypted.xlsx: .venv/bin/pip install msoffcrypto-tool"
+        ) from None
     plain = path.with_suffix(".plain.xlsx")
     xlsx(plain, {"花名册": rows(2)})
     seeded = random.Random(1234)
@@ -255,12 +303,15 @@ def _nul(path: Path) -> None:
     path.write_bytes(text.encode())
 
 
-@case("nul_byte_late.csv", "the same NUL byte 8 KB into a longer CSV (past the first 4 KB)",
-      "exit 2: 不是文本文件（含二进制内容）, as when it is near the start")
+@case(
+    "nul_byte_late.csv",
+    "the same NUL byte 8 KB into a longer CSV (past the first 4 KB)",
+    "exit 2: 不是文本文件（含二进制内容）, as when it is near the start",
+)
 def _nul_late(path: Path) -> None:
     data = csv_bytes([HEADER, *(row(n % 12 + 1, id_number=valid_id(n)) for n in range(1, 99))]).encode()
     at = data.index("李娜".encode(), 8000)
-    path.write_bytes(data[:at] + "李\x00娜".encode() + data[at + len("李娜".encode()):])
+    path.write_bytes(data[:at] + "李\x00娜".encode() + data[at + len("李娜".encode()) :])
 
 
 @case("binary_garbage.csv", "4 KB of random bytes named .csv", "exit 2: neither UTF-8 nor GBK, or binary content")
@@ -295,8 +346,11 @@ def _xlsx_named_csv(path: Path) -> None:
     xlsx(path, {"花名册": rows(2)})
 
 
-@case("xls_id_as_number.xls", "an .xls whose IDs were typed as numbers (Excel keeps 15 digits)",
-      "exit 1: id.precision-lost at rows 2 and 3; row 4 (text ID) paid")
+@case(
+    "xls_id_as_number.xls",
+    "an .xls whose IDs were typed as numbers (Excel keeps 15 digits)",
+    "exit 1: id.precision-lost at rows 2 and 3; row 4 (text ID) paid",
+)
 def _xls_id_number(path: Path) -> None:
     data = rows(3)
     data[1][1] = float(int(valid_id(1)[:15]) * 1000)
@@ -304,8 +358,11 @@ def _xls_id_number(path: Path) -> None:
     xls(path, {"花名册": data})
 
 
-@case("macro.xlsm", "an .xlsm with a vbaProject.bin part and the macro-enabled content type",
-      "exit 0: the macro part is never run or read; 2 rows paid")
+@case(
+    "macro.xlsm",
+    "an .xlsm with a vbaProject.bin part and the macro-enabled content type",
+    "exit 0: the macro part is never run or read; 2 rows paid",
+)
 def _xlsm(path: Path) -> None:
     # Not a real VBA project: an OLE2 header and padding, enough for the part and its content
     # type to exist. skillcli reads sheets only; nothing ever opens vbaProject.bin.
@@ -319,8 +376,11 @@ def _xlsm(path: Path) -> None:
     book.close()
 
 
-@case("gbk.csv", "a CSV roster in GBK (as saved by Excel on a Chinese Windows)",
-      "exit 0: file.encoding-fallback (warning)")
+@case(
+    "gbk.csv",
+    "a CSV roster in GBK (as saved by Excel on a Chinese Windows)",
+    "exit 0: file.encoding-fallback (warning)",
+)
 def _gbk(path: Path) -> None:
     path.write_bytes(csv_bytes(rows(2)).encode("gbk"))
 
@@ -330,8 +390,11 @@ def _bom(path: Path) -> None:
     path.write_bytes(csv_bytes(rows(2)).encode("utf-8-sig"))
 
 
-@case("utf16_tab.csv", "Excel's 'Unicode text': UTF-16LE with BOM, tab-separated",
-      "exit 2: 是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」")
+@case(
+    "utf16_tab.csv",
+    "Excel's 'Unicode text': UTF-16LE with BOM, tab-separated",
+    "exit 2: 是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」",
+)
 def _utf16(path: Path) -> None:
     path.write_bytes(csv_bytes(rows(2), delimiter="\t").encode("utf-16"))
 
@@ -351,45 +414,74 @@ def _header_only(path: Path) -> None:
     xlsx(path, {"花名册": [HEADER]})
 
 
-@case("duplicate_headers.xlsx", "身份证号码 and 姓名 each appear twice",
-      "exit 0: sheet.duplicate-column (warning) for each repeat at row 1; the first columns are read")
+@case(
+    "duplicate_headers.xlsx",
+    "身份证号码 and 姓名 each appear twice",
+    "exit 0: sheet.duplicate-column (warning) for each repeat at row 1; the first columns are read",
+)
 def _duplicates(path: Path) -> None:
     data = [[*HEADER, "身份证号码", "姓名"]]
     data += [[*row(n), "110101199003070000", "别人"] for n in (1, 2)]
     xlsx(path, {"花名册": data})
 
 
-@case("english_headers.xlsx", "a sheet named Roster with English headers (Name, ID Number, …)",
-      "exit 1: file.no-data-sheet: English headers are not aliases, so no header is found")
+@case(
+    "english_headers.xlsx",
+    "a sheet named Roster with English headers (Name, ID Number, …)",
+    "exit 1: file.no-data-sheet: English headers are not aliases, so no header is found",
+)
 def _english(path: Path) -> None:
-    header = ["Name", "ID Number", "Sex", "Employer", "Credit Code", "Training Type", "Occupation", "Level",
-              "Start Date", "End Date", "Result", "Pensioner"]
+    header = [
+        "Name",
+        "ID Number",
+        "Sex",
+        "Employer",
+        "Credit Code",
+        "Training Type",
+        "Occupation",
+        "Level",
+        "Start Date",
+        "End Date",
+        "Result",
+        "Pensioner",
+    ]
     xlsx(path, {"Roster": [header, row(1), row(2)]})
 
 
-@case("rows_1048576_trick.xlsx", "2 trainees and row 1 048 576 formatted (dimension A1:L1048576)",
-      "exit 0: 2 rows, nothing read past them")
+@case(
+    "rows_1048576_trick.xlsx",
+    "2 trainees and row 1 048 576 formatted (dimension A1:L1048576)",
+    "exit 0: 2 rows, nothing read past them",
+)
 def _million_trick(path: Path) -> None:
     def setup(book: Any, sheet: Any) -> None:
         sheet.set_row(1048575, None, book.add_format({"bg_color": "#FFFF00"}))
+
     xlsx(path, {"花名册": rows(2)}, setup=setup)
 
 
-@case("merged_over_data.xlsx", "培训类型 and 单位名称 merged down rows 2–4 (only the top-left cell has a value)",
-      "exit 1: cell.merged (warning) at row 2 for both ranges; value.missing 培训类型 at rows 3 and 4 (not filled in "
-      "silently)")
+@case(
+    "merged_over_data.xlsx",
+    "培训类型 and 单位名称 merged down rows 2–4 (only the top-left cell has a value)",
+    "exit 1: cell.merged (warning) at row 2 for both ranges; value.missing 培训类型 at rows 3 and 4 (not filled in "
+    "silently)",
+)
 def _merged(path: Path) -> None:
     def setup(book: Any, sheet: Any) -> None:
         sheet.merge_range("D2:D4", "苏州精工机械有限公司")
         sheet.merge_range("F2:F4", "岗前培训")
+
     data = rows(3)
     for values in data[1:]:
         values[3] = values[5] = None
     xlsx(path, {"花名册": data}, setup=setup)
 
 
-@case("formulas.xlsx", "formula cells with cached values in 姓名, 职业(工种) and 结业日期",
-      "exit 0: cell.formula (warning) per formula cell; cached values used; rows paid")
+@case(
+    "formulas.xlsx",
+    "formula cells with cached values in 姓名, 职业(工种) and 结业日期",
+    "exit 0: cell.formula (warning) per formula cell; cached values used; rows paid",
+)
 def _formulas(path: Path) -> None:
     data = rows(2)
     data[1][0] = Formula('=CONCATENATE("张","伟")', "张伟")
@@ -398,8 +490,11 @@ def _formulas(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-@case("error_cells.xlsx", "error values #N/A, #REF!, #DIV/0!, #VALUE! in data cells",
-      "exit 1: cell.error at each error cell; the blank that results is reported too")
+@case(
+    "error_cells.xlsx",
+    "error values #N/A, #REF!, #DIV/0!, #VALUE! in data cells",
+    "exit 1: cell.error at each error cell; the blank that results is reported too",
+)
 def _errors(path: Path) -> None:
     data = rows(4)
     data[1][7] = Formula("=NA()", "#N/A")
@@ -409,28 +504,46 @@ def _errors(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-@case("hidden_rows_sheets.xlsx", "row 3 of 花名册 hidden; a hidden 证书 sheet",
-      "exit 0: row.hidden (warning) at row 3; sheet.hidden (warning) for 证书; hidden data still read; 3 rows paid")
+@case(
+    "hidden_rows_sheets.xlsx",
+    "row 3 of 花名册 hidden; a hidden 证书 sheet",
+    "exit 0: row.hidden (warning) at row 3; sheet.hidden (warning) for 证书; hidden data still read; 3 rows paid",
+)
 def _hidden(path: Path) -> None:
-    certs = [["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"],
-             [valid_id(1), "张伟", "HG-2021-0001", "培训合格证", "车工", "无等级", "2021-05-12", "是"]]
+    certs = [
+        ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"],
+        [valid_id(1), "张伟", "HG-2021-0001", "培训合格证", "车工", "无等级", "2021-05-12", "是"],
+    ]
 
     def setup(book: Any, sheet: Any) -> None:
         if sheet.name == "花名册":
             sheet.set_row(2, None, None, {"hidden": True})
+
     xlsx(path, {"花名册": rows(3), "证书": certs}, hidden_sheets=("证书",), setup=setup)
 
 
 DATE_FORMS = [
-    "2021-05-01", "2021/5/1", "2021.5.1", "2021.05.01", "2021年5月1日", "20210501", "2021-05-01T00:00:00",
-    "2021-05-01 08:30:00", "44317", dt.date(2021, 5, 1), "2020/02/29",
+    "2021-05-01",
+    "2021/5/1",
+    "2021.5.1",
+    "2021.05.01",
+    "2021年5月1日",
+    "20210501",
+    "2021-05-01T00:00:00",
+    "2021-05-01 08:30:00",
+    "44317",
+    dt.date(2021, 5, 1),
+    "2020/02/29",
 ]
 BAD_DATES = ["2021-02-30", "2021-13-01", "0000-00-00", "2021年5月", "2021-02-29", "下周一", "1900-01-01"]
 
 
-@case("dates_text.xlsx", "开班日期 in every accepted text form, a date cell and a serial; then invalid dates",
-      "exit 1: rows 2–12 valid; date.invalid at rows 13 (2021-02-30), 14 (2021-13-01), 15 (0000-00-00), "
-      "17 (2021-02-29), 18 (下周一); date.month-only at 16; date.implausible (warning) at 19")
+@case(
+    "dates_text.xlsx",
+    "开班日期 in every accepted text form, a date cell and a serial; then invalid dates",
+    "exit 1: rows 2–12 valid; date.invalid at rows 13 (2021-02-30), 14 (2021-13-01), 15 (0000-00-00), "
+    "17 (2021-02-29), 18 (下周一); date.month-only at 16; date.implausible (warning) at 19",
+)
 def _dates(path: Path) -> None:
     data = [HEADER]
     for n, value in enumerate([*DATE_FORMS, *BAD_DATES], start=1):
@@ -450,10 +563,13 @@ def _id_with_x() -> str:
     raise AssertionError("no ID ending in X")
 
 
-@case("ids.xlsx", "IDs with spaces, dashes, full-width digits, lowercase x, ideographic spaces, 15 digits, "
-      "as a number, in scientific notation, 17 digits and a bad check character",
-      "exit 1: rows 2–6 valid (normalised, paid); id.old-15-digit 7; id.precision-lost 8 and 9; id.format 10; "
-      "id.checksum 11")
+@case(
+    "ids.xlsx",
+    "IDs with spaces, dashes, full-width digits, lowercase x, ideographic spaces, 15 digits, "
+    "as a number, in scientific notation, 17 digits and a bad check character",
+    "exit 1: rows 2–6 valid (normalised, paid); id.old-15-digit 7; id.precision-lost 8 and 9; id.format 10; "
+    "id.checksum 11",
+)
 def _ids(path: Path) -> None:
     x_id = _id_with_x()
     spaced = valid_id(1)
@@ -476,15 +592,31 @@ def _ids(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-MONEY = ["1,500.00", "1,500元", "￥1,500", "500 元/人", "１５００", "1.5万", "12,345,678.90", "-200", "1.005", "壹仟元",
-         "1,5,0,0", "1,50", "\u0661\u0665\u0660\u0660"]
+MONEY = [
+    "1,500.00",
+    "1,500元",
+    "￥1,500",
+    "500 元/人",
+    "１５００",
+    "1.5万",
+    "12,345,678.90",
+    "-200",
+    "1.005",
+    "壹仟元",
+    "1,5,0,0",
+    "1,50",
+    "\u0661\u0665\u0660\u0660",
+]
 MONEY_FEN = [150000, 150000, 150000, 50000, 150000, 1500000, 1234567890, None, 101, None, None, None, None]
 
 
-@case("money.xlsx", "培训费用 with thousands separators, 元, ￥, full-width digits, 万, a negative, three decimals, "
-      "Chinese numerals, misplaced commas (1,5,0,0 and 1,50), Arabic-Indic digits; 已预拨金额 negative",
-      "exit 1: rows 2–8 read exactly (1500.00 … 12345678.90); money.negative 已预拨金额 row 3 and 培训费用 row 9; "
-      "money.sub-fen (warning) 10; money.invalid 11, 12, 13, 14")
+@case(
+    "money.xlsx",
+    "培训费用 with thousands separators, 元, ￥, full-width digits, 万, a negative, three decimals, "
+    "Chinese numerals, misplaced commas (1,5,0,0 and 1,50), Arabic-Indic digits; 已预拨金额 negative",
+    "exit 1: rows 2–8 read exactly (1500.00 … 12345678.90); money.negative 已预拨金额 row 3 and 培训费用 row 9; "
+    "money.sub-fen (warning) 10; money.invalid 11, 12, 13, 14",
+)
 def _money(path: Path) -> None:
     data = [[*HEADER, "培训费用", "已预拨金额"]]
     for n, value in enumerate(MONEY, start=1):
@@ -492,8 +624,11 @@ def _money(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-@case("long_cells.xlsx", "a 10 000-character name and a 10 000-character 职业(工种)",
-      "exit 0: both read whole; the row is paid with the long text intact")
+@case(
+    "long_cells.xlsx",
+    "a 10 000-character name and a 10 000-character 职业(工种)",
+    "exit 0: both read whole; the row is paid with the long text intact",
+)
 def _long(path: Path) -> None:
     data = rows(2)
     data[1][0] = "张" * 10_000
@@ -501,8 +636,11 @@ def _long(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-@case("long_cell_40k.csv", "a CSV whose 职业(工种) cell has 40 000 characters, on a row with an error",
-      "exit 1: the value is reported; the exception workbook cell is cut to Excel's 32 767 characters")
+@case(
+    "long_cell_40k.csv",
+    "a CSV whose 职业(工种) cell has 40 000 characters, on a row with an error",
+    "exit 1: the value is reported; the exception workbook cell is cut to Excel's 32 767 characters",
+)
 def _long_csv(path: Path) -> None:
     data = rows(2)
     data[1][6] = "焊" * 40_000
@@ -510,8 +648,11 @@ def _long_csv(path: Path) -> None:
     path.write_bytes(csv_bytes(data).encode())
 
 
-@case("control_chars.xlsx", "names with C0 controls, ANSI escape sequences, zero-width and right-to-left marks",
-      "exit 0: control characters dropped; no escape sequence reaches the terminal")
+@case(
+    "control_chars.xlsx",
+    "names with C0 controls, ANSI escape sequences, zero-width and right-to-left marks",
+    "exit 0: control characters dropped; no escape sequence reaches the terminal",
+)
 def _control(path: Path) -> None:
     data = rows(4)
     data[1][0] = "张\x01伟\x07"
@@ -521,8 +662,11 @@ def _control(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-@case("emoji_rare_cjk.xlsx", "names with emoji and CJK Extension B characters (𠀀 U+20000)",
-      "exit 0: names kept exactly, in every output")
+@case(
+    "emoji_rare_cjk.xlsx",
+    "names with emoji and CJK Extension B characters (𠀀 U+20000)",
+    "exit 0: names kept exactly, in every output",
+)
 def _emoji(path: Path) -> None:
     data = rows(3)
     data[1][0] = "𠀀𠀁"
@@ -531,12 +675,14 @@ def _emoji(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
-DANGEROUS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+SUM(1,2)", "-1+2", "@SUM(A1)",
-             "\t=1+1", "\r=2+2"]
+DANGEROUS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+SUM(1,2)", "-1+2", "@SUM(A1)", "\t=1+1", "\r=2+2"]
 
 
-@case("formula_text.xlsx", "text cells that look like formulas (=HYPERLINK, =cmd|, + - @, leading tab/CR)",
-      "exit 0 (warnings only): every output cell stays text; CSV cells start with an apostrophe")
+@case(
+    "formula_text.xlsx",
+    "text cells that look like formulas (=HYPERLINK, =cmd|, + - @, leading tab/CR)",
+    "exit 0 (warnings only): every output cell stays text; CSV cells start with an apostrophe",
+)
 def _formula_text(path: Path) -> None:
     data = [HEADER]
     for n, text in enumerate(DANGEROUS, start=1):
@@ -562,14 +708,18 @@ def _title_block(count: int) -> list[list[Any]]:
     return [*top, *([] for _ in range(count - len(top)))]
 
 
-@case("header_row_20.xlsx", "title lines and blank rows, header on row 20 (the last row searched)",
-      "exit 0: header found on row 20; 2 rows paid")
+@case(
+    "header_row_20.xlsx",
+    "title lines and blank rows, header on row 20 (the last row searched)",
+    "exit 0: header found on row 20; 2 rows paid",
+)
 def _header20(path: Path) -> None:
     xlsx(path, {"花名册": [*_title_block(19), *rows(2)]})
 
 
-@case("header_row_21.xlsx", "the same with the header on row 21, past the search window",
-      "exit 1: sheet.header-not-found")
+@case(
+    "header_row_21.xlsx", "the same with the header on row 21, past the search window", "exit 1: sheet.header-not-found"
+)
 def _header21(path: Path) -> None:
     xlsx(path, {"花名册": [*_title_block(20), *rows(2)]})
 
@@ -582,12 +732,21 @@ def _parquet(path: Path) -> None:
     pl.DataFrame({h: [r[i] for r in data[1:]] for i, h in enumerate(HEADER)}).write_parquet(path, statistics=False)
 
 
-@case("ragged.csv", "a CSV whose lines have 1, 12, 9 and 15 fields, with a quoted comma and a quoted line break",
-      "exit 1: header found on line 2; the short line 4 gives date.missing 结业日期; the long line keeps its first 12 "
-      "fields; the quoted comma and line break stay inside one cell")
+@case(
+    "ragged.csv",
+    "a CSV whose lines have 1, 12, 9 and 15 fields, with a quoted comma and a quoted line break",
+    "exit 1: header found on line 2; the short line 4 gives date.missing 结业日期; the long line keeps its first 12 "
+    "fields; the quoted comma and line break stay inside one cell",
+)
 def _ragged(path: Path) -> None:
-    lines = [["2024年花名册"], HEADER, row(1), row(2)[:9], [*row(3), "多余1", "多余2", "多余3"],
-             row(4, employer_name="苏州精工,机械\n有限公司")]
+    lines = [
+        ["2024年花名册"],
+        HEADER,
+        row(1),
+        row(2)[:9],
+        [*row(3), "多余1", "多余2", "多余3"],
+        row(4, employer_name="苏州精工,机械\n有限公司"),
+    ]
     path.write_bytes(csv_bytes(lines).encode())
 
 
@@ -595,11 +754,15 @@ def _ragged(path: Path) -> None:
 def _protected(path: Path) -> None:
     def setup(book: Any, sheet: Any) -> None:
         sheet.protect("1234")
+
     xlsx(path, {"花名册": rows(2)}, setup=setup)
 
 
-@case("date1904.xlsx", "real date cells in a workbook using the 1904 date system (old Mac Excel)",
-      "exit 0: dates read as written (2021-05-01/2021-05-10), not shifted by 4 years")
+@case(
+    "date1904.xlsx",
+    "real date cells in a workbook using the 1904 date system (old Mac Excel)",
+    "exit 0: dates read as written (2021-05-01/2021-05-10), not shifted by 4 years",
+)
 def _date1904(path: Path) -> None:
     data = rows(2)
     for values in data[1:]:
@@ -607,10 +770,12 @@ def _date1904(path: Path) -> None:
     xlsx(path, {"花名册": data}, options={"date_1904": True})
 
 
-@case("typed_cells.xlsx", "numbers, booleans and dates where text is expected (是否领取养老金 TRUE/FALSE, "
-      "职业(工种) 123, 姓名 a date)",
-      "exit 0: booleans read as 是/否 (TRUE → 领取养老金 → not eligible, E8); name.has-digits (warning) for the "
-      "date name")
+@case(
+    "typed_cells.xlsx",
+    "numbers, booleans and dates where text is expected (是否领取养老金 TRUE/FALSE, 职业(工种) 123, 姓名 a date)",
+    "exit 0: booleans read as 是/否 (TRUE → 领取养老金 → not eligible, E8); name.has-digits (warning) for the "
+    "date name",
+)
 def _typed(path: Path) -> None:
     data = rows(3)
     data[1][11] = False
