@@ -24,19 +24,6 @@ from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
 from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
 
-LINE_COLUMNS = (
-    "person_id",
-    "name",
-    "subsidy",
-    "occupation",
-    "level",
-    "payee_type",
-    "payee_id",
-    "payee_name",
-    "amount_fen",
-    "rule",
-    "clause",
-)
 _LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
 
@@ -188,6 +175,19 @@ def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
     return key
 
 
+def ledger_location(prefix: str) -> pl.Expr:
+    """Where the ledger holds a claim, for messages: "批次 R2021… 第 12 行" (first line of a group)."""
+    return pl.concat_str(
+        [
+            pl.lit(prefix),
+            pl.col("run_id").first(),
+            pl.lit(" 第 "),
+            pl.col("line_id").first().cast(pl.String),
+            pl.lit(" 行"),
+        ]
+    )
+
+
 def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame:
     """Distinct trainings already paid or advanced in the ledger, for E1/E2/E4 across batches."""
     live = history.lines.filter(~pl.col("claim_key").is_in(exclude_claims.implode()))
@@ -196,15 +196,7 @@ def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFram
         .agg(
             pl.col("counts").any(),
             pl.col("rule"),
-            pl.concat_str(
-                [
-                    pl.lit("台账批次 "),
-                    pl.col("run_id").first(),
-                    pl.lit(" 第 "),
-                    pl.col("line_id").first().cast(pl.String),
-                    pl.lit(" 行"),
-                ]
-            ).alias("__loc"),
+            ledger_location("台账批次 ").alias("__loc"),
         )
         .with_columns(
             pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")
@@ -271,15 +263,7 @@ def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        pl.concat_str(
-            [
-                pl.lit("批次 "),
-                pl.col("run_id").first(),
-                pl.lit(" 第 "),
-                pl.col("line_id").first().cast(pl.String),
-                pl.lit(" 行"),
-            ]
-        ).alias("__held"),
+        ledger_location("批次 ").alias("__held"),
         pl.col("kind").first().alias("__kind"),
     )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})

@@ -28,17 +28,22 @@ CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
 
+def temp_beside(target: Path) -> Path:
+    """An empty temporary file ``.NAME.xxxx.tmp`` in the target's directory (same file system, so
+    the final rename is atomic), readable like any output (mkstemp makes 0600; the umask applies)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_name, 0o666 & ~umask)
+    return Path(tmp_name)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed over it only if the block completes."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp creates 0600; outputs are ordinary files for the clerk and finance (umask applies).
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    tmp = temp_beside(target)
     try:
         yield tmp
         with open(tmp, "rb") as handle:
@@ -269,12 +274,7 @@ class OutputSet:
 
     def path(self, name: str) -> Path:
         """A temporary path that becomes ``directory/name`` on commit."""
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        tmp = temp_beside(self.directory / name)
         self._staged.append((tmp, self.directory / name))
         return tmp
 

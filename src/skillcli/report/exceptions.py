@@ -41,7 +41,8 @@ def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[s
     write_csv(target, columns, rows, safe_columns=safe)
 
 
-def _finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
+def finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
+    """One row per finding in ``FINDING_COLUMNS`` order."""
     return [
         [
             r["file"],
@@ -102,12 +103,12 @@ def write_exceptions_xlsx(
             columns = (*FINDING_COLUMNS, *(Column(headers[c]) for c in value_columns))
             rows = [
                 base + [r[c] for c in value_columns]
-                for base, r in zip(_finding_rows(joined), joined.iter_rows(named=True), strict=True)
+                for base, r in zip(finding_rows(joined), joined.iter_rows(named=True), strict=True)
             ]
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
             book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
         rest = findings.filter(~placed)
         fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in rest.get_column("severity")]
-        book.table("文件与表头问题", FINDING_COLUMNS, _finding_rows(rest), row_format=fmts)
+        book.table("文件与表头问题", FINDING_COLUMNS, finding_rows(rest), row_format=fmts)
     finally:
         book.close()

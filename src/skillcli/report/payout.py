@@ -21,7 +21,7 @@ from skillcli.model import PayeeType
 from skillcli.money import format_yuan
 from skillcli.payout import Decision
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import CSV_HEADER
+from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_rows
 
 PAYOUT_CSV = (
     "person_id",
@@ -38,7 +38,6 @@ PAYOUT_CSV = (
 )
 INELIGIBLE_CSV = ("person_id", "name", "training_type", "reason_code", "reason")
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
-_SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 
 def run_time() -> dt.datetime:
@@ -247,33 +246,8 @@ def _workbook(
         exc = decision.exceptions
         book.table(
             "异常",
-            (
-                Column("文件"),
-                Column("工作表"),
-                Column("行号", "int", 6),
-                Column("列"),
-                Column("值"),
-                Column("代码"),
-                Column("级别", width=8),
-                Column("说明", width=50),
-                Column("Message", width=50),
-                Column("身份证号码", width=21),
-            ),
-            [
-                [
-                    r["file"],
-                    r["sheet"],
-                    r["row"],
-                    r["column"],
-                    r["value"],
-                    r["code"],
-                    _SEVERITY_ZH[r["severity"]],
-                    r["message_zh"],
-                    r["message_en"],
-                    r["person_id"],
-                ]
-                for r in exc.iter_rows(named=True)
-            ],
+            (*FINDING_COLUMNS, Column("身份证号码", width=21)),
+            [[*row, person] for row, person in zip(finding_rows(exc), exc.get_column("person_id"), strict=True)],
             row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")],
         )
         book.table(
