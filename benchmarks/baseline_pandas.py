@@ -8,7 +8,7 @@ Written the way a capable IT helper in a district office would: read every sheet
 what ``skillcli check`` does on the benchmark workbooks: ID format, birth date and GB 11643
 checksum, sex against the ID, name, phone, GB 32100 credit-code checksum, dates in the accepted
 forms, start ≤ end, end within the period, enums, fee, the same person twice in one class,
-attendance IDs not on the roster and attendance counts.
+attendance IDs not on the roster, the same ID under different names, and attendance counts.
 
 It is deliberately neither sandbagged (no ``iterrows``, sets for lookups, compiled regexes) nor
 tuned (no vectorisation): it is the yardstick for issue 7's "≥ 20× faster than pandas".
@@ -123,6 +123,14 @@ class Findings:
     def __init__(self, file: str) -> None:
         self.file = file
         self.rows: list[dict[str, object]] = []
+        self.names: dict[str, str] = {}  # ID -> the name first seen with it (roster rows first)
+
+    def name_seen(self, sheet: str, row: int, column: str, id_number: str, name: str) -> None:
+        if not id_number or not name:
+            return
+        first = self.names.setdefault(id_number, name)
+        if first != name:
+            self.add(sheet, row, column, name, "name.mismatch")
 
     def add(self, sheet: str, row: int, column: str, value: str, code: str) -> None:
         self.rows.append({"file": self.file, "sheet": sheet, "row": row, "column": column, "value": value,
@@ -226,6 +234,7 @@ def check_roster(df: pd.DataFrame, sheet: str, first_row: int, period_end: dt.da
                         out.add(sheet, row, c_fee, fee, "money.negative")
                 except ValueError:
                     out.add(sheet, row, c_fee, fee, "money.invalid")
+        out.name_seen(sheet, row, c_name or "姓名", id_number, name)
         if id_number and c_class:
             key = (id_number, text(rec[c_class]))
             if key in seen:
@@ -238,6 +247,7 @@ def check_attendance(df: pd.DataFrame, sheet: str, first_row: int, roster_ids: s
                      out: Findings) -> None:
     columns = list(df.columns)
     c_id = pick(columns, *ID_HEADERS)
+    c_name = pick(columns, *NAME_HEADERS)
     c_req = pick(columns, "应出勤天数", "应到天数", "计划天数")
     c_present = pick(columns, "实际出勤天数", "实到天数", "出勤天数")
     c_online = pick(columns, "线上学时", "网络学时")
@@ -256,6 +266,8 @@ def check_attendance(df: pd.DataFrame, sheet: str, first_row: int, roster_ids: s
                 out.add(sheet, row, c_id or "", id_number, problem)
             if id_number not in roster_ids:
                 out.add(sheet, row, c_id or "", id_number, "attendance.not-on-roster")
+            if c_name:
+                out.name_seen(sheet, row, c_name, id_number, text(rec[c_name]).replace(" ", ""))
         numbers: dict[str, float | None] = {}
         for column in (c_req, c_present, c_online, c_total):
             if column is None:

@@ -12,7 +12,8 @@ Each file is cached under ``benchmarks/data/`` (git-ignored), keyed by rows, see
 * ``parquet`` / ``csv``: the roster alone, header in the first row, every value as text (a
   province-year exported from a system, as ``skillcli check`` accepts it).
 
-Row ``i`` of a file depends only on the seed and ``i``, so the 125k file is a prefix of the 1M one.
+Rows are generated in order from the seed (row ``i`` from the seed, ``i`` and the IDs used before
+it), so the 125k file is a prefix of the 1M one. IDs are unique unless a duplicate is planted.
 The mistakes are planted per row with a fixed probability each (about 1 % of rows in all):
 wrong ID check character, wrong credit-code check character, impossible or month-only dates,
 start after end, end after the period (2024-06), a short phone, an unknown level or training
@@ -32,7 +33,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SEED = 20240601
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PERIOD = "2024-06"  # every valid end date lies on or before 2024-06-30
 CLASS_SIZE = 40
 
@@ -164,14 +165,22 @@ def make_class(seed: int, index: int) -> TrainingClass:
     )
 
 
-def make_person(rng: random.Random) -> tuple[str, str, str]:
-    """(name, 18-digit ID, sex) with a valid check character and birth date."""
+def make_person(rng: random.Random, used: set[str]) -> tuple[str, str, str]:
+    """(name, 18-digit ID, sex) with a valid check character and birth date, an ID not in ``used``.
+
+    Real IDs are unique per person; random ones collide (about 1 in 500 at 1M rows), and a
+    collision would read as "the same ID with different names", a mistake nobody planted.
+    """
     sex = rng.choice("男女")
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-    birth = dt.date(1966, 1, 1) + dt.timedelta(days=rng.randrange(0, 38 * 365))
-    seq = rng.randrange(0, 500) * 2 + (1 if sex == "男" else 0)
-    body = f"{rng.choice(AREAS)}{birth:%Y%m%d}{seq:03d}"
-    return name, body + id_check(body), sex
+    while True:
+        birth = dt.date(1966, 1, 1) + dt.timedelta(days=rng.randrange(0, 38 * 365))
+        seq = rng.randrange(0, 500) * 2 + (1 if sex == "男" else 0)
+        body = f"{rng.choice(AREAS)}{birth:%Y%m%d}{seq:03d}"
+        id_number = body + id_check(body)
+        if id_number not in used:
+            used.add(id_number)
+            return name, id_number, sex
 
 
 def _plant(rng: random.Random) -> str | None:
@@ -198,13 +207,14 @@ def generate(n: int, seed: int = DEFAULT_SEED) -> Rows:
     attendance: list[list[str | int | float]] = []
     classes: dict[int, TrainingClass] = {}
     previous: tuple[str, str, str] | None = None
+    used: set[str] = set()
     for i in range(n):
         rng = random.Random(seed * 1_000_003 + i)
         cls = classes.get(i // CLASS_SIZE)
         if cls is None:
             classes.clear()
             cls = classes[i // CLASS_SIZE] = make_class(seed, i // CLASS_SIZE)
-        name, id_number, sex = make_person(rng)
+        name, id_number, sex = make_person(rng, used)
         phone = "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
         start, end = cls.start, cls.end
         start_text, end_text = date_text(start, cls.date_form), date_text(end, cls.date_form)
@@ -244,7 +254,7 @@ def generate(n: int, seed: int = DEFAULT_SEED) -> Rows:
         present = required - (rng.randrange(0, 3) if rng.random() < 0.2 else 0)
         att_id, att_name = id_number, name
         if rng.random() < NOT_ON_ROSTER:
-            att_name, att_id, _ = make_person(rng)
+            att_name, att_id, _ = make_person(rng, used)
         online = float(rng.choice((0, 8, 16, 24)))
         offline = float(required * 8 - online) if required * 8 > online else float(required * 8)
         attendance.append([i + 1, att_id, att_name, cls.class_id, required, present, online, offline,
