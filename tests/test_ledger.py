@@ -19,6 +19,7 @@ from typing import Any
 
 import openpyxl
 
+from skillcli.ledger.schema import LATEST
 from tests.conftest import valid_id
 from tests.test_payout_cli import CERT_HEADER, HEADER, row
 
@@ -175,7 +176,7 @@ def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, led
     assert before.code == 2 and "ledger init" in before.stderr
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     status = run_cli("ledger", "status", "--ledger", ledger_url, "--json").json
-    assert status["version"] == status["latest"] == 1 and status["runs"] == 0
+    assert status["version"] == status["latest"] == LATEST and status["runs"] == 0
     assert "up to date" in run_cli("ledger", "migrate", "--ledger", ledger_url).stderr
 
 

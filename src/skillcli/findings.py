@@ -405,6 +405,153 @@ _ALL += [
     ),
 ]
 
+_ALL += [
+    # Training vouchers (电子培训券, S0 §3, S1): why a roster row got no voucher, and why a completion
+    # row was not redeemed. ``skillcli vouchers issue`` / ``vouchers redeem`` emit them.
+    *_codes(
+        "voucher",
+        (
+            "blocked",
+            E,
+            "该行有错误（{value}：{detail}），不发券",
+            "the row has an error ({value}: {detail}); no voucher is issued",
+        ),
+        (
+            "repeat-in-roster",
+            W,
+            "同一人已在 {detail} 出现，只按首次出现的行发券",
+            "the same person appears earlier at {detail}; vouchers follow the first row only",
+        ),
+        (
+            "age-outside",
+            W,
+            "发券日年龄 {value} 周岁，不在本项目任何年龄段内（{detail}）",
+            "aged {value} on the issue date, outside every age group of the programme ({detail})",
+        ),
+        (
+            "not-for-age-group",
+            W,
+            "「{value}」券不面向年龄段 {detail} 的人员",
+            "the {value} voucher is not offered to age group {detail}",
+        ),
+        (
+            "not-for-category",
+            W,
+            "「{value}」券只面向 {detail}，该人员的人员类别不在其中",
+            "the {value} voucher is only for {detail}; this person's 人员类别 is not among them",
+        ),
+        (
+            "category-blank",
+            W,
+            "「人员类别」为空，无法判断能否领取「{value}」券（限 {detail}）",
+            "人员类别 (person category) is blank, so the {value} voucher (for {detail} only) cannot be decided",
+        ),
+        (
+            "already-open",
+            W,
+            "已持有未使用、未过期的「{value}」券 {detail}，不重复发放",
+            "already holds an open {value} voucher ({detail}); not issued again",
+        ),
+        (
+            "no-key",
+            E,
+            "既没有培训券编号，也没有身份证号码",
+            "neither a voucher number nor an ID number is given",
+        ),
+        ("unknown", E, "培训券编号「{value}」在台账中不存在", "voucher number '{value}' is not in the ledger"),
+        (
+            "no-voucher",
+            E,
+            "该身份证号码名下没有培训券（券类别：{value}）",
+            "no voucher is held under this ID number (category: {value})",
+        ),
+        (
+            "ambiguous",
+            E,
+            "该身份证号码名下有多张可核销的培训券（{detail}），请填写培训券编号或券类别",
+            "several open vouchers are held under this ID ({detail}); give the voucher number or its category",
+        ),
+        (
+            "other-program",
+            E,
+            "培训券 {value} 属于项目 {detail}，不在本次核销的项目中",
+            "voucher {value} belongs to programme {detail}, not to the one being redeemed",
+        ),
+        (
+            "wrong-person",
+            E,
+            "培训券 {value} 发给的是另一人（{detail}），与本行身份证号码不符",
+            "voucher {value} was issued to someone else ({detail}), not to this row's ID number",
+        ),
+        (
+            "already-redeemed",
+            E,
+            "培训券 {value} 已于 {detail} 核销，不重复核销",
+            "voucher {value} was already redeemed ({detail}); not redeemed again",
+        ),
+        (
+            "duplicate-in-file",
+            E,
+            "培训券 {value} 在本文件中重复核销（首次在第 {detail} 行）",
+            "voucher {value} is redeemed twice in this file (first at row {detail})",
+        ),
+        (
+            "expired",
+            E,
+            "培训券已于 {value} 到期，核销日期为 {detail}",
+            "the voucher expired on {value}; the redemption date is {detail}",
+        ),
+        (
+            "before-issue",
+            E,
+            "结业日期 {value} 早于发券日期 {detail}，不是用本券参加的培训",
+            "the training ended on {value}, before the voucher was issued on {detail}",
+        ),
+        (
+            "not-ended",
+            E,
+            "结业日期 {value} 晚于核销日期 {detail}：培训尚未结业",
+            "the training ends on {value}, after the redemption date {detail}: it has not ended",
+        ),
+        (
+            "bad-end-date",
+            E,
+            "「{column}」为空或不是有效日期：{value}",
+            "'{column}' is blank or not a valid date: {value}",
+        ),
+        (
+            "institution-code-missing",
+            E,
+            "培训机构「{value}」缺少统一社会信用代码，无法向机构付款",
+            "the institution '{value}' has no credit code, so it cannot be paid",
+        ),
+        (
+            "institution-code-invalid",
+            E,
+            "培训机构统一社会信用代码「{value}」无效（{detail}）",
+            "the institution's credit code '{value}' is invalid ({detail})",
+        ),
+        (
+            "no-attendance",
+            E,
+            "缺少出勤数据（实际/应出勤天数或实际/应修学时）或无法识别：{value}",
+            "attendance (days present/required or hours attended/required) is missing or unreadable: {value}",
+        ),
+        (
+            "attendance-low",
+            E,
+            "出勤率 {value} 低于核销要求 {detail}",
+            "attendance {value} is below the {detail} required for redemption",
+        ),
+        (
+            "not-passed",
+            E,
+            "考核结果为「{value}」，须考核合格方可核销",
+            "the assessment result is '{value}'; a pass is required for redemption",
+        ),
+    ),
+]
+
 CATALOGUE: dict[str, Code] = {code.slug: code for code in _ALL}
 # Codes whose row must not be paid: every error. A warning never blocks.
 BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.severity is Severity.ERROR)

@@ -20,6 +20,7 @@ from skillcli.cli.reconcile import reconcile
 from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
 from skillcli.cli.template import template
+from skillcli.cli.vouchers import vouchers_app
 
 app = typer.Typer(
     name="skillcli",
@@ -39,6 +40,7 @@ app.add_typer(ledger_app, name="ledger")
 app.command(name="export-bank")(export_bank)
 app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
+app.add_typer(vouchers_app, name="vouchers")
 
 
 @app.callback()

@@ -11,7 +11,9 @@ from skillcli.cli import options as opt
 
 if TYPE_CHECKING:
     from skillcli.cli.render import Screen
-    from skillcli.report.funds import FundReport
+    from skillcli.ledger.store import Ledger
+    from skillcli.report.funds import FundReport, Scope
+    from skillcli.vouchers.status import VoucherSummary
 
 report_app = typer.Typer(help="补贴资金使用情况报表 / Fund reports from the ledger.", no_args_is_help=True)
 
@@ -113,6 +115,7 @@ def _report(
         events=bank_events(store, exported.get_column("disb_id").to_list()),
         targets=goals,
     )
+    report.vouchers = _vouchers(store, scope)
     if out is not None:
         with OutputSet(out.parent) as outputs:
             write_report(outputs.path(out.name), report)
@@ -122,6 +125,20 @@ def _report(
         screen.line(screen.t(f"已写出 {out}", f"wrote {out}"))
     if json_out:
         print_json(report_payload(report))
+
+
+def _vouchers(store: Ledger, scope: Scope) -> VoucherSummary | None:
+    """Vouchers issued in the month or year, as of its last day (None when the ledger holds none)."""
+    import datetime as dt
+
+    from skillcli.ledger.vouchers import vouchers
+    from skillcli.vouchers.status import summarise
+
+    held = vouchers(store)
+    if held.height == 0:
+        return None
+    last = dt.date.fromisoformat(scope.last_day)
+    return summarise(held, last, issued_from=dt.date.fromisoformat(scope.first_day), issued_to=last)
 
 
 def show(screen: Screen, report: FundReport, limit: int) -> None:
@@ -234,6 +251,26 @@ def show(screen: Screen, report: FundReport, limit: int) -> None:
                 for r in report.monthly.iter_rows(named=True)
             ],
             justify=["left", *["right"] * 6],
+        )
+    if report.vouchers is not None:
+        from skillcli.cli.vouchers import show_summary
+        from skillcli.money import format_yuan as _yuan
+
+        v = report.vouchers
+        show_summary(
+            screen,
+            v,
+            t(
+                f"培训券：{report.scope.label} 发放的券（截至 {v.as_of}）",
+                f"Training vouchers issued in {report.scope.label} (as of {v.as_of})",
+            ),
+        )
+        screen.line(
+            t(
+                f"本期核销 {v.totals['redeemed_in_period']} 张，付给培训机构 {_yuan(v.totals['paid_in_period_fen'], grouping=True)} 元",
+                f"redeemed in the period: {v.totals['redeemed_in_period']} vouchers, "
+                f"{_yuan(v.totals['paid_in_period_fen'], grouping=True)} yuan to institutions",
+            )
         )
     if not report.runs:
         screen.line(

@@ -65,17 +65,28 @@ def show(
 def check_rules(
     path: Annotated[Path | None, typer.Argument(help="规则文件或目录 / file or folder")] = None, lang: opt.Lang = "zh"
 ) -> None:
-    """检查规则文件（未知字段、缺条款、等级表缺级、有效期、过期）/ Lint rule files. Exit 1 on errors."""
+    """检查规则文件（未知字段、缺条款、等级表缺级、有效期、过期）/ Lint rule files. Exit 1 on errors.
+
+    A folder's vouchers/ subfolder (training-voucher programmes) is checked too.
+    """
     import datetime as dt
 
     from skillcli.cli.render import Screen
     from skillcli.rules.lint import lint_paths
     from skillcli.rules.load import default_rules_dir, policy_paths
+    from skillcli.vouchers.program import SUBFOLDER, lint_program_paths, program_paths
 
     screen = Screen(lang=lang)
     target = path or default_rules_dir()
-    paths = sorted(policy_paths(target).values()) if target.is_dir() else [target]
-    messages = lint_paths(paths, dt.date.today())
+    if target.is_dir():
+        paths = sorted(policy_paths(target).values())
+        programs = sorted(program_paths(target).values())
+    elif target.parent.name == SUBFOLDER:
+        paths, programs = [], [target]
+    else:
+        paths, programs = [target], []
+    messages = lint_paths(paths, dt.date.today()) + lint_program_paths(programs, dt.date.today())
+    paths = paths + programs
     screen.table(
         screen.t("规则检查", "Rules lint"),
         [screen.t("文件", "file"), screen.t("级别", "severity"), screen.t("说明", "message")],

@@ -86,7 +86,7 @@ class Book:
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
-        self._scans: dict[str, Future[tuple[XlsxSheetXml | None, CellMeta]]] = {}
+        self._scans: dict[str, Future[CellMeta]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
     # -- sheets -------------------------------------------------------------------------------
@@ -216,22 +216,24 @@ class Book:
             self._scans[name] = self._pool.submit(_scan_sheet, self.path, part)
         self._pool.shutdown(wait=False)
 
-    def _scan(self, sheet: str) -> tuple[XlsxSheetXml | None, CellMeta]:
+    def meta(self, sheet: str) -> CellMeta:
+        """Formulas, error values, hidden rows, merged ranges and long numbers of one sheet."""
         future = self._scans.get(sheet)
         if self.format != "xlsx" or future is None:
-            return None, CellMeta()
+            return CellMeta()
         return future.result()
 
-    def meta(self, sheet: str) -> CellMeta:
-        return self._scan(sheet)[1]
-
     def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
-        """Excel rows whose cell is a number, for each absolute column index given."""
+        """Excel rows whose cell is a number too long to be exact, for each absolute column given.
+
+        For .xlsx the background scan already found them; .xls/.ods are probed with fastexcel
+        (every number cell; the checks then look at the length).
+        """
         if not columns:
             return {}
-        xml = self._scan(grid.sheet)[0]
-        if xml is not None:
-            return xml.numeric_rows(columns)
+        if self.format == "xlsx":
+            long_numbers = self.meta(grid.sheet).long_numbers
+            return {c: {row for row, col in long_numbers if col == c} for c in columns}
         if self.format in ("xls", "ods"):
             return self._numeric_rows_by_probe(grid, columns)
         return {c: set() for c in columns}
@@ -255,14 +257,14 @@ class Book:
         self._scans.pop(sheet, None)
 
 
-def _scan_sheet(path: Path, part: str) -> tuple[XlsxSheetXml | None, CellMeta]:
-    """One sheet's XML and its cell facts; a part that cannot be read gives no facts."""
+def _scan_sheet(path: Path, part: str) -> CellMeta:
+    """One sheet's cell facts (the XML itself is dropped at once); an unreadable part gives none."""
     try:
         with zipfile.ZipFile(path) as archive:
             xml = XlsxSheetXml(archive.read(part))
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
-        return None, CellMeta()
-    return xml, xml.meta()
+        return CellMeta()
+    return xml.meta()
 
 
 def _short(exc: BaseException) -> str:

@@ -28,6 +28,7 @@ _VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
 _ROW_TAG_RE = re.compile(rb'<row r="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _ATTR_T_RE = re.compile(rb'\bt="([a-zA-Z]+)"')
+_LONG_NUMBER_RE = re.compile(rb"<v>(?:\d{16,}|\d(?:\.\d+)?[Ee][+-]?\d+)</v>")
 
 
 def col_letter(index: int) -> str:
@@ -56,6 +57,9 @@ class CellMeta:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (rows 1-based)
+    # Number cells holding more than 15 significant digits (or E-notation): an ID, account or
+    # certificate number typed as a number, whose tail Excel has already lost.
+    long_numbers: set[tuple[int, int]] = field(default_factory=set)
 
 
 class XlsxSheetXml:
@@ -111,29 +115,20 @@ class XlsxSheetXml:
             match = _ROW_TAG_RE.match(data, tag)
             if match:
                 meta.hidden_rows.add(int(match.group(1)))
+        for m in _LONG_NUMBER_RE.finditer(data):
+            cell = self._cell_before(m.start())
+            if cell is None:
+                continue
+            row, col, start = cell
+            kind = _ATTR_T_RE.search(data, start, data.find(b">", start))
+            if kind is None or kind.group(1) == b"n":
+                meta.long_numbers.add((row, col))
         tail = data.rfind(b"</sheetData>")
         for m in _MERGE_RE.finditer(data, max(tail, 0)):
             meta.merged.append(
                 (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
             )
         return meta
-
-    def numeric_rows(self, columns: list[int]) -> dict[int, set[int]]:
-        """Rows whose cell in each given column is a number (no ``t`` attribute, or ``t="n"``)."""
-        if not columns:
-            return {}
-        letters = {col_letter(c): c for c in columns}
-        pattern = re.compile(
-            rb'<c r="('
-            + b"|".join(k.encode() for k in sorted(letters, key=len, reverse=True))
-            + rb')(\d+)"((?:\s+[\w:]+="[^"]*")*)\s*>'
-        )
-        found: dict[int, set[int]] = {c: set() for c in columns}
-        for m in pattern.finditer(self.data):
-            kind = _ATTR_T_RE.search(m.group(3))
-            if kind is None or kind.group(1) == b"n":
-                found[letters[m.group(1).decode()]].add(int(m.group(2)))
-        return found
 
 
 def _unescape(text: str) -> str:

@@ -41,7 +41,7 @@ runs = Table(
     "runs",
     metadata,
     Column("run_id", String(40), primary_key=True),
-    Column("kind", String(16), nullable=False),  # payout | advance | void
+    Column("kind", String(16), nullable=False),  # payout | advance | void | voucher (training-voucher redemptions)
     Column("created_at", String(40), nullable=False),
     Column("period", String(7), nullable=False),
     Column("policy_id", String(64), nullable=False),
@@ -134,6 +134,67 @@ events = Table(
 
 Index("ix_lines_person_claim", lines.c.person_id, lines.c.claim_key)
 
+# -- v2: electronic training vouchers (电子培训券, S0 §3, S1) ----------------------------------------
+# A voucher is issued to a person (one row, never changed) and redeemed (核销) by a voucher run: its
+# payment line in ``lines`` (claim key ``voucher|<number>``) and a ``voucher_redemptions`` row point at
+# each other. Whether a voucher is open, redeemed or expired is derived, never stored: redeemed means a
+# redemption whose line no void has reversed; expired means not redeemed and past ``expiry_date``.
+
+voucher_batches = Table(
+    "voucher_batches",
+    metadata,
+    Column("batch_id", String(40), primary_key=True),
+    Column("program_id", String(64), nullable=False),
+    Column("program_sha256", String(64), nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON
+    Column("inputs", Text, nullable=False),  # JSON: path, sha256
+    Column("issue_date", String(10), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("voucher_count", Integer, nullable=False),
+    Column("face_fen", BigInteger, nullable=False),
+    Column("tool_version", String(20), nullable=False),
+)
+
+vouchers = Table(
+    "vouchers",
+    metadata,
+    Column("voucher_no", String(40), primary_key=True),  # prefix + issue date + sequence: unique by the key
+    Column("batch_id", String(40), ForeignKey("voucher_batches.batch_id"), nullable=False, index=True),
+    Column("program_id", String(64), nullable=False, index=True),
+    Column("category_id", String(16), nullable=False),
+    Column("category", String(30), nullable=False),  # 普惠制培训 | 等级评价 | 企业培训
+    Column("person_id", String(18), nullable=False, index=True),
+    Column("name", String(60), nullable=True),
+    Column("person_category", String(30), nullable=True),  # 人员类别 at issue
+    Column("age", Integer, nullable=False),  # 周岁 at the issue date, from the ID's birth date
+    Column("age_group", String(20), nullable=False),
+    Column("face_fen", BigInteger, nullable=False),
+    Column("issue_date", String(10), nullable=False),
+    Column("expiry_date", String(10), nullable=False),  # the last day it can be redeemed
+    Column("source", Text, nullable=True),  # file:sheet!row
+)
+
+voucher_redemptions = Table(
+    "voucher_redemptions",
+    metadata,
+    Column("redemption_id", Integer, primary_key=True, autoincrement=True),
+    Column("voucher_no", String(40), ForeignKey("vouchers.voucher_no"), nullable=False, index=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("line_id", Integer, ForeignKey("lines.line_id"), nullable=False, unique=True),
+    # As in ``lines``: how many earlier redemptions of this voucher were voided. A voucher is redeemed
+    # once per generation, so two runs racing for one voucher cannot both commit.
+    Column("generation", Integer, nullable=False),
+    Column("redeemed_on", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False),
+    Column("institution_id", String(30), nullable=False),
+    Column("institution_name", String(200), nullable=True),
+    Column("attendance", String(40), nullable=True),  # "18/20 天" or "36/40 学时"
+    Column("passed", String(10), nullable=True),
+    Column("paid_fen", BigInteger, nullable=False),
+    Column("source", Text, nullable=True),
+    UniqueConstraint("voucher_no", "generation", name="uq_voucher_redeemed"),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -142,7 +203,13 @@ def _v1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v2(conn: Connection) -> None:
+    for table in (voucher_batches, vouchers, voucher_redemptions):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "runs, lines, certificates, disbursements, events", _v1),
+    (2, "training vouchers: voucher_batches, vouchers, voucher_redemptions", _v2),
 ]
 LATEST = MIGRATIONS[-1][0]

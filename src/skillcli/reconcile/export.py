@@ -117,6 +117,9 @@ def build_export(run: dict[str, Any], lines: pl.DataFrame, accounts: pl.DataFram
     for optional in ("bank_account", "account_name"):
         if optional not in lines.columns:
             lines = lines.with_columns(pl.lit(None, pl.String).alias(optional))
+    # A run none of whose lines has an account (a voucher run pays institutions only) reads those
+    # columns back as all-null, untyped: type them, as every other text column.
+    lines = lines.with_columns(pl.col("bank_account", "account_name", "payee_name", "name").cast(pl.String))
     live = lines.filter(pl.col("kind").is_in(["payment", "advance"])).sort("line_id")
     person = pl.col("payee_type") == PayeeType.PERSON.value
     grouped = (

@@ -18,13 +18,16 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.model import LEVEL_LABELS, Level, PayeeType
 from skillcli.money import MoneyError, parse_yuan
+
+if TYPE_CHECKING:
+    from skillcli.vouchers.status import VoucherSummary
 
 DEFAULT_TARGETS = "skillcli-targets.toml"
 MEASURES: dict[str, tuple[str, str]] = {
@@ -67,6 +70,10 @@ class Scope:
         return [f"{self.year}-{m:02d}" for m in range(1, (self.month or 12) + 1)]
 
     @property
+    def first_day(self) -> str:
+        return f"{self.year}-{self.month or 1:02d}-01"
+
+    @property
     def last_day(self) -> str:
         month = self.month or 12
         return f"{self.year}-{month:02d}-{calendar.monthrange(self.year, month)[1]:02d}"
@@ -92,6 +99,7 @@ class FundReport:
     by_level: pl.DataFrame
     monthly: pl.DataFrame
     targets: list[Target] = field(default_factory=list)
+    vouchers: VoucherSummary | None = None  # training vouchers issued in the scope (None: the ledger has none)
 
 
 # -- targets -------------------------------------------------------------------------------------

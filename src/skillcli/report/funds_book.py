@@ -10,6 +10,7 @@ from skillcli.io.charts import ChartWorkbook
 from skillcli.io.writer import Column
 from skillcli.model import PayeeType
 from skillcli.report.funds import MEASURES, FundReport
+from skillcli.vouchers.status import payload as voucher_payload
 
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
 
@@ -158,6 +159,8 @@ def write_report(path: Path, report: FundReport) -> None:
                     sheet.write_number(i, 3, float(pct), book.fmt_percent)
             sheet.set_column(0, 0, 18)
             sheet.set_column(1, 3, 16)
+        if report.vouchers is not None:
+            _voucher_sheet(book, report)
         book.table(
             "批次",
             (
@@ -176,6 +179,61 @@ def write_report(path: Path, report: FundReport) -> None:
         )
     finally:
         book.close()
+
+
+def _voucher_sheet(book: ChartWorkbook, report: FundReport) -> None:
+    """培训券: the vouchers issued in the scope by category, by age group and by both, with the rate."""
+    summary = report.vouchers
+    assert summary is not None
+    columns = (
+        Column("券类别", width=14),
+        Column("年龄段", width=8),
+        Column("已发", "int"),
+        Column("已核销", "int"),
+        Column("已过期", "int"),
+        Column("未使用", "int"),
+        Column("核销率(%)", "number", 10),
+        Column("面值合计", "money", 16),
+        Column("已付", "money", 16),
+    )
+
+    def row(category: str, group: str, r: dict[str, Any]) -> list[Any]:
+        rate = Decimal(r["rate"]) if r["rate"] is not None else None
+        return [
+            category,
+            group,
+            r["issued"],
+            r["redeemed"],
+            r["expired"],
+            r["open"],
+            rate,
+            r["face_fen"],
+            r["paid_fen"],
+        ]
+
+    rows = [row("合计", "", summary.totals)]
+    rows += [row(f"{r['category_id']} {r['category']}", "（全部）", r) for r in summary.by_category]
+    rows += [row("（全部）", r["age_group"], r) for r in summary.by_age_group]
+    rows += [row(f"{r['category_id']} {r['category']}", r["age_group"], r) for r in summary.by_category_age_group]
+    rows.append(
+        [
+            "本期核销（不论发放月份）",
+            "",
+            None,
+            summary.totals["redeemed_in_period"],
+            None,
+            None,
+            None,
+            None,
+            summary.totals["paid_in_period_fen"],
+        ]
+    )
+    book.table(
+        "培训券",
+        columns,
+        rows,
+        title=f"培训券 {report.scope.label} 发放的券，截至 {summary.as_of}",
+    )
 
 
 def report_payload(report: FundReport) -> dict[str, Any]:
@@ -200,4 +258,5 @@ def report_payload(report: FundReport) -> dict[str, Any]:
             }
             for t in report.targets
         ],
+        "vouchers": voucher_payload(report.vouchers) if report.vouchers is not None else None,
     }

@@ -73,17 +73,13 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
-def class_key(frame: pl.DataFrame) -> pl.Expr:
+def class_columns(frame: pl.DataFrame) -> list[pl.Expr]:
     """One training class: its 班级编号 when given, else type + occupation + level + dates."""
-    parts = [
-        pl.col(c).cast(pl.String).fill_null("")
-        for c in ("training_type", "occupation", "level", "start_date", "end_date")
-        if c in frame.columns
-    ]
-    composite = pl.concat_str(parts, separator="|") if parts else pl.lit("")
-    if "class_id" in frame.columns:
-        return pl.coalesce(pl.col("class_id"), composite)
-    return composite
+    composite = [c for c in ("training_type", "occupation", "level", "start_date", "end_date") if c in frame.columns]
+    if "class_id" not in frame.columns:
+        return [pl.col(c) for c in composite]
+    named = pl.col("class_id").is_not_null()
+    return [pl.col("class_id"), *(pl.when(named).then(None).otherwise(pl.col(c)).alias(c) for c in composite)]
 
 
 @check("roster.duplicate-person")
@@ -91,11 +87,14 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns or roster.height == 0:
         return []
-    keyed = roster.with_columns(class_key(roster).alias("__class"))
-    first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("id_number", "__class")
-    rank = pl.int_range(pl.len()).over("id_number", "__class")
-    flagged = keyed.with_columns(first.alias("__first"), rank.alias("__rank"))
-    code = pl.when(pl.col("id_number").is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("roster.duplicate-person"))
+    key = pl.struct(pl.col("id_number"), *class_columns(roster)).alias("__key")
+    # Only the few rows whose (person, class) repeats are ranked and located.
+    keyed = roster.with_columns(key).filter(pl.col("__key").is_duplicated() & pl.col("id_number").is_not_null())
+    if keyed.height == 0:
+        return []
+    first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("__key")
+    flagged = keyed.with_columns(first.alias("__first"), pl.int_range(pl.len()).over("__key").alias("__rank"))
+    code = pl.when(pl.col("__rank") > 0).then(pl.lit("roster.duplicate-person"))
     return [issues_from(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
@@ -131,6 +130,10 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         .with_row_index("__seq")
         .filter(pl.col("id_number").is_not_null() & pl.col("name").is_not_null())
     )
+    # Only IDs written with more than one name can disagree: look at those alone.
+    people = people.filter(pl.col("name").n_unique().over("id_number") > 1)
+    if people.height == 0:
+        return []
     ordered = people.sort("__kind", "__seq")
     reference = ordered.group_by("id_number", maintain_order=True).agg(
         pl.col("name").first().alias("__ref_name"),

@@ -143,6 +143,93 @@ def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame
 
 
 # -- the sheet validator -----------------------------------------------------------------------
+def _column_parsers(
+    name: str, column: ColumnSpec, numeric: dict[str, set[int]], ctx: Context, wan_columns: frozenset[str]
+) -> tuple[list[pl.Expr], list[pl.Expr], pl.Expr | None, pl.Expr | None]:
+    """(intermediate exprs, typed outputs, finding code, detail) for one column."""
+    col = pl.col(name)
+    stage1: list[pl.Expr] = []
+    outs: list[pl.Expr] = []
+    code: pl.Expr | None = None
+    detail: pl.Expr | None = None
+    rows_numeric = pl.col("_row").is_in(sorted(numeric.get(name, ())))
+    if column.ctype is ColType.ID:
+        stage1 = [e.alias(f"__id_{k}_{name}") for k, e in parse.id_parts(col).items()]
+        code, detail = parse.id_problem(
+            col, rows_numeric, ctx.today, {k: pl.col(f"__id_{k}_{name}") for k in ("check", "birth")}
+        )
+        if column.required:
+            code = pl.when(col.is_null()).then(pl.lit("id.missing")).otherwise(code)
+    elif column.ctype is ColType.USCC:
+        stage1 = [parse.uscc_check_char(col.str.slice(0, 17)).alias(f"__uscc_{name}")]
+        code, detail = parse.uscc_problem(col, pl.col(f"__uscc_{name}"))
+    elif column.ctype is ColType.ACCOUNT:
+        code = (
+            pl.when(col.is_null())
+            .then(None)
+            .when(rows_numeric & (col.str.len_chars() > 15))
+            .then(pl.lit("cell.precision-lost"))
+            .when(~col.str.contains(ACCOUNT_RE))
+            .then(pl.lit("account.format"))
+            .otherwise(None)
+        )
+    elif column.ctype is ColType.CODE:
+        code = pl.when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
+        if column.required:
+            code = pl.when(col.is_null()).then(pl.lit("value.missing")).otherwise(code)
+    elif column.ctype is ColType.DATE:
+        parsed, code = parse.parse_date(col, open_ended=name == "contract_end")
+        year = parsed.dt.year()
+        implausible = ((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999)
+        code = pl.coalesce(code, pl.when(implausible).then(pl.lit("date.implausible")))
+        if column.required:
+            code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
+        outs.append(parsed.alias(name))
+    elif column.ctype is ColType.MONEY:
+        stage1 = [e.alias(f"__m_{k}_{name}") for k, e in parse.money_parts(col).items()]
+        fen, code = parse.parse_money(
+            col,
+            wan=name in wan_columns,
+            parts={k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")},
+        )
+        outs.append(fen.alias(MONEY_TYPED.get(name, name)))
+    elif column.ctype in (ColType.INT, ColType.NUMBER):
+        number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
+        outs.append(number.alias(name))
+    elif column.ctype is ColType.LEVEL:
+        outs.append(parse.map_choices(parse.level_key(col), column.choice_map).alias(name))
+    elif column.ctype is ColType.ENUM:
+        outs.append(parse.map_choices(parse.enum_key(col), column.choice_map).alias(name))
+        if column.required:
+            code = pl.when(col.is_null()).then(pl.lit("value.missing"))
+    elif column.ctype is ColType.YESNO:
+        outs.append((parse.map_choices(parse.enum_key(col), column.choice_map) == "是").alias(name))
+    elif column.ctype is ColType.NAME:
+        if column.required:
+            code = pl.when(col.is_null()).then(pl.lit("name.missing"))
+    elif column.ctype is ColType.TEXT and column.required:
+        code = pl.when(col.is_null()).then(pl.lit("value.missing"))
+    return stage1, outs, code, detail
+
+
+DISTINCT_MIN_ROWS = 2000
+
+
+def _apply_parsers(
+    frame: pl.DataFrame, name: str, stage1: list[pl.Expr], outs: list[pl.Expr], *, by_value: bool
+) -> pl.DataFrame:
+    """Add the parsers' outputs to ``frame`` — on the column's distinct values when that is cheaper."""
+    if not by_value or frame.height < DISTINCT_MIN_ROWS or frame.get_column(name).n_unique() * 4 > frame.height:
+        return (frame.with_columns(stage1) if stage1 else frame).with_columns(outs)
+    values = frame.select(pl.col(name)).unique().with_columns(pl.col(name).alias("__key"))
+    if stage1:
+        values = values.with_columns(stage1)
+    names = [e.meta.output_name() for e in outs]
+    computed = values.with_columns(outs).select("__key", *(pl.col(n).alias(f"__out_{n}") for n in names))
+    joined = frame.join(computed, left_on=name, right_on="__key", how="left", nulls_equal=True, maintain_order="left")
+    return joined.drop([n for n in names if n in frame.columns]).rename({f"__out_{n}": n for n in names})
+
+
 def validate_table(
     table: SheetTable, numeric: dict[str, set[int]], ctx: Context
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
@@ -201,96 +288,22 @@ def validate_table(
     pandera_issues, missing = _pandera_issues(keys, table)
     parts: list[pl.DataFrame] = [pandera_issues]
 
-    # Costly intermediate values (ID and credit-code check characters, the pieces of money cells)
-    # are materialised once, so the when-chains below read them instead of recomputing them.
-    staged: list[pl.Expr] = []
-    for name in frame.columns:
-        column = kind_specs.get(name)
-        if column is None:
-            continue
-        if column.ctype is ColType.ID:
-            staged += [e.alias(f"__id_{k}_{name}") for k, e in parse.id_parts(pl.col(name)).items()]
-        elif column.ctype is ColType.USCC:
-            staged.append(parse.uscc_check_char(pl.col(name).str.slice(0, 17)).alias(f"__uscc_{name}"))
-        elif column.ctype is ColType.MONEY:
-            staged += [e.alias(f"__m_{k}_{name}") for k, e in parse.money_parts(pl.col(name)).items()]
-    if staged:
-        frame = frame.with_columns(staged)
-
-    typed: list[pl.Expr] = []
+    # Each column's parsers, in two stages: costly intermediate values first (check characters,
+    # the pieces of money cells), materialised once so the when-chains read them. Columns whose
+    # parse depends only on the cell (dates, money, enums, credit codes …) are parsed on their
+    # distinct values and joined back: a million rows hold a few thousand dates.
     code_cols: list[tuple[str, str, str | None]] = []  # (code column, canonical, detail column)
-    for name in frame.columns:
-        column = kind_specs.get(name)
-        if column is None:
-            continue
-        col = pl.col(name)
-        rows_numeric = pl.col("_row").is_in(sorted(numeric.get(name, ())))
-        code: pl.Expr | None = None
-        detail: pl.Expr | None = None
-        if column.ctype is ColType.ID:
-            code, detail = parse.id_problem(
-                col, rows_numeric, ctx.today, {k: pl.col(f"__id_{k}_{name}") for k in ("check", "birth")}
-            )
-            if column.required:
-                code = pl.when(col.is_null()).then(pl.lit("id.missing")).otherwise(code)
-        elif column.ctype is ColType.USCC:
-            code, detail = parse.uscc_problem(col, pl.col(f"__uscc_{name}"))
-        elif column.ctype is ColType.ACCOUNT:
-            code = (
-                pl.when(col.is_null())
-                .then(None)
-                .when(rows_numeric & (col.str.len_chars() > 15))
-                .then(pl.lit("cell.precision-lost"))
-                .when(~col.str.contains(ACCOUNT_RE))
-                .then(pl.lit("account.format"))
-                .otherwise(None)
-            )
-        elif column.ctype is ColType.CODE:
-            code = pl.when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
-            if column.required:
-                code = pl.when(col.is_null()).then(pl.lit("value.missing")).otherwise(code)
-        elif column.ctype is ColType.DATE:
-            parsed, code = parse.parse_date(col, open_ended=name == "contract_end")
-            year = parsed.dt.year()
-            code = pl.coalesce(
-                code,
-                pl.when(((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999)).then(
-                    pl.lit("date.implausible")
-                ),
-            )
-            if column.required:
-                code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
-            typed.append(parsed.alias(name))
-        elif column.ctype is ColType.MONEY:
-            fen, code = parse.parse_money(
-                col,
-                wan=name in table.wan_columns,
-                parts={k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")},
-            )
-            typed.append(fen.alias(MONEY_TYPED.get(name, name)))
-        elif column.ctype in (ColType.INT, ColType.NUMBER):
-            number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
-            typed.append(number.alias(name))
-        elif column.ctype is ColType.LEVEL:
-            typed.append(parse.map_choices(parse.level_key(col), column.choice_map).alias(name))
-        elif column.ctype is ColType.ENUM:
-            typed.append(parse.map_choices(parse.enum_key(col), column.choice_map).alias(name))
-            if column.required:
-                code = pl.when(col.is_null()).then(pl.lit("value.missing"))
-        elif column.ctype is ColType.YESNO:
-            typed.append((parse.map_choices(parse.enum_key(col), column.choice_map) == "是").alias(name))
-        elif column.ctype is ColType.NAME:
-            if column.required:
-                code = pl.when(col.is_null()).then(pl.lit("name.missing"))
-        elif column.ctype is ColType.TEXT and column.required:
-            code = pl.when(col.is_null()).then(pl.lit("value.missing"))
+    for name in [c for c in frame.columns if c in kind_specs]:
+        column = kind_specs[name]
+        stage1, outs, code, detail = _column_parsers(name, column, numeric, ctx, table.wan_columns)
         if code is not None:
             code_cols.append((f"__code_{name}", name, f"__detail_{name}" if detail is not None else None))
-            typed.append(code.alias(f"__code_{name}"))
+            outs.append(code.alias(f"__code_{name}"))
             if detail is not None:
-                typed.append(detail.alias(f"__detail_{name}"))
-
-    frame = frame.with_columns(typed)
+                outs.append(detail.alias(f"__detail_{name}"))
+        if outs:
+            by_value = column.ctype not in (ColType.ID, ColType.ACCOUNT, ColType.CODE)
+            frame = _apply_parsers(frame, name, stage1, outs, by_value=by_value)
     # Sex against the ID's 17th digit (odd = 男), only where both are readable.
     if "sex" in frame.columns and "id_number" in frame.columns:
         id_ok = pl.col("__code_id_number").is_null() & pl.col("id_number").is_not_null()
