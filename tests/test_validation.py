@@ -699,13 +699,13 @@ def test_validate__distinct_value_path_equals_row_by_row(tmp_path, monkeypatch, 
     same, finding for finding and value for value, as parsing every row."""
     import random
 
-    import skillcli.schema.validate as validate
+    from skillcli.schema import validate
 
     rng = random.Random(3)
     dates = ["2024-05-06", "2024/5/7", "2024-02-30", "2024年3月", "45413", "", "20240508"]
     fees = ["1500", "1,500.00", "abc", "-3", "274.65999999999997", "0.005", ""]
     levels = ["四级/中级工", "中级", "九级", "", "L3"]
-    rows = [ROSTER_HEADER_ROW + ["培训费用"]]
+    rows = [[*ROSTER_HEADER_ROW, "培训费用"]]
     for i in range(2600):
         base = roster_row(
             1 + i % 90, start_date=rng.choice(dates), end_date=rng.choice(dates), level=rng.choice(levels)

@@ -147,8 +147,7 @@ class Workbook:
             measure = i < WIDTH_SAMPLE_ROWS
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
                 written = self._write(sheet, r, j, column.kind, value, fmt, measure=measure)
-                if written > widths[j]:
-                    widths[j] = written
+                widths[j] = max(widths[j], written)
             count += 1
         for j, column in enumerate(columns):
             sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH))
