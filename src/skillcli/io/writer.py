@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -93,7 +93,9 @@ class Column:
 class Workbook:
     """A thin layer over xlsxwriter that only ever writes typed cells (strings as strings)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, streaming: bool = False) -> None:
+        """``streaming``: xlsxwriter's constant-memory mode — rows go to disk as they are written
+        (flat memory, no shared-string table); every sheet must then be written top to bottom."""
         import xlsxwriter
 
         self._book = xlsxwriter.Workbook(
@@ -102,7 +104,8 @@ class Workbook:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
-                "constant_memory": False,
+                "constant_memory": streaming,
+                "default_date_format": "yyyy-mm-dd",
             },
         )
         self._book.set_properties({"title": "skillcli", "author": "skillcli", "created": dt.datetime(2000, 1, 1)})
@@ -137,20 +140,32 @@ class Workbook:
         if title:
             sheet.write_string(0, 0, title, self.fmt_title)
             top = 1
+        rows = rows if isinstance(rows, list) else list(rows)
+        # Widths from the header and a sample of rows; formats per column, set before any row is
+        # written (a streaming sheet flushes rows as it goes).
         widths = [max(_display_width(c.header), 6) for c in columns]
+        for row in rows[:WIDTH_SAMPLE_ROWS]:
+            for j, (column, value) in enumerate(zip(columns, row, strict=True)):
+                widths[j] = max(widths[j], _cell_width(column.kind, value))
+        for j, column in enumerate(columns):
+            fmt = {"money": self.fmt_money, "date": self.fmt_date}.get(column.kind)
+            sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH), fmt)
         for j, column in enumerate(columns):
             sheet.write_string(top, j, column.header, self.fmt_header)
-        count = 0
+        typed = any(c.kind in ("money", "date") for c in columns)
+        converters = [_CONVERT[c.kind] for c in columns]
         for i, row in enumerate(rows):
             r = top + 1 + i
             fmt = row_format[i] if row_format is not None else None
-            measure = i < WIDTH_SAMPLE_ROWS
-            for j, (column, value) in enumerate(zip(columns, row, strict=True)):
-                written = self._write(sheet, r, j, column.kind, value, fmt, measure=measure)
-                widths[j] = max(widths[j], written)
-            count += 1
-        for j, column in enumerate(columns):
-            sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH))
+            if fmt is not None and typed:
+                # A highlighted row would replace the money and date formats: cell by cell.
+                for j, (column, value) in enumerate(zip(columns, row, strict=True)):
+                    self._write(sheet, r, j, column.kind, value, fmt, measure=False)
+            else:
+                # write_row types each value (text stays text: strings_to_* are off) and leaves
+                # number and date cells to the column formats set above.
+                sheet.write_row(r, 0, [convert(v) for convert, v in zip(converters, row, strict=True)], fmt)
+        count = len(rows)
         sheet.freeze_panes(top + 1, 0)
         if columns:
             sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
@@ -234,6 +249,45 @@ def workbook_atomic(target: Path) -> Iterator[Workbook]:
             yield book
         finally:
             book.close()
+
+
+def _blank_or(value: Any) -> Any:
+    return None if value is None or value == "" else value
+
+
+def _as_text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _as_yuan(value: Any) -> float | None:
+    # A number cell holds yuan as a binary float, Excel's only number type: fen / 100 is the
+    # correctly rounded quotient, the same double as the exact decimal (no arithmetic on money).
+    return None if value is None or value == "" else int(value) / 100
+
+
+def _as_datetime(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return _as_text(value)
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "text": _as_text,
+    "int": _blank_or,
+    "number": _blank_or,
+    "money": _as_yuan,
+    "date": _as_datetime,
+}
+
+
+def _cell_width(kind: str, value: Any) -> int:
+    if value is None or value == "":
+        return 0
+    if kind == "money":
+        return len(format_yuan(int(value), grouping=True))
+    if kind == "date":
+        return 10
+    return _display_width(str(value))
 
 
 def _display_width(text: str) -> int:

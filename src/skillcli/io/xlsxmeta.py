@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from posixpath import join as posix_join
 from posixpath import normpath
+from typing import IO
 from xml.etree import ElementTree
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -62,73 +64,108 @@ class CellMeta:
     long_numbers: set[tuple[int, int]] = field(default_factory=set)
 
 
+BLOCK = 4 << 20  # bytes decompressed at a time
+CONTEXT = 64 << 10  # bytes kept before each block: a cell tag, or a formula's text, fits in it
+
+
+def _cell_before(buf: bytes, pos: int) -> tuple[int, int, int] | None:
+    """(row, column, tag start) of the cell whose tag precedes ``pos``."""
+    start = buf.rfind(b'<c r="', 0, pos)
+    if start < 0:
+        return None
+    match = _REF_RE.match(buf, start)
+    if not match:
+        return None
+    return int(match.group(2)), col_index(match.group(1).decode()), start
+
+
+def _positions(buf: bytes, needle: bytes, lo: int, hi: int) -> Iterator[int]:
+    """Starts of a literal in ``buf[lo:hi]`` (it may run past ``hi``): ``bytes.find`` at memchr speed."""
+    pos = buf.find(needle, lo, hi + len(needle) - 1)
+    while 0 <= pos < hi:
+        yield pos
+        pos = buf.find(needle, pos + 1, hi + len(needle) - 1)
+
+
+def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
+    """Record the cell facts whose markers start in ``buf[lo:hi]``."""
+    for pos in _positions(buf, b"<f", lo, hi):
+        if buf[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
+            continue
+        cell = _cell_before(buf, pos)
+        if cell is not None:
+            text = _FORMULA_TEXT_RE.match(buf, pos)
+            body = text.group(1) if text and text.group(1) else b""
+            meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
+    for pos in _positions(buf, b' t="e"', lo, hi):
+        cell = _cell_before(buf, pos)
+        if cell is not None:
+            end = buf.find(b"</c>", cell[2])
+            value = _VALUE_RE.search(buf, cell[2], end if end > 0 else len(buf))
+            meta.errors[(cell[0], cell[1])] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+    for pos in _positions(buf, b'hidden="', lo, hi):
+        if buf[pos + 8 : pos + 9] in (b"1", b"t"):
+            match = _ROW_TAG_RE.match(buf, buf.rfind(b"<", 0, pos))
+            if match:
+                meta.hidden_rows.add(int(match.group(1)))
+    for m in _LONG_NUMBER_RE.finditer(buf, lo):
+        if m.start() >= hi:
+            break
+        cell = _cell_before(buf, m.start())
+        if cell is not None:
+            kind = _ATTR_T_RE.search(buf, cell[2], buf.find(b">", cell[2]))
+            if kind is None or kind.group(1) == b"n":
+                meta.long_numbers.add((cell[0], cell[1]))
+
+
+def _scan_merges(buf: bytes, meta: CellMeta) -> None:
+    """``<mergeCells>`` follows ``</sheetData>`` at the very end of the part: only the last block."""
+    tail = buf.rfind(b"</sheetData>")
+    for m in _MERGE_RE.finditer(buf, max(tail, 0)):
+        meta.merged.append(
+            (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
+        )
+
+
+def scan_blocks(blocks: Iterable[bytes]) -> CellMeta:
+    """The cell facts of a worksheet's XML read block by block.
+
+    Each block is scanned while it is still in the CPU cache, with the last ``CONTEXT`` bytes of
+    the previous block in front of it so that a marker's cell tag is always at hand; a 100 MB
+    sheet is never held in memory whole.
+    """
+    meta = CellMeta()
+    buf = b""
+    lo = 0
+    pending = iter(blocks)
+    block = next(pending, b"")
+    while True:
+        following = next(pending, b"") if block else b""
+        buf += block
+        final = not following
+        hi = len(buf) if final else max(lo, len(buf) - 1024)  # markers starting in the last KiB wait
+        _scan_window(buf, lo, hi, meta)
+        if final:
+            _scan_merges(buf, meta)
+            return meta
+        keep = max(0, hi - CONTEXT)
+        buf, lo = buf[keep:], hi - keep
+        block = following
+
+
+def read_blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    while block := stream.read(BLOCK):
+        yield block
+
+
 class XlsxSheetXml:
-    """The raw XML of one worksheet, decompressed once and scanned on demand."""
+    """The raw XML of one worksheet, when it is already in memory (tests, small sheets)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def _cell_before(self, pos: int) -> tuple[int, int, int] | None:
-        start = self.data.rfind(b'<c r="', 0, pos)
-        if start < 0:
-            return None
-        match = _REF_RE.match(self.data, start)
-        if not match:
-            return None
-        return int(match.group(2)), col_index(match.group(1).decode()), start
-
-    def _find_all(self, needle: bytes, start: int = 0) -> list[int]:
-        """Positions of a literal: ``bytes.find`` runs at memchr speed, far faster than a regex
-        with a look-around over a 100 MB sheet."""
-        found = []
-        pos = self.data.find(needle, start)
-        while pos >= 0:
-            found.append(pos)
-            pos = self.data.find(needle, pos + 1)
-        return found
-
     def meta(self) -> CellMeta:
-        meta = CellMeta()
-        data = self.data
-        for pos in self._find_all(b"<f"):
-            if data[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
-                continue
-            cell = self._cell_before(pos)
-            if cell is None:
-                continue
-            row, col, _ = cell
-            text = _FORMULA_TEXT_RE.match(data, pos)
-            body = text.group(1) if text and text.group(1) else b""
-            meta.formulas[(row, col)] = "=" + _unescape(body.decode("utf-8", "replace"))
-        for pos in self._find_all(b' t="e"'):
-            cell = self._cell_before(pos)
-            if cell is None:
-                continue
-            row, col, start = cell
-            end = data.find(b"</c>", start)
-            value = _VALUE_RE.search(data, start, end if end > 0 else len(data))
-            meta.errors[(row, col)] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-        for pos in self._find_all(b'hidden="'):
-            if data[pos + 8 : pos + 9] not in (b"1", b"t"):
-                continue
-            tag = data.rfind(b"<", 0, pos)
-            match = _ROW_TAG_RE.match(data, tag)
-            if match:
-                meta.hidden_rows.add(int(match.group(1)))
-        for m in _LONG_NUMBER_RE.finditer(data):
-            cell = self._cell_before(m.start())
-            if cell is None:
-                continue
-            row, col, start = cell
-            kind = _ATTR_T_RE.search(data, start, data.find(b">", start))
-            if kind is None or kind.group(1) == b"n":
-                meta.long_numbers.add((row, col))
-        tail = data.rfind(b"</sheetData>")
-        for m in _MERGE_RE.finditer(data, max(tail, 0)):
-            meta.merged.append(
-                (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
-            )
-        return meta
+        return scan_blocks([self.data])
 
 
 def _unescape(text: str) -> str:

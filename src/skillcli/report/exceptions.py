@@ -63,7 +63,7 @@ def write_exceptions_xlsx(
     findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path, summary: list[tuple[str, Any, Any]]
 ) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row."""
-    book = Workbook(target)
+    book = Workbook(target, streaming=True)
     try:
         counts = (
             findings.group_by("code", "severity")

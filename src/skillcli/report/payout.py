@@ -195,7 +195,7 @@ def _plain(value: Any) -> Any:
 def _workbook(
     path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]], run_id: str | None
 ) -> None:
-    book = Workbook(path)
+    book = Workbook(path, streaming=True)
     try:
         _summary_sheet(book, batch, decision, sums)
         lines = decision.lines

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillcli import __version__
 from skillcli.model import SKIP_LABELS, Severity
-from skillcli.payout import Decision
 from skillcli.pipeline import Batch
+
+if TYPE_CHECKING:
+    from skillcli.payout import Decision
 
 
 def batch_payload(batch: Batch, mask: Callable[[object], str]) -> dict[str, Any]:
