@@ -207,7 +207,6 @@ def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
     # Who got what: the categories the file's age groups and 人员类别 lists give, in roster order.
     expected = [(p.name, c) for p in L_PEOPLE for c in entitled(data, p.birth, p.category, L_DAY)]
     assert [(v["name"], v["category"]) for v in issued.json["issued"]] == expected
-    assert not entitled(data, L_PEOPLE[0].birth, "企业职工", L_DAY)  # the 17-year-old gets nothing
     ages = {v["name"]: (v["age"], v["age_group"]) for v in issued.json["issued"]}
     for p in L_PEOPLE[1:]:
         assert ages[p.name] == (age(p.birth, L_DAY), group_of(data, age(p.birth, L_DAY)))
@@ -650,6 +649,7 @@ def test_vouchers__attendance_threshold_and_other_parameters_can_be_overridden(
     assert default.code == 0 and default.json["total_fen"] == 120000  # the face value fixed at issue
     assert run_cli("vouchers", "redeem", completions, "--out", tmp_path / "x", "--ledger", ledger_url,
                    "--param", "no_such=1").code == 2  # fmt: skip
+    assert run_cli("vouchers", "programs", "--param", "no_such=1").code == 2
     listed = run_cli("vouchers", "programs", "--param", "validity_days=30", "--json").json["programs"]
     luliang = next(p for p in listed if p["id"] == LULIANG)
     assert luliang["validity_days"] == 30 and luliang["parameters"]["validity_days"]["overridden"] is True
@@ -743,6 +743,79 @@ def test_vouchers__every_voucher_code_comes_out(run_cli: Any, make_xlsx: Any, tm
         assert e["message_zh"] and e["message_en"] and "{" not in e["message_zh"] + e["message_en"]
 
 
+def test_vouchers__a_redeemed_voucher_counts_towards_a_payout_yearly_limit(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    """Lüliang is a city of Shanxi: a training paid by voucher is one of the person's three subsidised
+    trainings a year (S2a 二(六), E1), so a Shanxi payout in the same ledger sees it."""
+    wang = L_PEOPLE[1]
+    employer = valid_uscc("91141100MA0K1234X")
+    header = [
+        "姓名",
+        "身份证号码",
+        "培训类型",
+        "职业(工种)",
+        "培训等级",
+        "开班日期",
+        "结业日期",
+        "单位名称",
+        "统一社会信用代码",
+    ]
+    batch = make_xlsx(
+        {
+            "花名册": [
+                header,
+                *(
+                    [
+                        wang.name,
+                        wang.id,
+                        "岗前培训",
+                        occupation,
+                        "无等级",
+                        f"2021-{m:02d}-01",
+                        f"2021-{m:02d}-15",
+                        "吕梁某厂",
+                        employer,
+                    ]
+                    for occupation, m in (("车工", 10), ("钳工", 11), ("焊工", 12))
+                ),
+            ]
+        },
+        name="payout.xlsx",
+    )
+
+    def payout(out: str) -> Any:
+        return run_cli("payout", batch, "--policy", "shanxi-2019", "--period", "2021-12", "--out", tmp_path / out,
+                       "--ledger", ledger_url, "--json", "--show-ids")  # fmt: skip
+
+    issued = issue(run_cli, one_person_roster(make_xlsx, wang), LULIANG, "2021-06-01", tmp_path / "i", ledger_url)
+    before = payout("p1")
+    assert before.code == 0 and before.json["counts"]["paid"] == 3, before.stderr
+    completions = make_xlsx({"核销": [DONE_HEADER, done(numbers(issued)[("王壮", "普惠制培训")], wang)]})
+    redeemed = redeem(run_cli, completions, "2021-10-08", tmp_path / "r", ledger_url, "--commit")
+    assert redeemed.code == 0, redeemed.stderr
+    after = payout("p2")
+    assert after.code == 1 and after.json["counts"]["paid"] == 2
+    (limit,) = after.json["exceptions"]
+    assert (limit["code"], limit["row"]) == ("limit.yearly", 4)  # the last to end, 焊工 in December
+    assert redeemed.json["run_id"] in limit["message_zh"]
+
+
+def test_vouchers__every_code_literal_in_the_source_is_catalogued() -> None:
+    import ast
+    import re
+
+    pattern = re.compile(r"^voucher\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+    literals = {
+        node.value
+        for path in (ROOT / "src" / "skillcli").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.match(node.value)
+    }
+    assert len(literals) > 10
+    assert literals <= set(CATALOGUE)
+
+
 # -- the ledger's version, files and usage errors -------------------------------------------------------------
 def test_vouchers__old_ledger_is_migrated_and_nothing_else_changes(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
@@ -778,6 +851,12 @@ def test_vouchers__usage_errors_and_masking(run_cli: Any, make_xlsx: Any, tmp_pa
     assert shown.code == 0
     assert all("*" in v["person_id"] for v in shown.json["issued"])
     assert L_PEOPLE[1].id in (tmp_path / "m" / "issued.csv").read_text(encoding="utf-8")  # files carry them whole
+    # An old 15-digit ID blocks its row; its 18-digit form in the finding's message is masked too.
+    old = make_xlsx({"花名册": [ROSTER_HEADER, ["旧号", "320506900307011", "企业职工"]]}, name="old.xlsx")
+    blocked = run_cli("vouchers", "issue", old, "--program", LULIANG, "--date", "2021-06-01", "--out",
+                      tmp_path / "b", "--ledger", ledger, "--json")  # fmt: skip
+    assert blocked.code == 1
+    assert [(r["code"], r["value"]) for r in blocked.json["not_issued"]] == [("voucher.blocked", "id.old-15-digit")]
     assert run_cli("vouchers", "status", "--ledger", tmp_path / "none.sqlite").code == 2  # no ledger yet
 
 

@@ -239,6 +239,11 @@ def _program_payload(p: Any) -> dict[str, Any]:
     }
 
 
+def _masked(screen: Screen, row: dict[str, Any]) -> dict[str, Any]:
+    """A record for --json with every ID-like number in its texts masked (unless --show-ids)."""
+    return {k: screen.mask(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 def _reason_table(screen: Screen, title: tuple[str, str], frame: pl.DataFrame, limit: int) -> None:
     if not frame.height:
         return
@@ -317,18 +322,13 @@ def _issue_payload(screen: Screen, result: Any, ledger: str) -> dict[str, Any]:
         "counts": {"issued": plan.issued.height, "not_issued": plan.not_issued.height, "blocked": plan.blocked},
         "face_fen": plan.face_fen,
         "issued": [
-            {
-                **r,
-                "person_id": screen.mask(r["person_id"]),
-                "issue_date": r["issue_date"].isoformat(),
-                "expiry_date": r["expiry_date"].isoformat(),
-            }
+            _masked(
+                screen, r | {"issue_date": r["issue_date"].isoformat(), "expiry_date": r["expiry_date"].isoformat()}
+            )
             for r in plan.issued.iter_rows(named=True)
         ],
-        "not_issued": [{**r, "person_id": screen.mask(r["person_id"])} for r in plan.not_issued.iter_rows(named=True)],
-        "findings": [
-            {**r, "person_id": screen.mask(r["person_id"])} for r in result.batch.findings.iter_rows(named=True)
-        ],
+        "not_issued": [_masked(screen, r) for r in plan.not_issued.iter_rows(named=True)],
+        "findings": [_masked(screen, r) for r in result.batch.findings.iter_rows(named=True)],
     }
 
 
@@ -406,9 +406,7 @@ def _redeem_payload(screen: Screen, result: Any, ledger: str | None) -> dict[str
             for r in redemption.lines.iter_rows(named=True)
         ],
         "by_institution": by_institution(redemption).to_dicts(),
-        "exceptions": [
-            {**r, "person_id": screen.mask(r["person_id"])} for r in redemption.exceptions.iter_rows(named=True)
-        ],
+        "exceptions": [_masked(screen, r) for r in redemption.exceptions.iter_rows(named=True)],
     }
 
 

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from skillcli.errors import UsageError
+
+# The policies' strict loader (unknown keys are errors, floats are exact decimals, ``$name`` resolves a
+# parameter, ``--param`` parses like the value it replaces) is reused as it is, not copied.
 from skillcli.rules.load import _Ctx, _date, _fen, _parameters, default_rules_dir, read_yaml
 from skillcli.rules.model import Parameter
 from skillcli.schema.columns import CATEGORIES
@@ -150,9 +153,17 @@ def find_program(program_id: str, rules_dir: Path | None = None) -> Path:
 def load_programs(rules_dir: Path | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, Program]:
     """Every programme of ``rules/vouchers/`` (overrides apply to the programmes that define them)."""
     found: dict[str, Program] = {}
+    known: set[str] = set()
     for program_id, path in program_paths(rules_dir).items():
-        own = {k: v for k, v in (overrides or {}).items() if k in _parameter_names(path)}
-        found[program_id] = load_program(path, own)
+        names = _parameter_names(path)
+        known |= names
+        found[program_id] = load_program(path, {k: v for k, v in (overrides or {}).items() if k in names})
+    unknown = sorted(set(overrides or {}) - known)
+    if unknown:
+        raise UsageError(
+            f"--param 未知参数 {unknown}，可用：{sorted(known)}",
+            f"--param names unknown parameters {unknown}; known: {sorted(known)}",
+        )
     return found
 
 
