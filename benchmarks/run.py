@@ -137,9 +137,31 @@ def scenarios() -> list[Scenario]:
     found.append(Scenario("write-100k", "xlsxwriter bare: 100k × 14 cells", 100_000, "",
                           lambda e: [e.python, str(HERE / "bare_write.py"), "100000",
                                      str(e.out_dir("write-100k") / "payout.xlsx")]))
-    # Hook: skillcli payout scenarios go here, e.g.
-    # Scenario("payout-10k", "skillcli payout", 10_000, "xlsx", lambda e: [e.skillcli, "payout", ...], (0, 1))
+    # skillcli payout on the same workbooks, under the Suzhou rules with their effective dates
+    # widened to the benchmark's 2024 batch (bench_policy()): the engine, limits and all outputs.
+    for n in (10_000, 100_000):
+        tag = label(n)
+        found.append(Scenario(
+            f"payout-{tag}", "skillcli payout --out DIR (suzhou rules)", n, "xlsx",
+            lambda e, n=n, tag=tag: [e.skillcli, "payout", str(e.input(n, "xlsx")), "--policy", str(bench_policy(e)),
+                                     "--period", PERIOD, "--out", str(e.out_dir(f"payout-{tag}"))],
+            check_codes))
+    for which in ("skillcli", "bare"):
+        found.append(Scenario(
+            f"write-payout-{which}-100k", f"payout workbook for 100k paid lines: {which}", 100_000, "",
+            lambda e, which=which: [e.python, str(HERE / "write_payout.py"), "100000",
+                                    str(e.out_dir(f"write-payout-{which}")), which]))
     return found
+
+
+def bench_policy(env: Env) -> Path:
+    """rules/suzhou-2019.yaml with its effective dates open, so a 2024 batch is in force."""
+    target = env.tmp / "bench-suzhou.yaml"
+    if not target.exists():
+        text = (HERE.parent / "rules" / "suzhou-2019.yaml").read_text(encoding="utf-8")
+        text = text.replace("id: suzhou-2019", "id: bench-suzhou").replace("  to: 2021-12-31", "  to: 2030-12-31")
+        target.write_text(text, encoding="utf-8")
+    return target
 
 
 # -- ratios against the targets of issue 7 ------------------------------------------------------
@@ -205,7 +227,10 @@ def _ratios() -> list[Ratio]:
     ratios += [
         Ratio("skillcli --help: wall s", "help", None, "< 0.3"),
         Ratio("bare xlsxwriter 100k × 14: wall s (payout must stay ≤ 2× this)", "write-100k", None, ""),
-        # Hook: Ratio("payout 10k / bare read 10k", "payout-10k", "read-10k", "<= 1.5"), …
+        Ratio("payout --out 10k / bare read 10k", "payout-10k", "read-10k", "<= 1.5"),
+        Ratio("payout --out 100k / bare read 100k", "payout-100k", "read-100k", ""),
+        Ratio("payout workbook 100k lines / bare xlsxwriter same cells", "write-payout-skillcli-100k",
+              "write-payout-bare-100k", "<= 2"),
     ]
     return ratios
 

@@ -360,89 +360,112 @@ def _ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """Every rule against every row, long format: one row per (_rid, rule) in scope."""
+    """Every rule against every row, long format: one row per (_rid, rule) in scope.
+
+    Each rule runs in two steps: its building blocks (the first failing requirement, the first
+    missing field, the amount, the payee) become columns once, then the status, code and reason
+    are read off those columns. One big expression instead would repeat every block in every
+    branch of the when-chains — Polars does not share them — and cost several times more.
+    """
     frame = _ensure_columns(derived)
     parts = []
     for rule in policy.rules:
         c = compile_rule(rule, policy)
         kind, ident, payee_name = payee_exprs(rule)
-        problem_code = c.amount_problem.str.split("|").list.get(0, null_on_oob=True)
-        problem_field = c.amount_problem.str.split("|").list.get(1, null_on_oob=True)
+        blocks = (
+            frame.lazy()
+            .filter(c.in_scope)
+            .select(
+                "_rid",
+                c.fail_code.alias("__fail"),
+                c.fail_text.alias("__fail_text"),
+                c.missing_field.alias("__missing"),
+                c.amount_problem.alias("__problem"),
+                c.amount.alias("amount_fen"),
+                c.formula.alias("formula"),
+                kind.alias("payee_type"),
+                ident.alias("payee_id"),
+                payee_name.alias("payee_name"),
+            )
+            .with_columns(
+                pl.col("__problem").str.split("|").list.get(0, null_on_oob=True).alias("__problem_code"),
+                pl.col("__problem").str.split("|").list.get(1, null_on_oob=True).alias("__problem_field"),
+            )
+        )
+        fail, missing = pl.col("__fail"), pl.col("__missing")
+        problem, amount = pl.col("__problem_code"), pl.col("amount_fen")
+        payee, payee_id = pl.col("payee_type"), pl.col("payee_id")
         missing_code = (
-            pl.when(c.missing_field.is_in(list(ATTENDANCE_FIELDS)))
+            pl.when(missing.is_in(list(ATTENDANCE_FIELDS)))
             .then(pl.lit("payout.no-attendance"))
-            .when(c.missing_field.is_in(list(CERT_FIELDS)))
+            .when(missing.is_in(list(CERT_FIELDS)))
             .then(pl.lit("payout.no-certificate-data"))
             .otherwise(pl.lit("payout.missing-input"))
         )
         payee_field = (
-            pl.when(kind == "person")
+            pl.when(payee == "person")
             .then(pl.lit("id_number"))
-            .when(kind == "enterprise")
+            .when(payee == "enterprise")
             .then(pl.lit("employer_uscc"))
-            .when(kind == "institution")
+            .when(payee == "institution")
             .then(pl.lit("institution_uscc"))
         )
         status = (
-            pl.when(c.fail_code.is_not_null())
+            pl.when(fail.is_not_null())
             .then(pl.lit("ineligible"))
-            .when(c.missing_field.is_not_null())
+            .when(missing.is_not_null() | problem.is_not_null() | payee.is_null() | payee_id.is_null())
             .then(pl.lit("exception"))
-            .when(problem_code.is_not_null())
-            .then(pl.lit("exception"))
-            .when(kind.is_null() | ident.is_null())
-            .then(pl.lit("exception"))
-            .when(c.amount <= 0)
+            .when(amount <= 0)
             .then(pl.lit("ineligible"))
             .otherwise(pl.lit("paid"))
         )
         code = (
-            pl.when(c.fail_code.is_not_null())
-            .then(c.fail_code)
-            .when(c.missing_field.is_not_null())
+            pl.when(fail.is_not_null())
+            .then(fail)
+            .when(missing.is_not_null())
             .then(missing_code)
-            .when(problem_code.is_not_null())
-            .then(problem_code)
-            .when(kind.is_null())
+            .when(problem.is_not_null())
+            .then(problem)
+            .when(payee.is_null())
             .then(pl.lit("payout.missing-input"))
-            .when(ident.is_null())
+            .when(payee_id.is_null())
             .then(pl.lit("payout.payee-missing"))
-            .when(c.amount <= 0)
+            .when(amount <= 0)
             .then(pl.lit(f"{rule.id}.zero"))
         )
         field = (
-            pl.when(c.fail_code.is_not_null())
+            pl.when(fail.is_not_null())
             .then(pl.lit(None, pl.String))
-            .when(c.missing_field.is_not_null())
-            .then(c.missing_field)
-            .when(problem_code.is_not_null())
-            .then(problem_field)
-            .when(kind.is_null())
+            .when(missing.is_not_null())
+            .then(missing)
+            .when(problem.is_not_null())
+            .then(pl.col("__problem_field"))
+            .when(payee.is_null())
             .then(pl.lit("payer"))
-            .when(ident.is_null())
+            .when(payee_id.is_null())
             .then(payee_field)
         )
         text = (
-            pl.when(c.fail_code.is_not_null())
-            .then(c.fail_text)
-            .when(c.amount <= 0)
-            .then(pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), c.formula, pl.lit(f"）（{rule.clause}）")]))
+            pl.when(fail.is_not_null())
+            .then(pl.col("__fail_text"))
+            .when(amount <= 0)
+            .then(
+                pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), pl.col("formula"), pl.lit(f"）（{rule.clause}）")])
+            )
         )
         parts.append(
-            frame.lazy()
-            .filter(c.in_scope)
-            .select(
+            blocks.select(
                 "_rid",
                 pl.lit(rule.id).alias("rule"),
                 status.alias("rule_status"),
                 code.alias("code"),
                 field.alias("field"),
                 text.alias("reason"),
-                c.amount.alias("amount_fen"),
-                c.formula.alias("formula"),
-                kind.alias("payee_type"),
-                ident.alias("payee_id"),
-                payee_name.alias("payee_name"),
+                "amount_fen",
+                "formula",
+                "payee_type",
+                "payee_id",
+                "payee_name",
                 pl.lit(rule.counts).alias("counts"),
             )
         )
