@@ -296,3 +296,21 @@ def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, 
     assert rerun.code == 0
     assert not list(out.glob(".*.tmp"))  # the killed run's temporary files were cleaned up
     assert csv_rows(out / "payouts.csv")[0]["name"] == "周杰"
+
+
+def test_ledger__found_from_skillcli_toml_then_env(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    batch = month_one(make_xlsx)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SKILLCLI_LEDGER", raising=False)
+    (tmp_path / "skillcli.toml").write_text('ledger = "from-config.sqlite"\n', encoding="utf-8")
+    result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", "out", "--commit")
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "from-config.sqlite").exists()
+    assert not (tmp_path / "skillcli-ledger.sqlite").exists()
+    assert len(runs(run_cli, str(tmp_path / "from-config.sqlite"))) == 1
+    monkeypatch.setenv("SKILLCLI_LEDGER", str(tmp_path / "from-env.sqlite"))
+    again = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", "out2", "--commit")
+    assert again.code == 0  # a fresh ledger: nothing is paid yet there
+    assert len(runs(run_cli, str(tmp_path / "from-env.sqlite"))) == 1
