@@ -26,6 +26,7 @@ from skillcli.money import fen_to_decimal, format_yuan
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
+PRINT_FIT_COLUMNS = 18  # wider tables print across pages rather than shrunk to one
 WIDTH_SAMPLE_ROWS = 2000  # column widths come from the first rows; measuring 100 000 cells costs seconds
 
 
@@ -169,15 +170,17 @@ class Workbook:
         sheet.freeze_panes(top + 1, 0)
         if columns:
             sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
-        self.print_setup(sheet, repeat_row=top)
+        self.print_setup(sheet, repeat_row=top, fit_width=len(columns) <= PRINT_FIT_COLUMNS)
         return count
 
     @staticmethod
-    def print_setup(sheet: Any, repeat_row: int | None = None) -> None:
-        """Printed as finance officers file it: A4 landscape, one page wide, headers on every page."""
+    def print_setup(sheet: Any, repeat_row: int | None = None, *, fit_width: bool = True) -> None:
+        """Printed as finance officers file it: A4 landscape, one page wide (unless the table is too
+        wide to read that way), headers on every page."""
         sheet.set_landscape()
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        if fit_width:
+            sheet.fit_to_pages(1, 0)
         if repeat_row is not None:
             sheet.repeat_rows(repeat_row)
 
