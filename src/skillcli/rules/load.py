@@ -92,15 +92,19 @@ def policy_paths(rules_dir: Path | None = None) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.stem.endswith(".cases")}
 
 
-def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
-    paths = policy_paths(rules_dir)
-    if policy_id in paths:
-        return paths[policy_id]
-    candidate = Path(policy_id)
+def find_file(ident: str, paths: dict[str, Path], what_zh: str, what_en: str) -> Path:
+    """A rules file by its id among ``paths``, or by its own path; else a usage error listing the ids."""
+    if ident in paths:
+        return paths[ident]
+    candidate = Path(ident)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
     known = ", ".join(paths) or "—"
-    raise UsageError(f"未知政策「{policy_id}」，可用：{known}", f"unknown policy '{policy_id}'; available: {known}")
+    raise UsageError(f"未知{what_zh}「{ident}」，可用：{known}", f"unknown {what_en} '{ident}'; available: {known}")
+
+
+def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
+    return find_file(policy_id, policy_paths(rules_dir), "政策", "policy")
 
 
 def read_yaml(path: Path) -> Any:

@@ -24,7 +24,7 @@ from skillcli.errors import UsageError
 
 # The policies' strict loader (unknown keys are errors, floats are exact decimals, ``$name`` resolves a
 # parameter, ``--param`` parses like the value it replaces) is reused as it is, not copied.
-from skillcli.rules.load import _Ctx, _date, _fen, _parameters, default_rules_dir, read_yaml
+from skillcli.rules.load import _Ctx, _date, _fen, _parameters, default_rules_dir, find_file, read_yaml
 from skillcli.rules.model import Parameter
 from skillcli.schema.columns import CATEGORIES
 
@@ -137,17 +137,7 @@ def program_paths(rules_dir: Path | None = None) -> dict[str, Path]:
 
 
 def find_program(program_id: str, rules_dir: Path | None = None) -> Path:
-    paths = program_paths(rules_dir)
-    if program_id in paths:
-        return paths[program_id]
-    candidate = Path(program_id)
-    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
-        return candidate
-    known = ", ".join(paths) or "—"
-    raise UsageError(
-        f"未知培训券项目「{program_id}」，可用：{known}",
-        f"unknown voucher programme '{program_id}'; available: {known}",
-    )
+    return find_file(program_id, program_paths(rules_dir), "培训券项目", "voucher programme")
 
 
 def load_programs(rules_dir: Path | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, Program]:
