@@ -324,3 +324,55 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "ledger.sqlite")
     server = request.getfixturevalue("postgres_server")
     return str(server.url())
+
+
+# -- the catalogue is emitted in full ------------------------------------------------------------
+# STYLE principle 4: a code that no test makes the program emit is either dead or untested. Every
+# code rendered during the session is recorded; a full run (no -k, -m or file selection) fails at
+# the end when a catalogued code was never emitted.
+EMITTED: set[str] = set()
+
+
+def _record_codes(codes: Iterable[object]) -> None:
+    EMITTED.update(str(c) for c in codes if c)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import skillcli.payout
+    import skillcli.pipeline
+    import skillcli.vouchers.issue
+    import skillcli.vouchers.redeem
+
+    render = skillcli.pipeline.render_findings
+
+    def recording_render(issues: Any, *args: Any, **kwargs: Any) -> Any:
+        _record_codes(issues.get_column("code").unique().to_list())
+        return render(issues, *args, **kwargs)
+
+    skillcli.pipeline.render_findings = recording_render  # type: ignore[assignment]
+    skillcli.payout.render_findings = recording_render  # type: ignore[attr-defined]
+    for module in (skillcli.vouchers.issue, skillcli.vouchers.redeem):
+        reasons = module.reasons
+
+        def recording_reasons(frame: Any, code: str, *args: Any, _reasons: Any = reasons, **kwargs: Any) -> Any:
+            if frame.height:
+                _record_codes([code])
+            return _reasons(frame, code, *args, **kwargs)
+
+        module.reasons = recording_reasons  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from skillcli.findings import CATALOGUE
+
+    config = session.config
+    whole = not config.option.keyword and not config.option.markexpr and not config.option.lf
+    whole = whole and all(Path(a).resolve() == Path(__file__).resolve().parent for a in config.args)
+    if not whole or exitstatus != 0:
+        return
+    never = sorted(set(CATALOGUE) - EMITTED)
+    if never:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"catalogued finding codes that no test made skillcli emit: {never}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -405,3 +405,68 @@ def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzh
     from tests.conftest import full_ids
 
     assert not full_ids(text)
+
+
+# -- the less common reasons a row is held --------------------------------------------------------
+def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    trainee = row(7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力")
+    attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "周杰", "C07", 10, 12]]
+    batch = make_xlsx({"花名册": [HEADER, trainee], "考勤": attendance})
+    result = run_payout(run_cli, batch, tmp_path / "o", "--json")
+    held = [e for e in result.json["exceptions"] if e["row"] == 2]
+    assert [e["code"] for e in held] == ["payout.blocked-by-related"]
+    assert "考勤!2" in held[0]["message_zh"] and "attendance.present-exceeds-required" in held[0]["message_zh"]
+
+
+def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    no_type = [h for h in HEADER if h != "培训类型"]
+    rows = [[v for h, v in zip(HEADER, r, strict=True) if h != "培训类型"] for r in ROSTER[:3]]
+    result = run_payout(run_cli, make_xlsx({"花名册": [no_type, *rows]}), tmp_path / "o", "--json")
+    assert result.json["counts"]["exception"] == 3
+    codes = {e["code"] for e in result.json["exceptions"]}
+    assert codes == {"payout.sheet-unusable"}
+    assert all("培训类型" in e["message_zh"] for e in result.json["exceptions"])
+
+
+def test_payout__certificate_rules_without_certificate_data_are_exceptions(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    upgrade = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
+    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, upgrade]}), tmp_path / "o", "--json")
+    assert [e["code"] for e in result.json["exceptions"]] == ["payout.no-certificate-data"]
+
+
+def test_payout__an_enterprise_payee_without_its_credit_code_is_held(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    prejob[4] = ""  # 统一社会信用代码 blank: A5 pays the enterprise
+    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob]}), tmp_path / "o", "--json")
+    assert [(e["code"], e["column"]) for e in result.json["exceptions"]] == [
+        ("payout.payee-missing", "统一社会信用代码")
+    ]
+
+
+def test_payout__an_advance_equal_to_the_entitlement_leaves_nothing_to_pay(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="150")
+    # 150 of 300 is the 50 % the policy allows (E10); the whole 300 advanced is "fully advanced".
+    full = row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="300")
+    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob, full]}), tmp_path / "o", "--json")
+    assert [(line["row"], line["amount_fen"]) for line in result.json["lines"]] == [(2, 15000)]
+    assert [(e["row"], e["code"], e["severity"]) for e in result.json["exceptions"]] == [
+        (3, "payout.fully-advanced", "warning")
+    ]
+
+
+def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", pensioner="")
+    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob]}), tmp_path / "o", "--json")
+    assert result.code == 0 and result.json["counts"]["paid"] == 1
+    assert [(w["row"], w["code"]) for w in result.json["warnings"]] == [(2, "payout.pensioner-unknown")]
+    assert "按“否”处理" in result.json["warnings"][0]["message_zh"]

@@ -38,7 +38,7 @@ class Decision:
     status: pl.DataFrame  # _rid, _file, _sheet, _row, person_id, status
     per_rule: pl.DataFrame
     derived: pl.DataFrame
-    warnings: pl.DataFrame = field(default_factory=empty_issues)
+    warnings: pl.DataFrame = field(default_factory=empty_issues)  # rendered findings about paid rows
     advance_share: Decimal | None = None
 
     @property
@@ -372,7 +372,7 @@ def decide(
         status,
         per_rule,
         derived,
-        _pensioner_warnings(derived, policy, status),
+        render_findings(_pensioner_warnings(derived, policy, status), headers, order),
         advance_share,
     )
     decision.control()

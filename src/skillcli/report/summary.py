@@ -129,6 +129,18 @@ def decision_payload(batch: Batch, decision: Decision, mask: Callable[[object], 
             }
             for r in decision.exceptions.iter_rows(named=True)
         ],
+        "warnings": [
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "code": r["code"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+            }
+            for r in decision.warnings.iter_rows(named=True)
+        ],
         "ineligible": [
             {
                 "person_id": mask(r["person_id"]),
