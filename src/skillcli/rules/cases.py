@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import RulesError
-from skillcli.money import yuan_to_fen
+from skillcli.money import format_yuan, yuan_to_fen
 from skillcli.rules.load import load_policy, read_yaml
 from skillcli.rules.model import Policy
 from skillcli.schema.parse import ID_CHECK_CHARS, ID_WEIGHTS, USCC_ALPHABET, USCC_WEIGHTS
@@ -154,8 +154,8 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str) -> Ca
         want = yuan_to_fen(Decimal(str(item["amount"])))
         if line["amount_fen"] != want:
             result.problems.append(
-                f"row {item['row']} {item['rule']}: amount {line['amount_fen'] / 100:.2f}, expected "
-                f"{want / 100:.2f} ({line['formula']})"
+                f"row {item['row']} {item['rule']}: amount {format_yuan(line['amount_fen'])}, expected "
+                f"{format_yuan(want)} ({line['formula']})"
             )
         for key in ("payee_type", "payee_id"):
             if key in item and str(line[key]) != str(item[key]):
