@@ -1,0 +1,88 @@
+"""The office's settings file, ``skillcli.toml``, found the way git and ruff find theirs.
+
+The nearest ``skillcli.toml`` in the working folder or one of its parents wins; without one, the
+user's config file (``platformdirs.user_config_dir("skillcli")/skillcli.toml``). ``$SKILLCLI_CONFIG``
+names a file directly and overrides both. Paths written in a file are relative to that file's folder,
+so a ledger named there is the same ledger from every sub-folder.
+
+Tables used by the commands (each documented where it is read):
+``ledger`` (a path or URL), ``[payer]`` (付款单位, 付款账号, 开户行, 用途), ``[bank]`` (column layout),
+``[columns]`` (header aliases), ``[contact]`` (联系人 for 公示 and returns).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillcli.errors import UsageError
+
+CONFIG_NAME = "skillcli.toml"
+CONFIG_ENV = "SKILLCLI_CONFIG"
+
+
+@dataclass(frozen=True)
+class Config:
+    """One parsed settings file; ``path`` is None when no file was found (every table is then empty)."""
+
+    path: Path | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        """A ``[name]`` table, empty when absent; anything but a table is a usage error."""
+        value = self.data.get(name, {})
+        if not isinstance(value, Mapping):
+            where = self.path.name if self.path else CONFIG_NAME
+            raise UsageError(f"{where} 中「{name}」应为表 [{name}]", f"{where}: '{name}' must be a table [{name}]")
+        return value
+
+    def resolve(self, value: str) -> Path:
+        """A path written in the file, relative to the file's own folder."""
+        path = Path(value).expanduser()
+        if path.is_absolute() or self.path is None:
+            return path
+        return self.path.parent / path
+
+
+def user_config_path() -> Path:
+    """Where the per-user settings live on this platform (Windows: %APPDATA%\\skillcli)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("skillcli", appauthor=False)) / CONFIG_NAME
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The settings file in force: $SKILLCLI_CONFIG, else the nearest skillcli.toml upwards, else the user's."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named).expanduser()
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    user = user_config_path()
+    return user if user.is_file() else None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Parse the settings file in force; none found is an empty Config, a broken one a usage error."""
+    path = find_config(start)
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise UsageError(f"找不到配置文件 {path}（{CONFIG_ENV}）", f"config file {path} not found ({CONFIG_ENV})") from None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"配置文件 {path} 无法读取：{first}", f"cannot read config file {path}: {first}") from None
+    return Config(path=path, data=data)
