@@ -550,6 +550,16 @@ _ALL += [
             "the assessment result is '{value}'; a pass is required for redemption",
         ),
     ),
+    *_codes(
+        "diff",
+        (
+            "duplicate-key",
+            W,
+            "多行的对比键（身份证号码与培训/证书/班级）相同：{value}（同键的其他行：{detail}），无法逐行对应",
+            "several rows share the comparison key (ID number and training/certificate/class): {value}"
+            " (other rows: {detail}); they cannot be matched row by row",
+        ),
+    ),
 ]
 
 CATALOGUE: dict[str, Code] = {code.slug: code for code in _ALL}

@@ -12,6 +12,7 @@ import sys
 import typer
 
 from skillcli.cli.check import check
+from skillcli.cli.diff import diff
 from skillcli.cli.explain import explain
 from skillcli.cli.export_bank import export_bank
 from skillcli.cli.ledger import ledger_app
@@ -41,6 +42,7 @@ app.command(name="export-bank")(export_bank)
 app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
 app.add_typer(vouchers_app, name="vouchers")
+app.command(name="diff")(diff)
 
 
 @app.callback()
