@@ -121,13 +121,20 @@ class RowDiff:
     def locations(self, side: Side) -> pl.DataFrame:
         """``file, sheet, row → kind, match``: where each matched row sits in one side's file."""
         found = [
-            (at.file, at.sheet, at.row, r.kind.value, r.match)
+            (at.file, at.sheet, at.row, r.kind.value, r.match, r.change)
             for r in self.rows
             if (at := (r.old if side == "old" else r.new)) is not None
         ]
         return pl.DataFrame(
             found,
-            schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64, "kind": pl.String, "match": pl.Int64},
+            schema={
+                "file": pl.String,
+                "sheet": pl.String,
+                "row": pl.Int64,
+                "kind": pl.String,
+                "match": pl.Int64,
+                "change": pl.String,
+            },
             orient="row",
         )
 
@@ -357,7 +364,11 @@ def _keyed_findings(findings: pl.DataFrame, batch: Batch, where: pl.DataFrame) -
     """
     keyed = (
         findings.join(_header_map(batch), on=["file", "sheet", "column"], how="left")
-        .join(where.select("file", "sheet", "row", "match"), on=["file", "sheet", "row"], how="left")
+        .join(
+            where.select("file", "sheet", "row", "match", pl.col("change").alias("row_change")),
+            on=["file", "sheet", "row"],
+            how="left",
+        )
         .with_columns(
             pl.concat_str(
                 [
@@ -413,6 +424,7 @@ def finding_changes(
             pick("severity"),
             pick("column"),
             pick("person_id"),
+            pick("row_change"),
             pl.col("file").alias("old_file"),
             pl.col("sheet").alias("old_sheet"),
             pl.col("row").alias("old_row"),
@@ -533,9 +545,15 @@ def payout_effect(rows: RowDiff, old: Decision, new: Decision) -> PayoutEffect:
         change = "newly-paid" if a.fen == 0 else "no-longer-paid" if b.fen == 0 else "amount-changed"
         zh: list[str] = []
         en: list[str] = []
-        if change == "newly-paid":
+        if change == "newly-paid" and a.status == "absent":
+            zh.append("新文件新增此行")
+            en.append("row added in the new file")
+        elif change == "newly-paid":
             zh.append(f"原为{STATUS_ZH[a.status]}" + (f"：{a.reason_zh}" if a.reason_zh else ""))
             en.append(f"was {STATUS_EN[a.status]}" + (f": {a.reason_en}" if a.reason_en else ""))
+        elif change == "no-longer-paid" and b.status == "absent":
+            zh.append("新文件删除了此行")
+            en.append("row removed in the new file")
         elif change == "no-longer-paid":
             zh.append(f"现为{STATUS_ZH[b.status]}" + (f"：{b.reason_zh}" if b.reason_zh else ""))
             en.append(f"now {STATUS_EN[b.status]}" + (f": {b.reason_en}" if b.reason_en else ""))
