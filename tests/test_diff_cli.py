@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.conftest import valid_id, wrong_check, write_csv
+from tests.conftest import valid_id, write_csv, wrong_check
 from tests.test_payout_cli import CERT_HEADER, HEADER, row
 
 POLICY = ("--policy", "suzhou-2019", "--period", "2021-06")
@@ -26,15 +26,35 @@ def roster() -> list[list[Any]]:
         row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 1500 × 1.3
         row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31"),  # A8 2000 to the enterprise
         row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),  # A5 300
-        row(9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"),  # A12 650
+        row(
+            9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"
+        ),  # A12 650
     ]
 
 
 def certificates() -> list[list[Any]]:
     return [
         CERT_HEADER,
-        [valid_id(seq="011"), "张伟", "S000032000001214000001", "职业技能等级证书", "电工", "四级/中级工", "2021-06-10", "是"],
-        [valid_id(seq="021"), "李娜", "S000032000001213000002", "职业技能等级证书", "车工", "三级/高级工", "2021-06-10", "是"],
+        [
+            valid_id(seq="011"),
+            "张伟",
+            "S000032000001214000001",
+            "职业技能等级证书",
+            "电工",
+            "四级/中级工",
+            "2021-06-10",
+            "是",
+        ],
+        [
+            valid_id(seq="021"),
+            "李娜",
+            "S000032000001213000002",
+            "职业技能等级证书",
+            "车工",
+            "三级/高级工",
+            "2021-06-10",
+            "是",
+        ],
         [valid_id(seq="091"), "郑涛", "T2021-0009", "特种作业操作证", "电工", "无等级", "2021-04-25", "是"],
     ]
 
@@ -70,7 +90,9 @@ def resubmission(make_xlsx: Any) -> tuple[Path, Path]:
     return old, new
 
 
-def test_diff__resubmission_rows_cells_and_payout(run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path) -> None:
+def test_diff__resubmission_rows_cells_and_payout(
+    run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path
+) -> None:
     old, new = resubmission
     result = run_cli("diff", old, new, *POLICY, "--json")
     assert result.code == 1, result.stderr
@@ -144,7 +166,11 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
     assert [(r["类型"], r["姓名"], r["行号"]) for r in sheet_rows(out / "diff.xlsx", "新增")] == [("花名册", "何静", 5)]
     assert [(r["类型"], r["姓名"], r["行号"]) for r in sheet_rows(out / "diff.xlsx", "删除")] == [("花名册", "孙丽", 4)]
     payout = {r["姓名"]: r for r in sheet_rows(out / "diff.xlsx", "补贴变化", header_row=2)}
-    assert (payout["李娜"]["变化"], payout["李娜"]["旧金额(元)"], payout["李娜"]["新金额(元)"]) == ("金额变化", 2000, 1500)
+    assert (payout["李娜"]["变化"], payout["李娜"]["旧金额(元)"], payout["李娜"]["新金额(元)"]) == (
+        "金额变化",
+        2000,
+        1500,
+    )
     assert payout["李娜"]["差额(元)"] == -500
     assert (payout["郑涛"]["旧状态"], payout["郑涛"]["新状态"]) == ("异常", "发放")
     assert book["补贴变化"]["A1"].value.endswith("旧 4,250.00 元，新 4,400.00 元，差额 150.00 元")
@@ -176,3 +202,147 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
         ("fixed", "cert.not-on-roster"),
         ("fixed", "id.checksum"),
     ]
+
+
+def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    """xlsx old; csv and xlsx new with a title row, columns reordered, aliases and 2021.3.1 dates: the same."""
+    old = make_xlsx({"花名册": [HEADER, *roster()]}, name="old.xlsx")
+    order = list(reversed(range(len(HEADER))))
+    aliases = {"身份证号码": "公民身份号码", "职业(工种)": "培训工种", "开班日期": "培训开始日期"}
+    title = ["苏州精工机械有限公司 2021 年职工技能提升培训花名册"]
+    header = [aliases.get(HEADER[i], HEADER[i]) for i in order]
+    body = []
+    for original in roster():
+        values = [*original[:8], original[8].replace("-0", ".").replace("-", "."), *original[9:]]  # → 2021.3.1
+        body.append([values[i] for i in order])
+    assert body[0][order.index(8)] == "2021.3.1"
+    new_csv = write_csv(tmp_path / "花名册.csv", [title, header, *body])
+    from_csv = run_cli("diff", old, new_csv, "--json")
+    assert from_csv.code == 0, from_csv.stderr
+    assert from_csv.json["new"][0]["format"] == "csv"
+    assert from_csv.json["counts"] == {"roster": {"added": 0, "removed": 0, "changed": 0, "same": 4}}
+
+    new_xlsx = make_xlsx({"花名册": [title, header, *body]}, name="new.xlsx")
+    result = run_cli("diff", old, new_xlsx, "--json", "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    assert result.json["same"] is True and result.json["rows"] == []
+    book = tmp_path / "out" / "diff.xlsx"
+    for name in ("新增", "删除", "修改", "问题变化", "重复键"):
+        assert sheet_rows(book, name) == []
+    assert sheet_rows(book, "补贴变化", header_row=2) == []
+    summary = dict(openpyxl.load_workbook(book)["汇总"].iter_rows(min_row=3, values_only=True))
+    assert summary["结论 / result"] == "两次报送相同 / the same"
+    assert summary["花名册未变行 / roster same"] == 4
+
+
+def test_diff__a_column_or_sheet_only_one_file_has_is_a_difference(run_cli: Any, make_xlsx: Any) -> None:
+    old = make_xlsx({"花名册": [HEADER, *roster()], "证书": certificates()}, name="old.xlsx")
+    new = make_xlsx({"花名册": [HEADER[:-1], *(r[:-1] for r in roster())]}, name="new.xlsx")  # no 备案结束日期
+    result = run_cli("diff", old, new, "--json")
+    assert result.code == 1
+    assert result.json["columns"]["roster"] == {"only_old": ["filed_end_date"], "only_new": []}
+    assert result.json["counts"]["roster"]["same"] == 4
+    assert result.json["counts"]["certificates"] == {"added": 0, "removed": 3, "changed": 0, "same": 0}
+
+
+def test_diff__identical_batches_exit_0(run_cli: Any, resubmission: tuple[Path, Path]) -> None:
+    old, _ = resubmission
+    result = run_cli("diff", old, old, *POLICY, "--json")
+    assert result.code == 0, result.stderr
+    assert result.json["payout"]["changes"] == [] and result.json["payout"]["delta_fen"] == 0
+    assert result.json["findings"]["counts"] == {"fixed": 0, "new": 0, "remaining": 2}
+    assert "两次报送相同" in result.stderr
+
+
+def test_diff__repeated_keys_are_reported_not_matched(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    """Two rows with one key: an unchanged twin is still the same row, a changed one cannot be paired."""
+    twin = row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31")
+    old_rows = [*roster(), twin, list(twin)]
+    new_rows = [*roster(), twin, [*twin[:9], "2021-06-10", *twin[10:]]]
+    old = make_xlsx({"花名册": [HEADER, *old_rows]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    result = run_cli("diff", old, new, "--json", "--out", tmp_path / "out")
+    assert result.code == 1, result.stderr
+    payload = result.json
+    # Excel rows 3, 6 and 7 of each file share 李娜's key: one pair is identical, the other two differ.
+    assert sorted((d["file"].endswith("new.xlsx"), d["row"]) for d in payload["duplicates"]) == [
+        (False, 3),
+        (False, 6),
+        (False, 7),
+        (True, 3),
+        (True, 6),
+        (True, 7),
+    ]
+    assert payload["duplicates"][0]["message_en"].startswith("several rows share the comparison key")
+    assert "6、" in payload["duplicates"][0]["message_zh"] or "!6" in payload["duplicates"][0]["message_zh"]
+    assert payload["counts"]["roster"] == {"added": 1, "removed": 1, "changed": 0, "same": 5}
+    assert {(r["change"], r["duplicate"]) for r in payload["rows"]} == {("added", True), ("removed", True)}
+    repeated = sheet_rows(tmp_path / "out" / "diff.xlsx", "重复键")
+    assert len(repeated) == 6 and {r["代码"] for r in repeated} == {"diff.duplicate-key"}
+    added = sheet_rows(tmp_path / "out" / "diff.xlsx", "新增")
+    assert [(a["行号"], a["结业日期"], a["说明"]) for a in added] == [
+        (7, "2021-06-10", "对比键在文件中重复，未能逐行对应")
+    ]
+
+
+def test_diff__attendance_and_certificates_have_their_own_keys(run_cli: Any, make_xlsx: Any) -> None:
+    attendance = [
+        ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
+        [valid_id(seq="011"), "张伟", "C01", 15, 12],
+        [valid_id(seq="011"), "张伟", "C13", 10, 10],
+    ]
+    corrected = [list(r) for r in attendance]
+    corrected[2][4] = 9  # class C13: 10 → 9 days present
+    certs = certificates()
+    renumbered = [list(r) for r in certs]
+    renumbered[3][2] = "T2021-0099"  # 郑涛's certificate number corrected
+    old = make_xlsx({"考勤": attendance, "证书": certs}, name="old.xlsx")
+    new = make_xlsx({"证书": renumbered, "考勤": corrected}, name="new.xlsx")
+    payload = run_cli("diff", old, new, "--json").json
+    assert payload["counts"] == {
+        "attendance": {"added": 0, "removed": 0, "changed": 1, "same": 1},
+        "certificates": {"added": 0, "removed": 0, "changed": 1, "same": 2},
+    }
+    cells = {r["kind"]: [(c["header"], c["old"], c["new"]) for c in r["cells"]] for r in payload["rows"]}
+    assert cells == {
+        "attendance": [("实际出勤天数", "10", "9")],
+        "certificates": [("证书编号", "T20210009", "T20210099")],  # compared and shown as normalised
+    }
+
+
+def test_diff__bad_input_and_usage_exit_2(run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path) -> None:
+    old, new = resubmission
+    missing = run_cli("diff", old, tmp_path / "nope.xlsx")
+    assert missing.code == 2 and "nope.xlsx" in missing.stderr and "Traceback" not in missing.stderr
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(b"PK\x03\x04 not really a zip")
+    broken = run_cli("diff", old, garbage)
+    assert broken.code == 2 and len(broken.stderr.strip().splitlines()) == 1
+    assert run_cli("diff", old, new, "--policy", "suzhou-2019").code == 2  # no --period
+    assert run_cli("diff", old, new, "--policy", "no-such-policy", "--period", "2021-06").code == 2
+    assert run_cli("diff", old, new, "--param", "shortage_multiplier=1.5").code == 2  # --param needs --policy
+
+
+def test_diff__ids_masked_on_screen_unless_asked(run_cli: Any, resubmission: tuple[Path, Path]) -> None:
+    old, new = resubmission
+    masked = run_cli("diff", old, new, *POLICY, "--json")  # run_cli fails on any full ID on screen
+    assert "320506********0911" in masked.stderr and "320506********0911" in masked.stdout
+    shown = run_cli("diff", old, new, *POLICY, "--show-ids")
+    assert valid_id(seq="091") in shown.stderr
+
+
+def test_diff__input_text_is_never_a_formula(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    old_rows = roster()
+    new_rows = roster()
+    new_rows[0][3] = '=HYPERLINK("http://x","点我")'  # 单位名称
+    old = make_xlsx({"花名册": [HEADER, *old_rows]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    out = tmp_path / "out"
+    assert run_cli("diff", old, new, "--out", out).code == 1
+    sheet = openpyxl.load_workbook(out / "diff.xlsx")["修改"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("单位名称") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    assert cell.comment is not None and "苏州精工机械有限公司" in cell.comment.text
+    cells = read_csv(out / "diff-cells.csv")
+    assert [c["new_value"] for c in cells] == ['\'=HYPERLINK("http://x","点我")']

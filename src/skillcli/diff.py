@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from skillcli.model import LEVEL_LABELS, SheetKind
-from skillcli.money import format_yuan
 from skillcli.schema.columns import SPECS, ColType
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED
 

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from skillcli import __version__
 from skillcli.diff import (
     HEADERS,
@@ -30,7 +28,6 @@ from skillcli.io.writer import Column, Workbook, write_csv
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
-from skillcli.schema.columns import SPECS
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "same": "未变"}
 PAYOUT_ZH = {"newly-paid": "新增发放", "no-longer-paid": "不再发放", "amount-changed": "金额变化"}
