@@ -346,3 +346,28 @@ def test_diff__input_text_is_never_a_formula(run_cli: Any, make_xlsx: Any, tmp_p
     assert cell.comment is not None and "苏州精工机械有限公司" in cell.comment.text
     cells = read_csv(out / "diff-cells.csv")
     assert [c["new_value"] for c in cells] == ['\'=HYPERLINK("http://x","点我")']
+
+
+def test_diff__reads_the_ledger_it_is_given_and_writes_nothing(
+    run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """After the first submission was paid, the diff shows what the resubmission would pay on top."""
+    old, new = resubmission
+    ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("payout", old, *POLICY, "--out", tmp_path / "paid", "--commit", "--ledger", ledger).code == 1
+    runs_before = run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"]
+    result = run_cli("diff", old, new, *POLICY, "--ledger", ledger, "--json")
+    assert result.code == 1, result.stderr
+    by_name = {p["name"]: (p["change"], p["old_fen"], p["new_fen"]) for p in result.json["payout"]["changes"]}
+    # The first file's claims are now "already paid" (nothing to pay again, 孙丽 removed changes
+    # nothing); 李娜's corrected level is a new claim (A8 中级工 1500), 郑涛's corrected ID (A12 650)
+    # and the added 何静 (A5 300) are not in the ledger.
+    assert by_name == {
+        "李娜": ("newly-paid", 0, 1500_00),
+        "郑涛": ("newly-paid", 0, 650_00),
+        "何静": ("newly-paid", 0, 300_00),
+    }
+    assert result.json["payout"]["old_total_fen"] == 0
+    remaining = {f["code"] for f in result.json["findings"]["items"] if f["state"] == "remaining"}
+    assert "ledger.already-paid" in remaining
+    assert run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"] == runs_before

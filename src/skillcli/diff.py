@@ -259,8 +259,9 @@ def _match_kind(
     # a resubmission mostly is, and the payout effect must be shown on the person, not as a loss
     # plus a gain.
     name_at = [columns.index("name")] if "name" in columns.compared else []
+    id_at = columns.index("id_number") if "id_number" in columns.compared else None
     for skip in positions:
-        rest = [p for p in positions if p != skip] + (name_at if skip == columns.index("id_number") else [])
+        rest = [p for p in positions if p != skip] + (name_at if skip == id_at else [])
         if not rest or not loose_old or not loose_new:
             continue
         by_old: dict[tuple[str | None, ...], list[RowAt]] = defaultdict(list)

@@ -24,7 +24,7 @@ from skillcli.diff import (
     cells_text,
     describe_key,
 )
-from skillcli.io.writer import Column, Workbook, write_csv
+from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _display_width, write_csv
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
@@ -144,7 +144,7 @@ def _changed_sheet(book: Workbook, report: DiffReport) -> None:
     lead = ["类型", "旧工作表", "旧行号", "新工作表", "新行号", "修改内容"]
     sheet = book.add_sheet("修改")
     marked = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True, "border": 1})
-    widths = [8, 10, 8, 10, 8, 40] + [max(len(HEADERS[c]) * 2, 8) for c in value_columns]
+    widths = [8, 10, 8, 10, 8, 12] + [max(_display_width(HEADERS[c]), 8) for c in value_columns]
     for j, header in enumerate([*lead, *(HEADERS[c] for c in value_columns)]):
         sheet.write_string(0, j, header, book.fmt_header)
     for i, change in enumerate(changes, start=1):
@@ -160,6 +160,7 @@ def _changed_sheet(book: Workbook, report: DiffReport) -> None:
             ("int", change.new.row if change.new else None),
             ("text", cells_text(change)),
         ]
+        widths[5] = max(widths[5], _display_width(cells_text(change)))
         for j, (kind, value) in enumerate(lead_values):
             book.write_cell(sheet, i, j, kind, value)  # type: ignore[arg-type]
         changed = {name for name, _, _ in change.cells}
@@ -168,13 +169,13 @@ def _changed_sheet(book: Workbook, report: DiffReport) -> None:
                 book.write_cell(sheet, i, j, "text", new.get(name), marked)
                 sheet.write_comment(i, j, f"原值 / old: {old.get(name) or '(空)'}", {"x_scale": 1.5})
             else:
-                widths[j] = max(widths[j], len(new.get(name) or "") + 2)
                 book.write_cell(sheet, i, j, "text", new.get(name))
+            widths[j] = max(widths[j], _display_width(new.get(name) or ""))
     for j, width in enumerate(widths):
-        sheet.set_column(j, j, min(width, 60))
+        sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(changes), 1), len(lead) + len(value_columns) - 1)
-    book.print_setup(sheet, repeat_row=0, fit_width=False)
+    sheet.autofilter(0, 0, max(len(changes), 1), len(widths) - 1)
+    book.print_setup(sheet, repeat_row=0, fit_width=len(widths) <= PRINT_FIT_COLUMNS)
 
 
 def _payout_sheet(book: Workbook, report: DiffReport) -> None:
