@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import valid_id, write_csv, wrong_check
-from tests.test_payout_cli import CERT_HEADER, HEADER, row
+from tests.test_payout_cli import CERT_HEADER, CERTS, HEADER, row
 
 POLICY = ("--policy", "suzhou-2019", "--period", "2021-06")
 SHEETS = ["汇总", "新增", "删除", "修改", "补贴变化", "问题变化", "重复键"]
@@ -33,30 +33,8 @@ def roster() -> list[list[Any]]:
 
 
 def certificates() -> list[list[Any]]:
-    return [
-        CERT_HEADER,
-        [
-            valid_id(seq="011"),
-            "张伟",
-            "S000032000001214000001",
-            "职业技能等级证书",
-            "电工",
-            "四级/中级工",
-            "2021-06-10",
-            "是",
-        ],
-        [
-            valid_id(seq="021"),
-            "李娜",
-            "S000032000001213000002",
-            "职业技能等级证书",
-            "车工",
-            "三级/高级工",
-            "2021-06-10",
-            "是",
-        ],
-        [valid_id(seq="091"), "郑涛", "T2021-0009", "特种作业操作证", "电工", "无等级", "2021-04-25", "是"],
-    ]
+    """张伟's, 李娜's and 郑涛's certificates (copies, so a test may edit them)."""
+    return [CERT_HEADER, *(list(CERTS[i]) for i in (0, 1, 3))]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

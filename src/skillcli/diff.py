@@ -531,6 +531,24 @@ def cells_text(change: RowChange, *, english: bool = False) -> str:
     )
 
 
+def _why(change: str, before: _Outcome, after: _Outcome) -> tuple[str, str]:
+    """The reason for a payout change: the side that is not paid says why (or that the row is absent)."""
+    if change == "amount-changed":
+        return f"计算 {before.rules} → {after.rules}", f"computed {before.rules} → {after.rules}"
+    if change == "newly-paid":
+        side, zh, en = before, "原为", "was "
+        absent = ("新文件新增此行", "row added in the new file")
+    else:
+        side, zh, en = after, "现为", "now "
+        absent = ("新文件删除了此行", "row removed in the new file")
+    if side.status == "absent":
+        return absent
+    return (
+        zh + STATUS_ZH[side.status] + (f"：{side.reason_zh}" if side.reason_zh else ""),
+        en + STATUS_EN[side.status] + (f": {side.reason_en}" if side.reason_en else ""),
+    )
+
+
 def payout_effect(rows: RowDiff, old: Decision, new: Decision) -> PayoutEffect:
     """Per roster row: newly paid, no longer paid or amount changed, with the reason."""
     before, after = _outcomes(old, rows.locations("old")), _outcomes(new, rows.locations("new"))
@@ -543,23 +561,8 @@ def payout_effect(rows: RowDiff, old: Decision, new: Decision) -> PayoutEffect:
         if a.fen == b.fen:
             continue
         change = "newly-paid" if a.fen == 0 else "no-longer-paid" if b.fen == 0 else "amount-changed"
-        zh: list[str] = []
-        en: list[str] = []
-        if change == "newly-paid" and a.status == "absent":
-            zh.append("新文件新增此行")
-            en.append("row added in the new file")
-        elif change == "newly-paid":
-            zh.append(f"原为{STATUS_ZH[a.status]}" + (f"：{a.reason_zh}" if a.reason_zh else ""))
-            en.append(f"was {STATUS_EN[a.status]}" + (f": {a.reason_en}" if a.reason_en else ""))
-        elif change == "no-longer-paid" and b.status == "absent":
-            zh.append("新文件删除了此行")
-            en.append("row removed in the new file")
-        elif change == "no-longer-paid":
-            zh.append(f"现为{STATUS_ZH[b.status]}" + (f"：{b.reason_zh}" if b.reason_zh else ""))
-            en.append(f"now {STATUS_EN[b.status]}" + (f": {b.reason_en}" if b.reason_en else ""))
-        else:
-            zh.append(f"计算 {a.rules} → {b.rules}")
-            en.append(f"computed {a.rules} → {b.rules}")
+        why_zh, why_en = _why(change, a, b)
+        zh, en = [why_zh], [why_en]
         if row.cells:
             zh.append("修改 " + cells_text(row))
             en.append("changed " + cells_text(row, english=True))

@@ -19,6 +19,7 @@ from skillcli.diff import (
     STATUS_ZH,
     DiffReport,
     KindColumns,
+    PayoutChange,
     RowAt,
     RowChange,
     cells_text,
@@ -59,6 +60,34 @@ def identity(report: DiffReport, change: RowChange) -> tuple[str, str, str]:
 
 def _where(at: RowAt | None) -> list[Any]:
     return [at.sheet, at.row] if at is not None else [None, None]
+
+
+PAYOUT_FIELDS = (
+    "change",
+    "person_id",
+    "name",
+    "key",
+    "old_status",
+    "new_status",
+    "old_fen",
+    "new_fen",
+    "delta_fen",
+    "old_rules",
+    "new_rules",
+    "reason_zh",
+    "reason_en",
+    "old_row",
+    "new_row",
+)
+
+
+def payout_record(report: DiffReport, p: PayoutChange) -> dict[str, Any]:
+    """One payout change as plain data (``PAYOUT_FIELDS``), for the sheet, the CSV and the JSON."""
+    person, name, key = identity(report, p.row)
+    values: tuple[Any, ...] = (p.change, person, name, key, p.old_status, p.new_status, p.old_fen, p.new_fen)
+    values += (p.delta_fen, p.old_rules, p.new_rules, p.reason_zh, p.reason_en)
+    values += (p.row.old.row if p.row.old else None, p.row.new.row if p.row.new else None)
+    return dict(zip(PAYOUT_FIELDS, values, strict=True))
 
 
 def write_diff(report: DiffReport, target: Path) -> None:
@@ -206,28 +235,21 @@ def _payout_sheet(book: Workbook, report: DiffReport) -> None:
         f"政策 {effect.policy}：旧 {format_yuan(effect.old_total_fen, grouping=True)} 元，"
         f"新 {format_yuan(effect.new_total_fen, grouping=True)} 元，差额 {format_yuan(effect.delta_fen, grouping=True)} 元"
     )
-    rows = []
-    for p in effect.changes:
-        person, name, key = identity(report, p.row)
-        rows.append(
-            [
-                PAYOUT_ZH[p.change],
-                name,
-                person,
-                key,
-                STATUS_ZH[p.old_status],
-                STATUS_ZH[p.new_status],
-                p.old_fen,
-                p.new_fen,
-                p.delta_fen,
-                p.reason_zh,
-                p.reason_en,
-                p.old_rules,
-                p.new_rules,
-                p.row.old.row if p.row.old else None,
-                p.row.new.row if p.row.new else None,
-            ]
-        )
+    records = [payout_record(report, p) for p in effect.changes]
+    rows = [
+        [
+            PAYOUT_ZH[r["change"]],
+            r["name"],
+            r["person_id"],
+            r["key"],
+            STATUS_ZH[r["old_status"]],
+            STATUS_ZH[r["new_status"]],
+            *(r[k] for k in ("old_fen", "new_fen", "delta_fen", "reason_zh", "reason_en", "old_rules", "new_rules")),
+            r["old_row"],
+            r["new_row"],
+        ]
+        for r in records
+    ]
     book.table("补贴变化", columns, rows, title=title)
 
 
@@ -326,31 +348,11 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
     )
     written.append("diff-findings.csv")
     if report.payout is not None:
-        payout_header = ["change", "person_id", "name", "key", "old_status", "new_status"]
-        payout_header += ["old_yuan", "new_yuan", "delta_yuan", "old_rules", "new_rules", "reason_zh", "reason_en"]
-        payout_header += ["old_row", "new_row"]
-        payout_rows = []
-        for p in report.payout.changes:
-            person, name, key = identity(report, p.row)
-            payout_rows.append(
-                [
-                    p.change,
-                    person,
-                    name,
-                    key,
-                    p.old_status,
-                    p.new_status,
-                    format_yuan(p.old_fen),
-                    format_yuan(p.new_fen),
-                    format_yuan(p.delta_fen),
-                    p.old_rules,
-                    p.new_rules,
-                    p.reason_zh,
-                    p.reason_en,
-                    p.row.old.row if p.row.old else None,
-                    p.row.new.row if p.row.new else None,
-                ]
-            )
+        payout_header = [*PAYOUT_FIELDS[:6], "old_yuan", "new_yuan", "delta_yuan", *PAYOUT_FIELDS[9:]]
+        payout_rows = [
+            [format_yuan(v) if k.endswith("_fen") else v for k, v in payout_record(report, p).items()]
+            for p in report.payout.changes
+        ]
         numeric = numbers | {"old_yuan", "new_yuan", "delta_yuan", "old_status", "new_status", "change"}
         write_csv(
             directory("diff-payout.csv"), payout_header, payout_rows, safe_columns=_text_columns(payout_header, numeric)
@@ -404,21 +406,8 @@ def diff_payload(report: DiffReport, mask: Callable[[object], str]) -> dict[str,
             "delta_fen": effect.delta_fen,
             "changes": [
                 {
-                    "change": p.change,
-                    "person_id": mask(identity(report, p.row)[0]),
-                    "name": identity(report, p.row)[1],
-                    "key": identity(report, p.row)[2],
-                    "old_status": p.old_status,
-                    "new_status": p.new_status,
-                    "old_fen": p.old_fen,
-                    "new_fen": p.new_fen,
-                    "delta_fen": p.delta_fen,
-                    "old_rules": p.old_rules,
-                    "new_rules": p.new_rules,
-                    "reason_zh": mask(p.reason_zh),
-                    "reason_en": mask(p.reason_en),
-                    "old_row": p.row.old.row if p.row.old else None,
-                    "new_row": p.row.new.row if p.row.new else None,
+                    k: mask(v) if k in ("person_id", "reason_zh", "reason_en") else v
+                    for k, v in payout_record(report, p).items()
                 }
                 for p in effect.changes
             ],
