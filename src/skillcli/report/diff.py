@@ -125,7 +125,7 @@ def write_diff(report: DiffReport, target: Path) -> None:
                 Column("级别", width=8),
                 Column("列"),
                 Column("身份证号码"),
-                Column("所在行", width=8),
+                Column("行变化", width=8),
                 Column("旧工作表"),
                 Column("旧行号", "int", 8),
                 Column("旧值"),
