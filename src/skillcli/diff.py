@@ -179,6 +179,10 @@ def _side_rows(batch: Batch, kind: SheetKind, columns: tuple[str, ...]) -> list[
         on=["_file", "_sheet", "_row"],
         how="left",
     )
+    # The typed value, not the text, is what is compared: "2021.4.6" and "2021-04-06" are one date,
+    # "四级" and "中级工" one level, "1,500" and "1500.00" one amount, so a resubmission typed
+    # differently is not reported as changed. A cell that did not parse keeps its text, so replacing
+    # one unreadable value by another is still a change.
     values = []
     for name in columns:
         fallbacks = [pl.col(f"__raw_{name}")] if name in raw_names else []
