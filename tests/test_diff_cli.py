@@ -200,7 +200,7 @@ def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, t
     assert from_csv.json["new"][0]["format"] == "csv"
     assert from_csv.json["counts"] == {"roster": {"added": 0, "removed": 0, "changed": 0, "same": 4}}
 
-    new_xlsx = make_xlsx({"花名册": [title, header, *body]}, name="new.xlsx")
+    new_xlsx = make_xlsx({"花名册": [title, header, *reversed(body)]}, name="new.xlsx")  # rows reordered too
     result = run_cli("diff", old, new_xlsx, "--json", "--out", tmp_path / "out")
     assert result.code == 0, result.stderr
     assert result.json["same"] is True and result.json["rows"] == []
@@ -349,3 +349,17 @@ def test_diff__reads_the_ledger_it_is_given_and_writes_nothing(
     remaining = {f["code"] for f in result.json["findings"]["items"] if f["state"] == "remaining"}
     assert "ledger.already-paid" in remaining
     assert run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"] == runs_before
+
+
+def test_diff__two_key_fields_changed_is_a_removal_and_an_addition(run_cli: Any, make_xlsx: Any) -> None:
+    """Pairing tolerates one corrected key field; a row with two changed is another training."""
+    new_rows = roster()
+    new_rows[1][6:8] = ["钳工", "四级/中级工"]  # 李娜: occupation and level both changed
+    old = make_xlsx({"花名册": [HEADER, *roster()]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    payload = run_cli("diff", old, new, "--json").json
+    assert payload["counts"]["roster"] == {"added": 1, "removed": 1, "changed": 0, "same": 3}
+    assert {(r["change"], r["name"], r["key"]) for r in payload["rows"]} == {
+        ("added", "李娜", "技能提升 | 钳工 | 四级/中级工 | 2021-03-01"),
+        ("removed", "李娜", "技能提升 | 车工 | 三级/高级工 | 2021-03-01"),
+    }
