@@ -294,13 +294,8 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
             [[code, n] for code, n in reasons.iter_rows()],
             justify=["left", "right"],
         )
-    if decision.warnings.height:
-        screen.line(
-            t(
-                f"提示：{decision.warnings.height} 行未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
-                f"note: {decision.warnings.height} rows have no pension status and were read as 'no'",
-            )
-        )
+    for note in decision.warnings.iter_rows(named=True):
+        screen.line(t(f"提示：{note['message_zh']}", f"note: {note['message_en']}"))
     screen.line(
         t(
             f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "

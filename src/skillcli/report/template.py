@@ -46,6 +46,7 @@ _PAYEE_COLUMNS = {
     "person": ("bank_account", "account_name"),
     "enterprise": ("employer_name", "employer_uscc"),
     "institution": ("institution", "institution_uscc"),
+    "organiser": ("institution", "institution_uscc", "employer_name", "employer_uscc"),
 }
 _AMOUNT_COLUMNS = {
     "ceiling": ("fee_yuan",),

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from skillcli.model import Level, PayeeType
 
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
-PayeeRule = Literal["person", "enterprise", "institution", "by_payer"]
+PayeeRule = Literal["person", "enterprise", "institution", "by_payer", "organiser"]
 INELIGIBLE = "ineligible"
 
 
@@ -59,6 +59,9 @@ class Requirement:
     when: tuple[Condition, ...] = ()
     reason_zh: str = ""
     reason_en: str = ""
+    # ``if_absent: hold``: the document makes this a condition of payment in so many words, so a
+    # batch without the column holds the rows (an exception each) instead of deciding without it.
+    hold_if_absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
