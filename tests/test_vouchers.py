@@ -379,7 +379,7 @@ M_PEOPLE = [
     Person(12, "蔡小", "2005-06-01", "在校学生"),  # 15: too young
     Person(13, "何工", "1985-04-04", "企业职工"),  # 35
     Person(14, "罗农", "1980-08-08", "农村转移劳动力"),  # 40: not among the groups S0 names
-    Person(15, "杨空", "1990-01-01", None),  # 人员类别 blank: cannot be decided
+    Person(15, "杨空", "1990-01-01", None),  # 人员类别 blank: no listed group
     Person(16, "陈贫", "1958-02-02", "脱贫劳动力"),  # 62
 ]
 
@@ -398,7 +398,7 @@ def test_vouchers__meishan_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
         ("蔡小", "voucher.age-outside"): 1,
         ("何工", "voucher.not-for-category"): 1,  # 普惠制培训
         ("罗农", "voucher.not-for-category"): 3,
-        ("杨空", "voucher.category-blank"): 3,
+        ("杨空", "voucher.not-for-category"): 3,  # blank is no listed group, never "undecided"
         ("陈贫", "voucher.not-for-category"): 1,  # 企业培训
     }
     assert all(v["voucher_no"].startswith("MS20201015") for v in issued.json["issued"])
@@ -679,14 +679,15 @@ def test_vouchers__every_voucher_code_comes_out(run_cli: Any, make_xlsx: Any, tm
     first = issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "i1", ledger_url)
     again = issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "i2", ledger_url)  # already-open
     blank = Person(21, "空类", "1990-01-01", None)
+    poor = Person(22, "贫户", "1980-01-01", "贫困户")  # likely-alias: 贫困户 may mean 脱贫劳动力
     meishan = issue(
         run_cli,
-        one_person_roster(make_xlsx, blank, M_PEOPLE[0], name="m.xlsx"),
+        one_person_roster(make_xlsx, blank, M_PEOPLE[0], poor, name="m.xlsx"),
         MEISHAN,
         "2021-06-01",
         tmp_path / "i3",
         ledger_url,
-    )  # fmt: skip  (category-blank)
+    )  # fmt: skip  (blank 人员类别)
     sun = L_PEOPLE[4]
     short = issue(run_cli, one_person_roster(make_xlsx, sun, name="s.xlsx"), LULIANG, "2021-06-01", tmp_path / "i4",
                   ledger_url, "--param", "validity_days=30")  # fmt: skip

@@ -469,6 +469,13 @@ _ALL += [
             "the {value} voucher is only for {detail}; this person's 人员类别 is not among them",
         ),
         (
+            "likely-alias",
+            E,
+            "「人员类别」为 {detail}（疑似别称），能否领取「{value}」券取决于此，请核实后改填",
+            "人员类别 is {detail} (likely another name for a listed group); whether the {value} voucher is due"
+            " depends on it, so it is held until corrected",
+        ),
+        (
             "already-open",
             W,
             "已持有未使用、未过期的「{value}」券 {detail}，不重复发放",

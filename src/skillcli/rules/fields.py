@@ -72,7 +72,7 @@ FIELDS: dict[str, Field] = {
             "bool",
             "紧缺职业(工种)",
             derived=True,
-            blank_reads_as="按规则文件的紧缺职业目录",
+            blank_reads_as="规则文件的紧缺职业目录",
             blank_column="shortage",
         ),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
