@@ -107,7 +107,9 @@ SHANXI_HEADER = [
 CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期"]
 
 
-def shanxi_row(n: int, training: str, occupation: str, level: str, category: str = "", payer: str = "企业") -> list[Any]:
+def shanxi_row(
+    n: int, training: str, occupation: str, level: str, category: str = "", payer: str = "企业"
+) -> list[Any]:
     return [
         f"学员{'甲乙丙丁戊'[n - 1]}", valid_id(area="140105", seq=f"{n:02d}1"), category, "太原重型机械有限公司",
         ENTERPRISE, training, occupation, level, "2020-03-02", "2020-04-30", "太原市职业技能培训学校", INSTITUTION,
