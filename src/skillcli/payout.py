@@ -43,6 +43,7 @@ class Decision:
     # and conditions not checked because no sheet has their column (one per column).
     warnings: pl.DataFrame = field(default_factory=empty_issues)
     advance_share: Decimal | None = None
+    absent: frozenset[str] = frozenset()  # fields no sheet of the batch carries (conditions decided without)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -392,6 +393,7 @@ def decide(
         derived,
         render_findings(_batch_notes(batch, derived, policy, per_rule, absent), headers, order),
         advance_share,
+        absent,
     )
     decision.control()
     return decision

@@ -334,12 +334,14 @@ def show_policy(screen: Screen, policy: Any) -> None:
             for p in policy.parameters.values()
         ],
     )
+    # ``if_absent: hold``: a batch without the column holds the rows instead of skipping the condition.
+    held = t("（无此列时暂不发放）", " (held if no sheet has the column)")
     requirement_rows = [
         [
             req.id,
             req.clause,
             "；".join(_condition_text(c) for c in req.when) or "—",
-            "；".join(_condition_text(c) for c in req.require),
+            "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
             req.reason_zh,
         ]
         for req in policy.eligibility
@@ -400,7 +402,11 @@ def show_policy(screen: Screen, policy: Any) -> None:
                 r.subsidy,
                 r.clause,
                 "；".join(_condition_text(c) for c in r.scope),
-                "；".join(_condition_text(c) for req in r.require for c in req.require) or "—",
+                "；".join(
+                    "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
+                    for req in r.require
+                )
+                or "—",
                 f"{r.amount.form}: {r.amount.rate.describe()}",
                 r.payee,
             ]
