@@ -84,6 +84,9 @@ def test_blanks__wuxi_roster_without_online_hours_pays_with_one_warning(
     assert note["row"] is None and "E14 未核查" in note["message_zh"] and "E14" in note["message_en"]
     assert "提示：本批次没有「线上学时占比」列，E14 未核查" in result.stderr
     assert [r["本次发放"] for r in detail_rows(tmp_path / "out")] == [7500, 7500, 7500]
+    about = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")["说明"]
+    hints = [r[1] for r in about.iter_rows(values_only=True) if r[0] == "提示 / hint"]
+    assert len(hints) == 1 and hints[0].startswith("本批次没有「线上学时占比」列，E14 未核查")
 
 
 def test_blanks__a_trainee_without_hours_in_a_batch_that_has_them_stays_an_exception(
@@ -177,10 +180,13 @@ def test_blanks__a_likely_alias_holds_only_the_rule_it_decides(run_cli: Any, mak
     roster = [
         shanxi_row(1, "专项能力培训", "中式面点", "专项能力", category="贫困户", payer="机构"),  # A3 would apply
         shanxi_row(2, "技能提升", "电工", "五级/初级工", category="贫困户"),  # no rule of 技能提升 tests 人员类别
+        # A3 pays free training only: a trainee who paid (出资方 个人) is not covered whatever 贫困户 means.
+        shanxi_row(3, "专项能力培训", "中式面点", "专项能力", category="贫困户", payer="个人"),
     ]
     certs = [
         cert(1, "ZX2020-0001", "专项职业能力证书", "中式面点", "专项能力"),
         cert(2, "S000014000001205000002", "职业技能等级证书", "电工", "五级/初级工"),
+        cert(3, "ZX2020-0003", "专项职业能力证书", "中式面点", "专项能力"),
     ]
     attendance = [["身份证号码", "姓名", "应出勤天数", "实际出勤天数"], [roster[0][1], roster[0][0], 10, 10]]
     batch = make_xlsx({"花名册": [SHANXI_HEADER, *roster], "证书": [CERT_HEADER, *certs], "考勤": attendance})
@@ -190,13 +196,15 @@ def test_blanks__a_likely_alias_holds_only_the_rule_it_decides(run_cli: Any, mak
         (2, "A4", "150.00", "institution", INSTITUTION),
         (3, "A4", "300.00", "enterprise", ENTERPRISE),
     ]
+    # Row 4: A4 refuses 出资方 个人 (A4.payer) and A3 its paid training (A3.free): not eligible, not held.
+    assert [(i["row"], i["reason_code"]) for i in result.json["ineligible"]] == [(4, "A3.free;A4.payer")]
     held = result.json["exceptions"]
     assert [(e["row"], e["code"], e["column"]) for e in held] == [(2, "payout.likely-alias", "人员类别")]
     assert "贫困户 ≈ 脱贫劳动力" in held[0]["message_zh"] and held[0]["message_zh"].startswith("A3 ")
     check = run_cli("check", batch, "--period", "2020-06", "--json")
     alias = [f for f in check.json["findings"] if f["code"] == "value.likely-alias"]
     assert [(f["row"], f["value"], f["severity"]) for f in alias] == [(2, "贫困户", "warning")]  # once, with its count
-    assert "2; 脱贫劳动力" in alias[0]["message_zh"]
+    assert "3; 脱贫劳动力" in alias[0]["message_zh"]
 
 
 # -- (c) Jin'an: the cooperative that organised the class is in the 培训机构 columns --------------------

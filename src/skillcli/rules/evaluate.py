@@ -308,7 +308,14 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
         as_is = scope.fill_null(False) & all_of(conds).fill_null(False)
         as_alias = alias_scope & all_of(conds, names).fill_null(False)
         known = pl.any_horizontal([pl.col(names[f]).is_not_null() for f in aliased])
-        differs = known & (as_is != as_alias)
+        # A requirement that fails whatever the value is (出资方 个人 for A3) decides the rule alone.
+        others = [
+            all_of(req.when).fill_null(False) & (all_of(req.require) == False)  # noqa: E712
+            for req in requirements
+            if not any(c.field in aliased for c in req.require)
+        ]
+        fails_anyway = pl.any_horizontal(others).fill_null(False) if others else pl.lit(False)
+        differs = known & (as_is != as_alias) & ~fails_anyway
     rate, amount, problem, formula = _amount_expr(rule)
     return CompiledRule(
         rule,
