@@ -251,7 +251,9 @@ def _validation(column: ColumnSpec) -> dict[str, Any] | None:
         source = ",".join(values)
         if len(source) > 255:  # Excel's limit for an inline list; the vocabulary is well inside it
             raise ValueError(f"dropdown for {column.name} is longer than Excel allows")
-        return {"validate": "list", "source": values, **base}
+        # An open list (人员类别) takes other values too: Excel warns instead of refusing them.
+        warn = {"error_type": "warning"} if column.open_values else {}
+        return {"validate": "list", "source": values, **warn, **base}
     if column.ctype is ColType.DATE:
         return {"validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX, **base}
     if column.ctype is ColType.MONEY:
