@@ -294,3 +294,22 @@ def test_blanks__blank_insurance_and_blank_fee_stay_exceptions(run_cli: Any, mak
         (2, "payout.missing-input", "是否参保"),
         (3, "payout.no-fee", "培训费用"),
     ]
+
+
+def test_blanks__a_held_line_is_paid_when_resubmitted_without_paying_the_other_twice(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    roster = [shanxi_row(1, "专项能力培训", "中式面点", "专项能力", category="脱贫劳动力", payer="机构")]
+    certs = [cert(1, "ZX2020-0001", "专项职业能力证书", "中式面点", "专项能力")]
+    first = make_xlsx({"花名册": [SHANXI_HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="may.xlsx")
+    args = ("--policy", "shanxi-2019", "--period", "2020-06", "--ledger", ledger_url, "--commit", "--json")
+    paid = run_cli("payout", first, "--out", tmp_path / "may", *args, "--show-ids")
+    assert lines_of(paid) == [(2, "A4", "150.00", "institution", INSTITUTION)]  # A3 held: no attendance
+    # The district adds the attendance and sends the row again: A3 is paid, A4 is not paid twice.
+    attendance = [["身份证号码", "姓名", "应出勤天数", "实际出勤天数"], [roster[0][1], roster[0][0], 12, 10]]
+    again = make_xlsx({"花名册": [SHANXI_HEADER, *roster], "证书": [CERT_HEADER, *certs], "考勤": attendance})
+    result = run_cli("payout", again, "--out", tmp_path / "june", *args, "--show-ids")
+    # S2a 二(五): 15 yuan a day × 10 attended days = 150.00, to the trainee.
+    assert lines_of(result) == [(2, "A3", "150.00", "person", roster[0][1])]
+    assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "ledger.already-paid")]
+    assert result.json["counts"]["paid"] == 1

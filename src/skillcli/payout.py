@@ -266,8 +266,11 @@ def _apply_limits(
     return candidates, found
 
 
-def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal | None) -> pl.DataFrame:
-    """Claims the ledger already holds: paid (always), or advanced (when advancing again)."""
+def _ledger_issues(
+    lines: pl.DataFrame, history: History, advance_share: Decimal | None
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Claims the ledger already holds: paid (always), or advanced (when advancing again), as issues
+    and as the claim keys to leave out (each held line alone: the row's other claims are its own)."""
     held = history.lines.filter(pl.col("kind") == "payment")
     if advance_share is not None:
         held = history.lines
@@ -281,7 +284,7 @@ def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal
         .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
     )
-    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held"))
+    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held")), hit.get_column("claim_key")
 
 
 def decide(
@@ -351,9 +354,12 @@ def decide(
         candidates, policy, _prior_trainings(history, all_lines.get_column("claim_key"))
     )
     lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
-    ledger_issues = _ledger_issues(lines, history, advance_share)
-    lines, advance_issues = _net_advances(lines, policy, history, advance_share)
-    exception_issues = _concat_issues([blocked, *limit_issues, ledger_issues, advance_issues])
+    ledger_issues, settled = _ledger_issues(lines, history, advance_share)
+    # A row one of whose claims the ledger holds was paid before, its 已预拨金额 netted then.
+    settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
+    lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
+    lines, advance_issues = _net_advances(lines, policy, history, advance_share, settled_rows)
+    exception_issues = _concat_issues([blocked, *limit_issues, advance_issues])
     headers = _headers(batch)
     order = [f.path for f in batch.files]
     rendered = pl.concat(
@@ -362,7 +368,7 @@ def decide(
     exc_rids = rendered.get_column("_rid").unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
-    held = render_findings(rule_issues, headers, order, keep=("_rid",))
+    held = render_findings(_concat_issues([rule_issues, ledger_issues]), headers, order, keep=("_rid",))
     # A held line on a row that is paid otherwise is listed with the exceptions; a row with nothing
     # left to pay is an exception row.
     held_rows = held.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
@@ -460,12 +466,17 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: st
 
 
 def _net_advances(
-    lines: pl.DataFrame, policy: Policy, history: History, advance_share: Decimal | None
+    lines: pl.DataFrame,
+    policy: Policy,
+    history: History,
+    advance_share: Decimal | None,
+    settled_rows: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What to pay now on each line: an advance share, or the entitlement less what was advanced.
 
     Advances recorded in the ledger are netted claim by claim; otherwise the roster's 已预拨金额 is
     netted from the row's lines in rule order (E10). A policy without advances (E15) refuses both.
+    ``settled_rows``: rows with a claim the ledger already paid; their 已预拨金额 was netted then.
     """
     lines = lines.sort("_rid", "rule_order")
     limits = policy.limits
@@ -484,6 +495,8 @@ def _net_advances(
     )
     lines = lines.join(ledger_adv, on="claim_key", how="left")
     row_has_ledger = pl.col("__ledger_adv").is_not_null().any().over("_rid")
+    if settled_rows is not None and settled_rows.len():
+        row_has_ledger = row_has_ledger | pl.col("_rid").is_in(settled_rows.implode())
     # Per line: a ledger advance applies to its own claim; the roster's column to the row.
     roster_adv = pl.when(row_has_ledger).then(pl.lit(0, pl.Int64)).otherwise(pl.col("advance_fen"))
     lines = lines.with_columns(
