@@ -403,7 +403,10 @@ def finding_changes(
     def side(batch: Batch, decision: Decision | None, name: Side) -> pl.DataFrame:
         parts = [batch.findings.select(columns)]
         if decision is not None:
-            parts += [decision.exceptions.select(columns), decision.warnings.select(columns)]
+            # The payout's batch-level hints (blanks read as the ordinary value, with their count; columns
+            # no sheet has) are not about a row: they are left out rather than compared by their counts.
+            notes = decision.warnings.filter(pl.col("row").is_not_null())
+            parts += [decision.exceptions.select(columns), notes.select(columns)]
         found = pl.concat(parts, how="vertical_relaxed").unique(maintain_order=True)
         return _keyed_findings(found, batch, rows.locations(name))
 

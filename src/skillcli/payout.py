@@ -599,16 +599,6 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
     ).sort("_rid")
 
 
-def _policy_fields(policy: Policy) -> set[str]:
-    """Every field a condition of the policy tests (scopes, requirements, eligibility, multipliers)."""
-    conds = [c for req in policy.eligibility for c in (*req.require, *req.when)]
-    for rule in policy.rules:
-        conds += [*rule.scope, *(c for req in rule.require for c in (*req.require, *req.when))]
-        if rule.amount.multiplier is not None:
-            conds += rule.amount.multiplier.when
-    return {c.field for c in conds}
-
-
 def _batch_notes(
     batch: Batch, derived: pl.DataFrame, policy: Policy, per_rule: pl.DataFrame, absent: frozenset[str]
 ) -> pl.DataFrame:
@@ -616,7 +606,7 @@ def _batch_notes(
     the count) and which conditions were not checked because no sheet carries their column."""
     roster = next(((f.path, s.sheet) for f in batch.files for s in f.sheets if s.kind is SheetKind.ROSTER), ("", ""))
     notes: list[tuple[str, str, str]] = []  # (canonical or label, value, detail)
-    for name in sorted(_policy_fields(policy)):
+    for name in sorted({c.field for c in policy.conditions()}):
         spec = FIELDS[name]
         column = spec.blank_column or name
         if spec.blank_reads_as and column in derived.columns:

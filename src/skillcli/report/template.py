@@ -11,14 +11,14 @@ A 填表说明 sheet explains each column. Reading a filled template back gives 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from skillcli.io.writer import Workbook
 from skillcli.model import LEVEL_LABELS, SheetKind
-from skillcli.rules.model import Condition, Policy
+from skillcli.rules.model import Policy
 from skillcli.schema.columns import SPECS, YES, ColType, ColumnSpec
 
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 0, 1, 2  # 0-based: the header is Excel row 3
@@ -65,22 +65,9 @@ class TemplateSheet:
     columns: tuple[ColumnSpec, ...]
 
 
-def _conditions(policy: Policy) -> Iterator[Condition]:
-    for requirement in policy.eligibility:
-        yield from requirement.when
-        yield from requirement.require
-    for rule in policy.rules:
-        yield from rule.scope
-        for requirement in rule.require:
-            yield from requirement.when
-            yield from requirement.require
-        if rule.amount.multiplier is not None:
-            yield from rule.amount.multiplier.when
-
-
 def policy_fields(policy: Policy) -> set[str]:
     """Every rule field the policy tests anywhere (scope, requirements, eligibility, multipliers)."""
-    return {condition.field for condition in _conditions(policy)}
+    return {condition.field for condition in policy.conditions()}
 
 
 def template_sheets(policy: Policy) -> list[TemplateSheet]:

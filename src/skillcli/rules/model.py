@@ -147,6 +147,20 @@ class Policy:
     sha256: str
     notes: tuple[str, ...] = ()
 
+    def conditions(self) -> tuple[Condition, ...]:
+        """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),
+        multipliers."""
+        found: list[Condition] = []
+        for requirement in self.eligibility:
+            found += [*requirement.when, *requirement.require]
+        for rule in self.rules:
+            found += rule.scope
+            for requirement in rule.require:
+                found += [*requirement.when, *requirement.require]
+            if rule.amount.multiplier is not None:
+                found += rule.amount.multiplier.when
+        return tuple(found)
+
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:
