@@ -14,7 +14,7 @@ import typer
 from skillcli.cli.check import check
 from skillcli.cli.diff import diff
 from skillcli.cli.explain import explain
-from skillcli.cli.export_bank import export_bank
+from skillcli.cli.export_bank import export_bank, reissue
 from skillcli.cli.ledger import ledger_app
 from skillcli.cli.payout import payout
 from skillcli.cli.reconcile import reconcile
@@ -39,6 +39,7 @@ app.command(name="template")(template)
 app.add_typer(rules_app, name="rules")
 app.add_typer(ledger_app, name="ledger")
 app.command(name="export-bank")(export_bank)
+app.command(name="reissue")(reissue)
 app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
 app.add_typer(vouchers_app, name="vouchers")
