@@ -72,6 +72,12 @@ def reissue(
     ledger: opt.LedgerOpt = None,
     accounts: AccountsOpt = None,
     layout: LayoutOpt = None,
+    same_account: Annotated[
+        bool,
+        typer.Option(
+            "--same-account", help="允许补发到银行退回的同一账号（如账户已解冻）/ reissue to the refused account"
+        ),
+    ] = False,
     json_out: opt.Json = False,
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
@@ -80,8 +86,9 @@ def reissue(
     """补发：银行回盘失败且尚未补发的代发行，用各收款方最新账号 / Pay a run's failed bank lines again.
 
     The lines go into a new 补发 batch (its own 批次号) linked to the failed ones; its return
-    reconciles like any other. Exit codes: 0 written, 1 some lines still have no account (listed;
-    written without them), 2 usage error or nothing to reissue, 3 inconsistency, 4 locked.
+    reconciles like any other. The account the bank refused is used again only with --same-account.
+    Exit codes: 0 written, 1 some lines still have no usable account (listed, in sheet 缺账号待补, not
+    recorded), 2 usage error or nothing to reissue, 3 inconsistency, 4 locked.
     """
     from skillcli.cli.render import Screen
     from skillcli.errors import UsageError
@@ -93,7 +100,7 @@ def reissue(
     store.ensure_ready(create=False)
     run = store.run(run_id)
     at = now_text()
-    export = build_reissue(store, run, load_accounts(accounts), at, new_run_id())
+    export = build_reissue(store, run, load_accounts(accounts), at, new_run_id(), same_account=same_account)
     if export.sent.height + export.missing.height == 0:
         raise UsageError(
             f"批次 {run_id} 没有待补发的失败代发行（银行回盘失败且尚未补发）",
@@ -129,7 +136,7 @@ def _record_and_write(store: Ledger, export: BankFile, out: Path, layout_name: s
             store,
             disbursement_rows=disbursement_rows(export, at),
             account_rows=export.new_accounts,
-            reissue_run=reissue_run(export.run, export.batch_id, at) if export.reissue else None,
+            reissue_run=reissue_run(export.run, export.batch_id, at) if export.reissue and export.sent.height else None,
             reissued=[(failed, export.run["run_id"]) for failed in export.failed_ids],
             place=place,
         )
@@ -207,10 +214,11 @@ def _show(screen: Screen, export: BankFile, ids: list[int], out: Path, *, writte
         )
     for r in export.missing.iter_rows(named=True):
         payee = r["payee_id"] if screen.show_ids else mask_id(r["payee_id"])
+        why = t("无可用账号" if export.reissue else "缺少账号", "no usable account" if export.reissue else "no account")
         screen.error(
             t(
-                f"缺少账号，未列入{label}：{r['holder']} {payee} {format_yuan(r['amount_fen'], grouping=True)} 元",
-                f"no account, not sent: {r['holder']} {payee} {format_yuan(r['amount_fen'])} yuan",
+                f"{why}，未列入{label}：{r['holder']} {payee} {format_yuan(r['amount_fen'], grouping=True)} 元",
+                f"{why}, not sent: {r['holder']} {payee} {format_yuan(r['amount_fen'])} yuan",
             )
         )
     if export.missing.height:

@@ -11,6 +11,7 @@ concurrent writers (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQ
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -67,8 +68,23 @@ def _frame(rows: Iterable[Any], schema: dict[str, Any]) -> pl.DataFrame:
 
 
 def live_runs(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Payout and advance runs that were not voided (void runs and voided runs left out)."""
-    return [r for r in runs if r["kind"] != "void" and not r["voided"]]
+    """Payout and advance runs that were not voided (void, reissue and voided runs left out)."""
+    return [r for r in runs if r["kind"] not in ("void", "reissue") and not r["voided"]]
+
+
+def bank_runs(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs whose bank files a return may answer: live runs and the reissue runs of live runs."""
+    live = live_runs(runs)
+    ids = {r["run_id"] for r in live}
+    reissues = [r for r in runs if r["kind"] == "reissue" and reissued_run(r) in ids]
+    return live + reissues
+
+
+def reissued_run(run: dict[str, Any]) -> str | None:
+    """The original run a reissue run pays again (from its parameters), None for other runs."""
+    if run["kind"] != "reissue":
+        return None
+    return str(json.loads(run["parameters"])["reissues_run_id"])
 
 
 def live_lines(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:

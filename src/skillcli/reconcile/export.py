@@ -142,13 +142,14 @@ def load_accounts(path: Path | None) -> pl.DataFrame:
     )
 
 
-def check_exportable(run: dict[str, Any]) -> None:
+def check_exportable(run: dict[str, Any], *, reissue_ok: bool = False) -> None:
+    """A run that can have bank lines: not a void record, not voided; a reissue run only if ``reissue_ok``."""
     if run["kind"] == "void":
         raise UsageError(
             f"批次 {run['run_id']} 是作废记录，不能生成代发文件",
             f"run {run['run_id']} is a void record; it has nothing to pay",
         )
-    if run["kind"] == "reissue":
+    if run["kind"] == "reissue" and not reissue_ok:
         raise UsageError(
             f"批次 {run['run_id']} 是补发记录，请对原批次运行 export-bank 或 reissue",
             f"run {run['run_id']} is a reissue record; use its original run",
@@ -311,8 +312,15 @@ def build_export(ledger: Ledger, run: dict[str, Any], lines: pl.DataFrame, given
     return export
 
 
-def build_reissue(ledger: Ledger, run: dict[str, Any], given: pl.DataFrame, at: str, batch_id: str) -> BankFile:
-    """The run's bank lines whose latest result is failed and that no reissue covers, with the latest accounts."""
+def build_reissue(
+    ledger: Ledger, run: dict[str, Any], given: pl.DataFrame, at: str, batch_id: str, *, same_account: bool = False
+) -> BankFile:
+    """The run's bank lines whose latest result is failed and that no reissue covers, with the latest accounts.
+
+    The account the bank refused is not a usable one: such a line waits in 缺账号待补 until a
+    corrected account is given, unless ``same_account`` (a refusal that will not recur, such as a
+    frozen account since released) sends it to the same account again.
+    """
     from skillcli.ledger.queries import bank_outcomes
 
     check_exportable(run)
@@ -327,15 +335,18 @@ def build_reissue(ledger: Ledger, run: dict[str, Any], given: pl.DataFrame, at: 
         pl.concat_str([pl.lit("补发 "), pl.col("summary")]).alias("summary"),
         pl.col("last_disb_id"),
     ).with_columns(pl.col("line_ids").list.len().cast(pl.UInt32).alias("lines"))
-    order = payees.select("payee_type", "payee_id", "last_disb_id")
-    attached = _attach(payees.drop("last_disb_id"), latest)
+    order = failed.select("payee_type", "payee_id", "last_disb_id", pl.col("last_account").alias("refused"))
+    attached = _attach(payees.drop("last_disb_id"), latest).join(order, on=["payee_type", "payee_id"], how="left")
     failed_of = {(r["payee_type"], r["payee_id"]): int(r["last_disb_id"]) for r in order.iter_rows(named=True)}
-    sent = attached.filter(pl.col("account").is_not_null())
+    usable = pl.col("account").is_not_null()
+    if not same_account:
+        usable = usable & (pl.col("account") != pl.col("refused")).fill_null(True)
+    sent = attached.filter(usable).select(list(PAYEE_SCHEMA))
     return BankFile(
         run,
         batch_id,
         sent=sent,
-        missing=attached.filter(pl.col("account").is_null()),
+        missing=attached.filter(~usable).select(list(PAYEE_SCHEMA)),
         reissue=True,
         failed_ids=[failed_of[(r["payee_type"], r["payee_id"])] for r in sent.iter_rows(named=True)],
         new_accounts=new_accounts,
@@ -402,7 +413,7 @@ def write_bank_file(
         for payee_type, frame in export.by_type():
             _upload_sheet(book, payee_type.label_zh, frame, note, layout, payer, today, export.batch_id, purpose)
         if export.missing.height:
-            _missing_sheet(book, export.missing)
+            _missing_sheet(book, export.missing, reissue=export.reissue)
         _summary_sheet(book, export)
     finally:
         book.close()
@@ -467,7 +478,12 @@ def _upload_sheet(
     book.print_setup(sheet, repeat_row=top)
 
 
-def _missing_sheet(book: Workbook, frame: pl.DataFrame) -> None:
+def _missing_sheet(book: Workbook, frame: pl.DataFrame, *, reissue: bool) -> None:
+    note = (
+        "无可用账号（缺少，或为银行退回的账号）：用 --accounts 提供更正后的账号后重新补发"
+        if reissue
+        else "缺少收款账号：用 --accounts 提供后重新导出（不在本次代发金额内）"
+    )
     rows = [
         [
             i,
@@ -476,7 +492,7 @@ def _missing_sheet(book: Workbook, frame: pl.DataFrame) -> None:
             r["payee_id"],
             r["amount_fen"],
             r["summary"],
-            "缺少收款账号：用 --accounts 提供后重新导出（不在本次代发金额内）",
+            note,
         ]
         for i, r in enumerate(frame.iter_rows(named=True), start=1)
     ]

@@ -1,0 +1,240 @@
+"""补发 (``skillcli reissue``), the accounts history and the export's integrity, through the CLI on both databases.
+
+June is committed, exported and answered by the bank (tests.support.cycle.june_return): 周杰's
+398.00 元 (995 × 12 / 30) was refused (户名不符). The reissue pays that line again with a corrected
+account, the bank's return for the reissue file says paid, and the June report then counts it once,
+as paid; nothing else in the cycle can send a line twice.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from skillcli.ledger.store import Ledger
+from tests.support.cycle import (
+    ENTERPRISE,
+    ENTERPRISE_NAME,
+    JULY_TOTAL,
+    JUNE_TOTAL,
+    account,
+    accounts_csv,
+    cycle,
+    fen,
+    june_return,
+    pid,
+    runs,
+    yuan,
+)
+from tests.test_bank import money, upload
+
+ZHOU_NEW_ACCOUNT = "6222000000000404"
+
+
+@pytest.fixture
+def ids(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    # No settings file from the machine running the tests: the shipped default layout, no payer.
+    monkeypatch.setenv("SKILLCLI_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    return cycle(run_cli, make_xlsx, tmp_path, ledger_url)
+
+
+def export(run_cli: Any, run_id: str, out: Path, ledger: str, *extra: object) -> Any:
+    return run_cli("export-bank", run_id, "--out", out, "--ledger", ledger, *extra)
+
+
+def test_reissue__failed_line_paid_again_once_then_counted_once(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    june = ids["june"]
+    assert (
+        export(run_cli, june, tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")).code
+        == 0
+    )
+    reconciled = run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec")
+    assert reconciled.code == 1, reconciled.stderr  # 周杰 failed
+    failed_id = next(
+        d
+        for d, p in zip(
+            Ledger.open(ledger_url).disbursements()["disb_id"],
+            Ledger.open(ledger_url).disbursements()["payee_id"],
+            strict=True,
+        )
+        if p == pid(4)
+    )
+
+    # Without a corrected account, the refused one is not used: listed (ID masked), exit 1, nothing recorded.
+    first = run_cli("reissue", june, "--out", tmp_path / "r0.xlsx", "--ledger", ledger_url, "--json")
+    assert first.code == 1, first.stderr
+    assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
+    assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
+    assert [
+        r[:3]
+        for r in openpyxl.load_workbook(tmp_path / "r0.xlsx")["缺账号待补"].iter_rows(
+            min_row=2, max_row=2, values_only=True
+        )
+    ] == [("1", "个人", "周杰")]
+    assert Ledger.open(ledger_url).disbursements().height == 7
+    assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
+
+    # The corrected account, given with Chinese headers (persons by ID number), is recorded and used.
+    corrected = make_xlsx(
+        {
+            "账户": [
+                ["姓名", "身份证号码", "银行账号", "开户行"],
+                ["周杰", pid(4), "6222 0000 0000 0404", "工商银行苏州吴中支行"],
+            ]
+        },
+        name="更正账号.xlsx",
+    )
+    out = tmp_path / "补发" / "r1.xlsx"
+    result = run_cli("reissue", june, "--out", out, "--ledger", ledger_url, "--accounts", corrected, "--json")
+    assert result.code == 0, result.stderr
+    [new_id] = result.json["disbursement_ids"]
+    batch = result.json["batch_id"]
+    assert batch != june and result.json["sent_fen"] == fen(yuan(398)) and result.json["changed_accounts"] == 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["个人", "汇总"]
+    block, _, rows, total = upload(book, "个人")
+    assert block[1][4:6] == ("批次号：", batch)
+    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5], r[6]) for r in rows] == [
+        (
+            1,
+            ZHOU_NEW_ACCOUNT,
+            "周杰",
+            "工商银行苏州吴中支行",
+            yuan(398),
+            "补发 2021-06 培训期间生活费补贴 1 笔",
+            f"批次 {batch} #{new_id}",
+        )
+    ]
+    assert money(total[4]) == yuan(398)
+    listed = runs(run_cli, ledger_url)
+    assert [(r["kind"], r["period"], r["total_fen"]) for r in listed if r["run_id"] == batch] == [
+        ("reissue", "2021-06", 0)
+    ]
+    disb = Ledger.open(ledger_url).disbursements()
+    assert disb.height == 8
+    new = disb.filter(disb["disb_id"] == new_id).row(0, named=True)
+    assert (new["run_id"], new["payee_id"], new["account"], new["amount_fen"]) == (
+        batch,
+        pid(4),
+        ZHOU_NEW_ACCOUNT,
+        39800,
+    )
+    assert json.loads(new["line_ids"]) == json.loads(disb.filter(disb["disb_id"] == failed_id)["line_ids"][0])
+
+    # Nothing is left to reissue: a second reissue sends nothing and records nothing.
+    again = run_cli("reissue", june, "--out", tmp_path / "r2.xlsx", "--ledger", ledger_url)
+    assert again.code == 2 and "没有待补发" in again.stderr
+    assert not (tmp_path / "r2.xlsx").exists() and Ledger.open(ledger_url).disbursements().height == 8
+
+    # The bank pays the reissue; its return reconciles like any other, against the reissue batch only.
+    paid = make_xlsx(
+        {
+            "回盘": [
+                ["序号", "收款人", "卡号", "交易金额（元）", "交易结果"],
+                [1, "周杰", ZHOU_NEW_ACCOUNT, "398.00", "成功"],
+            ]
+        },
+        name="补发回盘.xlsx",
+    )
+    rec = run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
+    assert rec.code == 0, rec.stderr
+    assert rec.json["counts"]["paid"] == 1 and rec.json["totals_fen"]["paid_fen"] == 39800
+
+    # The June report counts 周杰's line once, as paid: failed 0, not outstanding; the reissue is no extra run.
+    report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json")
+    assert report.code == 0, report.stderr
+    totals = report.json["totals"]
+    paid_fen = fen(yuan(1950 + 4500 + 3500 + 398))  # 张伟, 冯刚, the enterprise, and 周杰's reissue
+    assert report.json["runs"] == [june]
+    assert (totals["exported_count"], totals["exported_fen"]) == (7, fen(JUNE_TOTAL))
+    assert (totals["paid_count"], totals["paid_fen"]) == (4, paid_fen)
+    assert (totals["failed_count"], totals["failed_fen"]) == (0, 0)
+    assert totals["outstanding_fen"] == fen(JUNE_TOTAL) - paid_fen
+
+    # Exporting June again sends nobody: every payee was exported once (周杰 paid through the reissue).
+    re_export = export(run_cli, june, tmp_path / "june-again.xlsx", ledger_url, "--json")
+    assert re_export.code == 0 and re_export.json["disbursement_ids"] == [] and re_export.json["sent_fen"] == 0
+    assert "此前已导出，不再列入：周杰 398.00 元（已支付）" in re_export.stderr
+    assert not (tmp_path / "june-again.xlsx").exists()
+
+
+def test_accounts__corrected_account_used_and_history_kept(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    july = ids["july"]
+    # First the enterprise's account as the clerk typed it, then a correction: the correction is used.
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(
+        f"payee_id,account,bank\n{ENTERPRISE},3205 0188 0000 0000 0000,建设银行苏州分行\n", encoding="utf-8"
+    )
+    june_out = tmp_path / "june.xlsx"
+    assert export(run_cli, ids["june"], june_out, ledger_url, "--accounts", wrong).code == 1  # institution missing
+    _, _, rows, _ = upload(openpyxl.load_workbook(june_out), "企业")
+    assert [(r[1], r[3]) for r in rows] == [("32050188000000000000", "建设银行苏州分行")]
+    right = accounts_csv(tmp_path / "right.csv")
+    result = export(run_cli, july, tmp_path / "july.xlsx", ledger_url, "--accounts", right, "--json")
+    assert result.code == 0, result.stderr
+    assert "1 个收款方的账号已更正" in result.stderr and result.json["changed_accounts"] == 1
+    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "july.xlsx"), "企业")
+    assert [(r[1], r[2], r[3], money(r[4])) for r in rows] == [
+        ("32050188000001234567", ENTERPRISE_NAME, "建设银行苏州吴中支行", JULY_TOTAL)
+    ]
+    # The history is insert-only and dated: both accounts stay on record, oldest first.
+    with Ledger.open(ledger_url).engine.connect() as conn:
+        from sqlalchemy import select
+
+        from skillcli.ledger import schema as s
+
+        history = [
+            (r.payee_id, r.account, r.source.split(":")[0])
+            for r in conn.execute(select(s.accounts).order_by(s.accounts.c.account_id))
+        ]
+    assert history == [
+        (ENTERPRISE, "32050188000000000000", "wrong.csv"),
+        (ENTERPRISE, "32050188000001234567", "right.csv"),
+        (accounts_csv_institution(), "10550101040012345", "right.csv"),
+    ]
+    # Giving the same accounts again records nothing new.
+    assert export(run_cli, july, tmp_path / "july2.xlsx", ledger_url, "--accounts", right).code == 0
+    with Ledger.open(ledger_url).engine.connect() as conn:
+        assert conn.execute(select(s.accounts)).fetchall().__len__() == 3
+
+
+def accounts_csv_institution() -> str:
+    from tests.support.cycle import INSTITUTION
+
+    return INSTITUTION
+
+
+def test_export_bank__file_not_written_records_nothing(
+    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    # The output path is a folder: the rename fails inside the transaction, so nothing is recorded.
+    out = tmp_path / "代发.xlsx"
+    out.mkdir()
+    result = export(run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv"))
+    assert result.code == 2, result.stderr
+    assert "台账未记录任何代发行" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert Ledger.open(ledger_url).disbursements().height == 0
+    with Ledger.open(ledger_url).engine.connect() as conn:
+        from sqlalchemy import func, select
+
+        from skillcli.ledger import schema as s
+
+        assert conn.execute(select(func.count()).select_from(s.accounts)).scalar() == 0
+    assert out.is_dir() and not any(out.iterdir())
+    # The same export to a proper path then records every line, once.
+    good = export(run_cli, ids["june"], tmp_path / "ok.xlsx", ledger_url, "--accounts", tmp_path / "a.csv", "--json")
+    assert good.code == 0 and len(good.json["disbursement_ids"]) == 7
+    assert Decimal(good.json["sent_fen"]) / 100 == JUNE_TOTAL
