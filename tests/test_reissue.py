@@ -15,14 +15,16 @@ from typing import Any
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
 
+from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_NAME,
+    INSTITUTION,
     JULY_TOTAL,
     JUNE_TOTAL,
-    account,
     accounts_csv,
     cycle,
     fen,
@@ -191,10 +193,6 @@ def test_accounts__corrected_account_used_and_history_kept(
     ]
     # The history is insert-only and dated: both accounts stay on record, oldest first.
     with Ledger.open(ledger_url).engine.connect() as conn:
-        from sqlalchemy import select
-
-        from skillcli.ledger import schema as s
-
         history = [
             (r.payee_id, r.account, r.source.split(":")[0])
             for r in conn.execute(select(s.accounts).order_by(s.accounts.c.account_id))
@@ -202,18 +200,12 @@ def test_accounts__corrected_account_used_and_history_kept(
     assert history == [
         (ENTERPRISE, "32050188000000000000", "wrong.csv"),
         (ENTERPRISE, "32050188000001234567", "right.csv"),
-        (accounts_csv_institution(), "10550101040012345", "right.csv"),
+        (INSTITUTION, "10550101040012345", "right.csv"),
     ]
     # Giving the same accounts again records nothing new.
     assert export(run_cli, july, tmp_path / "july2.xlsx", ledger_url, "--accounts", right).code == 0
     with Ledger.open(ledger_url).engine.connect() as conn:
         assert conn.execute(select(s.accounts)).fetchall().__len__() == 3
-
-
-def accounts_csv_institution() -> str:
-    from tests.support.cycle import INSTITUTION
-
-    return INSTITUTION
 
 
 def test_export_bank__file_not_written_records_nothing(
@@ -228,10 +220,6 @@ def test_export_bank__file_not_written_records_nothing(
     assert len(result.stderr.strip().splitlines()) == 1
     assert Ledger.open(ledger_url).disbursements().height == 0
     with Ledger.open(ledger_url).engine.connect() as conn:
-        from sqlalchemy import func, select
-
-        from skillcli.ledger import schema as s
-
         assert conn.execute(select(func.count()).select_from(s.accounts)).scalar() == 0
     assert out.is_dir() and not any(out.iterdir())
     # The same export to a proper path then records every line, once.
