@@ -226,3 +226,39 @@ def test_export_bank__file_not_written_records_nothing(
     good = export(run_cli, ids["june"], tmp_path / "ok.xlsx", ledger_url, "--accounts", tmp_path / "a.csv", "--json")
     assert good.code == 0 and len(good.json["disbursement_ids"]) == 7
     assert Decimal(good.json["sent_fen"]) / 100 == JUNE_TOTAL
+
+
+def test_export_bank__layout_from_bank_table_and_errors(
+    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bank whose template wants 户名 first, the amount as text, the ID number, and no payer block.
+    config = tmp_path / "bank.toml"
+    config.write_text(
+        "[bank]\n"
+        'name = "某农商行"\n'
+        'amount_format = "text"\n'
+        "payer_block = false\n"
+        'columns = [["户名", "holder"], ["账号", "account"], ["金额(元)", "amount"], ["证件号码", "payee_id"],'
+        ' ["序号", "seq"]]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SKILLCLI_CONFIG", str(config))
+    out = tmp_path / "bank.xlsx"
+    result = export(run_cli, ids["july"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv"))
+    assert result.code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["企业"]
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows == [
+        ("户名", "账号", "金额(元)", "证件号码", "序号"),
+        (ENTERPRISE_NAME, "32050188000001234567", "1800.00", ENTERPRISE, 1),
+        ("合计", "1 笔", "1800.00", None, None),
+    ]
+    assert sheet["C2"].data_type == "s"  # text, as the template wants
+    # An unknown field, an unknown layout name: one line, exit 2, nothing recorded.
+    config.write_text('[bank]\ncolumns = [["户名", "holder"], ["开户地", "branch"]]\n', encoding="utf-8")
+    bad = export(run_cli, ids["june"], tmp_path / "x.xlsx", ledger_url)
+    assert bad.code == 2 and "未知字段「branch」" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    config.write_text("", encoding="utf-8")
+    unknown = export(run_cli, ids["june"], tmp_path / "x.xlsx", ledger_url, "--layout", "icbc")
+    assert unknown.code == 2 and "找不到代发模板「icbc」" in unknown.stderr
+    assert not (tmp_path / "x.xlsx").exists() and Ledger.open(ledger_url).disbursements().height == 1

@@ -465,8 +465,10 @@ def _upload_sheet(
     last = top + frame.height + 1
     fields = [f for _, f in layout.columns]
     book.write_cell(sheet, last, 0, "text", "合计", book.fmt_bold)
-    count_at = fields.index("holder")
-    book.write_cell(sheet, last, count_at, "text", f"{frame.height} 笔", book.fmt_bold)
+    # The count goes under 户名 (or 账号 when 户名 is the first column, which holds 「合计」).
+    count_at = fields.index("holder") or fields.index("account")
+    if count_at:
+        book.write_cell(sheet, last, count_at, "text", f"{frame.height} 笔", book.fmt_bold)
     amount_at = fields.index("amount")
     if amount_kind == "money":
         book.write_cell(sheet, last, amount_at, "money", total, book.fmt_money_bold)
