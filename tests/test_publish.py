@@ -106,3 +106,65 @@ def test_publish__grouped_by_subsidy_masked_ids_a4(
     # Without a 公示期 (none given, none configured) the notice is refused.
     refused = run_cli("publish", ids["june"], "--out", tmp_path / "no.xlsx", "--ledger", ledger_url)
     assert refused.code == 2 and "公示期" in refused.stderr and not (tmp_path / "no.xlsx").exists()
+
+
+def test_statement__enterprise_and_short_paid_person_balance(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    accounts = accounts_csv(tmp_path / "a.csv")
+    for key in ("june", "july"):
+        exported = run_cli(
+            "export-bank", ids[key], "--out", tmp_path / f"{key}.xlsx", "--ledger", ledger_url, "--accounts", accounts
+        )
+        assert exported.code == 0, exported.stderr
+    assert run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec").code == 1
+    out = tmp_path / "对账单.xlsx"
+    result = run_cli("statement", ENTERPRISE, "--year", "2021", "--out", out, "--ledger", ledger_url, "--json")
+    assert result.code == 0, result.stderr
+    # By hand: June 李娜 2000 (A8) + 赵强 1500 (A6), paid by the bank; July 陈洋 1500 + 褚霞 300, exported, no return.
+    june, july = yuan(2000 + 1500), yuan(1500 + 300)
+    assert {k: v for k, v in result.json.items() if k.endswith("_fen")} == {
+        "entitled_fen": int((june + july) * 100),
+        "exported_fen": int((june + july) * 100),
+        "not_exported_fen": 0,
+        "paid_fen": int(june * 100),
+        "failed_fen": 0,
+        "pending_fen": 0,
+        "awaiting_fen": int(july * 100),
+        "outstanding_fen": int(july * 100),
+    }
+    assert result.json["payee_name"] == ENTERPRISE_NAME and result.json["lines"] == 4
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["对账单", "批次", "明细", "代发"]
+    kv = {r[0]: r[1] for r in book["对账单"].iter_rows(min_row=3, values_only=True)}
+    assert kv["收款方"] == ENTERPRISE_NAME and kv["统一社会信用代码"] == ENTERPRISE
+    assert money(kv["应发合计"]) == june + july and money(kv["银行已付"]) == june
+    assert money(kv["未付余额（应发 − 已付）"]) == july
+    runs_rows = [r for r in book["批次"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1], r[3], money(r[4]), r[6], money(r[7])) for r in runs_rows] == [
+        (ids["june"], "2021-06", 2, june, "已支付", june),
+        (ids["july"], "2021-07", 2, july, "已导出未回盘", Decimal(0)),
+    ]
+    detail = [r for r in book["明细"].iter_rows(min_row=2, values_only=True)]
+    assert sorted((r[2], r[3], money(r[6])) for r in detail) == sorted(
+        [
+            (NAMES[2], masked(pid(2)), yuan(2000)),
+            (NAMES[3], masked(pid(3)), yuan(1500)),
+            (NAMES[8], masked(pid(8)), yuan(1500)),
+            (NAMES[9], masked(pid(9)), yuan(300)),
+        ]
+    )
+    cells = [str(c) for s in book.worksheets for r in s.iter_rows(values_only=True) for c in r if c is not None]
+    # No trainee's full ID number anywhere (the enterprise's own code and account are shown as they are).
+    assert not [c for c in cells for n in NAMES if pid(n) in c]
+    # 郑涛: 650 owed, the bank paid 600 (a short payment): paid is the bank's amount, 50 outstanding.
+    person = run_cli("statement", pid(6), "--out", tmp_path / "zheng.xlsx", "--ledger", ledger_url, "--json")
+    assert person.code == 0, person.stderr
+    assert (person.json["entitled_fen"], person.json["paid_fen"], person.json["outstanding_fen"]) == (
+        65000,
+        60000,
+        5000,
+    )
+    # A year without lines for the payee: one line, exit 2, ID masked.
+    none = run_cli("statement", ENTERPRISE, "--year", "2020", "--out", tmp_path / "x.xlsx", "--ledger", ledger_url)
+    assert none.code == 2 and "2020 年" in none.stderr and not (tmp_path / "x.xlsx").exists()

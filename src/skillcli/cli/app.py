@@ -21,6 +21,7 @@ from skillcli.cli.publish import publish
 from skillcli.cli.reconcile import reconcile
 from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
+from skillcli.cli.statement import statement
 from skillcli.cli.template import template
 from skillcli.cli.vouchers import vouchers_app
 
@@ -42,6 +43,7 @@ app.add_typer(ledger_app, name="ledger")
 app.command(name="export-bank")(export_bank)
 app.command(name="reissue")(reissue)
 app.command(name="publish")(publish)
+app.command(name="statement")(statement)
 app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
 app.add_typer(vouchers_app, name="vouchers")
