@@ -140,12 +140,12 @@ def test_statement__enterprise_and_short_paid_person_balance(
     assert kv["收款方"] == ENTERPRISE_NAME and kv["统一社会信用代码"] == ENTERPRISE
     assert money(kv["应发合计"]) == june + july and money(kv["银行已付"]) == june
     assert money(kv["未付余额（应发 − 已付）"]) == july
-    runs_rows = [r for r in book["批次"].iter_rows(min_row=2, values_only=True)]
+    runs_rows = list(book["批次"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[3], money(r[4]), r[6], money(r[7])) for r in runs_rows] == [
         (ids["june"], "2021-06", 2, june, "已支付", june),
         (ids["july"], "2021-07", 2, july, "已导出未回盘", Decimal(0)),
     ]
-    detail = [r for r in book["明细"].iter_rows(min_row=2, values_only=True)]
+    detail = list(book["明细"].iter_rows(min_row=2, values_only=True))
     assert sorted((r[2], r[3], money(r[6])) for r in detail) == sorted(
         [
             (NAMES[2], masked(pid(2)), yuan(2000)),
