@@ -175,7 +175,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
     assert money(summary["本次代发合计（控制总额）"][3]) == JUNE_TOTAL == Decimal(run_total) / 100
     assert summary["本次代发合计（控制总额）"][1:3] == (7, 10)
     assert summary["缺账号待补（未列入代发）"][1] == 0 and summary["此前已导出（不再列入）"][1] == 0
-    assert result.json["sent_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
+    assert result.json["total_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
     # Each bank line is one disbursement in the ledger.
     disbursements = Ledger.open(ledger_url).disbursements()
     assert disbursements.height == 7
@@ -187,7 +187,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
     again_out = tmp_path / "bank" / "again.xlsx"
     again = export(run_cli, ids["june"], again_out, ledger_url, "--accounts", tmp_path / "accounts.csv", "--json")
     assert again.code == 0, again.stderr
-    assert again.json["disbursement_ids"] == [] and again.json["sent_fen"] == 0
+    assert again.json["disbursement_ids"] == [] and again.json["total_fen"] == 0
     assert again.json["earlier_fen"] == fen(JUNE_TOTAL) and again.json["earlier_payees"] == 7
     assert not again_out.exists() and "没有可发送的新代发行" in again.stderr
     assert Ledger.open(ledger_url).disbursements().height == 7
@@ -203,7 +203,7 @@ def test_export_bank__missing_accounts_and_void_runs(
     masked = ENTERPRISE[:6] + "*" * 8 + ENTERPRISE[-4:]
     assert f"缺少账号，未列入代发：{ENTERPRISE_NAME} {masked} 1,800.00 元" in result.stderr
     assert "1 个收款方缺少账号" in result.stderr
-    assert result.json["sent_fen"] == 0 and result.json["missing_fen"] == fen(JULY_TOTAL)
+    assert result.json["total_fen"] == 0 and result.json["missing_fen"] == fen(JULY_TOTAL)
     # Nobody to send: no upload sheet, only the list of accounts to ask for; nothing recorded as sent.
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["缺账号待补", "汇总"]

@@ -101,7 +101,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     assert result.code == 0, result.stderr
     [new_id] = result.json["disbursement_ids"]
     batch = result.json["batch_id"]
-    assert batch != june and result.json["sent_fen"] == fen(yuan(398)) and result.json["changed_accounts"] == 1
+    assert batch != june and result.json["total_fen"] == fen(yuan(398)) and result.json["changed_accounts"] == 1
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["个人", "汇总"]
     block, _, rows, total = upload(book, "个人")
@@ -165,7 +165,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
 
     # Exporting June again sends nobody: every payee was exported once (周杰 paid through the reissue).
     re_export = export(run_cli, june, tmp_path / "june-again.xlsx", ledger_url, "--json")
-    assert re_export.code == 0 and re_export.json["disbursement_ids"] == [] and re_export.json["sent_fen"] == 0
+    assert re_export.code == 0 and re_export.json["disbursement_ids"] == [] and re_export.json["total_fen"] == 0
     assert "此前已导出，不再列入：周杰 398.00 元（已支付）" in re_export.stderr
     assert not (tmp_path / "june-again.xlsx").exists()
 
@@ -225,7 +225,7 @@ def test_export_bank__file_not_written_records_nothing(
     # The same export to a proper path then records every line, once.
     good = export(run_cli, ids["june"], tmp_path / "ok.xlsx", ledger_url, "--accounts", tmp_path / "a.csv", "--json")
     assert good.code == 0 and len(good.json["disbursement_ids"]) == 7
-    assert Decimal(good.json["sent_fen"]) / 100 == JUNE_TOTAL
+    assert Decimal(good.json["total_fen"]) / 100 == JUNE_TOTAL
 
 
 def test_export_bank__layout_from_bank_table_and_errors(

@@ -28,6 +28,7 @@ import yaml
 
 from skillcli.findings import CATALOGUE
 from tests.conftest import valid_id, valid_uscc
+from tests.test_bank import upload
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -309,10 +310,13 @@ def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
     assert bank.json["total_fen"] == total and bank.json["by_payee_type"] == [
         {"payee_type": "institution", "payees": 2, "fen": total}
     ]
-    sheet = openpyxl.load_workbook(tmp_path / "代发.xlsx")["培训机构"]
-    lines = {r[4]: (r[0], r[1], Decimal(str(r[3]))) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "代发.xlsx"), "培训机构")
+    lines = {r[2]: (r[1], r[3], Decimal(str(r[4]))) for r in rows}
     one = Decimal(face_fen(data, "普惠制培训")) / 100
-    assert lines == {INST_A: (INST_A_NAME, INST_A_ACCOUNT, 2 * one), INST_B: (INST_B_NAME, INST_B_ACCOUNT, one)}
+    assert lines == {
+        INST_A_NAME: (INST_A_ACCOUNT, "工商银行吕梁分行", 2 * one),
+        INST_B_NAME: (INST_B_ACCOUNT, "农业银行离石支行", one),
+    }
 
     # reconcile: the bank paid both lines.
     returned = make_xlsx(

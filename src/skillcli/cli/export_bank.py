@@ -268,7 +268,7 @@ def _json(enabled: bool, export: BankFile, ids: list[int], out: Path, *, written
             "batch_id": export.batch_id,
             "period": run["period"],
             "file": str(out) if written else None,
-            "sent_fen": export.sent_fen,
+            "total_fen": export.sent_fen,
             "missing_fen": export.missing_fen,
             "earlier_fen": export.earlier_fen,
             "run_total_fen": int(run["total_fen"]),
@@ -282,5 +282,6 @@ def _json(enabled: bool, export: BankFile, ids: list[int], out: Path, *, written
             "zero_payees": export.zero_payees,
             "changed_accounts": len(export.changed_accounts),
             "disbursement_ids": ids,
+            "new_disbursements": len(ids),
         }
     )
