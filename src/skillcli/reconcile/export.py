@@ -410,8 +410,11 @@ def write_bank_file(
             for r, i in zip(export.sent.iter_rows(named=True), ids, strict=True)
         }
         purpose = dict(payer).get("用途")
+        centred = book.add_format({"align": "center"})
         for payee_type, frame in export.by_type():
-            _upload_sheet(book, payee_type.label_zh, frame, note, layout, payer, today, export.batch_id, purpose)
+            _upload_sheet(
+                book, payee_type.label_zh, frame, note, layout, payer, today, export.batch_id, purpose, centred
+            )
         if export.missing.height:
             _missing_sheet(book, export.missing, reissue=export.reissue)
         _summary_sheet(book, export)
@@ -429,10 +432,13 @@ def _upload_sheet(
     today: dt.date,
     batch_id: str,
     purpose: str | None,
+    centred: Any,
 ) -> None:
     sheet = book.add_sheet(name)
     total = _sum(frame)
     top = 0
+    # Widths from the header, the rows and the payer block (label and value pairs in columns 0-5).
+    widths = [max(8, len(h) * 2 + 2) for h, _ in layout.columns] + [8] * 6
     if layout.payer_block:
         block: list[list[tuple[str, str | None]]] = [
             list(payer[:3]),
@@ -442,10 +448,9 @@ def _upload_sheet(
         for r, pairs in enumerate(block):
             for k, (label, value) in enumerate(pairs):
                 book.write_cell(sheet, r, 2 * k, "text", f"{label}：", book.fmt_bold)
-                book.write_cell(sheet, r, 2 * k + 1, "text", value)
+                widths[2 * k + 1] = max(widths[2 * k + 1], book.write_cell(sheet, r, 2 * k + 1, "text", value) + 2)
         top = len(block) + 1
     amount_kind: CellKind = "money" if layout.amount_format == "number" else "text"
-    widths = [max(8, len(h) * 2 + 2) for h, _ in layout.columns]
     for j, (header, _) in enumerate(layout.columns):
         sheet.write_string(top, j, header, book.fmt_header)
     for i, row in enumerate(frame.iter_rows(named=True), start=1):
@@ -461,7 +466,8 @@ def _upload_sheet(
         }
         for j, (_, fld) in enumerate(layout.columns):
             kind: CellKind = "int" if fld == "seq" else amount_kind if fld == "amount" else "text"
-            widths[j] = max(widths[j], book.write_cell(sheet, top + i, j, kind, values[fld]) + 2)
+            fmt = centred if fld == "seq" else None
+            widths[j] = max(widths[j], book.write_cell(sheet, top + i, j, kind, values[fld], fmt) + 2)
     last = top + frame.height + 1
     fields = [f for _, f in layout.columns]
     book.write_cell(sheet, last, 0, "text", "合计", book.fmt_bold)
@@ -471,10 +477,10 @@ def _upload_sheet(
         book.write_cell(sheet, last, count_at, "text", f"{frame.height} 笔", book.fmt_bold)
     amount_at = fields.index("amount")
     if amount_kind == "money":
-        book.write_cell(sheet, last, amount_at, "money", total, book.fmt_money_bold)
+        book.write_money(sheet, last, amount_at, total, book.fmt_money_bold)
     else:
         book.write_cell(sheet, last, amount_at, "text", format_yuan(total), book.fmt_bold)
-    for j, width in enumerate(widths):
+    for j, width in enumerate(widths[: max(len(layout.columns), 6 if layout.payer_block else 0)]):
         sheet.set_column(j, j, min(width, 40))
     sheet.freeze_panes(top + 1, 0)
     book.print_setup(sheet, repeat_row=top)

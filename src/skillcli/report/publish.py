@@ -20,7 +20,7 @@ from skillcli.model import LEVEL_LABELS, Level, PayeeType
 from skillcli.text import mask_id
 
 HEADERS = ("序号", "姓名", "身份证号码", "补贴项目", "职业(工种)", "等级", "金额(元)", "收款方")
-WIDTHS = (6, 10, 21, 26, 14, 13, 12, 26)
+WIDTHS = (6, 10, 21, 34, 14, 13, 12, 26)
 AMOUNT_COLUMN = 6
 
 
@@ -143,20 +143,20 @@ def write_publish(path: Path, run: Mapping[str, Any], groups: list[tuple[str, pl
                 ]
                 for j, value in enumerate(values):
                     if j == AMOUNT_COLUMN:
-                        book.write_cell(sheet, r, j, "money", int(row["amount_fen"]), money)
+                        book.write_money(sheet, r, j, int(row["amount_fen"]), money)
                     else:
                         book.write_cell(sheet, r, j, "text", value, cell)
                 r += 1
             subtotal = int(frame.get_column("amount_fen").sum())
             book.write_cell(sheet, r, 0, "text", "小计", bold)
             book.write_cell(sheet, r, 1, "text", f"{frame.height} 人次", bold)
-            book.write_cell(sheet, r, AMOUNT_COLUMN, "money", subtotal, bold_money)
+            book.write_money(sheet, r, AMOUNT_COLUMN, subtotal, bold_money)
             r += 1
             total_fen += subtotal
             total_lines += frame.height
         book.write_cell(sheet, r, 0, "text", "合计", bold)
         book.write_cell(sheet, r, 1, "text", f"{total_lines} 人次", bold)
-        book.write_cell(sheet, r, AMOUNT_COLUMN, "money", total_fen, bold_money)
+        book.write_money(sheet, r, AMOUNT_COLUMN, total_fen, bold_money)
         sheet.merge_range(r + 2, 0, r + 2, last_col, f"如有异议，请在公示期内向 {words.contact} 反映。", wrap)
         sheet.merge_range(r + 3, 0, r + 3, last_col, f"批次号：{run['run_id']}（{run['period']}）", None)
         for j, width in enumerate(WIDTHS):
