@@ -262,3 +262,27 @@ def test_export_bank__layout_from_bank_table_and_errors(
     unknown = export(run_cli, ids["june"], tmp_path / "x.xlsx", ledger_url, "--layout", "icbc")
     assert unknown.code == 2 and "找不到代发模板「icbc」" in unknown.stderr
     assert not (tmp_path / "x.xlsx").exists() and Ledger.open(ledger_url).disbursements().height == 1
+
+
+def test_ledger__version_4_added_to_an_older_ledger_and_gaps_filled(run_cli: Any, ledger_url: str) -> None:
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    store = Ledger.open(ledger_url)
+    # A ledger written before version 4: its tables and its version row absent.
+    with store.transaction() as conn:
+        s.reissues.drop(conn)
+        s.accounts.drop(conn)
+        conn.execute(s.schema_version.delete().where(s.schema_version.c.version == 4))
+    old = run_cli("ledger", "runs", "--ledger", ledger_url)
+    assert old.code == 2 and "低于 4" in old.stderr
+    assert run_cli("ledger", "migrate", "--ledger", ledger_url).code == 0
+    assert run_cli("ledger", "status", "--ledger", ledger_url, "--json").json["version"] == 4
+    # Migrations are independent steps: a ledger with 4 but not 2 is refused, then given 2.
+    with store.transaction() as conn:
+        for table in (s.voucher_redemptions, s.vouchers, s.voucher_batches):
+            table.drop(conn)
+        conn.execute(s.schema_version.delete().where(s.schema_version.c.version == 2))
+    gap = run_cli("ledger", "runs", "--ledger", ledger_url)
+    assert gap.code == 2 and "缺少迁移 2" in gap.stderr
+    assert run_cli("ledger", "migrate", "--ledger", ledger_url).code == 0
+    assert Ledger.open(ledger_url).applied_versions() == {v for v, _, _ in s.MIGRATIONS}
+    assert run_cli("ledger", "runs", "--ledger", ledger_url).code == 0

@@ -166,8 +166,15 @@ class Ledger:
     def ensure_ready(self, *, create: bool) -> None:
         """A ledger at the latest version; a brand-new one is created when ``create``."""
         current = self.version()
-        if current == s.LATEST and self.applied_versions() >= {v for v, _, _ in s.MIGRATIONS}:
+        missing = sorted({v for v, _, _ in s.MIGRATIONS} - self.applied_versions())
+        if current == s.LATEST and not missing:
             return
+        if current == s.LATEST:
+            # Versions are independent steps: one may be absent below the highest applied.
+            raise LedgerError(
+                f"台账 {self.name} 缺少迁移 {', '.join(map(str, missing))}，请运行 skillcli ledger migrate",
+                f"ledger {self.name} lacks migration {', '.join(map(str, missing))}; run skillcli ledger migrate",
+            )
         if current == 0 and create:
             self.migrate()
             return
