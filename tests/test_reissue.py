@@ -9,6 +9,7 @@ as paid; nothing else in the cycle can send a line twice.
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -286,3 +287,57 @@ def test_ledger__version_4_added_to_an_older_ledger_and_gaps_filled(run_cli: Any
     assert run_cli("ledger", "migrate", "--ledger", ledger_url).code == 0
     assert Ledger.open(ledger_url).applied_versions() == {v for v, _, _ in s.MIGRATIONS}
     assert run_cli("ledger", "runs", "--ledger", ledger_url).code == 0
+
+
+def test_export_bank__two_exports_at_once_record_each_payee_once(
+    ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    from tests.test_ledger import spawn, wait_for
+
+    accounts = accounts_csv(tmp_path / "a.csv")
+    args = ["export-bank", ids["june"], "--ledger", ledger_url, "--accounts", accounts, "--json"]
+    marker, release = tmp_path / "paused", tmp_path / "go"
+    # The first export stops with its file written and its lines inserted, before its transaction commits.
+    first = spawn(
+        [*args, "--out", tmp_path / "a" / "june.xlsx"],
+        {
+            "SKILLCLI_FAULT_PAUSE": "outputs-commit",
+            "SKILLCLI_FAULT_MARKER": str(marker),
+            "SKILLCLI_FAULT_RELEASE": str(release),
+            "SKILLCLI_CONFIG": str(tmp_path / "none.toml"),
+        },
+    )
+    wait_for(marker)
+    # The second has read the ledger (nothing exported yet, so it would send everyone) before it writes.
+    second = spawn(
+        [*args, "--out", tmp_path / "b" / "june.xlsx"],
+        {
+            "SKILLCLI_FAULT_PAUSE": "bank-record",
+            "SKILLCLI_FAULT_MARKER": str(tmp_path / "read"),
+            "SKILLCLI_FAULT_RELEASE": str(tmp_path / "write"),
+            "SKILLCLI_CONFIG": str(tmp_path / "none.toml"),
+        },
+    )
+    sqlite = not ledger_url.startswith("postgresql")
+    if sqlite:
+        # SQLite: every transaction, reads too, begins IMMEDIATE, so the second cannot even read
+        # until the first commits; it then finds everyone exported and sends nobody.
+        (tmp_path / "write").write_text("go", encoding="utf-8")
+    else:
+        wait_for(tmp_path / "read")
+        (tmp_path / "write").write_text("go", encoding="utf-8")
+    time.sleep(0.5)  # the second now waits: for the lock (SQLite) or on the unique index (PostgreSQL)
+    release.write_text("go", encoding="utf-8")
+    out_a, err_a = first.communicate(timeout=120)
+    out_b, err_b = second.communicate(timeout=120)
+    assert first.returncode == 0, err_a
+    assert json.loads(out_a)["new_disbursements"] == 7
+    if sqlite:
+        assert second.returncode == 0, err_b
+        assert json.loads(out_b)["new_disbursements"] == 0 and "没有可发送的新代发行" in err_b
+    else:
+        # PostgreSQL: it read before the first committed and tried to record all seven; it lost.
+        assert second.returncode == 4, err_b
+        assert "另一进程已先登记" in err_b and len(err_b.strip().splitlines()) == 1
+    assert (tmp_path / "a" / "june.xlsx").exists() and not (tmp_path / "b" / "june.xlsx").exists()
+    assert Ledger.open(ledger_url).disbursements().height == 7

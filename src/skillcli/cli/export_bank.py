@@ -116,6 +116,7 @@ def _record_and_write(store: Ledger, export: BankFile, out: Path, layout_name: s
     """Write the file and record its lines in one ledger transaction (see ``record_bank_file``)."""
     from skillcli.config import load_config
     from skillcli.errors import UsageError
+    from skillcli.faults import pause
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.queries import record_bank_file
     from skillcli.reconcile.export import disbursement_rows, reissue_run, write_bank_file
@@ -131,6 +132,7 @@ def _record_and_write(store: Ledger, export: BankFile, out: Path, layout_name: s
             write_bank_file(outputs.path(out.name), export, ids, layout, payer_block, dt.date.today())
             placed.extend(outputs.commit())
 
+    pause("bank-record")
     try:
         return record_bank_file(
             store,
