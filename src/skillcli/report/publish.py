@@ -89,7 +89,8 @@ def publish_rows(lines: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
     return [(s, live.filter(pl.col("subsidy") == s)) for s in order.get_column("subsidy").to_list()]
 
 
-def _level(code: Any) -> str | None:
+def level_text(code: Any) -> str | None:
+    """A ledger level code (L4, NONE, …) as the office writes it (四级/中级工, 无等级)."""
     if code is None:
         return None
     try:
@@ -137,7 +138,7 @@ def write_publish(path: Path, run: Mapping[str, Any], groups: list[tuple[str, pl
                     mask_id(str(row["person_id"])),
                     subsidy,
                     row.get("occupation"),
-                    _level(row.get("level")),
+                    level_text(row.get("level")),
                     None,
                     _payee(row),
                 ]

@@ -16,7 +16,8 @@ from typing import Any
 import polars as pl
 
 from skillcli.io.writer import Column, Workbook
-from skillcli.model import LEVEL_LABELS, Level, PayeeType
+from skillcli.model import PayeeType
+from skillcli.report.publish import level_text
 from skillcli.text import mask_id
 
 RESULT_ZH = {
@@ -66,13 +67,6 @@ class Statement:
             "awaiting_fen": fen(self.outcomes.filter(kind.is_null())),
             "outstanding_fen": entitled - paid,
         }
-
-
-def _level(code: Any) -> str | None:
-    try:
-        return LEVEL_LABELS[Level(code)] if code is not None else None
-    except ValueError:
-        return str(code)
 
 
 def write_statement(path: Path, st: Statement, today: dt.date) -> None:
@@ -156,7 +150,7 @@ def write_statement(path: Path, st: Statement, today: dt.date) -> None:
                     r["name"],
                     mask_id(r["person_id"]),
                     r["subsidy"],
-                    _level(r["level"]),
+                    level_text(r["level"]),
                     r["amount_fen"],
                 ]
                 for r in st.lines.iter_rows(named=True)
