@@ -341,3 +341,58 @@ def test_export_bank__two_exports_at_once_record_each_payee_once(
         assert "另一进程已先登记" in err_b and len(err_b.strip().splitlines()) == 1
     assert (tmp_path / "a" / "june.xlsx").exists() and not (tmp_path / "b" / "june.xlsx").exists()
     assert Ledger.open(ledger_url).disbursements().height == 7
+
+
+def test_reissue__a_reissue_that_fails_is_reissued_once_more(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    june = ids["june"]
+    assert (
+        export(run_cli, june, tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")).code
+        == 0
+    )
+    assert run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec").code == 1
+    corrected = tmp_path / "c.csv"
+    corrected.write_text(
+        f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
+    )
+    first = run_cli(
+        "reissue", june, "--out", tmp_path / "r1.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
+    )
+    assert first.code == 0, first.stderr
+    # The bank refuses the reissue too (the account is frozen, then released).
+    refused = make_xlsx(
+        {
+            "回盘": [
+                ["收款人", "卡号", "金额", "状态", "失败原因"],
+                ["周杰", ZHOU_NEW_ACCOUNT, "398.00", "失败", "账户冻结"],
+            ]
+        },
+        name="补发回盘.xlsx",
+    )
+    assert run_cli("reconcile", refused, "--ledger", ledger_url, "--out", tmp_path / "rec2").code == 1
+    report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
+    assert (report["failed_count"], report["failed_fen"], report["exported_count"]) == (1, 39800, 7)
+    # The refused account is not used again by default; with --same-account it is, in a third batch.
+    held = run_cli("reissue", june, "--out", tmp_path / "r2.xlsx", "--ledger", ledger_url)
+    assert held.code == 1 and "无可用账号，未列入补发：周杰" in held.stderr
+    second = run_cli("reissue", june, "--out", tmp_path / "r3.xlsx", "--ledger", ledger_url, "--same-account", "--json")
+    assert second.code == 0, second.stderr
+    assert second.json["batch_id"] not in (june, first.json["batch_id"]) and second.json["total_fen"] == 39800
+    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "r3.xlsx"), "个人")
+    assert [(r[1], r[2], money(r[4])) for r in rows] == [(ZHOU_NEW_ACCOUNT, "周杰", yuan(398))]
+    # Sent again and not yet answered: no longer failed, still exported once, not paid.
+    report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
+    assert (report["failed_count"], report["exported_count"], report["exported_fen"]) == (0, 7, fen(JUNE_TOTAL))
+    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500))
+    # The person's statement: one line, sent three times, awaiting the bank; nothing paid yet.
+    statement = run_cli("statement", pid(4), "--out", tmp_path / "st.xlsx", "--ledger", ledger_url, "--json")
+    assert statement.code == 0, statement.stderr
+    assert (statement.json["entitled_fen"], statement.json["paid_fen"], statement.json["awaiting_fen"]) == (
+        39800,
+        0,
+        39800,
+    )
+    sent = list(openpyxl.load_workbook(tmp_path / "st.xlsx")["代发"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[4], r[5]) for r in sent] == [(june, ZHOU_NEW_ACCOUNT, 3, "已导出，银行尚未回盘")]
+    assert run_cli("reissue", june, "--out", tmp_path / "r4.xlsx", "--ledger", ledger_url).code == 2
