@@ -22,6 +22,7 @@ AccountsOpt = Annotated[
         help="收款账户清单 CSV/xlsx：payee_id,account,bank[,name]（个人用身份证号码）/ payees' accounts",
     ),
 ]
+EARLIER_SHOWN = 20
 LayoutOpt = Annotated[
     str | None,
     typer.Option("--layout", help="代发模板：内置名称或 .toml 路径（默认 skillcli.toml [bank]）/ bank layout"),
@@ -230,13 +231,17 @@ def _show(screen: Screen, export: BankFile, ids: list[int], out: Path, *, writte
                 f"{export.missing.height} payees have no account (sheet 缺账号待补); supply them with --accounts",
             )
         )
-    for r in export.earlier.iter_rows(named=True):
+    # Earlier payees need no action: the first ones are named, the rest counted.
+    for r in export.earlier.head(EARLIER_SHOWN).iter_rows(named=True):
         screen.line(
             t(
                 f"此前已导出，不再列入：{r['holder']} {format_yuan(r['amount_fen'], grouping=True)} 元（{r['status']}）",
                 f"exported before, not sent again: {r['holder']} {format_yuan(r['amount_fen'])} yuan",
             )
         )
+    if export.earlier.height > EARLIER_SHOWN:
+        more = export.earlier.height - EARLIER_SHOWN
+        screen.line(t(f"……另有 {more} 个此前已导出的收款方", f"… and {more} more exported before"))
     if export.zero_payees:
         screen.line(
             t(
