@@ -103,6 +103,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
         run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "accounts.csv"), "--json"
     )
     assert result.code == 0, result.stderr
+    assert "[payer] 未设置" not in result.stderr  # the payer is complete
     # Expected bank lines: June's lines summed per payee, from the document's amounts.
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for n, _rule, payee_type, amount in JUNE_LINES:

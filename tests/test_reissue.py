@@ -101,6 +101,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     result = run_cli("reissue", june, "--out", out, "--ledger", ledger_url, "--accounts", corrected, "--json")
     assert result.code == 0, result.stderr
     [new_id] = result.json["disbursement_ids"]
+    assert "skillcli.toml [payer] 未设置付款单位、付款账号、开户行" in result.stderr  # no settings file here
     batch = result.json["batch_id"]
     assert batch != june and result.json["total_fen"] == fen(yuan(398)) and result.json["changed_accounts"] == 1
     book = openpyxl.load_workbook(out)

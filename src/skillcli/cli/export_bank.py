@@ -60,7 +60,7 @@ def export_bank(
     export = build_export(store, run, store.run_lines(run_id), load_accounts(accounts), at)
     # A file with only the 缺账号待补 sheet is still written: it is the clerk's list of accounts to ask for.
     written = bool(export.sent.height or export.missing.height)
-    ids = _record_and_write(store, export, out, layout, at) if written else []
+    ids = _record_and_write(screen, store, export, out, layout, at) if written else []
     _show(screen, export, ids, out, written=written)
     _json(json_out, export, ids, out, written=written)
     raise typer.Exit(1 if export.missing.height else 0)
@@ -107,13 +107,15 @@ def reissue(
             f"批次 {run_id} 没有待补发的失败代发行（银行回盘失败且尚未补发）",
             f"run {run_id} has no failed bank lines left to reissue",
         )
-    ids = _record_and_write(store, export, out, layout, at)
+    ids = _record_and_write(screen, store, export, out, layout, at)
     _show(screen, export, ids, out, written=True)
     _json(json_out, export, ids, out, written=True)
     raise typer.Exit(1 if export.missing.height else 0)
 
 
-def _record_and_write(store: Ledger, export: BankFile, out: Path, layout_name: str | None, at: str) -> list[int]:
+def _record_and_write(
+    screen: Screen, store: Ledger, export: BankFile, out: Path, layout_name: str | None, at: str
+) -> list[int]:
     """Write the file and record its lines in one ledger transaction (see ``record_bank_file``)."""
     from skillcli.config import load_config
     from skillcli.errors import UsageError
@@ -126,6 +128,15 @@ def _record_and_write(store: Ledger, export: BankFile, out: Path, layout_name: s
     config = load_config()
     layout = load_layout(config, layout_name)
     payer_block = payer(config)
+    unset = [label for label, value in payer_block if value is None and label != "用途"]
+    if layout.payer_block and unset and export.sent.height:
+        # The bank needs the payer's account to take the file: say so rather than leave it blank silently.
+        screen.error(
+            screen.t(
+                f"注意：skillcli.toml [payer] 未设置{'、'.join(unset)}，代发文件中该项为空",
+                f"note: skillcli.toml [payer] lacks {', '.join(unset)}; left blank in the bank file",
+            )
+        )
     placed: list[Path] = []
 
     def place(ids: list[int]) -> None:
