@@ -8,6 +8,7 @@ as paid; nothing else in the cycle can send a line twice.
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from decimal import Decimal
@@ -140,18 +141,24 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     assert again.code == 2 and "没有待补发" in again.stderr
     assert not (tmp_path / "r2.xlsx").exists() and Ledger.open(ledger_url).disbursements().height == 8
 
-    # The bank pays the reissue; its return reconciles like any other, against the reissue batch only.
+    # The bank pays the reissue; its return reconciles like any other. The bank echoes the file's 备注,
+    # which names the reissue batch: the return covers that batch only.
     paid = make_xlsx(
         {
             "回盘": [
-                ["序号", "收款人", "卡号", "交易金额（元）", "交易结果"],
-                [1, "周杰", ZHOU_NEW_ACCOUNT, "398.00", "成功"],
+                ["序号", "收款人", "卡号", "交易金额（元）", "交易结果", "备注"],
+                [1, "周杰", ZHOU_NEW_ACCOUNT, "398.00", "成功", f"批次 {batch} #{new_id}"],
             ]
         },
         name="补发回盘.xlsx",
     )
     rec = run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
     assert rec.code == 0, rec.stderr
+    assert rec.json["runs"] == [batch]
+    with (tmp_path / "rec2" / "reconciliation.csv").open(encoding="utf-8", newline="") as handle:
+        [item] = list(csv.DictReader(handle))
+    # The echoed 备注 named the batch; it is not a reason.
+    assert (item["class"], item["run_id"], item["disb_id"], item["reason"]) == ("paid", batch, str(new_id), "")
     assert rec.json["counts"]["paid"] == 1 and rec.json["totals_fen"]["paid_fen"] == 39800
 
     # The June report counts 周杰's line once, as paid: failed 0, not outstanding; the reissue is no extra run.
@@ -219,7 +226,8 @@ def test_export_bank__file_not_written_records_nothing(
     result = export(run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv"))
     assert result.code == 2, result.stderr
     assert "台账未记录任何代发行" in result.stderr and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    # The failure is one line (after the note that this test's settings have no [payer]).
+    assert result.stderr.strip().splitlines()[1:] == [f"无法写出 {out}（IsADirectoryError），台账未记录任何代发行"]
     assert Ledger.open(ledger_url).disbursements().height == 0
     with Ledger.open(ledger_url).engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(s.accounts)).scalar() == 0
