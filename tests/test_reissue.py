@@ -215,6 +215,20 @@ def test_accounts__corrected_account_used_and_history_kept(
     assert export(run_cli, july, tmp_path / "july2.xlsx", ledger_url, "--accounts", right).code == 0
     with Ledger.open(ledger_url).engine.connect() as conn:
         assert conn.execute(select(s.accounts)).fetchall().__len__() == 3
+    # A bad row is named (file, row, column, masked value) and left out; the good row still counts.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"payee_id,account,bank\n{ENTERPRISE},6222 ABC 0001,某行\n{INSTITUTION},1055 0101 0400 9999 9,农业银行吴中支行\n",
+        encoding="utf-8",
+    )
+    june = export(run_cli, ids["june"], tmp_path / "june2.xlsx", ledger_url, "--accounts", bad)
+    assert june.code == 0, june.stderr
+    assert (
+        "收款账户清单 bad.csv" in june.stderr
+        and "第 2 行「account」值「6222AB*0001」：账号应为 8–32 位数字" in june.stderr
+    )
+    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "june2.xlsx"), "培训机构")
+    assert [(r[1], r[3], money(r[4])) for r in rows] == [("10550101040099999", "农业银行吴中支行", yuan(1300))]
 
 
 def test_export_bank__file_not_written_records_nothing(

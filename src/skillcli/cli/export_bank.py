@@ -13,7 +13,7 @@ from skillcli.cli import options as opt
 if TYPE_CHECKING:
     from skillcli.cli.render import Screen
     from skillcli.ledger.store import Ledger
-    from skillcli.reconcile.export import BankFile
+    from skillcli.reconcile.export import BankFile, GivenAccounts
 
 AccountsOpt = Annotated[
     Path | None,
@@ -57,7 +57,9 @@ def export_bank(
     store.ensure_ready(create=False)
     run = store.run(run_id)
     at = now_text()
-    export = build_export(store, run, store.run_lines(run_id), load_accounts(accounts), at)
+    given = load_accounts(accounts)
+    _rejected(screen, given)
+    export = build_export(store, run, store.run_lines(run_id), given.frame, at)
     # A file with only the 缺账号待补 sheet is still written: it is the clerk's list of accounts to ask for.
     written = bool(export.sent.height or export.missing.height)
     ids = _record_and_write(screen, store, export, out, layout, at) if written else []
@@ -101,7 +103,9 @@ def reissue(
     store.ensure_ready(create=False)
     run = store.run(run_id)
     at = now_text()
-    export = build_reissue(store, run, load_accounts(accounts), at, new_run_id(), same_account=same_account)
+    given = load_accounts(accounts)
+    _rejected(screen, given)
+    export = build_reissue(store, run, given.frame, at, new_run_id(), same_account=same_account)
     if export.sent.height + export.missing.height == 0:
         raise UsageError(
             f"批次 {run_id} 没有待补发的失败代发行（银行回盘失败且尚未补发）",
@@ -111,6 +115,11 @@ def reissue(
     _show(screen, export, ids, out, written=True)
     _json(json_out, export, ids, out, written=True)
     raise typer.Exit(1 if export.missing.height else 0)
+
+
+def _rejected(screen: Screen, given: GivenAccounts) -> None:
+    for zh, en in given.rejected:
+        screen.error(screen.t(zh, en))
 
 
 def _record_and_write(

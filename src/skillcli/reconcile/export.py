@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from skillcli.money import format_yuan
 from skillcli.reconcile.layout import BankLayout
 from skillcli.reconcile.tables import TableSpec, read_table
 from skillcli.schema.parse import compact_upper
+from skillcli.text import mask_id
 
 if TYPE_CHECKING:
     from skillcli.ledger.store import Ledger
@@ -119,27 +121,66 @@ def _sum(frame: pl.DataFrame) -> int:
     return int(frame.get_column("amount_fen").sum()) if frame.height else 0
 
 
-def load_accounts(path: Path | None) -> pl.DataFrame:
-    """payee_id → account, bank and (optionally) the holder's name, from a CSV or workbook (``GIVEN_SCHEMA``).
+ACCOUNT_RE = r"^[0-9]{8,32}$"  # a bank account or card number: digits only (spaces and dashes removed)
+TEXT_LIMIT = 200  # 开户行 and 户名, as the ledger's columns hold them
+
+
+@dataclass(slots=True)
+class GivenAccounts:
+    """Accounts given with ``--accounts`` (``GIVEN_SCHEMA``) and the rows left out, each described."""
+
+    frame: pl.DataFrame
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) per rejected row
+
+
+def load_accounts(path: Path | None) -> GivenAccounts:
+    """payee_id → account, bank and (optionally) the holder's name, from a CSV or workbook.
 
     Persons are given by their ID number, enterprises and institutions by their credit code. A row
-    without an account is left out: a blank never replaces an account on record.
+    without an account is left out (a blank never replaces an account on record); a row whose
+    account is not 8–32 digits, or whose 开户行 or 户名 is longer than the ledger holds, is left out
+    and named (file, sheet, Excel row, column; the account masked): one bad row never stops the file.
     """
     if path is None:
-        return pl.DataFrame(schema=GIVEN_SCHEMA)
+        return GivenAccounts(pl.DataFrame(schema=GIVEN_SCHEMA))
     table = read_table(path, ACCOUNTS)
-    return (
-        table.frame.select(
-            compact_upper(pl.col("payee_id")).alias("payee_id"),
-            pl.col("account").str.replace_all(r"[\s\-]", "").alias("account"),
-            pl.col("bank"),
-            pl.col("name"),
-            pl.concat_str([pl.lit(f"{path.name}:{table.sheet}!"), pl.col("_row").cast(pl.String)]).alias("source"),
-        )
-        .filter(pl.col("payee_id").is_not_null() & (pl.col("account").str.len_chars() > 0))
-        .unique("payee_id", keep="last", maintain_order=True)
-        .cast(GIVEN_SCHEMA)  # type: ignore[arg-type]
+    frame = table.frame.select(
+        "_row",
+        compact_upper(pl.col("payee_id")).alias("payee_id"),
+        pl.col("account").str.replace_all(r"[\s\-]", "").alias("account"),
+        pl.col("bank"),
+        pl.col("name"),
+        pl.concat_str([pl.lit(f"{path.name}:{table.sheet}!"), pl.col("_row").cast(pl.String)]).alias("source"),
+    ).filter(pl.col("payee_id").is_not_null() & (pl.col("account").str.len_chars() > 0))
+    too_long = (pl.col("bank").str.len_chars() > TEXT_LIMIT) | (pl.col("name").str.len_chars() > TEXT_LIMIT)
+    bad = (
+        ~pl.col("account").str.contains(ACCOUNT_RE)
+        | (pl.col("payee_id").str.len_chars() > 30)
+        | too_long.fill_null(False)
     )
+    rejected = []
+    for r in frame.filter(bad).iter_rows(named=True):
+        where = f"{path.name} {table.sheet} 第 {r['_row']} 行"
+        if not re.fullmatch(ACCOUNT_RE, r["account"]):
+            column, value = table.headers["account"], mask_id(r["account"])
+            why_zh, why_en = "账号应为 8–32 位数字", "an account must be 8-32 digits"
+        elif len(r["payee_id"]) > 30:
+            column, value = table.headers["payee_id"], mask_id(r["payee_id"])
+            why_zh, why_en = "代码过长", "the code is too long"
+        else:
+            column = table.headers["bank"] if len(r["bank"] or "") > TEXT_LIMIT else table.headers["name"]
+            value, why_zh, why_en = "…", f"超过 {TEXT_LIMIT} 字", f"longer than {TEXT_LIMIT} characters"
+        rejected.append(
+            (
+                f"收款账户清单 {where}「{column}」值「{value}」：{why_zh}，此行未采用",
+                f"accounts list {path.name} sheet {table.sheet} row {r['_row']}, column {column}, value "
+                f"'{value}': {why_en}; row not used",
+            )
+        )
+    good = (
+        frame.filter(~bad).drop("_row").unique("payee_id", keep="last", maintain_order=True).cast(GIVEN_SCHEMA)  # type: ignore[arg-type]
+    )
+    return GivenAccounts(good, rejected)
 
 
 def check_exportable(run: dict[str, Any], *, reissue_ok: bool = False) -> None:
