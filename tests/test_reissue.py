@@ -35,7 +35,7 @@ from tests.support.cycle import (
     runs,
     yuan,
 )
-from tests.test_bank import money, upload
+from tests.test_bank import PAYER, money, upload
 
 ZHOU_NEW_ACCOUNT = "6222000000000404"
 
@@ -54,25 +54,22 @@ def export(run_cli: Any, run_id: str, out: Path, ledger: str, *extra: object) ->
     return run_cli("export-bank", run_id, "--out", out, "--ledger", ledger, *extra)
 
 
+def june_sent_and_refused(run_cli: Any, make_xlsx: Any, june: str, ledger: str, tmp_path: Path) -> int:
+    """June exported (accounts of the enterprise and the institution) and the bank's return reconciled:
+    周杰's 398.00 元 was refused. Returns the id of that failed disbursement."""
+    sent = export(run_cli, june, tmp_path / "june.xlsx", ledger, "--accounts", accounts_csv(tmp_path / "a.csv"))
+    assert sent.code == 0, sent.stderr
+    reconciled = run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger, "--out", tmp_path / "rec")
+    assert reconciled.code == 1, reconciled.stderr  # 周杰 failed
+    exported = Ledger.open(ledger).disbursements()
+    return int(exported.filter(exported["payee_id"] == pid(4))["disb_id"][0])
+
+
 def test_reissue__failed_line_paid_again_once_then_counted_once(
     run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
     june = ids["june"]
-    assert (
-        export(run_cli, june, tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")).code
-        == 0
-    )
-    reconciled = run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec")
-    assert reconciled.code == 1, reconciled.stderr  # 周杰 failed
-    failed_id = next(
-        d
-        for d, p in zip(
-            Ledger.open(ledger_url).disbursements()["disb_id"],
-            Ledger.open(ledger_url).disbursements()["payee_id"],
-            strict=True,
-        )
-        if p == pid(4)
-    )
+    failed_id = june_sent_and_refused(run_cli, make_xlsx, june, ledger_url, tmp_path)
 
     # Without a corrected account, the refused one is not used: listed (ID masked), exit 1, nothing recorded.
     first = run_cli("reissue", june, "--out", tmp_path / "r0.xlsx", "--ledger", ledger_url, "--json")
@@ -318,6 +315,8 @@ def test_export_bank__two_exports_at_once_record_each_payee_once(
     from tests.test_ledger import spawn, wait_for
 
     accounts = accounts_csv(tmp_path / "a.csv")
+    payer = tmp_path / "payer.toml"
+    payer.write_text(PAYER, encoding="utf-8")
     args = ["export-bank", ids["june"], "--ledger", ledger_url, "--accounts", accounts, "--json"]
     marker, release = tmp_path / "paused", tmp_path / "go"
     # The first export stops with its file written and its lines inserted, before its transaction commits.
@@ -327,7 +326,7 @@ def test_export_bank__two_exports_at_once_record_each_payee_once(
             "SKILLCLI_FAULT_PAUSE": "outputs-commit",
             "SKILLCLI_FAULT_MARKER": str(marker),
             "SKILLCLI_FAULT_RELEASE": str(release),
-            "SKILLCLI_CONFIG": str(tmp_path / "none.toml"),
+            "SKILLCLI_CONFIG": str(payer),
         },
     )
     wait_for(marker)
@@ -338,7 +337,7 @@ def test_export_bank__two_exports_at_once_record_each_payee_once(
             "SKILLCLI_FAULT_PAUSE": "bank-record",
             "SKILLCLI_FAULT_MARKER": str(tmp_path / "read"),
             "SKILLCLI_FAULT_RELEASE": str(tmp_path / "write"),
-            "SKILLCLI_CONFIG": str(tmp_path / "none.toml"),
+            "SKILLCLI_CONFIG": str(payer),
         },
     )
     sqlite = not ledger_url.startswith("postgresql")
@@ -370,11 +369,7 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
     june = ids["june"]
-    assert (
-        export(run_cli, june, tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")).code
-        == 0
-    )
-    assert run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger_url, "--out", tmp_path / "rec").code == 1
+    june_sent_and_refused(run_cli, make_xlsx, june, ledger_url, tmp_path)
     corrected = tmp_path / "c.csv"
     corrected.write_text(
         f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
