@@ -414,3 +414,14 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     sent = list(openpyxl.load_workbook(tmp_path / "st.xlsx")["代发"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[4], r[5]) for r in sent] == [(june, ZHOU_NEW_ACCOUNT, 3, "已导出，银行尚未回盘")]
     assert run_cli("reissue", june, "--out", tmp_path / "r4.xlsx", "--ledger", ledger_url).code == 2
+    # The bank pays it. Same account, same amount as the refused lines: the return answers the latest one.
+    paid = make_xlsx(
+        {"回盘": [["收款人", "卡号", "金额", "状态"], ["周杰", ZHOU_NEW_ACCOUNT, "398.00", "成功"]]},
+        name="第三次回盘.xlsx",
+    )
+    rec = run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec3", "--json")
+    assert rec.code == 0, rec.stderr
+    assert rec.json["runs"] == [second.json["batch_id"]]
+    report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
+    assert (report["failed_count"], report["paid_count"]) == (0, 4)
+    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500 + 398))
