@@ -350,7 +350,8 @@ def _as_lines(decision: Decision, run: dict[str, Any]) -> pl.DataFrame:
 
 def _reasons(decision: Decision) -> pl.DataFrame:
     """Why rows of a simulated run were not paid (exceptions and ineligible rows), per person."""
-    exc = decision.exceptions.select(
+    # A claim the simulated ledger already holds is the same in both worlds, not a reason for a change.
+    exc = decision.exceptions.filter(~pl.col("code").str.starts_with("ledger.")).select(
         pl.col("person_id").cast(pl.String), pl.concat_str(["code", pl.lit(" "), "message_zh"]).alias("reason")
     )
     inel = decision.ineligible.select(pl.col("person_id").cast(pl.String), pl.col("reason").cast(pl.String))
