@@ -28,7 +28,6 @@ from tests.support.cycle import (
     JUNE_CERTS,
     commit,
     cycle,
-    runs,
     write_batch,
 )
 
@@ -136,9 +135,12 @@ def test_replay__a_run_without_archive_is_one_line_exit_2(
 ) -> None:
     ids = cycle(run_cli, make_xlsx, tmp_path, ledger_url)
     store = Ledger.open(ledger_url)
-    with store.engine.begin() as conn:
-        # What a run committed before ledger v5 looks like: a run with lines and no archived inputs.
-        conn.execute(s.run_inputs.delete().where(s.run_inputs.c.run_id == ids["june"]))
+    with store.transaction() as conn:
+        # A ledger whose runs were committed before version 5: no run_inputs table, no version row.
+        s.run_inputs.drop(conn)
+        conn.execute(s.schema_version.delete().where(s.schema_version.c.version == 5))
+    assert replay(run_cli, ids["june"], ledger_url).code == 2  # not migrated yet
+    assert run_cli("ledger", "migrate", "--ledger", ledger_url).code == 0
     result = replay(run_cli, ids["june"], ledger_url)
     assert result.code == 2
     assert len(result.stderr.strip().splitlines()) == 1
@@ -195,7 +197,7 @@ def test_simulate__shortage_multiplier_gives_the_hand_computed_budget_difference
     summary = {r[0]: r[1] for r in book["汇总"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert summary["预算差额"] == 500 and summary["实发金额"] == 14898 and summary["模拟金额"] == 15398
     assert summary["参数调整"] == "shortage_multiplier=1.5"
-    month_rows = [r for r in book["按月份"].iter_rows(min_row=2, values_only=True)]
+    month_rows = list(book["按月份"].iter_rows(min_row=2, values_only=True))
     assert month_rows == [("2021-06", 10, 13098, 10, 13598, 500), ("2021-07", 2, 1800, 2, 1800, 0)]
     by_payee = {r[0]: r[5] for r in book["按企业机构"].iter_rows(min_row=2, values_only=True)}
     assert by_payee == {"吴中区职业技能培训学校": 200, "苏州精工机械有限公司": 0}

@@ -197,7 +197,7 @@ class Ledger:
         """
         if self.version() == 0 or not person_ids:
             return History.empty()
-        reversal = s.lines.c.reverses_line_id.is_not(None)
+        reversal: Any = s.lines.c.reverses_line_id.is_not(None)
         line_where = []
         cert_where = []
         if before is not None:
