@@ -219,3 +219,38 @@ def test_simulate__usage_errors_are_one_line(run_cli: Any, make_xlsx: Any, tmp_p
         result = run_cli("simulate", *args, "--ledger", ledger_url)
         assert result.code == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_simulate__another_policy_gains_loses_and_changes_with_reasons(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    shortage = ("--param", "shortage_occupations=电工,焊工")
+    june = write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE)
+    assert commit(run_cli, june, "2021-06", tmp_path / "june", ledger_url, *shortage).code == 0
+    july = write_batch(make_xlsx, "july.xlsx", JULY, JULY_CERTS)
+    assert commit(run_cli, july, "2021-07", tmp_path / "july", ledger_url, *shortage).code == 1
+    # Another policy: A12 特种作业 capped at 600 元 instead of 800, and A5 岗前培训 (the first rule
+    # requiring 合格) now also requiring an uninsured trainee.
+    text = (RULES / "suzhou-2019.yaml").read_text(encoding="utf-8")
+    text = text.replace("{form: ceiling, rate: 800}", "{form: ceiling, rate: 600}", 1)
+    text = text.replace("require: {passed: 合格}", "require: {passed: 合格, insured: false}", 1)
+    other = tmp_path / "suzhou-other.yaml"
+    other.write_text(text, encoding="utf-8")
+    result = run_cli(
+        "simulate", "2021", "--policy", other, *shortage, "--ledger", ledger_url, "--json", "--lang", "en"
+    )
+    assert result.code == 0, result.stderr
+    # By hand: 郑涛 min(650, 600) = 600.00 (−50.00); 吴敏 min(1200, 600) = 600.00 (−200.00); 褚霞's
+    # A5 300.00 is no longer paid (−300.00, she is insured). Nobody gains: −550.00 元.
+    data = result.json
+    assert data["difference_fen"] == -550_00
+    people = {p["name"]: (p["change"], p["actual_fen"], p["simulated_fen"]) for p in data["persons"]}
+    assert people == {
+        "郑涛": ("change", 650_00, 600_00),
+        "吴敏": ("change", 800_00, 600_00),
+        "褚霞": ("lose", 300_00, 0),
+    }
+    reason = next(p["reason"] for p in data["persons"] if p["name"] == "褚霞")
+    assert "A5 300.00" in reason and "是否参保" in reason
+    subsidies = {m["key"]: m["difference_fen"] for m in data["by"]["subsidy"] if m["difference_fen"]}
+    assert subsidies == {"特种作业及特种设备作业人员取证补贴": -250_00, "岗前培训补贴": -300_00}
