@@ -149,6 +149,18 @@ def test_replay__a_run_without_archive_is_one_line_exit_2(
     assert simulated.code == 2 and ids["june"] in simulated.stderr
 
 
+# The shortage list given with every run, so the hand-computed amounts hold whatever list the file ships.
+SHORTAGE = ("--param", "shortage_occupations=电工,焊工")
+
+
+def commit_year(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger: str) -> None:
+    """June and July 2021 of the cycle committed with ``SHORTAGE``."""
+    june = write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE)
+    assert commit(run_cli, june, "2021-06", tmp_path / "june", ledger, *SHORTAGE).code == 0
+    july = write_batch(make_xlsx, "july.xlsx", JULY, JULY_CERTS)
+    assert commit(run_cli, july, "2021-07", tmp_path / "july", ledger, *SHORTAGE).code == 1
+
+
 def _counts(ledger: str) -> dict[str, int]:
     store = Ledger.open(ledger)
     with store.engine.connect() as conn:
@@ -158,11 +170,7 @@ def _counts(ledger: str) -> dict[str, int]:
 def test_simulate__shortage_multiplier_gives_the_hand_computed_budget_difference(
     run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
 ) -> None:
-    shortage = ("--param", "shortage_occupations=电工,焊工")
-    june = write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE)
-    assert commit(run_cli, june, "2021-06", tmp_path / "june", ledger_url, *shortage).code == 0
-    july = write_batch(make_xlsx, "july.xlsx", JULY, JULY_CERTS)
-    assert commit(run_cli, july, "2021-07", tmp_path / "july", ledger_url, *shortage).code == 1
+    commit_year(run_cli, make_xlsx, tmp_path, ledger_url)
     before = _counts(ledger_url)
     sqlite_file = Path(ledger_url) if ledger_url.endswith(".sqlite") else None
     digest = hashlib.sha256(sqlite_file.read_bytes()).hexdigest() if sqlite_file else ""
@@ -224,11 +232,7 @@ def test_simulate__usage_errors_are_one_line(run_cli: Any, make_xlsx: Any, tmp_p
 def test_simulate__another_policy_gains_loses_and_changes_with_reasons(
     run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
 ) -> None:
-    shortage = ("--param", "shortage_occupations=电工,焊工")
-    june = write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE)
-    assert commit(run_cli, june, "2021-06", tmp_path / "june", ledger_url, *shortage).code == 0
-    july = write_batch(make_xlsx, "july.xlsx", JULY, JULY_CERTS)
-    assert commit(run_cli, july, "2021-07", tmp_path / "july", ledger_url, *shortage).code == 1
+    commit_year(run_cli, make_xlsx, tmp_path, ledger_url)
     # Another policy: A12 特种作业 capped at 600 元 instead of 800, and A5 岗前培训 (the first rule
     # requiring 合格) now also requiring an uninsured trainee.
     text = (RULES / "suzhou-2019.yaml").read_text(encoding="utf-8")
@@ -237,7 +241,7 @@ def test_simulate__another_policy_gains_loses_and_changes_with_reasons(
     other = tmp_path / "suzhou-other.yaml"
     other.write_text(text, encoding="utf-8")
     result = run_cli(
-        "simulate", "2021", "--policy", other, *shortage, "--ledger", ledger_url, "--json", "--lang", "en"
+        "simulate", "2021", "--policy", other, *SHORTAGE, "--ledger", ledger_url, "--json", "--lang", "en"
     )
     assert result.code == 0, result.stderr
     # By hand: 郑涛 min(650, 600) = 600.00 (−50.00); 吴敏 min(1200, 600) = 600.00 (−200.00); 褚霞's
