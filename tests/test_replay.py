@@ -258,3 +258,24 @@ def test_simulate__another_policy_gains_loses_and_changes_with_reasons(
     assert "A5 300.00" in reason and "是否参保" in reason
     subsidies = {m["key"]: m["difference_fen"] for m in data["by"]["subsidy"] if m["difference_fen"]}
     assert subsidies == {"特种作业及特种设备作业人员取证补贴": -250_00, "岗前培训补贴": -300_00}
+
+
+def test_simulate__each_run_sees_the_simulated_runs_before_it(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    commit_year(run_cli, make_xlsx, tmp_path, ledger_url)
+    # Another policy without a 初级工 rate for A8: June no longer pays 孙丽 (焊工 初级工) nor 冯刚's
+    # 钳工 初级工. 冯刚 then has two paid trainings in 2021, not three, so July's 焊工 中级工 — refused
+    # by E1 when committed — is paid in the simulation. Against the committed June it would not be.
+    text = (RULES / "suzhou-2019.yaml").read_text(encoding="utf-8").replace("{初级工: 1000,", "{初级工: null,", 1)
+    other = tmp_path / "no-beginner.yaml"
+    other.write_text(text, encoding="utf-8")
+    result = run_cli("simulate", "2021", "--policy", other, *SHORTAGE, "--ledger", ledger_url, "--json")
+    assert result.code == 0, result.stderr
+    data = result.json
+    # By hand: June −1300.00 (孙丽) −1000.00 (冯刚 钳工); July +1500 × 1.3 = +1950.00 (冯刚 焊工).
+    months = {m["key"]: m["difference_fen"] for m in data["by"]["month"]}
+    assert months == {"2021-06": -2300_00, "2021-07": 1950_00}
+    assert data["difference_fen"] == -350_00
+    people = {p["name"]: (p["change"], p["actual_fen"], p["simulated_fen"]) for p in data["persons"]}
+    assert people == {"孙丽": ("lose", 1300_00, 0), "冯刚": ("change", 4500_00, 5450_00)}
