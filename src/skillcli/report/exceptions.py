@@ -59,6 +59,33 @@ def finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
     ]
 
 
+def finding_frame(findings: pl.DataFrame) -> pl.DataFrame:
+    """``finding_rows`` as a frame, for the fast sheet writer (the same cells, column for column)."""
+    return findings.select(
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "code",
+        pl.col("severity").replace_strict(_SEVERITY_ZH, return_dtype=pl.String),
+        "message_zh",
+        "message_en",
+    )
+
+
+def source_expr(frame: pl.DataFrame) -> pl.Expr:
+    """``file name:sheet!row`` of each row, as the sheets' 来源 column shows where a line came from."""
+    names = {f: Path(f).name for f in frame.get_column("_file").unique().to_list()}
+    return pl.concat_str(
+        pl.col("_file").replace_strict(names, return_dtype=pl.String),
+        pl.lit(":"),
+        pl.col("_sheet"),
+        pl.lit("!"),
+        pl.col("_row").cast(pl.String),
+    )
+
+
 def write_exceptions_xlsx(
     findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path, summary: list[tuple[str, Any, Any]]
 ) -> None:
@@ -101,14 +128,11 @@ def write_exceptions_xlsx(
             placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
             columns = (*FINDING_COLUMNS, *(Column(headers[c]) for c in value_columns))
-            rows = [
-                base + [r[c] for c in value_columns]
-                for base, r in zip(finding_rows(joined), joined.iter_rows(named=True), strict=True)
-            ]
+            rows = pl.concat([finding_frame(joined), joined.select(value_columns)], how="horizontal")
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
             book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
         rest = findings.filter(~placed)
         fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in rest.get_column("severity")]
-        book.table("文件与表头问题", FINDING_COLUMNS, finding_rows(rest), row_format=fmts)
+        book.table("文件与表头问题", FINDING_COLUMNS, finding_frame(rest), row_format=fmts)
     finally:
         book.close()
