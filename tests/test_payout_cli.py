@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from skillcli.io import fastxlsx
 from tests.conftest import valid_id, valid_uscc
 
 ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
@@ -476,3 +477,18 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     ]
     pension = result.json["warnings"][1]["message_zh"]
     assert "有 1 行为空" in pension and "按「否」处理" in pension
+
+
+def test_payout__detail_sheet_continues_past_excels_row_limit(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastxlsx, "EXCEL_MAX_ROWS", 6)  # 5 lines a sheet: the 9 paid lines need two
+    run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")
+    assert book.sheetnames[:3] == ["汇总", "明细1", "明细2"]
+    lines = [r for name in ("明细1", "明细2") for r in book[name].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in lines] == list(range(1, 10))
+    paid = read_csv(tmp_path / "out" / "payouts.csv")
+    assert sorted(Decimal(str(r[12])).quantize(Decimal("0.01")) for r in lines) == sorted(
+        Decimal(p["amount_yuan"]) for p in paid
+    )

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import polars as pl
 
@@ -64,13 +64,11 @@ def _style_attr(style: int | None) -> str:
 
 def _as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """A cell's text, escaped for XML as xlsxwriter escapes it; null for null and empty text."""
+    text: pl.Expr = expr.cast(pl.String)
     if dtype == pl.Boolean:
         # str(True) is "True": the text the cell-by-cell writer puts in.
-        text = pl.when(expr).then(pl.lit("True")).when(expr.not_()).then(pl.lit("False"))
-    else:
-        text = expr.cast(pl.String)
-    text = pl.when(text == "").then(None).otherwise(text)
-    return text
+        text = pl.when(expr).then(pl.lit("True")).when(expr.not_()).then(pl.lit("False")).otherwise(None)
+    return pl.when(text == "").then(None).otherwise(text)
 
 
 def _escape(series: pl.Series) -> pl.Series:
@@ -91,7 +89,7 @@ def _escape(series: pl.Series) -> pl.Series:
 
 
 def _truncate(text: str) -> str:
-    from xlsxwriter.utility import _utf16_len, _utf16_truncate  # type: ignore[attr-defined]
+    from xlsxwriter.utility import _utf16_len, _utf16_truncate
 
     if _utf16_len(text) > MAX_TEXT_UNITS:
         return str(_utf16_truncate(text, MAX_TEXT_UNITS))
@@ -170,8 +168,11 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
         else:
             preserve = pl.when(v.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
             cell = ref + attr + pl.lit(' t="inlineStr"><is><t') + preserve + pl.lit(">") + v + pl.lit("</t></is></c>")
-        # A blank cell is left out, unless its row is highlighted: then it carries the colour.
-        blank = None if styles is None else pl.when(pl.col("__s").is_not_null()).then(ref + attr + pl.lit("/>"))
+        # A blank cell is left out, unless its row is highlighted: then it carries the row's format.
+        blank = None
+        if styles is not None:
+            row_attr = pl.lit(' s="') + pl.col("__s").cast(pl.String) + pl.lit('"/>')
+            blank = pl.when(pl.col("__s").is_not_null()).then(ref + row_attr)
         parts.append(pl.when(v.is_null()).then(blank).otherwise(cell) if blank is not None else cell)
     parts.append(pl.lit("</row>"))
     return pl.DataFrame(columns).select(pl.concat_str(parts, ignore_nulls=True).alias("xml")).to_series()

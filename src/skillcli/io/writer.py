@@ -147,7 +147,9 @@ class Workbook:
         for big sheets (io/fastxlsx.py): the same cells, and a table longer than an Excel sheet
         continues on NAME1, NAME2 ….
         """
-        if not isinstance(rows, (list, tuple)) and hasattr(rows, "iter_slices"):
+        import polars as pl
+
+        if isinstance(rows, pl.DataFrame):
             return self._frame_table(name, columns, rows, row_format, title)
         sheet = self._book.add_worksheet(name)
         rows = rows if isinstance(rows, list) else list(rows)
