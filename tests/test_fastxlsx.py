@@ -33,7 +33,7 @@ TEXTS = [
     None,
     " leading and trailing ",
     "\ttab first",
-    "a & b < c > d \"q\"",
+    'a & b < c > d "q"',
     "line\nbreak",
     "320506199003072311",
     "0012",
@@ -44,7 +44,13 @@ TEXTS = [
 # cell and drops the rest of the row (the fast writer does not; see the test below).
 LONG = ["x" * 40_000, "𠮷" * 20_000, "y" * 32_000 + "𠮷" * 500, *[None] * 14]
 FEN = [0, -5, -100, 12345, 99_999_999_999, None, 1, -1, 10, 150_000, 7, -123_456, 40, 3, 2, 1_000_000_001, 99]
-DATES = [dt.date(2024, 5, 6), dt.date(1900, 1, 15), dt.date(1900, 3, 1), None, *[dt.date(2021, 6, d) for d in range(1, 14)]]
+DATES = [
+    dt.date(2024, 5, 6),
+    dt.date(1900, 1, 15),
+    dt.date(1900, 3, 1),
+    None,
+    *[dt.date(2021, 6, d) for d in range(1, 14)],
+]
 INTS = [1, -3, None, 0, 2**40, *range(5, 17)]
 COLUMNS = (
     Column("序号", "int", 6),

@@ -194,8 +194,9 @@ def _splice(template: bytes, frame: FrameSheet, out: IO[bytes]) -> None:
     """Copy xlsxwriter's sheet XML (header and layout, no data) with the data rows put in."""
     if frame.cells.height:
         last = f"{col_letter(frame.cells.width - 1)}{frame.first_row + frame.cells.height - 1}"
-        template = _DIMENSION_RE.sub(lambda m: b'<dimension ref="' + m.group(1) + b":" + last.encode() + b'"/>',
-                                     template, count=1)
+        template = _DIMENSION_RE.sub(
+            lambda m: b'<dimension ref="' + m.group(1) + b":" + last.encode() + b'"/>', template, count=1
+        )
     cut = template.rindex(b"</sheetData>")
     out.write(template[:cut])
     for block in _rows_xml(frame):

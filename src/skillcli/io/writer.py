@@ -170,7 +170,9 @@ class Workbook:
         self._table_tail(sheet, columns, top, len(rows))
         return len(rows)
 
-    def _table_head(self, sheet: Any, columns: Sequence[Column], sample: Sequence[Sequence[Any]], title: str | None) -> int:
+    def _table_head(
+        self, sheet: Any, columns: Sequence[Column], sample: Sequence[Sequence[Any]], title: str | None
+    ) -> int:
         """Title, column widths and formats, header row; returns the header's 0-based row."""
         top = 0
         if title:

@@ -240,7 +240,12 @@ def _workbook(
                 Column("来源"),
             ),
             decision.ineligible.select(
-                "person_id", "name", "training_type", "reason_code", "reason", source_expr(decision.ineligible).alias("source")
+                "person_id",
+                "name",
+                "training_type",
+                "reason_code",
+                "reason",
+                source_expr(decision.ineligible).alias("source"),
             ),
         )
         _about_sheet(book, batch, decision, inputs, run_id)
