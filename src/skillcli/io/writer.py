@@ -153,7 +153,11 @@ class Workbook:
             return self._frame_table(name, columns, rows, row_format, title)
         sheet = self._book.add_worksheet(name)
         rows = rows if isinstance(rows, list) else list(rows)
-        top = self._table_head(sheet, columns, rows[:WIDTH_SAMPLE_ROWS], title)
+        widths = [0] * len(columns)
+        for row in rows[:WIDTH_SAMPLE_ROWS]:
+            for j, (column, value) in enumerate(zip(columns, row, strict=True)):
+                widths[j] = max(widths[j], _cell_width(column.kind, value))
+        top = self._table_head(sheet, columns, widths, title)
         typed = any(c.kind in ("money", "date") for c in columns)
         converters = [_CONVERT[c.kind] for c in columns]
         for i, row in enumerate(rows):
@@ -170,23 +174,19 @@ class Workbook:
         self._table_tail(sheet, columns, top, len(rows))
         return len(rows)
 
-    def _table_head(
-        self, sheet: Any, columns: Sequence[Column], sample: Sequence[Sequence[Any]], title: str | None
-    ) -> int:
-        """Title, column widths and formats, header row; returns the header's 0-based row."""
+    def _table_head(self, sheet: Any, columns: Sequence[Column], widths: Sequence[int], title: str | None) -> int:
+        """Title, column widths and formats, header row; returns the header's 0-based row.
+
+        ``widths``: the widest cell of each column in a sample of rows. Formats per column are set
+        before any row is written (a streaming sheet flushes rows as it goes)."""
         top = 0
         if title:
             sheet.write_string(0, 0, title, self.fmt_title)
             top = 1
-        # Widths from the header and a sample of rows; formats per column, set before any row is
-        # written (a streaming sheet flushes rows as it goes).
-        widths = [max(_display_width(c.header), 6) for c in columns]
-        for row in sample:
-            for j, (column, value) in enumerate(zip(columns, row, strict=True)):
-                widths[j] = max(widths[j], _cell_width(column.kind, value))
         for j, column in enumerate(columns):
             fmt = {"money": self.fmt_money, "date": self.fmt_date}.get(column.kind)
-            sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH), fmt)
+            width = max(widths[j], _display_width(column.header), 6)
+            sheet.set_column(j, j, column.width or min(width + 2, MAX_WIDTH), fmt)
         for j, column in enumerate(columns):
             sheet.write_string(top, j, column.header, self.fmt_header)
         return top
@@ -224,7 +224,8 @@ class Workbook:
         for k in range(parts):
             part = frame.slice(k * per_sheet, per_sheet)
             sheet = self._book.add_worksheet(name if parts == 1 else f"{name}{k + 1}")
-            top = self._table_head(sheet, columns, part.head(WIDTH_SAMPLE_ROWS).rows(), title)
+            widths = _frame_widths(kinds, part.head(WIDTH_SAMPLE_ROWS))
+            top = self._table_head(sheet, columns, widths, title)
             self._table_tail(sheet, columns, top, part.height)
             part_styles = None if styles is None else styles[k * per_sheet : (k + 1) * per_sheet]
             self._frames.append(
@@ -366,6 +367,31 @@ def _cell_width(kind: str, value: Any) -> int:
     if kind == "date":
         return 10
     return _display_width(str(value))
+
+
+def _frame_widths(kinds: Sequence[str], sample: pl.DataFrame) -> list[int]:
+    """``_cell_width`` of the widest cell of each column of ``sample``, computed by Polars."""
+    import polars as pl
+
+    widths = []
+    for kind, series in zip(kinds, sample.iter_columns(), strict=True):
+        present = series.drop_nulls()
+        if series.dtype == pl.String:
+            present = present.filter(present != "")
+        if present.len() == 0:
+            widths.append(0)
+        elif kind == "money" and series.dtype.is_integer():
+            # The text grows with the amount's size (and a minus sign): the extremes are the widest.
+            widths.append(max(_cell_width(kind, v) for v in (present.min(), present.max())))
+        elif kind == "date" and series.dtype.is_temporal():
+            widths.append(10)
+        elif series.dtype.is_float() or series.dtype == pl.Boolean:
+            widths.append(max(_cell_width(kind, v) for v in present.to_list()))
+        else:
+            head = present.cast(pl.String).str.slice(0, 200)
+            wide = head.str.count_matches("[\u2e81-\U0010ffff]")
+            widths.append(int((head.str.len_chars() + wide).max()))  # type: ignore[arg-type]
+    return widths
 
 
 def _display_width(text: str) -> int:
