@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -128,8 +128,8 @@ def _number_text(series: pl.Series) -> pl.Series:
     return series.cast(pl.Float64).map_elements(lambda v: f"{v:.16G}", return_dtype=pl.String)
 
 
-def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, first: int) -> pl.Series:
-    """The ``<row>`` elements of one chunk of data rows, one string per row."""
+def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, first: int) -> pl.DataFrame:
+    """The ``<row>`` elements of one chunk of data rows, one a row, in a one-column frame."""
     n = chunk.height
     row_no = pl.Series("__r", range(first, first + n), dtype=pl.Int64).cast(pl.String)
     columns: dict[str, pl.Series] = {"__r": row_no}
@@ -175,16 +175,20 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
             blank = pl.when(pl.col("__s").is_not_null()).then(ref + row_attr)
         parts.append(pl.when(v.is_null()).then(blank).otherwise(cell) if blank is not None else cell)
     parts.append(pl.lit("</row>"))
-    return pl.DataFrame(columns).select(pl.concat_str(parts, ignore_nulls=True).alias("xml")).to_series()
+    return pl.DataFrame(columns).select(pl.concat_str(parts, ignore_nulls=True))
 
 
-def _rows_xml(frame: FrameSheet) -> Iterator[bytes]:
+def _write_rows(frame: FrameSheet, out: IO[bytes]) -> None:
     for start in range(0, frame.cells.height, CHUNK_ROWS):
         chunk = frame.cells.slice(start, CHUNK_ROWS)
         styles = None
         if frame.row_styles is not None:
             styles = pl.Series("__s", frame.row_styles[start : start + CHUNK_ROWS], dtype=pl.Int64)
-        yield "".join(_cells(frame, chunk, styles, frame.first_row + start)).encode("utf-8")
+        # Polars writes the rows' text straight to the archive as UTF-8: one column, no quoting, no
+        # separator between rows, so the bytes are exactly the concatenated elements. Joining the
+        # strings in Python would cost more than building them.
+        rows = _cells(frame, chunk, styles, frame.first_row + start)
+        rows.write_csv(out, include_header=False, quote_style="never", line_terminator="")
 
 
 _DIMENSION_RE = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::[A-Z]+[0-9]+)?"/>')
@@ -199,8 +203,7 @@ def _splice(template: bytes, frame: FrameSheet, out: IO[bytes]) -> None:
         )
     cut = template.rindex(b"</sheetData>")
     out.write(template[:cut])
-    for block in _rows_xml(frame):
-        out.write(block)
+    _write_rows(frame, out)
     out.write(template[cut:])
 
 
