@@ -41,6 +41,7 @@ MAX_TEXT_UNITS = 32_767
 
 _CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))]
 _CONTROL_RE = "[\\x00-\\x08\\x0b-\\x1f\\x{fffe}\\x{ffff}]"
+_NEEDS_ESCAPE_RE = "[&<>\\x00-\\x08\\x0b-\\x1f\\x{fffe}\\x{ffff}]|_x[0-9a-fA-F]{4}_"
 _ESCAPE_FROM = [*_CONTROL, "\ufffe", "\uffff"]
 _ESCAPE_TO = [f"_x{ord(c):04X}_" for c in _ESCAPE_FROM]
 
@@ -78,6 +79,9 @@ def _escape(series: pl.Series) -> pl.Series:
     longest = series.str.len_chars().max()
     if isinstance(longest, int) and longest > MAX_TEXT_UNITS // 2:
         series = series.map_elements(_truncate, return_dtype=pl.String)
+    if not bool(series.str.contains(_NEEDS_ESCAPE_RE).any()):
+        # One pass finds that a column needs no escaping at all, as almost every column does.
+        return series
     if bool(series.str.contains("_x[0-9a-fA-F]{4}_").any()):
         # Text that already reads like an escape gets its underscore escaped, so it reads back as typed.
         series = series.str.replace_all("(_x[0-9a-fA-F]{4}_)", "_x005F$1")
@@ -152,28 +156,42 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
             value = _escape(pl.select(_as_text(pl.lit(series), series.dtype)).to_series())
             numeric = False
         columns[key] = value.alias(key)
-        ref = pl.lit(f'<c r="{col_letter(j)}') + pl.col("__r") + pl.lit('"')
+        v = pl.col(key)
         plain = _style_attr(frame.column_style[j] if numeric else None)
+        head = f'<c r="{col_letter(j)}'
         if styles is None:
-            attr: pl.Expr = pl.lit(plain)
+            attr: list[pl.Expr] = [pl.lit(f'"{plain}')]
         else:
             mapping = {
                 xf: _style_attr(frame.merged_styles.get((xf, kind), xf) if numeric else xf)
                 for xf in styles.drop_nulls().unique().to_list()
             }
-            attr = pl.col("__s").replace_strict(mapping, default=pl.lit(plain), return_dtype=pl.String)
-        v = pl.col(key)
+            attr = [pl.lit('"'), pl.col("__s").replace_strict(mapping, default=pl.lit(plain), return_dtype=pl.String)]
+        # One concat_str a cell (no intermediate columns); a null value makes the whole cell null,
+        # and a null cell is left out of the row.
         if numeric:
-            cell = ref + attr + pl.lit("><v>") + v + pl.lit("</v></c>")
+            cell = pl.concat_str([pl.lit(head), pl.col("__r"), *attr, pl.lit("><v>"), v, pl.lit("</v></c>")])
         else:
             preserve = pl.when(v.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
-            cell = ref + attr + pl.lit(' t="inlineStr"><is><t') + preserve + pl.lit(">") + v + pl.lit("</t></is></c>")
-        # A blank cell is left out, unless its row is highlighted: then it carries the row's format.
-        blank = None
+            cell = pl.concat_str(
+                [
+                    pl.lit(head),
+                    pl.col("__r"),
+                    *attr,
+                    pl.lit(' t="inlineStr"><is><t'),
+                    preserve,
+                    pl.lit(">"),
+                    v,
+                    pl.lit("</t></is></c>"),
+                ]
+            )
         if styles is not None:
-            row_attr = pl.lit(' s="') + pl.col("__s").cast(pl.String) + pl.lit('"/>')
-            blank = pl.when(pl.col("__s").is_not_null()).then(ref + row_attr)
-        parts.append(pl.when(v.is_null()).then(blank).otherwise(cell) if blank is not None else cell)
+            # A blank cell of a highlighted row is written, carrying the row's format.
+            blank = pl.concat_str(
+                [pl.lit(head), pl.col("__r"), pl.lit('" s="'), pl.col("__s").cast(pl.String), pl.lit('"/>')]
+            )
+            cell = pl.coalesce(cell, blank)
+        parts.append(cell)
     parts.append(pl.lit("</row>"))
     return pl.DataFrame(columns).select(pl.concat_str(parts, ignore_nulls=True))
 
