@@ -18,6 +18,7 @@ through raw.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Sequence
@@ -197,16 +198,28 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
 
 
 def _write_rows(frame: FrameSheet, out: IO[bytes]) -> None:
-    for start in range(0, frame.cells.height, CHUNK_ROWS):
-        chunk = frame.cells.slice(start, CHUNK_ROWS)
-        styles = None
-        if frame.row_styles is not None:
-            styles = pl.Series("__s", frame.row_styles[start : start + CHUNK_ROWS], dtype=pl.Int64)
-        # Polars writes the rows' text straight to the archive as UTF-8: one column, no quoting, no
-        # separator between rows, so the bytes are exactly the concatenated elements. Joining the
-        # strings in Python would cost more than building them.
-        rows = _cells(frame, chunk, styles, frame.first_row + start)
-        rows.write_csv(out, include_header=False, quote_style="never", line_terminator="")
+    """Every data row into ``out``: Polars builds a chunk while a second thread compresses the last
+    one (zlib and Polars both run without the GIL, so the two overlap on a second core)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as packer:
+        pending: Future[int] | None = None
+        for start in range(0, frame.cells.height, CHUNK_ROWS):
+            chunk = frame.cells.slice(start, CHUNK_ROWS)
+            styles = None
+            if frame.row_styles is not None:
+                styles = pl.Series("__s", frame.row_styles[start : start + CHUNK_ROWS], dtype=pl.Int64)
+            # One column, no quoting, no separator between rows: the bytes are exactly the rows'
+            # elements, as UTF-8, without a Python string per row.
+            text = io.BytesIO()
+            _cells(frame, chunk, styles, frame.first_row + start).write_csv(
+                text, include_header=False, quote_style="never", line_terminator=""
+            )
+            if pending is not None:
+                pending.result()
+            pending = packer.submit(out.write, text.getbuffer())
+        if pending is not None:
+            pending.result()
 
 
 _DIMENSION_RE = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::[A-Z]+[0-9]+)?"/>')
@@ -227,8 +240,6 @@ def _splice(template: bytes, frame: FrameSheet, out: IO[bytes]) -> None:
 
 def assemble(packed: bytes, target: Path, frames: Sequence[FrameSheet]) -> None:
     """Write ``target``: the workbook xlsxwriter packed in ``packed``, with each frame's rows in place."""
-    import io
-
     by_member = {f"xl/worksheets/sheet{f.sheet_index}.xml": f for f in frames}
     with (
         zipfile.ZipFile(io.BytesIO(packed)) as source,
