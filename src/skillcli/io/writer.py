@@ -228,11 +228,9 @@ class Workbook:
             top = self._table_head(sheet, columns, widths, title)
             self._table_tail(sheet, columns, top, part.height)
             part_styles = None if styles is None else styles[k * per_sheet : (k + 1) * per_sheet]
-            self._frames.append(
-                fastxlsx.FrameSheet(
-                    len(self._book.worksheets()), part, kinds, top + 2, column_style, part_styles, merged
-                )
-            )
+            # xl/worksheets/sheetN.xml numbers the worksheets alone, chart sheets apart.
+            index = sum(1 for w in self._book.worksheets() if not w.is_chartsheet)
+            self._frames.append(fastxlsx.FrameSheet(index, part, kinds, top + 2, column_style, part_styles, merged))
         return frame.height
 
     @staticmethod
