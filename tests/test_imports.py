@@ -45,7 +45,9 @@ def test_check__loads_no_ledger_no_rule_engine_no_writer(make_xlsx: Any) -> None
     code, modules = loaded("check", batch, "--period", "2024-06")
     assert code == 0
     assert "skillcli.pipeline" in modules  # the probe saw the check run
-    assert not _tops(modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules", "xlsxwriter", "openpyxl")
+    assert not _tops(
+        modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules", "xlsxwriter", "openpyxl", "skillcli.io.writer"
+    )
 
 
 def test_check_out__loads_the_writer_but_no_ledger_or_rules(make_xlsx: Any, tmp_path: Path) -> None:
@@ -53,5 +55,5 @@ def test_check_out__loads_the_writer_but_no_ledger_or_rules(make_xlsx: Any, tmp_
     code, modules = loaded("check", batch, "--period", "2024-06", "--out", tmp_path / "out")
     assert code == 0
     assert (tmp_path / "out" / "exceptions.xlsx").exists()
-    assert "xlsxwriter" in modules
+    assert {"xlsxwriter", "skillcli.io.writer"} <= modules
     assert not _tops(modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules")

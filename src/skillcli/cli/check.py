@@ -27,7 +27,6 @@ def check(
     from skillcli.cli.render import Screen, batch_summary, print_json
     from skillcli.model import Severity
     from skillcli.pipeline import load_batch, parse_period
-    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
     from skillcli.report.summary import batch_payload, summary_rows
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
@@ -36,7 +35,9 @@ def check(
         batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
     batch_summary(screen, batch, limit)
     if out is not None:
+        # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
         from skillcli.io.writer import OutputSet
+        from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
 
         with OutputSet(out) as outputs:
             write_exceptions_xlsx(batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch))
