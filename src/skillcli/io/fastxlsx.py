@@ -34,8 +34,9 @@ from skillcli.io.xlsxmeta import col_letter
 EXCEL_MAX_ROWS = 1_048_576
 # Rows turned into XML at a time: bounds the memory of the text (about 300 bytes a row) on 1M rows.
 CHUNK_ROWS = 65_536
-# zlib level of the big sheets: level 1 packs 100 000 payout lines about four times faster than
-# xlsxwriter's default level 6 for a file about a fifth larger.
+# zlib level of the big sheets: measured on a 明细 sheet of 9 088 lines, level 1 compresses three
+# times faster than xlsxwriter's default level 6 (0.19 s against 0.56 s for 89 MB of XML) for a
+# part a fifth larger (9.5 MB against 7.9 MB).
 COMPRESS_LEVEL = 1
 # xlsxwriter's limit for one cell's text (Excel's: 32 767 UTF-16 code units).
 MAX_TEXT_UNITS = 32_767
@@ -65,7 +66,7 @@ def _style_attr(style: int | None) -> str:
 
 
 def _as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """A cell's text, escaped for XML as xlsxwriter escapes it; null for null and empty text."""
+    """A cell's text as ``str(value)`` gives it; null for null and for empty text (no cell)."""
     text: pl.Expr = expr.cast(pl.String)
     if dtype == pl.Boolean:
         # str(True) is "True": the text the cell-by-cell writer puts in.
@@ -104,8 +105,9 @@ def _truncate(text: str) -> str:
 def _yuan_text(fen: pl.Expr) -> pl.Expr:
     """Integer fen as the decimal yuan text Excel reads back as fen / 100 (``12340`` -> ``123.4``).
 
-    xlsxwriter writes ``%.16G`` of the float; for any amount below 10¹⁴ yuan that is the exact
-    decimal with trailing zeros dropped, which this builds from the integer without a float.
+    xlsxwriter writes ``%.16G`` of the float, which for the amounts of a payout is this exact decimal
+    with trailing zeros dropped; built from the integer, it reads back as exactly the double nearest
+    fen / 100 (the 16-digit form can miss it by an ulp near 10¹³ yuan).
     """
     magnitude = fen.abs()
     cents = magnitude % 100
