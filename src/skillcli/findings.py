@@ -69,6 +69,22 @@ _ALL: list[Code] = [
         ),
         ("hidden", W, "工作表被隐藏，仍已读取", "the sheet is hidden; it was read all the same"),
         (
+            "unknown-column-like",
+            W,
+            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，请加参数 --map {column}={detail}，"
+            '或在 skillcli.toml 的 [columns] 表中写 {column} = "{detail}"',
+            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, add "
+            '--map {column}={detail}, or write {column} = "{detail}" in the [columns] table of skillcli.toml',
+        ),
+        (
+            "unknown-column",
+            W,
+            "不认识列「{column}」，此列未读取。如果它就是某个已知列（已知列见 skillcli template 生成的模板），"
+            "请加参数 --map {column}=已知列名；不需要此列则不必处理",
+            "column '{column}' is not recognised and was not read. If it is a known column (see the template "
+            "skillcli template writes), add --map {column}=<known column>; if it is not needed, nothing to do",
+        ),
+        (
             "column-by-content",
             W,
             "身份证号码列没有表头，按内容识别为第 {detail} 列",

@@ -23,7 +23,7 @@ from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_nam
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
 from skillcli.schema.checks import run_checks
-from skillcli.schema.columns import SPECS, ColType
+from skillcli.schema.columns import SPECS, ColType, ColumnMap
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -124,9 +124,17 @@ class Batch:
 
 
 def load_batch(
-    paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB, progress: Progress | None = None
+    paths: list[Path],
+    ctx: Context,
+    *,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> Batch:
-    """Read, locate and validate every sheet of every file, then run the cross-sheet checks."""
+    """Read, locate and validate every sheet of every file, then run the cross-sheet checks.
+
+    ``columns`` is the clerk's own header mapping (``--map``, ``[columns]``), tried before the aliases.
+    """
     files: list[FileSummary] = []
     typed: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
     raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
@@ -157,7 +165,7 @@ def load_batch(
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
             meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, default_kind)
+            located = locate(grid, display, meta, default_kind, columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue

@@ -17,6 +17,7 @@ def check(
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
     limit: opt.Limit = 20,
+    column_map: opt.ColumnMapOpt = None,
 ) -> None:
     """校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.
 
@@ -24,15 +25,17 @@ def check(
     """
     import datetime as dt
 
+    from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, batch_summary, print_json
     from skillcli.model import Severity
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.summary import batch_payload, summary_rows
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick, columns=columns)
     batch_summary(screen, batch, limit)
     if out is not None:
         # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.

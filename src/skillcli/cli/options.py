@@ -38,3 +38,11 @@ LedgerOpt = Annotated[
         "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL"
     ),
 ]
+ColumnMapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="把不认识的表头当作已知列：表头=已知列名（可多次；亦可写在 skillcli.toml 的 [columns]）"
+        " / read a header as a known column: header=column (repeatable; or [columns] in skillcli.toml)",
+    ),
+]

@@ -110,8 +110,11 @@ class Screen:
                 justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
                 overflow="fold",
             )
+        from rich.text import Text
+
+        # Cells are plain text: a value such as 「[columns]」 or 「[b]」 must print as written, not as markup.
         for row in rows:
-            table.add_row(*(self.mask(v) for v in row))
+            table.add_row(*(Text(self.mask(v)) for v in row))
         if not self.tty:
             self.console.print(title, markup=False, highlight=False)
         self.console.print(table)
@@ -129,8 +132,10 @@ class Screen:
         table = Table(box=None, show_edge=False, pad_edge=False)
         for i, header in enumerate(headers):
             table.add_column(header, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+        from rich.text import Text
+
         for row in rows:
-            table.add_row(*(redact("" if v is None else str(v)) for v in row))
+            table.add_row(*(Text(redact("" if v is None else str(v))) for v in row))
         console.print(title, markup=False, highlight=False)
         console.print(table)
 
