@@ -311,7 +311,7 @@ def test_lang__english_messages(make_xlsx, run_cli):
     good = valid_id(seq="021")
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})
     result = run_cli("check", path, "--period", PERIOD, "--lang", "en")
-    assert f"ID check character is wrong (expected {good[-1]})" in result.stderr
+    assert f"ID check character is wrong: the first 17 digits give {good[-1]}" in result.stderr
     assert "校验位错误" not in result.stderr
     assert "1 errors, 0 warnings" in result.stderr
     assert result.code == 1
@@ -342,7 +342,7 @@ def test_lang__default_is_chinese(make_xlsx, run_cli):
     good = valid_id(seq="021")
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})
     result = run_cli("check", path, "--period", PERIOD)
-    assert f"身份证号码校验位错误（应为 {good[-1]}）" in result.stderr
+    assert f"身份证号码校验位错误：按前 17 位算应为 {good[-1]}" in result.stderr
 
 
 def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, run_cli):

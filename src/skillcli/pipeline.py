@@ -22,7 +22,7 @@ from skillcli.findings import CATALOGUE, Issue
 from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
-from skillcli.schema.checks import run_checks
+from skillcli.schema.checks import run_checks, words_locations
 from skillcli.schema.columns import SPECS, ColType, ColumnMap
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
@@ -327,7 +327,11 @@ def render_findings(
         en = pl.when(is_code).then(_template_expr(entry.en)).otherwise(en)
         severity = pl.when(is_code).then(pl.lit(entry.severity.value)).otherwise(severity)
     return (
-        staged.with_columns(zh.alias("message_zh"), en.alias("message_en"), severity.alias("severity"))
+        staged.with_columns(
+            words_locations(zh, pl.col("_file"), lang="zh").alias("message_zh"),
+            words_locations(en, pl.col("_file"), lang="en").alias("message_en"),
+            severity.alias("severity"),
+        )
         .select(
             pl.col("_file").alias("file"),
             pl.col("_sheet").fill_null("").alias("sheet"),
