@@ -264,7 +264,7 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
     assert list(ineligible[0]) == ["person_id", "name", "training_type", "reason_code", "reason"]
     assert sorted(i["reason_code"] for i in ineligible) == sorted(EXPECTED_INELIGIBLE.values())
     repeat = next(e for e in exceptions if e["code"] == "limit.no-repeat")
-    assert "花名册!2" in repeat["message_zh"]  # names the earlier training it repeats
+    assert "已在「花名册」第 2 行享受" in repeat["message_zh"]  # names the earlier training it repeats
 
 
 def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -359,7 +359,7 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
     text = result.stderr
     assert "A8" in text and "S2c 二(四)4" in text
     assert "1500.00 × 1.3" in text and "1950.00" in text
-    assert "「是否参保」 = 是" in text and "✓" in text
+    assert "「是否参保」须为 是" in text and "✓" in text
     assert "limit.no-repeat" in text  # the second training of the same level
     assert valid_id(seq="011") not in text  # masked on screen
 
@@ -416,7 +416,8 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
     result = run_payout(run_cli, batch, tmp_path / "o", "--json")
     held = [e for e in result.json["exceptions"] if e["row"] == 2]
     assert [e["code"] for e in held] == ["payout.blocked-by-related"]
-    assert "考勤!2" in held[0]["message_zh"] and "attendance.present-exceeds-required" in held[0]["message_zh"]
+    assert "该人员在「考勤」第 2 行有一处错误" in held[0]["message_zh"]
+    assert "attendance.present-exceeds-required" in held[0]["message_en"]
 
 
 def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(

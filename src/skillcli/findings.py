@@ -60,14 +60,24 @@ _ALL: list[Code] = [
             "工作表名像{detail}，但前 20 行中找不到表头",
             "sheet name says {detail} but no header row was found in the first 20 rows",
         ),
-        ("missing-column", E, "缺少必填列「{column}」，请在表头加上此列并逐行填写", "required column '{column}' is missing; add it to the header and fill it for every row"),
+        (
+            "missing-column",
+            E,
+            "缺少必填列「{column}」，请在表头加上此列并逐行填写",
+            "required column '{column}' is missing; add it to the header and fill it for every row",
+        ),
         (
             "duplicate-column",
             W,
             "列「{column}」与前面的列重复，已忽略此列；请删除重复的列",
             "column '{column}' repeats an earlier column and was ignored; delete the repeated column",
         ),
-        ("hidden", W, "工作表被隐藏，仍已读取；如不应申报，请删除该工作表", "the sheet is hidden; it was read all the same; delete it if it is not claimed"),
+        (
+            "hidden",
+            W,
+            "工作表被隐藏，仍已读取；如不应申报，请删除该工作表",
+            "the sheet is hidden; it was read all the same; delete it if it is not claimed",
+        ),
         (
             "unknown-column-like",
             W,
@@ -99,7 +109,12 @@ _ALL: list[Code] = [
             "单元格是公式 {value}，已按 Excel 上次算出并显示的结果读取；请核对结果，最好改为直接填写数值",
             "cell holds a formula {value}; the result Excel last showed was read: check it, and better type the value itself",
         ),
-        ("error", E, "单元格显示错误值 {value}，无法读取，请改为正确的值", "cell shows the error value {value} and cannot be read; enter the right value"),
+        (
+            "error",
+            E,
+            "单元格显示错误值 {value}，无法读取，请改为正确的值",
+            "cell shows the error value {value} and cannot be read; enter the right value",
+        ),
         (
             "merged",
             W,
@@ -115,12 +130,22 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "row",
-        ("hidden", W, "该行在 Excel 中被隐藏，仍已读取；如不应申报，请删除该行", "the row is hidden in Excel; it was read all the same; delete it if it is not claimed"),
+        (
+            "hidden",
+            W,
+            "该行在 Excel 中被隐藏，仍已读取；如不应申报，请删除该行",
+            "the row is hidden in Excel; it was read all the same; delete it if it is not claimed",
+        ),
     ),
     *_codes(
         "name",
         ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
-        ("has-digits", W, "姓名「{value}」含数字，请核对后只填姓名", "name '{value}' contains digits; check it and write the name only"),
+        (
+            "has-digits",
+            W,
+            "姓名「{value}」含数字，请核对后只填姓名",
+            "name '{value}' contains digits; check it and write the name only",
+        ),
         (
             "mismatch",
             E,
@@ -149,8 +174,18 @@ _ALL: list[Code] = [
             "15 位旧身份证号码，请换成 18 位：{detail}",
             "old 15-digit ID; use the 18-digit number: {detail}",
         ),
-        ("checksum", E, "身份证号码校验位错误：按前 17 位算应为 {detail}，说明号码有抄错的位，请按身份证核对全部 18 位", "ID check character is wrong: the first 17 digits give {detail}, so a digit is miscopied; check all 18 against the ID card"),
-        ("birth-date", E, "身份证号码中的出生日期 {detail} 不存在，请按身份证核对", "the birth date {detail} inside the ID does not exist; check it against the ID card"),
+        (
+            "checksum",
+            E,
+            "身份证号码校验位错误：按前 17 位算应为 {detail}，说明号码有抄错的位，请按身份证核对全部 18 位",
+            "ID check character is wrong: the first 17 digits give {detail}, so a digit is miscopied; check all 18 against the ID card",
+        ),
+        (
+            "birth-date",
+            E,
+            "身份证号码中的出生日期 {detail} 不存在，请按身份证核对",
+            "the birth date {detail} inside the ID does not exist; check it against the ID card",
+        ),
     ),
     *_codes(
         "sex",
@@ -187,19 +222,34 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "account",
-        ("format", E, "账号「{value}」应只含数字，请按银行卡或社保卡重新填写", "account '{value}' must contain digits only; copy it again from the card"),
+        (
+            "format",
+            E,
+            "账号「{value}」应只含数字，请按银行卡或社保卡重新填写",
+            "account '{value}' must contain digits only; copy it again from the card",
+        ),
     ),
     *_codes(
         "date",
         ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
-        ("invalid", E, "「{column}」的「{value}」不是有效日期，请填写如 2024-05-06 的日期", "'{column}' value '{value}' is not a valid date; write a date such as 2024-05-06"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是有效日期，请填写如 2024-05-06 的日期",
+            "'{column}' value '{value}' is not a valid date; write a date such as 2024-05-06",
+        ),
         (
             "month-only",
             E,
             "「{column}」的「{value}」只有年月，缺少日，请填写到日（如 2024-05-06）",
             "'{column}' value '{value}' has a year and month but no day; write the full date (2024-05-06)",
         ),
-        ("order", E, "开始日期晚于结束日期（{detail}），请核对两个日期", "start date is after end date ({detail}); check both dates"),
+        (
+            "order",
+            E,
+            "开始日期晚于结束日期（{detail}），请核对两个日期",
+            "start date is after end date ({detail}); check both dates",
+        ),
         (
             "after-period",
             W,
@@ -212,7 +262,12 @@ _ALL: list[Code] = [
             "备案结束日期早于开班日期（{detail}），请按备案材料核对",
             "filed end date is before the start date ({detail}); check it against the filing",
         ),
-        ("implausible", W, "「{column}」的年份不合常理（{value}），请核对", "'{column}' has an implausible year ({value}); check it"),
+        (
+            "implausible",
+            W,
+            "「{column}」的年份不合常理（{value}），请核对",
+            "'{column}' has an implausible year ({value}); check it",
+        ),
     ),
     *_codes(
         "value",
@@ -238,7 +293,12 @@ _ALL: list[Code] = [
             "'{column}' value '{value}' is not in the list and looks like another name for a listed value: a"
             " subsidy that depends on it is held until it is corrected (rows; likely meant: {detail})",
         ),
-        ("yes-no", E, "「{column}」应填「是」或「否」，现为「{value}」，请改填", "'{column}' must be 是/否 (yes/no), got '{value}'"),
+        (
+            "yes-no",
+            E,
+            "「{column}」应填「是」或「否」，现为「{value}」，请改填",
+            "'{column}' must be 是/否 (yes/no), got '{value}'",
+        ),
     ),
     *_codes(
         "level",
@@ -251,7 +311,12 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "money",
-        ("invalid", E, "「{column}」的「{value}」不是金额，请只填数字（单位：元），如 1500 或 1500.00", "'{column}' value '{value}' is not an amount; write digits only (yuan), such as 1500 or 1500.00"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是金额，请只填数字（单位：元），如 1500 或 1500.00",
+            "'{column}' value '{value}' is not an amount; write digits only (yuan), such as 1500 or 1500.00",
+        ),
         ("negative", E, "「{column}」的 {value} 是负数，请核对", "'{column}' value {value} is negative; check it"),
         (
             "sub-fen",
@@ -262,9 +327,19 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "number",
-        ("invalid", E, "「{column}」的「{value}」不是数字，请只填数字", "'{column}' value '{value}' is not a number; write digits only"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是数字，请只填数字",
+            "'{column}' value '{value}' is not a number; write digits only",
+        ),
         ("negative", E, "「{column}」的 {value} 是负数，请核对", "'{column}' value {value} is negative; check it"),
-        ("not-integer", E, "「{column}」的 {value} 不是整数，请填整数", "'{column}' value {value} is not a whole number; write a whole number"),
+        (
+            "not-integer",
+            E,
+            "「{column}」的 {value} 不是整数，请填整数",
+            "'{column}' value {value} is not a whole number; write a whole number",
+        ),
     ),
     *_codes(
         "roster",
@@ -277,7 +352,12 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "attendance",
-        ("not-on-roster", E, "考勤表中的这个身份证号码在花名册中找不到，请核对号码，或在花名册中补上此人", "attendance row for an ID that is not on the roster; check the number or add the person to the roster"),
+        (
+            "not-on-roster",
+            E,
+            "考勤表中的这个身份证号码在花名册中找不到，请核对号码，或在花名册中补上此人",
+            "attendance row for an ID that is not on the roster; check the number or add the person to the roster",
+        ),
         (
             "present-exceeds-required",
             E,
@@ -299,7 +379,12 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "cert",
-        ("not-on-roster", W, "证书表中的这个身份证号码在花名册中找不到，请核对号码", "certificate for an ID that is not on the roster; check the number"),
+        (
+            "not-on-roster",
+            W,
+            "证书表中的这个身份证号码在花名册中找不到，请核对号码",
+            "certificate for an ID that is not on the roster; check the number",
+        ),
         (
             "duplicate-number",
             E,
@@ -327,7 +412,7 @@ _ALL += [
         (
             "blocked-by-related",
             E,
-            "该人员在 {detail} 有错误（{value}），本行暂不发放",
+            "该人员在{detail}有一处错误（见该处的问题说明），本行暂不发放；请先改正那一处",
             "this person has an error at {detail} ({value}); the row is held",
         ),
         (
@@ -431,13 +516,13 @@ _ALL += [
         (
             "yearly",
             E,
-            "每人每年补贴性培训不超过 {value} 次，已在 {detail} 享受",
+            "每人每年补贴性培训不超过 {value} 次，已在{detail}享受",
             "at most {value} subsidised trainings per person per year; already paid at {detail}",
         ),
         (
             "no-repeat",
             E,
-            "同一职业同一等级不可重复享受，已在 {detail} 享受",
+            "同一职业同一等级不可重复享受，已在{detail}享受",
             "the same occupation and level cannot be subsidised twice; already at {detail}",
         ),
         (

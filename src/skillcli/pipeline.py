@@ -253,10 +253,16 @@ _LOOSE_SCHEMA: dict[str, Any] = {
 
 
 def _spec_headers() -> dict[str, str]:
+    """Canonical name → the Chinese a clerk reads: the column's header, else a rule field's label
+    (线上学时占比 for online_share), so that no internal name reaches a message or the column field."""
+    from skillcli.rules.fields import FIELDS
+
     names: dict[str, str] = {}
     for specs in SPECS.values():
         for column in specs:
             names.setdefault(column.name, column.header)
+    for rule_field in FIELDS.values():
+        names.setdefault(rule_field.name, rule_field.label)
     return names
 
 

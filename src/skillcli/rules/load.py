@@ -319,6 +319,9 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
         if field not in FIELDS:
             ctx.fail(f"{where} 有未知字段「{field}」", f"{where}: unknown field '{field}'")
         test = ctx.resolve(written, f"{where}.{field}")
+        param = written[1:] if isinstance(written, str) and written.startswith("$") else ""
+        named = re.match(r"[\u4e00-\u9fff]+", ctx.params[param].doc) if param else None
+        label = named.group(0) if named else ""
         if isinstance(test, dict):
             ctx.keys(test, {"min", "max", "not"}, f"{where}.{field}")
             for op in ("min", "max"):
@@ -333,10 +336,16 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
                 )
         elif isinstance(test, list):
             found.append(
-                Condition(field, "in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in test))
+                Condition(
+                    field,
+                    "in",
+                    tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in test),
+                    param,
+                    label,
+                )
             )
         else:
-            found.append(Condition(field, "eq", _condition_value(ctx, field, test, f"{where}.{field}")))
+            found.append(Condition(field, "eq", _condition_value(ctx, field, test, f"{where}.{field}"), param, label))
     return tuple(found)
 
 

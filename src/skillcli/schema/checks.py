@@ -231,7 +231,9 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
         found.append(
-            issues_from(frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total")))
+            issues_from(
+                frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total"))
+            )
         )
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
@@ -271,7 +273,9 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         code = pl.when(level_digit.is_not_null() & stated.is_not_null() & (level_digit != stated)).then(
             pl.lit("cert.number-level-mismatch")
         )
-        named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(LEVEL_NAMES, default=None, return_dtype=pl.String)
+        named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(
+            LEVEL_NAMES, default=None, return_dtype=pl.String
+        )
         found.append(issues_from(frame, code, "cert_number", number, named))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
