@@ -300,7 +300,7 @@ def test_mask__phone_numbers_masked_on_screen(make_xlsx, run_cli, tmp_path):
     path = make_xlsx({"花名册": roster_sheet(roster_row(1, name="张三13800138000"))})
     out = tmp_path / "o"
     result = run_cli("check", path, "--period", PERIOD, "--out", out)
-    assert "name.has-digits" in result.stderr
+    assert "含数字" in result.stderr
     assert "13800138000" not in result.stderr
     assert "138****8000" in result.stderr
     assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8")

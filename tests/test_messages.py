@@ -174,3 +174,26 @@ def test_payout__held_rows_name_the_chinese_column_not_the_field(make_xlsx, run_
     assert exceptions
     for item in exceptions:
         assert not re.search(r"[a-z]+_[a-z_]+", item["column"] + item["message_zh"]), item
+
+
+# -- the terminal --------------------------------------------------------------------------------
+def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_xlsx, run_cli):
+    from tests.conftest import person, wrong_check
+
+    first = make_xlsx({"花名册": roster_sheet(roster_row(1, level="九级"), roster_row(2))}, name="一班.xlsx")
+    second = make_xlsx(
+        {"花名册": roster_sheet(*(roster_row(n, id_number=wrong_check(valid_id(seq=f"{n:02d}1"))) for n in (3, 4, 5)))},
+        name="二班.xlsx",
+    )
+    result = run_cli("check", first, second, "--period", "2024-06", "--limit", "3")
+    screen = result.stderr
+    # One line per problem with its count; no codes and no English in Chinese output.
+    assert re.search(r"错误\s+3\s+身份证号码校验位错误", screen)
+    assert "id.checksum" not in screen and "level.unknown" not in screen
+    # Two inputs: a file column; the trainee's name beside the masked ID.
+    line = next(text for text in screen.splitlines() if "九级" in text and "一班.xlsx" in text)
+    assert person(1)["name"] in line
+    assert valid_id(seq="011")[:6] + "********" in line
+    assert "另有 1 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
+    english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
+    assert "id.checksum" in english and "Findings by problem" in english

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillcli.text import redact
@@ -220,42 +221,107 @@ def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
         screen.line(
             t("跳过的行：", "Rows set aside: ") + ", ".join(f"{t(*SKIP_LABELS[k])} {v}" for k, v in skipped.items())
         )
-    by_code = batch.counts_by_code
-    if by_code:
-        from skillcli.findings import CATALOGUE
+    if batch.findings.height:
+        finding_tables(screen, batch, limit)
 
-        screen.table(
-            t("问题统计", "Findings by code"),
-            [t("代码", "code"), t("级别", "severity"), t("数量", "count"), t("说明", "description")],
-            [[code, CATALOGUE[code].severity.value, n, _describe(screen, code)] for code, n in by_code.items()],
-            justify=["left", "left", "right", "left"],
-        )
-        shown = batch.findings.head(limit)
-        screen.table(
+
+def finding_tables(screen: Screen, batch: Batch, limit: int) -> None:
+    """The findings as a clerk reads them: one line per problem with its count and an example, then
+    the first rows (file column when several files were read, the trainee's name beside the masked
+    ID), then where the full list is. Codes are shown in English only; Chinese reads without them."""
+    import polars as pl
+
+    t = screen.t
+    zh = screen.lang == "zh"
+    message = "message_zh" if zh else "message_en"
+    severity = {"error": t("错误", "error"), "warning": t("警告", "warning")}
+    groups = (
+        batch.findings.with_columns(pl.int_range(pl.len()).alias("__order"))
+        .group_by("code", maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("severity").first(), pl.col(message).first().alias("example"))
+        .sort(["n", "code"], descending=[True, False])
+    )
+    screen.table(
+        t("按问题统计", "Findings by problem"),
+        [
+            *([] if zh else ["code"]),
+            t("级别", "severity"),
+            t("数量", "count"),
+            t("问题（举一例）", "problem (one example)"),
+        ],
+        [
+            [*([] if zh else [r["code"]]), severity.get(r["severity"], r["severity"]), r["n"], r["example"]]
+            for r in groups.iter_rows(named=True)
+        ],
+        justify=[*([] if zh else ["left"]), "left", "right", "left"],
+    )
+    shown = _with_names(batch, batch.findings.head(limit))
+    several_files = len(batch.files) > 1
+    headers = [
+        *([t("文件", "file")] if several_files else []),
+        t("工作表", "sheet"),
+        t("行", "row"),
+        t("列", "column"),
+        t("姓名", "name"),
+        t("身份证号码", "ID"),
+        *([] if zh else ["code"]),
+        t("问题", "problem"),
+    ]
+    rows = [
+        [
+            *([Path(r["file"]).name] if several_files else []),
+            r["sheet"],
+            r["row"] or "",
+            r["column"],
+            r["__name"] or "",
+            r["person_id"],
+            *([] if zh else [r["code"]]),
+            r[message],
+        ]
+        for r in shown.iter_rows(named=True)
+    ]
+    screen.table(
+        t(
+            f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
+            f"First {shown.height} of {batch.findings.height} findings",
+        ),
+        headers,
+        rows,
+        justify=[
+            *(["left"] if several_files else []),
+            "left",
+            "right",
+            *(["left"] * (len(headers) - 2 - several_files)),
+        ],
+    )
+    rest = batch.findings.height - shown.height
+    if rest:
+        screen.line(
             t(
-                f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
-                f"First {shown.height} of {batch.findings.height} findings",
-            ),
-            [t("工作表", "sheet"), t("行", "row"), t("列", "column"), t("代码", "code"), t("说明", "message")],
-            [
-                [
-                    r["sheet"],
-                    r["row"] or "",
-                    r["column"],
-                    r["code"],
-                    r["message_zh"] if screen.lang == "zh" else r["message_en"],
-                ]
-                for r in shown.iter_rows(named=True)
-            ],
-            justify=["left", "right", "left", "left", "left"],
+                f"另有 {rest} 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit {batch.findings.height}",
+                f"{rest} more not listed. The full list: add --out DIR to write exceptions.xlsx, or --limit {batch.findings.height}",
+            )
         )
 
 
-def _describe(screen: Screen, code: str) -> str:
-    from skillcli.findings import CATALOGUE
+def _with_names(batch: Batch, shown: Any) -> Any:
+    """The findings with the trainee's name from the row they are about (``__name``), when read."""
+    import polars as pl
 
-    template = CATALOGUE[code].zh if screen.lang == "zh" else CATALOGUE[code].en
-    return template.replace("{column}", "…").replace("{value}", "…").replace("{detail}", "…")
+    parts = [
+        frame.select(
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.col("name").alias("__name"),
+        )
+        for frame in batch.raw.values()
+        if {"_file", "_sheet", "_row", "name"} <= set(frame.columns)
+    ]
+    if not parts:
+        return shown.with_columns(pl.lit(None, pl.String).alias("__name"))
+    names = pl.concat(parts, how="vertical_relaxed").unique(["file", "sheet", "row"], keep="first")
+    return shown.join(names, on=["file", "sheet", "row"], how="left", maintain_order="left")
 
 
 def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
