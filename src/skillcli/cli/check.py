@@ -64,7 +64,9 @@ def check(
         from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
 
         with OutputSet(out) as outputs:
-            write_exceptions_xlsx(batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch))
+            write_exceptions_xlsx(
+                batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
+            )
             write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
             returns = []
             if split_by is not None:
