@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -358,9 +359,19 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
     assert result.code == 0, result.stderr
     text = result.stderr
     assert "A8" in text and "S2c 二(四)4" in text
-    assert "1500.00 × 1.3" in text and "1950.00" in text
+    # The amount as its formula from the table row, amounts as printed on the payout.
+    assert re.search(r"四级/中级工 1,500\.00 × 1\.3.* = 1,950\.00", text)
     assert "「是否参保」须为 是" in text and "✓" in text
-    assert "limit.no-repeat" in text  # the second training of the same level
+    # The second training of the same level: held by E2, said in Chinese where the line is, and
+    # the rule under it does not read as paid.
+    assert "暂不发放" in text and "原因：同一职业同一等级不可重复享受，已在「花名册」第" in text
+    assert "条件满足，但本行暂不发放（原因见上）" in text
+    for word in ("paid", "exception", "scope", "require", "amount", "limit.no-repeat", "→"):
+        assert word not in text, word
+    english = run_cli(
+        "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", "--lang", "en"
+    ).stderr
+    assert "limit.no-repeat" in english and "paid" in english
     assert valid_id(seq="011") not in text  # masked on screen
 
 

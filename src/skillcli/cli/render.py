@@ -486,25 +486,70 @@ def show_policy(screen: Screen, policy: Any) -> None:
     )
 
 
+# What a clerk says aloud for each outcome; the English keeps the program's own words.
+EXPLAIN_STATUS_ZH = {"paid": "已发放", "out": "不适用", "exception": "暂不发放", "ineligible": "不符合条件"}
+EXPLAIN_KIND_ZH = {"scope": "适用范围", "require": "条件", "amount": "金额"}
+
+
 def explanation(screen: Screen, rows: list[Any]) -> None:
-    """``explain``: per roster row, every rule with its conditions (value, ✓/✗) and formula."""
+    """``explain``: per roster row, its outcome in words, then every rule with its conditions
+    (value, ✓/✗, clause) and the amount as its formula from the table row and clause."""
+    import re
+
+    from skillcli.money import format_yuan
+
     t = screen.t
+    zh = screen.lang == "zh"
     mark = {True: "✓", False: "✗", None: t("缺失", "missing")}
+
+    def said(status: str) -> str:
+        return EXPLAIN_STATUS_ZH.get(status, status) if zh else status
+
+    def grouped(formula: str) -> str:
+        # 1500.00 → 1,500.00: amounts read aloud the way they are printed on the payout.
+        return re.sub(r"\d{4,}\.\d{2}", lambda m: f"{int(m.group(0)[:-3]):,}{m.group(0)[-3:]}", formula)
+
     for row in rows:
-        screen.line(f"{row.file}:{row.sheet}!{row.row}  {row.training}  → {row.status}", style="bold")
-        for reason in row.reasons:
-            screen.line(f"  {reason}")
+        where = t(
+            f"{Path(row.file).name}「{row.sheet}」第 {row.row} 行", f"{row.file}, sheet {row.sheet}, row {row.row}"
+        )
+        status = said(row.status)
+        screen.line(f"{where}  {row.training}：{status}" if zh else f"{where}  {row.training}: {status}", style="bold")
+        for code, message_zh, message_en in row.reasons:
+            screen.line(f"  {t('原因', 'reason')}：{message_zh}" if zh else f"  {code}: {message_en}")
         for rule in row.rules:
-            head = f"{rule.rule} {rule.subsidy}（{rule.clause}）: {rule.status}"
+            rule_status = said(rule.status)
+            if rule.status == "paid" and row.status != "paid":
+                # The rule's own conditions hold, but a limit or the ledger withholds the line (above).
+                rule_status = t(
+                    "条件满足，但本行暂不发放（原因见上）", "conditions met, but the row is held (see above)"
+                )
+            head = f"{rule.rule} {rule.subsidy}（{rule.clause}）{'：' if zh else ': '}{rule_status}"
             if not rule.in_scope:
                 screen.line(f"  {head}", style="dim")
                 continue
-            table_rows = [[c.kind, c.requirement, c.text, c.value, mark[c.result]] for c in rule.conditions]
+            table_rows = [
+                [
+                    EXPLAIN_KIND_ZH.get(c.kind, c.kind) if zh else c.kind,
+                    c.clause if zh else c.requirement,
+                    c.text,
+                    c.value,
+                    mark[c.result],
+                ]
+                for c in rule.conditions
+            ]
             if rule.formula:
-                table_rows.append(["amount", "", rule.formula, rule.payee, ""])
+                formula = grouped(rule.formula)
+                if rule.rate_row:
+                    formula = f"{rule.rate_row} {formula}"
+                if rule.amount_fen is not None and "=" not in formula:
+                    formula += f" = {format_yuan(rule.amount_fen, grouping=True)}"
+                table_rows.append(
+                    [t("金额", "amount"), rule.clause, f"{formula} 元" if zh else formula, rule.payee, ""]
+                )
             screen.table(
                 f"  {head}",
-                [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
+                [t("类别", "kind"), t("依据", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
                 table_rows,
             )
 
