@@ -195,5 +195,7 @@ def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_
     assert person(1)["name"] in line
     assert valid_id(seq="011")[:6] + "********" in line
     assert "另有 1 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
+    with_out = run_cli("check", first, second, "--period", "2024-06", "--limit", "3", "--out", first.parent / "o")
+    assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stderr.replace("\n", "")
     english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
     assert "id.checksum" in english and "Findings by problem" in english

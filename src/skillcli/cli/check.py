@@ -57,7 +57,7 @@ def check(
     ctx = parse_period(period, dt.date.today())
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
         batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick, columns=columns)
-    batch_summary(screen, batch, limit)
+    batch_summary(screen, batch, limit, full_list=out / "exceptions.xlsx" if out is not None else None)
     if out is not None:
         # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
         from skillcli.io.writer import OutputSet

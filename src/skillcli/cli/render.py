@@ -171,7 +171,7 @@ def print_json(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
+def batch_summary(screen: Screen, batch: Batch, limit: int, *, full_list: Path | None = None) -> None:
     """Files and sheets read, rows per kind, rows skipped, counts per code, the first findings."""
     from skillcli.model import SKIP_LABELS
 
@@ -222,10 +222,10 @@ def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
             t("跳过的行：", "Rows set aside: ") + ", ".join(f"{t(*SKIP_LABELS[k])} {v}" for k, v in skipped.items())
         )
     if batch.findings.height:
-        finding_tables(screen, batch, limit)
+        finding_tables(screen, batch, limit, full_list)
 
 
-def finding_tables(screen: Screen, batch: Batch, limit: int) -> None:
+def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | None = None) -> None:
     """The findings as a clerk reads them: one line per problem with its count and an example, then
     the first rows (file column when several files were read, the trainee's name beside the masked
     ID), then where the full list is. Codes are shown in English only; Chinese reads without them."""
@@ -295,11 +295,19 @@ def finding_tables(screen: Screen, batch: Batch, limit: int) -> None:
         ],
     )
     rest = batch.findings.height - shown.height
-    if rest:
+    if rest and full_list is not None:
+        screen.line(
+            t(
+                f"另有 {rest} 条未列出，完整列表见 {full_list}",
+                f"{rest} more not listed; the full list is in {full_list}",
+            )
+        )
+    elif rest:
         screen.line(
             t(
                 f"另有 {rest} 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit {batch.findings.height}",
-                f"{rest} more not listed. The full list: add --out DIR to write exceptions.xlsx, or --limit {batch.findings.height}",
+                f"{rest} more not listed. The full list: add --out DIR to write exceptions.xlsx, "
+                f"or --limit {batch.findings.height}",
             )
         )
 
