@@ -235,8 +235,8 @@ _ALL: list[Code] = [
         (
             "invalid",
             E,
-            "「{column}」的「{value}」不是有效日期，请填写如 2024-05-06 的日期",
-            "'{column}' value '{value}' is not a valid date; write a date such as 2024-05-06",
+            "「{column}」的「{value}」不是有效日期，请核对其中的年、月、日，按 2024-05-06 的写法填写",
+            "'{column}' value '{value}' is not a valid date; check its year, month and day and write it as 2024-05-06",
         ),
         (
             "month-only",
