@@ -199,3 +199,22 @@ def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_
     assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stderr.replace("\n", "")
     english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
     assert "id.checksum" in english and "Findings by problem" in english
+
+
+@pytest.mark.parametrize(
+    ("batch", "policy", "period"),
+    [("district_batch.xlsx", "suzhou-2019", "2021-06"), ("mistakes_batch.xlsx", "suzhou-2019", "2024-06")],
+)
+def test_payout__every_exception_and_reason_is_a_finished_sentence(run_cli, tmp_path, batch, policy, period):
+    result = run_cli(
+        "payout", SAMPLE / batch, "--policy", policy, "--period", period, "--out", tmp_path / "o", "--json"
+    )
+    payload = result.json
+    assert payload["exceptions"] or payload["ineligible"]
+    for item in [*payload["exceptions"], *payload["warnings"]]:
+        # Cell text copied into the message (abc, 62284815O0586774445) is the clerk's own.
+        copied = tuple(re.findall(r"「([^」]*)」", item["message_zh"]))
+        assert problems(item["message_zh"], remove=copied) == [], item
+    for item in payload["ineligible"]:
+        text = item["reason"].replace("参数 struggling_enterprises", "").replace("--param struggling_enterprises=", "")
+        assert problems(text) == [], item

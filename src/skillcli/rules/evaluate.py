@@ -140,7 +140,10 @@ def _failure_text(req: Requirement, rule_id: str | None) -> pl.Expr:
     """Why a requirement failed, with the row's own values, as a sentence: A8 E6：「考核结果」须为 合格，
     本行为「不合格」（S2c 二(四)4）."""
     # A rule's own requirement is named by the rule (A6), not by its generated id (A6.category).
-    own = rule_id is not None and (req.id == rule_id or req.id.startswith(f"{rule_id}."))
+    # Built-in requirements (policy.not-in-force …) are named by the rule too: their ids are internal.
+    own = rule_id is not None and (
+        req.id == rule_id or req.id.startswith(f"{rule_id}.") or req.id.startswith("policy.")
+    )
     name = rule_id if own else " ".join(part for part in (rule_id, req.id) if part)
     if req.reason_zh:
         return pl.lit(f"{name}：{req.reason_zh}（{req.clause}）")
@@ -387,7 +390,7 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
     found = [
         Requirement(
             "policy.not-in-force",
-            f"{policy.id} {policy.effective_from.isoformat()}～{to}",
+            f"{policy.title}，{policy.effective_from.isoformat()}～{to}",
             tuple(window),
             reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
             reason_en="the training ended outside the policy's effective dates",
