@@ -131,16 +131,18 @@ def test_aliases__fee_header_with_unit_is_read_and_parsed(make_xlsx, check_json)
 
 # -- headers not understood --------------------------------------------------------------------
 def _roster_with(extra_header: str, value: str) -> dict[str, list[list[str]]]:
-    header = ["序号", *ROSTER_HEADER_ROW, extra_header, "备注"]
+    header = ["序号", *ROSTER_HEADER_ROW, extra_header, "备注", "备注2"]
     return {
-        "花名册": roster_sheet(["1", *roster_row(1), value, ""], ["2", *roster_row(2), value, "补录"], header=header)
+        "花名册": roster_sheet(
+            ["1", *roster_row(1), value, "", ""], ["2", *roster_row(2), value, "补录", ""], header=header
+        )
     }
 
 
 def test_unknown_header__reported_with_the_closest_known_column(make_xlsx, check_json, run_cli):
     path = make_xlsx(_roster_with("补贴资金承担方", "企业"))
     result = check_json(path)
-    # 序号 and 备注 are known and unneeded: only the one header nobody reads is reported.
+    # 序号, 备注 and 备注2 are known and unneeded: only the one header nobody reads is reported.
     assert findings(result) == [(1, "补贴资金承担方", "sheet.unknown-column-like")]
     message = result.json["findings"][0]["message_zh"]
     assert "「出资方」" in message

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from skillcli.findings import Issue
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
-from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, NOT_NEEDED, ColumnMap, closest_column, header_key
+from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, ColumnMap, closest_column, header_key, not_needed
 from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _map_headers(
                 mapping[j] = (canonical, shown)
             break
         else:
-            if candidates and not any(header_key(text) in NOT_NEEDED for text in candidates):
+            if candidates and not any(not_needed(text) for text in candidates):
                 unknown.append((j, candidates[0]))
     return _HeaderChoice(kind, 0, parents is not None, mapping, duplicates, len(used), unknown)
 

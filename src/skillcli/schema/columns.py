@@ -529,6 +529,11 @@ NOT_NEEDED = frozenset(
     )
 )
 
+def not_needed(header: str) -> bool:
+    """A header known and unneeded, numbered or not (备注, 备注2, 签名1)."""
+    return re.sub(r"\d+$", "", header_key(header)) in NOT_NEEDED
+
+
 # A unit in brackets at the end of a header (培训费用(元), 总学时(小时)) says nothing about which
 # column it is: a header that matches no spelling is tried again without it.
 UNIT_SUFFIX_RE = re.compile(r"\((元|万元|元/人|人民币元|人民币|天|日|月|个月|小时|学时|课时|%)\)$")
