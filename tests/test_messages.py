@@ -194,7 +194,7 @@ def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_
     line = next(text for text in screen.splitlines() if "九级" in text and "一班.xlsx" in text)
     assert person(1)["name"] in line
     assert valid_id(seq="011")[:6] + "********" in line
-    assert "另有 1 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
+    assert "另有 1 条未列出。完整列表：skillcli check 加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
     with_out = run_cli("check", first, second, "--period", "2024-06", "--limit", "3", "--out", first.parent / "o")
     assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stderr.replace("\n", "")
     english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
@@ -218,3 +218,15 @@ def test_payout__every_exception_and_reason_is_a_finished_sentence(run_cli, tmp_
     for item in payload["ineligible"]:
         text = item["reason"].replace("参数 struggling_enterprises", "").replace("--param struggling_enterprises=", "")
         assert problems(text) == [], item
+
+
+def test_payout__screen_in_chinese_has_no_codes(run_cli, tmp_path):
+    args = ("payout", SAMPLE / "mistakes_batch.xlsx", "--policy", "suzhou-2019", "--period", "2024-06")
+    screen = run_cli(*args, "--out", tmp_path / "o").stderr
+    assert re.search(
+        r"24\s+A8：结业日期不在政策有效期 2019-01-01～2021-12-31 内（苏州市职业技能提升行动实施方案", screen
+    )
+    for code in ("policy.not-in-force", "id.checksum", "payout.blocked-by-related", "原因代码"):
+        assert code not in screen, code
+    english = run_cli(*args, "--out", tmp_path / "e", "--lang", "en").stderr
+    assert "policy.not-in-force" in english and "id.checksum" in english

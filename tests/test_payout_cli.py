@@ -413,7 +413,7 @@ def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzh
     assert result.code == 1
     assert result.stderr == ""  # quiet on the terminal
     text = log.read_text(encoding="utf-8")
-    assert "花名册 13 行：发放 9" in text and "limit.no-repeat" in text
+    assert "花名册 13 行：发放 9" in text and "同一职业同一等级不可重复享受" in text
     from tests.conftest import full_ids
 
     assert not full_ids(text)

@@ -305,9 +305,10 @@ def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | N
     elif rest:
         screen.line(
             t(
-                f"另有 {rest} 条未列出。完整列表：加 --out 目录 写出 exceptions.xlsx，或加 --limit {batch.findings.height}",
-                f"{rest} more not listed. The full list: add --out DIR to write exceptions.xlsx, "
-                f"or --limit {batch.findings.height}",
+                f"另有 {rest} 条未列出。完整列表：skillcli check 加 --out 目录 写出 exceptions.xlsx，"
+                f"或加 --limit {batch.findings.height}",
+                f"{rest} more not listed. The full list: skillcli check with --out DIR writes exceptions.xlsx; "
+                f"or add --limit {batch.findings.height}",
             )
         )
 
@@ -334,10 +335,13 @@ def _with_names(batch: Batch, shown: Any) -> Any:
 
 def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
     """Counts, totals by subsidy, the first exceptions and the commonest reasons for ineligibility."""
+    import polars as pl
+
     from skillcli.money import format_yuan
     from skillcli.report.payout import totals
 
     t = screen.t
+    zh = screen.lang == "zh"
     sums = totals(decision)
     counts = decision.counts
     screen.table(
@@ -353,25 +357,26 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
                 f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
                 f"First {shown.height} of {decision.exceptions.height} exceptions",
             ),
-            [t("工作表", "sheet"), t("行", "row"), t("代码", "code"), t("说明", "message")],
+            # Chinese reads without codes (a clerk acts on the sentence); English keeps them.
+            [t("工作表", "sheet"), t("行", "row"), *([] if zh else ["code"]), t("说明", "message")],
             [
-                [r["sheet"], r["row"] or "", r["code"], r["message_zh"] if screen.lang == "zh" else r["message_en"]]
+                [r["sheet"], r["row"] or "", *([] if zh else [r["code"]]), r["message_zh"] if zh else r["message_en"]]
                 for r in shown.iter_rows(named=True)
             ],
-            justify=["left", "right", "left", "left"],
+            justify=["left", "right", *([] if zh else ["left"]), "left"],
         )
     if decision.ineligible.height:
         reasons = (
             decision.ineligible.group_by("reason_code")
-            .len()
-            .sort(["len", "reason_code"], descending=[True, False])
+            .agg(pl.len().alias("n"), pl.col("reason").first())
+            .sort(["n", "reason_code"], descending=[True, False])
             .head(limit)
         )
         screen.table(
             t("不符合条件的原因", "Why rows are not eligible"),
-            [t("原因代码", "reason"), t("行数", "rows")],
-            [[code, n] for code, n in reasons.iter_rows()],
-            justify=["left", "right"],
+            [t("行数", "rows"), t("原因（举一例）", "reason (one example)")] if zh else ["reason", "rows"],
+            [[n, reason] if zh else [code, n] for code, n, reason in reasons.iter_rows()],
+            justify=["right", "left"] if zh else ["left", "right"],
         )
     for note in decision.warnings.iter_rows(named=True):
         screen.line(t(f"提示：{note['message_zh']}", f"note: {note['message_en']}"))

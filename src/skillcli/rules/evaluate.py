@@ -390,7 +390,7 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
     found = [
         Requirement(
             "policy.not-in-force",
-            f"{policy.title}，{policy.effective_from.isoformat()}～{to}",
+            policy.title,
             tuple(window),
             reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
             reason_en="the training ended outside the policy's effective dates",
