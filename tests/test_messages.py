@@ -230,3 +230,38 @@ def test_payout__screen_in_chinese_has_no_codes(run_cli, tmp_path):
         assert code not in screen, code
     english = run_cli(*args, "--out", tmp_path / "e", "--lang", "en").stderr
     assert "policy.not-in-force" in english and "id.checksum" in english
+
+
+def test_payout__a_column_the_batch_lacks_is_not_called_blank(make_xlsx, run_cli, tmp_path):
+    # Shanxi's A2 decides its payee from 出资方; this roster has no such column at all.
+    header = [
+        "姓名",
+        "身份证号码",
+        "人员类别",
+        "培训类型",
+        "职业(工种)",
+        "培训等级",
+        "开班日期",
+        "结业日期",
+        "考核结果",
+    ]
+    row = [
+        "王一",
+        valid_id(seq="011"),
+        "农村转移劳动力",
+        "就业技能培训",
+        "电工",
+        "五级/初级工",
+        "2020-05-01",
+        "2020-05-20",
+        "合格",
+    ]
+    batch = make_xlsx({"花名册": [header, row]})
+    result = run_cli(
+        "payout", batch, "--policy", "shanxi-2019", "--period", "2020-06", "--out", tmp_path / "o", "--json"
+    )
+    held = [(e["code"], e["column"], e["message_zh"]) for e in result.json["exceptions"]]
+    assert held, result.stderr
+    code, column, message = held[0]
+    assert (code, column) == ("payout.column-not-in-batch", "出资方")
+    assert "本批次的表格中没有「出资方」所需的列" in message and "请在申报表中加上该列" in message

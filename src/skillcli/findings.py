@@ -434,6 +434,13 @@ _ALL += [
             "{detail}: '{column}' is missing, so the rule cannot be decided",
         ),
         (
+            "column-not-in-batch",
+            E,
+            "{detail}：本批次的表格中没有「{column}」所需的列，无法判断或计算；请在申报表中加上该列、逐行填写后重新报送",
+            "{detail}: no sheet of the batch has the column '{column}' needs, so the rule cannot be decided; add"
+            " the column, fill it for every row and submit again",
+        ),
+        (
             "no-attendance",
             E,
             "{detail}：没有该学员的考勤记录（{column}），不按 0 天发放",

@@ -517,10 +517,14 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy, absent: frozenset[str]
         problem, amount = pl.col("__problem_code"), pl.col("amount_fen")
         payee, payee_id = pl.col("payee_type"), pl.col("payee_id")
         missing_code = (
-            pl.when(missing.is_in(list(ATTENDANCE_FIELDS)))
-            .then(pl.lit("payout.no-attendance"))
-            .when(missing.is_in(list(CERT_FIELDS)))
+            # A column no sheet of the batch has is not a blank cell to look for: say so (the
+            # certificate message already says "no certificate sheet, or the column is missing").
+            pl.when(missing.is_in(list(CERT_FIELDS)))
             .then(pl.lit("payout.no-certificate-data"))
+            .when(missing.is_in(sorted(absent)))
+            .then(pl.lit("payout.column-not-in-batch"))
+            .when(missing.is_in(list(ATTENDANCE_FIELDS)))
+            .then(pl.lit("payout.no-attendance"))
             .otherwise(pl.lit("payout.missing-input"))
         )
         payee_field = (
