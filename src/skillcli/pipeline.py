@@ -252,17 +252,20 @@ _LOOSE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _spec_headers() -> dict[str, str]:
+def _spec_headers(canonicals: set[str]) -> dict[str, str]:
     """Canonical name → the Chinese a clerk reads: the column's header, else a rule field's label
-    (线上学时占比 for online_share), so that no internal name reaches a message or the column field."""
-    from skillcli.rules.fields import FIELDS
-
+    (线上学时占比 for online_share), so that no internal name reaches a message or the column field.
+    The rule fields are looked up only when ``canonicals`` holds such a name (a payout's findings):
+    ``check`` loads no part of the rule engine."""
     names: dict[str, str] = {}
     for specs in SPECS.values():
         for column in specs:
             names.setdefault(column.name, column.header)
-    for rule_field in FIELDS.values():
-        names.setdefault(rule_field.name, rule_field.label)
+    if any(re.fullmatch(r"[a-z_]+", name) and name not in names for name in canonicals):
+        from skillcli.rules.fields import FIELDS
+
+        for rule_field in FIELDS.values():
+            names.setdefault(rule_field.name, rule_field.label)
     return names
 
 
@@ -301,7 +304,7 @@ def render_findings(
             schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String, "__header": pl.String}
         )
     )
-    spec_headers = _spec_headers()
+    spec_headers = _spec_headers(set(issues.get_column("canonical").drop_nulls().unique().to_list()))
     allowed = _allowed_values()
     with_headers = issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left")
     column = pl.coalesce(
