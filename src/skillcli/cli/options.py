@@ -35,7 +35,9 @@ Params = Annotated[
 LedgerOpt = Annotated[
     str | None,
     typer.Option(
-        "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL"
+        "--ledger",
+        help="台账：SQLite 文件路径或 postgresql:// URL（默认：$SKILLCLI_LEDGER，再 skillcli.toml 的 ledger）"
+        " / ledger path or URL (else $SKILLCLI_LEDGER, else ledger in skillcli.toml)",
     ),
 ]
 ColumnMapOpt = Annotated[

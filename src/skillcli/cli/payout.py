@@ -41,7 +41,7 @@ def payout(
     import datetime as dt
 
     from skillcli.cli.columns import clerk_columns
-    from skillcli.cli.ledger import open_ledger, parse_share
+    from skillcli.cli.ledger import ledger_line, open_ledger, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.commit import commit as commit_run
@@ -83,6 +83,8 @@ def payout(
                 "nothing new to commit; the ledger is unchanged (paid claims are not paid again)",
             )
         )
+    else:
+        screen.line(screen.t(*ledger_line(store)))
     screen.line(
         screen.t(
             f"已写出 {out}/payouts.xlsx、payouts.csv、exceptions.csv、ineligible.csv、manifest.json",
@@ -90,6 +92,5 @@ def payout(
         )
     )
     if json_out:
-        print_json(decision_payload(batch, decision, screen.mask))
+        print_json({**decision_payload(batch, decision, screen.mask), "ledger": store.name if store else None})
     raise typer.Exit(1 if decision.has_exceptions else 0)
-
