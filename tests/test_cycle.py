@@ -7,6 +7,7 @@ tests/support/cycle.py; the bank's returns are written here as banks write them 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from decimal import Decimal
@@ -31,6 +32,7 @@ from tests.support.cycle import (
     accounts_csv,
     cycle,
     fen,
+    pid,
     yuan,
 )
 
@@ -387,3 +389,55 @@ def test_ledger__a_v2_ledger_migrates_to_v3_and_keeps_its_events(
     undone = run_cli("reconcile", "undo", done.json["sha256"][:10], "--ledger", ledger_url, "--json")
     assert undone.code == 0 and undone.json["events_undone"] == 7
     assert report(run_cli, ledger_url, "month", "2021-06")["totals"]["paid_fen"] == 0
+
+
+def test_cycle__reissue_then_report_as_of_each_day_then_void(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    june = ids["june"]
+    returned = bank_return(make_xlsx, "回盘.xlsx", JUNE_ANSWER, count=7, total="13,048.00")
+    assert run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec").code == 1
+    corrected = make_xlsx(
+        {"账户": [["身份证号码", "银行账号", "开户行"], [pid(4), "6222000000000404", "工商银行苏州吴中支行"]]},
+        name="更正账号.xlsx",
+    )
+    sent = run_cli(
+        "reissue", june, "--out", tmp_path / "补发.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
+    )
+    assert sent.code == 0, sent.stderr
+    answer = [["周杰", "6222000000000404", "398.00", "成功", None]]
+    paid = bank_return(make_xlsx, "补发回盘.xlsx", answer, count=1, total="398.00", batch=sent.json["batch_id"])
+    assert run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec2").code == 0
+    # 周杰's line counts once, paid: failed 0; only 郑涛's 50.00 short is still owed.
+    totals = report(run_cli, ledger_url, "month", "2021-06")["totals"]
+    assert (totals["paid_fen"], totals["failed_count"], totals["failed_fen"]) == (1265000 + 39800, 0, 0)
+    assert totals["outstanding_fen"] == 5000
+
+    # The days as they were: June's return on 20 July, the reissue sent on 22 July, paid on 28 July.
+    store = Ledger.open(ledger_url)
+    reissue_batch = hashlib.sha256(paid.read_bytes()).hexdigest()
+    with store.engine.begin() as conn:
+        conn.execute(update(s.runs).values(created_at="2021-07-01T02:00:00+00:00"))
+        conn.execute(update(s.disbursements).values(exported_at="2021-07-02T02:00:00+00:00"))
+        conn.execute(
+            update(s.disbursements)
+            .where(s.disbursements.c.run_id == sent.json["batch_id"])
+            .values(exported_at="2021-07-22T02:00:00+00:00")
+        )
+        conn.execute(update(s.events).values(at="2021-07-20T02:00:00+00:00"))
+        conn.execute(update(s.events).where(s.events.c.batch == reissue_batch).values(at="2021-07-28T02:00:00+00:00"))
+    days = {
+        "2021-07-21": (1265000, 39800, 44800),  # refused, not yet sent again
+        "2021-07-25": (1265000, 0, 44800),  # sent again, no answer yet: not failed, not paid
+        "2021-07-30": (1304800, 0, 5000),  # paid through the reissue
+    }
+    for day, expected in days.items():
+        seen = report(run_cli, ledger_url, "month", "2021-06", "--as-of", day)["totals"]
+        assert (seen["paid_fen"], seen["failed_fen"], seen["outstanding_fen"]) == expected, day
+
+    # Voiding June now needs --force: the bank paid 13,048.00 of it (its amounts, the reissue included).
+    refused = run_cli("ledger", "void", june, "--reason", "审计发现重复申报", "--ledger", ledger_url)
+    assert refused.code == 2 and "已导出代发 7 笔 13,098.00 元，银行已确认支付 7 笔 13,048.00 元" in refused.stderr
+    assert run_cli("ledger", "void", june, "--reason", "审计发现重复申报", "--force", "--ledger", ledger_url).code == 0
+    after = report(run_cli, ledger_url, "month", "2021-06")["totals"]
+    assert (after["committed_fen"], after["to_recover_count"], after["to_recover_fen"]) == (0, 10, 1304800)
