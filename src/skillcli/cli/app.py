@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     ``typer.Exit`` becomes ``SystemExit``; everything else that escapes a command lands here.
     """
     from skillcli.errors import SkillcliError
-    from skillcli.text import redact
+    from skillcli.text import shown
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     except SkillcliError as exc:
         if debug:
             raise
-        sys.stderr.write(redact(exc.message(lang)) + "\n")
+        sys.stderr.write(shown(exc.message(lang)) + "\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("已中止 / interrupted\n")
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         sys.stderr.write(
-            f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:200]} "
+            f"内部错误 / internal error: {type(exc).__name__}: {shown(str(exc))[:200]} "
             "(--debug 查看详情 / --debug for details)\n"
         )
         sys.exit(3)

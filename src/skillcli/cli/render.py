@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from skillcli.text import redact
+from skillcli.text import shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,12 +71,11 @@ class Screen:
         return zh if self.lang == "zh" else en
 
     def mask(self, text: object) -> str:
-        value = "" if text is None else str(text)
-        return value if self.show_ids else redact(value)
+        return shown(text, show_ids=self.show_ids)
 
     def line(self, text: str, *, style: str = "") -> None:
         if self.log is not None:
-            self.log.print(redact(text), markup=False, highlight=False)
+            self.log.print(shown(text), markup=False, highlight=False)
         if self.quiet:
             return
         self.console.print(self.mask(text), style=style or None, markup=False, highlight=False)
@@ -84,7 +83,7 @@ class Screen:
     def error(self, text: str) -> None:
         """One line on stderr, printed even with --quiet."""
         if self.log is not None:
-            self.log.print(redact(text), markup=False, highlight=False)
+            self.log.print(shown(text), markup=False, highlight=False)
         self.console.print(self.mask(text), style="bold red", markup=False, highlight=False)
 
     def table(
@@ -98,7 +97,7 @@ class Screen:
         from rich.table import Table
 
         table = Table(
-            title=title if self.tty else None,
+            title=shown(title) if self.tty else None,
             box=box.SIMPLE_HEAD if self.tty else None,
             show_edge=False,
             pad_edge=False,
@@ -106,14 +105,14 @@ class Screen:
         )
         for i, header in enumerate(headers):
             table.add_column(
-                header,
+                shown(header),
                 justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
                 overflow="fold",
             )
         for row in rows:
             table.add_row(*(self.mask(v) for v in row))
         if not self.tty:
-            self.console.print(title, markup=False, highlight=False)
+            self.console.print(shown(title), markup=False, highlight=False)
         self.console.print(table)
 
     def _plain_table(
@@ -128,10 +127,10 @@ class Screen:
 
         table = Table(box=None, show_edge=False, pad_edge=False)
         for i, header in enumerate(headers):
-            table.add_column(header, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+            table.add_column(shown(header), justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
         for row in rows:
-            table.add_row(*(redact("" if v is None else str(v)) for v in row))
-        console.print(title, markup=False, highlight=False)
+            table.add_row(*(shown(v) for v in row))
+        console.print(shown(title), markup=False, highlight=False)
         console.print(table)
 
     @contextmanager

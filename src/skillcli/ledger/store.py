@@ -73,12 +73,36 @@ def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
+# Query parameters that carry a secret (libpq names); compared in lower case.
+SECRET_PARAMETERS = frozenset({"password", "sslpassword", "passfile"})
+
+
 def describe(url: str) -> str:
-    """The ledger for messages: a path, or a PostgreSQL URL without its password."""
+    """The one rendering of a ledger location for the screen, logs, manifests, JSON and errors.
+
+    A SQLite ledger is its path; a server URL loses its password, both in the userinfo and in
+    the query (``password=``, ``sslpassword=``, ``passfile=``). The URL is parsed with
+    ``urllib.parse``: the userinfo ends at the *last* ``@`` of the authority, so an unencoded ``@``
+    in a password stays hidden. A ``/`` in a password (which no parser accepts) would push part of
+    it into the path, so an ``@`` there means the whole text before it was userinfo.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
     if url.startswith("sqlite:///"):
         return url[len("sqlite:///") :]
-    head, _, tail = url.partition("@")
-    return ("postgresql://" + tail) if tail else head
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+", 1)[0] or "ledger"
+    netloc, path = parts.netloc, parts.path
+    if "@" in path:
+        netloc, path = (netloc + path).rsplit("@", 1)[1], ""
+        user = ""
+    else:
+        user = netloc.rpartition("@")[0].split(":", 1)[0] if "@" in netloc else ""
+        netloc = netloc.rpartition("@")[2]
+        path = path.split("@", 1)[0]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMETERS]
+    shown = f"{scheme}://{user + '@' if user else ''}{netloc}{path}"
+    return shown + (f"?{urlencode(query)}" if query else "")
 
 
 class Ledger:
