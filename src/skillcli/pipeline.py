@@ -20,6 +20,7 @@ import polars as pl
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, Issue
 from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
 from skillcli.schema.checks import run_checks
@@ -65,6 +66,8 @@ class FileSummary:
     sheets: list[SheetInfo] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     encoding: str = ""
+    sha256: str = ""  # of the bytes read, which are the bytes every check and decision saw
+    size: int = 0
 
 
 @dataclass(slots=True)
@@ -124,7 +127,12 @@ class Batch:
 
 
 def load_batch(
-    paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB, progress: Progress | None = None
+    paths: list[Path],
+    ctx: Context,
+    *,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Read, locate and validate every sheet of every file, then run the cross-sheet checks."""
     files: list[FileSummary] = []
@@ -148,8 +156,8 @@ def load_batch(
             )
             files.append(FileSummary(display, "too-large"))
             continue
-        book = Book(path)
-        summary = FileSummary(display, book.format)
+        book = Book(path, limits)
+        summary = FileSummary(display, book.format, sha256=book.sha256, size=len(book.data))
         grids = book.grids()
         summary.encoding = book.encoding
         if book.encoding != "utf-8":

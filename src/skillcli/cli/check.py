@@ -16,6 +16,10 @@ def check(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
+    max_expanded_mb: opt.MaxExpandedMb = 1024,
+    max_cells: opt.MaxCells = 10_000_000,
+    max_strings_mb: opt.MaxStringsMb = 256,
+    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
 ) -> None:
     """校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.
@@ -31,8 +35,9 @@ def check(
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
+    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick)
     batch_summary(screen, batch, limit)
     if out is not None:
         # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.

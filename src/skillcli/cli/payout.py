@@ -21,6 +21,10 @@ def payout(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
+    max_expanded_mb: opt.MaxExpandedMb = 1024,
+    max_cells: opt.MaxCells = 10_000_000,
+    max_strings_mb: opt.MaxStringsMb = 256,
+    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     commit: Annotated[
         bool, typer.Option("--commit", help="写入台账（否则为试算，只读台账）/ record in the ledger")
@@ -52,9 +56,10 @@ def payout(
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
+    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     rules = load_policy(find_policy(policy), parse_overrides(param or []))
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick)
     batch_summary(screen, batch, limit)
     store = open_ledger(ledger, commit=commit)
     history = store.history(batch_people(batch)) if store is not None else None
@@ -62,7 +67,7 @@ def payout(
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out) as outputs:
         manifest = write_payout(
-            outputs, batch, decision, files, run_id=run_id, ledger=store.name if store is not None else None
+            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
         )
         if run_id is not None and store is not None:
             commit_run(store, run_id, batch, decision, manifest["inputs"])

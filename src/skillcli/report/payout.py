@@ -91,14 +91,17 @@ def write_payout(
     out: OutputSet,
     batch: Batch,
     decision: Decision,
-    inputs: list[Path],
     *,
     run_id: str | None = None,
     ledger: str | None = None,
 ) -> dict[str, Any]:
-    """Stage every payout output in ``out`` and return the manifest (also written)."""
+    """Stage every payout output in ``out`` and return the manifest (also written).
+
+    Inputs are listed with the hash of the bytes that were read (``Batch.files``), not hashed
+    again here: a file replaced during the run must not be recorded as the one decided on.
+    """
     sums = totals(decision)
-    input_rows = [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs]
+    input_rows = [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in batch.files]
     _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id)
     payouts_csv = out.path("payouts.csv")
     write_csv_frame(
