@@ -158,6 +158,13 @@ def _escape_one(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def json_visible(document: str) -> str:
+    """A JSON document (from ``json.dumps``, which escapes C0 itself) with DEL, C1 and the BIDI
+    controls as ``\\uXXXX`` escapes too: the same values once parsed, but nothing a terminal
+    would obey when the JSON is printed on one."""
+    return _UNSHOWABLE_RE.sub(lambda m: m.group(0) if m.group(0) < " " else f"\\u{ord(m.group(0)):04x}", document)
+
+
 def shown(text: object, *, show_ids: bool = False) -> str:
     """The one way any text reaches the screen or a log: masked (unless ``show_ids``) and visible."""
     value = "" if text is None else str(text)

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     except SkillcliError as exc:
         if debug:
             raise
-        sys.stderr.write(shown(exc.message(lang)) + "\n")
+        _fail(shown(exc.message(lang)))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("已中止 / interrupted\n")
@@ -99,8 +99,21 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        sys.stderr.write(
+        _fail(
             f"内部错误 / internal error: {type(exc).__name__}: {shown(str(exc))[:200]} "
-            "(--debug 查看详情 / --debug for details)\n"
+            "(--debug 查看详情 / --debug for details)"
         )
         sys.exit(3)
+
+
+def _fail(line: str) -> None:
+    """The one line of a failed run: on stderr and, with --log-file, in the log as well."""
+    from skillcli.cli import render
+
+    sys.stderr.write(line + "\n")
+    if render.LOG_FILE:
+        try:
+            with open(render.LOG_FILE[0], "a", encoding="utf-8") as log:
+                log.write(line + "\n")
+        except OSError:
+            pass  # the log is a copy: failing to append to it must not hide the error itself

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from skillcli.text import shown
+from skillcli.text import json_visible, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -160,7 +160,7 @@ class Screen:
 
 def print_json(payload: dict[str, Any]) -> None:
     """The one thing written to stdout: deterministic, UTF-8, keys in insertion order."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 

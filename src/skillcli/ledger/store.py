@@ -105,6 +105,25 @@ def describe(url: str) -> str:
     return shown + (f"?{urlencode(query)}" if query else "")
 
 
+def scrub(text: str, url: str) -> str:
+    """A driver's message with every secret of ``url`` blanked out.
+
+    A password with an unencoded ``@`` is split by some parsers, which then name part of it as
+    the host ("could not translate host name …"): each part is blanked as well as the whole.
+    """
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    userinfo = (parts.netloc + parts.path).rpartition("@")[0] if "@" in parts.netloc + parts.path else ""
+    secrets_found = [userinfo.partition(":")[2]] if ":" in userinfo else []
+    secrets_found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() in SECRET_PARAMETERS]
+    pieces = {unquote(s) for s in secrets_found} | set(secrets_found)
+    pieces |= {piece for secret in list(pieces) for piece in secret.split("@") if len(piece) >= 3}
+    for piece in sorted((p for p in pieces if p), key=len, reverse=True):
+        text = text.replace(piece, "***")
+    return text
+
+
 class Ledger:
     """An opened ledger. ``Ledger.open(None)`` opens the default SQLite file."""
 
@@ -143,8 +162,12 @@ class Ledger:
                 ) from None
             raise LedgerError(
                 f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
+                f"ledger {self.name} cannot be reached: {self._reason(exc)}",
             ) from None
+
+    def _reason(self, exc: OperationalError) -> str:
+        """The first line of the driver's message, without any secret from the URL."""
+        return scrub(str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() else "", self.url)
 
     # -- version and migrations ----------------------------------------------------------------
     def version(self) -> int:
@@ -157,7 +180,7 @@ class Ledger:
         except OperationalError as exc:
             raise LedgerError(
                 f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
+                f"ledger {self.name} cannot be reached: {self._reason(exc)}",
             ) from None
 
     def applied_versions(self) -> set[int]:
