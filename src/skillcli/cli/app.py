@@ -99,11 +99,40 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
+        environment = _environment_failure(exc)
+        if environment is not None:
+            code, line = environment
+            _fail(shown(line))
+            sys.exit(code)
         _fail(
             f"内部错误 / internal error: {type(exc).__name__}: {shown(str(exc))[:200]} "
             "(--debug 查看详情 / --debug for details)"
         )
         sys.exit(3)
+
+
+def _environment_failure(exc: Exception) -> tuple[int, str] | None:
+    """Failures of the machine, not of skillcli: exit 2 (4 for a lock wait) with one line.
+
+    Exit 3 is kept for what only a bug can cause (control totals that do not balance); a full
+    disk, a read-only folder or a database that went away must not look like one.
+    """
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        return 2, f"文件系统错误{where}：{reason} / file system error{where}: {reason}"
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        from skillcli.ledger.store import is_lock_wait
+
+        if is_lock_wait(exc):
+            return 4, "台账正被另一个进程写入，请稍后重试 / the ledger is locked by another run; try again"
+        return (
+            2,
+            "台账无法访问或已损坏（--debug 查看详情）/ the ledger cannot be reached or is damaged (--debug for details)",
+        )
+    return None
 
 
 def _fail(line: str) -> None:

@@ -44,7 +44,7 @@ def check(
         from skillcli.io.writer import OutputSet
         from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
 
-        with OutputSet(out) as outputs:
+        with OutputSet(out, files) as outputs:
             write_exceptions_xlsx(batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch))
             write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
             outputs.commit()

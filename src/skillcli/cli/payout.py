@@ -65,7 +65,7 @@ def payout(
     history = store.history(batch_people(batch)) if store is not None else None
     decision = decide(batch, rules, history=history, advance_share=parse_share(advance))
     run_id = new_run_id() if commit and decision.lines.height else None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, files) as outputs:
         manifest = write_payout(
             outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
         )

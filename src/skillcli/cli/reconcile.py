@@ -70,7 +70,7 @@ def reconcile(
         )
     events = bank_events(store, exported.get_column("disb_id").to_list())
     result = match_return(bank_return, exported, events, scope or None)
-    with OutputSet(out) as outputs:
+    with OutputSet(out, [return_file]) as outputs:
         write_reconciliation(outputs, result)
         added = record_bank_events(store, bank_return.sha256, event_rows(result, now_text()))
         outputs.commit()

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from skillcli import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
@@ -32,6 +32,13 @@ CONFIG_FILE = "skillcli.toml"
 
 class LedgerError(SkillcliError):
     """The ledger cannot be opened, is at the wrong version, or refused a write."""
+
+
+def is_lock_wait(exc: BaseException) -> bool:
+    """A database that stayed locked by another writer past the wait (SQLite busy, a PostgreSQL
+    lock timeout): the run should be retried, not the ledger repaired."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "locked" in text or "busy" in text or "lock timeout" in text
 
 
 def resolve_url(ledger: str | None) -> str:
@@ -155,17 +162,20 @@ class Ledger:
                 yield conn
         except IntegrityError:
             raise
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise LockedError(
-                    f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run"
-                ) from None
-            raise LedgerError(
-                f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {self._reason(exc)}",
-            ) from None
+        except DBAPIError as exc:
+            raise self.translate(exc) from None
 
-    def _reason(self, exc: OperationalError) -> str:
+    def translate(self, exc: DBAPIError) -> SkillcliError:
+        """A database failure as the user sees it: a lock wait is exit 4, anything else (server
+        unreachable, a corrupt file) exit 2 — one line, the driver's reason without SQL or secrets."""
+        if is_lock_wait(exc):
+            return LockedError(f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run")
+        return LedgerError(
+            f"台账 {self.name} 无法访问或已损坏（{self._reason(exc)}）",
+            f"ledger {self.name} cannot be reached or is damaged: {self._reason(exc)}",
+        )
+
+    def _reason(self, exc: DBAPIError) -> str:
         """The first line of the driver's message, without any secret from the URL."""
         return scrub(str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() else "", self.url)
 
@@ -177,11 +187,16 @@ class Ledger:
                     return 0
                 value = conn.execute(select(func.max(s.schema_version.c.version))).scalar()
                 return int(value or 0)
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            raise self.translate(exc) from None
+
+    def _refuse_newer(self, current: int) -> None:
+        if current > s.LATEST:
             raise LedgerError(
-                f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {self._reason(exc)}",
-            ) from None
+                f"台账 {self.name} 由更新版本的 skillcli 写入（版本 {current}，本程序支持到 {s.LATEST}），请升级 skillcli",
+                f"this ledger was written by a newer skillcli (version {current}; this one knows up to {s.LATEST});"
+                " upgrade skillcli",
+            )
 
     def applied_versions(self) -> set[int]:
         """The migrations recorded in the ledger (a set: version 4 may have come before 3)."""
@@ -198,6 +213,7 @@ class Ledger:
         """
         applied = []
         done = self.applied_versions()
+        self._refuse_newer(max(done, default=0))
         for version, description, step in s.MIGRATIONS:
             if version in done:
                 continue
@@ -230,6 +246,7 @@ class Ledger:
                 f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
                 f"ledger {self.name} is not initialised; run skillcli ledger init",
             )
+        self._refuse_newer(current)
         raise LedgerError(
             f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
             f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate",

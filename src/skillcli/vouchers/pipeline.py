@@ -85,7 +85,7 @@ def issue(
         raise UsageError("输入文件中没有可读的人员名单（花名册）", "the input has no readable list of people (roster)")
     people = roster.get_column("id_number").drop_nulls().unique().to_list()
     batch_id: str | None = None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, files) as outputs:
         from skillcli.ledger.vouchers import issuing
         from skillcli.vouchers.output import write_issue
 
@@ -185,7 +185,7 @@ def redeem(
     program = choose_program(matched, program_id, overrides)
     redemption = decide_redeem(matched, completions, program, day)
     run_id = new_run_id() if commit and redemption.lines.height else None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, [path]) as outputs:
         write_redeem(outputs, redemption, {"ledger": store.name if store else None, "run_id": run_id})
         if run_id is not None and store is not None:
             line_rows, redemptions = line_records(redemption)

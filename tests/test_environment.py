@@ -1,0 +1,151 @@
+"""Paths and the machine: skillcli replaces only what it creates, and a failing environment exits 2.
+
+Exit codes mean one thing each: 2 usage, unreadable input or a failing environment (a full disk,
+a read-only folder, ``--out`` onto a file, a corrupt or newer ledger), 3 only a control total that
+does not balance, 4 a lock held by another run (a SQLite reader waiting on a commit included).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PERIOD, ROSTER_HEADER_ROW, Result, roster_row, write_csv, write_xlsx
+
+
+def one_line(result: Result, code: int, *fragments: str) -> str:
+    """Exit ``code`` with exactly one line on stderr (commands are run with --quiet where they print
+    a summary before they fail)."""
+    assert result.code == code, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr[-2000:]
+    assert all(f in lines[0] for f in fragments), lines[0]
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def roster(tmp_path: Path) -> Path:
+    return write_xlsx(tmp_path / "roster.xlsx", {"花名册": [list(ROSTER_HEADER_ROW), roster_row(1)]})
+
+
+def pay(run_cli: Callable[..., Result], roster: Path, out: Path, *extra: object) -> Result:
+    return run_cli("payout", roster, "--policy", "suzhou-2019", "--period", PERIOD, "--out", out, "--quiet", *extra)
+
+
+# -- paths --------------------------------------------------------------------------------------------
+def test_environment__only_our_own_temporary_files_are_cleaned(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = [out / ".backup.tmp", out / ".payouts.csv.abc123.tmp", out / ".skillcli~notes.tmp"]
+    for path in theirs:
+        path.write_text("the clerk's", encoding="utf-8")
+    ours = out / ".skillcli~payouts.csv.k2j4h5g6.tmp"  # what a run killed before its renames leaves
+    ours.write_text("half a file", encoding="utf-8")
+    assert pay(run_cli, roster, out).code == 0
+    assert all(p.read_text(encoding="utf-8") == "the clerk's" for p in theirs)
+    assert not ours.exists()
+    assert [p for p in out.iterdir() if p.name.startswith(".skillcli~")] == [theirs[2]]
+
+
+def test_environment__out_onto_a_file_or_a_device_is_refused(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result]
+) -> None:
+    existing = tmp_path / "report.txt"
+    existing.write_text("keep", encoding="utf-8")
+    one_line(run_cli("check", roster, "--period", PERIOD, "--out", existing, "-q"), 2, "--out")
+    assert existing.read_text(encoding="utf-8") == "keep"
+    one_line(pay(run_cli, roster, Path("/dev/null")), 2, "--out")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # A command whose --out is one file: a FIFO (or device) of that name is not replaced.
+    fifo = tmp_path / "模板.xlsx"
+    os.mkfifo(fifo)
+    one_line(run_cli("template", "--policy", "suzhou-2019", "--out", fifo), 2, "不是普通文件")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_environment__an_input_inside_out_is_never_overwritten(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    source = write_csv(out / "payouts.csv", [list(ROSTER_HEADER_ROW), roster_row(1)])
+    before = source.read_bytes()
+    result = run_cli(
+        "payout", source, "--policy", "suzhou-2019", "--period", PERIOD, "--out", out, "--lang", "en", "-q"
+    )
+    one_line(result, 2, "is an input of this run")
+    assert source.read_bytes() == before
+    assert not (out / "payouts.xlsx").exists()  # nothing half-written either
+
+
+# -- a failing machine exits 2 with one line ------------------------------------------------------------
+def test_environment__a_full_disk_exits_2(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    out = tmp_path / "out"
+    one_line(pay(run_cli, roster, out), 2, os.strerror(errno.ENOSPC), str(out))
+    assert not [p for p in out.iterdir() if p.name != ".skillcli.lock"]
+
+
+def test_environment__a_read_only_folder_exits_2(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    # Tests run as root, for whom chmod 555 does not stop a write: the refusal is simulated where
+    # the file system would give it.
+    def read_only(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    one_line(run_cli("check", roster, "--period", PERIOD, "--out", tmp_path / "out", "-q"), 2, os.strerror(errno.EROFS))
+
+
+def test_environment__a_corrupt_ledger_exits_2(tmp_path: Path, roster: Path, run_cli: Callable[..., Result]) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    ledger.write_bytes(b"this is not a database" * 100)
+    one_line(run_cli("ledger", "status", "--ledger", ledger), 2, str(ledger))
+    one_line(pay(run_cli, roster, tmp_path / "out", "--commit", "--ledger", ledger), 2, str(ledger))
+    assert ledger.read_bytes() == b"this is not a database" * 100
+
+
+def test_environment__a_newer_ledger_says_so(tmp_path: Path, roster: Path, run_cli: Callable[..., Result]) -> None:
+    from skillcli.ledger.schema import LATEST
+
+    ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
+    with sqlite3.connect(ledger) as conn:
+        conn.execute(
+            "INSERT INTO schema_version (version, applied_at, description) VALUES (?, '2030-01-01', 'future')",
+            (LATEST + 1,),
+        )
+    english = pay(run_cli, roster, tmp_path / "out", "--commit", "--ledger", ledger, "--lang", "en")
+    one_line(english, 2, "this ledger was written by a newer skillcli")
+    one_line(run_cli("ledger", "runs", "--ledger", ledger), 2, "由更新版本的 skillcli 写入")
+    one_line(run_cli("ledger", "migrate", "--ledger", ledger), 2, "由更新版本的 skillcli 写入")
+
+
+def test_environment__a_reader_waiting_on_a_sqlite_commit_exits_4(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result]
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
+    holder = sqlite3.connect(ledger, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # a commit in progress: readers wait, then give up
+        one_line(run_cli("ledger", "runs", "--ledger", ledger), 4, "另一个进程")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert run_cli("ledger", "runs", "--ledger", ledger).code == 0
