@@ -149,3 +149,55 @@ def test_environment__a_reader_waiting_on_a_sqlite_commit_exits_4(
         holder.execute("ROLLBACK")
         holder.close()
     assert run_cli("ledger", "runs", "--ledger", ledger).code == 0
+
+
+# -- the same limits on both databases -----------------------------------------------------------------
+def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databases(
+    tmp_path: Path, ledger_url: str, run_cli: Callable[..., Result]
+) -> None:
+    from tests.test_payout_cli import HEADER, row
+
+    def trainee(
+        n: int, name: str = "", occupation: str = "车工", unit: str = "", account: str = "", holder: str = "张三"
+    ):
+        line = row(
+            n, name or f"学员{'甲乙丙丁戊己庚'[n - 1]}", "岗前培训", occupation, "无等级", "2021-05-01", "2021-05-10"
+        )
+        line[3] = unit or line[3]
+        return [*line, account or "6222021234567890123", holder]
+
+    rows = [
+        [*HEADER, "银行账号", "户名"],
+        trainee(1, name="张" * 61),
+        trainee(2, occupation="车" * 101),
+        trainee(3, unit="厂" * 201),
+        trainee(4, account="6" * 41),
+        trainee(5, holder="户" * 61),
+        trainee(6, name="张" * 60, occupation="车" * 100, unit="厂" * 200, account="6" * 40, holder="户" * 60),
+        trainee(7),
+    ]
+    path = write_xlsx(tmp_path / "long.xlsx", {"花名册": rows})
+    checked = run_cli("check", path, "--period", "2021-06", "--json")
+    too_long = [(f["row"], f["column"]) for f in checked.json["findings"] if f["code"] == "value.too-long"]
+    # Row 7 sits exactly at every limit: not a finding.
+    assert too_long == [(2, "姓名"), (3, "职业(工种)"), (4, "单位名称"), (5, "银行账号"), (6, "户名")]
+    paid = run_cli(
+        "payout",
+        path,
+        "--policy",
+        "suzhou-2019",
+        "--period",
+        "2021-06",
+        "--out",
+        tmp_path / "out",
+        "--json",
+        "--commit",
+        "--ledger",
+        ledger_url,
+    )
+    assert paid.code == 1, paid.stderr
+    assert "INSERT" not in paid.stderr and "VARCHAR" not in paid.stderr.upper()
+    # Rows 2-6 are held back by their length; row 7, at the limits, by other checks of its odd values.
+    assert paid.json["counts"]["exception"] == 6
+    committed = run_cli("ledger", "runs", "--ledger", ledger_url, "--json").json["runs"]
+    assert len(committed) == 1 and committed[0]["line_count"] == paid.json["counts"]["paid"] == 1

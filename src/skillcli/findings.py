@@ -223,6 +223,12 @@ _ALL: list[Code] = [
             " subsidy that depends on it is held until it is corrected (rows; likely meant: {detail})",
         ),
         ("yes-no", E, "「{column}」应填 是/否，读到「{value}」", "'{column}' must be 是/否 (yes/no), got '{value}'"),
+        (
+            "too-long",
+            E,
+            "「{column}」过长（{detail} 个字符），台账存不下，请核对「{value}…」",
+            "'{column}' is too long for the ledger ({detail} characters); check '{value}…'",
+        ),
     ),
     *_codes(
         "level",

@@ -248,6 +248,23 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
+@check("value.too-long")
+def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """A value longer than the ledger's column holds, on its row, whichever database is used."""
+    from skillcli.ledger.limits import INPUT_LIMITS
+
+    found = []
+    for frame in frames.values():
+        for column, limit in INPUT_LIMITS.items():
+            if column not in frame.columns or frame.schema[column] != pl.String:
+                continue
+            length = pl.col(column).str.len_chars()
+            code = pl.when(length > limit).then(pl.lit("value.too-long"))
+            detail = pl.concat_str([length.cast(pl.String), pl.lit(f" > {limit}")])
+            found.append(issues_from(frame, code, column, pl.col(column).str.slice(0, 40), detail))
+    return found
+
+
 def run_checks(frames: Frames, ctx: Context) -> pl.DataFrame:
     """Every registered check over the batch, as one issues frame."""
     parts = [part for fn, _ in REGISTRY for part in fn(frames, ctx) if part.height]

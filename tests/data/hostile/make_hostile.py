@@ -627,7 +627,7 @@ def _money(path: Path) -> None:
 @case(
     "long_cells.xlsx",
     "a 10 000-character name and a 10 000-character 职业(工种)",
-    "exit 0: both read whole; the row is paid with the long text intact",
+    "exit 1: both read whole; value.too-long on each (the ledger holds 60 and 100 characters), neither paid",
 )
 def _long(path: Path) -> None:
     data = rows(2)
@@ -639,7 +639,8 @@ def _long(path: Path) -> None:
 @case(
     "long_cell_40k.csv",
     "a CSV whose 职业(工种) cell has 40 000 characters, on a row with an error",
-    "exit 1: the value is reported; the exception workbook cell is cut to Excel's 32 767 characters",
+    "exit 1: the value is reported (and value.too-long); the exception workbook cell is cut to Excel's 32 767"
+    " characters",
 )
 def _long_csv(path: Path) -> None:
     data = rows(2)
