@@ -8,6 +8,7 @@ does not balance, 4 a lock held by another run (a SQLite reader waiting on a com
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 import stat
@@ -201,3 +202,84 @@ def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databa
     assert paid.json["counts"]["exception"] == 6
     committed = run_cli("ledger", "runs", "--ledger", ledger_url, "--json").json["runs"]
     assert len(committed) == 1 and committed[0]["line_count"] == paid.json["counts"]["paid"] == 1
+
+
+# -- integrity -------------------------------------------------------------------------------------------
+def test_environment__a_run_killed_after_its_commit_is_regenerated_from_the_ledger(
+    tmp_path: Path, make_xlsx: Callable[..., Path], ledger_url: str, run_cli: Callable[..., Result]
+) -> None:
+    import signal
+
+    import openpyxl
+
+    from tests.test_ledger import cli_args, fault, month_one, spawn, wait_for
+
+    batch = month_one(make_xlsx)
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    # The reference: the same batch paid in a dry run, whose outputs are what the run would have written.
+    reference = tmp_path / "reference"
+    assert (
+        run_cli(
+            "payout",
+            batch,
+            "--policy",
+            "suzhou-2019",
+            "--period",
+            "2021-06",
+            "--out",
+            reference,
+            "--ledger",
+            ledger_url,
+            "-q",
+        ).code
+        == 0
+    )
+    env = fault(tmp_path, "outputs-commit")  # after the ledger commit, before the renames
+    victim = spawn(cli_args(batch, tmp_path / "lost", ledger_url), env)
+    wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=60)
+    assert not (tmp_path / "lost" / "payouts.xlsx").exists()
+    (run,) = run_cli("ledger", "runs", "--ledger", ledger_url, "--json").json["runs"]
+
+    out = tmp_path / "again"
+    shown = run_cli("ledger", "show", run["run_id"], "--out", out, "--ledger", ledger_url, "--json")
+    assert shown.code == 0, shown.stderr
+    assert (out / "payouts.csv").read_bytes() == (reference / "payouts.csv").read_bytes()
+    original = list(openpyxl.load_workbook(reference / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    again = list(openpyxl.load_workbook(out / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    calc = original[0].index("计算")
+    assert [r[:calc] + r[calc + 1 :] for r in again] == [r[:calc] + r[calc + 1 :] for r in original]
+    assert all(r[calc] is None for r in again[1:])  # not stored, so not invented
+    about = list(openpyxl.load_workbook(out / "payouts.xlsx")["说明"].iter_rows(values_only=True))
+    assert ("台账批次 / ledger run", run["run_id"]) in about
+    missing = " ".join(str(value) for label, value in about if label == "台账未存、未重新生成 / not stored")
+    assert "计算" in missing and "exceptions.csv" in missing
+    manifest = shown.json["regenerated"]
+    assert (
+        manifest["run"]["inputs"][0]["sha256"]
+        == json.loads((reference / "manifest.json").read_text())["inputs"][0]["sha256"]
+    )
+    one_line(run_cli("ledger", "show", "R20000101-000000-0000", "--ledger", ledger_url), 2, "R20000101-000000-0000")
+
+
+def test_environment__the_manifest_hashes_the_bytes_that_were_read(
+    tmp_path: Path, roster: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    import skillcli.payout
+
+    read = roster.read_bytes()
+    real_decide = skillcli.payout.decide
+
+    def replace_then_decide(*args: object, **kwargs: object) -> object:
+        # The file is swapped for another after it was read, before the decision is written up.
+        write_xlsx(roster, {"花名册": [list(ROSTER_HEADER_ROW), roster_row(2)]})
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(skillcli.payout, "decide", replace_then_decide)
+    assert pay(run_cli, roster, tmp_path / "out").code == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert roster.read_bytes() != read
+    assert manifest["inputs"][0]["sha256"] == hashlib.sha256(read).hexdigest()
