@@ -178,6 +178,13 @@ CASES: dict[str, Expect] = {
     "protected_sheet.xlsx": read(2),
     "date1904.xlsx": read(2),
     "typed_cells.xlsx": read(3, (4, "name.has-digits"), ineligible=1),
+    # Issue 13: what input expands to, and one parser or none.
+    "bomb_xfd1048576.xlsx": unreadable("--max-cells"),
+    "dimension_lies.xlsx": read(2),
+    "doctype_rels.xlsx": unreadable("DOCTYPE"),
+    "duplicate_member.xlsx": unreadable("同名成员"),
+    "sheet_name_controls.xlsx": read(2),
+    "sheet_name_esc.xlsx": unreadable("工作簿结构无法核对"),
 }
 
 
