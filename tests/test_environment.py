@@ -156,6 +156,7 @@ def test_environment__a_reader_waiting_on_a_sqlite_commit_exits_4(
 def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databases(
     tmp_path: Path, ledger_url: str, run_cli: Callable[..., Result]
 ) -> None:
+    from tests.test_ledger import payout
     from tests.test_payout_cli import HEADER, row
 
     def trainee(
@@ -182,20 +183,7 @@ def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databa
     too_long = [(f["row"], f["column"]) for f in checked.json["findings"] if f["code"] == "value.too-long"]
     # Row 7 sits exactly at every limit: not a finding.
     assert too_long == [(2, "姓名"), (3, "职业(工种)"), (4, "单位名称"), (5, "银行账号"), (6, "户名")]
-    paid = run_cli(
-        "payout",
-        path,
-        "--policy",
-        "suzhou-2019",
-        "--period",
-        "2021-06",
-        "--out",
-        tmp_path / "out",
-        "--json",
-        "--commit",
-        "--ledger",
-        ledger_url,
-    )
+    paid = payout(run_cli, path, tmp_path / "out", ledger_url, "--json", "--commit")
     assert paid.code == 1, paid.stderr
     assert "INSERT" not in paid.stderr and "VARCHAR" not in paid.stderr.upper()
     # Rows 2-6 are held back by their length; row 7, at the limits, by other checks of its odd values.
@@ -212,28 +200,13 @@ def test_environment__a_run_killed_after_its_commit_is_regenerated_from_the_ledg
 
     import openpyxl
 
-    from tests.test_ledger import cli_args, fault, month_one, spawn, wait_for
+    from tests.test_ledger import cli_args, fault, month_one, payout, spawn, wait_for
 
     batch = month_one(make_xlsx)
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     # The reference: the same batch paid in a dry run, whose outputs are what the run would have written.
     reference = tmp_path / "reference"
-    assert (
-        run_cli(
-            "payout",
-            batch,
-            "--policy",
-            "suzhou-2019",
-            "--period",
-            "2021-06",
-            "--out",
-            reference,
-            "--ledger",
-            ledger_url,
-            "-q",
-        ).code
-        == 0
-    )
+    assert payout(run_cli, batch, reference, ledger_url, "-q").code == 0
     env = fault(tmp_path, "outputs-commit")  # after the ledger commit, before the renames
     victim = spawn(cli_args(batch, tmp_path / "lost", ledger_url), env)
     wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))

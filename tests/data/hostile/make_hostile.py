@@ -811,7 +811,7 @@ def _bomb_xfd(path: Path) -> None:
 
 @case(
     "dimension_lies.xlsx",
-    "<dimension ref=\"A1:XFD1048576\"> over a 2-row roster",
+    '<dimension ref="A1:XFD1048576"> over a 2-row roster',
     "exit 0: the extent is taken from the cells, not the declared dimension; 2 rows paid",
 )
 def _dimension_lies(path: Path) -> None:
@@ -879,7 +879,11 @@ def _sheet_name_controls(path: Path) -> None:
 )
 def _sheet_name_esc(path: Path) -> None:
     def esc(name: str, data: bytes) -> bytes:
-        return data.replace("name=\"花名册\"".encode(), "name=\"花名册&#27;]0;pwned&#7;\"".encode()) if name == "xl/workbook.xml" else data
+        return (
+            data.replace('name="花名册"'.encode(), 'name="花名册&#27;]0;pwned&#7;"'.encode())
+            if name == "xl/workbook.xml"
+            else data
+        )
 
     _rewritten(path, {"花名册": rows(2)}, esc)
 
