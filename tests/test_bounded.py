@@ -276,3 +276,18 @@ def test_bounded__two_members_of_one_name_are_refused(tmp_path: Path, run_cli: C
     assert run_cli("check", write_zip(tmp_path / "once.xlsx", first), "--period", PERIOD).code == 0
     twice = [*first, ("xl/worksheets/sheet1.xml", roster_xml(text_row(3, ["=1+1"])).encode())]
     refused(run_cli("check", write_zip(tmp_path / "twice.xlsx", twice), "--period", PERIOD), "同名成员")
+
+
+def test_bounded__a_sheet_at_the_default_cell_limit_is_checked_under_2_gib(tmp_path: Path) -> None:
+    from skillcli.io.limits import Limits
+
+    # 312 000 rows × 16 columns of text: just under the default --max-cells, the biggest sheet a run
+    # accepts without a flag, checked whole inside the 2 GiB address-space cap.
+    header = [*ROSTER_HEADER_ROW, *(f"备注{i}" for i in range(16 - len(ROSTER_HEADER_ROW)))]
+    rows = Limits().cells // len(header) - 1
+    body = [str(v) for v in roster_row(1)] + ["x"] * (len(header) - len(ROSTER_HEADER_ROW))
+    xml = sheet_xml(text_row(1, header) + "".join(text_row(r, body) for r in range(2, rows + 2)))
+    path = xlsx(tmp_path / "at_limit.xlsx", xml)
+    result = run_capped("check", path, "--period", PERIOD, "--limit", "1", timeout=300)
+    assert result.code == 1, result.stderr[-2000:]  # every row after the first repeats one person
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr

@@ -17,7 +17,7 @@ def check(
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
     max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 10_000_000,
+    max_cells: opt.MaxCells = 5_000_000,
     max_strings_mb: opt.MaxStringsMb = 256,
     max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,

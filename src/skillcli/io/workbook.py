@@ -270,6 +270,8 @@ class Book:
                 size += batch.nbytes
                 if rows > self.limits.rows:
                     raise LimitError(display, "行数", "rows", "rows", self.limits.rows)
+                if rows * batch.num_columns > self.limits.cells:
+                    raise LimitError(display, "单元格数（行×列）", "cells (rows × columns)", "cells", self.limits.cells)
                 if size > cap:
                     raise LimitError(display, "解码后的大小（字节）", "decoded size (bytes)", "expanded_mb", cap)
                 batches.append(batch)

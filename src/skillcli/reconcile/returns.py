@@ -8,7 +8,6 @@ failed and pending; anything else is kept as unknown and never counted as paid.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,5 +78,4 @@ def read_return(path: Path) -> BankReturn:
         status_expr(pl.col("status").fill_null("")).alias("status"),
         pl.when(pl.col("reason").str.contains(NOTE_BATCH_RE)).then(None).otherwise(pl.col("reason")).alias("reason"),
     )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return BankReturn(path, digest, table, frame)
+    return BankReturn(path, table.sha256, table, frame)

@@ -55,6 +55,7 @@ class FoundTable:
     headers: dict[str, str]  # canonical -> header as written
     frame: pl.DataFrame
     skipped: dict[str, int] = field(default_factory=dict)
+    sha256: str = ""  # of the file's bytes as they were read (``Book.sha256``)
 
 
 def _map(cells: list[str], spec: TableSpec) -> dict[str, tuple[int, int, str]]:
@@ -123,7 +124,8 @@ def read_table(path: Path, spec: TableSpec) -> FoundTable:
     """The first sheet of ``path`` that holds the table (most data rows wins among several)."""
     if not path.exists():
         raise InputError(str(path), "文件不存在", "no such file")
-    found = [t for t in (locate_table(g, spec, path) for g in Book(path).grids()) if t is not None]
+    book = Book(path)
+    found = [t for t in (locate_table(g, spec, path) for g in book.grids()) if t is not None]
     if not found:
         need = "；".join("/".join(spec.aliases[c][0] for c in group) for group in spec.required)
         raise InputError(
@@ -131,4 +133,6 @@ def read_table(path: Path, spec: TableSpec) -> FoundTable:
             f"前 {HEADER_SEARCH_ROWS} 行中找不到{spec.label_zh}的表头（需要：{need}）",
             f"no {spec.label_en} header in the first {HEADER_SEARCH_ROWS} rows (needs: {need})",
         )
-    return max(found, key=lambda t: t.frame.height)
+    best = max(found, key=lambda t: t.frame.height)
+    best.sha256 = book.sha256
+    return best

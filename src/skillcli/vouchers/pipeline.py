@@ -100,7 +100,7 @@ def issue(
                         "program_id": program.id,
                         "program_sha256": program.sha256,
                         "parameters": dumps(program.parameter_values()),
-                        "inputs": dumps(inputs_of(files)),
+                        "inputs": dumps([{"path": Path(f.path).name, "sha256": f.sha256} for f in batch.files]),
                         "issue_date": day.isoformat(),
                         "created_at": now_text(),
                         "voucher_count": plan.issued.height,
