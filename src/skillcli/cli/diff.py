@@ -68,7 +68,7 @@ def diff(
         from skillcli.io.writer import OutputSet
         from skillcli.report.diff import write_diff, write_diff_csvs
 
-        with OutputSet(out) as outputs:
+        with OutputSet(out, [old, new]) as outputs:
             write_diff(report, outputs.path("diff.xlsx"))
             names = write_diff_csvs(report, outputs.path)
             outputs.commit()
