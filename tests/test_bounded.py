@@ -291,3 +291,46 @@ def test_bounded__a_sheet_at_the_default_cell_limit_is_checked_under_2_gib(tmp_p
     result = run_capped("check", path, "--period", PERIOD, "--limit", "1", timeout=300)
     assert result.code == 1, result.stderr[-2000:]  # every row after the first repeats one person
     assert "Traceback" not in result.stderr and "panicked" not in result.stderr
+
+
+def ods(path: Path, rows: str) -> Path:
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="花名册">{rows}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/></manifest:manifest>'
+    )
+    return write_zip(
+        path,
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": content.encode(),
+            "META-INF/manifest.xml": manifest.encode(),
+        },
+    )
+
+
+def ods_row(values: list[str], repeat: str = "") -> str:
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"{repeat}><text:p>{v}</text:p></table:table-cell>' for v in values
+    )
+    return f"<table:table-row>{cells}</table:table-row>"
+
+
+def test_bounded__an_ods_is_read_and_its_cell_bomb_refused(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    roster = ods(tmp_path / "roster.ods", ods_row(list(ROSTER_HEADER_ROW)) + ods_row([str(v) for v in roster_row(1)]))
+    result = run_cli("check", roster, "--period", PERIOD, "--json")
+    assert result.code == 0, result.stderr
+    assert result.json["counts"]["rows"]["roster"] == 1
+    # One row repeated a million times, of one text cell repeated a thousand times: 1.4 KB on disk.
+    row = ods_row(["x"], ' table:number-columns-repeated="1000"')
+    repeated = row.replace("<table:table-row>", '<table:table-row table:number-rows-repeated="1000000">')
+    bomb = ods(tmp_path / "bomb.ods", ods_row(list(ROSTER_HEADER_ROW)) + repeated)
+    assert bomb.stat().st_size < 5_000
+    refused(run_capped("check", bomb, "--period", PERIOD), "Cell limit")

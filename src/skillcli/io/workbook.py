@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from skillcli.errors import InputError
 from skillcli.io.limits import LimitError, Limits, inspect_zip, member_blocks, require_regular_file, valued_extent
@@ -101,6 +102,7 @@ class Book:
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
+        self._copy: IO[bytes] | None = None
         self._scans: dict[str, _Lazy] = {}
 
     # -- sheets -------------------------------------------------------------------------------
@@ -117,9 +119,16 @@ class Book:
         if self._reader is None:
             self._check_expansion()
             # Bytes, not the path: calamine then picks its parser by content (an .xls saved as
-            # ".xlsx" reads right) and reads what was hashed.
+            # ".xlsx" reads right) and reads what was hashed. It cannot tell an .ods from its bytes,
+            # so an .ods is handed over as a private copy of those bytes under an .ods name.
+            source: bytes | str = self.data
+            if self.format == "ods":
+                self._copy = tempfile.NamedTemporaryFile(prefix=".skillcli~", suffix=".ods")  # noqa: SIM115 - lives with the reader
+                self._copy.write(self.data)
+                self._copy.flush()
+                source = self._copy.name
             try:
-                self._reader = fastexcel.read_excel(self.data)
+                self._reader = fastexcel.read_excel(source)
             except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
                 raise InputError(
                     str(self.path), f"Excel 解析失败（{_short(exc)}）", f"Excel parser failed ({_short(exc)})"
