@@ -256,3 +256,25 @@ def test_environment__the_manifest_hashes_the_bytes_that_were_read(
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert roster.read_bytes() != read
     assert manifest["inputs"][0]["sha256"] == hashlib.sha256(read).hexdigest()
+
+
+def test_environment__export_bank_cleans_only_its_own_files_and_refuses_a_fifo(
+    tmp_path: Path, make_xlsx: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    from tests.support.cycle import cycle
+
+    ledger = str(tmp_path / "ledger.sqlite")
+    ids = cycle(run_cli, make_xlsx, tmp_path, ledger)
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    theirs = bank / ".draft.xlsx.tmp"
+    theirs.write_text("the clerk's", encoding="utf-8")
+    fifo = bank / "代发.xlsx"
+    os.mkfifo(fifo)
+    refused = run_cli("export-bank", ids["june"], "--out", fifo, "--ledger", ledger, "-q")
+    one_line(refused, 2, "不是普通文件")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    written = run_cli("export-bank", ids["june"], "--out", bank / "代发202106.xlsx", "--ledger", ledger)
+    assert written.code in (0, 1), written.stderr
+    assert (bank / "代发202106.xlsx").is_file()
+    assert theirs.read_text(encoding="utf-8") == "the clerk's"

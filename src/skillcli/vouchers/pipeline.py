@@ -13,7 +13,6 @@ that reads the ledger and writes nothing to it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,6 @@ def parse_day(text: str | None, option: str = "--date") -> dt.date:
         raise UsageError(
             f"{option} 应为 YYYY-MM-DD，读到「{text}」", f"{option} must be YYYY-MM-DD, got '{text}'"
         ) from None
-
-
-def inputs_of(paths: list[Path]) -> list[dict[str, str]]:
-    return [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths]
 
 
 # -- issue -----------------------------------------------------------------------------------------
@@ -189,6 +184,11 @@ def redeem(
         write_redeem(outputs, redemption, {"ledger": store.name if store else None, "run_id": run_id})
         if run_id is not None and store is not None:
             line_rows, redemptions = line_records(redemption)
-            commit_redemption(store, run_record(run_id, redemption, inputs_of([path])), line_rows, redemptions)
+            commit_redemption(
+                store,
+                run_record(run_id, redemption, [{"path": path.name, "sha256": completions.table.sha256}]),
+                line_rows,
+                redemptions,
+            )
         outputs.commit()
     return RedeemResult(redemption, run_id)
