@@ -334,3 +334,22 @@ def test_bounded__an_ods_is_read_and_its_cell_bomb_refused(tmp_path: Path, run_c
     bomb = ods(tmp_path / "bomb.ods", ods_row(list(ROSTER_HEADER_ROW)) + repeated)
     assert bomb.stat().st_size < 5_000
     refused(run_capped("check", bomb, "--period", PERIOD), "Cell limit")
+
+
+def test_bounded__cells_without_references_are_counted(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    # Cells written without r= take their places in order: no reference shows how far they reach,
+    # so their number is the bound.
+    bare = "".join(f"<row>{'<c><v>1</v></c>' * 100}</row>" for _ in range(600))
+    path = xlsx(tmp_path / "bare.xlsx", roster_xml(bare))
+    refused(run_cli("check", path, "--period", PERIOD, "--max-cells", "50000"), "--max-cells", "60,0")
+    assert run_cli("check", path, "--period", PERIOD, "--max-cells", "70000").code in (0, 1)
+
+
+def test_bounded__a_doctype_after_megabytes_of_comments_is_found(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    padding = "<!--" + " " * (6 << 20) + "-->"
+    rels = PARTS["xl/_rels/workbook.xml.rels"].replace("?>", "?>" + padding + DOCTYPE, 1)
+    members = {**PARTS, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": roster_xml()}
+    path = write_zip(tmp_path / "late.xlsx", {k: v.encode() for k, v in members.items()})
+    refused(run_cli("check", path, "--period", PERIOD), "DOCTYPE")

@@ -102,6 +102,7 @@ class Extent:
 
     rows: int = 0
     columns: int = 0
+    tags: int = 0  # cell elements, empty or not: cells written without an r= still count
 
     @property
     def cells(self) -> int:
@@ -170,19 +171,19 @@ def inspect_zip(data: bytes, display: str, limits: Limits, sheet_parts: set[str]
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            first = True
             is_strings = info.filename.lower() == "xl/sharedstrings.xml"
             extent = Extent() if info.filename in sheet_parts else None
             size = 0
             tail = b""
             for block in member_blocks(handle, info, display):
-                if first and b"<!DOCTYPE" in block:
+                # Every block, not only the first: a DOCTYPE may follow megabytes of comments.
+                window = tail + block
+                if b"<!DOCTYPE" in window:
                     raise InputError(
                         display,
                         f"{info.filename} 含 DOCTYPE 声明（Excel 从不写入），不予读取",
                         f"{info.filename} holds a DOCTYPE (Excel never writes one); it is not read",
                     )
-                first = False
                 size += len(block)
                 if is_strings and size > strings_cap:
                     raise LimitError(
@@ -201,10 +202,11 @@ def inspect_zip(data: bytes, display: str, limits: Limits, sheet_parts: set[str]
                         member_cap,
                     )
                 if extent is not None:
-                    # A tag cut by the block boundary is found whole in the next window.
-                    window = tail + block
+                    # A tag cut by the block boundary is found whole in the next window; cell tags
+                    # are counted in the block alone (a cut one is missed, never counted twice).
                     _widen(extent, window)
-                    tail = window[-256:]
+                    extent.tags += block.count(b"<c ") + block.count(b"<c>")
+                tail = window[-256:]
             if extent is not None:
                 extents[info.filename] = extent
     return extents

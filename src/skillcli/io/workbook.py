@@ -161,6 +161,14 @@ class Book:
             extent = extents.get(part)
             if extent is None:
                 raise InputError(display, f"工作表「{name}」的内容不存在", f"sheet '{name}' has no content part")
+            if extent.tags > self.limits.cells:
+                raise LimitError(
+                    display,
+                    f"工作表「{name}」的单元格数 {extent.tags:,}",
+                    f"sheet '{name}' holds {extent.tags:,} cells, which",
+                    "cells",
+                    self.limits.cells,
+                )
             if extent.cells <= self.limits.cells:
                 continue
             # Formatted empty cells cost the reader nothing: measure again by the valued cells.
