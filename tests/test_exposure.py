@@ -156,3 +156,27 @@ def test_exposure__no_password_in_manifest_or_json(
     seen = paid.stdout + paid.stderr + status.stdout + manifest + log.read_text(encoding="utf-8")
     for secret in secrets:
         assert secret not in seen, secret
+
+
+def test_exposure__markup_in_a_value_or_file_name_is_text_not_a_hyperlink(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    link = "[link=https://evil.example]点我[/link]"
+    rows = [list(ROSTER_HEADER_ROW), roster_row(1, name=f"{link}张三1"), roster_row(2)]
+    path = write_xlsx(tmp_path / "[blink]花名册.xlsx", {"花名册": rows})
+    # A terminal, as far as Rich can tell: colours are on, and so would be hyperlinks (OSC 8).
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillcli", "check", str(path), "--period", PERIOD],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr  # name.has-digits is a warning
+    assert "\x1b]8;" not in done.stderr  # no hyperlink escape
+    assert "[link=https://evil.example]" in done.stderr and "[blink]花名册.xlsx" in done.stderr

@@ -95,9 +95,12 @@ class Screen:
             return
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
+        # Cells are Text, never markup: "[link=…]" in a cell would otherwise become a terminal
+        # hyperlink escape, and "[/]" in a name would break the table.
         table = Table(
-            title=shown(title) if self.tty else None,
+            title=Text(shown(title)) if self.tty else None,
             box=box.SIMPLE_HEAD if self.tty else None,
             show_edge=False,
             pad_edge=False,
@@ -105,12 +108,12 @@ class Screen:
         )
         for i, header in enumerate(headers):
             table.add_column(
-                shown(header),
+                Text(shown(header)),
                 justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
                 overflow="fold",
             )
         for row in rows:
-            table.add_row(*(self.mask(v) for v in row))
+            table.add_row(*(Text(self.mask(v)) for v in row))
         if not self.tty:
             self.console.print(shown(title), markup=False, highlight=False)
         self.console.print(table)
@@ -124,12 +127,13 @@ class Screen:
         justify: Sequence[str] | None,
     ) -> None:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(box=None, show_edge=False, pad_edge=False)
         for i, header in enumerate(headers):
-            table.add_column(shown(header), justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+            table.add_column(Text(shown(header)), justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
         for row in rows:
-            table.add_row(*(shown(v) for v in row))
+            table.add_row(*(Text(shown(v)) for v in row))
         console.print(shown(title), markup=False, highlight=False)
         console.print(table)
 
@@ -142,7 +146,7 @@ class Screen:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(),
