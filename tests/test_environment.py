@@ -278,3 +278,12 @@ def test_environment__export_bank_cleans_only_its_own_files_and_refuses_a_fifo(
     assert written.code in (0, 1), written.stderr
     assert (bank / "代发202106.xlsx").is_file()
     assert theirs.read_text(encoding="utf-8") == "the clerk's"
+
+
+def test_environment__a_report_never_replaces_the_ledger(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    ledger = tmp_path / "ledger.xlsx"  # a SQLite ledger, named like the report the clerk asked for
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
+    before = ledger.read_bytes()
+    result = run_cli("report", "year", "2021", "--out", ledger, "--ledger", ledger, "-q", "--lang", "en")
+    one_line(result, 2, "is an input of this run")
+    assert ledger.read_bytes() == before

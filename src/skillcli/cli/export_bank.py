@@ -149,7 +149,7 @@ def _record_and_write(
     placed: list[Path] = []
 
     def place(ids: list[int]) -> None:
-        with OutputSet(out.parent) as outputs:
+        with OutputSet(out.parent, store.files) as outputs:
             write_bank_file(outputs.path(out.name), export, ids, layout, payer_block, dt.date.today())
             placed.extend(outputs.commit())
 

@@ -118,7 +118,7 @@ def _report(
     )
     report.vouchers = _vouchers(store, scope)
     if out is not None:
-        with OutputSet(out.parent) as outputs:
+        with OutputSet(out.parent, store.files) as outputs:
             write_report(outputs.path(out.name), report)
             outputs.commit()
     show(screen, report, limit)

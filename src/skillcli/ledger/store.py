@@ -155,6 +155,11 @@ class Ledger:
     def name(self) -> str:
         return describe(self.url)
 
+    @property
+    def files(self) -> list[Path]:
+        """The ledger's own file (SQLite), which no output may replace."""
+        return [Path(self.url[len("sqlite:///") :])] if self.url.startswith("sqlite:///") else []
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         try:
