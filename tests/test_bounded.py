@@ -353,3 +353,15 @@ def test_bounded__a_doctype_after_megabytes_of_comments_is_found(
     members = {**PARTS, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": roster_xml()}
     path = write_zip(tmp_path / "late.xlsx", {k: v.encode() for k, v in members.items()})
     refused(run_cli("check", path, "--period", PERIOD), "DOCTYPE")
+
+
+def test_bounded__a_workbook_part_that_expands_is_refused_before_parsing(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    # workbook.xml is parsed as a tree; 100 MB of it, declared as 1 000 bytes, never reaches the parser.
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    workbook = PARTS["xl/workbook.xml"].encode()
+    stream = packer.compress(workbook[:-11] + b" " * (100 << 20) + workbook[-11:]) + packer.flush()
+    members: dict[str, bytes | tuple[bytes, int]] = {k: v.encode() for k, v in PARTS.items()}
+    members.update({"xl/workbook.xml": (stream, 1000), "xl/worksheets/sheet1.xml": roster_xml().encode()})
+    refused(run_cli("check", write_zip(tmp_path / "wb.xlsx", members), "--period", PERIOD), "xl/workbook.xml", "64 MB")

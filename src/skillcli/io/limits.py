@@ -152,6 +152,35 @@ def member_blocks(handle: IO[bytes], info: zipfile.ZipInfo, path: str) -> Iterat
         raise InputError(path, "文件已损坏（压缩数据错误）", "the file is corrupt (bad compressed data)") from None
 
 
+def doctype_refused(display: str, part: str) -> InputError:
+    """An XML part with a DOCTYPE: one parser would expand its entities and the other not."""
+    return InputError(
+        display,
+        f"{part} 含 DOCTYPE 声明（Excel 从不写入），不予读取",
+        f"{part} holds a DOCTYPE (Excel never writes one); it is not read",
+    )
+
+
+STRUCTURE_CAP = 64 << 20  # workbook.xml and its relationships: kilobytes in any real workbook
+
+
+def structure_part(handle: IO[bytes], info: zipfile.ZipInfo, display: str) -> bytes:
+    """A small structural XML part, read through ``member_blocks`` (so its declared size is not
+    trusted) and refused with a DOCTYPE before any XML parser sees it."""
+    data = b""
+    for block in member_blocks(handle, info, display):
+        data += block
+        if len(data) > STRUCTURE_CAP:
+            raise InputError(
+                display,
+                f"{info.filename} 超过 {STRUCTURE_CAP >> 20} MB，不是正常的工作簿结构",
+                f"{info.filename} is over {STRUCTURE_CAP >> 20} MB, not a workbook's structure",
+            )
+    if b"<!DOCTYPE" in data:
+        raise doctype_refused(display, info.filename)
+    return data
+
+
 def inspect_zip(data: bytes, display: str, limits: Limits, sheet_parts: set[str]) -> dict[str, Extent]:
     """Every member's real size against the limits, each worksheet's extent, and no DOCTYPE.
 
@@ -179,11 +208,7 @@ def inspect_zip(data: bytes, display: str, limits: Limits, sheet_parts: set[str]
                 # Every block, not only the first: a DOCTYPE may follow megabytes of comments.
                 window = tail + block
                 if b"<!DOCTYPE" in window:
-                    raise InputError(
-                        display,
-                        f"{info.filename} 含 DOCTYPE 声明（Excel 从不写入），不予读取",
-                        f"{info.filename} holds a DOCTYPE (Excel never writes one); it is not read",
-                    )
+                    raise doctype_refused(display, info.filename)
                 size += len(block)
                 if is_strings and size > strings_cap:
                     raise LimitError(

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from skillcli.errors import InputError
-from skillcli.io.limits import LimitError, Limits, inspect_zip, member_blocks, require_regular_file, valued_extent
+from skillcli.io.limits import (
+    LimitError,
+    Limits,
+    inspect_zip,
+    member_blocks,
+    require_regular_file,
+    structure_part,
+    valued_extent,
+)
 from skillcli.io.xlsxmeta import CellMeta, scan_blocks, sheet_xml_paths
 from skillcli.text import redact
 
@@ -29,6 +37,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_STRUCTURE = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")  # the parts that map sheet names to XML
 
 
 @dataclass(slots=True)
@@ -148,8 +157,10 @@ class Book:
         display = str(self.path)
         if self.format == "xlsx":
             try:
-                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                    self._xml_paths = sheet_xml_paths(archive)
+                handle = io.BytesIO(self.data)
+                with zipfile.ZipFile(handle) as archive:
+                    parts = [structure_part(handle, archive.getinfo(name), display) for name in _STRUCTURE]
+                self._xml_paths = sheet_xml_paths(*parts)
             except (KeyError, zipfile.BadZipFile, SyntaxError, ValueError) as exc:
                 raise InputError(
                     display,
