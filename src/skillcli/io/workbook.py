@@ -8,14 +8,17 @@ and error values come from ``xlsxmeta`` for .xlsx files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import tempfile
+import weakref
 import zipfile
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from skillcli.errors import InputError
 from skillcli.io.limits import (
@@ -111,7 +114,6 @@ class Book:
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
-        self._copy: IO[bytes] | None = None
         self._scans: dict[str, _Lazy] = {}
 
     # -- sheets -------------------------------------------------------------------------------
@@ -132,10 +134,7 @@ class Book:
             # so an .ods is handed over as a private copy of those bytes under an .ods name.
             source: bytes | str = self.data
             if self.format == "ods":
-                self._copy = tempfile.NamedTemporaryFile(prefix=".skillcli~", suffix=".ods")  # noqa: SIM115 - lives with the reader
-                self._copy.write(self.data)
-                self._copy.flush()
-                source = self._copy.name
+                source = _private_copy(self, self.data, ".ods")
             try:
                 self._reader = fastexcel.read_excel(source)
             except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
@@ -390,6 +389,21 @@ class _Lazy:
             with zipfile.ZipFile(handle) as archive:
                 self._meta = scan_blocks(member_blocks(handle, archive.getinfo(self.part), self.display))
         return self._meta
+
+
+def _private_copy(owner: object, data: bytes, suffix: str) -> str:
+    """``data`` in a temporary file of ours, removed when ``owner`` is (closed first, so that a
+    reader on Windows can open it by name)."""
+    fd, name = tempfile.mkstemp(prefix=".skillcli~", suffix=suffix)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    weakref.finalize(owner, _remove, name)
+    return name
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):  # still open by the reader on Windows: the OS temp cleaner has it
+        os.unlink(name)
 
 
 def _short(exc: BaseException) -> str:
