@@ -151,9 +151,12 @@ def test_exposure__no_password_in_manifest_or_json(
     )
     assert paid.code == 0, paid.stderr
     status = run_cli("ledger", "status", "--ledger", url, "--json")
+    vouchers = run_cli("vouchers", "status", "--ledger", url, "--json")
+    assert vouchers.code == 0, vouchers.stderr
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert json.loads(manifest)["ledger"]["ledger"].startswith("postgresql://skillcli@")
-    seen = paid.stdout + paid.stderr + status.stdout + manifest + log.read_text(encoding="utf-8")
+    seen = paid.stdout + paid.stderr + status.stdout + vouchers.stdout + manifest + log.read_text(encoding="utf-8")
+    assert "postgresql://skillcli@" in vouchers.stdout
     for secret in secrets:
         assert secret not in seen, secret
 
