@@ -365,3 +365,27 @@ def test_bounded__a_workbook_part_that_expands_is_refused_before_parsing(
     members: dict[str, bytes | tuple[bytes, int]] = {k: v.encode() for k, v in PARTS.items()}
     members.update({"xl/workbook.xml": (stream, 1000), "xl/worksheets/sheet1.xml": roster_xml().encode()})
     refused(run_cli("check", write_zip(tmp_path / "wb.xlsx", members), "--period", PERIOD), "xl/workbook.xml", "64 MB")
+
+
+def test_bounded__diff_and_vouchers_issue_take_the_same_limits(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    from tests.test_vouchers import LULIANG
+
+    path = tmp_path / "花名册.csv"
+    path.write_text(",".join(ROSTER_HEADER_ROW) + "\n" + "张三,\n" * 3000, encoding="utf-8")
+    refused(run_cli("diff", path, path, "--max-rows", "1000"), "--max-rows")
+    issued = run_cli(
+        "vouchers",
+        "issue",
+        path,
+        "--program",
+        LULIANG,
+        "--date",
+        "2021-06-02",
+        "--out",
+        tmp_path / "v",
+        "--ledger",
+        tmp_path / "ledger.sqlite",
+        "--max-rows",
+        "1000",
+    )
+    refused(issued, "--max-rows")

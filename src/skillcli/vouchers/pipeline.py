@@ -21,6 +21,7 @@ import polars as pl
 
 from skillcli import __version__
 from skillcli.errors import UsageError
+from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
 from skillcli.ledger.store import Ledger, dumps, new_run_id, now_text
 from skillcli.model import SheetKind
@@ -65,6 +66,7 @@ def issue(
     out: Path,
     *,
     max_file_mb: int,
+    limits: Limits | None = None,
     progress: Progress | None = None,
 ) -> IssueResult:
     if not program.in_force(day):
@@ -73,7 +75,9 @@ def issue(
             f"voucher programme {program.id} is not in force on {day} "
             f"({program.effective_from}..{program.effective_to or ''})",
         )
-    batch = load_batch(files, parse_period(f"{day:%Y-%m}", dt.date.today()), max_file_mb=max_file_mb, progress=progress)
+    batch = load_batch(
+        files, parse_period(f"{day:%Y-%m}", dt.date.today()), max_file_mb=max_file_mb, limits=limits, progress=progress
+    )
     relevant_findings(batch)
     roster = batch.frames.get(SheetKind.ROSTER)
     if roster is None or roster.height == 0:
