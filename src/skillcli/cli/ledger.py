@@ -228,7 +228,7 @@ def show(
     )
     manifest = None
     if out is not None:
-        with OutputSet(out) as outputs:
+        with OutputSet(out, store.files) as outputs:
             manifest = write_regenerated(outputs, store, run_id)
             outputs.commit()
         screen.line(f"已由台账重新生成 {out}/payouts.xlsx、payouts.csv、manifest.json / regenerated from the ledger")
