@@ -67,17 +67,17 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
     ``os.replace`` onto /dev/null or a FIFO would swap the node for our file; onto an input
     (``payouts.csv`` read from the output folder) it would destroy what the run was checking.
     """
-    from skillcli.errors import UsageError
+    from skillcli.errors import OutputError
 
     if not os.path.lexists(target):
         return
     if target.is_symlink() or not target.is_file():
-        raise UsageError(
+        raise OutputError(
             f"输出 {target} 已存在且不是普通文件，不会覆盖", f"output {target} exists and is not a regular file"
         )
     for source in inputs:
         if os.path.exists(source) and os.path.samefile(source, target):
-            raise UsageError(
+            raise OutputError(
                 f"输出 {target} 是本次的输入文件，不会覆盖", f"output {target} is an input of this run; not replaced"
             )
 
