@@ -153,6 +153,13 @@ def test_environment__a_reader_waiting_on_a_sqlite_commit_exits_4(
 
 
 # -- the same limits on both databases -----------------------------------------------------------------
+def test_environment__the_checked_lengths_are_the_schemas() -> None:
+    from skillcli.ledger import limits
+    from skillcli.schema import lengths
+
+    assert lengths.INPUT_LIMITS == limits.INPUT_LIMITS
+
+
 def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databases(
     tmp_path: Path, ledger_url: str, run_cli: Callable[..., Result]
 ) -> None:

@@ -1,10 +1,9 @@
-"""How long a text may be to fit the ledger, read once from the schema's column lengths.
+"""How long a text may be to fit the ledger, read from the schema's column lengths.
 
-SQLite stores any length in a ``VARCHAR(60)`` while PostgreSQL refuses the whole transaction, so a
-61-character name used to commit on one database and fail the batch on the other. The lengths are
-not written twice: they are taken from ``ledger.schema`` here, and the batch checks
-(``schema.checks.check_ledger_lengths``) report a longer input value as a finding on its row, on
-either database, before anything is committed.
+The batch checks (``schema.checks.check_ledger_lengths``) report a longer input value as a finding
+on its row, on either database, before anything is committed. They run without SQLAlchemy, from
+``schema.lengths.INPUT_LIMITS``; ``INPUT_LIMITS`` here is the same mapping derived from the
+schema, and a test holds the two equal, so a column resized by a migration cannot drift.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import polars as pl
 
 from skillcli.model import SheetKind
+from skillcli.schema.lengths import INPUT_LIMITS
 from skillcli.schema.validate import Context, empty_issues, issues_from
 
 Frames = dict[SheetKind, pl.DataFrame]
@@ -251,8 +252,6 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
 @check("value.too-long")
 def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     """A value longer than the ledger's column holds, on its row, whichever database is used."""
-    from skillcli.ledger.limits import INPUT_LIMITS
-
     found = []
     for frame in frames.values():
         for column, limit in INPUT_LIMITS.items():
