@@ -373,6 +373,7 @@ def test_bounded__diff_and_vouchers_issue_take_the_same_limits(tmp_path: Path, r
     path = tmp_path / "花名册.csv"
     path.write_text(",".join(ROSTER_HEADER_ROW) + "\n" + "张三,\n" * 3000, encoding="utf-8")
     refused(run_cli("diff", path, path, "--max-rows", "1000"), "--max-rows")
+    assert run_cli("ledger", "init", "--ledger", tmp_path / "ledger.sqlite").code == 0
     issued = run_cli(
         "vouchers",
         "issue",
