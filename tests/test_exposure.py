@@ -133,6 +133,8 @@ def test_exposure__no_password_in_manifest_or_json(
     url = template.format(host=host_db.split("/", 1)[0], db=host_db.split("/", 1)[1])
     path = write_xlsx(tmp_path / "roster.xlsx", {"花名册": [list(ROSTER_HEADER_ROW), roster_row(1)]})
     log = tmp_path / "run.log"
+    init = run_cli("ledger", "init", "--ledger", url)
+    assert init.code == 0, init.stderr
     paid = run_cli(
         "--log-file",
         log,
@@ -155,7 +157,7 @@ def test_exposure__no_password_in_manifest_or_json(
     assert vouchers.code == 0, vouchers.stderr
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert json.loads(manifest)["ledger"]["ledger"].startswith("postgresql://skillcli@")
-    seen = paid.stdout + paid.stderr + status.stdout + vouchers.stdout + manifest + log.read_text(encoding="utf-8")
+    seen = init.stdout + init.stderr + paid.stdout + paid.stderr + status.stdout + vouchers.stdout + manifest + log.read_text(encoding="utf-8")
     assert "postgresql://skillcli@" in vouchers.stdout
     for secret in secrets:
         assert secret not in seen, secret
