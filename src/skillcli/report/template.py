@@ -39,6 +39,8 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "prior_cert_years": ("prior_cert_occupation", "prior_cert_level", "prior_cert_date"),
     "active_in_period": ("start_date", "end_date"),
     "qualified": ("passed",),
+    "self_evaluating_employer": ("employer_uscc",),
+    "left_during_training": ("left_date",),
 }
 _ATTENDANCE_FIELDS = frozenset({"attended_days", "required_days", "attendance_rate", "online_share"})
 _CERT_FIELDS = frozenset({"has_cert", "cert_kind", "cert_issue_date", "cert_local", "qualified", "prior_cert_years"})
@@ -75,6 +77,8 @@ def _conditions(policy: Policy) -> Iterator[Condition]:
             yield from requirement.require
         if rule.amount.multiplier is not None:
             yield from rule.amount.multiplier.when
+            for block in rule.amount.multiplier.any_of:
+                yield from block
 
 
 def policy_fields(policy: Policy) -> set[str]:

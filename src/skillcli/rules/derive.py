@@ -64,6 +64,9 @@ def derive(
         ("passed", pl.String),
         ("shortage", pl.Boolean),
         ("id_number", pl.String),
+        ("employer_uscc", pl.String),
+        ("employer_name", pl.String),
+        ("left_date", pl.Date),
     ):
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
@@ -72,6 +75,10 @@ def derive(
     filed = whole_months(start, pl.col("filed_end_date"))
     birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
+    # S2c 二(四)6: enterprises filed (备案) for their own skill evaluation, listed by the rules file's
+    # parameter by 统一社会信用代码 or 单位名称. Not listed (or no parameter) is "not filed": a blank
+    # never grants the enterprise rate.
+    self_evaluating = [str(v) for v in params.get("self_evaluation_enterprises", []) or []]
     roster = roster.with_columns(
         pl.when(pl.col("filed_end_date").is_not_null())
         .then(pl.min_horizontal(months, filed))
@@ -82,6 +89,12 @@ def derive(
         pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False)).alias(
             "shortage_occupation"
         ),
+        (pl.col("employer_uscc").is_in(self_evaluating) | pl.col("employer_name").is_in(self_evaluating))
+        .fill_null(False)
+        .alias("self_evaluating_employer"),
+        # S3 三(九) pays apprentices who 完成学徒制培训任务: one who left on or before the class's end did
+        # not. A blank 离职日期 is the ordinary case (did not leave).
+        (pl.col("left_date") <= end).fill_null(False).alias("left_during_training"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),

@@ -151,6 +151,28 @@ class CompiledRule:
 def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
     """(rate in fen, problem) — problem "payout.no-rate|level" when the table has no rate."""
     rate = rule.amount.rate
+    if rate.by_year is not None:
+        # A dated value (S2c 三(十二): 上一年度…最低生活保障月标准): a year the table does not list
+        # has no rate, so the row is an exception naming the year, never paid with another year's value.
+        year = (pl.col(rate.year_of).dt.year() + rate.year_offset).cast(pl.Int64)
+        looked = year.replace_strict(rate.by_year, default=None, return_dtype=pl.Int64)
+        problem = (
+            pl.when(pl.col(rate.year_of).is_null())
+            .then(pl.lit(f"payout.missing-input|{rate.year_of}"))
+            .when(looked.is_null())
+            .then(pl.lit(f"payout.no-year-rate|{rate.year_of}"))
+        )
+        return looked, problem
+    if rate.catalogue is not None:
+        # A catalogue amount (S2c 二(五)2 《苏州市就业技能培训补贴目录和补贴标准》): by occupation and
+        # level first, then by occupation; an occupation not in the catalogue is an exception.
+        keyed = pl.concat_str([pl.col("occupation"), pl.lit("|"), pl.col("level")])
+        looked = pl.coalesce(
+            keyed.replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+            pl.col("occupation").replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+        )
+        problem = pl.when(looked.is_null()).then(pl.lit("payout.no-catalogue-rate|occupation"))
+        return looked, problem
     if rate.by_level is None:
         return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
     table = {k.value: v for k, v in rate.by_level.items() if v is not None}
@@ -211,7 +233,8 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         formula = pl.concat_str([formula_rate, pl.lit(" × 本月在训")])
     if spec.multiplier is not None:
         num, den = _ratio(spec.multiplier.factor)
-        applies = all_of(spec.multiplier.when).fill_null(False)
+        blocks = spec.multiplier.any_of or (spec.multiplier.when,)
+        applies = pl.any_horizontal([all_of(block).fill_null(False) for block in blocks])
         amount = pl.when(applies).then(_half_up(amount * num, den)).otherwise(amount)
         formula = (
             pl.when(applies)

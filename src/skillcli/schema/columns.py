@@ -354,6 +354,7 @@ ROSTER: tuple[ColumnSpec, ...] = (
     ColumnSpec("passed", "考核结果", ColType.ENUM, ("是否合格", "鉴定结果", "考核情况", "考试结果"), choices=PASSED),
     ColumnSpec("contract_start", "劳动合同起始日期", ColType.DATE, ("合同开始日期", "劳动合同开始日期")),
     ColumnSpec("contract_end", "劳动合同终止日期", ColType.DATE, ("合同结束日期", "劳动合同结束日期")),
+    ColumnSpec("left_date", "离职日期", ColType.DATE, ("学徒离职日期", "离职时间", "办理离职日期")),
     ColumnSpec("advance_yuan", "已预拨金额", ColType.MONEY, ("预拨金额", "已拨付", "已预拨")),
     ColumnSpec("class_id", "班级编号", ColType.CODE, ("开班编号", "班次", "班级", "班号")),
     ColumnSpec("role", "角色", ColType.ENUM, ("学徒/导师", "人员角色"), choices=ROLES),
