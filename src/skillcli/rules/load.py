@@ -392,7 +392,8 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
                 if op in test:
                     found.append(Condition(field, op, _condition_value(ctx, field, test[op], f"{where}.{field}.{op}")))
             if "not" in test:
-                items = test["not"] if isinstance(test["not"], list) else [test["not"]]
+                excluded = ctx.resolve(test["not"], f"{where}.{field}.not")
+                items = excluded if isinstance(excluded, list) else [excluded]
                 found.append(
                     Condition(
                         field, "not_in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in items)
