@@ -131,7 +131,7 @@ _ITEM_KEYS = {
 _STATUS = {"paid": "paid", "exceptions": "exception", "ineligible": "ineligible"}
 
 
-def _case_params(case: dict[str, Any]) -> dict[str, str]:
+def case_params(case: dict[str, Any]) -> dict[str, str]:
     """A case's ``params`` as ``--param`` texts: lists comma-joined, tables as ``key:value`` pairs."""
     found: dict[str, str] = {}
     for key, value in (case.get("params") or {}).items():
@@ -150,7 +150,7 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str, *, bl
     from skillcli.pipeline import load_batch
 
     name = str(case.get("id", "?"))
-    policy = load_policy(policy_path, _case_params(case))
+    policy = load_policy(policy_path, case_params(case))
     result = CaseResult(policy.id, name, True, blind=blind)
     sheets = {"花名册": case.get("roster") or []}
     if case.get("certificates"):
