@@ -156,13 +156,13 @@ def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
         # has no rate, so the row is an exception naming the year, never paid with another year's value.
         year = (pl.col(rate.year_of).dt.year() + rate.year_offset).cast(pl.Int64)
         looked = year.replace_strict(rate.by_year, default=None, return_dtype=pl.Int64)
-        problem = (
+        undated: pl.Expr = (
             pl.when(pl.col(rate.year_of).is_null())
             .then(pl.lit(f"payout.missing-input|{rate.year_of}"))
             .when(looked.is_null())
             .then(pl.lit(f"payout.no-year-rate|{rate.year_of}"))
         )
-        return looked, problem
+        return looked, undated
     if rate.catalogue is not None:
         # A catalogue amount (S2c 二(五)2 《苏州市就业技能培训补贴目录和补贴标准》): by occupation and
         # level first, then by occupation; an occupation not in the catalogue is an exception.
@@ -171,8 +171,8 @@ def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
             keyed.replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
             pl.col("occupation").replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
         )
-        problem = pl.when(looked.is_null()).then(pl.lit("payout.no-catalogue-rate|occupation"))
-        return looked, problem
+        unlisted: pl.Expr = pl.when(looked.is_null()).then(pl.lit("payout.no-catalogue-rate|occupation"))
+        return looked, unlisted
     if rate.by_level is None:
         return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
     table = {k.value: v for k, v in rate.by_level.items() if v is not None}
