@@ -20,9 +20,7 @@ RULES = Path(__file__).resolve().parents[1] / "rules"
 
 
 def payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
-    return run_cli(
-        "payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--json", *extra
-    )
+    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--json", *extra)
 
 
 def detail_amounts(out: Path) -> dict[tuple[str, str], Decimal]:
@@ -42,7 +40,16 @@ def test_advance__only_enterprise_lines_are_advanced_person_lines_are_held(
 ) -> None:
     prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")  # A5 → enterprise
     upgrade = row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")  # A8 → person
-    certs = [valid_id(seq="011"), "张伟", "S000032000001214000001", "职业技能等级证书", "车工", "中级工", "2021-06-10", "是"]
+    certs = [
+        valid_id(seq="011"),
+        "张伟",
+        "S000032000001214000001",
+        "职业技能等级证书",
+        "车工",
+        "中级工",
+        "2021-06-10",
+        "是",
+    ]
     batch = make_xlsx({"花名册": [HEADER, prejob, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.code == 1, result.stderr
@@ -60,7 +67,16 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
 ) -> None:
     # A8 paid to the institution that advanced the fee (出资方 机构): the roster cannot show 项目制培训.
     upgrade = row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="机构")
-    certs = [valid_id(seq="021"), "李娜", "S000032000001213000002", "职业技能等级证书", "车工", "高级工", "2021-06-10", "是"]
+    certs = [
+        valid_id(seq="021"),
+        "李娜",
+        "S000032000001213000002",
+        "职业技能等级证书",
+        "车工",
+        "高级工",
+        "2021-06-10",
+        "是",
+    ]
     batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.json["lines"] == []
@@ -73,7 +89,16 @@ def test_params__shortage_list_ships_empty_and_comes_from_a_list_file(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     upgrade = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
-    certs = [valid_id(seq="011"), "张伟", "S000032000001214000001", "职业技能等级证书", "电工", "中级工", "2021-06-10", "是"]
+    certs = [
+        valid_id(seq="011"),
+        "张伟",
+        "S000032000001214000001",
+        "职业技能等级证书",
+        "电工",
+        "中级工",
+        "2021-06-10",
+        "是",
+    ]
     batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     plain = payout(run_cli, batch, tmp_path / "a")
     assert [line["amount_fen"] for line in plain.json["lines"]] == [150000]  # no list: 中级工 1500, not × 1.3
@@ -88,7 +113,15 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     trainee = row(
-        7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="城镇登记失业人员", payer="机构"
+        7,
+        "周杰",
+        "就业技能培训",
+        "育婴员",
+        "五级/初级工",
+        "2021-05-01",
+        "2021-05-20",
+        category="城镇登记失业人员",
+        payer="机构",
     )
     batch = make_xlsx({"花名册": [HEADER, trainee]})
     empty = payout(run_cli, batch, tmp_path / "a")
@@ -110,7 +143,9 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
 def test_params__a_year_without_a_living_standard_is_held_not_paid_with_another_year(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    trainee = row(8, "吴敏", "专项能力培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="低保家庭成员")
+    trainee = row(
+        8, "吴敏", "专项能力培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="低保家庭成员"
+    )
     attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "吴敏", "C08", 15, 12]]
     batch = make_xlsx({"花名册": [HEADER, trainee], "考勤": attendance})
     held = payout(run_cli, batch, tmp_path / "a")

@@ -304,7 +304,9 @@ def decide(
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
     # A catalogue rule's exception names the parameter through which the district supplies it.
-    catalogue = {r.id: f"，目录参数 {r.amount.rate.catalogue_param}" for r in policy.rules if r.amount.rate.catalogue_param}
+    catalogue = {
+        r.id: f"，目录参数 {r.amount.rate.catalogue_param}" for r in policy.rules if r.amount.rate.catalogue_param
+    }
     rule_detail = pl.concat_str(
         [
             pl.col("rule"),
@@ -326,7 +328,10 @@ def decide(
         .when(pl.col("code") == "payout.no-catalogue-rate")
         .then(
             pl.concat_str(
-                [pl.col("occupation"), pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String)],
+                [
+                    pl.col("occupation"),
+                    pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String),
+                ],
                 separator=" ",
                 ignore_nulls=True,
             )

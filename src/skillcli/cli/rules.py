@@ -131,12 +131,19 @@ def test_rules(
         for gap in gaps:
             rows.append([policy.id, "—", "FAIL", gap])
             failed += 1
-    headers = [screen.t("政策", "policy"), screen.t("用例", "case"), screen.t("结果", "result"), screen.t("问题", "problems")]
+    headers = [
+        screen.t("政策", "policy"),
+        screen.t("用例", "case"),
+        screen.t("结果", "result"),
+        screen.t("问题", "problems"),
+    ]
     screen.table(screen.t("规则用例", "Rule cases"), headers, rows)
     if blind_rows:
         # Blind cases are written from the document alone; they are reported on their own so that a
         # disagreement with an independent reading is seen as such.
-        screen.table(screen.t("盲测用例（依原文独立编写）", "Blind cases (written from the document alone)"), headers, blind_rows)
+        screen.table(
+            screen.t("盲测用例（依原文独立编写）", "Blind cases (written from the document alone)"), headers, blind_rows
+        )
     total = len(rows) + len(blind_rows)
     screen.line(
         screen.t(

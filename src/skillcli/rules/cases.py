@@ -176,7 +176,9 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str, *, bl
             row = int(item["row"]) + 1
             found = _item_problems(kind, item, decision, row, status)
             if status.get(row) != _STATUS[kind]:
-                found.append(f"row {item['row']}: expected {_STATUS[kind]}, got {status.get(row)} ({_why(decision, row)})")
+                found.append(
+                    f"row {item['row']}: expected {_STATUS[kind]}, got {status.get(row)} ({_why(decision, row)})"
+                )
             reading = item.get("reading")
             if reading is None:
                 expected_status[row] = _STATUS[kind]

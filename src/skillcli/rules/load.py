@@ -183,7 +183,9 @@ def _readings(ctx: _Ctx, items: Any) -> tuple[Reading, ...]:
         ctx.keys(item, _READING_KEYS, "readings")
         for key in ("id", "clause", "question", "reading", "why"):
             if not str(item.get(key) or "").strip():
-                ctx.fail(f"readings {item.get('id', '?')} 缺少 {key}", f"readings {item.get('id', '?')}: missing '{key}'")
+                ctx.fail(
+                    f"readings {item.get('id', '?')} 缺少 {key}", f"readings {item.get('id', '?')}: missing '{key}'"
+                )
         found.append(Reading(**{key: str(item.get(key) or "").strip() for key in _READING_KEYS}))
     ids = [r.id for r in found]
     if len(set(ids)) != len(ids):
@@ -483,7 +485,9 @@ def _catalogue_rate(ctx: _Ctx, value: dict[str, Any], where: str) -> Rate:
         for level_text, yuan in nested:
             code = level_code(level_text) if level_text else None
             if level_text and code is None:
-                ctx.fail(f"{where} 目录的等级「{level_text}」无法识别", f"{where}: level '{level_text}' is not recognised")
+                ctx.fail(
+                    f"{where} 目录的等级「{level_text}」无法识别", f"{where}: level '{level_text}' is not recognised"
+                )
             suffix = f"|{code.value}" if code else ""
             entries[occupation.strip() + suffix] = _fen(ctx, yuan, f"{where}.catalogue.{key}")
     return Rate(catalogue=entries, catalogue_param=written[1:])
