@@ -102,7 +102,8 @@ def template_sheets(policy: Policy) -> list[TemplateSheet]:
         for payee in payees:
             roster.update(_PAYEE_COLUMNS.get(payee, ()))
         roster.update(_AMOUNT_COLUMNS.get(rule.amount.form, ()))
-        if rule.amount.rate.by_level is not None:
+        # A catalogue may list an amount by occupation and level, so the level column is offered too.
+        if rule.amount.rate.by_level is not None or rule.amount.rate.catalogue is not None:
             roster.add("level")
         if rule.amount.form == "per_day":
             fields.add("attended_days")
