@@ -102,13 +102,21 @@ def derive(
     roster = _certificates(roster, _with_ledger_certs(frames.get(SheetKind.CERTIFICATES), extra_certs))
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))
     passed = pl.col("passed") == "合格"
+    # S2c 二(四)6: an enterprise that issues its own 职业技能等级证书 (number starting with Y, the employer
+    # evaluation body; issuer = the row's enterprise) runs a filed self-evaluation, as does one on the list.
+    own_cert = pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
     return roster.with_columns(
+        # 考核结果 不合格 is a definite fail: without a certificate of this training it is "not qualified",
+        # not "unknown", whether or not the batch has a certificate sheet.
         pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False))
         .then(True)
+        .when(pl.col("passed") == "不合格")
+        .then(False)
         .when(passed.is_null() | pl.col("has_cert").is_null())
         .then(None)
         .otherwise(False)
         .alias("qualified"),
+        (pl.col("self_evaluating_employer") | own_cert.fill_null(False)).alias("self_evaluating_employer"),
     )
 
 
@@ -144,6 +152,7 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             pl.lit(None, pl.Date).alias("cert_issue_date"),
             pl.lit(None, pl.Boolean).alias("cert_local"),
             pl.lit(None, pl.String).alias("cert_number"),
+            pl.lit(None, pl.String).alias("cert_issuer"),
             _prior_from_roster(roster).alias("prior_cert_years"),
         )
     cert = certs.select(
@@ -154,6 +163,7 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         _col_or_null(certs, "issue_date", pl.Date).alias("c_date"),
         _col_or_null(certs, "issued_locally", pl.Boolean).alias("c_local"),
         _col_or_null(certs, "cert_number").alias("c_number"),
+        _col_or_null(certs, "issuer").alias("c_issuer"),
     ).filter(pl.col("id_number").is_not_null())
     pairs = roster.select("_rid", "id_number", "occupation", "level", "start_date").join(cert, on="id_number")
     # A certificate without a level (特种作业操作证, 培训合格证 …) matches a training without one.
@@ -177,6 +187,8 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             pl.col("c_date").alias("cert_issue_date"),
             pl.col("c_local").alias("cert_local"),
             pl.col("c_number").alias("cert_number"),
+            pl.col("c_level").alias("cert_level"),
+            pl.col("c_issuer").alias("cert_issuer"),
         )
     )
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
@@ -195,6 +207,9 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
     # The batch has certificate data, so a training without a matching certificate has none: its
     # certificate fields read "无证书"/否 (a requirement on them fails: not eligible), not missing.
     has_cert = pl.col("cert_kind").is_not_null()
+    # A subsidy "for the certificate obtained" (S2c 二(四)4: 取得…证书…初级工1000元…) is at the certificate's
+    # level: a blank 培训等级 takes the level of the certificate this training earned.
+    joined = joined.with_columns(pl.coalesce(pl.col("level"), pl.col("cert_level")).alias("level")).drop("cert_level")
     return joined.with_columns(
         has_cert.alias("has_cert"),
         pl.when(has_cert).then(pl.col("cert_kind")).otherwise(pl.lit(NO_CERTIFICATE)).alias("cert_kind"),

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.rules.fields import FIELDS
-from skillcli.rules.model import INELIGIBLE, Condition, Policy, Requirement, Rule
+from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Condition, Policy, Requirement, Rule
 from skillcli.schema.checks import location
 
 ATTENDANCE_FIELDS = frozenset({"attended_days", "required_days", "attendance_rate", "online_share"})
@@ -273,7 +273,8 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
                     )
                 )
             )
-        missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
+        if BLANK_PAYER not in rule.payee_by_payer:
+            missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
     # A row is about this rule when its scope holds; when the scope is undecided because a field
     # is blank (人员类别 on a 就业技能培训 row), the row is an exception naming that field.
     scope = all_of(rule.scope)
@@ -328,8 +329,10 @@ def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     if rule.payee != "by_payer":
         kind = pl.lit(rule.payee)
     else:
-        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE}
+        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE and k != BLANK_PAYER}
         kind = pl.col("payer").replace_strict(mapping, default=None, return_dtype=pl.String)
+        if BLANK_PAYER in rule.payee_by_payer:
+            kind = pl.when(pl.col("payer").is_null()).then(pl.lit(rule.payee_by_payer[BLANK_PAYER])).otherwise(kind)
     ident = (
         pl.when(kind == "person")
         .then(pl.col("id_number"))

@@ -46,6 +46,7 @@ FIELDS: dict[str, Field] = {
         Field("pensioner", "bool", "是否领取养老金", missing_means_false=True),
         Field("start_date", "date", "开班日期"),
         Field("end_date", "date", "结业日期"),
+        Field("filed_end_date", "date", "备案结束日期"),
         Field("fee_fen", "number", "培训费用(分)"),
         Field("insured_months", "number", "参保月数"),
         # Derived per row.

@@ -25,6 +25,7 @@ from skillcli.model import Level
 from skillcli.money import yuan_to_fen
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import (
+    BLANK_PAYER,
     INELIGIBLE,
     PAYEE_TYPES,
     Amount,
@@ -573,7 +574,10 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     if payee == "by_payer" and not by_payer:
         by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}
     for payer, target in by_payer.items():
-        if target not in (*PAYEE_TYPES, INELIGIBLE):
+        # ``blank`` names the payee when 出资方 is blank (Suzhou A8: the insured employee's own subsidy).
+        if payer != BLANK_PAYER and payer not in FIELDS["payer"].choices:
+            ctx.fail(f"{where}.payee_by_payer 的出资方「{payer}」无效", f"{where}.payee_by_payer: '{payer}' is not a 出资方")
+        if target not in (*PAYEE_TYPES, INELIGIBLE) or (payer == BLANK_PAYER and target == INELIGIBLE):
             ctx.fail(
                 f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee"
             )

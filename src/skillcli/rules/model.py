@@ -16,6 +16,7 @@ from skillcli.model import Level, PayeeType
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
 PayeeRule = Literal["person", "enterprise", "institution", "by_payer"]
 INELIGIBLE = "ineligible"
+BLANK_PAYER = "blank"  # the payee_by_payer key for a blank 出资方
 
 
 @dataclass(frozen=True, slots=True)
