@@ -211,7 +211,8 @@ JULY_EXCEPTIONS = {
 JULY_TOTAL = sum((amount for *_, amount in JULY_LINES), Decimal(0))
 
 # An advance run in July (E10, at most 50 %): 钱军 高级工 2000 元, half now.
-ADVANCE = [row(11, "钱军", "技能提升", "铣工", "三级/高级工", "2021-06-01", "2021-06-30", payer="个人")]
+# E10 (S2c 三(十三)) advances only training run by an enterprise: 钱军's training is paid for by his enterprise.
+ADVANCE = [row(11, "钱军", "技能提升", "铣工", "三级/高级工", "2021-06-01", "2021-06-30", payer="企业")]
 ADVANCE_CERTS = [cert(11, "钱军", "S000032000001213000011", "铣工", "三级/高级工", "2021-07-08")]
 ADVANCE_TOTAL = yuan(Decimal(2000) / 2)
 
