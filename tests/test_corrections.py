@@ -34,22 +34,20 @@ def detail_amounts(out: Path) -> dict[tuple[str, str], Decimal]:
     }
 
 
+def certificate(n: int, name: str, occupation: str, level: str) -> list[str]:
+    """The 职业技能等级证书 row of trainee ``n``, issued in the city on 2021-06-10 (number: year 21, level digit)."""
+    digit = {"中级工": 4, "高级工": 3}[level]
+    number = f"S00003200000121{digit}{n:06d}"
+    return [valid_id(seq=f"{n:02d}1"), name, number, "职业技能等级证书", occupation, level, "2021-06-10", "是"]
+
+
 # -- E10: advances --------------------------------------------------------------------------------
 def test_advance__only_enterprise_lines_are_advanced_person_lines_are_held(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")  # A5 → enterprise
     upgrade = row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")  # A8 → person
-    certs = [
-        valid_id(seq="011"),
-        "张伟",
-        "S000032000001214000001",
-        "职业技能等级证书",
-        "车工",
-        "中级工",
-        "2021-06-10",
-        "是",
-    ]
+    certs = certificate(1, "张伟", "车工", "中级工")
     batch = make_xlsx({"花名册": [HEADER, prejob, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.code == 1, result.stderr
@@ -67,16 +65,7 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
 ) -> None:
     # A8 paid to the institution that advanced the fee (出资方 机构): the roster cannot show 项目制培训.
     upgrade = row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="机构")
-    certs = [
-        valid_id(seq="021"),
-        "李娜",
-        "S000032000001213000002",
-        "职业技能等级证书",
-        "车工",
-        "高级工",
-        "2021-06-10",
-        "是",
-    ]
+    certs = certificate(2, "李娜", "车工", "高级工")
     batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.json["lines"] == []
@@ -89,16 +78,7 @@ def test_params__shortage_list_ships_empty_and_comes_from_a_list_file(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     upgrade = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
-    certs = [
-        valid_id(seq="011"),
-        "张伟",
-        "S000032000001214000001",
-        "职业技能等级证书",
-        "电工",
-        "中级工",
-        "2021-06-10",
-        "是",
-    ]
+    certs = certificate(1, "张伟", "电工", "中级工")
     batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     plain = payout(run_cli, batch, tmp_path / "a")
     assert [line["amount_fen"] for line in plain.json["lines"]] == [150000]  # no list: 中级工 1500, not × 1.3

@@ -31,24 +31,11 @@ def cert(n: int, name: str, occupation: str, level: str, issued: str, number: st
 
 
 # Suzhou's shortage catalogue ships empty; these batches are run with 电工 and 焊工 on it, as a district would.
-SHORTAGE = ("--param", "shortage_occupations=电工,焊工")
+SUZHOU = ("--policy", "suzhou-2019", "--period", "2021-06", "--param", "shortage_occupations=电工,焊工")
 
 
 def payout(run_cli: Any, batch: Path, out: Path, ledger: str, *extra: object) -> Any:
-    return run_cli(
-        "payout",
-        batch,
-        "--policy",
-        "suzhou-2019",
-        "--period",
-        "2021-06",
-        "--out",
-        out,
-        "--ledger",
-        ledger,
-        *SHORTAGE,
-        *extra,
-    )
+    return run_cli("payout", batch, *SUZHOU, "--out", out, "--ledger", ledger, *extra)
 
 
 def runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
