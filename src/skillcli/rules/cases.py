@@ -79,7 +79,9 @@ def write_case_workbook(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> 
     """The case's sheets as a real workbook; every value is written as text, dates as ISO text."""
     from skillcli.io.writer import Workbook
 
-    births = {str(r["person"]): str(r["birth"]) for rows in sheets.values() for r in rows if "person" in r and r.get("birth")}
+    births = {
+        str(r["person"]): str(r["birth"]) for rows in sheets.values() for r in rows if "person" in r and r.get("birth")
+    }
     book = Workbook(path)
     try:
         for name, rows in sheets.items():

@@ -576,7 +576,9 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     for payer, target in by_payer.items():
         # ``blank`` names the payee when 出资方 is blank (Suzhou A8: the insured employee's own subsidy).
         if payer != BLANK_PAYER and payer not in FIELDS["payer"].choices:
-            ctx.fail(f"{where}.payee_by_payer 的出资方「{payer}」无效", f"{where}.payee_by_payer: '{payer}' is not a 出资方")
+            ctx.fail(
+                f"{where}.payee_by_payer 的出资方「{payer}」无效", f"{where}.payee_by_payer: '{payer}' is not a 出资方"
+            )
         if target not in (*PAYEE_TYPES, INELIGIBLE) or (payer == BLANK_PAYER and target == INELIGIBLE):
             ctx.fail(
                 f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee"
