@@ -359,7 +359,7 @@ ROSTER: tuple[ColumnSpec, ...] = (
         ("承训机构", "培训单位", "培训单位名称", "定点培训机构", "学校名称", "培训机构名称"),
     ),
     ColumnSpec("institution_uscc", "机构统一社会信用代码", ColType.USCC, ("机构信用代码", "培训机构统一社会信用代码")),
-    ColumnSpec("fee_yuan", "培训费用", ColType.MONEY, ("培训费", "实际培训费用", "培训费用(元)", "实际培训费")),
+    ColumnSpec("fee_yuan", "培训费用", ColType.MONEY, ("培训费", "实际培训费用", "培训费用(元)", "实际培训费", "实际培训费用(元)")),
     ColumnSpec("insured", "是否参保", ColType.YESNO, ("参保状态", "是否缴纳社保", "参保情况"), choices=YESNO_CHOICES),
     ColumnSpec(
         "pensioner",
