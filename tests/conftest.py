@@ -366,6 +366,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from skillcli.findings import CATALOGUE
 
     config = session.config
+    # ``lf`` exists only with the cache plugin (the suite is also run with -p no:cacheprovider).
     whole = not config.option.keyword and not config.option.markexpr and not getattr(config.option, "lf", False)
     whole = whole and all(Path(a).resolve() == Path(__file__).resolve().parent for a in config.args)
     if not whole or exitstatus != 0:

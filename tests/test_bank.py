@@ -74,77 +74,123 @@ def test_cycle__july_hits_already_paid_e2_and_e1(ids: dict[str, str], tmp_path: 
     assert sum(Decimal(p["amount_yuan"]) for p in paid) == JULY_TOTAL
 
 
+PAYER = (
+    "[payer]\n"
+    '"付款单位" = "苏州市吴中区人力资源和社会保障局"\n'
+    'account = "3205 0100 1234 5678 9012"\n'
+    '"开户行" = "中国银行苏州吴中支行"\n'
+    '"用途" = "职业技能培训补贴"\n'
+)
+UPLOAD_HEADER = ["序号", "收款账号", "收款账号名称", "收款账号开户行", "金额", "用途/摘要", "备注"]
+
+
+def upload(book: Any, name: str) -> tuple[list[tuple[Any, ...]], list[Any], list[tuple[Any, ...]], tuple[Any, ...]]:
+    """An upload sheet: (payer block rows, header, data rows, 合计 row)."""
+    rows = [tuple(r) for r in book[name].iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    total = next(i for i, r in enumerate(rows) if r[0] == "合计")
+    return rows[: top - 1], list(rows[top]), rows[top + 1 : total], rows[total]
+
+
 def test_export_bank__one_line_per_payee_one_sheet_per_type(
-    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+    run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    config = tmp_path / "skillcli.toml"
+    config.write_text(PAYER, encoding="utf-8")
+    monkeypatch.setenv("SKILLCLI_CONFIG", str(config))
     out = tmp_path / "bank" / "代发202106.xlsx"
     result = export(
         run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "accounts.csv"), "--json"
     )
     assert result.code == 0, result.stderr
+    assert "[payer] 未设置" not in result.stderr  # the payer is complete
     # Expected bank lines: June's lines summed per payee, from the document's amounts.
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
     for n, _rule, payee_type, amount in JUNE_LINES:
         key = (
             payee_type,
             pid(n) if payee_type == "person" else ENTERPRISE if payee_type == "enterprise" else INSTITUTION,
         )
         sums[key] += amount
-        counts[key] += 1
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["个人", "企业", "培训机构", "汇总"]
-    assert [c.value for c in book["个人"][1]] == ["户名", "账号", "开户行", "金额", "身份证号码", "摘要"]
-    assert [c.value for c in book["企业"][1]] == ["户名", "账号", "开户行", "金额", "统一社会信用代码", "摘要"]
-    persons = sheet_rows(book, "个人")
-    assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in persons] == [
-        (NAMES[n], account(n), None, sums[("person", pid(n))], pid(n), summary)
-        for n, summary in [
-            (1, "2021-06 技能提升补贴 1 笔"),
-            (4, "2021-06 培训期间生活费补贴 1 笔"),
-            (6, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
-            (7, "2021-06 技能提升补贴 3 笔"),
-            (10, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
-        ]
+    disb = dict(zip(result.json["disbursement_ids"], Ledger.open(ledger_url).disbursements()["payee_id"], strict=True))
+    note = {payee: f"批次 {ids['june']} #{i}" for i, payee in disb.items()}
+    block, header, persons, total = upload(book, "个人")
+    # The payer block from skillcli.toml [payer] (Chinese or English keys), the date, the batch and its totals.
+    assert block[0][:6] == (
+        "付款单位：",
+        "苏州市吴中区人力资源和社会保障局",
+        "付款账号：",
+        "3205 0100 1234 5678 9012",
+        "开户行：",
+        "中国银行苏州吴中支行",
+    )
+    assert block[1][:2] == ("用途：", "职业技能培训补贴") and block[1][4:6] == ("批次号：", ids["june"])
+    person_total = sum(sums[k] for k in sums if k[0] == "person")
+    assert block[2][:4] == ("总笔数：", "5", "总金额：", str(person_total))
+    assert header == UPLOAD_HEADER
+    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5], r[6]) for r in persons] == [
+        (i, account(n), NAMES[n], None, sums[("person", pid(n))], summary, note[pid(n)])
+        for i, (n, summary) in enumerate(
+            [
+                (1, "2021-06 技能提升补贴 1 笔"),
+                (4, "2021-06 培训期间生活费补贴 1 笔"),
+                (6, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
+                (7, "2021-06 技能提升补贴 3 笔"),
+                (10, "2021-06 特种作业及特种设备作业人员取证补贴 1 笔"),
+            ],
+            start=1,
+        )
     ]
-    assert [(r[0], r[1], r[2], money(r[3]), r[4], r[5]) for r in sheet_rows(book, "企业")] == [
+    assert total[:3] == ("合计", None, "5 笔") and money(total[4]) == person_total == yuan(
+        1950 + 398 + 650 + 4500 + 800
+    )
+    _, _, enterprise, total = upload(book, "企业")
+    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5]) for r in enterprise] == [
         (
-            ENTERPRISE_NAME,
+            1,
             ENTERPRISE_ACCOUNT,
+            ENTERPRISE_NAME,
             "建设银行苏州吴中支行",
             yuan(2000 + 1500),
-            ENTERPRISE,
             "2021-06 技能提升补贴等 2 笔",
         )
     ]
-    assert [(r[0], r[1], r[2], money(r[3]), r[4]) for r in sheet_rows(book, "培训机构")] == [
-        (INSTITUTION_NAME, INSTITUTION_ACCOUNT, "农业银行苏州吴中支行", yuan(1300), INSTITUTION)
+    assert money(total[4]) == yuan(3500)
+    _, _, institution, _ = upload(book, "培训机构")
+    assert [(r[1], r[2], r[3], money(r[4])) for r in institution] == [
+        (INSTITUTION_ACCOUNT, INSTITUTION_NAME, "农业银行苏州吴中支行", yuan(1300))
     ]
-    # IDs and accounts are text cells; amounts are numbers shown with two decimals; no formulas anywhere.
+    # Accounts are text cells; amounts are numbers shown with two decimals; no formulas anywhere.
     for name in ("个人", "企业", "培训机构"):
-        for cells in book[name].iter_rows(min_row=2):
-            assert cells[1].data_type == "s" and cells[4].data_type == "s"
-            assert cells[3].data_type == "n" and cells[3].number_format == "#,##0.00"
+        for cells in book[name].iter_rows(min_row=6):
+            if cells[0].value == "合计":
+                break
+            assert cells[1].data_type == "s"
+            assert cells[4].data_type == "n" and cells[4].number_format == "#,##0.00"
     assert all(c.data_type != "f" for s in book.worksheets for r in s.iter_rows() for c in r)
     # 汇总: the control total equals the sum of the sheets, the run's total and the document's total.
     summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
-    sheets_total = sum(money(r[3]) for name in ("个人", "企业", "培训机构") for r in sheet_rows(book, name))
     run_total = next(r["total_fen"] for r in runs(run_cli, ledger_url) if r["run_id"] == ids["june"])
-    assert money(summary["合计（控制总额）"][3]) == sheets_total == JUNE_TOTAL == Decimal(run_total) / 100
-    assert summary["合计（控制总额）"][1:3] == (7, 10)
-    assert summary["缺少账号"][1] == 0
+    assert money(summary["本次代发合计（控制总额）"][3]) == JUNE_TOTAL == Decimal(run_total) / 100
+    assert summary["本次代发合计（控制总额）"][1:3] == (7, 10)
+    assert summary["缺账号待补（未列入代发）"][1] == 0 and summary["此前已导出（不再列入）"][1] == 0
     assert result.json["total_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
-    # Each bank line is one disbursement in the ledger; exporting again records nothing new.
+    # Each bank line is one disbursement in the ledger.
     disbursements = Ledger.open(ledger_url).disbursements()
     assert disbursements.height == 7
     assert dict(zip(disbursements["payee_id"], disbursements["amount_fen"], strict=True)) == {
         key[1]: fen(amount) for key, amount in sums.items()
     }
     assert json.loads(disbursements.filter(disbursements["payee_id"] == pid(7))["line_ids"][0]).__len__() == 3
-    again = export(run_cli, ids["june"], out, ledger_url, "--accounts", tmp_path / "accounts.csv", "--json")
+    # Exporting the run again sends nobody twice: no file, nothing recorded, each payee named as exported.
+    again_out = tmp_path / "bank" / "again.xlsx"
+    again = export(run_cli, ids["june"], again_out, ledger_url, "--accounts", tmp_path / "accounts.csv", "--json")
     assert again.code == 0, again.stderr
-    assert again.json["new_disbursements"] == 0
-    assert again.json["disbursement_ids"] == result.json["disbursement_ids"]
+    assert again.json["disbursement_ids"] == [] and again.json["total_fen"] == 0
+    assert again.json["earlier_fen"] == fen(JUNE_TOTAL) and again.json["earlier_payees"] == 7
+    assert not again_out.exists() and "没有可发送的新代发行" in again.stderr
     assert Ledger.open(ledger_url).disbursements().height == 7
 
 
@@ -152,13 +198,24 @@ def test_export_bank__missing_accounts_and_void_runs(
     run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "july.xlsx"
-    result = export(run_cli, ids["july"], out, ledger_url)
+    result = export(run_cli, ids["july"], out, ledger_url, "--json")
     assert result.code == 1  # written, but the enterprise has no account
+    # The payee without an account is named on screen (credit code masked) and left out of the amount sent.
+    masked = ENTERPRISE[:6] + "*" * 8 + ENTERPRISE[-4:]
+    assert f"缺少账号，未列入代发：{ENTERPRISE_NAME} {masked} 1,800.00 元" in result.stderr
     assert "1 个收款方缺少账号" in result.stderr
+    assert result.json["total_fen"] == 0 and result.json["missing_fen"] == fen(JULY_TOTAL)
+    # Nobody to send: no upload sheet, only the list of accounts to ask for; nothing recorded as sent.
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["企业", "汇总"]
-    assert sheet_rows(book, "企业") == [(ENTERPRISE_NAME, None, None, 1800, ENTERPRISE, "2021-07 技能提升补贴等 2 笔")]
-    assert money(sheet_rows(book, "企业")[0][3]) == JULY_TOTAL
+    assert book.sheetnames == ["缺账号待补", "汇总"]
+    assert [(r[0], r[1], r[2], r[3], money(r[4])) for r in sheet_rows(book, "缺账号待补")] == [
+        ("1", "企业", ENTERPRISE_NAME, ENTERPRISE, JULY_TOTAL),
+        ("合计", None, "1 个收款方", None, JULY_TOTAL),
+    ]
+    summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["本次代发合计（控制总额）"][1] == 0 and money(summary["本次代发合计（控制总额）"][3]) == 0
+    assert money(summary["缺账号待补（未列入代发）"][3]) == money(summary["批次合计（台账）"][3]) == JULY_TOTAL
+    assert Ledger.open(ledger_url).disbursements().height == 0
     voided = run_cli("ledger", "void", ids["july"], "--reason", "重复申报", "--ledger", ledger_url)
     assert voided.code == 0, voided.stderr
     void_id = next(r["run_id"] for r in runs(run_cli, ledger_url) if r["kind"] == "void")

@@ -204,6 +204,8 @@ CORPUS: dict[str, Build] = {
     "date.implausible": row(start_date=dt.date(1930, 1, 1)),
     "value.not-in-list": row(training_type="兴趣班"),
     "value.missing": row(occupation=None),
+    "value.unknown": extra("人员类别", "农村劳动力"),
+    "value.likely-alias": extra("人员类别", "贫困户"),
     "value.yes-no": extra("是否参保", "也许"),
     "level.unknown": row(level="九级"),
     "money.invalid": extra("培训费用", "很多"),

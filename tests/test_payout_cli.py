@@ -478,5 +478,11 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", pensioner="")
     result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob]}), tmp_path / "o", "--json")
     assert result.code == 0 and result.json["counts"]["paid"] == 1
-    assert [(w["row"], w["code"]) for w in result.json["warnings"]] == [(2, "payout.pensioner-unknown")]
-    assert "按“否”处理" in result.json["warnings"][0]["message_zh"]
+    # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
+    notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
+    assert notes == [
+        (None, "payout.blank-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
+        (None, "payout.blank-read-as", "是否领取养老金"),
+    ]
+    pension = result.json["warnings"][1]["message_zh"]
+    assert "有 1 行为空" in pension and "按「否」处理" in pension

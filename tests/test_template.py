@@ -91,6 +91,8 @@ def test_template__sheets_headers_dropdowns_and_formats(
             if values:
                 assert checks[letter].type == "list", column.header
                 assert checks[letter].formula1 == '"' + ",".join(values) + '"'
+                # An open list (人员类别) accepts other values with a warning; a closed one refuses them.
+                assert checks[letter].errorStyle == ("warning" if column.open_values else None), column.header
             if column.ctype in TEXT_TYPES:
                 assert number_format(sheet, letter) == "@", column.header
             if column.ctype is ColType.DATE:

@@ -5,7 +5,8 @@ it writes the file ``SKILLCLI_FAULT_MARKER`` (so the test knows the process got 
 until ``SKILLCLI_FAULT_RELEASE`` exists (or 60 s), so a test can kill the process at exactly that
 moment, or let a second process race it. Points: ``ledger-commit`` (inside the ledger
 transaction, after the lines are inserted), ``outputs-commit`` (after the output files are
-written under temporary names, before they are renamed into place).
+written under temporary names, before they are renamed into place), ``bank-record`` (export-bank and
+reissue: the ledger read, before the transaction that records the bank file).
 """
 
 from __future__ import annotations

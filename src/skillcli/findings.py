@@ -207,6 +207,21 @@ _ALL: list[Code] = [
             "'{column}' value '{value}' is not one of: {detail}",
         ),
         ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        (
+            "unknown",
+            W,
+            "「{column}」的值「{value}」不在可选范围内：按原值判断，不视为任何列出的类别（行数; 最接近的可选值：{detail}）",
+            "'{column}' value '{value}' is not in the list: it is taken as it is, not as any listed value"
+            " (rows; closest listed value: {detail})",
+        ),
+        (
+            "likely-alias",
+            W,
+            "「{column}」的值「{value}」不在可选范围内，疑似可选值的别称：取决于它的补贴暂不发放，请核实后改填"
+            "（行数; 疑似：{detail}）",
+            "'{column}' value '{value}' is not in the list and looks like another name for a listed value: a"
+            " subsidy that depends on it is held until it is corrected (rows; likely meant: {detail})",
+        ),
         ("yes-no", E, "「{column}」应填 是/否，读到「{value}」", "'{column}' must be 是/否 (yes/no), got '{value}'"),
     ),
     *_codes(
@@ -382,10 +397,23 @@ _ALL += [
             "the advance of {value} yuan equals the entitlement of {detail} yuan; nothing is left to pay",
         ),
         (
-            "pensioner-unknown",
+            "likely-alias",
+            E,
+            "{detail}：「{column}」为 {value}（疑似别称），本补贴是否适用取决于此，请核实后改填",
+            "{detail}: '{column}' is {value} (likely another name for a listed value); whether this subsidy"
+            " applies depends on it, so it is held until corrected",
+        ),
+        (
+            "blank-read-as",
             W,
-            "未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
-            "pension status is blank and was read as 'no' (this policy excludes pensioners)",
+            "「{column}」有 {value} 行为空（或本批次没有该列），按「{detail}」处理",
+            "'{column}' is blank on {value} rows (or no sheet has the column) and was read as '{detail}'",
+        ),
+        (
+            "column-absent",
+            W,
+            "本批次没有「{column}」列，{detail} 未核查（按不设此条件判断）",
+            "no sheet of this batch has a '{column}' column: {detail} was not checked (decided without it)",
         ),
     ),
     *_codes(
@@ -462,10 +490,11 @@ _ALL += [
             "the {value} voucher is only for {detail}; this person's 人员类别 is not among them",
         ),
         (
-            "category-blank",
-            W,
-            "「人员类别」为空，无法判断能否领取「{value}」券（限 {detail}）",
-            "人员类别 (person category) is blank, so the {value} voucher (for {detail} only) cannot be decided",
+            "likely-alias",
+            E,
+            "「人员类别」为 {detail}（疑似别称），能否领取「{value}」券取决于此，请核实后改填",
+            "人员类别 is {detail} (likely another name for a listed group); whether the {value} voucher is due"
+            " depends on it, so it is held until corrected",
         ),
         (
             "already-open",
@@ -569,6 +598,16 @@ _ALL += [
             E,
             "考核结果为「{value}」，须考核合格方可核销",
             "the assessment result is '{value}'; a pass is required for redemption",
+        ),
+    ),
+    *_codes(
+        "diff",
+        (
+            "duplicate-key",
+            W,
+            "多行的对比键（身份证号码与培训/证书/班级）相同：{value}（同键的其他行：{detail}），无法逐行对应",
+            "several rows share the comparison key (ID number and training/certificate/class): {value}"
+            " (other rows: {detail}); they cannot be matched row by row",
         ),
     ),
 ]

@@ -19,7 +19,8 @@ from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.pipeline import Batch, render_findings
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import _ratio, evaluate_rules
+from skillcli.rules.evaluate import _ratio, dropped_conditions, evaluate_rules
+from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
 from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
@@ -38,13 +39,21 @@ class Decision:
     status: pl.DataFrame  # _rid, _file, _sheet, _row, person_id, status
     per_rule: pl.DataFrame
     derived: pl.DataFrame
-    warnings: pl.DataFrame = field(default_factory=empty_issues)  # rendered findings about paid rows
+    # Rendered batch-level notes: blanks read as the ordinary value (one per field, with the count)
+    # and conditions not checked because no sheet has their column (one per column).
+    warnings: pl.DataFrame = field(default_factory=empty_issues)
     advance_share: Decimal | None = None
+    absent: frozenset[str] = frozenset()  # fields no sheet of the batch carries (conditions decided without)
 
     @property
     def counts(self) -> dict[str, int]:
         counted = dict(self.status.group_by("status").len().iter_rows())
         return {s: int(counted.get(s, 0)) for s in ("paid", "exception", "ineligible")}
+
+    @property
+    def has_exceptions(self) -> bool:
+        """Something to look at: an excepted row, or a held line on a row paid otherwise."""
+        return self.counts["exception"] > 0 or bool((self.exceptions.get_column("severity") == "error").any())
 
     @property
     def total_fen(self) -> int:
@@ -257,8 +266,11 @@ def _apply_limits(
     return candidates, found
 
 
-def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal | None) -> pl.DataFrame:
-    """Claims the ledger already holds: paid (always), or advanced (when advancing again)."""
+def _ledger_issues(
+    lines: pl.DataFrame, history: History, advance_share: Decimal | None
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Claims the ledger already holds: paid (always), or advanced (when advancing again), as issues
+    and as the claim keys to leave out (each held line alone: the row's other claims are its own)."""
     held = history.lines.filter(pl.col("kind") == "payment")
     if advance_share is not None:
         held = history.lines
@@ -272,7 +284,7 @@ def _ledger_issues(lines: pl.DataFrame, history: History, advance_share: Decimal
         .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
     )
-    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held"))
+    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held")), hit.get_column("claim_key")
 
 
 def decide(
@@ -295,12 +307,12 @@ def decide(
     _check_advance(policy, advance_share)
     values = {name: p.value for name, p in policy.parameters.items()} | (params or {})
     derived = derive(batch.frames, batch.ctx, values, extra_certs=history.certificates)
-    per_rule = evaluate_rules(derived, policy)
+    absent = absent_fields(batch.present_columns)
+    per_rule = evaluate_rules(derived, policy, absent)
     own_findings, blocked = _blocked(batch, derived)
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
 
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
-    rule_exc_rids = open_rules.filter(pl.col("rule_status") == "exception").get_column("_rid").unique()
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
     # A catalogue rule's exception names the parameter through which the district supplies it.
@@ -338,15 +350,19 @@ def decide(
         )
         .when(pl.col("code") == "payout.no-year-rate")
         .then(pl.col("start_date").cast(pl.String))
+        .when(pl.col("code") == "payout.likely-alias")
+        .then(pl.col("reason"))
         .otherwise(pl.lit(""))
     )
     field_to_column = pl.col("field").replace(
         {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
     )
+    # A rule that cannot be decided or computed holds its own line only: the row's other subsidies
+    # do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
     rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
 
-    # Candidates: rows with a paying rule, no rule exception, not blocked.
-    paid_lines = open_rules.filter((pl.col("rule_status") == "paid") & ~pl.col("_rid").is_in(rule_exc_rids.implode()))
+    # Candidates: rows with a paying rule, not blocked.
+    paid_lines = open_rules.filter(pl.col("rule_status") == "paid")
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
     all_lines = _lines(derived, paid_lines, policy, batch.ctx.period_label)
     candidates = (
@@ -358,9 +374,12 @@ def decide(
         candidates, policy, _prior_trainings(history, all_lines.get_column("claim_key"))
     )
     lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
-    ledger_issues = _ledger_issues(lines, history, advance_share)
-    lines, advance_issues = _net_advances(lines, policy, history, advance_share)
-    exception_issues = _concat_issues([blocked, rule_issues, *limit_issues, ledger_issues, advance_issues])
+    ledger_issues, settled = _ledger_issues(lines, history, advance_share)
+    # A row one of whose claims the ledger holds was paid before, its 已预拨金额 netted then.
+    settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
+    lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
+    lines, advance_issues = _net_advances(lines, policy, history, advance_share, settled_rows)
+    exception_issues = _concat_issues([blocked, *limit_issues, advance_issues])
     headers = _headers(batch)
     order = [f.path for f in batch.files]
     rendered = pl.concat(
@@ -369,6 +388,12 @@ def decide(
     exc_rids = rendered.get_column("_rid").unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
+    held = render_findings(_concat_issues([rule_issues, ledger_issues]), headers, order, keep=("_rid",))
+    # A held line on a row that is paid otherwise is listed with the exceptions; a row with nothing
+    # left to pay is an exception row.
+    held_rows = held.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
+    exc_rids = pl.concat([exc_rids, held_rows]).unique()
+    rendered = pl.concat([rendered, held], how="vertical_relaxed")
     status = derived.select(
         "_rid",
         "_file",
@@ -392,8 +417,9 @@ def decide(
         status,
         per_rule,
         derived,
-        render_findings(_pensioner_warnings(derived, policy, status), headers, order),
+        render_findings(_batch_notes(batch, derived, policy, per_rule, absent), headers, order),
         advance_share,
+        absent,
     )
     decision.control()
     return decision
@@ -460,12 +486,17 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: st
 
 
 def _net_advances(
-    lines: pl.DataFrame, policy: Policy, history: History, advance_share: Decimal | None
+    lines: pl.DataFrame,
+    policy: Policy,
+    history: History,
+    advance_share: Decimal | None,
+    settled_rows: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What to pay now on each line: an advance share, or the entitlement less what was advanced.
 
     Advances recorded in the ledger are netted claim by claim; otherwise the roster's 已预拨金额 is
     netted from the row's lines in rule order (E10). A policy without advances (E15) refuses both.
+    ``settled_rows``: rows with a claim the ledger already paid; their 已预拨金额 was netted then.
     """
     lines = lines.sort("_rid", "rule_order")
     limits = policy.limits
@@ -498,6 +529,8 @@ def _net_advances(
     )
     lines = lines.join(ledger_adv, on="claim_key", how="left")
     row_has_ledger = pl.col("__ledger_adv").is_not_null().any().over("_rid")
+    if settled_rows is not None and settled_rows.len():
+        row_has_ledger = row_has_ledger | pl.col("_rid").is_in(settled_rows.implode())
     # Per line: a ledger advance applies to its own claim; the roster's column to the row.
     roster_adv = pl.when(row_has_ledger).then(pl.lit(0, pl.Int64)).otherwise(pl.col("advance_fen"))
     lines = lines.with_columns(
@@ -600,19 +633,38 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
     ).sort("_rid")
 
 
-def _pensioner_warnings(derived: pl.DataFrame, policy: Policy, status: pl.DataFrame) -> pl.DataFrame:
-    """E8 reads a blank 是否领取养老金 as 否; say so for every row that was read that way."""
-    excludes = any(c.field == "pensioner" for req in policy.eligibility for c in req.require)
-    if not excludes:
-        return empty_issues()
-    blank = derived.filter(pl.col("pensioner").is_null()) if "pensioner" in derived.columns else derived
-    return blank.select(
-        pl.col("_file"),
-        pl.col("_sheet"),
-        pl.col("_row"),
-        pl.lit("pensioner").alias("canonical"),
-        pl.lit("").alias("value"),
-        pl.lit("payout.pensioner-unknown").alias("code"),
-        pl.lit(None, pl.String).alias("detail"),
-        pl.col("id_number").alias("person_id"),
+def _batch_notes(
+    batch: Batch, derived: pl.DataFrame, policy: Policy, per_rule: pl.DataFrame, absent: frozenset[str]
+) -> pl.DataFrame:
+    """The batch-level warnings of a payout, one line each: how blanks of a field were read (with
+    the count) and which conditions were not checked because no sheet carries their column."""
+    roster = next(((f.path, s.sheet) for f in batch.files for s in f.sheets if s.kind is SheetKind.ROSTER), ("", ""))
+    notes: list[tuple[str, str, str]] = []  # (canonical or label, value, detail)
+    for name in sorted({c.field for c in policy.conditions()}):
+        spec = FIELDS[name]
+        column = spec.blank_column or name
+        if spec.blank_reads_as and column in derived.columns:
+            blanks = int(derived.get_column(column).is_null().sum())
+            if blanks:
+                notes.append((column, str(blanks), spec.blank_reads_as))
+    in_scope = set(per_rule.get_column("rule").unique().to_list())
+    unchecked: dict[str, list[str]] = {}
+    for rule_ids, req, fields in dropped_conditions(policy, absent):
+        if in_scope & set(rule_ids):
+            for name in fields:
+                unchecked.setdefault(FIELDS[name].label, []).append(req.id)
+    notes += [(label, "", "、".join(dict.fromkeys(ids))) for label, ids in unchecked.items()]
+    codes = ["payout.blank-read-as" if value else "payout.column-absent" for _, value, _ in notes]
+    return pl.DataFrame(
+        {
+            "_file": [roster[0]] * len(notes),
+            "_sheet": [roster[1]] * len(notes),
+            "_row": [None] * len(notes),
+            "canonical": [n[0] for n in notes],
+            "value": [n[1] for n in notes],
+            "code": codes,
+            "detail": [n[2] for n in notes],
+            "person_id": [""] * len(notes),
+        },
+        schema=ISSUE_SCHEMA,
     )

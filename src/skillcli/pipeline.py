@@ -90,6 +90,17 @@ class Batch:
                 total.add(sheet.skipped)
         return total
 
+    @property
+    def present_columns(self) -> set[tuple[SheetKind, str]]:
+        """(sheet kind, canonical column) for every column some sheet of the batch carries."""
+        return {
+            (sheet.kind, canonical)
+            for summary in self.files
+            for sheet in summary.sheets
+            if sheet.kind is not None
+            for canonical in sheet.headers
+        }
+
     def count(self, severity: Severity) -> int:
         return int((self.findings.get_column("severity") == severity.value).sum())
 

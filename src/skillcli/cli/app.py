@@ -12,13 +12,16 @@ import sys
 import typer
 
 from skillcli.cli.check import check
+from skillcli.cli.diff import diff
 from skillcli.cli.explain import explain
-from skillcli.cli.export_bank import export_bank
+from skillcli.cli.export_bank import export_bank, reissue
 from skillcli.cli.ledger import ledger_app
 from skillcli.cli.payout import payout
+from skillcli.cli.publish import publish
 from skillcli.cli.reconcile import reconcile
 from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
+from skillcli.cli.statement import statement
 from skillcli.cli.template import template
 from skillcli.cli.vouchers import vouchers_app
 
@@ -38,9 +41,13 @@ app.command(name="template")(template)
 app.add_typer(rules_app, name="rules")
 app.add_typer(ledger_app, name="ledger")
 app.command(name="export-bank")(export_bank)
+app.command(name="reissue")(reissue)
+app.command(name="publish")(publish)
+app.command(name="statement")(statement)
 app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
 app.add_typer(vouchers_app, name="vouchers")
+app.command(name="diff")(diff)
 
 
 @app.callback()

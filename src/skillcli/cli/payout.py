@@ -88,7 +88,7 @@ def payout(
     )
     if json_out:
         print_json(decision_payload(batch, decision, screen.mask))
-    raise typer.Exit(1 if decision.counts["exception"] else 0)
+    raise typer.Exit(1 if decision.has_exceptions else 0)
 
 
 def _people(batch: object) -> list[str]:

@@ -37,7 +37,7 @@ def reconcile(
     from skillcli.cli.render import Screen, print_json
     from skillcli.errors import UsageError
     from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import bank_events, disbursements, live_runs, record_bank_events
+    from skillcli.ledger.queries import bank_events, bank_runs, disbursements, record_bank_events, reissue_links
     from skillcli.ledger.store import Ledger, now_text
     from skillcli.money import format_yuan
     from skillcli.reconcile.export import check_exportable
@@ -51,12 +51,18 @@ def reconcile(
     store = Ledger.open(ledger)
     store.ensure_ready(create=False)
     bank_return = read_return(return_file)
-    live_ids = {r["run_id"] for r in live_runs(store.runs())}
+    # A reissue (补发) file carries its own 批次号; its return answers the reissue run's lines.
+    live_ids = {r["run_id"] for r in bank_runs(store.runs())}
     for run_id in run or []:
-        check_exportable(store.run(run_id))
+        check_exportable(store.run(run_id), reissue_ok=True)
     named = set(bank_return.frame.get_column("batch").drop_nulls().to_list()) & live_ids
     scope = sorted(set(run or []) | named)
-    exported = disbursements(store).filter(pl.col("run_id").is_in(sorted(live_ids)))
+    # A bank line that was reissued is superseded by its reissue: a return can only answer the reissue
+    # (with --same-account both carry the same account and amount; the older one must not take it).
+    superseded = sorted(reissue_links(store))
+    exported = disbursements(store).filter(
+        pl.col("run_id").is_in(sorted(live_ids)) & ~pl.col("disb_id").is_in(superseded)
+    )
     if exported.height == 0:
         raise UsageError(
             "台账中没有已导出的代发记录，请先运行 skillcli export-bank",

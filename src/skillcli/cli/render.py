@@ -294,13 +294,8 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
             [[code, n] for code, n in reasons.iter_rows()],
             justify=["left", "right"],
         )
-    if decision.warnings.height:
-        screen.line(
-            t(
-                f"提示：{decision.warnings.height} 行未填「是否领取养老金」，按“否”处理（政策排除领取养老金人员）",
-                f"note: {decision.warnings.height} rows have no pension status and were read as 'no'",
-            )
-        )
+    for note in decision.warnings.iter_rows(named=True):
+        screen.line(t(f"提示：{note['message_zh']}", f"note: {note['message_en']}"))
     screen.line(
         t(
             f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
@@ -339,12 +334,14 @@ def show_policy(screen: Screen, policy: Any) -> None:
             for p in policy.parameters.values()
         ],
     )
+    # ``if_absent: hold``: a batch without the column holds the rows instead of skipping the condition.
+    held = t("（无此列时暂不发放）", " (held if no sheet has the column)")
     requirement_rows = [
         [
             req.id,
             req.clause,
             "；".join(_condition_text(c) for c in req.when) or "—",
-            "；".join(_condition_text(c) for c in req.require),
+            "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
             req.reason_zh,
         ]
         for req in policy.eligibility
@@ -405,7 +402,11 @@ def show_policy(screen: Screen, policy: Any) -> None:
                 r.subsidy,
                 r.clause,
                 "；".join(_condition_text(c) for c in r.scope),
-                "；".join(_condition_text(c) for req in r.require for c in req.require) or "—",
+                "；".join(
+                    "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
+                    for req in r.require
+                )
+                or "—",
                 f"{r.amount.form}: {r.amount.rate.describe()}",
                 r.payee + (t("（可预拨：", " (advance: ") + "、".join(r.advance) + t("）", ")") if r.advance else ""),
             ]
@@ -450,3 +451,124 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
                 [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
                 table_rows,
             )
+
+
+def diff_summary(screen: Screen, report: Any, limit: int) -> None:
+    """``diff``: rows read, rows added/removed/changed per kind, the first changes, the payout effect."""
+    from skillcli.diff import STATE_ZH, cells_text
+    from skillcli.money import format_yuan
+    from skillcli.report.diff import CHANGE_ZH, PAYOUT_ZH, identity
+
+    t = screen.t
+    kinds = list(report.rows.columns)
+    screen.table(
+        t("读取的文件", "Files read"),
+        [t("", "side"), t("文件", "file"), t("格式", "format"), *(t(k.label_zh, k.value) for k in kinds)],
+        [
+            [t(label_zh, label_en), f.path, f.format, *(batch.rows.get(k, 0) for k in kinds)]
+            for label_zh, label_en, batch in (("旧", "old", report.old), ("新", "new", report.new))
+            for f in batch.files
+        ],
+        justify=["left", "left", "left", *(["right"] * len(kinds))],
+    )
+    counts = report.rows.counts()
+    changes = ("added", "removed", "changed", "same")
+    screen.table(
+        t("行的变化", "Rows"),
+        [t("类型", "kind"), *(t(CHANGE_ZH[c], c) for c in changes)],
+        [[t(k.label_zh, k.value), *(counts[k.value][c] for c in changes)] for k in kinds],
+        justify=["left", "right", "right", "right", "right"],
+    )
+    for kind, columns in report.rows.columns.items():
+        for names, zh, en in (
+            (columns.only_old, "仅旧文件有的列", "columns only in old"),
+            (columns.only_new, "仅新文件有的列", "columns only in new"),
+        ):
+            if names:
+                screen.line(f"{t(kind.label_zh, kind.value)} {t(zh, en)}: " + "、".join(names))
+    listed = [r for r in report.rows.rows if r.change != "same"]
+    if listed:
+        shown = listed[:limit]
+        rows = []
+        for r in shown:
+            person, name, key = identity(report, r)
+            at = r.new or r.old
+            what = cells_text(r, english=screen.lang != "zh") if r.cells else key
+            rows.append(
+                [t(CHANGE_ZH[r.change], r.change), t(r.kind.label_zh, r.kind.value), person, name, at.row, what]
+            )
+        screen.table(
+            t(f"前 {len(shown)} 行变化（共 {len(listed)} 行）", f"First {len(shown)} of {len(listed)} row changes"),
+            [
+                t("变化", "change"),
+                t("类型", "kind"),
+                t("身份证号码", "ID"),
+                t("姓名", "name"),
+                t("行", "row"),
+                t("内容", "what"),
+            ],
+            rows,
+            justify=["left", "left", "left", "left", "right", "left"],
+        )
+    if report.duplicates.height:
+        screen.line(
+            t(
+                f"对比键重复的行 {report.duplicates.height} 行（见 diff.xlsx 重复键）",
+                f"{report.duplicates.height} rows share a key with another row of their file (sheet 重复键)",
+            ),
+            style="yellow",
+        )
+    effect = report.payout
+    if effect is not None:
+        if effect.changes:
+            shown_p = effect.changes[:limit]
+            screen.table(
+                t(
+                    f"补贴变化（政策 {effect.policy}，共 {len(effect.changes)} 行）",
+                    f"Payout changes ({effect.policy}, {len(effect.changes)} rows)",
+                ),
+                [
+                    t("变化", "change"),
+                    t("身份证号码", "ID"),
+                    t("姓名", "name"),
+                    t("旧(元)", "old"),
+                    t("新(元)", "new"),
+                    t("差额", "delta"),
+                    t("原因", "reason"),
+                ],
+                [
+                    [
+                        t(PAYOUT_ZH[p.change], p.change),
+                        identity(report, p.row)[0],
+                        identity(report, p.row)[1],
+                        format_yuan(p.old_fen, grouping=True),
+                        format_yuan(p.new_fen, grouping=True),
+                        format_yuan(p.delta_fen, grouping=True),
+                        p.reason_zh if screen.lang == "zh" else p.reason_en,
+                    ]
+                    for p in shown_p
+                ],
+                justify=["left", "left", "left", "right", "right", "right", "left"],
+            )
+        screen.line(
+            t(
+                f"应发合计：旧 {format_yuan(effect.old_total_fen, grouping=True)} 元 → 新 "
+                f"{format_yuan(effect.new_total_fen, grouping=True)} 元（差额 {format_yuan(effect.delta_fen, grouping=True)} 元）",
+                f"payout total: old {format_yuan(effect.old_total_fen, grouping=True)} → new "
+                f"{format_yuan(effect.new_total_fen, grouping=True)} yuan (difference {format_yuan(effect.delta_fen, grouping=True)})",
+            ),
+            style="bold",
+        )
+    found = report.finding_counts()
+    screen.line(
+        t(
+            "问题：" + "，".join(f"{STATE_ZH[s]} {n}" for s, n in found.items()),
+            "findings: " + ", ".join(f"{s} {n}" for s, n in found.items()),
+        )
+    )
+    screen.line(
+        t("两次报送相同", "the two batches are the same")
+        if report.same
+        else t("两次报送有差异", "the two batches differ"),
+        style="bold green" if report.same else "bold yellow",
+    )

@@ -94,7 +94,7 @@ def _report(
 ) -> None:
     from skillcli.cli.render import Screen, print_json
     from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import bank_events, disbursements, live_lines, live_runs
+    from skillcli.ledger.queries import chain_events, live_lines, live_runs, root_disbursements
     from skillcli.ledger.store import Ledger
     from skillcli.report.funds import Scope, build_report, load_targets
     from skillcli.report.funds_book import report_payload, write_report
@@ -106,13 +106,14 @@ def _report(
     store.ensure_ready(create=False)
     runs = [r for r in live_runs(store.runs()) if str(r["period"]).startswith(f"{scope.year}-")]
     run_ids = [r["run_id"] for r in runs]
-    exported = disbursements(store, run_ids)
+    # A reissue (补发) pays a failed line again: the line counts once, with its latest result.
+    exported = root_disbursements(store, run_ids)
     report = build_report(
         scope,
         runs=runs,
         lines=live_lines(store, run_ids),
         disb=exported,
-        events=bank_events(store, exported.get_column("disb_id").to_list()),
+        events=chain_events(store, exported),
         targets=goals,
     )
     report.vouchers = _vouchers(store, scope)

@@ -207,6 +207,11 @@ class Workbook:
     def write_cell(self, sheet: Any, row: int, col: int, kind: CellKind, value: Any, fmt: Any = None) -> int:
         return self._write(sheet, row, col, kind, value, fmt)
 
+    def write_money(self, sheet: Any, row: int, col: int, fen: int, fmt: Any) -> None:
+        """A yuan number cell in ``fmt``, a format of the caller's that carries its own num_format
+        (``write_cell`` would merge it as a highlight colour)."""
+        sheet.write_number(row, col, float(fen_to_decimal(int(fen))), fmt)
+
     def _write(self, sheet: Any, r: int, c: int, kind: CellKind, value: Any, fmt: Any, *, measure: bool = True) -> int:
         """Write one typed cell; return its display width when ``measure`` (else 0)."""
         if value is None or value == "":

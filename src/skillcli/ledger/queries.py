@@ -11,7 +11,8 @@ concurrent writers (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -67,8 +68,23 @@ def _frame(rows: Iterable[Any], schema: dict[str, Any]) -> pl.DataFrame:
 
 
 def live_runs(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Payout and advance runs that were not voided (void runs and voided runs left out)."""
-    return [r for r in runs if r["kind"] != "void" and not r["voided"]]
+    """Payout and advance runs that were not voided (void, reissue and voided runs left out)."""
+    return [r for r in runs if r["kind"] not in ("void", "reissue") and not r["voided"]]
+
+
+def bank_runs(runs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs whose bank files a return may answer: live runs and the reissue runs of live runs."""
+    live = live_runs(runs)
+    ids = {r["run_id"] for r in live}
+    reissues = [r for r in runs if r["kind"] == "reissue" and reissued_run(r) in ids]
+    return live + reissues
+
+
+def reissued_run(run: dict[str, Any]) -> str | None:
+    """The original run a reissue run pays again (from its parameters), None for other runs."""
+    if run["kind"] != "reissue":
+        return None
+    return str(json.loads(run["parameters"])["reissues_run_id"])
 
 
 def live_lines(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
@@ -146,3 +162,212 @@ def record_bank_events(ledger: Ledger, batch: str, rows: Sequence[dict[str, Any]
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# -- accounts on record (v4) -------------------------------------------------------------------
+ACCOUNT_SCHEMA: dict[str, Any] = {
+    "payee_id": pl.String,
+    "account": pl.String,
+    "bank": pl.String,
+    "name": pl.String,
+    "at": pl.String,
+}
+
+
+def latest_accounts(ledger: Ledger, payee_ids: Sequence[str]) -> pl.DataFrame:
+    """Each payee's latest account on record (``ACCOUNT_SCHEMA``), one row per payee that has one.
+
+    Two sources, the newer wins: the ``accounts`` table (given with ``--accounts``, dated when given)
+    and a person's own 银行账号 in a committed roster line (dated by its run). So a correction given
+    after June's export is used for every later file, and a July roster with a new card number
+    supersedes an older correction. Times are ISO UTC texts, so they compare as strings.
+    """
+    found: list[pl.DataFrame] = []
+    ids = sorted(set(payee_ids))
+    with ledger.engine.connect() as conn:
+        for chunk in _chunks(ids, 500):
+            given = select(
+                s.accounts.c.payee_id,
+                s.accounts.c.account,
+                s.accounts.c.bank,
+                s.accounts.c.name,
+                s.accounts.c.recorded_at.label("at"),
+            ).where(s.accounts.c.payee_id.in_(chunk))
+            found.append(_frame(conn.execute(given.order_by(s.accounts.c.account_id)), ACCOUNT_SCHEMA))
+            roster = (
+                select(
+                    s.lines.c.payee_id,
+                    s.lines.c.bank_account.label("account"),
+                    s.lines.c.account_name.label("name"),
+                    s.runs.c.created_at.label("at"),
+                )
+                .join(s.runs, s.runs.c.run_id == s.lines.c.run_id)
+                .where(
+                    s.lines.c.payee_id.in_(chunk),
+                    s.lines.c.payee_type == "person",
+                    s.lines.c.bank_account.is_not(None),
+                    s.lines.c.kind.in_(LIVE_KINDS),
+                )
+                .order_by(s.lines.c.line_id)
+            )
+            found.append(
+                _frame(conn.execute(roster), {k: v for k, v in ACCOUNT_SCHEMA.items() if k != "bank"}).select(
+                    "payee_id", "account", pl.lit(None, pl.String).alias("bank"), "name", "at"
+                )
+            )
+    if not found:
+        return pl.DataFrame(schema=ACCOUNT_SCHEMA)
+    return (
+        pl.concat(found)
+        .with_columns(pl.col("account").str.replace_all(r"[\s\-]", ""))
+        .filter(pl.col("account").str.len_chars() > 0)
+        .with_row_index("_order")
+        .sort("at", "_order")
+        .group_by("payee_id", maintain_order=True)
+        .last()
+        .drop("_order")
+        .sort("payee_id")
+    )
+
+
+# -- reissues (补发, v4): the latest bank result of a line follows its reissues ------------------
+OUTCOME_SCHEMA: dict[str, Any] = {
+    **DISBURSEMENT_SCHEMA,
+    "line_ids": pl.String,
+    "last_disb_id": pl.Int64,
+    "attempts": pl.Int64,
+    "last_account": pl.String,
+    "kind": pl.String,
+    "event_fen": pl.Int64,
+}
+
+
+def reissue_links(ledger: Ledger) -> dict[int, int]:
+    """failed disbursement id → the disbursement that reissued it."""
+    with ledger.engine.connect() as conn:
+        return {int(r.failed_disb_id): int(r.disb_id) for r in conn.execute(select(s.reissues))}
+
+
+def root_disbursements(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
+    """The disbursements these runs exported themselves (``DISBURSEMENT_SCHEMA``), reissues left out.
+
+    A reissue belongs to a ``reissue`` run; counting it beside the line it pays again would count
+    one claim twice, so reports take these roots and ``chain_events`` for their bank results.
+    """
+    reissued = set(reissue_links(ledger).values())
+    found = disbursements(ledger, run_ids)
+    return found.filter(~pl.col("disb_id").is_in(sorted(reissued))) if reissued else found
+
+
+def chain_events(ledger: Ledger, roots: pl.DataFrame) -> pl.DataFrame:
+    """The bank events that say where each root disbursement stands, under the root's id.
+
+    A root's standing is that of the last disbursement in its reissue chain (failed → reissued →
+    paid): only that link's events are returned, relabelled with the root's ``disb_id``, so the
+    latest event per ``disb_id`` is the line's latest result and a paid reissue counts once, as paid.
+    A reissue not yet returned by the bank has no events: the line is exported, awaiting a result.
+    """
+    links = reissue_links(ledger)
+    last: dict[int, int] = {}
+    for root in roots.get_column("disb_id").to_list():
+        current = int(root)
+        while current in links:
+            current = links[current]
+        last[current] = int(root)
+    events = bank_events(ledger, sorted(last))
+    return events.with_columns(pl.col("disb_id").replace_strict(last, return_dtype=pl.Int64))
+
+
+def bank_outcomes(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
+    """Per root disbursement of these runs (``OUTCOME_SCHEMA``): the latest result including reissues.
+
+    ``kind`` is the latest bank event of the chain's last link (``bank-paid``, ``bank-failed``, …; null
+    when the bank has not answered it yet), ``event_fen`` that event's amount, ``attempts`` how many
+    files sent it (1 + reissues), ``last_disb_id`` and ``last_account`` the link the bank saw last.
+    """
+    roots = root_disbursements(ledger, run_ids)
+    links = reissue_links(ledger)
+    chains: list[tuple[int, int, int]] = []
+    for root in roots.get_column("disb_id").to_list():
+        current, attempts = int(root), 1
+        while current in links:
+            current, attempts = links[current], attempts + 1
+        chains.append((int(root), current, attempts))
+    chain = pl.DataFrame(
+        chains, schema={"disb_id": pl.Int64, "last_disb_id": pl.Int64, "attempts": pl.Int64}, orient="row"
+    )
+    events = bank_events(ledger, chain.get_column("last_disb_id").to_list())
+    latest = (
+        events.sort("event_id")
+        .group_by("disb_id")
+        .agg(pl.col("kind").last(), pl.col("amount_fen").last().alias("event_fen"))
+        .rename({"disb_id": "last_disb_id"})
+    )
+    with ledger.engine.connect() as conn:
+        extra: dict[int, tuple[str, str | None]] = {}
+        ids = sorted(set(chain.get_column("disb_id").to_list()) | set(chain.get_column("last_disb_id").to_list()))
+        for part in _chunks(ids, 500):
+            query = select(s.disbursements.c.disb_id, s.disbursements.c.line_ids, s.disbursements.c.account).where(
+                s.disbursements.c.disb_id.in_(part)
+            )
+            extra |= {int(r.disb_id): (str(r.line_ids), r.account) for r in conn.execute(query)}
+    chain = chain.with_columns(
+        pl.col("disb_id").replace_strict({k: v[0] for k, v in extra.items()}, return_dtype=pl.String).alias("line_ids"),
+        pl.col("last_disb_id")
+        .replace_strict({k: v[1] for k, v in extra.items()}, return_dtype=pl.String)
+        .alias("last_account"),
+    )
+    return (
+        roots.join(chain, on="disb_id", how="left")
+        .join(latest, on="last_disb_id", how="left")
+        .select(list(OUTCOME_SCHEMA))
+        .cast(OUTCOME_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def record_bank_file(
+    ledger: Ledger,
+    *,
+    disbursement_rows: Sequence[dict[str, Any]],
+    account_rows: Sequence[dict[str, Any]] = (),
+    reissue_run: dict[str, Any] | None = None,
+    reissued: Sequence[tuple[int, str]] = (),
+    place: Callable[[list[int]], None],
+) -> list[int]:
+    """Record a bank file's disbursements and put the file in place, both in one transaction.
+
+    The new accounts (insert-only), a reissue run and its links are inserted, the disbursement ids
+    handed to ``place``, which writes the file and renames it into place; only then does the
+    transaction commit. A file that cannot be written leaves nothing recorded, and two exports of
+    the same lines at once cannot both record them (``uq_disbursement_payee``, ``reissues``).
+    ``reissued``: for a reissue, (failed disbursement, its run) that each row pays again, in row order.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from skillcli.errors import LockedError
+
+    try:
+        with ledger.transaction() as conn:
+            if account_rows:
+                conn.execute(insert(s.accounts), list(account_rows))
+            if reissue_run is not None:
+                conn.execute(insert(s.runs).values(**reissue_run))
+            ids = [
+                int(conn.execute(insert(s.disbursements).values(**row)).inserted_primary_key[0])
+                for row in disbursement_rows
+            ]
+            if reissued:
+                conn.execute(
+                    insert(s.reissues),
+                    [
+                        {"disb_id": new, "failed_disb_id": failed, "run_id": run_id}
+                        for new, (failed, run_id) in zip(ids, reissued, strict=True)
+                    ],
+                )
+            place(ids)
+    except IntegrityError:
+        raise LockedError(
+            "另一进程已先登记了这些代发行，本次未写入台账，也未写出文件；请重新运行",
+            "another run recorded these bank lines first; nothing was recorded or written, run again",
+        ) from None
+    return ids

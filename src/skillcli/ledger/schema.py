@@ -195,6 +195,33 @@ voucher_redemptions = Table(
     UniqueConstraint("voucher_no", "generation", name="uq_voucher_redeemed"),
 )
 
+# -- v4: payee accounts and reissues (补发) ----------------------------------------------------------
+# Accounts given with ``--accounts`` are recorded insert-only with the time they were given; every
+# bank file uses the latest one on record, so a corrected account is never silently ignored. A
+# reissue is a disbursement of a ``reissue`` run (one per ``skillcli reissue``) that pays again what
+# one failed disbursement did not: ``reissues`` links the two, at most once per failed disbursement.
+# Neither table depends on version 3.
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account_id", Integer, primary_key=True, autoincrement=True),
+    Column("payee_id", String(30), nullable=False, index=True),
+    Column("account", String(40), nullable=False),
+    Column("bank", String(200), nullable=True),
+    Column("name", String(200), nullable=True),
+    Column("recorded_at", String(40), nullable=False),
+    Column("source", Text, nullable=True),  # the accounts file's name and Excel row
+)
+
+reissues = Table(
+    "reissues",
+    metadata,
+    Column("disb_id", Integer, ForeignKey("disbursements.disb_id"), primary_key=True),
+    Column("failed_disb_id", Integer, ForeignKey("disbursements.disb_id"), nullable=False, unique=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),  # the original run
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -208,8 +235,14 @@ def _v2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v4(conn: Connection) -> None:
+    for table in (accounts, reissues):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "runs, lines, certificates, disbursements, events", _v1),
     (2, "training vouchers: voucher_batches, vouchers, voucher_redemptions", _v2),
+    (4, "payee accounts history and reissues (补发): accounts, reissues", _v4),
 ]
 LATEST = MIGRATIONS[-1][0]

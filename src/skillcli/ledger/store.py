@@ -136,12 +136,23 @@ class Ledger:
                 f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
             ) from None
 
+    def applied_versions(self) -> set[int]:
+        """The migrations recorded in the ledger (a set: version 4 may have come before 3)."""
+        if self.version() == 0:
+            return set()
+        with self.engine.connect() as conn:
+            return {int(v) for v in conn.execute(select(s.schema_version.c.version)).scalars()}
+
     def migrate(self) -> list[tuple[int, str]]:
-        """Apply every migration newer than the ledger's version, each in its own transaction."""
+        """Apply every migration not yet recorded, in order, each in its own transaction.
+
+        Versions are independent steps rather than a chain: a ledger that received version 4 before
+        version 3 existed still gets version 3 here.
+        """
         applied = []
-        current = self.version()
+        done = self.applied_versions()
         for version, description, step in s.MIGRATIONS:
-            if version <= current:
+            if version in done:
                 continue
             with self.transaction() as conn:
                 s.schema_version.create(conn, checkfirst=True)
@@ -155,8 +166,15 @@ class Ledger:
     def ensure_ready(self, *, create: bool) -> None:
         """A ledger at the latest version; a brand-new one is created when ``create``."""
         current = self.version()
-        if current == s.LATEST:
+        missing = sorted({v for v, _, _ in s.MIGRATIONS} - self.applied_versions())
+        if current == s.LATEST and not missing:
             return
+        if current == s.LATEST:
+            # Versions are independent steps: one may be absent below the highest applied.
+            raise LedgerError(
+                f"台账 {self.name} 缺少迁移 {', '.join(map(str, missing))}，请运行 skillcli ledger migrate",
+                f"ledger {self.name} lacks migration {', '.join(map(str, missing))}; run skillcli ledger migrate",
+            )
         if current == 0 and create:
             self.migrate()
             return
@@ -267,6 +285,10 @@ class Ledger:
         target = self.run(run_id)
         if target["kind"] == "void":
             raise UsageError("作废记录本身不能再作废", "a void run cannot be voided")
+        if target["kind"] == "reissue":
+            raise UsageError(
+                "补发记录不能作废，请作废原批次", "a reissue record cannot be voided; void its original run"
+            )
         if target["voided"]:
             raise UsageError(f"批次 {run_id} 已作废", f"run {run_id} is already voided")
         originals = self.run_lines(run_id)

@@ -32,6 +32,9 @@ RETURN = TableSpec(
     label_en="bank return file",
 )
 
+# skillcli's own bank files write 备注 「批次 <run id> #<disbursement id>」: a bank that echoes it in its
+# return (as 备注, read as the reason column) names the batch, and that is not a reason.
+NOTE_BATCH_RE = r"^批次\s*(R\d{8}-\d{6}-[0-9a-f]{4})\s*#\d+$"
 FAILED_RE = r"(?i)(失败|退票|退回|不成功|未成功|拒绝|fail)"
 SUCCESS_RE = r"(?i)(成功|已入账|success)"
 PENDING_RE = r"(?i)(处理中|待处理|已受理|受理中|处理|pending)"
@@ -69,12 +72,12 @@ def read_return(path: Path) -> BankReturn:
         pl.col("name").str.replace_all(r"\s", "").alias("name"),
         pl.col("account").str.replace_all(r"[\s\-]", "").alias("account"),
         compact_upper(pl.col("id_number")).alias("id_number"),
-        pl.col("batch"),
+        pl.coalesce(pl.col("batch"), pl.col("reason").str.extract(NOTE_BATCH_RE, 1)).alias("batch"),
         pl.col("amount").alias("amount_text"),
         pl.when(problem.is_null() | (problem == "money.sub-fen")).then(fen).otherwise(None).alias("return_fen"),
         pl.col("status").alias("status_text"),
         status_expr(pl.col("status").fill_null("")).alias("status"),
-        pl.col("reason"),
+        pl.when(pl.col("reason").str.contains(NOTE_BATCH_RE)).then(None).otherwise(pl.col("reason")).alias("reason"),
     )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return BankReturn(path, digest, table, frame)

@@ -393,6 +393,10 @@ def _about_sheet(
         rows.append((f"参数 {name}{flags}", str(_plain(param.value)), "text"))
     for item in inputs:
         rows.append((f"输入 {item['path']}", f"SHA-256 {item['sha256']}  ({item['bytes']} bytes)", "text"))
+    # How blanks were read and which conditions no sheet could be checked against: the clerk reads
+    # these beside the totals, not only on the screen.
+    for hint in decision.warnings.iter_rows(named=True):
+        rows.append(("提示 / hint", f"{hint['message_zh']} / {hint['message_en']}", "text"))
     for note in policy.notes:
         rows.append(("说明 / note", note, "text"))
     book.key_values("说明", "运行说明 / About this run", rows)

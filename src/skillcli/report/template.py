@@ -11,14 +11,14 @@ A 填表说明 sheet explains each column. Reading a filled template back gives 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from skillcli.io.writer import Workbook
 from skillcli.model import LEVEL_LABELS, SheetKind
-from skillcli.rules.model import Condition, Policy
+from skillcli.rules.model import Policy
 from skillcli.schema.columns import SPECS, YES, ColType, ColumnSpec
 
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 0, 1, 2  # 0-based: the header is Excel row 3
@@ -48,6 +48,7 @@ _PAYEE_COLUMNS = {
     "person": ("bank_account", "account_name"),
     "enterprise": ("employer_name", "employer_uscc"),
     "institution": ("institution", "institution_uscc"),
+    "organiser": ("institution", "institution_uscc", "employer_name", "employer_uscc"),
 }
 _AMOUNT_COLUMNS = {
     "ceiling": ("fee_yuan",),
@@ -66,24 +67,9 @@ class TemplateSheet:
     columns: tuple[ColumnSpec, ...]
 
 
-def _conditions(policy: Policy) -> Iterator[Condition]:
-    for requirement in policy.eligibility:
-        yield from requirement.when
-        yield from requirement.require
-    for rule in policy.rules:
-        yield from rule.scope
-        for requirement in rule.require:
-            yield from requirement.when
-            yield from requirement.require
-        if rule.amount.multiplier is not None:
-            yield from rule.amount.multiplier.when
-            for block in rule.amount.multiplier.any_of:
-                yield from block
-
-
 def policy_fields(policy: Policy) -> set[str]:
     """Every rule field the policy tests anywhere (scope, requirements, eligibility, multipliers)."""
-    return {condition.field for condition in _conditions(policy)}
+    return {condition.field for condition in policy.conditions()}
 
 
 def template_sheets(policy: Policy) -> list[TemplateSheet]:
@@ -255,7 +241,9 @@ def _validation(column: ColumnSpec) -> dict[str, Any] | None:
         source = ",".join(values)
         if len(source) > 255:  # Excel's limit for an inline list; the vocabulary is well inside it
             raise ValueError(f"dropdown for {column.name} is longer than Excel allows")
-        return {"validate": "list", "source": values, **base}
+        # An open list (人员类别) takes other values too: Excel warns instead of refusing them.
+        warn = {"error_type": "warning"} if column.open_values else {}
+        return {"validate": "list", "source": values, **warn, **base}
     if column.ctype is ColType.DATE:
         return {"validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX, **base}
     if column.ctype is ColType.MONEY:

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.model import SheetKind
+from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES
 from skillcli.schema.validate import Context
 
 LEVEL_RANK = {"L5": 5, "L4": 4, "L3": 3, "L2": 2, "L1": 1}
@@ -67,6 +68,7 @@ def derive(
         ("employer_uscc", pl.String),
         ("employer_name", pl.String),
         ("left_date", pl.Date),
+        ("category", pl.String),
     ):
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
@@ -98,6 +100,10 @@ def derive(
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),
+        # The listed value an unknown 人员类别 likely stands for (null for listed and other values).
+        pl.col("category")
+        .replace_strict(CATEGORY_LIKELY_ALIASES, default=None, return_dtype=pl.String)
+        .alias("category_alias"),
     )
     roster = _certificates(roster, _with_ledger_certs(frames.get(SheetKind.CERTIFICATES), extra_certs))
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))

@@ -43,11 +43,16 @@ def _literal(value: Any) -> Any:
     return value
 
 
-def condition_expr(cond: Condition) -> pl.Expr:
-    """True/false, or null when the field's value is missing (Kleene logic keeps it null)."""
+def condition_expr(cond: Condition, column: str | None = None) -> pl.Expr:
+    """True/false, or null when the field's value is missing (Kleene logic keeps it null).
+
+    A field whose blank has an ordinary reading (``blank_reads_as``) is never null here: blank
+    是否领取养老金 is 否, and a blank 人员类别 is in no list (a test "in" is false, "not in" true).
+    ``column`` tests another column in the field's place (the likely alias of an unknown value).
+    """
     spec = FIELDS[cond.field]
-    col = pl.col(cond.field)
-    if spec.missing_means_false:
+    col = pl.col(column or cond.field)
+    if spec.blank_reads_as and spec.kind == "bool":
         col = col.fill_null(False)
     if cond.op == "in":
         test = col.is_in([_literal(v) for v in cond.value])
@@ -59,7 +64,8 @@ def condition_expr(cond: Condition) -> pl.Expr:
         test = col >= pl.lit(_literal(cond.value))
     else:
         test = col <= pl.lit(_literal(cond.value))
-    return pl.when(col.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(test)
+    blank = pl.lit(cond.op == "not_in") if spec.blank_reads_as else pl.lit(None, pl.Boolean)
+    return pl.when(col.is_null()).then(blank).otherwise(test)
 
 
 def _shown(field: str) -> pl.Expr:
@@ -108,14 +114,16 @@ def _missing_field(req: Requirement) -> pl.Expr:
     """The first field whose missing value leaves the requirement undecided."""
     return pl.coalesce(
         [
-            pl.when(pl.col(c.field).is_null() & ~pl.lit(FIELDS[c.field].missing_means_false)).then(pl.lit(c.field))
+            pl.when(pl.col(c.field).is_null() & ~pl.lit(bool(FIELDS[c.field].blank_reads_as))).then(pl.lit(c.field))
             for c in req.require
         ]
     )
 
 
-def all_of(conds: tuple[Condition, ...]) -> pl.Expr:
-    return pl.all_horizontal([condition_expr(c) for c in conds]) if conds else pl.lit(True)
+def all_of(conds: tuple[Condition, ...], alias: dict[str, str] | None = None) -> pl.Expr:
+    """All conditions hold; ``alias`` tests a field through another column (field → column)."""
+    alias = alias or {}
+    return pl.all_horizontal([condition_expr(c, alias.get(c.field)) for c in conds]) if conds else pl.lit(True)
 
 
 # -- amounts -----------------------------------------------------------------------------------
@@ -146,6 +154,7 @@ class CompiledRule:
     amount: pl.Expr
     amount_problem: pl.Expr  # (code, field) pair encoded as "code|field" or null
     formula: pl.Expr
+    alias_differs: pl.Expr  # the rule's decision would change if an unknown value were its likely alias
 
 
 def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
@@ -245,8 +254,38 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     return rate, amount.cast(pl.Int64), problem, formula
 
 
-def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
-    requirements = (*_built_in(policy, rule), *policy.eligibility, *rule.require)
+ALIAS_COLUMNS = {"category": "category_alias"}
+
+
+def dropped_conditions(
+    policy: Policy, absent: frozenset[str]
+) -> list[tuple[tuple[str, ...], Requirement, tuple[str, ...]]]:
+    """Requirements decided without a condition because no sheet of the batch has its column:
+    (rule ids they apply to, the requirement, the absent fields). ``if_absent: hold`` keeps them."""
+    found = []
+    every = tuple(r.id for r in policy.rules)
+    for rule_ids, requirements in ((every, policy.eligibility), *((((r.id,), r.require)) for r in policy.rules)):
+        for req in requirements:
+            fields = tuple(dict.fromkeys(c.field for c in req.require if c.field in absent))
+            if fields and not req.hold_if_absent:
+                found.append((rule_ids, req, fields))
+    return found
+
+
+def _without_absent(req: Requirement, absent: frozenset[str]) -> Requirement:
+    if req.hold_if_absent or not any(c.field in absent for c in req.require):
+        return req
+    kept = tuple(c for c in req.require if c.field not in absent)
+    return Requirement(req.id, req.clause, kept, req.when, req.reason_zh, req.reason_en, req.hold_if_absent)
+
+
+def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset()) -> CompiledRule:
+    """``absent``: fields no sheet of the batch carries; their conditions are dropped (said once by
+    the caller) unless the requirement is marked ``if_absent: hold``."""
+    requirements = tuple(
+        _without_absent(req, absent) for req in (*_built_in(policy, rule), *policy.eligibility, *rule.require)
+    )
+    requirements = tuple(req for req in requirements if req.require)
     fails = []
     texts = []
     missing = []
@@ -276,13 +315,35 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
         if BLANK_PAYER not in rule.payee_by_payer:
             missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
     # A row is about this rule when its scope holds; when the scope is undecided because a field
-    # is blank (人员类别 on a 就业技能培训 row), the row is an exception naming that field.
+    # is blank, the row is an exception naming that field. (A blank 人员类别 is not undecided: it
+    # means no listed group.)
     scope = all_of(rule.scope)
     undecided = [pl.when(scope.is_null() & pl.col(c.field).is_null()).then(pl.lit(c.field)) for c in rule.scope]
+    # An unknown value that looks like another name for a listed one (贫困户 → 脱贫劳动力) holds the
+    # rule when reading it as that name would change whether the rule applies or passes.
+    tested = (*rule.scope, *(c for req in requirements for c in req.require))
+    aliased = {c.field for c in tested if c.field in ALIAS_COLUMNS}
+    differs = pl.lit(False)
+    alias_scope = pl.lit(False)
+    if aliased:
+        names = {f: ALIAS_COLUMNS[f] for f in aliased}
+        conds = tuple(c for c in tested if c.field in aliased)
+        alias_scope = all_of(rule.scope, names).fill_null(False)
+        as_is = scope.fill_null(False) & all_of(conds).fill_null(False)
+        as_alias = alias_scope & all_of(conds, names).fill_null(False)
+        known = pl.any_horizontal([pl.col(names[f]).is_not_null() for f in aliased])
+        # A requirement that fails whatever the value is (出资方 个人 for A3) decides the rule alone.
+        others = [
+            all_of(req.when).fill_null(False) & (all_of(req.require) == False)  # noqa: E712
+            for req in requirements
+            if not any(c.field in aliased for c in req.require)
+        ]
+        fails_anyway = pl.any_horizontal(others).fill_null(False) if others else pl.lit(False)
+        differs = known & (as_is != as_alias) & ~fails_anyway
     rate, amount, problem, formula = _amount_expr(rule)
     return CompiledRule(
         rule,
-        scope.fill_null(False) | scope.is_null(),
+        scope.fill_null(False) | scope.is_null() | alias_scope,
         pl.coalesce(fails),
         pl.coalesce(texts),
         pl.coalesce([*undecided, *missing]),
@@ -290,6 +351,7 @@ def compile_rule(rule: Rule, policy: Policy) -> CompiledRule:
         amount,
         problem,
         formula,
+        differs,
     )
 
 
@@ -325,8 +387,16 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
 
 
 def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(payee type, payee id, payee name) for one rule (E6 by 出资方 when ``by_payer``)."""
-    if rule.payee != "by_payer":
+    """(payee type, payee id, payee name) for one rule (E6 by 出资方 when ``by_payer``).
+
+    ``organiser``: the body that ran the training is paid — the row's 培训机构 when its institution
+    columns are filled, else its 单位 (Jin'an A20: the cooperative may be entered either way). A rule
+    that names the enterprise or the institution itself is never redirected to the other.
+    """
+    if rule.payee == "organiser":
+        named = pl.col("institution_uscc").is_not_null() | pl.col("institution").is_not_null()
+        kind = pl.when(named).then(pl.lit("institution")).otherwise(pl.lit("enterprise"))
+    elif rule.payee != "by_payer":
         kind = pl.lit(rule.payee)
     else:
         mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE and k != BLANK_PAYER}
@@ -380,23 +450,25 @@ def _ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:
         "pensioner": pl.Boolean,
         "insured_months": pl.Int64,
         "role": pl.String,
+        "category_alias": pl.String,
     }
     missing = [pl.lit(None, dtype).alias(name) for name, dtype in needed.items() if name not in frame.columns]
     return frame.with_columns(missing) if missing else frame
 
 
-def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+def evaluate_rules(derived: pl.DataFrame, policy: Policy, absent: frozenset[str] = frozenset()) -> pl.DataFrame:
     """Every rule against every row, long format: one row per (_rid, rule) in scope.
 
     Each rule runs in two steps: its building blocks (the first failing requirement, the first
     missing field, the amount, the payee) become columns once, then the status, code and reason
     are read off those columns. One big expression instead would repeat every block in every
     branch of the when-chains — Polars does not share them — and cost several times more.
+    ``absent``: fields no sheet of the batch carries (see ``compile_rule``).
     """
     frame = _ensure_columns(derived)
     parts = []
     for rule in policy.rules:
-        c = compile_rule(rule, policy)
+        c = compile_rule(rule, policy, absent)
         kind, ident, payee_name = payee_exprs(rule)
         blocks = (
             frame.lazy()
@@ -406,6 +478,8 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
                 c.fail_code.alias("__fail"),
                 c.fail_text.alias("__fail_text"),
                 c.missing_field.alias("__missing"),
+                c.alias_differs.alias("__alias"),
+                pl.concat_str([pl.col("category"), pl.lit(" ≈ "), pl.col("category_alias")]).alias("__alias_value"),
                 c.amount_problem.alias("__problem"),
                 c.amount.alias("amount_fen"),
                 c.formula.alias("formula"),
@@ -418,7 +492,7 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
                 pl.col("__problem").str.split("|").list.get(1, null_on_oob=True).alias("__problem_field"),
             )
         )
-        fail, missing = pl.col("__fail"), pl.col("__missing")
+        fail, missing, alias = pl.col("__fail"), pl.col("__missing"), pl.col("__alias")
         problem, amount = pl.col("__problem_code"), pl.col("amount_fen")
         payee, payee_id = pl.col("payee_type"), pl.col("payee_id")
         missing_code = (
@@ -437,7 +511,9 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             .then(pl.lit("institution_uscc"))
         )
         status = (
-            pl.when(fail.is_not_null())
+            pl.when(alias)
+            .then(pl.lit("exception"))
+            .when(fail.is_not_null())
             .then(pl.lit("ineligible"))
             .when(missing.is_not_null() | problem.is_not_null() | payee.is_null() | payee_id.is_null())
             .then(pl.lit("exception"))
@@ -446,7 +522,9 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             .otherwise(pl.lit("paid"))
         )
         code = (
-            pl.when(fail.is_not_null())
+            pl.when(alias)
+            .then(pl.lit("payout.likely-alias"))
+            .when(fail.is_not_null())
             .then(fail)
             .when(missing.is_not_null())
             .then(missing_code)
@@ -460,7 +538,9 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             .then(pl.lit(f"{rule.id}.zero"))
         )
         field = (
-            pl.when(fail.is_not_null())
+            pl.when(alias)
+            .then(pl.lit("category"))
+            .when(fail.is_not_null())
             .then(pl.lit(None, pl.String))
             .when(missing.is_not_null())
             .then(missing)
@@ -472,7 +552,9 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
             .then(payee_field)
         )
         text = (
-            pl.when(fail.is_not_null())
+            pl.when(alias)
+            .then(pl.col("__alias_value"))
+            .when(fail.is_not_null())
             .then(pl.col("__fail_text"))
             .when(amount <= 0)
             .then(

@@ -13,7 +13,15 @@ from typing import Any
 import polars as pl
 
 from skillcli.payout import Decision
-from skillcli.rules.evaluate import _built_in, _condition_text, _shown, compile_rule, condition_expr, payee_exprs
+from skillcli.rules.evaluate import (
+    _built_in,
+    _condition_text,
+    _shown,
+    _without_absent,
+    compile_rule,
+    condition_expr,
+    payee_exprs,
+)
 from skillcli.rules.model import Condition, Policy
 
 
@@ -88,7 +96,7 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
         explained = []
         per_rule = decision.per_rule.filter(pl.col("_rid") == rid)
         for rule in policy.rules:
-            compiled = compile_rule(rule, policy)
+            compiled = compile_rule(rule, policy, decision.absent)
             in_scope = bool(row.select(compiled.in_scope).item())
             outcome = per_rule.filter(pl.col("rule") == rule.id)
             item = RuleExplanation(
@@ -100,7 +108,9 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
             )
             item.conditions += _checks(row, rule.scope, "scope", "", rule.clause)
             if in_scope:
-                for req in (*_built_in(policy, rule), *policy.eligibility, *rule.require):
+                for every in (*_built_in(policy, rule), *policy.eligibility, *rule.require):
+                    # A condition on a column no sheet has was not checked (payout.column-absent).
+                    req = _without_absent(every, decision.absent)
                     applies = bool(
                         row.select(
                             pl.all_horizontal([condition_expr(c) for c in req.when]).fill_null(False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from skillcli.model import SheetKind
 from skillcli.schema.columns import ATTENDANCE_STATUS, CATEGORIES, CERT_KINDS, PASSED, PAYERS, ROLES, TRAINING_TYPES
 
 FieldKind = Literal["enum", "level", "bool", "date", "number", "text"]
@@ -21,9 +22,13 @@ class Field:
     label: str
     choices: tuple[str, ...] = ()
     derived: bool = False
-    # A missing value makes the row an exception ("missing is not zero"), except where the
-    # input schema says a blank means "no" (是否领取养老金).
-    missing_means_false: bool = False
+    # A missing value makes the row an exception ("missing is not zero"), except for fields whose
+    # blank means the ordinary value: 是否领取养老金 blank = 否, 人员类别 blank = no listed group. Such
+    # a blank never grants money (a test "in the list" is false) and never withholds it. The text
+    # says how a blank was read, in the one hint line per field (``payout.blank-read-as``).
+    blank_reads_as: str = ""
+    # The roster column whose blanks the hint counts, when it is not the field itself.
+    blank_column: str = ""
 
 
 def _values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -34,7 +39,7 @@ FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("training_type", "enum", "培训类型", _values(TRAINING_TYPES)),
-        Field("category", "enum", "人员类别", _values(CATEGORIES)),
+        Field("category", "enum", "人员类别", _values(CATEGORIES), blank_reads_as="无特殊人员类别"),
         Field("payer", "enum", "出资方", _values(PAYERS)),
         Field("passed", "enum", "考核结果", _values(PASSED)),
         Field("role", "enum", "角色", _values(ROLES)),
@@ -43,7 +48,7 @@ FIELDS: dict[str, Field] = {
         Field("employer_name", "text", "单位名称"),
         Field("institution", "text", "培训机构"),
         Field("insured", "bool", "是否参保"),
-        Field("pensioner", "bool", "是否领取养老金", missing_means_false=True),
+        Field("pensioner", "bool", "是否领取养老金", blank_reads_as="否"),
         Field("start_date", "date", "开班日期"),
         Field("end_date", "date", "结业日期"),
         Field("filed_end_date", "date", "备案结束日期"),
@@ -62,7 +67,15 @@ FIELDS: dict[str, Field] = {
         Field("required_days", "number", "应出勤天数", derived=True),
         Field("attendance_rate", "number", "出勤率", derived=True),
         Field("online_share", "number", "线上学时占比", derived=True),
-        Field("shortage_occupation", "bool", "紧缺职业(工种)", derived=True),
+        # 是否紧缺职业 overrides the rules file's list; blank, the list decides (never null).
+        Field(
+            "shortage_occupation",
+            "bool",
+            "紧缺职业(工种)",
+            derived=True,
+            blank_reads_as="规则文件的紧缺职业目录",
+            blank_column="shortage",
+        ),
         Field("self_evaluating_employer", "bool", "单位为备案自主评价企业", derived=True),
         Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
@@ -74,3 +87,45 @@ FIELDS: dict[str, Field] = {
 }
 
 ATTENDANCE_STATUS_VALUES = _values(ATTENDANCE_STATUS)
+
+
+# Where each field's value comes from: alternatives of (sheet kind, column) sets. A field is absent
+# from a batch when no alternative is carried by its sheets (a column no sheet has, or no sheet of
+# that kind). Roster fields not listed come from the roster column of their own name; derived
+# fields not listed are computed from columns every roster has (dates, ID) and are never absent.
+_R, _A, _C = SheetKind.ROSTER, SheetKind.ATTENDANCE, SheetKind.CERTIFICATES
+FIELD_SOURCES: dict[str, tuple[tuple[tuple[SheetKind, str], ...], ...]] = {
+    "fee_fen": (((_R, "fee_yuan"),),),
+    "advance_fen": (((_R, "advance_yuan"),),),
+    "contract_months": (((_R, "contract_start"), (_R, "contract_end")),),
+    "has_cert": (((_C, "id_number"),),),
+    "cert_kind": (((_C, "cert_kind"),),),
+    "cert_issue_date": (((_C, "issue_date"),),),
+    "cert_local": (((_C, "issued_locally"),),),
+    "qualified": (((_R, "passed"),), ((_C, "id_number"),)),
+    "attended_days": (((_A, "days_present"),), ((_A, "date"), (_A, "status"))),
+    "required_days": (((_A, "days_required"),), ((_A, "date"), (_A, "status"))),
+    "attendance_rate": (((_A, "days_present"), (_A, "days_required")), ((_A, "date"), (_A, "status"))),
+    "online_share": (((_A, "hours_online"),),),
+}
+
+
+def absent_fields(present: set[tuple[SheetKind, str]]) -> frozenset[str]:
+    """The fields no sheet of the batch can give, from the (kind, column) pairs its sheets carry.
+
+    Fields whose blank has an ordinary reading (``blank_reads_as``) are never absent: a batch
+    without the column reads every row that way.
+    """
+    absent = set()
+    for name, spec in FIELDS.items():
+        if spec.blank_reads_as:
+            continue
+        if name in FIELD_SOURCES:
+            sources = FIELD_SOURCES[name]
+        elif spec.derived:
+            continue
+        else:
+            sources = (((_R, name),),)
+        if not any(all(pair in present for pair in option) for option in sources):
+            absent.add(name)
+    return frozenset(absent)

@@ -65,6 +65,7 @@ _RULE_KEYS = {
     "clause",
     "scope",
     "require",
+    "if_absent",
     "amount",
     "payee",
     "payee_by_payer",
@@ -73,7 +74,7 @@ _RULE_KEYS = {
     "advance",
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
-_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en"}
+_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
 _AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
@@ -411,6 +412,15 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
     return tuple(found)
 
 
+def _if_absent(ctx: _Ctx, data: dict[str, Any], where: str) -> bool:
+    """``if_absent: hold`` (the only value): True; not given: False."""
+    if "if_absent" not in data:
+        return False
+    if data["if_absent"] != "hold":
+        ctx.fail(f"{where}.if_absent 只能是 hold", f"{where}.if_absent must be 'hold'")
+    return True
+
+
 def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
     ctx.keys(item, _REQ_KEYS, where)
     for key in ("id", "clause", "require"):
@@ -424,6 +434,7 @@ def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
         _conditions(ctx, item.get("when"), f"{where}.when"),
         str(item.get("reason_zh", "")),
         str(item.get("reason_en", "")),
+        _if_absent(ctx, item, where),
     )
 
 
@@ -561,15 +572,29 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     where = f"rules.{rid}"
     require = data.get("require") or []
     if isinstance(require, dict):  # shorthand: field: condition pairs, each its own requirement
+        # A rule's ``if_absent: hold`` marks its shorthand requirements (list items carry their own).
+        hold = _if_absent(ctx, data, where)
         items = tuple(
-            Requirement(f"{rid}.{field}", str(data["clause"]), _conditions(ctx, {field: test}, f"{where}.require"))
+            Requirement(
+                f"{rid}.{field}",
+                str(data["clause"]),
+                _conditions(ctx, {field: test}, f"{where}.require"),
+                hold_if_absent=hold,
+            )
             for field, test in require.items()
         )
     else:
+        if "if_absent" in data:
+            ctx.fail(
+                f"{where}.if_absent 只用于 require 的简写形式；列表中的每项写自己的 if_absent",
+                f"{where}.if_absent applies to the shorthand require only; list items carry their own",
+            )
         items = tuple(_requirement(ctx, item, f"{where}.require") for item in require)
     payee = str(data["payee"])
-    if payee not in (*PAYEE_TYPES, "by_payer"):
-        ctx.fail(f"{where}.payee 应为 person/enterprise/institution/by_payer", f"{where}.payee is not a payee rule")
+    if payee not in (*PAYEE_TYPES, "by_payer", "organiser"):
+        ctx.fail(
+            f"{where}.payee 应为 person/enterprise/institution/by_payer/organiser", f"{where}.payee is not a payee rule"
+        )
     by_payer = {str(k): str(v) for k, v in (data.get("payee_by_payer") or {}).items()}
     if payee == "by_payer" and not by_payer:
         by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}

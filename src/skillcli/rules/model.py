@@ -14,7 +14,7 @@ from typing import Any, Literal
 from skillcli.model import Level, PayeeType
 
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
-PayeeRule = Literal["person", "enterprise", "institution", "by_payer"]
+PayeeRule = Literal["person", "enterprise", "institution", "by_payer", "organiser"]
 INELIGIBLE = "ineligible"
 BLANK_PAYER = "blank"  # the payee_by_payer key for a blank 出资方
 
@@ -60,6 +60,9 @@ class Requirement:
     when: tuple[Condition, ...] = ()
     reason_zh: str = ""
     reason_en: str = ""
+    # ``if_absent: hold``: the document makes this a condition of payment in so many words, so a
+    # batch without the column holds the rows (an exception each) instead of deciding without it.
+    hold_if_absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,22 @@ class Policy:
     sha256: str
     notes: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
+
+    def conditions(self) -> tuple[Condition, ...]:
+        """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),
+        multipliers."""
+        found: list[Condition] = []
+        for requirement in self.eligibility:
+            found += [*requirement.when, *requirement.require]
+        for rule in self.rules:
+            found += rule.scope
+            for requirement in rule.require:
+                found += [*requirement.when, *requirement.require]
+            if rule.amount.multiplier is not None:
+                found += rule.amount.multiplier.when
+                for block in rule.amount.multiplier.any_of:
+                    found += block
+        return tuple(found)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

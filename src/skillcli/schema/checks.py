@@ -82,6 +82,48 @@ def class_columns(frame: pl.DataFrame) -> list[pl.Expr]:
     return [pl.col("class_id"), *(pl.when(named).then(None).otherwise(pl.col(c)).alias(c) for c in composite)]
 
 
+@check("value.unknown", "value.likely-alias")
+def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """A value outside an open list (人员类别), once per value with its count and the closest listed
+    value; a likely alias of a listed value (贫困户 → 脱贫劳动力) is named as such."""
+    from skillcli.schema.columns import LIKELY_ALIASES, SPECS, closest_value
+
+    found = []
+    for kind, frame in frames.items():
+        for column in SPECS[kind]:
+            if not column.open_values or column.name not in frame.columns:
+                continue
+            name = column.name
+            unknown = (
+                frame.filter(pl.col(name).is_not_null() & ~pl.col(name).is_in(column.allowed))
+                .group_by(name, maintain_order=True)
+                .agg(pl.col("_file").first(), pl.col("_sheet").first(), pl.col("_row").first(), pl.len().alias("__n"))
+            )
+            if unknown.height == 0:
+                continue
+            likely = LIKELY_ALIASES.get(name, {})
+            values = unknown.get_column(name).to_list()
+            counts = unknown.get_column("__n").to_list()
+            # A handful of distinct values: the closest spelling is looked up in Python, once each.
+            details = [f"{n}; {closest_value(column, v)}" for v, n in zip(values, counts, strict=True)]
+            codes = ["value.likely-alias" if v in likely else "value.unknown" for v in values]
+            found.append(
+                unknown.with_columns(
+                    pl.Series("__code", codes, pl.String), pl.Series("__detail", details, pl.String)
+                ).select(
+                    "_file",
+                    "_sheet",
+                    "_row",
+                    pl.lit(name).alias("canonical"),
+                    pl.col(name).alias("value"),
+                    pl.col("__code").alias("code"),
+                    pl.col("__detail").alias("detail"),
+                    pl.lit(None, pl.String).alias("person_id"),
+                )
+            )
+    return found
+
+
 @check("roster.duplicate-person")
 def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     roster = frames.get(SheetKind.ROSTER)

@@ -45,6 +45,10 @@ class ColumnSpec:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     description: str = ""
+    # An open list (人员类别): a value outside it is kept as written and reported once per value as a
+    # warning, because rosters name groups the list does not (农村劳动力 …) and a scope test can take
+    # such a value as what it is. A closed list (培训类型, 出资方 …) decides every rule: an error.
+    open_values: bool = False
 
     @property
     def choice_map(self) -> dict[str, str]:
@@ -132,8 +136,43 @@ CATEGORIES = _enum(
         "残疾人员": "残疾人",
         "学生": "在校学生",
         "低保对象": "低保家庭成员",
+        # Names the seeds and provincial forms use for the same groups (S2a 二(四), S2c 三(十二), S4).
+        "农村转移就业劳动者": "农村转移劳动力",
+        "新生代农民工": "农村转移劳动力",
+        "下岗失业人员": "城镇登记失业人员",
+        "低保对象中的劳动力": "低保家庭成员",
+        "退伍军人": "退役军人",
+        "退役士兵": "退役军人",
+        "高校应届毕业生": "高校毕业生",
+        "在校生": "在校学生",
     },
 )
+
+# Values that are not in the list but look like another name for a listed value. They are not read
+# as that value (贫困户 names a household, 脱贫劳动力 a person of working age; the clerk must say which),
+# so a subsidy whose decision would change if the value were its likely alias is held, naming it.
+CATEGORY_LIKELY_ALIASES: dict[str, str] = {
+    "贫困户": "脱贫劳动力",
+    "脱贫户": "脱贫劳动力",  # S0 §2 (Jin'an) names the trainees 脱贫户
+    "建档立卡贫困户": "脱贫劳动力",
+    "建档立卡户": "脱贫劳动力",
+    "建档立卡贫困人口": "脱贫劳动力",
+    "脱贫人口": "脱贫劳动力",
+    "贫困人口": "脱贫劳动力",
+    "防返贫监测对象": "脱贫劳动力",
+    "监测对象": "脱贫劳动力",
+    "低保户": "低保家庭成员",
+    "城乡低保对象": "低保家庭成员",
+    "零就业家庭": "零就业家庭成员",
+    "贫困家庭子女": "贫困家庭学生",  # S2a 二(五) 贫困家庭子女
+    "建档立卡贫困户家庭学生": "贫困家庭学生",  # S2c 二(十一)
+    "贫困户家庭学生": "贫困家庭学生",
+    "困难人员": "就业困难人员",
+    "残疾": "残疾人",
+    "毕业生": "高校毕业生",
+    "应届毕业生": "高校毕业生",
+    "失业": "城镇登记失业人员",
+}
 
 TRAINING_TYPES = _enum(
     "岗前培训",
@@ -312,6 +351,7 @@ ROSTER: tuple[ColumnSpec, ...] = (
         ColType.ENUM,
         ("人员身份", "类别", "人员类型", "就业前所属群体", "人员属性"),
         choices=CATEGORIES,
+        open_values=True,
     ),
     ColumnSpec("employer_name", "单位名称", ColType.TEXT, ("企业名称", "工作单位", "用人单位", "所在单位")),
     ColumnSpec(
@@ -430,6 +470,22 @@ SPECS: dict[SheetKind, tuple[ColumnSpec, ...]] = {
 KEY_COLUMNS = frozenset({"id_number"})
 # Columns whose text must survive exactly: a numeric cell there has lost digits (Excel keeps 15).
 EXACT_COLUMNS = frozenset({"id_number", "bank_account", "cert_number"})
+
+
+LIKELY_ALIASES: dict[str, dict[str, str]] = {"category": CATEGORY_LIKELY_ALIASES}
+
+
+def closest_value(column: ColumnSpec, value: str) -> str:
+    """The listed value a clerk most likely meant by ``value``: its likely alias, else the listed
+    value with the most similar spelling (for the message only; nothing is read as it)."""
+    import difflib
+
+    likely = LIKELY_ALIASES.get(column.name, {})
+    if value in likely:
+        return likely[value]
+    spellings = column.choice_map
+    best = max(spellings, key=lambda s: (difflib.SequenceMatcher(None, value, s).ratio(), -len(s)))
+    return spellings[best]
 
 
 def spec(kind: SheetKind, name: str) -> ColumnSpec:

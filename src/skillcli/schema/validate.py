@@ -85,7 +85,7 @@ def _pandera_schema(kind_specs: tuple[ColumnSpec, ...], present: set[str]) -> tu
     codes: dict[tuple[str, int], str] = {}
     for column in kind_specs:
         checks: list[Any] = []
-        if column.ctype in (ColType.ENUM, ColType.LEVEL, ColType.YESNO):
+        if column.ctype in (ColType.ENUM, ColType.LEVEL, ColType.YESNO) and not column.open_values:
             checks.append(pa.Check.isin(list(column.choice_map)))
             codes[(column.name, 0)] = {ColType.LEVEL: "level.unknown", ColType.YESNO: "value.yes-no"}.get(
                 column.ctype, "value.not-in-list"
@@ -199,7 +199,9 @@ def _column_parsers(
     elif column.ctype is ColType.LEVEL:
         outs.append(parse.map_choices(parse.level_key(col), column.choice_map).alias(name))
     elif column.ctype is ColType.ENUM:
-        outs.append(parse.map_choices(parse.enum_key(col), column.choice_map).alias(name))
+        mapped = parse.map_choices(parse.enum_key(col), column.choice_map)
+        # An open list keeps an unknown value as written (see ``check_open_values``).
+        outs.append((pl.coalesce(mapped, parse.enum_key(col)) if column.open_values else mapped).alias(name))
         if column.required:
             code = pl.when(col.is_null()).then(pl.lit("value.missing"))
     elif column.ctype is ColType.YESNO:

@@ -4,7 +4,8 @@ Every roster row ends in exactly one of: vouchers issued (one per category the p
 or reasons why not. A row with an error finding (a bad ID, a blank name …) gets nothing and carries
 that finding; a person listed twice gets vouchers once. Otherwise each category of the programme is
 decided for the person: the age group (whole years at the issue date, from the ID's birth date) must
-be one the category is offered to, the 人员类别 one it is for (blank is reported, never read as "no"),
+be one the category is offered to, the 人员类别 one it is for (blank is no listed group; a likely alias
+that would change the answer is held),
 and the person must not already hold an open voucher of that category (issued, not redeemed, not
 expired). Numbers are assigned afterwards, in roster order, inside the ledger transaction.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.model import SheetKind
-from skillcli.schema.columns import spec
+from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES, spec
 from skillcli.schema.parse import id_birth_date
 from skillcli.vouchers.messages import combine, location, reasons
 from skillcli.vouchers.program import Program
@@ -201,22 +202,32 @@ def plan_issue(
     )
     pairs = pairs.join(open_now, on=["id_number", "category_id"], how="left")
     restricted = pl.col("__for").is_not_null()
+    # A blank 人员类别 is no listed group: a voucher for listed groups is not for it (never "undecided").
+    # An unknown value is taken as it is, unless it looks like another name for a listed value and
+    # reading it so would change this voucher (贫困户 for a voucher of 脱贫劳动力): then it is held.
+    alias = pl.col("person_category").replace_strict(CATEGORY_LIKELY_ALIASES, default=None, return_dtype=pl.String)
+    as_is = pl.col("__for").list.contains(pl.col("person_category")).fill_null(False)
+    as_alias = pl.col("__for").list.contains(alias).fill_null(False)
     outcome = (
         pl.when(~pl.col("__groups").list.contains(pl.col("age_group")))
         .then(pl.lit("voucher.not-for-age-group"))
-        .when(restricted & pl.col("person_category").is_null())
-        .then(pl.lit("voucher.category-blank"))
-        .when(restricted & ~pl.col("__for").list.contains(pl.col("person_category")).fill_null(False))
+        .when(restricted & alias.is_not_null() & (as_is != as_alias))
+        .then(pl.lit("voucher.likely-alias"))
+        .when(restricted & ~as_is)
         .then(pl.lit("voucher.not-for-category"))
         .when(pl.col("__held").is_not_null())
         .then(pl.lit("voucher.already-open"))
         .otherwise(None)
     )
-    pairs = pairs.with_columns(outcome.alias("__outcome"), pl.col("__for").list.join("、").alias("__for_text"))
+    pairs = pairs.with_columns(
+        outcome.alias("__outcome"),
+        pl.col("__for").list.join("、").alias("__for_text"),
+        pl.concat_str([pl.col("person_category"), pl.lit(" ≈ "), alias]).alias("__alias_text"),
+    )
     category_value = pl.col("category_name")
     for code, detail in (
         ("voucher.not-for-age-group", pl.col("age_group")),
-        ("voucher.category-blank", pl.col("__for_text")),
+        ("voucher.likely-alias", pl.col("__alias_text")),
         ("voucher.not-for-category", pl.col("__for_text")),
         ("voucher.already-open", pl.col("__held")),
     ):

@@ -1,0 +1,462 @@
+"""``diff.xlsx`` and the diff CSVs: what a resubmission changed, and what that does to the payout.
+
+Sheets: 汇总 (counts and totals), 新增 and 删除 (whole rows), 修改 (one line per changed row with
+its new values; each changed cell highlighted and its old value in the cell's comment, all changes
+also spelt out in 修改内容), 补贴变化 (per person and training, in yuan), 问题变化 (findings fixed,
+new and remaining) and 重复键 (rows whose comparison key repeats in their own file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from skillcli import __version__
+from skillcli.diff import (
+    HEADERS,
+    STATE_ZH,
+    STATUS_ZH,
+    DiffReport,
+    KindColumns,
+    PayoutChange,
+    RowAt,
+    RowChange,
+    cells_text,
+    describe_key,
+)
+from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _display_width, write_csv
+from skillcli.model import SheetKind
+from skillcli.money import format_yuan
+from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
+
+CHANGE_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "same": "未变"}
+PAYOUT_ZH = {"newly-paid": "新增发放", "no-longer-paid": "不再发放", "amount-changed": "金额变化"}
+_SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+
+
+def _at_values(columns: KindColumns, at: RowAt | None) -> dict[str, str | None]:
+    return dict(zip(columns.compared, at.values, strict=True)) if at is not None else {}
+
+
+def _value_columns(report: DiffReport, changes: list[RowChange]) -> list[str]:
+    """The union of the compared columns of the kinds present, in the vocabulary's order."""
+    kinds = {c.kind for c in changes}
+    wanted: list[str] = []
+    for kind in SheetKind:
+        if kind in kinds:
+            wanted += [c for c in report.rows.columns[kind].compared if c not in wanted]
+    return wanted
+
+
+def identity(report: DiffReport, change: RowChange) -> tuple[str, str, str]:
+    """(person_id, name, key text) of a row, from the new file when it has the row."""
+    columns = report.rows.columns[change.kind]
+    at = change.new or change.old
+    assert at is not None
+    values = _at_values(columns, at)
+    return values.get("id_number") or "", values.get("name") or "", describe_key(change.kind, columns, at)
+
+
+def _where(at: RowAt | None) -> list[Any]:
+    return [at.sheet, at.row] if at is not None else [None, None]
+
+
+PAYOUT_FIELDS = (
+    "change",
+    "person_id",
+    "name",
+    "key",
+    "old_status",
+    "new_status",
+    "old_fen",
+    "new_fen",
+    "delta_fen",
+    "old_rules",
+    "new_rules",
+    "reason_zh",
+    "reason_en",
+    "old_row",
+    "new_row",
+)
+
+
+def payout_record(report: DiffReport, p: PayoutChange) -> dict[str, Any]:
+    """One payout change as plain data (``PAYOUT_FIELDS``), for the sheet, the CSV and the JSON."""
+    person, name, key = identity(report, p.row)
+    values: tuple[Any, ...] = (p.change, person, name, key, p.old_status, p.new_status, p.old_fen, p.new_fen)
+    values += (p.delta_fen, p.old_rules, p.new_rules, p.reason_zh, p.reason_en)
+    values += (p.row.old.row if p.row.old else None, p.row.new.row if p.row.new else None)
+    return dict(zip(PAYOUT_FIELDS, values, strict=True))
+
+
+def write_diff(report: DiffReport, target: Path) -> None:
+    """The workbook for the clerk."""
+    book = Workbook(target)
+    try:
+        book.key_values("汇总", "两次报送对比 / Resubmission diff", summary_rows(report))
+        for name, change in (("新增", "added"), ("删除", "removed")):
+            changes = report.rows.of(change)
+            value_columns = _value_columns(report, changes)
+            side = "new" if change == "added" else "old"
+            columns = (
+                Column("类型", width=8),
+                Column("工作表"),
+                Column("行号", "int", 6),
+                Column("说明"),
+                *(Column(HEADERS[c]) for c in value_columns),
+            )
+            rows = []
+            for c in changes:
+                at = c.new if side == "new" else c.old
+                values = _at_values(report.rows.columns[c.kind], at)
+                note = "对比键在文件中重复，未能逐行对应" if c.duplicate else ""
+                rows.append([c.kind.label_zh, *_where(at), note, *(values.get(v) for v in value_columns)])
+            book.table(name, columns, rows)
+        _changed_sheet(book, report)
+        _payout_sheet(book, report)
+        states = report.findings.get_column("state").to_list()
+        fixed = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        book.table(
+            "问题变化",
+            (
+                Column("状态", width=8),
+                Column("代码"),
+                Column("级别", width=8),
+                Column("列"),
+                Column("身份证号码"),
+                Column("行变化", width=8),
+                Column("旧工作表"),
+                Column("旧行号", "int", 8),
+                Column("旧值"),
+                Column("新工作表"),
+                Column("新行号", "int", 8),
+                Column("新值"),
+                Column("说明", width=50),
+                Column("Message", width=50),
+            ),
+            [
+                [
+                    STATE_ZH[r["state"]],
+                    r["code"],
+                    _SEVERITY_ZH.get(r["severity"], r["severity"]),
+                    r["column"],
+                    r["person_id"],
+                    CHANGE_ZH.get(r["row_change"] or "", ""),
+                    r["old_sheet"],
+                    r["old_row"],
+                    r["old_value"],
+                    r["new_sheet"],
+                    r["new_row"],
+                    r["new_value"],
+                    r["message_zh"],
+                    r["message_en"],
+                ]
+                for r in report.findings.iter_rows(named=True)
+            ],
+            row_format=[fixed if s == "fixed" else book.fmt_error if s == "new" else None for s in states],
+        )
+        book.table(
+            "重复键",
+            FINDING_COLUMNS,
+            finding_rows(report.duplicates),
+            row_format=[book.fmt_warning] * report.duplicates.height,
+        )
+    finally:
+        book.close()
+
+
+def _changed_sheet(book: Workbook, report: DiffReport) -> None:
+    """修改: each changed row with its new values; changed cells highlighted, the old value in a comment."""
+    changes = report.rows.of("changed")
+    value_columns = _value_columns(report, changes)
+    lead = ["类型", "旧工作表", "旧行号", "新工作表", "新行号", "修改内容"]
+    sheet = book.add_sheet("修改")
+    marked = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True, "border": 1})
+    widths = [8, 10, 8, 10, 8, 12] + [max(_display_width(HEADERS[c]), 8) for c in value_columns]
+    for j, header in enumerate([*lead, *(HEADERS[c] for c in value_columns)]):
+        sheet.write_string(0, j, header, book.fmt_header)
+    for i, change in enumerate(changes, start=1):
+        old, new = (
+            _at_values(report.rows.columns[change.kind], change.old),
+            _at_values(report.rows.columns[change.kind], change.new),
+        )
+        lead_values: list[tuple[str, Any]] = [
+            ("text", change.kind.label_zh),
+            ("text", change.old.sheet if change.old else None),
+            ("int", change.old.row if change.old else None),
+            ("text", change.new.sheet if change.new else None),
+            ("int", change.new.row if change.new else None),
+            ("text", cells_text(change)),
+        ]
+        widths[5] = max(widths[5], _display_width(cells_text(change)))
+        for j, (kind, value) in enumerate(lead_values):
+            book.write_cell(sheet, i, j, kind, value)  # type: ignore[arg-type]
+        changed = {name for name, _, _ in change.cells}
+        for j, name in enumerate(value_columns, start=len(lead)):
+            if name in changed:
+                book.write_cell(sheet, i, j, "text", new.get(name), marked)
+                sheet.write_comment(i, j, f"原值 / old: {old.get(name) or '(空)'}", {"x_scale": 1.5})
+            else:
+                book.write_cell(sheet, i, j, "text", new.get(name))
+            widths[j] = max(widths[j], _display_width(new.get(name) or ""))
+    for j, width in enumerate(widths):
+        sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(changes), 1), len(widths) - 1)
+    book.print_setup(sheet, repeat_row=0, fit_width=len(widths) <= PRINT_FIT_COLUMNS)
+
+
+def _payout_sheet(book: Workbook, report: DiffReport) -> None:
+    effect = report.payout
+    columns = (
+        Column("变化", width=10),
+        Column("姓名"),
+        Column("身份证号码"),
+        Column("培训"),
+        Column("旧状态", width=10),
+        Column("新状态", width=10),
+        Column("旧金额(元)", "money"),
+        Column("新金额(元)", "money"),
+        Column("差额(元)", "money"),
+        Column("原因", width=60),
+        Column("Reason", width=60),
+        Column("旧计算", width=40),
+        Column("新计算", width=40),
+        Column("旧行号", "int", 8),
+        Column("新行号", "int", 8),
+    )
+    if effect is None:
+        book.table(
+            "补贴变化", columns, [], title="未指定政策（--policy），未计算补贴变化 / no --policy: payout not compared"
+        )
+        return
+    title = (
+        f"政策 {effect.policy}：旧 {format_yuan(effect.old_total_fen, grouping=True)} 元，"
+        f"新 {format_yuan(effect.new_total_fen, grouping=True)} 元，差额 {format_yuan(effect.delta_fen, grouping=True)} 元"
+    )
+    records = [payout_record(report, p) for p in effect.changes]
+    rows = [
+        [
+            PAYOUT_ZH[r["change"]],
+            r["name"],
+            r["person_id"],
+            r["key"],
+            STATUS_ZH[r["old_status"]],
+            STATUS_ZH[r["new_status"]],
+            *(r[k] for k in ("old_fen", "new_fen", "delta_fen", "reason_zh", "reason_en", "old_rules", "new_rules")),
+            r["old_row"],
+            r["new_row"],
+        ]
+        for r in records
+    ]
+    book.table("补贴变化", columns, rows, title=title)
+
+
+def summary_rows(report: DiffReport) -> list[tuple[str, Any, Any]]:
+    """Label/value pairs for 汇总."""
+    rows: list[tuple[str, Any, Any]] = [
+        ("结论 / result", "两次报送相同 / the same" if report.same else "有差异 / they differ", "text"),
+        ("旧文件 / old", ", ".join(f.path for f in report.old.files), "text"),
+        ("新文件 / new", ", ".join(f.path for f in report.new.files), "text"),
+        ("批次月份 / period", report.new.ctx.period_label, "text"),
+    ]
+    for kind, counts in report.rows.counts().items():
+        label = SheetKind(kind).label_zh
+        for change in ("added", "removed", "changed", "same"):
+            rows.append((f"{label}{CHANGE_ZH[change]}行 / {kind} {change}", counts[change], "int"))
+    for kind, columns in report.rows.columns.items():
+        if columns.only_old:
+            rows.append(
+                (
+                    f"{kind.label_zh}仅旧文件有的列 / only in old",
+                    "、".join(HEADERS[c] for c in columns.only_old),
+                    "text",
+                )
+            )
+        if columns.only_new:
+            rows.append(
+                (
+                    f"{kind.label_zh}仅新文件有的列 / only in new",
+                    "、".join(HEADERS[c] for c in columns.only_new),
+                    "text",
+                )
+            )
+    rows.append(("对比键重复的行 / rows with a repeated key", report.duplicates.height, "int"))
+    for state, count in report.finding_counts().items():
+        rows.append((f"问题{STATE_ZH[state]} / findings {state}", count, "int"))
+    if report.payout is not None:
+        effect = report.payout
+        rows += [
+            ("政策 / policy", effect.policy, "text"),
+            ("旧应发合计 / old total", effect.old_total_fen, "money"),
+            ("新应发合计 / new total", effect.new_total_fen, "money"),
+            ("差额 / difference", effect.delta_fen, "money"),
+        ]
+        for change, label in PAYOUT_ZH.items():
+            rows.append((f"{label} / {change}", sum(p.change == change for p in effect.changes), "int"))
+    rows.append(("skillcli 版本 / version", __version__, "text"))
+    return rows
+
+
+def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> list[str]:
+    """diff-rows.csv, diff-cells.csv, diff-findings.csv and (with a policy) diff-payout.csv."""
+    written = []
+    header = ["change", "kind", "person_id", "name", "key", "duplicate"]
+    header += ["old_file", "old_sheet", "old_row", "new_file", "new_sheet", "new_row"]
+    rows = []
+    cells = []
+    for c in report.rows.rows:
+        if c.change == "same":
+            continue
+        person, name, key = identity(report, c)
+        where = [
+            *(([c.old.file, c.old.sheet, c.old.row]) if c.old else [None, None, None]),
+            *(([c.new.file, c.new.sheet, c.new.row]) if c.new else [None, None, None]),
+        ]
+        rows.append([c.change, c.kind.value, person, name, key, "yes" if c.duplicate else "", *where])
+        for column, old, new in c.cells:
+            cells.append([c.kind.value, person, name, key, *where, column, HEADERS[column], old, new])
+    numbers = {"old_row", "new_row"}
+    write_csv(directory("diff-rows.csv"), header, rows, safe_columns=_text_columns(header, numbers))
+    cell_header = ["kind", "person_id", "name", "key", *header[6:], "column", "header", "old_value", "new_value"]
+    write_csv(directory("diff-cells.csv"), cell_header, cells, safe_columns=_text_columns(cell_header, numbers))
+    written += ["diff-rows.csv", "diff-cells.csv"]
+    finding_header = [
+        "state",
+        "code",
+        "severity",
+        "column",
+        "person_id",
+        "row_change",
+        "old_file",
+        "old_sheet",
+        "old_row",
+        "old_value",
+        "new_file",
+        "new_sheet",
+        "new_row",
+        "new_value",
+        "message_zh",
+        "message_en",
+    ]
+    write_csv(
+        directory("diff-findings.csv"),
+        finding_header,
+        report.findings.select(finding_header).iter_rows(),
+        safe_columns=_text_columns(finding_header, numbers),
+    )
+    written.append("diff-findings.csv")
+    if report.payout is not None:
+        payout_header = [*PAYOUT_FIELDS[:6], "old_yuan", "new_yuan", "delta_yuan", *PAYOUT_FIELDS[9:]]
+        payout_rows = [
+            [format_yuan(v) if k.endswith("_fen") else v for k, v in payout_record(report, p).items()]
+            for p in report.payout.changes
+        ]
+        numeric = numbers | {"old_yuan", "new_yuan", "delta_yuan", "old_status", "new_status", "change"}
+        write_csv(
+            directory("diff-payout.csv"), payout_header, payout_rows, safe_columns=_text_columns(payout_header, numeric)
+        )
+        written.append("diff-payout.csv")
+    return written
+
+
+def _text_columns(header: list[str], numeric: set[str]) -> set[int]:
+    """Columns that can carry text from input and so are written formula-safe."""
+    return {i for i, name in enumerate(header) if name not in numeric}
+
+
+def diff_payload(report: DiffReport, mask: Callable[[object], str]) -> dict[str, Any]:
+    """The diff as plain data for ``--json``. ``mask`` hides ID/phone numbers unless asked not to."""
+
+    def where(at: RowAt | None) -> dict[str, Any] | None:
+        return {"file": at.file, "sheet": at.sheet, "row": at.row} if at is not None else None
+
+    def masked(value: object) -> str | None:
+        return None if value is None else mask(value)
+
+    changes = []
+    for c in report.rows.rows:
+        if c.change == "same":
+            continue
+        person, name, key = identity(report, c)
+        changes.append(
+            {
+                "change": c.change,
+                "kind": c.kind.value,
+                "person_id": mask(person),
+                "name": name,
+                "key": masked(key),
+                "duplicate": c.duplicate,
+                "old": where(c.old),
+                "new": where(c.new),
+                "cells": [
+                    {"column": col, "header": HEADERS[col], "old": masked(old), "new": masked(new)}
+                    for col, old, new in c.cells
+                ],
+            }
+        )
+    payout: dict[str, Any] | None = None
+    if report.payout is not None:
+        effect = report.payout
+        payout = {
+            "policy": effect.policy,
+            "old_total_fen": effect.old_total_fen,
+            "new_total_fen": effect.new_total_fen,
+            "delta_fen": effect.delta_fen,
+            "changes": [
+                {
+                    k: mask(v) if k in ("person_id", "reason_zh", "reason_en") else v
+                    for k, v in payout_record(report, p).items()
+                }
+                for p in effect.changes
+            ],
+        }
+    return {
+        "tool": "skillcli",
+        "version": __version__,
+        "same": report.same,
+        "period": report.new.ctx.period_label,
+        "old": [{"path": f.path, "format": f.format} for f in report.old.files],
+        "new": [{"path": f.path, "format": f.format} for f in report.new.files],
+        "counts": report.rows.counts(),
+        "columns": {
+            kind.value: {"only_old": list(c.only_old), "only_new": list(c.only_new)}
+            for kind, c in report.rows.columns.items()
+        },
+        "rows": changes,
+        "duplicates": [
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "value": mask(r["value"]),
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+            }
+            for r in report.duplicates.iter_rows(named=True)
+        ],
+        "payout": payout,
+        "findings": {
+            "counts": report.finding_counts(),
+            "items": [
+                {
+                    "state": r["state"],
+                    "code": r["code"],
+                    "severity": r["severity"],
+                    "column": r["column"],
+                    "person_id": mask(r["person_id"]),
+                    "row_change": r["row_change"],
+                    "old": {"sheet": r["old_sheet"], "row": r["old_row"], "value": masked(r["old_value"])}
+                    if r["old_file"] is not None
+                    else None,
+                    "new": {"sheet": r["new_sheet"], "row": r["new_row"], "value": masked(r["new_value"])}
+                    if r["new_file"] is not None
+                    else None,
+                    "message_zh": mask(r["message_zh"]),
+                    "message_en": mask(r["message_en"]),
+                }
+                for r in report.findings.iter_rows(named=True)
+            ],
+        },
+    }
