@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 
-from tests.test_payout_cli import CERT_HEADER, HEADER, INSTITUTION, row, valid_id
+from tests.test_payout_cli import CERT_HEADER, ENTERPRISE, HEADER, INSTITUTION, row, valid_id
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 
@@ -213,3 +213,26 @@ def test_rules__a_blind_expectation_read_otherwise_needs_a_known_reading(run_cli
     stale = blind_folder(tmp_path / "c", '      paid: [{row: 1, rule: A24, amount: "3000.00", reading: R2}]\n')
     result = run_cli("rules", "test", "--rules-dir", stale, "--lang", "en")
     assert result.code == 1 and "the program now agrees" in result.stderr
+
+
+def test_messages__a_derived_value_is_named_in_chinese_not_by_its_internal_name(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    # Wuxi A17 pays apprentices who passed (S3 三(九)). 学徒甲's 考核结果 is blank and the batch has no certificate
+    # sheet, so whether he qualified cannot be decided: the message names the derived value by its label
+    # 「考核合格或取得证书」, never by its internal name (qualified), which no column of the workbook carries.
+    header = ["姓名", "身份证号码", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)", "培训等级", "开班日期", "结业日期",
+              "劳动合同起始日期", "劳动合同终止日期", "备案结束日期", "考核结果"]  # fmt: skip
+    apprentices = [
+        ["学徒甲", valid_id(area="320214", seq="011"), "无锡精密机械有限公司", ENTERPRISE, "新型学徒制", "电工", "中级工",
+         "2024-06-01", "2025-05-31", "2024-05-01", "2027-04-30", "2025-05-31", ""],
+        ["学徒乙", valid_id(area="320214", seq="021"), "无锡精密机械有限公司", ENTERPRISE, "新型学徒制", "电工", "中级工",
+         "2024-06-01", "2025-05-31", "2024-05-01", "2027-04-30", "2025-05-31", "合格"],
+    ]  # fmt: skip
+    hours = [["身份证号码", "线上学时", "总学时"], [apprentices[0][1], 100, 400], [apprentices[1][1], 100, 400]]
+    batch = make_xlsx({"花名册": [header, *apprentices], "考勤": hours})
+    result = run_cli("payout", batch, "--policy", "wuxi-2024", "--period", "2025-12", "--out", tmp_path / "o", "--json")
+    held = [e for e in result.json["exceptions"] if e["row"] == 2]
+    assert held, result.stderr
+    assert all("qualified" not in e["message_zh"] and "qualified" not in e["column"] for e in held)
+    assert any("考核合格或取得证书" in e["message_zh"] for e in held)

@@ -245,10 +245,16 @@ _LOOSE_SCHEMA: dict[str, Any] = {
 
 
 def _spec_headers() -> dict[str, str]:
+    from skillcli.rules.fields import FIELDS
+
     names: dict[str, str] = {}
     for specs in SPECS.values():
         for column in specs:
             names.setdefault(column.name, column.header)
+    # A value derived for the rules (qualified, online_share …) is named by its Chinese label, never by
+    # its internal name: the clerk looks for it in no column.
+    for rule_field in FIELDS.values():
+        names.setdefault(rule_field.name, rule_field.label)
     return names
 
 
