@@ -287,6 +287,14 @@ def _ledger_issues(
     return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held")), hit.get_column("claim_key")
 
 
+def batch_people(batch: Batch) -> list[str]:
+    """The ID numbers of a batch's roster: whose ledger history its decision needs."""
+    roster = batch.frames.get(SheetKind.ROSTER)
+    if roster is None or "id_number" not in roster.columns:
+        return []
+    return list(roster.get_column("id_number").drop_nulls().unique().to_list())
+
+
 def decide(
     batch: Batch,
     policy: Policy,

@@ -21,6 +21,7 @@ from skillcli.cli.publish import publish
 from skillcli.cli.reconcile import reconcile
 from skillcli.cli.report import report_app
 from skillcli.cli.rules import rules_app
+from skillcli.cli.simulate import simulate
 from skillcli.cli.statement import statement
 from skillcli.cli.template import template
 from skillcli.cli.vouchers import vouchers_app
@@ -48,6 +49,7 @@ app.command(name="reconcile")(reconcile)
 app.add_typer(report_app, name="report")
 app.add_typer(vouchers_app, name="vouchers")
 app.command(name="diff")(diff)
+app.command(name="simulate")(simulate)
 
 
 @app.callback()

@@ -38,11 +38,10 @@ def diff(
     import datetime as dt
 
     from skillcli.cli.ledger import open_ledger
-    from skillcli.cli.payout import _people
     from skillcli.cli.render import Screen, diff_summary, print_json
     from skillcli.diff import compare
     from skillcli.errors import UsageError
-    from skillcli.payout import decide
+    from skillcli.payout import batch_people, decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
 
@@ -61,7 +60,7 @@ def diff(
     decisions = None
     if rules is not None:
         store = open_ledger(ledger, commit=False)
-        history = store.history(sorted(set(_people(before)) | set(_people(after)))) if store is not None else None
+        history = store.history(sorted(set(batch_people(before)) | set(batch_people(after)))) if store is not None else None
         decisions = (decide(before, rules, history=history), decide(after, rules, history=history))
     report = compare(before, after, decisions)
     diff_summary(screen, report, limit)

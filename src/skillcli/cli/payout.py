@@ -44,7 +44,7 @@ def payout(
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.commit import commit as commit_run
     from skillcli.ledger.store import new_run_id
-    from skillcli.payout import decide
+    from skillcli.payout import batch_people, decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.payout import write_payout
     from skillcli.report.summary import decision_payload
@@ -57,7 +57,7 @@ def payout(
         batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
     batch_summary(screen, batch, limit)
     store = open_ledger(ledger, commit=commit)
-    history = store.history(_people(batch)) if store is not None else None
+    history = store.history(batch_people(batch)) if store is not None else None
     decision = decide(batch, rules, history=history, advance_share=parse_share(advance))
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out) as outputs:
@@ -90,11 +90,3 @@ def payout(
         print_json(decision_payload(batch, decision, screen.mask))
     raise typer.Exit(1 if decision.has_exceptions else 0)
 
-
-def _people(batch: object) -> list[str]:
-    from skillcli.model import SheetKind
-
-    roster = batch.frames.get(SheetKind.ROSTER)  # type: ignore[attr-defined]
-    if roster is None or "id_number" not in roster.columns:
-        return []
-    return list(roster.get_column("id_number").drop_nulls().unique().to_list())

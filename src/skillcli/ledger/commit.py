@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from skillcli import __version__
+from skillcli.ledger.archive import pack
 from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.model import SheetKind
 from skillcli.payout import Decision
@@ -87,7 +88,10 @@ def cert_records(batch: Batch, decision: Decision) -> list[dict[str, Any]]:
 
 def commit(ledger: Ledger, run_id: str, batch: Batch, decision: Decision, inputs: list[dict[str, Any]]) -> None:
     ledger.commit_run(
-        run_record(run_id, batch, decision, inputs), line_records(decision), cert_records(batch, decision)
+        run_record(run_id, batch, decision, inputs),
+        line_records(decision),
+        cert_records(batch, decision),
+        pack(batch, decision.advance_share),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -222,6 +223,22 @@ reissues = Table(
     Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),  # the original run
 )
 
+# -- v5: archived run inputs (issue 17) -----------------------------------------------------------
+# Every committed payout or advance run keeps the normalised batch it decided: one row per part (the
+# typed frame of each sheet kind and the findings, as Parquet; ``meta``, the batch's context, files
+# and the run's advance share, as JSON), each with the SHA-256 of its bytes, written in the run's own
+# transaction. ``skillcli ledger replay`` and ``skillcli simulate`` decide again from these rows
+# without the original files. Independent of versions 3 and 4.
+
+run_inputs = Table(
+    "run_inputs",
+    metadata,
+    Column("run_id", String(40), ForeignKey("runs.run_id"), primary_key=True),
+    Column("part", String(40), primary_key=True),  # meta | findings | frame:<sheet kind>
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -240,9 +257,14 @@ def _v4(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v5(conn: Connection) -> None:
+    run_inputs.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "runs, lines, certificates, disbursements, events", _v1),
     (2, "training vouchers: voucher_batches, vouchers, voucher_redemptions", _v2),
     (4, "payee accounts history and reissues (补发): accounts, reissues", _v4),
+    (5, "archived run inputs for replay and simulate: run_inputs", _v5),
 ]
 LATEST = MIGRATIONS[-1][0]

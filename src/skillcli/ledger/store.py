@@ -189,11 +189,23 @@ class Ledger:
         )
 
     # -- reads ---------------------------------------------------------------------------------
-    def history(self, person_ids: list[str]) -> History:
-        """Live lines and recorded certificates of these people (voided lines excluded)."""
+    def history(self, person_ids: list[str], *, before: str | None = None) -> History:
+        """Live lines and recorded certificates of these people (voided lines excluded).
+
+        ``before`` (a run id) gives the history as it stood when that run was committed: only runs
+        committed before it count, and only the voids committed before it (``ledger replay``).
+        """
         if self.version() == 0 or not person_ids:
             return History.empty()
-        reversed_ids = select(s.lines.c.reverses_line_id).where(s.lines.c.reverses_line_id.is_not(None))
+        reversal: Any = s.lines.c.reverses_line_id.is_not(None)
+        line_where = []
+        cert_where = []
+        if before is not None:
+            earlier = select(s.runs.c.run_id).where(_committed_before(self.run(before)))
+            reversal = reversal & s.lines.c.run_id.in_(earlier)
+            line_where.append(s.lines.c.run_id.in_(earlier))
+            cert_where.append(s.certificates.c.run_id.in_(earlier))
+        reversed_ids = select(s.lines.c.reverses_line_id).where(reversal)
         found: list[dict[str, Any]] = []
         certs: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
@@ -202,10 +214,11 @@ class Ledger:
                     s.lines.c.person_id.in_(chunk),
                     s.lines.c.kind.in_(["payment", "advance"]),
                     s.lines.c.line_id.not_in(reversed_ids),
+                    *line_where,
                 )
                 found += [dict(r._mapping) for r in conn.execute(query)]
                 cert_query = select(*(s.certificates.c[c] for c in CERT_SCHEMA)).where(
-                    s.certificates.c.person_id.in_(chunk)
+                    s.certificates.c.person_id.in_(chunk), *cert_where
                 )
                 certs += [dict(r._mapping) for r in conn.execute(cert_query)]
         return History(
@@ -229,6 +242,12 @@ class Ledger:
                 return row
         raise UsageError(f"台账中没有批次 {run_id}", f"no run {run_id} in the ledger")
 
+    def archive(self, run_id: str) -> list[dict[str, Any]]:
+        """The archived input parts of a run (``run_inputs``); empty for a run committed before v5."""
+        with self.engine.connect() as conn:
+            query = select(s.run_inputs).where(s.run_inputs.c.run_id == run_id).order_by(s.run_inputs.c.part)
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def run_lines(self, run_id: str) -> pl.DataFrame:
         with self.engine.connect() as conn:
             rows = [
@@ -250,11 +269,19 @@ class Ledger:
         return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 
     # -- writes --------------------------------------------------------------------------------
-    def commit_run(self, run: dict[str, Any], line_rows: list[dict[str, Any]], cert_rows: list[dict[str, Any]]) -> None:
-        """One payout (or advance) run with its lines and certificates, in one transaction."""
+    def commit_run(
+        self,
+        run: dict[str, Any],
+        line_rows: list[dict[str, Any]],
+        cert_rows: list[dict[str, Any]],
+        archive: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """One payout (or advance) run with its lines, certificates and archived inputs, in one transaction."""
         try:
             with self.transaction() as conn:
                 conn.execute(insert(s.runs).values(**run))
+                if archive:
+                    conn.execute(insert(s.run_inputs), [dict(a, run_id=run["run_id"]) for a in archive])
                 if line_rows:
                     generations = _generations(conn, line_rows)
                     conn.execute(
@@ -369,6 +396,12 @@ class Ledger:
             info["lines"] = int(conn.execute(select(func.count()).select_from(s.lines)).scalar() or 0)
             info["net_fen"] = int(conn.execute(select(func.coalesce(func.sum(s.lines.c.amount_fen), 0))).scalar() or 0)
         return info
+
+
+def _committed_before(run: dict[str, Any]) -> Any:
+    """Runs committed before ``run``: ``created_at`` is UTC to the microsecond, the run id breaks ties."""
+    at, run_id = run["created_at"], run["run_id"]
+    return (s.runs.c.created_at < at) | ((s.runs.c.created_at == at) & (s.runs.c.run_id < run_id))
 
 
 def _generations(conn: Any, rows: list[dict[str, Any]]) -> list[int]:
