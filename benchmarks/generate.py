@@ -58,6 +58,10 @@ PLANT = {
     "duplicate": 0.0005,     # same person as the row before, same class
 }
 NOT_ON_ROSTER = 0.002  # attendance rows whose ID is nobody's on the roster
+# The payout shape (issue 16): the same rows plus the three columns the Suzhou rules ask for, and
+# nine classes in ten 岗前培训 (A5, 300 元 to the employer) so that about 90 % of rows are paid.
+PAYOUT_HEADERS = ("是否参保", "是否领取养老金", "考核结果")
+PAYOUT_A5_SHARE = 0.9
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -197,11 +201,12 @@ class Rows:
     """The generated rows: roster cells as text (dates as text in the class's form) and attendance."""
 
     roster: list[list[str]]
+    headers: tuple[str, ...]
     date_cell: list[tuple[bool, bool]]  # per roster row: (start is a date cell, end is a date cell) in xlsx
     attendance: list[list[str | int | float]]
 
 
-def generate(n: int, seed: int = DEFAULT_SEED) -> Rows:
+def generate(n: int, seed: int = DEFAULT_SEED, shape: str = "check") -> Rows:
     roster: list[list[str]] = []
     cells: list[tuple[bool, bool]] = []
     attendance: list[list[str | int | float]] = []
@@ -244,11 +249,17 @@ def generate(n: int, seed: int = DEFAULT_SEED) -> Rows:
         elif mistake == "duplicate" and previous is not None and i % CLASS_SIZE:
             name, id_number, sex = previous
         previous = (name, id_number, sex)
-        roster.append([
+        values = [
             str(i + 1), name, id_number, sex, phone, rng.choice(CATEGORIES), cls.employer, uscc,
             training_type, cls.occupation, level, start_text, end_text, cls.institution, str(cls.fee),
             cls.class_id,
-        ])
+        ]
+        if shape == "payout":
+            # Its own generator, so that the rows drawn above are the check shape's, draw for draw.
+            if random.Random(f"{seed}/payout/{i // CLASS_SIZE}").random() < PAYOUT_A5_SHARE and mistake is None:
+                values[8] = "岗前培训"
+            values += ["是", "否", "合格"]
+        roster.append(values)
         cells.append((start_cell, end_cell))
         required = (cls.end - cls.start).days + 1
         present = required - (rng.randrange(0, 3) if rng.random() < 0.2 else 0)
@@ -259,7 +270,8 @@ def generate(n: int, seed: int = DEFAULT_SEED) -> Rows:
         offline = float(required * 8 - online) if required * 8 > online else float(required * 8)
         attendance.append([i + 1, att_id, att_name, cls.class_id, required, present, online, offline,
                            online + offline])
-    return Rows(roster, cells, attendance)
+    headers = ROSTER_HEADERS + PAYOUT_HEADERS if shape == "payout" else ROSTER_HEADERS
+    return Rows(roster, headers, cells, attendance)
 
 
 # -- writers ------------------------------------------------------------------------------------
@@ -273,11 +285,11 @@ def _write_xlsx(rows: Rows, target: Path, n: int) -> None:
     money = book.add_format({"num_format": "0.00"})
 
     sheet = book.add_worksheet("花名册")
-    last = len(ROSTER_HEADERS) - 1
+    last = len(rows.headers) - 1
     sheet.merge_range(0, 0, 0, last, f"2024年职业技能培训补贴花名册（第{n}人批次）", title)
     sheet.write_string(1, 0, "填报单位（盖章）：某市人力资源和社会保障局职业能力建设处    "
                              "填报日期：2024年6月30日")
-    for j, text in enumerate(ROSTER_HEADERS):
+    for j, text in enumerate(rows.headers):
         sheet.write_string(2, j, text, head)
     sheet.set_column(0, 0, 7)
     sheet.set_column(1, last, 14)
@@ -326,28 +338,29 @@ def _write_xlsx(rows: Rows, target: Path, n: int) -> None:
 def _frame(rows: Rows):  # type: ignore[no-untyped-def]
     import polars as pl
 
-    columns = list(zip(*rows.roster, strict=True)) if rows.roster else [() for _ in ROSTER_HEADERS]
-    return pl.DataFrame({h: pl.Series(h, list(c), dtype=pl.String) for h, c in zip(ROSTER_HEADERS, columns,
+    columns = list(zip(*rows.roster, strict=True)) if rows.roster else [() for _ in rows.headers]
+    return pl.DataFrame({h: pl.Series(h, list(c), dtype=pl.String) for h, c in zip(rows.headers, columns,
                                                                                     strict=True)})
 
 
-def path_for(n: int, fmt: str, seed: int = DEFAULT_SEED) -> Path:
+def path_for(n: int, fmt: str, seed: int = DEFAULT_SEED, shape: str = "check") -> Path:
     # The file name says 花名册 so a one-sheet Parquet/CSV file is recognised as a roster by name.
-    return DATA_DIR / f"花名册_n{n}_s{seed}_v{GENERATOR_VERSION}.{fmt}"
+    kind = "_payout" if shape == "payout" else ""
+    return DATA_DIR / f"花名册{kind}_n{n}_s{seed}_v{GENERATOR_VERSION}.{fmt}"
 
 
-def ensure(n: int, fmt: str, seed: int = DEFAULT_SEED, *, log: bool = True) -> Path:
-    """The cached file for (n, fmt, seed), generated if absent. Parquet and CSV are made together."""
-    target = path_for(n, fmt, seed)
+def ensure(n: int, fmt: str, seed: int = DEFAULT_SEED, *, log: bool = True, shape: str = "check") -> Path:
+    """The cached file for (n, fmt, seed, shape), generated if absent. Parquet and CSV are made together."""
+    target = path_for(n, fmt, seed, shape)
     if target.exists():
         return target
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if log:
         print(f"generating {target.name} …", file=sys.stderr, flush=True)
-    rows = generate(n, seed)
+    rows = generate(n, seed, shape)
     formats = ("parquet", "csv") if fmt in ("parquet", "csv") else (fmt,)
     for each in formats:
-        final = path_for(n, each, seed)
+        final = path_for(n, each, seed, shape)
         tmp = final.with_name(final.name + f".{os.getpid()}.tmp")
         if each == "xlsx":
             _write_xlsx(rows, tmp, n)
@@ -370,10 +383,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000])
     parser.add_argument("--format", default="xlsx", help="xlsx, parquet, csv (comma-separated)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--shape", choices=("check", "payout"), default="check",
+                        help="payout: plus 是否参保/是否领取养老金/考核结果, about 90 %% paid under the Suzhou rules")
     args = parser.parse_args(argv)
     for n in args.rows:
         for fmt in iter_formats(args.format):
-            print(ensure(n, fmt, args.seed))
+            print(ensure(n, fmt, args.seed, shape=args.shape))
     return 0
 
 

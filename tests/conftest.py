@@ -318,12 +318,29 @@ def postgres_server() -> Any:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty ledger: a SQLite file, or a new database on the session's PostgreSQL server."""
+def blank_ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A ledger not yet initialised: a SQLite path with no file, or a new, empty PostgreSQL database."""
     if request.param == "sqlite":
         return str(tmp_path / "ledger.sqlite")
     server = request.getfixturevalue("postgres_server")
     return str(server.url())
+
+
+@pytest.fixture
+def ledger_url(blank_ledger_url: str) -> str:
+    """A fresh ledger, initialised and empty (only ``skillcli ledger init`` creates ledgers)."""
+    from skillcli.ledger.store import Ledger
+
+    Ledger.open(blank_ledger_url).migrate()
+    return blank_ledger_url
+
+
+@pytest.fixture(autouse=True)
+def _no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No ledger or settings file of the machine running the tests leaks into them."""
+    monkeypatch.delenv("SKILLCLI_LEDGER", raising=False)
+    monkeypatch.delenv("SKILLCLI_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".user-config"))
 
 
 # -- the catalogue is emitted in full ------------------------------------------------------------

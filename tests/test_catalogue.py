@@ -172,6 +172,8 @@ CORPUS: dict[str, Build] = {
     "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
     "sheet.missing-column": _missing_column,
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
+    "sheet.unknown-column-like": extra("补贴资金承担方", "企业"),
+    "sheet.unknown-column": extra("家长意见", "同意"),
     "sheet.hidden": lambda tmp: [
         write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()}, hidden_sheets=["花名册"])
     ],

@@ -199,13 +199,21 @@ def test_out__xlsx_puts_findings_beside_row_values(report):
     sheet = book["花名册问题"]
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:9] == ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明", "Message"]
-    assert {"姓名", "身份证号码", "开班日期"} <= set(header[9:])
+    # In Chinese (the default) the workbook carries no codes and no English; the CSV keeps the codes.
+    assert header[:7] == ["文件", "工作表", "行号", "列", "值", "级别", "说明"]
+    assert {"姓名", "身份证号码", "开班日期"} <= set(header[7:])
     records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert [(r["行号"], r["列"], r["代码"]) for r in records] == [
-        (3, "身份证号码", "id.checksum"),
-        (4, "姓名", "name.has-digits"),
-        (5, "开班日期", "date.order"),
+    assert [(r["行号"], r["列"], r["级别"]) for r in records] == [
+        (3, "身份证号码", "错误"),
+        (4, "姓名", "警告"),
+        (5, "开班日期", "错误"),
+    ]
+    assert records[0]["说明"].startswith("身份证号码校验位错误")
+    assert [r[:2] for r in book["按问题统计"].iter_rows(values_only=True)] == [
+        ("级别", "数量"),
+        ("错误", 1),
+        ("错误", 1),
+        ("警告", 1),
     ]
     by_row = {r["行号"]: r for r in records}
     assert by_row[3]["身份证号码"] == BAD_ID and by_row[3]["姓名"] == person(2)["name"]
@@ -229,6 +237,11 @@ def test_out__xlsx_header_frozen_filtered_highlighted_and_formula_free(report):
                 assert cell.data_type != "f", f"{each.title}!{cell.coordinate} is a formula"
 
 
+def _rerun(run_cli, path, out, *args):
+    run_cli("check", path, "--period", PERIOD, "--out", out, *args)
+    return out
+
+
 def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_path):
     header = [h for h in ROSTER_HEADER_ROW if h != "培训类型"]
     path = make_xlsx(
@@ -238,6 +251,14 @@ def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_
     assert run_cli("check", path, "--period", PERIOD, "--out", out).code == 1
     sheet = openpyxl.load_workbook(out / "exceptions.xlsx")["文件与表头问题"]
     rows = list(sheet.iter_rows(values_only=True))
+    assert [(r[2], r[3], r[6]) for r in rows[1:]] == [
+        (1, "培训类型", "缺少必填列「培训类型」，请在表头加上此列并逐行填写")
+    ]
+    english = openpyxl.load_workbook(_rerun(run_cli, path, tmp_path / "en", "--lang", "en") / "exceptions.xlsx")[
+        "文件与表头问题"
+    ]
+    rows = list(english.iter_rows(values_only=True))
+    assert rows[0][5:9] == ("代码", "级别", "说明", "Message")
     assert [(r[2], r[3], r[5]) for r in rows[1:]] == [(1, "培训类型", "sheet.missing-column")]
 
 
@@ -260,11 +281,9 @@ def test_out__attendance_and_certificate_findings_sit_beside_their_rows(make_xls
     for name in ("考勤问题", "证书问题"):
         rows = list(book[name].iter_rows(values_only=True))
         sheets[name] = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-    assert [(r["行号"], r["代码"], r["实际出勤天数"]) for r in sheets["考勤问题"]] == [
-        (2, "attendance.present-exceeds-required", "12")
-    ]
-    assert [(r["行号"], r["代码"], r["证书编号"], r["身份证号码"]) for r in sheets["证书问题"]] == [
-        (2, "cert.not-on-roster", "ZS-9", stranger)
+    assert [(r["行号"], r["说明"][:6], r["实际出勤天数"]) for r in sheets["考勤问题"]] == [(2, "实际出勤天数", "12")]
+    assert [(r["行号"], r["说明"][:5], r["证书编号"], r["身份证号码"]) for r in sheets["证书问题"]] == [
+        (2, "证书表中的", "ZS-9", stranger)
     ]
 
 
@@ -300,7 +319,7 @@ def test_mask__phone_numbers_masked_on_screen(make_xlsx, run_cli, tmp_path):
     path = make_xlsx({"花名册": roster_sheet(roster_row(1, name="张三13800138000"))})
     out = tmp_path / "o"
     result = run_cli("check", path, "--period", PERIOD, "--out", out)
-    assert "name.has-digits" in result.stderr
+    assert "含数字" in result.stderr
     assert "13800138000" not in result.stderr
     assert "138****8000" in result.stderr
     assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8")
@@ -311,7 +330,7 @@ def test_lang__english_messages(make_xlsx, run_cli):
     good = valid_id(seq="021")
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})
     result = run_cli("check", path, "--period", PERIOD, "--lang", "en")
-    assert f"ID check character is wrong (expected {good[-1]})" in result.stderr
+    assert f"ID check character is wrong: the first 17 digits give {good[-1]}" in result.stderr
     assert "校验位错误" not in result.stderr
     assert "1 errors, 0 warnings" in result.stderr
     assert result.code == 1
@@ -342,7 +361,7 @@ def test_lang__default_is_chinese(make_xlsx, run_cli):
     good = valid_id(seq="021")
     path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=wrong_check(good)))})
     result = run_cli("check", path, "--period", PERIOD)
-    assert f"身份证号码校验位错误（应为 {good[-1]}）" in result.stderr
+    assert f"身份证号码校验位错误：按前 17 位算应为 {good[-1]}" in result.stderr
 
 
 def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, run_cli):

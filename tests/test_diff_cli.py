@@ -333,6 +333,7 @@ def test_diff__reads_the_ledger_it_is_given_and_writes_nothing(
     """After the first submission was paid, the diff shows what the resubmission would pay on top."""
     old, new = resubmission
     ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0  # only ledger init creates a ledger
     assert run_cli("payout", old, *POLICY, "--out", tmp_path / "paid", "--commit", "--ledger", ledger).code == 1
     runs_before = run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"]
     result = run_cli("diff", old, new, *POLICY, "--ledger", ledger, "--json")

@@ -183,12 +183,18 @@ def test_ledger__void_reverses_and_frees_the_claims(
     assert rerun.code == 0 and rerun.json["counts"]["paid"] == 4
 
 
-def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, ledger_url: str) -> None:
+def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, blank_ledger_url: str) -> None:
+    ledger_url = blank_ledger_url
     before = run_cli("ledger", "runs", "--ledger", ledger_url)
     assert before.code == 2 and "ledger init" in before.stderr
+    status = run_cli("ledger", "status", "--ledger", ledger_url, "--json")
+    assert status.code == 0 and status.json["version"] == 0
+    assert not (tmp_path / "ledger.sqlite").exists()  # looking at a ledger never creates it
+    assert run_cli("ledger", "migrate", "--ledger", ledger_url).code == 2  # nor does migrating nothing
+    assert not (tmp_path / "ledger.sqlite").exists()
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     status = run_cli("ledger", "status", "--ledger", ledger_url, "--json").json
-    assert status["version"] == status["latest"] == LATEST and status["runs"] == 0
+    assert status["version"] == status["latest"] == LATEST and status["runs"] == 0 and status["exists"]
     assert "up to date" in run_cli("ledger", "migrate", "--ledger", ledger_url).stderr
 
 
@@ -285,8 +291,8 @@ def test_ledger__killed_during_commit_leaves_the_ledger_unchanged(
 def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     batch = month_one(make_xlsx)
     out = tmp_path / "out"
-    ledger = str(tmp_path / "none.sqlite")
-    first = payout(run_cli, batch, out, ledger)
+    args = ["payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out]
+    first = run_cli(*args)  # a dry run without any ledger
     assert first.code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     changed = make_xlsx(
@@ -294,8 +300,7 @@ def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, 
         name="changed.xlsx",
     )
     env = fault(tmp_path, "outputs-commit")
-    args = ["payout", changed, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--quiet"]
-    victim = spawn(args, env)
+    victim = spawn(["payout", changed, *args[2:], "--quiet"], env)
     wait_for(Path(env["SKILLCLI_FAULT_MARKER"]))
     victim.send_signal(signal.SIGKILL)
     victim.communicate(timeout=60)
@@ -304,25 +309,105 @@ def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, 
     for path in out.iterdir():
         if path.suffix == ".xlsx":
             openpyxl.load_workbook(path)  # every visible workbook opens
-    rerun = payout(run_cli, changed, out, ledger)
+    rerun = run_cli("payout", changed, *args[2:])
     assert rerun.code == 0
     assert not list(out.glob(".*.tmp"))  # the killed run's temporary files were cleaned up
     assert csv_rows(out / "payouts.csv")[0]["name"] == "周杰"
 
 
-def test_ledger__found_from_skillcli_toml_then_env(
-    run_cli: Any, make_xlsx: Any, tmp_path: Path, monkeypatch: Any
+def test_ledger__one_config_from_two_folders_pays_once(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, monkeypatch: Any, blank_ledger_url: str
 ) -> None:
     batch = month_one(make_xlsx)
+    office = tmp_path / "office"
+    (office / "a").mkdir(parents=True)
+    (office / "b" / "deep").mkdir(parents=True)
+    settings = office / "skillcli.toml"
+    settings.write_text('# 吴中区人社局\n[payer]\n"付款单位" = "苏州市吴中区人社局"\n', encoding="utf-8")
+    args = ["payout", batch, "--policy", "suzhou-2019", "--period", "2021-06"]
+
+    # Nothing names a ledger yet: a commit refuses and says how to set one; nothing is conjured.
+    monkeypatch.chdir(office / "a")
+    refused = run_cli(*args, "--out", "out", "--commit")
+    assert refused.code == 2 and "ledger init" in refused.stderr and "SKILLCLI_LEDGER" in refused.stderr
+    assert run_cli("ledger", "runs").code == 2 and run_cli("ledger", "status").code == 2
+    dry = run_cli(*args, "--out", "dry", "--json")
+    assert dry.code == 0 and "未读取台账" in dry.stderr and dry.json["ledger"] is None
+    assert not list(tmp_path.rglob("*.sqlite"))
+
+    # ledger init PATH writes the path into ./skillcli.toml, keeping what the file held.
+    sqlite = not blank_ledger_url.startswith("postgresql")
+    monkeypatch.chdir(office)
+    named = "台账/ledger.sqlite" if sqlite else blank_ledger_url
+    init = run_cli("ledger", "init", named)
+    assert init.code == 0, init.stderr
+    assert str(settings) in init.stderr
+    text = settings.read_text(encoding="utf-8")
+    assert "# 吴中区人社局" in text
+    import tomllib
+
+    assert tomllib.loads(text) == {"ledger": named, "payer": {"付款单位": "苏州市吴中区人社局"}}
+
+    # From two sub-folders the same ledger is found (relative to the settings file): May is paid once.
+    monkeypatch.chdir(office / "a")
+    first = run_cli(*args, "--out", "out", "--commit")
+    assert first.code == 0, first.stderr
+    monkeypatch.chdir(office / "b" / "deep")
+    dry = run_cli(*args, "--out", "dry")
+    where = str(office / "台账" / "ledger.sqlite") if sqlite else "postgresql://"
+    assert "已读取台账" in dry.stderr and where in dry.stderr
+    second = run_cli(*args, "--out", "out", "--commit", "--json")
+    assert second.code == 1 and second.json["counts"]["paid"] == 0
+    assert {e["code"] for e in second.json["exceptions"]} == {"ledger.already-paid"}
+    committed = runs(run_cli, named if not sqlite else str(office / "台账" / "ledger.sqlite"))
+    assert [(r["kind"], r["line_count"]) for r in committed] == [("payout", 4)]
+
+    # $SKILLCLI_LEDGER wins over the file; looking at a ledger that does not exist does not create it.
+    monkeypatch.setenv("SKILLCLI_LEDGER", str(tmp_path / "elsewhere.sqlite"))
+    status = run_cli("ledger", "status", "--json")
+    assert status.code == 0 and status.json["exists"] is False and status.json["ledger"].endswith("elsewhere.sqlite")
+    assert run_cli(*args, "--out", "c", "--commit").code == 2
+    assert not (tmp_path / "elsewhere.sqlite").exists()
+
+    # Without the env and outside the office, the user's config file names the ledger.
+    monkeypatch.delenv("SKILLCLI_LEDGER")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    user = tmp_path / ".user-config" / "skillcli" / "skillcli.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text(f"ledger = {json.dumps(str(office / '台账' / 'ledger.sqlite') if sqlite else named)}\n")
+    found = run_cli("ledger", "runs", "--json")
+    assert found.code == 0 and len(found.json["runs"]) == 1
+
+
+def test_ledger__init_replaces_the_ledger_line_and_keeps_the_rest(
+    run_cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import tomllib
+
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SKILLCLI_LEDGER", raising=False)
-    (tmp_path / "skillcli.toml").write_text('ledger = "from-config.sqlite"\n', encoding="utf-8")
-    result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", "out", "--commit")
+    settings = tmp_path / "skillcli.toml"
+    settings.write_text('# 台账\nledger = "old.sqlite"\n\n[payer]\nname = "吴中区人社局"\n', encoding="utf-8")
+    result = run_cli("ledger", "init", "新台账/ledger 2021.sqlite")
     assert result.code == 0, result.stderr
-    assert (tmp_path / "from-config.sqlite").exists()
-    assert not (tmp_path / "skillcli-ledger.sqlite").exists()
-    assert len(runs(run_cli, str(tmp_path / "from-config.sqlite"))) == 1
-    monkeypatch.setenv("SKILLCLI_LEDGER", str(tmp_path / "from-env.sqlite"))
-    again = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", "out2", "--commit")
-    assert again.code == 0  # a fresh ledger: nothing is paid yet there
-    assert len(runs(run_cli, str(tmp_path / "from-env.sqlite"))) == 1
+    assert f'已在 {settings} 写入 ledger = "新台账/ledger 2021.sqlite"' in result.stderr
+    text = settings.read_text(encoding="utf-8")
+    assert text.startswith("# 台账\n") and text.count("ledger =") == 1
+    assert tomllib.loads(text) == {"ledger": "新台账/ledger 2021.sqlite", "payer": {"name": "吴中区人社局"}}
+    assert (tmp_path / "新台账" / "ledger 2021.sqlite").exists() and not (tmp_path / "old.sqlite").exists()
+    status = run_cli("ledger", "status", "--json")
+    assert status.code == 0 and status.json["exists"] and status.json["version"] == LATEST
+
+
+def test_ledger__init_does_not_write_a_password_into_skillcli_toml(
+    run_cli: Any, tmp_path: Path, monkeypatch: Any, postgres_server: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = str(postgres_server.url()).replace("postgresql://skillcli@", "postgresql://skillcli:s3cret@")
+    result = run_cli("ledger", "init", url)
+    assert result.code == 0, result.stderr
+    assert "SKILLCLI_LEDGER" in result.stderr and "s3cret" not in result.stderr
+    assert not (tmp_path / "skillcli.toml").exists()
+    monkeypatch.setenv("SKILLCLI_LEDGER", url)
+    assert run_cli("ledger", "status", "--json").json["version"] == LATEST

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from skillcli.io import fastxlsx
 from tests.conftest import valid_id, valid_uscc
 
 ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
@@ -269,7 +271,7 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
     assert list(ineligible[0]) == ["person_id", "name", "training_type", "reason_code", "reason"]
     assert sorted(i["reason_code"] for i in ineligible) == sorted(EXPECTED_INELIGIBLE.values())
     repeat = next(e for e in exceptions if e["code"] == "limit.no-repeat")
-    assert "花名册!2" in repeat["message_zh"]  # names the earlier training it repeats
+    assert "已在「花名册」第 2 行享受" in repeat["message_zh"]  # names the earlier training it repeats
 
 
 def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -366,9 +368,19 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
     assert result.code == 0, result.stderr
     text = result.stderr
     assert "A8" in text and "S2c 二(四)4" in text
-    assert "1500.00 × 1.3" in text and "1950.00" in text
-    assert "「是否参保」 = 是" in text and "✓" in text
-    assert "limit.no-repeat" in text  # the second training of the same level
+    # The amount as its formula from the table row, amounts as printed on the payout.
+    assert re.search(r"四级/中级工 1,500\.00 × 1\.3.* = 1,950\.00", text)
+    assert "「是否参保」须为 是" in text and "✓" in text
+    # The second training of the same level: held by E2, said in Chinese where the line is, and
+    # the rule under it does not read as paid.
+    assert "暂不发放" in text and "原因：同一职业同一等级不可重复享受，已在「花名册」第" in text
+    assert "条件满足，但本行暂不发放（原因见上）" in text
+    for word in ("paid", "exception", "scope", "require", "amount", "limit.no-repeat", "→"):
+        assert word not in text, word
+    english = run_cli(
+        "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", "--lang", "en"
+    ).stderr
+    assert "limit.no-repeat" in english and "paid" in english
     assert valid_id(seq="011") not in text  # masked on screen
 
 
@@ -411,7 +423,7 @@ def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzh
     assert result.code == 1
     assert result.stderr == ""  # quiet on the terminal
     text = log.read_text(encoding="utf-8")
-    assert "花名册 13 行：发放 9" in text and "limit.no-repeat" in text
+    assert "花名册 13 行：发放 9" in text and "同一职业同一等级不可重复享受" in text
     from tests.conftest import full_ids
 
     assert not full_ids(text)
@@ -425,7 +437,8 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
     result = run_payout(run_cli, batch, tmp_path / "o", "--json")
     held = [e for e in result.json["exceptions"] if e["row"] == 2]
     assert [e["code"] for e in held] == ["payout.blocked-by-related"]
-    assert "考勤!2" in held[0]["message_zh"] and "attendance.present-exceeds-required" in held[0]["message_zh"]
+    assert "该人员在「考勤」第 2 行有一处错误" in held[0]["message_zh"]
+    assert "attendance.present-exceeds-required" in held[0]["message_en"]
 
 
 def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(
@@ -486,3 +499,18 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     ]
     pension = result.json["warnings"][1]["message_zh"]
     assert "有 1 行为空" in pension and "按「否」处理" in pension
+
+
+def test_payout__detail_sheet_continues_past_excels_row_limit(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastxlsx, "EXCEL_MAX_ROWS", 6)  # 5 lines a sheet: the 9 paid lines need two
+    run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")
+    assert book.sheetnames[:3] == ["汇总", "明细1", "明细2"]
+    lines = [r for name in ("明细1", "明细2") for r in book[name].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in lines] == list(range(1, 10))
+    paid = read_csv(tmp_path / "out" / "payouts.csv")
+    assert sorted(Decimal(str(r[12])).quantize(Decimal("0.01")) for r in lines) == sorted(
+        Decimal(p["amount_yuan"]) for p in paid
+    )

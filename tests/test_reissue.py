@@ -162,7 +162,8 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json")
     assert report.code == 0, report.stderr
     totals = report.json["totals"]
-    paid_fen = fen(yuan(1950 + 4500 + 3500 + 398))  # 张伟, 冯刚, the enterprise, and 周杰's reissue
+    # 张伟, 冯刚, the enterprise, 周杰's reissue, and the 600 the bank paid 郑涛 of his 650 (paid = the bank's amounts).
+    paid_fen = fen(yuan(1950 + 4500 + 3500 + 398 + 600))
     assert report.json["runs"] == [june]
     assert (totals["exported_count"], totals["exported_fen"]) == (7, fen(JUNE_TOTAL))
     assert (totals["paid_count"], totals["paid_fen"]) == (4, paid_fen)
@@ -402,7 +403,7 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     # Sent again and not yet answered: no longer failed, still exported once, not paid.
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
     assert (report["failed_count"], report["exported_count"], report["exported_fen"]) == (0, 7, fen(JUNE_TOTAL))
-    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500))
+    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500 + 600))  # 郑涛's short payment counts as paid
     # The person's statement: one line, sent three times, awaiting the bank; nothing paid yet.
     statement = run_cli("statement", pid(4), "--out", tmp_path / "st.xlsx", "--ledger", ledger_url, "--json")
     assert statement.code == 0, statement.stderr
@@ -424,4 +425,4 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     assert rec.json["runs"] == [second.json["batch_id"]]
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
     assert (report["failed_count"], report["paid_count"]) == (0, 4)
-    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500 + 398))
+    assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500 + 398 + 600))

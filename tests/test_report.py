@@ -87,11 +87,13 @@ def test_report_month__totals_by_every_breakdown(
     assert result.code == 0, result.stderr
     payload = result.json
     assert payload["runs"] == [reconciled["june"]]
-    paid = fen(yuan(1950 + 4500 + 3500))  # 张伟, 冯刚 and the enterprise were confirmed by the bank
+    # 张伟, 冯刚 and the enterprise were confirmed by the bank; 郑涛 was paid 600 of his 650 (short).
+    paid = fen(yuan(1950 + 4500 + 3500 + 600))
     totals = payload["totals"]
     assert totals == {
         "lines": 10,
         "trained": 8,
+        "person_times": 10,  # every June line is its own training (冯刚: three)
         "certified": len(CERTIFIED_JUNE),
         "committed_fen": fen(JUNE_TOTAL),
         "payment_lines": 10,
@@ -106,9 +108,13 @@ def test_report_month__totals_by_every_breakdown(
         "failed_fen": fen(yuan(398)),
         "mismatch_count": 1,
         "mismatch_fen": fen(yuan(650)),
+        "short_fen": fen(yuan(50)),
         "pending_count": 1,
         "pending_fen": fen(yuan(800)),
+        "not_exported_fen": 0,
         "outstanding_fen": fen(JUNE_TOTAL) - paid,
+        "to_recover_count": 0,
+        "to_recover_fen": 0,
         "runs": 1,
     }
     by_rule = june_breakdown(lambda r, n, rule, t: rule)
@@ -131,25 +137,37 @@ def test_report_month__totals_by_every_breakdown(
     assert sum(s["fen"] for s in payload["by_level"]) == fen(JUNE_TOTAL)
 
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["汇总", "按补贴项目", "按收款方类型", "按单位", "按人员类别", "按等级", "月度", "批次"]
+    assert book.sheetnames == [
+        "汇总",
+        "按补贴项目",
+        "按收款方类型",
+        "按单位",
+        "按人员类别",
+        "按等级",
+        "月度",
+        "财政局",
+        "批次",
+    ]
     summary = {r[0].strip(): r[1:] for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["发放笔数（台账）"][0] == 10 and yuan(str(summary["发放笔数（台账）"][1])) == JUNE_TOTAL
-    assert summary["培训人数"][0] == 8 and summary["取证人数"][0] == 6
-    assert yuan(str(summary["银行已支付"][1])) == Decimal(paid) / 100
-    assert yuan(str(summary["待确认支付（已登记未到账）"][1])) == JUNE_TOTAL - Decimal(paid) / 100
+    assert summary["培训人数"][0] == 8 and summary["取证人数"][0] == 6 and summary["培训人次"][0] == 10
+    assert yuan(str(summary["银行已支付（银行实付金额）"][1])) == Decimal(paid) / 100
+    assert yuan(str(summary["未支付（发放 − 已支付）"][1])) == JUNE_TOTAL - Decimal(paid) / 100
     subsidy_rows = list(book["按补贴项目"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[2], r[3], yuan(str(r[4]))) for r in subsidy_rows] == [
+    assert [(r[0], r[2], r[4], yuan(str(r[5]))) for r in subsidy_rows] == [
         (rule, by_rule[rule][0], by_rule[rule][1], Decimal(by_rule[rule][2]) / 100)
         for rule in ("A6", "A8", "A12", "A16")
-    ]
-    assert book["按补贴项目"]["E2"].number_format == "#,##0.00"
+    ] + [("合计", 8, 10, JUNE_TOTAL)]  # persons counted once: 冯刚's three lines are one person
+    assert book["按补贴项目"]["F2"].number_format == "#,##0.00"
     units = list(book["按单位"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[2]) for r in units] == [
         ("企业", ENTERPRISE, ENTERPRISE_NAME),
         ("培训机构", INSTITUTION, INSTITUTION_NAME),
+        ("合计", None, None),
     ]
+    assert yuan(str(units[-1][6])) == yuan(2000 + 1500 + 1300)
     monthly = {r[0]: r for r in book["月度"].iter_rows(min_row=2, values_only=True)}
-    assert list(monthly) == [f"2021-{m:02d}" for m in range(1, 7)]  # January to the month
+    assert list(monthly) == [*(f"2021-{m:02d}" for m in range(1, 7)), "合计"]  # January to the month
     assert yuan(str(monthly["2021-06"][3])) == JUNE_TOTAL
     assert "补贴资金使用情况 2021-06" in result.stderr and "13,098.00" in result.stderr
 
@@ -175,15 +193,22 @@ def test_report_year__monthly_totals_chart_and_targets(
     monthly = {m["period"]: m for m in payload["monthly"]}
     assert list(monthly) == [f"2021-{m:02d}" for m in range(1, 13)]
     assert monthly["2021-06"]["committed_fen"] == fen(JUNE_TOTAL)
-    assert monthly["2021-06"]["paid_fen"] == fen(yuan(9950)) and monthly["2021-06"]["failed_fen"] == fen(yuan(398))
+    assert monthly["2021-06"]["paid_fen"] == fen(yuan(10550)) and monthly["2021-06"]["failed_fen"] == fen(yuan(398))
+    assert payload["breakdown_totals"]["monthly"]["committed_fen"] == fen(year_total)
     assert monthly["2021-07"]["committed_fen"] == fen(JULY_TOTAL + ADVANCE_TOTAL)
     assert monthly["2021-07"]["advanced_fen"] == fen(ADVANCE_TOTAL) and monthly["2021-07"]["persons"] == 3
     assert all(monthly[p]["committed_fen"] == 0 for p in monthly if p not in ("2021-06", "2021-07"))
     assert sum(m["committed_fen"] for m in payload["monthly"]) == fen(year_total)
     assert payload["targets"] == [
-        {"measure": "trained", "actual": 11, "target": 9, "percent": "122.22"},
-        {"measure": "certified", "actual": 8, "target": 7, "percent": "114.29"},
-        {"measure": "funds", "actual": fen(year_total), "target": fen(yuan(12000)), "percent": "132.48"},
+        {"period": "2021", "measure": "trained", "actual": 11, "target": 9, "percent": "122.22"},
+        {"period": "2021", "measure": "certified", "actual": 8, "target": 7, "percent": "114.29"},
+        {
+            "period": "2021",
+            "measure": "funds",
+            "actual": fen(year_total),
+            "target": fen(yuan(12000)),
+            "percent": "132.48",
+        },
     ]
     assert "122.22 %" in result.stderr and "114.29 %" in result.stderr
 
@@ -197,6 +222,7 @@ def test_report_year__monthly_totals_chart_and_targets(
         "按等级",
         "月度",
         "目标完成",
+        "财政局",
         "批次",
     ]
     targets = list(book["目标完成"].iter_rows(min_row=4, values_only=True))
@@ -211,6 +237,7 @@ def test_report_year__monthly_totals_chart_and_targets(
     assert [(r[0], yuan(str(r[3]))) for r in months if r[3]] == [
         ("2021-06", JUNE_TOTAL),
         ("2021-07", JULY_TOTAL + ADVANCE_TOTAL),
+        ("合计", year_total),
     ]
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]

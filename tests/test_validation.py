@@ -65,7 +65,7 @@ def test_id__bad_checksum_names_the_expected_character(make_xlsx, check_json):
     finding = only(result, "id.checksum")[0]
     assert finding["value"] == bad  # the text as typed, all 18 characters
     assert f"应为 {good[-1]}" in finding["message_zh"]
-    assert f"expected {good[-1]}" in finding["message_en"]
+    assert f"the first 17 digits give {good[-1]}" in finding["message_en"]
     assert result.code == 1
 
 
@@ -492,7 +492,10 @@ def test_roster__same_person_twice_in_one_class(make_xlsx, check_json):
     )
     result = check_json(path)
     assert findings(result) == [(4, "身份证号码", "roster.duplicate-person")]
-    assert "!2" in only(result, "roster.duplicate-person")[0]["message_zh"]
+    # The first row is named the way a clerk finds it: sheet and Excel row (the file is the finding's own).
+    message = only(result, "roster.duplicate-person")[0]["message_zh"]
+    assert "首次出现在「花名册」第 2 行" in message
+    assert "batch.xlsx" not in message
 
 
 def test_roster__duplicate_by_class_id(make_xlsx, check_json):

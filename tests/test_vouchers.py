@@ -845,6 +845,7 @@ def test_vouchers__old_ledger_is_migrated_and_nothing_else_changes(
 
 def test_vouchers__usage_errors_and_masking(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     ledger = str(tmp_path / "l.sqlite")
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
     roster = one_person_roster(make_xlsx, L_PEOPLE[1])
     assert issue(run_cli, roster, "nowhere-2020", "2021-06-01", tmp_path / "o", ledger).code == 2
     outside = issue(run_cli, roster, LULIANG, "2020-06-01", tmp_path / "o", ledger)

@@ -88,3 +88,32 @@ def load_config(start: Path | None = None) -> Config:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UsageError(f"配置文件 {path} 无法读取：{first}", f"cannot read config file {path}: {first}") from None
     return Config(path=path, data=data)
+
+
+def set_top_level(path: Path, key: str, value: str) -> None:
+    """Write ``key = "value"`` into a settings file, keeping every other line as it was.
+
+    A top-level key must come before the first ``[table]``, so an existing line for the key is
+    replaced where it stands and a new one goes on the first line. The file is replaced
+    atomically; a new file holds the one line.
+    """
+    import json
+    import re
+
+    from skillcli.io.writer import write_text_atomic
+
+    # A JSON string is a valid TOML basic string: quotes, backslashes (Windows paths) and control
+    # characters come out escaped the way TOML reads them back.
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i, existing in enumerate(lines):
+        if existing.lstrip().startswith("["):
+            lines.insert(0, line)
+            break
+        if pattern.match(existing):
+            lines[i] = line
+            break
+    else:
+        lines.insert(0, line)
+    write_text_atomic(path, "\n".join(lines) + "\n")

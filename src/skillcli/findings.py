@@ -60,14 +60,40 @@ _ALL: list[Code] = [
             "工作表名像{detail}，但前 20 行中找不到表头",
             "sheet name says {detail} but no header row was found in the first 20 rows",
         ),
-        ("missing-column", E, "缺少必填列「{column}」", "required column '{column}' is missing"),
+        (
+            "missing-column",
+            E,
+            "缺少必填列「{column}」，请在表头加上此列并逐行填写",
+            "required column '{column}' is missing; add it to the header and fill it for every row",
+        ),
         (
             "duplicate-column",
             W,
-            "列「{column}」与前面的列重复，已忽略此列",
-            "column '{column}' repeats an earlier column and was ignored",
+            "列「{column}」与前面的列重复，已忽略此列；请删除重复的列",
+            "column '{column}' repeats an earlier column and was ignored; delete the repeated column",
         ),
-        ("hidden", W, "工作表被隐藏，仍已读取", "the sheet is hidden; it was read all the same"),
+        (
+            "hidden",
+            W,
+            "工作表被隐藏，仍已读取；如不应申报，请删除该工作表",
+            "the sheet is hidden; it was read all the same; delete it if it is not claimed",
+        ),
+        (
+            "unknown-column-like",
+            W,
+            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，请加参数 --map {column}={detail}，"
+            '或在 skillcli.toml 的 [columns] 表中写 {column} = "{detail}"',
+            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, add "
+            '--map {column}={detail}, or write {column} = "{detail}" in the [columns] table of skillcli.toml',
+        ),
+        (
+            "unknown-column",
+            W,
+            "不认识列「{column}」，此列未读取。如果它就是某个已知列（已知列见 skillcli template 生成的模板），"
+            "请加参数 --map {column}=已知列名；不需要此列则不必处理",
+            "column '{column}' is not recognised and was not read. If it is a known column (see the template "
+            "skillcli template writes), add --map {column}=<known column>; if it is not needed, nothing to do",
+        ),
         (
             "column-by-content",
             W,
@@ -80,15 +106,20 @@ _ALL: list[Code] = [
         (
             "formula",
             W,
-            "单元格是公式 {value}，已使用其缓存值",
-            "cell holds a formula {value}; its cached value was used",
+            "单元格是公式 {value}，已按 Excel 上次算出并显示的结果读取；请核对结果，最好改为直接填写数值",
+            "cell holds a formula {value}; the result Excel last showed was read: check it, and better type the value itself",
         ),
-        ("error", E, "单元格是错误值 {value}", "cell holds an error value {value}"),
+        (
+            "error",
+            E,
+            "单元格显示错误值 {value}，无法读取，请改为正确的值",
+            "cell shows the error value {value} and cannot be read; enter the right value",
+        ),
         (
             "merged",
             W,
-            "数据区有合并单元格 {value}，只有左上角单元格有值",
-            "merged cells {value} in the data: only the top-left cell has a value",
+            "数据区有合并单元格 {value}，只有左上角一格有值，其余格按空白读取；请取消合并并逐行填写",
+            "merged cells {value} in the data: only the top-left cell has a value, the others read as blank; unmerge them and fill each row",
         ),
         (
             "precision-lost",
@@ -99,22 +130,32 @@ _ALL: list[Code] = [
     ),
     *_codes(
         "row",
-        ("hidden", W, "该行在 Excel 中被隐藏，仍已读取", "the row is hidden in Excel; it was read all the same"),
+        (
+            "hidden",
+            W,
+            "该行在 Excel 中被隐藏，仍已读取；如不应申报，请删除该行",
+            "the row is hidden in Excel; it was read all the same; delete it if it is not claimed",
+        ),
     ),
     *_codes(
         "name",
-        ("missing", E, "「{column}」为空", "'{column}' is blank"),
-        ("has-digits", W, "姓名「{value}」含数字", "name '{value}' contains digits"),
+        ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
+        (
+            "has-digits",
+            W,
+            "姓名「{value}」含数字，请核对后只填姓名",
+            "name '{value}' contains digits; check it and write the name only",
+        ),
         (
             "mismatch",
             E,
-            "同一身份证号码在不同表中姓名不同：{detail}",
-            "the same ID number has different names across sheets: {detail}",
+            "同一身份证号码在{detail}，与本行姓名「{value}」不同，请核对后改为同一写法",
+            "the same ID number is named {detail}, not '{value}' as here; make the two agree",
         ),
     ),
     *_codes(
         "id",
-        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
         (
             "precision-lost",
             E,
@@ -124,8 +165,8 @@ _ALL: list[Code] = [
         (
             "format",
             E,
-            "身份证号码「{value}」不是 18 位（17 位数字加校验位）",
-            "ID '{value}' is not 18 characters (17 digits and a check character)",
+            "身份证号码「{value}」不是 18 位（17 位数字加校验位），请按身份证重新填写",
+            "ID '{value}' is not 18 characters (17 digits and a check character); copy it again from the ID card",
         ),
         (
             "old-15-digit",
@@ -133,15 +174,25 @@ _ALL: list[Code] = [
             "15 位旧身份证号码，请换成 18 位：{detail}",
             "old 15-digit ID; use the 18-digit number: {detail}",
         ),
-        ("checksum", E, "身份证号码校验位错误（应为 {detail}）", "ID check character is wrong (expected {detail})"),
-        ("birth-date", E, "身份证号码中的出生日期无效：{detail}", "the birth date inside the ID is invalid: {detail}"),
+        (
+            "checksum",
+            E,
+            "身份证号码校验位错误：按前 17 位算应为 {detail}，说明号码有抄错的位，请按身份证核对全部 18 位",
+            "ID check character is wrong: the first 17 digits give {detail}, so a digit is miscopied; check all 18 against the ID card",
+        ),
+        (
+            "birth-date",
+            E,
+            "身份证号码中的出生日期 {detail} 不存在，请按身份证核对",
+            "the birth date {detail} inside the ID does not exist; check it against the ID card",
+        ),
     ),
     *_codes(
         "sex",
         (
             "mismatch",
             W,
-            "性别「{value}」与身份证号码第 17 位（{detail}）不符",
+            "性别「{value}」与身份证号码（第 17 位表示{detail}）不符，请核对性别或身份证号码",
             "sex '{value}' disagrees with the ID's 17th digit ({detail})",
         ),
     ),
@@ -150,14 +201,14 @@ _ALL: list[Code] = [
         (
             "format",
             E,
-            "统一社会信用代码「{value}」格式错误（应为 18 位）",
-            "credit code '{value}' is malformed (18 characters expected)",
+            "统一社会信用代码「{value}」格式错误（应为 18 位数字和大写字母），请按营业执照重新填写",
+            "credit code '{value}' is malformed (18 digits and capital letters expected); copy it again from the business licence",
         ),
         (
             "checksum",
             E,
-            "统一社会信用代码校验位错误（应为 {detail}）",
-            "credit code check character is wrong (expected {detail})",
+            "统一社会信用代码校验位错误：按前 17 位算应为 {detail}，说明有抄错的位，请按营业执照核对",
+            "credit code check character is wrong: the first 17 characters give {detail}, so one is miscopied; check it against the business licence",
         ),
     ),
     *_codes(
@@ -165,25 +216,40 @@ _ALL: list[Code] = [
         (
             "format",
             W,
-            "手机号码「{value}」不是以 1 开头的 11 位数字",
-            "phone '{value}' is not 11 digits starting with 1",
+            "手机号码「{value}」不是以 1 开头的 11 位数字，请核对",
+            "phone '{value}' is not 11 digits starting with 1; check it",
         ),
     ),
     *_codes(
         "account",
-        ("format", E, "账号「{value}」应只含数字", "account '{value}' must contain digits only"),
+        (
+            "format",
+            E,
+            "账号「{value}」应只含数字，请按银行卡或社保卡重新填写",
+            "account '{value}' must contain digits only; copy it again from the card",
+        ),
     ),
     *_codes(
         "date",
-        ("missing", E, "「{column}」为空", "'{column}' is blank"),
-        ("invalid", E, "「{column}」不是有效日期：{value}", "'{column}' is not a valid date: {value}"),
+        ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是有效日期，请核对其中的年、月、日，按 2024-05-06 的写法填写",
+            "'{column}' value '{value}' is not a valid date; check its year, month and day and write it as 2024-05-06",
+        ),
         (
             "month-only",
             E,
-            "「{column}」只有年月，缺少日：{value}",
-            "'{column}' has a year and month but no day: {value}",
+            "「{column}」的「{value}」只有年月，缺少日，请填写到日（如 2024-05-06）",
+            "'{column}' value '{value}' has a year and month but no day; write the full date (2024-05-06)",
         ),
-        ("order", E, "开始日期晚于结束日期（{detail}）", "start date is after end date ({detail})"),
+        (
+            "order",
+            E,
+            "开始日期晚于结束日期（{detail}），请核对两个日期",
+            "start date is after end date ({detail}); check both dates",
+        ),
         (
             "after-period",
             W,
@@ -193,20 +259,25 @@ _ALL: list[Code] = [
         (
             "filed-before-start",
             E,
-            "备案结束日期早于开班日期（{detail}）",
-            "filed end date is before the start date ({detail})",
+            "备案结束日期早于开班日期（{detail}），请按备案材料核对",
+            "filed end date is before the start date ({detail}); check it against the filing",
         ),
-        ("implausible", W, "「{column}」的年份不合常理：{value}", "'{column}' has an implausible year: {value}"),
+        (
+            "implausible",
+            W,
+            "「{column}」的年份不合常理（{value}），请核对",
+            "'{column}' has an implausible year ({value}); check it",
+        ),
     ),
     *_codes(
         "value",
         (
             "not-in-list",
             E,
-            "「{column}」的值「{value}」不在可选范围内（{detail}）",
-            "'{column}' value '{value}' is not one of: {detail}",
+            "「{column}」的值「{value}」不在可选范围内，请改为其中之一：{detail}",
+            "'{column}' value '{value}' is not in the list; use one of: {detail}",
         ),
-        ("missing", E, "「{column}」为空", "'{column}' is blank"),
+        ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
         (
             "unknown",
             W,
@@ -222,85 +293,115 @@ _ALL: list[Code] = [
             "'{column}' value '{value}' is not in the list and looks like another name for a listed value: a"
             " subsidy that depends on it is held until it is corrected (rows; likely meant: {detail})",
         ),
-        ("yes-no", E, "「{column}」应填 是/否，读到「{value}」", "'{column}' must be 是/否 (yes/no), got '{value}'"),
+        (
+            "yes-no",
+            E,
+            "「{column}」应填「是」或「否」，现为「{value}」，请改填",
+            "'{column}' must be 是/否 (yes/no), got '{value}'",
+        ),
     ),
     *_codes(
         "level",
         (
             "unknown",
             E,
-            "等级「{value}」无法识别（应为 五级/初级工 … 一级/高级技师、专项能力、无等级）",
-            "level '{value}' is not recognised (五级/初级工 … 一级/高级技师, 专项能力, 无等级)",
+            "等级「{value}」无法识别，请改为 五级/初级工、四级/中级工、三级/高级工、二级/技师、一级/高级技师、专项能力 或 无等级",
+            "level '{value}' is not recognised; use 五级/初级工, 四级/中级工, 三级/高级工, 二级/技师, 一级/高级技师, 专项能力 or 无等级",
         ),
     ),
     *_codes(
         "money",
-        ("invalid", E, "「{column}」不是金额：{value}", "'{column}' is not an amount of money: {value}"),
-        ("negative", E, "「{column}」为负数：{value}", "'{column}' is negative: {value}"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是金额，请只填数字（单位：元），如 1500 或 1500.00",
+            "'{column}' value '{value}' is not an amount; write digits only (yuan), such as 1500 or 1500.00",
+        ),
+        ("negative", E, "「{column}」的 {value} 是负数，请核对", "'{column}' value {value} is negative; check it"),
         (
             "sub-fen",
             W,
-            "「{column}」有超过两位的小数 {value}，已四舍五入到分",
-            "'{column}' has more than two decimals ({value}); rounded to the fen",
+            "「{column}」的 {value} 有超过两位的小数，已四舍五入到分；请核对金额",
+            "'{column}' value {value} has more than two decimals; rounded to the fen; check the amount",
         ),
     ),
     *_codes(
         "number",
-        ("invalid", E, "「{column}」不是数字：{value}", "'{column}' is not a number: {value}"),
-        ("negative", E, "「{column}」为负数：{value}", "'{column}' is negative: {value}"),
-        ("not-integer", E, "「{column}」应为整数：{value}", "'{column}' must be a whole number: {value}"),
+        (
+            "invalid",
+            E,
+            "「{column}」的「{value}」不是数字，请只填数字",
+            "'{column}' value '{value}' is not a number; write digits only",
+        ),
+        ("negative", E, "「{column}」的 {value} 是负数，请核对", "'{column}' value {value} is negative; check it"),
+        (
+            "not-integer",
+            E,
+            "「{column}」的 {value} 不是整数，请填整数",
+            "'{column}' value {value} is not a whole number; write a whole number",
+        ),
     ),
     *_codes(
         "roster",
         (
             "duplicate-person",
             E,
-            "同一人在同一培训班中重复出现（首次出现在 {detail}）",
-            "the same person appears twice in one class (first at {detail})",
+            "同一人在同一培训班中重复出现（首次出现在{detail}），请删除重复的一行",
+            "the same person appears twice in one class (first at {detail}); delete the repeated row",
         ),
     ),
     *_codes(
         "attendance",
-        ("not-on-roster", E, "考勤中的身份证号码不在花名册中", "attendance row for an ID that is not on the roster"),
+        (
+            "not-on-roster",
+            E,
+            "考勤表中的这个身份证号码在花名册中找不到，请核对号码，或在花名册中补上此人",
+            "attendance row for an ID that is not on the roster; check the number or add the person to the roster",
+        ),
         (
             "present-exceeds-required",
             E,
-            "实际出勤天数 {value} 大于应出勤天数 {detail}",
-            "days present {value} exceed days required {detail}",
+            "实际出勤天数 {value} 大于应出勤天数 {detail}，请核对考勤",
+            "days present {value} exceed days required {detail}; check the attendance",
         ),
         (
             "online-exceeds-total",
             E,
-            "线上学时 {value} 大于总学时 {detail}",
-            "online hours {value} exceed total hours {detail}",
+            "线上学时 {value} 大于总学时 {detail}，请核对学时",
+            "online hours {value} exceed total hours {detail}; check the hours",
         ),
         (
             "hours-sum",
             W,
-            "线上与线下学时之和 {value} 与总学时 {detail} 不符",
-            "online + offline hours {value} differ from total hours {detail}",
+            "线上与线下学时之和 {value} 与总学时 {detail} 不符，请核对学时",
+            "online + offline hours {value} differ from total hours {detail}; check the hours",
         ),
     ),
     *_codes(
         "cert",
-        ("not-on-roster", W, "证书中的身份证号码不在花名册中", "certificate for an ID that is not on the roster"),
+        (
+            "not-on-roster",
+            W,
+            "证书表中的这个身份证号码在花名册中找不到，请核对号码",
+            "certificate for an ID that is not on the roster; check the number",
+        ),
         (
             "duplicate-number",
             E,
-            "证书编号重复（首次在 {detail}）",
-            "certificate number is repeated (first at {detail})",
+            "证书编号重复（首次出现在{detail}），请按证书核对编号",
+            "certificate number is repeated (first at {detail}); check it against the certificates",
         ),
         (
             "number-level-mismatch",
             W,
-            "证书编号显示的等级（{detail}）与「等级」列不符",
-            "the certificate number's level ({detail}) disagrees with the level column",
+            "证书编号表示的等级是{detail}，与「等级」列不符，请按证书核对",
+            "the certificate number says level {detail}, unlike the level column; check it against the certificate",
         ),
         (
             "number-year-mismatch",
             W,
-            "证书编号显示的年份（{detail}）与发证日期不符",
-            "the certificate number's year ({detail}) disagrees with the issue date",
+            "证书编号表示的发证年份是 {detail} 年，与「发证日期」不符，请按证书核对",
+            "the certificate number says issued in {detail}, unlike the issue date; check it against the certificate",
         ),
     ),
 ]
@@ -311,7 +412,7 @@ _ALL += [
         (
             "blocked-by-related",
             E,
-            "该人员在 {detail} 有错误（{value}），本行暂不发放",
+            "该人员在{detail}有一处错误（见该处的问题说明），本行暂不发放；请先改正那一处",
             "this person has an error at {detail} ({value}); the row is held",
         ),
         (
@@ -352,6 +453,13 @@ _ALL += [
             E,
             "{detail}：缺少「{column}」，无法判断或计算",
             "{detail}: '{column}' is missing, so the rule cannot be decided",
+        ),
+        (
+            "column-not-in-batch",
+            E,
+            "{detail}：本批次的表格中没有「{column}」所需的列，无法判断或计算；请在申报表中加上该列、逐行填写后重新报送",
+            "{detail}: no sheet of the batch has the column '{column}' needs, so the rule cannot be decided; add"
+            " the column, fill it for every row and submit again",
         ),
         (
             "no-attendance",
@@ -436,13 +544,13 @@ _ALL += [
         (
             "yearly",
             E,
-            "每人每年补贴性培训不超过 {value} 次，已在 {detail} 享受",
+            "每人每年补贴性培训不超过 {value} 次，已在{detail}享受",
             "at most {value} subsidised trainings per person per year; already paid at {detail}",
         ),
         (
             "no-repeat",
             E,
-            "同一职业同一等级不可重复享受，已在 {detail} 享受",
+            "同一职业同一等级不可重复享受，已在{detail}享受",
             "the same occupation and level cannot be subsidised twice; already at {detail}",
         ),
         (

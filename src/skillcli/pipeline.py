@@ -22,8 +22,8 @@ from skillcli.findings import CATALOGUE, Issue
 from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
-from skillcli.schema.checks import run_checks
-from skillcli.schema.columns import SPECS, ColType
+from skillcli.schema.checks import run_checks, words_locations
+from skillcli.schema.columns import SPECS, ColType, ColumnMap
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -124,9 +124,17 @@ class Batch:
 
 
 def load_batch(
-    paths: list[Path], ctx: Context, *, max_file_mb: int = DEFAULT_MAX_FILE_MB, progress: Progress | None = None
+    paths: list[Path],
+    ctx: Context,
+    *,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> Batch:
-    """Read, locate and validate every sheet of every file, then run the cross-sheet checks."""
+    """Read, locate and validate every sheet of every file, then run the cross-sheet checks.
+
+    ``columns`` is the clerk's own header mapping (``--map``, ``[columns]``), tried before the aliases.
+    """
     files: list[FileSummary] = []
     typed: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
     raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
@@ -157,7 +165,7 @@ def load_batch(
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
             meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, default_kind)
+            located = locate(grid, display, meta, default_kind, columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
@@ -244,17 +252,20 @@ _LOOSE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _spec_headers() -> dict[str, str]:
-    from skillcli.rules.fields import FIELDS
-
+def _spec_headers(canonicals: set[str]) -> dict[str, str]:
+    """Canonical name → the Chinese a clerk reads: the column's header, else a rule field's label
+    (线上学时占比 for online_share), so that no internal name reaches a message or the column field.
+    The rule fields are looked up only when ``canonicals`` holds such a name (a payout's findings):
+    ``check`` loads no part of the rule engine."""
     names: dict[str, str] = {}
     for specs in SPECS.values():
         for column in specs:
             names.setdefault(column.name, column.header)
-    # A value derived for the rules (qualified, online_share …) is named by its Chinese label, never by
-    # its internal name: the clerk looks for it in no column.
-    for rule_field in FIELDS.values():
-        names.setdefault(rule_field.name, rule_field.label)
+    if any(re.fullmatch(r"[a-z_]+", name) and name not in names for name in canonicals):
+        from skillcli.rules.fields import FIELDS
+
+        for rule_field in FIELDS.values():
+            names.setdefault(rule_field.name, rule_field.label)
     return names
 
 
@@ -293,7 +304,7 @@ def render_findings(
             schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String, "__header": pl.String}
         )
     )
-    spec_headers = _spec_headers()
+    spec_headers = _spec_headers(set(issues.get_column("canonical").drop_nulls().unique().to_list()))
     allowed = _allowed_values()
     with_headers = issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left")
     column = pl.coalesce(
@@ -325,7 +336,11 @@ def render_findings(
         en = pl.when(is_code).then(_template_expr(entry.en)).otherwise(en)
         severity = pl.when(is_code).then(pl.lit(entry.severity.value)).otherwise(severity)
     return (
-        staged.with_columns(zh.alias("message_zh"), en.alias("message_en"), severity.alias("severity"))
+        staged.with_columns(
+            words_locations(zh, pl.col("_file"), lang="zh").alias("message_zh"),
+            words_locations(en, pl.col("_file"), lang="en").alias("message_en"),
+            severity.alias("severity"),
+        )
         .select(
             pl.col("_file").alias("file"),
             pl.col("_sheet").fill_null("").alias("sheet"),

@@ -273,6 +273,8 @@ def cycle(
     run_cli: Callable[..., Any], make_xlsx: Callable[..., Path], tmp_path: Path, ledger: str, *, advance: bool = False
 ) -> dict[str, str]:
     """Commit June, then July (and optionally July's advance run); returns {"june": id, "july": id, ...}."""
+    # Only ``ledger init`` creates a ledger; on one the fixture already made it changes nothing.
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
     june = commit(
         run_cli,
         write_batch(make_xlsx, "june.xlsx", JUNE, JUNE_CERTS, JUNE_ATTENDANCE),

@@ -53,8 +53,7 @@ def export_bank(
     from skillcli.reconcile.export import build_export, load_accounts
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     run = store.run(run_id)
     at = now_text()
     given = load_accounts(accounts)
@@ -99,8 +98,7 @@ def reissue(
     from skillcli.reconcile.export import build_reissue, load_accounts
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     run = store.run(run_id)
     at = now_text()
     given = load_accounts(accounts)

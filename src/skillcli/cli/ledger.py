@@ -17,15 +17,31 @@ ledger_app = typer.Typer(help="补贴发放台账 / The payment ledger.", no_arg
 
 
 def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
-    """The ledger to read (and, with ``commit``, to write). A dry run without any ledger reads none."""
-    from skillcli.ledger.store import Ledger, resolve_url
+    """The ledger to read (and, with ``commit``, to write); None for a dry run when none is named.
 
-    url = resolve_url(ledger)
-    if not commit and url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+    A commit needs a ledger that exists: it is never created here (``skillcli ledger init`` does),
+    so a mistyped path or another working folder cannot start an empty history and pay again.
+    """
+    from skillcli.ledger.store import Ledger, NoLedgerError, locate
+
+    url = locate(ledger)
+    if url is None:
+        if commit:
+            raise NoLedgerError()
         return None
     store = Ledger(url)
-    store.ensure_ready(create=commit)
+    store.ensure_ready()
     return store
+
+
+def ledger_line(store: Ledger | None) -> tuple[str, str]:
+    """What a dry run says about history: which ledger it read, or that it read none."""
+    if store is None:
+        return (
+            "未读取台账（未指定台账）：已发放、年度次数与预拨均未核对",
+            "no ledger read (none is set): already-paid claims, yearly limits and advances were not checked",
+        )
+    return f"已读取台账 {store.name}", f"read the ledger {store.name}"
 
 
 def parse_share(text: str | None) -> Decimal | None:
@@ -44,25 +60,70 @@ def parse_share(text: str | None) -> Decimal | None:
 
 
 @ledger_app.command("init")
-def init(ledger: opt.LedgerOpt = None) -> None:
-    """创建台账并迁移到最新版本 / Create the ledger and migrate it to the latest schema."""
+def init(
+    path: Annotated[
+        str | None,
+        typer.Argument(help="新台账：SQLite 文件路径或 postgresql:// URL，并写入 ./skillcli.toml / ledger to create"),
+    ] = None,
+    ledger: opt.LedgerOpt = None,
+) -> None:
+    """创建台账并迁移到最新版本；给出路径时写入 ./skillcli.toml / Create the ledger (and name it in skillcli.toml)."""
+    import json
+    from pathlib import Path
+
     from skillcli.cli.render import Screen
+    from skillcli.config import CONFIG_NAME, find_config, set_top_level
     from skillcli.ledger.store import Ledger
 
-    store = Ledger.open(ledger)
+    screen = Screen()
+    store = Ledger.open(path or ledger)
+    if store.missing:
+        # A new SQLite ledger may go in a folder of its own (台账/ledger.sqlite): make it.
+        Path(store.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     applied = store.migrate()
-    Screen().line(f"{store.name}: " + (", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"))
+    screen.line(f"{store.name}: " + (", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"))
+    if path is None:
+        return
+    if "://" in path and "@" in path.split("://", 1)[1] and ":" in path.split("://", 1)[1].split("@", 1)[0]:
+        # A password does not belong in a settings file that is copied and shared; the environment
+        # variable keeps it out of the folder.
+        screen.line(
+            screen.t(
+                f"URL 含密码，未写入 {CONFIG_NAME}；请设置环境变量 SKILLCLI_LEDGER",
+                f"the URL holds a password, so it was not written to {CONFIG_NAME}; set $SKILLCLI_LEDGER instead",
+            )
+        )
+        return
+    target = Path.cwd() / CONFIG_NAME
+    shadowed = find_config()
+    set_top_level(target, "ledger", path)
+    written = f"ledger = {json.dumps(path, ensure_ascii=False)}"
+    screen.line(screen.t(f"已在 {target} 写入 {written}", f"wrote {written} to {target}"))
+    if shadowed is not None and shadowed.resolve() != target.resolve():
+        screen.line(
+            screen.t(
+                f"注意：此目录下此后读取 {target}，不再读取 {shadowed}",
+                f"note: this folder now reads {target} instead of {shadowed}",
+            )
+        )
 
 
 @ledger_app.command("migrate")
 def migrate(ledger: opt.LedgerOpt = None) -> None:
     """把台账迁移到最新版本 / Apply pending schema migrations."""
-    init(ledger)
+    from skillcli.cli.render import Screen
+    from skillcli.ledger.store import Ledger
+
+    store = Ledger.open(ledger)
+    if store.version() == 0:
+        store.ensure_ready()  # a missing or empty ledger: says to run ledger init
+    applied = store.migrate()
+    Screen().line(f"{store.name}: " + (", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"))
 
 
 @ledger_app.command("status")
 def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
-    """台账版本、批次数与净额 / Version, runs, lines and net total."""
+    """台账版本、批次数与净额（不存在的台账不会被创建）/ Version, runs, lines and net total."""
     from skillcli.cli.render import Screen, print_json
     from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
@@ -72,7 +133,11 @@ def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
         print_json(info)
         return
     screen = Screen()
-    rows = [["ledger", info["ledger"]], ["version", f"{info['version']} / {info['latest']}"]]
+    rows = [
+        ["ledger", info["ledger"]],
+        ["exists", "是" if info["exists"] else "否（skillcli ledger init）"],
+        ["version", f"{info['version']} / {info['latest']}"],
+    ]
     if "runs" in info:
         rows += [["runs", info["runs"]], ["lines", info["lines"]], ["net", format_yuan(info["net_fen"], grouping=True)]]
     screen.table(screen.t("台账状态", "Ledger status"), ["", ""], rows)
@@ -85,8 +150,7 @@ def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
     from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
 
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     found = store.runs()
     if json_out:
         print_json({"runs": found})
@@ -115,19 +179,49 @@ def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
 def void(
     run_id: Annotated[str, typer.Argument(help="要作废的批次 / run to reverse")],
     reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）/ why")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="批次已导出代发或银行已支付时仍作废 / void a run already sent to the bank"),
+    ] = False,
     ledger: opt.LedgerOpt = None,
 ) -> None:
-    """作废一个批次：以负数冲销记录，原记录不删改 / Reverse a run with an audit record."""
+    """作废一个批次：以负数冲销记录，原记录不删改 / Reverse a run with an audit record.
+
+    A run whose lines were exported to the bank needs --force: the bank may have paid them, and
+    what it paid is then reported as 已付待追回 (to recover).
+    """
     from skillcli.cli.render import Screen
     from skillcli.errors import UsageError
     from skillcli.ledger.store import Ledger
+    from skillcli.money import format_yuan
+    from skillcli.report.funds import bank_exposure
 
     if not reason.strip():
         raise UsageError("作废必须写明原因", "a void needs a reason")
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
+    store.run(run_id)  # an unknown run is a usage error before anything else
+    seen = bank_exposure(store, run_id)
+    said = (
+        f"已导出代发 {seen['exported_count']} 笔 {format_yuan(seen['exported_fen'], grouping=True)} 元，"
+        f"银行已确认支付 {seen['paid_count']} 笔 {format_yuan(seen['paid_fen'], grouping=True)} 元",
+        f"{seen['exported_count']} bank lines exported ({format_yuan(seen['exported_fen'], grouping=True)} yuan),"
+        f" {seen['paid_count']} confirmed paid by the bank ({format_yuan(seen['paid_fen'], grouping=True)} yuan)",
+    )
+    if seen["exported_count"] and not force:
+        raise UsageError(
+            f"批次 {run_id} {said[0]}；确需作废请加 --force（已付款项将列为已付待追回）",
+            f"run {run_id}: {said[1]}; add --force to void it anyway (what was paid is reported as to recover)",
+        )
     void_id = store.void(run_id, reason.strip())
-    Screen().line(f"已作废 {run_id}，冲销记录 {void_id} / voided {run_id} by {void_id}")
+    screen = Screen()
+    screen.line(f"已作废 {run_id}，冲销记录 {void_id} / voided {run_id} by {void_id}")
+    if seen["exported_count"]:
+        screen.error(
+            screen.t(
+                f"{said[0]}；已付的 {format_yuan(seen['paid_fen'], grouping=True)} 元列为已付待追回",
+                f"{said[1]}; the {format_yuan(seen['paid_fen'], grouping=True)} yuan paid is reported as to recover",
+            )
+        )
 
 
 @ledger_app.command("replay")
@@ -151,8 +245,7 @@ def replay(
     from skillcli.replay import replay as replay_run
 
     screen = Screen(lang=lang, show_ids=show_ids)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     result = replay_run(store, run_id)
     note = policy_note(result)
     if note is not None:
@@ -167,11 +260,15 @@ def replay(
         screen.table(
             screen.t(f"批次 {run_id} 重算结果不同", f"run {run_id} decided again differs"),
             [screen.t("行", "line"), screen.t("规则", "rule"), screen.t("字段", "field"), "committed", "replayed"],
-            [[d.line, d.rule, d.field, shown(d.field, d.committed), shown(d.field, d.replayed)] for d in result.differences],
+            [
+                [d.line, d.rule, d.field, shown(d.field, d.committed), shown(d.field, d.replayed)]
+                for d in result.differences
+            ],
         )
     screen.line(
         screen.t(
-            f"批次 {run_id}：{result.lines} 笔，" + (f"{len(result.differences)} 处不同" if result.differences else "重算结果逐分一致"),
+            f"批次 {run_id}：{result.lines} 笔，"
+            + (f"{len(result.differences)} 处不同" if result.differences else "重算结果逐分一致"),
             f"run {run_id}: {result.lines} lines, "
             + (f"{len(result.differences)} differences" if result.differences else "identical to the fen"),
         )

@@ -35,6 +35,16 @@ Params = Annotated[
 LedgerOpt = Annotated[
     str | None,
     typer.Option(
-        "--ledger", help="台账：SQLite 文件路径或 postgresql:// URL（默认 skillcli-ledger.sqlite）/ ledger path or URL"
+        "--ledger",
+        help="台账：SQLite 文件路径或 postgresql:// URL（默认：$SKILLCLI_LEDGER，再 skillcli.toml 的 ledger）"
+        " / ledger path or URL (else $SKILLCLI_LEDGER, else ledger in skillcli.toml)",
+    ),
+]
+ColumnMapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="把不认识的表头当作已知列：表头=已知列名（可多次；亦可写在 skillcli.toml 的 [columns]）"
+        " / read a header as a known column: header=column (repeatable; or [columns] in skillcli.toml)",
     ),
 ]

@@ -22,6 +22,7 @@ def payout(
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
     limit: opt.Limit = 20,
+    column_map: opt.ColumnMapOpt = None,
     commit: Annotated[
         bool, typer.Option("--commit", help="写入台账（否则为试算，只读台账）/ record in the ledger")
     ] = False,
@@ -39,7 +40,8 @@ def payout(
     """
     import datetime as dt
 
-    from skillcli.cli.ledger import open_ledger, parse_share
+    from skillcli.cli.columns import clerk_columns
+    from skillcli.cli.ledger import ledger_line, open_ledger, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.commit import commit as commit_run
@@ -51,10 +53,11 @@ def payout(
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
     rules = load_policy(find_policy(policy), parse_overrides(param or []))
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick, columns=columns)
     batch_summary(screen, batch, limit)
     store = open_ledger(ledger, commit=commit)
     history = store.history(batch_people(batch)) if store is not None else None
@@ -80,6 +83,8 @@ def payout(
                 "nothing new to commit; the ledger is unchanged (paid claims are not paid again)",
             )
         )
+    else:
+        screen.line(screen.t(*ledger_line(store)))
     screen.line(
         screen.t(
             f"已写出 {out}/payouts.xlsx、payouts.csv、exceptions.csv、ineligible.csv、manifest.json",
@@ -87,6 +92,5 @@ def payout(
         )
     )
     if json_out:
-        print_json(decision_payload(batch, decision, screen.mask))
+        print_json({**decision_payload(batch, decision, screen.mask), "ledger": store.name if store else None})
     raise typer.Exit(1 if decision.has_exceptions else 0)
-

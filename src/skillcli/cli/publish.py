@@ -41,8 +41,7 @@ def publish(
 
     screen = Screen(lang=lang, show_ids=False, quiet=quiet)
     t = screen.t
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     run = store.run(run_id)
     if run["kind"] in ("void", "reissue") or run["voided"]:
         raise UsageError(

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillcli.text import redact
@@ -110,8 +111,11 @@ class Screen:
                 justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
                 overflow="fold",
             )
+        from rich.text import Text
+
+        # Cells are plain text: a value such as 「[columns]」 or 「[b]」 must print as written, not as markup.
         for row in rows:
-            table.add_row(*(self.mask(v) for v in row))
+            table.add_row(*(Text(self.mask(v)) for v in row))
         if not self.tty:
             self.console.print(title, markup=False, highlight=False)
         self.console.print(table)
@@ -129,8 +133,10 @@ class Screen:
         table = Table(box=None, show_edge=False, pad_edge=False)
         for i, header in enumerate(headers):
             table.add_column(header, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
+        from rich.text import Text
+
         for row in rows:
-            table.add_row(*(redact("" if v is None else str(v)) for v in row))
+            table.add_row(*(Text(redact("" if v is None else str(v))) for v in row))
         console.print(title, markup=False, highlight=False)
         console.print(table)
 
@@ -165,7 +171,7 @@ def print_json(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
+def batch_summary(screen: Screen, batch: Batch, limit: int, *, full_list: Path | None = None) -> None:
     """Files and sheets read, rows per kind, rows skipped, counts per code, the first findings."""
     from skillcli.model import SKIP_LABELS
 
@@ -215,50 +221,127 @@ def batch_summary(screen: Screen, batch: Batch, limit: int) -> None:
         screen.line(
             t("跳过的行：", "Rows set aside: ") + ", ".join(f"{t(*SKIP_LABELS[k])} {v}" for k, v in skipped.items())
         )
-    by_code = batch.counts_by_code
-    if by_code:
-        from skillcli.findings import CATALOGUE
+    if batch.findings.height:
+        finding_tables(screen, batch, limit, full_list)
 
-        screen.table(
-            t("问题统计", "Findings by code"),
-            [t("代码", "code"), t("级别", "severity"), t("数量", "count"), t("说明", "description")],
-            [[code, CATALOGUE[code].severity.value, n, _describe(screen, code)] for code, n in by_code.items()],
-            justify=["left", "left", "right", "left"],
-        )
-        shown = batch.findings.head(limit)
-        screen.table(
+
+def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | None = None) -> None:
+    """The findings as a clerk reads them: one line per problem with its count and an example, then
+    the first rows (file column when several files were read, the trainee's name beside the masked
+    ID), then where the full list is. Codes are shown in English only; Chinese reads without them."""
+    import polars as pl
+
+    t = screen.t
+    zh = screen.lang == "zh"
+    message = "message_zh" if zh else "message_en"
+    severity = {"error": t("错误", "error"), "warning": t("警告", "warning")}
+    groups = (
+        batch.findings.with_columns(pl.int_range(pl.len()).alias("__order"))
+        .group_by("code", maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("severity").first(), pl.col(message).first().alias("example"))
+        .sort(["n", "code"], descending=[True, False])
+    )
+    screen.table(
+        t("按问题统计", "Findings by problem"),
+        [
+            *([] if zh else ["code"]),
+            t("级别", "severity"),
+            t("数量", "count"),
+            t("问题（举一例）", "problem (one example)"),
+        ],
+        [
+            [*([] if zh else [r["code"]]), severity.get(r["severity"], r["severity"]), r["n"], r["example"]]
+            for r in groups.iter_rows(named=True)
+        ],
+        justify=[*([] if zh else ["left"]), "left", "right", "left"],
+    )
+    shown = _with_names(batch, batch.findings.head(limit))
+    several_files = len(batch.files) > 1
+    headers = [
+        *([t("文件", "file")] if several_files else []),
+        t("工作表", "sheet"),
+        t("行", "row"),
+        t("列", "column"),
+        t("姓名", "name"),
+        t("身份证号码", "ID"),
+        *([] if zh else ["code"]),
+        t("问题", "problem"),
+    ]
+    rows = [
+        [
+            *([Path(r["file"]).name] if several_files else []),
+            r["sheet"],
+            r["row"] or "",
+            r["column"],
+            r["__name"] or "",
+            r["person_id"],
+            *([] if zh else [r["code"]]),
+            r[message],
+        ]
+        for r in shown.iter_rows(named=True)
+    ]
+    screen.table(
+        t(
+            f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
+            f"First {shown.height} of {batch.findings.height} findings",
+        ),
+        headers,
+        rows,
+        justify=[
+            *(["left"] if several_files else []),
+            "left",
+            "right",
+            *(["left"] * (len(headers) - 2 - several_files)),
+        ],
+    )
+    rest = batch.findings.height - shown.height
+    if rest and full_list is not None:
+        screen.line(
             t(
-                f"前 {shown.height} 条问题（共 {batch.findings.height} 条）",
-                f"First {shown.height} of {batch.findings.height} findings",
-            ),
-            [t("工作表", "sheet"), t("行", "row"), t("列", "column"), t("代码", "code"), t("说明", "message")],
-            [
-                [
-                    r["sheet"],
-                    r["row"] or "",
-                    r["column"],
-                    r["code"],
-                    r["message_zh"] if screen.lang == "zh" else r["message_en"],
-                ]
-                for r in shown.iter_rows(named=True)
-            ],
-            justify=["left", "right", "left", "left", "left"],
+                f"另有 {rest} 条未列出，完整列表见 {full_list}",
+                f"{rest} more not listed; the full list is in {full_list}",
+            )
+        )
+    elif rest:
+        screen.line(
+            t(
+                f"另有 {rest} 条未列出。完整列表：skillcli check 加 --out 目录 写出 exceptions.xlsx，"
+                f"或加 --limit {batch.findings.height}",
+                f"{rest} more not listed. The full list: skillcli check with --out DIR writes exceptions.xlsx; "
+                f"or add --limit {batch.findings.height}",
+            )
         )
 
 
-def _describe(screen: Screen, code: str) -> str:
-    from skillcli.findings import CATALOGUE
+def _with_names(batch: Batch, shown: Any) -> Any:
+    """The findings with the trainee's name from the row they are about (``__name``), when read."""
+    import polars as pl
 
-    template = CATALOGUE[code].zh if screen.lang == "zh" else CATALOGUE[code].en
-    return template.replace("{column}", "…").replace("{value}", "…").replace("{detail}", "…")
+    parts = [
+        frame.select(
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.col("name").alias("__name"),
+        )
+        for frame in batch.raw.values()
+        if {"_file", "_sheet", "_row", "name"} <= set(frame.columns)
+    ]
+    if not parts:
+        return shown.with_columns(pl.lit(None, pl.String).alias("__name"))
+    names = pl.concat(parts, how="vertical_relaxed").unique(["file", "sheet", "row"], keep="first")
+    return shown.join(names, on=["file", "sheet", "row"], how="left", maintain_order="left")
 
 
 def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
     """Counts, totals by subsidy, the first exceptions and the commonest reasons for ineligibility."""
+    import polars as pl
+
     from skillcli.money import format_yuan
     from skillcli.report.payout import totals
 
     t = screen.t
+    zh = screen.lang == "zh"
     sums = totals(decision)
     counts = decision.counts
     screen.table(
@@ -274,25 +357,26 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
                 f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
                 f"First {shown.height} of {decision.exceptions.height} exceptions",
             ),
-            [t("工作表", "sheet"), t("行", "row"), t("代码", "code"), t("说明", "message")],
+            # Chinese reads without codes (a clerk acts on the sentence); English keeps them.
+            [t("工作表", "sheet"), t("行", "row"), *([] if zh else ["code"]), t("说明", "message")],
             [
-                [r["sheet"], r["row"] or "", r["code"], r["message_zh"] if screen.lang == "zh" else r["message_en"]]
+                [r["sheet"], r["row"] or "", *([] if zh else [r["code"]]), r["message_zh"] if zh else r["message_en"]]
                 for r in shown.iter_rows(named=True)
             ],
-            justify=["left", "right", "left", "left"],
+            justify=["left", "right", *([] if zh else ["left"]), "left"],
         )
     if decision.ineligible.height:
         reasons = (
             decision.ineligible.group_by("reason_code")
-            .len()
-            .sort(["len", "reason_code"], descending=[True, False])
+            .agg(pl.len().alias("n"), pl.col("reason").first())
+            .sort(["n", "reason_code"], descending=[True, False])
             .head(limit)
         )
         screen.table(
             t("不符合条件的原因", "Why rows are not eligible"),
-            [t("原因代码", "reason"), t("行数", "rows")],
-            [[code, n] for code, n in reasons.iter_rows()],
-            justify=["left", "right"],
+            [t("行数", "rows"), t("原因（举一例）", "reason (one example)")] if zh else ["reason", "rows"],
+            [[n, reason] if zh else [code, n] for code, n, reason in reasons.iter_rows()],
+            justify=["right", "left"] if zh else ["left", "right"],
         )
     for note in decision.warnings.iter_rows(named=True):
         screen.line(t(f"提示：{note['message_zh']}", f"note: {note['message_en']}"))
@@ -430,25 +514,70 @@ def show_policy(screen: Screen, policy: Any) -> None:
     )
 
 
+# What a clerk says aloud for each outcome; the English keeps the program's own words.
+EXPLAIN_STATUS_ZH = {"paid": "已发放", "out": "不适用", "exception": "暂不发放", "ineligible": "不符合条件"}
+EXPLAIN_KIND_ZH = {"scope": "适用范围", "require": "条件", "amount": "金额"}
+
+
 def explanation(screen: Screen, rows: list[Any]) -> None:
-    """``explain``: per roster row, every rule with its conditions (value, ✓/✗) and formula."""
+    """``explain``: per roster row, its outcome in words, then every rule with its conditions
+    (value, ✓/✗, clause) and the amount as its formula from the table row and clause."""
+    import re
+
+    from skillcli.money import format_yuan
+
     t = screen.t
+    zh = screen.lang == "zh"
     mark = {True: "✓", False: "✗", None: t("缺失", "missing")}
+
+    def said(status: str) -> str:
+        return EXPLAIN_STATUS_ZH.get(status, status) if zh else status
+
+    def grouped(formula: str) -> str:
+        # 1500.00 → 1,500.00: amounts read aloud the way they are printed on the payout.
+        return re.sub(r"\d{4,}\.\d{2}", lambda m: f"{int(m.group(0)[:-3]):,}{m.group(0)[-3:]}", formula)
+
     for row in rows:
-        screen.line(f"{row.file}:{row.sheet}!{row.row}  {row.training}  → {row.status}", style="bold")
-        for reason in row.reasons:
-            screen.line(f"  {reason}")
+        where = t(
+            f"{Path(row.file).name}「{row.sheet}」第 {row.row} 行", f"{row.file}, sheet {row.sheet}, row {row.row}"
+        )
+        status = said(row.status)
+        screen.line(f"{where}  {row.training}：{status}" if zh else f"{where}  {row.training}: {status}", style="bold")
+        for code, message_zh, message_en in row.reasons:
+            screen.line(f"  {t('原因', 'reason')}：{message_zh}" if zh else f"  {code}: {message_en}")
         for rule in row.rules:
-            head = f"{rule.rule} {rule.subsidy}（{rule.clause}）: {rule.status}"
+            rule_status = said(rule.status)
+            if rule.status == "paid" and row.status != "paid":
+                # The rule's own conditions hold, but a limit or the ledger withholds the line (above).
+                rule_status = t(
+                    "条件满足，但本行暂不发放（原因见上）", "conditions met, but the row is held (see above)"
+                )
+            head = f"{rule.rule} {rule.subsidy}（{rule.clause}）{'：' if zh else ': '}{rule_status}"
             if not rule.in_scope:
                 screen.line(f"  {head}", style="dim")
                 continue
-            table_rows = [[c.kind, c.requirement, c.text, c.value, mark[c.result]] for c in rule.conditions]
+            table_rows = [
+                [
+                    EXPLAIN_KIND_ZH.get(c.kind, c.kind) if zh else c.kind,
+                    c.clause if zh else c.requirement,
+                    c.text,
+                    c.value,
+                    mark[c.result],
+                ]
+                for c in rule.conditions
+            ]
             if rule.formula:
-                table_rows.append(["amount", "", rule.formula, rule.payee, ""])
+                formula = grouped(rule.formula)
+                if rule.rate_row:
+                    formula = f"{rule.rate_row} {formula}"
+                if rule.amount_fen is not None and "=" not in formula:
+                    formula += f" = {format_yuan(rule.amount_fen, grouping=True)}"
+                table_rows.append(
+                    [t("金额", "amount"), rule.clause, f"{formula} 元" if zh else formula, rule.payee, ""]
+                )
             screen.table(
                 f"  {head}",
-                [t("类别", "kind"), t("编号", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
+                [t("类别", "kind"), t("依据", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],
                 table_rows,
             )
 

@@ -44,8 +44,7 @@ def simulate(
     if not param and policy is None:
         raise UsageError("请用 --param 或 --policy 指定要模拟的变化", "give --param or --policy: what to change")
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     sim = simulate_year(store, year, parse_overrides(param or []), policy)
     if out is not None:
         with OutputSet(out.parent) as outputs:

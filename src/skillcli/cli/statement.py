@@ -42,8 +42,7 @@ def statement(
     t = screen.t
     wanted = str(pl.select(compact_upper(pl.lit(payee_id))).item() or "")
     shown = wanted if show_ids else mask_id(wanted)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     runs = [r for r in live_runs(store.runs()) if year is None or str(r["period"]).startswith(f"{year}-")]
     run_ids = [r["run_id"] for r in runs]
     lines = live_lines(store, run_ids).filter(pl.col("payee_id") == wanted)

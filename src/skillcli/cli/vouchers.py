@@ -193,8 +193,7 @@ def status(
     from skillcli.vouchers.status import payload, summarise
 
     screen = Screen(lang=lang)
-    store = Ledger.open(ledger)
-    store.ensure_ready(create=False)
+    store = Ledger.ready(ledger)
     summary = summarise(vouchers(store, program_id=program), parse_day(date))
     if json_out:
         print_json({"program": program, "ledger": store.name, **payload(summary)})

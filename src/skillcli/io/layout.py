@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from skillcli.findings import Issue
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
-from skillcli.schema.columns import ALIASES, EXACT_COLUMNS
+from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, ColumnMap, closest_column, header_key, not_needed
 from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
 
 if TYPE_CHECKING:
@@ -34,7 +34,10 @@ _KIND_BY_NAME: tuple[tuple[SheetKind, tuple[str, ...]], ...] = (
 _IGNORED_SHEET_WORDS = ("说明", "填表说明", "代码表", "字典", "参数", "填报须知", "目录")
 
 _WS = r"[\s\u3000\u00a0]*"
-TOTAL_RE = rf"^{_WS}(合{_WS}计|小{_WS}计|总{_WS}计|共{_WS}计|本页合计|总合计)"
+# 共6人 and a cell holding only 6人 are head counts under the table, never a trainee.
+TOTAL_RE = (
+    rf"^{_WS}(合{_WS}计|小{_WS}计|总{_WS}计|共{_WS}计|本页合计|总合计|共{_WS}\d+{_WS}[人名]|\d+{_WS}[人名]{_WS}$)"
+)
 FOOTER_RE = (
     rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表人|单位负责人|审批人|复核人|联系人|注{_WS}[:：]|"
     rf"说明{_WS}[:：]|填表时间|填报时间|填表日期|\(?盖章\)?|单位{_WS}[(（]盖章)"
@@ -103,12 +106,16 @@ class _HeaderChoice:
     mapping: dict[int, tuple[str, str]]  # grid column -> (canonical, header text)
     duplicates: list[tuple[int, str]]  # grid column, header text
     score: int
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # grid column, header text
 
 
-def _map_headers(cells: list[str], parents: list[str] | None, kind: SheetKind) -> _HeaderChoice:
-    aliases = ALIASES[kind]
+def _map_headers(
+    cells: list[str], parents: list[str] | None, kind: SheetKind, extra: ColumnMap | None = None
+) -> _HeaderChoice:
+    aliases = {**ALIASES[kind], **(extra or {}).get(kind, {})}
     mapping: dict[int, tuple[str, str]] = {}
     duplicates: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str]] = []
     used: set[str] = set()
     for j, child in enumerate(cells):
         parent = parents[j] if parents else ""
@@ -118,7 +125,7 @@ def _map_headers(cells: list[str], parents: list[str] | None, kind: SheetKind) -
         elif child or parent:
             candidates = [child or parent]
         for text in candidates:
-            canonical = aliases.get(normalise_header(text))
+            canonical = aliases.get(normalise_header(text)) or aliases.get(header_key(text))
             if canonical is None:
                 continue
             shown = candidates[0]
@@ -128,7 +135,10 @@ def _map_headers(cells: list[str], parents: list[str] | None, kind: SheetKind) -
                 used.add(canonical)
                 mapping[j] = (canonical, shown)
             break
-    return _HeaderChoice(kind, 0, parents is not None, mapping, duplicates, len(used))
+        else:
+            if candidates and not any(not_needed(text) for text in candidates):
+                unknown.append((j, candidates[0]))
+    return _HeaderChoice(kind, 0, parents is not None, mapping, duplicates, len(used), unknown)
 
 
 def _parents(top: list[str], below: list[str], merged_parent: dict[int, str]) -> list[str]:
@@ -152,13 +162,14 @@ def find_header(
     merged: list[tuple[int, int, int, int]],
     first_row: int,
     col_offset: int,
+    extra: ColumnMap | None = None,
 ) -> _HeaderChoice | None:
     """The best header among the first rows, trying a single row and a two-row merged header."""
     best: _HeaderChoice | None = None
     limit = min(len(head), HEADER_SEARCH_ROWS)
     for r in range(limit):
         for kind in kinds:
-            choice = _map_headers(head[r], None, kind)
+            choice = _map_headers(head[r], None, kind, extra)
             choice.row = r
             if r + 1 < len(head) and any(head[r + 1]):
                 excel_row = first_row + r
@@ -168,11 +179,11 @@ def find_header(
                     if r1 == excel_row and r2 == excel_row and 0 <= c1 - col_offset < len(head[r])
                     for c in range(c1, c2 + 1)
                 }
-                two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind)
+                two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind, extra)
                 two.row = r + 1
                 # A two-row header must beat both of its rows alone; otherwise the row above is a
                 # title or 填报单位 line and the lower row is the whole header.
-                below = _map_headers(head[r + 1], None, kind)
+                below = _map_headers(head[r + 1], None, kind, extra)
                 if two.score > max(choice.score, below.score):
                     choice = two
             if best is None or choice.score > best.score:
@@ -182,7 +193,13 @@ def find_header(
     return best
 
 
-def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None = None) -> SheetTable | Ignored:
+def locate(
+    grid: Grid,
+    file: str,
+    meta: CellMeta,
+    default_kind: SheetKind | None = None,
+    extra: ColumnMap | None = None,
+) -> SheetTable | Ignored:
     """Find the table in a grid and return its data rows, or say why the sheet was ignored."""
     import polars as pl
 
@@ -196,13 +213,13 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
     kinds = [named_kind] if named_kind else list(SheetKind)
     if grid.header is not None:
         head = [[clean_cell(h) for h in grid.header]]
-        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset)
+        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset, extra)
         data_start = 0
         header_excel_row = grid.first_row - 1
     else:
         head_frame = frame.head(HEADER_SEARCH_ROWS + 1)
         head = [[clean_cell(v) if v is not None else "" for v in row] for row in head_frame.rows()]
-        choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset)
+        choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset, extra)
         data_start = choice.row + 1 if choice else 0
         header_excel_row = grid.first_row + choice.row if choice else 0
     if choice is None:
@@ -217,6 +234,7 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
     table_issues = [
         Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column") for _, text in choice.duplicates
     ]
+    table_issues += _unknown_header_issues(choice, file, grid.sheet, header_excel_row)
 
     data = frame.slice(data_start)
     # An ID column whose header cell was left blank is recognised by its content.
@@ -309,6 +327,19 @@ def locate(grid: Grid, file: str, meta: CellMeta, default_kind: SheetKind | None
         table.issues.append(table.issue("sheet.hidden"))
     _cell_findings(table, meta)
     return table
+
+
+def _unknown_header_issues(choice: _HeaderChoice, file: str, sheet: str, header_row: int) -> list[Issue]:
+    """A warning for each header that matched no column, naming the closest known one when any,
+    so that no column of the clerk's file is dropped without a word."""
+    issues: list[Issue] = []
+    for _, text in choice.unknown:
+        closest = closest_column(choice.kind, text)
+        if closest is None:
+            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column"))
+        else:
+            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column-like", closest.header))
+    return issues
 
 
 def _needs_full_clean(data: pl.DataFrame, columns: list[int]) -> list[bool]:

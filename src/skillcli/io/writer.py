@@ -16,13 +16,19 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from skillcli.money import fen_to_decimal, format_yuan
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from skillcli.io.fastxlsx import FrameSheet
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
@@ -99,6 +105,8 @@ class Workbook:
         (flat memory, no shared-string table); every sheet must then be written top to bottom."""
         import xlsxwriter
 
+        self._path = path
+        self._frames: list[FrameSheet] = []
         self._book = xlsxwriter.Workbook(
             str(path),
             {
@@ -127,7 +135,7 @@ class Workbook:
         self,
         name: str,
         columns: Sequence[Column],
-        rows: Iterable[Sequence[Any]],
+        rows: Iterable[Sequence[Any]] | pl.DataFrame,
         *,
         row_format: Sequence[Any] | None = None,
         title: str | None = None,
@@ -135,24 +143,21 @@ class Workbook:
         """A sheet with a header row, filters and frozen panes. Returns the number of data rows.
 
         ``row_format`` gives an optional xlsxwriter format per data row (for highlighting).
+        ``rows`` as a Polars frame (one column per table column, in order) takes the fast path
+        for big sheets (io/fastxlsx.py): the same cells, and a table longer than an Excel sheet
+        continues on NAME1, NAME2 ….
         """
+        import polars as pl
+
+        if isinstance(rows, pl.DataFrame):
+            return self._frame_table(name, columns, rows, row_format, title)
         sheet = self._book.add_worksheet(name)
-        top = 0
-        if title:
-            sheet.write_string(0, 0, title, self.fmt_title)
-            top = 1
         rows = rows if isinstance(rows, list) else list(rows)
-        # Widths from the header and a sample of rows; formats per column, set before any row is
-        # written (a streaming sheet flushes rows as it goes).
-        widths = [max(_display_width(c.header), 6) for c in columns]
+        widths = [0] * len(columns)
         for row in rows[:WIDTH_SAMPLE_ROWS]:
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
                 widths[j] = max(widths[j], _cell_width(column.kind, value))
-        for j, column in enumerate(columns):
-            fmt = {"money": self.fmt_money, "date": self.fmt_date}.get(column.kind)
-            sheet.set_column(j, j, column.width or min(widths[j] + 2, MAX_WIDTH), fmt)
-        for j, column in enumerate(columns):
-            sheet.write_string(top, j, column.header, self.fmt_header)
+        top = self._table_head(sheet, columns, widths, title)
         typed = any(c.kind in ("money", "date") for c in columns)
         converters = [_CONVERT[c.kind] for c in columns]
         for i, row in enumerate(rows):
@@ -166,12 +171,67 @@ class Workbook:
                 # write_row types each value (text stays text: strings_to_* are off) and leaves
                 # number and date cells to the column formats set above.
                 sheet.write_row(r, 0, [convert(v) for convert, v in zip(converters, row, strict=True)], fmt)
-        count = len(rows)
+        self._table_tail(sheet, columns, top, len(rows))
+        return len(rows)
+
+    def _table_head(self, sheet: Any, columns: Sequence[Column], widths: Sequence[int], title: str | None) -> int:
+        """Title, column widths and formats, header row; returns the header's 0-based row.
+
+        ``widths``: the widest cell of each column in a sample of rows. Formats per column are set
+        before any row is written (a streaming sheet flushes rows as it goes)."""
+        top = 0
+        if title:
+            sheet.write_string(0, 0, title, self.fmt_title)
+            top = 1
+        for j, column in enumerate(columns):
+            fmt = {"money": self.fmt_money, "date": self.fmt_date}.get(column.kind)
+            width = max(widths[j], _display_width(column.header), 6)
+            sheet.set_column(j, j, column.width or min(width + 2, MAX_WIDTH), fmt)
+        for j, column in enumerate(columns):
+            sheet.write_string(top, j, column.header, self.fmt_header)
+        return top
+
+    def _table_tail(self, sheet: Any, columns: Sequence[Column], top: int, count: int) -> None:
         sheet.freeze_panes(top + 1, 0)
         if columns:
             sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
         self.print_setup(sheet, repeat_row=top, fit_width=len(columns) <= PRINT_FIT_COLUMNS)
-        return count
+
+    def _frame_table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        frame: pl.DataFrame,
+        row_format: Sequence[Any] | None,
+        title: str | None,
+    ) -> int:
+        """``table`` for a Polars frame: xlsxwriter lays the sheet out, fastxlsx writes its rows."""
+        from skillcli.io import fastxlsx
+
+        kinds = tuple(c.kind for c in columns)
+        # Only the formats the table uses are registered: an unused one would change styles.xml.
+        column_fmt = {k: f for k, f in (("money", self.fmt_money), ("date", self.fmt_date)) if k in kinds}
+        column_style = tuple(column_fmt[k]._get_xf_index() if k in column_fmt else None for k in kinds)
+        xf_of: dict[int, int | None] = {id(None): None}
+        merged: dict[tuple[int, str], int] = {}
+        for fmt in {id(f): f for f in row_format or () if f is not None}.values():
+            xf_of[id(fmt)] = fmt._get_xf_index()
+            for kind, cell_fmt in column_fmt.items():
+                merged[(fmt._get_xf_index(), kind)] = self._merge(fmt, cell_fmt)._get_xf_index()
+        styles = None if row_format is None else [xf_of[id(f)] for f in row_format]
+        per_sheet = fastxlsx.EXCEL_MAX_ROWS - (2 if title else 1)
+        parts = max(1, -(-frame.height // per_sheet))
+        for k in range(parts):
+            part = frame.slice(k * per_sheet, per_sheet)
+            sheet = self._book.add_worksheet(name if parts == 1 else f"{name}{k + 1}")
+            widths = _frame_widths(kinds, part.head(WIDTH_SAMPLE_ROWS))
+            top = self._table_head(sheet, columns, widths, title)
+            self._table_tail(sheet, columns, top, part.height)
+            part_styles = None if styles is None else styles[k * per_sheet : (k + 1) * per_sheet]
+            # xl/worksheets/sheetN.xml numbers the worksheets alone, chart sheets apart.
+            index = sum(1 for w in self._book.worksheets() if not w.is_chartsheet)
+            self._frames.append(fastxlsx.FrameSheet(index, part, kinds, top + 2, column_style, part_styles, merged))
+        return frame.height
 
     @staticmethod
     def print_setup(sheet: Any, repeat_row: int | None = None, *, fit_width: bool = True) -> None:
@@ -245,7 +305,16 @@ class Workbook:
         return cache[key]
 
     def close(self) -> None:
+        if not self._frames:
+            self._book.close()
+            return
+        # Tables given as frames: xlsxwriter packs the layout in memory, fastxlsx adds their rows.
+        from skillcli.io import fastxlsx
+
+        packed = io.BytesIO()
+        self._book.filename = packed
         self._book.close()
+        fastxlsx.assemble(packed.getvalue(), self._path, self._frames)
 
 
 @contextlib.contextmanager
@@ -296,6 +365,31 @@ def _cell_width(kind: str, value: Any) -> int:
     if kind == "date":
         return 10
     return _display_width(str(value))
+
+
+def _frame_widths(kinds: Sequence[str], sample: pl.DataFrame) -> list[int]:
+    """``_cell_width`` of the widest cell of each column of ``sample``, computed by Polars."""
+    import polars as pl
+
+    widths = []
+    for kind, series in zip(kinds, sample.iter_columns(), strict=True):
+        present = series.drop_nulls()
+        if series.dtype == pl.String:
+            present = present.filter(present != "")
+        if present.len() == 0:
+            widths.append(0)
+        elif kind == "money" and series.dtype.is_integer():
+            # The text grows with the amount's size (and a minus sign): the extremes are the widest.
+            widths.append(max(_cell_width(kind, v) for v in (present.min(), present.max())))
+        elif kind == "date" and series.dtype.is_temporal():
+            widths.append(10)
+        elif series.dtype.is_float() or series.dtype == pl.Boolean:
+            widths.append(max(_cell_width(kind, v) for v in present.to_list()))
+        else:
+            head = present.cast(pl.String).str.slice(0, 200)
+            wide = head.str.count_matches("[\u2e81-\U0010ffff]")
+            widths.append(int((head.str.len_chars() + wide).max()))  # type: ignore[arg-type]
+    return widths
 
 
 def _display_width(text: str) -> int:
@@ -381,3 +475,32 @@ def write_csv(
             ]
         )
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection[str]) -> None:
+    """``write_csv`` for a Polars frame, written by Polars: the same text, without a Python loop per
+    cell. Its column names are the header; ``safe_columns`` name the columns that carry input text.
+    One difference, on the safe side: a field holding a bare CR is quoted too."""
+    import polars as pl
+
+    columns = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String or name in safe_columns:
+            text = column.cast(pl.String)
+            if name in safe_columns:
+                danger = "^[" + re.escape("".join(CSV_DANGEROUS)) + "]"
+                text = pl.when(text.str.contains(danger)).then(pl.lit("'") + text).otherwise(text)
+            # None and "" are both an empty field, as csv.writer writes them (Polars would quote "").
+            column = pl.when(text == "").then(None).otherwise(text)
+        columns.append(column.alias(name))
+    frame.select(columns).write_csv(path, line_terminator="\n", null_value="", quote_style="necessary")
+
+
+def yuan_text(fen: pl.Expr) -> pl.Expr:
+    """``format_yuan`` as a Polars expression: integer fen to yuan text with exactly two decimals."""
+    import polars as pl
+
+    magnitude = fen.abs()
+    sign = pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return sign + (magnitude // 100).cast(pl.String) + pl.lit(".") + (magnitude % 100).cast(pl.String).str.zfill(2)

@@ -31,7 +31,10 @@ LINE_SCHEMA: dict[str, Any] = {
     "person_id": pl.String,
     "name": pl.String,
     "category": pl.String,
+    "occupation": pl.String,
     "level": pl.String,
+    "start_date": pl.String,
+    "end_date": pl.String,
     "rule": pl.String,
     "subsidy": pl.String,
     "payee_type": pl.String,
@@ -52,10 +55,12 @@ DISBURSEMENT_SCHEMA: dict[str, Any] = {
     "account": pl.String,
     "amount_fen": pl.Int64,
     "summary": pl.String,
+    "line_ids": pl.String,  # JSON list of the lines this bank line pays
     "exported_at": pl.String,
 }
 EVENT_SCHEMA: dict[str, Any] = {
     "event_id": pl.Int64,
+    "at": pl.String,
     "disb_id": pl.Int64,
     "kind": pl.String,
     "batch": pl.String,
@@ -87,8 +92,11 @@ def reissued_run(run: dict[str, Any]) -> str | None:
     return str(json.loads(run["parameters"])["reissues_run_id"])
 
 
-def live_lines(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
-    """Payment and advance lines of these runs that no void has reversed, with the run's period."""
+def live_lines(ledger: Ledger, run_ids: Sequence[str], *, reversed_too: bool = False) -> pl.DataFrame:
+    """Payment and advance lines of these runs that no void has reversed, with the run's period.
+
+    ``reversed_too``: the reversed ones as well (a report as of a day before the void).
+    """
     reversed_ids = select(s.lines.c.reverses_line_id).where(s.lines.c.reverses_line_id.is_not(None))
     columns = [s.lines.c[c] for c in LINE_SCHEMA if c != "period"]
     found: list[pl.DataFrame] = []
@@ -97,11 +105,11 @@ def live_lines(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
             query = (
                 select(*columns, s.runs.c.period)
                 .join(s.runs, s.runs.c.run_id == s.lines.c.run_id)
-                .where(
-                    s.lines.c.run_id.in_(chunk), s.lines.c.kind.in_(LIVE_KINDS), s.lines.c.line_id.not_in(reversed_ids)
-                )
+                .where(s.lines.c.run_id.in_(chunk), s.lines.c.kind.in_(LIVE_KINDS))
                 .order_by(s.lines.c.line_id)
             )
+            if not reversed_too:
+                query = query.where(s.lines.c.line_id.not_in(reversed_ids))
             found.append(_frame(conn.execute(query), LINE_SCHEMA))
     return pl.concat(found) if found else pl.DataFrame(schema=LINE_SCHEMA)
 
@@ -123,18 +131,77 @@ def disbursements(ledger: Ledger, run_ids: Sequence[str] | None = None) -> pl.Da
     return pl.concat(found) if found else pl.DataFrame(schema=DISBURSEMENT_SCHEMA)
 
 
-def bank_events(ledger: Ledger, disb_ids: Sequence[int]) -> pl.DataFrame:
-    """Bank events (bank-paid, bank-failed, …) of these disbursements, oldest first."""
+def _undone(as_of: str | None = None) -> Any:
+    """The ids of events an ``undo`` event cancelled (recorded by ``as_of``, when given)."""
+    query = select(s.events.c.reverses_event_id).where(s.events.c.reverses_event_id.is_not(None))
+    return query.where(s.events.c.at <= as_of) if as_of else query
+
+
+def bank_events(ledger: Ledger, disb_ids: Sequence[int], as_of: str | None = None) -> pl.DataFrame:
+    """Bank events (bank-paid, bank-failed, …) of these disbursements that no undo cancelled, oldest first.
+
+    ``as_of`` (an ISO timestamp): only the events, and the undos, recorded by then.
+    """
     found: list[pl.DataFrame] = []
     with ledger.engine.connect() as conn:
         for chunk in _chunks(list(disb_ids), 500):
             query = (
                 select(*(s.events.c[c] for c in EVENT_SCHEMA))
-                .where(s.events.c.disb_id.in_(chunk), s.events.c.kind.like("bank-%"))
+                .where(
+                    s.events.c.disb_id.in_(chunk),
+                    s.events.c.kind.like("bank-%"),
+                    s.events.c.event_id.not_in(_undone(as_of)),
+                )
                 .order_by(s.events.c.event_id)
             )
+            if as_of:
+                query = query.where(s.events.c.at <= as_of)
             found.append(_frame(conn.execute(query), EVENT_SCHEMA))
     return pl.concat(found).sort("event_id") if found else pl.DataFrame(schema=EVENT_SCHEMA)
+
+
+def batch_events(ledger: Ledger, batch: str) -> pl.DataFrame:
+    """The live bank events one return file recorded (``batch``: its SHA-256, or a unique prefix of it)."""
+    with ledger.engine.connect() as conn:
+        query = (
+            select(*(s.events.c[c] for c in EVENT_SCHEMA))
+            .where(
+                s.events.c.batch.like(f"{batch}%"),
+                s.events.c.kind.like("bank-%"),
+                s.events.c.event_id.not_in(_undone()),
+            )
+            .order_by(s.events.c.event_id)
+        )
+        return _frame(conn.execute(query), EVENT_SCHEMA)
+
+
+def undo_events(ledger: Ledger, batch: str, at: str, reason: str) -> int:
+    """Cancel every live event of one return file with an ``undo`` event each, in one transaction.
+
+    Nothing is deleted: each undo names the event it cancels (``reverses_event_id``, unique, so an
+    event is undone once even when two undos race). Returns how many events were undone.
+    """
+    with ledger.transaction() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(batch[:15], 16)})
+        query = select(s.events.c.event_id, s.events.c.disb_id, s.events.c.batch, s.events.c.amount_fen).where(
+            s.events.c.batch == batch, s.events.c.kind.like("bank-%"), s.events.c.event_id.not_in(_undone())
+        )
+        rows = [
+            {
+                "at": at,
+                "kind": "undo",
+                "disb_id": r.disb_id,
+                "batch": r.batch,
+                "amount_fen": r.amount_fen,
+                "detail": reason,
+                "reverses_event_id": r.event_id,
+            }
+            for r in conn.execute(query)
+        ]
+        if rows:
+            conn.execute(insert(s.events), rows)
+    return len(rows)
 
 
 def record_bank_events(ledger: Ledger, batch: str, rows: Sequence[dict[str, Any]]) -> int:
@@ -151,7 +218,15 @@ def record_bank_events(ledger: Ledger, batch: str, rows: Sequence[dict[str, Any]
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(batch[:15], 16)})
         done: set[int] = set()
         for chunk in _chunks([int(r["disb_id"]) for r in rows], 500):
-            query = select(s.events.c.disb_id).where(and_(s.events.c.batch == batch, s.events.c.disb_id.in_(chunk)))
+            # Events of this file that an undo cancelled do not count: the file can be reconciled again.
+            query = select(s.events.c.disb_id).where(
+                and_(
+                    s.events.c.batch == batch,
+                    s.events.c.disb_id.in_(chunk),
+                    s.events.c.kind.like("bank-%"),
+                    s.events.c.event_id.not_in(_undone()),
+                )
+            )
             done |= {int(r.disb_id) for r in conn.execute(query)}
         new = [dict(r, batch=batch) for r in rows if int(r["disb_id"]) not in done]
         if new:
@@ -259,22 +334,28 @@ def root_disbursements(ledger: Ledger, run_ids: Sequence[str]) -> pl.DataFrame:
     return found.filter(~pl.col("disb_id").is_in(sorted(reissued))) if reissued else found
 
 
-def chain_events(ledger: Ledger, roots: pl.DataFrame) -> pl.DataFrame:
+def chain_events(ledger: Ledger, roots: pl.DataFrame, as_of: str | None = None) -> pl.DataFrame:
     """The bank events that say where each root disbursement stands, under the root's id.
 
     A root's standing is that of the last disbursement in its reissue chain (failed → reissued →
     paid): only that link's events are returned, relabelled with the root's ``disb_id``, so the
     latest event per ``disb_id`` is the line's latest result and a paid reissue counts once, as paid.
     A reissue not yet returned by the bank has no events: the line is exported, awaiting a result.
+    ``as_of``: the chain and its events as recorded by then.
     """
     links = reissue_links(ledger)
+    if as_of is not None:
+        # As of a day, a reissue exported later did not exist yet: the chain stops before it.
+        sent = disbursements(ledger).filter(pl.col("exported_at") <= as_of).get_column("disb_id").to_list()
+        known = set(sent)
+        links = {failed: new for failed, new in links.items() if new in known}
     last: dict[int, int] = {}
     for root in roots.get_column("disb_id").to_list():
         current = int(root)
         while current in links:
             current = links[current]
         last[current] = int(root)
-    events = bank_events(ledger, sorted(last))
+    events = bank_events(ledger, sorted(last), as_of=as_of)
     return events.with_columns(pl.col("disb_id").replace_strict(last, return_dtype=pl.Int64))
 
 

@@ -126,14 +126,18 @@ events = Table(
     metadata,
     Column("event_id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(40), nullable=False),
-    Column("kind", String(30), nullable=False),  # bank-paid | bank-failed | bank-mismatch
+    # bank-paid | bank-failed | bank-mismatch | bank-pending; "undo" (v3) reverses one earlier event
+    Column("kind", String(30), nullable=False),
     Column("disb_id", Integer, ForeignKey("disbursements.disb_id"), nullable=True, index=True),
     Column("batch", String(80), nullable=True),  # the return file's hash
     Column("amount_fen", BigInteger, nullable=True),
     Column("detail", Text, nullable=True),
+    # v3: the event an "undo" event cancels (``reconcile undo``); at most one undo per event.
+    Column("reverses_event_id", Integer, ForeignKey("events.event_id"), nullable=True),
 )
 
 Index("ix_lines_person_claim", lines.c.person_id, lines.c.claim_key)
+Index("ux_events_reverses", events.c.reverses_event_id, unique=True)
 
 # -- v2: electronic training vouchers (电子培训券, S0 §3, S1) ----------------------------------------
 # A voucher is issued to a person (one row, never changed) and redeemed (核销) by a voucher run: its
@@ -252,6 +256,19 @@ def _v2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v3(conn: Connection) -> None:
+    # A ledger made by v1 has ``events`` without the column; one made since has it from ``_v1``
+    # (the table definition is shared), so the column is added only where it is missing.
+    from sqlalchemy import inspect, text
+
+    names = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "reverses_event_id" not in names:
+        conn.execute(text("ALTER TABLE events ADD COLUMN reverses_event_id INTEGER REFERENCES events(event_id)"))
+    for index in events.indexes:
+        if index.name == "ux_events_reverses":
+            index.create(conn, checkfirst=True)
+
+
 def _v4(conn: Connection) -> None:
     for table in (accounts, reissues):
         table.create(conn, checkfirst=True)
@@ -264,6 +281,7 @@ def _v5(conn: Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "runs, lines, certificates, disbursements, events", _v1),
     (2, "training vouchers: voucher_batches, vouchers, voucher_redemptions", _v2),
+    (3, "reconcile undo: events.reverses_event_id", _v3),
     (4, "payee accounts history and reissues (补发): accounts, reissues", _v4),
     (5, "archived run inputs for replay and simulate: run_inputs", _v5),
 ]

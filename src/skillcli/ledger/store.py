@@ -21,45 +21,73 @@ from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from skillcli import __version__
+from skillcli.config import CONFIG_NAME, load_config
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
 from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 
-DEFAULT_LEDGER = "skillcli-ledger.sqlite"
-CONFIG_FILE = "skillcli.toml"
+LEDGER_ENV = "SKILLCLI_LEDGER"
 
 
 class LedgerError(SkillcliError):
     """The ledger cannot be opened, is at the wrong version, or refused a write."""
 
 
-def resolve_url(ledger: str | None) -> str:
-    """``--ledger`` → a SQLAlchemy URL: a path is SQLite, ``postgresql://`` is PostgreSQL (psycopg 3).
+class NoLedgerError(UsageError):
+    """Nothing names a ledger: no --ledger, no $SKILLCLI_LEDGER, no ``ledger =`` in a skillcli.toml."""
 
-    Without ``--ledger``: ``$SKILLCLI_LEDGER``, then ``ledger = "..."`` in ./skillcli.toml, then
-    ./skillcli-ledger.sqlite.
-    """
-    value = ledger or os.environ.get("SKILLCLI_LEDGER") or _from_config() or DEFAULT_LEDGER
+    def __init__(self) -> None:
+        super().__init__(
+            "未指定台账：请用 --ledger 指定，或设置环境变量 SKILLCLI_LEDGER，"
+            "或运行 skillcli ledger init 路径（写入 skillcli.toml）",
+            "no ledger is set: pass --ledger, set $SKILLCLI_LEDGER, or run skillcli ledger init PATH"
+            " (writes skillcli.toml)",
+        )
+
+
+def to_url(value: str) -> str:
+    """A ledger as written (a path or a URL) → a SQLAlchemy URL: a path is SQLite, PostgreSQL uses psycopg 3."""
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
     if value.startswith(("postgresql+psycopg://", "sqlite://")):
         return value
-    return f"sqlite:///{Path(value)}"
+    return f"sqlite:///{Path(value).expanduser()}"
 
 
-def _from_config() -> str | None:
-    path = Path(CONFIG_FILE)
-    if not path.exists():
+def locate(ledger: str | None) -> str | None:
+    """The ledger in force as a URL, or None when nothing names one.
+
+    ``--ledger``, else ``$SKILLCLI_LEDGER``, else ``ledger =`` in the settings file in force (the
+    nearest skillcli.toml upwards, else the user's), a relative path there being relative to the
+    file's folder so that every sub-folder of an office finds the same ledger. There is no default
+    file: a default in the working folder is how a second, empty ledger used to appear and pay
+    a month again.
+    """
+
+    if ledger:
+        return to_url(ledger)
+    named = os.environ.get(LEDGER_ENV)
+    if named:
+        return to_url(named)
+    config = load_config()
+    value = config.get("ledger")
+    if value is None or value == "":
         return None
-    import tomllib
+    if not isinstance(value, str):
+        where = config.path or CONFIG_NAME
+        raise UsageError(f"{where} 中 ledger 应为文字（路径或 URL）", f"{where}: ledger must be a string (path or URL)")
+    if "://" in value:
+        return to_url(value)
+    return to_url(str(config.resolve(value)))
 
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        raise UsageError(f"{CONFIG_FILE} 格式错误", f"{CONFIG_FILE} is not valid TOML") from None
-    value = data.get("ledger")
-    return str(value) if value else None
+
+def resolve_url(ledger: str | None) -> str:
+    """The ledger in force as a URL; none named is a usage error that says how to name one."""
+    url = locate(ledger)
+    if url is None:
+        raise NoLedgerError()
+    return url
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -82,7 +110,7 @@ def describe(url: str) -> str:
 
 
 class Ledger:
-    """An opened ledger. ``Ledger.open(None)`` opens the default SQLite file."""
+    """An opened ledger (``Ledger.open``: the one ``--ledger`` or the settings name)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -122,8 +150,18 @@ class Ledger:
                 f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
             ) from None
 
+    @property
+    def missing(self) -> bool:
+        """A SQLite ledger whose file does not exist: reading it must not create it."""
+        if not self.sqlite or not self.url.startswith("sqlite:///"):
+            return False
+        path = self.url[len("sqlite:///") :]
+        return path not in ("", ":memory:") and not Path(path).exists()
+
     # -- version and migrations ----------------------------------------------------------------
     def version(self) -> int:
+        if self.missing:
+            return 0
         try:
             with self.engine.connect() as conn:
                 if not self.engine.dialect.has_table(conn, "schema_version"):
@@ -163,8 +201,9 @@ class Ledger:
             applied.append((version, description))
         return applied
 
-    def ensure_ready(self, *, create: bool) -> None:
-        """A ledger at the latest version; a brand-new one is created when ``create``."""
+    def ensure_ready(self) -> None:
+        """A ledger at the latest version. Only ``skillcli ledger init`` creates one: a command that
+        created a ledger as a side effect would pay, against an empty history, what was paid before."""
         current = self.version()
         missing = sorted({v for v, _, _ in s.MIGRATIONS} - self.applied_versions())
         if current == s.LATEST and not missing:
@@ -175,9 +214,11 @@ class Ledger:
                 f"台账 {self.name} 缺少迁移 {', '.join(map(str, missing))}，请运行 skillcli ledger migrate",
                 f"ledger {self.name} lacks migration {', '.join(map(str, missing))}; run skillcli ledger migrate",
             )
-        if current == 0 and create:
-            self.migrate()
-            return
+        if current == 0 and self.missing:
+            raise LedgerError(
+                f"台账 {self.name} 不存在，请运行 skillcli ledger init {self.name}",
+                f"ledger {self.name} does not exist; run skillcli ledger init {self.name}",
+            )
         if current == 0:
             raise LedgerError(
                 f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
@@ -187,6 +228,13 @@ class Ledger:
             f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
             f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate",
         )
+
+    @classmethod
+    def ready(cls, ledger: str | None) -> Ledger:
+        """The ledger in force, opened and at the latest version (every ledger-reading command)."""
+        store = cls.open(ledger)
+        store.ensure_ready()
+        return store
 
     # -- reads ---------------------------------------------------------------------------------
     def history(self, person_ids: list[str], *, before: str | None = None) -> History:
@@ -388,7 +436,12 @@ class Ledger:
 
     def status(self) -> dict[str, Any]:
         version = self.version()
-        info: dict[str, Any] = {"ledger": self.name, "version": version, "latest": s.LATEST}
+        info: dict[str, Any] = {
+            "ledger": self.name,
+            "exists": not self.missing,
+            "version": version,
+            "latest": s.LATEST,
+        }
         if version == 0:
             return info
         with self.engine.connect() as conn:

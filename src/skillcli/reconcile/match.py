@@ -6,8 +6,9 @@ order (``int_range().over(key)`` on both sides). The passes, strongest first:
 
 1. account and amount, 2. account, 3. ID number and amount, 4. ID number, 5. 户名 and amount.
 
-Among disbursements with the same key, one not yet confirmed paid by another return file comes
-first, then the oldest. Every return line ends in exactly one class, and so does every
+Among disbursements with the same key the oldest comes first. The candidates are chosen before
+matching (``reconcile.scope``): lines already confirmed by another return and lines of voided runs
+are never among them. Every return line ends in exactly one class, and so does every
 disbursement of the runs the return covers:
 
 * ``paid`` — 成功 and the amount equals the ledger's;
@@ -106,14 +107,13 @@ def _keys_return(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _keys_ledger(disb: pl.DataFrame, settled: pl.Series) -> pl.DataFrame:
+def _keys_ledger(disb: pl.DataFrame) -> pl.DataFrame:
     return disb.with_columns(
         pl.col("account").str.replace_all(r"[\s\-]", "").alias("k_account"),
         compact_upper(pl.col("payee_id")).alias("k_id"),
         pl.col("payee_name").str.replace_all(r"\s", "").alias("k_name"),
         pl.col("amount_fen").alias("k_amount"),
-        pl.col("disb_id").is_in(settled.implode()).alias("settled"),
-    ).sort("settled", "disb_id")
+    ).sort("disb_id")
 
 
 def match_lines(ret: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
@@ -142,18 +142,17 @@ def match_lines(ret: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
 
 
 def reconcile(
-    bank_return: BankReturn, disbursements: pl.DataFrame, events: pl.DataFrame, scope: Sequence[str] | None = None
+    bank_return: BankReturn, disbursements: pl.DataFrame, scope: Sequence[str] | None = None
 ) -> Reconciliation:
     """Classify every return line and every disbursement of the covered runs.
 
-    ``disbursements``: the candidates (exported lines of live runs); ``events``: their earlier bank
-    events; ``scope``: the runs the return is for (default: the runs of the matched lines).
+    ``disbursements``: the candidates (``reconcile.scope.candidates``); ``scope``: the runs the
+    return is for (default: the runs of the matched lines).
     """
     if scope:
         disbursements = disbursements.filter(pl.col("run_id").is_in(list(scope)))
-    settled = events.filter((pl.col("kind") == "bank-paid") & (pl.col("batch") != bank_return.sha256))
     ret = _keys_return(bank_return.frame)
-    led = _keys_ledger(disbursements, settled.get_column("disb_id"))
+    led = _keys_ledger(disbursements)
     pairs = match_lines(ret, led)
     runs = sorted(set(scope) if scope else set(led.join(pairs, on="disb_id").get_column("run_id").to_list()))
     covered = led.filter(pl.col("run_id").is_in(runs))
@@ -185,13 +184,7 @@ def reconcile(
         .then(pl.lit("状态无法识别：") + pl.col("bank_status").fill_null("（空）") + pl.lit("；"))
         .otherwise(pl.lit(""))
     )
-    matched_note = pl.concat_str(
-        [
-            amount_note,
-            status_note,
-            pl.when(pl.col("settled")).then(pl.lit("此前已有回盘确认支付；")).otherwise(pl.lit("")),
-        ]
-    ).str.strip_chars_end("；")
+    note = pl.concat_str([amount_note, status_note]).str.strip_chars_end("；")
     cls = (
         pl.when(pl.col("status") == "failed")
         .then(pl.lit("failed"))
@@ -201,9 +194,7 @@ def reconcile(
         .then(pl.lit("paid"))
         .otherwise(pl.lit("amount-mismatch"))
     )
-    ledger_view = led.select(
-        "run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account", "amount_fen", "settled"
-    )
+    ledger_view = led.select("run_id", "disb_id", "payee_type", "payee_id", "payee_name", "account", "amount_fen")
     matched = pairs.join(view, on="r_idx").join(ledger_view, on="disb_id")
     matched_items = matched.select(
         cls.alias("class"),
@@ -215,11 +206,10 @@ def reconcile(
         "reason",
         "match",
         *return_cols,
-        pl.when(matched_note == "").then(None).otherwise(matched_note).alias("note"),
+        pl.when(note == "").then(None).otherwise(note).alias("note"),
         "r_idx",
     )
     unmatched = view.filter(~pl.col("r_idx").is_in(pairs.get_column("r_idx").implode()))
-    unmatched_note = pl.concat_str([amount_note, status_note]).str.strip_chars_end("；")
     unmatched_items = unmatched.select(
         pl.lit("not-in-ledger").alias("class"),
         pl.lit(None, pl.String).alias("run_id"),
@@ -235,7 +225,7 @@ def reconcile(
         "reason",
         pl.lit(None, pl.String).alias("match"),
         *return_cols,
-        pl.when(unmatched_note == "").then(None).otherwise(unmatched_note).alias("note"),
+        pl.when(note == "").then(None).otherwise(note).alias("note"),
         "r_idx",
     )
     missing = covered.filter(~pl.col("disb_id").is_in(pairs.get_column("disb_id").implode()))

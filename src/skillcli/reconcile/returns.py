@@ -9,11 +9,14 @@ failed and pending; anything else is kept as unknown and never counted as paid.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from skillcli.errors import InputError
+from skillcli.money import MoneyError, format_yuan, parse_yuan
 from skillcli.reconcile.tables import FoundTable, TableSpec, read_table
 from skillcli.schema.parse import compact_upper, parse_money
 
@@ -38,6 +41,9 @@ NOTE_BATCH_RE = r"^批次\s*(R\d{8}-\d{6}-[0-9a-f]{4})\s*#\d+$"
 FAILED_RE = r"(?i)(失败|退票|退回|不成功|未成功|拒绝|fail)"
 SUCCESS_RE = r"(?i)(成功|已入账|success)"
 PENDING_RE = r"(?i)(处理中|待处理|已受理|受理中|处理|pending)"
+# The bank's own control figures, in a title line (总笔数：7  总金额：11,848.00) or a 合计 row.
+STATED_COUNT_RE = re.compile(r"(?:总笔数|合计笔数|笔数合计)[\s\u3000]*[:：]?[\s\u3000]*(\d+)")
+STATED_AMOUNT_RE = re.compile(r"(?:总金额|合计金额|金额合计)[\s\u3000]*[:：]?[\s\u3000]*[¥￥]?([\d,，]+(?:\.\d+)?)")
 
 
 @dataclass(slots=True)
@@ -80,4 +86,50 @@ def read_return(path: Path) -> BankReturn:
         pl.when(pl.col("reason").str.contains(NOTE_BATCH_RE)).then(None).otherwise(pl.col("reason")).alias("reason"),
     )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return BankReturn(path, digest, table, frame)
+    bank_return = BankReturn(path, digest, table, frame)
+    check_stated(bank_return)
+    return bank_return
+
+
+def stated_totals(table: FoundTable) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """((Excel row, count), (Excel row, fen)) the bank states for its lines, each None when not stated."""
+    count: tuple[int, int] | None = None
+    amount: tuple[int, int] | None = None
+    for row, why, text, amount_cell in table.aside:
+        found = STATED_COUNT_RE.search(text)
+        if found and count is None:
+            count = (row, int(found.group(1)))
+        money = STATED_AMOUNT_RE.search(text)
+        written = money.group(1) if money else (amount_cell if why == "total" else None)
+        if written and amount is None:
+            try:
+                amount = (row, parse_yuan(written.replace("，", ",")))
+            except MoneyError:
+                continue
+    return count, amount
+
+
+def check_stated(bank_return: BankReturn) -> None:
+    """The return's stated 总笔数 and 总金额 must equal its detail lines, or nothing is reconciled.
+
+    A difference means lines were lost or misread (a page cut off, a footer taken for a line), and
+    recording the rest as the bank's answer would be wrong for the lines not seen.
+    """
+    table, frame = bank_return.table, bank_return.frame
+    count, amount = stated_totals(table)
+    where = f"{table.path.name}「{table.sheet}」"
+    if count is not None and count[1] != frame.height:
+        raise InputError(
+            str(table.path),
+            f"{where}第 {count[0]} 行写明总笔数 {count[1]}，明细为 {frame.height} 笔",
+            f"{table.path.name} [{table.sheet}] row {count[0]} states {count[1]} lines; the detail has {frame.height}",
+        )
+    lines_fen = int(frame.get_column("return_fen").fill_null(0).sum()) if frame.height else 0
+    if amount is not None and amount[1] != lines_fen:
+        raise InputError(
+            str(table.path),
+            f"{where}第 {amount[0]} 行写明总金额 {format_yuan(amount[1], grouping=True)}，"
+            f"明细合计 {format_yuan(lines_fen, grouping=True)}",
+            f"{table.path.name} [{table.sheet}] row {amount[0]} states {format_yuan(amount[1], grouping=True)};"
+            f" the detail sums to {format_yuan(lines_fen, grouping=True)}",
+        )

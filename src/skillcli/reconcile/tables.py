@@ -24,6 +24,9 @@ BATCH_LINE_RE = (
     r"^[\s\u3000]*(批次号|总笔数|总金额|成功笔数|成功金额|失败笔数|失败金额|处理中笔数|处理中金额)"
     r"[\s\u3000]*[:：]?"
 )
+# Bank files end with sign-off lines the roster footers do not cover: 经办：张三 复核：李四 授权：王五,
+# 制表：…, 打印日期：…. A word followed by a colon within a few characters, never a plausible 户名.
+BANK_FOOTER_RE = r"^[\s\u3000]*(经办|复核|授权|制表|打印|审核|主管|记账|出纳)[^:：]{0,4}[:：]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ class FoundTable:
     headers: dict[str, str]  # canonical -> header as written
     frame: pl.DataFrame
     skipped: dict[str, int] = field(default_factory=dict)
+    # The rows that are not data: the title rows above the header and the total, footer and batch
+    # lines below it, as (Excel row, why, every cell's text joined, the amount column's text).
+    aside: list[tuple[int, str, str, str | None]] = field(default_factory=list)
 
 
 def _map(cells: list[str], spec: TableSpec) -> dict[str, tuple[int, int, str]]:
@@ -95,7 +101,9 @@ def locate_table(grid: Grid, spec: TableSpec, path: Path) -> FoundTable | None:
     exprs = {canonical: clean_cells_expr(pl.col(f"c{j}")) for canonical, (j, _, _) in mapping.items()}
     everything = [pl.col(c) for c in data.columns]
     total = pl.any_horizontal([c.str.contains(TOTAL_RE).fill_null(False) for c in everything])
-    footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in everything])
+    footer = pl.any_horizontal(
+        [(c.str.contains(FOOTER_RE) | c.str.contains(BANK_FOOTER_RE)).fill_null(False) for c in everything]
+    )
     batch_line = pl.any_horizontal([c.str.contains(BATCH_LINE_RE).fill_null(False) for c in everything])
     blank = pl.all_horizontal([e.is_null() for e in exprs.values()])
     reason = (
@@ -109,14 +117,27 @@ def locate_table(grid: Grid, spec: TableSpec, path: Path) -> FoundTable | None:
         .then(pl.lit("batch_line"))
         .otherwise(None)
     )
-    classified = data.select(pl.Series("_row", rows), *(e.alias(c) for c, e in exprs.items()), reason.alias("_skip"))
+    joined = pl.concat_str([clean_cells_expr(c) for c in everything], separator=" ", ignore_nulls=True)
+    classified = data.select(
+        pl.Series("_row", rows), *(e.alias(c) for c, e in exprs.items()), reason.alias("_skip"), joined.alias("_text")
+    )
     skipped = {str(k): int(n) for k, n in classified.get_column("_skip").value_counts().iter_rows() if k is not None}
-    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
+    amount = "amount" if "amount" in exprs else None
+    title = [
+        (grid.first_row + r, "title", " ".join(c for c in cells if c), None)
+        for r, cells in enumerate(head[:header_index])
+    ]
+    below = classified.filter(pl.col("_skip").is_in(["total", "footer", "batch_line"]))
+    aside = title + [
+        (int(r["_row"]), str(r["_skip"]), r["_text"] or "", r[amount] if amount else None)
+        for r in below.iter_rows(named=True)
+    ]
+    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip", "_text")
     for canonical in spec.aliases:
         if canonical not in kept.columns:
             kept = kept.with_columns(pl.lit(None, pl.String).alias(canonical))
     headers = {canonical: text for canonical, (_, _, text) in mapping.items()}
-    return FoundTable(path, grid.sheet, grid.first_row + header_index, headers, kept, skipped)
+    return FoundTable(path, grid.sheet, grid.first_row + header_index, headers, kept, skipped, aside)
 
 
 def read_table(path: Path, spec: TableSpec) -> FoundTable:

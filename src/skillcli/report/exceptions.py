@@ -41,28 +41,71 @@ def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[s
     write_csv(target, columns, rows, safe_columns=safe)
 
 
-def finding_rows(findings: pl.DataFrame) -> list[list[Any]]:
-    """One row per finding in ``FINDING_COLUMNS`` order."""
+# In Chinese the clerk's workbook holds no codes and no English (the CSV keeps them for machines).
+ZH_DROPPED = frozenset({"代码", "Message"})
+
+
+def finding_columns(lang: str | None = None) -> tuple[Column, ...]:
+    """``FINDING_COLUMNS`` for a language: ``zh`` without the code and English columns."""
+    return tuple(c for c in FINDING_COLUMNS if lang != "zh" or c.header not in ZH_DROPPED)
+
+
+def finding_rows(findings: pl.DataFrame, lang: str | None = None) -> list[list[Any]]:
+    """One row per finding in ``finding_columns(lang)`` order."""
+    keep = [c.header not in ZH_DROPPED or lang != "zh" for c in FINDING_COLUMNS]
     return [
         [
-            r["file"],
-            r["sheet"],
-            r["row"],
-            r["column"],
-            r["value"],
-            r["code"],
-            _SEVERITY_ZH[r["severity"]],
-            r["message_zh"],
-            r["message_en"],
+            value
+            for value, kept in zip(
+                (
+                    r["file"],
+                    r["sheet"],
+                    r["row"],
+                    r["column"],
+                    r["value"],
+                    r["code"],
+                    _SEVERITY_ZH[r["severity"]],
+                    r["message_zh"],
+                    r["message_en"],
+                ),
+                keep,
+                strict=True,
+            )
+            if kept
         ]
         for r in findings.iter_rows(named=True)
     ]
 
 
+def finding_frame(findings: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:
+    """``finding_rows`` as a frame, for the fast sheet writer (the same cells, column for column);
+    ``lang="zh"`` leaves out the code and the English message, as ``finding_columns`` does."""
+    severity = pl.col("severity").replace_strict(_SEVERITY_ZH, return_dtype=pl.String)
+    kept = [c for c in CSV_HEADER if lang != "zh" or c not in ("code", "message_en")]
+    return findings.select(severity if c == "severity" else pl.col(c) for c in kept)
+
+
+def source_expr(frame: pl.DataFrame) -> pl.Expr:
+    """``file name:sheet!row`` of each row, as the sheets' 来源 column shows where a line came from."""
+    names = {f: Path(f).name for f in frame.get_column("_file").unique().to_list()}
+    return pl.concat_str(
+        pl.col("_file").replace_strict(names, return_dtype=pl.String),
+        pl.lit(":"),
+        pl.col("_sheet"),
+        pl.lit("!"),
+        pl.col("_row").cast(pl.String),
+    )
+
+
 def write_exceptions_xlsx(
-    findings: pl.DataFrame, raw: dict[SheetKind, pl.DataFrame], target: Path, summary: list[tuple[str, Any, Any]]
+    findings: pl.DataFrame,
+    raw: dict[SheetKind, pl.DataFrame],
+    target: Path,
+    summary: list[tuple[str, Any, Any]],
+    lang: str | None = None,
 ) -> None:
-    """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row."""
+    """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row.
+    ``lang="zh"``: Chinese only (no codes, no English); otherwise both languages and the codes."""
     book = Workbook(target, streaming=True)
     try:
         counts = (
@@ -71,17 +114,26 @@ def write_exceptions_xlsx(
             .sort(["severity", "len", "code"], descending=[False, True, False])
         )
         book.key_values("汇总", "检查结果汇总 / Check summary", summary)
-        book.table(
-            "按代码统计",
-            (
-                Column("代码"),
-                Column("级别", width=8),
-                Column("数量", "int", 8),
-                Column("说明", width=60),
-                Column("Description", width=60),
-            ),
-            [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()],
-        )
+        if lang == "zh":
+            examples = findings.group_by("code", maintain_order=True).agg(pl.col("message_zh").first())
+            example = dict(examples.iter_rows())
+            book.table(
+                "按问题统计",
+                (Column("级别", width=8), Column("数量", "int", 8), Column("问题（举一例）", width=80)),
+                [[_SEVERITY_ZH[s], n, example[c]] for c, s, n in counts.iter_rows()],
+            )
+        else:
+            book.table(
+                "按代码统计",
+                (
+                    Column("代码"),
+                    Column("级别", width=8),
+                    Column("数量", "int", 8),
+                    Column("说明", width=60),
+                    Column("Description", width=60),
+                ),
+                [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()],
+            )
         placed = pl.Series("placed", [False] * findings.height, dtype=pl.Boolean)
         indexed = findings.with_row_index("__i")
         for kind in SheetKind:
@@ -100,15 +152,12 @@ def write_exceptions_xlsx(
                 continue
             placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
-            columns = (*FINDING_COLUMNS, *(Column(headers[c]) for c in value_columns))
-            rows = [
-                base + [r[c] for c in value_columns]
-                for base, r in zip(finding_rows(joined), joined.iter_rows(named=True), strict=True)
-            ]
+            columns = (*finding_columns(lang), *(Column(headers[c]) for c in value_columns))
+            rows = pl.concat([finding_frame(joined, lang), joined.select(value_columns)], how="horizontal")
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
             book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
         rest = findings.filter(~placed)
         fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in rest.get_column("severity")]
-        book.table("文件与表头问题", FINDING_COLUMNS, finding_rows(rest), row_format=fmts)
+        book.table("文件与表头问题", finding_columns(lang), finding_frame(rest, lang), row_format=fmts)
     finally:
         book.close()

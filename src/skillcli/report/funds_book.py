@@ -1,4 +1,5 @@
-"""The fund report workbook: 汇总, one sheet per breakdown, 月度 with a column chart, 目标完成, 批次."""
+"""The fund report workbook (汇总, one sheet per breakdown with its 合计 row, 月度 with a column chart,
+目标完成, 财政局, 批次), the one-sheet 财政局 summary, and the ``--json`` payload."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from skillcli.io.charts import ChartWorkbook
-from skillcli.io.writer import Column
+from skillcli.io.writer import Column, Workbook
 from skillcli.model import PayeeType
-from skillcli.report.funds import MEASURES, FundReport
+from skillcli.report.funds import MEASURES, TOTAL_LABEL, FundReport
 from skillcli.vouchers.status import payload as voucher_payload
 
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
+# The measures of every breakdown sheet, after its own key columns.
+MEASURE_COLUMNS = (Column("人数", "int"), Column("人次", "int"), Column("笔数", "int"), Column("金额", "money", 16))
+MEASURE_FIELDS = ("persons", "person_times", "lines", "fen")
 
 
 def summary_rows(report: FundReport) -> list[tuple[str, int | None, int | None]]:
@@ -24,27 +28,67 @@ def summary_rows(report: FundReport) -> list[tuple[str, int | None, int | None]]
         ("  其中：正式发放", t["payment_lines"], t["payment_fen"]),
         ("  其中：预拨", t["advance_lines"], t["advanced_fen"]),
         ("培训人数", t["trained"], None),
+        ("培训人次", t["person_times"], None),
         ("取证人数", t["certified"], None),
         ("已导出代发", t["exported_count"], t["exported_fen"]),
-        ("银行已支付", t["paid_count"], t["paid_fen"]),
+        ("银行已支付（银行实付金额）", t["paid_count"] + t["mismatch_count"], t["paid_fen"]),
+        ("  其中：金额不符（少付）", t["mismatch_count"], t["short_fen"]),
         ("银行失败（待补发）", t["failed_count"], t["failed_fen"]),
-        ("金额不符", t["mismatch_count"], t["mismatch_fen"]),
         ("银行处理中", t["pending_count"], t["pending_fen"]),
-        ("待确认支付（已登记未到账）", None, t["outstanding_fen"]),
+        ("未导出代发", None, t["not_exported_fen"]),
+        ("未支付（发放 − 已支付）", None, t["outstanding_fen"]),
+        ("已付待追回（作废批次）", t["to_recover_count"], t["to_recover_fen"]),
     ]
 
 
-def target_rows(report: FundReport) -> list[tuple[str, int | Decimal, int | Decimal, Decimal | None]]:
-    """(measure, actual, target, percent): persons as counts, funds in yuan."""
-    rows: list[tuple[str, int | Decimal, int | Decimal, Decimal | None]] = []
+def target_rows(report: FundReport) -> list[tuple[str, str, int | Decimal, int | Decimal, Decimal | None]]:
+    """(period, measure, actual, target, percent): persons and 人次 as counts, funds in yuan."""
+    rows: list[tuple[str, str, int | Decimal, int | Decimal, Decimal | None]] = []
     for target in report.targets:
+        label = MEASURES[target.measure][0]
         if target.measure == "funds":
             rows.append(
-                (MEASURES["funds"][0], Decimal(target.actual) / 100, Decimal(target.target) / 100, target.percent)
+                (target.period, label, Decimal(target.actual) / 100, Decimal(target.target) / 100, target.percent)
             )
         else:
-            rows.append((MEASURES[target.measure][0], target.actual, target.target, target.percent))
+            rows.append((target.period, label, target.actual, target.target, target.percent))
     return rows
+
+
+FINANCE_MONEY = ("committed_fen", "paid_fen", "failed_fen", "outstanding_fen", "to_recover_fen")
+FINANCE_COLUMNS = (
+    Column("资金来源", width=30),
+    Column("补贴项目", width=36),
+    Column("笔数", "int"),
+    Column("发放金额", "money", 16),
+    Column("银行已支付", "money", 16),
+    Column("银行失败", "money", 14),
+    Column("未支付", "money", 16),
+    Column("已付待追回", "money", 14),
+)
+
+
+def finance_rows(report: FundReport) -> list[list[Any]]:
+    """(funding source, rule + subsidy, lines, committed, paid, failed, outstanding, to recover) with 合计."""
+    return [
+        [r["funding"], f"{r['rule']} {r['subsidy']}" if r["rule"] else "", r["lines"], *(r[k] for k in FINANCE_MONEY)]
+        for r in report.finance.iter_rows(named=True)
+    ]
+
+
+def write_finance(path: Path, report: FundReport) -> None:
+    """The one-sheet summary the finance bureau (财政局) files: one table, 合计 last, printable on A4."""
+    book = Workbook(path)
+    try:
+        as_of = f"（截至 {report.as_of}）" if report.as_of else ""
+        book.table(
+            "财政局汇总",
+            FINANCE_COLUMNS,
+            finance_rows(report),
+            title=f"职业技能培训补贴资金支付情况 {report.scope.label}{as_of}",
+        )
+    finally:
+        book.close()
 
 
 def write_report(path: Path, report: FundReport) -> None:
@@ -63,24 +107,20 @@ def write_report(path: Path, report: FundReport) -> None:
             (
                 Column("规则", width=8),
                 Column("补贴项目", width=36),
-                Column("人数", "int"),
-                Column("笔数", "int"),
-                Column("金额", "money", 16),
+                *MEASURE_COLUMNS,
             ),
-            report.by_subsidy.select("rule", "subsidy", "persons", "lines", "fen").rows(),
+            report.by_subsidy.select("rule", "subsidy", *MEASURE_FIELDS).rows(),
         )
         book.table(
             "按收款方类型",
             (
                 Column("收款方类型", width=12),
                 Column("收款方数", "int"),
-                Column("人数", "int"),
-                Column("笔数", "int"),
-                Column("金额", "money", 16),
+                *MEASURE_COLUMNS,
             ),
             [
                 [_PAYEE_ZH.get(r[0], r[0]), *r[1:]]
-                for r in report.by_payee_type.select("payee_type", "payees", "persons", "lines", "fen").rows()
+                for r in report.by_payee_type.select("payee_type", "payees", *MEASURE_FIELDS).rows()
             ],
         )
         book.table(
@@ -89,26 +129,28 @@ def write_report(path: Path, report: FundReport) -> None:
                 Column("收款方类型", width=12),
                 Column("统一社会信用代码", width=21),
                 Column("单位名称", width=36),
-                Column("人数", "int"),
-                Column("笔数", "int"),
-                Column("金额", "money", 16),
+                *MEASURE_COLUMNS,
             ),
             [
                 [_PAYEE_ZH.get(r[0], r[0]), *r[1:]]
-                for r in report.by_payee.select(
-                    "payee_type", "payee_id", "payee_name", "persons", "lines", "fen"
-                ).rows()
+                for r in report.by_payee.select("payee_type", "payee_id", "payee_name", *MEASURE_FIELDS).rows()
             ],
         )
         book.table(
             "按人员类别",
-            (Column("人员类别", width=20), Column("人数", "int"), Column("笔数", "int"), Column("金额", "money", 16)),
-            report.by_category.select("category", "persons", "lines", "fen").rows(),
+            (
+                Column("人员类别", width=20),
+                *MEASURE_COLUMNS,
+            ),
+            report.by_category.select("category", *MEASURE_FIELDS).rows(),
         )
         book.table(
             "按等级",
-            (Column("等级", width=16), Column("人数", "int"), Column("笔数", "int"), Column("金额", "money", 16)),
-            report.by_level.select("level_label", "persons", "lines", "fen").rows(),
+            (
+                Column("等级", width=16),
+                *MEASURE_COLUMNS,
+            ),
+            report.by_level.select("level_label", *MEASURE_FIELDS).rows(),
         )
         monthly = report.monthly
         book.table(
@@ -121,7 +163,9 @@ def write_report(path: Path, report: FundReport) -> None:
                 Column("其中预拨", "money", 14),
                 Column("银行已支付", "money", 16),
                 Column("银行失败", "money", 14),
-                Column("待确认支付", "money", 16),
+                Column("未支付", "money", 16),
+                Column("已付待追回", "money", 14),
+                Column("人次", "int"),
             ),
             monthly.select(
                 "period",
@@ -132,23 +176,24 @@ def write_report(path: Path, report: FundReport) -> None:
                 "paid_fen",
                 "failed_fen",
                 "outstanding_fen",
+                "to_recover_fen",
+                "person_times",
             ).rows(),
         )
         book.column_chart(
             "月度",
             title=f"{scope.year} 年各月补贴发放（元）",
-            rows=monthly.height,
+            rows=monthly.height - 1,  # the months, not their 合计 row
             category_col=0,
             series=[("发放金额", 3), ("银行已支付", 5)],
             anchor="J2",
         )
         if report.targets:
             sheet = book.add_sheet("目标完成")
-            through = scope.label if scope.month else str(scope.year)
-            sheet.write_string(0, 0, f"{scope.year} 年度目标完成情况（截至 {through}）", book.fmt_title)
-            for j, header in enumerate(("指标", "实际", "目标", "完成率")):
+            sheet.write_string(0, 0, f"{scope.year} 年度目标完成情况（截至 {scope.label}）", book.fmt_title)
+            for j, header in enumerate(("指标", "实际", "目标", "完成率", "期间")):
                 sheet.write_string(2, j, header, book.fmt_header)
-            for i, (label, actual, goal, pct) in enumerate(target_rows(report), start=3):
+            for i, (period, label, actual, goal, pct) in enumerate(target_rows(report), start=3):
                 money = isinstance(actual, Decimal)
                 sheet.write_string(i, 0, label)
                 sheet.write_number(i, 1, float(actual), book.fmt_money if money else None)
@@ -157,10 +202,12 @@ def write_report(path: Path, report: FundReport) -> None:
                     sheet.write_string(i, 3, "—")
                 else:
                     sheet.write_number(i, 3, float(pct), book.fmt_percent)
+                sheet.write_string(i, 4, period)
             sheet.set_column(0, 0, 18)
-            sheet.set_column(1, 3, 16)
+            sheet.set_column(1, 4, 16)
         if report.vouchers is not None:
             _voucher_sheet(book, report)
+        book.table("财政局", FINANCE_COLUMNS, finance_rows(report))
         book.table(
             "批次",
             (
@@ -236,21 +283,39 @@ def _voucher_sheet(book: ChartWorkbook, report: FundReport) -> None:
     )
 
 
+def _split(frame: Any, key: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A breakdown's rows without its 合计 row, and that row (the last)."""
+    rows = frame.to_dicts()
+    assert rows and rows[-1][key] == TOTAL_LABEL
+    return rows[:-1], rows[-1]
+
+
 def report_payload(report: FundReport) -> dict[str, Any]:
-    """The whole report for ``--json`` (fen as integers, percentages as exact decimal text)."""
+    """The whole report for ``--json`` (fen as integers, percentages as exact decimal text).
+
+    A public interface: every key is documented in docs/bank-and-reports.md and kept stable. The
+    合计 row of each breakdown is under ``breakdown_totals``, so the lists hold only their items.
+    """
+    parts = {
+        "by_subsidy": _split(report.by_subsidy, "rule"),
+        "by_payee_type": _split(report.by_payee_type, "payee_type"),
+        "by_payee": _split(report.by_payee, "payee_type"),
+        "by_category": _split(report.by_category, "category"),
+        "by_level": _split(report.by_level, "level_label"),
+        "monthly": _split(report.monthly, "period"),
+        "finance": _split(report.finance, "funding"),
+    }
     return {
         "scope": report.scope.kind,
         "period": report.scope.label,
+        "as_of": report.as_of,
         "runs": [r["run_id"] for r in report.runs],
         "totals": report.totals,
-        "by_subsidy": report.by_subsidy.to_dicts(),
-        "by_payee_type": report.by_payee_type.to_dicts(),
-        "by_payee": report.by_payee.to_dicts(),
-        "by_category": report.by_category.to_dicts(),
-        "by_level": report.by_level.to_dicts(),
-        "monthly": report.monthly.to_dicts(),
+        **{name: rows for name, (rows, _) in parts.items()},
+        "breakdown_totals": {name: total for name, (_, total) in parts.items()},
         "targets": [
             {
+                "period": t.period,
                 "measure": t.measure,
                 "actual": t.actual,
                 "target": t.target,

@@ -16,12 +16,11 @@ from typing import Any
 import polars as pl
 
 from skillcli import __version__
-from skillcli.io.writer import Column, OutputSet, Workbook, write_csv
+from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame, yuan_text
 from skillcli.model import PayeeType
-from skillcli.money import format_yuan
 from skillcli.payout import Decision
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_rows
+from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_frame, source_expr
 
 PAYOUT_CSV = (
     "person_id",
@@ -102,21 +101,23 @@ def write_payout(
     input_rows = [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs]
     _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id)
     payouts_csv = out.path("payouts.csv")
-    write_csv(payouts_csv, PAYOUT_CSV, _payout_rows(decision), safe_columns={0, 1, 3, 6, 7})
+    write_csv_frame(
+        payouts_csv,
+        decision.lines.select(*PAYOUT_CSV[:8], yuan_text(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:]),
+        safe_columns=("person_id", "name", "occupation", "payee_id", "payee_name"),
+    )
     exceptions_csv = out.path("exceptions.csv")
     columns = [*CSV_HEADER, "person_id"]
-    write_csv(
+    write_csv_frame(
         exceptions_csv,
-        columns,
-        decision.exceptions.select(columns).iter_rows(),
-        safe_columns={i for i, c in enumerate(columns) if c not in ("row", "severity")},
+        decision.exceptions.select(columns),
+        safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
     ineligible_csv = out.path("ineligible.csv")
-    write_csv(
+    write_csv_frame(
         ineligible_csv,
-        INELIGIBLE_CSV,
-        decision.ineligible.select(INELIGIBLE_CSV).iter_rows(),
-        safe_columns={0, 1, 2, 4},
+        decision.ineligible.select(INELIGIBLE_CSV),
+        safe_columns=("person_id", "name", "training_type", "reason"),
     )
     manifest = build_manifest(
         batch,
@@ -137,25 +138,6 @@ def write_payout(
     }
     out.path("manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def _payout_rows(decision: Decision) -> list[list[Any]]:
-    return [
-        [
-            r["person_id"],
-            r["name"],
-            r["subsidy"],
-            r["occupation"],
-            r["level"],
-            r["payee_type"],
-            r["payee_id"],
-            r["payee_name"],
-            format_yuan(r["amount_fen"]),
-            r["rule"],
-            r["clause"],
-        ]
-        for r in decision.lines.iter_rows(named=True)
-    ]
 
 
 def build_manifest(
@@ -222,34 +204,31 @@ def _workbook(
                 Column("计算", width=40),
                 Column("来源"),
             ),
-            [
-                [
-                    i,
-                    r["name"],
-                    r["person_id"],
-                    r["subsidy"],
-                    r["occupation"],
-                    r["level"],
-                    r["training_type"],
-                    _PAYEE_ZH.get(r["payee_type"], r["payee_type"]),
-                    r["payee_id"],
-                    r["payee_name"],
-                    r["entitlement_fen"],
-                    r["entitlement_fen"] - r["amount_fen"],
-                    r["amount_fen"],
-                    r["rule"],
-                    r["clause"],
-                    r["formula"],
-                    f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}",
-                ]
-                for i, r in enumerate(lines.iter_rows(named=True), start=1)
-            ],
+            lines.select(
+                pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+                "name",
+                "person_id",
+                "subsidy",
+                "occupation",
+                "level",
+                "training_type",
+                pl.col("payee_type").replace(_PAYEE_ZH),
+                "payee_id",
+                "payee_name",
+                "entitlement_fen",
+                (pl.col("entitlement_fen") - pl.col("amount_fen")).alias("advance_fen"),
+                "amount_fen",
+                "rule",
+                "clause",
+                "formula",
+                source_expr(lines).alias("source"),
+            ),
         )
         exc = decision.exceptions
         book.table(
             "异常",
             (*FINDING_COLUMNS, Column("身份证号码", width=21)),
-            [[*row, person] for row, person in zip(finding_rows(exc), exc.get_column("person_id"), strict=True)],
+            finding_frame(exc).with_columns(exc.get_column("person_id")),
             row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")],
         )
         book.table(
@@ -262,17 +241,14 @@ def _workbook(
                 Column("原因", width=70),
                 Column("来源"),
             ),
-            [
-                [
-                    r["person_id"],
-                    r["name"],
-                    r["training_type"],
-                    r["reason_code"],
-                    r["reason"],
-                    f"{Path(r['_file']).name}:{r['_sheet']}!{r['_row']}",
-                ]
-                for r in decision.ineligible.iter_rows(named=True)
-            ],
+            decision.ineligible.select(
+                "person_id",
+                "name",
+                "training_type",
+                "reason_code",
+                "reason",
+                source_expr(decision.ineligible).alias("source"),
+            ),
         )
         _about_sheet(book, batch, decision, inputs, run_id)
     finally:

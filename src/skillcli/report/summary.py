@@ -30,6 +30,8 @@ def batch_payload(batch: Batch, mask: Callable[[object], str]) -> dict[str, Any]
                         "header_row": s.header_row,
                         "rows": s.rows,
                         "skipped": s.skipped.as_dict(),
+                        # Which header each column was read from, so a reader can see every mapping.
+                        "columns": dict(s.headers),
                     }
                     for s in f.sheets
                 ],

@@ -84,30 +84,77 @@ def _shown(field: str) -> pl.Expr:
 
 
 def _condition_text(cond: Condition) -> str:
+    """A condition as a clause of a Chinese sentence: 「人员类别」须为 就业困难人员 或 零就业家庭成员."""
     spec = FIELDS[cond.field]
-    value: Any = cond.value
-    if spec.kind == "level":
-        from skillcli.model import LEVEL_LABELS, Level
+    label = f"「{spec.label}」"
+    values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    shown = [_value_text(cond.field, v) for v in values]
+    if cond.op == "in" and not shown:
+        listed = cond.param_label or "名单"
+        return f"{label}须在{listed}中，但{listed}为空" + (f"（参数 {cond.param}）" if cond.param else "")
+    if cond.op == "in" and cond.param:
+        listed = cond.param_label or f"参数 {cond.param} 的名单"
+        return f"{label}须在{listed}中（{'、'.join(shown)}）"
+    one_of = " 或 ".join(shown) if len(shown) <= 3 else "、".join(shown[:-1]) + " 或 " + shown[-1]
+    if spec.kind == "date":
+        before, after = "不早于", "不晚于"
+    else:
+        before, after = "不少于", "不超过"
+    return {
+        "in": f"{label}须为 {one_of}",
+        "not_in": f"{label}不得为 {one_of}",
+        "eq": f"{label}须为 {one_of}",
+        "min": f"{label}须{before} {shown[0]}",
+        "max": f"{label}须{after} {shown[0]}",
+    }[cond.op]
 
-        value = tuple(LEVEL_LABELS[Level(v)] for v in value) if isinstance(value, tuple) else LEVEL_LABELS[Level(value)]
+
+def _value_text(field: str, value: Any) -> str:
+    """One condition value as a clerk reads it: levels by name, 是/否, money in yuan, shares in %."""
+    from skillcli.model import LEVEL_LABELS, Level
+    from skillcli.money import format_yuan
+
+    spec = FIELDS[field]
+    if spec.kind == "level":
+        return LEVEL_LABELS[Level(value)]
     if spec.kind == "bool":
-        value = "是" if value else "否"
-    return Condition(cond.field, cond.op, value).describe(f"「{spec.label}」")
+        return "是" if value else "否"
+    if spec.kind == "number" and field.endswith("_fen"):
+        return f"{format_yuan(int(value))} 元"
+    if spec.kind == "number" and (field.endswith("_share") or field.endswith("_rate")):
+        return f"{Decimal(str(value)) * 100:.0f}%"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _supply(cond: Condition) -> str:
+    """How to give an empty list a condition needs (the 困难企业名单 is decided by the city)."""
+    if cond.op != "in" or cond.value or not cond.param:
+        return ""
+    listed = cond.param_label or "名单"
+    return f"。请用 --param {cond.param}=名称1,名称2 提供{listed}后重新计算"
 
 
 def _failure_text(req: Requirement, rule_id: str | None) -> pl.Expr:
-    """Why a requirement failed, with the row's own values: 「考核结果」= 合格（实为 不合格）."""
-    prefix = f"{rule_id} " if rule_id else ""
+    """Why a requirement failed, with the row's own values, as a sentence: A8 E6：「考核结果」须为 合格，
+    本行为「不合格」（S2c 二(四)4）."""
+    # A rule's own requirement is named by the rule (A6), not by its generated id (A6.category).
+    # Built-in requirements (policy.not-in-force …) are named by the rule too: their ids are internal.
+    own = rule_id is not None and (
+        req.id == rule_id or req.id.startswith(f"{rule_id}.") or req.id.startswith("policy.")
+    )
+    name = rule_id if own else " ".join(part for part in (rule_id, req.id) if part)
     if req.reason_zh:
-        return pl.lit(f"{prefix}{req.id}：{req.reason_zh}（{req.clause}）")
+        return pl.lit(f"{name}：{req.reason_zh}（{req.clause}）")
     parts = [
         pl.when(condition_expr(c) == False).then(  # noqa: E712 - Kleene: only a definite false
-            pl.concat_str([pl.lit(_condition_text(c) + "（实为 "), _shown(c.field), pl.lit("）")])
+            pl.concat_str([pl.lit(_condition_text(c) + "；本行为「"), _shown(c.field), pl.lit("」" + _supply(c))])
         )
         for c in req.require
     ]
     joined = pl.concat_str(parts, separator="；", ignore_nulls=True)
-    return pl.concat_str([pl.lit(f"{prefix}须满足 "), joined, pl.lit(f"（{req.clause}）")])
+    return pl.concat_str([pl.lit(f"{name}：不符合条件，"), joined, pl.lit(f"（{req.clause}）")])
 
 
 def _missing_field(req: Requirement) -> pl.Expr:
@@ -367,7 +414,7 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
     found = [
         Requirement(
             "policy.not-in-force",
-            f"{policy.id} {policy.effective_from.isoformat()}～{to}",
+            policy.title,
             tuple(window),
             reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
             reason_en="the training ended outside the policy's effective dates",
@@ -496,10 +543,14 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy, absent: frozenset[str]
         problem, amount = pl.col("__problem_code"), pl.col("amount_fen")
         payee, payee_id = pl.col("payee_type"), pl.col("payee_id")
         missing_code = (
-            pl.when(missing.is_in(list(ATTENDANCE_FIELDS)))
-            .then(pl.lit("payout.no-attendance"))
-            .when(missing.is_in(list(CERT_FIELDS)))
+            # A column no sheet of the batch has is not a blank cell to look for: say so (the
+            # certificate message already says "no certificate sheet, or the column is missing").
+            pl.when(missing.is_in(list(CERT_FIELDS)))
             .then(pl.lit("payout.no-certificate-data"))
+            .when(missing.is_in(sorted(absent)))
+            .then(pl.lit("payout.column-not-in-batch"))
+            .when(missing.is_in(list(ATTENDANCE_FIELDS)))
+            .then(pl.lit("payout.no-attendance"))
             .otherwise(pl.lit("payout.missing-input"))
         )
         payee_field = (

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.model import LEVEL_LABELS, Level, PayeeType
 from skillcli.payout import Decision
 from skillcli.rules.evaluate import (
     _built_in,
@@ -23,6 +24,8 @@ from skillcli.rules.evaluate import (
     payee_exprs,
 )
 from skillcli.rules.model import Condition, Policy
+
+LEVEL_CODES = frozenset(level.value for level in Level)
 
 
 @dataclass(slots=True)
@@ -47,6 +50,7 @@ class RuleExplanation:
     amount_fen: int | None = None
     payee: str = ""
     code: str = ""
+    rate_row: str = ""  # the row of a table by level the rate was read from (四级/中级工)
 
 
 @dataclass(slots=True)
@@ -56,7 +60,7 @@ class RowExplanation:
     row: int
     training: str
     status: str
-    reasons: list[str]
+    reasons: list[tuple[str, str, str]]  # (code, message in Chinese, in English)
     rules: list[RuleExplanation]
 
 
@@ -86,11 +90,11 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
         info = row.row(0, named=True)
         status = decision.status.filter(pl.col("_rid") == rid).get_column("status").item()
         reasons = [
-            f"{r['code']}: {r['message_zh']}"
+            (r["code"], r["message_zh"], r["message_en"])
             for r in decision.exceptions.filter(pl.col("_rid") == rid).iter_rows(named=True)
         ]
         reasons += [
-            f"{r['reason_code']}: {r['reason']}"
+            (r["reason_code"], r["reason"], r["reason"])
             for r in decision.ineligible.filter(pl.col("_rid") == rid).iter_rows(named=True)
         ]
         explained = []
@@ -125,7 +129,10 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                 ).row(0, named=True)
                 item.formula = values["f"] or ""
                 item.amount_fen = values["a"]
-                item.payee = f"{values['k'] or '?'} {values['n'] or ''}".strip()
+                payee_kind = PayeeType(values["k"]).label_zh if values["k"] else "收款方不明"
+                item.payee = f"{payee_kind} {values['n'] or ''}".strip()
+                if rule.amount.rate.by_level is not None and info.get("level") in LEVEL_CODES:
+                    item.rate_row = LEVEL_LABELS[Level(info["level"])]
                 item.code = outcome.get_column("code").item() or "" if outcome.height else ""
             explained.append(item)
         training = f"{info.get('training_type') or ''} {info.get('occupation') or ''} {info.get('start_date')}～{info.get('end_date')}"

@@ -38,6 +38,10 @@ class Condition:
     field: str
     op: str
     value: Any
+    # The parameter the values came from (``$struggling_enterprises``), so that a reason can say which
+    # list a condition needs and how to supply it; empty when the rule file wrote the values itself.
+    param: str = ""
+    param_label: str = ""  # the parameter's Chinese name from its doc line (困难企业名单), if any
 
     def describe(self, label: str) -> str:
         shown = "、".join(str(v) for v in self.value) if isinstance(self.value, (list, tuple)) else str(self.value)

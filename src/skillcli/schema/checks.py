@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from skillcli.model import SheetKind
+from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.validate import Context, empty_issues, issues_from
 
 Frames = dict[SheetKind, pl.DataFrame]
@@ -28,9 +28,39 @@ def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
+# A reference to another row inside a message is kept as marked fields (file, sheet, Excel row) until the
+# message is rendered, so that each language words it (「花名册」第 12 行 / row 12 of sheet 花名册) and
+# the file is named only when it is not the finding's own file.
+LOCATION_MARK = "\x1f"
+
+
 def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
-    """ "batch.xlsx:花名册!12", the way a clerk finds a row: file, sheet and Excel row."""
-    return pl.concat_str([file.str.replace(r"^.*[/\\]", ""), pl.lit(":"), sheet, pl.lit("!"), row.cast(pl.String)])
+    """A marked reference to a row: file (its name only), sheet and Excel row; see ``words_locations``."""
+    mark = pl.lit(LOCATION_MARK)
+    return pl.concat_str([mark, file.str.replace(r"^.*[/\\]", ""), mark, sheet, mark, row.cast(pl.String), mark])
+
+
+def words_locations(message: pl.Expr, own_file: pl.Expr, *, lang: str) -> pl.Expr:
+    """A message with its marked row references worded for a clerk: 「花名册」第 12 行 when the row is in
+    the finding's own file, 其他.xlsx 的「花名册」第 12 行 when it is not (English likewise)."""
+    mark = LOCATION_MARK
+    field = f"([^{mark}]*)"
+    marked = f"{mark}{field}{mark}{field}{mark}{field}{mark}"
+    if lang == "zh":
+        same, other = "「${2}」第 ${3} 行", "${1} 的「${2}」第 ${3} 行"
+    else:
+        same, other = "row ${3} of sheet '${2}'", "row ${3} of sheet '${2}' in ${1}"
+    in_own_file = message.str.extract(marked, 1) == own_file.str.replace(r"^.*[/\\]", "")
+    return (
+        pl.when(in_own_file.fill_null(False))
+        .then(message.str.replace_all(marked, same))
+        .otherwise(message.str.replace_all(marked, other))
+    )
+
+
+def hours_text(hours: pl.Expr) -> pl.Expr:
+    """Hours as a clerk writes them: 440 rather than 440.0, 12.5 as it is."""
+    return hours.round(2).cast(pl.String).str.replace(r"\.0+$", "").str.replace(r"(\.\d*?)0+$", "${1}")
 
 
 def _has(frame: pl.DataFrame, *columns: str) -> bool:
@@ -183,7 +213,7 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     )
     joined = people.join(reference, on="id_number", how="left")
     code = pl.when(pl.col("name") != pl.col("__ref_name")).then(pl.lit("name.mismatch"))
-    detail = pl.concat_str([pl.col("__ref_loc"), pl.lit(" 为「"), pl.col("__ref_name"), pl.lit("」")])
+    detail = pl.concat_str([pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")])
     return [issues_from(joined, code, "name", pl.col("name"), detail)]
 
 
@@ -200,14 +230,19 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         found.append(issues_from(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
-        found.append(issues_from(frame, code, "hours_online", pl.col("hours_online"), pl.col("hours_total")))
+        found.append(
+            issues_from(
+                frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total"))
+            )
+        )
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
         code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
-        found.append(issues_from(frame, code, "hours_total", both, pl.col("hours_total")))
+        found.append(issues_from(frame, code, "hours_total", hours_text(both), hours_text(pl.col("hours_total"))))
     return found
 
 
+LEVEL_NAMES = {level.value: label for level, label in LEVEL_LABELS.items()}
 NEW_CERT_RE = r"^[YS][0-9A-Z]{4}\d{2}[0-9A-Z]{6}\d{2}[1-5]\d{6}$"
 OLD_CERT_RE = r"^\d{16}$"
 
@@ -238,7 +273,10 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         code = pl.when(level_digit.is_not_null() & stated.is_not_null() & (level_digit != stated)).then(
             pl.lit("cert.number-level-mismatch")
         )
-        found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("L"), level_digit])))
+        named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(
+            LEVEL_NAMES, default=None, return_dtype=pl.String
+        )
+        found.append(issues_from(frame, code, "cert_number", number, named))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
         code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)).then(

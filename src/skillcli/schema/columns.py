@@ -7,9 +7,12 @@ variants here when a district sends a new one.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from skillcli.errors import UsageError
 from skillcli.model import Level, SheetKind
 from skillcli.text import normalise_header
 
@@ -399,7 +402,12 @@ ROSTER: tuple[ColumnSpec, ...] = (
         ("承训机构", "培训单位", "培训单位名称", "定点培训机构", "学校名称", "培训机构名称"),
     ),
     ColumnSpec("institution_uscc", "机构统一社会信用代码", ColType.USCC, ("机构信用代码", "培训机构统一社会信用代码")),
-    ColumnSpec("fee_yuan", "培训费用", ColType.MONEY, ("培训费", "实际培训费用", "培训费用(元)", "实际培训费", "实际培训费用(元)")),
+    ColumnSpec(
+        "fee_yuan",
+        "培训费用",
+        ColType.MONEY,
+        ("培训费", "实际培训费用", "培训费用(元)", "实际培训费", "实际培训费用(元)"),
+    ),
     ColumnSpec("insured", "是否参保", ColType.YESNO, ("参保状态", "是否缴纳社保", "参保情况"), choices=YESNO_CHOICES),
     ColumnSpec(
         "pensioner",
@@ -506,3 +514,111 @@ def alias_index(kind: SheetKind) -> dict[str, str]:
 
 
 ALIASES: dict[SheetKind, dict[str, str]] = {kind: alias_index(kind) for kind in SheetKind}
+
+# Headers a roster often carries that no rule reads (序号, 备注, 签名 …): they are accounted for as
+# known and unneeded, so a clerk is not asked about them; every other unmatched header is reported.
+NOT_NEEDED = frozenset(
+    normalise_header(text)
+    for text in (
+        "序号",
+        "编号",
+        "备注",
+        "签名",
+        "签字",
+        "本人签名",
+        "本人签字",
+        "学员签名",
+        "学员签字",
+        "民族",
+        "年龄",
+        "出生日期",
+        "出生年月",
+        "文化程度",
+        "学历",
+        "政治面貌",
+        "户籍地址",
+        "户籍所在地",
+        "户口所在地",
+        "家庭住址",
+        "现住址",
+        "联系地址",
+        "通讯地址",
+        # Computed by skillcli from the days or hours read beside it.
+        "出勤率",
+        "出勤比例",
+    )
+)
+
+def not_needed(header: str) -> bool:
+    """A header known and unneeded, numbered or not (备注, 备注2, 签名1)."""
+    return re.sub(r"\d+$", "", header_key(header)) in NOT_NEEDED
+
+
+# A unit in brackets at the end of a header (培训费用(元), 总学时(小时)) says nothing about which
+# column it is: a header that matches no spelling is tried again without it.
+UNIT_SUFFIX_RE = re.compile(r"\((元|万元|元/人|人民币元|人民币|天|日|月|个月|小时|学时|课时|%)\)$")
+
+
+def header_key(text: str) -> str:
+    """The comparable form of a header with any trailing unit in brackets removed."""
+    return UNIT_SUFFIX_RE.sub("", normalise_header(text))
+
+
+CLOSEST_MIN_SCORE = 0.45
+
+
+def closest_column(kind: SheetKind, header: str) -> ColumnSpec | None:
+    """The known column of ``kind`` a header most likely names, for a suggestion only; None when
+    nothing is close. Spelling similarity alone misses 补贴资金承担方 → 出资方, so the score also
+    counts how many characters of a known spelling the header shares (资, 方)."""
+    import difflib
+
+    text = header_key(header)
+    if not text:
+        return None
+    best: tuple[float, ColumnSpec] | None = None
+    for column in SPECS[kind]:
+        for spelling in (column.header, *column.aliases):
+            known = header_key(spelling)
+            if not known:
+                continue
+            shared = len(set(text) & set(known)) / len(set(known))
+            score = (difflib.SequenceMatcher(None, text, known).ratio() + shared) / 2
+            if best is None or score > best[0]:
+                best = (score, column)
+    return best[1] if best and best[0] >= CLOSEST_MIN_SCORE else None
+
+
+# The clerk's own header mapping (--map, [columns] in skillcli.toml): normalised header → canonical,
+# per sheet kind. It wins over the built-in aliases, because the clerk knows the district's forms.
+ColumnMap = dict[SheetKind, dict[str, str]]
+
+
+def column_map(pairs: Mapping[str, object], origin: str) -> ColumnMap:
+    """The mapping for ``header → target`` pairs; a target that names no known column, or a pair that
+    is not text, is a usage error naming ``origin`` (the flag or the settings file)."""
+    mapping: ColumnMap = {}
+    for header, target in pairs.items():
+        found = resolve_target(target) if isinstance(target, str) else {}
+        if not header.strip() or not found:
+            raise UsageError(
+                f"{origin}：「{header}={target}」中的「{target}」不是已知的列（已知列见 skillcli template 生成的模板）",
+                f"{origin}: '{target}' in '{header}={target}' is not a known column (see skillcli template)",
+            )
+        for kind, canonical in found.items():
+            mapping.setdefault(kind, {})[normalise_header(header)] = canonical
+    return mapping
+
+
+def resolve_target(target: str) -> dict[SheetKind, str]:
+    """The canonical column a ``--map`` target names in each sheet kind: its Chinese header, one of
+    its aliases or its canonical name. Empty when it names no known column."""
+    found: dict[SheetKind, str] = {}
+    key = header_key(target)
+    for kind in SheetKind:
+        canonical = ALIASES[kind].get(key)
+        if canonical is None and any(column.name == target for column in SPECS[kind]):
+            canonical = target
+        if canonical is not None:
+            found[kind] = canonical
+    return found

@@ -1,0 +1,267 @@
+"""Every message a finished sentence: no placeholders, no Python reprs, no internal names.
+
+The catalogue templates and every shipped rule's reasons are rendered with sample values; the
+findings of the mistakes batch and of a payout are read through the CLI as a clerk gets them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import findings, roster_row, roster_sheet, valid_id
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+# ASCII a Chinese message may hold: file formats, the program and its flags, units, and policy
+# references such as rule ids (A7, E1) and clause ids (S2c 二(四)2); a single capital is a check
+# character (应为 X).
+ALLOWED_ASCII = {
+    "Excel",
+    "CSV",
+    "UTF",
+    "GBK",
+    "GB18030",
+    "MB",
+    "skillcli",
+    "toml",
+    "template",
+    "map",
+    "param",
+    "columns",
+}
+REFERENCE_RE = re.compile(r"^([A-Z]|[A-Z]\d{1,2}[a-z]?|S\d[a-z]?|R[0-9A-Za-z]+)$")
+
+
+def problems(text: str, *, remove: tuple[str, ...] = ()) -> list[str]:
+    """What keeps ``text`` from being a finished Chinese sentence (empty when nothing does).
+    ``remove`` takes out text copied from the cell (a value may be anything the clerk typed)."""
+    for copied in remove:
+        if copied:
+            text = text.replace(copied, "")
+    found = []
+    if "{" in text or "}" in text:
+        found.append("placeholder brace")
+    for token in ("None", "nan", "datetime", "00:00:00", "Decimal(", "[]", "()"):
+        if token in text:
+            found.append(f"python repr {token!r}")
+    if re.search(r"(?<![\d.])\d+\.0(?![\d])", text):
+        found.append("float like 440.0")
+    if re.search(r"\b[a-z]+_[a-z_]+\b", text) and "--param" not in text:
+        found.append("internal field name")
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", text):
+        if word not in ALLOWED_ASCII and not REFERENCE_RE.match(word):
+            found.append(f"ASCII word {word!r}")
+    return found
+
+
+def test_problems__catches_what_it_is_meant_to_catch():
+    # The checker itself: each kind of defect the issue names is caught, a finished sentence is not.
+    assert problems("姓名不同：{detail}")
+    assert problems("结业日期 2024-03-04 00:00:00")
+    assert problems("学时之和 440.0 与总学时 240 不符")
+    assert problems("没有该学员的考勤记录（online_share）")
+    assert problems("→ exception")
+    assert problems("须满足 「单位名称」 ∈ {}")
+    assert problems("值为 None")
+    assert problems("培训费用为 1,950.00 元；A7 与 E1 见 S2c 二(四)2") == []
+
+
+def test_catalogue__every_template_renders_as_a_chinese_sentence():
+    from skillcli.findings import CATALOGUE, render
+
+    bad = {}
+    for slug in CATALOGUE:
+        zh, en = render(slug, column="培训费用", value="1200", detail="2024-03-04")
+        found = problems(zh)
+        if found or "{" in en:
+            bad[slug] = (zh, found)
+    assert bad == {}
+
+
+def _policies() -> list[Any]:
+    from skillcli.rules.load import load_policy
+
+    return [load_policy(path) for path in sorted(RULES.glob("*.yaml")) if not path.name.endswith(".cases.yaml")]
+
+
+def test_rules__every_condition_and_reason_of_every_policy_reads_as_chinese():
+    from skillcli.rules.evaluate import _condition_text, _supply
+
+    policies = _policies()
+    assert len(policies) >= 6
+    bad = []
+    for policy in policies:
+        requirements = [*policy.eligibility, *(req for rule in policy.rules for req in rule.require)]
+        conditions = [c for req in requirements for c in (*req.when, *req.require)]
+        conditions += [c for rule in policy.rules for c in rule.scope]
+        for cond in conditions:
+            text = _condition_text(cond) + _supply(cond)
+            if problems(text.replace(f"参数 {cond.param}", "").replace(f"--param {cond.param}=", "")):
+                bad.append((policy.id, cond, text))
+        for req in requirements:
+            if req.reason_zh and problems(req.reason_zh):
+                bad.append((policy.id, req.id, req.reason_zh))
+    assert bad == []
+
+
+def test_rules__an_empty_list_says_which_list_and_how_to_supply_it(make_xlsx, run_cli, tmp_path):
+    # A7 (Suzhou, 困难企业职工培训) needs the city's list of struggling enterprises, empty by default.
+    header = ["姓名", "身份证号码", "单位名称", "培训类型", "职业(工种)", "开班日期", "结业日期"]
+    row = ["王一", valid_id(seq="011"), "苏州木渎新材料科技有限公司", "在岗培训", "电工", "2021-05-01", "2021-05-20"]
+    batch = make_xlsx({"花名册": [header, row]})
+    result = run_cli(
+        "payout", batch, "--policy", "suzhou-2019", "--period", "2021-05", "--out", tmp_path / "o", "--json"
+    )
+    reasons = [i["reason"] for i in result.json["ineligible"]]
+    assert len(reasons) == 1
+    reason = reasons[0]
+    assert reason.startswith("A7：不符合条件，「单位名称」须在困难企业名单中，但困难企业名单为空")
+    assert "本行为「苏州木渎新材料科技有限公司」" in reason
+    assert "请用 --param struggling_enterprises=名称1,名称2 提供困难企业名单后重新计算" in reason
+    assert "∈" not in reason and "{" not in reason
+
+
+def test_check__every_finding_of_the_mistakes_batch_is_a_finished_sentence(check_json):
+    result = check_json(SAMPLE / "mistakes_batch.xlsx")
+    assert result.json["findings"]
+    for finding in result.json["findings"]:
+        copied = (finding["value"], finding["column"])
+        assert problems(finding["message_zh"], remove=copied) == [], finding
+        assert not re.search(r"[a-z]+_[a-z_]+", finding["column"]), finding
+
+
+def test_check__row_references_hours_and_levels_read_as_a_clerk_writes_them(check_json):
+    result = check_json(SAMPLE / "mistakes_batch.xlsx")
+    by = {(f["sheet"], f["row"], f["code"]): f["message_zh"] for f in result.json["findings"]}
+    assert "首次出现在「花名册」第 14 行" in by[("花名册", 15, "roster.duplicate-person")]
+    assert "线上与线下学时之和 440 与总学时 240 不符" in by[("考勤", 12, "attendance.hours-sum")]
+    assert "证书编号表示的等级是四级/中级工" in by[("证书", 10, "cert.number-level-mismatch")]
+    assert "在「花名册」第 24 行「王浩宇」，与本行姓名「王浩晓」不同" in by[("考勤", 19, "name.mismatch")]
+    english = {(f["sheet"], f["row"], f["code"]): f["message_en"] for f in result.json["findings"]}
+    assert "first at row 14 of sheet '花名册'" in english[("花名册", 15, "roster.duplicate-person")]
+
+
+def test_check__a_row_in_another_file_is_named_with_its_file(make_xlsx, check_json):
+    first = make_xlsx({"花名册": roster_sheet(roster_row(1))}, name="一班.xlsx")
+    second = make_xlsx({"花名册": roster_sheet(roster_row(2), roster_row(1))}, name="二班.xlsx")
+    result = check_json(first, second)
+    assert findings(result) == [(3, "身份证号码", "roster.duplicate-person")]
+    message = result.json["findings"][0]["message_zh"]
+    assert "首次出现在一班.xlsx 的「花名册」第 2 行" in message
+
+
+@pytest.mark.parametrize("policy", ["wuxi-2024"])
+def test_payout__held_rows_name_the_chinese_column_not_the_field(make_xlsx, run_cli, tmp_path, policy):
+    # An apprentice roster without an attendance sheet: the hold names 线上学时占比, never online_share.
+    path = SAMPLE / "wuxi_apprentices_2024.xlsx"
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for name in list(book.sheetnames):
+        if name != "花名册":
+            del book[name]
+    roster_only = tmp_path / "roster_only.xlsx"
+    book.save(roster_only)
+    result = run_cli(
+        "payout", roster_only, "--policy", policy, "--period", "2024-06", "--out", tmp_path / "o", "--json"
+    )
+    exceptions = result.json["exceptions"]
+    assert exceptions
+    for item in exceptions:
+        assert not re.search(r"[a-z]+_[a-z_]+", item["column"] + item["message_zh"]), item
+
+
+# -- the terminal --------------------------------------------------------------------------------
+def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_xlsx, run_cli):
+    from tests.conftest import person, wrong_check
+
+    first = make_xlsx({"花名册": roster_sheet(roster_row(1, level="九级"), roster_row(2))}, name="一班.xlsx")
+    second = make_xlsx(
+        {"花名册": roster_sheet(*(roster_row(n, id_number=wrong_check(valid_id(seq=f"{n:02d}1"))) for n in (3, 4, 5)))},
+        name="二班.xlsx",
+    )
+    result = run_cli("check", first, second, "--period", "2024-06", "--limit", "3")
+    screen = result.stderr
+    # One line per problem with its count; no codes and no English in Chinese output.
+    assert re.search(r"错误\s+3\s+身份证号码校验位错误", screen)
+    assert "id.checksum" not in screen and "level.unknown" not in screen
+    # Two inputs: a file column; the trainee's name beside the masked ID.
+    line = next(text for text in screen.splitlines() if "九级" in text and "一班.xlsx" in text)
+    assert person(1)["name"] in line
+    assert valid_id(seq="011")[:6] + "********" in line
+    assert "另有 1 条未列出。完整列表：skillcli check 加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
+    with_out = run_cli("check", first, second, "--period", "2024-06", "--limit", "3", "--out", first.parent / "o")
+    assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stderr.replace("\n", "")
+    english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
+    assert "id.checksum" in english and "Findings by problem" in english
+
+
+@pytest.mark.parametrize(
+    ("batch", "policy", "period"),
+    [("district_batch.xlsx", "suzhou-2019", "2021-06"), ("mistakes_batch.xlsx", "suzhou-2019", "2024-06")],
+)
+def test_payout__every_exception_and_reason_is_a_finished_sentence(run_cli, tmp_path, batch, policy, period):
+    result = run_cli(
+        "payout", SAMPLE / batch, "--policy", policy, "--period", period, "--out", tmp_path / "o", "--json"
+    )
+    payload = result.json
+    assert payload["exceptions"] or payload["ineligible"]
+    for item in [*payload["exceptions"], *payload["warnings"]]:
+        # Cell text copied into the message (abc, 62284815O0586774445) is the clerk's own.
+        copied = tuple(re.findall(r"「([^」]*)」", item["message_zh"]))
+        assert problems(item["message_zh"], remove=copied) == [], item
+    for item in payload["ineligible"]:
+        text = item["reason"].replace("参数 struggling_enterprises", "").replace("--param struggling_enterprises=", "")
+        assert problems(text) == [], item
+
+
+def test_payout__screen_in_chinese_has_no_codes(run_cli, tmp_path):
+    args = ("payout", SAMPLE / "mistakes_batch.xlsx", "--policy", "suzhou-2019", "--period", "2024-06")
+    screen = run_cli(*args, "--out", tmp_path / "o").stderr
+    assert re.search(
+        r"24\s+A8：结业日期不在政策有效期 2019-01-01～2021-12-31 内（苏州市职业技能提升行动实施方案", screen
+    )
+    for code in ("policy.not-in-force", "id.checksum", "payout.blocked-by-related", "原因代码"):
+        assert code not in screen, code
+    english = run_cli(*args, "--out", tmp_path / "e", "--lang", "en").stderr
+    assert "policy.not-in-force" in english and "id.checksum" in english
+
+
+def test_payout__a_column_the_batch_lacks_is_not_called_blank(make_xlsx, run_cli, tmp_path):
+    # Shanxi's A2 decides its payee from 出资方; this roster has no such column at all.
+    header = [
+        "姓名",
+        "身份证号码",
+        "人员类别",
+        "培训类型",
+        "职业(工种)",
+        "培训等级",
+        "开班日期",
+        "结业日期",
+        "考核结果",
+    ]
+    row = [
+        "王一",
+        valid_id(seq="011"),
+        "农村转移劳动力",
+        "就业技能培训",
+        "电工",
+        "五级/初级工",
+        "2020-05-01",
+        "2020-05-20",
+        "合格",
+    ]
+    batch = make_xlsx({"花名册": [header, row]})
+    result = run_cli(
+        "payout", batch, "--policy", "shanxi-2019", "--period", "2020-06", "--out", tmp_path / "o", "--json"
+    )
+    held = [(e["code"], e["column"], e["message_zh"]) for e in result.json["exceptions"]]
+    assert held, result.stderr
+    code, column, message = held[0]
+    assert (code, column) == ("payout.column-not-in-batch", "出资方")
+    assert "本批次的表格中没有「出资方」所需的列" in message and "请在申报表中加上该列" in message
