@@ -209,6 +209,7 @@ CORPUS: dict[str, Build] = {
     "value.unknown": extra("人员类别", "农村劳动力"),
     "value.likely-alias": extra("人员类别", "贫困户"),
     "value.yes-no": extra("是否参保", "也许"),
+    "value.too-long": row(name="张" * 61),
     "level.unknown": row(level="九级"),
     "money.invalid": extra("培训费用", "很多"),
     "money.negative": extra("培训费用", -5),

@@ -239,7 +239,9 @@ def test_export_bank__file_not_written_records_nothing(
     assert result.code == 2, result.stderr
     assert "台账未记录任何代发行" in result.stderr and "Traceback" not in result.stderr
     # The failure is one line (after the note that this test's settings have no [payer]).
-    assert result.stderr.strip().splitlines()[1:] == [f"无法写出 {out}（IsADirectoryError），台账未记录任何代发行"]
+    assert result.stderr.strip().splitlines()[1:] == [
+        f"无法写出 {out}（输出 {out} 已存在且不是普通文件，不会覆盖），台账未记录任何代发行"
+    ]
     assert Ledger.open(ledger_url).disbursements().height == 0
     with Ledger.open(ledger_url).engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(s.accounts)).scalar() == 0

@@ -33,6 +33,10 @@ class InputError(SkillcliError):
         self.path = path
 
 
+class OutputError(SkillcliError):
+    """The outputs cannot be written: a read-only folder, a full disk. An environment failure, exit 2."""
+
+
 class RulesError(SkillcliError):
     """A policy file that does not load or does not pass its lint."""
 

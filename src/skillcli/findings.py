@@ -299,6 +299,12 @@ _ALL: list[Code] = [
             "「{column}」应填「是」或「否」，现为「{value}」，请改填",
             "'{column}' must be 是/否 (yes/no), got '{value}'",
         ),
+        (
+            "too-long",
+            E,
+            "「{column}」过长（共 {detail} 个字符，超出台账可存的长度），请核对并缩短「{value}…」",
+            "'{column}' is too long for the ledger ({detail} characters); check and shorten '{value}…'",
+        ),
     ),
     *_codes(
         "level",

@@ -25,7 +25,7 @@ from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
 from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
 
-_LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
+LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
 
 @dataclass(slots=True)
@@ -345,13 +345,13 @@ def decide(
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
     shown_value = (
         pl.when(pl.col("field") == "level")
-        .then(pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String))
+        .then(pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String))
         .when(pl.col("code") == "payout.no-catalogue-rate")
         .then(
             pl.concat_str(
                 [
                     pl.col("occupation"),
-                    pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String),
+                    pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String),
                 ],
                 separator=" ",
                 ignore_nulls=True,
@@ -470,7 +470,7 @@ def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: st
         "name",
         pl.col("rule").replace_strict({k: v[0] for k, v in info.items()}, return_dtype=pl.String).alias("subsidy"),
         "occupation",
-        pl.col("level").replace_strict(_LEVEL_NAMES, default="", return_dtype=pl.String).alias("level"),
+        pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String).alias("level"),
         "training_type",
         "payee_type",
         "payee_id",

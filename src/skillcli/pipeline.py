@@ -20,6 +20,7 @@ import polars as pl
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, Issue
 from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
 from skillcli.schema.checks import run_checks, words_locations
@@ -65,6 +66,8 @@ class FileSummary:
     sheets: list[SheetInfo] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     encoding: str = ""
+    sha256: str = ""  # of the bytes read, which are the bytes every check and decision saw
+    size: int = 0
 
 
 @dataclass(slots=True)
@@ -128,6 +131,7 @@ def load_batch(
     ctx: Context,
     *,
     max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
     progress: Progress | None = None,
     columns: ColumnMap | None = None,
 ) -> Batch:
@@ -156,8 +160,8 @@ def load_batch(
             )
             files.append(FileSummary(display, "too-large"))
             continue
-        book = Book(path)
-        summary = FileSummary(display, book.format)
+        book = Book(path, limits)
+        summary = FileSummary(display, book.format, sha256=book.sha256, size=len(book.data))
         grids = book.grids()
         summary.encoding = book.encoding
         if book.encoding != "utf-8":

@@ -100,6 +100,13 @@ def clean_cells_expr(expr: pl.Expr, *, full: bool = True) -> pl.Expr:
 # Personal data in free text: 18/15-digit IDs, bank and card numbers, mobile phones.
 _LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,13})(\d{3}[\dXx])(?![0-9A-Za-z])")
 _PHONE_RE = re.compile(r"(?<!\d)(1\d{2})(\d{4})(\d{4})(?!\d)")
+# The same numbers as clerks also type them: in groups split by one space or hyphen
+# ("320506 19900307 0118", "6222 0212 3456 7890 123") or with a letter O for a zero. Groups have at
+# least three characters, so a row of small counts ("3 2 1 0") is never taken for a number.
+_GROUPED_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d[0-9Oo]{2,}(?:[ \-][0-9Oo]{2,}[0-9OoXx]|[Xx])*(?![0-9A-Za-z])")
+# Characters that drive a terminal or reorder what it shows: C0 (ESC, CR, BEL …), DEL, C1 and the
+# Unicode bidirectional controls (the "Trojan Source" overrides and isolates).
+_UNSHOWABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def mask_id(value: str) -> str:
@@ -115,6 +122,50 @@ def mask_phone(value: str) -> str:
 
 
 def redact(text: str) -> str:
-    """Mask every ID-, account- and phone-like number inside a free text."""
+    """Mask every ID-, account- and phone-like number inside a free text, however it is grouped."""
     text = _LONG_NUMBER_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    text = _GROUPED_NUMBER_RE.sub(_mask_grouped, text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+def _mask_grouped(match: re.Match[str]) -> str:
+    """A grouped or O-typed number masked like its plain form; separators stay where they were."""
+    chars = list(match.group(0))
+    places = [i for i, char in enumerate(chars) if char not in " -"]
+    if 15 <= len(places) <= 23:
+        hidden = places[6:-4]
+    elif len(places) == 11 and chars[places[0]] == "1":
+        hidden = places[3:7]
+    else:
+        return match.group(0)
+    for i in hidden:
+        chars[i] = "*"
+    return "".join(chars)
+
+
+def visible(text: str) -> str:
+    """Text safe to show on a terminal or in a log: every control character as a visible escape.
+
+    File names, sheet names and cell values come from other people's files; an ESC in any of them
+    could clear the screen, retitle the window or recolour what follows, and a BIDI override could
+    make a name read backwards. Each becomes ``\\x1b`` / ``\\u202e`` instead, so it is seen, not obeyed.
+    """
+    return _UNSHOWABLE_RE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_visible(document: str) -> str:
+    """A JSON document (from ``json.dumps``, which escapes C0 itself) with DEL, C1 and the BIDI
+    controls as ``\\uXXXX`` escapes too: the same values once parsed, but nothing a terminal
+    would obey when the JSON is printed on one."""
+    return _UNSHOWABLE_RE.sub(lambda m: m.group(0) if m.group(0) < " " else f"\\u{ord(m.group(0)):04x}", document)
+
+
+def shown(text: object, *, show_ids: bool = False) -> str:
+    """The one way any text reaches the screen or a log: masked (unless ``show_ids``) and visible."""
+    value = "" if text is None else str(text)
+    return visible(value if show_ids else redact(value))

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     ``typer.Exit`` becomes ``SystemExit``; everything else that escapes a command lands here.
     """
     from skillcli.errors import SkillcliError
-    from skillcli.text import redact
+    from skillcli.text import shown
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     except SkillcliError as exc:
         if debug:
             raise
-        sys.stderr.write(redact(exc.message(lang)) + "\n")
+        _fail(shown(exc.message(lang)))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("已中止 / interrupted\n")
@@ -99,8 +99,50 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        sys.stderr.write(
-            f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:200]} "
-            "(--debug 查看详情 / --debug for details)\n"
+        environment = _environment_failure(exc)
+        if environment is not None:
+            code, line = environment
+            _fail(shown(line))
+            sys.exit(code)
+        _fail(
+            f"内部错误 / internal error: {type(exc).__name__}: {shown(str(exc))[:200]} "
+            "(--debug 查看详情 / --debug for details)"
         )
         sys.exit(3)
+
+
+def _environment_failure(exc: Exception) -> tuple[int, str] | None:
+    """Failures of the machine, not of skillcli: exit 2 (4 for a lock wait) with one line.
+
+    Exit 3 is kept for what only a bug can cause (control totals that do not balance); a full
+    disk, a read-only folder or a database that went away must not look like one.
+    """
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        return 2, f"文件系统错误{where}：{reason} / file system error{where}: {reason}"
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        from skillcli.ledger.store import is_lock_wait
+
+        if is_lock_wait(exc):
+            return 4, "台账正被另一个进程写入，请稍后重试 / the ledger is locked by another run; try again"
+        return (
+            2,
+            "台账无法访问或已损坏（--debug 查看详情）/ the ledger cannot be reached or is damaged (--debug for details)",
+        )
+    return None
+
+
+def _fail(line: str) -> None:
+    """The one line of a failed run: on stderr and, with --log-file, in the log as well."""
+    from skillcli.cli import render
+
+    sys.stderr.write(line + "\n")
+    if render.LOG_FILE:
+        try:
+            with open(render.LOG_FILE[0], "a", encoding="utf-8") as log:
+                log.write(line + "\n")
+        except OSError:
+            pass  # the log is a copy: failing to append to it must not hide the error itself

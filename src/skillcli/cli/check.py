@@ -18,6 +18,10 @@ def check(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
+    max_expanded_mb: opt.MaxExpandedMb = 1024,
+    max_cells: opt.MaxCells = 5_000_000,
+    max_strings_mb: opt.MaxStringsMb = 256,
+    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     split_by: Annotated[
@@ -55,15 +59,16 @@ def check(
             raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
     columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
+    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick, columns=columns)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick, columns=columns)
     batch_summary(screen, batch, limit, full_list=out / "exceptions.xlsx" if out is not None else None)
     if out is not None:
         # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
         from skillcli.io.writer import OutputSet
         from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
 
-        with OutputSet(out) as outputs:
+        with OutputSet(out, files) as outputs:
             write_exceptions_xlsx(
                 batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
             )

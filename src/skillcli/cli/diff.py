@@ -25,6 +25,10 @@ def diff(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
+    max_expanded_mb: opt.MaxExpandedMb = 1024,
+    max_cells: opt.MaxCells = 5_000_000,
+    max_strings_mb: opt.MaxStringsMb = 256,
+    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
 ) -> None:
     """比较两次报送：新增、删除、修改的行，以及对补贴的影响 / Compare two submissions of a batch.
@@ -51,12 +55,13 @@ def diff(
         raise UsageError("比较补贴须给出 --period YYYY-MM", "--policy needs --period YYYY-MM")
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
+    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     rules = load_policy(find_policy(policy), parse_overrides(param or [])) if policy is not None else None
     with screen.progress(2, screen.t("读取", "reading")) as tick:
         tick(str(old), 0, 2)
-        before = load_batch([old], ctx, max_file_mb=max_file_mb)
+        before = load_batch([old], ctx, max_file_mb=max_file_mb, limits=limits)
         tick(str(new), 1, 2)
-        after = load_batch([new], ctx, max_file_mb=max_file_mb)
+        after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits)
     decisions = None
     if rules is not None:
         store = open_ledger(ledger, commit=False)
@@ -68,7 +73,7 @@ def diff(
         from skillcli.io.writer import OutputSet
         from skillcli.report.diff import write_diff, write_diff_csvs
 
-        with OutputSet(out) as outputs:
+        with OutputSet(out, [old, new]) as outputs:
             write_diff(report, outputs.path("diff.xlsx"))
             names = write_diff_csvs(report, outputs.path)
             outputs.commit()

@@ -125,7 +125,7 @@ def _record_and_write(
 ) -> list[int]:
     """Write the file and record its lines in one ledger transaction (see ``record_bank_file``)."""
     from skillcli.config import load_config
-    from skillcli.errors import UsageError
+    from skillcli.errors import OutputError, UsageError
     from skillcli.faults import pause
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.queries import record_bank_file
@@ -147,7 +147,7 @@ def _record_and_write(
     placed: list[Path] = []
 
     def place(ids: list[int]) -> None:
-        with OutputSet(out.parent) as outputs:
+        with OutputSet(out.parent, store.files) as outputs:
             write_bank_file(outputs.path(out.name), export, ids, layout, payer_block, dt.date.today())
             placed.extend(outputs.commit())
 
@@ -161,12 +161,16 @@ def _record_and_write(
             reissued=[(failed, export.run["run_id"]) for failed in export.failed_ids],
             place=place,
         )
-    except OSError as exc:
+    except (OSError, OutputError) as exc:
         for path in placed:
             path.unlink(missing_ok=True)
+        # The output layer refuses some targets itself (a FIFO, an input) and turns a write failure
+        # into OutputError: either way nothing was recorded, which the clerk must be told.
+        why_zh = exc.message_zh if isinstance(exc, OutputError) else type(exc).__name__
+        why_en = exc.message_en if isinstance(exc, OutputError) else type(exc).__name__
         raise UsageError(
-            f"无法写出 {out}（{type(exc).__name__}），台账未记录任何代发行",
-            f"cannot write {out} ({type(exc).__name__}); nothing was recorded in the ledger",
+            f"无法写出 {out}（{why_zh}），台账未记录任何代发行",
+            f"cannot write {out} ({why_en}); nothing was recorded in the ledger",
         ) from None
     except BaseException:
         # The file is in place but the ledger did not commit: remove it, so that a file on disk

@@ -1,4 +1,4 @@
-"""``skillcli ledger init|status|migrate|runs|void``: the payment ledger (补贴资金发放台账)."""
+"""``skillcli ledger init|status|migrate|runs|void|show``: the payment ledger (补贴资金发放台账)."""
 
 from __future__ import annotations
 
@@ -297,3 +297,37 @@ def replay(
             }
         )
     raise typer.Exit(1 if result.differences else 0)
+
+
+@ledger_app.command("show")
+def show(
+    run_id: Annotated[str, typer.Argument(help="批次 / run")],
+    out: opt.OutDir = None,
+    ledger: opt.LedgerOpt = None,
+    json_out: opt.Json = False,
+) -> None:
+    """显示一个批次；--out 从台账重新生成其发放表与 CSV / Show a run; --out regenerates its payout files."""
+    from skillcli.cli.render import Screen, print_json
+    from skillcli.io.writer import OutputSet
+    from skillcli.ledger.store import Ledger
+    from skillcli.money import format_yuan
+    from skillcli.report.regenerate import NOT_STORED, write_regenerated
+
+    store = Ledger.ready(ledger)
+    run = store.run(run_id)
+    screen = Screen()
+    screen.table(
+        screen.t("批次", "Run"),
+        ["", ""],
+        [[k, run[k]] for k in ("run_id", "kind", "period", "policy_id", "line_count", "created_at")]
+        + [["total", format_yuan(int(run["total_fen"]), grouping=True)]],
+    )
+    manifest = None
+    if out is not None:
+        with OutputSet(out, store.files) as outputs:
+            manifest = write_regenerated(outputs, store, run_id)
+            outputs.commit()
+        screen.line(f"已由台账重新生成 {out}/payouts.xlsx、payouts.csv、manifest.json / regenerated from the ledger")
+        screen.line("未存入台账、未生成 / not stored: " + "；".join(zh for zh, _ in NOT_STORED))
+    if json_out:
+        print_json({"run": run, "regenerated": manifest})

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from skillcli.io.limits import Limits
 
 Files = Annotated[
     list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv/.parquet) / input files", show_default=False)
@@ -27,6 +30,33 @@ Lang = Annotated[str, typer.Option("--lang", callback=_one_of_languages, help="�
 ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身份证号 / show full ID numbers on screen")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]
+MaxExpandedMb = Annotated[
+    int,
+    typer.Option(
+        "--max-expanded-mb", help="解压/解码后大小上限 (MB，每个压缩包成员) / limit on what a file expands to"
+    ),
+]
+MaxCells = Annotated[
+    int, typer.Option("--max-cells", help="每个工作表的单元格范围上限（行×列）/ limit on a sheet's rows × columns")
+]
+MaxStringsMb = Annotated[
+    int, typer.Option("--max-strings-mb", help="共享字符串上限 (MB) / limit on an .xlsx's shared strings")
+]
+MaxRows = Annotated[int, typer.Option("--max-rows", help="CSV/Parquet 行数上限 / limit on CSV and Parquet rows")]
+
+
+def read_limits(expanded_mb: int, cells: int, strings_mb: int, rows: int) -> Limits:
+    """The limits on what input may expand to, from the command's flags (all must be positive)."""
+    from skillcli.errors import UsageError
+    from skillcli.io.limits import FLAGS, Limits
+
+    limits = Limits(expanded_mb, cells, strings_mb, rows)
+    for name, flag in FLAGS.items():
+        if getattr(limits, name) <= 0:
+            raise UsageError(f"{flag} 必须大于 0", f"{flag} must be positive")
+    return limits
+
+
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
 PolicyId = Annotated[str, typer.Option("--policy", help="政策 id（见 skillcli rules list）/ policy id")]
 Params = Annotated[

@@ -21,6 +21,10 @@ def payout(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     max_file_mb: opt.MaxFileMb = 500,
+    max_expanded_mb: opt.MaxExpandedMb = 1024,
+    max_cells: opt.MaxCells = 5_000_000,
+    max_strings_mb: opt.MaxStringsMb = 256,
+    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     commit: Annotated[
@@ -55,17 +59,18 @@ def payout(
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
+    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     rules = load_policy(find_policy(policy), parse_overrides(param or []))
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, progress=tick, columns=columns)
+        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick, columns=columns)
     batch_summary(screen, batch, limit)
     store = open_ledger(ledger, commit=commit)
     history = store.history(batch_people(batch)) if store is not None else None
     decision = decide(batch, rules, history=history, advance_share=parse_share(advance))
     run_id = new_run_id() if commit and decision.lines.height else None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, files) as outputs:
         manifest = write_payout(
-            outputs, batch, decision, files, run_id=run_id, ledger=store.name if store is not None else None
+            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
         )
         if run_id is not None and store is not None:
             commit_run(store, run_id, batch, decision, manifest["inputs"])

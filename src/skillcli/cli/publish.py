@@ -52,7 +52,7 @@ def publish(
     groups = publish_rows(store.run_lines(run_id))
     if not groups:
         raise UsageError(f"批次 {run_id} 没有付款行", f"run {run_id} has no payment lines")
-    with OutputSet(out.parent) as outputs:
+    with OutputSet(out.parent, store.files) as outputs:
         write_publish(outputs.path(out.name), run, groups, words)
         outputs.commit()
     screen.table(

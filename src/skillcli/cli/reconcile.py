@@ -84,7 +84,7 @@ def reconcile(
     result = match_return(bank_return, allowed.disbursements, allowed.named or None)
     added = 0
     if out is not None and not dry_run:
-        with OutputSet(out) as outputs:
+        with OutputSet(out, [return_file]) as outputs:
             write_reconciliation(outputs, result)
             added = record_bank_events(store, bank_return.sha256, event_rows(result, now_text()))
             outputs.commit()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillcli.text import redact
+from skillcli.text import json_visible, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,12 +72,11 @@ class Screen:
         return zh if self.lang == "zh" else en
 
     def mask(self, text: object) -> str:
-        value = "" if text is None else str(text)
-        return value if self.show_ids else redact(value)
+        return shown(text, show_ids=self.show_ids)
 
     def line(self, text: str, *, style: str = "") -> None:
         if self.log is not None:
-            self.log.print(redact(text), markup=False, highlight=False)
+            self.log.print(shown(text), markup=False, highlight=False)
         if self.quiet:
             return
         self.console.print(self.mask(text), style=style or None, markup=False, highlight=False)
@@ -85,7 +84,7 @@ class Screen:
     def error(self, text: str) -> None:
         """One line on stderr, printed even with --quiet."""
         if self.log is not None:
-            self.log.print(redact(text), markup=False, highlight=False)
+            self.log.print(shown(text), markup=False, highlight=False)
         self.console.print(self.mask(text), style="bold red", markup=False, highlight=False)
 
     def table(
@@ -97,9 +96,12 @@ class Screen:
             return
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
+        # Cells are Text, never markup: "[link=…]" in a cell would otherwise become a terminal
+        # hyperlink escape, and "[/]" in a name would break the table.
         table = Table(
-            title=title if self.tty else None,
+            title=Text(shown(title)) if self.tty else None,
             box=box.SIMPLE_HEAD if self.tty else None,
             show_edge=False,
             pad_edge=False,
@@ -107,7 +109,7 @@ class Screen:
         )
         for i, header in enumerate(headers):
             table.add_column(
-                header,
+                Text(shown(header)),
                 justify=(justify[i] if justify else "left"),  # type: ignore[arg-type]
                 overflow="fold",
             )
@@ -117,7 +119,7 @@ class Screen:
         for row in rows:
             table.add_row(*(Text(self.mask(v)) for v in row))
         if not self.tty:
-            self.console.print(title, markup=False, highlight=False)
+            self.console.print(shown(title), markup=False, highlight=False)
         self.console.print(table)
 
     def _plain_table(
@@ -129,15 +131,14 @@ class Screen:
         justify: Sequence[str] | None,
     ) -> None:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(box=None, show_edge=False, pad_edge=False)
         for i, header in enumerate(headers):
-            table.add_column(header, justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
-        from rich.text import Text
-
+            table.add_column(Text(shown(header)), justify=(justify[i] if justify else "left"))  # type: ignore[arg-type]
         for row in rows:
-            table.add_row(*(Text(redact("" if v is None else str(v))) for v in row))
-        console.print(title, markup=False, highlight=False)
+            table.add_row(*(Text(shown(v)) for v in row))
+        console.print(shown(title), markup=False, highlight=False)
         console.print(table)
 
     @contextmanager
@@ -149,7 +150,7 @@ class Screen:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(),
@@ -167,7 +168,7 @@ class Screen:
 
 def print_json(payload: dict[str, Any]) -> None:
     """The one thing written to stdout: deterministic, UTF-8, keys in insertion order."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 

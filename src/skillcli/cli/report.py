@@ -120,7 +120,7 @@ def _report(
     for name, write in (("out", write_report), ("finance", write_finance)):
         path = files[name]
         if path is not None:
-            with OutputSet(path.parent) as outputs:
+            with OutputSet(path.parent, store.files) as outputs:
                 write(outputs.path(path.name), report)
                 outputs.commit()
     return report

@@ -47,7 +47,7 @@ def simulate(
     store = Ledger.ready(ledger)
     sim = simulate_year(store, year, parse_overrides(param or []), policy)
     if out is not None:
-        with OutputSet(out.parent) as outputs:
+        with OutputSet(out.parent, store.files) as outputs:
             write_simulation(outputs.path(out.name), sim)
             outputs.commit()
     months = sim.by("month")

@@ -55,7 +55,7 @@ def statement(
         pl.col("payee_id") == wanted
     )
     st = Statement(wanted, year, runs, lines, outcomes)
-    with OutputSet(out.parent) as outputs:
+    with OutputSet(out.parent, store.files) as outputs:
         write_statement(outputs.path(out.name), st, dt.date.today())
         outputs.commit()
     balance = st.balance()

@@ -8,15 +8,29 @@ and error values come from ``xlsxmeta`` for .xlsx files.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import os
+import tempfile
+import weakref
 import zipfile
-import zlib
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillcli.errors import InputError
-from skillcli.io.xlsxmeta import CellMeta, read_blocks, scan_blocks, sheet_xml_paths
+from skillcli.io.limits import (
+    LimitError,
+    Limits,
+    inspect_zip,
+    member_blocks,
+    require_regular_file,
+    structure_part,
+    valued_extent,
+)
+from skillcli.io.xlsxmeta import CellMeta, scan_blocks, sheet_xml_paths
 from skillcli.text import redact
 
 if TYPE_CHECKING:
@@ -26,7 +40,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+_STRUCTURE = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")  # the parts that map sheet names to XML
 
 
 @dataclass(slots=True)
@@ -43,31 +57,27 @@ class Grid:
     header: list[str] | None = None
 
 
-def sniff(path: Path) -> str:
-    """The real format of a file: xlsx, xls, ods, csv or parquet. Raises InputError otherwise."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise InputError(str(path), f"打不开（{exc.strerror}）", f"cannot open ({exc.strerror})") from None
-    if not head:
+def sniff(data: bytes, path: Path) -> str:
+    """The real format of a file's bytes: xlsx, xls, ods, csv or parquet. Raises InputError otherwise."""
+    if not data:
         raise InputError(str(path), "文件为空（0 字节）", "the file is empty (0 bytes)")
-    if head.startswith(ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
+        except (zipfile.BadZipFile, OSError, ValueError):
             raise InputError(str(path), "文件已损坏（zip 结构不完整）", "the file is corrupt (broken zip)") from None
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names:
             return "ods"
         raise InputError(str(path), "是压缩包但不是 Excel 工作簿", "a zip archive but not an Excel workbook")
-    if head.startswith(OLE2_MAGIC):
-        if _ENCRYPTED_MARK in path.read_bytes()[: 1 << 20] or b"EncryptedPackage" in path.read_bytes()[: 1 << 20]:
+    if data.startswith(OLE2_MAGIC):
+        head = data[: 1 << 20]
+        if _ENCRYPTED_MARK in head or b"EncryptedPackage" in head:
             raise InputError(str(path), "工作簿有密码保护，请另存为无密码文件", "the workbook is password-protected")
         return "xls"
-    if head.startswith(PARQUET_MAGIC):
+    if data.startswith(PARQUET_MAGIC):
         return "parquet"
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise InputError(
@@ -76,12 +86,31 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
+def read_input(path: Path, cap: int) -> bytes:
+    """A regular file's bytes, read once and at most ``cap`` of them: every reader and the
+    manifest's hash see these bytes, and a file that grew after it was measured is still bounded."""
+    require_regular_file(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise InputError(str(path), f"打不开（{exc.strerror}）", f"cannot open ({exc.strerror})") from None
+    if len(data) > cap:
+        raise LimitError(str(path), "文件大小（字节）", "file size (bytes)", "expanded_mb", cap)
+    return data
+
+
 class Book:
     """An opened input file. ``grids()`` yields each sheet; ``meta(sheet)`` the cell facts."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
         self.path = path
-        self.format = sniff(path)
+        self.limits = limits or Limits()
+        # The file is read once and every reader works on these bytes, so the hash in the manifest
+        # is of what the decision saw even if the file is replaced while the run goes on.
+        self.data = read_input(path, self.limits.expanded_mb << 20)
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
+        self.format = sniff(self.data, path)
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
@@ -99,23 +128,71 @@ class Book:
         import fastexcel
 
         if self._reader is None:
-            # calamine picks its parser by extension for a path but by content for bytes: an .xls
-            # saved as ".xlsx" (or an .xlsx without an extension) must be handed over as bytes.
-            named_right = self.path.suffix.lower() in _SUFFIXES[self.format]
+            self._check_expansion()
+            # Bytes, not the path: calamine then picks its parser by content (an .xls saved as
+            # ".xlsx" reads right) and reads what was hashed. It cannot tell an .ods from its bytes,
+            # so an .ods is handed over as a private copy of those bytes under an .ods name.
+            source: bytes | str = self.data
+            if self.format == "ods":
+                source = _private_copy(self, self.data, ".ods")
             try:
-                self._reader = fastexcel.read_excel(str(self.path) if named_right else self.path.read_bytes())
+                self._reader = fastexcel.read_excel(source)
             except Exception as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
                 raise InputError(
                     str(self.path), f"Excel 解析失败（{_short(exc)}）", f"Excel parser failed ({_short(exc)})"
                 ) from None
             if self.format == "xlsx":
-                try:
-                    with zipfile.ZipFile(self.path) as archive:
-                        self._xml_paths = sheet_xml_paths(archive)
-                except (KeyError, zipfile.BadZipFile, SyntaxError):
-                    self._xml_paths = {}
                 self._start_scans()
         return self._reader
+
+    def _check_expansion(self) -> None:
+        """Refuse, before the reader allocates anything, a zip whose content expands past the limits.
+
+        The cell facts come from a second reader (``xlsxmeta``); where it cannot read what
+        fastexcel reads, the file is refused rather than checked by halves.
+        """
+        if self.format not in ("xlsx", "ods"):
+            return
+        display = str(self.path)
+        if self.format == "xlsx":
+            try:
+                handle = io.BytesIO(self.data)
+                with zipfile.ZipFile(handle) as archive:
+                    parts = [structure_part(handle, archive.getinfo(name), display) for name in _STRUCTURE]
+                self._xml_paths = sheet_xml_paths(*parts)
+            except (KeyError, zipfile.BadZipFile, SyntaxError, ValueError) as exc:
+                raise InputError(
+                    display,
+                    f"工作簿结构无法核对（{_short(exc)}），不予读取",
+                    f"the workbook's structure cannot be verified ({_short(exc)}); it is not read",
+                ) from None
+        extents = inspect_zip(self.data, display, self.limits, set(self._xml_paths.values()))
+        for name, part in self._xml_paths.items():
+            extent = extents.get(part)
+            if extent is None:
+                raise InputError(display, f"工作表「{name}」的内容不存在", f"sheet '{name}' has no content part")
+            if extent.tags > self.limits.cells:
+                raise LimitError(
+                    display,
+                    f"工作表「{name}」的单元格数 {extent.tags:,}",
+                    f"sheet '{name}' holds {extent.tags:,} cells, which",
+                    "cells",
+                    self.limits.cells,
+                )
+            if extent.cells <= self.limits.cells:
+                continue
+            # Formatted empty cells cost the reader nothing: measure again by the valued cells.
+            handle = io.BytesIO(self.data)
+            with zipfile.ZipFile(handle) as archive:
+                extent = valued_extent(member_blocks(handle, archive.getinfo(part), display))
+            if extent.cells > self.limits.cells:
+                raise LimitError(
+                    display,
+                    f"工作表「{name}」的范围 {extent.rows:,} 行 × {extent.columns:,} 列（单元格数）",
+                    f"sheet '{name}' spans {extent.rows:,} rows × {extent.columns:,} columns (cells)",
+                    "cells",
+                    self.limits.cells,
+                )
 
     def _excel_sheet_names(self) -> list[str]:
         reader = self._excel_reader()
@@ -146,10 +223,11 @@ class Book:
     def _csv_grid(self) -> Grid:
         import polars as pl
 
-        raw = self.path.read_bytes()
+        display = str(self.path)
+        raw = self.data
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError(
-                str(self.path),
+                display,
                 "是 UTF-16 编码的文本（Excel「Unicode 文本」），请另存为「CSV UTF-8」",
                 "UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8'",
             )
@@ -163,15 +241,30 @@ class Book:
                 self.encoding = "gb18030"
             except UnicodeDecodeError:
                 raise InputError(
-                    str(self.path), "既不是 UTF-8 也不是 GBK 编码的文本", "text is neither UTF-8 nor GBK"
+                    display, "既不是 UTF-8 也不是 GBK 编码的文本", "text is neither UTF-8 nor GBK"
                 ) from None
         # The whole file, not its head: a NUL 5 KB in must not be read where one 3 KB in is refused.
         if b"\x00" in raw:
-            raise InputError(str(self.path), "不是文本文件（含二进制内容）", "not a text file (binary content)")
+            raise InputError(display, "不是文本文件（含二进制内容）", "not a text file (binary content)")
+        if len(raw) > self.limits.expanded_mb << 20:
+            raise LimitError(
+                display, "解码后的大小（字节）", "decoded size (bytes)", "expanded_mb", self.limits.expanded_mb << 20
+            )
+        lines = raw.count(b"\n") + 1
+        if lines > self.limits.rows:
+            raise LimitError(display, "行数", "rows", "rows", self.limits.rows)
         # Rows are ragged (a one-cell title line sits above the header) and polars sizes the frame
         # by the first line, cutting every longer line. Give it the widest line's field count: an
         # upper bound, since a quoted comma only adds an empty column.
         width = max(map(bytes.count, raw.splitlines(), repeat(b",")), default=0) + 1
+        if width * lines > self.limits.cells:
+            raise LimitError(
+                display,
+                f"范围 {lines:,} 行 × {width:,} 列（单元格数）",
+                f"{lines:,} rows × {width:,} columns (cells)",
+                "cells",
+                self.limits.cells,
+            )
         try:
             frame = pl.read_csv(
                 raw,
@@ -182,21 +275,42 @@ class Book:
                 raise_if_empty=False,
             )
         except pl.exceptions.PolarsError as exc:
-            raise InputError(
-                str(self.path), f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})"
-            ) from None
+            raise InputError(display, f"CSV 解析失败（{_short(exc)}）", f"CSV parse failed ({_short(exc)})") from None
         frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         return Grid(self.path.stem, frame)
 
     def _parquet_grid(self) -> Grid:
         import polars as pl
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+        display = str(self.path)
+        cap = self.limits.expanded_mb << 20
+        batches = []
+        rows = size = 0
         try:
-            frame = pl.read_parquet(self.path)
+            # Decoded batch by batch with a row cap: ten million identical rows compress to a few
+            # hundred KB, and reading them whole is what must not happen.
+            parquet = pq.ParquetFile(pa.BufferReader(self.data))
+            for batch in parquet.iter_batches(batch_size=65_536):
+                rows += batch.num_rows
+                size += batch.nbytes
+                if rows > self.limits.rows:
+                    raise LimitError(display, "行数", "rows", "rows", self.limits.rows)
+                if rows * batch.num_columns > self.limits.cells:
+                    raise LimitError(display, "单元格数（行×列）", "cells (rows × columns)", "cells", self.limits.cells)
+                if size > cap:
+                    raise LimitError(display, "解码后的大小（字节）", "decoded size (bytes)", "expanded_mb", cap)
+                batches.append(batch)
+            table = pa.Table.from_batches(batches, schema=parquet.schema_arrow)
+            frame = pl.from_arrow(table)
+        except LimitError:
+            raise
         except Exception as exc:
             raise InputError(
-                str(self.path), f"Parquet 读取失败（{_short(exc)}）", f"Parquet read failed ({_short(exc)})"
+                display, f"Parquet 读取失败（{_short(exc)}）", f"Parquet read failed ({_short(exc)})"
             ) from None
+        assert isinstance(frame, pl.DataFrame)
         header = list(frame.columns)
         frame = frame.select(pl.all().cast(pl.String)).rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
         # Row 1 holds the header, as it would in the spreadsheet the file was exported from.
@@ -211,13 +325,21 @@ class Book:
         so the scans run when they are first needed, lazily, one sheet at a time.
         """
         for name, part in self._xml_paths.items():
-            self._scans[name] = _Lazy(self.path, part)
+            self._scans[name] = _Lazy(self.data, str(self.path), part)
 
     def meta(self, sheet: str) -> CellMeta:
         """Formulas, error values, hidden rows, merged ranges and long numbers of one sheet."""
-        future = self._scans.get(sheet)
-        if self.format != "xlsx" or future is None:
+        if self.format != "xlsx":
             return CellMeta()
+        future = self._scans.get(sheet)
+        if future is None:
+            # The reader found a sheet the cell-facts scan did not: checking it without its
+            # formulas, errors and hidden rows would pass what they should hold back.
+            raise InputError(
+                str(self.path),
+                f"工作表「{sheet}」在工作簿结构中找不到，不予读取",
+                f"sheet '{sheet}' is not in the workbook's structure; it is not read",
+            )
         return future.result()
 
     def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
@@ -255,20 +377,33 @@ class Book:
 
 
 class _Lazy:
-    """One sheet's cell facts, computed on first use; an unreadable XML part gives none."""
+    """One sheet's cell facts, computed on first use from the same bytes the reader was given."""
 
-    def __init__(self, path: Path, part: str) -> None:
-        self.path, self.part = path, part
+    def __init__(self, data: bytes, display: str, part: str) -> None:
+        self.data, self.display, self.part = data, display, part
         self._meta: CellMeta | None = None
 
     def result(self) -> CellMeta:
         if self._meta is None:
-            try:
-                with zipfile.ZipFile(self.path) as archive, archive.open(self.part) as stream:
-                    self._meta = scan_blocks(read_blocks(stream))
-            except (KeyError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
-                self._meta = CellMeta()
+            handle = io.BytesIO(self.data)
+            with zipfile.ZipFile(handle) as archive:
+                self._meta = scan_blocks(member_blocks(handle, archive.getinfo(self.part), self.display))
         return self._meta
+
+
+def _private_copy(owner: object, data: bytes, suffix: str) -> str:
+    """``data`` in a temporary file of ours, removed when ``owner`` is (closed first, so that a
+    reader on Windows can open it by name)."""
+    fd, name = tempfile.mkstemp(prefix=".skillcli~", suffix=suffix)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    weakref.finalize(owner, _remove, name)
+    return name
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):  # still open by the reader on Windows: the OS temp cleaner has it
+        os.unlink(name)
 
 
 def _short(exc: BaseException) -> str:

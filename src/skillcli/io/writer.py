@@ -36,10 +36,19 @@ PRINT_FIT_COLUMNS = 18  # wider tables print across pages rather than shrunk to 
 WIDTH_SAMPLE_ROWS = 2000  # column widths come from the first rows; measuring 100 000 cells costs seconds
 
 
+# Every temporary file skillcli writes is named ``.skillcli~NAME.XXXXXXXX.tmp``: the prefix says
+# whose it is and the random tail is mkstemp's. Only names of exactly this form are ever deleted
+# as leftovers, so a ``.backup.tmp`` of the clerk's own in the output folder is never touched.
+TEMP_PREFIX = ".skillcli~"
+TEMP_SUFFIX = ".tmp"
+_OURS_RE = re.compile(r"\.skillcli~.+\.[a-z0-9_]{8}\.tmp")
+
+
 def temp_beside(target: Path) -> Path:
-    """An empty temporary file ``.NAME.xxxx.tmp`` in the target's directory (same file system, so
-    the final rename is atomic), readable like any output (mkstemp makes 0600; the umask applies)."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """An empty temporary file ``.skillcli~NAME.xxxxxxxx.tmp`` in the target's directory (same file
+    system, so the final rename is atomic), readable like any output (mkstemp makes 0600; the umask
+    applies)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -47,9 +56,48 @@ def temp_beside(target: Path) -> Path:
     return Path(tmp_name)
 
 
+def is_our_temp(path: Path) -> bool:
+    """A leftover of a killed skillcli run: our name pattern, a regular file, and not a link."""
+    return bool(_OURS_RE.fullmatch(path.name)) and path.is_file() and not path.is_symlink()
+
+
+def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse to replace anything but a regular file, and never an input of this run.
+
+    ``os.replace`` onto /dev/null or a FIFO would swap the node for our file; onto an input
+    (``payouts.csv`` read from the output folder) it would destroy what the run was checking.
+    """
+    from skillcli.errors import OutputError
+
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink() or not target.is_file():
+        raise OutputError(
+            f"输出 {target} 已存在且不是普通文件，不会覆盖", f"output {target} exists and is not a regular file"
+        )
+    for source in inputs:
+        if os.path.exists(source) and os.path.samefile(source, target):
+            raise OutputError(
+                f"输出 {target} 是本次的输入文件，不会覆盖", f"output {target} is an input of this run; not replaced"
+            )
+
+
+def output_directory(directory: Path) -> Path:
+    """``--out`` for a set of files: an existing directory or a path that does not exist yet."""
+    from skillcli.errors import UsageError
+
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UsageError(
+            f"--out {directory} 应为目录或新路径，它已是一个文件",
+            f"--out {directory} must be a directory or a new path",
+        )
+    return directory
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed over it only if the block completes."""
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_beside(target)
     try:
@@ -402,13 +450,16 @@ class OutputSet:
 
     Each file is first written under a temporary name in the same directory; ``commit`` renames
     them into place (the manifest last), so a crash leaves the previous outputs or none. An
-    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving.
+    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving. ``inputs``
+    are the run's input files, which no output may replace. A file-system failure inside the
+    block (read-only folder, disk full) ends the run with one line and exit 2.
     """
 
     LOCK_NAME = ".skillcli.lock"
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path, inputs: Sequence[Path] = ()) -> None:
+        self.directory = output_directory(directory)
+        self.inputs = list(inputs)
         self._staged: list[tuple[Path, Path]] = []
         self._lock: Any = None
 
@@ -417,8 +468,11 @@ class OutputSet:
 
         from skillcli.errors import LockedError
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.directory / self.LOCK_NAME, "a+")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.directory / self.LOCK_NAME, "a+")
+        except OSError as exc:
+            raise _output_error(self.directory, exc) from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -428,13 +482,15 @@ class OutputSet:
                 f"output directory {self.directory} is in use by another skillcli run",
             ) from None
         # Temporary files left by a run that was killed before its renames: we hold the lock, so
-        # no other run is writing them.
-        for stale in self.directory.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        # no other run is writing them. Only our own names are removed.
+        for stale in self.directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            if is_our_temp(stale):
+                stale.unlink(missing_ok=True)
         return self
 
     def path(self, name: str) -> Path:
         """A temporary path that becomes ``directory/name`` on commit."""
+        check_target(self.directory / name, self.inputs)
         tmp = temp_beside(self.directory / name)
         self._staged.append((tmp, self.directory / name))
         return tmp
@@ -442,7 +498,8 @@ class OutputSet:
     def commit(self) -> list[Path]:
         from skillcli.faults import pause
 
-        for tmp, _ in self._staged:
+        for tmp, target in self._staged:
+            check_target(target, self.inputs)
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
         pause("outputs-commit")
@@ -453,11 +510,26 @@ class OutputSet:
         self._staged = []
         return done
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         if self._lock is not None:
             self._lock.close()
+        if isinstance(exc, OSError):
+            raise _output_error(self.directory, exc) from None
+        if exc is not None and type(exc).__name__ == "FileCreateError":  # xlsxwriter's wrapper of an OSError
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+            raise _output_error(self.directory, cause) from None
+
+
+def _output_error(directory: Path, exc: OSError) -> Exception:
+    """An environment failure while writing outputs: exit 2 with one line naming the folder."""
+    from skillcli.errors import OutputError
+
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(
+        f"无法在 {directory} 写出结果（{reason}）", f"cannot write the outputs in {directory} ({reason})"
+    )
 
 
 def write_csv(

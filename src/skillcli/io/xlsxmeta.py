@@ -10,7 +10,6 @@ of the sheet's XML answers these. The scans look for rare literals (``<f``, ``t=
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from posixpath import join as posix_join
@@ -178,10 +177,10 @@ def _unescape(text: str) -> str:
     )
 
 
-def sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_xml_paths(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:
     """Sheet name → its XML part inside an .xlsx, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = ElementTree.fromstring(workbook_xml)
+    rels = ElementTree.fromstring(rels_xml)
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG}Relationship")}
     paths: dict[str, str] = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from skillcli import __version__
 from skillcli.config import CONFIG_NAME, load_config
@@ -32,6 +32,13 @@ LEDGER_ENV = "SKILLCLI_LEDGER"
 
 class LedgerError(SkillcliError):
     """The ledger cannot be opened, is at the wrong version, or refused a write."""
+
+
+def is_lock_wait(exc: BaseException) -> bool:
+    """A database that stayed locked by another writer past the wait (SQLite busy, a PostgreSQL
+    lock timeout): the run should be retried, not the ledger repaired."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "locked" in text or "busy" in text or "lock timeout" in text
 
 
 class NoLedgerError(UsageError):
@@ -101,12 +108,55 @@ def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
+# Query parameters that carry a secret (libpq names); compared in lower case.
+SECRET_PARAMETERS = frozenset({"password", "sslpassword", "passfile"})
+
+
 def describe(url: str) -> str:
-    """The ledger for messages: a path, or a PostgreSQL URL without its password."""
+    """The one rendering of a ledger location for the screen, logs, manifests, JSON and errors.
+
+    A SQLite ledger is its path; a server URL loses its password, both in the userinfo and in
+    the query (``password=``, ``sslpassword=``, ``passfile=``). The URL is parsed with
+    ``urllib.parse``: the userinfo ends at the *last* ``@`` of the authority, so an unencoded ``@``
+    in a password stays hidden. A ``/`` in a password (which no parser accepts) would push part of
+    it into the path, so an ``@`` there means the whole text before it was userinfo.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
     if url.startswith("sqlite:///"):
         return url[len("sqlite:///") :]
-    head, _, tail = url.partition("@")
-    return ("postgresql://" + tail) if tail else head
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+", 1)[0] or "ledger"
+    netloc, path = parts.netloc, parts.path
+    if "@" in path:
+        netloc, path = (netloc + path).rsplit("@", 1)[1], ""
+        user = ""
+    else:
+        user = netloc.rpartition("@")[0].split(":", 1)[0] if "@" in netloc else ""
+        netloc = netloc.rpartition("@")[2]
+        path = path.split("@", 1)[0]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMETERS]
+    shown = f"{scheme}://{user + '@' if user else ''}{netloc}{path}"
+    return shown + (f"?{urlencode(query)}" if query else "")
+
+
+def scrub(text: str, url: str) -> str:
+    """A driver's message with every secret of ``url`` blanked out.
+
+    A password with an unencoded ``@`` is split by some parsers, which then name part of it as
+    the host ("could not translate host name …"): each part is blanked as well as the whole.
+    """
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    userinfo = (parts.netloc + parts.path).rpartition("@")[0] if "@" in parts.netloc + parts.path else ""
+    secrets_found = [userinfo.partition(":")[2]] if ":" in userinfo else []
+    secrets_found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() in SECRET_PARAMETERS]
+    pieces = {unquote(s) for s in secrets_found} | set(secrets_found)
+    pieces |= {piece for secret in list(pieces) for piece in secret.split("@") if len(piece) >= 3}
+    for piece in sorted((p for p in pieces if p), key=len, reverse=True):
+        text = text.replace(piece, "***")
+    return text
 
 
 class Ledger:
@@ -133,6 +183,11 @@ class Ledger:
     def name(self) -> str:
         return describe(self.url)
 
+    @property
+    def files(self) -> list[Path]:
+        """The ledger's own file (SQLite), which no output may replace."""
+        return [Path(self.url[len("sqlite:///") :])] if self.url.startswith("sqlite:///") else []
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         try:
@@ -140,15 +195,22 @@ class Ledger:
                 yield conn
         except IntegrityError:
             raise
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise LockedError(
-                    f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run"
-                ) from None
-            raise LedgerError(
-                f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
-            ) from None
+        except DBAPIError as exc:
+            raise self.translate(exc) from None
+
+    def translate(self, exc: DBAPIError) -> SkillcliError:
+        """A database failure as the user sees it: a lock wait is exit 4, anything else (server
+        unreachable, a corrupt file) exit 2 — one line, the driver's reason without SQL or secrets."""
+        if is_lock_wait(exc):
+            return LockedError(f"台账 {self.name} 正被另一个进程写入", f"ledger {self.name} is locked by another run")
+        return LedgerError(
+            f"台账 {self.name} 无法访问或已损坏（{self._reason(exc)}）",
+            f"ledger {self.name} cannot be reached or is damaged: {self._reason(exc)}",
+        )
+
+    def _reason(self, exc: DBAPIError) -> str:
+        """The first line of the driver's message, without any secret from the URL."""
+        return scrub(str(exc.orig).strip().splitlines()[0] if exc.orig and str(exc.orig).strip() else "", self.url)
 
     @property
     def missing(self) -> bool:
@@ -168,11 +230,16 @@ class Ledger:
                     return 0
                 value = conn.execute(select(func.max(s.schema_version.c.version))).scalar()
                 return int(value or 0)
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            raise self.translate(exc) from None
+
+    def _refuse_newer(self, current: int) -> None:
+        if current > s.LATEST:
             raise LedgerError(
-                f"台账 {self.name} 无法访问",
-                f"ledger {self.name} cannot be reached: {str(exc.orig).splitlines()[0] if exc.orig else ''}",
-            ) from None
+                f"台账 {self.name} 由更新版本的 skillcli 写入（版本 {current}，本程序支持到 {s.LATEST}），请升级 skillcli",
+                f"this ledger was written by a newer skillcli (version {current}; this one knows up to {s.LATEST});"
+                " upgrade skillcli",
+            )
 
     def applied_versions(self) -> set[int]:
         """The migrations recorded in the ledger (a set: version 4 may have come before 3)."""
@@ -189,6 +256,7 @@ class Ledger:
         """
         applied = []
         done = self.applied_versions()
+        self._refuse_newer(max(done, default=0))
         for version, description, step in s.MIGRATIONS:
             if version in done:
                 continue
@@ -224,6 +292,7 @@ class Ledger:
                 f"台账 {self.name} 尚未初始化，请运行 skillcli ledger init",
                 f"ledger {self.name} is not initialised; run skillcli ledger init",
             )
+        self._refuse_newer(current)
         raise LedgerError(
             f"台账 {self.name} 版本 {current} 低于 {s.LATEST}，请运行 skillcli ledger migrate",
             f"ledger {self.name} is at version {current} < {s.LATEST}; run skillcli ledger migrate",

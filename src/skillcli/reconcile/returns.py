@@ -8,7 +8,6 @@ failed and pending; anything else is kept as unknown and never counted as paid.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +84,7 @@ def read_return(path: Path) -> BankReturn:
         status_expr(pl.col("status").fill_null("")).alias("status"),
         pl.when(pl.col("reason").str.contains(NOTE_BATCH_RE)).then(None).otherwise(pl.col("reason")).alias("reason"),
     )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    bank_return = BankReturn(path, digest, table, frame)
+    bank_return = BankReturn(path, table.sha256, table, frame)
     check_stated(bank_return)
     return bank_return
 

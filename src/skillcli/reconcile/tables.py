@@ -61,6 +61,7 @@ class FoundTable:
     # The rows that are not data: the title rows above the header and the total, footer and batch
     # lines below it, as (Excel row, why, every cell's text joined, the amount column's text).
     aside: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes as they were read (``Book.sha256``)
 
 
 def _map(cells: list[str], spec: TableSpec) -> dict[str, tuple[int, int, str]]:
@@ -144,7 +145,8 @@ def read_table(path: Path, spec: TableSpec) -> FoundTable:
     """The first sheet of ``path`` that holds the table (most data rows wins among several)."""
     if not path.exists():
         raise InputError(str(path), "文件不存在", "no such file")
-    found = [t for t in (locate_table(g, spec, path) for g in Book(path).grids()) if t is not None]
+    book = Book(path)
+    found = [t for t in (locate_table(g, spec, path) for g in book.grids()) if t is not None]
     if not found:
         need = "；".join("/".join(spec.aliases[c][0] for c in group) for group in spec.required)
         raise InputError(
@@ -152,4 +154,6 @@ def read_table(path: Path, spec: TableSpec) -> FoundTable:
             f"前 {HEADER_SEARCH_ROWS} 行中找不到{spec.label_zh}的表头（需要：{need}）",
             f"no {spec.label_en} header in the first {HEADER_SEARCH_ROWS} rows (needs: {need})",
         )
-    return max(found, key=lambda t: t.frame.height)
+    best = max(found, key=lambda t: t.frame.height)
+    best.sha256 = book.sha256
+    return best

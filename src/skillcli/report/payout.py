@@ -91,21 +91,20 @@ def write_payout(
     out: OutputSet,
     batch: Batch,
     decision: Decision,
-    inputs: list[Path],
     *,
     run_id: str | None = None,
     ledger: str | None = None,
 ) -> dict[str, Any]:
-    """Stage every payout output in ``out`` and return the manifest (also written)."""
+    """Stage every payout output in ``out`` and return the manifest (also written).
+
+    Inputs are listed with the hash of the bytes that were read (``Batch.files``), not hashed
+    again here: a file replaced during the run must not be recorded as the one decided on.
+    """
     sums = totals(decision)
-    input_rows = [{"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in inputs]
+    input_rows = [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in batch.files]
     _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id)
     payouts_csv = out.path("payouts.csv")
-    write_csv_frame(
-        payouts_csv,
-        decision.lines.select(*PAYOUT_CSV[:8], yuan_text(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:]),
-        safe_columns=("person_id", "name", "occupation", "payee_id", "payee_name"),
-    )
+    write_csv_frame(payouts_csv, payout_csv_frame(decision.lines), safe_columns=PAYOUT_CSV_SAFE)
     exceptions_csv = out.path("exceptions.csv")
     columns = [*CSV_HEADER, "person_id"]
     write_csv_frame(
@@ -138,6 +137,56 @@ def write_payout(
     }
     out.path("manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+PAYOUT_CSV_SAFE = ("person_id", "name", "occupation", "payee_id", "payee_name")  # columns carrying input text
+DETAIL_COLUMNS = (
+    Column("序号", "int", 6),
+    Column("姓名"),
+    Column("身份证号码", width=21),
+    Column("补贴项目"),
+    Column("职业(工种)"),
+    Column("等级"),
+    Column("培训类型"),
+    Column("收款方类型", width=10),
+    Column("收款方代码", width=21),
+    Column("收款方名称"),
+    Column("应发金额", "money", 12),
+    Column("已预拨", "money", 10),
+    Column("本次发放", "money", 12),
+    Column("规则", width=8),
+    Column("条款"),
+    Column("计算", width=40),
+    Column("来源"),
+)
+
+
+def payout_csv_frame(lines: pl.DataFrame) -> pl.DataFrame:
+    """payouts.csv (``PAYOUT_CSV``) from payment lines: a decision's, or a run's in the ledger."""
+    return lines.select(*PAYOUT_CSV[:8], yuan_text(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:])
+
+
+def detail_frame(lines: pl.DataFrame, source: pl.Expr) -> pl.DataFrame:
+    """The 明细 sheet (``DETAIL_COLUMNS``) from payment lines, each with its ``formula``."""
+    return lines.select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+        "name",
+        "person_id",
+        "subsidy",
+        "occupation",
+        "level",
+        "training_type",
+        pl.col("payee_type").replace(_PAYEE_ZH),
+        "payee_id",
+        "payee_name",
+        "entitlement_fen",
+        (pl.col("entitlement_fen") - pl.col("amount_fen")).alias("advance_fen"),
+        "amount_fen",
+        "rule",
+        "clause",
+        "formula",
+        source.alias("source"),
+    )
 
 
 def build_manifest(
@@ -182,48 +231,7 @@ def _workbook(
     book = Workbook(path, streaming=True)
     try:
         _summary_sheet(book, batch, decision, sums)
-        lines = decision.lines
-        book.table(
-            "明细",
-            (
-                Column("序号", "int", 6),
-                Column("姓名"),
-                Column("身份证号码", width=21),
-                Column("补贴项目"),
-                Column("职业(工种)"),
-                Column("等级"),
-                Column("培训类型"),
-                Column("收款方类型", width=10),
-                Column("收款方代码", width=21),
-                Column("收款方名称"),
-                Column("应发金额", "money", 12),
-                Column("已预拨", "money", 10),
-                Column("本次发放", "money", 12),
-                Column("规则", width=8),
-                Column("条款"),
-                Column("计算", width=40),
-                Column("来源"),
-            ),
-            lines.select(
-                pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
-                "name",
-                "person_id",
-                "subsidy",
-                "occupation",
-                "level",
-                "training_type",
-                pl.col("payee_type").replace(_PAYEE_ZH),
-                "payee_id",
-                "payee_name",
-                "entitlement_fen",
-                (pl.col("entitlement_fen") - pl.col("amount_fen")).alias("advance_fen"),
-                "amount_fen",
-                "rule",
-                "clause",
-                "formula",
-                source_expr(lines).alias("source"),
-            ),
-        )
+        book.table("明细", DETAIL_COLUMNS, detail_frame(decision.lines, source_expr(decision.lines)))
         exc = decision.exceptions
         book.table(
             "异常",

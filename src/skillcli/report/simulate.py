@@ -78,7 +78,15 @@ def write_simulation(path: Path, sim: Simulation) -> None:
                 Column("原因", width=80),
             ),
             [
-                [r["person_id"], r["name"], CHANGES[r["change"]], r["actual_fen"], r["simulated_fen"], r["difference_fen"], r["reason"]]
+                [
+                    r["person_id"],
+                    r["name"],
+                    CHANGES[r["change"]],
+                    r["actual_fen"],
+                    r["simulated_fen"],
+                    r["difference_fen"],
+                    r["reason"],
+                ]
                 for r in persons.iter_rows(named=True)
             ],
         )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import polars as pl
 
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.schema.lengths import INPUT_LIMITS
 from skillcli.schema.validate import Context, empty_issues, issues_from
 
 Frames = dict[SheetKind, pl.DataFrame]
@@ -283,6 +284,21 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             pl.lit("cert.number-year-mismatch")
         )
         found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
+    return found
+
+
+@check("value.too-long")
+def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """A value longer than the ledger's column holds, on its row, whichever database is used."""
+    found = []
+    for frame in frames.values():
+        for column, limit in INPUT_LIMITS.items():
+            if column not in frame.columns or frame.schema[column] != pl.String:
+                continue
+            length = pl.col(column).str.len_chars()
+            code = pl.when(length > limit).then(pl.lit("value.too-long"))
+            detail = pl.concat_str([length.cast(pl.String), pl.lit(f" > {limit}")])
+            found.append(issues_from(frame, code, column, pl.col(column).str.slice(0, 40), detail))
     return found
 
 

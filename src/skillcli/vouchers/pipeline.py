@@ -13,7 +13,6 @@ that reads the ledger and writes nothing to it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import polars as pl
 
 from skillcli import __version__
 from skillcli.errors import UsageError
+from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
 from skillcli.ledger.store import Ledger, dumps, new_run_id, now_text
 from skillcli.model import SheetKind
@@ -42,10 +42,6 @@ def parse_day(text: str | None, option: str = "--date") -> dt.date:
         raise UsageError(
             f"{option} 应为 YYYY-MM-DD，读到「{text}」", f"{option} must be YYYY-MM-DD, got '{text}'"
         ) from None
-
-
-def inputs_of(paths: list[Path]) -> list[dict[str, str]]:
-    return [{"path": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths]
 
 
 # -- issue -----------------------------------------------------------------------------------------
@@ -70,6 +66,7 @@ def issue(
     out: Path,
     *,
     max_file_mb: int,
+    limits: Limits | None = None,
     progress: Progress | None = None,
 ) -> IssueResult:
     if not program.in_force(day):
@@ -78,14 +75,16 @@ def issue(
             f"voucher programme {program.id} is not in force on {day} "
             f"({program.effective_from}..{program.effective_to or ''})",
         )
-    batch = load_batch(files, parse_period(f"{day:%Y-%m}", dt.date.today()), max_file_mb=max_file_mb, progress=progress)
+    batch = load_batch(
+        files, parse_period(f"{day:%Y-%m}", dt.date.today()), max_file_mb=max_file_mb, limits=limits, progress=progress
+    )
     relevant_findings(batch)
     roster = batch.frames.get(SheetKind.ROSTER)
     if roster is None or roster.height == 0:
         raise UsageError("输入文件中没有可读的人员名单（花名册）", "the input has no readable list of people (roster)")
     people = roster.get_column("id_number").drop_nulls().unique().to_list()
     batch_id: str | None = None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, files) as outputs:
         from skillcli.ledger.vouchers import issuing
         from skillcli.vouchers.output import write_issue
 
@@ -100,7 +99,7 @@ def issue(
                         "program_id": program.id,
                         "program_sha256": program.sha256,
                         "parameters": dumps(program.parameter_values()),
-                        "inputs": dumps(inputs_of(files)),
+                        "inputs": dumps([{"path": Path(f.path).name, "sha256": f.sha256} for f in batch.files]),
                         "issue_date": day.isoformat(),
                         "created_at": now_text(),
                         "voucher_count": plan.issued.height,
@@ -185,10 +184,15 @@ def redeem(
     program = choose_program(matched, program_id, overrides)
     redemption = decide_redeem(matched, completions, program, day)
     run_id = new_run_id() if commit and redemption.lines.height else None
-    with OutputSet(out) as outputs:
+    with OutputSet(out, [path]) as outputs:
         write_redeem(outputs, redemption, {"ledger": store.name if store else None, "run_id": run_id})
         if run_id is not None and store is not None:
             line_rows, redemptions = line_records(redemption)
-            commit_redemption(store, run_record(run_id, redemption, inputs_of([path])), line_rows, redemptions)
+            commit_redemption(
+                store,
+                run_record(run_id, redemption, [{"path": path.name, "sha256": completions.table.sha256}]),
+                line_rows,
+                redemptions,
+            )
         outputs.commit()
     return RedeemResult(redemption, run_id)

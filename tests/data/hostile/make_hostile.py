@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import random
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -627,7 +628,7 @@ def _money(path: Path) -> None:
 @case(
     "long_cells.xlsx",
     "a 10 000-character name and a 10 000-character 职业(工种)",
-    "exit 0: both read whole; the row is paid with the long text intact",
+    "exit 1: both read whole; value.too-long on each (the ledger holds 60 and 100 characters), neither paid",
 )
 def _long(path: Path) -> None:
     data = rows(2)
@@ -639,7 +640,8 @@ def _long(path: Path) -> None:
 @case(
     "long_cell_40k.csv",
     "a CSV whose 职业(工种) cell has 40 000 characters, on a row with an error",
-    "exit 1: the value is reported; the exception workbook cell is cut to Excel's 32 767 characters",
+    "exit 1: the value is reported (and value.too-long); the exception workbook cell is cut to Excel's 32 767"
+    " characters",
 )
 def _long_csv(path: Path) -> None:
     data = rows(2)
@@ -785,6 +787,107 @@ def _typed(path: Path) -> None:
     xlsx(path, {"花名册": data})
 
 
+def _rewritten(path: Path, sheets: dict[str, list[list[Any]]], change: Callable[[str, bytes], bytes]) -> None:
+    """A real .xlsx whose parts are then edited by ``change(name, data)``: the hand-made attacks."""
+    xlsx(path, sheets)
+    with zipfile.ZipFile(path) as source:
+        parts = {item.filename: change(item.filename, source.read(item.filename)) for item in source.infolist()}
+    zip_file(path, parts)
+
+
+@case(
+    "bomb_xfd1048576.xlsx",
+    "a 2-row roster plus one number cell at XFD1048576 (the reader would allocate 17 billion cells)",
+    "exit 2: the sheet's extent (1 048 576 rows × 16 384 columns) is over --max-cells; nothing allocated",
+)
+def _bomb_xfd(path: Path) -> None:
+    def far(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+    _rewritten(path, {"花名册": rows(2)}, far)
+
+
+@case(
+    "dimension_lies.xlsx",
+    '<dimension ref="A1:XFD1048576"> over a 2-row roster',
+    "exit 0: the extent is taken from the cells, not the declared dimension; 2 rows paid",
+)
+def _dimension_lies(path: Path) -> None:
+    def claim(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        start = data.index(b"<dimension ref=")
+        end = data.index(b"/>", start) + 2
+        return data[:start] + b'<dimension ref="A1:XFD1048576"/>' + data[end:]
+
+    _rewritten(path, {"花名册": rows(2)}, claim)
+
+
+@case(
+    "doctype_rels.xlsx",
+    "a DOCTYPE in xl/_rels/workbook.xml.rels over a number-typed ID and a formula in a hidden row",
+    "exit 2: refused whole (one parser accepted the DOCTYPE, the other did not: never half-checked)",
+)
+def _doctype_rels(path: Path) -> None:
+    data = rows(3)
+    data[1][1] = 320506199003070111
+    data[3][0] = Formula('"王"&"芳"', "王芳")
+
+    def doctype(name: str, part: bytes) -> bytes:
+        if name != "xl/_rels/workbook.xml.rels":
+            return part
+        return part.replace(b"?>", b'?><!DOCTYPE r [<!ENTITY x "x">]>', 1)
+
+    def hide(name: str, part: bytes) -> bytes:
+        return doctype(name, part.replace(b'<row r="4"', b'<row r="4" hidden="1"') if "sheet1" in name else part)
+
+    _rewritten(path, {"花名册": data}, hide)
+
+
+@case(
+    "duplicate_member.xlsx",
+    "two zip members named xl/worksheets/sheet1.xml, the second with a formula",
+    "exit 2: 压缩包中有同名成员 (readers disagree on which copy counts)",
+)
+def _duplicate_member(path: Path) -> None:
+    xlsx(path, {"花名册": rows(2)})
+    with zipfile.ZipFile(path) as source:
+        parts = [(item.filename, source.read(item.filename)) for item in source.infolist()]
+    sheet = dict(parts)["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, part in [*parts, ("xl/worksheets/sheet1.xml", sheet.replace(b"<v>", b"<f>1+1</f><v>", 1))]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it is asked to write
+                archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), part)
+
+
+@case(
+    "sheet_name_controls.xlsx",
+    "the roster sheet named with a C1 control (CSI) and a right-to-left override: 花名册\\x9b2J\\u202e",
+    "exit 0: read; the name is shown with visible escapes on screen and in logs; 2 rows paid",
+)
+def _sheet_name_controls(path: Path) -> None:
+    xlsx(path, {"花名册\x9b2J\u202e": rows(2)})
+
+
+@case(
+    "sheet_name_esc.xlsx",
+    "the sheet name carries ESC ]0; … BEL as XML character references (&#27;), which XML 1.0 forbids",
+    "exit 2: the structure scan cannot read it, so the file is refused (the reader alone would accept it)",
+)
+def _sheet_name_esc(path: Path) -> None:
+    def esc(name: str, data: bytes) -> bytes:
+        return (
+            data.replace('name="花名册"'.encode(), 'name="花名册&#27;]0;pwned&#7;"'.encode())
+            if name == "xl/workbook.xml"
+            else data
+        )
+
+    _rewritten(path, {"花名册": rows(2)}, esc)
+
+
 CASES_BY_FILE = {c.file: c for c in CASES}
 
 README_HEAD = """# Hostile-input corpus
@@ -808,6 +911,13 @@ README_TAIL = (
     "has less than 2 GB free) | exit 1: file.too-large with `--max-file-mb 100`; the file is never read |\n"
     "| *(test time)* `rows_1048576_full.xlsx` | every row down to 1 048 576 holding formatted but empty cells "
     "(about 8 MB, written at test time) | exit 0: 2 rows, the empty rows are not data; 2 rows paid |\n"
+    "| *(test time)* `expands.xlsx` | 1.1 GiB of sheet XML in about a megabyte, declared as 1 000 bytes in both zip "
+    "headers (tests/test_bounded.py) | exit 2 within 60 s under a 2 GiB address-space cap: over --max-expanded-mb |\n"
+    "| *(test time)* `strings.xlsx` | 300 MB of shared strings | exit 2: over --max-strings-mb |\n"
+    "| *(test time)* `rows.parquet` | 10 million identical rows in a few hundred KB | exit 2: over --max-rows, "
+    "decoded batch by batch, never whole |\n"
+    "| *(test time)* `/dev/zero`, `/dev/urandom`, a FIFO, a socket | not regular files | exit 2: refused without "
+    "being opened |\n"
 )
 
 
