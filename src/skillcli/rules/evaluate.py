@@ -89,9 +89,14 @@ def _condition_text(cond: Condition) -> str:
     label = f"「{spec.label}」"
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     shown = [_value_text(cond.field, v) for v in values]
-    if cond.op == "in" and not shown:
+    if not shown:
+        # An empty list (a parameter the district has not supplied yet): "in" can never hold and
+        # "not in" always does; say which list it is either way, never index into nothing.
         listed = cond.param_label or "名单"
-        return f"{label}须在{listed}中，但{listed}为空" + (f"（参数 {cond.param}）" if cond.param else "")
+        param = f"（参数 {cond.param}）" if cond.param else ""
+        if cond.op == "in":
+            return f"{label}须在{listed}中，但{listed}为空{param}"
+        return f"{label}不得在{listed}中（{listed}目前为空{param}）"
     if cond.op == "in" and cond.param:
         listed = cond.param_label or f"参数 {cond.param} 的名单"
         return f"{label}须在{listed}中（{'、'.join(shown)}）"
