@@ -79,14 +79,15 @@ def test_blanks__wuxi_roster_without_online_hours_pays_with_one_warning(
     assert lines_of(result) == [(r, "A17", "7500.00", "enterprise", ENTERPRISE) for r in (2, 3, 4)]
     assert result.json["exceptions"] == []
     # One warning for the batch, not one per row: E14 could not be checked.
-    assert notes_of(result) == [("payout.column-absent", "线上学时占比")]
-    note = result.json["warnings"][0]
+    # Wuxi readings R7: no 备案结束日期 column either, so E12.filed is also said once.
+    assert notes_of(result) == [("payout.column-absent", "备案结束日期"), ("payout.column-absent", "线上学时占比")]
+    note = result.json["warnings"][1]
     assert note["row"] is None and "E14 未核查" in note["message_zh"] and "E14" in note["message_en"]
     assert "提示：本批次没有「线上学时占比」列，E14 未核查" in result.stderr
     assert [r["本次发放"] for r in detail_rows(tmp_path / "out")] == [7500, 7500, 7500]
     about = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")["说明"]
     hints = [r[1] for r in about.iter_rows(values_only=True) if r[0] == "提示 / hint"]
-    assert len(hints) == 1 and hints[0].startswith("本批次没有「线上学时占比」列，E14 未核查")
+    assert len(hints) == 2 and hints[1].startswith("本批次没有「线上学时占比」列，E14 未核查")
 
 
 def test_blanks__a_trainee_without_hours_in_a_batch_that_has_them_stays_an_exception(
@@ -99,7 +100,7 @@ def test_blanks__a_trainee_without_hours_in_a_batch_that_has_them_stays_an_excep
     assert result.code == 1
     assert lines_of(result) == [(2, "A17", "7500.00", "enterprise", ENTERPRISE)]
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(3, "payout.no-attendance")]
-    assert notes_of(result) == []
+    assert notes_of(result) == [("payout.column-absent", "备案结束日期")]  # Wuxi readings R7
 
 
 # -- (b) Shanxi: a certificate roster with 人员类别 blank for ordinary trainees -----------------------

@@ -104,23 +104,23 @@ ROSTER = [
     row(
         7,
         "周杰",
-        "就业技能培训",
+        "专项能力培训",
         "育婴员",
         "五级/初级工",
         "2021-05-01",
         "2021-05-20",
-        category="脱贫劳动力",
+        category="低保家庭成员",
         payer="机构",
     ),  # A16 per day
     row(
         8,
         "吴敏",
-        "就业技能培训",
+        "专项能力培训",
         "育婴员",
         "五级/初级工",
         "2021-05-01",
         "2021-05-20",
-        category="脱贫劳动力",
+        category="低保家庭成员",
         payer="机构",
     ),  # no attendance
     row(
@@ -210,8 +210,14 @@ def suzhou_batch(make_xlsx: Any) -> Path:
     )
 
 
+# The shortage catalogue and the living standard by year are not in the document: the rules file ships them
+# empty, and a district supplies them for its run, as this batch does (电工 a shortage occupation; 2020's
+# standard 995 yuan a month, a value for the test).
+SUPPLIED = ("--param", "shortage_occupations=电工", "--param", "living_standard_month=2020:995")
+
+
 def run_payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
-    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, *extra)
+    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, *SUPPLIED, *extra)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -305,12 +311,13 @@ def test_payout__manifest_hashes_the_inputs_and_outputs(run_cli: Any, suzhou_bat
 
 
 def test_payout__param_override_changes_the_amount(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
-    run_payout(run_cli, suzhou_batch, tmp_path / "out", "--param", "living_standard_month=1200")
+    # The living standard is a dated table: the 2021 trainings take the 2020 value, here overridden to 1200.
+    run_payout(run_cli, suzhou_batch, tmp_path / "out", "--param", "living_standard_month=2020:1200")
     lines = read_csv(tmp_path / "out" / "payouts.csv")
     a16 = next(line for line in lines if line["rule"] == "A16")
     assert Decimal(a16["amount_yuan"]) == yuan(Decimal(1200) * 12 / 30)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["policy"]["overridden"] == ["living_standard_month"]
+    assert sorted(manifest["policy"]["overridden"]) == ["living_standard_month", "shortage_occupations"]
 
 
 def test_payout__two_runs_give_identical_csv_and_json(
@@ -355,7 +362,9 @@ def test_payout__clean_batch_exits_0(run_cli: Any, make_xlsx: Any, tmp_path: Pat
 
 
 def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch: Path) -> None:
-    result = run_cli("explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06")
+    result = run_cli(
+        "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", *SUPPLIED
+    )
     assert result.code == 0, result.stderr
     text = result.stderr
     assert "A8" in text and "S2c 二(四)4" in text
@@ -408,6 +417,7 @@ def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzh
         "2021-06",
         "--out",
         tmp_path / "out",
+        *SUPPLIED,
         "--quiet",
     )
     assert result.code == 1

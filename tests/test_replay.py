@@ -149,6 +149,13 @@ def test_replay__a_run_without_archive_is_one_line_exit_2(
     assert simulated.code == 2 and ids["june"] in simulated.stderr
 
 
+def as_supplied(text: str) -> str:
+    """A copy of the Suzhou file carrying the lists the cycle's runs were given (the shipped file leaves the
+    shortage list empty and has no 2020 living standard): another policy starts from its own parameters."""
+    text = text.replace("  shortage_occupations:\n    value: []", "  shortage_occupations:\n    value: [电工, 焊工]", 1)
+    return text.replace("    value: {2018: 995}", "    value: {2018: 995, 2020: 995}", 1)
+
+
 # The shortage list given with every run, so the hand-computed amounts hold whatever list the file ships.
 SHORTAGE = ("--param", "shortage_occupations=电工,焊工")
 
@@ -164,7 +171,10 @@ def commit_year(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger: str) -> No
 def _counts(ledger: str) -> dict[str, int]:
     store = Ledger.open(ledger)
     with store.engine.connect() as conn:
-        return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for t in s.metadata.sorted_tables}
+        return {
+            t.name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
+            for t in s.metadata.sorted_tables
+        }
 
 
 def test_simulate__shortage_multiplier_gives_the_hand_computed_budget_difference(
@@ -236,13 +246,12 @@ def test_simulate__another_policy_gains_loses_and_changes_with_reasons(
     # Another policy: A12 特种作业 capped at 600 元 instead of 800, and A5 岗前培训 (the first rule
     # requiring 合格) now also requiring an uninsured trainee.
     text = (RULES / "suzhou-2019.yaml").read_text(encoding="utf-8")
+    text = as_supplied(text)
     text = text.replace("{form: ceiling, rate: 800}", "{form: ceiling, rate: 600}", 1)
     text = text.replace("require: {passed: 合格}", "require: {passed: 合格, insured: false}", 1)
     other = tmp_path / "suzhou-other.yaml"
     other.write_text(text, encoding="utf-8")
-    result = run_cli(
-        "simulate", "2021", "--policy", other, *SHORTAGE, "--ledger", ledger_url, "--json", "--lang", "en"
-    )
+    result = run_cli("simulate", "2021", "--policy", other, *SHORTAGE, "--ledger", ledger_url, "--json", "--lang", "en")
     assert result.code == 0, result.stderr
     # By hand: 郑涛 min(650, 600) = 600.00 (−50.00); 吴敏 min(1200, 600) = 600.00 (−200.00); 褚霞's
     # A5 300.00 is no longer paid (−300.00, she is insured). Nobody gains: −550.00 元.
@@ -267,7 +276,9 @@ def test_simulate__each_run_sees_the_simulated_runs_before_it(
     # Another policy without a 初级工 rate for A8: June no longer pays 孙丽 (焊工 初级工) nor 冯刚's
     # 钳工 初级工. 冯刚 then has two paid trainings in 2021, not three, so July's 焊工 中级工 — refused
     # by E1 when committed — is paid in the simulation. Against the committed June it would not be.
-    text = (RULES / "suzhou-2019.yaml").read_text(encoding="utf-8").replace("{初级工: 1000,", "{初级工: null,", 1)
+    text = as_supplied((RULES / "suzhou-2019.yaml").read_text(encoding="utf-8")).replace(
+        "{初级工: 1000,", "{初级工: null,", 1
+    )
     other = tmp_path / "no-beginner.yaml"
     other.write_text(text, encoding="utf-8")
     result = run_cli("simulate", "2021", "--policy", other, *SHORTAGE, "--ledger", ledger_url, "--json")

@@ -141,6 +141,7 @@ def sample(name: str, n: int) -> Any:
         "contract_start": dt.date(2021, 1, 1),
         "contract_end": dt.date(2023, 12, 31),
         "advance_yuan": 0,
+        "left_date": dt.date(2021, 6, 30),
         "class_id": f"C{n + 1:02d}",
         "role": "学徒",
         "insured_months": 12,

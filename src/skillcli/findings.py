@@ -434,6 +434,27 @@ _ALL += [
             "{detail}: no rate for {column} {value} in this policy",
         ),
         (
+            "no-catalogue-rate",
+            E,
+            "{detail}：「{column}」{value} 不在补贴目录中，不按 0 发放；目录金额不在政策原文中，请用 --param 目录参数=职业:金额（或 =@目录文件）提供",
+            "{detail}: '{column}' {value} is not in the subsidy catalogue, so nothing is paid; the catalogue is not in"
+            " the document: supply it with --param <catalogue>=occupation:amount (or =@file)",
+        ),
+        (
+            "no-year-rate",
+            E,
+            "{detail}：按「{column}」{value} 查不到该年度的标准（年度表缺该年），不按其他年度发放；请补充该年度标准",
+            "{detail}: no value for the year of '{column}' {value} in the dated table; not paid with another"
+            " year's value: add that year's value",
+        ),
+        (
+            "not-advanceable",
+            E,
+            "{detail}：本项补贴不预拨（个人补贴或非企业/项目制培训，{value}），结业后按全额申报",
+            "{detail}: this subsidy is not advanced (paid to a person, or not enterprise/project training: {value});"
+            " claim it in full after the training",
+        ),
+        (
             "missing-input",
             E,
             "{detail}：缺少「{column}」，无法判断或计算",

@@ -324,6 +324,10 @@ def decide(
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
+    # A catalogue rule's exception names the parameter through which the district supplies it.
+    catalogue = {
+        r.id: f"，目录参数 {r.amount.rate.catalogue_param}" for r in policy.rules if r.amount.rate.catalogue_param
+    }
     rule_detail = pl.concat_str(
         [
             pl.col("rule"),
@@ -331,14 +335,30 @@ def decide(
             pl.col("rule").replace_strict(subsidy, return_dtype=pl.String),
             pl.lit("（"),
             pl.col("rule").replace_strict(clause, return_dtype=pl.String),
+            pl.when(pl.col("code") == "payout.no-catalogue-rate")
+            .then(pl.col("rule").replace_strict(catalogue, default="", return_dtype=pl.String))
+            .otherwise(pl.lit("")),
             pl.lit("）"),
         ]
     )
-    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level")
+    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date")
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
     shown_value = (
         pl.when(pl.col("field") == "level")
         .then(pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String))
+        .when(pl.col("code") == "payout.no-catalogue-rate")
+        .then(
+            pl.concat_str(
+                [
+                    pl.col("occupation"),
+                    pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String),
+                ],
+                separator=" ",
+                ignore_nulls=True,
+            )
+        )
+        .when(pl.col("code") == "payout.no-year-rate")
+        .then(pl.col("start_date").cast(pl.String))
         .when(pl.col("code") == "payout.likely-alias")
         .then(pl.col("reason"))
         .otherwise(pl.lit(""))
@@ -490,13 +510,27 @@ def _net_advances(
     lines = lines.sort("_rid", "rule_order")
     limits = policy.limits
     if advance_share is not None:
+        # E10 (S2c 三(十三)): only training run by an enterprise or an institution's project-based
+        # training may be advanced; each rule lists the payees it may advance. Any other line (a
+        # subsidy to a person above all) holds its row out of the advance batch: the final batch
+        # then pays it in full, so nothing is lost and nothing is advanced that may not be.
+        allowed = {r.id: list(r.advance) for r in policy.rules}
+        may = pl.col("payee_type").is_in(pl.col("rule").replace_strict(allowed, return_dtype=pl.List(pl.String)))
+        refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
+        issues = _issues(
+            refused,
+            pl.lit("payout.not-advanceable"),
+            pl.lit("advance_yuan"),
+            pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
+            pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+        )
         num, den = _ratio(advance_share)
-        advanced = lines.with_columns(
+        advanced = lines.filter(may).with_columns(
             ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
             pl.lit(0, pl.Int64).alias("advance_fen"),
             pl.lit("advance").alias("line_kind"),
         )
-        return advanced.filter(pl.col("amount_fen") > 0), _concat_issues([])
+        return advanced.filter(pl.col("amount_fen") > 0), issues
     ledger_adv = (
         history.lines.filter(pl.col("kind") == "advance")
         .group_by("claim_key")

@@ -148,6 +148,14 @@ def _param_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        # A table parameter as --param reads it: key:value pairs, a nested level table as 职业/等级:元.
+        pairs = [
+            (f"{k}/{level}", amount) if isinstance(v, dict) else (str(k), v)
+            for k, v in value.items()
+            for level, amount in (v.items() if isinstance(v, dict) else [(None, v)])
+        ]
+        return ",".join(f"{k}:{v}" for k, v in pairs)
     return str(value)
 
 

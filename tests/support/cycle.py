@@ -3,7 +3,9 @@
 Amounts are computed here from the policy document's numbers (S2c), never copied from the
 program's output: A8 技能提升 by level 1000 / 1500 / 2000 元, × 1.3 for a shortage occupation
 (电工, 焊工 …); A6 以工代训 500 元 a month; A16 生活费 995 元 × attended days / 30; A12 特种作业
-min(fee, 800); A5 岗前培训 300 元.
+min(fee, 800); A5 岗前培训 300 元. The shortage list and the living standard by year are not in the
+document, so the rules file ships them empty and every run here supplies them (``SUPPLIED``), as a
+district does: 电工 and 焊工 on the list, the 2020 standard 995 元 (a value for the test).
 
 June 2021 pays ten lines to eight people; July 2021 repeats an already-paid claim (张伟), repeats
 an occupation + level (李娜, E2), gives 冯刚 a fourth training in the year (E1), and pays two new
@@ -127,12 +129,12 @@ JUNE = [
     row(
         4,
         "周杰",
-        "就业技能培训",
+        "专项能力培训",
         "育婴员",
         "五级/初级工",
         "2021-05-01",
         "2021-05-20",
-        category="脱贫劳动力",
+        category="低保家庭成员",
         payer="机构",
     ),
     row(5, "孙丽", "技能提升", "焊工", "五级/初级工", "2021-04-01", "2021-05-20", payer="机构"),
@@ -209,7 +211,8 @@ JULY_EXCEPTIONS = {
 JULY_TOTAL = sum((amount for *_, amount in JULY_LINES), Decimal(0))
 
 # An advance run in July (E10, at most 50 %): 钱军 高级工 2000 元, half now.
-ADVANCE = [row(11, "钱军", "技能提升", "铣工", "三级/高级工", "2021-06-01", "2021-06-30", payer="个人")]
+# E10 (S2c 三(十三)) advances only training run by an enterprise: 钱军's training is paid for by his enterprise.
+ADVANCE = [row(11, "钱军", "技能提升", "铣工", "三级/高级工", "2021-06-01", "2021-06-30", payer="企业")]
 ADVANCE_CERTS = [cert(11, "钱军", "S000032000001213000011", "铣工", "三级/高级工", "2021-07-08")]
 ADVANCE_TOTAL = yuan(Decimal(2000) / 2)
 
@@ -227,6 +230,9 @@ def write_batch(
     return make_xlsx(sheets, name=name)
 
 
+SUPPLIED = ("--param", "shortage_occupations=电工,焊工", "--param", "living_standard_month=2020:995")
+
+
 def commit(run_cli: Callable[..., Any], batch: Path, period: str, out: Path, ledger: str, *extra: object) -> Any:
     return run_cli(
         "payout",
@@ -240,6 +246,7 @@ def commit(run_cli: Callable[..., Any], batch: Path, period: str, out: Path, led
         "--commit",
         "--ledger",
         ledger,
+        *SUPPLIED,
         *extra,
     )
 

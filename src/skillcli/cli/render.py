@@ -493,9 +493,24 @@ def show_policy(screen: Screen, policy: Any) -> None:
                 )
                 or "—",
                 f"{r.amount.form}: {r.amount.rate.describe()}",
-                r.payee,
+                r.payee + (t("（可预拨：", " (advance: ") + "、".join(r.advance) + t("）", ")") if r.advance else ""),
             ]
             for r in policy.rules
+        ],
+    )
+    # The readings table (口径): how the office reads what the document leaves open, for every user.
+    screen.table(
+        t("口径（对原文的解读）", "Readings (how the office reads the document)"),
+        [t("编号", "id"), t("条款", "clause"), t("问题", "question"), t("口径", "reading"), t("理由", "why")],
+        [
+            [
+                r.id,
+                r.clause,
+                t(r.question, r.question_en or r.question),
+                t(r.reading, r.reading_en or r.reading),
+                t(r.why, r.why_en or r.why),
+            ]
+            for r in policy.readings
         ],
     )
 

@@ -116,24 +116,39 @@ def test_rules(
     screen = Screen(lang=lang)
     paths = [find_policy(policy_id, rules_dir)] if policy_id else list(policy_paths(rules_dir).values())
     failed = 0
-    rows = []
+    rows: list[list[str]] = []
+    blind_rows: list[list[str]] = []
     for path in paths:
         policy, results, gaps = run_cases(path)
         for result in results:
-            rows.append([policy.id, result.case, "ok" if result.ok else "FAIL", "; ".join(result.problems)])
+            shown = "ok" if result.ok else "FAIL"
+            if result.ok and result.readings:
+                shown = screen.t("ok（按口径）", "ok (by reading)")
+            (blind_rows if result.blind else rows).append(
+                [policy.id, result.case, shown, "; ".join(result.problems + result.readings)]
+            )
             failed += not result.ok
         for gap in gaps:
             rows.append([policy.id, "—", "FAIL", gap])
             failed += 1
-    screen.table(
-        screen.t("规则用例", "Rule cases"),
-        [
-            screen.t("政策", "policy"),
-            screen.t("用例", "case"),
-            screen.t("结果", "result"),
-            screen.t("问题", "problems"),
-        ],
-        rows,
+    headers = [
+        screen.t("政策", "policy"),
+        screen.t("用例", "case"),
+        screen.t("结果", "result"),
+        screen.t("问题", "problems"),
+    ]
+    screen.table(screen.t("规则用例", "Rule cases"), headers, rows)
+    if blind_rows:
+        # Blind cases are written from the document alone; they are reported on their own so that a
+        # disagreement with an independent reading is seen as such.
+        screen.table(
+            screen.t("盲测用例（依原文独立编写）", "Blind cases (written from the document alone)"), headers, blind_rows
+        )
+    total = len(rows) + len(blind_rows)
+    screen.line(
+        screen.t(
+            f"{total - failed} 通过，{failed} 失败（其中盲测 {len(blind_rows)} 个）",
+            f"{total - failed} passed, {failed} failed ({len(blind_rows)} blind cases)",
+        )
     )
-    screen.line(screen.t(f"{len(rows) - failed} 通过，{failed} 失败", f"{len(rows) - failed} passed, {failed} failed"))
     raise typer.Exit(1 if failed else 0)

@@ -216,6 +216,8 @@ def build_manifest(
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # table parameters (catalogues, values by year) stay tables, keys as text
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (bool, int, str)) or value is None:

@@ -39,6 +39,8 @@ _FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "prior_cert_years": ("prior_cert_occupation", "prior_cert_level", "prior_cert_date"),
     "active_in_period": ("start_date", "end_date"),
     "qualified": ("passed",),
+    "self_evaluating_employer": ("employer_uscc",),
+    "left_during_training": ("left_date",),
 }
 _ATTENDANCE_FIELDS = frozenset({"attended_days", "required_days", "attendance_rate", "online_share"})
 _CERT_FIELDS = frozenset({"has_cert", "cert_kind", "cert_issue_date", "cert_local", "qualified", "prior_cert_years"})
@@ -86,7 +88,8 @@ def template_sheets(policy: Policy) -> list[TemplateSheet]:
         for payee in payees:
             roster.update(_PAYEE_COLUMNS.get(payee, ()))
         roster.update(_AMOUNT_COLUMNS.get(rule.amount.form, ()))
-        if rule.amount.rate.by_level is not None:
+        # A catalogue may list an amount by occupation and level, so the level column is offered too.
+        if rule.amount.rate.by_level is not None or rule.amount.rate.catalogue is not None:
             roster.add("level")
         if rule.amount.form == "per_day":
             fields.add("attended_days")

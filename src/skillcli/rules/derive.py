@@ -65,6 +65,9 @@ def derive(
         ("passed", pl.String),
         ("shortage", pl.Boolean),
         ("id_number", pl.String),
+        ("employer_uscc", pl.String),
+        ("employer_name", pl.String),
+        ("left_date", pl.Date),
         ("category", pl.String),
     ):
         if name not in roster.columns:
@@ -74,6 +77,10 @@ def derive(
     filed = whole_months(start, pl.col("filed_end_date"))
     birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
+    # S2c 二(四)6: enterprises filed (备案) for their own skill evaluation, listed by the rules file's
+    # parameter by 统一社会信用代码 or 单位名称. Not listed (or no parameter) is "not filed": a blank
+    # never grants the enterprise rate.
+    self_evaluating = [str(v) for v in params.get("self_evaluation_enterprises", []) or []]
     roster = roster.with_columns(
         pl.when(pl.col("filed_end_date").is_not_null())
         .then(pl.min_horizontal(months, filed))
@@ -84,6 +91,12 @@ def derive(
         pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False)).alias(
             "shortage_occupation"
         ),
+        (pl.col("employer_uscc").is_in(self_evaluating) | pl.col("employer_name").is_in(self_evaluating))
+        .fill_null(False)
+        .alias("self_evaluating_employer"),
+        # S3 三(九) pays apprentices who 完成学徒制培训任务: one who left on or before the class's end did
+        # not. A blank 离职日期 is the ordinary case (did not leave).
+        (pl.col("left_date") <= end).fill_null(False).alias("left_during_training"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),
@@ -95,13 +108,21 @@ def derive(
     roster = _certificates(roster, _with_ledger_certs(frames.get(SheetKind.CERTIFICATES), extra_certs))
     roster = _attendance(roster, frames.get(SheetKind.ATTENDANCE))
     passed = pl.col("passed") == "合格"
+    # S2c 二(四)6: an enterprise that issues its own 职业技能等级证书 (number starting with Y, the employer
+    # evaluation body; issuer = the row's enterprise) runs a filed self-evaluation, as does one on the list.
+    own_cert = pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
     return roster.with_columns(
+        # 考核结果 不合格 is a definite fail: without a certificate of this training it is "not qualified",
+        # not "unknown", whether or not the batch has a certificate sheet.
         pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False))
         .then(True)
+        .when(pl.col("passed") == "不合格")
+        .then(False)
         .when(passed.is_null() | pl.col("has_cert").is_null())
         .then(None)
         .otherwise(False)
         .alias("qualified"),
+        (pl.col("self_evaluating_employer") | own_cert.fill_null(False)).alias("self_evaluating_employer"),
     )
 
 
@@ -137,6 +158,7 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             pl.lit(None, pl.Date).alias("cert_issue_date"),
             pl.lit(None, pl.Boolean).alias("cert_local"),
             pl.lit(None, pl.String).alias("cert_number"),
+            pl.lit(None, pl.String).alias("cert_issuer"),
             _prior_from_roster(roster).alias("prior_cert_years"),
         )
     cert = certs.select(
@@ -147,6 +169,7 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         _col_or_null(certs, "issue_date", pl.Date).alias("c_date"),
         _col_or_null(certs, "issued_locally", pl.Boolean).alias("c_local"),
         _col_or_null(certs, "cert_number").alias("c_number"),
+        _col_or_null(certs, "issuer").alias("c_issuer"),
     ).filter(pl.col("id_number").is_not_null())
     pairs = roster.select("_rid", "id_number", "occupation", "level", "start_date").join(cert, on="id_number")
     # A certificate without a level (特种作业操作证, 培训合格证 …) matches a training without one.
@@ -170,6 +193,8 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             pl.col("c_date").alias("cert_issue_date"),
             pl.col("c_local").alias("cert_local"),
             pl.col("c_number").alias("cert_number"),
+            pl.col("c_level").alias("cert_level"),
+            pl.col("c_issuer").alias("cert_issuer"),
         )
     )
     rank = pl.col("level").replace_strict(LEVEL_RANK, default=None, return_dtype=pl.Int32)
@@ -188,6 +213,9 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
     # The batch has certificate data, so a training without a matching certificate has none: its
     # certificate fields read "无证书"/否 (a requirement on them fails: not eligible), not missing.
     has_cert = pl.col("cert_kind").is_not_null()
+    # A subsidy "for the certificate obtained" (S2c 二(四)4: 取得…证书…初级工1000元…) is at the certificate's
+    # level: a blank 培训等级 takes the level of the certificate this training earned.
+    joined = joined.with_columns(pl.coalesce(pl.col("level"), pl.col("cert_level")).alias("level")).drop("cert_level")
     return joined.with_columns(
         has_cert.alias("has_cert"),
         pl.when(has_cert).then(pl.col("cert_kind")).otherwise(pl.lit(NO_CERTIFICATE)).alias("cert_kind"),

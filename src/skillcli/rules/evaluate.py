@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.rules.fields import FIELDS
-from skillcli.rules.model import INELIGIBLE, Condition, Policy, Requirement, Rule
+from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Condition, Policy, Requirement, Rule
 from skillcli.schema.checks import location
 
 ATTENDANCE_FIELDS = frozenset({"attended_days", "required_days", "attendance_rate", "online_share"})
@@ -89,9 +89,14 @@ def _condition_text(cond: Condition) -> str:
     label = f"「{spec.label}」"
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     shown = [_value_text(cond.field, v) for v in values]
-    if cond.op == "in" and not shown:
+    if not shown:
+        # An empty list (a parameter the district has not supplied yet): "in" can never hold and
+        # "not in" always does; say which list it is either way, never index into nothing.
         listed = cond.param_label or "名单"
-        return f"{label}须在{listed}中，但{listed}为空" + (f"（参数 {cond.param}）" if cond.param else "")
+        param = f"（参数 {cond.param}）" if cond.param else ""
+        if cond.op == "in":
+            return f"{label}须在{listed}中，但{listed}为空{param}"
+        return f"{label}不得在{listed}中（{listed}目前为空{param}）"
     if cond.op == "in" and cond.param:
         listed = cond.param_label or f"参数 {cond.param} 的名单"
         return f"{label}须在{listed}中（{'、'.join(shown)}）"
@@ -207,6 +212,28 @@ class CompiledRule:
 def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
     """(rate in fen, problem) — problem "payout.no-rate|level" when the table has no rate."""
     rate = rule.amount.rate
+    if rate.by_year is not None:
+        # A dated value (S2c 三(十二): 上一年度…最低生活保障月标准): a year the table does not list
+        # has no rate, so the row is an exception naming the year, never paid with another year's value.
+        year = (pl.col(rate.year_of).dt.year() + rate.year_offset).cast(pl.Int64)
+        looked = year.replace_strict(rate.by_year, default=None, return_dtype=pl.Int64)
+        undated: pl.Expr = (
+            pl.when(pl.col(rate.year_of).is_null())
+            .then(pl.lit(f"payout.missing-input|{rate.year_of}"))
+            .when(looked.is_null())
+            .then(pl.lit(f"payout.no-year-rate|{rate.year_of}"))
+        )
+        return looked, undated
+    if rate.catalogue is not None:
+        # A catalogue amount (S2c 二(五)2 《苏州市就业技能培训补贴目录和补贴标准》): by occupation and
+        # level first, then by occupation; an occupation not in the catalogue is an exception.
+        keyed = pl.concat_str([pl.col("occupation"), pl.lit("|"), pl.col("level")])
+        looked = pl.coalesce(
+            keyed.replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+            pl.col("occupation").replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+        )
+        unlisted: pl.Expr = pl.when(looked.is_null()).then(pl.lit("payout.no-catalogue-rate|occupation"))
+        return looked, unlisted
     if rate.by_level is None:
         return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
     table = {k.value: v for k, v in rate.by_level.items() if v is not None}
@@ -267,7 +294,8 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         formula = pl.concat_str([formula_rate, pl.lit(" × 本月在训")])
     if spec.multiplier is not None:
         num, den = _ratio(spec.multiplier.factor)
-        applies = all_of(spec.multiplier.when).fill_null(False)
+        blocks = spec.multiplier.any_of or (spec.multiplier.when,)
+        applies = pl.any_horizontal([all_of(block).fill_null(False) for block in blocks])
         amount = pl.when(applies).then(_half_up(amount * num, den)).otherwise(amount)
         formula = (
             pl.when(applies)
@@ -336,7 +364,8 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
                     )
                 )
             )
-        missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
+        if BLANK_PAYER not in rule.payee_by_payer:
+            missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
     # A row is about this rule when its scope holds; when the scope is undecided because a field
     # is blank, the row is an exception naming that field. (A blank 人员类别 is not undecided: it
     # means no listed group.)
@@ -422,8 +451,10 @@ def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     elif rule.payee != "by_payer":
         kind = pl.lit(rule.payee)
     else:
-        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE}
+        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE and k != BLANK_PAYER}
         kind = pl.col("payer").replace_strict(mapping, default=None, return_dtype=pl.String)
+        if BLANK_PAYER in rule.payee_by_payer:
+            kind = pl.when(pl.col("payer").is_null()).then(pl.lit(rule.payee_by_payer[BLANK_PAYER])).otherwise(kind)
     ident = (
         pl.when(kind == "person")
         .then(pl.col("id_number"))

@@ -51,6 +51,7 @@ FIELDS: dict[str, Field] = {
         Field("pensioner", "bool", "是否领取养老金", blank_reads_as="否"),
         Field("start_date", "date", "开班日期"),
         Field("end_date", "date", "结业日期"),
+        Field("filed_end_date", "date", "备案结束日期"),
         Field("fee_fen", "number", "培训费用(分)"),
         Field("insured_months", "number", "参保月数"),
         # Derived per row.
@@ -75,6 +76,8 @@ FIELDS: dict[str, Field] = {
             blank_reads_as="规则文件的紧缺职业目录",
             blank_column="shortage",
         ),
+        Field("self_evaluating_employer", "bool", "单位为备案自主评价企业", derived=True),
+        Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
         Field("active_in_period", "bool", "本月在训", derived=True),
         Field("closed", "bool", "已于批次月份内结业", derived=True),

@@ -25,6 +25,7 @@ from skillcli.model import Level
 from skillcli.money import yuan_to_fen
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import (
+    BLANK_PAYER,
     INELIGIBLE,
     PAYEE_TYPES,
     Amount,
@@ -34,6 +35,7 @@ from skillcli.rules.model import (
     Parameter,
     Policy,
     Rate,
+    Reading,
     Requirement,
     Rule,
 )
@@ -55,6 +57,7 @@ _POLICY_KEYS = {
     "limits",
     "rules",
     "notes",
+    "readings",
 }
 _RULE_KEYS = {
     "id",
@@ -68,7 +71,9 @@ _RULE_KEYS = {
     "payee_by_payer",
     "counts",
     "note",
+    "advance",
 }
+_READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
 _AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
@@ -169,7 +174,27 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         notes=tuple(str(n) for n in data.get("notes") or []),
+        readings=_readings(ctx, data.get("readings") or []),
     )
+
+
+def _readings(ctx: _Ctx, items: Any) -> tuple[Reading, ...]:
+    """The readings table (口径): every entry names its clause, the question, the reading and why."""
+    if not isinstance(items, list):
+        ctx.fail("readings 应为列表", "readings must be a list")
+    found: list[Reading] = []
+    for item in items:
+        ctx.keys(item, _READING_KEYS, "readings")
+        for key in ("id", "clause", "question", "reading", "why"):
+            if not str(item.get(key) or "").strip():
+                ctx.fail(
+                    f"readings {item.get('id', '?')} 缺少 {key}", f"readings {item.get('id', '?')}: missing '{key}'"
+                )
+        found.append(Reading(**{key: str(item.get(key) or "").strip() for key in _READING_KEYS}))
+    ids = [r.id for r in found]
+    if len(set(ids)) != len(ids):
+        ctx.fail("readings 的 id 重复", f"duplicate reading ids in {ids}")
+    return tuple(found)
 
 
 class _Ctx:
@@ -241,10 +266,58 @@ def _parse_override(name: str, text: str, like: Any) -> Any:
         if isinstance(like, dt.date):
             return dt.date.fromisoformat(text)
         if isinstance(like, list):
+            if text.startswith("@"):
+                return _list_file(name, Path(text[1:]))
             return [item.strip() for item in re.split(r"[,，、]", text) if item.strip()]
-    except (ValueError, InvalidOperation):
+        if isinstance(like, dict):
+            if text.startswith("@"):
+                return _table_file(name, Path(text[1:]))
+            pairs = [item.strip() for item in re.split(r"[,，;；]", text) if item.strip()]
+            return dict(_pair(item, r"[:：]") for item in pairs)
+    except (ValueError, InvalidOperation, yaml.YAMLError):
         raise UsageError(f"--param {name}={text} 的值格式不对", f"--param {name}={text}: bad value") from None
     return text
+
+
+def _pair(text: str, separator: str) -> tuple[str, Decimal]:
+    """``电工:1200`` → ("电工", Decimal("1200")); a missing key or amount is a bad value."""
+    parts = re.split(separator, text, maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise ValueError(text)
+    return parts[0].strip(), Decimal(parts[1].strip())
+
+
+def _read_param_file(name: str, path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(
+            f"--param {name}=@{path}：无法读取该文件（需 UTF-8 文本）", f"--param {name}=@{path}: cannot read the file"
+        ) from None
+
+
+def _list_file(name: str, path: Path) -> list[str]:
+    """A list parameter from a file: YAML list, or one value per line (blank lines and # comments skipped)."""
+    text = _read_param_file(name, path)
+    if path.suffix in (".yaml", ".yml"):
+        data = yaml.load(text, Loader=_DecimalLoader)
+        if not isinstance(data, list):
+            raise ValueError(text)
+        return [str(v).strip() for v in data if str(v).strip()]
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def _table_file(name: str, path: Path) -> dict[str, Any]:
+    """A table parameter from a file: a YAML mapping, or CSV lines ``key,value``."""
+    text = _read_param_file(name, path)
+    if path.suffix in (".yaml", ".yml"):
+        data = yaml.load(text, Loader=_DecimalLoader)
+        if not isinstance(data, dict):
+            raise ValueError(text)
+        return data
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return dict(_pair(line, r"[,，\t]") for line in lines if line)
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
@@ -328,7 +401,8 @@ def _conditions(ctx: _Ctx, data: Any, where: str) -> tuple[Condition, ...]:
                 if op in test:
                     found.append(Condition(field, op, _condition_value(ctx, field, test[op], f"{where}.{field}.{op}")))
             if "not" in test:
-                items = test["not"] if isinstance(test["not"], list) else [test["not"]]
+                excluded = ctx.resolve(test["not"], f"{where}.{field}.not")
+                items = excluded if isinstance(excluded, list) else [excluded]
                 found.append(
                     Condition(
                         field, "not_in", tuple(_condition_value(ctx, field, v, f"{where}.{field}") for v in items)
@@ -377,6 +451,10 @@ def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
 
 def _rate(ctx: _Ctx, value: Any, where: str) -> Rate:
     value = ctx.resolve(value, where)
+    if isinstance(value, dict) and "by_year" in value:
+        return _year_rate(ctx, value, where)
+    if isinstance(value, dict) and "catalogue" in value:
+        return _catalogue_rate(ctx, value, where)
     if isinstance(value, dict):
         ctx.keys(value, {"by_level"}, where)
         table = value["by_level"]
@@ -391,6 +469,51 @@ def _rate(ctx: _Ctx, value: Any, where: str) -> Rate:
             levels[code] = None if amount is None else _fen(ctx, ctx.resolve(amount, where), where)
         return Rate(by_level=levels)
     return Rate(fen=_fen(ctx, value, where))
+
+
+def _year_rate(ctx: _Ctx, value: dict[str, Any], where: str) -> Rate:
+    """``{by_year: {2018: 995, …}, of: start_date, offset: -1}``: the value in force for a year."""
+    ctx.keys(value, {"by_year", "of", "offset"}, where)
+    table = ctx.resolve(value["by_year"], f"{where}.by_year")
+    if not isinstance(table, dict):
+        ctx.fail(f"{where}.by_year 应为 年份: 金额 的映射", f"{where}.by_year must map years to amounts")
+    years: dict[int, int] = {}
+    for year, amount in table.items():
+        if isinstance(year, bool) or not str(year).isdigit() or len(str(year)) != 4:
+            ctx.fail(f"{where}.by_year 的年份「{year}」无效", f"{where}.by_year: '{year}' is not a year")
+        years[int(year)] = _fen(ctx, amount, f"{where}.by_year.{year}")
+    of = str(value.get("of", "start_date"))
+    if of not in FIELDS or FIELDS[of].kind != "date":
+        ctx.fail(f"{where}.of 应为日期字段", f"{where}.of must be a date field")
+    offset = value.get("offset", 0)
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        ctx.fail(f"{where}.offset 应为整数", f"{where}.offset must be an integer")
+    return Rate(by_year=years, year_of=of, year_offset=int(offset))
+
+
+def _catalogue_rate(ctx: _Ctx, value: dict[str, Any], where: str) -> Rate:
+    """``{catalogue: $param}``: amounts by occupation (``电工: 1200``) or occupation and level
+    (``电工: {初级工: 1000}`` or ``电工/初级工: 1000``) from a table parameter."""
+    ctx.keys(value, {"catalogue"}, where)
+    written = value["catalogue"]
+    if not (isinstance(written, str) and written.startswith("$")):
+        ctx.fail(f"{where}.catalogue 应引用一个参数（$名称）", f"{where}.catalogue must name a parameter ($name)")
+    table = ctx.resolve(written, f"{where}.catalogue")
+    if not isinstance(table, dict):
+        ctx.fail(f"{where}.catalogue 参数应为 职业: 金额 的映射", f"{where}.catalogue must map occupations to amounts")
+    entries: dict[str, int] = {}
+    for key, amount in table.items():
+        occupation, _, level = str(key).partition("/")
+        nested = amount.items() if isinstance(amount, dict) else [(level, amount)] if level else [("", amount)]
+        for level_text, yuan in nested:
+            code = level_code(level_text) if level_text else None
+            if level_text and code is None:
+                ctx.fail(
+                    f"{where} 目录的等级「{level_text}」无法识别", f"{where}: level '{level_text}' is not recognised"
+                )
+            suffix = f"|{code.value}" if code else ""
+            entries[occupation.strip() + suffix] = _fen(ctx, yuan, f"{where}.catalogue.{key}")
+    return Rate(catalogue=entries, catalogue_param=written[1:])
 
 
 def _fen(ctx: _Ctx, value: Any, where: str) -> int:
@@ -416,12 +539,21 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
     multiplier = None
     if data.get("multiplier"):
         spec = data["multiplier"]
-        ctx.keys(spec, {"when", "factor", "label"}, f"{where}.multiplier")
+        ctx.keys(spec, {"when", "any_of", "factor", "label"}, f"{where}.multiplier")
         factor = ctx.resolve(spec.get("factor"), f"{where}.multiplier.factor")
         if not isinstance(factor, (int, Decimal)):
             ctx.fail(f"{where}.multiplier.factor 应为数字", f"{where}.multiplier.factor must be a number")
+        any_of = spec.get("any_of") or []
+        if not isinstance(any_of, list) or (spec.get("when") and any_of):
+            ctx.fail(
+                f"{where}.multiplier 的 any_of 应为条件列表，且不与 when 同用",
+                f"{where}.multiplier.any_of must be a list of condition blocks, not combined with when",
+            )
         multiplier = Multiplier(
-            _conditions(ctx, spec.get("when"), f"{where}.multiplier.when"), Decimal(factor), str(spec.get("label", ""))
+            _conditions(ctx, spec.get("when"), f"{where}.multiplier.when"),
+            Decimal(factor),
+            str(spec.get("label", "")),
+            tuple(_conditions(ctx, block, f"{where}.multiplier.any_of") for block in any_of),
         )
 
     def number(key: str) -> int | None:
@@ -478,10 +610,23 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     if payee == "by_payer" and not by_payer:
         by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}
     for payer, target in by_payer.items():
-        if target not in (*PAYEE_TYPES, INELIGIBLE):
+        # ``blank`` names the payee when 出资方 is blank (Suzhou A8: the insured employee's own subsidy).
+        if payer != BLANK_PAYER and payer not in FIELDS["payer"].choices:
+            ctx.fail(
+                f"{where}.payee_by_payer 的出资方「{payer}」无效", f"{where}.payee_by_payer: '{payer}' is not a 出资方"
+            )
+        if target not in (*PAYEE_TYPES, INELIGIBLE) or (payer == BLANK_PAYER and target == INELIGIBLE):
             ctx.fail(
                 f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee"
             )
+    advance = data.get("advance") or []
+    # E10 (S2c 三(十三)) allows advances for training run by an enterprise or an institution's
+    # project-based training, never for subsidies paid to individuals: a person cannot be listed.
+    if not isinstance(advance, list) or any(a not in ("enterprise", "institution") for a in advance):
+        ctx.fail(
+            f"{where}.advance 应为 enterprise/institution 的列表（个人补贴不预拨）",
+            f"{where}.advance must list enterprise and/or institution (subsidies to persons are never advanced)",
+        )
     return Rule(
         rid,
         str(data["subsidy"]),
@@ -493,6 +638,7 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
         by_payer,
         bool(data.get("counts", True)),
         str(data.get("note", "")),
+        tuple(str(a) for a in advance),
     )
 
 

@@ -16,6 +16,7 @@ from skillcli.model import Level, PayeeType
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
 PayeeRule = Literal["person", "enterprise", "institution", "by_payer", "organiser"]
 INELIGIBLE = "ineligible"
+BLANK_PAYER = "blank"  # the payee_by_payer key for a blank 出资方
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +71,28 @@ class Requirement:
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """A yuan amount in fen, or a table by level (a level mapped to None has no rate, on purpose)."""
+    """A yuan amount in fen, a table by level (a level mapped to None has no rate, on purpose), a
+    table by year (``by_year``: the value in force for the year of ``year_of`` plus ``year_offset``)
+    or a catalogue by occupation (``catalogue``: keys ``职业`` or ``职业|L4``). A year or an
+    occupation the table does not list has no rate: the row is an exception, never paid 0."""
 
     fen: int | None = None
     by_level: dict[Level, int | None] | None = None
+    by_year: dict[int, int] | None = None
+    year_of: str = "start_date"
+    year_offset: int = 0
+    catalogue: dict[str, int] | None = None
+    catalogue_param: str = ""
 
     def describe(self) -> str:
         from skillcli.money import format_yuan
 
+        if self.by_year is not None:
+            years = ", ".join(f"{year} {format_yuan(v)}" for year, v in sorted(self.by_year.items())) or "—"
+            return f"按年度（{self.year_of} 年份{self.year_offset:+d}）：{years}"
+        if self.catalogue is not None:
+            shown = ", ".join(f"{k.replace('|', '/')} {format_yuan(v)}" for k, v in self.catalogue.items())
+            return f"目录 ${self.catalogue_param}：{shown or '（空）'}"
         if self.by_level is None:
             return format_yuan(self.fen or 0)
         return ", ".join(f"{lv.label_zh} {format_yuan(v) if v is not None else '—'}" for lv, v in self.by_level.items())
@@ -85,9 +100,13 @@ class Rate:
 
 @dataclass(frozen=True, slots=True)
 class Multiplier:
+    """A factor applied when ``when`` holds, or when any block of ``any_of`` holds (S2c 二(四)6:
+    高级工 and above, or 初级工/中级工 in a shortage occupation)."""
+
     when: tuple[Condition, ...]
     factor: Decimal
     label: str = ""
+    any_of: tuple[tuple[Condition, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +133,22 @@ class Rule:
     payee_by_payer: dict[str, str] = field(default_factory=dict)
     counts: bool = True
     note: str = ""
+    # Payee types whose lines ``--advance`` may advance (E10): empty means the rule is never advanced.
+    advance: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One entry of a policy's readings table (口径): how the office reads a clause the text leaves open."""
+
+    id: str
+    clause: str
+    question: str
+    reading: str
+    why: str
+    question_en: str = ""
+    reading_en: str = ""
+    why_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +185,7 @@ class Policy:
     path: str
     sha256: str
     notes: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = ()
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),
@@ -163,6 +199,8 @@ class Policy:
                 found += [*requirement.when, *requirement.require]
             if rule.amount.multiplier is not None:
                 found += rule.amount.multiplier.when
+                for block in rule.amount.multiplier.any_of:
+                    found += block
         return tuple(found)
 
     def rule(self, rule_id: str) -> Rule:
