@@ -300,8 +300,20 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
         "手机号码「138***4560」有 10 位数字，手机号码应为以 1 开头的 11 位数字，请核对"
     )
     categories = "、".join(
-        "企业职工 农村转移劳动力 高校毕业生 城镇登记失业人员 就业困难人员 零就业家庭成员 脱贫劳动力 残疾人 退役军人"
-        " 在校学生 低保家庭成员 贫困家庭学生".split()
+        [
+            "企业职工",
+            "农村转移劳动力",
+            "高校毕业生",
+            "城镇登记失业人员",
+            "就业困难人员",
+            "零就业家庭成员",
+            "脱贫劳动力",
+            "残疾人",
+            "退役军人",
+            "在校学生",
+            "低保家庭成员",
+            "贫困家庭学生",
+        ]
     )
     unknown = by[(2, "value.unknown")]
     assert unknown["message_zh"] == (
@@ -339,6 +351,10 @@ def test_check__a_mistyped_phone_is_masked_on_screen_unless_show_ids(make_xlsx, 
     # The unknown 人员类别 line names whose row it is, as every other row finding does.
     line = next(text for text in screen.splitlines() if "外来务工人员" in text and "人员类别" in text.split("「")[0])
     assert "学员甲  320506********0110" in line
+    # The sample's 10-digit phone and its bank account with a letter O in it are masked as well.
+    sample = run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--limit", "60").stderr
+    assert "138***7895" in sample and "622848*********4445" in sample
+    assert "1387647895" not in sample and "62284815O0586774445" not in sample
     shown = run_cli("check", batch, "--period", "2024-06", "--show-ids").stderr
     assert "手机号码「1381234560」有 10 位数字" in shown
 

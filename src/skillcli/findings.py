@@ -83,7 +83,7 @@ _ALL: list[Code] = [
             "unknown-column-like",
             W,
             "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，可请报送单位把表头改为模板中的写法「{detail}」"
-            '后重新报送；或由操作 skillcli 的人加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 '
+            "后重新报送；或由操作 skillcli 的人加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
             '{column} = "{detail}"',
             "column '{column}' is not recognised and was not read. It may be '{detail}': if so, ask the sender to"
             " write the template's header '{detail}' and send the file again; or whoever runs skillcli adds"
