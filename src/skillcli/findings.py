@@ -164,9 +164,9 @@ _ALL: list[Code] = [
         (
             "precision-lost",
             E,
-            "身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 {detail}（读到 {value}），表中已找不回原号码；"
+            "身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 {detail}，表中已找不回原号码；"
             "请向报送单位要来此人正确的身份证号码，先把该单元格格式设为「文本」，再填入 18 位号码",
-            "the ID was stored as a number and Excel dropped its last digits: Excel shows {detail} (read {value}) and"
+            "the ID was stored as a number and Excel dropped its last digits: Excel shows {detail} and"
             " the real number cannot be recovered from the file; get this person's ID from the sender, format the"
             " cell as Text, then type the 18 characters",
         ),
