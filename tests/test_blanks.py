@@ -205,7 +205,7 @@ def test_blanks__a_likely_alias_holds_only_the_rule_it_decides(run_cli: Any, mak
     check = run_cli("check", batch, "--period", "2020-06", "--json")
     alias = [f for f in check.json["findings"] if f["code"] == "value.likely-alias"]
     assert [(f["row"], f["value"], f["severity"]) for f in alias] == [(2, "贫困户", "warning")]  # once, with its count
-    assert "3; 脱贫劳动力" in alias[0]["message_zh"]
+    assert "共 3 行填了此值（本行是第一行），疑似「脱贫劳动力」的别称" in alias[0]["message_zh"]
 
 
 # -- (c) Jin'an: the cooperative that organised the class is in the 培训机构 columns --------------------
@@ -257,7 +257,8 @@ def test_blanks__luliang_unknown_category_still_gets_the_general_voucher(
     }
     unknown = [f for f in result.json["findings"] if f["code"] == "value.unknown"]
     assert [(f["row"], f["value"], f["severity"]) for f in unknown] == [(2, "农村劳动力", "warning")]
-    assert "6; 农村转移劳动力" in unknown[0]["message_zh"]
+    assert "共 6 行填了此值（本行是第一行）" in unknown[0]["message_zh"]
+    assert "最接近的可选值是「农村转移劳动力」" in unknown[0]["message_zh"]
     assert not [f for f in result.json["findings"] if f["severity"] == "error"]
 
 

@@ -73,9 +73,11 @@ def test_catalogue__every_code_has_templates_slug_and_severity():
         assert slug.split(".", 1)[0] == code.area
         assert code.zh.strip() and code.en.strip(), slug
         assert isinstance(code.severity, Severity)
-        # Templates may only name the three fields a finding carries.
+        # Templates may only name the three fields a finding carries, the two parts of a "count; closest"
+        # detail and the column's accepted values (see the findings module).
+        fields = {"column", "value", "detail", "count", "closest", "choices"}
         for template in (code.zh, code.en):
-            assert set(re.findall(r"\{(\w*)\}", template)) <= {"column", "value", "detail"}, slug
+            assert set(re.findall(r"\{(\w*)\}", template)) <= fields, slug
         # The Chinese message is Chinese, the English one is not.
         assert re.search(r"[\u4e00-\u9fff]", code.zh), slug
         # (Chinese values quoted inside the English text, such as 是/否 or level names, are fine.)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import findings, roster_row, roster_sheet, valid_id
+from tests.conftest import ROSTER_HEADER_ROW, findings, roster_row, roster_sheet, valid_id
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -141,7 +141,10 @@ def test_check__row_references_hours_and_levels_read_as_a_clerk_writes_them(chec
     result = check_json(SAMPLE / "mistakes_batch.xlsx")
     by = {(f["sheet"], f["row"], f["code"]): f["message_zh"] for f in result.json["findings"]}
     assert "首次出现在「花名册」第 14 行" in by[("花名册", 15, "roster.duplicate-person")]
-    assert "线上与线下学时之和 440 与总学时 240 不符" in by[("考勤", 12, "attendance.hours-sum")]
+    assert "总学时 240 与线上学时加线下学时之和 440 不符" in by[("考勤", 12, "attendance.hours-sum")]
+    # The finding is filed under 总学时: its value is what that cell holds, not the computed sum.
+    values = {(f["sheet"], f["row"], f["code"]): f["value"] for f in result.json["findings"]}
+    assert values[("考勤", 12, "attendance.hours-sum")] == "240"
     assert "证书编号表示的等级是四级/中级工" in by[("证书", 10, "cert.number-level-mismatch")]
     assert "在「花名册」第 24 行「王浩宇」，与本行姓名「王浩晓」不同" in by[("考勤", 19, "name.mismatch")]
     english = {(f["sheet"], f["row"], f["code"]): f["message_en"] for f in result.json["findings"]}
@@ -267,3 +270,110 @@ def test_payout__a_column_the_batch_lacks_is_not_called_blank(make_xlsx, run_cli
     code, column, message = held[0]
     assert (code, column) == ("payout.column-not-in-batch", "出资方")
     assert "本批次的表格中没有「出资方」所需的列" in message and "请在申报表中加上该列" in message
+
+
+# -- the independent acceptance read (issue 15): what a clerk reads, word for word --------------
+def _acceptance_batch(make_xlsx: Any) -> Path:
+    import datetime as dt
+
+    header = [*ROSTER_HEADER_ROW, "手机号码", "人员类别", "补贴资金承担方"]
+    start, end = dt.date(2024, 5, 6), dt.date(2024, 5, 15)
+
+    def row(n: int, **changes: Any) -> list[Any]:
+        extra = [changes.pop(k, d) for k, d in (("phone", "13812345678"), ("category", "企业职工"))]
+        return [*roster_row(n, **{"start_date": start, "end_date": end, **changes}), *extra, "企业"]
+
+    rows = [
+        row(1, phone="1381234560", category="外来务工人员"),
+        row(2, id_number=int(valid_id(seq="021"))),
+        row(3, category="农民工"),
+        row(4, end_date=dt.date(2024, 7, 5)),
+    ]
+    return make_xlsx({"花名册": [header, *rows]})
+
+
+def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xlsx, run_cli):
+    batch = _acceptance_batch(make_xlsx)
+    result = run_cli("check", batch, "--period", "2024-06", "--json")
+    by = {(f["row"], f["code"]): f for f in result.json["findings"]}
+    # 农民工 is an accepted name of 农村转移劳动力: no finding on its row.
+    assert [key for key in by if key[0] == 4] == []
+    assert by[(2, "phone.format")]["message_zh"] == (
+        "手机号码「138***4560」有 10 位数字，手机号码应为以 1 开头的 11 位数字，请核对"
+    )
+    categories = "、".join(
+        [
+            "企业职工",
+            "农村转移劳动力",
+            "高校毕业生",
+            "城镇登记失业人员",
+            "就业困难人员",
+            "零就业家庭成员",
+            "脱贫劳动力",
+            "残疾人",
+            "退役军人",
+            "在校学生",
+            "低保家庭成员",
+            "贫困家庭学生",
+        ]
+    )
+    unknown = by[(2, "value.unknown")]
+    assert unknown["message_zh"] == (
+        "「人员类别」的值「外来务工人员」不是可选值，共 1 行填了此值（本行是第一行），这些行不算作任何一个可选类别；"
+        f"最接近的可选值是「城镇登记失业人员」。如指的是某个可选值，请改填；可选值为：{categories}"
+    )
+    assert unknown["message_en"].startswith(
+        "'人员类别' value '外来务工人员' is not a listed value; 1 row(s) have it (this is the first) and they count"
+        " as none of the listed values; the closest is '城镇登记失业人员'."
+    )
+    # What Excel shows in the cell (the read-back number cannot be found with Ctrl+F).
+    assert by[(3, "id.precision-lost")]["message_zh"] == (
+        "身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 3.20506E+17，表中已找不回原号码；"
+        "请向报送单位要来此人正确的身份证号码，先把该单元格格式设为「文本」，再填入 18 位号码"
+    )
+    assert by[(5, "date.after-period")]["message_zh"] == (
+        "结业日期 2024-07-05 晚于本批次所属月份 2024-06，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
+        "结业日期无误则不必改动，填错了请改为实际结业日期"
+    )
+    assert by[(1, "sheet.unknown-column-like")]["message_zh"] == (
+        "不认识列「补贴资金承担方」，此列未读取。它可能是「出资方」：如是，可请报送单位把表头改为模板中的写法「出资方」"
+        "后重新报送；或由操作 skillcli 的人加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
+        '补贴资金承担方 = "出资方"'
+    )
+    for finding in result.json["findings"]:
+        assert problems(finding["message_zh"], remove=(finding["value"], finding["column"], "--map")) == [], finding
+
+
+def test_check__a_mistyped_phone_is_masked_on_screen_unless_show_ids(make_xlsx, run_cli):
+    batch = _acceptance_batch(make_xlsx)
+    screen = run_cli("check", batch, "--period", "2024-06").stderr
+    assert "138***4560" in screen
+    assert "1381234560" not in screen
+    # The unknown 人员类别 line names whose row it is, as every other row finding does.
+    line = next(text for text in screen.splitlines() if "外来务工人员" in text and "人员类别" in text.split("「")[0])
+    assert "学员甲  320506********0110" in line
+    # The sample's 10-digit phone and its bank account with a letter O in it are masked as well.
+    sample = run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--limit", "60").stderr
+    assert "138***7895" in sample and "622848*********4445" in sample
+    assert "1387647895" not in sample and "62284815O0586774445" not in sample
+    shown = run_cli("check", batch, "--period", "2024-06", "--show-ids").stderr
+    assert "手机号码「1381234560」有 10 位数字" in shown
+
+
+def test_check__exceptions_workbook_in_chinese_has_plain_dates_and_chinese_labels(make_xlsx, run_cli, tmp_path):
+    from openpyxl import load_workbook
+
+    batch = _acceptance_batch(make_xlsx)
+    run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "zh")
+    book = load_workbook(tmp_path / "zh" / "exceptions.xlsx")
+    labels = [r[0] for r in book["汇总"].iter_rows(values_only=True) if r[0]]
+    assert labels[:3] == ["检查结果汇总", "批次月份", "文件数"]
+    assert not [label for label in labels if "/ " in label or re.search(r"[a-z]{3}", label.replace("skillcli", ""))]
+    sheet = book["花名册问题"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == 5)
+    assert row[header.index("开班日期")] == "2024-05-06"
+    assert row[header.index("结业日期")] == "2024-07-05"
+    run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "en", "--lang", "en")
+    english = load_workbook(tmp_path / "en" / "exceptions.xlsx")["汇总"]
+    assert english["A1"].value == "检查结果汇总 / Check summary"

@@ -1,7 +1,8 @@
 """The catalogue of finding codes: one stable slug per problem, its severity and zh/en templates.
 
 Templates may use ``{column}`` (the header as written), ``{value}`` (the cell text) and
-``{detail}`` (a short computed explanation). ``docs/findings.md`` is generated from this module
+``{detail}`` (a short computed explanation). A detail written as ``count; closest`` is also offered as
+``{count}`` and ``{closest}``, and ``{choices}`` is the column's list of accepted values. ``docs/findings.md`` is generated from this module
 (``make docs``) and a test fails when the two drift or when code emits an uncatalogued slug.
 """
 
@@ -81,10 +82,12 @@ _ALL: list[Code] = [
         (
             "unknown-column-like",
             W,
-            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，请加参数 --map {column}={detail}，"
-            '或在 skillcli.toml 的 [columns] 表中写 {column} = "{detail}"',
-            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, add "
-            '--map {column}={detail}, or write {column} = "{detail}" in the [columns] table of skillcli.toml',
+            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，可请报送单位把表头改为模板中的写法「{detail}」"
+            "后重新报送；或由操作 skillcli 的人加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
+            '{column} = "{detail}"',
+            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, ask the sender to"
+            " write the template's header '{detail}' and send the file again; or whoever runs skillcli adds"
+            ' --map {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml',
         ),
         (
             "unknown-column",
@@ -124,8 +127,10 @@ _ALL: list[Code] = [
         (
             "precision-lost",
             E,
-            "「{column}」被 Excel 存成了数字，超过 15 位的部分已丢失（读到 {value}），请按文本重新录入",
-            "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); re-enter it as text",
+            "「{column}」被 Excel 存成了数字，第 15 位以后的数字已丢失（读到 {value}），表中已找不回原号码；"
+            "请向报送单位要来正确的号码，先把该单元格格式设为「文本」，再填入号码",
+            "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); the real"
+            " number cannot be recovered from the file: get it from the sender, format the cell as Text, then type it",
         ),
     ),
     *_codes(
@@ -159,8 +164,11 @@ _ALL: list[Code] = [
         (
             "precision-lost",
             E,
-            "身份证号码被 Excel 存成了数字，后几位已丢失（读到 {value}），请按文本重新录入",
-            "the ID was stored as a number and Excel dropped its last digits (read {value}); re-enter it as text",
+            "身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 {detail}，表中已找不回原号码；"
+            "请向报送单位要来此人正确的身份证号码，先把该单元格格式设为「文本」，再填入 18 位号码",
+            "the ID was stored as a number and Excel dropped its last digits: Excel shows {detail} and"
+            " the real number cannot be recovered from the file; get this person's ID from the sender, format the"
+            " cell as Text, then type the 18 characters",
         ),
         (
             "format",
@@ -216,8 +224,8 @@ _ALL: list[Code] = [
         (
             "format",
             W,
-            "手机号码「{value}」不是以 1 开头的 11 位数字，请核对",
-            "phone '{value}' is not 11 digits starting with 1; check it",
+            "手机号码「{value}」有 {detail} 位数字，手机号码应为以 1 开头的 11 位数字，请核对",
+            "phone '{value}' has {detail} digits; a mobile number is 11 digits starting with 1; check it",
         ),
     ),
     *_codes(
@@ -253,8 +261,11 @@ _ALL: list[Code] = [
         (
             "after-period",
             W,
-            "结业日期 {value} 晚于本批次所属月份 {detail}：培训尚未结业，本期只发放按月补贴",
-            "end date {value} is after the batch period {detail}: the training has not closed; only monthly allowances are paid",
+            "结业日期 {value} 晚于本批次所属月份 {detail}，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
+            "结业日期无误则不必改动，填错了请改为实际结业日期",
+            "end date {value} is after the batch period {detail}, so the training has not ended by the end of the"
+            " month and a subsidy due at the end waits for a later batch; if the date is right nothing needs"
+            " changing, if it is wrong write the real end date",
         ),
         (
             "filed-before-start",
@@ -281,17 +292,20 @@ _ALL: list[Code] = [
         (
             "unknown",
             W,
-            "「{column}」的值「{value}」不在可选范围内：按原值判断，不视为任何列出的类别（行数; 最接近的可选值：{detail}）",
-            "'{column}' value '{value}' is not in the list: it is taken as it is, not as any listed value"
-            " (rows; closest listed value: {detail})",
+            "「{column}」的值「{value}」不是可选值，共 {count} 行填了此值（本行是第一行），这些行不算作任何一个可选类别；"
+            "最接近的可选值是「{closest}」。如指的是某个可选值，请改填；可选值为：{choices}",
+            "'{column}' value '{value}' is not a listed value; {count} row(s) have it (this is the first) and they"
+            " count as none of the listed values; the closest is '{closest}'. If a listed value is meant, write"
+            " it; the listed values are: {choices}",
         ),
         (
             "likely-alias",
             W,
-            "「{column}」的值「{value}」不在可选范围内，疑似可选值的别称：取决于它的补贴暂不发放，请核实后改填"
-            "（行数; 疑似：{detail}）",
-            "'{column}' value '{value}' is not in the list and looks like another name for a listed value: a"
-            " subsidy that depends on it is held until it is corrected (rows; likely meant: {detail})",
+            "「{column}」的值「{value}」不是可选值，共 {count} 行填了此值（本行是第一行），疑似「{closest}」的别称；"
+            "取决于它的补贴暂不发放，请核实后改填为可选值之一：{choices}",
+            "'{column}' value '{value}' is not a listed value; {count} row(s) have it (this is the first); it looks"
+            " like another name for '{closest}': a subsidy that depends on it is held until it is corrected to"
+            " one of: {choices}",
         ),
         (
             "yes-no",
@@ -379,8 +393,8 @@ _ALL: list[Code] = [
         (
             "hours-sum",
             W,
-            "线上与线下学时之和 {value} 与总学时 {detail} 不符，请核对学时",
-            "online + offline hours {value} differ from total hours {detail}; check the hours",
+            "总学时 {value} 与线上学时加线下学时之和 {detail} 不符，请核对学时",
+            "total hours {value} differ from online + offline hours {detail}; check the hours",
         ),
     ),
     *_codes(
@@ -756,7 +770,8 @@ class _Blank(dict[str, str]):
 def render(slug: str, *, column: str = "", value: str = "", detail: str = "") -> tuple[str, str]:
     """The zh and en messages of a code with its fields filled in."""
     code = CATALOGUE[slug]
-    fields = _Blank(column=column, value=value, detail=detail)
+    count, _, closest = detail.partition("; ")
+    fields = _Blank(column=column, value=value, detail=detail, count=count, closest=closest)
     return code.zh.format_map(fields), code.en.format_map(fields)
 
 

@@ -285,9 +285,12 @@ def _allowed_values() -> dict[str, str]:
 def _template_expr(template: str) -> pl.Expr:
     """A message template as a Polars expression over the columns column/value/detail."""
     pieces: list[pl.Expr] = []
-    for i, part in enumerate(re.split(r"\{(column|value|detail)\}", template)):
+    # A detail written as "count; closest" (value.unknown) is also offered as its two parts.
+    parts = pl.col("detail").fill_null("").str.splitn("; ", 2)
+    fields = {"count": parts.struct.field("field_0"), "closest": parts.struct.field("field_1")}
+    for i, part in enumerate(re.split(r"\{(column|value|detail|count|closest|choices)\}", template)):
         if i % 2:
-            pieces.append(pl.col(part).fill_null(""))
+            pieces.append(fields.get(part, pl.col(part)).fill_null(""))
         elif part:
             pieces.append(pl.lit(part))
     return pl.concat_str(pieces) if pieces else pl.lit("")
@@ -318,16 +321,20 @@ def render_findings(
         ),
         pl.col("canonical"),
     )
+    choices = pl.col("canonical").replace_strict(
+        list(allowed), list(allowed.values()), default="", return_dtype=pl.String
+    )
     detail = (
         pl.when(pl.col("code") == "value.not-in-list")
-        .then(
-            pl.col("canonical").replace_strict(
-                list(allowed), list(allowed.values()), default="", return_dtype=pl.String
-            )
-        )
+        .then(choices)
+        # A clerk is told how many digits a wrong phone number has rather than left to count them.
+        .when(pl.col("code") == "phone.format")
+        .then(pl.col("value").str.count_matches(r"\d").cast(pl.String))
         .otherwise(pl.col("detail"))
     )
-    staged = with_headers.with_columns(column.fill_null("").alias("column"), detail.alias("detail"))
+    staged = with_headers.with_columns(
+        column.fill_null("").alias("column"), detail.alias("detail"), choices.alias("choices")
+    )
     sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
     codes = sorted(set(staged.get_column("code").to_list()))
     zh: Any = pl.lit(None, pl.String)

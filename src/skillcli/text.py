@@ -107,6 +107,8 @@ _GROUPED_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d[0-9Oo]{2,}(?:[ \-][0-9Oo]{2
 # Characters that drive a terminal or reorder what it shows: C0 (ESC, CR, BEL …), DEL, C1 and the
 # Unicode bidirectional controls (the "Trojan Source" overrides and isolates).
 _UNSHOWABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A mistyped phone or a short ID fragment (9 to 14 digits) is still personal data: keep 3 and 4.
+_SHORT_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{3})(\d{2,7})(\d{4})(?![0-9A-Za-z])")
 
 
 def mask_id(value: str) -> str:
@@ -125,7 +127,8 @@ def redact(text: str) -> str:
     """Mask every ID-, account- and phone-like number inside a free text, however it is grouped."""
     text = _LONG_NUMBER_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
     text = _GROUPED_NUMBER_RE.sub(_mask_grouped, text)
-    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _SHORT_NUMBER_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
 
 
 def _mask_grouped(match: re.Match[str]) -> str:

@@ -113,7 +113,10 @@ def write_exceptions_xlsx(
             .len()
             .sort(["severity", "len", "code"], descending=[False, True, False])
         )
-        book.key_values("汇总", "检查结果汇总 / Check summary", summary)
+        if lang == "zh":
+            # The summary labels are written "中文 / English"; a Chinese workbook keeps the Chinese half.
+            summary = [(label.split(" / ")[0], value, kind) for label, value, kind in summary]
+        book.key_values("汇总", "检查结果汇总" if lang == "zh" else "检查结果汇总 / Check summary", summary)
         if lang == "zh":
             examples = findings.group_by("code", maintain_order=True).agg(pl.col("message_zh").first())
             example = dict(examples.iter_rows())
@@ -153,7 +156,15 @@ def write_exceptions_xlsx(
             placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
             columns = (*finding_columns(lang), *(Column(headers[c]) for c in value_columns))
-            rows = pl.concat([finding_frame(joined, lang), joined.select(value_columns)], how="horizontal")
+            # Dates beside a finding read as the clerk writes them (2024-03-04): the reader gives a date
+            # cell as "2024-03-04 00:00:00", so a midnight time part is dropped.
+            values = joined.select(
+                pl.col(c).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "${1}")
+                if joined.schema[c] == pl.String
+                else pl.col(c)
+                for c in value_columns
+            )
+            rows = pl.concat([finding_frame(joined, lang), values], how="horizontal")
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
             book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
         rest = findings.filter(~placed)

@@ -128,7 +128,17 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             unknown = (
                 frame.filter(pl.col(name).is_not_null() & ~pl.col(name).is_in(column.allowed))
                 .group_by(name, maintain_order=True)
-                .agg(pl.col("_file").first(), pl.col("_sheet").first(), pl.col("_row").first(), pl.len().alias("__n"))
+                .agg(
+                    pl.col("_file").first(),
+                    pl.col("_sheet").first(),
+                    pl.col("_row").first(),
+                    pl.len().alias("__n"),
+                    # The first row's person, so that the screen shows whose row it is.
+                    (pl.col("id_number") if "id_number" in frame.columns else pl.lit(None, pl.String))
+                    .first()
+                    .cast(pl.String)
+                    .alias("__person"),
+                )
             )
             if unknown.height == 0:
                 continue
@@ -149,7 +159,7 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
                     pl.col(name).alias("value"),
                     pl.col("__code").alias("code"),
                     pl.col("__detail").alias("detail"),
-                    pl.lit(None, pl.String).alias("person_id"),
+                    pl.col("__person").alias("person_id"),
                 )
             )
     return found
@@ -239,7 +249,8 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
         code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
-        found.append(issues_from(frame, code, "hours_total", hours_text(both), hours_text(pl.col("hours_total"))))
+        # The finding is filed under 总学时, so its value is that cell's; the sum goes in the detail.
+        found.append(issues_from(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
     return found
 
 

@@ -86,9 +86,21 @@ def id_problem(
         .then(upgrade_id15(value))
         .when(code == "id.birth-date")
         .then(value.str.slice(6, 8))
+        .when(code == "id.precision-lost")
+        .then(excel_shows(value))
         .otherwise(None)
     )
     return code, detail
+
+
+def excel_shows(number: pl.Expr) -> pl.Expr:
+    """What Excel shows in a General cell holding a long number: six significant digits in scientific
+    notation (3.20584E+17), so that the clerk can find the cell the message names. A value read as
+    that text already is returned as it is."""
+    digits = number.str.len_chars()
+    mantissa = (number.cast(pl.Float64, strict=False) / pl.lit(10.0).pow(digits - 1)).round(5)
+    shown = pl.concat_str([mantissa.cast(pl.String), pl.lit("E+"), (digits - 1).cast(pl.String)])
+    return pl.when(number.str.contains(r"^\d+$")).then(shown).otherwise(number)
 
 
 def uscc_check_char(body17: pl.Expr) -> pl.Expr:
