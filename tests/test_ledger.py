@@ -229,10 +229,7 @@ def cli_args(batch: Path, out: Path, ledger: str) -> list[object]:
     return [
         "payout",
         batch,
-        "--policy",
-        "suzhou-2019",
-        "--period",
-        "2021-06",
+        *SUZHOU,
         "--out",
         out,
         "--ledger",

@@ -315,6 +315,9 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
             "在校学生",
             "低保家庭成员",
             "贫困家庭学生",
+            "低收入农户成员",
+            "未继续升学初高中毕业生",
+            "农村未继续升学初高中毕业生",
         ]
     )
     unknown = by[(2, "value.unknown")]
