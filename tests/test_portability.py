@@ -86,8 +86,8 @@ def test_lock__a_lock_file_that_is_a_symlink_is_refused_and_not_followed(run_cli
 
 def run_in_code_page_936(args: list[object], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     """skillcli in a child process whose stdout and stderr are encoded as GBK, as on a Chinese Windows
-    console redirected to a file or pipe."""
-    env = {**os.environ, "PYTHONIOENCODING": "cp936", "PYTHONUTF8": "0"}
+    console redirected to a file or pipe; strict, the harshest error handler, on both."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp936:strict", "PYTHONUTF8": "0"}
     return subprocess.run(
         [sys.executable, "-m", "skillcli", *map(str, args)], cwd=cwd, env=env, capture_output=True, check=False
     )

@@ -168,26 +168,33 @@ class Screen:
             bar.update(task, completed=total)
 
 
-def _reconfigure_unless_utf8(stream: object, **settings: str) -> None:
+def _not_utf8(stream: object) -> io.TextIOWrapper | None:
+    """The stream, if it is a text stream whose encoding cannot hold every character."""
     if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
-        stream.reconfigure(**settings)
+        return stream
+    return None
 
 
 def survive_code_pages() -> None:
     """Console output that no character can break.
 
     A Windows console in code page 936 (GBK), or a pipe or file on a Chinese Windows, cannot encode
-    every character a roster may hold (𠀀, emoji). Python already writes such a character to stderr as
-    ``\\U…``; stdout (help, ``--version``) is made to print ``?`` instead of raising UnicodeEncodeError.
+    every character a roster may hold (𠀀, emoji). stderr writes such a character escaped
+    (``\\U00020000``, Python's default there, kept even if PYTHONIOENCODING asks for strict); stdout
+    (help, ``--version``) prints ``?`` instead of raising UnicodeEncodeError.
     """
-    _reconfigure_unless_utf8(sys.stdout, errors="replace")
+    if (stdout := _not_utf8(sys.stdout)) is not None:
+        stdout.reconfigure(errors="replace")
+    if (stderr := _not_utf8(sys.stderr)) is not None and stderr.errors == "strict":
+        stderr.reconfigure(errors="backslashreplace")
 
 
 def print_json(payload: dict[str, Any]) -> None:
     """The one thing written to stdout: deterministic, UTF-8 whatever the console's code page (a file
     that another program reads, where a ``?`` for an unencodable name would be silent damage), keys in
     insertion order."""
-    _reconfigure_unless_utf8(sys.stdout, encoding="utf-8", errors="strict")
+    if (stdout := _not_utf8(sys.stdout)) is not None:
+        stdout.reconfigure(encoding="utf-8", errors="strict")
     sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 

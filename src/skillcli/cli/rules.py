@@ -12,7 +12,9 @@ from skillcli.cli import options as opt
 rules_app = typer.Typer(help="政策规则文件：列出、查看、检查、测试 / Policy rule files.", no_args_is_help=True)
 RulesDir = Annotated[
     Path | None,
-    typer.Option("--rules", "--rules-dir", help="规则目录（默认随程序安装的规则）/ rules folder, default: the installed rules"),
+    typer.Option(
+        "--rules", "--rules-dir", help="规则目录（默认随程序安装的规则）/ rules folder, default: the installed rules"
+    ),
 ]
 
 

@@ -147,7 +147,9 @@ def find_program(program_id: str, rules_dir: Path | None = None) -> Path:
 def no_programs(rules_dir: Path | None = None) -> UsageError:
     """The error of a command that needs a programme and finds none, naming the folder it looked in."""
     source = rules_source(rules_dir)
-    return nothing_found("培训券项目文件", "voucher programme files", RulesSource(source.path / SUBFOLDER, source.origin))
+    return nothing_found(
+        "培训券项目文件", "voucher programme files", RulesSource(source.path / SUBFOLDER, source.origin)
+    )
 
 
 def load_programs(rules_dir: Path | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, Program]:
