@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from filelock import FileLock
 
 from tests.conftest import write_xlsx
@@ -121,3 +122,24 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
 
     version = run_in_code_page_936(["--version"], tmp_path)
     assert version.returncode == 0 and version.stdout.decode("gbk").startswith("skillcli ")
+
+
+def test_outputs__a_workbook_open_in_wps_or_excel_is_one_line_and_exit_4(
+    run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = write_xlsx(tmp_path / "batch.xlsx", {"花名册": ONE_ROW})
+    out = tmp_path / "out"
+    real_replace = os.replace
+
+    def replace_as_windows_does(source: Any, target: Any) -> None:
+        # Windows refuses to replace a file another program holds open (WinError 32 surfaces as PermissionError).
+        if Path(target).name == "payouts.xlsx":
+            raise PermissionError(13, "The process cannot access the file because it is being used", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr("skillcli.io.writer.os.replace", replace_as_windows_does)
+    result = run_cli(*payout_args(batch, out))
+    assert result.code == 4, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert str(out / "payouts.xlsx") in last and "WPS/Excel" in last and "Traceback" not in result.stderr
+    assert not list(out.glob(".*.tmp"))  # no temporary file left behind

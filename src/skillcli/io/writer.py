@@ -95,6 +95,20 @@ def output_directory(directory: Path) -> Path:
     return directory
 
 
+def replace_into_place(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` over ``target``. Windows refuses while the target is open in another program
+    (a clerk looking at last run's payouts.xlsx in WPS or Excel): say so in one line."""
+    try:
+        os.replace(tmp, target)
+    except PermissionError:
+        from skillcli.errors import LockedError
+
+        raise LockedError(
+            f"无法替换 {target}：文件正被其他程序打开（如 WPS/Excel），请关闭后重试",
+            f"cannot replace {target}: it is open in another program (WPS/Excel?); close it and run again",
+        ) from None
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed over it only if the block completes."""
@@ -105,7 +119,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        replace_into_place(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -521,7 +535,7 @@ class OutputSet:
         pause("outputs-commit")
         ordered = sorted(self._staged, key=lambda pair: pair[1].name == "manifest.json")
         for tmp, target in ordered:
-            os.replace(tmp, target)
+            replace_into_place(tmp, target)
         done = [target for _, target in ordered]
         self._staged = []
         return done
