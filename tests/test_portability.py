@@ -46,6 +46,12 @@ def test_paths__chinese_characters_and_spaces_in_input_and_output_folders(run_cl
     assert detail.cell(2, header.index("本次发放") + 1).value == 300
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"][0]["path"] == str(batch)
+    # The ledger too: a SQLite file under the same folder (its URL built from a path with spaces).
+    ledger = folder / "补贴 台账.sqlite"
+    committed = run_cli(*payout_args(batch, folder / "已入账"), "--commit", "--ledger", ledger)
+    assert committed.code == 0, committed.stderr
+    status = run_cli("ledger", "status", "--ledger", ledger)
+    assert status.code == 0 and "300.00" in status.stderr
 
 
 def test_lock__an_output_folder_in_use_by_another_run_is_exit_4(run_cli: Any, tmp_path: Path) -> None:
