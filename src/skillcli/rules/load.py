@@ -119,10 +119,7 @@ def find_file(ident: str, paths: dict[str, Path], what_zh: str, what_en: str) ->
 
 
 def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
-    source = rules_source(rules_dir)
-    paths = policy_paths(source.path)
-    if not paths and not Path(policy_id).is_file():
-        raise nothing_found("政策规则文件", "policy files", source)
+    paths = policy_paths(rules_dir) if Path(policy_id).is_file() else require_policies(rules_dir)
     return find_file(policy_id, paths, "政策", "policy")
 
 
