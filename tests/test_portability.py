@@ -149,3 +149,27 @@ def test_outputs__a_workbook_open_in_wps_or_excel_is_one_line_and_exit_4(
     last = result.stderr.strip().splitlines()[-1]
     assert str(out / "payouts.xlsx") in last and "WPS/Excel" in last and "Traceback" not in result.stderr
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_outputs__flushed_through_a_writable_handle_as_windows_requires(
+    run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+
+    real_fsync = os.fsync
+
+    def fsync_as_windows_does(fd: int) -> None:
+        # Windows' fsync is FlushFileBuffers, which fails on a handle not opened for writing.
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        real_fsync(fd)
+
+    monkeypatch.setattr("skillcli.io.writer.os.fsync", fsync_as_windows_does)
+    batch = write_xlsx(tmp_path / "batch.xlsx", {"花名册": ONE_ROW})
+    paid = run_cli(*payout_args(batch, tmp_path / "payout"))
+    assert paid.code == 0, paid.stderr
+    checked = run_cli("check", batch, "--period", "2021-06", "--out", tmp_path / "check")
+    assert checked.code == 0, checked.stderr
+    assert (tmp_path / "payout" / "payouts.xlsx").stat().st_size > 0
+    assert (tmp_path / "check" / "exceptions.csv").exists()

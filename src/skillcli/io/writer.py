@@ -95,6 +95,13 @@ def output_directory(directory: Path) -> Path:
     return directory
 
 
+def flush_to_disk(path: Path) -> None:
+    """Force a written file to disk before it is renamed into place. The handle is opened for
+    writing: on Windows os.fsync is FlushFileBuffers, which refuses a read-only handle."""
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())
+
+
 def replace_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` over ``target``. Windows refuses while the target is open in another program
     (a clerk looking at last run's payouts.xlsx in WPS or Excel): say so in one line."""
@@ -117,8 +124,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = temp_beside(target)
     try:
         yield tmp
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
+        flush_to_disk(tmp)
         replace_into_place(tmp, target)
     finally:
         if tmp.exists():
@@ -530,8 +536,7 @@ class OutputSet:
 
         for tmp, target in self._staged:
             check_target(target, self.inputs)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
+            flush_to_disk(tmp)
         pause("outputs-commit")
         ordered = sorted(self._staged, key=lambda pair: pair[1].name == "manifest.json")
         for tmp, target in ordered:
