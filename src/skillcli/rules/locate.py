@@ -100,16 +100,14 @@ def nothing_found(what_zh: str, what_en: str, source: RulesSource) -> UsageError
 def rules_digest(folder: Path) -> tuple[str, int]:
     """SHA-256 of a rules folder and its number of files.
 
-    Every file below ``folder`` (hidden names and ``__pycache__`` left out) contributes the line
+    Every file below ``folder`` whose name does not start with a dot contributes the line
     ``<sha256 of its bytes>  <path relative to folder, with />\\n``; the lines, sorted by that path,
-    are hashed together. This is what ``sha256sum`` prints, so the same value comes from
-    ``cd rules && find . -type f ! -name '.*' -printf '%P\\n' | LC_ALL=C sort | xargs sha256sum | sha256sum``.
+    are hashed together. These are the lines ``sha256sum`` prints, so the same value comes from
+    ``cd rules && find . -type f ! -name '.*' -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum``.
     """
-    names = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in relative.parts):
-            names.append(relative.as_posix())
-    # Sorting UTF-8 bytes (LC_ALL=C) and sorting code points give the same order.
-    lines = "".join(f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}\n" for name in sorted(names))
+    names = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+    )
+    # Python sorts by code point and LC_ALL=C sort by UTF-8 byte: the same order.
+    lines = "".join(f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}\n" for name in names)
     return hashlib.sha256(lines.encode("utf-8")).hexdigest(), len(names)
