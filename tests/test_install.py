@@ -163,14 +163,13 @@ def test_rules_location__rules_option_and_environment_override_the_installed_rul
     version = run_cli("--rules", folder, "--version")
     lines = version.stdout.splitlines()
     assert lines[1] == f"rules sha256:{sha256sum_of_folder(folder)} (2 files; --rules: {folder})"
+    # The next invocation without --rules does not inherit the previous one's folder.
+    assert "suzhou-2019" in run_cli("rules", "list").stderr
 
     monkeypatch.setenv("SKILLCLI_RULES", str(folder))
     from_env = run_cli("rules", "test")
     assert from_env.code == 0, from_env.stderr
     assert "cixi-2023" in from_env.stderr and "suzhou-2019" not in from_env.stderr
-    # The next invocation without --rules does not inherit the previous one's folder.
-    monkeypatch.delenv("SKILLCLI_RULES")
-    assert "suzhou-2019" in run_cli("rules", "list").stderr
 
 
 @pytest.mark.parametrize(
