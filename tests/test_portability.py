@@ -143,11 +143,18 @@ def test_outputs__a_workbook_open_in_wps_or_excel_is_one_line_and_exit_4(
             raise PermissionError(13, "The process cannot access the file because it is being used", str(target))
         real_replace(source, target)
 
+    first = run_cli(*payout_args(batch, out))
+    assert first.code == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    # The clerk opens payouts.xlsx, adds a trainee and runs again into the same folder.
+    write_xlsx(batch, {"花名册": [*ONE_ROW, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
     monkeypatch.setattr("skillcli.io.writer.os.replace", replace_as_windows_does)
     result = run_cli(*payout_args(batch, out))
     assert result.code == 4, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert str(out / "payouts.xlsx") in last and "WPS/Excel" in last and "Traceback" not in result.stderr
+    # The workbook is renamed first, so its failure leaves every previous output as it was.
+    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == before
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
 
 
