@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ RULES = ROOT / "rules"
 POLICIES = sorted(p.stem for p in RULES.glob("*.yaml") if not p.stem.endswith(".cases"))
 PROGRAMMES = sorted(p.stem for p in (RULES / "vouchers").glob("*.yaml"))
 SAMPLE = ROOT / "sample_data" / "district_batch.xlsx"
+PACKAGE_DATA = [ROOT / "src" / "skillcli" / "py.typed", *(ROOT / "src" / "skillcli" / "banks").glob("*.toml")]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -68,6 +70,11 @@ def test_install__wheel_in_a_fresh_venv_lists_tests_and_pays_from_an_empty_folde
     built = run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist, ROOT], tmp_path, env)
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = dist.glob("skillcli-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        packed = set(archive.namelist())
+    # The package's data files travel with it: the bank layouts and the typing marker.
+    package_data = {f"skillcli/{p.relative_to(ROOT / 'src' / 'skillcli').as_posix()}" for p in PACKAGE_DATA}
+    assert package_data and package_data <= packed
     venv = tmp_path / "venv"
     # No pip inside the new environment and no .pyc compiled at install: this process's pip installs
     # into it (pip --python), which halves the time without changing what gets installed.
