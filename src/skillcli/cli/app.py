@@ -56,7 +56,10 @@ app.command(name="simulate")(simulate)
 
 def _rules_option(value: Path | None) -> None:
     # Eager, and called on every invocation (also without --rules), so one in-process run never
-    # inherits the folder of the previous one.
+    # inherits the folder of the previous one. Without --rules and with the rules package not yet
+    # loaded there is nothing to reset: `check` starts without importing it.
+    if value is None and "skillcli.rules.locate" not in sys.modules:
+        return
     from skillcli.rules.locate import RULES_OPTION
 
     RULES_OPTION[:] = [value] if value is not None else []
