@@ -48,6 +48,7 @@ def test_paths__chinese_characters_and_spaces_in_input_and_output_folders(run_cl
     assert manifest["inputs"][0]["path"] == str(batch)
     # The ledger too: a SQLite file under the same folder (its URL built from a path with spaces).
     ledger = folder / "补贴 台账.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0  # only ledger init creates one
     committed = run_cli(*payout_args(batch, folder / "已入账"), "--commit", "--ledger", ledger)
     assert committed.code == 0, committed.stderr
     status = run_cli("ledger", "status", "--ledger", ledger)
