@@ -8,6 +8,8 @@ command line shows the traceback of an unexpected error; without it the user get
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -52,11 +54,54 @@ app.command(name="diff")(diff)
 app.command(name="simulate")(simulate)
 
 
+def _rules_option(value: Path | None) -> None:
+    # Eager, and called on every invocation (also without --rules), so one in-process run never
+    # inherits the folder of the previous one. Without --rules and with the rules package not yet
+    # loaded there is nothing to reset: `check` starts without importing it.
+    if value is None and "skillcli.rules.locate" not in sys.modules:
+        return
+    from skillcli.rules.locate import RULES_OPTION
+
+    RULES_OPTION[:] = [value] if value is not None else []
+
+
+def _version(value: bool) -> None:
+    """``--version``: the version and the SHA-256 of the rules in effect (and of the bundled copy, if
+    another folder is in effect), on stdout. Not eager, so a ``--rules`` anywhere is already applied."""
+    if not value:
+        return
+    from skillcli import __version__
+    from skillcli.rules.locate import RulesSource, bundled_rules, rules_digest, rules_source
+
+    lines = [f"skillcli {__version__}"]
+    sources = [rules_source()]
+    bundled = bundled_rules()
+    if bundled is not None and bundled != sources[0].path:
+        sources.append(RulesSource(bundled, "bundled"))
+    for source in sources:
+        digest, count = rules_digest(source.path) if source.path.is_dir() else ("-", 0)
+        lines.append(f"rules sha256:{digest} ({count} files; {source.origin}: {source.path})")
+    sys.stdout.write("\n".join(lines) + "\n")
+    raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整调用栈 / show tracebacks"),
     log_file: str = typer.Option(
         "", "--log-file", help="把终端输出（已脱敏）追加到日志文件 / append the (masked) terminal output to a log file"
+    ),
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            is_eager=True,
+            callback=_rules_option,
+            help="规则目录（默认随程序安装的规则；也可用环境变量 SKILLCLI_RULES）/ rules folder, default: the installed rules",
+        ),
+    ] = None,
+    version: bool = typer.Option(
+        False, "--version", callback=_version, help="显示版本与规则的 SHA-256 / show the version and the rules' SHA-256"
     ),
 ) -> None:
     """职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts."""
@@ -80,9 +125,11 @@ def main(argv: list[str] | None = None) -> None:
     Typer runs in standalone mode, so usage errors print their usage line and exit 2 and
     ``typer.Exit`` becomes ``SystemExit``; everything else that escapes a command lands here.
     """
+    from skillcli.cli.render import survive_code_pages
     from skillcli.errors import SkillcliError
     from skillcli.text import shown
 
+    survive_code_pages()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     lang = _lang(args)

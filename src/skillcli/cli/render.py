@@ -6,6 +6,8 @@ in everything shown unless ``--show-ids`` is given (files written to ``--out`` c
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 import sys
@@ -166,8 +168,33 @@ class Screen:
             bar.update(task, completed=total)
 
 
+def _not_utf8(stream: object) -> io.TextIOWrapper | None:
+    """The stream, if it is a text stream whose encoding cannot hold every character."""
+    if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+        return stream
+    return None
+
+
+def survive_code_pages() -> None:
+    """Console output that no character can break.
+
+    A Windows console in code page 936 (GBK), or a pipe or file on a Chinese Windows, cannot encode
+    every character a roster may hold (𠀀, emoji). stderr writes such a character escaped
+    (``\\U00020000``, Python's default there, kept even if PYTHONIOENCODING asks for strict); stdout
+    (help, ``--version``) prints ``?`` instead of raising UnicodeEncodeError.
+    """
+    if (stdout := _not_utf8(sys.stdout)) is not None:
+        stdout.reconfigure(errors="replace")
+    if (stderr := _not_utf8(sys.stderr)) is not None and stderr.errors == "strict":
+        stderr.reconfigure(errors="backslashreplace")
+
+
 def print_json(payload: dict[str, Any]) -> None:
-    """The one thing written to stdout: deterministic, UTF-8, keys in insertion order."""
+    """The one thing written to stdout: deterministic, UTF-8 whatever the console's code page (a file
+    that another program reads, where a ``?`` for an unencodable name would be silent damage), keys in
+    insertion order."""
+    if (stdout := _not_utf8(sys.stdout)) is not None:
+        stdout.reconfigure(encoding="utf-8", errors="strict")
     sys.stdout.write(json_visible(json.dumps(payload, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 

@@ -10,18 +10,23 @@ import typer
 from skillcli.cli import options as opt
 
 rules_app = typer.Typer(help="政策规则文件：列出、查看、检查、测试 / Policy rule files.", no_args_is_help=True)
-RulesDir = Annotated[Path | None, typer.Option("--rules-dir", help="规则目录（默认 rules/）/ rules folder")]
+RulesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules", "--rules-dir", help="规则目录（默认随程序安装的规则）/ rules folder, default: the installed rules"
+    ),
+]
 
 
 @rules_app.command("list")
 def list_rules(rules_dir: RulesDir = None, lang: opt.Lang = "zh") -> None:
     """列出可用政策 / List the policies."""
     from skillcli.cli.render import Screen
-    from skillcli.rules.load import load_policy, policy_paths
+    from skillcli.rules.load import load_policy, require_policies
 
     screen = Screen(lang=lang)
     rows = []
-    for path in policy_paths(rules_dir).values():
+    for path in require_policies(rules_dir).values():
         policy = load_policy(path)
         rows.append(
             [
@@ -73,14 +78,17 @@ def check_rules(
 
     from skillcli.cli.render import Screen
     from skillcli.rules.lint import lint_paths
-    from skillcli.rules.load import default_rules_dir, policy_paths
+    from skillcli.rules.load import policy_paths
+    from skillcli.rules.locate import nothing_found, rules_source
     from skillcli.vouchers.program import SUBFOLDER, lint_program_paths, program_paths
 
     screen = Screen(lang=lang)
-    target = path or default_rules_dir()
+    target = path or rules_source().path
     if target.is_dir():
         paths = sorted(policy_paths(target).values())
         programs = sorted(program_paths(target).values())
+        if path is None and not paths + programs:
+            raise nothing_found("规则文件", "rules files", rules_source())
     elif target.parent.name == SUBFOLDER:
         paths, programs = [], [target]
     else:
@@ -111,10 +119,10 @@ def test_rules(
     """运行每个政策旁的测试用例并检查覆盖 / Run each policy's cases and check coverage. Exit 1 on failure."""
     from skillcli.cli.render import Screen
     from skillcli.rules.cases import run_cases
-    from skillcli.rules.load import find_policy, policy_paths
+    from skillcli.rules.load import find_policy, require_policies
 
     screen = Screen(lang=lang)
-    paths = [find_policy(policy_id, rules_dir)] if policy_id else list(policy_paths(rules_dir).values())
+    paths = [find_policy(policy_id, rules_dir)] if policy_id else list(require_policies(rules_dir).values())
     failed = 0
     rows: list[list[str]] = []
     blind_rows: list[list[str]] = []

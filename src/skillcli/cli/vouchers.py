@@ -29,11 +29,13 @@ def programs(param: opt.Params = None, json_out: opt.Json = False, lang: opt.Lan
     from skillcli.cli.render import Screen, print_json
     from skillcli.money import format_yuan
     from skillcli.rules.load import parse_overrides
-    from skillcli.vouchers.program import load_programs
+    from skillcli.vouchers.program import load_programs, no_programs
 
     screen = Screen(lang=lang)
     t = screen.t
     found = load_programs(overrides=parse_overrides(param or []))
+    if not found:
+        raise no_programs()
     if json_out:
         print_json({"programs": [_program_payload(p) for p in found.values()]})
         return

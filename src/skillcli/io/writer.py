@@ -27,6 +27,7 @@ from skillcli.money import fen_to_decimal, format_yuan
 
 if TYPE_CHECKING:
     import polars as pl
+    from filelock import BaseFileLock
 
     from skillcli.io.fastxlsx import FrameSheet
 
@@ -94,6 +95,27 @@ def output_directory(directory: Path) -> Path:
     return directory
 
 
+def flush_to_disk(path: Path) -> None:
+    """Force a written file to disk before it is renamed into place. The handle is opened for
+    writing: on Windows os.fsync is FlushFileBuffers, which refuses a read-only handle."""
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())
+
+
+def replace_into_place(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` over ``target``. Windows refuses while the target is open in another program
+    (a clerk looking at last run's payouts.xlsx in WPS or Excel): say so in one line."""
+    try:
+        os.replace(tmp, target)
+    except PermissionError:
+        from skillcli.errors import LockedError
+
+        raise LockedError(
+            f"无法替换 {target}：文件正被其他程序打开（如 WPS/Excel），请关闭后重试",
+            f"cannot replace {target}: it is open in another program (WPS/Excel?); close it and run again",
+        ) from None
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed over it only if the block completes."""
@@ -102,9 +124,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = temp_beside(target)
     try:
         yield tmp
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        flush_to_disk(tmp)
+        replace_into_place(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -461,26 +482,41 @@ class OutputSet:
         self.directory = output_directory(directory)
         self.inputs = list(inputs)
         self._staged: list[tuple[Path, Path]] = []
-        self._lock: Any = None
+        self._lock: BaseFileLock | None = None
 
     def __enter__(self) -> OutputSet:
-        import fcntl
+        # filelock, not fcntl: fcntl does not exist on Windows, where district offices run skillcli.
+        from filelock import FileLock, Timeout
 
-        from skillcli.errors import LockedError
+        from skillcli.errors import LockedError, UsageError
 
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._lock = open(self.directory / self.LOCK_NAME, "a+")
         except OSError as exc:
             raise _output_error(self.directory, exc) from None
+        lock_path = self.directory / self.LOCK_NAME
+        refused = UsageError(
+            f"输出目录 {self.directory} 中的 {self.LOCK_NAME} 是符号链接，拒绝使用（请删除它）",
+            f"{self.LOCK_NAME} in output directory {self.directory} is a symbolic link; refused (delete it)",
+        )
+        # A lock file that is a link could make the lock create or hold a file elsewhere: never follow
+        # one. filelock itself opens with O_NOFOLLOW (POSIX) or without following reparse points
+        # (Windows), so a link planted after this check fails the open below instead.
+        if lock_path.is_symlink():
+            raise refused
+        lock = FileLock(lock_path, timeout=0)
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
+            lock.acquire()
+        except Timeout:
             raise LockedError(
                 f"输出目录 {self.directory} 正被另一个 skillcli 进程使用",
                 f"output directory {self.directory} is in use by another skillcli run",
             ) from None
+        except OSError as exc:
+            if lock_path.is_symlink():
+                raise refused from None
+            raise _output_error(self.directory, exc) from None
+        self._lock = lock
         # Temporary files left by a run that was killed before its renames: we hold the lock, so
         # no other run is writing them. Only our own names are removed.
         for stale in self.directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
@@ -500,12 +536,11 @@ class OutputSet:
 
         for tmp, target in self._staged:
             check_target(target, self.inputs)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
+            flush_to_disk(tmp)
         pause("outputs-commit")
         ordered = sorted(self._staged, key=lambda pair: pair[1].name == "manifest.json")
         for tmp, target in ordered:
-            os.replace(tmp, target)
+            replace_into_place(tmp, target)
         done = [target for _, target in ordered]
         self._staged = []
         return done
@@ -514,7 +549,7 @@ class OutputSet:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         if self._lock is not None:
-            self._lock.close()
+            self._lock.release()
         if isinstance(exc, OSError):
             raise _output_error(self.directory, exc) from None
         if exc is not None and type(exc).__name__ == "FileCreateError":  # xlsxwriter's wrapper of an OSError

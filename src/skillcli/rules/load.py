@@ -24,6 +24,7 @@ from skillcli.errors import RulesError, UsageError
 from skillcli.model import Level
 from skillcli.money import yuan_to_fen
 from skillcli.rules.fields import FIELDS
+from skillcli.rules.locate import nothing_found, rules_source
 from skillcli.rules.model import (
     BLANK_PAYER,
     INELIGIBLE,
@@ -41,7 +42,6 @@ from skillcli.rules.model import (
 )
 from skillcli.schema.columns import LEVELS
 
-RULES_DIR_ENV = "SKILLCLI_RULES"
 FORMS = ("fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active")
 SCALE = (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1)
 
@@ -94,21 +94,22 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def default_rules_dir() -> Path:
-    """``rules/`` of the project: $SKILLCLI_RULES, else ./rules, else the one beside the package."""
-    import os
-
-    env = os.environ.get(RULES_DIR_ENV)
-    if env:
-        return Path(env)
-    cwd = Path.cwd() / "rules"
-    if cwd.is_dir():
-        return cwd
-    return Path(__file__).resolve().parents[3] / "rules"
+    """The rules folder in effect (``skillcli.rules.locate``: --rules, $SKILLCLI_RULES, bundled, source)."""
+    return rules_source().path
 
 
 def policy_paths(rules_dir: Path | None = None) -> dict[str, Path]:
-    folder = rules_dir or default_rules_dir()
+    folder = rules_source(rules_dir).path
     return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.stem.endswith(".cases")}
+
+
+def require_policies(rules_dir: Path | None = None) -> dict[str, Path]:
+    """``policy_paths``, or a usage error naming the folder looked in when it holds no policy."""
+    source = rules_source(rules_dir)
+    found = policy_paths(source.path)
+    if not found:
+        raise nothing_found("政策规则文件", "policy files", source)
+    return found
 
 
 def find_file(ident: str, paths: dict[str, Path], what_zh: str, what_en: str) -> Path:
@@ -123,7 +124,8 @@ def find_file(ident: str, paths: dict[str, Path], what_zh: str, what_en: str) ->
 
 
 def find_policy(policy_id: str, rules_dir: Path | None = None) -> Path:
-    return find_file(policy_id, policy_paths(rules_dir), "政策", "policy")
+    paths = policy_paths(rules_dir) if Path(policy_id).is_file() else require_policies(rules_dir)
+    return find_file(policy_id, paths, "政策", "policy")
 
 
 def read_yaml(path: Path) -> Any:

@@ -24,7 +24,8 @@ from skillcli.errors import UsageError
 
 # The policies' strict loader (unknown keys are errors, floats are exact decimals, ``$name`` resolves a
 # parameter, ``--param`` parses like the value it replaces) is reused as it is, not copied.
-from skillcli.rules.load import _Ctx, _date, _fen, _parameters, default_rules_dir, find_file, read_yaml
+from skillcli.rules.load import _Ctx, _date, _fen, _parameters, find_file, read_yaml
+from skillcli.rules.locate import RulesSource, nothing_found, rules_source
 from skillcli.rules.model import Parameter
 from skillcli.schema.columns import CATEGORIES
 
@@ -128,7 +129,7 @@ class Program:
 
 # -- finding programme files ---------------------------------------------------------------------
 def programs_dir(rules_dir: Path | None = None) -> Path:
-    return (rules_dir or default_rules_dir()) / SUBFOLDER
+    return rules_source(rules_dir).path / SUBFOLDER
 
 
 def program_paths(rules_dir: Path | None = None) -> dict[str, Path]:
@@ -137,7 +138,18 @@ def program_paths(rules_dir: Path | None = None) -> dict[str, Path]:
 
 
 def find_program(program_id: str, rules_dir: Path | None = None) -> Path:
-    return find_file(program_id, program_paths(rules_dir), "培训券项目", "voucher programme")
+    paths = program_paths(rules_dir)
+    if not paths and not Path(program_id).is_file():
+        raise no_programs(rules_dir)
+    return find_file(program_id, paths, "培训券项目", "voucher programme")
+
+
+def no_programs(rules_dir: Path | None = None) -> UsageError:
+    """The error of a command that needs a programme and finds none, naming the folder it looked in."""
+    source = rules_source(rules_dir)
+    return nothing_found(
+        "培训券项目文件", "voucher programme files", RulesSource(source.path / SUBFOLDER, source.origin)
+    )
 
 
 def load_programs(rules_dir: Path | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, Program]:
