@@ -183,23 +183,14 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         & same_level
         & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
     )
-    # One certificate is earned by one training. When a person has two trainings in the same occupation
-    # (a school's 电工 五级 class, then an employer's 岗前培训 in 电工 with no level), the certificate goes to
-    # the training whose level it matches, else to the latest one started before it was issued; a
-    # training with a blank level must not borrow a certificate another training earned, or it would take
-    # that level and look like a repeat of it (E2) or be paid for it twice.
+    # A training with a blank level takes the level of the certificate it earned (below), so it must not
+    # borrow a certificate that a training of that very level earned: a school's 电工 五级 class and then an
+    # employer's 岗前培训 in 电工 with no level, one 五级 certificate. Borrowed, the 岗前培训 would take 五级 and
+    # look like a repeat of the class (E2, 同一职业同一等级) or be paid for its certificate twice. Trainings
+    # that state the level keep the certificate each (a retake of the same level is E2's to decide).
     certificate = ["id_number", "c_occupation", "c_level", "c_date", "c_number"]
-    candidates = (
-        candidates.sort(
-            (pl.col("c_level") == pl.col("level")).fill_null(False),
-            pl.col("start_date"),
-            descending=True,
-            nulls_last=True,
-        )
-        .with_columns(pl.int_range(pl.len()).over(certificate).alias("__pick"))
-        .filter(pl.col("__pick") == 0)
-        .drop("__pick")
-    )
+    exact = (pl.col("c_level") == pl.col("level")).fill_null(False)
+    candidates = candidates.filter(exact | ~exact.any().over(certificate))
     earned = (
         candidates.sort("_rid", "c_date", "c_number", nulls_last=True)
         .group_by("_rid", maintain_order=True)
