@@ -48,8 +48,7 @@ def payout(
     from skillcli.cli.ledger import ledger_line, open_ledger, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
-    from skillcli.ledger.commit import commit as commit_run
-    from skillcli.ledger.store import new_run_id
+    from skillcli.ledger.where import new_run_id
     from skillcli.payout import batch_people, decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.payout import write_payout
@@ -73,6 +72,9 @@ def payout(
             outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
         )
         if run_id is not None and store is not None:
+            # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
+            from skillcli.ledger.commit import commit as commit_run
+
             commit_run(store, run_id, batch, decision, manifest["inputs"])
         outputs.commit()
     decision_summary(screen, decision, limit)
