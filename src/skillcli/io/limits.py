@@ -272,7 +272,10 @@ def _widen(extent: Extent, window: bytes) -> None:
     rows = _ROW_RE.findall(window)
     if rows:
         extent.rows = max(extent.rows, *map(int, rows))
-    for hint in _hints(min(extent.columns, 26)).finditer(window):
+    seen = min(extent.columns, 26)
+    pattern = _hints(seen)
+    hint = pattern.search(window)
+    while hint is not None:
         letters, digits = hint.group(1), hint.group(2)
         if len(letters) > 1:
             for wide in _confirmed(_WIDE_CELL_RE, window, hint):
@@ -284,6 +287,12 @@ def _widen(extent: Extent, window: bytes) -> None:
         if len(digits) >= 7:
             for deep in _confirmed(_DEEP_CELL_RE, window, hint):
                 extent.rows = max(extent.rows, int(deep))
+        if min(extent.columns, 26) != seen:
+            # Wider now: single letters up to the new width are no longer hints (on the first
+            # block of a sheet, every cell of its first row would be one otherwise).
+            seen = min(extent.columns, 26)
+            pattern = _hints(seen)
+        hint = pattern.search(window, hint.end())
 
 
 @functools.cache
