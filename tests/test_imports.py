@@ -84,21 +84,19 @@ def test_check_out__loads_the_writer_but_no_ledger_or_rules(make_xlsx: Any, tmp_
     assert not _tops(modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules")
 
 
-def test_payout_dry_run_without_ledger__loads_no_database_layer(tmp_path: Path) -> None:
-    code, modules = loaded(
-        "payout",
-        SAMPLE / "district_batch.xlsx",
-        "--policy",
-        "suzhou-2019",
-        "--period",
-        "2021-06",
-        "--out",
-        tmp_path / "out",
-        cwd=tmp_path,
-    )
+def payout_sample(tmp_path: Path, *extra: object) -> tuple[int, set[str]]:
+    """The modules a payout of the Suzhou sample batch loads, run in ``tmp_path`` (no settings)."""
+    batch = SAMPLE / "district_batch.xlsx"
+    argv = ("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", tmp_path / "out")
+    code, modules = loaded(*argv, *extra, cwd=tmp_path)
     assert code in (0, 1)
     assert (tmp_path / "out" / "payouts.xlsx").exists()
     assert {"skillcli.payout", "skillcli.rules.evaluate"} <= modules  # the probe saw the payout decided
+    return code, modules
+
+
+def test_payout_dry_run_without_ledger__loads_no_database_layer(tmp_path: Path) -> None:
+    _, modules = payout_sample(tmp_path)
     assert not _tops(modules, "sqlalchemy", "skillcli.ledger.store", "skillcli.ledger.commit", "hypothesis")
 
 
@@ -112,19 +110,6 @@ def test_payout_with_a_ledger__opens_it_through_the_database_layer(tmp_path: Pat
         cwd=tmp_path,
     )
     assert init.returncode == 0, init.stderr
-    code, modules = loaded(
-        "payout",
-        SAMPLE / "district_batch.xlsx",
-        "--policy",
-        "suzhou-2019",
-        "--period",
-        "2021-06",
-        "--out",
-        tmp_path / "out",
-        "--ledger",
-        ledger,
-        cwd=tmp_path,
-    )
-    assert code in (0, 1)
+    _, modules = payout_sample(tmp_path, "--ledger", ledger)
     assert {"sqlalchemy", "skillcli.ledger.store"} <= modules
     assert "skillcli.ledger.commit" not in modules  # a dry run writes nothing
