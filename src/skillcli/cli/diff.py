@@ -10,6 +10,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def diff(
     old: Annotated[Path, typer.Argument(help="先前报送的文件 / the earlier file", show_default=False)],
     new: Annotated[Path, typer.Argument(help="重新报送的文件 / the resubmitted file", show_default=False)],
@@ -24,12 +25,9 @@ def diff(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """比较两次报送：新增、删除、修改的行，以及对补贴的影响 / Compare two submissions of a batch.
 
@@ -55,13 +53,12 @@ def diff(
         raise UsageError("比较补贴须给出 --period YYYY-MM", "--policy needs --period YYYY-MM")
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     ctx = parse_period(period, dt.date.today())
-    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     rules = load_policy(find_policy(policy), parse_overrides(param or [])) if policy is not None else None
     with screen.progress(2, screen.t("读取", "reading")) as tick:
         tick(str(old), 0, 2)
-        before = load_batch([old], ctx, max_file_mb=max_file_mb, limits=limits)
+        before = load_batch([old], ctx, max_file_mb=limits.file_mb, limits=limits.expand)
         tick(str(new), 1, 2)
-        after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits)
+        after = load_batch([new], ctx, max_file_mb=limits.file_mb, limits=limits.expand)
     decisions = None
     if rules is not None:
         store = open_ledger(ledger, commit=False)

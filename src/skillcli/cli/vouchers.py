@@ -82,6 +82,7 @@ def programs(param: opt.Params = None, json_out: opt.Json = False, lang: opt.Lan
 
 
 @vouchers_app.command("issue")
+@opt.read_limit_options
 def issue(
     files: opt.Files,
     program: ProgramOpt,
@@ -93,12 +94,9 @@ def issue(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """按名单发券：每人每个可领的券类别一张，已持有未使用的不重发 / Issue vouchers to the people of a roster.
 
@@ -115,12 +113,11 @@ def issue(
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     day = parse_day(date)
-    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     chosen = load_program(find_program(program), parse_overrides(param or []))
     store = open_ledger(ledger, commit=True)
     assert store is not None
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        result = issue_vouchers(files, chosen, day, store, out, max_file_mb=max_file_mb, limits=limits, progress=tick)
+        result = issue_vouchers(files, chosen, day, store, out, max_file_mb=limits.file_mb, limits=limits.expand, progress=tick)
     batch_summary(screen, result.batch, limit)
     _issue_summary(screen, result, limit)
     screen.line(
