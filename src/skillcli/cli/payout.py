@@ -42,8 +42,9 @@ def payout(
     """
     import datetime as dt
 
+    from skillcli.api._common import open_ledger
     from skillcli.cli.columns import clerk_columns
-    from skillcli.cli.ledger import ledger_line, open_ledger, parse_share
+    from skillcli.cli.ledger import ledger_line, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.where import new_run_id
