@@ -16,15 +16,36 @@ if TYPE_CHECKING:
     from skillcli.report.funds import FundReport, Scope
     from skillcli.vouchers.status import VoucherSummary
 
-_MEASURES: dict[str, Any] = {"persons": pl.UInt32, "person_times": pl.UInt32, "lines": pl.UInt32, "fen": pl.Int64}
+_MEASURES: dict[str, Any] = {"persons": pl.UInt32, "person_times": pl.Int64, "lines": pl.UInt32, "fen": pl.Int64}
 # Each breakdown ends with its 合计 row.
 BY_SUBSIDY_SCHEMA: dict[str, Any] = {"rule": pl.String, "subsidy": pl.String} | _MEASURES
 BY_PAYEE_TYPE_SCHEMA: dict[str, Any] = {"payee_type": pl.String, "payees": pl.UInt32} | _MEASURES
 BY_PAYEE_SCHEMA: dict[str, Any] = {"payee_type": pl.String, "payee_id": pl.String, "payee_name": pl.String} | _MEASURES
 BY_CATEGORY_SCHEMA: dict[str, Any] = {"category": pl.String} | _MEASURES
-BY_LEVEL_SCHEMA: dict[str, Any] = {"level": pl.String, "level_label": pl.String} | _MEASURES
-MONTHLY_SCHEMA: dict[str, Any] = {}
-FINANCE_SCHEMA: dict[str, Any] = {}
+BY_LEVEL_SCHEMA: dict[str, Any] = {"level": pl.String} | _MEASURES | {"level_label": pl.String}
+MONTHLY_SCHEMA: dict[str, Any] = {
+    "period": pl.String,
+    "lines": pl.Int64,
+    "persons": pl.Int64,
+    "person_times": pl.Int64,
+    "committed_fen": pl.Int64,
+    "advanced_fen": pl.Int64,
+    "paid_fen": pl.Int64,
+    "failed_fen": pl.Int64,
+    "to_recover_fen": pl.Int64,
+    "outstanding_fen": pl.Int64,
+}
+FINANCE_SCHEMA: dict[str, Any] = {
+    "funding": pl.String,
+    "rule": pl.String,
+    "subsidy": pl.String,
+    "lines": pl.Int64,
+    "committed_fen": pl.Int64,
+    "paid_fen": pl.Int64,
+    "failed_fen": pl.Int64,
+    "outstanding_fen": pl.Int64,
+    "to_recover_fen": pl.Int64,
+}
 KINDS = ("month", "quarter", "year")
 
 

@@ -20,15 +20,23 @@ if TYPE_CHECKING:
     from skillcli.pipeline import Progress
     from skillcli.replay import Simulation
 
-_COMPARED: dict[str, Any] = {
-    "actual_lines": pl.UInt32,
+SIMULATED_MONTHS_SCHEMA: dict[str, Any] = {
+    "period": pl.String,
     "actual_fen": pl.Int64,
-    "simulated_lines": pl.UInt32,
+    "actual_lines": pl.Int64,
     "simulated_fen": pl.Int64,
+    "simulated_lines": pl.Int64,
     "difference_fen": pl.Int64,
 }
-SIMULATED_MONTHS_SCHEMA: dict[str, Any] = {"period": pl.String} | _COMPARED
-SIMULATED_PERSONS_SCHEMA: dict[str, Any] = {}
+SIMULATED_PERSONS_SCHEMA: dict[str, Any] = {
+    "person_id": pl.String,
+    "name": pl.String,
+    "change": pl.String,
+    "actual_fen": pl.Int64,
+    "simulated_fen": pl.Int64,
+    "difference_fen": pl.Int64,
+    "reason": pl.String,
+}
 
 
 @dataclass(frozen=True, slots=True)
