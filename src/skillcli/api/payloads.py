@@ -16,15 +16,142 @@ from skillcli import __version__
 
 if TYPE_CHECKING:
     from skillcli.api.cycle import BankExportResult, ReconcileResult, StatementResult, UndoResult
-    from skillcli.api.ledger import ReplayResult
-    from skillcli.api.vouchers import VoucherIssueResult, VoucherRedeemResult
+    from skillcli.api.ledger import ReplayResult, ShowResult
+    from skillcli.api.vouchers import VoucherIssueResult, VoucherRedeemResult, VoucherStatusResult
     from skillcli.diff import DiffReport, RowAt
+    from skillcli.payout import Decision
+    from skillcli.pipeline import Batch
     from skillcli.replay import Simulation
     from skillcli.report.funds import FundReport
     from skillcli.vouchers.program import Program
     from skillcli.vouchers.status import VoucherSummary
 
 Mask = Callable[[object], str]
+
+
+# -- check and payout ------------------------------------------------------------------------------
+def batch_payload(batch: Batch, mask: Mask) -> dict[str, Any]:
+    """Files, counts and every finding. ``mask`` hides ID/phone numbers unless asked not to."""
+    from skillcli.model import Severity
+
+    return {
+        "tool": "skillcli",
+        "version": __version__,
+        "period": batch.ctx.period_label,
+        "files": [
+            {
+                "path": f.path,
+                "format": f.format,
+                "sheets": [
+                    {
+                        "sheet": s.sheet,
+                        "kind": s.kind.value if s.kind else None,
+                        "header_row": s.header_row,
+                        "rows": s.rows,
+                        "skipped": s.skipped.as_dict(),
+                        # Which header each column was read from, so a reader can see every mapping.
+                        "columns": dict(s.headers),
+                    }
+                    for s in f.sheets
+                ],
+                "ignored": [{"sheet": i.sheet, "reason": i.reason_en} for i in f.ignored],
+            }
+            for f in batch.files
+        ],
+        "counts": {
+            "rows": {kind.value: n for kind, n in batch.rows.items()},
+            "skipped": batch.skipped.as_dict(),
+            "errors": batch.count(Severity.ERROR),
+            "warnings": batch.count(Severity.WARNING),
+            "by_code": batch.counts_by_code,
+        },
+        "findings": [
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "value": mask(r["value"]),
+                "code": r["code"],
+                "severity": r["severity"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+            }
+            for r in batch.findings.iter_rows(named=True)
+        ],
+    }
+
+
+def decision_payload(batch: Batch, decision: Decision, mask: Mask) -> dict[str, Any]:
+    """The payout result as plain data for ``--json``: counts, totals in fen and every line."""
+    from skillcli.report.payout import totals
+
+    sums = totals(decision)
+    return {
+        "tool": "skillcli",
+        "version": __version__,
+        "period": batch.ctx.period_label,
+        "policy": {"id": decision.policy.id, "sha256": decision.policy.sha256},
+        "counts": {"rows": decision.derived.height, **decision.counts, "lines": decision.lines.height},
+        "totals_fen": {k: v for k, v in sums.items() if k != "by_payee"},
+        "lines": [
+            {
+                "person_id": mask(r["person_id"]),
+                "name": r["name"],
+                "subsidy": r["subsidy"],
+                "rule": r["rule"],
+                "clause": r["clause"],
+                "occupation": r["occupation"],
+                "level": r["level"],
+                "payee_type": r["payee_type"],
+                "payee_id": mask(r["payee_id"]),
+                "payee_name": r["payee_name"],
+                "entitlement_fen": r["entitlement_fen"],
+                "amount_fen": r["amount_fen"],
+                "formula": r["formula"],
+                "row": r["_row"],
+                "sheet": r["_sheet"],
+            }
+            for r in decision.lines.iter_rows(named=True)
+        ],
+        "exceptions": [
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "code": r["code"],
+                "severity": r["severity"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+                "person_id": mask(r["person_id"]),
+            }
+            for r in decision.exceptions.iter_rows(named=True)
+        ],
+        "warnings": [
+            {
+                "file": r["file"],
+                "sheet": r["sheet"],
+                "row": r["row"],
+                "column": r["column"],
+                "code": r["code"],
+                "message_zh": mask(r["message_zh"]),
+                "message_en": mask(r["message_en"]),
+            }
+            for r in decision.warnings.iter_rows(named=True)
+        ],
+        "ineligible": [
+            {
+                "person_id": mask(r["person_id"]),
+                "name": r["name"],
+                "training_type": r["training_type"],
+                "reason_code": r["reason_code"],
+                "reason": r["reason"],
+                "row": r["_row"],
+            }
+            for r in decision.ineligible.iter_rows(named=True)
+        ],
+    }
 
 
 # -- the money cycle -------------------------------------------------------------------------------
@@ -112,6 +239,16 @@ def replay_payload(result: ReplayResult, mask: Mask) -> dict[str, Any]:
             for d in replay.differences
         ],
     }
+
+
+def runs_payload(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """``ledger runs --json``: the committed runs as the ledger records them."""
+    return {"runs": runs}
+
+
+def show_payload(result: ShowResult) -> dict[str, Any]:
+    """``ledger show --json``: the run, and the manifest of its regenerated files (null without --out)."""
+    return {"run": result.run, "regenerated": result.manifest}
 
 
 # -- reports and what-ifs --------------------------------------------------------------------------
@@ -311,6 +448,16 @@ def voucher_status_payload(summary: VoucherSummary) -> dict[str, Any]:
         "by_age_group": summary.by_age_group,
         "by_category_age_group": summary.by_category_age_group,
     }
+
+
+def programs_payload(programs: tuple[Program, ...]) -> dict[str, Any]:
+    """``vouchers programs --json``."""
+    return {"programs": [program_payload(p) for p in programs]}
+
+
+def status_payload(result: VoucherStatusResult) -> dict[str, Any]:
+    """``vouchers status --json``: the programme asked for (null: all), the ledger and the summary."""
+    return {"program": result.program, "ledger": result.ledger, **voucher_status_payload(result.summary)}
 
 
 def program_payload(p: Program) -> dict[str, Any]:

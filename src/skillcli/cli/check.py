@@ -37,12 +37,13 @@ def check(
     """
     import datetime as dt
 
+    from skillcli.api.payloads import batch_payload
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, batch_summary, print_json
     from skillcli.errors import UsageError
     from skillcli.model import Severity
     from skillcli.pipeline import load_batch, parse_period
-    from skillcli.report.summary import batch_payload, summary_rows
+    from skillcli.report.summary import summary_rows
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     if split_by is not None:

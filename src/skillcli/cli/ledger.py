@@ -118,12 +118,13 @@ def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
 def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
     """列出已登记的批次 / List committed runs."""
     from skillcli.api import ledger_runs
+    from skillcli.api.payloads import runs_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.money import format_yuan
 
     found = ledger_runs(ledger)
     if json_out:
-        print_json({"runs": found})
+        print_json(runs_payload(found))
         return
     screen = Screen()
     screen.table(
@@ -242,6 +243,7 @@ def show(
 ) -> None:
     """显示一个批次；--out 从台账重新生成其发放表与 CSV / Show a run; --out regenerates its payout files."""
     from skillcli.api import ledger_show
+    from skillcli.api.payloads import show_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.money import format_yuan
     from skillcli.report.regenerate import NOT_STORED
@@ -259,4 +261,4 @@ def show(
         screen.line(f"已由台账重新生成 {out}/payouts.xlsx、payouts.csv、manifest.json / regenerated from the ledger")
         screen.line("未存入台账、未生成 / not stored: " + "；".join(zh for zh, _ in NOT_STORED))
     if json_out:
-        print_json({"run": run, "regenerated": result.manifest})
+        print_json(show_payload(result))

@@ -43,6 +43,7 @@ def payout(
     import datetime as dt
 
     from skillcli.api._common import open_ledger
+    from skillcli.api.payloads import decision_payload
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.ledger import ledger_line, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
@@ -51,7 +52,6 @@ def payout(
     from skillcli.payout import batch_people, decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.payout import write_payout
-    from skillcli.report.summary import decision_payload
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)

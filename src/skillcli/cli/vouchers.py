@@ -21,14 +21,14 @@ OutDir = Annotated[Path, typer.Option("--out", help="输出目录 / output direc
 def programs(param: opt.Params = None, json_out: opt.Json = False, lang: opt.Lang = "zh") -> None:
     """列出培训券项目：券类别、面值、年龄段、有效期、核销条件与参数 / List the voucher programmes."""
     from skillcli.api import vouchers_programs
-    from skillcli.api.payloads import program_payload
+    from skillcli.api.payloads import programs_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.cli.vouchers_render import show_program
     from skillcli.rules.load import parse_overrides
 
     found = vouchers_programs(parse_overrides(param or []))
     if json_out:
-        print_json({"programs": [program_payload(p) for p in found]})
+        print_json(programs_payload(found))
         return
     screen = Screen(lang=lang)
     for p in found:
@@ -154,7 +154,7 @@ def status(
 ) -> None:
     """已发、已核销、已过期、未使用，按券类别与年龄段，核销率 / Issued, redeemed, expired, open and the rate."""
     from skillcli.api import vouchers_status
-    from skillcli.api.payloads import voucher_status_payload
+    from skillcli.api.payloads import status_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.cli.vouchers_render import show_summary
 
@@ -162,6 +162,6 @@ def status(
     result = vouchers_status(program=program, day=date, ledger=ledger)
     summary = result.summary
     if json_out:
-        print_json({"program": program, "ledger": result.ledger, **voucher_status_payload(summary)})
+        print_json(status_payload(result))
         return
     show_summary(screen, summary, screen.t(f"培训券状态（截至 {summary.as_of}）", f"Vouchers as of {summary.as_of}"))
