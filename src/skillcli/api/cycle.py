@@ -88,16 +88,10 @@ def export_bank(
     again. A file with only the 缺账号待补 sheet is still written: the clerk's list of accounts to ask for.
     ``notify`` hears each note (a rejected account row, a payer field unset) as it is found, so a
     caller can show them even when writing the file then fails; the result lists them too."""
-    from skillcli.ledger.store import now_text
-    from skillcli.reconcile.export import build_export, load_accounts
+    from skillcli.reconcile.export import build_export
 
-    store = ready_ledger(ledger)
-    run = store.run(run_id)
-    at = now_text()
-    given = load_accounts(accounts)
-    notes = _Notes(notify)
-    notes.extend(given.rejected)
-    export = build_export(store, run, store.run_lines(run_id), given.frame, at)
+    store, run, at, given, notes = _begin(run_id, ledger, accounts, notify)
+    export = build_export(store, run, store.run_lines(run_id), given, at)
     written = bool(export.sent.height or export.missing.height)
     ids = _record_and_write(store, export, out, layout, at, notes) if written else []
     return _bank_result(export, ids, out, written=written, notes=notes)
@@ -116,16 +110,11 @@ def reissue(
     """补发: a run's failed bank lines not yet reissued, with each payee's latest account, as a new
     batch linked to the failed lines; the refused account again only with ``same_account``."""
     from skillcli.errors import UsageError
-    from skillcli.ledger.store import new_run_id, now_text
-    from skillcli.reconcile.export import build_reissue, load_accounts
+    from skillcli.ledger.store import new_run_id
+    from skillcli.reconcile.export import build_reissue
 
-    store = ready_ledger(ledger)
-    run = store.run(run_id)
-    at = now_text()
-    given = load_accounts(accounts)
-    notes = _Notes(notify)
-    notes.extend(given.rejected)
-    export = build_reissue(store, run, given.frame, at, new_run_id(), same_account=same_account)
+    store, run, at, given, notes = _begin(run_id, ledger, accounts, notify)
+    export = build_reissue(store, run, given, at, new_run_id(), same_account=same_account)
     if export.sent.height + export.missing.height == 0:
         raise UsageError(
             f"批次 {run_id} 没有待补发的失败代发行（银行回盘失败且尚未补发）",
@@ -150,6 +139,23 @@ class _Notes(list[Note]):
     def extend(self, notes: Iterable[Note]) -> None:
         for note in notes:
             self.append(note)
+
+
+def _begin(
+    run_id: str, ledger: Ledger | str | None, accounts: Path | None, notify: Callable[[Note], None] | None
+) -> tuple[Ledger, dict[str, Any], str, pl.DataFrame, _Notes]:
+    """What a bank file starts from: the ledger, the run, the time, the accounts given (``GIVEN_SCHEMA``)
+    and the notes, which already hold the account rows left out."""
+    from skillcli.ledger.store import now_text
+    from skillcli.reconcile.export import load_accounts
+
+    store = ready_ledger(ledger)
+    run = store.run(run_id)
+    at = now_text()
+    given = load_accounts(accounts)
+    notes = _Notes(notify)
+    notes.extend(given.rejected)
+    return store, run, at, given.frame, notes
 
 
 def _record_and_write(
