@@ -92,7 +92,7 @@ def vouchers_issue(
 
     when = _day(day)
     chosen = load_program(find_program(program), dict(overrides or {}))
-    store = ledger if not isinstance(ledger, str | None) else open_ledger(ledger, commit=True)
+    store = open_ledger(ledger, commit=True)
     assert store is not None
     result = issue(files, chosen, when, store, out, max_file_mb=max_file_mb, limits=limits, progress=progress)
     plan = result.plan
@@ -139,7 +139,7 @@ def vouchers_redeem(
     from skillcli.vouchers.pipeline import redeem
 
     when = _day(day)
-    store = ledger if not isinstance(ledger, str | None) else open_ledger(ledger, commit=commit)
+    store = open_ledger(ledger, commit=commit)
     result = redeem(completions, when, store, out, program_id=program, overrides=dict(overrides or {}), commit=commit)
     redemption = result.redemption
     return VoucherRedeemResult(

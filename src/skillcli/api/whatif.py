@@ -88,7 +88,7 @@ def diff(
     after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits)
     decisions = None
     if rules is not None:
-        store = ledger if not isinstance(ledger, str | None) else open_ledger(ledger, commit=False)
+        store = open_ledger(ledger, commit=False)
         people = sorted(set(batch_people(before)) | set(batch_people(after)))
         history = store.history(people) if store is not None else None
         decisions = (decide(before, rules, history=history), decide(after, rules, history=history))
