@@ -214,3 +214,17 @@ def test_api__every_name_is_exported_from_skillcli_and_loads_lazily() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"  # importing the package loads none of the api's modules
     assert list(api.NAMES) == sorted(api.NAMES)
+
+
+def test_api__template_writes_the_sheets_it_returns(tmp_path: Path) -> None:
+    made = api.template("suzhou-2019", tmp_path / "模板.xlsx")
+    names = [s.name for s in made.sheets]
+    assert made.policy_id == "suzhou-2019" and names[:3] == ["花名册", "考勤", "证书"]
+    book = openpyxl.load_workbook(made.file, read_only=True)
+    assert book.sheetnames[: len(names)] == names
+    # Below the title, the header row: the roster's columns as the result lists them, in order.
+    header = next(r for r in book["花名册"].iter_rows(max_row=5, values_only=True) if "身份证号码" in r)
+    assert [h for h in header if h] == [c.header for c in made.sheets[0].columns]
+    book.close()
+    with pytest.raises(UsageError):
+        api.template("suzhou-2019", tmp_path / "模板.xls")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from skillcli.api import reissue as reissue
     from skillcli.api import simulate as simulate
     from skillcli.api import statement as statement
+    from skillcli.api import template as template
     from skillcli.api import vouchers_issue as vouchers_issue
     from skillcli.api import vouchers_programs as vouchers_programs
     from skillcli.api import vouchers_redeem as vouchers_redeem

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from skillcli.api.ledger import ledger_status as ledger_status
     from skillcli.api.ledger import ledger_void as ledger_void
     from skillcli.api.reports import report as report
+    from skillcli.api.reports import template as template
     from skillcli.api.vouchers import vouchers_issue as vouchers_issue
     from skillcli.api.vouchers import vouchers_programs as vouchers_programs
     from skillcli.api.vouchers import vouchers_redeem as vouchers_redeem
@@ -51,6 +52,7 @@ NAMES = {
     "report": "skillcli.api.reports",
     "simulate": "skillcli.api.whatif",
     "statement": "skillcli.api.cycle",
+    "template": "skillcli.api.reports",
     "vouchers_issue": "skillcli.api.vouchers",
     "vouchers_programs": "skillcli.api.vouchers",
     "vouchers_redeem": "skillcli.api.vouchers",

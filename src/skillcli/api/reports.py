@@ -14,6 +14,7 @@ from skillcli.api._common import ready_ledger
 if TYPE_CHECKING:
     from skillcli.ledger.store import Ledger
     from skillcli.report.funds import FundReport, Scope
+    from skillcli.report.template import TemplateSheet
     from skillcli.vouchers.status import VoucherSummary
 
 _MEASURES: dict[str, Any] = {"persons": pl.UInt32, "person_times": pl.Int64, "lines": pl.UInt32, "fen": pl.Int64}
@@ -138,3 +139,28 @@ def _vouchers(store: Ledger, scope: Scope, as_of: str | None) -> VoucherSummary 
     last = dt.date.fromisoformat(scope.last_day)
     seen = min(last, dt.date.fromisoformat(as_of)) if as_of else last
     return summarise(held, seen, issued_from=dt.date.fromisoformat(scope.first_day), issued_to=last)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateResult:
+    """The blank workbook written for a policy: its sheets (花名册, 考勤, 证书) with their columns in order."""
+
+    policy_id: str
+    sheets: tuple[TemplateSheet, ...]
+    file: Path
+
+
+def template(policy: str, out: Path) -> TemplateResult:
+    """The blank workbook an institution fills in for ``policy``, written to ``out`` (.xlsx): the
+    headers skillcli reads, dropdowns for enumerations and levels, ID columns as text."""
+    from skillcli.errors import UsageError
+    from skillcli.io.writer import atomic_path
+    from skillcli.report.template import write_template
+    from skillcli.rules.load import find_policy, load_policy
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"模板文件名应以 .xlsx 结尾，读到「{out.name}」", f"--out must end in .xlsx, got '{out.name}'")
+    rules = load_policy(find_policy(policy))
+    with atomic_path(out) as tmp:
+        sheets = write_template(rules, tmp)
+    return TemplateResult(rules.id, tuple(sheets), out)

@@ -364,5 +364,3 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
 def _text_columns(header: list[str], numeric: set[str]) -> set[int]:
     """Columns that can carry text from input and so are written formula-safe."""
     return {i for i, name in enumerate(header) if name not in numeric}
-
-

@@ -280,5 +280,3 @@ def _voucher_sheet(book: ChartWorkbook, report: FundReport) -> None:
         rows,
         title=f"培训券 {report.scope.label} 发放的券，截至 {summary.as_of}",
     )
-
-

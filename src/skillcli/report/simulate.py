@@ -90,5 +90,3 @@ def write_simulation(path: Path, sim: Simulation) -> None:
         )
     finally:
         book.close()
-
-

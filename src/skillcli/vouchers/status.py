@@ -111,5 +111,3 @@ def summarise(
 
 def rate_text(rate: str | Decimal | None) -> str:
     return "—" if rate is None else f"{rate} %"
-
-
