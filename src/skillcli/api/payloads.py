@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from skillcli.vouchers.status import VoucherSummary
 
 Mask = Callable[[object], str]
+# The fields of a finding that carry text from input (or a person's number): masked on the way out.
+_MASKED = frozenset({"value", "message_zh", "message_en", "person_id"})
+
+
+def _fields(row: dict[str, Any], mask: Mask, *names: str) -> dict[str, Any]:
+    """A finding as JSON: where it is (file, sheet, Excel row), then ``names``, those from input masked."""
+    return {k: mask(row[k]) if k in _MASKED else row[k] for k in ("file", "sheet", "row", *names)}
 
 
 # -- check and payout ------------------------------------------------------------------------------
@@ -66,17 +73,7 @@ def batch_payload(batch: Batch, mask: Mask) -> dict[str, Any]:
             "by_code": batch.counts_by_code,
         },
         "findings": [
-            {
-                "file": r["file"],
-                "sheet": r["sheet"],
-                "row": r["row"],
-                "column": r["column"],
-                "value": mask(r["value"]),
-                "code": r["code"],
-                "severity": r["severity"],
-                "message_zh": mask(r["message_zh"]),
-                "message_en": mask(r["message_en"]),
-            }
+            _fields(r, mask, "column", "value", "code", "severity", "message_zh", "message_en")
             for r in batch.findings.iter_rows(named=True)
         ],
     }
@@ -115,29 +112,11 @@ def decision_payload(batch: Batch, decision: Decision, mask: Mask) -> dict[str, 
             for r in decision.lines.iter_rows(named=True)
         ],
         "exceptions": [
-            {
-                "file": r["file"],
-                "sheet": r["sheet"],
-                "row": r["row"],
-                "column": r["column"],
-                "code": r["code"],
-                "severity": r["severity"],
-                "message_zh": mask(r["message_zh"]),
-                "message_en": mask(r["message_en"]),
-                "person_id": mask(r["person_id"]),
-            }
+            _fields(r, mask, "column", "code", "severity", "message_zh", "message_en", "person_id")
             for r in decision.exceptions.iter_rows(named=True)
         ],
         "warnings": [
-            {
-                "file": r["file"],
-                "sheet": r["sheet"],
-                "row": r["row"],
-                "column": r["column"],
-                "code": r["code"],
-                "message_zh": mask(r["message_zh"]),
-                "message_en": mask(r["message_en"]),
-            }
+            _fields(r, mask, "column", "code", "message_zh", "message_en")
             for r in decision.warnings.iter_rows(named=True)
         ],
         "ineligible": [
@@ -402,15 +381,7 @@ def diff_payload(report: DiffReport, mask: Mask) -> dict[str, Any]:
         },
         "rows": changes,
         "duplicates": [
-            {
-                "file": r["file"],
-                "sheet": r["sheet"],
-                "row": r["row"],
-                "value": mask(r["value"]),
-                "message_zh": mask(r["message_zh"]),
-                "message_en": mask(r["message_en"]),
-            }
-            for r in report.duplicates.iter_rows(named=True)
+            _fields(r, mask, "value", "message_zh", "message_en") for r in report.duplicates.iter_rows(named=True)
         ],
         "payout": payout,
         "findings": {
