@@ -110,7 +110,7 @@ def reissue(
     """补发: a run's failed bank lines not yet reissued, with each payee's latest account, as a new
     batch linked to the failed lines; the refused account again only with ``same_account``."""
     from skillcli.errors import UsageError
-    from skillcli.ledger.store import new_run_id
+    from skillcli.ledger.where import new_run_id
     from skillcli.reconcile.export import build_reissue
 
     store, run, at, given, notes = _begin(run_id, ledger, accounts, notify)
