@@ -56,7 +56,12 @@ AREAS = (
     "cert",
 )
 SLUG_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_LITERAL_RE = re.compile(rf"^(?:{'|'.join(AREAS)})\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The literal scan covers the payout's, the ledger's, the limits', the policy's, the vouchers' and the
+# diff's codes too (a file name such as diff.xlsx is not a code).
+LITERAL_AREAS = (*AREAS, "payout", "ledger", "limit", "policy", "voucher", "diff")
+CODE_LITERAL_RE = re.compile(
+    rf"^(?:{'|'.join(LITERAL_AREAS)})\.(?!(?:xlsx|csv|json|md|toml)$)[a-z0-9]+(?:-[a-z0-9]+)*$"
+)
 
 
 # -- the catalogue itself ----------------------------------------------------------------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
 
-from skillcli.findings import CATALOGUE
+from skillcli.findings import CATALOGUE, emitted, template_expr
 
 # file, sheet, row: where the clerk finds the row; the rest says what is wrong with it.
 REASON_SCHEMA: dict[str, Any] = {
@@ -24,16 +23,6 @@ REASON_SCHEMA: dict[str, Any] = {
     "message_zh": pl.String,
     "message_en": pl.String,
 }
-
-
-def _template(template: str, fields: dict[str, pl.Expr]) -> pl.Expr:
-    pieces: list[pl.Expr] = []
-    for i, part in enumerate(re.split(r"\{(column|value|detail)\}", template)):
-        if i % 2:
-            pieces.append(fields[part].cast(pl.String).fill_null(""))
-        elif part:
-            pieces.append(pl.lit(part))
-    return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
 def reasons(
@@ -57,7 +46,7 @@ def reasons(
     def have(name: str) -> pl.Expr:
         return pl.col(name).cast(pl.String) if name in frame.columns else blank
 
-    return frame.select(
+    found = frame.select(
         pl.col("_file").alias("file"),
         pl.col("_sheet").alias("sheet"),
         pl.col("_row").cast(pl.Int64).alias("row"),
@@ -68,9 +57,10 @@ def reasons(
         pl.lit(code).alias("code"),
         pl.lit(entry.severity.value).alias("severity"),
         value.cast(pl.String).alias("value"),
-        _template(entry.zh, {"column": column, "value": value, "detail": detail_zh}).alias("message_zh"),
-        _template(entry.en, {"column": column, "value": value, "detail": detail_en}).alias("message_en"),
+        template_expr(entry.zh, {"column": column, "value": value, "detail": detail_zh}).alias("message_zh"),
+        template_expr(entry.en, {"column": column, "value": value, "detail": detail_en}).alias("message_en"),
     )
+    return emitted(found)
 
 
 def combine(parts: list[pl.DataFrame]) -> pl.DataFrame:
