@@ -472,7 +472,7 @@ class Outcome:
     """The result of a policy over a batch."""
 
     lines: pl.DataFrame  # one row per payment
-    exceptions: pl.DataFrame  # issue rows (ISSUE_SCHEMA + _rid) for every excepted roster row
+    exceptions: pl.DataFrame  # findings (findings.FINDING_SCHEMA + _rid) for every excepted roster row
     ineligible: pl.DataFrame  # _rid, person_id, name, training_type, reason_code, reason
     status: pl.DataFrame  # _rid, _file, _sheet, _row, status
     per_rule: pl.DataFrame  # long: _rid × rule with status, amount, formula (for explain and reports)
