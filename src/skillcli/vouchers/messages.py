@@ -1,4 +1,5 @@
-"""Voucher reasons and exceptions as frames: catalogued codes with their zh and en messages."""
+"""Voucher reasons and exceptions as frames: findings (``skillcli.findings.emit``) with the voucher's
+columns and their zh and en messages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.findings import CATALOGUE, emitted, template_expr
+from skillcli.findings import CATALOGUE, emit, template_expr
 
 # file, sheet, row: where the clerk finds the row; the rest says what is wrong with it.
 REASON_SCHEMA: dict[str, Any] = {
@@ -46,21 +47,32 @@ def reasons(
     def have(name: str) -> pl.Expr:
         return pl.col(name).cast(pl.String) if name in frame.columns else blank
 
-    found = frame.select(
+    # The row key, person and severity as every finding has them (``emit``); the voucher's columns
+    # and the two messages ride along.
+    extra = {
+        "__name": have("name"),
+        "__voucher_no": have("voucher_no"),
+        "__category": category if category is not None else have("category_name"),
+        "__zh": template_expr(entry.zh, {"column": column, "value": value, "detail": detail_zh}),
+        "__en": template_expr(entry.en, {"column": column, "value": value, "detail": detail_en}),
+    }
+    found = emit(
+        frame.with_columns(expr.alias(name) for name, expr in extra.items()), code, column, value, keep=tuple(extra)
+    )
+    return found.select(
         pl.col("_file").alias("file"),
         pl.col("_sheet").alias("sheet"),
-        pl.col("_row").cast(pl.Int64).alias("row"),
-        have("id_number").alias("person_id"),
-        have("name").alias("name"),
-        have("voucher_no").alias("voucher_no"),
-        (category if category is not None else have("category_name")).alias("category"),
-        pl.lit(code).alias("code"),
-        pl.lit(entry.severity.value).alias("severity"),
-        value.cast(pl.String).alias("value"),
-        template_expr(entry.zh, {"column": column, "value": value, "detail": detail_zh}).alias("message_zh"),
-        template_expr(entry.en, {"column": column, "value": value, "detail": detail_en}).alias("message_en"),
+        pl.col("_row").alias("row"),
+        "person_id",
+        pl.col("__name").alias("name"),
+        pl.col("__voucher_no").alias("voucher_no"),
+        pl.col("__category").cast(pl.String).alias("category"),
+        "code",
+        "severity",
+        "value",
+        pl.col("__zh").alias("message_zh"),
+        pl.col("__en").alias("message_en"),
     )
-    return emitted(found)
 
 
 def combine(parts: list[pl.DataFrame]) -> pl.DataFrame:
