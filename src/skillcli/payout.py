@@ -121,11 +121,7 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         .first()
         .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
     )
-    parts = [
-        emit(
-            related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"), keep=_ROW_ID
-        )
-    ]
+    parts = [emit(related, "payout.blocked-by-related", "", pl.col("f_code"), pl.col("__where"), keep=_ROW_ID)]
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
         missing = batch.findings.filter(
@@ -135,8 +131,8 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
             parts.append(
                 emit(
                     sheet_rows,
-                    pl.lit("payout.sheet-unusable"),
-                    pl.lit(column),
+                    "payout.sheet-unusable",
+                    column,
                     pl.lit(""),
                     pl.lit(None, pl.String),
                     keep=_ROW_ID,
@@ -231,8 +227,8 @@ def _apply_limits(
         found.append(
             emit(
                 beyond,
-                pl.lit("limit.exclusive"),
-                pl.lit(""),
+                "limit.exclusive",
+                "",
                 pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"),
                 pl.col("__earlier"),
                 keep=_ROW_ID,
@@ -251,8 +247,8 @@ def _apply_limits(
         found.append(
             emit(
                 beyond,
-                pl.lit("limit.no-repeat"),
-                pl.lit("occupation"),
+                "limit.no-repeat",
+                "occupation",
                 pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"),
                 pl.col("__earlier"),
                 keep=_ROW_ID,
@@ -266,8 +262,8 @@ def _apply_limits(
         found.append(
             emit(
                 beyond,
-                pl.lit("limit.yearly"),
-                pl.lit(""),
+                "limit.yearly",
+                "",
                 pl.lit(str(limits.yearly_max)),
                 pl.col("__earlier"),
                 keep=_ROW_ID,
@@ -295,7 +291,7 @@ def _ledger_issues(
         .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
     )
-    return emit(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held"), keep=_ROW_ID), hit.get_column("claim_key")
+    return emit(hit, code, "", pl.col("rule"), pl.col("__held"), keep=_ROW_ID), hit.get_column("claim_key")
 
 
 def batch_people(batch: Batch) -> list[str]:
@@ -521,8 +517,8 @@ def _net_advances(
         refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
         issues = emit(
             refused,
-            pl.lit("payout.not-advanceable"),
-            pl.lit("advance_yuan"),
+            "payout.not-advanceable",
+            "advance_yuan",
             pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
             keep=_ROW_ID,
@@ -560,8 +556,8 @@ def _net_advances(
     if not limits.advance_allowed:
         issues = emit(
             with_advance,
-            pl.lit("payout.advance-forbidden"),
-            pl.lit("advance_yuan"),
+            "payout.advance-forbidden",
+            "advance_yuan",
             _yuan(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
             keep=_ROW_ID,
@@ -590,7 +586,7 @@ def _net_advances(
             )
             .otherwise(_yuan(pl.col("__total")))
         )
-        issues = emit(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail, keep=_ROW_ID)
+        issues = emit(bad, code, "advance_yuan", _yuan(pl.col("__advance")), detail, keep=_ROW_ID)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = (
