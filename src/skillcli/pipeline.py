@@ -103,12 +103,7 @@ class Batch:
     def headers(self) -> list[tuple[str, str, str, str]]:
         """(file, sheet, canonical column, header text as written) of every sheet read: what a
         finding's column is called in the message about it."""
-        return [
-            (f.path, s.sheet, canonical, text)
-            for f in self.files
-            for s in f.sheets
-            for canonical, text in s.headers.items()
-        ]
+        return sheet_headers(self.files)
 
     @property
     def file_order(self) -> list[str]:
@@ -134,7 +129,6 @@ def load_batch(
     raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
     issue_parts: list[pl.DataFrame] = []
     loose: list[Issue] = []
-    headers: list[tuple[str, str, str, str]] = []
     blocked: set[tuple[str, str]] = set()
 
     for index, path in enumerate(paths):
@@ -180,7 +174,6 @@ def load_batch(
             raw[table.kind].append(
                 table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
             )
-            headers += [(display, grid.sheet, canonical, text) for canonical, text in table.headers.items()]
             summary.sheets.append(
                 SheetInfo(
                     display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers)
@@ -199,7 +192,14 @@ def load_batch(
     issue_parts.append(from_rows(loose))
     issues = concat(issue_parts)
     order = [str(p) for p in paths]
-    return Batch(ctx, files, frames, raw_frames, render_findings(issues, headers, order), blocked)
+    return Batch(ctx, files, frames, raw_frames, render_findings(issues, sheet_headers(files), order), blocked)
+
+
+def sheet_headers(files: list[FileSummary]) -> list[tuple[str, str, str, str]]:
+    """(file, sheet, canonical column, header text as written) of every sheet of ``files``."""
+    return [
+        (f.path, s.sheet, canonical, text) for f in files for s in f.sheets for canonical, text in s.headers.items()
+    ]
 
 
 _TYPED_DTYPES: dict[ColType, Any] = {
