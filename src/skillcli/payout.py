@@ -15,6 +15,18 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError, UsageError
+from skillcli.findings import (
+    CATALOGUE,
+    Issue,
+    announce,
+    concat,
+    emit,
+    empty,
+    from_rows,
+    held_by,
+    is_blocking,
+    template_expr,
+)
 from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.pipeline import Batch, render_findings
@@ -23,7 +35,6 @@ from skillcli.rules.evaluate import _ratio, dropped_conditions, evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
-from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
 
 LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
@@ -41,7 +52,7 @@ class Decision:
     derived: pl.DataFrame
     # Rendered batch-level notes: blanks read as the ordinary value (one per field, with the count)
     # and conditions not checked because no sheet has their column (one per column).
-    warnings: pl.DataFrame = field(default_factory=empty_issues)
+    warnings: pl.DataFrame = field(default_factory=empty)
     advance_share: Decimal | None = None
     absent: frozenset[str] = frozenset()  # fields no sheet of the batch carries (conditions decided without)
 
@@ -78,34 +89,22 @@ class Decision:
             )
 
 
-def _issues(frame: pl.DataFrame, code: pl.Expr, canonical: pl.Expr, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
-    return frame.select(
-        pl.col("_file"),
-        pl.col("_sheet"),
-        pl.col("_row"),
-        canonical.cast(pl.String).alias("canonical"),
-        value.cast(pl.String).alias("value"),
-        code.alias("code"),
-        detail.cast(pl.String).alias("detail"),
-        pl.col("id_number").cast(pl.String).alias("person_id"),
-        pl.col("_rid"),
-    )
+# Payout findings carry the roster row they hold, so that rows and lines can be left out by it.
+_ROW_ID = ("_rid",)
+_ROW_ID_SCHEMA = {"_rid": pl.UInt32}
 
 
 def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Roster rows held by an error: (their own rendered findings, issue rows for the rest).
+    """Roster rows held by a blocking finding: (their own findings, as the check rendered them, and
+    findings for the rest).
 
-    A row is held by an error in its own cells, by an error in another sheet about the same
-    person (attendance, certificates), or by its sheet lacking a required column.
+    A row is held by a blocking finding in its own cells, by one in another sheet about the same
+    person (attendance, certificates), or by its sheet lacking a required column. The check's
+    findings are read rendered, as a ledger archive keeps them.
     """
     keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
-    errors = batch.findings.filter(pl.col("severity") == "error")
-    own = errors.filter(pl.col("row").is_not_null()).join(
-        keys.select("_rid", "_file", "_sheet", "_row"),
-        left_on=["file", "sheet", "row"],
-        right_on=["_file", "_sheet", "_row"],
-        how="inner",
-    )
+    errors = batch.findings.filter(is_blocking(pl.col("code")))
+    own = held_by(batch.findings, keys.select("_rid", "_file", "_sheet", "_row"))
     roster_sheets = roster.select("_file", "_sheet").unique()
     elsewhere = errors.filter(pl.col("person_id") != "").join(
         roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"
@@ -122,7 +121,7 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         .first()
         .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
     )
-    parts = [_issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
+    parts = [emit(related, "payout.blocked-by-related", "", pl.col("f_code"), pl.col("__where"), keep=_ROW_ID)]
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
         missing = batch.findings.filter(
@@ -130,18 +129,16 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         )
         for column in missing.get_column("column").to_list():
             parts.append(
-                _issues(
-                    sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""), pl.lit(None, pl.String)
+                emit(
+                    sheet_rows,
+                    "payout.sheet-unusable",
+                    column,
+                    pl.lit(""),
+                    pl.lit(None, pl.String),
+                    keep=_ROW_ID,
                 )
             )
-    return own, _concat_issues(parts)
-
-
-def _concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    found = [p for p in parts if p.height]
-    return (
-        pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
-    )
+    return own, concat(parts, _ROW_ID_SCHEMA)
 
 
 def _rank_limit(
@@ -228,12 +225,13 @@ def _apply_limits(
         in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
         beyond = _rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
         found.append(
-            _issues(
+            emit(
                 beyond,
-                pl.lit("limit.exclusive"),
-                pl.lit(""),
+                "limit.exclusive",
+                "",
                 pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"),
                 pl.col("__earlier"),
+                keep=_ROW_ID,
             )
         )
         candidates = drop(beyond)
@@ -247,12 +245,13 @@ def _apply_limits(
             keys.append("__year")
         beyond = _rank_limit(counted, keys, 1, earlier)
         found.append(
-            _issues(
+            emit(
                 beyond,
-                pl.lit("limit.no-repeat"),
-                pl.lit("occupation"),
+                "limit.no-repeat",
+                "occupation",
                 pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"),
                 pl.col("__earlier"),
+                keep=_ROW_ID,
             )
         )
         candidates = drop(beyond)
@@ -261,7 +260,14 @@ def _apply_limits(
         earlier = prior.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
         beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max, earlier)
         found.append(
-            _issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)), pl.col("__earlier"))
+            emit(
+                beyond,
+                "limit.yearly",
+                "",
+                pl.lit(str(limits.yearly_max)),
+                pl.col("__earlier"),
+                keep=_ROW_ID,
+            )
         )
         candidates = drop(beyond)
     return candidates, found
@@ -285,7 +291,7 @@ def _ledger_issues(
         .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
     )
-    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held")), hit.get_column("claim_key")
+    return emit(hit, code, "", pl.col("rule"), pl.col("__held"), keep=_ROW_ID), hit.get_column("claim_key")
 
 
 def batch_people(batch: Batch) -> list[str]:
@@ -368,7 +374,7 @@ def decide(
     )
     # A rule that cannot be decided or computed holds its own line only: the row's other subsidies
     # do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
-    rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
+    rule_issues = emit(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail, keep=_ROW_ID)
 
     # Candidates: rows with a paying rule, not blocked.
     paid_lines = open_rules.filter(pl.col("rule_status") == "paid")
@@ -388,21 +394,15 @@ def decide(
     settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
     lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
     lines, advance_issues = _net_advances(lines, policy, history, advance_share, settled_rows)
-    exception_issues = _concat_issues([blocked, *limit_issues, advance_issues])
-    headers = _headers(batch)
-    order = [f.path for f in batch.files]
-    rendered = pl.concat(
-        [own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))], how="vertical_relaxed"
-    )
-    exc_rids = rendered.get_column("_rid").unique()
+    exception_issues = concat([blocked, *limit_issues, advance_issues], _ROW_ID_SCHEMA)
+    exc_rids = pl.concat([own_findings.get_column("_rid"), exception_issues.get_column("_rid")]).unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
-    held = render_findings(_concat_issues([rule_issues, ledger_issues]), headers, order, keep=("_rid",))
+    held = concat([rule_issues, ledger_issues], _ROW_ID_SCHEMA)
     # A held line on a row that is paid otherwise is listed with the exceptions; a row with nothing
     # left to pay is an exception row.
     held_rows = held.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
     exc_rids = pl.concat([exc_rids, held_rows]).unique()
-    rendered = pl.concat([rendered, held], how="vertical_relaxed")
     status = derived.select(
         "_rid",
         "_file",
@@ -417,16 +417,23 @@ def decide(
         .alias("status"),
     )
     ineligible = _ineligible(derived, per_rule, status)
-    rendered = rendered.sort("_rid", "code", "column", maintain_order=True)
+    # The payout's own findings are rendered here, once; the batch-level notes (no roster row) with them.
+    notes = _batch_notes(batch, derived, policy, per_rule, absent).with_columns(pl.lit(None, pl.UInt32).alias("_rid"))
+    rendered = render_findings(
+        concat([exception_issues, held, notes], _ROW_ID_SCHEMA), batch.headers, batch.file_order, keep=_ROW_ID
+    )
+    exceptions = pl.concat(
+        [own_findings.select(rendered.columns), rendered.filter(pl.col("_rid").is_not_null())], how="vertical_relaxed"
+    )
     decision = Decision(
         policy,
         lines.sort("_rid", "rule_order"),
-        rendered,
+        exceptions.sort("_rid", "code", "column", maintain_order=True),
         ineligible,
         status,
         per_rule,
         derived,
-        render_findings(_batch_notes(batch, derived, policy, per_rule, absent), headers, order),
+        rendered.filter(pl.col("_rid").is_null()).drop("_rid"),
         advance_share,
         absent,
     )
@@ -446,15 +453,6 @@ def _check_advance(policy: Policy, share: Decimal | None) -> None:
     if not Decimal(0) < share <= (limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)):
         top = limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)
         raise UsageError(f"预拨比例应在 0 到 {top:%} 之间", f"the advance share must be above 0 and at most {top:%}")
-
-
-def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
-    return [
-        (f.path, s.sheet, canonical, text)
-        for f in batch.files
-        for s in f.sheets
-        for canonical, text in s.headers.items()
-    ]
 
 
 def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: str) -> pl.DataFrame:
@@ -517,12 +515,13 @@ def _net_advances(
         allowed = {r.id: list(r.advance) for r in policy.rules}
         may = pl.col("payee_type").is_in(pl.col("rule").replace_strict(allowed, return_dtype=pl.List(pl.String)))
         refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
-        issues = _issues(
+        issues = emit(
             refused,
-            pl.lit("payout.not-advanceable"),
-            pl.lit("advance_yuan"),
+            "payout.not-advanceable",
+            "advance_yuan",
             pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+            keep=_ROW_ID,
         )
         num, den = _ratio(advance_share)
         advanced = lines.filter(may).with_columns(
@@ -555,12 +554,13 @@ def _net_advances(
     )
     with_advance = per_row.filter(pl.col("__advance") > 0)
     if not limits.advance_allowed:
-        issues = _issues(
+        issues = emit(
             with_advance,
-            pl.lit("payout.advance-forbidden"),
-            pl.lit("advance_yuan"),
+            "payout.advance-forbidden",
+            "advance_yuan",
             _yuan(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+            keep=_ROW_ID,
         )
     else:
         # E10: at most ``max_share`` of the entitlement may have been advanced.
@@ -586,7 +586,7 @@ def _net_advances(
             )
             .otherwise(_yuan(pl.col("__total")))
         )
-        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
+        issues = emit(bad, code, "advance_yuan", _yuan(pl.col("__advance")), detail, keep=_ROW_ID)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = (
@@ -620,6 +620,10 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
         .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    no_rule = pl.col("reason_code").is_null()
+    announce(c for c in joined.get_column("reason_code").str.split(";").explode().drop_nulls() if c in CATALOGUE)
+    if joined.filter(no_rule).height:
+        announce(["policy.no-rule"])
     return joined.select(
         "_rid",
         "_file",
@@ -631,13 +635,7 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
         pl.col("reason_code").fill_null("policy.no-rule"),
         pl.coalesce(
             pl.col("reason"),
-            pl.concat_str(
-                [
-                    pl.lit("本政策没有适用于培训类型「"),
-                    pl.col("training_type").fill_null("空"),
-                    pl.lit("」（及其人员类别）的补贴规则"),
-                ]
-            ),
+            template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
         ).alias("reason"),
     ).sort("_rid")
 
@@ -663,17 +661,15 @@ def _batch_notes(
             for name in fields:
                 unchecked.setdefault(FIELDS[name].label, []).append(req.id)
     notes += [(label, "", "、".join(dict.fromkeys(ids))) for label, ids in unchecked.items()]
-    codes = ["payout.blank-read-as" if value else "payout.column-absent" for _, value, _ in notes]
-    return pl.DataFrame(
-        {
-            "_file": [roster[0]] * len(notes),
-            "_sheet": [roster[1]] * len(notes),
-            "_row": [None] * len(notes),
-            "canonical": [n[0] for n in notes],
-            "value": [n[1] for n in notes],
-            "code": codes,
-            "detail": [n[2] for n in notes],
-            "person_id": [""] * len(notes),
-        },
-        schema=ISSUE_SCHEMA,
+    return from_rows(
+        Issue(
+            roster[0],
+            roster[1],
+            None,
+            canonical,
+            value,
+            "payout.blank-read-as" if value else "payout.column-absent",
+            detail,
+        )
+        for canonical, value, detail in notes
     )
