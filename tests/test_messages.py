@@ -380,3 +380,54 @@ def test_check__exceptions_workbook_in_chinese_has_plain_dates_and_chinese_label
     run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "en", "--lang", "en")
     english = load_workbook(tmp_path / "en" / "exceptions.xlsx")["汇总"]
     assert english["A1"].value == "检查结果汇总 / Check summary"
+
+
+# -- ledger references ---------------------------------------------------------------------------
+def _ledger_roster(make_xlsx: Any, name: str, *rows: tuple[int, str, str, str]) -> Path:
+    """A Suzhou roster of 中级工 technical-upgrade trainings with their certificates: (person,
+    occupation, start, end) per row, the certificate issued on the end date."""
+    header = ["姓名", "身份证号码", "培训类型", "职业(工种)", "培训等级", "开班日期", "结业日期", "出资方", "是否参保"]
+    cert_header = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
+    names = {1: "张伟", 2: "李娜", 3: "王芳"}
+    roster, certs = [header], [cert_header]
+    for i, (n, occupation, start, end) in enumerate(rows, start=1):
+        pid = valid_id(seq=f"{n:02d}1")
+        roster.append([names[n], pid, "技能提升", occupation, "四级/中级工", start, end, "个人", "是"])
+        number = f"S00003200000121400{n}{i}0{len(name)}"
+        certs.append([pid, names[n], number, "职业技能等级证书", occupation, "四级/中级工", end, "是"])
+    return make_xlsx({"花名册": roster, "证书": certs}, name=name)
+
+
+def test_payout__ledger_lines_are_cited_by_period_run_and_position_within_the_run(
+    make_xlsx, run_cli, tmp_path, ledger_url
+):
+    # Two committed runs: May pays 张伟 one training; June pays 李娜 then 王芳 (ledger lines 2 and 3,
+    # the June run's first and second). A June re-run and a later training of 王芳 cite June's second
+    # line as 「2021-06 批次（R…）第 2 笔」, never the ledger-wide line number 3.
+    args = ("--policy", "suzhou-2019", "--ledger", ledger_url, "--param", "shortage_occupations=电工,焊工")
+    may = _ledger_roster(make_xlsx, "may.xlsx", (1, "电工", "2021-04-01", "2021-05-20"))
+    june = _ledger_roster(
+        make_xlsx,
+        "june.xlsx",
+        (2, "车工", "2021-05-01", "2021-06-10"),
+        (3, "焊工", "2021-05-01", "2021-06-12"),
+    )
+    committed = run_cli("payout", may, *args, "--period", "2021-05", "--out", tmp_path / "m", "--commit")
+    assert committed.code == 0, committed.stderr
+    first = run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j", "--commit", "--json")
+    assert first.code == 0, first.stderr
+    run_id = run_cli("ledger", "runs", "--ledger", ledger_url, "--json").json["runs"][1]["run_id"]
+    again = run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j2", "--json")
+    held = {e["row"]: e["message_zh"] for e in again.json["exceptions"]}
+    assert held[3] == f"A8 已于台账 2021-06 批次（{run_id}）第 2 笔 发放，不重复发放"
+    # The same occupation and level again in July (E2) names the same June line.
+    july = _ledger_roster(make_xlsx, "july.xlsx", (3, "焊工", "2021-06-20", "2021-07-10"))
+    later = run_cli("payout", july, *args, "--period", "2021-07", "--out", tmp_path / "jl", "--json")
+    (repeat,) = later.json["exceptions"]
+    assert repeat["code"] == "limit.no-repeat"
+    assert f"已在台账 2021-06 批次（{run_id}）第 2 笔享受" in repeat["message_zh"]
+    # The clerk finds the line as 序号 2 in the June run's own payouts.xlsx.
+    from openpyxl import load_workbook
+
+    detail = list(load_workbook(tmp_path / "j" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    assert detail[2][:2] == (2, "王芳")

@@ -264,11 +264,31 @@ class Ledger:
         certs: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(set(person_ids)), 500):
-                query = select(*(s.lines.c[c] for c in HISTORY_SCHEMA)).where(
-                    s.lines.c.person_id.in_(chunk),
-                    s.lines.c.kind.in_(["payment", "advance"]),
-                    s.lines.c.line_id.not_in(reversed_ids),
-                    *line_where,
+                # Each line's position within its run, numbered over the whole run (not only these
+                # people's lines), for the runs these people have lines in.
+                runs_of_people = select(s.lines.c.run_id).where(s.lines.c.person_id.in_(chunk))
+                ranked = (
+                    select(
+                        s.lines.c.line_id,
+                        func.row_number().over(partition_by=s.lines.c.run_id, order_by=s.lines.c.line_id).label("seq"),
+                    )
+                    .where(s.lines.c.run_id.in_(runs_of_people))
+                    .subquery("ranked")
+                )
+                columns = [s.lines.c[c] for c in HISTORY_SCHEMA if c not in ("period", "seq")]
+                query = (
+                    select(*columns, s.runs.c.period, ranked.c.seq)
+                    .select_from(
+                        s.lines.join(s.runs, s.runs.c.run_id == s.lines.c.run_id).join(
+                            ranked, ranked.c.line_id == s.lines.c.line_id
+                        )
+                    )
+                    .where(
+                        s.lines.c.person_id.in_(chunk),
+                        s.lines.c.kind.in_(["payment", "advance"]),
+                        s.lines.c.line_id.not_in(reversed_ids),
+                        *line_where,
+                    )
                 )
                 found += [dict(r._mapping) for r in conn.execute(query)]
                 cert_query = select(*(s.certificates.c[c] for c in CERT_SCHEMA)).where(
