@@ -379,7 +379,7 @@ def test_check__exceptions_workbook_in_chinese_has_plain_dates_and_chinese_label
     assert row[header.index("结业日期")] == "2024-07-05"
     run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "en", "--lang", "en")
     english = load_workbook(tmp_path / "en" / "exceptions.xlsx")["汇总"]
-    assert english["A1"].value == "检查结果汇总 / Check summary"
+    assert english["A1"].value == "Check summary"
 
 
 # -- ledger references ---------------------------------------------------------------------------
@@ -431,3 +431,67 @@ def test_payout__ledger_lines_are_cited_by_period_run_and_position_within_the_ru
 
     detail = list(load_workbook(tmp_path / "j" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
     assert detail[2][:2] == (2, "王芳")
+
+
+# -- the workbooks a clerk reads -----------------------------------------------------------------
+# ASCII a Chinese header or label may hold: the program's name, the ID of 身份证号码/ID, and
+# references (rule ids such as A7, clauses, periods such as 2024-06 or YYYY-MM).
+LABEL_ASCII = {"skillcli", "ID", "YYYY", "MM"}
+
+
+def english_words(text: str) -> list[str]:
+    """The ASCII words of ``text`` that a Chinese-only header or label must not hold."""
+    return [
+        word
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
+        if word not in LABEL_ASCII and not REFERENCE_RE.match(word)
+    ]
+
+
+def label_cells(path: Path) -> dict[str, list[str]]:
+    """Every sheet's header row and labels: the text cells written in bold (titles, headers, the
+    label column of 汇总/说明/封面, the block titles of 汇总), each sheet's first row included."""
+    from openpyxl import load_workbook
+
+    found: dict[str, list[str]] = {}
+    for sheet in load_workbook(path).worksheets:
+        cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+        found[sheet.title] = [c.value for c in cells if c.row == 1 or c.font.bold]
+    return found
+
+
+def test_workbooks__chinese_headers_and_labels_only_with_lang_zh_english_with_lang_en(make_xlsx, run_cli, tmp_path):
+    args = ("--policy", "suzhou-2019", "--period", "2021-06")
+    run_cli("payout", SAMPLE / "district_batch.xlsx", *args, "--out", tmp_path / "zh")
+    run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--out", tmp_path / "c")
+    run_cli(
+        "check",
+        _acceptance_batch(make_xlsx),
+        "--period",
+        "2024-06",
+        "--out",
+        tmp_path / "r",
+        "--split-by",
+        "institution",
+    )
+    books = [tmp_path / "zh" / "payouts.xlsx", tmp_path / "c" / "exceptions.xlsx", *(tmp_path / "r").glob("*.xlsx")]
+    assert len(books) >= 4
+    seen = {}
+    for book in books:
+        for sheet, cells in label_cells(book).items():
+            seen[(book.name, sheet)] = cells
+            bad = [(cell, english_words(cell)) for cell in cells if english_words(cell) or " / " in cell]
+            assert bad == [], (book.name, sheet)
+    payouts = label_cells(tmp_path / "zh" / "payouts.xlsx")
+    assert set(payouts) == {"汇总", "明细", "异常", "不符合条件", "说明"}
+    # Codes stay only in the last column of 不符合条件, titled 代码; the 异常 sheet has none.
+    assert payouts["不符合条件"][-1] == "代码" and "代码" not in payouts["异常"]
+    assert {"控制数", "按收款方", "项目", "收款方名称", "台账批次", "规则文件校验码"} <= {
+        c for cells in payouts.values() for c in cells
+    }
+    english = tmp_path / "en"
+    run_cli("payout", SAMPLE / "district_batch.xlsx", *args, "--out", english, "--lang", "en")
+    en = label_cells(english / "payouts.xlsx")
+    assert en["明细"][:4] == ["No.", "Name", "ID number", "Subsidy"]
+    assert {"Control", "By payee", "ledger run", "rules file SHA-256"} <= {c for cells in en.values() for c in cells}
+    assert not [c for cells in en.values() for c in cells if re.search(r"[\u4e00-\u9fff]", c)]
