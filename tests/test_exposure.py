@@ -157,16 +157,7 @@ def test_exposure__no_password_in_manifest_or_json(
     assert vouchers.code == 0, vouchers.stderr
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert json.loads(manifest)["ledger"]["ledger"].startswith("postgresql://skillcli@")
-    seen = (
-        init.stdout
-        + init.stderr
-        + paid.stdout
-        + paid.stderr
-        + status.stdout
-        + vouchers.stdout
-        + manifest
-        + log.read_text(encoding="utf-8")
-    )
+    seen = init.stdout + init.stderr + paid.stdout + paid.stderr + status.stdout + vouchers.stdout + manifest + log.read_text(encoding="utf-8")
     assert "postgresql://skillcli@" in vouchers.stdout
     for secret in secrets:
         assert secret not in seen, secret
