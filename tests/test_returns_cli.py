@@ -115,3 +115,49 @@ def test_split__bad_usage_is_one_line(make_xlsx, run_cli, tmp_path):
     result = run_cli("check", batch, "--period", PERIOD, "--out", tmp_path / "o", "--split-by", "county")
     assert result.code == 2 and "不是「county」" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_out__the_lock_lives_while_a_run_writes_and_is_gone_after(make_xlsx, run_cli, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    batch = _batch(make_xlsx)
+    other = make_xlsx({"花名册": [HEADER, [*roster_row(1), SCHOOL_A, "甲公司"]]}, name="other.xlsx")
+    # A run paused after writing its files under temporary names holds the folder: a second run is
+    # refused (exit 4); once the first finishes, the folder holds its outputs and no .skillcli.lock.
+    out = tmp_path / "held"
+    marker, release = tmp_path / "reached", tmp_path / "release"
+    env = {
+        **os.environ,
+        "SKILLCLI_FAULT_PAUSE": "outputs-commit",
+        "SKILLCLI_FAULT_MARKER": str(marker),
+        "SKILLCLI_FAULT_RELEASE": str(release),
+    }
+    args = [sys.executable, "-m", "skillcli", "check", str(batch), "--period", PERIOD, "--out", str(out), "--quiet"]
+    first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline and first.poll() is None, first.communicate()
+        time.sleep(0.05)
+    assert (out / ".skillcli.lock").exists()
+    second = run_cli("check", batch, "--period", PERIOD, "--out", out)
+    assert second.code == 4 and "正被另一个 skillcli 进程使用" in second.stderr
+    release.write_text("go", encoding="utf-8")
+    assert first.wait(timeout=120) == 1, first.communicate()
+    assert sorted(p.name for p in out.iterdir()) == ["exceptions.csv", "exceptions.xlsx"]
+    # Every kind of run that writes a folder leaves no lock behind: check, payout, diff, the returns.
+    runs = {
+        "check": ("check", batch, "--period", PERIOD, "--split-by", "institution"),
+        "payout": ("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06"),
+        "diff": ("diff", batch, other, "--period", PERIOD),
+    }
+    for name, command in runs.items():
+        folder = tmp_path / name
+        result = run_cli(*command, "--out", folder)
+        assert result.code in (0, 1), result.stderr
+        written = sorted(p.name for p in folder.iterdir())
+        assert written and ".skillcli.lock" not in written, (name, written)
+        # The folder can be written again at once (nothing stale blocks the next run).
+        assert run_cli(*command, "--out", folder).code == result.code
