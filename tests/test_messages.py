@@ -495,3 +495,21 @@ def test_workbooks__chinese_headers_and_labels_only_with_lang_zh_english_with_la
     assert en["明细"][:4] == ["No.", "Name", "ID number", "Subsidy"]
     assert {"Control", "By payee", "ledger run", "rules file SHA-256"} <= {c for cells in en.values() for c in cells}
     assert not [c for cells in en.values() for c in cells if re.search(r"[\u4e00-\u9fff]", c)]
+
+
+def test_check__a_suggested_18_digit_id_is_masked_on_screen_unless_show_ids(make_xlsx, run_cli, tmp_path):
+    # 320506 750412 124 (15 digits) becomes 320506 19750412 124 + its check character.
+    suggested = valid_id(birth="19750412", seq="124")
+    batch = make_xlsx({"花名册": roster_sheet(roster_row(1, id_number="320506750412124"))})
+    masked = suggested[:6] + "********" + suggested[-4:]
+    screen = run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "o")
+    assert f"请换成 18 位：{masked}" in screen.stderr and suggested not in screen.stderr
+    as_json = run_cli("check", batch, "--period", "2024-06", "--json")
+    assert suggested not in as_json.stdout and masked in as_json.stdout
+    shown = run_cli("check", batch, "--period", "2024-06", "--show-ids")
+    assert f"请换成 18 位：{suggested}" in shown.stderr
+    # The workbook for the clerk holds the number to copy in full.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "o" / "exceptions.xlsx")["花名册问题"]
+    assert any(f"请换成 18 位：{suggested}" in str(c.value) for row in sheet.iter_rows() for c in row)
