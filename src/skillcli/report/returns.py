@@ -209,17 +209,23 @@ def for_sender(code: str, column: str, message: str) -> str:
     return message
 
 
+def _cell_formats(book: Workbook) -> tuple[Any, Any, Any]:
+    """Wrapped text cells: plain, error (red) and warning (yellow)."""
+    base = {"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"}
+    return (
+        book.add_format(base),
+        book.add_format({**base, "bg_color": "#FFC7CE"}),
+        book.add_format({**base, "bg_color": "#FFEB9C"}),
+    )
+
+
 def _header_sheet(book: Workbook, findings: pl.DataFrame) -> None:
     """The problems of the table's header (an unknown or missing column): one line each."""
     if findings.height == 0:
         return
     several_files = findings.get_column("file").n_unique() > 1
     sheet = book.add_sheet("表头问题")
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
-    error = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE", "num_format": "@"})
-    warning = book.add_format(
-        {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFEB9C", "num_format": "@"}
-    )
+    wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "列", "问题说明（请按此改正）"]
     widths = [*([16] if several_files else []), 10, 6, 16, MESSAGE_WIDTH + 20]
     for j, (text, width) in enumerate(zip(head, widths, strict=True)):
@@ -267,11 +273,7 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     ]
     several_files = rows.get_column("file").n_unique() > 1
     sheet = book.add_sheet(f"{kind.label_zh}问题")
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
-    error = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE", "num_format": "@"})
-    warning = book.add_format(
-        {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFEB9C", "num_format": "@"}
-    )
+    wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "问题说明（请按此改正）"]
     head += [SPECS_HEADER[kind][c] for c in value_columns]
     records = [
