@@ -95,7 +95,7 @@ def test_split__one_return_per_institution_with_only_its_rows(make_xlsx, run_cli
     assert [r[1] for r in _cells(blank["花名册问题"])[1:]] == [6]
     # That return is the clerk's to route: its cover says the rows name no institution and what to do.
     blank_cover = {row[0]: row[1] for row in _cells(blank["封面"]) if row[0]}
-    assert blank_cover["请先处理"].startswith("以下各行的「培训机构」为空，无法判断应退回给哪一家")
+    assert blank_cover["请先处理"].startswith("以下各行无法判断应退回给哪一家培训机构：花名册中该行")
     # Every cover tells the sender to correct its own table by the row numbers; nothing claims the
     # sender's table was coloured.
     assert cover["如何改正"] == (
