@@ -431,6 +431,13 @@ def test_payout__ledger_lines_are_cited_by_period_run_and_position_within_the_ru
 
     detail = list(load_workbook(tmp_path / "j" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
     assert detail[2][:2] == (2, "王芳")
+    # The June workbook regenerated from the ledger reads the same, in Chinese only.
+    shown = run_cli("ledger", "show", run_id, "--ledger", ledger_url, "--out", tmp_path / "again")
+    assert shown.code == 0, shown.stderr
+    regenerated = list(load_workbook(tmp_path / "again" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    assert regenerated[2][:2] == (2, "王芳") and regenerated[2][-1] == "june.xlsx「花名册」第 3 行"
+    for sheet, cells in label_cells(tmp_path / "again" / "payouts.xlsx").items():
+        assert [c for c in cells if english_words(c) or " / " in c] == [], sheet
 
 
 # -- the workbooks a clerk reads -----------------------------------------------------------------
