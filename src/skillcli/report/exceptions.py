@@ -159,7 +159,8 @@ def write_exceptions_xlsx(
     lang: str | None = None,
 ) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row.
-    ``lang="zh"``: Chinese only (no codes, no English); otherwise both languages and the codes."""
+    ``lang="zh"``: Chinese only (no codes, no English); ``en``: English headers and labels, both
+    messages and the codes; no language: both languages and the codes."""
     book = Workbook(target, streaming=True)
     try:
         counts = (
