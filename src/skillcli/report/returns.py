@@ -58,8 +58,9 @@ def owners(batch: Batch, by: str) -> pl.DataFrame:
     A finding about a data row goes to the institution written on that roster row (an attendance or
     certificate row: that of the same person on the roster), or to 未填<header> when the roster leaves
     it blank. A finding about a file's header (an unknown or missing column) goes to every recipient
-    with rows in that file: each must correct its own table. A file with no rows goes to no one; its
-    findings stay in exceptions.xlsx for the clerk."""
+    with roster rows in that file: each must correct its own table. A file without roster rows sends
+    its header findings to no one, and an unknown column with no likely match (``CLERK_ONLY``) goes
+    to no one either: they stay in exceptions.xlsx for the clerk."""
     column, header = SPLIT_BY[by]
     unknown = f"未填{header}"
     roster = batch.raw.get(SheetKind.ROSTER)
