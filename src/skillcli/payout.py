@@ -183,14 +183,17 @@ def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
 
 
 def ledger_location(prefix: str) -> pl.Expr:
-    """Where the ledger holds a claim, for messages: "批次 R2021… 第 12 行" (first line of a group)."""
+    """Where the ledger holds a claim, for messages: 「2021-05 批次（R2021…）第 3 笔」, the run's period,
+    its id and the line's position within that run (first line of a group)."""
     return pl.concat_str(
         [
             pl.lit(prefix),
+            pl.col("period").first(),
+            pl.lit(" 批次（"),
             pl.col("run_id").first(),
-            pl.lit(" 第 "),
-            pl.col("line_id").first().cast(pl.String),
-            pl.lit(" 行"),
+            pl.lit("）第 "),
+            pl.col("seq").first().cast(pl.String),
+            pl.lit(" 笔"),
         ]
     )
 
@@ -203,7 +206,7 @@ def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFram
         .agg(
             pl.col("counts").any(),
             pl.col("rule"),
-            ledger_location("台账批次 ").alias("__loc"),
+            ledger_location("台账 ").alias("__loc"),
         )
         .with_columns(
             pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")
@@ -282,7 +285,7 @@ def _ledger_issues(
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        ledger_location("批次 ").alias("__held"),
+        ledger_location("").alias("__held"),
         pl.col("kind").first().alias("__kind"),
     )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
@@ -71,7 +72,8 @@ def check(
                 batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
             )
             write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
-            returns = []
+            returns: list[Any] = []
+            contact: Mapping[str, Any] = {}
             if split_by is not None:
                 from skillcli.config import load_config
                 from skillcli.report.returns import write_returns
@@ -92,6 +94,13 @@ def check(
                     f"wrote {len(returns)} return workbooks, one per {split_by} ({out}/退回_*.xlsx)",
                 )
             )
+            if not contact:
+                screen.line(
+                    screen.t(
+                        "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
+                        "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
+                    )
+                )
     if json_out:
         print_json(batch_payload(batch, screen.mask))
     errors, warnings = batch.count(Severity.ERROR), batch.count(Severity.WARNING)

@@ -67,7 +67,7 @@ def payout(
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out, files) as outputs:
         manifest = write_payout(
-            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
+            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None, lang=lang
         )
         if run_id is not None and store is not None:
             # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
