@@ -180,12 +180,22 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     return [emit(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
-@check("attendance.not-on-roster", "cert.not-on-roster")
+@check("attendance.not-on-roster", "cert.not-on-roster", "sheet.roster-without-id")
 def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns:
         return []
     known = roster.get_column("id_number").drop_nulls().unique()
+    # A file whose roster has no usable ID column (its header was not recognised) cannot match its own
+    # attendance or certificates: one finding per such sheet points at the roster's header, instead
+    # of one "not on the roster" per row for people who are on it.
+    keyless = (
+        roster.group_by("_file", "_sheet")
+        .agg(pl.col("id_number").is_null().all().alias("__keyless"))
+        .filter(pl.col("__keyless"))
+        .group_by("_file")
+        .agg(pl.col("_sheet").sort().str.join("」「").alias("__roster_sheets"))
+    )
     found = []
     for kind, code in (
         (SheetKind.ATTENDANCE, "attendance.not-on-roster"),
@@ -194,7 +204,23 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         frame = frames.get(kind)
         if frame is not None and "id_number" in frame.columns:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
-            found.append(emit(frame, pl.when(missing).then(pl.lit(code)), "id_number", pl.col("id_number")))
+            flagged = frame.filter(missing).join(keyless, on="_file", how="left")
+            per_row = flagged.filter(pl.col("__roster_sheets").is_null())
+            found.append(emit(per_row, pl.lit(code), "id_number", pl.col("id_number")))
+            per_sheet = (
+                flagged.filter(pl.col("__roster_sheets").is_not_null())
+                .group_by("_file", "_sheet", maintain_order=True)
+                .agg(
+                    pl.col("_row").min(),
+                    pl.len().cast(pl.String).alias("__count"),
+                    pl.col("__roster_sheets").first(),
+                )
+                .with_columns(pl.lit(None, pl.String).alias("id_number"))
+            )
+            detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
+            found.append(
+                emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail)
+            )
     return found
 
 
