@@ -242,7 +242,7 @@ def assert_safe_outputs(directory: Path) -> None:
                 for cell in row:
                     assert cell.data_type != "f", f"{book_path.name} {sheet.title}!{cell.coordinate}"
     for csv_path in directory.glob("*.csv"):
-        with csv_path.open(encoding="utf-8", newline="") as handle:
+        with csv_path.open(encoding="utf-8-sig", newline="") as handle:
             for line in csv.reader(handle):
                 for cell in line:
                     assert not cell.startswith(DANGEROUS), f"{csv_path.name}: {cell[:40]!r}"
@@ -252,7 +252,7 @@ def assert_safe_outputs(directory: Path) -> None:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -132,3 +132,29 @@ def test_ids__a_leading_apostrophe_is_stripped_with_a_hint_not_an_error(make_xls
     assert hint["message_zh"].startswith("「身份证号码」中的号码前面有一个撇号（'）")
     screen = run_cli("check", path, "--period", "2024-06")
     assert "撇号" in screen.stderr
+
+
+# -- written files: no false full ID, CSVs Excel on Chinese Windows opens -------------------------
+def test_outputs__an_id_stored_as_a_number_shows_what_excel_shows_and_csvs_carry_a_bom(make_xlsx, run_cli, tmp_path):
+    import openpyxl
+
+    lost = int(person(2)["id_number"][:17] + "0")  # a number cell: Excel keeps 15 significant digits
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=lost))})
+    out = tmp_path / "out"
+    result = run_cli("check", path, "--period", "2024-06", "--out", out)
+    assert result.code == 1
+    book = openpyxl.load_workbook(out / "exceptions.xlsx", read_only=True)
+    rows = [list(r) for r in book["花名册问题"].iter_rows(values_only=True)]
+    header = rows[0]
+    found = [r for r in rows[1:] if r[header.index("行号")] == 3]
+    assert len(found) == 1
+    shown = found[0][header.index("值")]
+    assert shown == f"{str(lost)[0]}.{str(lost)[1:6]}E+17"
+    assert found[0][header.index("身份证号码")] == shown
+    text = "\n".join(str(v) for r in rows for v in r if v is not None)
+    assert str(lost) not in text
+    # The CSV starts with the UTF-8 byte-order mark and reads back as UTF-8.
+    data = (out / "exceptions.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "花名册" in data.decode("utf-8-sig")
+    assert str(lost) not in data.decode("utf-8-sig")

@@ -129,6 +129,17 @@ def write_exceptions_xlsx(
                 pl.col("_row").alias("row"),
                 *value_columns,
             )
+            if "id_number" in value_columns:
+                # The context of a row whose ID was stored as a number shows what Excel shows (the
+                # finding's value), not the read-back digits, which look like a valid ID and are not.
+                lost = findings.filter(pl.col("code") == "id.precision-lost").select(
+                    "file", "sheet", "row", pl.col("value").alias("__shown")
+                )
+                rows_frame = (
+                    rows_frame.join(lost, on=["file", "sheet", "row"], how="left")
+                    .with_columns(pl.coalesce("__shown", "id_number").alias("id_number"))
+                    .drop("__shown")
+                )
             joined = indexed.join(rows_frame, on=["file", "sheet", "row"], how="inner").sort("__i")
             if joined.height == 0:
                 continue
