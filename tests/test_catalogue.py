@@ -239,6 +239,12 @@ CORPUS: dict[str, Build] = {
     "sex.mismatch": row(sex="女", id_number=P1["id_number"]),
     "uscc.format": extra("统一社会信用代码", "123"),
     "uscc.checksum": extra("统一社会信用代码", wrong_check(valid_uscc())),
+    "uscc.two-names": lambda tmp: roster_with(
+        tmp,
+        [*roster_row(1), "吕梁市离石区巾帼家政职业培训学校", valid_uscc("52141102MJY100456")],
+        [*roster_row(2), "离石巾帼家政培训学校", valid_uscc("52141102MJY100456")],
+        header=[*ROSTER_HEADER_ROW, "培训机构", "机构统一社会信用代码"],
+    ),
     "phone.format": extra("手机号码", "12345"),
     "account.format": extra("银行账号", "6222-ABC"),
     "date.missing": row(start_date=None),

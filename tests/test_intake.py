@@ -20,7 +20,16 @@ ATTENDANCE_HEADER = ["身份证号码", "姓名", "应出勤天数", "实际出�
 
 # -- headers with a note in brackets -----------------------------------------------------------
 def test_headers__a_note_in_brackets_or_a_star_does_not_stop_the_match(make_xlsx, check_json):
-    header = ["姓名(必填)", "身份证号码（18位）", "*性别", "培训类型*", "职业(工种)", "【必填】培训等级", "开班日期", "结业日期"]
+    header = [
+        "姓名(必填)",
+        "身份证号码（18位）",
+        "*性别",
+        "培训类型*",
+        "职业(工种)",
+        "【必填】培训等级",
+        "开班日期",
+        "结业日期",
+    ]
     header += ["培训费用（元）", "联系电话(手机)"]
     rows = [[*roster_row(n), "1000元", "13812345678"] for n in (1, 2)]
     result = check_json(make_xlsx({"人员名单": roster_sheet(*rows, header=header)}))
@@ -63,7 +72,9 @@ def test_headers__a_roster_without_its_id_column_gives_one_finding_per_dependent
     assert by_code(result, "cert.not-on-roster") == []
     assert by_code(result, "sheet.roster-without-id") == [(2, "身份证号码", "sheet.roster-without-id")] * 2
     summary = {f["sheet"]: f for f in result.json["findings"] if f["code"] == "sheet.roster-without-id"}
-    assert summary["出勤"]["message_zh"].startswith("本表有 3 行（从本行起）无法与花名册核对：同一文件的花名册「人员名单」")
+    assert summary["出勤"]["message_zh"].startswith(
+        "本表有 3 行（从本行起）无法与花名册核对：同一文件的花名册「人员名单」"
+    )
     assert summary["证书"]["message_zh"].startswith("本表有 2 行")
     assert "请先改正花名册的表头" in summary["出勤"]["message_zh"]
     # The roster itself still says which column is missing and what its header was (证件 → 身份证号码).
@@ -158,3 +169,119 @@ def test_outputs__an_id_stored_as_a_number_shows_what_excel_shows_and_csvs_carry
     assert data.startswith(b"\xef\xbb\xbf")
     assert "花名册" in data.decode("utf-8-sig")
     assert str(lost) not in data.decode("utf-8-sig")
+
+
+# -- a Shanxi batch from two senders ----------------------------------------------------------
+SCHOOL = "52141102MJY100456"  # a credit-code body; the check character comes from stdnum
+INSTITUTION_HEADER = [
+    "姓名",
+    "身份证号码",
+    "就业前所属群体",
+    "培训类型",
+    "职业(工种)",
+    "培训等级",
+    "开班日期",
+    "结业日期",
+]
+INSTITUTION_HEADER += ["培训机构", "机构统一社会信用代码", "培训费用", "出资方"]
+ENTERPRISE_HEADER = ["姓名", "身份证号码", "人员类别", "单位名称", "统一社会信用代码", "培训类型", "职业(工种)"]
+ENTERPRISE_HEADER += ["开班日期", "结业日期"]
+CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期"]
+
+
+def _shanxi_batch(make_xlsx):
+    from tests.conftest import valid_uscc
+
+    school = valid_uscc(SCHOOL)
+    firm = valid_uscc("91140105MA0GRX8K2")
+    p = {n: person(n) for n in range(1, 7)}
+
+    def trainee(n, school_name="吕梁市离石区巾帼家政职业培训学校"):
+        return [p[n]["name"], p[n]["id_number"], "城镇登记失业人员", "就业技能培训", "电工", "五级", "2021-05-06"]
+
+    institution = [
+        [*trainee(n), "2021-05-28", name, school, "1200", "机构"]
+        for n, name in (
+            (1, "吕梁市离石区巾帼家政职业培训学校"),
+            (2, "吕梁市离石区巾帼家政职业培训学校"),
+            (3, "离石巾帼家政培训学校"),
+        )
+    ]
+    certs = [
+        [p[1]["id_number"], p[1]["name"], "S1", "职业技能等级证书", "电工", "四级", "2021-05-30"],  # roster: 五级
+        [p[3]["id_number"], p[3]["name"], "S3", "职业技能等级证书", "电工", "五级", "2021-05-30"],
+    ]
+    f1 = make_xlsx(
+        {"学员花名册": [INSTITUTION_HEADER, *institution], "取证情况": [CERT_HEADER, *certs]}, name="巾帼家政.xlsx"
+    )
+    enterprise = [
+        [p[4]["name"], p[4]["id_number"], "企业职工", "华晋煤机", firm, "岗前培训", "电工", "2021-06-01", "2021-06-10"],
+        [p[5]["name"], p[5]["id_number"], None, "华晋煤机", firm, "岗前培训", "电工", "2021-06-01", "2021-06-10"],
+        [p[6]["name"], p[6]["id_number"][:-1] + ("1" if p[6]["id_number"][-1] != "1" else "2"), "企业职工", "华晋煤机",
+         firm, "岗前培训", "电工", "2021-06-01", "2021-06-10"],
+    ]  # fmt: skip
+    f2 = make_xlsx({"Sheet1": [ENTERPRISE_HEADER, *enterprise]}, name="华晋煤机.xlsx")
+    return f1, f2
+
+
+def test_payees__one_credit_code_with_two_names_is_a_warning_naming_both(make_xlsx, check_json):
+    f1, f2 = _shanxi_batch(make_xlsx)
+    result = check_json(f1, f2, "--period", "2021-06")
+    two = [f for f in result.json["findings"] if f["code"] == "uscc.two-names"]
+    assert [(f["file"], f["sheet"], f["row"], f["column"], f["value"]) for f in two] == [
+        (str(f1), "学员花名册", 4, "培训机构", "离石巾帼家政培训学校")
+    ]
+    message = two[0]["message_zh"]
+    assert (
+        "本行写作「离石巾帼家政培训学校」，另一写法见「学员花名册」第 2 行「吕梁市离石区巾帼家政职业培训学校」"
+        in message
+    )
+    assert "银行开户时登记的名称" in message and "户名不符" in message
+    assert two[0]["severity"] == "warning"
+
+
+def test_payout__the_certificate_hold_says_where_it_looked_and_what_it_found(make_xlsx, run_cli, tmp_path):
+    f1, f2 = _shanxi_batch(make_xlsx)
+    out = tmp_path / "out"
+    result = run_cli("payout", f1, f2, "--policy", "shanxi-2019", "--period", "2021-06", "--out", out, "--json")
+    held = {e["row"]: e["message_zh"] for e in result.json["exceptions"] if e["code"] == "payout.no-certificate-data"}
+    assert sorted(held) == [2, 3]
+    # 学员一 has a certificate, at another level than the roster's: both are named.
+    assert (
+        "证书表「取证情况」中此人的证书是 电工 四级/中级工（2021-05-30 发证），与本行的培训 电工 五级/初级工 不符"
+        in held[2]
+    )
+    assert "「考核结果」也未填写" in held[2]
+    # 学员二 has none; no false "no certificate sheet, or the column is missing".
+    assert "证书表「取证情况」中没有此人的证书" in held[3]
+    assert all("无证书表或缺少该列" not in m for m in held.values())
+    # The one with a certificate of this training is paid A2 (min(1200, 1000)).
+    assert [
+        (line["row"], line["rule"], line["amount_fen"]) for line in result.json["lines"] if line["rule"] == "A2"
+    ] == [(4, "A2", 100000)]
+
+
+def test_payout__the_blank_hint_names_the_file_sheet_header_and_rows(make_xlsx, run_cli, tmp_path):
+    f1, f2 = _shanxi_batch(make_xlsx)
+    result = run_cli(
+        "payout", f1, f2, "--policy", "shanxi-2019", "--period", "2021-06", "--out", tmp_path / "o", "--json"
+    )
+    blanks = [w for w in result.json["warnings"] if w["code"] == "payout.blank-read-as"]
+    category = [w for w in blanks if w["column"] in ("人员类别", "就业前所属群体")]
+    # The blank is in the enterprise's Sheet1, row 3, whose header is 人员类别 (not the school's header).
+    assert [(w["file"], w["sheet"], w["column"]) for w in category] == [(str(f2), "Sheet1", "人员类别")]
+    assert category[0]["message_zh"].startswith("「人员类别」有 1 行为空（第 3 行），按「无特殊人员类别」处理")
+
+
+def test_payout__the_screen_names_the_file_of_each_exception_and_csvs_carry_a_bom(make_xlsx, run_cli, tmp_path):
+    f1, f2 = _shanxi_batch(make_xlsx)
+    out = tmp_path / "out"
+    screen = run_cli("payout", f1, f2, "--policy", "shanxi-2019", "--period", "2021-06", "--out", out)
+    text = screen.stderr
+    table = text[text.index("条异常（共") :]
+    assert "文件" in table.splitlines()[1] or "文件" in table[:400]
+    assert "华晋煤机.xlsx" in table and "巾帼家政.xlsx" in table
+    # The blank hint on screen says which file and sheet.
+    assert "提示：华晋煤机.xlsx「Sheet1」：「人员类别」有 1 行为空（第 3 行）" in text.replace("\n", "")
+    for name in ("payouts.csv", "exceptions.csv", "ineligible.csv"):
+        assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf"), name

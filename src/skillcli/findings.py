@@ -271,6 +271,17 @@ _ALL: list[Code] = [
             "统一社会信用代码校验位错误：按前 17 位算应为 {detail}，说明有抄错的位，请按营业执照核对",
             "credit code check character is wrong: the first 17 characters give {detail}, so one is miscopied; check it against the business licence",
         ),
+        (
+            "two-names",
+            W,
+            "统一社会信用代码 {count} 在本批次中有不同的名称：本行写作「{value}」，另一写法见{closest}。按此代码付款时，"
+            "户名须与该单位在银行开户时登记的名称完全一致，否则银行会以“户名不符”退回；请按营业执照和开户资料核实开户名称，"
+            "把所有行改为这一写法",
+            "credit code {count} is written with different names in this batch: '{value}' here, the other spelling"
+            " at {closest}."
+            " A payment to this code must carry the name registered with the bank account, or the bank returns it"
+            " (name mismatch): check the account's name against the licence and bank papers and write it on every row",
+        ),
     ),
     *_codes(
         "phone",
@@ -543,8 +554,9 @@ _ALL += [
         (
             "no-certificate-data",
             E,
-            "{detail}：证书数据中没有「{column}」（无证书表或缺少该列），无法核对取证",
-            "{detail}: the certificate data has no '{column}' (no certificate sheet, or the column is missing)",
+            "{detail}：无法确认「{column}」：{value}",
+            "{detail}: '{column}' cannot be confirmed: no certificate of this training is in the certificate"
+            " data and no pass is recorded ({value})",
         ),
         (
             "no-fee",
@@ -587,8 +599,9 @@ _ALL += [
         (
             "blank-read-as",
             W,
-            "「{column}」有 {value} 行为空（或本批次没有该列），按「{detail}」处理",
-            "'{column}' is blank on {value} rows (or no sheet has the column) and was read as '{detail}'",
+            "「{column}」有 {value} 行为空（{count}），按「{closest}」处理；如不对，请在这些行填写「{column}」",
+            "'{column}' is blank on {value} rows ({count}) and was read as '{closest}'; if that is wrong, fill"
+            " '{column}' in on those rows",
         ),
         (
             "column-absent",

@@ -224,6 +224,45 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     return found
 
 
+@check("uscc.two-names")
+def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """One 统一社会信用代码 written with two names in one batch becomes two payees with two account
+    names, and the bank returns a transfer whose 户名 is not the account's: each other spelling is
+    reported once, at its first row, beside the first spelling and where it is."""
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None:
+        return []
+    found = []
+    for code_column, name_column in (("institution_uscc", "institution"), ("employer_uscc", "employer_name")):
+        if not _has(roster, code_column, name_column):
+            continue
+        named = (
+            roster.select("_file", "_sheet", "_row", "id_number", code_column, name_column)
+            .with_row_index("__seq")
+            .filter(pl.col(code_column).is_not_null() & pl.col(name_column).is_not_null())
+            .filter(pl.col(name_column).n_unique().over(code_column) > 1)
+        )
+        if named.height == 0:
+            continue
+        first = named.group_by(code_column, name_column).agg(pl.all().sort_by("__seq").first()).sort("__seq")
+        reference = first.group_by(code_column, maintain_order=True).agg(
+            pl.col(name_column).first().alias("__ref_name"),
+            location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().alias("__ref_loc"),
+        )
+        counts = named.group_by(code_column, name_column).agg(pl.len().alias("__n"))
+        joined = first.join(reference, on=code_column).join(counts, on=[code_column, name_column])
+        joined = joined.filter(pl.col(name_column) != pl.col("__ref_name"))
+        detail = pl.concat_str(
+            [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
+        )
+        found.append(
+            issues_from(joined, pl.lit("uscc.two-names"), name_column, pl.col(name_column), detail).with_columns(
+                pl.lit(None, pl.String).alias("person_id")
+            )
+        )
+    return found
+
+
 @check("name.mismatch")
 def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     parts = [
