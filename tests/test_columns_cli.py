@@ -13,7 +13,6 @@ import pytest
 from tests.conftest import (
     ROSTER_HEADER_ROW,
     ROSTER_HEADERS,
-    by_code,
     findings,
     person,
     roster_row,
