@@ -167,12 +167,20 @@ def _cert_note(pairs: pl.DataFrame, certs: pl.DataFrame) -> tuple[pl.DataFrame, 
     """Per roster row, what the certificate data holds for this person, and the sentence a clerk
     reads when no certificate of this training is found and no pass is recorded: the sheet looked
     at and, when the person has other certificates (电工 四级 against a roster 五级), which ones."""
-    sheets = (
-        "」「".join(sorted({str(s) for s in certs.get_column("_sheet").drop_nulls().unique().to_list()}))
-        if "_sheet" in certs.columns
-        else ""
+    # The certificate sheets of the row's own file are the ones its sender filled; a file without
+    # one is matched against every certificate sheet of the batch, so all of them are named.
+    by_file: dict[str, list[str]] = {}
+    if "_sheet" in certs.columns and "_file" in certs.columns:
+        for file, sheet in certs.select("_file", "_sheet").drop_nulls().unique(maintain_order=True).iter_rows():
+            by_file.setdefault(file, []).append(sheet)
+    every = sorted({sheet for sheets in by_file.values() for sheet in sheets})
+
+    def named(sheets: list[str]) -> str:
+        return "证书表「" + "」「".join(sheets) + "」" if sheets else "证书数据"
+
+    where = pl.col("_file").replace_strict(
+        {file: named(sheets) for file, sheets in by_file.items()}, default=named(every), return_dtype=pl.String
     )
-    where = f"证书表「{sheets}」" if sheets else "证书数据"
     held = pairs.group_by("_rid").agg(
         pl.concat_str(
             [
@@ -191,7 +199,8 @@ def _cert_note(pairs: pl.DataFrame, certs: pl.DataFrame) -> tuple[pl.DataFrame, 
         .then(
             pl.concat_str(
                 [
-                    pl.lit(f"{where}中此人本次培训的证书（编号 "),
+                    where,
+                    pl.lit("中此人本次培训的证书（编号 "),
                     pl.col("cert_number"),
                     pl.lit(
                         f"）没有填写「证书类型」，无法确认是哪一种证书，{_NO_PASS}；请在证书表中填写此证书的「证书类型」"
@@ -200,11 +209,12 @@ def _cert_note(pairs: pl.DataFrame, certs: pl.DataFrame) -> tuple[pl.DataFrame, 
             )
         )
         .when(pl.col("__held").is_null())
-        .then(pl.lit(f"{where}中没有此人的证书，{_NO_PASS}；请补上此人的证书，或在花名册的「考核结果」列填写「合格」"))
+        .then(where + pl.lit(f"中没有此人的证书，{_NO_PASS}；请补上此人的证书，或在花名册的「考核结果」列填写「合格」"))
         .otherwise(
             pl.concat_str(
                 [
-                    pl.lit(f"{where}中此人的证书是 "),
+                    where,
+                    pl.lit("中此人的证书是 "),
                     pl.col("__held"),
                     pl.lit("，与本行的培训 "),
                     _training_text(pl.col("occupation"), pl.col("level")),
