@@ -285,3 +285,33 @@ def test_payout__the_screen_names_the_file_of_each_exception_and_csvs_carry_a_bo
     assert "提示：华晋煤机.xlsx「Sheet1」：「人员类别」有 1 行为空（第 3 行）" in text.replace("\n", "")
     for name in ("payouts.csv", "exceptions.csv", "ineligible.csv"):
         assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+
+
+def test_payout__the_certificate_hold_without_a_certificate_sheet_or_kind_says_so(make_xlsx, run_cli, tmp_path):
+    from tests.conftest import valid_uscc
+
+    p1, p2 = person(1), person(2)
+    rows = [
+        [p["name"], p["id_number"], "城镇登记失业人员", "就业技能培训", "电工", "五级", "2021-05-06", "2021-05-28",
+         "巾帼家政", valid_uscc(SCHOOL), "1200", "机构"]
+        for p in (p1, p2)
+    ]  # fmt: skip
+    alone = make_xlsx({"学员花名册": [INSTITUTION_HEADER, *rows]}, name="alone.xlsx")
+    result = run_cli(
+        "payout", alone, "--policy", "shanxi-2019", "--period", "2021-06", "--out", tmp_path / "a", "--json"
+    )
+    messages = [e["message_zh"] for e in result.json["exceptions"] if e["code"] == "payout.no-certificate-data"]
+    assert len(messages) == 2
+    assert all("本批次没有证书表" in m and "在花名册的「考核结果」列填写「合格」" in m for m in messages)
+    # A certificate of this very training whose 证书类型 is blank: the kind is what is missing.
+    certs = [
+        ["身份证号码", "姓名", "证书编号", "职业(工种)", "等级", "发证日期"],
+        [p1["id_number"], p1["name"], "S9", "电工", "五级", "2021-05-30"],
+    ]
+    kinded = make_xlsx({"学员花名册": [INSTITUTION_HEADER, *rows], "证书": certs}, name="kind.xlsx")
+    result = run_cli(
+        "payout", kinded, "--policy", "shanxi-2019", "--period", "2021-06", "--out", tmp_path / "k", "--json"
+    )
+    held = {e["row"]: e["message_zh"] for e in result.json["exceptions"] if e["code"] == "payout.no-certificate-data"}
+    assert "证书表「证书」中此人本次培训的证书（编号 S9）没有填写「证书类型」" in held[2]
+    assert "证书表「证书」中没有此人的证书" in held[3]
