@@ -422,8 +422,10 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
             justify=["right", "left"] if zh else ["left", "right"],
         )
     for note in decision.warnings.iter_rows(named=True):
-        # A note is about one sheet of one file (a blank column there): say which, as the clerk opens it.
-        where = f"{Path(note['file']).name}「{note['sheet']}」" if note["sheet"] else ""
+        # A blank note is about one sheet of one file: say which, as the clerk opens it (a note on a
+        # column no sheet has is about the whole batch).
+        blank = note["code"] == "payout.blank-read-as" and note["sheet"]
+        where = f"{Path(note['file']).name}「{note['sheet']}」" if blank else ""
         screen.line(
             t(
                 f"提示：{where + '：' if where else ''}{note['message_zh']}",
