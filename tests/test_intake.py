@@ -271,6 +271,7 @@ def test_payout__the_blank_hint_names_the_file_sheet_header_and_rows(make_xlsx, 
     # The blank is in the enterprise's Sheet1, row 3, whose header is 人员类别 (not the school's header).
     assert [(w["file"], w["sheet"], w["column"]) for w in category] == [(str(f2), "Sheet1", "人员类别")]
     assert category[0]["message_zh"].startswith("「人员类别」有 1 行为空（第 3 行），按「无特殊人员类别」处理")
+    assert category[0]["message_en"].startswith("'人员类别' is blank on 1 rows (rows 3) and was read as")
 
 
 def test_payout__the_screen_names_the_file_of_each_exception_and_csvs_carry_a_bom(make_xlsx, run_cli, tmp_path):

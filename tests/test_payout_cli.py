@@ -509,7 +509,7 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
     notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
     assert notes == [
-        (None, "payout.blank-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
+        (None, "payout.absent-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
         (None, "payout.blank-read-as", "是否领取养老金"),
     ]
     pension = result.json["warnings"][1]["message_zh"]

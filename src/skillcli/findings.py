@@ -137,10 +137,11 @@ _ALL: list[Code] = [
             "roster-without-id",
             W,
             "本表有 {value} 行（从本行起）无法与花名册核对：同一文件的花名册{detail}没有可用的「身份证号码」列"
-            "（表头未能识别或整列为空）。请先改正花名册的表头，重新检查后这些行会逐行核对；这些行本身不必改动",
+            "（表头未能识别或整列为空）。请先改正花名册的表头，再重新检查：这些行会逐行核对，仍找不到的会逐行列出",
             "{value} row(s) of this sheet (from this row on) cannot be matched to the roster: the roster {detail}"
             " of the same file has no usable ID column (its header was not recognised, or the column is blank). Fix"
-            " the roster's header first; checked again, these rows are matched one by one and need no change",
+            " the roster's header first, then check again: these rows are matched one by one and any still not"
+            " found are listed row by row",
         ),
         (
             "column-by-content",
@@ -599,9 +600,16 @@ _ALL += [
         (
             "blank-read-as",
             W,
-            "「{column}」有 {value} 行为空（{count}），按「{closest}」处理；如不对，请在这些行填写「{column}」",
-            "'{column}' is blank on {value} rows ({count}) and was read as '{closest}'; if that is wrong, fill"
+            "「{column}」有 {value} 行为空（第 {count} 行），按「{closest}」处理；如不对，请在这些行填写「{column}」",
+            "'{column}' is blank on {value} rows (rows {count}) and was read as '{closest}'; if that is wrong, fill"
             " '{column}' in on those rows",
+        ),
+        (
+            "absent-read-as",
+            W,
+            "本表没有「{column}」列，其 {value} 行都按「{detail}」处理；如不对，请在本表加上「{column}」列并逐行填写",
+            "this sheet has no '{column}' column; its {value} rows were read as '{detail}'; if that is wrong, add"
+            " the column and fill it in",
         ),
         (
             "column-absent",

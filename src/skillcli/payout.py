@@ -653,7 +653,7 @@ def _batch_notes(
     the count) and which conditions were not checked because no sheet carries their column."""
     roster = next(((f.path, s.sheet) for f in batch.files for s in f.sheets if s.kind is SheetKind.ROSTER), ("", ""))
     has_column = {(f.path, s.sheet, c) for f in batch.files for s in f.sheets for c in s.headers}
-    notes: list[tuple[str, str, str, str, str]] = []  # (file, sheet, canonical or label, value, detail)
+    notes: list[Issue] = []
     for name in sorted({c.field for c in policy.conditions()}):
         spec = FIELDS[name]
         column = spec.blank_column or name
@@ -666,20 +666,20 @@ def _batch_notes(
                 .agg(pl.len().alias("n"), pl.col("_row").sort().head(5).alias("rows"))
             )
             for file, sheet, n, rows in blanks.iter_rows():
-                where = (
-                    "第 " + "、".join(str(r) for r in rows) + (" 行等" if n > len(rows) else " 行")
-                    if (file, sheet, column) in has_column
-                    else "本表没有此列"
-                )
-                notes.append((file, sheet, column, str(n), f"{where}; {spec.blank_reads_as}"))
+                if (file, sheet, column) in has_column:
+                    shown = "、".join(str(r) for r in rows) + ("…" if n > len(rows) else "")
+                    detail = f"{shown}; {spec.blank_reads_as}"
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.blank-read-as", detail))
+                else:
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", spec.blank_reads_as))
     in_scope = set(per_rule.get_column("rule").unique().to_list())
     unchecked: dict[str, list[str]] = {}
     for rule_ids, req, fields in dropped_conditions(policy, absent):
         if in_scope & set(rule_ids):
             for name in fields:
                 unchecked.setdefault(FIELDS[name].label, []).append(req.id)
-    notes += [(*roster, label, "", "、".join(dict.fromkeys(ids))) for label, ids in unchecked.items()]
-    return from_rows(
-        Issue(file, sheet, None, canonical, value, "payout.blank-read-as" if value else "payout.column-absent", detail)
-        for file, sheet, canonical, value, detail in notes
-    )
+    notes += [
+        Issue(*roster, None, label, "", "payout.column-absent", "、".join(dict.fromkeys(ids)))
+        for label, ids in unchecked.items()
+    ]
+    return from_rows(notes)

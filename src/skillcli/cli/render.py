@@ -424,7 +424,7 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
     for note in decision.warnings.iter_rows(named=True):
         # A blank note is about one sheet of one file: say which, as the clerk opens it (a note on a
         # column no sheet has is about the whole batch).
-        blank = note["code"] == "payout.blank-read-as" and note["sheet"]
+        blank = note["code"] in ("payout.blank-read-as", "payout.absent-read-as") and note["sheet"]
         where = f"{Path(note['file']).name}「{note['sheet']}」" if blank else ""
         screen.line(
             t(
