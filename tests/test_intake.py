@@ -194,7 +194,7 @@ def _shanxi_batch(make_xlsx):
 
     school = valid_uscc(SCHOOL)
     firm = valid_uscc("91140105MA0GRX8K2")
-    p = {n: person(n) for n in range(1, 7)}
+    p = {n: person(n) for n in range(1, 8)}
 
     def trainee(n, school_name="吕梁市离石区巾帼家政职业培训学校"):
         return [p[n]["name"], p[n]["id_number"], "城镇登记失业人员", "就业技能培训", "电工", "五级", "2021-05-06"]
@@ -219,6 +219,8 @@ def _shanxi_batch(make_xlsx):
         [p[5]["name"], p[5]["id_number"], None, "华晋煤机", firm, "岗前培训", "电工", "2021-06-01", "2021-06-10"],
         [p[6]["name"], p[6]["id_number"][:-1] + ("1" if p[6]["id_number"][-1] != "1" else "2"), "企业职工", "华晋煤机",
          firm, "岗前培训", "电工", "2021-06-01", "2021-06-10"],
+        [p[7]["name"], int(p[7]["id_number"][:17] + "0"), "企业职工", "华晋煤机", firm, "岗前培训", "电工", "2021-06-01",
+         "2021-06-10"],  # an ID stored as a number
     ]  # fmt: skip
     f2 = make_xlsx({"Sheet1": [ENTERPRISE_HEADER, *enterprise]}, name="华晋煤机.xlsx")
     return f1, f2
@@ -316,3 +318,19 @@ def test_payout__the_certificate_hold_without_a_certificate_sheet_or_kind_says_s
     held = {e["row"]: e["message_zh"] for e in result.json["exceptions"] if e["code"] == "payout.no-certificate-data"}
     assert "证书表「证书」中此人本次培训的证书（编号 S9）没有填写「证书类型」" in held[2]
     assert "证书表「证书」中没有此人的证书" in held[3]
+
+
+def test_payout__an_id_stored_as_a_number_is_never_shown_as_its_read_back_digits(make_xlsx, run_cli, tmp_path):
+    import openpyxl
+
+    f1, f2 = _shanxi_batch(make_xlsx)
+    read_back = person(7)["id_number"][:17] + "0"
+    out = tmp_path / "out"
+    run_cli("payout", f1, f2, "--policy", "shanxi-2019", "--period", "2021-06", "--out", out)
+    sheet = openpyxl.load_workbook(out / "payouts.xlsx", read_only=True)["异常"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    lost = [r for r in rows[1:] if r[header.index("行号")] == 5 and r[header.index("工作表")] == "Sheet1"]
+    assert [r[header.index("身份证号码")] for r in lost] == [f"{read_back[0]}.{read_back[1:6]}E+17"]
+    assert read_back not in "\n".join(str(v) for r in rows for v in r)
+    assert read_back not in (out / "exceptions.csv").read_text(encoding="utf-8-sig")

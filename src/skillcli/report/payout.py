@@ -20,7 +20,7 @@ from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame, yua
 from skillcli.model import PayeeType
 from skillcli.payout import Decision
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_frame, source_expr
+from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_frame, source_expr, with_shown_ids
 
 PAYOUT_CSV = (
     "person_id",
@@ -109,7 +109,7 @@ def write_payout(
     columns = [*CSV_HEADER, "person_id"]
     write_csv_frame(
         exceptions_csv,
-        decision.exceptions.select(columns),
+        with_shown_ids(decision.exceptions, decision.exceptions).select(columns),
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
     ineligible_csv = out.path("ineligible.csv")
@@ -232,7 +232,7 @@ def _workbook(
     try:
         _summary_sheet(book, batch, decision, sums)
         book.table("明细", DETAIL_COLUMNS, detail_frame(decision.lines, source_expr(decision.lines)))
-        exc = decision.exceptions
+        exc = with_shown_ids(decision.exceptions, decision.exceptions)
         book.table(
             "异常",
             (*FINDING_COLUMNS, Column("身份证号码", width=21)),
