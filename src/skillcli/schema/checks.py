@@ -218,9 +218,7 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
                 .with_columns(pl.lit(None, pl.String).alias("id_number"))
             )
             detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
-            found.append(
-                emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail)
-            )
+            found.append(emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
     return found
 
 
@@ -256,9 +254,7 @@ def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
         )
         found.append(
-            issues_from(joined, pl.lit("uscc.two-names"), name_column, pl.col(name_column), detail).with_columns(
-                pl.lit(None, pl.String).alias("person_id")
-            )
+            emit(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
         )
     return found
 

@@ -290,7 +290,7 @@ def validate_table(
     for name in marked:
         raw_cell = table.frame.get_column(name)
         parts.append(
-            issues_from(
+            findings.emit(
                 frame.with_columns(raw_cell.alias("__raw")),
                 pl.when(pl.col("__raw").str.contains(parse.TEXT_MARKER_RE)).then(pl.lit("cell.text-marker")),
                 name,
