@@ -17,9 +17,10 @@ import polars as pl
 from skillcli.errors import InconsistencyError, UsageError
 from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.pipeline import Batch, render_findings
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import _ratio, dropped_conditions, evaluate_rules
+from skillcli.rules.evaluate import dropped_conditions, evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
@@ -524,9 +525,9 @@ def _net_advances(
             pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
         )
-        num, den = _ratio(advance_share)
+        num, den = ratio(advance_share)
         advanced = lines.filter(may).with_columns(
-            ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
+            round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
             pl.lit(0, pl.Int64).alias("advance_fen"),
             pl.lit("advance").alias("line_kind"),
         )
@@ -559,7 +560,7 @@ def _net_advances(
             with_advance,
             pl.lit("payout.advance-forbidden"),
             pl.lit("advance_yuan"),
-            _yuan(pl.col("__advance")),
+            yuan_text_expr(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
         )
     else:
@@ -567,7 +568,7 @@ def _net_advances(
         share = limits.advance_max_share
         over_share = pl.lit(False)
         if share is not None:
-            num, den = _ratio(share)
+            num, den = ratio(share)
             over_share = pl.col("__advance") * den > pl.col("__total") * num
         bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
         code = (
@@ -581,12 +582,12 @@ def _net_advances(
             pl.when(code == "payout.advance-over-share")
             .then(
                 pl.concat_str(
-                    [_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                    [yuan_text_expr(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
                 )
             )
-            .otherwise(_yuan(pl.col("__total")))
+            .otherwise(yuan_text_expr(pl.col("__total")))
         )
-        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
+        issues = _issues(bad, code, pl.lit("advance_yuan"), yuan_text_expr(pl.col("__advance")), detail)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = (
@@ -601,12 +602,6 @@ def _net_advances(
         .filter(pl.col("amount_fen") > 0)
     )
     return netted, issues
-
-
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    from skillcli.rules.evaluate import yuan_text
-
-    return yuan_text(fen)
 
 
 def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:

@@ -19,12 +19,12 @@ import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, Issue
-from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.layout import Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book
 from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
 from skillcli.schema.checks import run_checks, words_locations
-from skillcli.schema.columns import SPECS, ColType, ColumnMap
+from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -146,6 +146,7 @@ def load_batch(
     loose: list[Issue] = []
     headers: list[tuple[str, str, str, str]] = []
     blocked: set[tuple[str, str]] = set()
+    words = header_words()
 
     for index, path in enumerate(paths):
         display = str(path)
@@ -169,12 +170,12 @@ def load_batch(
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
             meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, default_kind, columns)
+            located = locate(grid, display, meta, words, default_kind, columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
             table: SheetTable = located
-            exact = exact_columns(table)
+            exact = exact_columns(table.columns)
             numeric_by_index = book.numeric_rows(grid, list(exact.values()))
             numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
             book.release(grid.sheet)

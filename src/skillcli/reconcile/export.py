@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError, UsageError
+from skillcli.io.layout import TableSpec, read_table
 from skillcli.io.writer import CellKind, Column, Workbook
 from skillcli.model import PayeeType
 from skillcli.money import format_yuan
 from skillcli.reconcile.layout import BankLayout
-from skillcli.reconcile.tables import TableSpec, read_table
 from skillcli.schema.parse import compact_upper
 from skillcli.text import mask_id
 

@@ -10,7 +10,7 @@ input is missing), an amount in integer fen and a payee. Rows then get exactly o
 * ``paid``: at least one rule pays and nothing above holds;
 * ``ineligible``: every rule about the row fails a requirement, or no rule is about it.
 
-All arithmetic is on Int64 fen: half-up rounding is ``(2·a·b + c) // (2·c)`` on non-negatives.
+All arithmetic is on Int64 fen, rounded half-up by ``skillcli.money.round_half_up_expr``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Condition, Policy, Requirement, Rule
 from skillcli.schema.checks import location
@@ -179,22 +180,6 @@ def all_of(conds: tuple[Condition, ...], alias: dict[str, str] | None = None) ->
 
 
 # -- amounts -----------------------------------------------------------------------------------
-def _half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
-    return (numerator * 2 + denominator) // (2 * denominator)
-
-
-def _ratio(factor: Decimal) -> tuple[int, int]:
-    sign, digits, exponent = factor.as_tuple()
-    assert isinstance(exponent, int)
-    numerator = int("".join(map(str, digits))) * (-1 if sign else 1)
-    return (numerator * 10**exponent, 1) if exponent >= 0 else (numerator, 10**-exponent)
-
-
-def yuan_text(fen: pl.Expr) -> pl.Expr:
-    """Fen as yuan text with two decimals, for formulas: 150000 → 1500.00."""
-    return pl.concat_str([(fen // 100).cast(pl.String), pl.lit("."), (fen % 100).cast(pl.String).str.zfill(2)])
-
-
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     rule: Rule
@@ -251,7 +236,7 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """(rate, amount, problem, formula) in fen for one rule."""
     spec = rule.amount
     rate, problem = _rate_expr(rule)
-    formula_rate = yuan_text(rate)
+    formula_rate = yuan_text_expr(rate)
     if spec.form == "fixed":
         amount, formula = rate, formula_rate
     elif spec.form == "per_day":
@@ -261,7 +246,7 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         amount = rate * days
         formula = pl.concat_str([formula_rate, pl.lit(" × "), days.cast(pl.String), pl.lit(" 天")])
         if spec.divisor:
-            amount = _half_up(rate * days, spec.divisor)
+            amount = round_half_up_expr(rate * days, spec.divisor)
             formula = pl.concat_str([formula, pl.lit(f" ÷ {spec.divisor}")])
         problem = pl.coalesce(
             problem,
@@ -279,30 +264,30 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     elif spec.form == "ceiling":
         amount = pl.min_horizontal(pl.col("fee_fen"), rate)
         formula = pl.concat_str(
-            [pl.lit("min(实际费用 "), yuan_text(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate, pl.lit(")")]
+            [pl.lit("min(实际费用 "), yuan_text_expr(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate, pl.lit(")")]
         )
         problem = pl.coalesce(problem, pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan")))
     elif spec.form == "annual_prorated":
         months = pl.col("training_months")
         if spec.months_cap:
             months = pl.min_horizontal(months, pl.lit(spec.months_cap))
-        amount = _half_up(rate * months, 12)
+        amount = round_half_up_expr(rate * months, 12)
         formula = pl.concat_str([formula_rate, pl.lit("/年 × "), months.cast(pl.String), pl.lit(" 个月 ÷ 12")])
         problem = pl.coalesce(problem, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date")))
     else:  # monthly_active
         amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
         formula = pl.concat_str([formula_rate, pl.lit(" × 本月在训")])
     if spec.multiplier is not None:
-        num, den = _ratio(spec.multiplier.factor)
+        num, den = ratio(spec.multiplier.factor)
         blocks = spec.multiplier.any_of or (spec.multiplier.when,)
         applies = pl.any_horizontal([all_of(block).fill_null(False) for block in blocks])
-        amount = pl.when(applies).then(_half_up(amount * num, den)).otherwise(amount)
+        amount = pl.when(applies).then(round_half_up_expr(amount * num, den)).otherwise(amount)
         formula = (
             pl.when(applies)
             .then(pl.concat_str([formula, pl.lit(f" × {spec.multiplier.factor}（{spec.multiplier.label}）")]))
             .otherwise(formula)
         )
-    formula = pl.concat_str([formula, pl.lit(" = "), yuan_text(amount)])
+    formula = pl.concat_str([formula, pl.lit(" = "), yuan_text_expr(amount)])
     return rate, amount.cast(pl.Int64), problem, formula
 
 

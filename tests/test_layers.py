@@ -1,0 +1,183 @@
+"""The layers of skillcli, kept by a test instead of by review (issue 14 item 3, STYLE.md principle 9).
+
+Every ``import`` in ``src/skillcli`` is read from the syntax tree, including imports inside functions
+and under ``TYPE_CHECKING`` (a lazy import is still an arrow), and resolved to the module it loads.
+A module may import only from its own package or from a lower layer; two names in one layer are
+independent of each other; and no two modules may import each other through any path (a circle).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# Bottom to top. A name is a top-level module or package of skillcli; "skillcli" is the package's
+# own __init__. Names sharing a tuple must not import each other.
+LAYERS: list[tuple[str, ...]] = [
+    # The vocabulary, importing nothing from skillcli. "skillcli" is the package's __init__, which holds
+    # only __version__ (read by the ledger and the reports); were it to re-export skillcli.api, the
+    # version would first have to move to a module of its own, or every reader of it would point upward.
+    ("skillcli", "errors", "faults", "text", "money", "model"),
+    # The findings catalogue is data about model's Finding; everything that reports a problem uses it.
+    ("findings",),
+    # io reads and writes files and knows nothing of what a roster means.
+    ("io",),
+    # config reads skillcli.toml and rewrites it atomically through io.writer; ledger and reconcile
+    # read it, so it sits just above io.
+    ("config",),
+    # schema gives the columns their meaning (types, checks) over what io read.
+    ("schema",),
+    # pipeline loads a batch: read, normalise, validate, findings.
+    ("pipeline",),
+    ("rules",),
+    ("payout",),
+    # The ledger records payouts, so it knows what a payout line is.
+    ("ledger",),
+    # The four consumers of the ledger are independent of one another.
+    ("reconcile", "vouchers", "diff", "replay"),
+    ("report",),
+    ("api",),
+    # The entry points: docs.py renders the catalogue for `make docs`; `python -m skillcli` runs the cli.
+    ("cli", "docs"),
+    ("__main__",),
+]
+
+# Arrows that break the layers today and belong to another engineer's restructuring (issue 14 items
+# 2 and 4, owned by `core`): (importer, imported) modules. The test fails when one of them is gone,
+# so that this list only ever shrinks and ends empty.
+PENDING: set[tuple[str, str]] = {
+    # The payout stage takes the ledger's history (a plain frame holder) from ledger/: it belongs
+    # with the payout package's ledger-history part.
+    ("skillcli.payout", "skillcli.ledger.history"),
+    # Rendering a payout's findings looks up rule-field labels: to go with the one findings model.
+    ("skillcli.pipeline", "skillcli.rules.fields"),
+    # `rules test` and `explain` chain the payout stages themselves: to go through skillcli.api.payout.
+    ("skillcli.rules.cases", "skillcli.payout"),
+    ("skillcli.rules.explain", "skillcli.payout"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in sorted((SRC / "skillcli").rglob("*.py"))}
+
+
+def _imports(name: str, path: Path) -> Iterator[tuple[str, int]]:
+    """The skillcli modules ``name`` imports, with the line of each import."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            # `from skillcli.io import layout` loads the module skillcli.io.layout.
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names]
+        else:
+            continue
+        for target in targets:
+            while target not in MODULES and "." in target:
+                target = target.rpartition(".")[0]
+            if target in MODULES and target.startswith("skillcli") and target != name:
+                yield target, node.lineno
+
+
+ARROWS = {(name, target): line for name, path in MODULES.items() for target, line in _imports(name, path)}
+RANK = {top: (rank, column) for rank, names in enumerate(LAYERS) for column, top in enumerate(names)}
+
+
+def _top(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "skillcli"
+
+
+def _where(arrow: tuple[str, str]) -> str:
+    return f"{MODULES[arrow[0]].relative_to(SRC.parent)}:{ARROWS[arrow]}: {arrow[0]} imports {arrow[1]}"
+
+
+def _upward() -> set[tuple[str, str]]:
+    wrong = set()
+    for importer, imported in ARROWS:
+        (low, low_col), (high, high_col) = RANK[_top(imported)], RANK[_top(importer)]
+        if low > high or (low == high and low_col != high_col):
+            wrong.add((importer, imported))
+    return wrong
+
+
+def _circles(arrows: set[tuple[str, str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan's algorithm, iterative)."""
+    graph: dict[str, list[str]] = {m: [] for m in MODULES}
+    for importer, imported in arrows:
+        graph[importer].append(imported)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        groups.append(sorted(group))
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(sorted(graph[child]))))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return groups
+
+
+def test_layers__every_package_has_a_layer() -> None:
+    assert {_top(m) for m in MODULES} - RANK.keys() == set()
+
+
+def test_layers__no_import_points_upward_or_sideways() -> None:
+    wrong = sorted(_upward() - PENDING)
+    assert not wrong, "imports against the layers:\n" + "\n".join(_where(a) for a in wrong)
+
+
+def test_layers__no_circle_between_modules() -> None:
+    circles = _circles(set(ARROWS) - PENDING)
+    lines = [_where(a) for group in circles for a in sorted(ARROWS) if a[0] in group and a[1] in group]
+    assert not circles, "modules that import each other in a circle:\n" + "\n".join(lines)
+
+
+def test_layers__pending_list_is_not_stale() -> None:
+    gone = sorted(PENDING - set(ARROWS))
+    assert not gone, f"these imports are gone: remove them from PENDING: {gone}"
+    kept = set(ARROWS) - PENDING
+    inside = {m for group in _circles(set(ARROWS)) for m in group}
+    allowed = sorted(a for a in PENDING if a not in _upward() and not (a[0] in inside and a[1] in inside))
+    assert not allowed, f"these imports break no layer now: remove them from PENDING: {allowed}"
+    assert kept  # the scan found the imports at all
