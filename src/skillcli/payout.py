@@ -19,8 +19,9 @@ from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.pipeline import Batch, render_findings
+from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import dropped_conditions, evaluate_rules
+from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location

@@ -240,16 +240,7 @@ def locate(
         return Ignored(file, grid.sheet, "说明或代码表", "notes or code list")
 
     kinds = [named_kind] if named_kind else list(SheetKind)
-    if grid.header is not None:
-        head = [[clean_cell(h) for h in grid.header]]
-        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset, words, extra)
-        data_start = 0
-        header_excel_row = grid.first_row - 1
-    else:
-        head = _head(frame, HEADER_SEARCH_ROWS + 1)
-        choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset, words, extra)
-        data_start = choice.row + 1 if choice else 0
-        header_excel_row = grid.first_row + choice.row if choice else 0
+    choice, header_cells, data_start, header_excel_row = _choose_header(grid, meta, kinds, words, extra)
     if choice is None:
         if named_kind is not None and kind_from_name(grid.sheet):
             issue = Issue(file, grid.sheet, None, "", "", "sheet.header-not-found", named_kind.label_zh)
@@ -267,18 +258,13 @@ def locate(
     data = frame.slice(data_start)
     # An ID column whose header cell was left blank is recognised by its content.
     if "id_number" not in {c for c, _ in mapping.values()}:
-        header_cells = head[choice.row] if grid.header is None else head[0]
-        for j in range(frame.width):
-            if j in mapping or (j < len(header_cells) and header_cells[j]):
-                continue
-            sample = data.get_column(f"c{j}").drop_nulls().head(200).str.strip_chars()
-            if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
-                letter = col_letter(grid.col_offset + j)
-                mapping[j] = ("id_number", f"({letter}列)")
-                table_issues.append(
-                    Issue(file, grid.sheet, header_excel_row, "id_number", "", "sheet.column-by-content", letter)
-                )
-                break
+        found = _id_by_content(data, header_cells, mapping)
+        if found is not None:
+            letter = col_letter(grid.col_offset + found)
+            mapping[found] = ("id_number", f"({letter}列)")
+            table_issues.append(
+                Issue(file, grid.sheet, header_excel_row, "id_number", "", "sheet.column-by-content", letter)
+            )
 
     headers = dict(mapping.values())
     columns = {canonical: grid.col_offset + j for j, (canonical, _) in mapping.items()}
@@ -294,6 +280,50 @@ def locate(
             for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
         ],
     )
+    kept, skipped = _data_rows(cleaned, data, headers)
+    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
+    table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
+    if not grid.visible:
+        table.issues.append(table.issue("sheet.hidden"))
+    _cell_findings(table, meta)
+    return table
+
+
+def _choose_header(
+    grid: Grid, meta: CellMeta, kinds: list[SheetKind], words: HeaderWords, extra: HeaderMap | None
+) -> tuple[_HeaderChoice | None, list[str], int, int]:
+    """(the header, its cells, the grid row the data starts on, the header's Excel row).
+
+    A reader that already split off the header row (``grid.header``) leaves only that row to map;
+    otherwise the header is looked for among the first rows of the grid.
+    """
+    if grid.header is not None:
+        head = [[clean_cell(h) for h in grid.header]]
+        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset, words, extra)
+        return choice, head[0], 0, grid.first_row - 1
+    head = _head(grid.frame, HEADER_SEARCH_ROWS + 1)
+    choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset, words, extra)
+    if choice is None:
+        return None, [], 0, 0
+    return choice, head[choice.row], choice.row + 1, grid.first_row + choice.row
+
+
+def _id_by_content(data: pl.DataFrame, header_cells: list[str], mapping: dict[int, tuple[str, str]]) -> int | None:
+    """The first unmapped column with a blank header whose cells are mostly IDs, if any."""
+    for j in range(data.width):
+        if j in mapping or (j < len(header_cells) and header_cells[j]):
+            continue
+        sample = data.get_column(f"c{j}").drop_nulls().head(200).str.strip_chars()
+        if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
+            return j
+    return None
+
+
+def _data_rows(cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, SkipCounts]:
+    """The data rows of ``cleaned`` (mapped columns, cleaned) and the count of rows set aside by reason;
+    ``data`` holds the same rows' raw cells, every column."""
+    import polars as pl
+
     id_like = (
         pl.col("id_number").str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
         if "id_number" in cleaned.columns
@@ -322,20 +352,15 @@ def locate(
     mapped_blank = pl.all_horizontal([e.is_null() for e in mapped]) if mapped else pl.lit(True)
     # A trainee row is never a total or a signature line, even when its 备注 cell starts with
     # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data (never a suspect).
-    reason = (
-        pl.when(total)
-        .then(pl.lit("total"))
-        .when(footer)
-        .then(pl.lit("footer"))
-        .when((paren >= 2) & (paren == non_null))
-        .then(pl.lit("numbering"))
-        .when(repeated >= 2)
-        .then(pl.lit("repeated_header"))
-        .when(title)
-        .then(pl.lit("title"))
-        .when(mapped_blank)
-        .then(pl.lit("blank"))
-        .otherwise(None)
+    reason = _skip_reason(
+        [
+            ("total", total),
+            ("footer", footer),
+            ("numbering", (paren >= 2) & (paren == non_null)),
+            ("repeated_header", repeated >= 2),
+            ("title", title),
+            ("blank", mapped_blank),
+        ]
     )
     reasons = suspects.select("_row", reason.alias("_skip"))
     classified = cleaned.join(reasons, on="_row", how="left", maintain_order="left")
@@ -343,14 +368,7 @@ def locate(
     for name, count in classified.get_column("_skip").value_counts().iter_rows():
         if name is not None:
             setattr(skipped, name, count)
-    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
-
-    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
-    table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
-    if not grid.visible:
-        table.issues.append(table.issue("sheet.hidden"))
-    _cell_findings(table, meta)
-    return table
+    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped
 
 
 def _head(frame: pl.DataFrame, rows: int) -> list[list[str]]:
@@ -363,6 +381,13 @@ def _any_cell(cells: list[pl.Expr], pattern: str) -> pl.Expr:
     import polars as pl
 
     return pl.any_horizontal([c.str.contains(pattern).fill_null(False) for c in cells])
+
+
+def _skip_reason(tests: list[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The first reason whose test holds on the row, in the order given; null for a data row."""
+    import polars as pl
+
+    return pl.coalesce([pl.when(test).then(pl.lit(reason)) for reason, test in tests])
 
 
 def _unknown_header_issues(
@@ -510,17 +535,7 @@ def locate_table(grid: Grid, spec: TableSpec, path: Path) -> FoundTable | None:
     footer = _any_cell(everything, FOOTER_RE) | _any_cell(everything, BANK_FOOTER_RE)
     batch_line = _any_cell(everything, BATCH_LINE_RE)
     blank = pl.all_horizontal([e.is_null() for e in exprs.values()])
-    reason = (
-        pl.when(blank)
-        .then(pl.lit("blank"))
-        .when(total)
-        .then(pl.lit("total"))
-        .when(footer)
-        .then(pl.lit("footer"))
-        .when(batch_line)
-        .then(pl.lit("batch_line"))
-        .otherwise(None)
-    )
+    reason = _skip_reason([("blank", blank), ("total", total), ("footer", footer), ("batch_line", batch_line)])
     joined = pl.concat_str([clean_cells_expr(c) for c in everything], separator=" ", ignore_nulls=True)
     classified = data.select(
         pl.Series("_row", rows), *(e.alias(c) for c, e in exprs.items()), reason.alias("_skip"), joined.alias("_text")
