@@ -73,9 +73,11 @@ def all_of(conds: tuple[Condition, ...], alias: dict[str, str] | None = None) ->
     return pl.all_horizontal([condition_expr(c, alias.get(c.field)) for c in conds]) if conds else pl.lit(True)
 
 
-# -- amounts -----------------------------------------------------------------------------------
+# -- a compiled rule ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
+    """One rule as expressions over the derived roster, each read once per row by the evaluator."""
+
     rule: Rule
     in_scope: pl.Expr
     fail_code: pl.Expr
@@ -88,6 +90,7 @@ class CompiledRule:
     alias_differs: pl.Expr  # the rule's decision would change if an unknown value were its likely alias
 
 
+# -- amounts -----------------------------------------------------------------------------------
 def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
     """(rate in fen, problem) — problem "payout.no-rate|level" when the table has no rate."""
     rate = rule.amount.rate
@@ -188,6 +191,7 @@ def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tu
     return amount, pl.when(applies).then(shown).otherwise(formula)
 
 
+# -- requirements ------------------------------------------------------------------------------
 ALIAS_COLUMNS = {"category": "category_alias"}
 
 
@@ -333,6 +337,7 @@ def built_in_requirements(policy: Policy, rule: Rule | None = None) -> tuple[Req
     return tuple(found)
 
 
+# -- payees ------------------------------------------------------------------------------------
 def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(payee type, payee id, payee name) for one rule (E6 by 出资方 when ``by_payer``).
 
