@@ -10,11 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillcli.money import (
     format_yuan,
+    hundredths_text_expr,
     percent,
     ratio,
     round_half_up,
@@ -64,11 +65,24 @@ def test_round_half_up__null_stays_null_and_zero_divisor_refused() -> None:
         round_half_up_expr(pl.col("n"), 0)
 
 
+# A Polars call per example: no per-example deadline on a loaded machine.
+@settings(deadline=None)
 @given(st.integers(-BIG, BIG), st.integers(1, 10**6))
 def test_round_half_up__python_and_polars_agree_with_decimal(numerator: int, denominator: int) -> None:
     expected = _decimal_half_up(numerator, denominator)
     assert round_half_up(numerator, denominator) == expected
     assert _expr([numerator], denominator) == [expected]
+
+
+def test_round_half_up_expr__by_a_column_as_attendance_rates_are() -> None:
+    # present / required x 10 000 (basis points): 2 of 3 days is 66.67 %, 1 of 8 is 12.50 %, 1 of 16 is 6.25 %.
+    frame = pl.DataFrame({"present": [2, 1, 1, 1, None], "required": [3, 8, 16, 1_600, 4]})
+    rates = frame.select(
+        pl.concat_str(
+            [hundredths_text_expr(round_half_up_expr(pl.col("present") * 10_000, pl.col("required"))), pl.lit("%")]
+        )
+    )
+    assert rates.to_series().to_list() == ["66.67%", "12.50%", "6.25%", "0.06%", None]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +95,7 @@ def test_yuan_text_expr__two_decimals_and_sign(fen: int, text: str) -> None:
     assert shown.to_series().to_list() == [text, None]
 
 
+@settings(deadline=None)
 @given(st.integers(-BIG, BIG))
 def test_yuan_text_expr__agrees_with_format_yuan(fen: int) -> None:
     shown = pl.select(yuan_text_expr(pl.lit(fen, pl.Int64))).item()

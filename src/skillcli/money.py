@@ -67,16 +67,17 @@ def round_half_up(numerator: int, denominator: int) -> int:
     return sign * q
 
 
-def round_half_up_expr(numerator: pl.Expr, denominator: int) -> pl.Expr:
+def round_half_up_expr(numerator: pl.Expr, denominator: int | pl.Expr) -> pl.Expr:
     """``round_half_up`` over an integer column: ``numerator / denominator`` half-up, away from zero.
 
     Floor division alone would round a negative .5 towards zero (-1.5 → -1); the magnitude is
     rounded and the sign put back, so a reversal is the exact negative of its payment. A null
-    numerator stays null (missing is not zero).
+    numerator stays null (missing is not zero). A column as ``denominator`` must be positive
+    where the numerator is not null (the caller guards it, as it guards any division).
     """
     import polars as pl
 
-    if denominator <= 0:
+    if isinstance(denominator, int) and denominator <= 0:
         raise ValueError("denominator must be positive")
     rounded = (numerator.abs() * 2 + denominator) // (2 * denominator)
     return pl.when(numerator < 0).then(-rounded).otherwise(rounded)
@@ -110,12 +111,18 @@ def format_yuan(fen: int, *, grouping: bool = False) -> str:
 
 def yuan_text_expr(fen: pl.Expr) -> pl.Expr:
     """``format_yuan`` over an integer fen column: 150000 → "1500.00", -5 → "-0.05", null stays null."""
+    return hundredths_text_expr(fen)
+
+
+def hundredths_text_expr(hundredths: pl.Expr) -> pl.Expr:
+    """An integer count of hundredths as text with exactly two decimals: 7525 → "75.25" (a percentage
+    in basis points, or fen as yuan), -5 → "-0.05", null stays null."""
     import polars as pl
 
-    magnitude = fen.abs()
-    sign = pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    magnitude = hundredths.abs()
+    sign = pl.when(hundredths < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     return pl.concat_str(
-        [sign, (magnitude // FEN_PER_YUAN).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2)]
+        [sign, (magnitude // 100).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2)]
     )
 
 

@@ -25,6 +25,7 @@ import polars as pl
 
 from skillcli.errors import InconsistencyError
 from skillcli.model import PayeeType
+from skillcli.money import hundredths_text_expr, round_half_up_expr
 from skillcli.vouchers.completions import Completions
 from skillcli.vouchers.messages import combine, reasons
 from skillcli.vouchers.program import Program
@@ -157,18 +158,6 @@ def _identity(program: Program | None) -> pl.Expr:
     )
 
 
-def _percent_text(basis_points: pl.Expr) -> pl.Expr:
-    """Hundredths of a percent (7525) → "75.25%"."""
-    return pl.concat_str(
-        [
-            (basis_points // 100).cast(pl.String),
-            pl.lit("."),
-            (basis_points % 100).cast(pl.String).str.zfill(2),
-            pl.lit("%"),
-        ]
-    )
-
-
 def _attendance(share: Decimal) -> dict[str, pl.Expr]:
     """Attendance by days when both day counts are given, else by hours; exact, in millionths."""
 
@@ -196,14 +185,14 @@ def _attendance(share: Decimal) -> dict[str, pl.Expr]:
         [given[0], pl.lit("/"), given[1], pl.lit("天；"), given[2], pl.lit("/"), given[3], pl.lit("学时")]
     )
     p, q = share.as_integer_ratio()
-    basis_points = (present * 20000 + required) // (required * 2)  # present / required × 10 000, half-up
+    basis_points = round_half_up_expr(present * 10000, required)  # present / required × 10 000
     return {
         "present": present,
         "required": required,
         "text": text,
         "raw": raw,
         "low": present * q < required * p,
-        "rate": _percent_text(basis_points),
+        "rate": pl.concat_str([hundredths_text_expr(basis_points), pl.lit("%")]),
     }
 
 
