@@ -583,7 +583,10 @@ def _net_advances(
             pl.when(code == "payout.advance-over-share")
             .then(
                 pl.concat_str(
-                    [yuan_text_expr(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                    [
+                        yuan_text_expr(pl.col("__total")),
+                        pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）"),
+                    ]
                 )
             )
             .otherwise(yuan_text_expr(pl.col("__total")))
