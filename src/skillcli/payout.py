@@ -29,9 +29,11 @@ from skillcli.findings import (
 )
 from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.pipeline import Batch, render_findings
+from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import _ratio, dropped_conditions, evaluate_rules
+from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
@@ -532,9 +534,9 @@ def _net_advances(
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
             keep=_ROW_ID,
         )
-        num, den = _ratio(advance_share)
+        num, den = ratio(advance_share)
         advanced = lines.filter(may).with_columns(
-            ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
+            round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
             pl.lit(0, pl.Int64).alias("advance_fen"),
             pl.lit("advance").alias("line_kind"),
         )
@@ -567,7 +569,7 @@ def _net_advances(
             with_advance,
             "payout.advance-forbidden",
             "advance_yuan",
-            _yuan(pl.col("__advance")),
+            yuan_text_expr(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
             keep=_ROW_ID,
         )
@@ -576,7 +578,7 @@ def _net_advances(
         share = limits.advance_max_share
         over_share = pl.lit(False)
         if share is not None:
-            num, den = _ratio(share)
+            num, den = ratio(share)
             over_share = pl.col("__advance") * den > pl.col("__total") * num
         bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
         code = (
@@ -590,12 +592,15 @@ def _net_advances(
             pl.when(code == "payout.advance-over-share")
             .then(
                 pl.concat_str(
-                    [_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                    [
+                        yuan_text_expr(pl.col("__total")),
+                        pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）"),
+                    ]
                 )
             )
-            .otherwise(_yuan(pl.col("__total")))
+            .otherwise(yuan_text_expr(pl.col("__total")))
         )
-        issues = emit(bad, code, "advance_yuan", _yuan(pl.col("__advance")), detail, keep=_ROW_ID)
+        issues = emit(bad, code, "advance_yuan", yuan_text_expr(pl.col("__advance")), detail, keep=_ROW_ID)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = (
@@ -610,12 +615,6 @@ def _net_advances(
         .filter(pl.col("amount_fen") > 0)
     )
     return netted, issues
-
-
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    from skillcli.rules.evaluate import yuan_text
-
-    return yuan_text(fen)
 
 
 def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:

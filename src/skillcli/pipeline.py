@@ -19,12 +19,12 @@ import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, FINDING_SCHEMA, RENDERED_COLUMNS, Issue, concat, from_rows, template_expr
-from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.layout import Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book
 from skillcli.model import Severity, SheetInfo, SheetKind, SkipCounts
 from skillcli.schema.checks import run_checks, words_locations
-from skillcli.schema.columns import SPECS, ColType, ColumnMap
+from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
 from skillcli.schema.validate import MONEY_TYPED, Context, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -130,6 +130,7 @@ def load_batch(
     issue_parts: list[pl.DataFrame] = []
     loose: list[Issue] = []
     blocked: set[tuple[str, str]] = set()
+    words = header_words()
 
     for index, path in enumerate(paths):
         display = str(path)
@@ -153,12 +154,12 @@ def load_batch(
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
             meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, default_kind, columns)
+            located = locate(grid, display, meta, words, default_kind, columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
             table: SheetTable = located
-            exact = exact_columns(table)
+            exact = exact_columns(table.columns)
             numeric_by_index = book.numeric_rows(grid, list(exact.values()))
             numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
             book.release(grid.sheet)

@@ -23,8 +23,8 @@ from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.ledger.queries import live_lines, live_runs
 from skillcli.ledger.store import Ledger
 from skillcli.model import LEVEL_LABELS
+from skillcli.money import yuan_text_expr
 from skillcli.payout import Decision, batch_people, decide
-from skillcli.rules.evaluate import yuan_text
 from skillcli.rules.load import find_policy, load_policy
 from skillcli.rules.model import Policy
 
@@ -200,7 +200,7 @@ class Simulation:
                 lines.group_by("person_id").agg(
                     pl.col("name").first().alias(f"{name}_name"),
                     pl.col("amount_fen").sum().alias(f"{name}_fen"),
-                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text(pl.col("amount_fen"))])
+                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text_expr(pl.col("amount_fen"))])
                     .sort()
                     .str.join("、")
                     .alias(f"{name}_rules"),

@@ -70,7 +70,7 @@ def _version(value: bool) -> None:
     another folder is in effect), on stdout. Not eager, so a ``--rules`` anywhere is already applied."""
     if not value:
         return
-    from skillcli import __version__
+    from skillcli.version import __version__
     from skillcli.rules.locate import RulesSource, bundled_rules, rules_digest, rules_source
 
     lines = [f"skillcli {__version__}"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.ledger.archive import pack
 from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.model import SheetKind

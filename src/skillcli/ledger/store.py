@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s

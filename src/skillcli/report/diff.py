@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.diff import (
     HEADERS,
     STATE_ZH,

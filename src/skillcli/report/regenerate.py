@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.errors import InconsistencyError
 from skillcli.io.writer import OutputSet, Workbook, write_csv_frame
 from skillcli.ledger.store import Ledger

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.model import SKIP_LABELS, Severity
 from skillcli.pipeline import Batch
 

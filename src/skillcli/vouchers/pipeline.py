@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
+from skillcli.version import __version__
 from skillcli.errors import UsageError
 from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
