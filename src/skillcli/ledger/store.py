@@ -18,7 +18,6 @@ import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from skillcli.version import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
@@ -27,6 +26,7 @@ from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 # Which ledger is in force lives apart from the database layer, so that a dry run with no ledger
 # never imports SQLAlchemy (about 0.25 s).
 from skillcli.ledger.where import new_run_id, resolve_url
+from skillcli.version import __version__
 
 
 class LedgerError(SkillcliError):

@@ -15,7 +15,6 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.version import __version__
 from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame
 from skillcli.model import PayeeType
 from skillcli.money import yuan_text_expr
@@ -30,6 +29,7 @@ from skillcli.report.exceptions import (
     source_expr,
     with_shown_ids,
 )
+from skillcli.version import __version__
 
 PAYOUT_CSV = (
     "person_id",
