@@ -63,6 +63,38 @@ def test_check__loads_no_ledger_no_rule_engine_no_writer(make_xlsx: Any) -> None
     )
 
 
+def _command_modules() -> set[str]:
+    from skillcli.cli.app import COMMANDS
+
+    return {module for module, _, _ in COMMANDS.values()}
+
+
+def test_check__builds_no_other_command(make_xlsx: Any) -> None:
+    # Typer builds each command's parameters through inspect, typing and pydantic: only the
+    # invoked command's module is imported, so only its parameters are built.
+    batch = make_xlsx({"花名册": roster_sheet()})
+    code, modules = loaded("check", batch, "--period", "2024-06")
+    assert code == 0
+    assert "skillcli.cli.check" in modules
+    assert not (_command_modules() - {"skillcli.cli.check"}) & modules
+
+
+def test_help__builds_no_command_and_loads_no_pydantic() -> None:
+    # ``--help`` lists the commands from the static table; pydantic comes in with typer's value
+    # coercion (and Pandera), neither of which a help text needs.
+    code, modules = loaded("--help")
+    assert code == 0
+    assert not _command_modules() & modules
+    assert not _tops(modules, "pydantic", "rich", "polars", "skillcli.pipeline")
+
+
+def test_group_command__builds_only_its_group(tmp_path: Path) -> None:
+    code, modules = loaded("ledger", "init", tmp_path / "ledger.sqlite")
+    assert code == 0
+    assert (tmp_path / "ledger.sqlite").exists()
+    assert not (_command_modules() - {"skillcli.cli.ledger"}) & modules
+
+
 def test_check__pandera_without_hypothesis_leaves_hypothesis_importable() -> None:
     # Hypothesis is installed here (a development dependency), so the probe above proves the saving;
     # in-process, importing Pandera through skillcli must not stop a later ``import hypothesis``.

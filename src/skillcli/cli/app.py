@@ -7,29 +7,146 @@ command line shows the traceback of an unexpected error; without it the user get
 
 from __future__ import annotations
 
+import importlib
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer import _click
+from typer.core import TyperGroup
 
-from skillcli.cli.check import check
-from skillcli.cli.diff import diff
-from skillcli.cli.explain import explain
-from skillcli.cli.export_bank import export_bank, reissue
-from skillcli.cli.ledger import ledger_app
-from skillcli.cli.payout import payout
-from skillcli.cli.publish import publish
-from skillcli.cli.reconcile import reconcile
-from skillcli.cli.report import report_app
-from skillcli.cli.rules import rules_app
-from skillcli.cli.simulate import simulate
-from skillcli.cli.statement import statement
-from skillcli.cli.template import template
-from skillcli.cli.vouchers import vouchers_app
+# Every command: its name, the module and attribute that define it (a command function or a Typer
+# group), and its one-line help as ``skillcli --help`` lists it. Only the invoked command's module
+# is imported and only its parameters are built: typer builds each parameter through inspect and
+# typing (and pydantic at parse time), which for all commands cost more than a 100-row check itself.
+# ``--help`` lists this table instead of loading every command; tests/test_cli_startup.py keeps the
+# help texts in step with the commands' own. Commands come first, then groups, as typer orders them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": (
+        "skillcli.cli.check",
+        "check",
+        "校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.",
+    ),
+    "payout": (
+        "skillcli.cli.payout",
+        "payout",
+        "按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.",
+    ),
+    "explain": (
+        "skillcli.cli.explain",
+        "explain",
+        "逐条解释某人的补贴计算（条件、取值、公式、条款）/ Explain one person's payout rule by rule.",
+    ),
+    "template": (
+        "skillcli.cli.template",
+        "template",
+        "生成培训机构填报用的空白模板（花名册、考勤、证书、填表说明）/ Write a blank workbook to fill in.",
+    ),
+    "export-bank": (
+        "skillcli.cli.export_bank",
+        "export_bank",
+        "生成代发文件：每个收款方一行，按收款方类型分表 / Write the bank disbursement file of a run.",
+    ),
+    "reissue": (
+        "skillcli.cli.export_bank",
+        "reissue",
+        "补发：银行回盘失败且尚未补发的代发行，用各收款方最新账号 / Pay a run's failed bank lines again.",
+    ),
+    "publish": (
+        "skillcli.cli.publish",
+        "publish",
+        "生成拟发放名单公示（身份证号码脱敏，按补贴项目分组合计，A4 打印）/ Write the public notice of a run.",
+    ),
+    "statement": (
+        "skillcli.cli.statement",
+        "statement",
+        "收款方对账单：付款行、批次、银行结果与余额 / A payee's statement: lines, runs, bank results, balance.",
+    ),
+    "reconcile": (
+        "skillcli.cli.reconcile",
+        "reconcile",
+        "回盘对账：已支付、失败待补发、金额不符、回盘有台账无、台账有回盘无、处理中 / Reconcile a bank return.",
+    ),
+    "diff": (
+        "skillcli.cli.diff",
+        "diff",
+        "比较两次报送：新增、删除、修改的行，以及对补贴的影响 / Compare two submissions of a batch.",
+    ),
+    "simulate": (
+        "skillcli.cli.simulate",
+        "simulate",
+        "模拟测算：改参数或政策后重算全年已登记批次 / Re-decide a year's committed runs with changed parameters.",
+    ),
+    "rules": ("skillcli.cli.rules", "rules_app", "政策规则文件：列出、查看、检查、测试 / Policy rule files."),
+    "ledger": ("skillcli.cli.ledger", "ledger_app", "补贴发放台账 / The payment ledger."),
+    "report": ("skillcli.cli.report", "report_app", "补贴资金使用情况报表 / Fund reports from the ledger."),
+    "vouchers": (
+        "skillcli.cli.vouchers",
+        "vouchers_app",
+        "电子培训券：发券、核销、状态 / Training vouchers: issue, redeem, status.",
+    ),
+}
+
+
+def load_command(name: str) -> _click.Command:
+    """Build the click command ``name`` exactly as typer builds it for the whole app, alone.
+
+    A throw-away Typer with the root's settings holds just this one command (or group), so typer's
+    own code turns it into the same click object it would be inside the full group.
+    """
+    module_name, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    if isinstance(target, typer.Typer):
+        single.add_typer(target, name=name)
+    else:
+        single.command(name=name)(target)
+    return typer.main.get_group(single).commands[name]
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands are built on first use, from ``COMMANDS``."""
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        # The same layout as TyperGroup.format_commands, from the table instead of built commands.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, make_default_short_help(help_line, limit)) for name, (_, _, help_line) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        # TyperGroup suggests close names from the commands built so far, which here are none.
+        try:
+            return self._click_resolve_command(ctx, args)
+        except _click.exceptions.UsageError as exc:
+            matches = get_close_matches(args[0], list(COMMANDS)) if args else []
+            if matches:
+                exc.message = exc.message.rstrip(".") + ". Did you mean " + ", ".join(map(repr, matches)) + "?"
+            raise
+
+
+def make_default_short_help(help_line: str, limit: int) -> str:
+    """Click's shortening of a help text to ``limit`` characters (what ``--help`` shows per command)."""
+    from typer._click.utils import make_default_short_help as shorten
+
+    return shorten(help_line, limit)
+
 
 app = typer.Typer(
     name="skillcli",
+    cls=LazyGroup,
     help="职业技能培训补贴：花名册校验与补贴发放 / Vocational-training subsidy checks and payouts.",
     no_args_is_help=True,
     add_completion=False,
@@ -37,21 +154,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-app.command(name="check")(check)
-app.command(name="payout")(payout)
-app.command(name="explain")(explain)
-app.command(name="template")(template)
-app.add_typer(rules_app, name="rules")
-app.add_typer(ledger_app, name="ledger")
-app.command(name="export-bank")(export_bank)
-app.command(name="reissue")(reissue)
-app.command(name="publish")(publish)
-app.command(name="statement")(statement)
-app.command(name="reconcile")(reconcile)
-app.add_typer(report_app, name="report")
-app.add_typer(vouchers_app, name="vouchers")
-app.command(name="diff")(diff)
-app.command(name="simulate")(simulate)
 
 
 def _rules_option(value: Path | None) -> None:
