@@ -89,7 +89,8 @@ def test_help__builds_no_command_and_loads_no_pydantic() -> None:
 
 
 def test_group_command__builds_only_its_group(tmp_path: Path) -> None:
-    code, modules = loaded("ledger", "init", tmp_path / "ledger.sqlite")
+    # In tmp_path: ``ledger init`` records the new ledger in the skillcli.toml of the folder it runs in.
+    code, modules = loaded("ledger", "init", tmp_path / "ledger.sqlite", cwd=tmp_path)
     assert code == 0
     assert (tmp_path / "ledger.sqlite").exists()
     assert not (_command_modules() - {"skillcli.cli.ledger"}) & modules

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from skillcli.errors import UsageError
@@ -554,6 +555,7 @@ NOT_NEEDED = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # as header_key
 def not_needed(header: str) -> bool:
     """A header known and unneeded, numbered or not (备注, 备注2, 签名1)."""
     return re.sub(r"\d+$", "", header_key(header)) in NOT_NEEDED
@@ -574,6 +576,7 @@ def _columns_named(text: str) -> set[str]:
     return {canonical for kind in SheetKind if (canonical := ALIASES[kind].get(text)) is not None}
 
 
+@lru_cache(maxsize=4096)  # called for the same cells as normalise_header, as often
 def header_key(text: str) -> str:
     """The comparable form of a header: a trailing unit in brackets removed, and a note in brackets
     (身份证号码（18位）, 姓名(必填)) removed unless the note itself names another column.
