@@ -40,6 +40,7 @@ PIECES = [
     b'_r="T1"',
     b'>r="U2"',
     b'<c r="KK1">',
+    b"</row>",  # a widening hint reads single-letter cells up to the end of its row
 ]
 
 

@@ -41,6 +41,8 @@ _DEEP_CELL_RE = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}(\d{7,})"')
 # (``_hints``) starts with the literal ``r="`` instead and finds, in a single pass, the rare
 # references that could widen the extent; each is then confirmed with the exact pattern from the
 # start of its tag (``_confirmed``), so what counts is unchanged.
+# A single-letter cell reference, read over the rest of a row once a hint has widened the extent.
+_SINGLE_CELL_RE = re.compile(rb'\br="([A-Z])\d')
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # A cell that holds something: its start tag is not self-closing and is not followed by its end.
 _VALUED_CELL_RE = re.compile(rb'<c\b[^>/]*?\br="([A-Z]{1,3})(\d+)"[^>/]*>(?!</c>)')
@@ -282,8 +284,12 @@ def _widen(extent: Extent, window: bytes) -> None:
                 extent.columns = max(extent.columns, _column_number(wide))
         elif letters[0] - 64 > extent.columns and (hint.start() == 0 or window[hint.start() - 1] not in _WORD_BYTES):
             # A single-letter column beyond the widest seen so far (``\br="([A-Z])\d``): on most
-            # blocks there is none.
-            extent.columns = letters[0] - 64
+            # blocks there is none. The rest of its row is read at once: a sheet's first row would
+            # otherwise widen the extent one column at a time, each width compiling its own hint
+            # pattern (21 patterns, 0.03 s of CPU, for a 20-column roster's first block).
+            row_end = window.find(b"</row>", hint.end())
+            rest = _SINGLE_CELL_RE.findall(window, hint.end(), len(window) if row_end < 0 else row_end)
+            extent.columns = max([letters[0], *(letter[0] for letter in rest)]) - 64
         if len(digits) >= 7:
             for deep in _confirmed(_DEEP_CELL_RE, window, hint):
                 extent.rows = max(extent.rows, int(deep))
