@@ -21,11 +21,13 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    # Typer ships its own copy of click; a group is the command with subcommands.
+    # Typer ships its own copy of click; a group is the command with subcommands. They are asked
+    # for by name, as click does: the root group builds each command only when asked.
     yield path
     if hasattr(command, "commands"):
-        for name, sub in sorted(command.commands.items()):
-            yield from _walk(sub, (*path, name))
+        ctx = typer.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            yield from _walk(command.get_command(ctx, name), (*path, name))
 
 
 COMMANDS = [path for path in _walk(typer.main.get_command(app), ()) if path]
