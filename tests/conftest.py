@@ -355,7 +355,7 @@ def _record_codes(codes: Iterable[object]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    import skillcli.payout
+    import skillcli.payout.decide
     import skillcli.pipeline
     import skillcli.vouchers.issue
     import skillcli.vouchers.redeem
@@ -367,7 +367,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return render(issues, *args, **kwargs)
 
     skillcli.pipeline.render_findings = recording_render  # type: ignore[assignment]
-    skillcli.payout.render_findings = recording_render  # type: ignore[attr-defined]
+    skillcli.payout.decide.render_findings = recording_render  # type: ignore[attr-defined]
     for module in (skillcli.vouchers.issue, skillcli.vouchers.redeem):
         reasons = module.reasons
 

@@ -248,17 +248,17 @@ def test_environment__the_manifest_hashes_the_bytes_that_were_read(
 ) -> None:
     import hashlib
 
-    import skillcli.payout
+    import skillcli.payout.decide
 
     read = roster.read_bytes()
-    real_decide = skillcli.payout.decide
+    real_decide = skillcli.payout.decide.decide
 
     def replace_then_decide(*args: object, **kwargs: object) -> object:
         # The file is swapped for another after it was read, before the decision is written up.
         write_xlsx(roster, {"花名册": [list(ROSTER_HEADER_ROW), roster_row(2)]})
         return real_decide(*args, **kwargs)
 
-    monkeypatch.setattr(skillcli.payout, "decide", replace_then_decide)
+    monkeypatch.setattr(skillcli.payout.decide, "decide", replace_then_decide)
     assert pay(run_cli, roster, tmp_path / "out").code == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert roster.read_bytes() != read

@@ -25,7 +25,7 @@ from skillcli.schema.columns import SPECS, ColType
 from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED
 
 if TYPE_CHECKING:
-    from skillcli.payout import Decision
+    from skillcli.payout.decision import Decision
     from skillcli.pipeline import Batch
 
 # A row is the same row in both files when these agree (issue 17): the person and the training for

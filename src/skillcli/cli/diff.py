@@ -45,7 +45,8 @@ def diff(
     from skillcli.cli.render import Screen, diff_summary, print_json
     from skillcli.diff import compare
     from skillcli.errors import UsageError
-    from skillcli.payout import batch_people, decide
+    from skillcli.payout.decide import decide
+    from skillcli.payout.settled import batch_people
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
 

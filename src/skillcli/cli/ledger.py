@@ -34,16 +34,6 @@ def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
     return store
 
 
-def ledger_line(store: Ledger | None) -> tuple[str, str]:
-    """What a dry run says about history: which ledger it read, or that it read none."""
-    if store is None:
-        return (
-            "未读取台账（未指定台账）：已发放、年度次数与预拨均未核对",
-            "no ledger read (none is set): already-paid claims, yearly limits and advances were not checked",
-        )
-    return f"已读取台账 {store.name}", f"read the ledger {store.name}"
-
-
 def parse_share(text: str | None) -> Decimal | None:
     """ "50%" or "0.5" → Decimal("0.5")."""
     if text is None:

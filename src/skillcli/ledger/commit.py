@@ -11,7 +11,7 @@ from skillcli import __version__
 from skillcli.ledger.archive import pack
 from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.model import SheetKind
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.pipeline import Batch
 
 

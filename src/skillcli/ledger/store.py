@@ -25,7 +25,7 @@ from skillcli.config import CONFIG_NAME, load_config
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
-from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
+from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 
 LEDGER_ENV = "SKILLCLI_LEDGER"
 

@@ -18,7 +18,7 @@ import polars as pl
 from skillcli import __version__
 from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame, yuan_text
 from skillcli.model import PayeeType
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_frame, source_expr
 

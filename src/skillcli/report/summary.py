@@ -10,7 +10,7 @@ from skillcli.model import SKIP_LABELS, Severity
 from skillcli.pipeline import Batch
 
 if TYPE_CHECKING:
-    from skillcli.payout import Decision
+    from skillcli.payout.decision import Decision
 
 
 def batch_payload(batch: Batch, mask: Callable[[object], str]) -> dict[str, Any]:

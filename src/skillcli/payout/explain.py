@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.model import LEVEL_LABELS, Level, PayeeType
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.rules.evaluate import (
     _built_in,
     _condition_text,

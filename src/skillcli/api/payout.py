@@ -1,0 +1,174 @@
+"""``payout`` as a library call: load, decide (with the ledger's history), commit, write.
+
+``skillcli payout``, ``skillcli explain`` and ``skillcli rules test`` all decide through this one
+function, so that they read the same ledger history and agree on every row: claims already paid,
+the yearly limit across months, advances, earlier certificates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from skillcli.io.limits import Limits
+    from skillcli.ledger.store import Ledger
+    from skillcli.payout.decision import Decision
+    from skillcli.rules.model import Policy
+    from skillcli.schema.columns import ColumnMap
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutResult:
+    """A decided batch: the decision, the ledger it was decided against, and what was recorded.
+
+    The frames are the decision's, with the schemas ``skillcli.payout.decision`` declares:
+    ``lines`` (LINE_SCHEMA), ``status`` (STATUS_SCHEMA), ``ineligible`` (INELIGIBLE_SCHEMA) and
+    ``exceptions`` (the findings' columns plus the row id ``_rid``).
+    """
+
+    batch: Batch
+    decision: Decision
+    ledger: str | None = None  # the name of the ledger read (None: no ledger, nothing checked against one)
+    run_id: str | None = None  # the run committed to the ledger (None: a dry run, or nothing new)
+    manifest: dict[str, Any] | None = None  # what was written to the out folder, when one was given
+
+    @property
+    def lines(self) -> pl.DataFrame:
+        return self.decision.lines
+
+    @property
+    def exceptions(self) -> pl.DataFrame:
+        return self.decision.exceptions
+
+    @property
+    def ineligible(self) -> pl.DataFrame:
+        return self.decision.ineligible
+
+    @property
+    def status(self) -> pl.DataFrame:
+        return self.decision.status
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.decision.counts
+
+    @property
+    def total_fen(self) -> int:
+        return self.decision.total_fen
+
+    @property
+    def has_exceptions(self) -> bool:
+        return self.decision.has_exceptions
+
+
+def payout(
+    files: Sequence[Path],
+    policy: str | Path | Policy,
+    period: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    ledger: str | Ledger | None = None,
+    commit: bool = False,
+    advance: Decimal | None = None,
+    out: Path | None = None,
+    today: dt.date | None = None,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
+    columns: ColumnMap | None = None,
+    progress: Progress | None = None,
+    loaded: Callable[[Batch], None] | None = None,
+) -> PayoutResult:
+    """Decide who is paid how much for the month ``period`` (YYYY-MM) under ``policy``.
+
+    ``policy`` is an id, a rules file, or a loaded ``Policy`` (then ``params`` must be empty: they
+    were applied when it was loaded). ``ledger`` is a ledger, or its path or URL, read for the
+    history of the batch's people; None reads none (``skillcli.ledger.store.locate`` finds the
+    one in force). ``commit`` records the paid lines in it as a new run (it must exist); without it
+    nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
+    ``out`` receives payouts.xlsx, the CSVs and manifest.json, renamed into place after the commit.
+    ``loaded`` is called with the batch once it is read, before deciding.
+    """
+    from skillcli.payout.decide import decide
+    from skillcli.payout.settled import batch_people
+    from skillcli.pipeline import load_batch, parse_period
+
+    rules = _policy(policy, params)
+    batch = load_batch(
+        list(files),
+        parse_period(period, today or dt.date.today()),
+        max_file_mb=max_file_mb,
+        limits=limits,
+        progress=progress,
+        columns=columns,
+    )
+    if loaded is not None:
+        loaded(batch)
+    store = open_ledger(ledger, commit=commit)
+    history = store.history(batch_people(batch)) if store is not None else None
+    decision = decide(batch, rules, history=history, advance_share=advance)
+    name = store.name if store is not None else None
+    if out is None:
+        if commit:
+            from skillcli.errors import UsageError
+
+            raise UsageError("记入台账需要 --out 目录", "a commit needs an out folder")
+        return PayoutResult(batch, decision, name)
+    return _record(files, out, batch, decision, store, commit)
+
+
+def _record(
+    files: Sequence[Path], out: Path, batch: Batch, decision: Decision, store: Ledger | None, commit: bool
+) -> PayoutResult:
+    """Stage the outputs, commit the run to the ledger, then rename the outputs into place."""
+    from skillcli.io.writer import OutputSet
+    from skillcli.ledger.commit import commit as commit_run
+    from skillcli.ledger.store import new_run_id
+    from skillcli.report.payout import write_payout
+
+    name = store.name if store is not None else None
+    run_id = new_run_id() if commit and decision.lines.height else None
+    with OutputSet(out, list(files)) as outputs:
+        manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name)
+        if run_id is not None and store is not None:
+            commit_run(store, run_id, batch, decision, manifest["inputs"])
+        outputs.commit()
+    return PayoutResult(batch, decision, name, run_id, manifest)
+
+
+def _policy(policy: str | Path | Policy, params: Mapping[str, str] | None) -> Policy:
+    from skillcli.rules.load import find_policy, load_policy
+    from skillcli.rules.model import Policy
+
+    if isinstance(policy, Policy):
+        if params:
+            raise ValueError("params are applied when a policy is loaded; pass the policy's id or path instead")
+        return policy
+    return load_policy(find_policy(str(policy)), params)
+
+
+def open_ledger(ledger: str | Ledger | None, *, commit: bool) -> Ledger | None:
+    """The ledger to read (and, with ``commit``, to write): opened from its path or URL and ready.
+
+    A commit needs a ledger that exists: it is never created here (``skillcli ledger init`` does),
+    so a mistyped path or another working folder cannot start an empty history and pay again.
+    """
+    if ledger is None:
+        if commit:
+            from skillcli.ledger.store import NoLedgerError
+
+            raise NoLedgerError()
+        return None
+    from skillcli.ledger.store import Ledger, to_url
+
+    store = ledger if isinstance(ledger, Ledger) else Ledger(to_url(ledger))
+    store.ensure_ready()
+    return store

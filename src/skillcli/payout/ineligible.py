@@ -1,0 +1,38 @@
+"""Rows no rule pays, each with the reasons of every rule about it, or that no rule is."""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
+    """One line per ineligible row: the reasons of every rule about it, or that no rule is."""
+    rows = status.filter(pl.col("status") == "ineligible").select("_rid")
+    # One reason per requirement: an eligibility item failing under several rules is said once.
+    reasons = (
+        per_rule.filter(pl.col("rule_status") == "ineligible")
+        .unique(subset=["_rid", "code"], keep="first", maintain_order=True)
+        .group_by("_rid", maintain_order=True)
+        .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
+    )
+    joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    return joined.select(
+        "_rid",
+        "_file",
+        "_sheet",
+        "_row",
+        pl.col("id_number").alias("person_id"),
+        "name",
+        "training_type",
+        pl.col("reason_code").fill_null("policy.no-rule"),
+        pl.coalesce(
+            pl.col("reason"),
+            pl.concat_str(
+                [
+                    pl.lit("本政策没有适用于培训类型「"),
+                    pl.col("training_type").fill_null("空"),
+                    pl.lit("」（及其人员类别）的补贴规则"),
+                ]
+            ),
+        ).alias("reason"),
+    ).sort("_rid")
