@@ -106,7 +106,7 @@ def _pay(
         .join(row_info, on="_rid")
     )
     candidates, limit_issues = apply_limits(
-        candidates, policy, prior_trainings(history, all_lines.get_column("claim_key"))
+        candidates, policy.limits, prior_trainings(history, all_lines.get_column("claim_key"))
     )
     lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
     settled_issues, settled = ledger_issues(lines, history, advance_share)

@@ -8,8 +8,25 @@ from decimal import Decimal
 import polars as pl
 
 from skillcli.errors import InconsistencyError
+from skillcli.pipeline import FINDING_COLUMNS
 from skillcli.rules.model import Policy
 from skillcli.schema.validate import empty_issues
+
+# ``Decision.status``: every roster row once, with its one outcome (paid | exception | ineligible).
+STATUS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "_rid": pl.UInt32,
+    "_file": pl.String,
+    "_sheet": pl.String,
+    "_row": pl.Int64,
+    "person_id": pl.String,
+    "status": pl.String,
+}
+# ``Decision.exceptions``: the findings (as ``check`` lists them) that hold a row or a line, with the
+# row id they hold.
+EXCEPTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    **{name: pl.Int64 if name == "row" else pl.String for name in FINDING_COLUMNS},
+    "_rid": pl.UInt32,
+}
 
 
 @dataclass(slots=True)

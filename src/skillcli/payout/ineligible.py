@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import polars as pl
 
+# ``Decision.ineligible``: one row per roster row no rule pays, with every reason (codes ;-joined).
+INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "_rid": pl.UInt32,
+    "_file": pl.String,
+    "_sheet": pl.String,
+    "_row": pl.Int64,
+    "person_id": pl.String,
+    "name": pl.String,
+    "training_type": pl.String,
+    "reason_code": pl.String,
+    "reason": pl.String,
+}
+
 
 def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
     """One line per ineligible row: the reasons of every rule about it, or that no rule is."""

@@ -11,7 +11,7 @@ import polars as pl
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
 from skillcli.payout.settled import ledger_location
-from skillcli.rules.model import Policy
+from skillcli.rules.model import Limits
 from skillcli.schema.checks import location
 
 
@@ -56,7 +56,7 @@ def prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame
 
 
 def apply_limits(
-    candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame
+    candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """E4 (exclusive), E2 (no repeat), E1 (yearly count), in that order; returns what is left.
 
@@ -67,16 +67,16 @@ def apply_limits(
     """
     found: list[pl.DataFrame] = []
     for limit in (_exclusive, _no_repeat, _yearly):
-        for beyond in limit(candidates, policy, prior):
+        for beyond in limit(candidates, limits, prior):
             found.append(beyond)
             candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
     return candidates, found
 
 
-def _exclusive(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) -> list[pl.DataFrame]:
+def _exclusive(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
     """E4: one subsidy of an exclusive group per person, the earliest training kept."""
     found = []
-    for ident, rule_clause, group in policy.limits.exclusive:
+    for ident, rule_clause, group in limits.exclusive:
         in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
         beyond = rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
         found.append(
@@ -93,9 +93,8 @@ def _exclusive(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) ->
     return found
 
 
-def _no_repeat(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) -> list[pl.DataFrame]:
+def _no_repeat(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
     """E2: one counted training per person, occupation and level (within a year when so written)."""
-    limits = policy.limits
     if not limits.no_repeat:
         return []
     keys = ["id_number", "occupation", "level"]
@@ -117,9 +116,8 @@ def _no_repeat(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) ->
     ]
 
 
-def _yearly(candidates: pl.DataFrame, policy: Policy, prior: pl.DataFrame) -> list[pl.DataFrame]:
+def _yearly(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
     """E1: at most ``yearly_max`` counted trainings per person and calendar year of the end date."""
-    limits = policy.limits
     if limits.yearly_max is None:
         return []
     counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))

@@ -9,6 +9,41 @@ from skillcli.rules.model import Policy
 
 LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
+# A decision's payment lines (``Decision.lines``), one per paying rule of a paid row: where the row
+# is, who is paid how much under which rule, and the claim key the ledger records it by.
+LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "_rid": pl.UInt32,  # the roster row's position in the batch
+    "_file": pl.String,
+    "_sheet": pl.String,
+    "_row": pl.Int64,  # the Excel row, as Excel shows it
+    "person_id": pl.String,
+    "name": pl.String,
+    "subsidy": pl.String,  # the rule's subsidy, as the policy names it
+    "occupation": pl.String,
+    "level": pl.String,  # the level as a clerk reads it (四级/中级工)
+    "training_type": pl.String,
+    "payee_type": pl.String,
+    "payee_id": pl.String,
+    "payee_name": pl.String,
+    "entitlement_fen": pl.Int64,  # what the rule grants before advances are netted
+    "advance_fen": pl.Int64,  # what was advanced on it (roster or ledger)
+    "rule": pl.String,
+    "clause": pl.String,
+    "formula": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "counts": pl.Boolean,  # counts towards the yearly and no-repeat limits
+    "category": pl.String,
+    "rule_order": pl.Int64,  # the rule's place in the policy, for netting advances in order
+    "claim_key": pl.String,
+    "level_code": pl.String,
+    "certified": pl.Boolean,
+    "bank_account": pl.String,
+    "account_name": pl.String,
+    "amount_fen": pl.Int64,  # what is paid now
+    "line_kind": pl.String,  # payment | advance
+}
+
 
 def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
     """Person + rule + occupation + level + training period: one claim, paid once (idempotence).
