@@ -63,13 +63,26 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str, *, bl
         path = Path(tmp) / f"{policy.id}-{name}.xlsx"
         write_case_workbook(path, sheets)
         decision = payout([path], policy, str(case.get("period", default_period)), today=CASE_TODAY).decision
-    expect = case.get("expect") or {}
     status = dict(decision.status.select("_row", "status").iter_rows())
+    expected_status = _compare(case.get("expect") or {}, decision, policy, status, result)
+    for row, actual in sorted(status.items()):
+        if row not in expected_status:
+            result.problems.append(
+                f"row {row - 1}: outcome {actual} is not in the case's expectations ({_why(decision, row)})"
+            )
+    result.covers.update(str(c) for c in case.get("covers", []))
+    result.ok = not result.problems
+    return result
+
+
+def _compare(
+    expect: dict[str, Any], decision: Decision, policy: Policy, status: dict[int, str], result: CaseResult
+) -> dict[int, str]:
+    """Each expectation against the decision, problems and coverage noted in ``result``; returns the
+    status expected of each Excel row (``reading`` where the office reads the clause otherwise)."""
     expected_status: dict[int, str] = {}
-    readings = {r.id for r in policy.readings}
     # A held line on a row whose other subsidies are paid leaves the row paid.
     paid_rows = {int(item["row"]) + 1 for item in expect.get("paid") or []}
-
     for kind, keys in _ITEM_KEYS.items():
         for item in expect.get(kind) or []:
             unknown = set(item) - keys
@@ -88,25 +101,24 @@ def run_case(policy_path: Path, case: dict[str, Any], default_period: str, *, bl
                 if not found:
                     result.covers.update(_covered(kind, item))
                 continue
-            # The office reads this clause otherwise (the readings table says how and why); the
-            # expectation stays as written, and must still differ from the program's outcome.
             expected_status[row] = "reading"
-            if str(reading) not in readings:
-                result.problems.append(f"row {item['row']}: reading {reading} is not in the policy's readings table")
-            elif not found:
-                result.problems.append(
-                    f"row {item['row']}: marked with reading {reading} but the program now agrees; remove the reference"
-                )
-            else:
-                result.readings.append(f"row {item['row']}: {reading} ({'; '.join(found)})")
-    for row, actual in sorted(status.items()):
-        if row not in expected_status:
-            result.problems.append(
-                f"row {row - 1}: outcome {actual} is not in the case's expectations ({_why(decision, row)})"
-            )
-    result.covers.update(str(c) for c in case.get("covers", []))
-    result.ok = not result.problems
-    return result
+            _read_otherwise(item, str(reading), found, {r.id for r in policy.readings}, result)
+    return expected_status
+
+
+def _read_otherwise(
+    item: dict[str, Any], reading: str, found: list[str], readings: set[str], result: CaseResult
+) -> None:
+    """An expectation the office reads otherwise (the readings table says how and why): it stays as
+    written, and must name a reading that exists and still differ from the program's outcome."""
+    if reading not in readings:
+        result.problems.append(f"row {item['row']}: reading {reading} is not in the policy's readings table")
+    elif not found:
+        result.problems.append(
+            f"row {item['row']}: marked with reading {reading} but the program now agrees; remove the reference"
+        )
+    else:
+        result.readings.append(f"row {item['row']}: {reading} ({'; '.join(found)})")
 
 
 def _item_problems(kind: str, item: dict[str, Any], decision: Decision, row: int, status: dict[int, str]) -> list[str]:
