@@ -101,10 +101,11 @@ def payout(
     from skillcli.payout.settled import batch_people
     from skillcli.pipeline import load_batch, parse_period
 
+    ctx = parse_period(period, today or dt.date.today())
     rules = _policy(policy, params)
     batch = load_batch(
         list(files),
-        parse_period(period, today or dt.date.today()),
+        ctx,
         max_file_mb=max_file_mb,
         limits=limits,
         progress=progress,

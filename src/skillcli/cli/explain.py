@@ -25,10 +25,20 @@ def explain(
     limits, advances), never written.
     """
     from skillcli.api.explain import explain as run_explain
+    from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, explanation
     from skillcli.ledger.store import locate
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids)
-    result = run_explain(person_id, files, policy, period, params=parse_overrides(param or []), ledger=locate(ledger))
+    # The office's standing [columns] mapping, as payout reads the batch with it: the same headers, the same rows.
+    result = run_explain(
+        person_id,
+        files,
+        policy,
+        period,
+        params=parse_overrides(param or []),
+        ledger=locate(ledger),
+        columns=clerk_columns(None),
+    )
     explanation(screen, list(result.rows))
