@@ -5,9 +5,9 @@ options, calls one of these and renders the result. Every module here keeps its 
 inside the functions, so that importing ``skillcli.api`` loads neither the rule engine nor the ledger.
 """
 
-from skillcli.api.check import CheckResult as CheckResult
-from skillcli.api.check import check as check
-from skillcli.api.explain import ExplainResult as ExplainResult
-from skillcli.api.explain import explain as explain
-from skillcli.api.payout import PayoutResult as PayoutResult
-from skillcli.api.payout import payout as payout
+from skillcli.api.checks import CheckResult as CheckResult
+from skillcli.api.checks import check as check
+from skillcli.api.payouts import ExplainResult as ExplainResult
+from skillcli.api.payouts import PayoutResult as PayoutResult
+from skillcli.api.payouts import explain as explain
+from skillcli.api.payouts import payout as payout

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.api.payout import payout
+from skillcli.api.payouts import payout
 from skillcli.money import format_yuan, yuan_to_fen
 from skillcli.payout.decision import Decision
 from skillcli.rules.cases import case_params, cases_path, read_cases, write_case_workbook

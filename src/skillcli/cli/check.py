@@ -37,7 +37,7 @@ def check(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable file.
     """
-    from skillcli.api.check import check as run_check
+    from skillcli.api.checks import check as run_check
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.outcome import check_report, reading
     from skillcli.cli.render import Screen, batch_summary

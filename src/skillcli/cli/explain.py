@@ -24,7 +24,7 @@ def explain(
     The batch is decided as a dry-run payout decides it: the ledger is read (already paid, yearly
     limits, advances), never written.
     """
-    from skillcli.api.explain import explain as run_explain
+    from skillcli.api.payouts import explain as run_explain
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, explanation
     from skillcli.ledger.store import locate

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from skillcli.cli.render import Screen
 
 if TYPE_CHECKING:
-    from skillcli.api.check import CheckResult
-    from skillcli.api.payout import PayoutResult
+    from skillcli.api.checks import CheckResult
+    from skillcli.api.payouts import PayoutResult
     from skillcli.pipeline import Batch, Progress
 
 

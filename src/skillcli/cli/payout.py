@@ -42,7 +42,7 @@ def payout(
     error or unreadable input, 3 internal inconsistency (control totals do not balance), 4 output
     directory or ledger locked by another run.
     """
-    from skillcli.api.payout import payout as run_payout
+    from skillcli.api.payouts import payout as run_payout
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.ledger import parse_share
     from skillcli.cli.outcome import payout_report, reading

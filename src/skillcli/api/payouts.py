@@ -1,8 +1,9 @@
-"""``payout`` as a library call: load, decide (with the ledger's history), commit, write.
+"""``payout`` and ``explain`` as library calls: load, decide (with the ledger's history), commit, write.
 
 ``skillcli payout``, ``skillcli explain`` and ``skillcli rules test`` all decide through this one
 function, so that they read the same ledger history and agree on every row: claims already paid,
-the yearly limit across months, advances, earlier certificates.
+the yearly limit across months, advances, earlier certificates. ``explain`` is a payout dry run
+seen through one person.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillcli.errors import UsageError
 from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from skillcli.io.limits import Limits
     from skillcli.ledger.store import Ledger
     from skillcli.payout.decision import Decision
+    from skillcli.payout.explain import RowExplanation
     from skillcli.rules.model import Policy
     from skillcli.schema.columns import ColumnMap
 
@@ -119,8 +122,6 @@ def payout(
     name = store.name if store is not None else None
     if out is None:
         if commit:
-            from skillcli.errors import UsageError
-
             raise UsageError("记入台账需要 --out 目录", "a commit needs an out folder")
         return PayoutResult(batch, decision, name)
     return _record(files, out, batch, decision, store, commit)
@@ -173,3 +174,46 @@ def open_ledger(ledger: str | Ledger | None, *, commit: bool) -> Ledger | None:
     store = ledger if isinstance(ledger, Ledger) else Ledger(to_url(ledger))
     store.ensure_ready()
     return store
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainResult:
+    """Every roster row of one person, explained, and the payout they were decided in."""
+
+    rows: tuple[RowExplanation, ...]
+    payout: PayoutResult
+
+
+def explain(
+    person_id: str,
+    files: Sequence[Path],
+    policy: str | Path | Policy,
+    period: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    ledger: str | Ledger | None = None,
+    today: dt.date | None = None,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
+    columns: ColumnMap | None = None,
+) -> ExplainResult:
+    """Decide the batch as a dry-run ``payout`` does (reading ``ledger``, writing nothing) and explain
+    every roster row of ``person_id``: each rule's conditions with the row's values, the formula, the
+    payee and the row's final status with its reasons."""
+    from skillcli.payout.explain import explain_person
+
+    decided = payout(
+        files,
+        policy,
+        period,
+        params=params,
+        ledger=ledger,
+        today=today,
+        max_file_mb=max_file_mb,
+        limits=limits,
+        columns=columns,
+    )
+    rows = explain_person(decided.decision, decided.decision.policy, person_id)
+    if not rows:
+        raise UsageError("花名册中没有这个身份证号码", "this ID number is not on the roster")
+    return ExplainResult(tuple(rows), decided)
