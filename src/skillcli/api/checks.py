@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from skillcli.io.limits import Limits
     from skillcli.schema.columns import ColumnMap
+    from skillcli.schema.validate import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +78,26 @@ def check(
         if out is None:
             raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
     today = today or dt.date.today()
-    batch = load_batch(
-        list(files),
-        parse_period(period, today),
-        max_file_mb=max_file_mb,
-        limits=limits,
-        progress=progress,
-        columns=columns,
-    )
-    if loaded is not None:
-        loaded(batch)
+    batch = read_batch(files, parse_period(period, today), max_file_mb, limits, columns, progress, loaded)
     if out is None:
         return CheckResult(batch)
     return CheckResult(batch, out, split_by, _write(batch, files, out, split_by, lang, today))
+
+
+def read_batch(
+    files: Sequence[Path],
+    ctx: Context,
+    max_file_mb: int,
+    limits: Limits | None,
+    columns: ColumnMap | None,
+    progress: Progress | None,
+    loaded: Callable[[Batch], None] | None,
+) -> Batch:
+    """The batch every command decides on, read as ``check`` reads it; ``loaded`` is told at once."""
+    batch = load_batch(list(files), ctx, max_file_mb=max_file_mb, limits=limits, progress=progress, columns=columns)
+    if loaded is not None:
+        loaded(batch)
+    return batch
 
 
 def _write(

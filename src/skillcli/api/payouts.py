@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillcli.api.checks import read_batch
 from skillcli.errors import UsageError
 from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress
 
@@ -102,20 +103,11 @@ def payout(
     """
     from skillcli.payout.decide import decide
     from skillcli.payout.settled import batch_people
-    from skillcli.pipeline import load_batch, parse_period
+    from skillcli.pipeline import parse_period
 
     ctx = parse_period(period, today or dt.date.today())
     rules = _policy(policy, params)
-    batch = load_batch(
-        list(files),
-        ctx,
-        max_file_mb=max_file_mb,
-        limits=limits,
-        progress=progress,
-        columns=columns,
-    )
-    if loaded is not None:
-        loaded(batch)
+    batch = read_batch(files, ctx, max_file_mb, limits, columns, progress, loaded)
     store = open_ledger(ledger, commit=commit)
     history = store.history(batch_people(batch)) if store is not None else None
     decision = decide(batch, rules, history=history, advance_share=advance)
