@@ -236,3 +236,63 @@ def test_messages__a_derived_value_is_named_in_chinese_not_by_its_internal_name(
     assert held, result.stderr
     assert all("qualified" not in e["message_zh"] and "qualified" not in e["column"] for e in held)
     assert any("考核合格或取得证书" in e["message_zh"] for e in held)
+
+
+# -- readings an independent reader disputed (Shanxi A4 scope, E2 on a borrowed level) -------------
+def shanxi_two_trainings(make_xlsx: Any) -> Path:
+    """陈志刚's shape: a school's 电工 初级工 class (就业技能培训, paid by the institution), then the employer's 岗前培训
+    in 电工 with no level; one 初级工 certificate issued after both started."""
+    school = row(1, "陈志刚", "就业技能培训", "电工", "五级/初级工", "2021-05-06", "2021-05-28",
+                 category="农村转移劳动力", fee="1200", payer="机构")  # fmt: skip
+    employer = row(1, "陈志刚", "岗前培训", "电工", "", "2021-06-01", "2021-06-10", class_id="G01")
+    cert = [
+        valid_id(seq="011"),
+        "陈志刚",
+        "S000014000001215000101",
+        "职业技能等级证书",
+        "电工",
+        "初级工",
+        "2021-06-10",
+        "是",
+    ]
+    return make_xlsx({"花名册": [HEADER, school, employer], "证书": [CERT_HEADER, cert]})
+
+
+def test_shanxi__a_training_without_a_level_does_not_borrow_another_trainings_certificate(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    batch = shanxi_two_trainings(make_xlsx)
+    result = run_cli(
+        "payout", batch, "--policy", "shanxi-2019", "--period", "2021-06", "--out", tmp_path / "o", "--json"
+    )
+    assert result.code == 0, result.stdout
+    # 二(四): min(1200, 上限1000) = 1000 to the institution that advanced it; 二(三): 300 to the employer. The
+    # 岗前培训 is no repeat of "同一职业同一等级" (二(六)): the certificate is the class's, it has no level of its own.
+    assert sorted((line["row"], line["rule"], line["amount_fen"]) for line in result.json["lines"]) == [
+        (2, "A2", 100000),
+        (3, "A1", 30000),
+    ]
+    assert result.json["exceptions"] == []
+
+
+def test_shanxi__a4_for_an_employment_skills_class_is_a_parameter_and_explain_says_why_not(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    batch = shanxi_two_trainings(make_xlsx)
+    base = ("--policy", "shanxi-2019", "--period", "2021-06")
+    # By default (readings R5) the certificate of a 就业技能培训 class is not paid again under A4, and explain says
+    # which condition leaves A4 out and what the row holds.
+    shown = run_cli("explain", valid_id(seq="011"), batch, *base)
+    assert shown.code == 0, shown.stderr
+    a4 = next(line for line in shown.stderr.splitlines() if line.strip().startswith("A4") and "就业技能培训" in line)
+    assert "不适用" in a4 and "certificate_subsidy_trainings" in a4 and "本行为 就业技能培训" in a4
+    # A district that reads 二(六)'s "培训学员" to include them adds the class: 初级工每人300元 to the institution.
+    wide = "certificate_subsidy_trainings=技能提升,专项能力培训,就业技能培训"
+    result = run_cli("payout", batch, *base, "--out", tmp_path / "o", "--json", "--param", wide)
+    assert sorted((line["row"], line["rule"], line["amount_fen"]) for line in result.json["lines"]) == [
+        (2, "A2", 100000),
+        (2, "A4", 30000),
+        (3, "A1", 30000),
+    ]
+    paid = detail_amounts(tmp_path / "o")
+    assert paid[("陈志刚", "A4")] == Decimal("300.00")

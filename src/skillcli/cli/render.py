@@ -582,7 +582,14 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
                 )
             head = f"{rule.rule} {rule.subsidy}（{rule.clause}）{'：' if zh else ': '}{rule_status}"
             if not rule.in_scope:
-                screen.line(f"  {head}", style="dim")
+                # Say which scope condition leaves the rule out, with this row's value: a person holding a
+                # certificate must see why no certificate subsidy is paid (Shanxi A4, readings R5).
+                why = [
+                    f"{c.text}，{t('本行为', 'this row has')} {c.value or '—'}"
+                    for c in rule.conditions
+                    if c.kind == "scope" and c.result is False
+                ]
+                screen.line(f"  {head}" + (f"（{'；'.join(why)}）" if why else ""), style="dim")
                 continue
             table_rows = [
                 [

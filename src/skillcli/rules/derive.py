@@ -178,13 +178,21 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         | (pl.col("c_level") == pl.col("level"))
         | (pl.col("c_level").is_null() & pl.col("level").is_in(["NONE", "SPECIAL"]))
     )
+    candidates = pairs.filter(
+        (pl.col("c_occupation") == pl.col("occupation"))
+        & same_level
+        & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
+    )
+    # A training with a blank level takes the level of the certificate it earned (below), so it must not
+    # borrow a certificate that a training of that very level earned: a school's 电工 五级 class and then an
+    # employer's 岗前培训 in 电工 with no level, one 五级 certificate. Borrowed, the 岗前培训 would take 五级 and
+    # look like a repeat of the class (E2, 同一职业同一等级) or be paid for its certificate twice. Trainings
+    # that state the level keep the certificate each (a retake of the same level is E2's to decide).
+    certificate = ["id_number", "c_occupation", "c_level", "c_date", "c_number"]
+    exact = (pl.col("c_level") == pl.col("level")).fill_null(False)
+    candidates = candidates.filter(exact | ~exact.any().over(certificate))
     earned = (
-        pairs.filter(
-            (pl.col("c_occupation") == pl.col("occupation"))
-            & same_level
-            & (pl.col("start_date").is_null() | (pl.col("c_date") >= pl.col("start_date")))
-        )
-        .sort("_rid", "c_date", "c_number", nulls_last=True)
+        candidates.sort("_rid", "c_date", "c_number", nulls_last=True)
         .group_by("_rid", maintain_order=True)
         .first()
         .select(

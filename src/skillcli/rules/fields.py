@@ -80,7 +80,7 @@ FIELDS: dict[str, Field] = {
         Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
         Field("active_in_period", "bool", "本月在训", derived=True),
-        Field("closed", "bool", "已于批次月份内结业", derived=True),
+        Field("closed", "bool", "已于批次月份或之前结业", derived=True),
         Field("batch_month_end", "date", "批次月末", derived=True),
         Field("advance_fen", "number", "已预拨金额(分)"),
     )
