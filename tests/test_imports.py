@@ -2,7 +2,9 @@
 
 Each case runs ``skillcli`` in a fresh interpreter on a real workbook, as a user does, and lists
 the modules that were loaded. SQLAlchemy costs about 0.25 s to import and the rule engine and
-xlsxwriter tens of milliseconds more; ``check`` needs none of them.
+xlsxwriter tens of milliseconds more; ``check`` needs none of them, and a payout dry run with no
+ledger named needs no database layer. Hypothesis (installed with the development tools) is what
+Pandera imports on its own for generating data: 0.1 s that no command needs.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ sys.stderr.write(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def loaded(*args: object) -> tuple[int, set[str]]:
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def loaded(*args: object, cwd: Path | None = None) -> tuple[int, set[str]]:
     run = subprocess.run(
-        [sys.executable, "-c", PROBE, *(str(a) for a in args)], capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE, *(str(a) for a in args)], capture_output=True, text=True, check=False, cwd=cwd
     )
     report = json.loads(run.stderr[run.stderr.rindex('{"code"') :])
     return report["code"], set(report["modules"])
@@ -45,9 +50,29 @@ def test_check__loads_no_ledger_no_rule_engine_no_writer(make_xlsx: Any) -> None
     code, modules = loaded("check", batch, "--period", "2024-06")
     assert code == 0
     assert "skillcli.pipeline" in modules  # the probe saw the check run
+    assert "pandera" in modules  # the roster was validated
     assert not _tops(
-        modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules", "xlsxwriter", "openpyxl", "skillcli.io.writer"
+        modules,
+        "sqlalchemy",
+        "skillcli.ledger",
+        "skillcli.rules",
+        "xlsxwriter",
+        "openpyxl",
+        "skillcli.io.writer",
+        "hypothesis",
     )
+
+
+def test_check__pandera_without_hypothesis_leaves_hypothesis_importable() -> None:
+    # Hypothesis is installed here (a development dependency), so the probe above proves the saving;
+    # in-process, importing Pandera through skillcli must not stop a later ``import hypothesis``.
+    code = (
+        "import sys; from skillcli.schema.validate import pandera_polars; pandera_polars(); "
+        "assert 'hypothesis' not in sys.modules; import hypothesis; print(hypothesis.__name__)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "hypothesis"
 
 
 def test_check_out__loads_the_writer_but_no_ledger_or_rules(make_xlsx: Any, tmp_path: Path) -> None:
@@ -57,3 +82,34 @@ def test_check_out__loads_the_writer_but_no_ledger_or_rules(make_xlsx: Any, tmp_
     assert (tmp_path / "out" / "exceptions.xlsx").exists()
     assert {"xlsxwriter", "skillcli.io.writer"} <= modules
     assert not _tops(modules, "sqlalchemy", "skillcli.ledger", "skillcli.rules")
+
+
+def payout_sample(tmp_path: Path, *extra: object) -> tuple[int, set[str]]:
+    """The modules a payout of the Suzhou sample batch loads, run in ``tmp_path`` (no settings)."""
+    batch = SAMPLE / "district_batch.xlsx"
+    argv = ("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", tmp_path / "out")
+    code, modules = loaded(*argv, *extra, cwd=tmp_path)
+    assert code in (0, 1)
+    assert (tmp_path / "out" / "payouts.xlsx").exists()
+    assert {"skillcli.payout", "skillcli.rules.evaluate"} <= modules  # the probe saw the payout decided
+    return code, modules
+
+
+def test_payout_dry_run_without_ledger__loads_no_database_layer(tmp_path: Path) -> None:
+    _, modules = payout_sample(tmp_path)
+    assert not _tops(modules, "sqlalchemy", "skillcli.ledger.store", "skillcli.ledger.commit", "hypothesis")
+
+
+def test_payout_with_a_ledger__opens_it_through_the_database_layer(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    init = subprocess.run(
+        [sys.executable, "-m", "skillcli", "ledger", "init", str(ledger)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert init.returncode == 0, init.stderr
+    _, modules = payout_sample(tmp_path, "--ledger", ledger)
+    assert {"sqlalchemy", "skillcli.ledger.store"} <= modules
+    assert "skillcli.ledger.commit" not in modules  # a dry run writes nothing

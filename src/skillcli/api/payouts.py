@@ -95,7 +95,7 @@ def payout(
 
     ``policy`` is an id, a rules file, or a loaded ``Policy`` (then ``params`` must be empty: they
     were applied when it was loaded). ``ledger`` is a ledger, or its path or URL, read for the
-    history of the batch's people; None reads none (``skillcli.ledger.store.locate`` finds the
+    history of the batch's people; None reads none (``skillcli.ledger.where.locate`` finds the
     one in force). ``commit`` records the paid lines in it as a new run (it must exist); without it
     nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
     ``out`` receives payouts.xlsx, the CSVs and manifest.json, renamed into place after the commit.
@@ -124,8 +124,7 @@ def _record(
 ) -> PayoutResult:
     """Stage the outputs, commit the run to the ledger, then rename the outputs into place."""
     from skillcli.io.writer import OutputSet
-    from skillcli.ledger.commit import commit as commit_run
-    from skillcli.ledger.store import new_run_id
+    from skillcli.ledger.where import new_run_id
     from skillcli.report.payout import write_payout
 
     name = store.name if store is not None else None
@@ -133,6 +132,9 @@ def _record(
     with OutputSet(out, list(files)) as outputs:
         manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name)
         if run_id is not None and store is not None:
+            # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
+            from skillcli.ledger.commit import commit as commit_run
+
             commit_run(store, run_id, batch, decision, manifest["inputs"])
         outputs.commit()
     return PayoutResult(batch, decision, name, run_id, manifest)
@@ -157,13 +159,17 @@ def open_ledger(ledger: str | Ledger | None, *, commit: bool) -> Ledger | None:
     """
     if ledger is None:
         if commit:
-            from skillcli.ledger.store import NoLedgerError
+            from skillcli.ledger.where import NoLedgerError
 
             raise NoLedgerError()
         return None
-    from skillcli.ledger.store import Ledger, to_url
+    if isinstance(ledger, str):
+        # Imported only now: a dry run with no ledger named never loads SQLAlchemy (issue 16).
+        from skillcli.ledger.store import Ledger
+        from skillcli.ledger.where import to_url
 
-    store = ledger if isinstance(ledger, Ledger) else Ledger(to_url(ledger))
+        ledger = Ledger(to_url(ledger))
+    store = ledger
     store.ensure_ready()
     return store
 

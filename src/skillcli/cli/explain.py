@@ -27,7 +27,7 @@ def explain(
     from skillcli.api.payouts import explain as run_explain
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, explanation
-    from skillcli.ledger.store import locate
+    from skillcli.ledger.where import locate
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids)

@@ -94,7 +94,8 @@ def reissue(
     """
     from skillcli.cli.render import Screen
     from skillcli.errors import UsageError
-    from skillcli.ledger.store import Ledger, new_run_id, now_text
+    from skillcli.ledger.store import Ledger, now_text
+    from skillcli.ledger.where import new_run_id
     from skillcli.reconcile.export import build_reissue, load_accounts
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)

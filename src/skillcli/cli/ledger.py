@@ -22,13 +22,16 @@ def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
     A commit needs a ledger that exists: it is never created here (``skillcli ledger init`` does),
     so a mistyped path or another working folder cannot start an empty history and pay again.
     """
-    from skillcli.ledger.store import Ledger, NoLedgerError, locate
+    from skillcli.ledger.where import NoLedgerError, locate
 
     url = locate(ledger)
     if url is None:
         if commit:
             raise NoLedgerError()
         return None
+    # Imported only now: a dry run with no ledger named never loads SQLAlchemy (issue 16).
+    from skillcli.ledger.store import Ledger
+
     store = Ledger(url)
     store.ensure_ready()
     return store

@@ -47,7 +47,7 @@ def payout(
     from skillcli.cli.ledger import parse_share
     from skillcli.cli.outcome import payout_report, reading
     from skillcli.cli.render import Screen, batch_summary
-    from skillcli.ledger.store import locate
+    from skillcli.ledger.where import locate
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)

@@ -114,7 +114,7 @@ class Book:
         self.encoding = "utf-8"
         self._xml_paths: dict[str, str] = {}
         self._reader: object | None = None
-        self._scans: dict[str, _Lazy] = {}
+        self._facts: dict[str, CellMeta] = {}  # sheet name → its cell facts (.xlsx)
 
     # -- sheets -------------------------------------------------------------------------------
     def grids(self) -> list[Grid]:
@@ -141,15 +141,14 @@ class Book:
                 raise InputError(
                     str(self.path), f"Excel 解析失败（{_short(exc)}）", f"Excel parser failed ({_short(exc)})"
                 ) from None
-            if self.format == "xlsx":
-                self._start_scans()
         return self._reader
 
     def _check_expansion(self) -> None:
         """Refuse, before the reader allocates anything, a zip whose content expands past the limits.
 
-        The cell facts come from a second reader (``xlsxmeta``); where it cannot read what
-        fastexcel reads, the file is refused rather than checked by halves.
+        The cell facts come from a second reader (``xlsxmeta``), in the same pass over each sheet's
+        XML as the limits; where it cannot read what fastexcel reads, the file is refused rather
+        than checked by halves.
         """
         if self.format not in ("xlsx", "ods"):
             return
@@ -166,7 +165,8 @@ class Book:
                     f"工作簿结构无法核对（{_short(exc)}），不予读取",
                     f"the workbook's structure cannot be verified ({_short(exc)}); it is not read",
                 ) from None
-        extents = inspect_zip(self.data, display, self.limits, set(self._xml_paths.values()))
+        extents, facts = inspect_zip(self.data, display, self.limits, set(self._xml_paths.values()), scan_blocks)
+        self._facts = {name: facts[part] for name, part in self._xml_paths.items() if part in facts}
         for name, part in self._xml_paths.items():
             extent = extents.get(part)
             if extent is None:
@@ -292,7 +292,9 @@ class Book:
             # Decoded batch by batch with a row cap: ten million identical rows compress to a few
             # hundred KB, and reading them whole is what must not happen.
             parquet = pq.ParquetFile(pa.BufferReader(self.data))
-            for batch in parquet.iter_batches(batch_size=65_536):
+            # One thread: measured on a 1M-row roster, pyarrow's column threads took 0.85 s of CPU
+            # (and more wall time on a busy machine) against 0.33 s for the same batches (issue 16).
+            for batch in parquet.iter_batches(batch_size=65_536, use_threads=False):
                 rows += batch.num_rows
                 size += batch.nbytes
                 if rows > self.limits.rows:
@@ -317,22 +319,17 @@ class Book:
         return Grid(self.path.stem, frame, first_row=2, header=header)
 
     # -- cell facts ---------------------------------------------------------------------------
-    def _start_scans(self) -> None:
-        """Scan every sheet's XML for cell facts (``xlsxmeta.scan_blocks``), block by block.
-
-        Measured on the 2-core machine: running the scan beside fastexcel, in a thread or in a
-        second process, made fastexcel slower by as much as it saved (both are memory-bound),
-        so the scans run when they are first needed, lazily, one sheet at a time.
-        """
-        for name, part in self._xml_paths.items():
-            self._scans[name] = _Lazy(self.data, str(self.path), part)
-
+    # Measured on the 2-core machine: running the cell-facts scan beside fastexcel, in a thread or
+    # in a second process, made fastexcel slower by as much as it saved (both are memory-bound).
+    # It runs instead inside the pass that checks the limits, which decompresses every sheet's XML
+    # anyway: one decompression instead of two (issue 16).
     def meta(self, sheet: str) -> CellMeta:
         """Formulas, error values, hidden rows, merged ranges and long numbers of one sheet."""
         if self.format != "xlsx":
             return CellMeta()
-        future = self._scans.get(sheet)
-        if future is None:
+        self._excel_reader()  # the limits pass, which gathers the facts, runs before any read
+        facts = self._facts.get(sheet)
+        if facts is None:
             # The reader found a sheet the cell-facts scan did not: checking it without its
             # formulas, errors and hidden rows would pass what they should hold back.
             raise InputError(
@@ -340,7 +337,7 @@ class Book:
                 f"工作表「{sheet}」在工作簿结构中找不到，不予读取",
                 f"sheet '{sheet}' is not in the workbook's structure; it is not read",
             )
-        return future.result()
+        return facts
 
     def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
         """Excel rows whose cell is a number too long to be exact, for each absolute column given.
@@ -372,23 +369,8 @@ class Book:
         return found
 
     def release(self, sheet: str) -> None:
-        """Drop the cached XML of a sheet once its checks are done (it can be 100 MB)."""
-        self._scans.pop(sheet, None)
-
-
-class _Lazy:
-    """One sheet's cell facts, computed on first use from the same bytes the reader was given."""
-
-    def __init__(self, data: bytes, display: str, part: str) -> None:
-        self.data, self.display, self.part = data, display, part
-        self._meta: CellMeta | None = None
-
-    def result(self) -> CellMeta:
-        if self._meta is None:
-            handle = io.BytesIO(self.data)
-            with zipfile.ZipFile(handle) as archive:
-                self._meta = scan_blocks(member_blocks(handle, archive.getinfo(self.part), self.display))
-        return self._meta
+        """Drop a sheet's cell facts once its checks are done."""
+        self._facts.pop(sheet, None)
 
 
 def _private_copy(owner: object, data: bytes, suffix: str) -> str:

@@ -462,8 +462,15 @@ def _frame_widths(kinds: Sequence[str], sample: pl.DataFrame) -> list[int]:
 
 
 def _display_width(text: str) -> int:
-    """Approximate column width: CJK characters take two cells."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[:200])
+    """Approximate column width: CJK characters (above U+2E80) take two cells.
+
+    Counted in C (``str.isascii``, ``map``) rather than by a generator: a payout's summary sheet
+    measures a cell per payee, tens of thousands of them for a province-year (issue 16).
+    """
+    head = text[:200]
+    if head.isascii():
+        return len(head)
+    return len(head) + sum(map("\u2e80".__lt__, head))
 
 
 class OutputSet:

@@ -22,9 +22,7 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _REF_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
-_FORMULA_RE = re.compile(rb"<f(?:[ >/])")
 _FORMULA_TEXT_RE = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
-_ERROR_RE = re.compile(rb'\bt="e"')
 _VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
 _ROW_TAG_RE = re.compile(rb'<row r="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
@@ -78,31 +76,37 @@ def _cell_before(buf: bytes, pos: int) -> tuple[int, int, int] | None:
     return int(match.group(2)), col_index(match.group(1).decode()), start
 
 
-def _positions(buf: bytes, needle: bytes, lo: int, hi: int) -> Iterator[int]:
-    """Starts of a literal in ``buf[lo:hi]`` (it may run past ``hi``): ``bytes.find`` at memchr speed."""
-    pos = buf.find(needle, lo, hi + len(needle) - 1)
-    while 0 <= pos < hi:
-        yield pos
-        pos = buf.find(needle, pos + 1, hi + len(needle) - 1)
+# The markers, as patterns with a literal start: the regex engine's literal search measured faster
+# than ``bytes.find`` on sheet XML (0.36 s against 0.85 s per GiB for ``<f``), where the first byte
+# of a needle like ``<f`` or `` t=`` occurs every few bytes.
+_FORMULA_START_RE = re.compile(rb"<f[ >/]")
+_ERROR_START_RE = re.compile(rb't="e"')
+_HIDDEN_START_RE = re.compile(rb'hidden="')
+
+
+def _positions(buf: bytes, pattern: re.Pattern[bytes], lo: int, hi: int) -> Iterator[int]:
+    """Starts of a fixed-length pattern in ``buf[lo:hi]`` (its match may run past ``hi``)."""
+    for match in pattern.finditer(buf, lo, hi + len(pattern.pattern) - 1):
+        yield match.start()
 
 
 def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
     """Record the cell facts whose markers start in ``buf[lo:hi]``."""
-    for pos in _positions(buf, b"<f", lo, hi):
-        if buf[pos + 2 : pos + 3] not in (b" ", b">", b"/"):
-            continue
+    for pos in _positions(buf, _FORMULA_START_RE, lo, hi):
         cell = _cell_before(buf, pos)
         if cell is not None:
             text = _FORMULA_TEXT_RE.match(buf, pos)
             body = text.group(1) if text and text.group(1) else b""
             meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
-    for pos in _positions(buf, b' t="e"', lo, hi):
+    for pos in _positions(buf, _ERROR_START_RE, lo + 1, hi + 1):
+        if buf[pos - 1] != 0x20:  # `` t="e"``: an attribute, not the end of another one's name
+            continue
         cell = _cell_before(buf, pos)
         if cell is not None:
             end = buf.find(b"</c>", cell[2])
             value = _VALUE_RE.search(buf, cell[2], end if end > 0 else len(buf))
             meta.errors[(cell[0], cell[1])] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-    for pos in _positions(buf, b'hidden="', lo, hi):
+    for pos in _positions(buf, _HIDDEN_START_RE, lo, hi):
         if buf[pos + 8 : pos + 9] in (b"1", b"t"):
             match = _ROW_TAG_RE.match(buf, buf.rfind(b"<", 0, pos))
             if match:

@@ -23,7 +23,8 @@ from skillcli import __version__
 from skillcli.errors import UsageError
 from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
-from skillcli.ledger.store import Ledger, dumps, new_run_id, now_text
+from skillcli.ledger.store import Ledger, dumps, now_text
+from skillcli.ledger.where import new_run_id
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch, Progress, load_batch, parse_period
 from skillcli.schema.columns import spec
