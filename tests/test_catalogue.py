@@ -56,7 +56,12 @@ AREAS = (
     "cert",
 )
 SLUG_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_LITERAL_RE = re.compile(rf"^(?:{'|'.join(AREAS)})\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The literal scan covers the payout's, the ledger's, the limits', the policy's, the vouchers' and the
+# diff's codes too (a file name such as diff.xlsx is not a code).
+LITERAL_AREAS = (*AREAS, "payout", "ledger", "limit", "policy", "voucher", "diff")
+CODE_LITERAL_RE = re.compile(
+    rf"^(?:{'|'.join(LITERAL_AREAS)})\.(?!(?:xlsx|csv|json|md|toml)$)[a-z0-9]+(?:-[a-z0-9]+)*$"
+)
 
 
 # -- the catalogue itself ----------------------------------------------------------------------
@@ -82,6 +87,33 @@ def test_catalogue__every_code_has_templates_slug_and_severity():
         assert re.search(r"[\u4e00-\u9fff]", code.zh), slug
         # (Chinese values quoted inside the English text, such as 是/否 or level names, are fine.)
         assert re.search(r"[A-Za-z]{3}", code.en), slug
+
+
+def test_findings__emit_takes_severity_from_the_catalogue_and_refuses_an_unknown_code():
+    import polars as pl
+
+    from skillcli.findings import emit, is_blocking
+
+    rows = pl.DataFrame(
+        {
+            "_file": ["a.xlsx"] * 3,
+            "_sheet": ["花名册"] * 3,
+            "_row": [2, 3, 4],
+            "_rid": [0, 1, 2],
+            "id_number": ["X1", "X2", None],
+            "problem": ["id.checksum", None, "phone.format"],
+        }
+    )
+    found = emit(rows, pl.col("problem"), "phone", pl.lit("138"), keep=("_rid",))
+    # One finding per row with a code, keyed by its row, its severity from the catalogue; only the
+    # error holds its row.
+    assert found.select("_file", "_sheet", "_row", "canonical", "code", "severity", "person_id", "_rid").rows() == [
+        ("a.xlsx", "花名册", 2, "phone", "id.checksum", "error", "X1", 0),
+        ("a.xlsx", "花名册", 4, "phone", "phone.format", "warning", None, 2),
+    ]
+    assert found.select(is_blocking(pl.col("code"))).to_series().to_list() == [True, False]
+    with pytest.raises(KeyError, match=r"id\.no-such-code"):
+        emit(rows, pl.lit("id.no-such-code"), "id_number", pl.col("id_number"))
 
 
 def test_catalogue__docs_list_every_code_once():

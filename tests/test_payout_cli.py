@@ -392,6 +392,21 @@ def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make
     assert read_csv(tmp_path / "o" / "ineligible.csv")[0]["reason_code"] == "policy.not-in-force"
 
 
+def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalogue(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    # Row 2 ends after the batch month (not closed, said by its rule A8); row 3's training type has no rule.
+    open_class = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-06-01", "2021-07-10")
+    batch = make_xlsx({"花名册": [HEADER, open_class, ROSTER[-1]]})
+    result = run_payout(run_cli, batch, tmp_path / "o")
+    assert result.code == 0, result.stderr
+    ineligible = {r["reason_code"]: r["reason"] for r in read_csv(tmp_path / "o" / "ineligible.csv")}
+    assert ineligible == {
+        "policy.not-closed": "A8：培训尚未结业（结业日期晚于批次月份），结业后再申报（结班后发放）",
+        "policy.no-rule": "本政策没有适用于培训类型「专项能力培训」（及其人员类别）的补贴规则",
+    }
+
+
 def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     good = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
     bad = row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")

@@ -11,10 +11,11 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.findings import RENDERED_COLUMNS
 from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.payout.holds import blocked_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
-from skillcli.pipeline import FINDING_COLUMNS, Batch
+from skillcli.pipeline import Batch
 from skillcli.rules.model import Limits
 from skillcli.schema.checks import LOCATION_MARK
 from skillcli.schema.validate import Context
@@ -124,11 +125,11 @@ def test_limits__an_exclusive_group_pays_one_of_its_rules_per_person() -> None:
 
 
 def findings(*rows: tuple[str, str, int | None, str, str, str]) -> pl.DataFrame:
-    """(file, sheet, row, code, severity, person id) findings, the other columns blank."""
-    data: dict[str, list[Any]] = {name: [""] * len(rows) for name in FINDING_COLUMNS}
+    """(file, sheet, row, code, severity, person id) findings as the check renders them, the rest blank."""
+    data: dict[str, list[Any]] = {name: [""] * len(rows) for name in RENDERED_COLUMNS}
     for name, index in (("file", 0), ("sheet", 1), ("row", 2), ("code", 3), ("severity", 4), ("person_id", 5)):
         data[name] = [r[index] for r in rows]
-    return pl.DataFrame(data, schema={name: pl.Int64 if name == "row" else pl.String for name in FINDING_COLUMNS})
+    return pl.DataFrame(data, schema={name: pl.Int64 if name == "row" else pl.String for name in RENDERED_COLUMNS})
 
 
 def test_holds__an_error_holds_its_row_an_error_elsewhere_its_person_a_missing_column_its_sheet() -> None:
@@ -150,7 +151,7 @@ def test_holds__an_error_holds_its_row_an_error_elsewhere_its_person_a_missing_c
         findings(
             (ROSTER, "花名册", 2, "id.checksum", "error", "P0"),
             (ROSTER, "花名册", 3, "phone.format", "warning", "P1"),  # a warning holds nothing
-            (ROSTER, "考勤", 9, "attendance.over", "error", "P2"),
+            (ROSTER, "考勤", 9, "attendance.present-exceeds-required", "error", "P2"),
             ("二.xlsx", "花名册", 1, "sheet.missing-column", "error", ""),
         ),
         {("二.xlsx", "花名册")},
@@ -159,7 +160,7 @@ def test_holds__an_error_holds_its_row_an_error_elsewhere_its_person_a_missing_c
     assert own.select("_rid", "code").rows() == [(0, "id.checksum")]
     reasons = {r["_rid"]: (r["code"], r["value"]) for r in others.iter_rows(named=True)}
     assert reasons == {
-        2: ("payout.blocked-by-related", "attendance.over"),
+        2: ("payout.blocked-by-related", "attendance.present-exceeds-required"),
         3: ("payout.sheet-unusable", ""),
         4: ("payout.sheet-unusable", ""),
     }

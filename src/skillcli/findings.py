@@ -8,12 +8,17 @@ Templates may use ``{column}`` (the header as written), ``{value}`` (the cell te
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from skillcli.model import Finding, Severity, Source
+import polars as pl
 
-E, W = Severity.ERROR, Severity.WARNING
+from skillcli.model import Severity
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INELIGIBLE  # N: not covered by the policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,11 @@ class Code:
     zh: str
     en: str
     area: str
+
+    @property
+    def blocking(self) -> bool:
+        """Whether a row with this finding is held: every error is, a warning never."""
+        return self.severity is Severity.ERROR
 
 
 def _codes(area: str, *rows: tuple[str, Severity, str, str]) -> list[Code]:
@@ -544,6 +554,29 @@ _ALL += [
             "no sheet of this batch has a '{column}' column: {detail} was not checked (decided without it)",
         ),
     ),
+    # Why the policy does not cover a row (``ineligible.csv``): the requirements every rule has, and
+    # no rule at all. A policy's own requirements (E8 …) are named by their ids in the rules file.
+    *_codes(
+        "policy",
+        (
+            "not-in-force",
+            N,
+            "结业日期不在政策有效期 {detail} 内",
+            "the training ended outside the policy's effective dates",
+        ),
+        (
+            "not-closed",
+            N,
+            "培训尚未结业（结业日期晚于批次月份），结业后再申报",
+            "the class has not closed by the end of the batch month",
+        ),
+        (
+            "no-rule",
+            N,
+            "本政策没有适用于培训类型「{value}」（及其人员类别）的补贴规则",
+            "no rule of this policy applies to training type '{value}' (and its person category)",
+        ),
+    ),
     *_codes(
         "ledger",
         (
@@ -741,16 +774,46 @@ _ALL += [
 ]
 
 CATALOGUE: dict[str, Code] = {code.slug: code for code in _ALL}
-# Codes whose row must not be paid: every error. A warning never blocks.
-BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.severity is Severity.ERROR)
+# The codes whose row must not be paid or given a voucher, decided here once from the catalogue.
+BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.blocking)
+
+# The one shape of a finding before its messages are rendered: what every stage emits, what is
+# concatenated, joined to roster rows and held, and what ``pipeline.render_findings`` turns into text.
+# The row key keeps the names of the typed frames' key columns, so a finding joins to its row
+# without renaming.
+FINDING_SCHEMA: dict[str, Any] = {
+    "_file": pl.String,  # the input file as given on the command line
+    "_sheet": pl.String,  # the sheet name; null for a finding about the whole file
+    "_row": pl.Int64,  # the Excel row number as Excel shows it; null for a file or sheet finding
+    # The canonical column name (its header text is looked up per sheet when the message is
+    # rendered), or, for a column skillcli does not know, the header text itself.
+    "canonical": pl.String,
+    "value": pl.String,  # the cell text as read (or the value the message quotes)
+    "code": pl.String,  # a slug of ``CATALOGUE``
+    "severity": pl.String,  # the code's severity, looked up in ``CATALOGUE`` when the finding is emitted
+    "detail": pl.String,  # a short computed explanation, the templates' ``{detail}``
+    "person_id": pl.String,  # the row's ID number when it has one, so a finding can hold that person
+}
+# The rendered findings every output reads: the row key as the clerk sees it, the header text as
+# written in ``column`` and both messages. ``pipeline.render_findings`` makes them.
+RENDERED_COLUMNS = (
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "person_id",
+)
+EMITTED_EVENT = "skillcli.findings.emitted"
 
 
 class Issue(NamedTuple):
-    """A finding before its message is rendered: what the stages produce and collect in frames.
-
-    ``canonical`` is the canonical column name (its header text is looked up per sheet when the
-    message is rendered) or, for a column skillcli does not know, the header text itself.
-    """
+    """One finding built in Python (a header problem, a whole file): a row of ``FINDING_SCHEMA``
+    without its severity, which ``from_rows`` looks up in the catalogue."""
 
     file: str
     sheet: str
@@ -760,6 +823,127 @@ class Issue(NamedTuple):
     code: str
     detail: str = ""
     person_id: str = ""
+
+
+def severity_of(code: pl.Expr) -> pl.Expr:
+    """The catalogue's severity of each code; an uncatalogued code is a programming error."""
+    return code.replace_strict(
+        list(CATALOGUE), [c.severity.value for c in CATALOGUE.values()], default=None, return_dtype=pl.String
+    )
+
+
+def is_blocking(code: pl.Expr) -> pl.Expr:
+    """Whether each finding holds its row (``BLOCKING``): payout and voucher issue both ask this."""
+    return code.is_in(sorted(BLOCKING))
+
+
+def held_by(rendered: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rendered findings (``RENDERED_COLUMNS``) that hold rows of ``rows`` in their own cells,
+    each with the columns of the row it holds. ``rows`` carries the row key ``_file``, ``_sheet``,
+    ``_row``. Payout and voucher issue both hold a row by this."""
+    return rendered.filter(is_blocking(pl.col("code")) & pl.col("row").is_not_null()).join(
+        rows, left_on=["file", "sheet", "row"], right_on=["_file", "_sheet", "_row"], how="inner", maintain_order="left"
+    )
+
+
+def announce(codes: Iterable[str]) -> None:
+    """Check that ``codes`` are catalogued and announce them as an audit event, by which the test
+    suite checks that every catalogued code is emitted by some test."""
+    found = set(codes)
+    unknown = found - set(CATALOGUE)
+    if unknown:  # a programming error, caught by the catalogue test long before a user sees it
+        raise KeyError(f"uncatalogued finding codes: {sorted(unknown)}")
+    if found:
+        sys.audit(EMITTED_EVENT, tuple(sorted(found)))
+
+
+def emitted(frame: pl.DataFrame) -> pl.DataFrame:
+    """``announce`` the codes of ``frame``; returns ``frame``."""
+    if frame.height:
+        announce(frame.get_column("code").drop_nulls().unique().to_list())
+    return frame
+
+
+def emit(
+    frame: pl.DataFrame,
+    code: pl.Expr | str,
+    canonical: pl.Expr | str,
+    value: pl.Expr,
+    detail: pl.Expr | None = None,
+    *,
+    person: pl.Expr | None = None,
+    keep: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """The findings of ``frame``'s rows: one per row where ``code`` is not null, in ``FINDING_SCHEMA``
+    (plus the ``keep`` columns). ``frame`` carries the row key ``_file``, ``_sheet``, ``_row``;
+    ``person`` defaults to its ``id_number`` column."""
+    return emitted(emit_query(frame.lazy(), code, canonical, value, detail, person=person, keep=keep).collect())
+
+
+def emit_query(
+    frame: pl.LazyFrame,
+    code: pl.Expr | str,
+    canonical: pl.Expr | str,
+    value: pl.Expr,
+    detail: pl.Expr | None = None,
+    *,
+    person: pl.Expr | None = None,
+    keep: tuple[str, ...] = (),
+) -> pl.LazyFrame:
+    """``emit`` as a query, for collecting many together (``pl.collect_all``); pass each collected
+    frame to ``emitted``."""
+    if person is None:
+        has_id = "id_number" in frame.collect_schema().names()
+        person = pl.col("id_number") if has_id else pl.lit(None, pl.String)
+    code_expr = pl.lit(code, pl.String) if isinstance(code, str) else code
+    column = pl.lit(canonical, pl.String) if isinstance(canonical, str) else canonical.cast(pl.String)
+    return (
+        frame.select(
+            pl.col("_file"),
+            pl.col("_sheet"),
+            pl.col("_row").cast(pl.Int64),
+            column.alias("canonical"),
+            value.cast(pl.String).alias("value"),
+            code_expr.alias("code"),
+            pl.lit(None, pl.String).alias("severity"),
+            (detail if detail is not None else pl.lit(None, pl.String)).cast(pl.String).alias("detail"),
+            person.cast(pl.String).alias("person_id"),
+            *keep,
+        )
+        .filter(pl.col("code").is_not_null())
+        .with_columns(severity_of(pl.col("code")).alias("severity"))
+    )
+
+
+def from_rows(rows: Iterable[Issue]) -> pl.DataFrame:
+    """Findings built in Python, as a ``FINDING_SCHEMA`` frame."""
+    frame = pl.DataFrame(
+        [(*row[:6], None, *row[6:]) for row in rows], schema=FINDING_SCHEMA, orient="row"
+    ).with_columns(severity_of(pl.col("code")).alias("severity"))
+    return emitted(frame)
+
+
+def empty(keep: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """No findings (with the ``keep`` columns and their types)."""
+    return pl.DataFrame(schema={**FINDING_SCHEMA, **(keep or {})})
+
+
+def concat(parts: Iterable[pl.DataFrame], keep: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """The findings of several stages as one frame; ``empty(keep)`` when there are none."""
+    found = [p for p in parts if p.height]
+    return pl.concat(found, how="vertical_relaxed") if found else empty(keep)
+
+
+def template_expr(template: str, fields: Mapping[str, pl.Expr]) -> pl.Expr:
+    """A message template as a Polars expression: each ``{field}`` of ``fields`` filled in, an absent one
+    left blank. Every rendered message, of a check, a payout or a voucher, is built by this."""
+    pieces: list[pl.Expr] = []
+    for i, part in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            pieces.append(fields[part].cast(pl.String).fill_null("") if part in fields else pl.lit(""))
+        elif part:
+            pieces.append(pl.lit(part))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
 class _Blank(dict[str, str]):
@@ -775,20 +959,14 @@ def render(slug: str, *, column: str = "", value: str = "", detail: str = "") ->
     return code.zh.format_map(fields), code.en.format_map(fields)
 
 
-def make(slug: str, source: Source, *, value: str = "", detail: str = "", person_id: str = "") -> Finding:
-    """Build a Finding for a catalogued code. Raises KeyError for an uncatalogued slug."""
-    code = CATALOGUE[slug]
-    zh, en = render(slug, column=source.column, value=value, detail=detail)
-    return Finding(slug, code.severity, source, value, zh, en, person_id)
-
-
 def catalogue_markdown() -> str:
     """docs/findings.md, generated. Grouped by area, one table row per code."""
     lines = [
         "# Finding codes",
         "",
         "Generated from `src/skillcli/findings.py` by `make docs`; do not edit by hand.",
-        "An **error** keeps the row out of the payout (`skillcli check` exits 1); a **warning** is reported only.",
+        "An **error** keeps the row out of the payout (`skillcli check` exits 1); a **warning** is reported only;"
+        " an **ineligible** code says why the policy does not cover a row (`ineligible.csv`).",
         "",
     ]
     area = ""

@@ -116,9 +116,7 @@ def replay(store: Ledger, run_id: str) -> Replay:
     history = store.history(batch_people(inputs.batch), before=run_id)
     decision = decide(inputs.batch, policy, history=history, advance_share=inputs.advance_share)
     committed = store.run_lines(run_id)
-    result = Replay(
-        run_id, run["policy_id"], policy.path, run["policy_sha256"], policy.sha256, int(committed.height)
-    )
+    result = Replay(run_id, run["policy_id"], policy.path, run["policy_sha256"], policy.sha256, int(committed.height))
     result.differences = compare(committed.to_dicts() if committed.height else [], line_records(decision))
     return result
 
@@ -370,9 +368,9 @@ def _reasons(decision: Decision) -> pl.DataFrame:
 
 def _with_level(lines: pl.DataFrame) -> pl.DataFrame:
     return lines.with_columns(
-        pl.col("level").replace_strict(_LEVEL_NAMES, default=pl.col("level"), return_dtype=pl.String).alias(
-            "level_name"
-        )
+        pl.col("level")
+        .replace_strict(_LEVEL_NAMES, default=pl.col("level"), return_dtype=pl.String)
+        .alias("level_name")
     ).with_columns(pl.col("level_name", "category", "payee_name", "subsidy").fill_null(""))
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillcli.api._common import open_ledger
 from skillcli.api.checks import read_batch
 from skillcli.errors import UsageError
 from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress
@@ -80,7 +81,8 @@ def payout(
     period: str,
     *,
     params: Mapping[str, str] | None = None,
-    ledger: str | Ledger | None = None,
+    ledger: Ledger | str | None = None,
+    read_ledger: bool = True,
     commit: bool = False,
     advance: Decimal | None = None,
     out: Path | None = None,
@@ -94,10 +96,11 @@ def payout(
     """Decide who is paid how much for the month ``period`` (YYYY-MM) under ``policy``.
 
     ``policy`` is an id, a rules file, or a loaded ``Policy`` (then ``params`` must be empty: they
-    were applied when it was loaded). ``ledger`` is a ledger, or its path or URL, read for the
-    history of the batch's people; None reads none (``skillcli.ledger.where.locate`` finds the
-    one in force). ``commit`` records the paid lines in it as a new run (it must exist); without it
-    nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
+    were applied when it was loaded). ``ledger`` is a ledger, or its path or URL (None: the one in
+    force, ``$SKILLCLI_LEDGER`` then skillcli.toml), read for the history of the batch's people; a
+    dry run with none in force reads none, and ``read_ledger=False`` reads none at all (a rules case
+    states its whole history). ``commit`` records the paid lines in it as a new run (it must exist);
+    without it nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
     ``out`` receives payouts.xlsx, the CSVs and manifest.json, renamed into place after the commit.
     ``loaded`` is called with the batch once it is read, before deciding.
     """
@@ -108,7 +111,7 @@ def payout(
     ctx = parse_period(period, today or dt.date.today())
     rules = _policy(policy, params)
     batch = read_batch(files, ctx, max_file_mb, limits, columns, progress, loaded)
-    store = open_ledger(ledger, commit=commit)
+    store = open_ledger(ledger, commit=commit) if read_ledger or commit else None
     history = store.history(batch_people(batch)) if store is not None else None
     decision = decide(batch, rules, history=history, advance_share=advance)
     name = store.name if store is not None else None
@@ -149,29 +152,6 @@ def _policy(policy: str | Path | Policy, params: Mapping[str, str] | None) -> Po
             raise ValueError("params are applied when a policy is loaded; pass the policy's id or path instead")
         return policy
     return load_policy(find_policy(str(policy)), params)
-
-
-def open_ledger(ledger: str | Ledger | None, *, commit: bool) -> Ledger | None:
-    """The ledger to read (and, with ``commit``, to write): opened from its path or URL and ready.
-
-    A commit needs a ledger that exists: it is never created here (``skillcli ledger init`` does),
-    so a mistyped path or another working folder cannot start an empty history and pay again.
-    """
-    if ledger is None:
-        if commit:
-            from skillcli.ledger.where import NoLedgerError
-
-            raise NoLedgerError()
-        return None
-    if isinstance(ledger, str):
-        # Imported only now: a dry run with no ledger named never loads SQLAlchemy (issue 16).
-        from skillcli.ledger.store import Ledger
-        from skillcli.ledger.where import to_url
-
-        ledger = Ledger(to_url(ledger))
-    store = ledger
-    store.ensure_ready()
-    return store
 
 
 @dataclass(frozen=True, slots=True)

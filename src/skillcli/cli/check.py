@@ -9,6 +9,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def check(
     files: opt.Files,
     period: opt.Period = None,
@@ -17,11 +18,6 @@ def check(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     split_by: Annotated[
@@ -32,6 +28,8 @@ def check(
             " / one return workbook per institution or employer (needs --out)",
         ),
     ] = None,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.
 
@@ -54,8 +52,8 @@ def check(
             out=out,
             split_by=split_by,
             lang=lang,
-            max_file_mb=max_file_mb,
-            limits=opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows),
+            max_file_mb=limits.file_mb,
+            limits=limits.expand,
             columns=clerk_columns(column_map),
             progress=tick,
             loaded=loaded,

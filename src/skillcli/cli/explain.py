@@ -27,7 +27,6 @@ def explain(
     from skillcli.api.payouts import explain as run_explain
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, explanation
-    from skillcli.ledger.where import locate
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids)
@@ -38,7 +37,7 @@ def explain(
         policy,
         period,
         params=parse_overrides(param or []),
-        ledger=locate(ledger),
+        ledger=ledger,
         columns=clerk_columns(None),
     )
     explanation(screen, list(result.rows))

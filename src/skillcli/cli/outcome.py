@@ -55,8 +55,8 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
             )
         )
     if json_out:
+        from skillcli.api.payloads import batch_payload
         from skillcli.cli.render import print_json
-        from skillcli.report.summary import batch_payload
 
         print_json(batch_payload(result.batch, screen.mask))
     errors, warnings = result.errors, result.warnings
@@ -68,8 +68,8 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
 
 def payout_report(screen: Screen, result: PayoutResult, out: Path, limit: int, *, commit: bool, json_out: bool) -> None:
     """The decision's summary, what was recorded in (or read from) the ledger, the files written."""
+    from skillcli.api.payloads import decision_payload
     from skillcli.cli.render import decision_summary, print_json
-    from skillcli.report.summary import decision_payload
 
     decision = result.decision
     decision_summary(screen, decision, limit)

@@ -10,6 +10,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def payout(
     files: opt.Files,
     policy: opt.PolicyId,
@@ -20,11 +21,6 @@ def payout(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     commit: Annotated[
@@ -34,6 +30,8 @@ def payout(
     advance: Annotated[
         str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")
     ] = None,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.
 
@@ -47,7 +45,6 @@ def payout(
     from skillcli.cli.ledger import parse_share
     from skillcli.cli.outcome import payout_report, reading
     from skillcli.cli.render import Screen, batch_summary
-    from skillcli.ledger.where import locate
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
@@ -57,12 +54,12 @@ def payout(
             policy,
             period,
             params=parse_overrides(param or []),
-            ledger=locate(ledger),
+            ledger=ledger,
             commit=commit,
             advance=parse_share(advance),
             out=out,
-            max_file_mb=max_file_mb,
-            limits=opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows),
+            max_file_mb=limits.file_mb,
+            limits=limits.expand,
             columns=clerk_columns(column_map),
             progress=tick,
             loaded=loaded,

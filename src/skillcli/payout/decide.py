@@ -25,12 +25,12 @@ from skillcli.payout.ineligible import ineligible_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
 from skillcli.payout.lines import payment_lines
 from skillcli.payout.notes import batch_notes
-from skillcli.payout.reasons import concat_issues
+from skillcli.payout.reasons import ROW_ID, concat_issues
 from skillcli.payout.settled import ledger_issues
 from skillcli.pipeline import Batch, render_findings
 from skillcli.rules.derive import derive
 from skillcli.rules.evaluate import evaluate_rules
-from skillcli.rules.fields import absent_fields
+from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 
 
@@ -60,25 +60,30 @@ def decide(
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
     lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx.period_label)
-    headers = _headers(batch)
-    order = [f.path for f in batch.files]
-    rendered = pl.concat(
-        [own_findings, render_findings(concat_issues([blocked, *row_issues]), headers, order, keep=("_rid",))],
-        how="vertical_relaxed",
+    row_holds = concat_issues([blocked, *row_issues])
+    line_holds = concat_issues([rule_holds(open_rules, derived, policy), line_issues])
+    lines, status = _settle(derived, lines, own_findings, row_holds, line_holds)
+    # The payout's own findings are rendered here, once; the batch-level notes (no roster row) with them.
+    notes = batch_notes(batch, derived, policy, per_rule, absent).with_columns(pl.lit(None, pl.UInt32).alias("_rid"))
+    rendered = render_findings(
+        concat_issues([row_holds, line_holds, notes]),
+        batch.headers,
+        batch.file_order,
+        keep=ROW_ID,
+        labels={f.name: f.label for f in FIELDS.values()},
     )
-    held = render_findings(
-        concat_issues([rule_holds(open_rules, derived, policy), line_issues]), headers, order, keep=("_rid",)
+    exceptions = pl.concat(
+        [own_findings.select(rendered.columns), rendered.filter(pl.col("_rid").is_not_null())], how="vertical_relaxed"
     )
-    lines, rendered, status = _settle(derived, lines, rendered, held)
     decision = Decision(
         policy,
         lines.sort("_rid", "rule_order"),
-        rendered.sort("_rid", "code", "column", maintain_order=True),
+        exceptions.sort("_rid", "code", "column", maintain_order=True),
         ineligible_rows(derived, per_rule, status),
         status,
         per_rule,
         derived,
-        render_findings(batch_notes(batch, derived, policy, per_rule, absent), headers, order),
+        rendered.filter(pl.col("_rid").is_null()).drop("_rid"),
         advance_share,
         absent,
     )
@@ -118,18 +123,19 @@ def _pay(
 
 
 def _settle(
-    derived: pl.DataFrame, lines: pl.DataFrame, rendered: pl.DataFrame, held: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Each row's one status, from the rows held whole (``rendered``) and the lines held alone (``held``).
+    derived: pl.DataFrame, lines: pl.DataFrame, own: pl.DataFrame, row_holds: pl.DataFrame, line_holds: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each row's one status, from the findings holding rows whole (``own``: the check's, in the row's
+    cells; ``row_holds``: the payout's) and those holding single lines (``line_holds``).
 
-    Returns the lines still paid, every exception finding, and the status frame.
+    Returns the lines still paid and the status frame.
     """
-    exc_rids = rendered.get_column("_rid").unique()
+    exc_rids = pl.concat([own.get_column("_rid"), row_holds.get_column("_rid")]).unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
     # A held line on a row that is paid otherwise is listed with the exceptions; a row with nothing
     # left to pay is an exception row.
-    held_rows = held.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
+    held_rows = line_holds.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
     exc_rids = pl.concat([exc_rids, held_rows]).unique()
     status = derived.select(
         "_rid",
@@ -144,13 +150,4 @@ def _settle(
         .otherwise(pl.lit("ineligible"))
         .alias("status"),
     )
-    return lines, pl.concat([rendered, held], how="vertical_relaxed"), status
-
-
-def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
-    return [
-        (f.path, s.sheet, canonical, text)
-        for f in batch.files
-        for s in f.sheets
-        for canonical, text in s.headers.items()
-    ]
+    return lines, status

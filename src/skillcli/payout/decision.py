@@ -8,9 +8,8 @@ from decimal import Decimal
 import polars as pl
 
 from skillcli.errors import InconsistencyError
-from skillcli.pipeline import FINDING_COLUMNS
+from skillcli.findings import RENDERED_COLUMNS, empty
 from skillcli.rules.model import Policy
-from skillcli.schema.validate import empty_issues
 
 # ``Decision.status``: every roster row once, with its one outcome (paid | exception | ineligible).
 STATUS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -24,7 +23,7 @@ STATUS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 # ``Decision.exceptions``: the findings (as ``check`` lists them) that hold a row or a line, with the
 # row id they hold.
 EXCEPTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    **{name: pl.Int64 if name == "row" else pl.String for name in FINDING_COLUMNS},
+    **{name: pl.Int64 if name == "row" else pl.String for name in RENDERED_COLUMNS},
     "_rid": pl.UInt32,
 }
 
@@ -42,7 +41,7 @@ class Decision:
     derived: pl.DataFrame
     # Rendered batch-level notes: blanks read as the ordinary value (one per field, with the count)
     # and conditions not checked because no sheet has their column (one per column).
-    warnings: pl.DataFrame = field(default_factory=empty_issues)
+    warnings: pl.DataFrame = field(default_factory=empty)
     advance_share: Decimal | None = None
     absent: frozenset[str] = frozenset()  # fields no sheet of the batch carries (conditions decided without)
 

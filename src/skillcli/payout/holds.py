@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from skillcli.findings import held_by, is_blocking
 from skillcli.payout.lines import LEVEL_NAMES
 from skillcli.payout.reasons import concat_issues, issues
 from skillcli.pipeline import Batch
@@ -16,19 +17,16 @@ from skillcli.schema.checks import location
 
 
 def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Roster rows held by an error: (their own rendered findings, issue rows for the rest).
+    """Roster rows held by a blocking finding: (their own findings, as the check rendered them, and
+    findings for the rest).
 
-    A row is held by an error in its own cells, by an error in another sheet about the same
-    person (attendance, certificates), or by its sheet lacking a required column.
+    A row is held by a blocking finding in its own cells, by one in another sheet about the same
+    person (attendance, certificates), or by its sheet lacking a required column. The check's
+    findings are read rendered, as a ledger archive keeps them.
     """
     keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
-    errors = batch.findings.filter(pl.col("severity") == "error")
-    own = errors.filter(pl.col("row").is_not_null()).join(
-        keys.select("_rid", "_file", "_sheet", "_row"),
-        left_on=["file", "sheet", "row"],
-        right_on=["_file", "_sheet", "_row"],
-        how="inner",
-    )
+    errors = batch.findings.filter(is_blocking(pl.col("code")))
+    own = held_by(batch.findings, keys.select("_rid", "_file", "_sheet", "_row"))
     roster_sheets = roster.select("_file", "_sheet").unique()
     elsewhere = errors.filter(pl.col("person_id") != "").join(
         roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"

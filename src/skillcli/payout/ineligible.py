@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from skillcli.findings import CATALOGUE, announce, template_expr
+
 # ``Decision.ineligible``: one row per roster row no rule pays, with every reason (codes ;-joined).
 INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "_rid": pl.UInt32,
@@ -29,6 +31,10 @@ def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.Da
         .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    no_rule = pl.col("reason_code").is_null()
+    announce(c for c in joined.get_column("reason_code").str.split(";").explode().drop_nulls() if c in CATALOGUE)
+    if joined.filter(no_rule).height:
+        announce(["policy.no-rule"])
     return joined.select(
         "_rid",
         "_file",
@@ -40,12 +46,6 @@ def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.Da
         pl.col("reason_code").fill_null("policy.no-rule"),
         pl.coalesce(
             pl.col("reason"),
-            pl.concat_str(
-                [
-                    pl.lit("本政策没有适用于培训类型「"),
-                    pl.col("training_type").fill_null("空"),
-                    pl.lit("」（及其人员类别）的补贴规则"),
-                ]
-            ),
+            template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
         ).alias("reason"),
     ).sort("_rid")

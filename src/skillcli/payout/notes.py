@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from skillcli.findings import Issue, from_rows
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
 from skillcli.rules.evaluate import dropped_conditions
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import Policy
-from skillcli.schema.validate import ISSUE_SCHEMA
 
 
 def batch_notes(
@@ -33,17 +33,15 @@ def batch_notes(
             for name in fields:
                 unchecked.setdefault(FIELDS[name].label, []).append(req.id)
     notes += [(label, "", "、".join(dict.fromkeys(ids))) for label, ids in unchecked.items()]
-    codes = ["payout.blank-read-as" if value else "payout.column-absent" for _, value, _ in notes]
-    return pl.DataFrame(
-        {
-            "_file": [roster[0]] * len(notes),
-            "_sheet": [roster[1]] * len(notes),
-            "_row": [None] * len(notes),
-            "canonical": [n[0] for n in notes],
-            "value": [n[1] for n in notes],
-            "code": codes,
-            "detail": [n[2] for n in notes],
-            "person_id": [""] * len(notes),
-        },
-        schema=ISSUE_SCHEMA,
+    return from_rows(
+        Issue(
+            roster[0],
+            roster[1],
+            None,
+            canonical,
+            value,
+            "payout.blank-read-as" if value else "payout.column-absent",
+            detail,
+        )
+        for canonical, value, detail in notes
     )

@@ -1,32 +1,25 @@
-"""Reasons a payout holds a row or a line, as issue rows (``ISSUE_SCHEMA`` plus the row id).
+"""Reasons a payout holds a row or a line: findings (``FINDING_SCHEMA``) that carry the row id.
 
-Every stage of the payout says why it holds something in the same shape; ``decide`` renders them
-once, with the batch's headers, into the findings the clerk reads.
+Every stage of the payout says why it holds something through these two calls; the row id ``_rid``
+lets rows and lines be left out by it, and ``decide`` renders them once into the findings the clerk reads.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from skillcli.schema.validate import ISSUE_SCHEMA
+from skillcli.findings import concat, emit
+
+# Payout findings carry the roster row they hold, so that rows and lines can be left out by it.
+ROW_ID = ("_rid",)
+ROW_ID_SCHEMA = {"_rid": pl.UInt32}
 
 
 def issues(frame: pl.DataFrame, code: pl.Expr, canonical: pl.Expr, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
-    return frame.select(
-        pl.col("_file"),
-        pl.col("_sheet"),
-        pl.col("_row"),
-        canonical.cast(pl.String).alias("canonical"),
-        value.cast(pl.String).alias("value"),
-        code.alias("code"),
-        detail.cast(pl.String).alias("detail"),
-        pl.col("id_number").cast(pl.String).alias("person_id"),
-        pl.col("_rid"),
-    )
+    """The findings of ``frame``'s rows (which carry the row key, ``id_number`` and ``_rid``)."""
+    return emit(frame, code, canonical, value, detail, keep=ROW_ID)
 
 
 def concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    found = [p for p in parts if p.height]
-    return (
-        pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
-    )
+    """The findings of several stages as one frame, with the row id even when there are none."""
+    return concat(parts, ROW_ID_SCHEMA)

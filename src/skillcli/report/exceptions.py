@@ -12,12 +12,13 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.findings import CATALOGUE
+from skillcli.findings import CATALOGUE, RENDERED_COLUMNS
 from skillcli.io.writer import Column, Workbook, write_csv
 from skillcli.model import SheetKind
 from skillcli.schema.columns import SPECS
 
-CSV_HEADER = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en")
+# The rendered findings' columns but the person's ID number, which the row's own cells show.
+CSV_HEADER = tuple(c for c in RENDERED_COLUMNS if c != "person_id")
 FINDING_COLUMNS = (
     Column("文件"),
     Column("工作表"),
@@ -52,29 +53,7 @@ def finding_columns(lang: str | None = None) -> tuple[Column, ...]:
 
 def finding_rows(findings: pl.DataFrame, lang: str | None = None) -> list[list[Any]]:
     """One row per finding in ``finding_columns(lang)`` order."""
-    keep = [c.header not in ZH_DROPPED or lang != "zh" for c in FINDING_COLUMNS]
-    return [
-        [
-            value
-            for value, kept in zip(
-                (
-                    r["file"],
-                    r["sheet"],
-                    r["row"],
-                    r["column"],
-                    r["value"],
-                    r["code"],
-                    _SEVERITY_ZH[r["severity"]],
-                    r["message_zh"],
-                    r["message_en"],
-                ),
-                keep,
-                strict=True,
-            )
-            if kept
-        ]
-        for r in findings.iter_rows(named=True)
-    ]
+    return [list(row) for row in finding_frame(findings, lang).iter_rows()]
 
 
 def finding_frame(findings: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:

@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.findings import render
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Condition, Policy, Requirement, Rule
 from skillcli.schema.checks import location
@@ -416,23 +417,14 @@ def _built_in(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ..
     if policy.effective_to is not None:
         window.append(Condition(on, "max", policy.effective_to))
     to = policy.effective_to.isoformat() if policy.effective_to else "…"
-    found = [
-        Requirement(
-            "policy.not-in-force",
-            policy.title,
-            tuple(window),
-            reason_zh=f"结业日期不在政策有效期 {policy.effective_from.isoformat()}～{to} 内",
-            reason_en="the training ended outside the policy's effective dates",
-        )
-    ]
+    # The reasons are the catalogue's (docs/findings.md lists these codes with the checks' own).
+    zh, en = render("policy.not-in-force", detail=f"{policy.effective_from.isoformat()}～{to}")
+    found = [Requirement("policy.not-in-force", policy.title, tuple(window), reason_zh=zh, reason_en=en)]
     if rule is None or rule.amount.form != "monthly_active":
+        zh, en = render("policy.not-closed")
         found.append(
             Requirement(
-                "policy.not-closed",
-                "结班后发放",
-                (Condition("closed", "eq", True),),
-                reason_zh="培训尚未结业（结业日期晚于批次月份），结业后再申报",
-                reason_en="the class has not closed by the end of the batch month",
+                "policy.not-closed", "结班后发放", (Condition("closed", "eq", True),), reason_zh=zh, reason_en=en
             )
         )
     return tuple(found)
@@ -480,7 +472,7 @@ class Outcome:
     """The result of a policy over a batch."""
 
     lines: pl.DataFrame  # one row per payment
-    exceptions: pl.DataFrame  # issue rows (ISSUE_SCHEMA + _rid) for every excepted roster row
+    exceptions: pl.DataFrame  # findings (findings.FINDING_SCHEMA + _rid) for every excepted roster row
     ineligible: pl.DataFrame  # _rid, person_id, name, training_type, reason_code, reason
     status: pl.DataFrame  # _rid, _file, _sheet, _row, status
     per_rule: pl.DataFrame  # long: _rid × rule with status, amount, formula (for explain and reports)

@@ -549,6 +549,7 @@ NOT_NEEDED = frozenset(
     )
 )
 
+
 def not_needed(header: str) -> bool:
     """A header known and unneeded, numbered or not (备注, 备注2, 签名1)."""
     return re.sub(r"\d+$", "", header_key(header)) in NOT_NEEDED

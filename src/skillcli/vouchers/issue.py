@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.findings import held_by, is_blocking
 from skillcli.model import SheetKind
 from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES, spec
 from skillcli.schema.parse import id_birth_date
@@ -105,17 +106,16 @@ def age_group(program: Program) -> pl.Expr:
 
 
 def _blocking(roster: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
-    """The first error finding of each roster row (the row's own, or its sheet's missing name column)."""
+    """The first blocking finding of each roster row (the row's own, or its sheet's missing name column)."""
     needed = {spec(SheetKind.ROSTER, c).header for c in NEEDED_COLUMNS}
-    errors = findings.filter(pl.col("severity") == "error")
     missing = pl.col("code") == "sheet.missing-column"
     own = (
-        errors.filter(~missing & pl.col("row").is_not_null())
+        held_by(findings.filter(~missing), roster.select("_file", "_sheet", "_row").unique())
         .group_by("file", "sheet", "row", maintain_order=True)
         .agg(pl.col("code").first().alias("__code"), pl.col("message_zh").first(), pl.col("message_en").first())
     )
     by_sheet = (
-        errors.filter(missing & pl.col("column").is_in(sorted(needed)))
+        findings.filter(is_blocking(pl.col("code")) & missing & pl.col("column").is_in(sorted(needed)))
         .group_by("file", "sheet", maintain_order=True)
         .agg(
             pl.col("code").first().alias("__scode"),

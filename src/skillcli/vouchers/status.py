@@ -111,14 +111,3 @@ def summarise(
 
 def rate_text(rate: str | Decimal | None) -> str:
     return "—" if rate is None else f"{rate} %"
-
-
-def payload(summary: VoucherSummary) -> dict[str, Any]:
-    """The summary for ``--json`` (fen as integers, rates as exact decimal text)."""
-    return {
-        "as_of": summary.as_of.isoformat(),
-        "totals": summary.totals,
-        "by_category": summary.by_category,
-        "by_age_group": summary.by_age_group,
-        "by_category_age_group": summary.by_category_age_group,
-    }
