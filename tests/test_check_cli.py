@@ -258,7 +258,17 @@ def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_
         "文件与表头问题"
     ]
     rows = list(english.iter_rows(values_only=True))
-    assert rows[0][5:9] == ("代码", "级别", "说明", "Message")
+    assert rows[0][:9] == (
+        "File",
+        "Sheet",
+        "Row",
+        "Column",
+        "Value",
+        "Code",
+        "Severity",
+        "Message (Chinese)",
+        "Message",
+    )
     assert [(r[2], r[3], r[5]) for r in rows[1:]] == [(1, "培训类型", "sheet.missing-column")]
 
 

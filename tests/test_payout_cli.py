@@ -293,7 +293,7 @@ def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Pa
     assert Decimal(str(labels["本次发放合计（控制总额）"])).quantize(Decimal("0.01")) == expected_total
     about = {book["说明"].cell(r, 1).value: book["说明"].cell(r, 2).value for r in range(1, book["说明"].max_row + 1)}
     rules_file = Path(__file__).resolve().parents[1] / "rules" / "suzhou-2019.yaml"
-    assert about["规则文件 SHA-256"] == hashlib.sha256(rules_file.read_bytes()).hexdigest()
+    assert about["规则文件校验码"] == hashlib.sha256(rules_file.read_bytes()).hexdigest()
     for sheet in book.worksheets:
         for cells in sheet.iter_rows():
             for cell in cells:

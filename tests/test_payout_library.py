@@ -43,13 +43,16 @@ def candidates(*rows: tuple[str, str, str | None, str, bool, list[str]]) -> pl.D
 
 
 def ledger(*lines: tuple[str, int, str, str, str | None, str, str]) -> pl.DataFrame:
-    """What the ledger holds: (run, line, person, occupation, level, end date, rule) lines that count."""
+    """What the ledger holds: (run, line, person, occupation, level, end date, rule) lines that count,
+    each the run's only line (序号 1), the run of the month of January 2021."""
     history = History(
         pl.DataFrame(
             [
                 {
                     "run_id": run,
                     "line_id": line,
+                    "period": "2021-01",
+                    "seq": 1,
                     "claim_key": f"{person}|{rule}|{occupation}|{end}",
                     "kind": "payment",
                     "person_id": person,
@@ -93,7 +96,7 @@ def test_limits__the_yearly_count_takes_the_ledgers_trainings_first() -> None:
     prior = ledger(("R1", 7, "A", "钳工", "4", "2021-01-15", "A8"))
     found = held(frame, Limits(yearly_max=2), prior)
     # The ledger's January training and the batch's March one are the two of 2021; May and July are beyond.
-    where = "台账批次 R1 第 7 行、|名单.xlsx|花名册|2|"
+    where = "台账 2021-01 批次（R1）第 1 笔、|名单.xlsx|花名册|2|"
     assert found == {4: ("limit.yearly", "2", where), 3: ("limit.yearly", "2", where)}
 
 
@@ -109,7 +112,7 @@ def test_limits__no_repeat_holds_the_same_occupation_and_level_again_and_the_led
     limits = Limits(no_repeat=True, no_repeat_id="E2", no_repeat_clause="S2c 三(十三)")
     assert held(frame, limits, prior) == {
         2: ("limit.no-repeat", "E2，S2c 三(十三)", "|名单.xlsx|花名册|3|"),
-        5: ("limit.no-repeat", "E2，S2c 三(十三)", "台账批次 R1 第 3 行"),
+        5: ("limit.no-repeat", "E2，S2c 三(十三)", "台账 2021-01 批次（R1）第 1 笔"),
     }
 
 

@@ -297,7 +297,7 @@ def simulate(store: Ledger, year: int, overrides: dict[str, str], policy_id: str
             pl.concat(certs).filter(pl.col("person_id").is_in(who)),
         )
         decision = decide(archive.batch, policy, history=history, advance_share=archive.advance_share)
-        lines.append(_as_history(decision, run["run_id"], next_line))
+        lines.append(_as_history(decision, run["run_id"], run["period"], next_line))
         next_line += decision.lines.height
         certs.append(_cert_frame(archive, decision, run["run_id"]))
         simulated.append(_as_lines(decision, run))
@@ -317,11 +317,13 @@ def simulate(store: Ledger, year: int, overrides: dict[str, str], policy_id: str
     )
 
 
-def _as_history(decision: Decision, run_id: str, first_line: int) -> pl.DataFrame:
+def _as_history(decision: Decision, run_id: str, period: str, first_line: int) -> pl.DataFrame:
     lines = decision.lines
     return lines.select(
         pl.lit(run_id).alias("run_id"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("line_id"),
+        pl.lit(period).alias("period"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("seq"),
         "claim_key",
         pl.col("line_kind").alias("kind"),
         "person_id",

@@ -7,10 +7,10 @@ out folder is given, no writer: a clerk checking a file waits for nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from skillcli.errors import UsageError
 from skillcli.model import Severity
@@ -32,6 +32,7 @@ class CheckResult:
     out: Path | None = None  # the folder exceptions.xlsx and exceptions.csv were written to
     split_by: str | None = None  # institution | enterprise: one return workbook per recipient
     returns: tuple[str, ...] = ()  # the return workbooks written (``split_by``), file names in ``out``
+    contact: bool = False  # whether the returns' covers name a contact (skillcli.toml [contact])
 
     @property
     def findings(self) -> pl.DataFrame:
@@ -81,7 +82,8 @@ def check(
     batch = read_batch(files, parse_period(period, today), max_file_mb, limits, columns, progress, loaded)
     if out is None:
         return CheckResult(batch)
-    return CheckResult(batch, out, split_by, _write(batch, files, out, split_by, lang, today))
+    returns, contact = _write(batch, files, out, split_by, lang, today)
+    return CheckResult(batch, out, split_by, returns, contact)
 
 
 def read_batch(
@@ -102,8 +104,9 @@ def read_batch(
 
 def _write(
     batch: Batch, files: Sequence[Path], out: Path, split_by: str | None, lang: str, today: dt.date
-) -> tuple[str, ...]:
-    """exceptions.xlsx, exceptions.csv and the return workbooks, renamed into place together."""
+) -> tuple[tuple[str, ...], bool]:
+    """exceptions.xlsx, exceptions.csv and the return workbooks, renamed into place together;
+    returns the return workbooks' names and whether their covers name a contact."""
     # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
     from skillcli.io.writer import OutputSet
     from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
@@ -115,6 +118,7 @@ def _write(
         )
         write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
         returns: list[str] = []
+        contact: Mapping[str, Any] = {}
         if split_by is not None:
             from skillcli.config import load_config
             from skillcli.report.returns import write_returns
@@ -122,4 +126,4 @@ def _write(
             contact = load_config().table("contact")
             returns = [r.file_name for r in write_returns(batch, split_by, outputs, contact, today)]
         outputs.commit()
-    return tuple(returns)
+    return tuple(returns), bool(contact)

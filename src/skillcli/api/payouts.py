@@ -86,6 +86,7 @@ def payout(
     commit: bool = False,
     advance: Decimal | None = None,
     out: Path | None = None,
+    lang: str = "zh",
     today: dt.date | None = None,
     max_file_mb: int = DEFAULT_MAX_FILE_MB,
     limits: Limits | None = None,
@@ -101,7 +102,8 @@ def payout(
     dry run with none in force reads none, and ``read_ledger=False`` reads none at all (a rules case
     states its whole history). ``commit`` records the paid lines in it as a new run (it must exist);
     without it nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
-    ``out`` receives payouts.xlsx, the CSVs and manifest.json, renamed into place after the commit.
+    ``out`` receives payouts.xlsx (its headers and labels in ``lang``), the CSVs and manifest.json,
+    renamed into place after the commit.
     ``loaded`` is called with the batch once it is read, before deciding.
     """
     from skillcli.payout.decide import decide
@@ -119,11 +121,11 @@ def payout(
         if commit:
             raise UsageError("记入台账需要 --out 目录", "a commit needs an out folder")
         return PayoutResult(batch, decision, name)
-    return _record(files, out, batch, decision, store, commit)
+    return _record(files, out, batch, decision, store, commit, lang)
 
 
 def _record(
-    files: Sequence[Path], out: Path, batch: Batch, decision: Decision, store: Ledger | None, commit: bool
+    files: Sequence[Path], out: Path, batch: Batch, decision: Decision, store: Ledger | None, commit: bool, lang: str
 ) -> PayoutResult:
     """Stage the outputs, commit the run to the ledger, then rename the outputs into place."""
     from skillcli.io.writer import OutputSet
@@ -133,7 +135,7 @@ def _record(
     name = store.name if store is not None else None
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out, list(files)) as outputs:
-        manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name)
+        manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name, lang=lang)
         if run_id is not None and store is not None:
             # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
             from skillcli.ledger.commit import commit as commit_run

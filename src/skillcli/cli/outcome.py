@@ -54,6 +54,13 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
                 f"wrote {len(result.returns)} return workbooks, one per {result.split_by} ({out}/退回_*.xlsx)",
             )
         )
+        if not result.contact:
+            screen.line(
+                screen.t(
+                    "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
+                    "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
+                )
+            )
     if json_out:
         from skillcli.api.payloads import batch_payload
         from skillcli.cli.render import print_json

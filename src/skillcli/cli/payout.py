@@ -58,6 +58,7 @@ def payout(
             commit=commit,
             advance=parse_share(advance),
             out=out,
+            lang=lang,
             max_file_mb=limits.file_mb,
             limits=limits.expand,
             columns=clerk_columns(column_map),

@@ -478,7 +478,8 @@ class OutputSet:
 
     Each file is first written under a temporary name in the same directory; ``commit`` renames
     them into place (the manifest last), so a crash leaves the previous outputs or none. An
-    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving. ``inputs``
+    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving; the lock file
+    exists only while a run writes (a killed run may leave it: harmless, reused). ``inputs``
     are the run's input files, which no output may replace. A file-system failure inside the
     block (read-only folder, disk full) ends the run with one line and exit 2.
     """
@@ -556,6 +557,13 @@ class OutputSet:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         if self._lock is not None:
+            # No empty lock file is left in the clerk's folder. On POSIX it is unlinked while still
+            # held: filelock then refuses a lock taken on the unlinked file (its link count is 0), so
+            # a run that opened the old name meanwhile cannot share the folder with a new one. On
+            # Windows an open file cannot be deleted; filelock removes it itself on release.
+            if os.name != "nt":
+                with contextlib.suppress(OSError):
+                    (self.directory / self.LOCK_NAME).unlink()
             self._lock.release()
         if isinstance(exc, OSError):
             raise _output_error(self.directory, exc) from None

@@ -17,14 +17,17 @@ from skillcli.pipeline import Batch
 
 
 def ledger_location(prefix: str) -> pl.Expr:
-    """Where the ledger holds a claim, for messages: "批次 R2021… 第 12 行" (first line of a group)."""
+    """Where the ledger holds a claim, for messages: 「2021-05 批次（R2021…）第 3 笔」, the run's period,
+    its id and the line's position within that run (first line of a group)."""
     return pl.concat_str(
         [
             pl.lit(prefix),
+            pl.col("period").first(),
+            pl.lit(" 批次（"),
             pl.col("run_id").first(),
-            pl.lit(" 第 "),
-            pl.col("line_id").first().cast(pl.String),
-            pl.lit(" 行"),
+            pl.lit("）第 "),
+            pl.col("seq").first().cast(pl.String),
+            pl.lit(" 笔"),
         ]
     )
 
@@ -38,7 +41,7 @@ def ledger_issues(
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        ledger_location("批次 ").alias("__held"),
+        ledger_location("").alias("__held"),
         pl.col("kind").first().alias("__kind"),
     )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})
