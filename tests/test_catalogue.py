@@ -199,6 +199,12 @@ def _column_by_content(tmp: Path) -> list[Any]:
     return roster_with(tmp, roster_row(1), roster_row(2), header=header)
 
 
+def _roster_without_id(tmp: Path) -> list[Any]:
+    header = ["证件" if h == "身份证号码" else h for h in ROSTER_HEADER_ROW]
+    sheets = {"花名册": roster_sheet(roster_row(1), header=header), "考勤": [ATT[:2], P1_KEY]}
+    return [write_xlsx(tmp / "book.xlsx", sheets)]
+
+
 CORPUS: dict[str, Build] = {
     "file.too-large": lambda tmp: [*roster_with(tmp, roster_row(1)), "--max-file-mb", "0"],
     "file.no-data-sheet": lambda tmp: [write_xlsx(tmp / "notes.xlsx", {"说明": [["填表说明"]]})],
@@ -206,16 +212,20 @@ CORPUS: dict[str, Build] = {
     "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
     "sheet.missing-column": _missing_column,
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
-    "sheet.unknown-column-like": extra("补贴资金承担方", "企业"),
+    "sheet.unknown-column-like": extra("学员联系电话", "13812345678"),
+    "sheet.unknown-column-money": extra("补贴资金承担方", "企业"),
+    "sheet.category-flag-column": extra("是否建档立卡贫困户", "是"),
     "sheet.unknown-column": extra("家长意见", "同意"),
     "sheet.hidden": lambda tmp: [
         write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()}, hidden_sheets=["花名册"])
     ],
     "sheet.column-by-content": _column_by_content,
+    "sheet.roster-without-id": _roster_without_id,
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     "cell.error": row(occupation=Error("#N/A")),
     "cell.merged": lambda tmp: roster_with(tmp, roster_row(1), roster_row(2), merged={"花名册": ["D2:D3"]}),
     "cell.precision-lost": extra("银行账号", 6222021001001234567),
+    "cell.text-marker": row(id_number="'" + P1["id_number"]),
     "row.hidden": lambda tmp: roster_with(tmp, roster_row(1), hidden_rows={"花名册": [2]}),
     "name.missing": row(name=None),
     "name.has-digits": row(name="张3"),
@@ -229,6 +239,12 @@ CORPUS: dict[str, Build] = {
     "sex.mismatch": row(sex="女", id_number=P1["id_number"]),
     "uscc.format": extra("统一社会信用代码", "123"),
     "uscc.checksum": extra("统一社会信用代码", wrong_check(valid_uscc())),
+    "uscc.two-names": lambda tmp: roster_with(
+        tmp,
+        [*roster_row(1), "吕梁市离石区巾帼家政职业培训学校", valid_uscc("52141102MJY100456")],
+        [*roster_row(2), "离石巾帼家政培训学校", valid_uscc("52141102MJY100456")],
+        header=[*ROSTER_HEADER_ROW, "培训机构", "机构统一社会信用代码"],
+    ),
     "phone.format": extra("手机号码", "12345"),
     "account.format": extra("银行账号", "6222-ABC"),
     "date.missing": row(start_date=None),

@@ -178,7 +178,7 @@ def test_out__writes_both_reports_and_still_exits_1(report):
 
 def test_out__csv_has_the_exact_header_and_full_values(report):
     _, out, path = report
-    with (out / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
@@ -332,7 +332,7 @@ def test_mask__phone_numbers_masked_on_screen(make_xlsx, run_cli, tmp_path):
     assert "含数字" in result.stderr
     assert "13800138000" not in result.stderr
     assert "138****8000" in result.stderr
-    assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8")
+    assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8-sig")
 
 
 # -- language ----------------------------------------------------------------------------------
@@ -382,5 +382,5 @@ def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, ru
     assert result.code == 0, result.stderr
     book = openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
     assert "汇总" in book.sheetnames
-    lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines == ["file,sheet,row,column,value,code,severity,message_zh,message_en"]

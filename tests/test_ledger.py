@@ -45,7 +45,7 @@ def runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -338,10 +338,11 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
         "结业日期 2024-07-05 晚于本批次所属月份 2024-06，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
         "结业日期无误则不必改动，填错了请改为实际结业日期"
     )
-    assert by[(1, "sheet.unknown-column-like")]["message_zh"] == (
-        "不认识列「补贴资金承担方」，此列未读取。它可能是「出资方」：如是，可请报送单位把表头改为模板中的写法「出资方」"
-        "后重新报送；或由操作 skillcli 的人加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
-        '补贴资金承担方 = "出资方"'
+    assert by[(1, "sheet.unknown-column-money")]["message_zh"] == (
+        "未识别的列「补贴资金承担方」，已忽略。它看来就是「出资方」列，而「出资方」决定补贴是否发放或发多少：不改的话，"
+        "计算补贴时按本表没有「出资方」处理。如是，请在工作簿中把表头「补贴资金承担方」改为「出资方」后重新检查。"
+        "（也可以请操作 skillcli 的同事不改文件而加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
+        '补贴资金承担方 = "出资方"）'
     )
     for finding in result.json["findings"]:
         assert problems(finding["message_zh"], remove=(finding["value"], finding["column"], "--map")) == [], finding

@@ -221,7 +221,7 @@ def run_payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -344,7 +344,7 @@ def test_payout__ids_masked_on_screen_unless_asked(run_cli: Any, suzhou_batch: P
     assert full[:6] + "*" * 8 + full[-4:] in masked.stdout
     shown = run_payout(run_cli, suzhou_batch, tmp_path / "b", "--json", "--show-ids")
     assert full in shown.stdout
-    assert full in (tmp_path / "a" / "payouts.csv").read_text(encoding="utf-8")  # files carry IDs in full
+    assert full in (tmp_path / "a" / "payouts.csv").read_text(encoding="utf-8-sig")  # files carry IDs in full
 
 
 def test_payout__unknown_policy_and_bad_param_exit_2(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -509,7 +509,7 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
     notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
     assert notes == [
-        (None, "payout.blank-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
+        (None, "payout.absent-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
         (None, "payout.blank-read-as", "是否领取养老金"),
     ]
     pension = result.json["warnings"][1]["message_zh"]

@@ -92,20 +92,56 @@ _ALL: list[Code] = [
         (
             "unknown-column-like",
             W,
-            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，可请报送单位把表头改为模板中的写法「{detail}」"
-            "后重新报送；或由操作 skillcli 的人加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
-            '{column} = "{detail}"',
-            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, ask the sender to"
-            " write the template's header '{detail}' and send the file again; or whoever runs skillcli adds"
-            ' --map {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml',
+            "未识别的列「{column}」，已忽略。它看来就是「{detail}」列：如是，请在工作簿中把表头「{column}」改为「{detail}」后"
+            "重新检查。（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 "
+            '[columns] 表中写 {column} = "{detail}"）',
+            "column '{column}' is not recognised and was ignored. It looks like '{detail}': if so, rename the header"
+            " '{column}' to '{detail}' in the workbook and check again. (Or whoever runs skillcli adds --map"
+            ' {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml)',
+        ),
+        (
+            "unknown-column-money",
+            W,
+            "未识别的列「{column}」，已忽略。它看来就是「{detail}」列，而「{detail}」决定补贴是否发放或发多少：不改的话，"
+            "计算补贴时按本表没有「{detail}」处理。如是，请在工作簿中把表头「{column}」改为「{detail}」后重新检查。"
+            "（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
+            '{column} = "{detail}"）',
+            "column '{column}' is not recognised and was ignored. It looks like '{detail}', which decides whether a"
+            " subsidy is paid or how much: left as it is, the subsidies are worked out as if the sheet had no"
+            " '{detail}'. If so, rename the header '{column}' to '{detail}' in the workbook and check again. (Or"
+            ' whoever runs skillcli adds --map {column}={detail}, or writes {column} = "{detail}" in the [columns]'
+            " table of skillcli.toml)",
+        ),
+        (
+            "category-flag-column",
+            W,
+            "未识别的列「{column}」，已忽略，但它关系到补贴：是不是「{detail}」只按「人员类别」列判断（按人员类别发放的补贴，"
+            "如培训期间生活费补贴，只看这一列）。请在工作簿中为此列填「是」的每个人，在「人员类别」列填写「{detail}」"
+            "（本表没有「人员类别」列就加上此列），然后重新检查；此列本身可以保留",
+            "column '{column}' is not recognised and was ignored, but it matters for money: whether a person is"
+            " '{detail}' is read from the 人员类别 column only (subsidies for that group, such as a living allowance"
+            " during training, look at that column alone). For every person marked 是 in this column write"
+            " '{detail}' in 人员类别 (add that column if the sheet has none), then check again; this column may stay",
         ),
         (
             "unknown-column",
             W,
-            "不认识列「{column}」，此列未读取。如果它就是某个已知列（已知列见 skillcli template 生成的模板），"
-            "请加参数 --map {column}=已知列名；不需要此列则不必处理",
-            "column '{column}' is not recognised and was not read. If it is a known column (see the template "
-            "skillcli template writes), add --map {column}=<known column>; if it is not needed, nothing to do",
+            "未识别的列「{column}」，已忽略（此列的内容不会被读取）。此列如不用于计算补贴，不必处理；如它就是模板中的某一列，"
+            "请在工作簿中把表头改为模板中的写法（skillcli template 可生成模板），或请操作 skillcli 的同事加参数 "
+            "--map {column}=模板中的列名",
+            "column '{column}' is not recognised and was ignored (its cells are not read). If it is not needed for"
+            " the subsidies, nothing to do; if it is one of the template's columns, rename the header as the template"
+            " writes it (skillcli template writes one), or whoever runs skillcli adds --map {column}=<template column>",
+        ),
+        (
+            "roster-without-id",
+            W,
+            "本表有 {value} 行（从本行起）无法与花名册核对：同一文件的花名册{detail}没有可用的「身份证号码」列"
+            "（表头未能识别或整列为空）。请先改正花名册的表头，再重新检查：这些行会逐行核对，仍找不到的会逐行列出",
+            "{value} row(s) of this sheet (from this row on) cannot be matched to the roster: the roster {detail}"
+            " of the same file has no usable ID column (its header was not recognised, or the column is blank). Fix"
+            " the roster's header first, then check again: these rows are matched one by one and any still not"
+            " found are listed row by row",
         ),
         (
             "column-by-content",
@@ -141,6 +177,14 @@ _ALL: list[Code] = [
             "请向报送单位要来正确的号码，先把该单元格格式设为「文本」，再填入号码",
             "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); the real"
             " number cannot be recovered from the file: get it from the sender, format the cell as Text, then type it",
+        ),
+        (
+            "text-marker",
+            W,
+            "「{column}」中的号码前面有一个撇号（'），这是 Excel 中“按文本保存”的记号，不是号码的一部分；已去掉撇号后读取，"
+            "号码本身无误则不必改动",
+            "'{column}' starts with an apostrophe ('), Excel's mark for a cell kept as text, not part of the"
+            " number; it was read without it, and nothing needs changing if the number is right",
         ),
     ),
     *_codes(
@@ -227,6 +271,17 @@ _ALL: list[Code] = [
             E,
             "统一社会信用代码校验位错误：按前 17 位算应为 {detail}，说明有抄错的位，请按营业执照核对",
             "credit code check character is wrong: the first 17 characters give {detail}, so one is miscopied; check it against the business licence",
+        ),
+        (
+            "two-names",
+            W,
+            "统一社会信用代码 {count} 在本批次中有不同的名称：本行写作「{value}」，另一写法见{closest}。按此代码付款时，"
+            "户名须与该单位在银行开户时登记的名称完全一致，否则银行会以“户名不符”退回；请按营业执照和开户资料核实开户名称，"
+            "把所有行改为这一写法",
+            "credit code {count} is written with different names in this batch: '{value}' here, the other spelling"
+            " at {closest}."
+            " A payment to this code must carry the name registered with the bank account, or the bank returns it"
+            " (name mismatch): check the account's name against the licence and bank papers and write it on every row",
         ),
     ),
     *_codes(
@@ -500,8 +555,9 @@ _ALL += [
         (
             "no-certificate-data",
             E,
-            "{detail}：证书数据中没有「{column}」（无证书表或缺少该列），无法核对取证",
-            "{detail}: the certificate data has no '{column}' (no certificate sheet, or the column is missing)",
+            "{detail}：无法确认「{column}」：{value}",
+            "{detail}: '{column}' cannot be confirmed: no certificate of this training is in the certificate"
+            " data and no pass is recorded ({value})",
         ),
         (
             "no-fee",
@@ -544,8 +600,16 @@ _ALL += [
         (
             "blank-read-as",
             W,
-            "「{column}」有 {value} 行为空（或本批次没有该列），按「{detail}」处理",
-            "'{column}' is blank on {value} rows (or no sheet has the column) and was read as '{detail}'",
+            "「{column}」有 {value} 行为空（第 {count} 行），按「{closest}」处理；如不对，请在这些行填写「{column}」",
+            "'{column}' is blank on {value} rows (rows {count}) and was read as '{closest}'; if that is wrong, fill"
+            " '{column}' in on those rows",
+        ),
+        (
+            "absent-read-as",
+            W,
+            "本表没有「{column}」列，其 {value} 行都按「{detail}」处理；如不对，请在本表加上「{column}」列并逐行填写",
+            "this sheet has no '{column}' column; its {value} rows were read as '{detail}'; if that is wrong, add"
+            " the column and fill it in",
         ),
         (
             "column-absent",

@@ -285,7 +285,12 @@ def render_findings(
         "sheet": pl.col("_sheet").fill_null(""),
         "row": pl.col("_row"),
         "column": pl.col("column"),
-        "value": pl.col("value").fill_null(""),
+        # An ID stored as a number reads back as 18 digits that look like a real ID but are not the
+        # person's: the finding shows what Excel shows in the cell (1.40105E+17) instead.
+        "value": pl.when(pl.col("code") == "id.precision-lost")
+        .then(pl.col("detail"))
+        .otherwise(pl.col("value"))
+        .fill_null(""),
         "code": pl.col("code"),
         "severity": pl.col("severity"),
         "message_zh": words_locations(zh, pl.col("_file"), lang="zh"),

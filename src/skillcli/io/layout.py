@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from skillcli.findings import Issue
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
-from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, ColumnMap, closest_column, header_key, not_needed
+from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, ColumnMap, header_key, not_needed, suggest_column
 from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
 
 if TYPE_CHECKING:
@@ -234,9 +234,9 @@ def locate(
     table_issues = [
         Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column") for _, text in choice.duplicates
     ]
-    table_issues += _unknown_header_issues(choice, file, grid.sheet, header_excel_row)
 
     data = frame.slice(data_start)
+    table_issues += _unknown_header_issues(choice, data, file, grid.sheet, header_excel_row)
     # An ID column whose header cell was left blank is recognised by its content.
     if "id_number" not in {c for c, _ in mapping.values()}:
         header_cells = head[choice.row] if grid.header is None else head[0]
@@ -329,16 +329,19 @@ def locate(
     return table
 
 
-def _unknown_header_issues(choice: _HeaderChoice, file: str, sheet: str, header_row: int) -> list[Issue]:
-    """A warning for each header that matched no column, naming the closest known one when any,
-    so that no column of the clerk's file is dropped without a word."""
+def _unknown_header_issues(
+    choice: _HeaderChoice, data: pl.DataFrame, file: str, sheet: str, header_row: int
+) -> list[Issue]:
+    """A warning for each header that matched no column, naming the known column it most likely is
+    when its name is close and its cells fit (``suggest_column``), so that no column of the clerk's
+    file is dropped without a word."""
     issues: list[Issue] = []
-    for _, text in choice.unknown:
-        closest = closest_column(choice.kind, text)
-        if closest is None:
-            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column"))
-        else:
-            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column-like", closest.header))
+    present = {canonical for canonical, _ in choice.mapping.values()}
+    for j, text in choice.unknown:
+        name = f"c{j}"
+        sample = data.get_column(name).drop_nulls().head(200).to_list() if name in data.columns else []
+        code, detail = suggest_column(choice.kind, text, [clean_cell(str(v)) for v in sample], present)
+        issues.append(Issue(file, sheet, header_row, text, "", code, detail))
     return issues
 
 

@@ -149,7 +149,7 @@ def csv_safe(value: object) -> str:
 def write_csv_atomic(
     target: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
 ) -> None:
-    """UTF-8 CSV written atomically. ``safe_columns``: indexes that carry input text."""
+    """``write_csv`` written atomically. ``safe_columns``: indexes that carry input text."""
     with atomic_path(target) as tmp:
         write_csv(tmp, header, rows, safe_columns=safe_columns)
 
@@ -585,7 +585,9 @@ def _output_error(directory: Path, exc: OSError) -> Exception:
 def write_csv(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
 ) -> None:
-    """UTF-8 CSV with LF line ends; cells of ``safe_columns`` (input text) are formula-safe."""
+    """UTF-8 CSV with a byte-order mark and LF line ends; cells of ``safe_columns`` (input text) are
+    formula-safe. The mark is what makes Excel on Chinese Windows read the file as UTF-8 when it is
+    double-clicked (without it Excel assumes GBK and shows garbage)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -596,13 +598,14 @@ def write_csv(
                 for i, v in enumerate(row)
             ]
         )
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
 def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection[str]) -> None:
     """``write_csv`` for a Polars frame, written by Polars: the same text, without a Python loop per
     cell. Its column names are the header; ``safe_columns`` name the columns that carry input text.
-    One difference, on the safe side: a field holding a bare CR is quoted too."""
+    One difference, on the safe side: a field holding a bare CR is quoted too. The byte-order mark
+    is written as ``write_csv`` writes it."""
     import polars as pl
 
     columns = []
@@ -616,7 +619,9 @@ def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection
             # None and "" are both an empty field, as csv.writer writes them (Polars would quote "").
             column = pl.when(text == "").then(None).otherwise(text)
         columns.append(column.alias(name))
-    frame.select(columns).write_csv(path, line_terminator="\n", null_value="", quote_style="necessary")
+    frame.select(columns).write_csv(
+        path, line_terminator="\n", null_value="", quote_style="necessary", include_bom=True
+    )
 
 
 def yuan_text(fen: pl.Expr) -> pl.Expr:

@@ -62,7 +62,9 @@ def rule_holds(open_rules: pl.DataFrame, derived: pl.DataFrame, policy: Policy) 
     A rule that cannot be decided or computed holds its own line only: the row's other subsidies
     do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
     """
-    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date")
+    base = derived.select(
+        "_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date", "cert_note"
+    )
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
     field_to_column = pl.col("field").replace(
         {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
@@ -106,5 +108,9 @@ def _shown_value() -> pl.Expr:
         .then(pl.col("start_date").cast(pl.String))
         .when(pl.col("code") == "payout.likely-alias")
         .then(pl.col("reason"))
+        # What the certificate data holds for this person (rules/derive.py), so the hold says where
+        # skillcli looked and what it found there.
+        .when(pl.col("code") == "payout.no-certificate-data")
+        .then(pl.col("cert_note"))
         .otherwise(pl.lit(""))
     )

@@ -107,6 +107,24 @@ def finding_rows(findings: pl.DataFrame, lang: str | None = None) -> list[list[A
     return [list(row) for row in finding_frame(findings, lang).iter_rows()]
 
 
+def with_shown_ids(frame: pl.DataFrame, findings: pl.DataFrame, column: str = "person_id") -> pl.DataFrame:
+    """``frame`` (keyed by file, sheet, row) with ``column`` showing what Excel shows (1.40105E+17) on
+    the rows whose ID was stored as a number: the digits read back look like a valid ID and are not
+    the person's, so no output shows them beside the row."""
+    lost = (
+        findings.filter(pl.col("code") == "id.precision-lost")
+        .select("file", "sheet", "row", pl.col("value").alias("__shown"))
+        .unique(["file", "sheet", "row"])
+    )
+    if lost.height == 0:
+        return frame
+    return (
+        frame.join(lost, on=["file", "sheet", "row"], how="left", maintain_order="left")
+        .with_columns(pl.coalesce("__shown", column).alias(column))
+        .drop("__shown")
+    )
+
+
 def finding_frame(findings: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:
     """``finding_rows`` as a frame, for the fast sheet writer (the same cells, column for column);
     ``lang="zh"`` leaves out the code and the English message, as ``finding_columns`` does."""
@@ -185,6 +203,9 @@ def write_exceptions_xlsx(
                 pl.col("_row").alias("row"),
                 *value_columns,
             )
+            if "id_number" in value_columns:
+                # The context of a row whose ID was stored as a number shows what Excel shows.
+                rows_frame = with_shown_ids(rows_frame, findings, "id_number")
             joined = indexed.join(rows_frame, on=["file", "sheet", "row"], how="inner").sort("__i")
             if joined.height == 0:
                 continue

@@ -27,6 +27,7 @@ from skillcli.report.exceptions import (
     headers_in,
     in_lang,
     source_expr,
+    with_shown_ids,
 )
 
 PAYOUT_CSV = (
@@ -118,7 +119,7 @@ def write_payout(
     columns = [*CSV_HEADER, "person_id"]
     write_csv_frame(
         exceptions_csv,
-        decision.exceptions.select(columns),
+        with_shown_ids(decision.exceptions, decision.exceptions).select(columns),
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
     ineligible_csv = out.path("ineligible.csv")
@@ -258,7 +259,7 @@ def _workbook(
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
         book.table("明细", headers_in(DETAIL_COLUMNS, lang), detail_frame(lines, source_expr(lines, lang)))
-        exc = decision.exceptions
+        exc = with_shown_ids(decision.exceptions, decision.exceptions)
         book.table(
             "异常",
             (*finding_columns(lang), *headers_in((Column("身份证号码", width=21),), lang)),

@@ -180,12 +180,22 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     return [emit(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
-@check("attendance.not-on-roster", "cert.not-on-roster")
+@check("attendance.not-on-roster", "cert.not-on-roster", "sheet.roster-without-id")
 def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns:
         return []
     known = roster.get_column("id_number").drop_nulls().unique()
+    # A file whose roster has no usable ID column (its header was not recognised) cannot match its own
+    # attendance or certificates: one finding per such sheet points at the roster's header, instead
+    # of one "not on the roster" per row for people who are on it.
+    keyless = (
+        roster.group_by("_file", "_sheet")
+        .agg(pl.col("id_number").is_null().all().alias("__keyless"))
+        .filter(pl.col("__keyless"))
+        .group_by("_file")
+        .agg(pl.col("_sheet").sort().str.join("」「").alias("__roster_sheets"))
+    )
     found = []
     for kind, code in (
         (SheetKind.ATTENDANCE, "attendance.not-on-roster"),
@@ -194,7 +204,58 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         frame = frames.get(kind)
         if frame is not None and "id_number" in frame.columns:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
-            found.append(emit(frame, pl.when(missing).then(pl.lit(code)), "id_number", pl.col("id_number")))
+            flagged = frame.filter(missing).join(keyless, on="_file", how="left")
+            per_row = flagged.filter(pl.col("__roster_sheets").is_null())
+            found.append(emit(per_row, pl.lit(code), "id_number", pl.col("id_number")))
+            per_sheet = (
+                flagged.filter(pl.col("__roster_sheets").is_not_null())
+                .group_by("_file", "_sheet", maintain_order=True)
+                .agg(
+                    pl.col("_row").min(),
+                    pl.len().cast(pl.String).alias("__count"),
+                    pl.col("__roster_sheets").first(),
+                )
+                .with_columns(pl.lit(None, pl.String).alias("id_number"))
+            )
+            detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
+            found.append(emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
+    return found
+
+
+@check("uscc.two-names")
+def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """One 统一社会信用代码 written with two names in one batch becomes two payees with two account
+    names, and the bank returns a transfer whose 户名 is not the account's: each other spelling is
+    reported once, at its first row, beside the first spelling and where it is."""
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None:
+        return []
+    found = []
+    for code_column, name_column in (("institution_uscc", "institution"), ("employer_uscc", "employer_name")):
+        if not _has(roster, code_column, name_column):
+            continue
+        named = (
+            roster.select("_file", "_sheet", "_row", "id_number", code_column, name_column)
+            .with_row_index("__seq")
+            .filter(pl.col(code_column).is_not_null() & pl.col(name_column).is_not_null())
+            .filter(pl.col(name_column).n_unique().over(code_column) > 1)
+        )
+        if named.height == 0:
+            continue
+        first = named.group_by(code_column, name_column).agg(pl.all().sort_by("__seq").first()).sort("__seq")
+        reference = first.group_by(code_column, maintain_order=True).agg(
+            pl.col(name_column).first().alias("__ref_name"),
+            location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().alias("__ref_loc"),
+        )
+        counts = named.group_by(code_column, name_column).agg(pl.len().alias("__n"))
+        joined = first.join(reference, on=code_column).join(counts, on=[code_column, name_column])
+        joined = joined.filter(pl.col(name_column) != pl.col("__ref_name"))
+        detail = pl.concat_str(
+            [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
+        )
+        found.append(
+            emit(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
+        )
     return found
 
 

@@ -257,7 +257,18 @@ def validate_table(
         if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE)
     ]
     if "phone" in frame.columns:
-        compact.append(pl.col("phone").str.replace_all(r"[\s\-]", "").str.replace(r"^(\+?86)(1\d{10})$", "${2}"))
+        compact.append(
+            pl.col("phone")
+            .str.replace(parse.TEXT_MARKER_RE, "")
+            .str.replace_all(r"[\s\-]", "")
+            .str.replace(r"^(\+?86)(1\d{10})$", "${2}")
+        )
+    # The identifiers a clerk marked as text with a leading apostrophe: read without it, with a hint.
+    marked = [
+        c
+        for c in frame.columns
+        if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.PHONE)
+    ]
     # "张 三" is 张三; a name written in Latin letters keeps its spaces.
     names = [
         pl.when(pl.col(c).str.contains(r"[A-Za-z]"))
@@ -300,6 +311,16 @@ def validate_table(
     )
     pandera_issues, missing = _pandera_issues(keys, table)
     parts: list[pl.DataFrame] = [pandera_issues]
+    for name in marked:
+        raw_cell = table.frame.get_column(name)
+        parts.append(
+            findings.emit(
+                frame.with_columns(raw_cell.alias("__raw")),
+                pl.when(pl.col("__raw").str.contains(parse.TEXT_MARKER_RE)).then(pl.lit("cell.text-marker")),
+                name,
+                pl.col("__raw"),
+            )
+        )
 
     # Each column's parsers, in two stages: costly intermediate values first (check characters,
     # the pieces of money cells), materialised once so the when-chains read them. Columns whose
