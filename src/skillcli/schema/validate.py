@@ -243,6 +243,24 @@ def _apply_parsers(
     return joined.drop([n for n in names if n in frame.columns]).rename({f"__out_{n}": n for n in names})
 
 
+def _dates_from_period(frame: pl.DataFrame, table: SheetTable) -> pl.DataFrame:
+    """A training period in one cell fills the start and end dates when those columns are absent."""
+    start_text, end_text = parse.split_period(pl.col("training_period"))
+    # A cell that does not split into two dates is checked whole, so it reads as an invalid
+    # date rather than a blank one.
+    start_text = pl.coalesce(start_text, pl.col("training_period"))
+    end_text = pl.coalesce(end_text, pl.col("training_period"))
+    fills = []
+    if "start_date" not in frame.columns:
+        fills.append(start_text.alias("start_date"))
+    if "end_date" not in frame.columns:
+        fills.append(end_text.alias("end_date"))
+    for name in ("start_date", "end_date"):
+        if name not in table.headers:
+            table.headers[name] = table.headers["training_period"]
+    return frame.with_columns(fills)
+
+
 def validate_table(
     table: SheetTable, numeric: dict[str, set[int]], ctx: Context
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
@@ -280,22 +298,8 @@ def validate_table(
     ]
     frame = frame.with_columns(*compact, *names)
 
-    # A training period in one cell fills the start and end dates when those columns are absent.
     if "training_period" in frame.columns:
-        start_text, end_text = parse.split_period(pl.col("training_period"))
-        # A cell that does not split into two dates is checked whole, so it reads as an invalid
-        # date rather than a blank one.
-        start_text = pl.coalesce(start_text, pl.col("training_period"))
-        end_text = pl.coalesce(end_text, pl.col("training_period"))
-        fills = []
-        if "start_date" not in frame.columns:
-            fills.append(start_text.alias("start_date"))
-        if "end_date" not in frame.columns:
-            fills.append(end_text.alias("end_date"))
-        frame = frame.with_columns(fills)
-        for name, text in (("start_date", "training_period"), ("end_date", "training_period")):
-            if name not in table.headers:
-                table.headers[name] = table.headers[text]
+        frame = _dates_from_period(frame, table)
 
     keys = frame.select(
         "_row",
