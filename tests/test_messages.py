@@ -92,7 +92,7 @@ def _policies() -> list[Any]:
 
 
 def test_rules__every_condition_and_reason_of_every_policy_reads_as_chinese():
-    from skillcli.rules.evaluate import _condition_text, _supply
+    from skillcli.rules.describe import condition_text, supply_hint
 
     policies = _policies()
     assert len(policies) >= 6
@@ -102,7 +102,7 @@ def test_rules__every_condition_and_reason_of_every_policy_reads_as_chinese():
         conditions = [c for req in requirements for c in (*req.when, *req.require)]
         conditions += [c for rule in policy.rules for c in rule.scope]
         for cond in conditions:
-            text = _condition_text(cond) + _supply(cond)
+            text = condition_text(cond) + supply_hint(cond)
             if problems(text.replace(f"参数 {cond.param}", "").replace(f"--param {cond.param}=", "")):
                 bad.append((policy.id, cond, text))
         for req in requirements:

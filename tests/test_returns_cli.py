@@ -209,7 +209,7 @@ def test_split__a_header_problem_goes_to_every_sender_of_the_file_and_no_blank_r
                 "花名册",
                 1,
                 "补贴资金承担方",
-                "表头「补贴资金承担方」不是模板中的写法，本次未读取此列。如它就是「出资方」，请把表头改为「出资方」后重新报送",
+                "表头「补贴资金承担方」不是模板中的写法，本次未读取此列（此列决定补贴是否发放或发多少）。如它就是「出资方」，请把表头改为「出资方」后重新报送",
             ]
         ]
     # exceptions.xlsx keeps both header findings for the clerk, with the --map the clerk can use.

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from skillcli.api import vouchers_redeem as vouchers_redeem
     from skillcli.api import vouchers_status as vouchers_status
 
-__version__ = "0.1.0"
+from skillcli.version import __version__ as __version__
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,7 @@ import polars as pl
 from skillcli.findings import Issue, from_rows
 from skillcli.findings import concat as concat_findings
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.money import yuan_text_expr
 from skillcli.schema.columns import SPECS, ColType
 from skillcli.schema.validate import MONEY_TYPED
 
@@ -158,11 +159,7 @@ def _typed_text(name: str, ctype: ColType) -> pl.Expr:
     if ctype is ColType.YESNO:
         return pl.when(column).then(pl.lit("是")).when(column.not_()).then(pl.lit("否"))
     if ctype is ColType.MONEY:
-        # Fen to yuan with two decimals, exact integer arithmetic (no float touches money).
-        whole = (column.abs() // 100).cast(pl.String)
-        cents = (column.abs() % 100).cast(pl.String).str.zfill(2)
-        sign = pl.when(column < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-        return pl.concat_str([sign, whole, pl.lit("."), cents])
+        return yuan_text_expr(column)
     if ctype is ColType.NUMBER:
         return column.cast(pl.String).str.replace(r"\.0$", "")
     return column.cast(pl.String)

@@ -19,12 +19,12 @@ import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, FINDING_SCHEMA, RENDERED_COLUMNS, Issue, concat, from_rows, template_expr
-from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.io.layout import HeaderWords, Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book, Grid
 from skillcli.model import Severity, SheetInfo, SheetKind, SkipCounts
 from skillcli.schema.checks import run_checks, words_locations
-from skillcli.schema.columns import SPECS, ColType, ColumnMap
+from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
 from skillcli.schema.validate import MONEY_TYPED, Context, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -156,6 +156,7 @@ class _Read:
 
     ctx: Context
     columns: ColumnMap | None
+    words: HeaderWords = field(default_factory=header_words)  # the header vocabulary, built once per batch
     files: list[FileSummary] = field(default_factory=list)
     typed: dict[SheetKind, list[pl.DataFrame]] = field(default_factory=lambda: {kind: [] for kind in SheetKind})
     raw: dict[SheetKind, list[pl.DataFrame]] = field(default_factory=lambda: {kind: [] for kind in SheetKind})
@@ -173,7 +174,7 @@ class _Read:
             self.loose.append(Issue(display, "", None, "", "", "file.encoding-fallback"))
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
-            located = locate(grid, display, book.meta(grid.sheet), default_kind, self.columns)
+            located = locate(grid, display, book.meta(grid.sheet), self.words, default_kind, self.columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
@@ -185,7 +186,7 @@ class _Read:
 
     def sheet(self, book: Book, grid: Grid, display: str, table: SheetTable) -> SheetInfo:
         """One located sheet validated: its typed rows and findings kept, and whether it is usable."""
-        exact = exact_columns(table)
+        exact = exact_columns(table.columns)
         numeric_by_index = book.numeric_rows(grid, list(exact.values()))
         numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
         book.release(grid.sheet)

@@ -22,11 +22,11 @@ from skillcli.ledger.commit import cert_records, line_records
 from skillcli.ledger.queries import live_lines, live_runs
 from skillcli.ledger.store import Ledger
 from skillcli.model import LEVEL_LABELS
+from skillcli.money import yuan_text_expr
 from skillcli.payout.decide import decide
 from skillcli.payout.decision import Decision
 from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.payout.settled import batch_people
-from skillcli.rules.evaluate import yuan_text
 from skillcli.rules.load import find_policy, load_policy
 from skillcli.rules.model import Policy
 
@@ -202,7 +202,7 @@ class Simulation:
                 lines.group_by("person_id").agg(
                     pl.col("name").first().alias(f"{name}_name"),
                     pl.col("amount_fen").sum().alias(f"{name}_fen"),
-                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text(pl.col("amount_fen"))])
+                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text_expr(pl.col("amount_fen"))])
                     .sort()
                     .str.join("、")
                     .alias(f"{name}_rules"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillcli import __version__
+from skillcli.version import __version__
 
 if TYPE_CHECKING:
     from skillcli.api.cycle import BankExportResult, ReconcileResult, StatementResult, UndoResult

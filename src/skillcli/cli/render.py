@@ -446,7 +446,7 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
 
 def show_policy(screen: Screen, policy: Any) -> None:
     """``rules show``: the policy's source, parameters, eligibility, limits and rules with clauses."""
-    from skillcli.rules.evaluate import _condition_text
+    from skillcli.rules.describe import condition_text
 
     t = screen.t
     screen.table(
@@ -476,8 +476,8 @@ def show_policy(screen: Screen, policy: Any) -> None:
         [
             req.id,
             req.clause,
-            "；".join(_condition_text(c) for c in req.when) or "—",
-            "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
+            "；".join(condition_text(c) for c in req.when) or "—",
+            "；".join(condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
             req.reason_zh,
         ]
         for req in policy.eligibility
@@ -537,9 +537,9 @@ def show_policy(screen: Screen, policy: Any) -> None:
                 r.id,
                 r.subsidy,
                 r.clause,
-                "；".join(_condition_text(c) for c in r.scope),
+                "；".join(condition_text(c) for c in r.scope),
                 "；".join(
-                    "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
+                    "；".join(condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
                     for req in r.require
                 )
                 or "—",

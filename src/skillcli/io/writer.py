@@ -622,12 +622,3 @@ def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection
     frame.select(columns).write_csv(
         path, line_terminator="\n", null_value="", quote_style="necessary", include_bom=True
     )
-
-
-def yuan_text(fen: pl.Expr) -> pl.Expr:
-    """``format_yuan`` as a Polars expression: integer fen to yuan text with exactly two decimals."""
-    import polars as pl
-
-    magnitude = fen.abs()
-    sign = pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return sign + (magnitude // 100).cast(pl.String) + pl.lit(".") + (magnitude % 100).cast(pl.String).str.zfill(2)

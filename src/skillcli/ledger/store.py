@@ -18,7 +18,6 @@ import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from skillcli import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
@@ -27,6 +26,7 @@ from skillcli.ledger import schema as s
 # never imports SQLAlchemy (about 0.25 s).
 from skillcli.ledger.where import new_run_id, resolve_url
 from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
+from skillcli.version import __version__
 
 
 class LedgerError(SkillcliError):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import polars as pl
 
 from skillcli.errors import UsageError
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
-from skillcli.rules.evaluate import _ratio
 from skillcli.rules.model import Policy
 
 
@@ -63,9 +63,9 @@ def _advance_lines(lines: pl.DataFrame, policy: Policy, advance_share: Decimal) 
         pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
         pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
     )
-    num, den = _ratio(advance_share)
+    num, den = ratio(advance_share)
     advanced = lines.filter(may).with_columns(
-        ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
+        round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
         pl.lit(0, pl.Int64).alias("advance_fen"),
         pl.lit("advance").alias("line_kind"),
     )
@@ -124,14 +124,14 @@ def _advance_problems(with_advance: pl.DataFrame, policy: Policy) -> pl.DataFram
             with_advance,
             pl.lit("payout.advance-forbidden"),
             pl.lit("advance_yuan"),
-            _yuan(pl.col("__advance")),
+            yuan_text_expr(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
         )
     # E10: at most ``max_share`` of the entitlement may have been advanced.
     share = limits.advance_max_share
     over_share = pl.lit(False)
     if share is not None:
-        num, den = _ratio(share)
+        num, den = ratio(share)
         over_share = pl.col("__advance") * den > pl.col("__total") * num
     bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
     code = (
@@ -145,15 +145,9 @@ def _advance_problems(with_advance: pl.DataFrame, policy: Policy) -> pl.DataFram
         pl.when(code == "payout.advance-over-share")
         .then(
             pl.concat_str(
-                [_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                [yuan_text_expr(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
             )
         )
-        .otherwise(_yuan(pl.col("__total")))
+        .otherwise(yuan_text_expr(pl.col("__total")))
     )
-    return issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
-
-
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    from skillcli.rules.evaluate import yuan_text
-
-    return yuan_text(fen)
+    return issues(bad, code, pl.lit("advance_yuan"), yuan_text_expr(pl.col("__advance")), detail)

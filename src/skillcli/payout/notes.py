@@ -7,7 +7,7 @@ import polars as pl
 from skillcli.findings import Issue, from_rows
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
-from skillcli.rules.evaluate import dropped_conditions
+from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import Policy
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from skillcli import __version__
 from skillcli.diff import (
     HEADERS,
     STATE_ZH,
@@ -29,6 +28,7 @@ from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
+from skillcli.version import __version__
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "same": "未变"}
 PAYOUT_ZH = {"newly-paid": "新增发放", "no-longer-paid": "不再发放", "amount-changed": "金额变化"}

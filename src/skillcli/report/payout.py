@@ -15,9 +15,9 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
-from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame, yuan_text
+from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame
 from skillcli.model import PayeeType
+from skillcli.money import yuan_text_expr
 from skillcli.payout.decision import Decision
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import (
@@ -29,6 +29,7 @@ from skillcli.report.exceptions import (
     source_expr,
     with_shown_ids,
 )
+from skillcli.version import __version__
 
 PAYOUT_CSV = (
     "person_id",
@@ -173,7 +174,7 @@ DETAIL_COLUMNS = (
 
 def payout_csv_frame(lines: pl.DataFrame) -> pl.DataFrame:
     """payouts.csv (``PAYOUT_CSV``) from payment lines: a decision's, or a run's in the ledger."""
-    return lines.select(*PAYOUT_CSV[:8], yuan_text(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:])
+    return lines.select(*PAYOUT_CSV[:8], yuan_text_expr(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:])
 
 
 def detail_frame(lines: pl.DataFrame, source: pl.Expr) -> pl.DataFrame:

@@ -16,7 +16,6 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
 from skillcli.errors import InconsistencyError
 from skillcli.io.writer import OutputSet, Workbook, write_csv_frame
 from skillcli.ledger.store import Ledger
@@ -30,6 +29,7 @@ from skillcli.report.payout import (
     run_time,
     sha256_file,
 )
+from skillcli.version import __version__
 
 RUN_KIND_ZH = {"payout": "发放", "advance": "预拨", "void": "作废", "voucher": "培训券核销"}
 NOT_STORED = (

@@ -40,7 +40,7 @@ VALUE_MAX_WIDTH = 24
 # Header findings that only the clerk can settle (a column nobody needs, mapped with --map) stay
 # out of the returns; the others are worded for the sender, who edits the table, not the program.
 CLERK_ONLY = frozenset({"sheet.unknown-column"})
-_LIKELY_RE = re.compile(r"它可能是「([^」]*)」")
+_LIKELY_RE = re.compile(r"它(?:可能是|看来就是)「([^」]*)」")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +203,10 @@ def _cover(
 def for_sender(code: str, column: str, message: str) -> str:
     """A header finding as the sending institution acts on it (no program options, no config file)."""
     likely = _LIKELY_RE.search(message)
-    if code == "sheet.unknown-column-like" and likely:
+    if code in ("sheet.unknown-column-like", "sheet.unknown-column-money") and likely:
+        money = "（此列决定补贴是否发放或发多少）" if code == "sheet.unknown-column-money" else ""
         return (
-            f"表头「{column}」不是模板中的写法，本次未读取此列。如它就是「{likely.group(1)}」，"
+            f"表头「{column}」不是模板中的写法，本次未读取此列{money}。如它就是「{likely.group(1)}」，"
             f"请把表头改为「{likely.group(1)}」后重新报送"
         )
     return message

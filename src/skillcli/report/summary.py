@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillcli import __version__
 from skillcli.model import SKIP_LABELS, Severity
 from skillcli.pipeline import Batch
+from skillcli.version import __version__
 
 
 def summary_rows(batch: Batch) -> list[tuple[str, Any, Any]]:

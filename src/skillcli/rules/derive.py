@@ -45,6 +45,26 @@ def _col_or_null(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.E
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
 
 
+# The roster columns the derived fields read; a batch without one has it as all blank (unknown).
+_ROSTER_INPUTS: dict[str, Any] = {
+    "level": pl.String,
+    "occupation": pl.String,
+    "class_id": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "filed_end_date": pl.Date,
+    "contract_start": pl.Date,
+    "contract_end": pl.Date,
+    "passed": pl.String,
+    "shortage": pl.Boolean,
+    "id_number": pl.String,
+    "employer_uscc": pl.String,
+    "employer_name": pl.String,
+    "left_date": pl.Date,
+    "category": pl.String,
+}
+
+
 def derive(
     frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any], extra_certs: pl.DataFrame | None = None
 ) -> pl.DataFrame:
@@ -53,23 +73,7 @@ def derive(
     ``extra_certs`` are certificates recorded in the ledger with earlier runs (for E13).
     """
     roster = frames[SheetKind.ROSTER].with_row_index("_rid")
-    for name, dtype in (
-        ("level", pl.String),
-        ("occupation", pl.String),
-        ("class_id", pl.String),
-        ("start_date", pl.Date),
-        ("end_date", pl.Date),
-        ("filed_end_date", pl.Date),
-        ("contract_start", pl.Date),
-        ("contract_end", pl.Date),
-        ("passed", pl.String),
-        ("shortage", pl.Boolean),
-        ("id_number", pl.String),
-        ("employer_uscc", pl.String),
-        ("employer_name", pl.String),
-        ("left_date", pl.Date),
-        ("category", pl.String),
-    ):
+    for name, dtype in _ROSTER_INPUTS.items():
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
     start, end = pl.col("start_date"), pl.col("end_date")

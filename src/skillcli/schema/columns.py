@@ -11,10 +11,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from skillcli.errors import UsageError
 from skillcli.model import Level, SheetKind
 from skillcli.text import normalise_header
+
+if TYPE_CHECKING:
+    from skillcli.io.layout import HeaderWords
 
 
 class ColType(StrEnum):
@@ -771,3 +775,20 @@ def resolve_target(target: str) -> dict[SheetKind, str]:
         if canonical is not None:
             found[kind] = canonical
     return found
+
+
+def exact_columns(columns: Mapping[str, int]) -> dict[str, int]:
+    """Of a table's canonical columns (name → column index), those whose cells must be kept as
+    text exactly as typed: IDs, bank accounts and certificate numbers."""
+    return {c: i for c, i in columns.items() if c in EXACT_COLUMNS}
+
+
+def header_words() -> HeaderWords:
+    """The roster's spellings for the header locator (``skillcli.io.layout.locate``).
+
+    Imported when a workbook is read, not with this module: the rule engine reads the choice
+    lists here without loading the reader.
+    """
+    from skillcli.io.layout import HeaderWords
+
+    return HeaderWords(ALIASES, header_key, not_needed, suggest_column)
