@@ -65,25 +65,29 @@ def june_sent_and_refused(run_cli: Any, make_xlsx: Any, june: str, ledger: str, 
     return int(exported.filter(exported["payee_id"] == pid(4))["disb_id"][0])
 
 
+def reissue_without_an_account(run_cli: Any, june: str, out: Path, ledger_url: str) -> None:
+    """Without a corrected account, the refused line is not used: listed (ID masked), exit 1, nothing recorded."""
+    first = run_cli("reissue", june, "--out", out, "--ledger", ledger_url, "--json")
+    assert first.code == 1, first.stderr
+    assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
+    assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
+    assert [
+        r[:3]
+        for r in openpyxl.load_workbook(out)["缺账号待补"].iter_rows(
+            min_row=2, max_row=2, values_only=True
+        )
+    ] == [("1", "个人", "周杰")]
+    assert Ledger.open(ledger_url).disbursements().height == 7
+    assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
+
+
 def test_reissue__failed_line_paid_again_once_then_counted_once(
     run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
     june = ids["june"]
     failed_id = june_sent_and_refused(run_cli, make_xlsx, june, ledger_url, tmp_path)
 
-    # Without a corrected account, the refused one is not used: listed (ID masked), exit 1, nothing recorded.
-    first = run_cli("reissue", june, "--out", tmp_path / "r0.xlsx", "--ledger", ledger_url, "--json")
-    assert first.code == 1, first.stderr
-    assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
-    assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
-    assert [
-        r[:3]
-        for r in openpyxl.load_workbook(tmp_path / "r0.xlsx")["缺账号待补"].iter_rows(
-            min_row=2, max_row=2, values_only=True
-        )
-    ] == [("1", "个人", "周杰")]
-    assert Ledger.open(ledger_url).disbursements().height == 7
-    assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
+    reissue_without_an_account(run_cli, june, tmp_path / "r0.xlsx", ledger_url)
 
     # The corrected account, given with Chinese headers (persons by ID number), is recorded and used.
     corrected = make_xlsx(
