@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 
-from tests.conftest import valid_id, valid_uscc
+from tests.support.ids import valid_id, valid_uscc
 
 ENTERPRISE = valid_uscc("91320214MA1XY8123")
 COOPERATIVE = valid_uscc("93341502MA2N12345")  # 农民专业合作社: 93… credit code

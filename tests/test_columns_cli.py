@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
-    ROSTER_HEADER_ROW,
-    ROSTER_HEADERS,
-    by_code,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-    valid_id,
-)
+from tests.support.cli import by_code, findings
+from tests.support.ids import valid_id
+from tests.support.rosters import ROSTER_HEADER_ROW, ROSTER_HEADERS, person, roster_row, roster_sheet
 
 # The alias lists of /work/shared/input-schema.md (the documents are not part of the repository,
 # so they are copied here): canonical column -> the header and every alias the document lists.

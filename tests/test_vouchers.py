@@ -27,8 +27,8 @@ import openpyxl
 import yaml
 
 from skillcli.findings import CATALOGUE
-from tests.conftest import valid_id, valid_uscc
-from tests.test_bank import upload
+from tests.support.bank import upload
+from tests.support.ids import valid_id, valid_uscc, wrong_check
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -698,7 +698,7 @@ def test_vouchers__every_voucher_code_comes_out(run_cli: Any, make_xlsx: Any, tm
     assert {v["expiry_date"] for v in short.json["issued"]} == {"2021-06-30"}
     no = numbers(first)
     ms = numbers(meishan)[("蔡斌", "普惠制培训")]
-    bad = valid_uscc("52141100MJ1234567")[:-1] + ("0" if not INST_A.endswith("0") else "1")
+    bad = wrong_check(INST_A)
     rows = [
         DONE_HEADER,
         done(None, None, person_id=None),  # 2 no-key
