@@ -14,9 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +26,7 @@ import yaml
 from skillcli.findings import CATALOGUE
 from tests.support.bank import upload
 from tests.support.ids import valid_id, valid_uscc, wrong_check
+from tests.support.processes import spawn
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -484,17 +482,6 @@ def test_vouchers__double_redemption_in_a_second_run_and_after_a_void(
     fourth = redeem(run_cli, completions, "2021-10-11", tmp_path / "r4", ledger_url, "--commit")
     assert codes_by_row(fourth) == {2: ["voucher.already-redeemed"]}
     assert third.json["run_id"] in fourth.json["exceptions"][0]["message_zh"]
-
-
-def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
-    full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "skillcli", *map(str, args)],
-        env=full,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 def test_vouchers__two_redemptions_at_once_cannot_both_commit(
