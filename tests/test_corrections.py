@@ -16,7 +16,15 @@ import openpyxl
 
 from tests.support import rosters
 from tests.support.ids import valid_id
-from tests.support.rosters import CERT_HEADER, ENTERPRISE, INSTITUTION, PAYOUT_HEADER, payout_row
+from tests.support.rosters import (
+    ATTENDANCE_HEADER,
+    CERT_HEADER,
+    ENTERPRISE,
+    INSTITUTION,
+    PAYOUT_HEADER,
+    attendance,
+    payout_row,
+)
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 
@@ -128,8 +136,7 @@ def test_params__a_year_without_a_living_standard_is_held_not_paid_with_another_
     trainee = payout_row(
         8, "吴敏", "专项能力培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="低保家庭成员"
     )
-    attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "吴敏", "C08", 15, 12]]
-    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": attendance})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": [ATTENDANCE_HEADER, attendance(8, "吴敏", 15, 12)]})
     held = payout(run_cli, batch, tmp_path / "a")
     assert [(e["row"], e["code"]) for e in held.json["exceptions"]] == [(2, "payout.no-year-rate")]
     assert "2021-05-01" in held.json["exceptions"][0]["message_zh"]

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tests.support.ids import valid_id, wrong_check
-from tests.support.rosters import CERT_HEADER, PAYOUT_HEADER, certificate, payout_row
+from tests.support.rosters import ATTENDANCE_HEADER, CERT_HEADER, PAYOUT_HEADER, attendance, certificate, payout_row
 from tests.support.workbooks import read_csv, write_csv
 
 # Suzhou's shortage catalogue ships empty (issue 11): the batch is run with 电工 on it, as a district would.
@@ -265,17 +265,13 @@ def test_diff__repeated_keys_are_reported_not_matched(run_cli: Any, make_xlsx: A
 
 
 def test_diff__attendance_and_certificates_have_their_own_keys(run_cli: Any, make_xlsx: Any) -> None:
-    attendance = [
-        ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
-        [valid_id(seq="011"), "张伟", "C01", 15, 12],
-        [valid_id(seq="011"), "张伟", "C13", 10, 10],
-    ]
-    corrected = [list(r) for r in attendance]
+    days = [ATTENDANCE_HEADER, attendance(1, "张伟", 15, 12), attendance(1, "张伟", 10, 10, class_id="C13")]
+    corrected = [list(r) for r in days]
     corrected[2][4] = 9  # class C13: 10 → 9 days present
     certs = certificates()
     renumbered = [list(r) for r in certs]
     renumbered[3][2] = "T2021-0099"  # 郑涛's certificate number corrected
-    old = make_xlsx({"考勤": attendance, "证书": certs}, name="old.xlsx")
+    old = make_xlsx({"考勤": days, "证书": certs}, name="old.xlsx")
     new = make_xlsx({"证书": renumbered, "考勤": corrected}, name="new.xlsx")
     payload = run_cli("diff", old, new, "--json").json
     assert payload["counts"] == {

@@ -334,8 +334,7 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
     trainee = payout_row(
         7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力"
     )
-    attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "周杰", "C07", 10, 12]]
-    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": attendance})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": [ATTENDANCE_HEADER, attendance(7, "周杰", 10, 12)]})
     result = run_payout(run_cli, batch, tmp_path / "o", "--json")
     held = [e for e in result.json["exceptions"] if e["row"] == 2]
     assert [e["code"] for e in held] == ["payout.blocked-by-related"]

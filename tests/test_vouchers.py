@@ -25,7 +25,7 @@ import yaml
 
 from skillcli.findings import CATALOGUE
 from tests.support.bank import upload
-from tests.support.ids import valid_id, valid_uscc, wrong_check
+from tests.support.ids import person_id, valid_uscc, wrong_check
 from tests.support.processes import spawn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,7 @@ class Person:
     def __init__(self, n: int, name: str, birth: str, category: str | None = None) -> None:
         self.name = name
         self.birth = dt.date.fromisoformat(birth)
-        self.id = valid_id(birth=birth.replace("-", ""), seq=f"{n:02d}1")
+        self.id = person_id(n, birth=birth.replace("-", ""))
         self.category = category
 
     def row(self) -> list[Any]:

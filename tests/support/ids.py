@@ -19,10 +19,10 @@ def valid_id(area: str = "320506", birth: str = "19900307", seq: str = "231") ->
     return body + ric.calc_check_digit(body + "0")
 
 
-def person_id(n: int, sex: str = "男", area: str = "320506") -> str:
+def person_id(n: int, sex: str = "男", area: str = "320506", birth: str = "19900307") -> str:
     """Person ``n``'s ID (1 ≤ n ≤ 99): the same n is the same person in every batch of a test."""
     assert 1 <= n <= 99
-    return valid_id(area=area, seq=f"{n:02d}{1 if sex == '男' else 2}")
+    return valid_id(area=area, birth=birth, seq=f"{n:02d}{1 if sex == '男' else 2}")
 
 
 def sex_of(id18: str) -> str:
