@@ -251,20 +251,11 @@ def test_messages__a_derived_value_is_named_in_chinese_not_by_its_internal_name(
 def shanxi_two_trainings(make_xlsx: Any) -> Path:
     """陈志刚's shape: a school's 电工 初级工 class (就业技能培训, paid by the institution), then the employer's 岗前培训
     in 电工 with no level; one 初级工 certificate issued after both started."""
-    school = row(1, "陈志刚", "就业技能培训", "电工", "五级/初级工", "2021-05-06", "2021-05-28",
-                 category="农村转移劳动力", fee="1200", payer="机构")  # fmt: skip
-    employer = row(1, "陈志刚", "岗前培训", "电工", "", "2021-06-01", "2021-06-10", class_id="G01")
-    cert = [
-        valid_id(seq="011"),
-        "陈志刚",
-        "S000014000001215000101",
-        "职业技能等级证书",
-        "电工",
-        "初级工",
-        "2021-06-10",
-        "是",
-    ]
-    return make_xlsx({"花名册": [HEADER, school, employer], "证书": [CERT_HEADER, cert]})
+    school = payout_row(1, "陈志刚", "就业技能培训", "电工", "五级/初级工", "2021-05-06", "2021-05-28",
+                        category="农村转移劳动力", fee="1200", payer="机构")  # fmt: skip
+    employer = payout_row(1, "陈志刚", "岗前培训", "电工", "", "2021-06-01", "2021-06-10", class_id="G01")
+    cert = rosters.certificate(1, "陈志刚", "S000014000001215000101", "电工", "初级工", "2021-06-10")
+    return make_xlsx({"花名册": [PAYOUT_HEADER, school, employer], "证书": [CERT_HEADER, cert]})
 
 
 def test_shanxi__a_training_without_a_level_does_not_borrow_another_trainings_certificate(
