@@ -6,7 +6,7 @@ workbooks); this file holds only fixtures and the hooks, and test modules import
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,38 +109,26 @@ def _no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 # -- the catalogue is emitted in full ------------------------------------------------------------
 # STYLE principle 4: a code that no test makes the program emit is either dead or untested. Every
-# code rendered during the session is recorded; a full run (no -k, -m or file selection) fails at
-# the end when a catalogued code was never emitted.
+# finding is built by ``skillcli.findings.emit``/``from_rows`` (or a voucher reason), which announce
+# their codes as an audit event; a full run (no -k, -m or file selection) fails at the end when a
+# catalogued code was never emitted.
 EMITTED: set[str] = set()
+# The hook sees every audit event of the process (file opens, imports …): it compares a plain string.
+EMITTED_EVENT = "skillcli.findings.emitted"
 
 
-def _record_codes(codes: Iterable[object]) -> None:
-    EMITTED.update(str(c) for c in codes if c)
+def _record_codes(event: str, args: tuple[Any, ...]) -> None:
+    if event == EMITTED_EVENT:
+        EMITTED.update(args[0])
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    import skillcli.payout
-    import skillcli.pipeline
-    import skillcli.vouchers.issue
-    import skillcli.vouchers.redeem
+    import sys
 
-    render = skillcli.pipeline.render_findings
+    import skillcli.findings
 
-    def recording_render(issues: Any, *args: Any, **kwargs: Any) -> Any:
-        _record_codes(issues.get_column("code").unique().to_list())
-        return render(issues, *args, **kwargs)
-
-    skillcli.pipeline.render_findings = recording_render  # type: ignore[assignment]
-    skillcli.payout.render_findings = recording_render  # type: ignore[attr-defined]
-    for module in (skillcli.vouchers.issue, skillcli.vouchers.redeem):
-        reasons = module.reasons
-
-        def recording_reasons(frame: Any, code: str, *args: Any, _reasons: Any = reasons, **kwargs: Any) -> Any:
-            if frame.height:
-                _record_codes([code])
-            return _reasons(frame, code, *args, **kwargs)
-
-        module.reasons = recording_reasons  # type: ignore[attr-defined]
+    assert skillcli.findings.EMITTED_EVENT == EMITTED_EVENT
+    sys.addaudithook(_record_codes)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

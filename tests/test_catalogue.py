@@ -46,7 +46,12 @@ AREAS = (
     "cert",
 )
 SLUG_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE_LITERAL_RE = re.compile(rf"^(?:{'|'.join(AREAS)})\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The literal scan covers the payout's, the ledger's, the limits', the policy's, the vouchers' and the
+# diff's codes too (a file name such as diff.xlsx is not a code).
+LITERAL_AREAS = (*AREAS, "payout", "ledger", "limit", "policy", "voucher", "diff")
+CODE_LITERAL_RE = re.compile(
+    rf"^(?:{'|'.join(LITERAL_AREAS)})\.(?!(?:xlsx|csv|json|md|toml)$)[a-z0-9]+(?:-[a-z0-9]+)*$"
+)
 
 
 # -- the catalogue itself ----------------------------------------------------------------------
@@ -72,6 +77,33 @@ def test_catalogue__every_code_has_templates_slug_and_severity():
         assert re.search(r"[\u4e00-\u9fff]", code.zh), slug
         # (Chinese values quoted inside the English text, such as 是/否 or level names, are fine.)
         assert re.search(r"[A-Za-z]{3}", code.en), slug
+
+
+def test_findings__emit_takes_severity_from_the_catalogue_and_refuses_an_unknown_code():
+    import polars as pl
+
+    from skillcli.findings import emit, is_blocking
+
+    rows = pl.DataFrame(
+        {
+            "_file": ["a.xlsx"] * 3,
+            "_sheet": ["花名册"] * 3,
+            "_row": [2, 3, 4],
+            "_rid": [0, 1, 2],
+            "id_number": ["X1", "X2", None],
+            "problem": ["id.checksum", None, "phone.format"],
+        }
+    )
+    found = emit(rows, pl.col("problem"), "phone", pl.lit("138"), keep=("_rid",))
+    # One finding per row with a code, keyed by its row, its severity from the catalogue; only the
+    # error holds its row.
+    assert found.select("_file", "_sheet", "_row", "canonical", "code", "severity", "person_id", "_rid").rows() == [
+        ("a.xlsx", "花名册", 2, "phone", "id.checksum", "error", "X1", 0),
+        ("a.xlsx", "花名册", 4, "phone", "phone.format", "warning", None, 2),
+    ]
+    assert found.select(is_blocking(pl.col("code"))).to_series().to_list() == [True, False]
+    with pytest.raises(KeyError, match=r"id\.no-such-code"):
+        emit(rows, pl.lit("id.no-such-code"), "id_number", pl.col("id_number"))
 
 
 def test_catalogue__docs_list_every_code_once():
@@ -157,6 +189,12 @@ def _column_by_content(tmp: Path) -> list[Any]:
     return roster_with(tmp, roster_row(1), roster_row(2), header=header)
 
 
+def _roster_without_id(tmp: Path) -> list[Any]:
+    header = ["证件" if h == "身份证号码" else h for h in ROSTER_HEADER_ROW]
+    sheets = {"花名册": roster_sheet(roster_row(1), header=header), "考勤": [ATT[:2], P1_KEY]}
+    return [write_xlsx(tmp / "book.xlsx", sheets)]
+
+
 CORPUS: dict[str, Build] = {
     "file.too-large": lambda tmp: [*roster_with(tmp, roster_row(1)), "--max-file-mb", "0"],
     "file.no-data-sheet": lambda tmp: [write_xlsx(tmp / "notes.xlsx", {"说明": [["填表说明"]]})],
@@ -164,16 +202,20 @@ CORPUS: dict[str, Build] = {
     "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
     "sheet.missing-column": _missing_column,
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
-    "sheet.unknown-column-like": extra("补贴资金承担方", "企业"),
+    "sheet.unknown-column-like": extra("学员联系电话", "13812345678"),
+    "sheet.unknown-column-money": extra("补贴资金承担方", "企业"),
+    "sheet.category-flag-column": extra("是否建档立卡贫困户", "是"),
     "sheet.unknown-column": extra("家长意见", "同意"),
     "sheet.hidden": lambda tmp: [
         write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()}, hidden_sheets=["花名册"])
     ],
     "sheet.column-by-content": _column_by_content,
+    "sheet.roster-without-id": _roster_without_id,
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     "cell.error": row(occupation=Error("#N/A")),
     "cell.merged": lambda tmp: roster_with(tmp, roster_row(1), roster_row(2), merged={"花名册": ["D2:D3"]}),
     "cell.precision-lost": extra("银行账号", 6222021001001234567),
+    "cell.text-marker": row(id_number="'" + P1["id_number"]),
     "row.hidden": lambda tmp: roster_with(tmp, roster_row(1), hidden_rows={"花名册": [2]}),
     "name.missing": row(name=None),
     "name.has-digits": row(name="张3"),
@@ -187,6 +229,12 @@ CORPUS: dict[str, Build] = {
     "sex.mismatch": row(sex="女", id_number=P1["id_number"]),
     "uscc.format": extra("统一社会信用代码", "123"),
     "uscc.checksum": extra("统一社会信用代码", wrong_check(valid_uscc())),
+    "uscc.two-names": lambda tmp: roster_with(
+        tmp,
+        [*roster_row(1), "吕梁市离石区巾帼家政职业培训学校", valid_uscc("52141102MJY100456")],
+        [*roster_row(2), "离石巾帼家政培训学校", valid_uscc("52141102MJY100456")],
+        header=[*ROSTER_HEADER_ROW, "培训机构", "机构统一社会信用代码"],
+    ),
     "phone.format": extra("手机号码", "12345"),
     "account.format": extra("银行账号", "6222-ABC"),
     "date.missing": row(start_date=None),

@@ -165,7 +165,7 @@ def test_out__writes_both_reports_and_still_exits_1(report):
 
 def test_out__csv_has_the_exact_header_and_full_values(report):
     _, out, path = report
-    with (out / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
@@ -245,7 +245,17 @@ def test_out__file_level_findings_go_to_their_own_sheet(make_xlsx, run_cli, tmp_
         "文件与表头问题"
     ]
     rows = list(english.iter_rows(values_only=True))
-    assert rows[0][5:9] == ("代码", "级别", "说明", "Message")
+    assert rows[0][:9] == (
+        "File",
+        "Sheet",
+        "Row",
+        "Column",
+        "Value",
+        "Code",
+        "Severity",
+        "Message (Chinese)",
+        "Message",
+    )
     assert [(r[2], r[3], r[5]) for r in rows[1:]] == [(1, "培训类型", "sheet.missing-column")]
 
 
@@ -309,7 +319,7 @@ def test_mask__phone_numbers_masked_on_screen(make_xlsx, run_cli, tmp_path):
     assert "含数字" in result.stderr
     assert "13800138000" not in result.stderr
     assert "138****8000" in result.stderr
-    assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8")
+    assert "13800138000" in (out / "exceptions.csv").read_text(encoding="utf-8-sig")
 
 
 # -- language ----------------------------------------------------------------------------------
@@ -360,5 +370,5 @@ def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, ru
     assert result.code == 0, result.stderr
     book = openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
     assert "汇总" in book.sheetnames
-    lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines == ["file,sheet,row,column,value,code,severity,message_zh,message_en"]

@@ -235,8 +235,8 @@ def test_environment__a_run_killed_after_its_commit_is_regenerated_from_the_ledg
     assert [r[:calc] + r[calc + 1 :] for r in again] == [r[:calc] + r[calc + 1 :] for r in original]
     assert all(r[calc] is None for r in again[1:])  # not stored, so not invented
     about = list(openpyxl.load_workbook(out / "payouts.xlsx")["说明"].iter_rows(values_only=True))
-    assert ("台账批次 / ledger run", run["run_id"]) in about
-    missing = " ".join(str(value) for label, value in about if label == "台账未存、未重新生成 / not stored")
+    assert ("台账批次", run["run_id"]) in about
+    missing = " ".join(str(value) for label, value in about if label == "台账未存、未重新生成")
     assert "计算" in missing and "exceptions.csv" in missing
     manifest = shown.json["regenerated"]
     assert (

@@ -95,7 +95,7 @@ def test_exposure__ids_and_accounts_written_with_separators_are_masked(
     assert f"{typo[:6]}********{typo[14:]}" in shown
     # The files written for the clerk keep them whole: masking is for screens and logs.
     run_cli("check", path, "--period", PERIOD, "--out", tmp_path / "out")
-    written = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8")
+    written = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8-sig")
     assert typo in written and account in written
 
 

@@ -52,7 +52,7 @@ def run(args: list[object], cwd: Path, env: dict[str, str]) -> subprocess.Comple
 
 def paid(out: Path) -> tuple[int, Decimal]:
     """Lines and total of a payouts.csv, the total added up as decimals from the text written."""
-    with (out / "payouts.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
         amounts = [Decimal(line["amount_yuan"]) for line in csv.DictReader(handle)]
     return len(amounts), sum(amounts, Decimal(0))
 

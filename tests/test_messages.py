@@ -94,7 +94,7 @@ def _policies() -> list[Any]:
 
 
 def test_rules__every_condition_and_reason_of_every_policy_reads_as_chinese():
-    from skillcli.rules.evaluate import _condition_text, _supply
+    from skillcli.rules.describe import condition_text, supply_hint
 
     policies = _policies()
     assert len(policies) >= 6
@@ -104,7 +104,7 @@ def test_rules__every_condition_and_reason_of_every_policy_reads_as_chinese():
         conditions = [c for req in requirements for c in (*req.when, *req.require)]
         conditions += [c for rule in policy.rules for c in rule.scope]
         for cond in conditions:
-            text = _condition_text(cond) + _supply(cond)
+            text = condition_text(cond) + supply_hint(cond)
             if problems(text.replace(f"参数 {cond.param}", "").replace(f"--param {cond.param}=", "")):
                 bad.append((policy.id, cond, text))
         for req in requirements:
@@ -341,10 +341,11 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
         "结业日期 2024-07-05 晚于本批次所属月份 2024-06，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
         "结业日期无误则不必改动，填错了请改为实际结业日期"
     )
-    assert by[(1, "sheet.unknown-column-like")]["message_zh"] == (
-        "不认识列「补贴资金承担方」，此列未读取。它可能是「出资方」：如是，可请报送单位把表头改为模板中的写法「出资方」"
-        "后重新报送；或由操作 skillcli 的人加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
-        '补贴资金承担方 = "出资方"'
+    assert by[(1, "sheet.unknown-column-money")]["message_zh"] == (
+        "未识别的列「补贴资金承担方」，已忽略。它看来就是「出资方」列，而「出资方」决定补贴是否发放或发多少：不改的话，"
+        "计算补贴时按本表没有「出资方」处理。如是，请在工作簿中把表头「补贴资金承担方」改为「出资方」后重新检查。"
+        "（也可以请操作 skillcli 的同事不改文件而加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
+        '补贴资金承担方 = "出资方"）'
     )
     for finding in result.json["findings"]:
         assert problems(finding["message_zh"], remove=(finding["value"], finding["column"], "--map")) == [], finding
@@ -382,4 +383,175 @@ def test_check__exceptions_workbook_in_chinese_has_plain_dates_and_chinese_label
     assert row[header.index("结业日期")] == "2024-07-05"
     run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "en", "--lang", "en")
     english = load_workbook(tmp_path / "en" / "exceptions.xlsx")["汇总"]
-    assert english["A1"].value == "检查结果汇总 / Check summary"
+    assert english["A1"].value == "Check summary"
+
+
+# -- ledger references ---------------------------------------------------------------------------
+def _ledger_roster(make_xlsx: Any, name: str, *rows: tuple[int, str, str, str]) -> Path:
+    """A Suzhou roster of 中级工 technical-upgrade trainings with their certificates: (person,
+    occupation, start, end) per row, the certificate issued on the end date."""
+    header = ["姓名", "身份证号码", "培训类型", "职业(工种)", "培训等级", "开班日期", "结业日期", "出资方", "是否参保"]
+    cert_header = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
+    names = {1: "张伟", 2: "李娜", 3: "王芳"}
+    roster, certs = [header], [cert_header]
+    for i, (n, occupation, start, end) in enumerate(rows, start=1):
+        pid = valid_id(seq=f"{n:02d}1")
+        roster.append([names[n], pid, "技能提升", occupation, "四级/中级工", start, end, "个人", "是"])
+        number = f"S00003200000121400{n}{i}0{len(name)}"
+        certs.append([pid, names[n], number, "职业技能等级证书", occupation, "四级/中级工", end, "是"])
+    return make_xlsx({"花名册": roster, "证书": certs}, name=name)
+
+
+def test_payout__ledger_lines_are_cited_by_period_run_and_position_within_the_run(
+    make_xlsx, run_cli, tmp_path, ledger_url
+):
+    # Two committed runs: May pays 张伟 one training; June pays 李娜 then 王芳 (ledger lines 2 and 3,
+    # the June run's first and second). A June re-run and a later training of 王芳 cite June's second
+    # line as 「2021-06 批次（R…）第 2 笔」, never the ledger-wide line number 3.
+    args = ("--policy", "suzhou-2019", "--ledger", ledger_url, "--param", "shortage_occupations=电工,焊工")
+    may = _ledger_roster(make_xlsx, "may.xlsx", (1, "电工", "2021-04-01", "2021-05-20"))
+    june = _ledger_roster(
+        make_xlsx,
+        "june.xlsx",
+        (2, "车工", "2021-05-01", "2021-06-10"),
+        (3, "焊工", "2021-05-01", "2021-06-12"),
+    )
+    committed = run_cli("payout", may, *args, "--period", "2021-05", "--out", tmp_path / "m", "--commit")
+    assert committed.code == 0, committed.stderr
+    first = run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j", "--commit", "--json")
+    assert first.code == 0, first.stderr
+    run_id = run_cli("ledger", "runs", "--ledger", ledger_url, "--json").json["runs"][1]["run_id"]
+    again = run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j2", "--json")
+    held = {e["row"]: e["message_zh"] for e in again.json["exceptions"]}
+    assert held[3] == f"A8 已于台账 2021-06 批次（{run_id}）第 2 笔 发放，不重复发放"
+    # The same occupation and level again in July (E2) names the same June line.
+    july = _ledger_roster(make_xlsx, "july.xlsx", (3, "焊工", "2021-06-20", "2021-07-10"))
+    later = run_cli("payout", july, *args, "--period", "2021-07", "--out", tmp_path / "jl", "--json")
+    (repeat,) = later.json["exceptions"]
+    assert repeat["code"] == "limit.no-repeat"
+    assert f"已在台账 2021-06 批次（{run_id}）第 2 笔享受" in repeat["message_zh"]
+    # The clerk finds the line as 序号 2 in the June run's own payouts.xlsx.
+    from openpyxl import load_workbook
+
+    detail = list(load_workbook(tmp_path / "j" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    assert detail[2][:2] == (2, "王芳")
+    # The June workbook regenerated from the ledger reads the same, in Chinese only.
+    shown = run_cli("ledger", "show", run_id, "--ledger", ledger_url, "--out", tmp_path / "again")
+    assert shown.code == 0, shown.stderr
+    regenerated = list(load_workbook(tmp_path / "again" / "payouts.xlsx")["明细"].iter_rows(values_only=True))
+    assert regenerated[2][:2] == (2, "王芳") and regenerated[2][-1] == "june.xlsx「花名册」第 3 行"
+    for sheet, cells in label_cells(tmp_path / "again" / "payouts.xlsx").items():
+        assert [c for c in cells if english_words(c) or " / " in c] == [], sheet
+
+
+# -- the workbooks a clerk reads -----------------------------------------------------------------
+# ASCII a Chinese header or label may hold: the program's name, the ID of 身份证号码/ID, and
+# references (rule ids such as A7, clauses, periods such as 2024-06 or YYYY-MM).
+LABEL_ASCII = {"skillcli", "ID", "YYYY", "MM"}
+
+
+def english_words(text: str) -> list[str]:
+    """The ASCII words of ``text`` that a Chinese-only header or label must not hold."""
+    return [
+        word
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", text)
+        if word not in LABEL_ASCII and not REFERENCE_RE.match(word)
+    ]
+
+
+def label_cells(path: Path) -> dict[str, list[str]]:
+    """Every sheet's header row and labels: the text cells written in bold (titles, headers, the
+    label column of 汇总/说明/封面, the block titles of 汇总), each sheet's first row included."""
+    from openpyxl import load_workbook
+
+    found: dict[str, list[str]] = {}
+    for sheet in load_workbook(path).worksheets:
+        cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+        found[sheet.title] = [c.value for c in cells if c.row == 1 or c.font.bold]
+    return found
+
+
+def test_workbooks__chinese_headers_and_labels_only_with_lang_zh_english_with_lang_en(make_xlsx, run_cli, tmp_path):
+    args = ("--policy", "suzhou-2019", "--period", "2021-06")
+    run_cli("payout", SAMPLE / "district_batch.xlsx", *args, "--out", tmp_path / "zh")
+    run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--out", tmp_path / "c")
+    run_cli(
+        "check",
+        _acceptance_batch(make_xlsx),
+        "--period",
+        "2024-06",
+        "--out",
+        tmp_path / "r",
+        "--split-by",
+        "institution",
+    )
+    books = [tmp_path / "zh" / "payouts.xlsx", tmp_path / "c" / "exceptions.xlsx", *(tmp_path / "r").glob("*.xlsx")]
+    assert len(books) >= 4
+    seen = {}
+    for book in books:
+        for sheet, cells in label_cells(book).items():
+            seen[(book.name, sheet)] = cells
+            bad = [(cell, english_words(cell)) for cell in cells if english_words(cell) or " / " in cell]
+            assert bad == [], (book.name, sheet)
+    payouts = label_cells(tmp_path / "zh" / "payouts.xlsx")
+    assert set(payouts) == {"汇总", "明细", "异常", "不符合条件", "说明"}
+    # Codes stay only in the last column of 不符合条件, titled 代码; the 异常 sheet has none.
+    assert payouts["不符合条件"][-1] == "代码" and "代码" not in payouts["异常"]
+    assert {"控制数", "按收款方", "项目", "收款方名称", "台账批次", "规则文件校验码"} <= {
+        c for cells in payouts.values() for c in cells
+    }
+    english = tmp_path / "en"
+    run_cli("payout", SAMPLE / "district_batch.xlsx", *args, "--out", english, "--lang", "en")
+    en = label_cells(english / "payouts.xlsx")
+    assert en["明细"][:4] == ["No.", "Name", "ID number", "Subsidy"]
+    assert {"Control", "By payee", "ledger run", "rules file SHA-256"} <= {c for cells in en.values() for c in cells}
+    assert not [c for cells in en.values() for c in cells if re.search(r"[\u4e00-\u9fff]", c)]
+
+
+def test_check__a_suggested_18_digit_id_is_masked_on_screen_unless_show_ids(make_xlsx, run_cli, tmp_path):
+    # 320506 750412 124 (15 digits) becomes 320506 19750412 124 + its check character.
+    suggested = valid_id(birth="19750412", seq="124")
+    batch = make_xlsx({"花名册": roster_sheet(roster_row(1, id_number="320506750412124"))})
+    masked = suggested[:6] + "********" + suggested[-4:]
+    screen = run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "o")
+    assert f"请换成 18 位：{masked}" in screen.stderr and suggested not in screen.stderr
+    as_json = run_cli("check", batch, "--period", "2024-06", "--json")
+    assert suggested not in as_json.stdout and masked in as_json.stdout
+    shown = run_cli("check", batch, "--period", "2024-06", "--show-ids")
+    assert f"请换成 18 位：{suggested}" in shown.stderr
+    # The workbook for the clerk holds the number to copy in full.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "o" / "exceptions.xlsx")["花名册问题"]
+    assert any(f"请换成 18 位：{suggested}" in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+def test_payout__a_run_whose_line_ids_interleave_with_another_is_still_numbered_within_itself(
+    make_xlsx, run_cli, tmp_path
+):
+    import sqlite3
+
+    # Two runs committed at the same moment on PostgreSQL can take interleaved line ids. Simulated
+    # here by renumbering: June's second line (王芳) gets an id after a line of another run.
+    ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
+    args = ("--policy", "suzhou-2019", "--ledger", ledger, "--param", "shortage_occupations=电工,焊工")
+    june = _ledger_roster(
+        make_xlsx,
+        "june.xlsx",
+        (2, "车工", "2021-05-01", "2021-06-10"),
+        (3, "焊工", "2021-05-01", "2021-06-12"),
+    )
+    may = _ledger_roster(make_xlsx, "may.xlsx", (1, "电工", "2021-04-01", "2021-05-20"))
+    assert run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j", "--commit").code == 0
+    assert run_cli("payout", may, *args, "--period", "2021-05", "--out", tmp_path / "m", "--commit").code == 0
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("SELECT line_id FROM lines ORDER BY line_id").fetchall() == [(1,), (2,), (3,)]
+        db.execute("UPDATE lines SET line_id = 9 WHERE line_id = 2")  # 王芳, June: ids 1 and 9, May's 3 between
+    run_id = run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"][0]["run_id"]
+    again = run_cli("payout", june, *args, "--period", "2021-06", "--out", tmp_path / "j2", "--json")
+    held = {e["row"]: e["message_zh"] for e in again.json["exceptions"]}
+    assert held == {
+        2: f"A8 已于台账 2021-06 批次（{run_id}）第 1 笔 发放，不重复发放",
+        3: f"A8 已于台账 2021-06 批次（{run_id}）第 2 笔 发放，不重复发放",
+    }

@@ -191,7 +191,7 @@ def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Pa
     assert Decimal(str(labels["本次发放合计（控制总额）"])).quantize(Decimal("0.01")) == expected_total
     about = {book["说明"].cell(r, 1).value: book["说明"].cell(r, 2).value for r in range(1, book["说明"].max_row + 1)}
     rules_file = Path(__file__).resolve().parents[1] / "rules" / "suzhou-2019.yaml"
-    assert about["规则文件 SHA-256"] == hashlib.sha256(rules_file.read_bytes()).hexdigest()
+    assert about["规则文件校验码"] == hashlib.sha256(rules_file.read_bytes()).hexdigest()
     for sheet in book.worksheets:
         for cells in sheet.iter_rows():
             for cell in cells:
@@ -242,7 +242,7 @@ def test_payout__ids_masked_on_screen_unless_asked(run_cli: Any, suzhou_batch: P
     assert full[:6] + "*" * 8 + full[-4:] in masked.stdout
     shown = run_payout(run_cli, suzhou_batch, tmp_path / "b", "--json", "--show-ids")
     assert full in shown.stdout
-    assert full in (tmp_path / "a" / "payouts.csv").read_text(encoding="utf-8")  # files carry IDs in full
+    assert full in (tmp_path / "a" / "payouts.csv").read_text(encoding="utf-8-sig")  # files carry IDs in full
 
 
 def test_payout__unknown_policy_and_bad_param_exit_2(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -290,6 +290,21 @@ def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make
     result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2023-06", "--out", tmp_path / "o")
     assert result.code == 0
     assert read_csv(tmp_path / "o" / "ineligible.csv")[0]["reason_code"] == "policy.not-in-force"
+
+
+def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalogue(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    # Row 2 ends after the batch month (not closed, said by its rule A8); row 3's training type has no rule.
+    open_class = payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-06-01", "2021-07-10")
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, open_class, ROSTER[-1]]})
+    result = run_payout(run_cli, batch, tmp_path / "o")
+    assert result.code == 0, result.stderr
+    ineligible = {r["reason_code"]: r["reason"] for r in read_csv(tmp_path / "o" / "ineligible.csv")}
+    assert ineligible == {
+        "policy.not-closed": "A8：培训尚未结业（结业日期晚于批次月份），结业后再申报（结班后发放）",
+        "policy.no-rule": "本政策没有适用于培训类型「专项能力培训」（及其人员类别）的补贴规则",
+    }
 
 
 def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
@@ -395,7 +410,7 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
     notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
     assert notes == [
-        (None, "payout.blank-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
+        (None, "payout.absent-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
         (None, "payout.blank-read-as", "是否领取养老金"),
     ]
     pension = result.json["warnings"][1]["message_zh"]

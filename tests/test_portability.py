@@ -37,7 +37,7 @@ def test_paths__chinese_characters_and_spaces_in_input_and_output_folders(run_cl
     out = folder / "发放 结果"
     result = run_cli(*payout_args(batch, out))
     assert result.code == 0, result.stderr
-    with (out / "payouts.csv").open(encoding="utf-8", newline="") as handle:
+    with (out / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.DictReader(handle))
     assert [(line["rule"], line["amount_yuan"]) for line in lines] == [("A5", "300.00")]
     book = openpyxl.load_workbook(out / "payouts.xlsx")
@@ -124,7 +124,7 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
 
     paid = run_in_code_page_936([*payout_args(batch, tmp_path / "out"), "--json"], tmp_path)
     assert paid.returncode == 0, paid.stderr.decode("gbk")
-    with (tmp_path / "out" / "payouts.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "out" / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert sorted(line["name"] for line in csv.DictReader(handle)) == sorted(names)
 
     version = run_in_code_page_936(["--version"], tmp_path)

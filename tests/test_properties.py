@@ -119,7 +119,7 @@ def run(run_cli: Any, tmp: Path, rows: list[list[Any]], name: str) -> tuple[Any,
 
 
 def lines_of(out: Path) -> list[tuple[str, ...]]:
-    text = (out / "payouts.csv").read_text(encoding="utf-8").splitlines()[1:]
+    text = (out / "payouts.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
     return sorted(tuple(line.split(",")) for line in text)
 
 

@@ -152,7 +152,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     rec = run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
     assert rec.code == 0, rec.stderr
     assert rec.json["runs"] == [batch]
-    with (tmp_path / "rec2" / "reconciliation.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "rec2" / "reconciliation.csv").open(encoding="utf-8-sig", newline="") as handle:
         [item] = list(csv.DictReader(handle))
     # The echoed 备注 named the batch; it is not a reason.
     assert (item["class"], item["run_id"], item["disb_id"], item["reason"]) == ("paid", batch, str(new_id), "")

@@ -95,6 +95,16 @@ def test_split__one_return_per_institution_with_only_its_rows(make_xlsx, run_cli
 
     blank = load_workbook(out / "退回_未填培训机构.xlsx")
     assert [r[1] for r in _cells(blank["花名册问题"])[1:]] == [6]
+    # That return is the clerk's to route: its cover says the rows name no institution and what to do.
+    blank_cover = {row[0]: row[1] for row in _cells(blank["封面"]) if row[0]}
+    assert blank_cover["请先处理"].startswith("以下各行无法判断应退回给哪一家培训机构：花名册中该行")
+    # Every cover tells the sender to correct its own table by the row numbers; nothing claims the
+    # sender's table was coloured.
+    assert cover["如何改正"] == (
+        "请打开贵单位报送的原表，按本清单各工作表的「行号」找到对应行，按「问题说明」逐条改正；"
+        "本清单中标色的单元格就是有问题的单元格。改好后请将整张表重新报送。"
+    )
+    assert "请先处理" not in cover
 
 
 def test_split__by_enterprise_and_without_contact(make_xlsx, run_cli, tmp_path, monkeypatch):
@@ -106,8 +116,15 @@ def test_split__by_enterprise_and_without_contact(make_xlsx, run_cli, tmp_path, 
     book = load_workbook(out / "退回_甲公司.xlsx")
     cover = {row[0]: row[1] for row in _cells(book["封面"]) if row[0]}
     assert cover["单位名称"] == "甲公司"
-    assert "[contact]" in cover["联系人"]
+    # The cover goes outside the bureau: without a [contact] table it names no one, and it never
+    # shows the program's configuration; the clerk is told on screen instead.
+    assert "联系人" not in cover
+    assert not [text for text in map(str, cover.values()) if "skillcli" in text or "[contact]" in text]
     assert [r[1] for r in _cells(book["花名册问题"])[1:]] == [2, 4, 6]
+    screen = run_cli(
+        "check", _batch(make_xlsx), "--period", PERIOD, "--out", tmp_path / "o2", "--split-by", "enterprise"
+    )
+    assert "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话" in screen.stderr
 
 
 def test_split__bad_usage_is_one_line(make_xlsx, run_cli, tmp_path):
@@ -117,3 +134,87 @@ def test_split__bad_usage_is_one_line(make_xlsx, run_cli, tmp_path):
     result = run_cli("check", batch, "--period", PERIOD, "--out", tmp_path / "o", "--split-by", "county")
     assert result.code == 2 and "不是「county」" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_out__the_lock_lives_while_a_run_writes_and_is_gone_after(make_xlsx, run_cli, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    batch = _batch(make_xlsx)
+    other = make_xlsx({"花名册": [HEADER, [*roster_row(1), SCHOOL_A, "甲公司"]]}, name="other.xlsx")
+    # A run paused after writing its files under temporary names holds the folder: a second run is
+    # refused (exit 4); once the first finishes, the folder holds its outputs and no .skillcli.lock.
+    out = tmp_path / "held"
+    marker, release = tmp_path / "reached", tmp_path / "release"
+    env = {
+        **os.environ,
+        "SKILLCLI_FAULT_PAUSE": "outputs-commit",
+        "SKILLCLI_FAULT_MARKER": str(marker),
+        "SKILLCLI_FAULT_RELEASE": str(release),
+    }
+    args = [sys.executable, "-m", "skillcli", "check", str(batch), "--period", PERIOD, "--out", str(out), "--quiet"]
+    first = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline and first.poll() is None, first.communicate()
+        time.sleep(0.05)
+    assert (out / ".skillcli.lock").exists()
+    second = run_cli("check", batch, "--period", PERIOD, "--out", out)
+    assert second.code == 4 and "正被另一个 skillcli 进程使用" in second.stderr
+    release.write_text("go", encoding="utf-8")
+    assert first.wait(timeout=120) == 1, first.communicate()
+    assert sorted(p.name for p in out.iterdir()) == ["exceptions.csv", "exceptions.xlsx"]
+    # Every kind of run that writes a folder leaves no lock behind: check, payout, diff, the returns.
+    runs = {
+        "check": ("check", batch, "--period", PERIOD, "--split-by", "institution"),
+        "payout": ("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06"),
+        "diff": ("diff", batch, other, "--period", PERIOD),
+    }
+    for name, command in runs.items():
+        folder = tmp_path / name
+        result = run_cli(*command, "--out", folder)
+        assert result.code in (0, 1), result.stderr
+        written = sorted(p.name for p in folder.iterdir())
+        assert written and ".skillcli.lock" not in written, (name, written)
+        # The folder can be written again at once (nothing stale blocks the next run).
+        assert run_cli(*command, "--out", folder).code == result.code
+
+
+def test_split__a_header_problem_goes_to_every_sender_of_the_file_and_no_blank_return(make_xlsx, run_cli, tmp_path):
+    # Every row names its institution; the header has a column the program does not know.
+    header = [*HEADER, "补贴资金承担方"]
+    rows = [
+        [*roster_row(1, level="九级"), SCHOOL_A, "甲公司", "企业"],
+        [*roster_row(2), SCHOOL_B, "乙公司", "个人"],
+        [*roster_row(3), SCHOOL_B, "乙公司", "个人"],
+    ]
+    extra = ["备注栏"]  # a column nobody asked for: the clerk's own business, in no return
+    batch = make_xlsx({"花名册": [[*header, *extra], *([*r, ""] for r in rows)]})
+    out = tmp_path / "out"
+    result = run_cli("check", batch, "--period", PERIOD, "--out", out, "--split-by", "institution")
+    assert result.code == 1, result.stderr
+    # No 退回_未填培训机构: a header problem is not a row without an institution.
+    assert sorted(p.name for p in out.glob("退回_*.xlsx")) == ["退回_乙_培训中心.xlsx", "退回_甲技工学校.xlsx"]
+    for name, row_problems in (("退回_甲技工学校.xlsx", 1), ("退回_乙_培训中心.xlsx", 0)):
+        book = load_workbook(out / name)
+        cover = {row[0]: row[1] for row in _cells(book["封面"]) if row[0]}
+        assert cover["问题数"] == (
+            f"错误 {row_problems} 条，警告 0 条，涉及 {row_problems} 行；另有表头问题 1 条（见工作表「表头问题」）"
+        )
+        lines = _cells(book["表头问题"])
+        assert lines[0] == ["工作表", "行号", "列", "问题说明（请按此改正）"]
+        # Worded for the sender, who edits the table: no program options, no configuration file.
+        assert lines[1:] == [
+            [
+                "花名册",
+                1,
+                "补贴资金承担方",
+                "表头「补贴资金承担方」不是模板中的写法，本次未读取此列（此列决定补贴是否发放或发多少）。如它就是「出资方」，请把表头改为「出资方」后重新报送",
+            ]
+        ]
+    # exceptions.xlsx keeps both header findings for the clerk, with the --map the clerk can use.
+    sheet = load_workbook(out / "exceptions.xlsx")["文件与表头问题"]
+    messages = [r[6] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any("--map 补贴资金承担方=出资方" in m for m in messages) and any("备注栏" in m for m in messages)

@@ -167,7 +167,7 @@ def numbers(result: Any) -> dict[tuple[str, str], str]:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -843,7 +843,7 @@ def test_vouchers__usage_errors_and_masking(run_cli: Any, make_xlsx: Any, tmp_pa
                     tmp_path / "m", "--ledger", ledger, "--json")  # fmt: skip
     assert shown.code == 0
     assert all("*" in v["person_id"] for v in shown.json["issued"])
-    assert L_PEOPLE[1].id in (tmp_path / "m" / "issued.csv").read_text(encoding="utf-8")  # files carry them whole
+    assert L_PEOPLE[1].id in (tmp_path / "m" / "issued.csv").read_text(encoding="utf-8-sig")  # files carry them whole
     # An old 15-digit ID blocks its row; its 18-digit form in the finding's message is masked too.
     old = make_xlsx({"花名册": [ROSTER_HEADER, ["旧号", "320506900307011", "企业职工"]]}, name="old.xlsx")
     blocked = run_cli("vouchers", "issue", old, "--program", LULIANG, "--date", "2021-06-01", "--out",

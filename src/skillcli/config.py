@@ -81,7 +81,9 @@ def load_config(start: Path | None = None) -> Config:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise UsageError(f"找不到配置文件 {path}（{CONFIG_ENV}）", f"config file {path} not found ({CONFIG_ENV})") from None
+        raise UsageError(
+            f"找不到配置文件 {path}（{CONFIG_ENV}）", f"config file {path} not found ({CONFIG_ENV})"
+        ) from None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UsageError(f"配置文件 {path} 无法读取：{first}", f"cannot read config file {path}: {first}") from None

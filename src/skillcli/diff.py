@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from skillcli.findings import Issue, from_rows
+from skillcli.findings import concat as concat_findings
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.money import yuan_text_expr
 from skillcli.schema.columns import SPECS, ColType
-from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED
+from skillcli.schema.validate import MONEY_TYPED
 
 if TYPE_CHECKING:
     from skillcli.payout import Decision
@@ -99,7 +102,7 @@ class RowDiff:
 
     columns: dict[SheetKind, KindColumns]
     rows: list[RowChange]
-    duplicates: pl.DataFrame  # issue rows (ISSUE_SCHEMA): one per row whose key repeats in its file
+    duplicates: pl.DataFrame  # findings (FINDING_SCHEMA): one per row whose key repeats in its file
 
     def of(self, change: str) -> list[RowChange]:
         return [r for r in self.rows if r.change == change]
@@ -156,11 +159,7 @@ def _typed_text(name: str, ctype: ColType) -> pl.Expr:
     if ctype is ColType.YESNO:
         return pl.when(column).then(pl.lit("是")).when(column.not_()).then(pl.lit("否"))
     if ctype is ColType.MONEY:
-        # Fen to yuan with two decimals, exact integer arithmetic (no float touches money).
-        whole = (column.abs() // 100).cast(pl.String)
-        cents = (column.abs() % 100).cast(pl.String).str.zfill(2)
-        sign = pl.when(column < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-        return pl.concat_str([sign, whole, pl.lit("."), cents])
+        return yuan_text_expr(column)
     if ctype is ColType.NUMBER:
         return column.cast(pl.String).str.replace(r"\.0$", "")
     return column.cast(pl.String)
@@ -315,8 +314,7 @@ def diff_rows(old: Batch, new: Batch) -> RowDiff:
         )
         rows += sorted(matcher.rows, key=_reading_order)
         duplicates.append(_duplicate_issues(matcher, kind_columns))
-    found = [d for d in duplicates if d.height]
-    return RowDiff(columns, rows, pl.concat(found) if found else pl.DataFrame(schema=ISSUE_SCHEMA))
+    return RowDiff(columns, rows, concat_findings(duplicates))
 
 
 def _reading_order(change: RowChange) -> tuple[int, str, str, int]:
@@ -328,8 +326,8 @@ def _reading_order(change: RowChange) -> tuple[int, str, str, int]:
 def _duplicate_issues(matcher: _Matcher, columns: KindColumns) -> pl.DataFrame:
     """``diff.duplicate-key`` for every row whose key repeats in its own file, naming the other rows."""
     id_at = columns.index("id_number") if "id_number" in columns.compared else None
-    found = [
-        (
+    return from_rows(
+        Issue(
             at.file,
             at.sheet,
             at.row,
@@ -337,11 +335,10 @@ def _duplicate_issues(matcher: _Matcher, columns: KindColumns) -> pl.DataFrame:
             text,
             "diff.duplicate-key",
             f"{'旧' if side == 'old' else '新'}文件 " + "、".join(f"{o.sheet}!{o.row}" for o in group if o is not at),
-            at.values[id_at] if id_at is not None else None,
+            (at.values[id_at] if id_at is not None else None) or "",
         )
         for side, at, text, group in matcher.duplicates
-    ]
-    return pl.DataFrame(found, schema=ISSUE_SCHEMA, orient="row")
+    )
 
 
 # -- findings: fixed, new and remaining ----------------------------------------------------------
@@ -610,14 +607,8 @@ def compare(old: Batch, new: Batch, decisions: tuple[Decision, Decision] | None 
     from skillcli import pipeline
 
     rows = diff_rows(old, new)
-    headers = [
-        (f.path, s.sheet, canonical, text)
-        for batch in (old, new)
-        for f in batch.files
-        for s in f.sheets
-        for canonical, text in s.headers.items()
-    ]
-    order = list(dict.fromkeys(f.path for batch in (old, new) for f in batch.files))
+    headers = [*old.headers, *new.headers]
+    order = list(dict.fromkeys([*old.file_order, *new.file_order]))
     duplicates = pipeline.render_findings(rows.duplicates, headers, order)
     old_decision, new_decision = decisions if decisions is not None else (None, None)
     findings = finding_changes(old, new, rows, old_decision, new_decision)

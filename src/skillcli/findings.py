@@ -8,12 +8,17 @@ Templates may use ``{column}`` (the header as written), ``{value}`` (the cell te
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from skillcli.model import Finding, Severity, Source
+import polars as pl
 
-E, W = Severity.ERROR, Severity.WARNING
+from skillcli.model import Severity
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INELIGIBLE  # N: not covered by the policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,11 @@ class Code:
     zh: str
     en: str
     area: str
+
+    @property
+    def blocking(self) -> bool:
+        """Whether a row with this finding is held: every error is, a warning never."""
+        return self.severity is Severity.ERROR
 
 
 def _codes(area: str, *rows: tuple[str, Severity, str, str]) -> list[Code]:
@@ -82,20 +92,56 @@ _ALL: list[Code] = [
         (
             "unknown-column-like",
             W,
-            "不认识列「{column}」，此列未读取。它可能是「{detail}」：如是，可请报送单位把表头改为模板中的写法「{detail}」"
-            "后重新报送；或由操作 skillcli 的人加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
-            '{column} = "{detail}"',
-            "column '{column}' is not recognised and was not read. It may be '{detail}': if so, ask the sender to"
-            " write the template's header '{detail}' and send the file again; or whoever runs skillcli adds"
-            ' --map {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml',
+            "未识别的列「{column}」，已忽略。它看来就是「{detail}」列：如是，请在工作簿中把表头「{column}」改为「{detail}」后"
+            "重新检查。（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 "
+            '[columns] 表中写 {column} = "{detail}"）',
+            "column '{column}' is not recognised and was ignored. It looks like '{detail}': if so, rename the header"
+            " '{column}' to '{detail}' in the workbook and check again. (Or whoever runs skillcli adds --map"
+            ' {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml)',
+        ),
+        (
+            "unknown-column-money",
+            W,
+            "未识别的列「{column}」，已忽略。它看来就是「{detail}」列，而「{detail}」决定补贴是否发放或发多少：不改的话，"
+            "计算补贴时按本表没有「{detail}」处理。如是，请在工作簿中把表头「{column}」改为「{detail}」后重新检查。"
+            "（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
+            '{column} = "{detail}"）',
+            "column '{column}' is not recognised and was ignored. It looks like '{detail}', which decides whether a"
+            " subsidy is paid or how much: left as it is, the subsidies are worked out as if the sheet had no"
+            " '{detail}'. If so, rename the header '{column}' to '{detail}' in the workbook and check again. (Or"
+            ' whoever runs skillcli adds --map {column}={detail}, or writes {column} = "{detail}" in the [columns]'
+            " table of skillcli.toml)",
+        ),
+        (
+            "category-flag-column",
+            W,
+            "未识别的列「{column}」，已忽略，但它关系到补贴：是不是「{detail}」只按「人员类别」列判断（按人员类别发放的补贴，"
+            "如培训期间生活费补贴，只看这一列）。请在工作簿中为此列填「是」的每个人，在「人员类别」列填写「{detail}」"
+            "（本表没有「人员类别」列就加上此列），然后重新检查；此列本身可以保留",
+            "column '{column}' is not recognised and was ignored, but it matters for money: whether a person is"
+            " '{detail}' is read from the 人员类别 column only (subsidies for that group, such as a living allowance"
+            " during training, look at that column alone). For every person marked 是 in this column write"
+            " '{detail}' in 人员类别 (add that column if the sheet has none), then check again; this column may stay",
         ),
         (
             "unknown-column",
             W,
-            "不认识列「{column}」，此列未读取。如果它就是某个已知列（已知列见 skillcli template 生成的模板），"
-            "请加参数 --map {column}=已知列名；不需要此列则不必处理",
-            "column '{column}' is not recognised and was not read. If it is a known column (see the template "
-            "skillcli template writes), add --map {column}=<known column>; if it is not needed, nothing to do",
+            "未识别的列「{column}」，已忽略（此列的内容不会被读取）。此列如不用于计算补贴，不必处理；如它就是模板中的某一列，"
+            "请在工作簿中把表头改为模板中的写法（skillcli template 可生成模板），或请操作 skillcli 的同事加参数 "
+            "--map {column}=模板中的列名",
+            "column '{column}' is not recognised and was ignored (its cells are not read). If it is not needed for"
+            " the subsidies, nothing to do; if it is one of the template's columns, rename the header as the template"
+            " writes it (skillcli template writes one), or whoever runs skillcli adds --map {column}=<template column>",
+        ),
+        (
+            "roster-without-id",
+            W,
+            "本表有 {value} 行（从本行起）无法与花名册核对：同一文件的花名册{detail}没有可用的「身份证号码」列"
+            "（表头未能识别或整列为空）。请先改正花名册的表头，再重新检查：这些行会逐行核对，仍找不到的会逐行列出",
+            "{value} row(s) of this sheet (from this row on) cannot be matched to the roster: the roster {detail}"
+            " of the same file has no usable ID column (its header was not recognised, or the column is blank). Fix"
+            " the roster's header first, then check again: these rows are matched one by one and any still not"
+            " found are listed row by row",
         ),
         (
             "column-by-content",
@@ -131,6 +177,14 @@ _ALL: list[Code] = [
             "请向报送单位要来正确的号码，先把该单元格格式设为「文本」，再填入号码",
             "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); the real"
             " number cannot be recovered from the file: get it from the sender, format the cell as Text, then type it",
+        ),
+        (
+            "text-marker",
+            W,
+            "「{column}」中的号码前面有一个撇号（'），这是 Excel 中“按文本保存”的记号，不是号码的一部分；已去掉撇号后读取，"
+            "号码本身无误则不必改动",
+            "'{column}' starts with an apostrophe ('), Excel's mark for a cell kept as text, not part of the"
+            " number; it was read without it, and nothing needs changing if the number is right",
         ),
     ),
     *_codes(
@@ -217,6 +271,17 @@ _ALL: list[Code] = [
             E,
             "统一社会信用代码校验位错误：按前 17 位算应为 {detail}，说明有抄错的位，请按营业执照核对",
             "credit code check character is wrong: the first 17 characters give {detail}, so one is miscopied; check it against the business licence",
+        ),
+        (
+            "two-names",
+            W,
+            "统一社会信用代码 {count} 在本批次中有不同的名称：本行写作「{value}」，另一写法见{closest}。按此代码付款时，"
+            "户名须与该单位在银行开户时登记的名称完全一致，否则银行会以“户名不符”退回；请按营业执照和开户资料核实开户名称，"
+            "把所有行改为这一写法",
+            "credit code {count} is written with different names in this batch: '{value}' here, the other spelling"
+            " at {closest}."
+            " A payment to this code must carry the name registered with the bank account, or the bank returns it"
+            " (name mismatch): check the account's name against the licence and bank papers and write it on every row",
         ),
     ),
     *_codes(
@@ -490,8 +555,9 @@ _ALL += [
         (
             "no-certificate-data",
             E,
-            "{detail}：证书数据中没有「{column}」（无证书表或缺少该列），无法核对取证",
-            "{detail}: the certificate data has no '{column}' (no certificate sheet, or the column is missing)",
+            "{detail}：无法确认「{column}」：{value}",
+            "{detail}: '{column}' cannot be confirmed: no certificate of this training is in the certificate"
+            " data and no pass is recorded ({value})",
         ),
         (
             "no-fee",
@@ -534,14 +600,45 @@ _ALL += [
         (
             "blank-read-as",
             W,
-            "「{column}」有 {value} 行为空（或本批次没有该列），按「{detail}」处理",
-            "'{column}' is blank on {value} rows (or no sheet has the column) and was read as '{detail}'",
+            "「{column}」有 {value} 行为空（第 {count} 行），按「{closest}」处理；如不对，请在这些行填写「{column}」",
+            "'{column}' is blank on {value} rows (rows {count}) and was read as '{closest}'; if that is wrong, fill"
+            " '{column}' in on those rows",
+        ),
+        (
+            "absent-read-as",
+            W,
+            "本表没有「{column}」列，其 {value} 行都按「{detail}」处理；如不对，请在本表加上「{column}」列并逐行填写",
+            "this sheet has no '{column}' column; its {value} rows were read as '{detail}'; if that is wrong, add"
+            " the column and fill it in",
         ),
         (
             "column-absent",
             W,
             "本批次没有「{column}」列，{detail} 未核查（按不设此条件判断）",
             "no sheet of this batch has a '{column}' column: {detail} was not checked (decided without it)",
+        ),
+    ),
+    # Why the policy does not cover a row (``ineligible.csv``): the requirements every rule has, and
+    # no rule at all. A policy's own requirements (E8 …) are named by their ids in the rules file.
+    *_codes(
+        "policy",
+        (
+            "not-in-force",
+            N,
+            "结业日期不在政策有效期 {detail} 内",
+            "the training ended outside the policy's effective dates",
+        ),
+        (
+            "not-closed",
+            N,
+            "培训尚未结业（结业日期晚于批次月份），结业后再申报",
+            "the class has not closed by the end of the batch month",
+        ),
+        (
+            "no-rule",
+            N,
+            "本政策没有适用于培训类型「{value}」（及其人员类别）的补贴规则",
+            "no rule of this policy applies to training type '{value}' (and its person category)",
         ),
     ),
     *_codes(
@@ -741,16 +838,46 @@ _ALL += [
 ]
 
 CATALOGUE: dict[str, Code] = {code.slug: code for code in _ALL}
-# Codes whose row must not be paid: every error. A warning never blocks.
-BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.severity is Severity.ERROR)
+# The codes whose row must not be paid or given a voucher, decided here once from the catalogue.
+BLOCKING = frozenset(slug for slug, code in CATALOGUE.items() if code.blocking)
+
+# The one shape of a finding before its messages are rendered: what every stage emits, what is
+# concatenated, joined to roster rows and held, and what ``pipeline.render_findings`` turns into text.
+# The row key keeps the names of the typed frames' key columns, so a finding joins to its row
+# without renaming.
+FINDING_SCHEMA: dict[str, Any] = {
+    "_file": pl.String,  # the input file as given on the command line
+    "_sheet": pl.String,  # the sheet name; null for a finding about the whole file
+    "_row": pl.Int64,  # the Excel row number as Excel shows it; null for a file or sheet finding
+    # The canonical column name (its header text is looked up per sheet when the message is
+    # rendered), or, for a column skillcli does not know, the header text itself.
+    "canonical": pl.String,
+    "value": pl.String,  # the cell text as read (or the value the message quotes)
+    "code": pl.String,  # a slug of ``CATALOGUE``
+    "severity": pl.String,  # the code's severity, looked up in ``CATALOGUE`` when the finding is emitted
+    "detail": pl.String,  # a short computed explanation, the templates' ``{detail}``
+    "person_id": pl.String,  # the row's ID number when it has one, so a finding can hold that person
+}
+# The rendered findings every output reads: the row key as the clerk sees it, the header text as
+# written in ``column`` and both messages. ``pipeline.render_findings`` makes them.
+RENDERED_COLUMNS = (
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "code",
+    "severity",
+    "message_zh",
+    "message_en",
+    "person_id",
+)
+EMITTED_EVENT = "skillcli.findings.emitted"
 
 
 class Issue(NamedTuple):
-    """A finding before its message is rendered: what the stages produce and collect in frames.
-
-    ``canonical`` is the canonical column name (its header text is looked up per sheet when the
-    message is rendered) or, for a column skillcli does not know, the header text itself.
-    """
+    """One finding built in Python (a header problem, a whole file): a row of ``FINDING_SCHEMA``
+    without its severity, which ``from_rows`` looks up in the catalogue."""
 
     file: str
     sheet: str
@@ -760,6 +887,127 @@ class Issue(NamedTuple):
     code: str
     detail: str = ""
     person_id: str = ""
+
+
+def severity_of(code: pl.Expr) -> pl.Expr:
+    """The catalogue's severity of each code; an uncatalogued code is a programming error."""
+    return code.replace_strict(
+        list(CATALOGUE), [c.severity.value for c in CATALOGUE.values()], default=None, return_dtype=pl.String
+    )
+
+
+def is_blocking(code: pl.Expr) -> pl.Expr:
+    """Whether each finding holds its row (``BLOCKING``): payout and voucher issue both ask this."""
+    return code.is_in(sorted(BLOCKING))
+
+
+def held_by(rendered: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rendered findings (``RENDERED_COLUMNS``) that hold rows of ``rows`` in their own cells,
+    each with the columns of the row it holds. ``rows`` carries the row key ``_file``, ``_sheet``,
+    ``_row``. Payout and voucher issue both hold a row by this."""
+    return rendered.filter(is_blocking(pl.col("code")) & pl.col("row").is_not_null()).join(
+        rows, left_on=["file", "sheet", "row"], right_on=["_file", "_sheet", "_row"], how="inner", maintain_order="left"
+    )
+
+
+def announce(codes: Iterable[str]) -> None:
+    """Check that ``codes`` are catalogued and announce them as an audit event, by which the test
+    suite checks that every catalogued code is emitted by some test."""
+    found = set(codes)
+    unknown = found - set(CATALOGUE)
+    if unknown:  # a programming error, caught by the catalogue test long before a user sees it
+        raise KeyError(f"uncatalogued finding codes: {sorted(unknown)}")
+    if found:
+        sys.audit(EMITTED_EVENT, tuple(sorted(found)))
+
+
+def emitted(frame: pl.DataFrame) -> pl.DataFrame:
+    """``announce`` the codes of ``frame``; returns ``frame``."""
+    if frame.height:
+        announce(frame.get_column("code").drop_nulls().unique().to_list())
+    return frame
+
+
+def emit(
+    frame: pl.DataFrame,
+    code: pl.Expr | str,
+    canonical: pl.Expr | str,
+    value: pl.Expr,
+    detail: pl.Expr | None = None,
+    *,
+    person: pl.Expr | None = None,
+    keep: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """The findings of ``frame``'s rows: one per row where ``code`` is not null, in ``FINDING_SCHEMA``
+    (plus the ``keep`` columns). ``frame`` carries the row key ``_file``, ``_sheet``, ``_row``;
+    ``person`` defaults to its ``id_number`` column."""
+    return emitted(emit_query(frame.lazy(), code, canonical, value, detail, person=person, keep=keep).collect())
+
+
+def emit_query(
+    frame: pl.LazyFrame,
+    code: pl.Expr | str,
+    canonical: pl.Expr | str,
+    value: pl.Expr,
+    detail: pl.Expr | None = None,
+    *,
+    person: pl.Expr | None = None,
+    keep: tuple[str, ...] = (),
+) -> pl.LazyFrame:
+    """``emit`` as a query, for collecting many together (``pl.collect_all``); pass each collected
+    frame to ``emitted``."""
+    if person is None:
+        has_id = "id_number" in frame.collect_schema().names()
+        person = pl.col("id_number") if has_id else pl.lit(None, pl.String)
+    code_expr = pl.lit(code, pl.String) if isinstance(code, str) else code
+    column = pl.lit(canonical, pl.String) if isinstance(canonical, str) else canonical.cast(pl.String)
+    return (
+        frame.select(
+            pl.col("_file"),
+            pl.col("_sheet"),
+            pl.col("_row").cast(pl.Int64),
+            column.alias("canonical"),
+            value.cast(pl.String).alias("value"),
+            code_expr.alias("code"),
+            pl.lit(None, pl.String).alias("severity"),
+            (detail if detail is not None else pl.lit(None, pl.String)).cast(pl.String).alias("detail"),
+            person.cast(pl.String).alias("person_id"),
+            *keep,
+        )
+        .filter(pl.col("code").is_not_null())
+        .with_columns(severity_of(pl.col("code")).alias("severity"))
+    )
+
+
+def from_rows(rows: Iterable[Issue]) -> pl.DataFrame:
+    """Findings built in Python, as a ``FINDING_SCHEMA`` frame."""
+    frame = pl.DataFrame(
+        [(*row[:6], None, *row[6:]) for row in rows], schema=FINDING_SCHEMA, orient="row"
+    ).with_columns(severity_of(pl.col("code")).alias("severity"))
+    return emitted(frame)
+
+
+def empty(keep: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """No findings (with the ``keep`` columns and their types)."""
+    return pl.DataFrame(schema={**FINDING_SCHEMA, **(keep or {})})
+
+
+def concat(parts: Iterable[pl.DataFrame], keep: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """The findings of several stages as one frame; ``empty(keep)`` when there are none."""
+    found = [p for p in parts if p.height]
+    return pl.concat(found, how="vertical_relaxed") if found else empty(keep)
+
+
+def template_expr(template: str, fields: Mapping[str, pl.Expr]) -> pl.Expr:
+    """A message template as a Polars expression: each ``{field}`` of ``fields`` filled in, an absent one
+    left blank. Every rendered message, of a check, a payout or a voucher, is built by this."""
+    pieces: list[pl.Expr] = []
+    for i, part in enumerate(re.split(r"\{(\w+)\}", template)):
+        if i % 2:
+            pieces.append(fields[part].cast(pl.String).fill_null("") if part in fields else pl.lit(""))
+        elif part:
+            pieces.append(pl.lit(part))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
 class _Blank(dict[str, str]):
@@ -775,20 +1023,14 @@ def render(slug: str, *, column: str = "", value: str = "", detail: str = "") ->
     return code.zh.format_map(fields), code.en.format_map(fields)
 
 
-def make(slug: str, source: Source, *, value: str = "", detail: str = "", person_id: str = "") -> Finding:
-    """Build a Finding for a catalogued code. Raises KeyError for an uncatalogued slug."""
-    code = CATALOGUE[slug]
-    zh, en = render(slug, column=source.column, value=value, detail=detail)
-    return Finding(slug, code.severity, source, value, zh, en, person_id)
-
-
 def catalogue_markdown() -> str:
     """docs/findings.md, generated. Grouped by area, one table row per code."""
     lines = [
         "# Finding codes",
         "",
         "Generated from `src/skillcli/findings.py` by `make docs`; do not edit by hand.",
-        "An **error** keeps the row out of the payout (`skillcli check` exits 1); a **warning** is reported only.",
+        "An **error** keeps the row out of the payout (`skillcli check` exits 1); a **warning** is reported only;"
+        " an **ineligible** code says why the policy does not cover a row (`ineligible.csv`).",
         "",
     ]
     area = ""

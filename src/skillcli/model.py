@@ -24,10 +24,12 @@ class SheetKind(StrEnum):
 
 
 class Severity(StrEnum):
-    """An error blocks the row from payment; a warning is reported and the row is still paid."""
+    """An error blocks the row from payment; a warning is reported and the row is still paid; an
+    ineligible code says why the policy does not cover a row (not paid, and nothing to correct)."""
 
     ERROR = "error"
     WARNING = "warning"
+    INELIGIBLE = "ineligible"
 
 
 class Level(StrEnum):
@@ -72,34 +74,6 @@ class PayeeType(StrEnum):
     @property
     def label_zh(self) -> str:
         return {"person": "个人", "enterprise": "企业", "institution": "培训机构"}[self.value]
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a value sits, as the clerk sees it: file, sheet, Excel row number and header text."""
-
-    file: str
-    sheet: str
-    row: int | None = None
-    column: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem the clerk can open and fix.
-
-    ``code`` is a stable slug from ``skillcli.findings.CATALOGUE``; ``value`` is the cell text as
-    read (after Unicode normalisation); ``person_id`` is the row's ID number when it has one, so
-    that the payout can drop exactly that person's row.
-    """
-
-    code: str
-    severity: Severity
-    source: Source
-    value: str
-    message_zh: str
-    message_en: str
-    person_id: str = ""
 
 
 @dataclass(slots=True)

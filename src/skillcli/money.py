@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Fen = NewType("Fen", int)
 
@@ -50,7 +53,11 @@ def parse_yuan(text: str, *, unit_wan: bool = False) -> Fen:
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
-    """Integer division rounded half-up (away from zero for .5), for prorating fen exactly."""
+    """Integer division rounded half-up (away from zero for .5), for prorating fen exactly.
+
+    This is the one rounding rule of skillcli: ``Decimal``'s ROUND_HALF_UP (``yuan_to_fen``,
+    ``mul_ratio``) and ``round_half_up_expr`` (the same over a Polars column) agree with it.
+    """
     if denominator <= 0:
         raise ValueError("denominator must be positive")
     sign = -1 if numerator < 0 else 1
@@ -58,6 +65,35 @@ def round_half_up(numerator: int, denominator: int) -> int:
     if 2 * r >= denominator:
         q += 1
     return sign * q
+
+
+def round_half_up_expr(numerator: pl.Expr, denominator: int | pl.Expr) -> pl.Expr:
+    """``round_half_up`` over an integer column: ``numerator / denominator`` half-up, away from zero.
+
+    Floor division alone would round a negative .5 towards zero (-1.5 → -1); the magnitude is
+    rounded and the sign put back, so a reversal is the exact negative of its payment. A null
+    numerator stays null (missing is not zero). A column as ``denominator`` must be positive
+    where the numerator is not null (the caller guards it, as it guards any division).
+    """
+    import polars as pl
+
+    if isinstance(denominator, int) and denominator <= 0:
+        raise ValueError("denominator must be positive")
+    rounded = (numerator.abs() * 2 + denominator) // (2 * denominator)
+    return pl.when(numerator < 0).then(-rounded).otherwise(rounded)
+
+
+def ratio(factor: Decimal) -> tuple[int, int]:
+    """An exact decimal factor as integers (numerator, denominator): 1.3 → (13, 10), 2 → (2, 1).
+
+    Polars columns are multiplied by the numerator and divided half-up by the denominator, so a
+    factor never turns fen into a float.
+    """
+    sign, digits, exponent = factor.as_tuple()
+    if not isinstance(exponent, int):
+        raise MoneyError(str(factor))
+    numerator = int("".join(map(str, digits))) * (-1 if sign else 1)
+    return (numerator * 10**exponent, 1) if exponent >= 0 else (numerator, 10**-exponent)
 
 
 def mul_ratio(fen: int, ratio: Decimal) -> Fen:
@@ -71,6 +107,33 @@ def format_yuan(fen: int, *, grouping: bool = False) -> str:
     whole, cents = divmod(abs(fen), FEN_PER_YUAN)
     whole_text = f"{whole:,}" if grouping else str(whole)
     return f"{sign}{whole_text}.{cents:02d}"
+
+
+def yuan_text_expr(fen: pl.Expr) -> pl.Expr:
+    """``format_yuan`` over an integer fen column: 150000 → "1500.00", -5 → "-0.05", null stays null."""
+    return hundredths_text_expr(fen)
+
+
+def hundredths_text_expr(hundredths: pl.Expr) -> pl.Expr:
+    """An integer count of hundredths as text with exactly two decimals: 7525 → "75.25" (a percentage
+    in basis points, or fen as yuan), -5 → "-0.05", null stays null."""
+    import polars as pl
+
+    magnitude = hundredths.abs()
+    sign = pl.when(hundredths < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(
+        [sign, (magnitude // 100).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2)]
+    )
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part / whole`` as a percentage, exactly, half-up to two decimals: 695 / 600 → 115.83.
+
+    None when ``whole`` is not positive: a rate against nothing is unknown, not 0 %.
+    """
+    if whole <= 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def fen_to_decimal(fen: int) -> Decimal:

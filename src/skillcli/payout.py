@@ -15,15 +15,28 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError, UsageError
+from skillcli.findings import (
+    CATALOGUE,
+    Issue,
+    announce,
+    concat,
+    emit,
+    empty,
+    from_rows,
+    held_by,
+    is_blocking,
+    template_expr,
+)
 from skillcli.ledger.history import History
 from skillcli.model import LEVEL_LABELS, SheetKind
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.pipeline import Batch, render_findings
+from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.derive import derive
-from skillcli.rules.evaluate import _ratio, dropped_conditions, evaluate_rules
+from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import location
-from skillcli.schema.validate import ISSUE_SCHEMA, empty_issues
 
 LEVEL_NAMES = {k.value: v for k, v in LEVEL_LABELS.items()}
 
@@ -41,7 +54,7 @@ class Decision:
     derived: pl.DataFrame
     # Rendered batch-level notes: blanks read as the ordinary value (one per field, with the count)
     # and conditions not checked because no sheet has their column (one per column).
-    warnings: pl.DataFrame = field(default_factory=empty_issues)
+    warnings: pl.DataFrame = field(default_factory=empty)
     advance_share: Decimal | None = None
     absent: frozenset[str] = frozenset()  # fields no sheet of the batch carries (conditions decided without)
 
@@ -78,34 +91,22 @@ class Decision:
             )
 
 
-def _issues(frame: pl.DataFrame, code: pl.Expr, canonical: pl.Expr, value: pl.Expr, detail: pl.Expr) -> pl.DataFrame:
-    return frame.select(
-        pl.col("_file"),
-        pl.col("_sheet"),
-        pl.col("_row"),
-        canonical.cast(pl.String).alias("canonical"),
-        value.cast(pl.String).alias("value"),
-        code.alias("code"),
-        detail.cast(pl.String).alias("detail"),
-        pl.col("id_number").cast(pl.String).alias("person_id"),
-        pl.col("_rid"),
-    )
+# Payout findings carry the roster row they hold, so that rows and lines can be left out by it.
+_ROW_ID = ("_rid",)
+_ROW_ID_SCHEMA = {"_rid": pl.UInt32}
 
 
 def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Roster rows held by an error: (their own rendered findings, issue rows for the rest).
+    """Roster rows held by a blocking finding: (their own findings, as the check rendered them, and
+    findings for the rest).
 
-    A row is held by an error in its own cells, by an error in another sheet about the same
-    person (attendance, certificates), or by its sheet lacking a required column.
+    A row is held by a blocking finding in its own cells, by one in another sheet about the same
+    person (attendance, certificates), or by its sheet lacking a required column. The check's
+    findings are read rendered, as a ledger archive keeps them.
     """
     keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
-    errors = batch.findings.filter(pl.col("severity") == "error")
-    own = errors.filter(pl.col("row").is_not_null()).join(
-        keys.select("_rid", "_file", "_sheet", "_row"),
-        left_on=["file", "sheet", "row"],
-        right_on=["_file", "_sheet", "_row"],
-        how="inner",
-    )
+    errors = batch.findings.filter(is_blocking(pl.col("code")))
+    own = held_by(batch.findings, keys.select("_rid", "_file", "_sheet", "_row"))
     roster_sheets = roster.select("_file", "_sheet").unique()
     elsewhere = errors.filter(pl.col("person_id") != "").join(
         roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"
@@ -122,7 +123,7 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         .first()
         .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
     )
-    parts = [_issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
+    parts = [emit(related, "payout.blocked-by-related", "", pl.col("f_code"), pl.col("__where"), keep=_ROW_ID)]
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
         missing = batch.findings.filter(
@@ -130,18 +131,16 @@ def _blocked(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         )
         for column in missing.get_column("column").to_list():
             parts.append(
-                _issues(
-                    sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""), pl.lit(None, pl.String)
+                emit(
+                    sheet_rows,
+                    "payout.sheet-unusable",
+                    column,
+                    pl.lit(""),
+                    pl.lit(None, pl.String),
+                    keep=_ROW_ID,
                 )
             )
-    return own, _concat_issues(parts)
-
-
-def _concat_issues(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    found = [p for p in parts if p.height]
-    return (
-        pl.concat(found, how="vertical_relaxed") if found else pl.DataFrame(schema={**ISSUE_SCHEMA, "_rid": pl.UInt32})
-    )
+    return own, concat(parts, _ROW_ID_SCHEMA)
 
 
 def _rank_limit(
@@ -186,14 +185,17 @@ def claim_key(monthly: list[str] | None = None, period: str = "") -> pl.Expr:
 
 
 def ledger_location(prefix: str) -> pl.Expr:
-    """Where the ledger holds a claim, for messages: "批次 R2021… 第 12 行" (first line of a group)."""
+    """Where the ledger holds a claim, for messages: 「2021-05 批次（R2021…）第 3 笔」, the run's period,
+    its id and the line's position within that run (first line of a group)."""
     return pl.concat_str(
         [
             pl.lit(prefix),
+            pl.col("period").first(),
+            pl.lit(" 批次（"),
             pl.col("run_id").first(),
-            pl.lit(" 第 "),
-            pl.col("line_id").first().cast(pl.String),
-            pl.lit(" 行"),
+            pl.lit("）第 "),
+            pl.col("seq").first().cast(pl.String),
+            pl.lit(" 笔"),
         ]
     )
 
@@ -206,7 +208,7 @@ def _prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFram
         .agg(
             pl.col("counts").any(),
             pl.col("rule"),
-            ledger_location("台账批次 ").alias("__loc"),
+            ledger_location("台账 ").alias("__loc"),
         )
         .with_columns(
             pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")
@@ -228,12 +230,13 @@ def _apply_limits(
         in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
         beyond = _rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
         found.append(
-            _issues(
+            emit(
                 beyond,
-                pl.lit("limit.exclusive"),
-                pl.lit(""),
+                "limit.exclusive",
+                "",
                 pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"),
                 pl.col("__earlier"),
+                keep=_ROW_ID,
             )
         )
         candidates = drop(beyond)
@@ -247,12 +250,13 @@ def _apply_limits(
             keys.append("__year")
         beyond = _rank_limit(counted, keys, 1, earlier)
         found.append(
-            _issues(
+            emit(
                 beyond,
-                pl.lit("limit.no-repeat"),
-                pl.lit("occupation"),
+                "limit.no-repeat",
+                "occupation",
                 pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"),
                 pl.col("__earlier"),
+                keep=_ROW_ID,
             )
         )
         candidates = drop(beyond)
@@ -261,7 +265,14 @@ def _apply_limits(
         earlier = prior.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
         beyond = _rank_limit(counted, ["id_number", "__year"], limits.yearly_max, earlier)
         found.append(
-            _issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)), pl.col("__earlier"))
+            emit(
+                beyond,
+                "limit.yearly",
+                "",
+                pl.lit(str(limits.yearly_max)),
+                pl.col("__earlier"),
+                keep=_ROW_ID,
+            )
         )
         candidates = drop(beyond)
     return candidates, found
@@ -276,7 +287,7 @@ def _ledger_issues(
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        ledger_location("批次 ").alias("__held"),
+        ledger_location("").alias("__held"),
         pl.col("kind").first().alias("__kind"),
     )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})
@@ -285,7 +296,7 @@ def _ledger_issues(
         .then(pl.lit("ledger.already-advanced"))
         .otherwise(pl.lit("ledger.already-paid"))
     )
-    return _issues(hit, code, pl.lit(""), pl.col("rule"), pl.col("__held")), hit.get_column("claim_key")
+    return emit(hit, code, "", pl.col("rule"), pl.col("__held"), keep=_ROW_ID), hit.get_column("claim_key")
 
 
 def batch_people(batch: Batch) -> list[str]:
@@ -341,7 +352,9 @@ def decide(
             pl.lit("）"),
         ]
     )
-    base = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date")
+    base = derived.select(
+        "_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date", "cert_note"
+    )
     rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
     shown_value = (
         pl.when(pl.col("field") == "level")
@@ -361,6 +374,10 @@ def decide(
         .then(pl.col("start_date").cast(pl.String))
         .when(pl.col("code") == "payout.likely-alias")
         .then(pl.col("reason"))
+        # What the certificate data holds for this person (rules/derive.py), so the hold says where
+        # skillcli looked and what it found there.
+        .when(pl.col("code") == "payout.no-certificate-data")
+        .then(pl.col("cert_note"))
         .otherwise(pl.lit(""))
     )
     field_to_column = pl.col("field").replace(
@@ -368,7 +385,7 @@ def decide(
     )
     # A rule that cannot be decided or computed holds its own line only: the row's other subsidies
     # do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
-    rule_issues = _issues(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail)
+    rule_issues = emit(rule_exc, pl.col("code"), field_to_column, shown_value, rule_detail, keep=_ROW_ID)
 
     # Candidates: rows with a paying rule, not blocked.
     paid_lines = open_rules.filter(pl.col("rule_status") == "paid")
@@ -388,21 +405,15 @@ def decide(
     settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
     lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
     lines, advance_issues = _net_advances(lines, policy, history, advance_share, settled_rows)
-    exception_issues = _concat_issues([blocked, *limit_issues, advance_issues])
-    headers = _headers(batch)
-    order = [f.path for f in batch.files]
-    rendered = pl.concat(
-        [own_findings, render_findings(exception_issues, headers, order, keep=("_rid",))], how="vertical_relaxed"
-    )
-    exc_rids = rendered.get_column("_rid").unique()
+    exception_issues = concat([blocked, *limit_issues, advance_issues], _ROW_ID_SCHEMA)
+    exc_rids = pl.concat([own_findings.get_column("_rid"), exception_issues.get_column("_rid")]).unique()
     lines = lines.filter(~pl.col("_rid").is_in(exc_rids.implode()))
     paid_rids = lines.get_column("_rid").unique()
-    held = render_findings(_concat_issues([rule_issues, ledger_issues]), headers, order, keep=("_rid",))
+    held = concat([rule_issues, ledger_issues], _ROW_ID_SCHEMA)
     # A held line on a row that is paid otherwise is listed with the exceptions; a row with nothing
     # left to pay is an exception row.
     held_rows = held.filter(~pl.col("_rid").is_in(paid_rids.implode())).get_column("_rid").unique()
     exc_rids = pl.concat([exc_rids, held_rows]).unique()
-    rendered = pl.concat([rendered, held], how="vertical_relaxed")
     status = derived.select(
         "_rid",
         "_file",
@@ -417,16 +428,23 @@ def decide(
         .alias("status"),
     )
     ineligible = _ineligible(derived, per_rule, status)
-    rendered = rendered.sort("_rid", "code", "column", maintain_order=True)
+    # The payout's own findings are rendered here, once; the batch-level notes (no roster row) with them.
+    notes = _batch_notes(batch, derived, policy, per_rule, absent).with_columns(pl.lit(None, pl.UInt32).alias("_rid"))
+    rendered = render_findings(
+        concat([exception_issues, held, notes], _ROW_ID_SCHEMA), batch.headers, batch.file_order, keep=_ROW_ID
+    )
+    exceptions = pl.concat(
+        [own_findings.select(rendered.columns), rendered.filter(pl.col("_rid").is_not_null())], how="vertical_relaxed"
+    )
     decision = Decision(
         policy,
         lines.sort("_rid", "rule_order"),
-        rendered,
+        exceptions.sort("_rid", "code", "column", maintain_order=True),
         ineligible,
         status,
         per_rule,
         derived,
-        render_findings(_batch_notes(batch, derived, policy, per_rule, absent), headers, order),
+        rendered.filter(pl.col("_rid").is_null()).drop("_rid"),
         advance_share,
         absent,
     )
@@ -446,15 +464,6 @@ def _check_advance(policy: Policy, share: Decimal | None) -> None:
     if not Decimal(0) < share <= (limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)):
         top = limits.advance_max_share if limits.advance_max_share is not None else Decimal(1)
         raise UsageError(f"预拨比例应在 0 到 {top:%} 之间", f"the advance share must be above 0 and at most {top:%}")
-
-
-def _headers(batch: Batch) -> list[tuple[str, str, str, str]]:
-    return [
-        (f.path, s.sheet, canonical, text)
-        for f in batch.files
-        for s in f.sheets
-        for canonical, text in s.headers.items()
-    ]
 
 
 def _lines(derived: pl.DataFrame, paid: pl.DataFrame, policy: Policy, period: str) -> pl.DataFrame:
@@ -517,16 +526,17 @@ def _net_advances(
         allowed = {r.id: list(r.advance) for r in policy.rules}
         may = pl.col("payee_type").is_in(pl.col("rule").replace_strict(allowed, return_dtype=pl.List(pl.String)))
         refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
-        issues = _issues(
+        issues = emit(
             refused,
-            pl.lit("payout.not-advanceable"),
-            pl.lit("advance_yuan"),
+            "payout.not-advanceable",
+            "advance_yuan",
             pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+            keep=_ROW_ID,
         )
-        num, den = _ratio(advance_share)
+        num, den = ratio(advance_share)
         advanced = lines.filter(may).with_columns(
-            ((pl.col("entitlement_fen") * num * 2 + den) // (2 * den)).alias("amount_fen"),
+            round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
             pl.lit(0, pl.Int64).alias("advance_fen"),
             pl.lit("advance").alias("line_kind"),
         )
@@ -555,19 +565,20 @@ def _net_advances(
     )
     with_advance = per_row.filter(pl.col("__advance") > 0)
     if not limits.advance_allowed:
-        issues = _issues(
+        issues = emit(
             with_advance,
-            pl.lit("payout.advance-forbidden"),
-            pl.lit("advance_yuan"),
-            _yuan(pl.col("__advance")),
+            "payout.advance-forbidden",
+            "advance_yuan",
+            yuan_text_expr(pl.col("__advance")),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
+            keep=_ROW_ID,
         )
     else:
         # E10: at most ``max_share`` of the entitlement may have been advanced.
         share = limits.advance_max_share
         over_share = pl.lit(False)
         if share is not None:
-            num, den = _ratio(share)
+            num, den = ratio(share)
             over_share = pl.col("__advance") * den > pl.col("__total") * num
         bad = with_advance.filter((pl.col("__advance") >= pl.col("__total")) | over_share)
         code = (
@@ -581,12 +592,15 @@ def _net_advances(
             pl.when(code == "payout.advance-over-share")
             .then(
                 pl.concat_str(
-                    [_yuan(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                    [
+                        yuan_text_expr(pl.col("__total")),
+                        pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）"),
+                    ]
                 )
             )
-            .otherwise(_yuan(pl.col("__total")))
+            .otherwise(yuan_text_expr(pl.col("__total")))
         )
-        issues = _issues(bad, code, pl.lit("advance_yuan"), _yuan(pl.col("__advance")), detail)
+        issues = emit(bad, code, "advance_yuan", yuan_text_expr(pl.col("__advance")), detail, keep=_ROW_ID)
     after_ledger = pl.col("entitlement_fen") - pl.col("__ledger_adv")
     cumulative = after_ledger.cum_sum().over("_rid")
     netted = (
@@ -603,12 +617,6 @@ def _net_advances(
     return netted, issues
 
 
-def _yuan(fen: pl.Expr) -> pl.Expr:
-    from skillcli.rules.evaluate import yuan_text
-
-    return yuan_text(fen)
-
-
 def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
     """One line per ineligible row: the reasons of every rule about it, or that no rule is."""
     rows = status.filter(pl.col("status") == "ineligible").select("_rid")
@@ -620,6 +628,10 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
         .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    no_rule = pl.col("reason_code").is_null()
+    announce(c for c in joined.get_column("reason_code").str.split(";").explode().drop_nulls() if c in CATALOGUE)
+    if joined.filter(no_rule).height:
+        announce(["policy.no-rule"])
     return joined.select(
         "_rid",
         "_file",
@@ -631,13 +643,7 @@ def _ineligible(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFr
         pl.col("reason_code").fill_null("policy.no-rule"),
         pl.coalesce(
             pl.col("reason"),
-            pl.concat_str(
-                [
-                    pl.lit("本政策没有适用于培训类型「"),
-                    pl.col("training_type").fill_null("空"),
-                    pl.lit("」（及其人员类别）的补贴规则"),
-                ]
-            ),
+            template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
         ).alias("reason"),
     ).sort("_rid")
 
@@ -648,32 +654,34 @@ def _batch_notes(
     """The batch-level warnings of a payout, one line each: how blanks of a field were read (with
     the count) and which conditions were not checked because no sheet carries their column."""
     roster = next(((f.path, s.sheet) for f in batch.files for s in f.sheets if s.kind is SheetKind.ROSTER), ("", ""))
-    notes: list[tuple[str, str, str]] = []  # (canonical or label, value, detail)
+    has_column = {(f.path, s.sheet, c) for f in batch.files for s in f.sheets for c in s.headers}
+    notes: list[Issue] = []
     for name in sorted({c.field for c in policy.conditions()}):
         spec = FIELDS[name]
         column = spec.blank_column or name
         if spec.blank_reads_as and column in derived.columns:
-            blanks = int(derived.get_column(column).is_null().sum())
-            if blanks:
-                notes.append((column, str(blanks), spec.blank_reads_as))
+            # One line per sheet, in that sheet's own header and naming its rows: a clerk looks for
+            # the blanks in one file at a time.
+            blanks = (
+                derived.filter(pl.col(column).is_null())
+                .group_by("_file", "_sheet", maintain_order=True)
+                .agg(pl.len().alias("n"), pl.col("_row").sort().head(5).alias("rows"))
+            )
+            for file, sheet, n, rows in blanks.iter_rows():
+                if (file, sheet, column) in has_column:
+                    shown = "、".join(str(r) for r in rows) + ("…" if n > len(rows) else "")
+                    detail = f"{shown}; {spec.blank_reads_as}"
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.blank-read-as", detail))
+                else:
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", spec.blank_reads_as))
     in_scope = set(per_rule.get_column("rule").unique().to_list())
     unchecked: dict[str, list[str]] = {}
     for rule_ids, req, fields in dropped_conditions(policy, absent):
         if in_scope & set(rule_ids):
             for name in fields:
                 unchecked.setdefault(FIELDS[name].label, []).append(req.id)
-    notes += [(label, "", "、".join(dict.fromkeys(ids))) for label, ids in unchecked.items()]
-    codes = ["payout.blank-read-as" if value else "payout.column-absent" for _, value, _ in notes]
-    return pl.DataFrame(
-        {
-            "_file": [roster[0]] * len(notes),
-            "_sheet": [roster[1]] * len(notes),
-            "_row": [None] * len(notes),
-            "canonical": [n[0] for n in notes],
-            "value": [n[1] for n in notes],
-            "code": codes,
-            "detail": [n[2] for n in notes],
-            "person_id": [""] * len(notes),
-        },
-        schema=ISSUE_SCHEMA,
-    )
+    notes += [
+        Issue(*roster, None, label, "", "payout.column-absent", "、".join(dict.fromkeys(ids)))
+        for label, ids in unchecked.items()
+    ]
+    return from_rows(notes)

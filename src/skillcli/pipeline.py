@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,29 +18,16 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import UsageError
-from skillcli.findings import CATALOGUE, Issue
-from skillcli.io.layout import Ignored, SheetTable, exact_columns, kind_from_name, locate
+from skillcli.findings import CATALOGUE, FINDING_SCHEMA, RENDERED_COLUMNS, Issue, concat, from_rows, template_expr
+from skillcli.io.layout import Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book
-from skillcli.model import Finding, Severity, SheetInfo, SheetKind, SkipCounts, Source
+from skillcli.model import Severity, SheetInfo, SheetKind, SkipCounts
 from skillcli.schema.checks import run_checks, words_locations
-from skillcli.schema.columns import SPECS, ColType, ColumnMap
-from skillcli.schema.validate import ISSUE_SCHEMA, MONEY_TYPED, Context, empty_issues, validate_table
+from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
+from skillcli.schema.validate import MONEY_TYPED, Context, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
-FINDING_COLUMNS = (
-    "file",
-    "sheet",
-    "row",
-    "column",
-    "value",
-    "code",
-    "severity",
-    "message_zh",
-    "message_en",
-    "person_id",
-)
-
 Progress = Callable[[str, int, int], None]
 
 
@@ -78,7 +65,7 @@ class Batch:
     files: list[FileSummary]
     frames: dict[SheetKind, pl.DataFrame]  # typed values
     raw: dict[SheetKind, pl.DataFrame]  # the same rows as read (cleaned text), for reports
-    findings: pl.DataFrame  # FINDING_COLUMNS, sorted by file, sheet, row
+    findings: pl.DataFrame  # rendered (findings.RENDERED_COLUMNS), sorted by file, sheet, row
     blocked_sheets: set[tuple[str, str]]  # sheets missing a required column: none of their rows is usable
 
     @property
@@ -112,18 +99,16 @@ class Batch:
         counted = self.findings.group_by("code").len().sort(["len", "code"], descending=[True, False])
         return dict(counted.iter_rows())
 
-    def iter_findings(self, limit: int | None = None) -> Iterator[Finding]:
-        frame = self.findings if limit is None else self.findings.head(limit)
-        for row in frame.iter_rows(named=True):
-            yield Finding(
-                row["code"],
-                Severity(row["severity"]),
-                Source(row["file"], row["sheet"], row["row"], row["column"] or ""),
-                row["value"] or "",
-                row["message_zh"],
-                row["message_en"],
-                row["person_id"] or "",
-            )
+    @property
+    def headers(self) -> list[tuple[str, str, str, str]]:
+        """(file, sheet, canonical column, header text as written) of every sheet read: what a
+        finding's column is called in the message about it."""
+        return sheet_headers(self.files)
+
+    @property
+    def file_order(self) -> list[str]:
+        """The input files in the order given, the order findings are listed in."""
+        return [f.path for f in self.files]
 
 
 def load_batch(
@@ -144,8 +129,8 @@ def load_batch(
     raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
     issue_parts: list[pl.DataFrame] = []
     loose: list[Issue] = []
-    headers: list[tuple[str, str, str, str]] = []
     blocked: set[tuple[str, str]] = set()
+    words = header_words()
 
     for index, path in enumerate(paths):
         display = str(path)
@@ -169,12 +154,12 @@ def load_batch(
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
             meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, default_kind, columns)
+            located = locate(grid, display, meta, words, default_kind, columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
             table: SheetTable = located
-            exact = exact_columns(table)
+            exact = exact_columns(table.columns)
             numeric_by_index = book.numeric_rows(grid, list(exact.values()))
             numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
             book.release(grid.sheet)
@@ -190,7 +175,6 @@ def load_batch(
             raw[table.kind].append(
                 table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
             )
-            headers += [(display, grid.sheet, canonical, text) for canonical, text in table.headers.items()]
             summary.sheets.append(
                 SheetInfo(
                     display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers)
@@ -206,19 +190,17 @@ def load_batch(
     }
     raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in raw.items() if parts}
     issue_parts.append(run_checks(frames, ctx))
-    if loose:
-        issue_parts.append(
-            pl.DataFrame([tuple(i) for i in loose], orient="row", schema=_LOOSE_SCHEMA).rename(
-                {"file": "_file", "sheet": "_sheet", "row": "_row"}
-            )
-        )
-    issues = (
-        pl.concat([p for p in issue_parts if p.height], how="vertical_relaxed")
-        if any(p.height for p in issue_parts)
-        else empty_issues()
-    )
+    issue_parts.append(from_rows(loose))
+    issues = concat(issue_parts)
     order = [str(p) for p in paths]
-    return Batch(ctx, files, frames, raw_frames, render_findings(issues, headers, order), blocked)
+    return Batch(ctx, files, frames, raw_frames, render_findings(issues, sheet_headers(files), order), blocked)
+
+
+def sheet_headers(files: list[FileSummary]) -> list[tuple[str, str, str, str]]:
+    """(file, sheet, canonical column, header text as written) of every sheet of ``files``."""
+    return [
+        (f.path, s.sheet, canonical, text) for f in files for s in f.sheets for canonical, text in s.headers.items()
+    ]
 
 
 _TYPED_DTYPES: dict[ColType, Any] = {
@@ -242,18 +224,6 @@ def _full_schema(kind: SheetKind, frame: pl.DataFrame) -> pl.DataFrame:
         if column.ctype is not ColType.PERIOD and MONEY_TYPED.get(column.name, column.name) not in frame.columns
     ]
     return frame.with_columns(absent) if absent else frame
-
-
-_LOOSE_SCHEMA: dict[str, Any] = {
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "canonical": pl.String,
-    "value": pl.String,
-    "code": pl.String,
-    "detail": pl.String,
-    "person_id": pl.String,
-}
 
 
 def _spec_headers(canonicals: set[str]) -> dict[str, str]:
@@ -282,28 +252,20 @@ def _allowed_values() -> dict[str, str]:
     return allowed
 
 
-def _template_expr(template: str) -> pl.Expr:
-    """A message template as a Polars expression over the columns column/value/detail."""
-    pieces: list[pl.Expr] = []
+def _template_fields() -> dict[str, pl.Expr]:
+    """The fields a template may use, over the staged columns column/value/detail/choices."""
     # A detail written as "count; closest" (value.unknown) is also offered as its two parts.
     parts = pl.col("detail").fill_null("").str.splitn("; ", 2)
-    fields = {"count": parts.struct.field("field_0"), "closest": parts.struct.field("field_1")}
-    for i, part in enumerate(re.split(r"\{(column|value|detail|count|closest|choices)\}", template)):
-        if i % 2:
-            pieces.append(fields.get(part, pl.col(part)).fill_null(""))
-        elif part:
-            pieces.append(pl.lit(part))
-    return pl.concat_str(pieces) if pieces else pl.lit("")
+    fields = {name: pl.col(name) for name in ("column", "value", "detail", "choices")}
+    return fields | {"count": parts.struct.field("field_0"), "closest": parts.struct.field("field_1")}
 
 
 def render_findings(
     issues: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str], keep: tuple[str, ...] = ()
 ) -> pl.DataFrame:
-    """Issues → findings: header text per sheet, severity and both messages, sorted for reading."""
-    assert set(ISSUE_SCHEMA) <= set(issues.columns)
-    unknown = set(issues.get_column("code").unique().to_list()) - set(CATALOGUE)
-    if unknown:  # a programming error, caught by the catalogue test long before a user sees it
-        raise KeyError(f"uncatalogued finding codes: {sorted(unknown)}")
+    """The one render: findings (``FINDING_SCHEMA``, as emitted) → the rows every output reads
+    (``RENDERED_COLUMNS`` + ``keep``): header text per sheet and both messages, sorted for reading."""
+    assert set(FINDING_SCHEMA) <= set(issues.columns)
     header_frame = (
         pl.DataFrame(headers, schema=["_file", "_sheet", "canonical", "__header"], orient="row")
         if headers
@@ -337,34 +299,33 @@ def render_findings(
     )
     sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
     codes = sorted(set(staged.get_column("code").to_list()))
+    fields = _template_fields()
     zh: Any = pl.lit(None, pl.String)
     en: Any = pl.lit(None, pl.String)
-    severity: Any = pl.lit(None, pl.String)
     for code in codes:
         entry = CATALOGUE[code]
         is_code = pl.col("code") == code
-        zh = pl.when(is_code).then(_template_expr(entry.zh)).otherwise(zh)
-        en = pl.when(is_code).then(_template_expr(entry.en)).otherwise(en)
-        severity = pl.when(is_code).then(pl.lit(entry.severity.value)).otherwise(severity)
+        zh = pl.when(is_code).then(template_expr(entry.zh, fields)).otherwise(zh)
+        en = pl.when(is_code).then(template_expr(entry.en, fields)).otherwise(en)
+    rendered = {
+        "file": pl.col("_file"),
+        "sheet": pl.col("_sheet").fill_null(""),
+        "row": pl.col("_row"),
+        "column": pl.col("column"),
+        # An ID stored as a number reads back as 18 digits that look like a real ID but are not the
+        # person's: the finding shows what Excel shows in the cell (1.40105E+17) instead.
+        "value": pl.when(pl.col("code") == "id.precision-lost")
+        .then(pl.col("detail"))
+        .otherwise(pl.col("value"))
+        .fill_null(""),
+        "code": pl.col("code"),
+        "severity": pl.col("severity"),
+        "message_zh": words_locations(zh, pl.col("_file"), lang="zh"),
+        "message_en": words_locations(en, pl.col("_file"), lang="en"),
+        "person_id": pl.col("person_id").fill_null(""),
+    }
     return (
-        staged.with_columns(
-            words_locations(zh, pl.col("_file"), lang="zh").alias("message_zh"),
-            words_locations(en, pl.col("_file"), lang="en").alias("message_en"),
-            severity.alias("severity"),
-        )
-        .select(
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").fill_null("").alias("sheet"),
-            pl.col("_row").alias("row"),
-            "column",
-            pl.col("value").fill_null(""),
-            "code",
-            "severity",
-            "message_zh",
-            "message_en",
-            pl.col("person_id").fill_null(""),
-            *keep,
-        )
+        staged.select(*(rendered[name].alias(name) for name in RENDERED_COLUMNS), *keep)
         .unique(maintain_order=True)
         .with_columns(
             pl.col("file")

@@ -23,8 +23,8 @@ from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.ledger.queries import live_lines, live_runs
 from skillcli.ledger.store import Ledger
 from skillcli.model import LEVEL_LABELS
+from skillcli.money import yuan_text_expr
 from skillcli.payout import Decision, batch_people, decide
-from skillcli.rules.evaluate import yuan_text
 from skillcli.rules.load import find_policy, load_policy
 from skillcli.rules.model import Policy
 
@@ -114,9 +114,7 @@ def replay(store: Ledger, run_id: str) -> Replay:
     history = store.history(batch_people(inputs.batch), before=run_id)
     decision = decide(inputs.batch, policy, history=history, advance_share=inputs.advance_share)
     committed = store.run_lines(run_id)
-    result = Replay(
-        run_id, run["policy_id"], policy.path, run["policy_sha256"], policy.sha256, int(committed.height)
-    )
+    result = Replay(run_id, run["policy_id"], policy.path, run["policy_sha256"], policy.sha256, int(committed.height))
     result.differences = compare(committed.to_dicts() if committed.height else [], line_records(decision))
     return result
 
@@ -202,7 +200,7 @@ class Simulation:
                 lines.group_by("person_id").agg(
                     pl.col("name").first().alias(f"{name}_name"),
                     pl.col("amount_fen").sum().alias(f"{name}_fen"),
-                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text(pl.col("amount_fen"))])
+                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text_expr(pl.col("amount_fen"))])
                     .sort()
                     .str.join("、")
                     .alias(f"{name}_rules"),
@@ -297,7 +295,7 @@ def simulate(store: Ledger, year: int, overrides: dict[str, str], policy_id: str
             pl.concat(certs).filter(pl.col("person_id").is_in(who)),
         )
         decision = decide(archive.batch, policy, history=history, advance_share=archive.advance_share)
-        lines.append(_as_history(decision, run["run_id"], next_line))
+        lines.append(_as_history(decision, run["run_id"], run["period"], next_line))
         next_line += decision.lines.height
         certs.append(_cert_frame(archive, decision, run["run_id"]))
         simulated.append(_as_lines(decision, run))
@@ -317,11 +315,13 @@ def simulate(store: Ledger, year: int, overrides: dict[str, str], policy_id: str
     )
 
 
-def _as_history(decision: Decision, run_id: str, first_line: int) -> pl.DataFrame:
+def _as_history(decision: Decision, run_id: str, period: str, first_line: int) -> pl.DataFrame:
     lines = decision.lines
     return lines.select(
         pl.lit(run_id).alias("run_id"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + first_line).alias("line_id"),
+        pl.lit(period).alias("period"),
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("seq"),
         "claim_key",
         pl.col("line_kind").alias("kind"),
         "person_id",
@@ -368,9 +368,9 @@ def _reasons(decision: Decision) -> pl.DataFrame:
 
 def _with_level(lines: pl.DataFrame) -> pl.DataFrame:
     return lines.with_columns(
-        pl.col("level").replace_strict(_LEVEL_NAMES, default=pl.col("level"), return_dtype=pl.String).alias(
-            "level_name"
-        )
+        pl.col("level")
+        .replace_strict(_LEVEL_NAMES, default=pl.col("level"), return_dtype=pl.String)
+        .alias("level_name")
     ).with_columns(pl.col("level_name", "category", "payee_name", "subsidy").fill_null(""))
 
 

@@ -140,6 +140,6 @@ def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Pat
 
 # -- reading back what skillcli wrote ----------------------------------------------------------
 def read_csv(path: Path) -> list[dict[str, str]]:
-    """A UTF-8 CSV written by skillcli, one dict per line keyed by its header."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    """A UTF-8 CSV written by skillcli (with the BOM Excel needs), one dict per line keyed by its header."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))

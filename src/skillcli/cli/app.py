@@ -70,8 +70,8 @@ def _version(value: bool) -> None:
     another folder is in effect), on stdout. Not eager, so a ``--rules`` anywhere is already applied."""
     if not value:
         return
-    from skillcli import __version__
     from skillcli.rules.locate import RulesSource, bundled_rules, rules_digest, rules_source
+    from skillcli.version import __version__
 
     lines = [f"skillcli {__version__}"]
     sources = [rules_source()]

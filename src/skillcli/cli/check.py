@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def check(
     files: opt.Files,
     period: opt.Period = None,
@@ -17,11 +19,6 @@ def check(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     split_by: Annotated[
@@ -32,6 +29,8 @@ def check(
             " / one return workbook per institution or employer (needs --out)",
         ),
     ] = None,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """校验花名册/考勤/证书，列出每个问题所在的单元格 / Validate rosters and list every problem.
 
@@ -39,12 +38,13 @@ def check(
     """
     import datetime as dt
 
+    from skillcli.api.payloads import batch_payload
     from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, batch_summary, print_json
     from skillcli.errors import UsageError
     from skillcli.model import Severity
     from skillcli.pipeline import load_batch, parse_period
-    from skillcli.report.summary import batch_payload, summary_rows
+    from skillcli.report.summary import summary_rows
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     if split_by is not None:
@@ -59,9 +59,8 @@ def check(
             raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
     columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
-    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick, columns=columns)
+        batch = load_batch(files, ctx, max_file_mb=limits.file_mb, limits=limits.expand, progress=tick, columns=columns)
     batch_summary(screen, batch, limit, full_list=out / "exceptions.xlsx" if out is not None else None)
     if out is not None:
         # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
@@ -73,7 +72,8 @@ def check(
                 batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
             )
             write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
-            returns = []
+            returns: list[Any] = []
+            contact: Mapping[str, Any] = {}
             if split_by is not None:
                 from skillcli.config import load_config
                 from skillcli.report.returns import write_returns
@@ -94,6 +94,13 @@ def check(
                     f"wrote {len(returns)} return workbooks, one per {split_by} ({out}/退回_*.xlsx)",
                 )
             )
+            if not contact:
+                screen.line(
+                    screen.t(
+                        "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
+                        "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
+                    )
+                )
     if json_out:
         print_json(batch_payload(batch, screen.mask))
     errors, warnings = batch.count(Severity.ERROR), batch.count(Severity.WARNING)

@@ -10,6 +10,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def diff(
     old: Annotated[Path, typer.Argument(help="先前报送的文件 / the earlier file", show_default=False)],
     new: Annotated[Path, typer.Argument(help="重新报送的文件 / the resubmitted file", show_default=False)],
@@ -24,12 +25,9 @@ def diff(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """比较两次报送：新增、删除、修改的行，以及对补贴的影响 / Compare two submissions of a batch.
 
@@ -39,47 +37,28 @@ def diff(
     payout does) and the payout change is shown per person. Exit codes: 0 the two batches are the
     same, 1 they differ, 2 usage error or unreadable input.
     """
-    import datetime as dt
-
-    from skillcli.cli.ledger import open_ledger
+    from skillcli.api import diff as compare_batches
+    from skillcli.api.payloads import diff_payload
     from skillcli.cli.render import Screen, diff_summary, print_json
-    from skillcli.diff import compare
-    from skillcli.errors import UsageError
-    from skillcli.payout import batch_people, decide
-    from skillcli.pipeline import load_batch, parse_period
-    from skillcli.rules.load import find_policy, load_policy, parse_overrides
+    from skillcli.rules.load import parse_overrides
 
-    if policy is None and (param or ledger):
-        raise UsageError("--param 和 --ledger 只与 --policy 一起使用", "--param and --ledger need --policy")
-    if policy is not None and period is None:
-        raise UsageError("比较补贴须给出 --period YYYY-MM", "--policy needs --period YYYY-MM")
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    ctx = parse_period(period, dt.date.today())
-    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
-    rules = load_policy(find_policy(policy), parse_overrides(param or [])) if policy is not None else None
     with screen.progress(2, screen.t("读取", "reading")) as tick:
-        tick(str(old), 0, 2)
-        before = load_batch([old], ctx, max_file_mb=max_file_mb, limits=limits)
-        tick(str(new), 1, 2)
-        after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits)
-    decisions = None
-    if rules is not None:
-        store = open_ledger(ledger, commit=False)
-        history = store.history(sorted(set(batch_people(before)) | set(batch_people(after)))) if store is not None else None
-        decisions = (decide(before, rules, history=history), decide(after, rules, history=history))
-    report = compare(before, after, decisions)
-    diff_summary(screen, report, limit)
+        result = compare_batches(
+            old,
+            new,
+            policy=policy,
+            period=period,
+            overrides=parse_overrides(param or []),
+            ledger=ledger,
+            out=out,
+            max_file_mb=limits.file_mb,
+            limits=limits.expand,
+            progress=tick,
+        )
+    diff_summary(screen, result.report, limit)
     if out is not None:
-        from skillcli.io.writer import OutputSet
-        from skillcli.report.diff import write_diff, write_diff_csvs
-
-        with OutputSet(out, [old, new]) as outputs:
-            write_diff(report, outputs.path("diff.xlsx"))
-            names = write_diff_csvs(report, outputs.path)
-            outputs.commit()
-        screen.line(screen.t("已写出 ", "wrote ") + f"{out / 'diff.xlsx'}, " + ", ".join(names))
+        screen.line(screen.t("已写出 ", "wrote ") + f"{out / 'diff.xlsx'}, " + ", ".join(result.written[1:]))
     if json_out:
-        from skillcli.report.diff import diff_payload
-
-        print_json(diff_payload(report, screen.mask))
-    raise typer.Exit(0 if report.same else 1)
+        print_json(diff_payload(result.report, screen.mask))
+    raise typer.Exit(0 if result.same else 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,9 +11,8 @@ import typer
 from skillcli.cli import options as opt
 
 if TYPE_CHECKING:
+    from skillcli.api.cycle import BankExportResult
     from skillcli.cli.render import Screen
-    from skillcli.ledger.store import Ledger
-    from skillcli.reconcile.export import BankFile, GivenAccounts
 
 AccountsOpt = Annotated[
     Path | None,
@@ -48,23 +47,16 @@ def export_bank(
     (unknown, void or voided run; file cannot be written — then nothing is recorded), 3 control total
     does not equal the run total, 4 output or ledger locked.
     """
-    from skillcli.cli.render import Screen
-    from skillcli.ledger.store import Ledger, now_text
-    from skillcli.reconcile.export import build_export, load_accounts
+    from skillcli.api import export_bank as export_run
+    from skillcli.api.payloads import bank_file_payload
+    from skillcli.cli.render import Screen, print_json
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.ready(ledger)
-    run = store.run(run_id)
-    at = now_text()
-    given = load_accounts(accounts)
-    _rejected(screen, given)
-    export = build_export(store, run, store.run_lines(run_id), given.frame, at)
-    # A file with only the 缺账号待补 sheet is still written: it is the clerk's list of accounts to ask for.
-    written = bool(export.sent.height or export.missing.height)
-    ids = _record_and_write(screen, store, export, out, layout, at) if written else []
-    _show(screen, export, ids, out, written=written)
-    _json(json_out, export, ids, out, written=written)
-    raise typer.Exit(1 if export.missing.height else 0)
+    result = export_run(run_id, out, ledger=ledger, accounts=accounts, layout=layout, notify=_note(screen))
+    _show(screen, result)
+    if json_out:
+        print_json(bank_file_payload(result))
+    raise typer.Exit(0 if result.complete else 1)
 
 
 def reissue(
@@ -92,100 +84,35 @@ def reissue(
     Exit codes: 0 written, 1 some lines still have no usable account (listed, in sheet 缺账号待补, not
     recorded), 2 usage error or nothing to reissue, 3 inconsistency, 4 locked.
     """
-    from skillcli.cli.render import Screen
-    from skillcli.errors import UsageError
-    from skillcli.ledger.store import Ledger, now_text
-    from skillcli.ledger.where import new_run_id
-    from skillcli.reconcile.export import build_reissue, load_accounts
+    from skillcli.api import reissue as reissue_run
+    from skillcli.api.payloads import bank_file_payload
+    from skillcli.cli.render import Screen, print_json
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.ready(ledger)
-    run = store.run(run_id)
-    at = now_text()
-    given = load_accounts(accounts)
-    _rejected(screen, given)
-    export = build_reissue(store, run, given.frame, at, new_run_id(), same_account=same_account)
-    if export.sent.height + export.missing.height == 0:
-        raise UsageError(
-            f"批次 {run_id} 没有待补发的失败代发行（银行回盘失败且尚未补发）",
-            f"run {run_id} has no failed bank lines left to reissue",
-        )
-    ids = _record_and_write(screen, store, export, out, layout, at)
-    _show(screen, export, ids, out, written=True)
-    _json(json_out, export, ids, out, written=True)
-    raise typer.Exit(1 if export.missing.height else 0)
+    result = reissue_run(
+        run_id, out, ledger=ledger, accounts=accounts, layout=layout, same_account=same_account, notify=_note(screen)
+    )
+    _show(screen, result)
+    if json_out:
+        print_json(bank_file_payload(result))
+    raise typer.Exit(0 if result.complete else 1)
 
 
-def _rejected(screen: Screen, given: GivenAccounts) -> None:
-    for zh, en in given.rejected:
-        screen.error(screen.t(zh, en))
+def _note(screen: Screen) -> Callable[[tuple[str, str]], None]:
+    """Show a note of the export (a rejected account, the payer unset) as soon as it is found."""
+
+    def note(words: tuple[str, str]) -> None:
+        screen.error(screen.t(*words))
+
+    return note
 
 
-def _record_and_write(
-    screen: Screen, store: Ledger, export: BankFile, out: Path, layout_name: str | None, at: str
-) -> list[int]:
-    """Write the file and record its lines in one ledger transaction (see ``record_bank_file``)."""
-    from skillcli.config import load_config
-    from skillcli.errors import OutputError, UsageError
-    from skillcli.faults import pause
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import record_bank_file
-    from skillcli.reconcile.export import disbursement_rows, reissue_run, write_bank_file
-    from skillcli.reconcile.layout import load_layout, payer
-
-    config = load_config()
-    layout = load_layout(config, layout_name)
-    payer_block = payer(config)
-    unset = [label for label, value in payer_block if value is None and label != "用途"]
-    if layout.payer_block and unset and export.sent.height:
-        # The bank needs the payer's account to take the file: say so rather than leave it blank silently.
-        screen.error(
-            screen.t(
-                f"注意：skillcli.toml [payer] 未设置{'、'.join(unset)}，代发文件中该项为空",
-                f"note: skillcli.toml [payer] lacks {', '.join(unset)}; left blank in the bank file",
-            )
-        )
-    placed: list[Path] = []
-
-    def place(ids: list[int]) -> None:
-        with OutputSet(out.parent, store.files) as outputs:
-            write_bank_file(outputs.path(out.name), export, ids, layout, payer_block, dt.date.today())
-            placed.extend(outputs.commit())
-
-    pause("bank-record")
-    try:
-        return record_bank_file(
-            store,
-            disbursement_rows=disbursement_rows(export, at),
-            account_rows=export.new_accounts,
-            reissue_run=reissue_run(export.run, export.batch_id, at) if export.reissue and export.sent.height else None,
-            reissued=[(failed, export.run["run_id"]) for failed in export.failed_ids],
-            place=place,
-        )
-    except (OSError, OutputError) as exc:
-        for path in placed:
-            path.unlink(missing_ok=True)
-        # The output layer refuses some targets itself (a FIFO, an input) and turns a write failure
-        # into OutputError: either way nothing was recorded, which the clerk must be told.
-        why_zh = exc.message_zh if isinstance(exc, OutputError) else type(exc).__name__
-        why_en = exc.message_en if isinstance(exc, OutputError) else type(exc).__name__
-        raise UsageError(
-            f"无法写出 {out}（{why_zh}），台账未记录任何代发行",
-            f"cannot write {out} ({why_en}); nothing was recorded in the ledger",
-        ) from None
-    except BaseException:
-        # The file is in place but the ledger did not commit: remove it, so that a file on disk
-        # always means its lines are recorded.
-        for path in placed:
-            path.unlink(missing_ok=True)
-        raise
-
-
-def _show(screen: Screen, export: BankFile, ids: list[int], out: Path, *, written: bool) -> None:
+def _show(screen: Screen, result: BankExportResult) -> None:
     from skillcli.money import format_yuan
     from skillcli.text import mask_id
 
     t = screen.t
+    export, out = result.export, result.file
     run = export.run
     label = t("补发", "reissue") if export.reissue else t("代发", "bank file")
     rows: list[list[Any]] = [
@@ -279,39 +206,13 @@ def _show(screen: Screen, export: BankFile, ids: list[int], out: Path, *, writte
                 f"note: {len(export.changed_accounts)} accounts were corrected; recorded, and this file uses them",
             )
         )
-    if written:
-        screen.line(t(f"台账代发记录：新增 {len(ids)}", f"ledger disbursements: {len(ids)} new"))
+    if result.written:
+        screen.line(
+            t(
+                f"台账代发记录：新增 {len(result.disbursement_ids)}",
+                f"ledger disbursements: {len(result.disbursement_ids)} new",
+            )
+        )
         screen.line(t(f"已写出 {out}", f"wrote {out}"))
     else:
         screen.line(t(f"没有可发送的新代发行，未写出 {out}", f"nothing new to send; {out} not written"))
-
-
-def _json(enabled: bool, export: BankFile, ids: list[int], out: Path, *, written: bool) -> None:
-    if not enabled:
-        return
-    from skillcli.cli.render import print_json
-
-    run = export.run
-    print_json(
-        {
-            "run_id": run["run_id"],
-            "batch_id": export.batch_id,
-            "period": run["period"],
-            "file": str(out) if written else None,
-            "total_fen": export.sent_fen,
-            "missing_fen": export.missing_fen,
-            "earlier_fen": export.earlier_fen,
-            "run_total_fen": int(run["total_fen"]),
-            "payees": export.sent.height,
-            "by_payee_type": [
-                {"payee_type": p.value, "payees": f.height, "fen": int(f.get_column("amount_fen").sum())}
-                for p, f in export.by_type()
-            ],
-            "missing_accounts": export.missing.height,
-            "earlier_payees": export.earlier.height,
-            "zero_payees": export.zero_payees,
-            "changed_accounts": len(export.changed_accounts),
-            "disbursement_ids": ids,
-            "new_disbursements": len(ids),
-        }
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,27 +13,6 @@ if TYPE_CHECKING:
     from skillcli.ledger.store import Ledger
 
 ledger_app = typer.Typer(help="补贴发放台账 / The payment ledger.", no_args_is_help=True)
-
-
-def open_ledger(ledger: str | None, *, commit: bool) -> Ledger | None:
-    """The ledger to read (and, with ``commit``, to write); None for a dry run when none is named.
-
-    A commit needs a ledger that exists: it is never created here (``skillcli ledger init`` does),
-    so a mistyped path or another working folder cannot start an empty history and pay again.
-    """
-    from skillcli.ledger.where import NoLedgerError, locate
-
-    url = locate(ledger)
-    if url is None:
-        if commit:
-            raise NoLedgerError()
-        return None
-    # Imported only now: a dry run with no ledger named never loads SQLAlchemy (issue 16).
-    from skillcli.ledger.store import Ledger
-
-    store = Ledger(url)
-    store.ensure_ready()
-    return store
 
 
 def ledger_line(store: Ledger | None) -> tuple[str, str]:
@@ -72,66 +50,56 @@ def init(
 ) -> None:
     """创建台账并迁移到最新版本；给出路径时写入 ./skillcli.toml / Create the ledger (and name it in skillcli.toml)."""
     import json
-    from pathlib import Path
 
+    from skillcli.api import ledger_init
     from skillcli.cli.render import Screen
-    from skillcli.config import CONFIG_NAME, find_config, set_top_level
-    from skillcli.ledger.store import Ledger
+    from skillcli.config import CONFIG_NAME
 
     screen = Screen()
-    store = Ledger.open(path or ledger)
-    if store.missing:
-        # A new SQLite ledger may go in a folder of its own (台账/ledger.sqlite): make it.
-        Path(store.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-    applied = store.migrate()
-    screen.line(f"{store.name}: " + (", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"))
-    if path is None:
-        return
-    if "://" in path and "@" in path.split("://", 1)[1] and ":" in path.split("://", 1)[1].split("@", 1)[0]:
-        # A password does not belong in a settings file that is copied and shared; the environment
-        # variable keeps it out of the folder.
+    result = ledger_init(path, ledger=ledger)
+    screen.line(f"{result.ledger}: " + _applied(result.applied))
+    if result.password_withheld:
         screen.line(
             screen.t(
                 f"URL 含密码，未写入 {CONFIG_NAME}；请设置环境变量 SKILLCLI_LEDGER",
                 f"the URL holds a password, so it was not written to {CONFIG_NAME}; set $SKILLCLI_LEDGER instead",
             )
         )
+    if result.config is None:
         return
-    target = Path.cwd() / CONFIG_NAME
-    shadowed = find_config()
-    set_top_level(target, "ledger", path)
     written = f"ledger = {json.dumps(path, ensure_ascii=False)}"
-    screen.line(screen.t(f"已在 {target} 写入 {written}", f"wrote {written} to {target}"))
-    if shadowed is not None and shadowed.resolve() != target.resolve():
+    screen.line(screen.t(f"已在 {result.config} 写入 {written}", f"wrote {written} to {result.config}"))
+    if result.shadowed is not None:
         screen.line(
             screen.t(
-                f"注意：此目录下此后读取 {target}，不再读取 {shadowed}",
-                f"note: this folder now reads {target} instead of {shadowed}",
+                f"注意：此目录下此后读取 {result.config}，不再读取 {result.shadowed}",
+                f"note: this folder now reads {result.config} instead of {result.shadowed}",
             )
         )
+
+
+def _applied(applied: tuple[tuple[int, str], ...]) -> str:
+    return ", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"
 
 
 @ledger_app.command("migrate")
 def migrate(ledger: opt.LedgerOpt = None) -> None:
     """把台账迁移到最新版本 / Apply pending schema migrations."""
+    from skillcli.api import ledger_migrate
     from skillcli.cli.render import Screen
-    from skillcli.ledger.store import Ledger
 
-    store = Ledger.open(ledger)
-    if store.version() == 0:
-        store.ensure_ready()  # a missing or empty ledger: says to run ledger init
-    applied = store.migrate()
-    Screen().line(f"{store.name}: " + (", ".join(f"v{v} {d}" for v, d in applied) or "已是最新 / up to date"))
+    result = ledger_migrate(ledger)
+    Screen().line(f"{result.ledger}: " + _applied(result.applied))
 
 
 @ledger_app.command("status")
 def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
     """台账版本、批次数与净额（不存在的台账不会被创建）/ Version, runs, lines and net total."""
+    from skillcli.api import ledger_status
     from skillcli.cli.render import Screen, print_json
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
 
-    info = Ledger.open(ledger).status()
+    info = ledger_status(ledger)
     if json_out:
         print_json(info)
         return
@@ -149,14 +117,14 @@ def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
 @ledger_app.command("runs")
 def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
     """列出已登记的批次 / List committed runs."""
+    from skillcli.api import ledger_runs
+    from skillcli.api.payloads import runs_payload
     from skillcli.cli.render import Screen, print_json
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
 
-    store = Ledger.ready(ledger)
-    found = store.runs()
+    found = ledger_runs(ledger)
     if json_out:
-        print_json({"runs": found})
+        print_json(runs_payload(found))
         return
     screen = Screen()
     screen.table(
@@ -193,32 +161,17 @@ def void(
     A run whose lines were exported to the bank needs --force: the bank may have paid them, and
     what it paid is then reported as 已付待追回 (to recover).
     """
+    from skillcli.api import ledger_void
+    from skillcli.api.ledger import exposure_text
     from skillcli.cli.render import Screen
-    from skillcli.errors import UsageError
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
-    from skillcli.report.funds import bank_exposure
 
-    if not reason.strip():
-        raise UsageError("作废必须写明原因", "a void needs a reason")
-    store = Ledger.ready(ledger)
-    store.run(run_id)  # an unknown run is a usage error before anything else
-    seen = bank_exposure(store, run_id)
-    said = (
-        f"已导出代发 {seen['exported_count']} 笔 {format_yuan(seen['exported_fen'], grouping=True)} 元，"
-        f"银行已确认支付 {seen['paid_count']} 笔 {format_yuan(seen['paid_fen'], grouping=True)} 元",
-        f"{seen['exported_count']} bank lines exported ({format_yuan(seen['exported_fen'], grouping=True)} yuan),"
-        f" {seen['paid_count']} confirmed paid by the bank ({format_yuan(seen['paid_fen'], grouping=True)} yuan)",
-    )
-    if seen["exported_count"] and not force:
-        raise UsageError(
-            f"批次 {run_id} {said[0]}；确需作废请加 --force（已付款项将列为已付待追回）",
-            f"run {run_id}: {said[1]}; add --force to void it anyway (what was paid is reported as to recover)",
-        )
-    void_id = store.void(run_id, reason.strip())
+    result = ledger_void(run_id, reason, force=force, ledger=ledger)
+    seen = result.exposure
     screen = Screen()
-    screen.line(f"已作废 {run_id}，冲销记录 {void_id} / voided {run_id} by {void_id}")
+    screen.line(f"已作废 {run_id}，冲销记录 {result.void_id} / voided {run_id} by {result.void_id}")
     if seen["exported_count"]:
+        said = exposure_text(seen)
         screen.error(
             screen.t(
                 f"{said[0]}；已付的 {format_yuan(seen['paid_fen'], grouping=True)} 元列为已付待追回",
@@ -241,15 +194,15 @@ def replay(
     0 the lines are identical, 1 they differ (every difference listed), 2 the run has no archived
     inputs (committed before ledger v5), 3 an archived part no longer matches its SHA-256.
     """
+    from skillcli.api import ledger_replay
+    from skillcli.api.payloads import replay_payload
     from skillcli.cli.render import Screen, print_json
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
     from skillcli.replay import policy_note
-    from skillcli.replay import replay as replay_run
 
     screen = Screen(lang=lang, show_ids=show_ids)
-    store = Ledger.ready(ledger)
-    result = replay_run(store, run_id)
+    replayed = ledger_replay(run_id, ledger=ledger)
+    result = replayed.replay
     note = policy_note(result)
     if note is not None:
         screen.line(screen.t(*note), style="yellow")
@@ -277,28 +230,7 @@ def replay(
         )
     )
     if json_out:
-        print_json(
-            {
-                "run_id": run_id,
-                "identical": not result.differences,
-                "lines": result.lines,
-                "policy_id": result.policy_id,
-                "policy_file": Path(result.policy_path).name,
-                "policy_changed": result.policy_changed,
-                "recorded_policy_sha256": result.recorded_sha256,
-                "current_policy_sha256": result.current_sha256,
-                "differences": [
-                    {
-                        "line": d.line,
-                        "rule": d.rule,
-                        "field": d.field,
-                        "committed": shown(d.field, d.committed) if d.field == "person_id" else d.committed,
-                        "replayed": shown(d.field, d.replayed) if d.field == "person_id" else d.replayed,
-                    }
-                    for d in result.differences
-                ],
-            }
-        )
+        print_json(replay_payload(replayed, screen.mask))
     raise typer.Exit(1 if result.differences else 0)
 
 
@@ -310,14 +242,14 @@ def show(
     json_out: opt.Json = False,
 ) -> None:
     """显示一个批次；--out 从台账重新生成其发放表与 CSV / Show a run; --out regenerates its payout files."""
+    from skillcli.api import ledger_show
+    from skillcli.api.payloads import show_payload
     from skillcli.cli.render import Screen, print_json
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
-    from skillcli.report.regenerate import NOT_STORED, write_regenerated
+    from skillcli.report.regenerate import NOT_STORED
 
-    store = Ledger.ready(ledger)
-    run = store.run(run_id)
+    result = ledger_show(run_id, out=out, ledger=ledger)
+    run = result.run
     screen = Screen()
     screen.table(
         screen.t("批次", "Run"),
@@ -325,12 +257,8 @@ def show(
         [[k, run[k]] for k in ("run_id", "kind", "period", "policy_id", "line_count", "created_at")]
         + [["total", format_yuan(int(run["total_fen"]), grouping=True)]],
     )
-    manifest = None
     if out is not None:
-        with OutputSet(out, store.files) as outputs:
-            manifest = write_regenerated(outputs, store, run_id)
-            outputs.commit()
         screen.line(f"已由台账重新生成 {out}/payouts.xlsx、payouts.csv、manifest.json / regenerated from the ledger")
         screen.line("未存入台账、未生成 / not stored: " + "；".join(zh for zh, _ in NOT_STORED))
     if json_out:
-        print_json({"run": run, "regenerated": manifest})
+        print_json(show_payload(result))

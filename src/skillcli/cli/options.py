@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -43,6 +47,49 @@ MaxStringsMb = Annotated[
     int, typer.Option("--max-strings-mb", help="共享字符串上限 (MB) / limit on an .xlsx's shared strings")
 ]
 MaxRows = Annotated[int, typer.Option("--max-rows", help="CSV/Parquet 行数上限 / limit on CSV and Parquet rows")]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """The input limits of one command line: ``--max-file-mb`` (bytes on disk, a finding rather than
+    a refusal) and the limits on what a file expands to (a refusal)."""
+
+    file_mb: int
+    expand: Limits
+
+
+# The five limit options as (parameter name, type, default). The defaults are those of ``Limits``.
+_LIMIT_PARAMETERS = (
+    ("max_file_mb", MaxFileMb, 500),
+    ("max_expanded_mb", MaxExpandedMb, 1024),
+    ("max_cells", MaxCells, 5_000_000),
+    ("max_strings_mb", MaxStringsMb, 256),
+    ("max_rows", MaxRows, 2_000_000),
+)
+
+
+def read_limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the five input-limit options, declared here once.
+
+    The command declares a parameter ``limits: ReadLimits`` (keyword-only, last) instead of the five
+    options: Typer reads the wrapper's signature, which has the five options in its place, and the
+    wrapper turns the values the user gave into one checked ``ReadLimits`` (a usage error when one
+    is not positive). Typer supports no grouped parameter type, hence the rewritten signature.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for name, p in signature.parameters.items() if name != "limits"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, annotation, default in _LIMIT_PARAMETERS
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        values = [kwargs.pop(name) for name, _, _ in _LIMIT_PARAMETERS]
+        command(*args, limits=ReadLimits(values[0], read_limits(*values[1:])), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    return wrapper
 
 
 def read_limits(expanded_mb: int, cells: int, strings_mb: int, rows: int) -> Limits:

@@ -10,6 +10,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def payout(
     files: opt.Files,
     policy: opt.PolicyId,
@@ -20,11 +21,6 @@ def payout(
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
-    max_file_mb: opt.MaxFileMb = 500,
-    max_expanded_mb: opt.MaxExpandedMb = 1024,
-    max_cells: opt.MaxCells = 5_000_000,
-    max_strings_mb: opt.MaxStringsMb = 256,
-    max_rows: opt.MaxRows = 2_000_000,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
     commit: Annotated[
@@ -34,6 +30,8 @@ def payout(
     advance: Annotated[
         str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")
     ] = None,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.
 
@@ -44,24 +42,24 @@ def payout(
     """
     import datetime as dt
 
+    from skillcli.api._common import open_ledger
+    from skillcli.api.payloads import decision_payload
     from skillcli.cli.columns import clerk_columns
-    from skillcli.cli.ledger import ledger_line, open_ledger, parse_share
+    from skillcli.cli.ledger import ledger_line, parse_share
     from skillcli.cli.render import Screen, batch_summary, decision_summary, print_json
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.where import new_run_id
     from skillcli.payout import batch_people, decide
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.report.payout import write_payout
-    from skillcli.report.summary import decision_payload
     from skillcli.rules.load import find_policy, load_policy, parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     columns = clerk_columns(column_map)
     ctx = parse_period(period, dt.date.today())
-    limits = opt.read_limits(max_expanded_mb, max_cells, max_strings_mb, max_rows)
     rules = load_policy(find_policy(policy), parse_overrides(param or []))
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
-        batch = load_batch(files, ctx, max_file_mb=max_file_mb, limits=limits, progress=tick, columns=columns)
+        batch = load_batch(files, ctx, max_file_mb=limits.file_mb, limits=limits.expand, progress=tick, columns=columns)
     batch_summary(screen, batch, limit)
     store = open_ledger(ledger, commit=commit)
     history = store.history(batch_people(batch)) if store is not None else None
@@ -69,7 +67,7 @@ def payout(
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out, files) as outputs:
         manifest = write_payout(
-            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None
+            outputs, batch, decision, run_id=run_id, ledger=store.name if store is not None else None, lang=lang
         )
         if run_id is not None and store is not None:
             # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).

@@ -31,39 +31,23 @@ def publish(
 
     Exit codes: 0 written, 2 usage error (unknown, void or voided run; no 公示期 or contact), 4 locked.
     """
+    from skillcli.api import publish as publish_run
     from skillcli.cli.render import Screen
-    from skillcli.config import load_config
-    from skillcli.errors import UsageError
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
-    from skillcli.report.publish import notice, publish_rows, write_publish
 
     screen = Screen(lang=lang, show_ids=False, quiet=quiet)
     t = screen.t
-    store = Ledger.ready(ledger)
-    run = store.run(run_id)
-    if run["kind"] in ("void", "reissue") or run["voided"]:
-        raise UsageError(
-            f"批次 {run_id} 是作废或补发记录，或已作废，不能公示",
-            f"run {run_id} is void, voided or a reissue; nothing to publish",
-        )
-    words = notice(run, load_config().table("contact"), title, period_text, contact)
-    groups = publish_rows(store.run_lines(run_id))
-    if not groups:
-        raise UsageError(f"批次 {run_id} 没有付款行", f"run {run_id} has no payment lines")
-    with OutputSet(out.parent, store.files) as outputs:
-        write_publish(outputs.path(out.name), run, groups, words)
-        outputs.commit()
+    result = publish_run(run_id, out, ledger=ledger, title=title, period_text=period_text, contact=contact)
+    rows = result.by_subsidy
     screen.table(
-        t(words.title, f"Notice for run {run_id}"),
+        t(result.title, f"Notice for run {run_id}"),
         [t("补贴项目", "subsidy"), t("人次", "person-times"), t("金额(元)", "yuan")],
-        [[s, f.height, format_yuan(int(f.get_column("amount_fen").sum()), grouping=True)] for s, f in groups]
+        [[r["subsidy"], r["person_times"], format_yuan(r["fen"], grouping=True)] for r in rows.iter_rows(named=True)]
         + [
             [
                 t("合计", "total"),
-                sum(f.height for _, f in groups),
-                format_yuan(sum(int(f.get_column("amount_fen").sum()) for _, f in groups), grouping=True),
+                int(rows.get_column("person_times").sum()),
+                format_yuan(int(rows.get_column("fen").sum()), grouping=True),
             ]
         ],
         justify=["left", "right", "right"],

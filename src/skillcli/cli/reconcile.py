@@ -14,8 +14,10 @@ import typer
 from skillcli.cli import options as opt
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from skillcli.api.cycle import ReconcileResult, UndoResult
     from skillcli.cli.render import Screen
-    from skillcli.ledger.store import Ledger
 
 
 def reconcile(
@@ -52,44 +54,37 @@ def reconcile(
     """
     import polars as pl
 
+    from skillcli.api import reconcile as reconcile_return
+    from skillcli.api import reconcile_undo
+    from skillcli.api.payloads import reconcile_payload, undo_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.errors import UsageError
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import record_bank_events
-    from skillcli.ledger.store import Ledger, now_text
-    from skillcli.money import format_yuan
-    from skillcli.reconcile.match import CLASS_ZH, CLASSES, event_rows
-    from skillcli.reconcile.match import reconcile as match_return
-    from skillcli.reconcile.output import control_rows, write_reconciliation
-    from skillcli.reconcile.returns import read_return
-    from skillcli.reconcile.scope import candidates
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    t = screen.t
-    store = Ledger.ready(ledger)
     if str(return_file) == "undo":
-        undo(screen, store, batch, json_out)
+        undone = reconcile_undo(batch or "", ledger=ledger)
+        _show_undo(screen, undone)
+        if json_out:
+            print_json(undo_payload(undone))
         return
     if batch is not None:
         raise UsageError(f"多余的参数「{batch}」", f"unexpected argument '{batch}'")
-    if out is None and not dry_run:
-        raise UsageError("请用 --out 指定输出目录（或 --dry-run 只看分类）", "--out is required (or --dry-run)")
-    bank_return = read_return(return_file)
-    allowed = candidates(store, bank_return, run or [])
-    if allowed.disbursements.height == 0 and store.disbursements().height == 0:
-        raise UsageError(
-            "台账中没有已导出的代发记录，请先运行 skillcli export-bank",
-            "the ledger has no exported disbursements; run skillcli export-bank first",
-        )
-    result = match_return(bank_return, allowed.disbursements, allowed.named or None)
-    added = 0
-    if out is not None and not dry_run:
-        with OutputSet(out, [return_file]) as outputs:
-            write_reconciliation(outputs, result)
-            added = record_bank_events(store, bank_return.sha256, event_rows(result, now_text()))
-            outputs.commit()
+    result = reconcile_return(return_file, out, ledger=ledger, runs=run, dry_run=dry_run)
+    _show(screen, result, result.items.filter(pl.col("class") != "paid").head(limit))
+    if json_out:
+        print_json(reconcile_payload(result, return_file, screen.mask))
+    raise typer.Exit(0 if result.all_paid else 1)
 
-    totals = result.totals
+
+def _show(screen: Screen, result: ReconcileResult, problems: pl.DataFrame) -> None:
+    """The control totals, the items to act on, and what was written."""
+    from skillcli.money import format_yuan
+    from skillcli.reconcile.match import CLASS_ZH
+    from skillcli.reconcile.output import control_rows
+
+    t = screen.t
+    out = result.out
+    totals = result.totals_fen
     screen.table(
         t("对账控制数", "Control totals"),
         [t("项目", "item"), t("笔数", "lines"), t("金额(元)", "yuan")],
@@ -105,7 +100,6 @@ def reconcile(
             "unmatched",
         )
     )
-    problems = result.items.filter(pl.col("class") != "paid").head(limit)
     if problems.height:
         screen.table(
             t(f"需处理的 {problems.height} 项", f"{problems.height} items to act on"),
@@ -131,90 +125,49 @@ def reconcile(
         )
     # Ten characters of the file's SHA-256 name the batch: too few digits in a row for the screen's
     # masking of phone and card numbers to hide them, enough to tell a year of returns apart.
-    if dry_run:
+    if result.dry_run:
         screen.line(t("试算（--dry-run）：台账与文件均未写入", "dry run: nothing written to the ledger or to files"))
     else:
         screen.line(
             t(
-                f"批次 {'、'.join(result.runs) or '—'}；台账新增银行事件 {added} 条（回盘批次 "
-                f"{bank_return.sha256[:10]}，撤销：skillcli reconcile undo {bank_return.sha256[:10]}）；"
+                f"批次 {'、'.join(result.runs) or '—'}；台账新增银行事件 {result.events_added} 条（回盘批次 "
+                f"{result.batch}，撤销：skillcli reconcile undo {result.batch}）；"
                 f"已写出 {out}/reconciliation.xlsx、reconciliation.csv",
-                f"runs {', '.join(result.runs) or '-'}; {added} new bank events in the ledger (return batch "
-                f"{bank_return.sha256[:10]}; to undo: skillcli reconcile undo {bank_return.sha256[:10]}); wrote "
+                f"runs {', '.join(result.runs) or '-'}; {result.events_added} new bank events in the ledger (return batch "
+                f"{result.batch}; to undo: skillcli reconcile undo {result.batch}); wrote "
                 f"{out}/reconciliation.xlsx, reconciliation.csv",
             )
         )
-    if allowed.settled:
+    if result.settled:
         screen.line(
             t(
-                f"另有 {allowed.settled} 笔此前已有其他回盘的结果（已付或失败），不再匹配",
-                f"{allowed.settled} lines were answered by another return before (paid or failed); not matched again",
+                f"另有 {result.settled} 笔此前已有其他回盘的结果（已付或失败），不再匹配",
+                f"{result.settled} lines were answered by another return before (paid or failed); not matched again",
             )
         )
-    if json_out:
-        print_json(
-            {
-                "file": str(return_file),
-                "sha256": bank_return.sha256,
-                "runs": result.runs,
-                "dry_run": dry_run,
-                "totals_fen": totals,
-                "counts": {c: result.of(c).height for c in CLASSES},
-                "events_added": added,
-                "items": [
-                    {
-                        k: (screen.mask(v) if k in ("payee_id", "account", "return_account", "return_id") and v else v)
-                        for k, v in r.items()
-                    }
-                    for r in result.items.iter_rows(named=True)
-                ],
-            }
-        )
-    raise typer.Exit(0 if result.all_paid else 1)
 
 
-def undo(screen: Screen, store: Ledger, batch: str | None, json_out: bool) -> None:
-    """Cancel the live events one return file recorded, each by an ``undo`` event."""
-    import polars as pl
-
-    from skillcli.cli.render import print_json
-    from skillcli.errors import UsageError
-    from skillcli.ledger.queries import batch_events, undo_events
-    from skillcli.ledger.store import now_text
+def _show_undo(screen: Screen, result: UndoResult) -> None:
+    """What one reversed reconciliation had recorded, by class."""
     from skillcli.money import format_yuan
     from skillcli.reconcile.match import CLASS_ZH, EVENT_KIND
 
     t = screen.t
-    if not batch or len(batch) < 8 or not all(c in "0123456789abcdef" for c in batch.lower()):
-        raise UsageError(
-            "用法：skillcli reconcile undo 回盘批次（对账时显示的至少 8 位）",
-            "usage: skillcli reconcile undo BATCH (at least 8 characters; reconcile prints 10)",
-        )
-    found = batch_events(store, batch.lower())
-    batches = sorted(set(found.get_column("batch").to_list()))
-    if len(batches) != 1:
-        raise UsageError(
-            f"回盘批次 {batch}："
-            + ("没有可撤销的银行事件" if not batches else f"对应 {len(batches)} 个回盘，请多写几位"),
-            f"return batch {batch}: " + ("no bank events to undo" if not batches else f"{len(batches)} returns match"),
-        )
-    undone = undo_events(store, batches[0], now_text(), f"reconcile undo {batches[0]}")
+    batch = result.batch
     zh = {kind: CLASS_ZH[cls] for cls, kind in EVENT_KIND.items()}
-    summary = found.group_by("kind").agg(pl.len().alias("n"), pl.col("amount_fen").fill_null(0).sum().alias("fen"))
     screen.table(
-        t(f"撤销回盘批次 {batches[0][:10]} 的对账", f"Undo of return batch {batches[0][:10]}"),
+        t(f"撤销回盘批次 {batch[:10]} 的对账", f"Undo of return batch {batch[:10]}"),
         [t("类别", "class"), t("笔数", "lines"), t("回盘金额(元)", "yuan")],
         [
-            [t(zh.get(r["kind"], r["kind"]), r["kind"]), r["n"], format_yuan(r["fen"], grouping=True)]
-            for r in summary.sort("kind").iter_rows(named=True)
+            [t(zh.get(r["kind"], r["kind"]), r["kind"]), r["lines"], format_yuan(r["fen"], grouping=True)]
+            for r in result.by_kind.iter_rows(named=True)
         ],
         justify=["left", "right", "right"],
     )
     screen.line(
         t(
-            f"已撤销银行事件 {undone} 条（以冲销事件记录，原记录不删改）；可重新对账",
-            f"{undone} bank events undone (by compensating events; nothing deleted); the return can be reconciled again",
+            f"已撤销银行事件 {result.events_undone} 条（以冲销事件记录，原记录不删改）；可重新对账",
+            f"{result.events_undone} bank events undone (by compensating events; nothing deleted); the return can be"
+            " reconciled again",
         )
     )
-    if json_out:
-        print_json({"batch": batches[0], "events_undone": undone})

@@ -380,18 +380,33 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
     )
     if decision.exceptions.height:
         shown = decision.exceptions.head(limit)
+        # As in check: with several input files a sheet name alone (Sheet1) does not say where a row is.
+        files = {*decision.status.get_column("_file").to_list(), *decision.exceptions.get_column("file").to_list()}
+        several_files = len(files - {""}) > 1
         screen.table(
             t(
                 f"前 {shown.height} 条异常（共 {decision.exceptions.height} 条）",
                 f"First {shown.height} of {decision.exceptions.height} exceptions",
             ),
             # Chinese reads without codes (a clerk acts on the sentence); English keeps them.
-            [t("工作表", "sheet"), t("行", "row"), *([] if zh else ["code"]), t("说明", "message")],
             [
-                [r["sheet"], r["row"] or "", *([] if zh else [r["code"]]), r["message_zh"] if zh else r["message_en"]]
+                *([t("文件", "file")] if several_files else []),
+                t("工作表", "sheet"),
+                t("行", "row"),
+                *([] if zh else ["code"]),
+                t("说明", "message"),
+            ],
+            [
+                [
+                    *([Path(r["file"]).name] if several_files else []),
+                    r["sheet"],
+                    r["row"] or "",
+                    *([] if zh else [r["code"]]),
+                    r["message_zh"] if zh else r["message_en"],
+                ]
                 for r in shown.iter_rows(named=True)
             ],
-            justify=["left", "right", *([] if zh else ["left"]), "left"],
+            justify=[*(["left"] if several_files else []), "left", "right", *([] if zh else ["left"]), "left"],
         )
     if decision.ineligible.height:
         reasons = (
@@ -407,7 +422,16 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
             justify=["right", "left"] if zh else ["left", "right"],
         )
     for note in decision.warnings.iter_rows(named=True):
-        screen.line(t(f"提示：{note['message_zh']}", f"note: {note['message_en']}"))
+        # A blank note is about one sheet of one file: say which, as the clerk opens it (a note on a
+        # column no sheet has is about the whole batch).
+        blank = note["code"] in ("payout.blank-read-as", "payout.absent-read-as") and note["sheet"]
+        where = f"{Path(note['file']).name}「{note['sheet']}」" if blank else ""
+        screen.line(
+            t(
+                f"提示：{where + '：' if where else ''}{note['message_zh']}",
+                f"note: {where + ': ' if where else ''}{note['message_en']}",
+            )
+        )
     screen.line(
         t(
             f"花名册 {decision.derived.height} 行：发放 {counts['paid']}，异常 {counts['exception']}，不符合条件 "
@@ -422,7 +446,7 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
 
 def show_policy(screen: Screen, policy: Any) -> None:
     """``rules show``: the policy's source, parameters, eligibility, limits and rules with clauses."""
-    from skillcli.rules.evaluate import _condition_text
+    from skillcli.rules.describe import condition_text
 
     t = screen.t
     screen.table(
@@ -452,8 +476,8 @@ def show_policy(screen: Screen, policy: Any) -> None:
         [
             req.id,
             req.clause,
-            "；".join(_condition_text(c) for c in req.when) or "—",
-            "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
+            "；".join(condition_text(c) for c in req.when) or "—",
+            "；".join(condition_text(c) for c in req.require) + (held if req.hold_if_absent else ""),
             req.reason_zh,
         ]
         for req in policy.eligibility
@@ -513,9 +537,9 @@ def show_policy(screen: Screen, policy: Any) -> None:
                 r.id,
                 r.subsidy,
                 r.clause,
-                "；".join(_condition_text(c) for c in r.scope),
+                "；".join(condition_text(c) for c in r.scope),
                 "；".join(
-                    "；".join(_condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
+                    "；".join(condition_text(c) for c in req.require) + (held if req.hold_if_absent else "")
                     for req in r.require
                 )
                 or "—",

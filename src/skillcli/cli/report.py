@@ -12,9 +12,7 @@ from skillcli.cli import options as opt
 
 if TYPE_CHECKING:
     from skillcli.cli.render import Screen
-    from skillcli.ledger.store import Ledger
-    from skillcli.report.funds import FundReport, Scope
-    from skillcli.vouchers.status import VoucherSummary
+    from skillcli.report.funds import FundReport
 
 report_app = typer.Typer(help="补贴资金使用情况报表 / Fund reports from the ledger.", no_args_is_help=True)
 
@@ -57,18 +55,17 @@ def _command(kind: str) -> Callable[..., None]:
         quiet: opt.Quiet = False,
         limit: opt.Limit = 20,
     ) -> None:
+        from skillcli.api import report as fund_report
+        from skillcli.api.payloads import report_payload
         from skillcli.cli.render import Screen, print_json
-        from skillcli.report.funds_book import report_payload
 
         screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-        files = {"out": out, "finance": finance}
-        report = _report(kind, period, ledger=ledger, files=files, targets=targets, as_of=as_of)
-        show(screen, report, limit)
-        for path in files.values():
-            if path is not None:
-                screen.line(screen.t(f"已写出 {path}", f"wrote {path}"))
+        result = fund_report(kind, period, ledger=ledger, out=out, finance=finance, targets=targets, as_of=as_of)
+        show(screen, result.report, limit)
+        for path in result.written:
+            screen.line(screen.t(f"已写出 {path}", f"wrote {path}"))
         if json_out:
-            print_json(report_payload(report))
+            print_json(report_payload(result.report))
 
     command.__doc__ = KINDS[kind]
     return command
@@ -76,69 +73,6 @@ def _command(kind: str) -> Callable[..., None]:
 
 for _kind in KINDS:
     report_app.command(_kind)(_command(_kind))
-
-
-def _report(
-    kind: str,
-    period: str,
-    *,
-    ledger: str | None,
-    files: dict[str, Path | None],
-    targets: Path | None,
-    as_of: str | None,
-) -> FundReport:
-    """Build the report from the ledger and write its files (``out``: the workbook, ``finance``: 财政局)."""
-    from skillcli.config import load_config
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import chain_events, live_lines, root_disbursements
-    from skillcli.ledger.store import Ledger
-    from skillcli.report.funds import Scope, as_of_bound, build_report, load_targets, runs_as_of, targets_for
-    from skillcli.report.funds_book import write_finance, write_report
-
-    scope = Scope.parse(kind, period)
-    goals = targets_for(load_targets(targets), scope, targets)
-    bound = as_of_bound(as_of)
-    funding = {str(k): str(v) for k, v in load_config().table("funding").items()}
-    store = Ledger.ready(ledger)
-    runs = runs_as_of(store.runs(), scope.year, bound)
-    run_ids = [r["run_id"] for r in runs]
-    # A reissue (补发) pays a failed line again: the line counts once, with its latest result.
-    exported = root_disbursements(store, run_ids)
-    if bound is not None:
-        exported = exported.filter(exported.get_column("exported_at") <= bound)
-    report = build_report(
-        scope,
-        runs=runs,
-        lines=live_lines(store, run_ids, reversed_too=True),
-        disb=exported,
-        events=chain_events(store, exported, as_of=bound),
-        targets=goals,
-        funding=funding,
-        as_of=as_of,
-    )
-    report.vouchers = _vouchers(store, scope, as_of)
-    for name, write in (("out", write_report), ("finance", write_finance)):
-        path = files[name]
-        if path is not None:
-            with OutputSet(path.parent, store.files) as outputs:
-                write(outputs.path(path.name), report)
-                outputs.commit()
-    return report
-
-
-def _vouchers(store: Ledger, scope: Scope, as_of: str | None) -> VoucherSummary | None:
-    """Vouchers issued in the scope, as of its last day or ``as_of`` if earlier (None: the ledger holds none)."""
-    import datetime as dt
-
-    from skillcli.ledger.vouchers import vouchers
-    from skillcli.vouchers.status import summarise
-
-    held = vouchers(store)
-    if held.height == 0:
-        return None
-    last = dt.date.fromisoformat(scope.last_day)
-    seen = min(last, dt.date.fromisoformat(as_of)) if as_of else last
-    return summarise(held, seen, issued_from=dt.date.fromisoformat(scope.first_day), issued_to=last)
 
 
 def show(screen: Screen, report: FundReport, limit: int) -> None:
@@ -279,7 +213,7 @@ def show(screen: Screen, report: FundReport, limit: int) -> None:
         justify=["left", "left", *["right"] * 6],
     )
     if report.vouchers is not None:
-        from skillcli.cli.vouchers import show_summary
+        from skillcli.cli.vouchers_render import show_summary
 
         v = report.vouchers
         show_summary(

@@ -13,9 +13,7 @@ from skillcli.cli import options as opt
 def simulate(
     year: Annotated[int, typer.Argument(help="年度 / year")],
     param: opt.Params = None,
-    policy: Annotated[
-        str | None, typer.Option("--policy", help="改用另一政策 id / decide with another policy")
-    ] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="改用另一政策 id / decide with another policy")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="模拟结果工作簿 .xlsx / workbook to write")] = None,
     json_out: opt.Json = False,
     ledger: opt.LedgerOpt = None,
@@ -30,37 +28,33 @@ def simulate(
     against the simulated runs before it, and compared with what was committed. Nothing is written to
     the ledger. Exit codes: 0 done, 2 usage error or a run without archived inputs.
     """
+    from skillcli.api import simulate as simulate_year
+    from skillcli.api.payloads import simulation_payload
     from skillcli.cli.render import Screen, print_json
-    from skillcli.errors import UsageError
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
-    from skillcli.replay import simulate as simulate_year
-    from skillcli.report.simulate import CHANGES, simulation_payload, write_simulation
+    from skillcli.report.simulate import CHANGES
     from skillcli.rules.load import parse_overrides
 
-    if out is not None and out.suffix.lower() != ".xlsx":
-        raise UsageError(f"--out 应为 .xlsx 文件，读到「{out.name}」", f"--out must be an .xlsx file, got '{out.name}'")
-    if not param and policy is None:
-        raise UsageError("请用 --param 或 --policy 指定要模拟的变化", "give --param or --policy: what to change")
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
-    store = Ledger.ready(ledger)
-    sim = simulate_year(store, year, parse_overrides(param or []), policy)
-    if out is not None:
-        with OutputSet(out.parent, store.files) as outputs:
-            write_simulation(outputs.path(out.name), sim)
-            outputs.commit()
-    months = sim.by("month")
+    result = simulate_year(year, overrides=parse_overrides(param or []), policy=policy, out=out, ledger=ledger)
+    sim, months, persons = result.simulation, result.months, result.persons
     screen.table(
         screen.t(f"{year} 年各月实发与模拟", f"{year}: actual and simulated by month"),
-        [screen.t("月份", "month"), screen.t("实发", "actual"), screen.t("模拟", "simulated"), screen.t("差额", "difference")],
         [
-            [r["period"], *(format_yuan(r[k], grouping=True) for k in ("actual_fen", "simulated_fen", "difference_fen"))]
+            screen.t("月份", "month"),
+            screen.t("实发", "actual"),
+            screen.t("模拟", "simulated"),
+            screen.t("差额", "difference"),
+        ],
+        [
+            [
+                r["period"],
+                *(format_yuan(r[k], grouping=True) for k in ("actual_fen", "simulated_fen", "difference_fen")),
+            ]
             for r in months.iter_rows(named=True)
         ],
         justify=["left", "right", "right", "right"],
     )
-    persons = sim.persons()
     counted = dict(persons.group_by("change").len().iter_rows())
     screen.line(
         screen.t(

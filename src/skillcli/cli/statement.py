@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -26,39 +25,18 @@ def statement(
 
     Exit codes: 0 written, 2 usage error (no lines for this payee in that year), 4 locked.
     """
-    import polars as pl
-
+    from skillcli.api import statement as payee_statement
+    from skillcli.api.payloads import statement_payload
     from skillcli.cli.render import Screen, print_json
-    from skillcli.errors import UsageError
-    from skillcli.io.writer import OutputSet
-    from skillcli.ledger.queries import bank_outcomes, live_lines, live_runs
-    from skillcli.ledger.store import Ledger
     from skillcli.money import format_yuan
-    from skillcli.report.statement import Statement, write_statement
-    from skillcli.schema.parse import compact_upper
     from skillcli.text import mask_id
 
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     t = screen.t
-    wanted = str(pl.select(compact_upper(pl.lit(payee_id))).item() or "")
-    shown = wanted if show_ids else mask_id(wanted)
-    store = Ledger.ready(ledger)
-    runs = [r for r in live_runs(store.runs()) if year is None or str(r["period"]).startswith(f"{year}-")]
-    run_ids = [r["run_id"] for r in runs]
-    lines = live_lines(store, run_ids).filter(pl.col("payee_id") == wanted)
-    if lines.height == 0:
-        where = f"{year} 年" if year else ""
-        raise UsageError(
-            f"台账中没有收款方 {shown} {where}的付款行", f"no lines for payee {shown}{f' in {year}' if year else ''}"
-        )
-    outcomes = bank_outcomes(store, sorted(set(lines.get_column("run_id").to_list()))).filter(
-        pl.col("payee_id") == wanted
-    )
-    st = Statement(wanted, year, runs, lines, outcomes)
-    with OutputSet(out.parent, store.files) as outputs:
-        write_statement(outputs.path(out.name), st, dt.date.today())
-        outputs.commit()
-    balance = st.balance()
+    result = payee_statement(payee_id, out, ledger=ledger, year=year)
+    st = result.statement
+    shown = st.payee_id if show_ids else mask_id(st.payee_id)
+    balance = result.balance
     labels = [
         ("entitled_fen", "应发合计", "entitled"),
         ("exported_fen", "已导出代发", "exported"),
@@ -76,4 +54,4 @@ def statement(
     )
     screen.line(t(f"已写出 {out}", f"wrote {out}"))
     if json_out:
-        print_json({"payee_name": st.payee_name, "year": year, "lines": lines.height, **balance})
+        print_json(statement_payload(result))

@@ -21,22 +21,18 @@ def template(
     Headers are the ones skillcli reads, enumerations and levels have dropdowns, ID columns are text.
     Exit codes: 0 written, 2 unknown policy or a bad file name.
     """
+    from skillcli.api import template as write_template
     from skillcli.cli.render import Screen
-    from skillcli.errors import UsageError
-    from skillcli.io.writer import atomic_path
-    from skillcli.report.template import write_template
-    from skillcli.rules.load import find_policy, load_policy
 
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"模板文件名应以 .xlsx 结尾，读到「{out.name}」", f"--out must end in .xlsx, got '{out.name}'")
     screen = Screen(lang=lang, quiet=quiet)
-    rules = load_policy(find_policy(policy))
-    with atomic_path(out) as tmp:
-        sheets = write_template(rules, tmp)
+    result = write_template(policy, out)
+    sheets = result.sheets
     counts = "、".join(f"{s.name} {len(s.columns)} 列" for s in sheets)
     screen.line(
         screen.t(
-            f"已写出 {out}（{rules.id}：{counts}）",
-            f"wrote {out} ({rules.id}: " + ", ".join(f"{s.name} {len(s.columns)} columns" for s in sheets) + ")",
+            f"已写出 {out}（{result.policy_id}：{counts}）",
+            f"wrote {out} ({result.policy_id}: "
+            + ", ".join(f"{s.name} {len(s.columns)} columns" for s in sheets)
+            + ")",
         )
     )

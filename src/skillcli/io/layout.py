@@ -5,17 +5,26 @@ header, a numbering row (甲)(1)(2) under it, 合计 rows and signature lines be
 anywhere. ``locate`` turns a text grid into a ``SheetTable`` whose frame holds only data rows,
 with canonical column names and each row's Excel row number in ``_row``; every row set aside is
 counted by reason, so rows in = rows kept + rows skipped.
+
+This is skillcli's one header locator. Rosters (``locate``) come in three kinds of sheet with
+two-row headers and the clerk's own spellings; the small tables of the other commands (a bank
+return, an accounts list, a voucher completion list: ``read_table``) have one header row and a
+``TableSpec`` of ranked aliases. Both look for the header among the same first rows, compare
+cells after ``normalise_header`` and set aside the same total and signature rows.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillcli.errors import InputError
 from skillcli.findings import Issue
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
-from skillcli.schema.columns import ALIASES, EXACT_COLUMNS, ColumnMap, closest_column, header_key, not_needed
 from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
 
 if TYPE_CHECKING:
@@ -46,6 +55,26 @@ NUMBERING_RE = r"^[(（][甲乙丙丁戊己庚辛壬癸\d]{1,3}[)）]$"
 TITLE_WORDS_RE = r"(花名册|名单|批次|第.{1,4}批|培训班|考勤表|统计表|汇总表|一览表|情况表|登记表|申请表|\d{4}年)"
 ID_CONTENT_RE = r"^(\d{17}[\dXx]|\d{15})$"
 ID_LIKE_RE = r"^(\d{14,17}[\dXx]|\d(\.\d+)?[Ee]\+?\d+)$"  # an ID, mistyped or in scientific notation
+
+
+# Normalised header → canonical column, per sheet kind (the clerk's --map and [columns]).
+HeaderMap = Mapping[SheetKind, Mapping[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderWords:
+    """What the locator knows of the columns it looks for, given by ``skillcli.schema.columns``.
+
+    The locator only finds a table; which spellings name which column is the schema's knowledge,
+    passed in so that reading a file never depends on what the columns mean.
+    """
+
+    aliases: HeaderMap  # normalise_header(spelling) → canonical, per kind
+    key: Callable[[str], str]  # a header's comparable form once a unit in brackets is removed
+    not_needed: Callable[[str], bool]  # a header known and deliberately unread (备注, 签名)
+    # (code, detail) for a header that matched no column: the known column it most likely is, when its
+    # name is close and its sampled cells fit that column (schema.columns.suggest_column).
+    suggest: Callable[[SheetKind, str, list[str], set[str]], tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -110,9 +139,9 @@ class _HeaderChoice:
 
 
 def _map_headers(
-    cells: list[str], parents: list[str] | None, kind: SheetKind, extra: ColumnMap | None = None
+    cells: list[str], parents: list[str] | None, kind: SheetKind, words: HeaderWords, extra: HeaderMap | None = None
 ) -> _HeaderChoice:
-    aliases = {**ALIASES[kind], **(extra or {}).get(kind, {})}
+    aliases = {**words.aliases[kind], **(extra or {}).get(kind, {})}
     mapping: dict[int, tuple[str, str]] = {}
     duplicates: list[tuple[int, str]] = []
     unknown: list[tuple[int, str]] = []
@@ -125,7 +154,7 @@ def _map_headers(
         elif child or parent:
             candidates = [child or parent]
         for text in candidates:
-            canonical = aliases.get(normalise_header(text)) or aliases.get(header_key(text))
+            canonical = aliases.get(normalise_header(text)) or aliases.get(words.key(text))
             if canonical is None:
                 continue
             shown = candidates[0]
@@ -136,7 +165,7 @@ def _map_headers(
                 mapping[j] = (canonical, shown)
             break
         else:
-            if candidates and not any(not_needed(text) for text in candidates):
+            if candidates and not any(words.not_needed(text) for text in candidates):
                 unknown.append((j, candidates[0]))
     return _HeaderChoice(kind, 0, parents is not None, mapping, duplicates, len(used), unknown)
 
@@ -162,14 +191,15 @@ def find_header(
     merged: list[tuple[int, int, int, int]],
     first_row: int,
     col_offset: int,
-    extra: ColumnMap | None = None,
+    words: HeaderWords,
+    extra: HeaderMap | None = None,
 ) -> _HeaderChoice | None:
     """The best header among the first rows, trying a single row and a two-row merged header."""
     best: _HeaderChoice | None = None
     limit = min(len(head), HEADER_SEARCH_ROWS)
     for r in range(limit):
         for kind in kinds:
-            choice = _map_headers(head[r], None, kind, extra)
+            choice = _map_headers(head[r], None, kind, words, extra)
             choice.row = r
             if r + 1 < len(head) and any(head[r + 1]):
                 excel_row = first_row + r
@@ -179,11 +209,11 @@ def find_header(
                     if r1 == excel_row and r2 == excel_row and 0 <= c1 - col_offset < len(head[r])
                     for c in range(c1, c2 + 1)
                 }
-                two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind, extra)
+                two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind, words, extra)
                 two.row = r + 1
                 # A two-row header must beat both of its rows alone; otherwise the row above is a
                 # title or 填报单位 line and the lower row is the whole header.
-                below = _map_headers(head[r + 1], None, kind, extra)
+                below = _map_headers(head[r + 1], None, kind, words, extra)
                 if two.score > max(choice.score, below.score):
                     choice = two
             if best is None or choice.score > best.score:
@@ -197,8 +227,9 @@ def locate(
     grid: Grid,
     file: str,
     meta: CellMeta,
+    words: HeaderWords,
     default_kind: SheetKind | None = None,
-    extra: ColumnMap | None = None,
+    extra: HeaderMap | None = None,
 ) -> SheetTable | Ignored:
     """Find the table in a grid and return its data rows, or say why the sheet was ignored."""
     import polars as pl
@@ -211,17 +242,7 @@ def locate(
         return Ignored(file, grid.sheet, "说明或代码表", "notes or code list")
 
     kinds = [named_kind] if named_kind else list(SheetKind)
-    if grid.header is not None:
-        head = [[clean_cell(h) for h in grid.header]]
-        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset, extra)
-        data_start = 0
-        header_excel_row = grid.first_row - 1
-    else:
-        head_frame = frame.head(HEADER_SEARCH_ROWS + 1)
-        head = [[clean_cell(v) if v is not None else "" for v in row] for row in head_frame.rows()]
-        choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset, extra)
-        data_start = choice.row + 1 if choice else 0
-        header_excel_row = grid.first_row + choice.row if choice else 0
+    choice, header_cells, data_start, header_excel_row = _choose_header(grid, meta, kinds, words, extra)
     if choice is None:
         if named_kind is not None and kind_from_name(grid.sheet):
             issue = Issue(file, grid.sheet, None, "", "", "sheet.header-not-found", named_kind.label_zh)
@@ -234,23 +255,18 @@ def locate(
     table_issues = [
         Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column") for _, text in choice.duplicates
     ]
-    table_issues += _unknown_header_issues(choice, file, grid.sheet, header_excel_row)
 
     data = frame.slice(data_start)
+    table_issues += _unknown_header_issues(choice, data, file, grid.sheet, header_excel_row, words)
     # An ID column whose header cell was left blank is recognised by its content.
     if "id_number" not in {c for c, _ in mapping.values()}:
-        header_cells = head[choice.row] if grid.header is None else head[0]
-        for j in range(frame.width):
-            if j in mapping or (j < len(header_cells) and header_cells[j]):
-                continue
-            sample = data.get_column(f"c{j}").drop_nulls().head(200).str.strip_chars()
-            if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
-                letter = col_letter(grid.col_offset + j)
-                mapping[j] = ("id_number", f"({letter}列)")
-                table_issues.append(
-                    Issue(file, grid.sheet, header_excel_row, "id_number", "", "sheet.column-by-content", letter)
-                )
-                break
+        found = _id_by_content(data, header_cells, mapping)
+        if found is not None:
+            letter = col_letter(grid.col_offset + found)
+            mapping[found] = ("id_number", f"({letter}列)")
+            table_issues.append(
+                Issue(file, grid.sheet, header_excel_row, "id_number", "", "sheet.column-by-content", letter)
+            )
 
     headers = dict(mapping.values())
     columns = {canonical: grid.col_offset + j for j, (canonical, _) in mapping.items()}
@@ -266,6 +282,50 @@ def locate(
             for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
         ],
     )
+    kept, skipped = _data_rows(cleaned, data, headers)
+    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
+    table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
+    if not grid.visible:
+        table.issues.append(table.issue("sheet.hidden"))
+    _cell_findings(table, meta)
+    return table
+
+
+def _choose_header(
+    grid: Grid, meta: CellMeta, kinds: list[SheetKind], words: HeaderWords, extra: HeaderMap | None
+) -> tuple[_HeaderChoice | None, list[str], int, int]:
+    """(the header, its cells, the grid row the data starts on, the header's Excel row).
+
+    A reader that already split off the header row (``grid.header``) leaves only that row to map;
+    otherwise the header is looked for among the first rows of the grid.
+    """
+    if grid.header is not None:
+        head = [[clean_cell(h) for h in grid.header]]
+        choice = find_header(head, kinds, [], grid.first_row - 1, grid.col_offset, words, extra)
+        return choice, head[0], 0, grid.first_row - 1
+    head = _head(grid.frame, HEADER_SEARCH_ROWS + 1)
+    choice = find_header(head, kinds, meta.merged, grid.first_row, grid.col_offset, words, extra)
+    if choice is None:
+        return None, [], 0, 0
+    return choice, head[choice.row], choice.row + 1, grid.first_row + choice.row
+
+
+def _id_by_content(data: pl.DataFrame, header_cells: list[str], mapping: dict[int, tuple[str, str]]) -> int | None:
+    """The first unmapped column with a blank header whose cells are mostly IDs, if any."""
+    for j in range(data.width):
+        if j in mapping or (j < len(header_cells) and header_cells[j]):
+            continue
+        sample = data.get_column(f"c{j}").drop_nulls().head(200).str.strip_chars()
+        if len(sample) and sample.str.contains(ID_CONTENT_RE).mean() >= 0.8:  # type: ignore[operator]
+            return j
+    return None
+
+
+def _data_rows(cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, SkipCounts]:
+    """The data rows of ``cleaned`` (mapped columns, cleaned) and the count of rows set aside by reason;
+    ``data`` holds the same rows' raw cells, every column."""
+    import polars as pl
+
     id_like = (
         pl.col("id_number").str.replace_all(r"\s", "").str.contains(ID_LIKE_RE).fill_null(False)
         if "id_number" in cleaned.columns
@@ -277,8 +337,8 @@ def locate(
     mapped = [pl.col(canonical) for canonical in cleaned.columns if canonical != "_row"]
     non_null = pl.sum_horizontal([c.is_not_null() & (c.str.strip_chars().str.len_bytes() > 0) for c in all_cols])
     paren = pl.sum_horizontal([c.str.strip_chars().str.contains(NUMBERING_RE).fill_null(False) for c in all_cols])
-    total = pl.any_horizontal([c.str.contains(TOTAL_RE).fill_null(False) for c in all_cols])
-    footer = pl.any_horizontal([c.str.contains(FOOTER_RE).fill_null(False) for c in all_cols])
+    total = _any_cell(all_cols, TOTAL_RE)
+    footer = _any_cell(all_cols, FOOTER_RE)
     repeated = pl.sum_horizontal(
         [
             (pl.col(canonical) == pl.lit(normalise_header(headers[canonical]))).fill_null(False)
@@ -290,28 +350,19 @@ def locate(
     # A batch title pasted into column A often lands under 姓名; the title words never occur in a
     # person's name, so only a filled ID cell rules a one-cell row out as a title.
     identity_blank = pl.col("id_number").is_null() if "id_number" in cleaned.columns else pl.lit(True)
-    title = (
-        (non_null == 1)
-        & identity_blank
-        & pl.any_horizontal([c.str.contains(TITLE_WORDS_RE).fill_null(False) for c in all_cols])
-    )
+    title = (non_null == 1) & identity_blank & _any_cell(all_cols, TITLE_WORDS_RE)
     mapped_blank = pl.all_horizontal([e.is_null() for e in mapped]) if mapped else pl.lit(True)
     # A trainee row is never a total or a signature line, even when its 备注 cell starts with
     # "注：" or "联系人：": a row whose ID cell holds an ID-shaped number is data (never a suspect).
-    reason = (
-        pl.when(total)
-        .then(pl.lit("total"))
-        .when(footer)
-        .then(pl.lit("footer"))
-        .when((paren >= 2) & (paren == non_null))
-        .then(pl.lit("numbering"))
-        .when(repeated >= 2)
-        .then(pl.lit("repeated_header"))
-        .when(title)
-        .then(pl.lit("title"))
-        .when(mapped_blank)
-        .then(pl.lit("blank"))
-        .otherwise(None)
+    reason = _skip_reason(
+        [
+            ("total", total),
+            ("footer", footer),
+            ("numbering", (paren >= 2) & (paren == non_null)),
+            ("repeated_header", repeated >= 2),
+            ("title", title),
+            ("blank", mapped_blank),
+        ]
     )
     reasons = suspects.select("_row", reason.alias("_skip"))
     classified = cleaned.join(reasons, on="_row", how="left", maintain_order="left")
@@ -319,26 +370,41 @@ def locate(
     for name, count in classified.get_column("_skip").value_counts().iter_rows():
         if name is not None:
             setattr(skipped, name, count)
-    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip")
-
-    table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
-    table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
-    if not grid.visible:
-        table.issues.append(table.issue("sheet.hidden"))
-    _cell_findings(table, meta)
-    return table
+    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped
 
 
-def _unknown_header_issues(choice: _HeaderChoice, file: str, sheet: str, header_row: int) -> list[Issue]:
-    """A warning for each header that matched no column, naming the closest known one when any,
-    so that no column of the clerk's file is dropped without a word."""
+def _head(frame: pl.DataFrame, rows: int) -> list[list[str]]:
+    """The first rows of a grid as cleaned text, blank cells as "", to look for the header in."""
+    return [[clean_cell(v) if v is not None else "" for v in row] for row in frame.head(rows).rows()]
+
+
+def _any_cell(cells: list[pl.Expr], pattern: str) -> pl.Expr:
+    """Whether any cell of the row matches ``pattern`` (a blank cell matches nothing)."""
+    import polars as pl
+
+    return pl.any_horizontal([c.str.contains(pattern).fill_null(False) for c in cells])
+
+
+def _skip_reason(tests: list[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The first reason whose test holds on the row, in the order given; null for a data row."""
+    import polars as pl
+
+    return pl.coalesce([pl.when(test).then(pl.lit(reason)) for reason, test in tests])
+
+
+def _unknown_header_issues(
+    choice: _HeaderChoice, data: pl.DataFrame, file: str, sheet: str, header_row: int, words: HeaderWords
+) -> list[Issue]:
+    """A warning for each header that matched no column, naming the known column it most likely is
+    when its name is close and its cells fit (``words.suggest``), so that no column of the clerk's
+    file is dropped without a word."""
     issues: list[Issue] = []
-    for _, text in choice.unknown:
-        closest = closest_column(choice.kind, text)
-        if closest is None:
-            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column"))
-        else:
-            issues.append(Issue(file, sheet, header_row, text, "", "sheet.unknown-column-like", closest.header))
+    present = {canonical for canonical, _ in choice.mapping.values()}
+    for j, text in choice.unknown:
+        name = f"c{j}"
+        sample = data.get_column(name).drop_nulls().head(200).to_list() if name in data.columns else []
+        code, detail = words.suggest(choice.kind, text, [clean_cell(str(v)) for v in sample], present)
+        issues.append(Issue(file, sheet, header_row, text, "", code, detail))
     return issues
 
 
@@ -382,6 +448,135 @@ def _cell_findings(table: SheetTable, meta: CellMeta) -> None:
             )
 
 
-def exact_columns(table: SheetTable) -> dict[str, int]:
-    """The canonical columns of a table whose cells must be text (IDs, accounts, cert numbers)."""
-    return {c: i for c, i in table.columns.items() if c in EXACT_COLUMNS}
+# -- small tables: bank returns, accounts lists, voucher completion lists -----------------------
+_UNIT_RE = re.compile(r"\((元|人民币元|人民币)\)$")
+# A return file's batch lines (批次号: …, 总笔数 5, 总金额 …) sit above or below the detail rows.
+BATCH_LINE_RE = (
+    r"^[\s\u3000]*(批次号|总笔数|总金额|成功笔数|成功金额|失败笔数|失败金额|处理中笔数|处理中金额)"
+    r"[\s\u3000]*[:：]?"
+)
+# Bank files end with sign-off lines the roster footers do not cover: 经办：张三 复核：李四 授权：王五,
+# 制表：…, 打印日期：…. A word followed by a colon within a few characters, never a plausible 户名.
+BANK_FOOTER_RE = r"^[\s\u3000]*(经办|复核|授权|制表|打印|审核|主管|记账|出纳)[^:：]{0,4}[:：]"
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """Canonical columns with their header aliases, best first, and the columns a table needs."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[tuple[str, ...], ...]  # each tuple: at least one of these columns
+    label_zh: str
+    label_en: str
+
+    def canonical(self, header: str) -> tuple[str, int] | None:
+        """(canonical, rank of the alias) for a header cell, or None."""
+        text = _UNIT_RE.sub("", normalise_header(header)).lower()
+        for canonical, names in self.aliases.items():
+            for rank, name in enumerate(names):
+                if text == name.lower():
+                    return canonical, rank
+        return None
+
+
+@dataclass(slots=True)
+class FoundTable:
+    """The data rows of a table: canonical text columns (cleaned, blank = null) and ``_row`` (Excel row)."""
+
+    path: Path
+    sheet: str
+    header_row: int
+    headers: dict[str, str]  # canonical -> header as written
+    frame: pl.DataFrame
+    skipped: dict[str, int] = field(default_factory=dict)
+    # The rows that are not data: the title rows above the header and the total, footer and batch
+    # lines below it, as (Excel row, why, every cell's text joined, the amount column's text).
+    aside: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes as they were read (``Book.sha256``)
+
+
+def _map(cells: list[str], spec: TableSpec) -> dict[str, tuple[int, int, str]]:
+    """canonical -> (column, alias rank, header text): the best-ranked alias wins, then the leftmost."""
+    chosen: dict[str, tuple[int, int, str]] = {}
+    for j, cell in enumerate(cells):
+        if not cell:
+            continue
+        found = spec.canonical(cell)
+        if found is None:
+            continue
+        canonical, rank = found
+        if canonical not in chosen or rank < chosen[canonical][1]:
+            chosen[canonical] = (j, rank, cell)
+    return chosen
+
+
+def _complete(mapping: dict[str, tuple[int, int, str]], spec: TableSpec) -> bool:
+    return all(any(c in mapping for c in group) for group in spec.required)
+
+
+def locate_table(grid: Grid, spec: TableSpec, path: Path) -> FoundTable | None:
+    """The table in one sheet, or None when no row of the first 20 holds its required headers."""
+    import polars as pl
+
+    frame = grid.frame
+    if frame.width == 0 or frame.height == 0:
+        return None
+    head = _head(frame, HEADER_SEARCH_ROWS)
+    best: tuple[int, dict[str, tuple[int, int, str]]] | None = None
+    for r, cells in enumerate(head):
+        mapping = _map(cells, spec)
+        if _complete(mapping, spec) and (best is None or len(mapping) > len(best[1])):
+            best = (r, mapping)
+    if best is None:
+        return None
+    header_index, mapping = best
+    data = frame.slice(header_index + 1)
+    rows = pl.int_range(0, data.height, dtype=pl.Int64, eager=True) + (grid.first_row + header_index + 1)
+    exprs = {canonical: clean_cells_expr(pl.col(f"c{j}")) for canonical, (j, _, _) in mapping.items()}
+    everything = [pl.col(c) for c in data.columns]
+    total = _any_cell(everything, TOTAL_RE)
+    footer = _any_cell(everything, FOOTER_RE) | _any_cell(everything, BANK_FOOTER_RE)
+    batch_line = _any_cell(everything, BATCH_LINE_RE)
+    blank = pl.all_horizontal([e.is_null() for e in exprs.values()])
+    reason = _skip_reason([("blank", blank), ("total", total), ("footer", footer), ("batch_line", batch_line)])
+    joined = pl.concat_str([clean_cells_expr(c) for c in everything], separator=" ", ignore_nulls=True)
+    classified = data.select(
+        pl.Series("_row", rows), *(e.alias(c) for c, e in exprs.items()), reason.alias("_skip"), joined.alias("_text")
+    )
+    skipped = {str(k): int(n) for k, n in classified.get_column("_skip").value_counts().iter_rows() if k is not None}
+    amount = "amount" if "amount" in exprs else None
+    title = [
+        (grid.first_row + r, "title", " ".join(c for c in cells if c), None)
+        for r, cells in enumerate(head[:header_index])
+    ]
+    below = classified.filter(pl.col("_skip").is_in(["total", "footer", "batch_line"]))
+    aside = title + [
+        (int(r["_row"]), str(r["_skip"]), r["_text"] or "", r[amount] if amount else None)
+        for r in below.iter_rows(named=True)
+    ]
+    kept = classified.filter(pl.col("_skip").is_null()).drop("_skip", "_text")
+    for canonical in spec.aliases:
+        if canonical not in kept.columns:
+            kept = kept.with_columns(pl.lit(None, pl.String).alias(canonical))
+    headers = {canonical: text for canonical, (_, _, text) in mapping.items()}
+    return FoundTable(path, grid.sheet, grid.first_row + header_index, headers, kept, skipped, aside)
+
+
+def read_table(path: Path, spec: TableSpec) -> FoundTable:
+    """The first sheet of ``path`` that holds the table (most data rows wins among several)."""
+    from skillcli.io.workbook import Book
+
+    if not path.exists():
+        raise InputError(str(path), "文件不存在", "no such file")
+    book = Book(path)
+    found = [t for t in (locate_table(g, spec, path) for g in book.grids()) if t is not None]
+    if not found:
+        need = "；".join("/".join(spec.aliases[c][0] for c in group) for group in spec.required)
+        raise InputError(
+            str(path),
+            f"前 {HEADER_SEARCH_ROWS} 行中找不到{spec.label_zh}的表头（需要：{need}）",
+            f"no {spec.label_en} header in the first {HEADER_SEARCH_ROWS} rows (needs: {need})",
+        )
+    best = max(found, key=lambda t: t.frame.height)
+    best.sha256 = book.sha256
+    return best

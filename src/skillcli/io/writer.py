@@ -149,7 +149,7 @@ def csv_safe(value: object) -> str:
 def write_csv_atomic(
     target: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
 ) -> None:
-    """UTF-8 CSV written atomically. ``safe_columns``: indexes that carry input text."""
+    """``write_csv`` written atomically. ``safe_columns``: indexes that carry input text."""
     with atomic_path(target) as tmp:
         write_csv(tmp, header, rows, safe_columns=safe_columns)
 
@@ -478,7 +478,8 @@ class OutputSet:
 
     Each file is first written under a temporary name in the same directory; ``commit`` renames
     them into place (the manifest last), so a crash leaves the previous outputs or none. An
-    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving. ``inputs``
+    exclusive lock on ``directory/.skillcli.lock`` keeps two runs from interleaving; the lock file
+    exists only while a run writes (a killed run may leave it: harmless, reused). ``inputs``
     are the run's input files, which no output may replace. A file-system failure inside the
     block (read-only folder, disk full) ends the run with one line and exit 2.
     """
@@ -556,6 +557,13 @@ class OutputSet:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         if self._lock is not None:
+            # No empty lock file is left in the clerk's folder. On POSIX it is unlinked while still
+            # held: filelock then refuses a lock taken on the unlinked file (its link count is 0), so
+            # a run that opened the old name meanwhile cannot share the folder with a new one. On
+            # Windows an open file cannot be deleted; filelock removes it itself on release.
+            if os.name != "nt":
+                with contextlib.suppress(OSError):
+                    (self.directory / self.LOCK_NAME).unlink()
             self._lock.release()
         if isinstance(exc, OSError):
             raise _output_error(self.directory, exc) from None
@@ -577,7 +585,9 @@ def _output_error(directory: Path, exc: OSError) -> Exception:
 def write_csv(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, safe_columns: set[int] | None = None
 ) -> None:
-    """UTF-8 CSV with LF line ends; cells of ``safe_columns`` (input text) are formula-safe."""
+    """UTF-8 CSV with a byte-order mark and LF line ends; cells of ``safe_columns`` (input text) are
+    formula-safe. The mark is what makes Excel on Chinese Windows read the file as UTF-8 when it is
+    double-clicked (without it Excel assumes GBK and shows garbage)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -588,13 +598,14 @@ def write_csv(
                 for i, v in enumerate(row)
             ]
         )
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
 def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection[str]) -> None:
     """``write_csv`` for a Polars frame, written by Polars: the same text, without a Python loop per
     cell. Its column names are the header; ``safe_columns`` name the columns that carry input text.
-    One difference, on the safe side: a field holding a bare CR is quoted too."""
+    One difference, on the safe side: a field holding a bare CR is quoted too. The byte-order mark
+    is written as ``write_csv`` writes it."""
     import polars as pl
 
     columns = []
@@ -608,13 +619,6 @@ def write_csv_frame(path: Path, frame: pl.DataFrame, *, safe_columns: Collection
             # None and "" are both an empty field, as csv.writer writes them (Polars would quote "").
             column = pl.when(text == "").then(None).otherwise(text)
         columns.append(column.alias(name))
-    frame.select(columns).write_csv(path, line_terminator="\n", null_value="", quote_style="necessary")
-
-
-def yuan_text(fen: pl.Expr) -> pl.Expr:
-    """``format_yuan`` as a Polars expression: integer fen to yuan text with exactly two decimals."""
-    import polars as pl
-
-    magnitude = fen.abs()
-    sign = pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return sign + (magnitude // 100).cast(pl.String) + pl.lit(".") + (magnitude % 100).cast(pl.String).str.zfill(2)
+    frame.select(columns).write_csv(
+        path, line_terminator="\n", null_value="", quote_style="necessary", include_bom=True
+    )

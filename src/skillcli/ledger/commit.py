@@ -7,12 +7,12 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
 from skillcli.ledger.archive import pack
 from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.model import SheetKind
 from skillcli.payout import Decision
 from skillcli.pipeline import Batch
+from skillcli.version import __version__
 
 
 def run_record(run_id: str, batch: Batch, decision: Decision, inputs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -27,6 +27,10 @@ class History:
 HISTORY_SCHEMA: dict[str, Any] = {
     "run_id": pl.String,
     "line_id": pl.Int64,
+    # The run's period and the line's position within its run (1 = the run's first line, as 序号 in
+    # that run's payouts.xlsx): messages cite a ledger line as 「2021-05 批次（R…）第 3 笔」.
+    "period": pl.String,
+    "seq": pl.Int64,
     "claim_key": pl.String,
     "kind": pl.String,
     "person_id": pl.String,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ import polars as pl
 from sqlalchemy import Engine, create_engine, event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from skillcli import __version__
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
@@ -27,6 +26,7 @@ from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 # Which ledger is in force lives apart from the database layer, so that a dry run with no ledger
 # never imports SQLAlchemy (about 0.25 s).
 from skillcli.ledger.where import new_run_id, resolve_url
+from skillcli.version import __version__
 
 
 class LedgerError(SkillcliError):
@@ -264,21 +264,57 @@ class Ledger:
         certs: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(set(person_ids)), 500):
-                query = select(*(s.lines.c[c] for c in HISTORY_SCHEMA)).where(
-                    s.lines.c.person_id.in_(chunk),
-                    s.lines.c.kind.in_(["payment", "advance"]),
-                    s.lines.c.line_id.not_in(reversed_ids),
-                    *line_where,
+                columns = [s.runs.c.period if c == "period" else s.lines.c[c] for c in HISTORY_SCHEMA if c != "seq"]
+                query = (
+                    select(*columns)
+                    .select_from(s.lines.join(s.runs, s.runs.c.run_id == s.lines.c.run_id))
+                    .where(
+                        s.lines.c.person_id.in_(chunk),
+                        s.lines.c.kind.in_(["payment", "advance"]),
+                        s.lines.c.line_id.not_in(reversed_ids),
+                        *line_where,
+                    )
                 )
                 found += [dict(r._mapping) for r in conn.execute(query)]
                 cert_query = select(*(s.certificates.c[c] for c in CERT_SCHEMA)).where(
                     s.certificates.c.person_id.in_(chunk), *cert_where
                 )
                 certs += [dict(r._mapping) for r in conn.execute(cert_query)]
+            positions = self._positions(conn, sorted({r["run_id"] for r in found}))
+        for r in found:
+            r["seq"] = positions(r["run_id"], r["line_id"])
         return History(
             pl.DataFrame(found, schema=HISTORY_SCHEMA, orient="row"),
             pl.DataFrame(certs, schema=CERT_SCHEMA, orient="row"),
         )
+
+    @staticmethod
+    def _positions(conn: Any, run_ids: list[str]) -> Callable[[str, int], int]:
+        """Each line's position within its run (1 = the run's first line), for ``run_ids``.
+
+        A run's lines are nearly always consecutive line ids, and then the position is the distance
+        from its first one: one grouped query for every run, not a numbering of whole runs per
+        batch chunk. A run whose ids interleave with another's (two runs committed at once on
+        PostgreSQL) has its ids read and numbered in order."""
+        first: dict[str, int] = {}
+        numbered: dict[str, dict[int, int]] = {}
+        for chunk in _chunks(run_ids, 500):
+            spans = (
+                select(s.lines.c.run_id, func.min(s.lines.c.line_id), func.max(s.lines.c.line_id), func.count())
+                .where(s.lines.c.run_id.in_(chunk))
+                .group_by(s.lines.c.run_id)
+            )
+            for run_id, low, high, count in list(conn.execute(spans)):
+                if high - low + 1 == count:
+                    first[run_id] = int(low)
+                else:
+                    ids = select(s.lines.c.line_id).where(s.lines.c.run_id == run_id).order_by(s.lines.c.line_id)
+                    numbered[run_id] = {int(i): n for n, (i,) in enumerate(conn.execute(ids), start=1)}
+
+        def position(run_id: str, line_id: int) -> int:
+            return numbered[run_id][line_id] if run_id in numbered else line_id - first[run_id] + 1
+
+        return position
 
     def runs(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError, UsageError
+from skillcli.io.layout import TableSpec, read_table
 from skillcli.io.writer import CellKind, Column, Workbook
 from skillcli.model import PayeeType
 from skillcli.money import format_yuan
 from skillcli.reconcile.layout import BankLayout
-from skillcli.reconcile.tables import TableSpec, read_table
 from skillcli.schema.parse import compact_upper
 from skillcli.text import mask_id
 
@@ -397,7 +397,7 @@ def build_reissue(
 
 def reissue_run(run: dict[str, Any], batch_id: str, at: str) -> dict[str, Any]:
     """The ``runs`` row of a reissue: no lines of its own (its money is the original run's), its period."""
-    from skillcli import __version__
+    from skillcli.version import __version__
 
     return {
         "run_id": batch_id,

@@ -15,8 +15,8 @@ from pathlib import Path
 import polars as pl
 
 from skillcli.errors import InputError
+from skillcli.io.layout import FoundTable, TableSpec, read_table
 from skillcli.money import MoneyError, format_yuan, parse_yuan
-from skillcli.reconcile.tables import FoundTable, TableSpec, read_table
 from skillcli.schema.parse import compact_upper, parse_money
 
 RETURN = TableSpec(

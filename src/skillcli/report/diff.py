@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from skillcli import __version__
 from skillcli.diff import (
     HEADERS,
     STATE_ZH,
@@ -29,6 +28,7 @@ from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
+from skillcli.version import __version__
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "same": "未变"}
 PAYOUT_ZH = {"newly-paid": "新增发放", "no-longer-paid": "不再发放", "amount-changed": "金额变化"}
@@ -364,99 +364,3 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
 def _text_columns(header: list[str], numeric: set[str]) -> set[int]:
     """Columns that can carry text from input and so are written formula-safe."""
     return {i for i, name in enumerate(header) if name not in numeric}
-
-
-def diff_payload(report: DiffReport, mask: Callable[[object], str]) -> dict[str, Any]:
-    """The diff as plain data for ``--json``. ``mask`` hides ID/phone numbers unless asked not to."""
-
-    def where(at: RowAt | None) -> dict[str, Any] | None:
-        return {"file": at.file, "sheet": at.sheet, "row": at.row} if at is not None else None
-
-    def masked(value: object) -> str | None:
-        return None if value is None else mask(value)
-
-    changes = []
-    for c in report.rows.rows:
-        if c.change == "same":
-            continue
-        person, name, key = identity(report, c)
-        changes.append(
-            {
-                "change": c.change,
-                "kind": c.kind.value,
-                "person_id": mask(person),
-                "name": name,
-                "key": masked(key),
-                "duplicate": c.duplicate,
-                "old": where(c.old),
-                "new": where(c.new),
-                "cells": [
-                    {"column": col, "header": HEADERS[col], "old": masked(old), "new": masked(new)}
-                    for col, old, new in c.cells
-                ],
-            }
-        )
-    payout: dict[str, Any] | None = None
-    if report.payout is not None:
-        effect = report.payout
-        payout = {
-            "policy": effect.policy,
-            "old_total_fen": effect.old_total_fen,
-            "new_total_fen": effect.new_total_fen,
-            "delta_fen": effect.delta_fen,
-            "changes": [
-                {
-                    k: mask(v) if k in ("person_id", "reason_zh", "reason_en") else v
-                    for k, v in payout_record(report, p).items()
-                }
-                for p in effect.changes
-            ],
-        }
-    return {
-        "tool": "skillcli",
-        "version": __version__,
-        "same": report.same,
-        "period": report.new.ctx.period_label,
-        "old": [{"path": f.path, "format": f.format} for f in report.old.files],
-        "new": [{"path": f.path, "format": f.format} for f in report.new.files],
-        "counts": report.rows.counts(),
-        "columns": {
-            kind.value: {"only_old": list(c.only_old), "only_new": list(c.only_new)}
-            for kind, c in report.rows.columns.items()
-        },
-        "rows": changes,
-        "duplicates": [
-            {
-                "file": r["file"],
-                "sheet": r["sheet"],
-                "row": r["row"],
-                "value": mask(r["value"]),
-                "message_zh": mask(r["message_zh"]),
-                "message_en": mask(r["message_en"]),
-            }
-            for r in report.duplicates.iter_rows(named=True)
-        ],
-        "payout": payout,
-        "findings": {
-            "counts": report.finding_counts(),
-            "items": [
-                {
-                    "state": r["state"],
-                    "code": r["code"],
-                    "severity": r["severity"],
-                    "column": r["column"],
-                    "person_id": mask(r["person_id"]),
-                    "row_change": r["row_change"],
-                    "old": {"sheet": r["old_sheet"], "row": r["old_row"], "value": masked(r["old_value"])}
-                    if r["old_file"] is not None
-                    else None,
-                    "new": {"sheet": r["new_sheet"], "row": r["new_row"], "value": masked(r["new_value"])}
-                    if r["new_file"] is not None
-                    else None,
-                    "message_zh": mask(r["message_zh"]),
-                    "message_en": mask(r["message_en"]),
-                }
-                for r in report.findings.iter_rows(named=True)
-            ],
-        },
-    }

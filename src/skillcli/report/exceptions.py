@@ -7,17 +7,19 @@ files or sheets. Error rows are red, warnings yellow; headers are frozen and fil
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from skillcli.findings import CATALOGUE
+from skillcli.findings import CATALOGUE, RENDERED_COLUMNS
 from skillcli.io.writer import Column, Workbook, write_csv
 from skillcli.model import SheetKind
 from skillcli.schema.columns import SPECS
 
-CSV_HEADER = ("file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en")
+# The rendered findings' columns but the person's ID number, which the row's own cells show.
+CSV_HEADER = tuple(c for c in RENDERED_COLUMNS if c != "person_id")
 FINDING_COLUMNS = (
     Column("文件"),
     Column("工作表"),
@@ -43,58 +45,106 @@ def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[s
 
 # In Chinese the clerk's workbook holds no codes and no English (the CSV keeps them for machines).
 ZH_DROPPED = frozenset({"代码", "Message"})
+# The English headers of the clerk's workbooks (``--lang en``), by their Chinese header.
+EN_HEADERS = {
+    "文件": "File",
+    "工作表": "Sheet",
+    "行号": "Row",
+    "列": "Column",
+    "值": "Value",
+    "代码": "Code",
+    "级别": "Severity",
+    "说明": "Message (Chinese)",
+    "中文说明": "Description (Chinese)",
+    "数量": "Count",
+    "问题（举一例）": "Problem (one example)",
+    "序号": "No.",
+    "姓名": "Name",
+    "身份证号码": "ID number",
+    "补贴项目": "Subsidy",
+    "职业(工种)": "Occupation",
+    "等级": "Level",
+    "培训类型": "Training type",
+    "收款方类型": "Payee type",
+    "收款方代码": "Payee ID",
+    "收款方名称": "Payee name",
+    "应发金额": "Entitlement",
+    "已预拨": "Advanced",
+    "本次发放": "Paid now",
+    "规则": "Rule",
+    "条款": "Clause",
+    "计算": "Formula",
+    "来源": "Source row",
+    "原因": "Reason",
+    "原因代码": "Reason code",
+}
+_SEVERITY_EN = {"error": "error", "warning": "warning"}
+
+
+def in_lang(text: str, lang: str | None) -> str:
+    """One half of a label written "中文 / English": the Chinese for ``zh``, the English for ``en``;
+    both when no language is given (a label without an English half is kept whole)."""
+    zh, sep, en = text.partition(" / ")
+    if not sep or lang is None:
+        return text
+    return zh if lang == "zh" else en
+
+
+def headers_in(columns: tuple[Column, ...], lang: str | None) -> tuple[Column, ...]:
+    """``columns`` with English headers for ``lang="en"`` (Chinese otherwise)."""
+    if lang != "en":
+        return columns
+    return tuple(replace(c, header=EN_HEADERS.get(c.header, c.header)) for c in columns)
 
 
 def finding_columns(lang: str | None = None) -> tuple[Column, ...]:
     """``FINDING_COLUMNS`` for a language: ``zh`` without the code and English columns."""
-    return tuple(c for c in FINDING_COLUMNS if lang != "zh" or c.header not in ZH_DROPPED)
+    return headers_in(tuple(c for c in FINDING_COLUMNS if lang != "zh" or c.header not in ZH_DROPPED), lang)
 
 
 def finding_rows(findings: pl.DataFrame, lang: str | None = None) -> list[list[Any]]:
     """One row per finding in ``finding_columns(lang)`` order."""
-    keep = [c.header not in ZH_DROPPED or lang != "zh" for c in FINDING_COLUMNS]
-    return [
-        [
-            value
-            for value, kept in zip(
-                (
-                    r["file"],
-                    r["sheet"],
-                    r["row"],
-                    r["column"],
-                    r["value"],
-                    r["code"],
-                    _SEVERITY_ZH[r["severity"]],
-                    r["message_zh"],
-                    r["message_en"],
-                ),
-                keep,
-                strict=True,
-            )
-            if kept
-        ]
-        for r in findings.iter_rows(named=True)
-    ]
+    return [list(row) for row in finding_frame(findings, lang).iter_rows()]
+
+
+def with_shown_ids(frame: pl.DataFrame, findings: pl.DataFrame, column: str = "person_id") -> pl.DataFrame:
+    """``frame`` (keyed by file, sheet, row) with ``column`` showing what Excel shows (1.40105E+17) on
+    the rows whose ID was stored as a number: the digits read back look like a valid ID and are not
+    the person's, so no output shows them beside the row."""
+    lost = (
+        findings.filter(pl.col("code") == "id.precision-lost")
+        .select("file", "sheet", "row", pl.col("value").alias("__shown"))
+        .unique(["file", "sheet", "row"])
+    )
+    if lost.height == 0:
+        return frame
+    return (
+        frame.join(lost, on=["file", "sheet", "row"], how="left", maintain_order="left")
+        .with_columns(pl.coalesce("__shown", column).alias(column))
+        .drop("__shown")
+    )
 
 
 def finding_frame(findings: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:
     """``finding_rows`` as a frame, for the fast sheet writer (the same cells, column for column);
     ``lang="zh"`` leaves out the code and the English message, as ``finding_columns`` does."""
-    severity = pl.col("severity").replace_strict(_SEVERITY_ZH, return_dtype=pl.String)
+    names = _SEVERITY_EN if lang == "en" else _SEVERITY_ZH
+    severity = pl.col("severity").replace_strict(names, return_dtype=pl.String)
     kept = [c for c in CSV_HEADER if lang != "zh" or c not in ("code", "message_en")]
     return findings.select(severity if c == "severity" else pl.col(c) for c in kept)
 
 
-def source_expr(frame: pl.DataFrame) -> pl.Expr:
-    """``file name:sheet!row`` of each row, as the sheets' 来源 column shows where a line came from."""
+def source_expr(frame: pl.DataFrame, lang: str | None = None) -> pl.Expr:
+    """Where each row came from, for the sheets' 来源 column: ``一班.xlsx「花名册」第 14 行`` in
+    Chinese, ``一班.xlsx, sheet 花名册, row 14`` in English, ``file:sheet!row`` for machines."""
     names = {f: Path(f).name for f in frame.get_column("_file").unique().to_list()}
-    return pl.concat_str(
-        pl.col("_file").replace_strict(names, return_dtype=pl.String),
-        pl.lit(":"),
-        pl.col("_sheet"),
-        pl.lit("!"),
-        pl.col("_row").cast(pl.String),
-    )
+    file = pl.col("_file").replace_strict(names, return_dtype=pl.String)
+    row = pl.col("_row").cast(pl.String)
+    if lang == "zh":
+        return pl.concat_str(file, pl.lit("「"), pl.col("_sheet"), pl.lit("」第 "), row, pl.lit(" 行"))
+    if lang == "en":
+        return pl.concat_str(file, pl.lit(", sheet "), pl.col("_sheet"), pl.lit(", row "), row)
+    return pl.concat_str(file, pl.lit(":"), pl.col("_sheet"), pl.lit("!"), row)
 
 
 def write_exceptions_xlsx(
@@ -105,7 +155,8 @@ def write_exceptions_xlsx(
     lang: str | None = None,
 ) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row.
-    ``lang="zh"``: Chinese only (no codes, no English); otherwise both languages and the codes."""
+    ``lang="zh"``: Chinese only (no codes, no English); ``en``: English headers and labels, both
+    messages and the codes; no language: both languages and the codes."""
     book = Workbook(target, streaming=True)
     try:
         counts = (
@@ -113,10 +164,8 @@ def write_exceptions_xlsx(
             .len()
             .sort(["severity", "len", "code"], descending=[False, True, False])
         )
-        if lang == "zh":
-            # The summary labels are written "中文 / English"; a Chinese workbook keeps the Chinese half.
-            summary = [(label.split(" / ")[0], value, kind) for label, value, kind in summary]
-        book.key_values("汇总", "检查结果汇总" if lang == "zh" else "检查结果汇总 / Check summary", summary)
+        summary = [(in_lang(label, lang), value, kind) for label, value, kind in summary]
+        book.key_values("汇总", in_lang("检查结果汇总 / Check summary", lang), summary)
         if lang == "zh":
             examples = findings.group_by("code", maintain_order=True).agg(pl.col("message_zh").first())
             example = dict(examples.iter_rows())
@@ -126,16 +175,20 @@ def write_exceptions_xlsx(
                 [[_SEVERITY_ZH[s], n, example[c]] for c, s, n in counts.iter_rows()],
             )
         else:
+            severity = _SEVERITY_EN if lang == "en" else _SEVERITY_ZH
             book.table(
                 "按代码统计",
-                (
-                    Column("代码"),
-                    Column("级别", width=8),
-                    Column("数量", "int", 8),
-                    Column("说明", width=60),
-                    Column("Description", width=60),
+                headers_in(
+                    (
+                        Column("代码"),
+                        Column("级别", width=8),
+                        Column("数量", "int", 8),
+                        Column("中文说明", width=60),
+                        Column("Description", width=60),
+                    ),
+                    lang,
                 ),
-                [[c, _SEVERITY_ZH[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()],
+                [[c, severity[s], n, CATALOGUE[c].zh, CATALOGUE[c].en] for c, s, n in counts.iter_rows()],
             )
         placed = pl.Series("placed", [False] * findings.height, dtype=pl.Boolean)
         indexed = findings.with_row_index("__i")
@@ -150,6 +203,9 @@ def write_exceptions_xlsx(
                 pl.col("_row").alias("row"),
                 *value_columns,
             )
+            if "id_number" in value_columns:
+                # The context of a row whose ID was stored as a number shows what Excel shows.
+                rows_frame = with_shown_ids(rows_frame, findings, "id_number")
             joined = indexed.join(rows_frame, on=["file", "sheet", "row"], how="inner").sort("__i")
             if joined.height == 0:
                 continue

@@ -24,7 +24,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.model import LEVEL_LABELS, Level, PayeeType
-from skillcli.money import MoneyError, parse_yuan
+from skillcli.money import MoneyError, parse_yuan, percent
 
 if TYPE_CHECKING:
     from skillcli.ledger.store import Ledger
@@ -245,13 +245,6 @@ def _target_value(path: Path, name: str, value: Any) -> int:
     raise UsageError(
         f"目标文件 {path}：{name} 的值「{value}」无效", f"targets file {path}: invalid value '{value}' for {name}"
     )
-
-
-def percent(actual: int, target: int) -> Decimal | None:
-    """actual / target as a percentage, exactly, half-up to two decimals: 695 / 600 → 115.83."""
-    if target <= 0:
-        return None
-    return (Decimal(actual) * 100 / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # -- the ledger as known on a day -----------------------------------------------------------------

@@ -10,8 +10,7 @@ from typing import Any
 from skillcli.io.charts import ChartWorkbook
 from skillcli.io.writer import Column, Workbook
 from skillcli.model import PayeeType
-from skillcli.report.funds import MEASURES, TOTAL_LABEL, FundReport
-from skillcli.vouchers.status import payload as voucher_payload
+from skillcli.report.funds import MEASURES, FundReport
 
 _PAYEE_ZH = {p.value: p.label_zh for p in PayeeType}
 # The measures of every breakdown sheet, after its own key columns.
@@ -281,47 +280,3 @@ def _voucher_sheet(book: ChartWorkbook, report: FundReport) -> None:
         rows,
         title=f"培训券 {report.scope.label} 发放的券，截至 {summary.as_of}",
     )
-
-
-def _split(frame: Any, key: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """A breakdown's rows without its 合计 row, and that row (the last)."""
-    rows = frame.to_dicts()
-    assert rows and rows[-1][key] == TOTAL_LABEL
-    return rows[:-1], rows[-1]
-
-
-def report_payload(report: FundReport) -> dict[str, Any]:
-    """The whole report for ``--json`` (fen as integers, percentages as exact decimal text).
-
-    A public interface: every key is documented in docs/bank-and-reports.md and kept stable. The
-    合计 row of each breakdown is under ``breakdown_totals``, so the lists hold only their items.
-    """
-    parts = {
-        "by_subsidy": _split(report.by_subsidy, "rule"),
-        "by_payee_type": _split(report.by_payee_type, "payee_type"),
-        "by_payee": _split(report.by_payee, "payee_type"),
-        "by_category": _split(report.by_category, "category"),
-        "by_level": _split(report.by_level, "level_label"),
-        "monthly": _split(report.monthly, "period"),
-        "finance": _split(report.finance, "funding"),
-    }
-    return {
-        "scope": report.scope.kind,
-        "period": report.scope.label,
-        "as_of": report.as_of,
-        "runs": [r["run_id"] for r in report.runs],
-        "totals": report.totals,
-        **{name: rows for name, (rows, _) in parts.items()},
-        "breakdown_totals": {name: total for name, (_, total) in parts.items()},
-        "targets": [
-            {
-                "period": t.period,
-                "measure": t.measure,
-                "actual": t.actual,
-                "target": t.target,
-                "percent": None if t.percent is None else str(t.percent),
-            }
-            for t in report.targets
-        ],
-        "vouchers": voucher_payload(report.vouchers) if report.vouchers is not None else None,
-    }

@@ -15,12 +15,21 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
-from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame, yuan_text
+from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame
 from skillcli.model import PayeeType
+from skillcli.money import yuan_text_expr
 from skillcli.payout import Decision
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import CSV_HEADER, FINDING_COLUMNS, finding_frame, source_expr
+from skillcli.report.exceptions import (
+    CSV_HEADER,
+    finding_columns,
+    finding_frame,
+    headers_in,
+    in_lang,
+    source_expr,
+    with_shown_ids,
+)
+from skillcli.version import __version__
 
 PAYOUT_CSV = (
     "person_id",
@@ -94,22 +103,24 @@ def write_payout(
     *,
     run_id: str | None = None,
     ledger: str | None = None,
+    lang: str = "zh",
 ) -> dict[str, Any]:
-    """Stage every payout output in ``out`` and return the manifest (also written).
+    """Stage every payout output in ``out`` and return the manifest (also written). ``lang``: the
+    language of payouts.xlsx's headers and labels (``zh``: Chinese only; ``en``: English).
 
     Inputs are listed with the hash of the bytes that were read (``Batch.files``), not hashed
     again here: a file replaced during the run must not be recorded as the one decided on.
     """
     sums = totals(decision)
     input_rows = [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in batch.files]
-    _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id)
+    _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id, lang)
     payouts_csv = out.path("payouts.csv")
     write_csv_frame(payouts_csv, payout_csv_frame(decision.lines), safe_columns=PAYOUT_CSV_SAFE)
     exceptions_csv = out.path("exceptions.csv")
     columns = [*CSV_HEADER, "person_id"]
     write_csv_frame(
         exceptions_csv,
-        decision.exceptions.select(columns),
+        with_shown_ids(decision.exceptions, decision.exceptions).select(columns),
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
     ineligible_csv = out.path("ineligible.csv")
@@ -163,7 +174,7 @@ DETAIL_COLUMNS = (
 
 def payout_csv_frame(lines: pl.DataFrame) -> pl.DataFrame:
     """payouts.csv (``PAYOUT_CSV``) from payment lines: a decision's, or a run's in the ledger."""
-    return lines.select(*PAYOUT_CSV[:8], yuan_text(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:])
+    return lines.select(*PAYOUT_CSV[:8], yuan_text_expr(pl.col("amount_fen")).alias("amount_yuan"), *PAYOUT_CSV[9:])
 
 
 def detail_frame(lines: pl.DataFrame, source: pl.Expr) -> pl.DataFrame:
@@ -225,69 +236,96 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _shown(value: Any, empty: str) -> str:
+    """A parameter's value as a person reads it: 电工、焊工 or 2018: 995, never a Python list or dict."""
+    plain = _plain(value)
+    if isinstance(plain, list):
+        return "、".join(str(v) for v in plain) or empty
+    if isinstance(plain, dict):
+        return "；".join(f"{k}: {v}" for k, v in plain.items()) or empty
+    return str(plain)
+
+
 def _workbook(
-    path: Path, batch: Batch, decision: Decision, sums: dict[str, Any], inputs: list[dict[str, Any]], run_id: str | None
+    path: Path,
+    batch: Batch,
+    decision: Decision,
+    sums: dict[str, Any],
+    inputs: list[dict[str, Any]],
+    run_id: str | None,
+    lang: str,
 ) -> None:
     book = Workbook(path, streaming=True)
     try:
-        _summary_sheet(book, batch, decision, sums)
-        book.table("明细", DETAIL_COLUMNS, detail_frame(decision.lines, source_expr(decision.lines)))
-        exc = decision.exceptions
+        _summary_sheet(book, batch, decision, sums, lang)
+        lines = decision.lines
+        book.table("明细", headers_in(DETAIL_COLUMNS, lang), detail_frame(lines, source_expr(lines, lang)))
+        exc = with_shown_ids(decision.exceptions, decision.exceptions)
         book.table(
             "异常",
-            (*FINDING_COLUMNS, Column("身份证号码", width=21)),
-            finding_frame(exc).with_columns(exc.get_column("person_id")),
+            (*finding_columns(lang), *headers_in((Column("身份证号码", width=21),), lang)),
+            finding_frame(exc, lang).with_columns(exc.get_column("person_id")),
             row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")],
         )
+        # The reason code is for support: in Chinese it is the last column, titled 代码.
+        ineligible = decision.ineligible
         book.table(
             "不符合条件",
-            (
-                Column("身份证号码", width=21),
-                Column("姓名"),
-                Column("培训类型"),
-                Column("原因代码"),
-                Column("原因", width=70),
-                Column("来源"),
+            headers_in(
+                (
+                    Column("身份证号码", width=21),
+                    Column("姓名"),
+                    Column("培训类型"),
+                    Column("原因", width=70),
+                    Column("来源"),
+                    Column("代码" if lang == "zh" else "原因代码"),
+                ),
+                lang,
             ),
-            decision.ineligible.select(
+            ineligible.select(
                 "person_id",
                 "name",
                 "training_type",
-                "reason_code",
                 "reason",
-                source_expr(decision.ineligible).alias("source"),
+                source_expr(ineligible, lang).alias("source"),
+                "reason_code",
             ),
         )
-        _about_sheet(book, batch, decision, inputs, run_id)
+        _about_sheet(book, batch, decision, inputs, run_id, lang)
     finally:
         book.close()
 
 
-def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[str, Any]) -> None:
+def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[str, Any], lang: str) -> None:
     sheet = book.add_sheet("汇总")
     policy = decision.policy
-    sheet.write_string(0, 0, f"职业培训补贴发放汇总 {batch.ctx.period_label}", book.fmt_title)
+    title = in_lang("职业培训补贴发放汇总 / Training subsidy payout summary", lang)
+    sheet.write_string(0, 0, f"{title} {batch.ctx.period_label}", book.fmt_title)
     sheet.write_string(1, 0, f"{policy.id}  {policy.title}")
     counts = decision.counts
     row = 3
     blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]]]] = [
         (
             "控制数 / Control",
-            ["项目", "数量", "金额(元)"],
+            ["项目 / Item", "数量 / Count", "金额(元) / Amount (yuan)"],
             [
-                [("花名册行数", "text"), (decision.derived.height, "int"), (None, "text")],
-                [("发放", "text"), (counts["paid"], "int"), (sums["total_fen"], "money")],
-                [("异常（暂不发放）", "text"), (counts["exception"], "int"), (None, "text")],
-                [("不符合条件", "text"), (counts["ineligible"], "int"), (None, "text")],
-                [("付款明细行数", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
-                [("应发合计", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
-                [("已预拨抵扣", "text"), (None, "text"), (sums["advance_fen"], "money")],
-                [("本次发放合计（控制总额）", "text"), (None, "text"), (sums["total_fen"], "money")],
+                [("花名册行数 / Roster rows", "text"), (decision.derived.height, "int"), (None, "text")],
+                [("发放 / Paid", "text"), (counts["paid"], "int"), (sums["total_fen"], "money")],
+                [("异常（暂不发放） / Exceptions (held)", "text"), (counts["exception"], "int"), (None, "text")],
+                [("不符合条件 / Not eligible", "text"), (counts["ineligible"], "int"), (None, "text")],
+                [("付款明细行数 / Payment lines", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
+                [("应发合计 / Entitlement total", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
+                [("已预拨抵扣 / Advances deducted", "text"), (None, "text"), (sums["advance_fen"], "money")],
+                [
+                    ("本次发放合计（控制总额） / Total paid now (control total)", "text"),
+                    (None, "text"),
+                    (sums["total_fen"], "money"),
+                ],
             ],
         ),
         (
             "按补贴项目 / By subsidy",
-            ["规则", "补贴项目", "笔数", "金额(元)"],
+            ["规则 / Rule", "补贴项目 / Subsidy", "笔数 / Lines", "金额(元) / Amount (yuan)"],
             [
                 [(s["rule"], "text"), (s["subsidy"], "text"), (s["lines"], "int"), (s["fen"], "money")]
                 for s in sums["by_subsidy"]
@@ -295,7 +333,7 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         ),
         (
             "按收款方类型 / By payee type",
-            ["收款方类型", "笔数", "金额(元)"],
+            ["收款方类型 / Payee type", "笔数 / Lines", "金额(元) / Amount (yuan)"],
             [
                 [(_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"), (s["lines"], "int"), (s["fen"], "money")]
                 for s in sums["by_payee_type"]
@@ -303,7 +341,13 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         ),
         (
             "按收款方 / By payee",
-            ["收款方类型", "收款方代码", "收款方名称", "笔数", "金额(元)"],
+            [
+                "收款方类型 / Payee type",
+                "收款方代码 / Payee ID",
+                "收款方名称 / Payee name",
+                "笔数 / Lines",
+                "金额(元) / Amount (yuan)",
+            ],
             [
                 [
                     (_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"),
@@ -325,12 +369,12 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         city = mul_ratio(sums["total_fen"], Decimal(str(share.value)))
         blocks.append(
             (
-                "市区两级分担 / City and district shares（比例为假设参数 city_share）",
-                ["承担方", "比例", "金额(元)"],
+                "市区两级分担（比例为假设值，非文件规定） / City and district shares (the ratio is an assumption: parameter city_share)",
+                ["承担方 / Payer", "比例 / Share", "金额(元) / Amount (yuan)"],
                 [
-                    [("市级", "text"), (str(share.value), "text"), (city, "money")],
+                    [("市级 / City", "text"), (str(share.value), "text"), (city, "money")],
                     [
-                        ("区级", "text"),
+                        ("区级 / District", "text"),
                         (str(1 - Decimal(str(share.value))), "text"),
                         (sums["total_fen"] - city, "money"),
                     ],
@@ -338,16 +382,18 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
             )
         )
     widths = [12] * 5
+    # Labels are written "中文 / English"; the workbook shows the half of its language.
     for title, headers, rows in blocks:
-        sheet.write_string(row, 0, title, book.fmt_bold)
+        sheet.write_string(row, 0, in_lang(title, lang), book.fmt_bold)
         row += 1
         for j, header in enumerate(headers):
-            sheet.write_string(row, j, header, book.fmt_header)
-            widths[j] = max(widths[j], len(header.encode("gbk", "replace")))
+            sheet.write_string(row, j, in_lang(header, lang), book.fmt_header)
+            widths[j] = max(widths[j], len(in_lang(header, lang).encode("gbk", "replace")))
         row += 1
         for cells in rows:
             for j, (value, kind) in enumerate(cells):
-                written = book.write_cell(sheet, row, j, kind, value)  # type: ignore[arg-type]
+                shown = in_lang(value, lang) if j == 0 and kind == "text" and isinstance(value, str) else value
+                written = book.write_cell(sheet, row, j, kind, shown)  # type: ignore[arg-type]
                 widths[j] = max(widths[j], written)
             row += 1
         row += 1
@@ -357,32 +403,42 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
 
 
 def _about_sheet(
-    book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]], run_id: str | None
+    book: Workbook, batch: Batch, decision: Decision, inputs: list[dict[str, Any]], run_id: str | None, lang: str
 ) -> None:
     policy = decision.policy
-    kind = f"预拨 {decision.advance_share:%}" if decision.advance_share is not None else "发放"
+
+    def t(zh: str, en: str) -> str:
+        return en if lang == "en" else zh
+
+    share = decision.advance_share
     rows: list[tuple[str, Any, Any]] = [
-        ("台账批次 / ledger run", run_id or "试算，未写入台账 / dry run, not committed", "text"),
-        ("类型 / kind", kind, "text"),
-        ("政策 / policy", f"{policy.id}  {policy.title}", "text"),
-        ("地区 / region", policy.region, "text"),
-        ("规则文件 / rules file", Path(policy.path).name, "text"),
-        ("规则文件 SHA-256", policy.sha256, "text"),
-        ("文件依据 / source", " ".join(f"{k}: {v}" for k, v in policy.document.items()), "text"),
-        ("批次月份 / period", batch.ctx.period_label, "text"),
-        ("skillcli 版本 / version", __version__, "text"),
-        ("生成时间 / generated (UTC)", run_time().isoformat(), "text"),
+        (t("台账批次", "ledger run"), run_id or t("试算，未写入台账", "dry run, not committed"), "text"),
+        (
+            t("类型", "kind"),
+            t(f"预拨 {share:%}", f"advance {share:%}") if share is not None else t("发放", "payment"),
+            "text",
+        ),
+        (t("政策", "policy"), f"{policy.id}  {policy.title}", "text"),
+        (t("地区", "region"), policy.region, "text"),
+        (t("规则文件", "rules file"), Path(policy.path).name, "text"),
+        (t("规则文件校验码", "rules file SHA-256"), policy.sha256, "text"),
+        (t("文件依据", "source"), " ".join(f"{k}: {v}" for k, v in policy.document.items()), "text"),
+        (t("批次月份", "period"), batch.ctx.period_label, "text"),
+        (t("skillcli 版本", "skillcli version"), __version__, "text"),
+        (t("生成时间（世界标准时间）", "generated (UTC)"), run_time().isoformat(), "text"),
     ]
     for name, param in sorted(policy.parameters.items()):
-        flags = "（假设 / assumption）" if param.assumption else ""
-        flags += "（本次覆盖 / overridden）" if param.overridden else ""
-        rows.append((f"参数 {name}{flags}", str(_plain(param.value)), "text"))
+        flags = t("（假设）", " (assumption)") if param.assumption else ""
+        flags += t("（本次覆盖）", " (overridden)") if param.overridden else ""
+        # The parameter's name is what the clerk types after --param: it stays, in the value.
+        rows.append((t("参数", "parameter") + flags, f"{name} = {_shown(param.value, t('（空）', '(empty)'))}", "text"))
     for item in inputs:
-        rows.append((f"输入 {item['path']}", f"SHA-256 {item['sha256']}  ({item['bytes']} bytes)", "text"))
+        size = t(f"{item['bytes']} 字节", f"{item['bytes']} bytes")
+        rows.append((t("输入文件", "input"), f"{item['path']}（SHA-256 {item['sha256']}，{size}）", "text"))
     # How blanks were read and which conditions no sheet could be checked against: the clerk reads
     # these beside the totals, not only on the screen.
     for hint in decision.warnings.iter_rows(named=True):
-        rows.append(("提示 / hint", f"{hint['message_zh']} / {hint['message_en']}", "text"))
+        rows.append((t("提示", "hint"), t(hint["message_zh"], hint["message_en"]), "text"))
     for note in policy.notes:
-        rows.append(("说明 / note", note, "text"))
-    book.key_values("说明", "运行说明 / About this run", rows)
+        rows.append((t("说明", "note"), note, "text"))
+    book.key_values("说明", t("运行说明", "About this run"), rows)

@@ -16,7 +16,6 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
 from skillcli.errors import InconsistencyError
 from skillcli.io.writer import OutputSet, Workbook, write_csv_frame
 from skillcli.ledger.store import Ledger
@@ -30,7 +29,9 @@ from skillcli.report.payout import (
     run_time,
     sha256_file,
 )
+from skillcli.version import __version__
 
+RUN_KIND_ZH = {"payout": "发放", "advance": "预拨", "void": "作废", "voucher": "培训券核销"}
 NOT_STORED = (
     ("明细「计算」列（计算过程未存入台账）", "the 明细 计算 column (the calculation is not stored in the ledger)"),
     (
@@ -60,12 +61,12 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str) -> dict[st
             "汇总",
             f"职业培训补贴发放汇总 {run['period']}（由台账重新生成）",
             [
-                ("台账批次 / ledger run", run_id, "text"),
-                ("类型 / kind", run["kind"], "text"),
-                ("政策 / policy", run["policy_id"], "text"),
-                ("付款明细行数 / lines", len(lines), "int"),
-                ("本次发放合计 / total", total, "money"),
-                ("应发合计 / entitlement", sum(int(r["entitlement_fen"]) for r in lines), "money"),
+                ("台账批次", run_id, "text"),
+                ("类型", RUN_KIND_ZH.get(run["kind"], run["kind"]), "text"),
+                ("政策", run["policy_id"], "text"),
+                ("付款明细行数", len(lines), "int"),
+                ("本次发放合计", total, "money"),
+                ("应发合计", sum(int(r["entitlement_fen"]) for r in lines), "money"),
             ],
         )
         frame = (
@@ -74,21 +75,24 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str) -> dict[st
             else None
         )
         if frame is not None:
-            book.table("明细", DETAIL_COLUMNS, detail_frame(frame, pl.col("source")))
+            # The ledger stores the source row as file:sheet!row; the sheet shows it as payouts.xlsx does.
+            source = pl.col("source").str.replace(r"^(.*):([^:!]*)!(\d+)$", "${1}「${2}」第 ${3} 行")
+            book.table("明细", DETAIL_COLUMNS, detail_frame(frame, source))
         about: list[tuple[str, Any, Any]] = [
-            ("本文件 / this file", "由台账重新生成，非原始输出 / regenerated from the ledger", "text"),
-            ("台账 / ledger", store.name, "text"),
-            ("台账批次 / ledger run", run_id, "text"),
-            ("写入台账时间 / committed (UTC)", run["created_at"], "text"),
-            ("批次月份 / period", run["period"], "text"),
-            ("规则文件 SHA-256", run["policy_sha256"], "text"),
-            ("原 skillcli 版本 / version at commit", run["tool_version"], "text"),
-            ("skillcli 版本 / version", __version__, "text"),
-            ("生成时间 / generated (UTC)", run_time().isoformat(), "text"),
+            ("本文件", "由台账重新生成，非原始输出", "text"),
+            ("台账", store.name, "text"),
+            ("台账批次", run_id, "text"),
+            ("写入台账时间（世界标准时间）", run["created_at"], "text"),
+            ("批次月份", run["period"], "text"),
+            ("规则文件校验码", run["policy_sha256"], "text"),
+            ("写入时的 skillcli 版本", run["tool_version"], "text"),
+            ("skillcli 版本", __version__, "text"),
+            ("生成时间（世界标准时间）", run_time().isoformat(), "text"),
         ]
-        about += [(f"输入 {item['path']}", f"SHA-256 {item['sha256']}", "text") for item in inputs]
-        about += [("台账未存、未重新生成 / not stored", f"{zh} / {en}", "text") for zh, en in NOT_STORED]
-        book.key_values("说明", "说明 / About this file", about)
+        about += [("输入文件", f"{item['path']}（SHA-256 {item['sha256']}）", "text") for item in inputs]
+        about += [("台账未存、未重新生成", zh, "text") for zh, _ in NOT_STORED]
+        # ``ledger show`` has no --lang: like payouts.xlsx by default, the workbook is Chinese only.
+        book.key_values("说明", "说明", about)
     finally:
         book.close()
     payouts_csv = outputs.path("payouts.csv")

@@ -37,6 +37,11 @@ LINE_HEIGHT = 15
 IDENTITY_COLUMNS = ("name", "id_number", "occupation", "class_id")
 VALUE_MAX_WIDTH = 24
 
+# Header findings that only the clerk can settle (a column nobody needs, mapped with --map) stay
+# out of the returns; the others are worded for the sender, who edits the table, not the program.
+CLERK_ONLY = frozenset({"sheet.unknown-column"})
+_LIKELY_RE = re.compile(r"它(?:可能是|看来就是)「([^」]*)」")
+
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
@@ -48,36 +53,75 @@ class Recipient:
 
 
 def owners(batch: Batch, by: str) -> pl.DataFrame:
-    """Each finding about a row, with ``__owner``: the institution (or employer) the row belongs to,
-    or 未填<header> when the roster leaves it blank. Findings about whole files or sheets have no row
-    and go to no one (they are the clerk's own to settle)."""
+    """Each finding with ``__owner``: the institution (or employer) it goes back to.
+
+    A finding about a data row goes to the institution written on that roster row (an attendance or
+    certificate row: that of the same person on the roster), or to 未填<header> when the roster leaves
+    it blank. A finding about a file's header (an unknown or missing column) goes to every recipient
+    with roster rows in that file: each must correct its own table. A file without roster rows sends
+    its header findings to no one, and an unknown column with no likely match (``CLERK_ONLY``) goes
+    to no one either: they stay in exceptions.xlsx for the clerk."""
     column, header = SPLIT_BY[by]
     unknown = f"未填{header}"
     roster = batch.raw.get(SheetKind.ROSTER)
-    rowed = batch.findings.filter(pl.col("row").is_not_null())
+    data_rows = pl.concat(
+        [
+            frame.select(
+                pl.col("_file").alias("file"),
+                pl.col("_sheet").alias("sheet"),
+                pl.col("_row").cast(pl.Int64).alias("row"),
+            )
+            for frame in batch.raw.values()
+            if frame.height
+        ]
+        or [pl.DataFrame(schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64})],
+        how="vertical_relaxed",
+    )
+    findings = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
+    rowed = findings.join(data_rows, on=["file", "sheet", "row"], how="semi", maintain_order="left").with_columns(
+        pl.lit(False).alias("__headed")
+    )
+    headed = (
+        findings.join(data_rows, on=["file", "sheet", "row"], how="anti", maintain_order="left")
+        .filter(~pl.col("code").is_in(list(CLERK_ONLY)))
+        .with_columns(pl.lit(True).alias("__headed"))
+    )
     if roster is None or column not in roster.columns:
-        return rowed.with_columns(pl.lit(unknown).alias("__owner"))
-    roster_owner = roster.select(
-        pl.col("_file").alias("file"),
-        pl.col("_sheet").alias("sheet"),
-        pl.col("_row").alias("row"),
-        pl.col(column).alias("__by_row"),
+        owned = rowed.with_columns(pl.lit(unknown).alias("__owner"))
+    else:
+        roster_owner = roster.select(
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.col(column).alias("__by_row"),
+        )
+        # A person's institution, for their attendance and certificate rows: the first one on the roster.
+        person_owner = (
+            roster.filter(pl.col("id_number").is_not_null() & pl.col(column).is_not_null())
+            .group_by("id_number", maintain_order=True)
+            .agg(pl.col(column).first().alias("__by_person"))
+            .rename({"id_number": "person_id"})
+            if "id_number" in roster.columns
+            else pl.DataFrame(schema={"person_id": pl.String, "__by_person": pl.String})
+        )
+        owned = (
+            rowed.join(roster_owner, on=["file", "sheet", "row"], how="left", maintain_order="left")
+            .join(person_owner, on="person_id", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("__by_row", "__by_person", pl.lit(unknown)).alias("__owner"))
+            .drop("__by_row", "__by_person")
+        )
+    if headed.height == 0:
+        return owned
+    # Who has rows in each file: the roster's institutions (blank: 未填…).
+    by_file = (
+        roster.select(
+            pl.col("_file").alias("file"),
+            (pl.col(column).fill_null(unknown) if column in roster.columns else pl.lit(unknown)).alias("__owner"),
+        ).unique(maintain_order=True)
+        if roster is not None
+        else pl.DataFrame(schema={"file": pl.String, "__owner": pl.String})
     )
-    # A person's institution, for their attendance and certificate rows: the first one on the roster.
-    person_owner = (
-        roster.filter(pl.col("id_number").is_not_null() & pl.col(column).is_not_null())
-        .group_by("id_number", maintain_order=True)
-        .agg(pl.col(column).first().alias("__by_person"))
-        .rename({"id_number": "person_id"})
-        if "id_number" in roster.columns
-        else pl.DataFrame(schema={"person_id": pl.String, "__by_person": pl.String})
-    )
-    return (
-        rowed.join(roster_owner, on=["file", "sheet", "row"], how="left", maintain_order="left")
-        .join(person_owner, on="person_id", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("__by_row", "__by_person", pl.lit(unknown)).alias("__owner"))
-        .drop("__by_row", "__by_person")
-    )
+    return pl.concat([owned, headed.join(by_file, on="file", how="inner", maintain_order="left")])
 
 
 def recipients(batch: Batch, by: str) -> list[Recipient]:
@@ -106,6 +150,7 @@ def write_returns(
             _cover(book, batch, by, recipient, contact, today)
             for kind in SheetKind:
                 _kind_sheet(book, batch, kind, recipient.findings)
+            _header_sheet(book, recipient.findings.filter(pl.col("__headed")))
         finally:
             book.close()
     return written
@@ -114,25 +159,92 @@ def write_returns(
 def _cover(
     book: Workbook, batch: Batch, by: str, recipient: Recipient, contact: Mapping[str, Any], today: dt.date
 ) -> None:
-    errors = int((recipient.findings.get_column("severity") == "error").sum())
-    warnings = recipient.findings.height - errors
-    rows_with_problems = recipient.findings.select("file", "sheet", "row").unique().height
+    header = SPLIT_BY[by][1]
+    on_rows = recipient.findings.filter(~pl.col("__headed"))
+    errors = int((on_rows.get_column("severity") == "error").sum())
+    warnings = on_rows.height - errors
+    rows_with_problems = on_rows.select("file", "sheet", "row").unique().height
+    count = f"错误 {errors} 条，警告 {warnings} 条，涉及 {rows_with_problems} 行"
+    headed = recipient.findings.height - on_rows.height
+    if headed:
+        count += f"；另有表头问题 {headed} 条（见工作表「表头问题」）"
     lines: list[tuple[str, Any, Any]] = [
         ("批次", batch.ctx.period_label, "text"),
-        (SPLIT_BY[by][1], recipient.name, "text"),
-        ("问题数", f"错误 {errors} 条，警告 {warnings} 条，涉及 {rows_with_problems} 行", "text"),
+        (header, recipient.name, "text"),
+        ("问题数", count, "text"),
         ("退回日期", today.isoformat(), "text"),
     ]
-    if contact:
-        lines += [(str(key), str(value), "text") for key, value in contact.items()]
-    else:
-        lines.append(("联系人", "（未设置：请在 skillcli.toml 的 [contact] 表中填写联系人和电话）", "text"))
+    # The cover goes outside the bureau: without a [contact] table it names no one rather than
+    # printing the program's configuration on it (the clerk is told on screen).
+    lines += [(str(key), str(value), "text") for key, value in contact.items()]
+    if recipient.name == f"未填{header}":
+        lines.append(
+            (
+                "请先处理",
+                f"以下各行无法判断应退回给哪一家{header}：花名册中该行（或考勤、证书表中此人在花名册的行）"
+                f"的「{header}」为空，或此人不在花名册中。请先查明每行所属的{header}，在原表中补填后重新检查，"
+                f"或把这些行转给所属{header}改正。",
+                "text",
+            )
+        )
     lines += [
-        ("如何改正", "请按各工作表「问题说明」列逐行改正原表中标色的单元格，改好后整表重新报送。", "text"),
+        (
+            "如何改正",
+            "请打开贵单位报送的原表，按本清单各工作表的「行号」找到对应行，按「问题说明」逐条改正；"
+            "本清单中标色的单元格就是有问题的单元格。改好后请将整张表重新报送。",
+            "text",
+        ),
         ("颜色", "红色：错误，改正前不能发放补贴；黄色：警告，请核对，确认无误可不改。", "text"),
-        ("行号", "「行号」是原表中的 Excel 行号，打开原表即可找到该行。", "text"),
+        ("行号", "「行号」是原表中的 Excel 行号（打开原表时最左侧显示的数字）。", "text"),
     ]
     book.key_values("封面", f"培训补贴申报退回清单（{recipient.name}）", lines)
+
+
+def for_sender(code: str, column: str, message: str) -> str:
+    """A header finding as the sending institution acts on it (no program options, no config file)."""
+    likely = _LIKELY_RE.search(message)
+    if code in ("sheet.unknown-column-like", "sheet.unknown-column-money") and likely:
+        money = "（此列决定补贴是否发放或发多少）" if code == "sheet.unknown-column-money" else ""
+        return (
+            f"表头「{column}」不是模板中的写法，本次未读取此列{money}。如它就是「{likely.group(1)}」，"
+            f"请把表头改为「{likely.group(1)}」后重新报送"
+        )
+    return message
+
+
+def _cell_formats(book: Workbook) -> tuple[Any, Any, Any]:
+    """Wrapped text cells: plain, error (red) and warning (yellow)."""
+    base = {"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"}
+    return (
+        book.add_format(base),
+        book.add_format({**base, "bg_color": "#FFC7CE"}),
+        book.add_format({**base, "bg_color": "#FFEB9C"}),
+    )
+
+
+def _header_sheet(book: Workbook, findings: pl.DataFrame) -> None:
+    """The problems of the table's header (an unknown or missing column): one line each."""
+    if findings.height == 0:
+        return
+    several_files = findings.get_column("file").n_unique() > 1
+    sheet = book.add_sheet("表头问题")
+    wrap, error, warning = _cell_formats(book)
+    head = [*(["文件"] if several_files else []), "工作表", "行号", "列", "问题说明（请按此改正）"]
+    widths = [*([16] if several_files else []), 10, 6, 16, MESSAGE_WIDTH + 20]
+    for j, (text, width) in enumerate(zip(head, widths, strict=True)):
+        sheet.set_column(j, j, width)
+        sheet.write_string(0, j, text, book.fmt_header)
+    for i, r in enumerate(findings.iter_rows(named=True), start=1):
+        lead = [*([Path(r["file"]).name] if several_files else []), r["sheet"]]
+        for j, value in enumerate(lead):
+            book.write_cell(sheet, i, j, "text", value, wrap)
+        book.write_cell(sheet, i, len(lead), "int", r["row"], wrap)
+        book.write_cell(sheet, i, len(lead) + 1, "text", r["column"] or "", wrap)
+        fmt = error if r["severity"] == "error" else warning
+        message = for_sender(r["code"], r["column"] or "", r["message_zh"])
+        book.write_cell(sheet, i, len(lead) + 2, "text", message, fmt)
+        sheet.set_row(i, LINE_HEIGHT * _lines(message, widths[-1]) + 3)
+    book.print_setup(sheet, repeat_row=0, fit_width=True)
 
 
 def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.DataFrame) -> None:
@@ -164,11 +276,7 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     ]
     several_files = rows.get_column("file").n_unique() > 1
     sheet = book.add_sheet(f"{kind.label_zh}问题")
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
-    error = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE", "num_format": "@"})
-    warning = book.add_format(
-        {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#FFEB9C", "num_format": "@"}
-    )
+    wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "问题说明（请按此改正）"]
     head += [SPECS_HEADER[kind][c] for c in value_columns]
     records = [

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from skillcli.io.charts import ChartWorkbook
 from skillcli.io.writer import Column
@@ -92,43 +90,3 @@ def write_simulation(path: Path, sim: Simulation) -> None:
         )
     finally:
         book.close()
-
-
-def simulation_payload(sim: Simulation, mask: Callable[[object], str]) -> dict[str, Any]:
-    """The JSON of ``simulate --json``: totals in fen, by dimension, and the people who change (IDs masked)."""
-    by: dict[str, list[dict[str, Any]]] = {}
-    for dimension, _, _ in SHEETS:
-        frame = sim.by(dimension)
-        by[dimension] = [
-            {
-                "key": r[frame.columns[0]],
-                "actual_lines": r["actual_lines"],
-                "actual_fen": r["actual_fen"],
-                "simulated_lines": r["simulated_lines"],
-                "simulated_fen": r["simulated_fen"],
-                "difference_fen": r["difference_fen"],
-            }
-            for r in frame.iter_rows(named=True)
-        ]
-    return {
-        "year": sim.year,
-        "policy": sim.policy,
-        "parameters": dict(sorted(sim.overrides.items())),
-        "runs": sim.runs,
-        "actual_fen": sim.actual_fen,
-        "simulated_fen": sim.simulated_fen,
-        "difference_fen": sim.simulated_fen - sim.actual_fen,
-        "by": by,
-        "persons": [
-            {
-                "person_id": mask(r["person_id"]),
-                "name": r["name"],
-                "change": r["change"],
-                "actual_fen": r["actual_fen"],
-                "simulated_fen": r["simulated_fen"],
-                "difference_fen": r["difference_fen"],
-                "reason": mask(r["reason"]),
-            }
-            for r in sim.persons().iter_rows(named=True)
-        ],
-    }

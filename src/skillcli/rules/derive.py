@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.model import SheetKind
+from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES
 from skillcli.schema.validate import Context
 
@@ -45,6 +45,26 @@ def _col_or_null(frame: pl.DataFrame, name: str, dtype: Any = pl.String) -> pl.E
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
 
 
+# The roster columns the derived fields read; a batch without one has it as all blank (unknown).
+_ROSTER_INPUTS: dict[str, Any] = {
+    "level": pl.String,
+    "occupation": pl.String,
+    "class_id": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "filed_end_date": pl.Date,
+    "contract_start": pl.Date,
+    "contract_end": pl.Date,
+    "passed": pl.String,
+    "shortage": pl.Boolean,
+    "id_number": pl.String,
+    "employer_uscc": pl.String,
+    "employer_name": pl.String,
+    "left_date": pl.Date,
+    "category": pl.String,
+}
+
+
 def derive(
     frames: dict[SheetKind, pl.DataFrame], ctx: Context, params: dict[str, Any], extra_certs: pl.DataFrame | None = None
 ) -> pl.DataFrame:
@@ -53,23 +73,7 @@ def derive(
     ``extra_certs`` are certificates recorded in the ledger with earlier runs (for E13).
     """
     roster = frames[SheetKind.ROSTER].with_row_index("_rid")
-    for name, dtype in (
-        ("level", pl.String),
-        ("occupation", pl.String),
-        ("class_id", pl.String),
-        ("start_date", pl.Date),
-        ("end_date", pl.Date),
-        ("filed_end_date", pl.Date),
-        ("contract_start", pl.Date),
-        ("contract_end", pl.Date),
-        ("passed", pl.String),
-        ("shortage", pl.Boolean),
-        ("id_number", pl.String),
-        ("employer_uscc", pl.String),
-        ("employer_name", pl.String),
-        ("left_date", pl.Date),
-        ("category", pl.String),
-    ):
+    for name, dtype in _ROSTER_INPUTS.items():
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
     start, end = pl.col("start_date"), pl.col("end_date")
@@ -148,6 +152,87 @@ def _with_ledger_certs(certs: pl.DataFrame | None, extra: pl.DataFrame | None) -
 _CERT_FIELDS = ("has_cert", "cert_kind", "cert_issue_date", "cert_local", "cert_number", "prior_cert_years")
 
 
+_LEVEL_TEXT = {level.value: label for level, label in LEVEL_LABELS.items()}
+_NO_PASS = "花名册的「考核结果」也未填写（或没有此列）"
+
+
+def _training_text(occupation: pl.Expr, level: pl.Expr) -> pl.Expr:
+    """电工 五级/初级工, as a clerk reads a training or a certificate (未填等级 for a blank level)."""
+    return pl.concat_str(
+        [
+            occupation.fill_null("（未填职业）"),
+            level.replace_strict(_LEVEL_TEXT, default=level).fill_null("（未填等级）"),
+        ],
+        separator=" ",
+    )
+
+
+def _cert_note(pairs: pl.DataFrame, certs: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
+    """Per roster row, what the certificate data holds for this person, and the sentence a clerk
+    reads when no certificate of this training is found and no pass is recorded: the sheet looked
+    at and, when the person has other certificates (电工 四级 against a roster 五级), which ones."""
+    # The certificate sheets of the row's own file are the ones its sender filled; a file without
+    # one is matched against every certificate sheet of the batch, so all of them are named.
+    by_file: dict[str, list[str]] = {}
+    if "_sheet" in certs.columns and "_file" in certs.columns:
+        for file, sheet in certs.select("_file", "_sheet").drop_nulls().unique(maintain_order=True).iter_rows():
+            by_file.setdefault(file, []).append(sheet)
+    every = sorted({sheet for sheets in by_file.values() for sheet in sheets})
+
+    def named(sheets: list[str]) -> str:
+        return "证书表「" + "」「".join(sheets) + "」" if sheets else "证书数据"
+
+    where = pl.col("_file").replace_strict(
+        {file: named(sheets) for file, sheets in by_file.items()}, default=named(every), return_dtype=pl.String
+    )
+    held = pairs.group_by("_rid").agg(
+        pl.concat_str(
+            [
+                _training_text(pl.col("c_occupation"), pl.col("c_level")),
+                pl.lit("（"),
+                pl.col("c_date").cast(pl.String).fill_null("未填发证日期"),
+                pl.lit(" 发证）"),
+            ]
+        )
+        .unique(maintain_order=True)
+        .str.join("、")
+        .alias("__held")
+    )
+    note = (
+        pl.when(pl.col("cert_number").is_not_null() & pl.col("cert_kind").is_null())
+        .then(
+            pl.concat_str(
+                [
+                    where,
+                    pl.lit("中此人本次培训的证书（编号 "),
+                    pl.col("cert_number"),
+                    pl.lit(
+                        f"）没有填写「证书类型」，无法确认是哪一种证书，{_NO_PASS}；请在证书表中填写此证书的「证书类型」"
+                    ),
+                ]
+            )
+        )
+        .when(pl.col("__held").is_null())
+        .then(where + pl.lit(f"中没有此人的证书，{_NO_PASS}；请补上此人的证书，或在花名册的「考核结果」列填写「合格」"))
+        .otherwise(
+            pl.concat_str(
+                [
+                    where,
+                    pl.lit("中此人的证书是 "),
+                    pl.col("__held"),
+                    pl.lit("，与本行的培训 "),
+                    _training_text(pl.col("occupation"), pl.col("level")),
+                    pl.lit(
+                        f" 不符（职业、等级须相同，发证日期不早于开班日期），{_NO_PASS}；请核对本行的职业和等级，"
+                        "或补上本次培训取得的证书"
+                    ),
+                ]
+            )
+        )
+    )
+    return held, note
+
+
 def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFrame:
     """The certificate this training earned (same person, occupation and level, issued on or after
     the start date; the earliest wins) and the years the next-lower certificate had been held."""
@@ -160,6 +245,9 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
             pl.lit(None, pl.String).alias("cert_number"),
             pl.lit(None, pl.String).alias("cert_issuer"),
             _prior_from_roster(roster).alias("prior_cert_years"),
+            pl.lit(
+                f"本批次没有证书表（或证书表没有「身份证号码」列），{_NO_PASS}；请附上证书表，或在花名册的「考核结果」列填写「合格」"
+            ).alias("cert_note"),
         )
     cert = certs.select(
         pl.col("id_number"),
@@ -216,7 +304,14 @@ def _certificates(roster: pl.DataFrame, certs: pl.DataFrame | None) -> pl.DataFr
         .group_by("_rid")
         .agg(pl.col("c_date").min().alias("prior_date"))
     )
-    joined = roster.join(earned, on="_rid", how="left").join(prior, on="_rid", how="left")
+    held, note = _cert_note(pairs, certs)
+    joined = (
+        roster.join(earned, on="_rid", how="left")
+        .join(prior, on="_rid", how="left")
+        .join(held, on="_rid", how="left")
+        .with_columns(note.alias("cert_note"))
+        .drop("__held")
+    )
     from_certs = whole_years(pl.col("prior_date"), pl.col("start_date"))
     # The batch has certificate data, so a training without a matching certificate has none: its
     # certificate fields read "无证书"/否 (a requirement on them fails: not eligible), not missing.

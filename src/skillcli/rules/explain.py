@@ -14,15 +14,8 @@ import polars as pl
 
 from skillcli.model import LEVEL_LABELS, Level, PayeeType
 from skillcli.payout import Decision
-from skillcli.rules.evaluate import (
-    _built_in,
-    _condition_text,
-    _shown,
-    _without_absent,
-    compile_rule,
-    condition_expr,
-    payee_exprs,
-)
+from skillcli.rules.compile import built_in_requirements, compile_rule, condition_expr, payee_exprs, without_absent
+from skillcli.rules.describe import condition_text, shown_value
 from skillcli.rules.model import Condition, Policy
 
 LEVEL_CODES = frozenset(level.value for level in Level)
@@ -70,20 +63,20 @@ def _checks(
     if not conds or not applies:
         return []
     values = frame.select(
-        [_shown(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
+        [shown_value(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
         + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]
     ).row(0, named=True)
     return [
-        ConditionCheck(kind, req_id, clause, _condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
+        ConditionCheck(kind, req_id, clause, condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
         for i, c in enumerate(conds)
     ]
 
 
 def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[RowExplanation]:
     """Every roster row of ``person_id`` with every rule's conditions, formula and outcome."""
-    from skillcli.rules.evaluate import _ensure_columns
+    from skillcli.rules.evaluate import ensure_columns
 
-    rows = _ensure_columns(decision.derived).filter(pl.col("id_number") == person_id.strip().upper())
+    rows = ensure_columns(decision.derived).filter(pl.col("id_number") == person_id.strip().upper())
     found: list[RowExplanation] = []
     for rid in rows.get_column("_rid").to_list():
         row = rows.filter(pl.col("_rid") == rid)
@@ -112,9 +105,9 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
             )
             item.conditions += _checks(row, rule.scope, "scope", "", rule.clause)
             if in_scope:
-                for every in (*_built_in(policy, rule), *policy.eligibility, *rule.require):
+                for every in (*built_in_requirements(policy, rule), *policy.eligibility, *rule.require):
                     # A condition on a column no sheet has was not checked (payout.column-absent).
-                    req = _without_absent(every, decision.absent)
+                    req = without_absent(every, decision.absent)
                     applies = bool(
                         row.select(
                             pl.all_horizontal([condition_expr(c) for c in req.when]).fill_null(False)

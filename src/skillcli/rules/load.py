@@ -275,31 +275,41 @@ def _parameters(ctx: _Ctx, data: dict[str, Any], overrides: Mapping[str, str]) -
 
 
 def _parse_override(name: str, text: str, like: Any) -> Any:
+    """``--param name=text`` read as the type of the policy's own value ``like``."""
     try:
-        if isinstance(like, bool):
-            if text.lower() in ("true", "yes", "1", "是"):
-                return True
-            if text.lower() in ("false", "no", "0", "否"):
-                return False
-            raise ValueError(text)
-        if isinstance(like, int):
-            return int(text)
-        if isinstance(like, Decimal):
-            return Decimal(text)
-        if isinstance(like, dt.date):
-            return dt.date.fromisoformat(text)
-        if isinstance(like, list):
-            if text.startswith("@"):
-                return _list_file(name, Path(text[1:]))
-            return [item.strip() for item in re.split(r"[,，、]", text) if item.strip()]
-        if isinstance(like, dict):
-            if text.startswith("@"):
-                return _table_file(name, Path(text[1:]))
-            pairs = [item.strip() for item in re.split(r"[,，;；]", text) if item.strip()]
-            return dict(_pair(item, r"[:：]") for item in pairs)
+        if isinstance(like, list | dict):
+            return _parse_collection(name, text, like)
+        return _parse_scalar(text, like)
     except (ValueError, InvalidOperation, yaml.YAMLError):
         raise UsageError(f"--param {name}={text} 的值格式不对", f"--param {name}={text}: bad value") from None
+
+
+def _parse_scalar(text: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        if text.lower() in ("true", "yes", "1", "是"):
+            return True
+        if text.lower() in ("false", "no", "0", "否"):
+            return False
+        raise ValueError(text)
+    if isinstance(like, int):
+        return int(text)
+    if isinstance(like, Decimal):
+        return Decimal(text)
+    if isinstance(like, dt.date):
+        return dt.date.fromisoformat(text)
     return text
+
+
+def _parse_collection(name: str, text: str, like: list[Any] | dict[str, Any]) -> Any:
+    """A list (电工,焊工) or a table (电工:1200,焊工:1500), or either from a file (``@path``)."""
+    if isinstance(like, list):
+        if text.startswith("@"):
+            return _list_file(name, Path(text[1:]))
+        return [item.strip() for item in re.split(r"[,，、]", text) if item.strip()]
+    if text.startswith("@"):
+        return _table_file(name, Path(text[1:]))
+    pairs = [item.strip() for item in re.split(r"[,，;；]", text) if item.strip()]
+    return dict(_pair(item, r"[:：]") for item in pairs)
 
 
 def _pair(text: str, separator: str) -> tuple[str, Decimal]:

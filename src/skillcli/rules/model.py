@@ -1,6 +1,6 @@
 """A policy as data: parameters, eligibility items, limits and rules, loaded from one YAML file.
 
-Nothing here evaluates anything; ``skillcli.rules.evaluate`` compiles these records to Polars
+Nothing here evaluates anything; ``skillcli.rules.compile`` compiles these records to Polars
 expressions. Amounts are integer fen from the moment the file is loaded.
 """
 

@@ -1,7 +1,7 @@
 """Checks across rows and sheets, each a small named function in a registry.
 
-A check takes the typed frames of the whole batch and returns issue rows (see
-``skillcli.schema.validate.ISSUE_SCHEMA``). It declares the codes it can emit so that a test can
+A check takes the typed frames of the whole batch and returns findings (``skillcli.findings.emit``,
+``FINDING_SCHEMA``). It declares the codes it can emit so that a test can
 hold the registry, the catalogue and the docs together. Every check is a Polars expression or join:
 no Python loop runs per row.
 """
@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import polars as pl
 
+from skillcli.findings import concat, emit
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.lengths import INPUT_LIMITS
-from skillcli.schema.validate import Context, empty_issues, issues_from
+from skillcli.schema.validate import Context
 
 Frames = dict[SheetKind, pl.DataFrame]
 CheckFn = Callable[[Frames, Context], list[pl.DataFrame]]
@@ -75,14 +76,14 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         return []
     start, end = pl.col("start_date"), pl.col("end_date")
     found = [
-        issues_from(
+        emit(
             roster,
             pl.when(start > end).then(pl.lit("date.order")),
             "start_date",
             start.dt.to_string("%Y-%m-%d"),
             pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")]),
         ),
-        issues_from(
+        emit(
             roster,
             pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")),
             "end_date",
@@ -93,7 +94,7 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     if "filed_end_date" in roster.columns:
         filed = pl.col("filed_end_date")
         found.append(
-            issues_from(
+            emit(
                 roster,
                 pl.when(filed < start).then(pl.lit("date.filed-before-start")),
                 "filed_end_date",
@@ -149,17 +150,15 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             details = [f"{n}; {closest_value(column, v)}" for v, n in zip(values, counts, strict=True)]
             codes = ["value.likely-alias" if v in likely else "value.unknown" for v in values]
             found.append(
-                unknown.with_columns(
-                    pl.Series("__code", codes, pl.String), pl.Series("__detail", details, pl.String)
-                ).select(
-                    "_file",
-                    "_sheet",
-                    "_row",
-                    pl.lit(name).alias("canonical"),
-                    pl.col(name).alias("value"),
-                    pl.col("__code").alias("code"),
-                    pl.col("__detail").alias("detail"),
-                    pl.col("__person").alias("person_id"),
+                emit(
+                    unknown.with_columns(
+                        pl.Series("__code", codes, pl.String), pl.Series("__detail", details, pl.String)
+                    ),
+                    pl.col("__code"),
+                    name,
+                    pl.col(name),
+                    pl.col("__detail"),
+                    person=pl.col("__person"),
                 )
             )
     return found
@@ -178,15 +177,25 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("__key")
     flagged = keyed.with_columns(first.alias("__first"), pl.int_range(pl.len()).over("__key").alias("__rank"))
     code = pl.when(pl.col("__rank") > 0).then(pl.lit("roster.duplicate-person"))
-    return [issues_from(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
+    return [emit(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
-@check("attendance.not-on-roster", "cert.not-on-roster")
+@check("attendance.not-on-roster", "cert.not-on-roster", "sheet.roster-without-id")
 def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns:
         return []
     known = roster.get_column("id_number").drop_nulls().unique()
+    # A file whose roster has no usable ID column (its header was not recognised) cannot match its own
+    # attendance or certificates: one finding per such sheet points at the roster's header, instead
+    # of one "not on the roster" per row for people who are on it.
+    keyless = (
+        roster.group_by("_file", "_sheet")
+        .agg(pl.col("id_number").is_null().all().alias("__keyless"))
+        .filter(pl.col("__keyless"))
+        .group_by("_file")
+        .agg(pl.col("_sheet").sort().str.join("」「").alias("__roster_sheets"))
+    )
     found = []
     for kind, code in (
         (SheetKind.ATTENDANCE, "attendance.not-on-roster"),
@@ -195,7 +204,58 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         frame = frames.get(kind)
         if frame is not None and "id_number" in frame.columns:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
-            found.append(issues_from(frame, pl.when(missing).then(pl.lit(code)), "id_number", pl.col("id_number")))
+            flagged = frame.filter(missing).join(keyless, on="_file", how="left")
+            per_row = flagged.filter(pl.col("__roster_sheets").is_null())
+            found.append(emit(per_row, pl.lit(code), "id_number", pl.col("id_number")))
+            per_sheet = (
+                flagged.filter(pl.col("__roster_sheets").is_not_null())
+                .group_by("_file", "_sheet", maintain_order=True)
+                .agg(
+                    pl.col("_row").min(),
+                    pl.len().cast(pl.String).alias("__count"),
+                    pl.col("__roster_sheets").first(),
+                )
+                .with_columns(pl.lit(None, pl.String).alias("id_number"))
+            )
+            detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
+            found.append(emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
+    return found
+
+
+@check("uscc.two-names")
+def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+    """One 统一社会信用代码 written with two names in one batch becomes two payees with two account
+    names, and the bank returns a transfer whose 户名 is not the account's: each other spelling is
+    reported once, at its first row, beside the first spelling and where it is."""
+    roster = frames.get(SheetKind.ROSTER)
+    if roster is None:
+        return []
+    found = []
+    for code_column, name_column in (("institution_uscc", "institution"), ("employer_uscc", "employer_name")):
+        if not _has(roster, code_column, name_column):
+            continue
+        named = (
+            roster.select("_file", "_sheet", "_row", "id_number", code_column, name_column)
+            .with_row_index("__seq")
+            .filter(pl.col(code_column).is_not_null() & pl.col(name_column).is_not_null())
+            .filter(pl.col(name_column).n_unique().over(code_column) > 1)
+        )
+        if named.height == 0:
+            continue
+        first = named.group_by(code_column, name_column).agg(pl.all().sort_by("__seq").first()).sort("__seq")
+        reference = first.group_by(code_column, maintain_order=True).agg(
+            pl.col(name_column).first().alias("__ref_name"),
+            location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().alias("__ref_loc"),
+        )
+        counts = named.group_by(code_column, name_column).agg(pl.len().alias("__n"))
+        joined = first.join(reference, on=code_column).join(counts, on=[code_column, name_column])
+        joined = joined.filter(pl.col(name_column) != pl.col("__ref_name"))
+        detail = pl.concat_str(
+            [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
+        )
+        found.append(
+            emit(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
+        )
     return found
 
 
@@ -225,7 +285,7 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     joined = people.join(reference, on="id_number", how="left")
     code = pl.when(pl.col("name") != pl.col("__ref_name")).then(pl.lit("name.mismatch"))
     detail = pl.concat_str([pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")])
-    return [issues_from(joined, code, "name", pl.col("name"), detail)]
+    return [emit(joined, code, "name", pl.col("name"), detail)]
 
 
 @check("attendance.present-exceeds-required", "attendance.online-exceeds-total", "attendance.hours-sum")
@@ -238,19 +298,17 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         code = pl.when(pl.col("days_present") > pl.col("days_required")).then(
             pl.lit("attendance.present-exceeds-required")
         )
-        found.append(issues_from(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
+        found.append(emit(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
         found.append(
-            issues_from(
-                frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total"))
-            )
+            emit(frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total")))
         )
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
         code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
         # The finding is filed under 总学时, so its value is that cell's; the sum goes in the detail.
-        found.append(issues_from(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
+        found.append(emit(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
     return found
 
 
@@ -269,7 +327,7 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     rank = pl.int_range(pl.len()).over("cert_number")
     keyed = frame.with_columns(first.alias("__first"), rank.alias("__rank"))
     found = [
-        issues_from(
+        emit(
             keyed,
             pl.when(number.is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("cert.duplicate-number")),
             "cert_number",
@@ -288,13 +346,13 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(
             LEVEL_NAMES, default=None, return_dtype=pl.String
         )
-        found.append(issues_from(frame, code, "cert_number", number, named))
+        found.append(emit(frame, code, "cert_number", number, named))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
         code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)).then(
             pl.lit("cert.number-year-mismatch")
         )
-        found.append(issues_from(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
+        found.append(emit(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
     return found
 
 
@@ -309,11 +367,10 @@ def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             length = pl.col(column).str.len_chars()
             code = pl.when(length > limit).then(pl.lit("value.too-long"))
             detail = pl.concat_str([length.cast(pl.String), pl.lit(f" > {limit}")])
-            found.append(issues_from(frame, code, column, pl.col(column).str.slice(0, 40), detail))
+            found.append(emit(frame, code, column, pl.col(column).str.slice(0, 40), detail))
     return found
 
 
 def run_checks(frames: Frames, ctx: Context) -> pl.DataFrame:
-    """Every registered check over the batch, as one issues frame."""
-    parts = [part for fn, _ in REGISTRY for part in fn(frames, ctx) if part.height]
-    return pl.concat(parts, how="vertical_relaxed") if parts else empty_issues()
+    """Every registered check over the batch, as one findings frame."""
+    return concat(part for fn, _ in REGISTRY for part in fn(frames, ctx))

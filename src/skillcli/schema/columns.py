@@ -11,10 +11,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from skillcli.errors import UsageError
 from skillcli.model import Level, SheetKind
 from skillcli.text import normalise_header
+
+if TYPE_CHECKING:
+    from skillcli.io.layout import HeaderWords
 
 
 class ColType(StrEnum):
@@ -549,6 +553,7 @@ NOT_NEEDED = frozenset(
     )
 )
 
+
 def not_needed(header: str) -> bool:
     """A header known and unneeded, numbered or not (备注, 备注2, 签名1)."""
     return re.sub(r"\d+$", "", header_key(header)) in NOT_NEEDED
@@ -559,34 +564,187 @@ def not_needed(header: str) -> bool:
 UNIT_SUFFIX_RE = re.compile(r"\((元|万元|元/人|人民币元|人民币|天|日|月|个月|小时|学时|课时|%)\)$")
 
 
+# A note in brackets at either end of a header: 身份证号码(18位), 姓名(必填), 【必填】姓名, 金额[元].
+# ``normalise_header`` has already turned full-width brackets into half-width ones.
+_NOTE_RE = re.compile(r"^[(\[【]([^()\[\]【】]*)[)\]】]|[(\[【]([^()\[\]【】]*)[)\]】]$")
+
+
+def _columns_named(text: str) -> set[str]:
+    """The canonical columns, of any sheet kind, that a normalised header text names."""
+    return {canonical for kind in SheetKind if (canonical := ALIASES[kind].get(text)) is not None}
+
+
 def header_key(text: str) -> str:
-    """The comparable form of a header with any trailing unit in brackets removed."""
-    return UNIT_SUFFIX_RE.sub("", normalise_header(text))
+    """The comparable form of a header: a trailing unit in brackets removed, and a note in brackets
+    (身份证号码（18位）, 姓名(必填)) removed unless the note itself names another column.
+
+    A note that names a column is kept on purpose: 「备注（出资方）」 is a column of payers headed as a
+    remark, and stripping the note would file it under 备注 (known and unneeded) and drop the payers
+    without a word; kept whole, it is reported as an unknown column and the suggestion names 出资方.
+    A note naming the same column as the text before it (联系电话(手机)) is only a note.
+    """
+    key = UNIT_SUFFIX_RE.sub("", normalise_header(text))
+    for _ in range(2):  # a note at each end: 【必填】身份证号码(18位)
+        match = _NOTE_RE.search(key)
+        if match is None:
+            break
+        note = match.group(1) if match.group(1) is not None else match.group(2)
+        base = UNIT_SUFFIX_RE.sub("", (key[: match.start()] + key[match.end() :]).strip("*"))
+        named = _columns_named(note)
+        if not base or (named and not named & _columns_named(base)):
+            break
+        key = base
+    return key
 
 
 CLOSEST_MIN_SCORE = 0.45
+# Words that end many headers and say nothing about which column one is: 入职日期 and 离职日期 share
+# 职日期 but not their meaning, so closeness is also judged on what is left without them.
+_GENERIC_ENDINGS = re.compile(r"(日期|时间|名称|号码|金额|情况|状态|类型|编号|天数|学时)$")
+# Share of a known spelling's own characters (without the generic ending) a header must hold.
+_STEM_SHARE = 2 / 3
+# Columns whose value decides whether a subsidy is paid or how much, so that a clerk is told that
+# an unread header of that kind changes money, not only that it was ignored.
+MONEY_COLUMNS = frozenset(
+    {
+        "category",
+        "employer_uscc",
+        "training_type",
+        "occupation",
+        "level",
+        "start_date",
+        "end_date",
+        "training_period",
+        "filed_end_date",
+        "institution_uscc",
+        "fee_yuan",
+        "insured",
+        "pensioner",
+        "payer",
+        "shortage",
+        "passed",
+        "contract_start",
+        "contract_end",
+        "left_date",
+        "advance_yuan",
+        "insured_months",
+        "days_required",
+        "days_present",
+        "hours_online",
+        "hours_offline",
+        "hours_total",
+        "date",
+        "status",
+        "cert_number",
+        "cert_kind",
+        "issue_date",
+        "issued_locally",
+    }
+)
+# Share of a column's filled cells that must read as the suggested column's type.
+FIT_SHARE = 0.6
+_FLAG_RE = re.compile(r"^是否(?:为|属于|是)?(.+?)(?:人员|对象)?$")
 
 
-def closest_column(kind: SheetKind, header: str) -> ColumnSpec | None:
-    """The known column of ``kind`` a header most likely names, for a suggestion only; None when
-    nothing is close. Spelling similarity alone misses 补贴资金承担方 → 出资方, so the score also
-    counts how many characters of a known spelling the header shares (资, 方)."""
+def _closeness(text: str, known: str) -> tuple[float, float]:
+    """(score, stem share) of a header against one known spelling, both normalised."""
     import difflib
 
-    text = header_key(header)
-    if not text:
-        return None
-    best: tuple[float, ColumnSpec] | None = None
+    shared = len(set(text) & set(known)) / len(set(known))
+    score = (difflib.SequenceMatcher(None, text, known).ratio() + shared) / 2
+    stem = _GENERIC_ENDINGS.sub("", known) or known
+    stem_share = len(set(_GENERIC_ENDINGS.sub("", text) or text) & set(stem)) / len(set(stem))
+    return score, stem_share
+
+
+def _ranked(kind: SheetKind, text: str) -> list[tuple[float, float, ColumnSpec]]:
+    """Every known column of ``kind`` by its best (score, stem share) against ``text``, best first."""
+    best: dict[str, tuple[float, float, ColumnSpec]] = {}
     for column in SPECS[kind]:
         for spelling in (column.header, *column.aliases):
             known = header_key(spelling)
-            if not known:
-                continue
-            shared = len(set(text) & set(known)) / len(set(known))
-            score = (difflib.SequenceMatcher(None, text, known).ratio() + shared) / 2
-            if best is None or score > best[0]:
-                best = (score, column)
-    return best[1] if best and best[0] >= CLOSEST_MIN_SCORE else None
+            if known:
+                score, stem = _closeness(text, known)
+                if column.name not in best or (score, stem) > best[column.name][:2]:
+                    best[column.name] = (score, stem, column)
+    return sorted(best.values(), key=lambda item: item[:2], reverse=True)
+
+
+def category_flag(header: str) -> str | None:
+    """The 人员类别 a yes/no header stands for (是否建档立卡贫困户 → 脱贫劳动力), else None."""
+    match = _FLAG_RE.match(header_key(header))
+    if match is None:
+        return None
+    for group in (match.group(1), match.group(1) + "人员", match.group(1) + "成员"):
+        if group in CATEGORY_LIKELY_ALIASES:
+            return CATEGORY_LIKELY_ALIASES[group]
+        listed = dict(CATEGORIES).get(group)
+        if listed is not None:
+            return listed
+    return None
+
+
+def values_fit(column: ColumnSpec, values: list[str]) -> bool:
+    """Whether most filled cells of an unread column read as ``column``'s type: a date column
+    mostly dates, a list column mostly its listed values. An empty column says nothing against."""
+    import polars as pl
+
+    from skillcli.schema import parse
+
+    filled = [v for v in values if v and v.strip()]
+    if not filled:
+        return True
+    cell = pl.col("v")
+    ctype = column.ctype
+    if ctype is ColType.DATE:
+        fits = parse.parse_date(cell)[0].is_not_null()
+    elif ctype is ColType.PERIOD:
+        fits = parse.parse_date(parse.split_period(cell)[1])[0].is_not_null()
+    elif ctype is ColType.MONEY:
+        fits = parse.parse_money(cell, wan=False)[1].is_null()
+    elif ctype in (ColType.INT, ColType.NUMBER):
+        fits = parse.parse_number(cell, integer=ctype is ColType.INT)[1].is_null()
+    elif ctype is ColType.ID:
+        fits = parse.compact_upper(cell).str.contains(r"^(\d{17}[\dX]|\d{15})$")
+    elif ctype is ColType.USCC:
+        fits = parse.compact_upper(cell).str.contains(r"^[0-9A-Z]{18}$")
+    elif ctype is ColType.PHONE:
+        fits = cell.str.replace_all(r"[\s\-]", "").str.contains(r"^\+?\d{7,13}$")
+    elif ctype is ColType.ACCOUNT:
+        fits = cell.str.replace_all(r"[\s\-]", "").str.contains(r"^\d{8,}$")
+    elif ctype is ColType.LEVEL:
+        fits = parse.level_key(cell).is_in(list(column.choice_map))
+    elif ctype in (ColType.ENUM, ColType.YESNO):
+        fits = parse.enum_key(cell).is_in(list(column.choice_map))
+    elif ctype is ColType.NAME:
+        fits = cell.str.contains(r"^[\u4e00-\u9fff·•.\s]{2,20}$|^[A-Za-z .'-]{2,40}$")
+    else:
+        return True
+    share = pl.DataFrame({"v": filled}).select(fits.fill_null(False).mean()).item()
+    return bool(share is not None and share >= FIT_SHARE)
+
+
+def suggest_column(kind: SheetKind, header: str, values: list[str], present: set[str]) -> tuple[str, str]:
+    """The finding (code, detail) for a header no spelling matched.
+
+    A known column is suggested only when the header is close to it in its own words (not only
+    in a generic ending such as 日期), the column is not already read from the same sheet, and most
+    of the column's cells fit its type: 考勤方式 holding 人脸识别 is no 日期, and 入职日期 beside a
+    开班日期 is no training start. A yes/no header naming a 人员类别 (是否建档立卡贫困户) is told apart,
+    because only 人员类别 decides such a group's subsidies.
+    """
+    flag = category_flag(header) if kind is SheetKind.ROSTER else None
+    if flag is not None:
+        return "sheet.category-flag-column", flag
+    text = header_key(header)
+    for score, stem, column in _ranked(kind, text) if text else []:
+        if score < CLOSEST_MIN_SCORE:
+            break
+        if stem < _STEM_SHARE or column.name in present or not values_fit(column, values):
+            continue
+        code = "sheet.unknown-column-money" if column.name in MONEY_COLUMNS else "sheet.unknown-column-like"
+        return code, column.header
+    return "sheet.unknown-column", ""
 
 
 # The clerk's own header mapping (--map, [columns] in skillcli.toml): normalised header → canonical,
@@ -622,3 +780,20 @@ def resolve_target(target: str) -> dict[SheetKind, str]:
         if canonical is not None:
             found[kind] = canonical
     return found
+
+
+def exact_columns(columns: Mapping[str, int]) -> dict[str, int]:
+    """Of a table's canonical columns (name → column index), those whose cells must be kept as
+    text exactly as typed: IDs, bank accounts and certificate numbers."""
+    return {c: i for c, i in columns.items() if c in EXACT_COLUMNS}
+
+
+def header_words() -> HeaderWords:
+    """The roster's spellings for the header locator (``skillcli.io.layout.locate``).
+
+    Imported when a workbook is read, not with this module: the rule engine reads the choice
+    lists here without loading the reader.
+    """
+    from skillcli.io.layout import HeaderWords
+
+    return HeaderWords(ALIASES, header_key, not_needed, suggest_column)

@@ -23,9 +23,15 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_RE = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
+# A leading apostrophe (typed ' or the curly ’ ‘ an IME gives) is a clerk's way to make Excel keep a
+# long number as text; it is not part of the ID, phone or credit code behind it.
+TEXT_MARKER_RE = r"^\s*['’‘`]+"
+
+
 def compact_upper(expr: pl.Expr) -> pl.Expr:
-    """Identifiers: no spaces or dashes anywhere, upper case (a lowercase x is common)."""
-    return expr.str.replace_all(r"[\s\-]", "").str.to_uppercase()
+    """Identifiers: no text marker in front, no spaces or dashes anywhere, upper case (a lowercase x
+    is common)."""
+    return expr.str.replace(TEXT_MARKER_RE, "").str.replace_all(r"[\s\-]", "").str.to_uppercase()
 
 
 def id_check_char(body17: pl.Expr) -> pl.Expr:

@@ -1,8 +1,8 @@
 """Validate one sheet: Pandera for required columns and enums, Polars expressions for the rest.
 
 ``validate_table`` returns the typed frame (dates as ``pl.Date``, money as Int64 fen, levels as
-codes, yes/no as booleans) and an *issues* frame: one row per finding with the canonical column,
-the cell text and a code. Messages are rendered later, once, for the findings that are shown.
+codes, yes/no as booleans) and a findings frame (``skillcli.findings.FINDING_SCHEMA``): one row per
+finding with the canonical column, the cell text and a code. Messages are rendered later, once.
 """
 
 from __future__ import annotations
@@ -16,22 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from skillcli import findings
 from skillcli.schema import parse
 from skillcli.schema.columns import SPECS, ColType, ColumnSpec
 
 if TYPE_CHECKING:
     from skillcli.io.layout import SheetTable
-
-ISSUE_SCHEMA: dict[str, Any] = {
-    "_file": pl.String,
-    "_sheet": pl.String,
-    "_row": pl.Int64,
-    "canonical": pl.String,
-    "value": pl.String,
-    "code": pl.String,
-    "detail": pl.String,
-    "person_id": pl.String,
-}
 
 MONEY_TYPED = {"fee_yuan": "fee_fen", "advance_yuan": "advance_fen"}
 _DERIVED_FROM = {"start_date": "training_period", "end_date": "training_period"}
@@ -50,34 +40,6 @@ class Context:
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%Y-%m}"
-
-
-def empty_issues() -> pl.DataFrame:
-    return pl.DataFrame(schema=ISSUE_SCHEMA)
-
-
-def issues_from(
-    frame: pl.DataFrame, code: pl.Expr, canonical: str, value: pl.Expr, detail: pl.Expr | None = None
-) -> pl.DataFrame:
-    """The rows of ``frame`` where ``code`` is not null, as issue rows."""
-    return lazy_issues(frame.lazy(), code, canonical, value, detail).collect()
-
-
-def lazy_issues(
-    frame: pl.LazyFrame, code: pl.Expr, canonical: str, value: pl.Expr, detail: pl.Expr | None = None
-) -> pl.LazyFrame:
-    """``issues_from`` as a query, for collecting many together (``pl.collect_all``)."""
-    person = pl.col("id_number") if "id_number" in frame.collect_schema().names() else pl.lit(None, pl.String)
-    return frame.select(
-        pl.col("_file"),
-        pl.col("_sheet"),
-        pl.col("_row"),
-        pl.lit(canonical, pl.String).alias("canonical"),
-        value.cast(pl.String).alias("value"),
-        code.alias("code"),
-        (detail if detail is not None else pl.lit(None, pl.String)).cast(pl.String).alias("detail"),
-        person.cast(pl.String).alias("person_id"),
-    ).filter(pl.col("code").is_not_null())
 
 
 # -- Pandera: required columns, enums and patterns ---------------------------------------------
@@ -140,11 +102,11 @@ def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame
     except SchemaErrors as errors:
         cases = errors.failure_cases
     else:
-        return empty_issues(), []
+        return findings.empty(), []
     missing = cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
     rows = cases.filter(pl.col("index").is_not_null() & pl.col("column").is_not_null())
     if rows.height == 0:
-        return empty_issues(), missing
+        return findings.empty(), missing
     lookup = pl.DataFrame(
         {"column": [c for c, _ in codes], "check_number": [n for _, n in codes], "code": list(codes.values())},
         schema={"column": pl.String, "check_number": pl.Int32, "code": pl.String},
@@ -158,15 +120,11 @@ def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame
         .with_columns(pl.col("index").cast(pl.UInt32))
         .join(positions, on="index", how="left")
     )
-    issues = joined.select(
-        pl.lit(table.file).alias("_file"),
-        pl.lit(table.sheet).alias("_sheet"),
-        pl.col("_row"),
-        pl.col("column").alias("canonical"),
-        pl.col("failure_case").cast(pl.String).alias("value"),
+    issues = findings.emit(
+        joined.with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet")),
         pl.col("code"),
-        pl.lit(None, pl.String).alias("detail"),
-        pl.col("id_number").alias("person_id"),
+        pl.col("column"),
+        pl.col("failure_case"),
     )
     return issues, missing
 
@@ -275,7 +233,18 @@ def validate_table(
         if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE)
     ]
     if "phone" in frame.columns:
-        compact.append(pl.col("phone").str.replace_all(r"[\s\-]", "").str.replace(r"^(\+?86)(1\d{10})$", "${2}"))
+        compact.append(
+            pl.col("phone")
+            .str.replace(parse.TEXT_MARKER_RE, "")
+            .str.replace_all(r"[\s\-]", "")
+            .str.replace(r"^(\+?86)(1\d{10})$", "${2}")
+        )
+    # The identifiers a clerk marked as text with a leading apostrophe: read without it, with a hint.
+    marked = [
+        c
+        for c in frame.columns
+        if c in kind_specs and kind_specs[c].ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.PHONE)
+    ]
     # "张 三" is 张三; a name written in Latin letters keeps its spaces.
     names = [
         pl.when(pl.col(c).str.contains(r"[A-Za-z]"))
@@ -318,6 +287,16 @@ def validate_table(
     )
     pandera_issues, missing = _pandera_issues(keys, table)
     parts: list[pl.DataFrame] = [pandera_issues]
+    for name in marked:
+        raw_cell = table.frame.get_column(name)
+        parts.append(
+            findings.emit(
+                frame.with_columns(raw_cell.alias("__raw")),
+                pl.when(pl.col("__raw").str.contains(parse.TEXT_MARKER_RE)).then(pl.lit("cell.text-marker")),
+                name,
+                pl.col("__raw"),
+            )
+        )
 
     # Each column's parsers, in two stages: costly intermediate values first (check characters,
     # the pieces of money cells), materialised once so the when-chains read them. Columns whose
@@ -358,7 +337,7 @@ def validate_table(
         source = canonical if canonical in raw.columns else _DERIVED_FROM.get(canonical, canonical)
         value = raw.get_column(source) if source in raw.columns else frame.get_column(canonical)
         queries.append(
-            lazy_issues(
+            findings.emit_query(
                 frame.with_columns(value.alias("__value")).lazy(),
                 pl.col(code_col),
                 canonical,
@@ -367,12 +346,7 @@ def validate_table(
             )
         )
     # One collect for every column's issues: Polars runs the queries side by side (issue 16).
-    parts.extend(pl.collect_all(queries))
+    parts.extend(findings.emitted(found) for found in pl.collect_all(queries))
     helper = [c for c in frame.columns if c.startswith("__")]
     typed_frame = frame.drop(helper, *[c for c in MONEY_TYPED if c in frame.columns], "training_period", strict=False)
-    issues = (
-        pl.concat([p for p in parts if p.height], how="vertical_relaxed")
-        if any(p.height for p in parts)
-        else empty_issues()
-    )
-    return typed_frame, issues, missing
+    return typed_frame, findings.concat(parts), missing

@@ -3,7 +3,7 @@
 It is not a roster (no training type or class columns, attendance on the same row), so it is read
 like the bank files: every cell as text, the header on any of the first 20 rows below a title,
 headers compared after ``normalise_header``, 合计 and signature rows set aside
-(``skillcli.reconcile.tables``). Values are then parsed with the roster's vectorised parsers: IDs and
+(``skillcli.io.layout.read_table``). Values are then parsed with the roster's vectorised parsers: IDs and
 credit codes compacted and checked, dates in every accepted spelling, attendance as exact decimals
 (never floats: 80 % of 32.5 hours is a boundary that must not wobble), 考核结果 and levels by their
 spellings.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from skillcli.reconcile.tables import FoundTable, TableSpec, read_table
+from skillcli.io.layout import FoundTable, TableSpec, read_table
 from skillcli.schema.columns import LEVELS, PASSED
 from skillcli.schema.parse import (
     compact_upper,

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.findings import held_by, is_blocking
 from skillcli.model import SheetKind
 from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES, spec
 from skillcli.schema.parse import id_birth_date
@@ -105,17 +106,16 @@ def age_group(program: Program) -> pl.Expr:
 
 
 def _blocking(roster: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
-    """The first error finding of each roster row (the row's own, or its sheet's missing name column)."""
+    """The first blocking finding of each roster row (the row's own, or its sheet's missing name column)."""
     needed = {spec(SheetKind.ROSTER, c).header for c in NEEDED_COLUMNS}
-    errors = findings.filter(pl.col("severity") == "error")
     missing = pl.col("code") == "sheet.missing-column"
     own = (
-        errors.filter(~missing & pl.col("row").is_not_null())
+        held_by(findings.filter(~missing), roster.select("_file", "_sheet", "_row").unique())
         .group_by("file", "sheet", "row", maintain_order=True)
         .agg(pl.col("code").first().alias("__code"), pl.col("message_zh").first(), pl.col("message_en").first())
     )
     by_sheet = (
-        errors.filter(missing & pl.col("column").is_in(sorted(needed)))
+        findings.filter(is_blocking(pl.col("code")) & missing & pl.col("column").is_in(sorted(needed)))
         .group_by("file", "sheet", maintain_order=True)
         .agg(
             pl.col("code").first().alias("__scode"),
@@ -180,6 +180,33 @@ def plan_issue(
             category=everything,
         )
     )
+    pairs = _offers(people.filter(pl.col("age_group").is_not_null()), program, issue_date, held)
+    category_value = pl.col("category_name")
+    for code, detail in (
+        ("voucher.not-for-age-group", pl.col("age_group")),
+        ("voucher.likely-alias", pl.col("__alias_text")),
+        ("voucher.not-for-category", pl.col("__for_text")),
+        ("voucher.already-open", pl.col("__held")),
+    ):
+        parts.append(
+            reasons(
+                pairs.filter(pl.col("__outcome") == code),
+                code,
+                value=category_value,
+                detail_zh=detail,
+                category=category_value,
+            )
+        )
+    issued = _issued(pairs.filter(pl.col("__outcome").is_null()), program, issue_date)
+    not_issued = combine(parts)
+    if not_issued.height:
+        not_issued = not_issued.sort("file", "sheet", "row", "category", maintain_order=True)
+    return IssuePlan(program, issue_date, roster.height, issued, not_issued)
+
+
+def _offers(people: pl.DataFrame, program: Program, issue_date: dt.date, held: pl.DataFrame) -> pl.DataFrame:
+    """Every (person, voucher category) pair with ``__outcome``: null when the voucher is issued,
+    else the code saying why not (age group, person category, likely alias, one already open)."""
     categories = pl.DataFrame(
         {
             "category_id": [c.id for c in program.categories],
@@ -193,7 +220,7 @@ def plan_issue(
         },
         schema_overrides={"__for": pl.List(pl.String), "__groups": pl.List(pl.String), "face_fen": pl.Int64},
     )
-    pairs = people.filter(pl.col("age_group").is_not_null()).join(categories, how="cross")
+    pairs = people.join(categories, how="cross")
     open_now = (
         held.filter(pl.col("redeemed_run").is_null() & (pl.col("expiry_date") >= issue_date))
         .group_by("person_id", "category_id")
@@ -219,31 +246,18 @@ def plan_issue(
         .then(pl.lit("voucher.already-open"))
         .otherwise(None)
     )
-    pairs = pairs.with_columns(
+    return pairs.with_columns(
         outcome.alias("__outcome"),
         pl.col("__for").list.join("、").alias("__for_text"),
         pl.concat_str([pl.col("person_category"), pl.lit(" ≈ "), alias]).alias("__alias_text"),
     )
-    category_value = pl.col("category_name")
-    for code, detail in (
-        ("voucher.not-for-age-group", pl.col("age_group")),
-        ("voucher.likely-alias", pl.col("__alias_text")),
-        ("voucher.not-for-category", pl.col("__for_text")),
-        ("voucher.already-open", pl.col("__held")),
-    ):
-        parts.append(
-            reasons(
-                pairs.filter(pl.col("__outcome") == code),
-                code,
-                value=category_value,
-                detail_zh=detail,
-                category=category_value,
-            )
-        )
+
+
+def _issued(pairs: pl.DataFrame, program: Program, issue_date: dt.date) -> pl.DataFrame:
+    """The vouchers to issue (``ISSUED_SCHEMA``), in roster order, then the programme's category order."""
     offers = {g.id: g.offer for g in program.age_groups}
-    issued = (
-        pairs.filter(pl.col("__outcome").is_null())
-        .sort("__order", "__cat_order")
+    return (
+        pairs.sort("__order", "__cat_order")
         .select(
             pl.lit(None, pl.String).alias("voucher_no"),
             pl.col("id_number").alias("person_id"),
@@ -261,10 +275,6 @@ def plan_issue(
         )
         .cast(ISSUED_SCHEMA)  # type: ignore[arg-type]
     )
-    not_issued = combine(parts)
-    if not_issued.height:
-        not_issued = not_issued.sort("file", "sheet", "row", "category", maintain_order=True)
-    return IssuePlan(program, issue_date, roster.height, issued, not_issued)
 
 
 def voucher_rows(plan: IssuePlan) -> list[dict[str, Any]]:

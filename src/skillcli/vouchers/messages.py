@@ -1,13 +1,13 @@
-"""Voucher reasons and exceptions as frames: catalogued codes with their zh and en messages."""
+"""Voucher reasons and exceptions as frames: findings (``skillcli.findings.emit``) with the voucher's
+columns and their zh and en messages."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
 
-from skillcli.findings import CATALOGUE
+from skillcli.findings import CATALOGUE, emit, template_expr
 
 # file, sheet, row: where the clerk finds the row; the rest says what is wrong with it.
 REASON_SCHEMA: dict[str, Any] = {
@@ -24,16 +24,6 @@ REASON_SCHEMA: dict[str, Any] = {
     "message_zh": pl.String,
     "message_en": pl.String,
 }
-
-
-def _template(template: str, fields: dict[str, pl.Expr]) -> pl.Expr:
-    pieces: list[pl.Expr] = []
-    for i, part in enumerate(re.split(r"\{(column|value|detail)\}", template)):
-        if i % 2:
-            pieces.append(fields[part].cast(pl.String).fill_null(""))
-        elif part:
-            pieces.append(pl.lit(part))
-    return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
 def reasons(
@@ -57,19 +47,31 @@ def reasons(
     def have(name: str) -> pl.Expr:
         return pl.col(name).cast(pl.String) if name in frame.columns else blank
 
-    return frame.select(
+    # The row key, person and severity as every finding has them (``emit``); the voucher's columns
+    # and the two messages ride along.
+    extra = {
+        "__name": have("name"),
+        "__voucher_no": have("voucher_no"),
+        "__category": category if category is not None else have("category_name"),
+        "__zh": template_expr(entry.zh, {"column": column, "value": value, "detail": detail_zh}),
+        "__en": template_expr(entry.en, {"column": column, "value": value, "detail": detail_en}),
+    }
+    found = emit(
+        frame.with_columns(expr.alias(name) for name, expr in extra.items()), code, column, value, keep=tuple(extra)
+    )
+    return found.select(
         pl.col("_file").alias("file"),
         pl.col("_sheet").alias("sheet"),
-        pl.col("_row").cast(pl.Int64).alias("row"),
-        have("id_number").alias("person_id"),
-        have("name").alias("name"),
-        have("voucher_no").alias("voucher_no"),
-        (category if category is not None else have("category_name")).alias("category"),
-        pl.lit(code).alias("code"),
-        pl.lit(entry.severity.value).alias("severity"),
-        value.cast(pl.String).alias("value"),
-        _template(entry.zh, {"column": column, "value": value, "detail": detail_zh}).alias("message_zh"),
-        _template(entry.en, {"column": column, "value": value, "detail": detail_en}).alias("message_en"),
+        pl.col("_row").alias("row"),
+        "person_id",
+        pl.col("__name").alias("name"),
+        pl.col("__voucher_no").alias("voucher_no"),
+        pl.col("__category").cast(pl.String).alias("category"),
+        "code",
+        "severity",
+        "value",
+        pl.col("__zh").alias("message_zh"),
+        pl.col("__en").alias("message_en"),
     )
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import polars as pl
 
-from skillcli import __version__
 from skillcli.errors import UsageError
 from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
@@ -28,6 +27,7 @@ from skillcli.ledger.where import new_run_id
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch, Progress, load_batch, parse_period
 from skillcli.schema.columns import spec
+from skillcli.version import __version__
 from skillcli.vouchers.issue import NEEDED_COLUMNS, IssuePlan, plan_issue, voucher_rows
 from skillcli.vouchers.program import Program, find_program, load_program
 from skillcli.vouchers.redeem import Redemption, decide_redeem, line_records, match, programs_of

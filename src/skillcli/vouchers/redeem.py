@@ -25,6 +25,7 @@ import polars as pl
 
 from skillcli.errors import InconsistencyError
 from skillcli.model import PayeeType
+from skillcli.money import hundredths_text_expr, round_half_up_expr
 from skillcli.vouchers.completions import Completions
 from skillcli.vouchers.messages import combine, reasons
 from skillcli.vouchers.program import Program
@@ -157,18 +158,6 @@ def _identity(program: Program | None) -> pl.Expr:
     )
 
 
-def _percent_text(basis_points: pl.Expr) -> pl.Expr:
-    """Hundredths of a percent (7525) → "75.25%"."""
-    return pl.concat_str(
-        [
-            (basis_points // 100).cast(pl.String),
-            pl.lit("."),
-            (basis_points % 100).cast(pl.String).str.zfill(2),
-            pl.lit("%"),
-        ]
-    )
-
-
 def _attendance(share: Decimal) -> dict[str, pl.Expr]:
     """Attendance by days when both day counts are given, else by hours; exact, in millionths."""
 
@@ -196,14 +185,14 @@ def _attendance(share: Decimal) -> dict[str, pl.Expr]:
         [given[0], pl.lit("/"), given[1], pl.lit("天；"), given[2], pl.lit("/"), given[3], pl.lit("学时")]
     )
     p, q = share.as_integer_ratio()
-    basis_points = (present * 20000 + required) // (required * 2)  # present / required × 10 000, half-up
+    basis_points = round_half_up_expr(present * 10000, required)  # present / required × 10 000
     return {
         "present": present,
         "required": required,
         "text": text,
         "raw": raw,
         "low": present * q < required * p,
-        "rate": _percent_text(basis_points),
+        "rate": pl.concat_str([hundredths_text_expr(basis_points), pl.lit("%")]),
     }
 
 
@@ -212,7 +201,6 @@ def decide_redeem(
 ) -> Redemption:
     """``program`` None: no row names a voucher of the ledger, so every row fails on its identity."""
     share = program.min_attendance if program is not None else Decimal(0)
-    threshold = f"{(share * 100).quantize(Decimal('0.01'))}%"
     att = _attendance(share)
     staged = matched.with_columns(
         _identity(program).alias("__identity"),
@@ -225,8 +213,42 @@ def decide_redeem(
         pl.col("id_number").fill_null(pl.col("v_person")).alias("id_number"),
         pl.col("v_no").alias("voucher_no"),
     )
+    parts = _identity_reasons(staged.filter(pl.col("__identity").is_not_null()))
+    checked = staged.filter(pl.col("__identity").is_null())
+    data_checks = _data_checks(program, completions, redeem_date)
+    flags = [when.fill_null(False).alias(f"__bad{i}") for i, (_, when, *_) in enumerate(data_checks)]
+    checked = checked.with_columns(flags)
+    for i, (code, _, value, detail, column) in enumerate(data_checks):
+        parts.append(reasons(checked.filter(pl.col(f"__bad{i}")), code, value=value, detail_zh=detail, column=column))
+    clean = checked.filter(~pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(data_checks))]))
+    clean = clean.with_columns(
+        pl.int_range(pl.len()).over("voucher_no").alias("__rank"),
+        pl.col("_row").first().over("voucher_no").alias("__first"),
+    )
+    parts.append(
+        reasons(
+            clean.filter(pl.col("__rank") > 0),
+            "voucher.duplicate-in-file",
+            value=pl.col("voucher_no"),
+            detail_zh=pl.col("__first").cast(pl.String),
+        )
+    )
+    lines = clean.filter(pl.col("__rank") == 0).with_columns(pl.col("v_face_fen").alias("amount_fen"))
+    exceptions = combine(parts)
+    if exceptions.height:
+        exceptions = exceptions.sort("row", maintain_order=True)
+    result = Redemption(program, redeem_date, matched.height, lines, exceptions)
+    if lines.height + result.exception_rows != matched.height:
+        raise InconsistencyError(
+            f"核销行数不平：{matched.height} 行 ≠ 核销 {lines.height} + 异常 {result.exception_rows}",
+            f"rows do not balance: {matched.height} ≠ redeemed {lines.height} + exceptions {result.exception_rows}",
+        )
+    return result
+
+
+def _identity_reasons(identity: pl.DataFrame) -> list[pl.DataFrame]:
+    """The rows whose voucher cannot be redeemed by whom it names, one reason frame per code."""
     parts: list[pl.DataFrame] = []
-    identity = staged.filter(pl.col("__identity").is_not_null())
     redeemed_at = pl.concat_str(
         [pl.col("v_redeemed_run"), pl.lit(" "), pl.col("v_redeemed_on").dt.to_string("%Y-%m-%d")]
     )
@@ -242,12 +264,20 @@ def decide_redeem(
     for code in IDENTITY:
         value, detail = details[code]
         parts.append(reasons(identity.filter(pl.col("__identity") == code), code, value=value, detail_zh=detail))
+    return parts
 
-    checked = staged.filter(pl.col("__identity").is_null())
+
+# code, when the row fails it, value, detail, column (when not the code's own)
+DataCheck = tuple[str, pl.Expr, pl.Expr | None, pl.Expr | None, pl.Expr | None]
+
+
+def _data_checks(program: Program | None, completions: Completions, redeem_date: dt.date) -> list[DataCheck]:
+    """The checks of a completion row whose voucher is the person's own, in the order they are reported."""
+    share = program.min_attendance if program is not None else Decimal(0)
+    threshold = f"{(share * 100).quantize(Decimal('0.01'))}%"
     end = pl.col("end_date")
     iso = pl.lit(redeem_date.isoformat())
-    data_checks: list[tuple[str, pl.Expr, pl.Expr | None, pl.Expr | None, pl.Expr | None]] = [
-        # code, when, value, detail, column
+    data_checks: list[DataCheck] = [
         (
             "voucher.bad-end-date",
             end.is_null(),
@@ -297,34 +327,7 @@ def decide_redeem(
                 None,
             )
         )
-    flags = [when.fill_null(False).alias(f"__bad{i}") for i, (_, when, *_) in enumerate(data_checks)]
-    checked = checked.with_columns(flags)
-    for i, (code, _, value, detail, column) in enumerate(data_checks):
-        parts.append(reasons(checked.filter(pl.col(f"__bad{i}")), code, value=value, detail_zh=detail, column=column))
-    clean = checked.filter(~pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(data_checks))]))
-    clean = clean.with_columns(
-        pl.int_range(pl.len()).over("voucher_no").alias("__rank"),
-        pl.col("_row").first().over("voucher_no").alias("__first"),
-    )
-    parts.append(
-        reasons(
-            clean.filter(pl.col("__rank") > 0),
-            "voucher.duplicate-in-file",
-            value=pl.col("voucher_no"),
-            detail_zh=pl.col("__first").cast(pl.String),
-        )
-    )
-    lines = clean.filter(pl.col("__rank") == 0).with_columns(pl.col("v_face_fen").alias("amount_fen"))
-    exceptions = combine(parts)
-    if exceptions.height:
-        exceptions = exceptions.sort("row", maintain_order=True)
-    result = Redemption(program, redeem_date, matched.height, lines, exceptions)
-    if lines.height + result.exception_rows != matched.height:
-        raise InconsistencyError(
-            f"核销行数不平：{matched.height} 行 ≠ 核销 {lines.height} + 异常 {result.exception_rows}",
-            f"rows do not balance: {matched.height} ≠ redeemed {lines.height} + exceptions {result.exception_rows}",
-        )
-    return result
+    return data_checks
 
 
 def line_records(redemption: Redemption) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -3,7 +3,7 @@
 A voucher issued on or before the day is *redeemed* when a live redemption (its run not voided)
 happened on or before the day, *expired* when it was not and its last valid day is before the day,
 and *open* otherwise. The redemption rate is redeemed / issued as an exact percentage, half-up to
-two decimals (``skillcli.report.funds.percent``). ``vouchers status`` looks at every voucher as of
+two decimals (``skillcli.money.percent``). ``vouchers status`` looks at every voucher as of
 today (or ``--date``); ``report month/year`` at the vouchers issued in the month or year, as of its
 last day, so a past month's report does not change as time passes.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.report.funds import percent
+from skillcli.money import percent
 
 STATES = ("redeemed", "expired", "open")
 
@@ -111,14 +111,3 @@ def summarise(
 
 def rate_text(rate: str | Decimal | None) -> str:
     return "—" if rate is None else f"{rate} %"
-
-
-def payload(summary: VoucherSummary) -> dict[str, Any]:
-    """The summary for ``--json`` (fen as integers, rates as exact decimal text)."""
-    return {
-        "as_of": summary.as_of.isoformat(),
-        "totals": summary.totals,
-        "by_category": summary.by_category,
-        "by_age_group": summary.by_age_group,
-        "by_category_age_group": summary.by_category_age_group,
-    }

@@ -1,0 +1,366 @@
+"""Compile a policy's rules to Polars expressions over the derived roster (``skillcli.rules.derive``).
+
+Each rule becomes its scope (which rows it is about), its requirements (each a reason when false,
+an exception when its input is missing), an amount in integer fen with the formula that shows how
+it was reached, and a payee. ``skillcli.rules.evaluate`` runs these expressions over a batch; the
+sentences of a reason come from ``skillcli.rules.describe``.
+
+Conditions use Kleene logic: a missing value leaves a condition null, never false, so a blank
+cell is an exception naming the column and never a silent refusal. Amounts are Int64 fen, rounded
+half-up by ``skillcli.money.round_half_up_expr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from skillcli.findings import render
+from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
+from skillcli.rules.describe import failure_text
+from skillcli.rules.fields import FIELDS
+from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Amount, Condition, Multiplier, Policy, Requirement, Rule
+
+
+# -- conditions --------------------------------------------------------------------------------
+def _literal(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)  # comparisons of shares and counts only, never money
+    return value
+
+
+def condition_expr(cond: Condition, column: str | None = None) -> pl.Expr:
+    """True/false, or null when the field's value is missing (Kleene logic keeps it null).
+
+    A field whose blank has an ordinary reading (``blank_reads_as``) is never null here: blank
+    是否领取养老金 is 否, and a blank 人员类别 is in no list (a test "in" is false, "not in" true).
+    ``column`` tests another column in the field's place (the likely alias of an unknown value).
+    """
+    spec = FIELDS[cond.field]
+    col = pl.col(column or cond.field)
+    if spec.blank_reads_as and spec.kind == "bool":
+        col = col.fill_null(False)
+    if cond.op == "in":
+        test = col.is_in([_literal(v) for v in cond.value])
+    elif cond.op == "not_in":
+        test = ~col.is_in([_literal(v) for v in cond.value])
+    elif cond.op == "eq":
+        test = col == pl.lit(_literal(cond.value))
+    elif cond.op == "min":
+        test = col >= pl.lit(_literal(cond.value))
+    else:
+        test = col <= pl.lit(_literal(cond.value))
+    blank = pl.lit(cond.op == "not_in") if spec.blank_reads_as else pl.lit(None, pl.Boolean)
+    return pl.when(col.is_null()).then(blank).otherwise(test)
+
+
+def _missing_field(req: Requirement) -> pl.Expr:
+    """The first field whose missing value leaves the requirement undecided."""
+    return pl.coalesce(
+        [
+            pl.when(pl.col(c.field).is_null() & ~pl.lit(bool(FIELDS[c.field].blank_reads_as))).then(pl.lit(c.field))
+            for c in req.require
+        ]
+    )
+
+
+def all_of(conds: tuple[Condition, ...], alias: dict[str, str] | None = None) -> pl.Expr:
+    """All conditions hold; ``alias`` tests a field through another column (field → column)."""
+    alias = alias or {}
+    return pl.all_horizontal([condition_expr(c, alias.get(c.field)) for c in conds]) if conds else pl.lit(True)
+
+
+# -- a compiled rule ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One rule as expressions over the derived roster, each read once per row by the evaluator."""
+
+    rule: Rule
+    in_scope: pl.Expr
+    fail_code: pl.Expr
+    fail_text: pl.Expr
+    missing_field: pl.Expr
+    rate: pl.Expr  # fen before units; null when the level has no rate
+    amount: pl.Expr
+    amount_problem: pl.Expr  # (code, field) pair encoded as "code|field" or null
+    formula: pl.Expr
+    alias_differs: pl.Expr  # the rule's decision would change if an unknown value were its likely alias
+
+
+# -- amounts -----------------------------------------------------------------------------------
+def _rate_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr]:
+    """(rate in fen, problem) — problem "payout.no-rate|level" when the table has no rate."""
+    rate = rule.amount.rate
+    if rate.by_year is not None:
+        # A dated value (S2c 三(十二): 上一年度…最低生活保障月标准): a year the table does not list
+        # has no rate, so the row is an exception naming the year, never paid with another year's value.
+        year = (pl.col(rate.year_of).dt.year() + rate.year_offset).cast(pl.Int64)
+        looked = year.replace_strict(rate.by_year, default=None, return_dtype=pl.Int64)
+        undated: pl.Expr = (
+            pl.when(pl.col(rate.year_of).is_null())
+            .then(pl.lit(f"payout.missing-input|{rate.year_of}"))
+            .when(looked.is_null())
+            .then(pl.lit(f"payout.no-year-rate|{rate.year_of}"))
+        )
+        return looked, undated
+    if rate.catalogue is not None:
+        # A catalogue amount (S2c 二(五)2 《苏州市就业技能培训补贴目录和补贴标准》): by occupation and
+        # level first, then by occupation; an occupation not in the catalogue is an exception.
+        keyed = pl.concat_str([pl.col("occupation"), pl.lit("|"), pl.col("level")])
+        looked = pl.coalesce(
+            keyed.replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+            pl.col("occupation").replace_strict(rate.catalogue, default=None, return_dtype=pl.Int64),
+        )
+        unlisted: pl.Expr = pl.when(looked.is_null()).then(pl.lit("payout.no-catalogue-rate|occupation"))
+        return looked, unlisted
+    if rate.by_level is None:
+        return pl.lit(rate.fen, pl.Int64), pl.lit(None, pl.String)
+    table = {k.value: v for k, v in rate.by_level.items() if v is not None}
+    looked = pl.col("level").replace_strict(table, default=None, return_dtype=pl.Int64)
+    problem = (
+        pl.when(pl.col("level").is_null())
+        .then(pl.lit("payout.missing-input|level"))
+        .when(looked.is_null())
+        .then(pl.lit("payout.no-rate|level"))
+    )
+    return looked, problem
+
+
+def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(rate, amount, problem, formula) in fen for one rule."""
+    spec = rule.amount
+    rate, problem = _rate_expr(rule)
+    amount, formula, missing = _units(spec, rate, yuan_text_expr(rate))
+    if missing is not None:
+        problem = pl.coalesce(problem, missing)
+    if spec.multiplier is not None:
+        amount, formula = _multiplied(spec.multiplier, amount, formula)
+    formula = pl.concat_str([formula, pl.lit(" = "), yuan_text_expr(amount)])
+    return rate, amount.cast(pl.Int64), problem, formula
+
+
+def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr | None]:
+    """(amount, formula, problem when an input is missing) for the amount's form, before any multiplier."""
+    if spec.form == "fixed":
+        return rate, formula_rate, None
+    if spec.form == "per_day":
+        days = pl.min_horizontal(pl.col("attended_days"), pl.col("required_days"))
+        if spec.max_units:
+            days = pl.min_horizontal(days, pl.lit(spec.max_units))
+        amount = rate * days
+        formula = pl.concat_str([formula_rate, pl.lit(" × "), days.cast(pl.String), pl.lit(" 天")])
+        if spec.divisor:
+            amount = round_half_up_expr(rate * days, spec.divisor)
+            formula = pl.concat_str([formula, pl.lit(f" ÷ {spec.divisor}")])
+        unknown = pl.col("attended_days").is_null() | pl.col("required_days").is_null()
+        return amount, formula, pl.when(unknown).then(pl.lit("payout.no-attendance|attended_days"))
+    if spec.form == "per_month":
+        months = pl.col("training_months")
+        if spec.max_units:
+            months = pl.min_horizontal(months, pl.lit(spec.max_units))
+        formula = pl.concat_str([formula_rate, pl.lit(" × "), months.cast(pl.String), pl.lit(" 个月")])
+        return rate * months, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
+    if spec.form == "ceiling":
+        formula = pl.concat_str(
+            [pl.lit("min(实际费用 "), yuan_text_expr(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate, pl.lit(")")]
+        )
+        missing = pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan"))
+        return pl.min_horizontal(pl.col("fee_fen"), rate), formula, missing
+    if spec.form == "annual_prorated":
+        months = pl.col("training_months")
+        if spec.months_cap:
+            months = pl.min_horizontal(months, pl.lit(spec.months_cap))
+        amount = round_half_up_expr(rate * months, 12)
+        formula = pl.concat_str([formula_rate, pl.lit("/年 × "), months.cast(pl.String), pl.lit(" 个月 ÷ 12")])
+        return amount, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
+    # monthly_active
+    amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
+    return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训")]), None
+
+
+def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The amount times the multiplier's factor (half-up to the fen) on the rows where it applies."""
+    num, den = ratio(multiplier.factor)
+    blocks = multiplier.any_of or (multiplier.when,)
+    applies = pl.any_horizontal([all_of(block).fill_null(False) for block in blocks])
+    amount = pl.when(applies).then(round_half_up_expr(amount * num, den)).otherwise(amount)
+    shown = pl.concat_str([formula, pl.lit(f" × {multiplier.factor}（{multiplier.label}）")])
+    return amount, pl.when(applies).then(shown).otherwise(formula)
+
+
+# -- requirements ------------------------------------------------------------------------------
+ALIAS_COLUMNS = {"category": "category_alias"}
+
+
+def dropped_conditions(
+    policy: Policy, absent: frozenset[str]
+) -> list[tuple[tuple[str, ...], Requirement, tuple[str, ...]]]:
+    """Requirements decided without a condition because no sheet of the batch has its column:
+    (rule ids they apply to, the requirement, the absent fields). ``if_absent: hold`` keeps them."""
+    found = []
+    every = tuple(r.id for r in policy.rules)
+    for rule_ids, requirements in ((every, policy.eligibility), *((((r.id,), r.require)) for r in policy.rules)):
+        for req in requirements:
+            fields = tuple(dict.fromkeys(c.field for c in req.require if c.field in absent))
+            if fields and not req.hold_if_absent:
+                found.append((rule_ids, req, fields))
+    return found
+
+
+def without_absent(req: Requirement, absent: frozenset[str]) -> Requirement:
+    """The requirement without its conditions on ``absent`` fields, unless it says ``if_absent: hold``."""
+    if req.hold_if_absent or not any(c.field in absent for c in req.require):
+        return req
+    kept = tuple(c for c in req.require if c.field not in absent)
+    return Requirement(req.id, req.clause, kept, req.when, req.reason_zh, req.reason_en, req.hold_if_absent)
+
+
+def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset()) -> CompiledRule:
+    """``absent``: fields no sheet of the batch carries; their conditions are dropped (said once by
+    the caller) unless the requirement is marked ``if_absent: hold``."""
+    requirements = tuple(
+        without_absent(req, absent)
+        for req in (*built_in_requirements(policy, rule), *policy.eligibility, *rule.require)
+    )
+    requirements = tuple(req for req in requirements if req.require)
+    fails, texts, missing = _requirement_exprs(rule, requirements)
+    # A row is about this rule when its scope holds; when the scope is undecided because a field
+    # is blank, the row is an exception naming that field. (A blank 人员类别 is not undecided: it
+    # means no listed group.)
+    scope = all_of(rule.scope)
+    undecided = [pl.when(scope.is_null() & pl.col(c.field).is_null()).then(pl.lit(c.field)) for c in rule.scope]
+    alias_scope, differs = _alias_exprs(rule, requirements, scope)
+    rate, amount, problem, formula = _amount_expr(rule)
+    return CompiledRule(
+        rule,
+        scope.fill_null(False) | scope.is_null() | alias_scope,
+        pl.coalesce(fails),
+        pl.coalesce(texts),
+        pl.coalesce([*undecided, *missing]),
+        rate,
+        amount,
+        problem,
+        formula,
+        differs,
+    )
+
+
+def _requirement_exprs(
+    rule: Rule, requirements: tuple[Requirement, ...]
+) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
+    """Per requirement: the id where it fails, the sentence saying why, and the field whose blank
+    leaves it undecided."""
+    fails: list[pl.Expr] = []
+    texts: list[pl.Expr] = []
+    missing: list[pl.Expr] = []
+    for req in requirements:
+        applies = all_of(req.when).fill_null(False)
+        ok = all_of(req.require)
+        failed = [condition_expr(c) == False for c in req.require]  # noqa: E712 - Kleene: only a definite false
+        fails.append(pl.when(applies & (ok == False)).then(pl.lit(req.id)))  # noqa: E712
+        texts.append(pl.when(applies & (ok == False)).then(failure_text(req, rule.id, failed)))  # noqa: E712
+        missing.append(pl.when(applies & ok.is_null()).then(_missing_field(req)))
+    # Paying a person who did not pay is a requirement of its own (Shanxi A4: 个人 → not eligible).
+    if rule.payee == "by_payer":
+        refused = [payer for payer, target in rule.payee_by_payer.items() if target == INELIGIBLE]
+        if refused:
+            hit = pl.col("payer").is_in(refused).fill_null(False)
+            fails.append(pl.when(hit).then(pl.lit(f"{rule.id}.payer")))
+            said = [
+                pl.lit(f"{rule.id} 出资方为「"),
+                pl.col("payer"),
+                pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）"),
+            ]
+            texts.append(pl.when(hit).then(pl.concat_str(said)))
+        if BLANK_PAYER not in rule.payee_by_payer:
+            missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
+    return fails, texts, missing
+
+
+def _alias_exprs(rule: Rule, requirements: tuple[Requirement, ...], scope: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(in scope read through the alias, the decision would differ read through the alias).
+
+    An unknown value that looks like another name for a listed one (贫困户 → 脱贫劳动力) holds the
+    rule when reading it as that name would change whether the rule applies or passes.
+    """
+    tested = (*rule.scope, *(c for req in requirements for c in req.require))
+    aliased = {c.field for c in tested if c.field in ALIAS_COLUMNS}
+    if not aliased:
+        return pl.lit(False), pl.lit(False)
+    names = {f: ALIAS_COLUMNS[f] for f in aliased}
+    conds = tuple(c for c in tested if c.field in aliased)
+    alias_scope = all_of(rule.scope, names).fill_null(False)
+    as_is = scope.fill_null(False) & all_of(conds).fill_null(False)
+    as_alias = alias_scope & all_of(conds, names).fill_null(False)
+    known = pl.any_horizontal([pl.col(names[f]).is_not_null() for f in aliased])
+    # A requirement that fails whatever the value is (出资方 个人 for A3) decides the rule alone.
+    others = [
+        all_of(req.when).fill_null(False) & (all_of(req.require) == False)  # noqa: E712
+        for req in requirements
+        if not any(c.field in aliased for c in req.require)
+    ]
+    fails_anyway = pl.any_horizontal(others).fill_null(False) if others else pl.lit(False)
+    return alias_scope, known & (as_is != as_alias) & ~fails_anyway
+
+
+def built_in_requirements(policy: Policy, rule: Rule | None = None) -> tuple[Requirement, ...]:
+    """Requirements every rule has: the policy in force on the training's end date, and the class
+    closed by the end of the batch month (except monthly allowances, paid while it runs)."""
+    # A monthly allowance is in force for the batch month; any other subsidy for the end date.
+    on = "batch_month_end" if rule is not None and rule.amount.form == "monthly_active" else "end_date"
+    window = [Condition(on, "min", policy.effective_from)]
+    if policy.effective_to is not None:
+        window.append(Condition(on, "max", policy.effective_to))
+    to = policy.effective_to.isoformat() if policy.effective_to else "…"
+    # The reasons are the catalogue's (docs/findings.md lists these codes with the checks' own).
+    zh, en = render("policy.not-in-force", detail=f"{policy.effective_from.isoformat()}～{to}")
+    found = [Requirement("policy.not-in-force", policy.title, tuple(window), reason_zh=zh, reason_en=en)]
+    if rule is None or rule.amount.form != "monthly_active":
+        zh, en = render("policy.not-closed")
+        found.append(
+            Requirement(
+                "policy.not-closed", "结班后发放", (Condition("closed", "eq", True),), reason_zh=zh, reason_en=en
+            )
+        )
+    return tuple(found)
+
+
+# -- payees ------------------------------------------------------------------------------------
+def payee_exprs(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(payee type, payee id, payee name) for one rule (E6 by 出资方 when ``by_payer``).
+
+    ``organiser``: the body that ran the training is paid — the row's 培训机构 when its institution
+    columns are filled, else its 单位 (Jin'an A20: the cooperative may be entered either way). A rule
+    that names the enterprise or the institution itself is never redirected to the other.
+    """
+    if rule.payee == "organiser":
+        named = pl.col("institution_uscc").is_not_null() | pl.col("institution").is_not_null()
+        kind = pl.when(named).then(pl.lit("institution")).otherwise(pl.lit("enterprise"))
+    elif rule.payee != "by_payer":
+        kind = pl.lit(rule.payee)
+    else:
+        mapping = {k: v for k, v in rule.payee_by_payer.items() if v != INELIGIBLE and k != BLANK_PAYER}
+        kind = pl.col("payer").replace_strict(mapping, default=None, return_dtype=pl.String)
+        if BLANK_PAYER in rule.payee_by_payer:
+            kind = pl.when(pl.col("payer").is_null()).then(pl.lit(rule.payee_by_payer[BLANK_PAYER])).otherwise(kind)
+    return kind, by_payee(kind, lambda ident, _: pl.col(ident)), by_payee(kind, lambda _, name: pl.col(name))
+
+
+# The roster columns naming each kind of payee: (its ID or credit code, its name).
+PAYEE_COLUMNS = {
+    "person": ("id_number", "name"),
+    "enterprise": ("employer_uscc", "employer_name"),
+    "institution": ("institution_uscc", "institution"),
+}
+
+
+def by_payee(kind: pl.Expr, pick: Callable[[str, str], pl.Expr]) -> pl.Expr:
+    """``pick(id column, name column)`` of the payee ``kind`` names on each row; null for no kind.
+
+    The kinds exclude one another, so the first non-null of the per-kind picks is the row's own.
+    """
+    return pl.coalesce([pl.when(kind == payee).then(pick(*columns)) for payee, columns in PAYEE_COLUMNS.items()])

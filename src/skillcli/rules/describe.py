@@ -1,0 +1,116 @@
+"""A policy's conditions in the words a clerk reads: 「人员类别」须为 就业困难人员 或 零就业家庭成员.
+
+Used for the reason of an ineligible row (``skillcli.rules.compile``), by ``explain`` and by
+``rules show``. Nothing here decides anything: which condition failed is computed by the caller
+and handed in, so that the wording of a rule can change without touching its evaluation.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from skillcli.rules.fields import FIELDS
+from skillcli.rules.model import Condition, Requirement
+
+
+def shown_value(field: str) -> pl.Expr:
+    """A field's value as text for a reason: levels by their Chinese name, booleans as 是/否."""
+    spec = FIELDS[field]
+    col = pl.col(field)
+    if spec.kind == "bool":
+        return pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).otherwise(pl.lit("空"))
+    if spec.kind == "level":
+        from skillcli.model import LEVEL_LABELS
+
+        return col.replace_strict({k.value: v for k, v in LEVEL_LABELS.items()}, default="空", return_dtype=pl.String)
+    if spec.kind == "number" and field.endswith("_share"):
+        return (col * 100).round(1).cast(pl.String) + pl.lit("%")
+    return col.cast(pl.String).fill_null("空")
+
+
+def condition_text(cond: Condition) -> str:
+    """A condition as a clause of a Chinese sentence: 「人员类别」须为 就业困难人员 或 零就业家庭成员."""
+    spec = FIELDS[cond.field]
+    label = f"「{spec.label}」"
+    values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    shown = [_value_text(cond.field, v) for v in values]
+    if not shown:
+        # An empty list (a parameter the district has not supplied yet): "in" can never hold and
+        # "not in" always does; say which list it is either way, never index into nothing.
+        listed = cond.param_label or "名单"
+        param = f"（参数 {cond.param}）" if cond.param else ""
+        if cond.op == "in":
+            return f"{label}须在{listed}中，但{listed}为空{param}"
+        return f"{label}不得在{listed}中（{listed}目前为空{param}）"
+    if cond.op == "in" and cond.param:
+        listed = cond.param_label or f"参数 {cond.param} 的名单"
+        return f"{label}须在{listed}中（{'、'.join(shown)}）"
+    one_of = " 或 ".join(shown) if len(shown) <= 3 else "、".join(shown[:-1]) + " 或 " + shown[-1]
+    if spec.kind == "date":
+        before, after = "不早于", "不晚于"
+    else:
+        before, after = "不少于", "不超过"
+    return {
+        "in": f"{label}须为 {one_of}",
+        "not_in": f"{label}不得为 {one_of}",
+        "eq": f"{label}须为 {one_of}",
+        "min": f"{label}须{before} {shown[0]}",
+        "max": f"{label}须{after} {shown[0]}",
+    }[cond.op]
+
+
+def _value_text(field: str, value: Any) -> str:
+    """One condition value as a clerk reads it: levels by name, 是/否, money in yuan, shares in %."""
+    from skillcli.model import LEVEL_LABELS, Level
+    from skillcli.money import format_yuan
+
+    spec = FIELDS[field]
+    if spec.kind == "level":
+        return LEVEL_LABELS[Level(value)]
+    if spec.kind == "bool":
+        return "是" if value else "否"
+    if spec.kind == "number" and field.endswith("_fen"):
+        return f"{format_yuan(int(value))} 元"
+    if spec.kind == "number" and (field.endswith("_share") or field.endswith("_rate")):
+        return f"{Decimal(str(value)) * 100:.0f}%"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def supply_hint(cond: Condition) -> str:
+    """How to give an empty list a condition needs (the 困难企业名单 is decided by the city)."""
+    if cond.op != "in" or cond.value or not cond.param:
+        return ""
+    listed = cond.param_label or "名单"
+    return f"。请用 --param {cond.param}=名称1,名称2 提供{listed}后重新计算"
+
+
+def failure_text(req: Requirement, rule_id: str | None, failed: list[pl.Expr]) -> pl.Expr:
+    """Why a requirement failed, with the row's own values, as a sentence: A8 E6：「考核结果」须为 合格，
+    本行为「不合格」（S2c 二(四)4）.
+
+    ``failed[i]`` is true where ``req.require[i]`` definitely does not hold on the row (a missing
+    value is not a failure: it is an exception, said elsewhere).
+    """
+    # A rule's own requirement is named by the rule (A6), not by its generated id (A6.category).
+    # Built-in requirements (policy.not-in-force …) are named by the rule too: their ids are internal.
+    own = rule_id is not None and (
+        req.id == rule_id or req.id.startswith(f"{rule_id}.") or req.id.startswith("policy.")
+    )
+    name = rule_id if own else " ".join(part for part in (rule_id, req.id) if part)
+    if req.reason_zh:
+        return pl.lit(f"{name}：{req.reason_zh}（{req.clause}）")
+    parts = [
+        pl.when(fails).then(
+            pl.concat_str(
+                [pl.lit(condition_text(c) + "；本行为「"), shown_value(c.field), pl.lit("」" + supply_hint(c))]
+            )
+        )
+        for c, fails in zip(req.require, failed, strict=True)
+    ]
+    joined = pl.concat_str(parts, separator="；", ignore_nulls=True)
+    return pl.concat_str([pl.lit(f"{name}：不符合条件，"), joined, pl.lit(f"（{req.clause}）")])
