@@ -21,7 +21,8 @@ import skillcli
 from skillcli import api
 from skillcli.api import cycle, reports, vouchers, whatif
 from skillcli.errors import UsageError
-from tests.conftest import valid_id, write_xlsx
+from tests.support.ids import valid_id
+from tests.support.workbooks import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "district_batch.xlsx"

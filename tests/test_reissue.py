@@ -21,6 +21,8 @@ from sqlalchemy import func, select
 
 from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
+from tests.support.amounts import fen
+from tests.support.bank import PAYER, upload
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_NAME,
@@ -29,13 +31,11 @@ from tests.support.cycle import (
     JUNE_TOTAL,
     accounts_csv,
     cycle,
-    fen,
     june_return,
     pid,
     runs,
     yuan,
 )
-from tests.test_bank import PAYER, money, upload
 
 ZHOU_NEW_ACCOUNT = "6222000000000404"
 
@@ -110,7 +110,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     assert book.sheetnames == ["个人", "汇总"]
     block, _, rows, total = upload(book, "个人")
     assert block[1][4:6] == ("批次号：", batch)
-    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5], r[6]) for r in rows] == [
+    assert [(r[0], r[1], r[2], r[3], yuan(r[4]), r[5], r[6]) for r in rows] == [
         (
             1,
             ZHOU_NEW_ACCOUNT,
@@ -121,7 +121,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
             f"批次 {batch} #{new_id}",
         )
     ]
-    assert money(total[4]) == yuan(398)
+    assert yuan(total[4]) == yuan(398)
     listed = runs(run_cli, ledger_url)
     assert [(r["kind"], r["period"], r["total_fen"]) for r in listed if r["run_id"] == batch] == [
         ("reissue", "2021-06", 0)
@@ -199,7 +199,7 @@ def test_accounts__corrected_account_used_and_history_kept(
     assert result.code == 0, result.stderr
     assert "1 个收款方的账号已更正" in result.stderr and result.json["changed_accounts"] == 1
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "july.xlsx"), "企业")
-    assert [(r[1], r[2], r[3], money(r[4])) for r in rows] == [
+    assert [(r[1], r[2], r[3], yuan(r[4])) for r in rows] == [
         ("32050188000001234567", ENTERPRISE_NAME, "建设银行苏州吴中支行", JULY_TOTAL)
     ]
     # The history is insert-only and dated: both accounts stay on record, oldest first.
@@ -230,7 +230,7 @@ def test_accounts__corrected_account_used_and_history_kept(
         and "第 2 行「account」值「6222AB*0001」：账号应为 8–32 位数字" in june.stderr
     )
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "june2.xlsx"), "培训机构")
-    assert [(r[1], r[3], money(r[4])) for r in rows] == [("10550101040099999", "农业银行吴中支行", yuan(1300))]
+    assert [(r[1], r[3], yuan(r[4])) for r in rows] == [("10550101040099999", "农业银行吴中支行", yuan(1300))]
 
 
 def test_export_bank__file_not_written_records_nothing(
@@ -319,7 +319,7 @@ def test_ledger__version_4_added_to_an_older_ledger_and_gaps_filled(run_cli: Any
 def test_export_bank__two_exports_at_once_record_each_payee_once(
     ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
-    from tests.test_ledger import spawn, wait_for
+    from tests.support.processes import spawn, wait_for
 
     accounts = accounts_csv(tmp_path / "a.csv")
     payer = tmp_path / "payer.toml"
@@ -405,7 +405,7 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     assert second.code == 0, second.stderr
     assert second.json["batch_id"] not in (june, first.json["batch_id"]) and second.json["total_fen"] == 39800
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "r3.xlsx"), "个人")
-    assert [(r[1], r[2], money(r[4])) for r in rows] == [(ZHOU_NEW_ACCOUNT, "周杰", yuan(398))]
+    assert [(r[1], r[2], yuan(r[4])) for r in rows] == [(ZHOU_NEW_ACCOUNT, "周杰", yuan(398))]
     # Sent again and not yet answered: no longer failed, still exported once, not paid.
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
     assert (report["failed_count"], report["exported_count"], report["exported_fen"]) == (0, 7, fen(JUNE_TOTAL))

@@ -14,9 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +24,9 @@ import openpyxl
 import yaml
 
 from skillcli.findings import CATALOGUE
-from tests.conftest import valid_id, valid_uscc
-from tests.test_bank import upload
+from tests.support.bank import upload
+from tests.support.ids import person_id, valid_uscc, wrong_check
+from tests.support.processes import spawn
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -108,7 +106,7 @@ class Person:
     def __init__(self, n: int, name: str, birth: str, category: str | None = None) -> None:
         self.name = name
         self.birth = dt.date.fromisoformat(birth)
-        self.id = valid_id(birth=birth.replace("-", ""), seq=f"{n:02d}1")
+        self.id = person_id(n, birth=birth.replace("-", ""))
         self.category = category
 
     def row(self) -> list[Any]:
@@ -502,17 +500,6 @@ def test_vouchers__double_redemption_in_a_second_run_and_after_a_void(
     assert third.json["run_id"] in fourth.json["exceptions"][0]["message_zh"]
 
 
-def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
-    full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "skillcli", *map(str, args)],
-        env=full,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
 def test_vouchers__two_redemptions_at_once_cannot_both_commit(
     run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
 ) -> None:
@@ -714,7 +701,7 @@ def test_vouchers__every_voucher_code_comes_out(run_cli: Any, make_xlsx: Any, tm
     assert {v["expiry_date"] for v in short.json["issued"]} == {"2021-06-30"}
     no = numbers(first)
     ms = numbers(meishan)[("蔡斌", "普惠制培训")]
-    bad = valid_uscc("52141100MJ1234567")[:-1] + ("0" if not INST_A.endswith("0") else "1")
+    bad = wrong_check(INST_A)
     rows = [
         DONE_HEADER,
         done(None, None, person_id=None),  # 2 no-key
