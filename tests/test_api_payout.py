@@ -11,20 +11,22 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import valid_id
-from tests.test_ledger import SUZHOU, cert, month_one, payout
-from tests.test_payout_cli import CERT_HEADER, HEADER, row
+from tests.support.ids import person_id
+from tests.support.ledger import SUZHOU, month_one, payout
+from tests.support.rosters import CERT_HEADER, PAYOUT_HEADER, certificate, payout_row
 
 
 def month_two_with_a_repeat(make_xlsx: Any) -> Path:
     """Month two, plus a row month one already paid (孙丽's 岗前培训, the same claim again)."""
     roster = [
-        row(1, "张伟", "技能提升", "钳工", "四级/中级工", "2021-05-01", "2021-06-10", payer="个人", class_id="C93"),
-        row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
-        row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
+        payout_row(
+            1, "张伟", "技能提升", "钳工", "四级/中级工", "2021-05-01", "2021-06-10", payer="个人", class_id="C93"
+        ),
+        payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
+        payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
     ]
-    certs = [cert(1, "张伟", "钳工", "四级/中级工", "2021-06-15", "S000032000001214000104")]
-    return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month2.xlsx")
+    certs = [certificate(1, "张伟", "S000032000001214000104", "钳工", "四级/中级工", "2021-06-15")]
+    return make_xlsx({"花名册": [PAYOUT_HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month2.xlsx")
 
 
 def explained(run_cli: Any, person: str, batch: Path, ledger: str) -> tuple[str, set[str]]:
@@ -50,9 +52,9 @@ def test_explain__agrees_with_payout_on_an_already_paid_claim_and_the_yearly_lim
     assert payout_codes == {2: "limit.yearly", 3: "ledger.already-paid"}
     assert [line["name"] for line in dry.json["lines"]] == ["周杰"]
 
-    assert explained(run_cli, valid_id(seq="011"), batch, ledger_url) == ("exception", {"limit.yearly"})
-    assert explained(run_cli, valid_id(seq="061"), batch, ledger_url) == ("exception", {"ledger.already-paid"})
-    assert explained(run_cli, valid_id(seq="071"), batch, ledger_url) == ("paid", set())
+    assert explained(run_cli, person_id(1), batch, ledger_url) == ("exception", {"limit.yearly"})
+    assert explained(run_cli, person_id(6), batch, ledger_url) == ("exception", {"ledger.already-paid"})
+    assert explained(run_cli, person_id(7), batch, ledger_url) == ("paid", set())
 
 
 def test_api__payout_and_check_return_frames_with_the_declared_schemas(make_xlsx: Any, tmp_path: Path) -> None:
@@ -66,13 +68,13 @@ def test_api__payout_and_check_return_frames_with_the_declared_schemas(make_xlsx
     batch = make_xlsx(
         {
             "花名册": [
-                HEADER,
-                row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-02-01", "2021-03-31", payer="个人"),
-                row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
-                row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", passed="不合格"),
-                row(8, "王芳", "岗前培训", "车工", "无等级", "2021-05-01", ""),
+                PAYOUT_HEADER,
+                payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-02-01", "2021-03-31", payer="个人"),
+                payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
+                payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", passed="不合格"),
+                payout_row(8, "王芳", "岗前培训", "车工", "无等级", "2021-05-01", ""),
             ],
-            "证书": [CERT_HEADER, cert(1, "张伟", "电工", "四级/中级工", "2021-04-10", "S000032000001214000101")],
+            "证书": [CERT_HEADER, certificate(1, "张伟", "S000032000001214000101", "电工", "四级/中级工", "2021-04-10")],
         }
     )
     result = api.payout([batch], "suzhou-2019", "2021-06", params={"shortage_occupations": "电工"}, out=tmp_path / "o")
