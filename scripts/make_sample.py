@@ -1260,6 +1260,32 @@ def mistakes_courses(rng: random.Random) -> list[Course]:
     ]
 
 
+@dataclass
+class Planting:
+    """The mistakes batch as it is written: its rows by enrolment and every mistake planted so far."""
+
+    rows: list[tuple[Enrolment, Row]]
+    roster: Table
+    plants: list[Plant] = field(default_factory=list)
+    no_sheets: set[int] = field(default_factory=set)  # enrolments (by id) whose attendance and certificate rows are left out
+    marked: dict[str, Enrolment] = field(default_factory=dict)  # enrolments later sheets treat apart, by role
+
+    def at(self, course: Course, i: int) -> tuple[Enrolment, Row]:
+        en = course.enrolments[i]
+        return next(pair for pair in self.rows if pair[0] is en)
+
+    def plant(self, table: Table, record: Row, column: str, code: str, value: Any = None, *,
+              expected: bool = True, keep: bool = False) -> None:
+        if not keep:
+            record[column] = value
+        self.plants.append(Plant(table, record, column, code, expected))
+
+    def broken_id(self, course: Course, i: int, value: Any, code: str) -> None:
+        en, rec = self.at(course, i)
+        self.plant(self.roster, rec, "身份证号码", code, value)
+        self.no_sheets.add(id(en))
+
+
 def build_mistakes(out: Path) -> dict[str, int]:
     period = MISTAKES_PERIOD
     rng = random.Random(SEED_MISTAKES)
@@ -1272,18 +1298,7 @@ def build_mistakes(out: Path) -> dict[str, int]:
         for en in course.enrolments:  # every trainee passes: certificates line up with the roster
             en.passed = True
     issue_dates(rng, courses, period.end)
-    m1, m2, m3, m4, m5 = courses
-    # A person whose ID ends in X, for the lowercase-x row.
-    p = m1.enrolments[3].person
-    p.id_number = people.id_number(p.id_number[:6], p.birth, p.sex, "X")
-    # The old 15-digit ID belongs to someone born long before 18-digit numbers (1999).
-    p = m2.enrolments[3].person
-    p.birth = d(1979, 4, 16)
-    p.name = people.name(p.sex, "320506", p.birth)
-    p.id_number = people.id_number(id_area("320506", p.birth), p.birth, p.sex)
-    for en in (m1.enrolments[7], m3.enrolments[8]):  # IDs that will be typed as numbers or 3.2E+17
-        while en.person.id_number.endswith("X"):
-            en.person.id_number = people.id_number(en.person.id_number[:6], en.person.birth, en.person.sex)
+    mistaken_ids(people, courses)
     numbers = CertNumbers()
 
     rows: list[tuple[Enrolment, Row]] = [(en, roster_row(en)) for c in courses for en in c.enrolments]
@@ -1300,177 +1315,25 @@ def build_mistakes(out: Path) -> dict[str, int]:
                        footers=("填表人：            复核人：",))
     cert_table = Table("证书", t.certificates, t.certificates_sub, CERT_HEADERS,
                        [], footers=("经办人：            审核人：",))
-    plants: list[Plant] = []
-    no_sheets: set[int] = set()  # enrolments (by id) whose attendance and certificate rows are left out
-
-    def roster_at(course: Course, i: int) -> tuple[Enrolment, Row]:
-        en = course.enrolments[i]
-        return next(pair for pair in rows if pair[0] is en)
-
-    def plant(table: Table, record: Row, column: str, code: str, value: Any = None, *,
-              expected: bool = True, keep: bool = False) -> None:
-        if not keep:
-            record[column] = value
-        plants.append(Plant(table, record, column, code, expected))
-
-    def broken_id(course: Course, i: int, value: Any, code: str) -> None:
-        en, rec = roster_at(course, i)
-        plant(roster, rec, "身份证号码", code, value)
-        no_sheets.add(id(en))
-
-    # M1 — 技能提升 电工 中级工
-    _, rec = roster_at(m1, 0)
-    plant(roster, rec, "开班日期", "date.invalid", "2024.3.4", expected=False)  # accepted text form
-    en, rec = roster_at(m1, 1)
-    good = rec["身份证号码"]
-    broken_id(m1, 1, good[:-1] + ("1" if good[-1] != "1" else "2"), "id.checksum")
-    _, rec = roster_at(m1, 2)
-    plant(roster, rec, "是否参保", "value.yes-no", "已参保")
-    en, rec = roster_at(m1, 3)
-    plant(roster, rec, "身份证号码", "id.checksum", rec["身份证号码"].lower(), expected=False)
-    plant(roster, rec, "身份证号码", "id.format", keep=True, expected=False)
-    lower_x = en
-    _, rec = roster_at(m1, 4)
-    plant(roster, rec, "性别", "sex.mismatch", "女" if rec["性别"] == "男" else "男")
-    _, rec = roster_at(m1, 5)
-    code = rec["统一社会信用代码"]
-    plant(roster, rec, "统一社会信用代码", "uscc.checksum", code[:-1] + ("A" if code[-1] != "A" else "B"))
-    _, rec = roster_at(m1, 6)
-    plant(roster, rec, "开班日期", "date.month-only", "2024年3月")
-    _, rec = roster_at(m1, 7)
-    broken_id(m1, 7, Num(float(int(rec["身份证号码"]))), "id.precision-lost")
-    dup_en, rec = roster_at(m1, 9)
-    duplicate = dict(rec)
-    _, rec = roster_at(m1, 11)
-    plant(roster, rec, "培训费用", "money.sub-fen", 1266.666)
-    _, rec = roster_at(m1, 12)
-    plant(roster, rec, "手机号码", "phone.format", rec["手机号码"][:10])
-    _, rec = roster_at(m1, 13)
-    plant(roster, rec, "培训费用", "cell.formula", Formula("=1000*1.5", 1500))
-
-    # M2 — 新型学徒制 加工中心操作工 高级工
-    _, rec = roster_at(m2, 1)
-    plant(roster, rec, "备案结束日期", "date.filed-before-start", d(2023, 2, 28))
-    en, rec = roster_at(m2, 2)
-    plant(roster, rec, "身份证号码", "id.format", rec["身份证号码"].translate(FULLWIDTH), expected=False)
-    plant(roster, rec, "身份证号码", "id.checksum", keep=True, expected=False)
-    full_width = en
-    en, rec = roster_at(m2, 3)
-    p = en.person
-    broken_id(m2, 3, p.id_number[:6] + p.id_number[8:17], "id.old-15-digit")
-    en, rec = roster_at(m2, 4)
-    renamed = en
-    _, rec = roster_at(m2, 5)
-    plant(roster, rec, "培训等级", "level.unknown", "九级")
-    _, rec = roster_at(m2, 6)
-    plant(roster, rec, "培训费用", "money.invalid", "abc")
-    _, rec = roster_at(m2, 7)
-    plant(roster, rec, "劳动合同起始日期", "date.invalid", "2021年5月8日", expected=False)  # accepted form
-
-    # M3 — 就业技能培训 养老护理员 初级工
-    _, rec = roster_at(m3, 0)
-    plant(roster, rec, "结业日期", "date.invalid", "2024年5月10日", expected=False)  # accepted text form
-    en, rec = roster_at(m3, 1)
-    p = en.person
-    no_day = id_with_check(p.id_number[:6] + f"{p.birth.year}0231" + p.id_number[14:17])  # 31 February
-    broken_id(m3, 1, no_day, "id.birth-date")
-    _, rec = roster_at(m3, 2)
-    start, end = rec["开班日期"], rec["结业日期"]
-    plant(roster, rec, "开班日期", "date.order", end)
-    rec["结业日期"] = start
-    _, rec = roster_at(m3, 3)
-    plant(roster, rec, "姓名", "name.missing", None)
-    _, rec = roster_at(m3, 4)
-    plant(roster, rec, "银行账号", "account.format", rec["银行账号"][:8] + "O" + rec["银行账号"][9:])
-    _, rec = roster_at(m3, 5)
-    plant(roster, rec, "培训类型", "value.not-in-list", "职业培训")
-    _, rec = roster_at(m3, 6)
-    plant(roster, rec, "结业日期", "date.after-period", d(2024, 7, 5))
-    en, rec = roster_at(m3, 7)
-    digits_name = rec["姓名"] + "2"
-    plant(roster, rec, "姓名", "name.has-digits", digits_name)
-    digit_person = en
-    _, rec = roster_at(m3, 8)
-    broken_id(m3, 8, rec["身份证号码"][:5] + rec["身份证号码"][6:], "id.format")
-    _, rec = roster_at(m3, 9)
-    broken_id(m3, 9, f"{int(rec['身份证号码'][:6]) / 100000:.5f}E+17", "id.precision-lost")
-
+    planting = Planting(rows, roster)
+    m1, m2, m3, m4, m5 = courses
+    plant_m1(planting, m1)
+    plant_m2(planting, m2)
+    plant_m3(planting, m3)
     # M4 — 特种作业 低压电工作业
-    _, rec = roster_at(m4, 2)
-    plant(roster, rec, "机构统一社会信用代码", "uscc.format", rec["机构统一社会信用代码"][:17])
-
+    _, rec = planting.at(m4, 2)
+    planting.plant(roster, rec, "机构统一社会信用代码", "uscc.format", rec["机构统一社会信用代码"][:17])
     # M5 — 专项能力 苏绣制作
-    _, rec = roster_at(m5, 2)
-    plant(roster, rec, "开班日期", "date.invalid", "2024-02-30")
-
-    # The roster in order, with the same person entered twice in one class and a blank row.
-    ordered_rows: list[Row] = []
-    for en, rec in rows:
-        ordered_rows.append(rec)
-        if en is dup_en:
-            ordered_rows.append(duplicate)
-            plants.append(Plant(roster, duplicate, "身份证号码", "roster.duplicate-person"))
-    roster.rows = ordered_rows
-    roster.blank_before = 30
-
-    # Attendance: the clerk's version of the roster, with its own slips.
-    att_rows: list[Row] = []
-    for en, rec in att:
-        if id(en) in no_sheets:
-            continue
-        att_rows.append(rec)
-        if en is renamed:
-            plant(attendance, rec, "姓名", "name.mismatch", variant_name(rec["姓名"]))
-        elif en is digit_person:
-            plants.append(Plant(attendance, rec, "姓名", "name.mismatch"))  # roster says 姓名+2
-        elif en is lower_x or en is full_width:
-            plants.append(Plant(attendance, rec, "身份证号码", "attendance.not-on-roster", expected=False))
-        elif en is m3.enrolments[11]:
-            plant(attendance, rec, "实际出勤天数", "attendance.present-exceeds-required",
-                  rec["应出勤天数"] + 2)
-        elif en is m1.enrolments[10]:
-            plant(attendance, rec, "线上学时", "attendance.online-exceeds-total", rec["总学时"] + 8)
-            plants.append(Plant(attendance, rec, "总学时", "attendance.hours-sum"))
-        elif en is m4.enrolments[5]:
-            plant(attendance, rec, "实际出勤天数", "number.negative", -2)
-    # Someone who left the class: still in attendance and certificates, no longer on the roster.
-    outsider_course = m4
-    outsider = people.new(outsider_course)
-    gone = Enrolment(outsider, outsider_course, "个人", True, 10, 10, 0, 80)
-    gone_att = attendance_row(gone)
-    att_rows.insert(next(i for i, r in enumerate(att_rows) if r["班级编号"] == m4.class_id) + 6, gone_att)
-    plants.append(Plant(attendance, gone_att, "身份证号码", "attendance.not-on-roster"))
-    attendance.rows = att_rows
-
-    cert_rows: list[Row] = []
-    first_m1: Row | None = None
-    for en, rec in certs:
-        if en is None or id(en) in no_sheets:
-            continue
-        cert_rows.append(rec)
-        if en is digit_person:
-            plants.append(Plant(cert_table, rec, "姓名", "name.mismatch"))
-        elif en is lower_x or en is full_width:
-            plants.append(Plant(cert_table, rec, "身份证号码", "cert.not-on-roster", expected=False))
-        elif en.course is m1 and first_m1 is None:
-            first_m1 = rec
-        elif en is m1.enrolments[5]:
-            assert first_m1 is not None
-            plant(cert_table, rec, "证书编号", "cert.duplicate-number", first_m1["证书编号"])
-        elif en is m1.enrolments[8]:
-            plant(cert_table, rec, "等级", "cert.number-level-mismatch", LEVEL_LABEL[3])
-            plants[-1].column = "证书编号"  # the tool names the certificate number
-        elif en is m3.enrolments[12]:
-            number = rec["证书编号"]
-            plant(cert_table, rec, "证书编号", "cert.number-year-mismatch", number[:13] + "23" + number[15:])
-        elif en is m5.enrolments[4]:
-            plant(cert_table, rec, "发证日期", "date.invalid", "2024.6.31")
+    _, rec = planting.at(m5, 2)
+    planting.plant(roster, rec, "开班日期", "date.invalid", "2024-02-30")
+    roster.rows = ordered_roster(planting)
+    attendance.rows, outsider = mistaken_attendance(planting, attendance, att, courses, people)
     gone_cert = cert_row(Cert(outsider, "特种作业操作证", m4.occupation, None, "T" + outsider.id_number,
                               m4.issue_date or period.end, "苏州市应急管理局"))
-    cert_rows.append(gone_cert)
-    plants.append(Plant(cert_table, gone_cert, "身份证号码", "cert.not-on-roster"))
-    cert_table.rows = cert_rows
+    cert_table.rows = [*mistaken_certificates(planting, cert_table, certs, courses), gone_cert]
+    planting.plants.append(Plant(cert_table, gone_cert, "身份证号码", "cert.not-on-roster"))
 
+    plants = planting.plants
     save(out / "mistakes_batch.xlsx", [roster, attendance, cert_table], t.roster, BUREAU, period)
     expected = [p for p in plants if p.expected]
     write_plants(out / "mistakes_expected.csv", expected)
@@ -1478,6 +1341,183 @@ def build_mistakes(out: Path) -> dict[str, int]:
     return {"roster": len(roster.rows), "attendance": len(attendance.rows),
             "certificates": len(cert_table.rows), "expected": len(expected),
             "not_expected": len(plants) - len(expected)}
+
+
+def mistaken_ids(people: People, courses: list[Course]) -> None:
+    """The people whose IDs the mistakes need: an X at the end, an old 15-digit number, none with X
+    where the number will be typed as a number."""
+    m1, m2, m3 = courses[:3]
+    # A person whose ID ends in X, for the lowercase-x row.
+    p = m1.enrolments[3].person
+    p.id_number = people.id_number(p.id_number[:6], p.birth, p.sex, "X")
+    # The old 15-digit ID belongs to someone born long before 18-digit numbers (1999).
+    p = m2.enrolments[3].person
+    p.birth = d(1979, 4, 16)
+    p.name = people.name(p.sex, "320506", p.birth)
+    p.id_number = people.id_number(id_area("320506", p.birth), p.birth, p.sex)
+    for en in (m1.enrolments[7], m3.enrolments[8]):  # IDs that will be typed as numbers or 3.2E+17
+        while en.person.id_number.endswith("X"):
+            en.person.id_number = people.id_number(en.person.id_number[:6], en.person.birth, en.person.sex)
+
+
+def plant_m1(planting: Planting, m1: Course) -> None:
+    """M1 — 技能提升 电工 中级工."""
+    roster, plant, at = planting.roster, planting.plant, planting.at
+    _, rec = at(m1, 0)
+    plant(roster, rec, "开班日期", "date.invalid", "2024.3.4", expected=False)  # accepted text form
+    en, rec = at(m1, 1)
+    good = rec["身份证号码"]
+    planting.broken_id(m1, 1, good[:-1] + ("1" if good[-1] != "1" else "2"), "id.checksum")
+    _, rec = at(m1, 2)
+    plant(roster, rec, "是否参保", "value.yes-no", "已参保")
+    en, rec = at(m1, 3)
+    plant(roster, rec, "身份证号码", "id.checksum", rec["身份证号码"].lower(), expected=False)
+    plant(roster, rec, "身份证号码", "id.format", keep=True, expected=False)
+    planting.marked["lower_x"] = en
+    _, rec = at(m1, 4)
+    plant(roster, rec, "性别", "sex.mismatch", "女" if rec["性别"] == "男" else "男")
+    _, rec = at(m1, 5)
+    code = rec["统一社会信用代码"]
+    plant(roster, rec, "统一社会信用代码", "uscc.checksum", code[:-1] + ("A" if code[-1] != "A" else "B"))
+    _, rec = at(m1, 6)
+    plant(roster, rec, "开班日期", "date.month-only", "2024年3月")
+    _, rec = at(m1, 7)
+    planting.broken_id(m1, 7, Num(float(int(rec["身份证号码"]))), "id.precision-lost")
+    planting.marked["duplicate"], _ = at(m1, 9)
+    _, rec = at(m1, 11)
+    plant(roster, rec, "培训费用", "money.sub-fen", 1266.666)
+    _, rec = at(m1, 12)
+    plant(roster, rec, "手机号码", "phone.format", rec["手机号码"][:10])
+    _, rec = at(m1, 13)
+    plant(roster, rec, "培训费用", "cell.formula", Formula("=1000*1.5", 1500))
+
+
+def plant_m2(planting: Planting, m2: Course) -> None:
+    """M2 — 新型学徒制 加工中心操作工 高级工."""
+    roster, plant, at = planting.roster, planting.plant, planting.at
+    _, rec = at(m2, 1)
+    plant(roster, rec, "备案结束日期", "date.filed-before-start", d(2023, 2, 28))
+    en, rec = at(m2, 2)
+    plant(roster, rec, "身份证号码", "id.format", rec["身份证号码"].translate(FULLWIDTH), expected=False)
+    plant(roster, rec, "身份证号码", "id.checksum", keep=True, expected=False)
+    planting.marked["full_width"] = en
+    en, rec = at(m2, 3)
+    p = en.person
+    planting.broken_id(m2, 3, p.id_number[:6] + p.id_number[8:17], "id.old-15-digit")
+    planting.marked["renamed"], _ = at(m2, 4)
+    _, rec = at(m2, 5)
+    plant(roster, rec, "培训等级", "level.unknown", "九级")
+    _, rec = at(m2, 6)
+    plant(roster, rec, "培训费用", "money.invalid", "abc")
+    _, rec = at(m2, 7)
+    plant(roster, rec, "劳动合同起始日期", "date.invalid", "2021年5月8日", expected=False)  # accepted form
+
+
+def plant_m3(planting: Planting, m3: Course) -> None:
+    """M3 — 就业技能培训 养老护理员 初级工."""
+    roster, plant, at = planting.roster, planting.plant, planting.at
+    _, rec = at(m3, 0)
+    plant(roster, rec, "结业日期", "date.invalid", "2024年5月10日", expected=False)  # accepted text form
+    en, rec = at(m3, 1)
+    p = en.person
+    no_day = id_with_check(p.id_number[:6] + f"{p.birth.year}0231" + p.id_number[14:17])  # 31 February
+    planting.broken_id(m3, 1, no_day, "id.birth-date")
+    _, rec = at(m3, 2)
+    start, end = rec["开班日期"], rec["结业日期"]
+    plant(roster, rec, "开班日期", "date.order", end)
+    rec["结业日期"] = start
+    _, rec = at(m3, 3)
+    plant(roster, rec, "姓名", "name.missing", None)
+    _, rec = at(m3, 4)
+    plant(roster, rec, "银行账号", "account.format", rec["银行账号"][:8] + "O" + rec["银行账号"][9:])
+    _, rec = at(m3, 5)
+    plant(roster, rec, "培训类型", "value.not-in-list", "职业培训")
+    _, rec = at(m3, 6)
+    plant(roster, rec, "结业日期", "date.after-period", d(2024, 7, 5))
+    en, rec = at(m3, 7)
+    plant(roster, rec, "姓名", "name.has-digits", rec["姓名"] + "2")
+    planting.marked["digits"] = en
+    _, rec = at(m3, 8)
+    planting.broken_id(m3, 8, rec["身份证号码"][:5] + rec["身份证号码"][6:], "id.format")
+    _, rec = at(m3, 9)
+    planting.broken_id(m3, 9, f"{int(rec['身份证号码'][:6]) / 100000:.5f}E+17", "id.precision-lost")
+
+
+def ordered_roster(planting: Planting) -> list[Row]:
+    """The roster in order, with the same person entered twice in one class and a blank row."""
+    ordered_rows: list[Row] = []
+    for en, rec in planting.rows:
+        ordered_rows.append(rec)
+        if en is planting.marked["duplicate"]:
+            duplicate = dict(rec)
+            ordered_rows.append(duplicate)
+            planting.plants.append(Plant(planting.roster, duplicate, "身份证号码", "roster.duplicate-person"))
+    planting.roster.blank_before = 30
+    return ordered_rows
+
+
+def mistaken_attendance(planting: Planting, attendance: Table, att: list[tuple[Enrolment, Row]],
+                        courses: list[Course], people: People) -> tuple[list[Row], Person]:
+    """Attendance: the clerk's version of the roster, with its own slips, and someone who left the
+    class (returned): still in attendance and certificates, no longer on the roster."""
+    m1, _, m3, m4, _ = courses
+    plant, marked = planting.plant, planting.marked
+    att_rows: list[Row] = []
+    for en, rec in att:
+        if id(en) in planting.no_sheets:
+            continue
+        att_rows.append(rec)
+        if en is marked["renamed"]:
+            plant(attendance, rec, "姓名", "name.mismatch", variant_name(rec["姓名"]))
+        elif en is marked["digits"]:
+            planting.plants.append(Plant(attendance, rec, "姓名", "name.mismatch"))  # roster says 姓名+2
+        elif en is marked["lower_x"] or en is marked["full_width"]:
+            planting.plants.append(Plant(attendance, rec, "身份证号码", "attendance.not-on-roster", expected=False))
+        elif en is m3.enrolments[11]:
+            plant(attendance, rec, "实际出勤天数", "attendance.present-exceeds-required",
+                  rec["应出勤天数"] + 2)
+        elif en is m1.enrolments[10]:
+            plant(attendance, rec, "线上学时", "attendance.online-exceeds-total", rec["总学时"] + 8)
+            planting.plants.append(Plant(attendance, rec, "总学时", "attendance.hours-sum"))
+        elif en is m4.enrolments[5]:
+            plant(attendance, rec, "实际出勤天数", "number.negative", -2)
+    outsider = people.new(m4)
+    gone = Enrolment(outsider, m4, "个人", True, 10, 10, 0, 80)
+    gone_att = attendance_row(gone)
+    att_rows.insert(next(i for i, r in enumerate(att_rows) if r["班级编号"] == m4.class_id) + 6, gone_att)
+    planting.plants.append(Plant(attendance, gone_att, "身份证号码", "attendance.not-on-roster"))
+    return att_rows, outsider
+
+
+def mistaken_certificates(planting: Planting, cert_table: Table, certs: list[tuple[Enrolment | None, Row]],
+                          courses: list[Course]) -> list[Row]:
+    """Certificates: a duplicate number, a level and a year the number contradicts, an invalid date."""
+    m1, _, m3, _, m5 = courses
+    plant, marked = planting.plant, planting.marked
+    cert_rows: list[Row] = []
+    first_m1: Row | None = None
+    for en, rec in certs:
+        if en is None or id(en) in planting.no_sheets:
+            continue
+        cert_rows.append(rec)
+        if en is marked["digits"]:
+            planting.plants.append(Plant(cert_table, rec, "姓名", "name.mismatch"))
+        elif en is marked["lower_x"] or en is marked["full_width"]:
+            planting.plants.append(Plant(cert_table, rec, "身份证号码", "cert.not-on-roster", expected=False))
+        elif en.course is m1 and first_m1 is None:
+            first_m1 = rec
+        elif en is m1.enrolments[5]:
+            assert first_m1 is not None
+            plant(cert_table, rec, "证书编号", "cert.duplicate-number", first_m1["证书编号"])
+        elif en is m1.enrolments[8]:
+            plant(cert_table, rec, "等级", "cert.number-level-mismatch", LEVEL_LABEL[3])
+            planting.plants[-1].column = "证书编号"  # the tool names the certificate number
+        elif en is m3.enrolments[12]:
+            number = rec["证书编号"]
+            plant(cert_table, rec, "证书编号", "cert.number-year-mismatch", number[:13] + "23" + number[15:])
+        elif en is m5.enrolments[4]:
+            plant(cert_table, rec, "发证日期", "date.invalid", "2024.6.31")
+    return cert_rows
 
 
 def write_plants(path: Path, plants: list[Plant]) -> None:

@@ -1,9 +1,8 @@
 """skillcli as a library (issue 14 item 1): the README's "Library use" example run as written on the
 sample batch, and every api result's frames against the schemas their modules declare.
 
-The payout itself is committed through the CLI (``skillcli.api.payout`` is not part of this
-library yet); from there on only ``skillcli`` / ``skillcli.api`` is called. The bank's return is
-written here the way a bank answers a file it paid in full: every line of the bank file 成功.
+Only ``skillcli`` / ``skillcli.api`` is called, the payout included. The bank's return is written
+here the way a bank answers a file it paid in full: every line of the bank file 成功.
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ import skillcli
 from skillcli import api
 from skillcli.api import cycle, reports, vouchers, whatif
 from skillcli.errors import UsageError
-from tests.conftest import valid_id, write_xlsx
+from tests.support.ids import valid_id
+from tests.support.workbooks import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "district_batch.xlsx"
@@ -51,26 +51,34 @@ def bank_answer(path: Path, sent: pl.DataFrame) -> Path:
 
 
 @pytest.fixture
-def month(run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
-    """The sample batch's June 2021 committed to a new ledger.sqlite in the working folder."""
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder with the sample batch in sample_data/ and a new, empty ledger.sqlite."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "sample_data").mkdir()
+    (tmp_path / "sample_data" / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     made = api.ledger_init(ledger="ledger.sqlite")
     assert made.applied and made.config is None  # created and migrated; no settings file without a path
-    paid = run_cli(
-        "payout", SAMPLE, "--policy", "suzhou-2019", "--period", "2021-06", "--out", "out/payout", "--commit",
-        "--ledger", "ledger.sqlite", "-q",
-    )  # fmt: skip
-    assert paid.code in (0, 1), paid.stderr
+    return tmp_path
+
+
+@pytest.fixture
+def month(office: Path) -> tuple[str, int]:
+    """The sample batch's June 2021 committed to the new ledger.sqlite in the working folder."""
+    paid = api.payout([SAMPLE], "suzhou-2019", "2021-06", ledger="ledger.sqlite", commit=True, out=Path("out/payout"))
     (run,) = skillcli.ledger_runs("ledger.sqlite")
+    assert paid.run_id == run["run_id"] and paid.total_fen == int(run["total_fen"])
     return run["run_id"], int(run["total_fen"])
 
 
-def test_library_use__the_readme_example_drives_export_reconcile_report(month: tuple[str, int], tmp_path: Path) -> None:
-    run_id, run_total = month
+def test_library_use__the_readme_example_drives_export_reconcile_report(office: Path, tmp_path: Path) -> None:
     before, after = readme_example()
     names: dict[str, Any] = {}
     exec(compile(before, "README.md", "exec"), names)
-    assert names["run_id"] == run_id
+    (run,) = skillcli.ledger_runs("ledger.sqlite")
+    run_id, run_total = run["run_id"], int(run["total_fen"])
+    paid = names["paid"]
+    assert names["run_id"] == run_id and paid.total_fen == run_total and paid.lines.height == run["line_count"]
+    assert paid.counts["paid"] > 0 and (tmp_path / "out" / "payout" / "payouts.xlsx").exists()
     sent = names["sent"]
     assert sent.written and sent.file == Path("out/代发.xlsx") and sent.file.exists()
     # The sample's roster carries an account for most people: those are sent, the rest wait for one;
@@ -204,7 +212,7 @@ def test_api__every_name_is_exported_from_skillcli_and_loads_lazily() -> None:
     import subprocess
     import sys
 
-    shadowed = {"diff", "reconcile", "report"}  # modules of the package: skillcli.reconcile is the module
+    shadowed = {"diff", "payout", "reconcile", "report"}  # modules of the package: skillcli.payout is the module
     for name in set(api.NAMES) - shadowed:
         assert getattr(skillcli, name) is getattr(api, name), name
     for name in shadowed:

@@ -7,7 +7,6 @@ fen, and a second reconciliation of the same return adding no events.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections import defaultdict
@@ -19,6 +18,8 @@ import openpyxl
 import pytest
 
 from skillcli.ledger.store import Ledger
+from tests.support.amounts import fen
+from tests.support.bank import PAYER, UPLOAD_HEADER, upload
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_ACCOUNT,
@@ -36,12 +37,12 @@ from tests.support.cycle import (
     account,
     accounts_csv,
     cycle,
-    fen,
     june_return,
     pid,
     runs,
     yuan,
 )
+from tests.support.workbooks import read_csv
 
 
 @pytest.fixture
@@ -57,39 +58,12 @@ def sheet_rows(book: Any, name: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in book[name].iter_rows(min_row=2, values_only=True)]
 
 
-def money(value: Any) -> Decimal:
-    return yuan(Decimal(str(value)))
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_cycle__july_hits_already_paid_e2_and_e1(ids: dict[str, str], tmp_path: Path) -> None:
     exceptions = read_csv(tmp_path / "july" / "exceptions.csv")
     assert {int(e["row"]): e["code"] for e in exceptions} == JULY_EXCEPTIONS
     assert all(ids["june"] in e["message_zh"] for e in exceptions)  # each names the earlier run
     paid = read_csv(tmp_path / "july" / "payouts.csv")
     assert sum(Decimal(p["amount_yuan"]) for p in paid) == JULY_TOTAL
-
-
-PAYER = (
-    "[payer]\n"
-    '"付款单位" = "苏州市吴中区人力资源和社会保障局"\n'
-    'account = "3205 0100 1234 5678 9012"\n'
-    '"开户行" = "中国银行苏州吴中支行"\n'
-    '"用途" = "职业技能培训补贴"\n'
-)
-UPLOAD_HEADER = ["序号", "收款账号", "收款账号名称", "收款账号开户行", "金额", "用途/摘要", "备注"]
-
-
-def upload(book: Any, name: str) -> tuple[list[tuple[Any, ...]], list[Any], list[tuple[Any, ...]], tuple[Any, ...]]:
-    """An upload sheet: (payer block rows, header, data rows, 合计 row)."""
-    rows = [tuple(r) for r in book[name].iter_rows(values_only=True)]
-    top = next(i for i, r in enumerate(rows) if r[0] == "序号")
-    total = next(i for i, r in enumerate(rows) if r[0] == "合计")
-    return rows[: top - 1], list(rows[top]), rows[top + 1 : total], rows[total]
 
 
 def test_export_bank__one_line_per_payee_one_sheet_per_type(
@@ -130,7 +104,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
     person_total = sum(sums[k] for k in sums if k[0] == "person")
     assert block[2][:4] == ("总笔数：", "5", "总金额：", str(person_total))
     assert header == UPLOAD_HEADER
-    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5], r[6]) for r in persons] == [
+    assert [(r[0], r[1], r[2], r[3], yuan(r[4]), r[5], r[6]) for r in persons] == [
         (i, account(n), NAMES[n], None, sums[("person", pid(n))], summary, note[pid(n)])
         for i, (n, summary) in enumerate(
             [
@@ -143,11 +117,11 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
             start=1,
         )
     ]
-    assert total[:3] == ("合计", None, "5 笔") and money(total[4]) == person_total == yuan(
+    assert total[:3] == ("合计", None, "5 笔") and yuan(total[4]) == person_total == yuan(
         1950 + 398 + 650 + 4500 + 800
     )
     _, _, enterprise, total = upload(book, "企业")
-    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5]) for r in enterprise] == [
+    assert [(r[0], r[1], r[2], r[3], yuan(r[4]), r[5]) for r in enterprise] == [
         (
             1,
             ENTERPRISE_ACCOUNT,
@@ -157,9 +131,9 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
             "2021-06 技能提升补贴等 2 笔",
         )
     ]
-    assert money(total[4]) == yuan(3500)
+    assert yuan(total[4]) == yuan(3500)
     _, _, institution, _ = upload(book, "培训机构")
-    assert [(r[1], r[2], r[3], money(r[4])) for r in institution] == [
+    assert [(r[1], r[2], r[3], yuan(r[4])) for r in institution] == [
         (INSTITUTION_ACCOUNT, INSTITUTION_NAME, "农业银行苏州吴中支行", yuan(1300))
     ]
     # Accounts are text cells; amounts are numbers shown with two decimals; no formulas anywhere.
@@ -173,7 +147,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
     # 汇总: the control total equals the sum of the sheets, the run's total and the document's total.
     summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
     run_total = next(r["total_fen"] for r in runs(run_cli, ledger_url) if r["run_id"] == ids["june"])
-    assert money(summary["本次代发合计（控制总额）"][3]) == JUNE_TOTAL == Decimal(run_total) / 100
+    assert yuan(summary["本次代发合计（控制总额）"][3]) == JUNE_TOTAL == Decimal(run_total) / 100
     assert summary["本次代发合计（控制总额）"][1:3] == (7, 10)
     assert summary["缺账号待补（未列入代发）"][1] == 0 and summary["此前已导出（不再列入）"][1] == 0
     assert result.json["total_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
@@ -208,13 +182,13 @@ def test_export_bank__missing_accounts_and_void_runs(
     # Nobody to send: no upload sheet, only the list of accounts to ask for; nothing recorded as sent.
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["缺账号待补", "汇总"]
-    assert [(r[0], r[1], r[2], r[3], money(r[4])) for r in sheet_rows(book, "缺账号待补")] == [
+    assert [(r[0], r[1], r[2], r[3], yuan(r[4])) for r in sheet_rows(book, "缺账号待补")] == [
         ("1", "企业", ENTERPRISE_NAME, ENTERPRISE, JULY_TOTAL),
         ("合计", None, "1 个收款方", None, JULY_TOTAL),
     ]
     summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
-    assert summary["本次代发合计（控制总额）"][1] == 0 and money(summary["本次代发合计（控制总额）"][3]) == 0
-    assert money(summary["缺账号待补（未列入代发）"][3]) == money(summary["批次合计（台账）"][3]) == JULY_TOTAL
+    assert summary["本次代发合计（控制总额）"][1] == 0 and yuan(summary["本次代发合计（控制总额）"][3]) == 0
+    assert yuan(summary["缺账号待补（未列入代发）"][3]) == yuan(summary["批次合计（台账）"][3]) == JULY_TOTAL
     assert Ledger.open(ledger_url).disbursements().height == 0
     voided = run_cli("ledger", "void", ids["july"], "--reason", "重复申报", "--ledger", ledger_url)
     assert voided.code == 0, voided.stderr
@@ -313,7 +287,7 @@ def test_reconcile__every_class_balanced_to_the_fen(
 
     book = openpyxl.load_workbook(out / "reconciliation.xlsx")
     assert book.sheetnames == ["汇总", "已支付", "失败待补发", "金额不符", "处理中", "回盘有台账无", "台账有回盘无"]
-    summary = {str(r[0]).strip(): (r[1], money(r[2])) for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    summary = {str(r[0]).strip(): (r[1], yuan(r[2])) for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["导出代发合计（台账）"] == (7, JUNE_TOTAL)
     assert summary["已支付"] == (3, yuan(9950))
     assert summary["失败（待补发）"] == (1, yuan(398))
@@ -321,7 +295,7 @@ def test_reconcile__every_class_balanced_to_the_fen(
     assert summary["回盘合计"] == (7, JUNE_RETURN_TOTAL)
     assert summary["回盘有台账无"] == (1, yuan(100))
     reissue = sheet_rows(book, "失败待补发")
-    assert [(r[3], r[4], money(r[5]), r[9]) for r in reissue] == [("周杰", account(4), yuan(398), "户名不符")]
+    assert [(r[3], r[4], yuan(r[5]), r[9]) for r in reissue] == [("周杰", account(4), yuan(398), "户名不符")]
     assert len(sheet_rows(book, "已支付")) == 3 and len(sheet_rows(book, "台账有回盘无")) == 1
 
     # One event per matched disbursement, tagged with the return file's SHA-256.

@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 
-from tests.conftest import valid_id, valid_uscc
+from tests.support.ids import person_id, valid_uscc
 
 ENTERPRISE = valid_uscc("91320214MA1XY8123")
 COOPERATIVE = valid_uscc("93341502MA2N12345")  # 农民专业合作社: 93… credit code
@@ -59,7 +59,7 @@ WUXI_HEADER = [
 
 def wuxi_row(n: int, occupation: str) -> list[Any]:
     return [
-        f"学徒{'甲乙丙'[n - 1]}", valid_id(area="320214", seq=f"{n:02d}1"), "无锡精密机械有限公司", ENTERPRISE,
+        f"学徒{'甲乙丙'[n - 1]}", person_id(n, area="320214"), "无锡精密机械有限公司", ENTERPRISE,
         "新型学徒制", occupation, "中级工", "2024-06-01", "2025-11-30", "2024-05-01", "2027-04-30", "合格",
     ]  # fmt: skip
 
@@ -116,14 +116,14 @@ def shanxi_row(
     n: int, training: str, occupation: str, level: str, category: str = "", payer: str = "企业"
 ) -> list[Any]:
     return [
-        f"学员{'甲乙丙丁戊'[n - 1]}", valid_id(area="140105", seq=f"{n:02d}1"), category, "太原重型机械有限公司",
+        f"学员{'甲乙丙丁戊'[n - 1]}", person_id(n, area="140105"), category, "太原重型机械有限公司",
         ENTERPRISE, training, occupation, level, "2020-03-02", "2020-04-30", "太原市职业技能培训学校", INSTITUTION,
         payer,
     ]  # fmt: skip
 
 
 def cert(n: int, number: str, kind: str, occupation: str, level: str) -> list[Any]:
-    return [valid_id(area="140105", seq=f"{n:02d}1"), f"学员{'甲乙丙丁戊'[n - 1]}", number, kind, occupation, level,
+    return [person_id(n, area="140105"), f"学员{'甲乙丙丁戊'[n - 1]}", number, kind, occupation, level,
             "2020-05-20"]  # fmt: skip
 
 
@@ -245,7 +245,7 @@ def test_blanks__luliang_unknown_category_still_gets_the_general_voucher(
     run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
 ) -> None:
     births = ["1985-03-01", "1990-07-15", "1978-11-20", "1969-02-02", "1995-05-05", "1972-09-09"]
-    people = [[f"村民{'甲乙丙丁戊己'[i]}", valid_id(area="141100", birth=b.replace("-", ""), seq=f"{i + 1:02d}1"),
+    people = [[f"村民{'甲乙丙丁戊己'[i]}", person_id(i + 1, area="141100", birth=b.replace("-", "")),
                "农村劳动力"] for i, b in enumerate(births)]  # fmt: skip
     roster = make_xlsx({"花名册": [["姓名", "身份证号码", "人员类别"], *people]}, name="luliang.xlsx")
     result = run_cli(
@@ -276,7 +276,7 @@ SUZHOU_HEADER = [
 
 def suzhou_row(n: int, training: str, occupation: str, level: str, *, fee: str = "", insured: str = "是") -> list[Any]:
     return [
-        f"职工{'甲乙丙'[n - 1]}", valid_id(seq=f"{n:02d}1"), "企业职工", "苏州精工机械有限公司", ENTERPRISE,
+        f"职工{'甲乙丙'[n - 1]}", person_id(n), "企业职工", "苏州精工机械有限公司", ENTERPRISE,
         training, occupation, level, "2021-04-01", "2021-04-20", fee, "个人", insured, "否", "合格",
     ]  # fmt: skip
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import resource
 import socket
-import struct
 import subprocess
 import sys
 import time
@@ -21,81 +20,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import PERIOD, ROSTER_HEADER_ROW, Result, roster_row
+from tests.support.cli import PERIOD, Result
+from tests.support.rawzip import NS, PARTS, raw_xlsx, roster_xml, sheet_xml, text_row, write_zip
+from tests.support.rosters import ROSTER_HEADER_ROW, roster_row
 
 GIB = 1 << 30
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-PARTS = {
-    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
-    '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
-    'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-    'spreadsheetml.worksheet+xml"/></Types>',
-    "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": f'<?xml version="1.0"?><workbook {NS} xmlns:r="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships"><sheets><sheet name="花名册" sheetId="1" r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-    '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-}
-
-
-def sheet_xml(rows: str, dimension: str = "A1") -> str:
-    return (
-        f'<?xml version="1.0"?><worksheet {NS}><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
-    )
-
-
-def text_row(r: int, values: list[str]) -> str:
-    cells = "".join(f'<c r="{chr(65 + j)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for j, v in enumerate(values) if v)
-    return f'<row r="{r}">{cells}</row>'
-
-
-def deflate(data: bytes) -> bytes:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
-
-
-def write_zip(path: Path, members: dict[str, bytes | tuple[bytes, int]] | list[tuple[str, bytes]]) -> Path:
-    """A zip written byte by byte. A member given as (raw deflate stream, size) declares that size
-    in both headers, whatever the stream expands to: the lie a zip bomb tells."""
-    local, central = b"", b""
-    pairs = list(members.items()) if isinstance(members, dict) else members
-    for name, content in pairs:
-        if isinstance(content, bytes):
-            stream, declared, crc = deflate(content), len(content), zlib.crc32(content)
-        else:
-            (stream, declared), crc = content, 0
-        encoded = name.encode()
-        fields = (crc, len(stream), declared, len(encoded))
-        central += struct.pack(
-            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, *fields, 0, 0, 0, 0, 0, len(local)
-        )
-        central += encoded
-        local += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, *fields, 0) + encoded + stream
-    count = len(pairs)
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), len(local), 0)
-    path.write_bytes(local + central + end)
-    return path
-
-
-def xlsx(
-    path: Path, sheet: str | bytes | tuple[bytes, int], extra: dict[str, bytes | tuple[bytes, int]] | None = None
-) -> Path:
-    members: dict[str, bytes | tuple[bytes, int]] = {k: v.encode() for k, v in PARTS.items()}
-    members["xl/worksheets/sheet1.xml"] = sheet.encode() if isinstance(sheet, str) else sheet
-    members.update(extra or {})
-    return write_zip(path, members)
-
-
-def roster_xml(*extra_rows: str) -> str:
-    rows = [text_row(1, list(ROSTER_HEADER_ROW)), text_row(2, [str(v) for v in roster_row(1)])]
-    return sheet_xml("".join(rows) + "".join(extra_rows))
-
-
 def run_capped(*args: object, timeout: float = 60) -> Result:
     """``skillcli`` in a subprocess limited to 2 GiB of address space; returns within ``timeout``."""
 
@@ -127,12 +56,12 @@ def refused(result: Result, *fragments: str) -> str:
 
 # -- bombs, each run under 2 GiB ---------------------------------------------------------------------
 def test_bounded__one_cell_at_xfd1048576_is_refused_by_its_extent(tmp_path: Path) -> None:
-    bomb = xlsx(tmp_path / "xfd.xlsx", roster_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+    bomb = raw_xlsx(tmp_path / "xfd.xlsx", roster_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
     assert bomb.stat().st_size < 2_500
     line = refused(run_capped("check", bomb, "--period", PERIOD), "--max-cells", "16,384")
     assert "1,048,576" in line
     # The same sheet with the limit raised past its extent is read: the refusal was the limit's.
-    gr = xlsx(tmp_path / "gr.xlsx", roster_xml('<row r="3000"><c r="GR3000"><v>1</v></c></row>'))
+    gr = raw_xlsx(tmp_path / "gr.xlsx", roster_xml('<row r="3000"><c r="GR3000"><v>1</v></c></row>'))
     assert run_capped("check", gr, "--period", PERIOD, "--max-cells", "1000000").code in (0, 1)
     refused(run_capped("check", gr, "--period", PERIOD, "--max-cells", "500000"), "--max-cells")
 
@@ -140,7 +69,7 @@ def test_bounded__one_cell_at_xfd1048576_is_refused_by_its_extent(tmp_path: Path
 def test_bounded__formatting_that_reaches_far_is_not_data(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
     # Borders drawn to the last row and column: empty cells, which the reader does not allocate.
     styled = "".join(f'<row r="{r}"><c r="A{r}" s="1"/><c r="XFD{r}" s="1"/></row>' for r in range(3, 2000))
-    path = xlsx(tmp_path / "styled.xlsx", roster_xml(styled, '<row r="1048576"><c r="XFD1048576" s="1"/></row>'))
+    path = raw_xlsx(tmp_path / "styled.xlsx", roster_xml(styled, '<row r="1048576"><c r="XFD1048576" s="1"/></row>'))
     result = run_cli("check", path, "--period", PERIOD, "--json")
     assert result.code == 0, result.stderr
     assert result.json["counts"]["rows"]["roster"] == 1
@@ -155,7 +84,7 @@ def test_bounded__a_member_that_expands_beyond_its_header_is_counted_not_trusted
     # bytes every time: the block is made once and repeated.
     block = packer.compress(b" " * (16 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
     stream = start + block * 70 + packer.flush()
-    bomb = xlsx(tmp_path / "expands.xlsx", (stream, 1000))
+    bomb = raw_xlsx(tmp_path / "expands.xlsx", (stream, 1000))
     assert bomb.stat().st_size < 2_000_000
     refused(run_capped("check", bomb, "--period", PERIOD), "xl/worksheets/sheet1.xml", "--max-expanded-mb")
 
@@ -170,10 +99,10 @@ def test_bounded__a_big_shared_string_table_is_refused(tmp_path: Path) -> None:
         + packer.compress(b"</sst>")
         + packer.flush()
     )
-    bomb = xlsx(tmp_path / "strings.xlsx", roster_xml(), {"xl/sharedStrings.xml": (strings, 1 << 20)})
+    bomb = raw_xlsx(tmp_path / "strings.xlsx", roster_xml(), {"xl/sharedStrings.xml": (strings, 1 << 20)})
     refused(run_capped("check", bomb, "--period", PERIOD), "sharedStrings", "--max-strings-mb")
     # Below the raised limit the same workbook reads (the strings are not used by any cell).
-    small = xlsx(tmp_path / "fine.xlsx", roster_xml(), {"xl/sharedStrings.xml": (strings, 1 << 20)})
+    small = raw_xlsx(tmp_path / "fine.xlsx", roster_xml(), {"xl/sharedStrings.xml": (strings, 1 << 20)})
     result = run_capped("check", small, "--period", PERIOD, "--max-strings-mb", "400")
     assert result.code == 0, result.stderr[-2000:]
 
@@ -287,7 +216,7 @@ def test_bounded__a_sheet_at_the_default_cell_limit_is_checked_under_2_gib(tmp_p
     rows = Limits().cells // len(header) - 1
     body = [str(v) for v in roster_row(1)] + ["x"] * (len(header) - len(ROSTER_HEADER_ROW))
     xml = sheet_xml(text_row(1, header) + "".join(text_row(r, body) for r in range(2, rows + 2)))
-    path = xlsx(tmp_path / "at_limit.xlsx", xml)
+    path = raw_xlsx(tmp_path / "at_limit.xlsx", xml)
     result = run_capped("check", path, "--period", PERIOD, "--limit", "1", timeout=300)
     assert result.code == 1, result.stderr[-2000:]  # every row after the first repeats one person
     assert "Traceback" not in result.stderr and "panicked" not in result.stderr
@@ -340,7 +269,7 @@ def test_bounded__cells_without_references_are_counted(tmp_path: Path, run_cli: 
     # Cells written without r= take their places in order: no reference shows how far they reach,
     # so their number is the bound.
     bare = "".join(f"<row>{'<c><v>1</v></c>' * 100}</row>" for _ in range(600))
-    path = xlsx(tmp_path / "bare.xlsx", roster_xml(bare))
+    path = raw_xlsx(tmp_path / "bare.xlsx", roster_xml(bare))
     refused(run_cli("check", path, "--period", PERIOD, "--max-cells", "50000"), "--max-cells", "60,0")
     assert run_cli("check", path, "--period", PERIOD, "--max-cells", "70000").code in (0, 1)
 
@@ -368,8 +297,6 @@ def test_bounded__a_workbook_part_that_expands_is_refused_before_parsing(
 
 
 def test_bounded__diff_and_vouchers_issue_take_the_same_limits(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
-    from tests.test_vouchers import LULIANG
-
     path = tmp_path / "花名册.csv"
     path.write_text(",".join(ROSTER_HEADER_ROW) + "\n" + "张三,\n" * 3000, encoding="utf-8")
     refused(run_cli("diff", path, path, "--max-rows", "1000"), "--max-rows")
@@ -379,7 +306,7 @@ def test_bounded__diff_and_vouchers_issue_take_the_same_limits(tmp_path: Path, r
         "issue",
         path,
         "--program",
-        LULIANG,
+        "luliang-2021",
         "--date",
         "2021-06-02",
         "--out",

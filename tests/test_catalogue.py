@@ -18,20 +18,10 @@ import pytest
 
 from skillcli.findings import CATALOGUE, catalogue_markdown
 from skillcli.model import Severity
-from tests.conftest import (
-    PERIOD,
-    ROSTER_HEADER_ROW,
-    Error,
-    Formula,
-    person,
-    roster_row,
-    roster_sheet,
-    valid_id,
-    valid_uscc,
-    write_csv,
-    write_xlsx,
-    wrong_check,
-)
+from tests.support.cli import PERIOD
+from tests.support.ids import valid_id, valid_uscc, wrong_check
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
+from tests.support.workbooks import Error, Formula, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "skillcli"

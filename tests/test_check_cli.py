@@ -7,18 +7,10 @@ import json
 
 import openpyxl
 import pytest
-from stdnum.cn import ric
 
-from tests.conftest import (
-    PERIOD,
-    ROSTER_HEADER_ROW,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-    valid_id,
-    wrong_check,
-)
+from tests.support.cli import PERIOD, findings
+from tests.support.ids import upgraded_id, valid_id, wrong_check
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
 
 BAD_ID = wrong_check(valid_id(seq="021"))
 ID15 = "320506900307011"
@@ -26,11 +18,6 @@ ID15 = "320506900307011"
 
 def masked(value: str) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def upgraded(id15: str) -> str:
-    body = id15[:6] + "19" + id15[6:]
-    return body + ric.calc_check_digit(body + "0")
 
 
 # -- exit codes --------------------------------------------------------------------------------
@@ -303,7 +290,7 @@ def test_mask__ids_masked_in_stderr_and_json(make_xlsx, run_cli):
         {"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID), roster_row(3, id_number=ID15))}
     )
     result = run_cli("check", path, "--period", PERIOD, "--json")
-    full = upgraded(ID15)
+    full = upgraded_id(ID15)
     for secret in (BAD_ID, ID15, full, person(1)["id_number"]):
         assert secret not in result.stdout
         assert secret not in result.stderr
@@ -320,8 +307,8 @@ def test_mask__show_ids_shows_them(make_xlsx, run_cli):
     result = run_cli("check", path, "--period", PERIOD, "--json", "--show-ids")
     values = {f["code"]: f for f in result.json["findings"]}
     assert values["id.checksum"]["value"] == BAD_ID
-    assert upgraded(ID15) in values["id.old-15-digit"]["message_zh"]
-    assert upgraded(ID15) in result.stderr
+    assert upgraded_id(ID15) in values["id.old-15-digit"]["message_zh"]
+    assert upgraded_id(ID15) in result.stderr
 
 
 def test_mask__phone_numbers_masked_on_screen(make_xlsx, run_cli, tmp_path):
@@ -375,7 +362,8 @@ def test_lang__default_is_chinese(make_xlsx, run_cli):
 
 
 def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, run_cli):
-    from tests.conftest import PERIOD, roster_sheet
+    from tests.support.cli import PERIOD
+    from tests.support.rosters import roster_sheet
 
     path = make_xlsx({"花名册": roster_sheet()})
     result = run_cli("check", path, "--period", PERIOD, "--out", tmp_path / "out")

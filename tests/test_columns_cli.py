@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
-    ROSTER_HEADER_ROW,
-    ROSTER_HEADERS,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-    valid_id,
-)
+from tests.support.cli import findings
+from tests.support.ids import person_id
+from tests.support.rosters import ROSTER_HEADER_ROW, ROSTER_HEADERS, person, roster_row, roster_sheet
 
 # The alias lists of /work/shared/input-schema.md (the documents are not part of the repository,
 # so they are copied here): canonical column -> the header and every alias the document lists.
@@ -93,7 +87,7 @@ def _alias_sheets(prefix: str, table: dict[str, tuple[str, ...]]) -> tuple[dict[
     expected: list[dict] = []
     for i in range(rounds):
         header = {canonical: spellings[min(i, len(spellings) - 1)] for canonical, spellings in table.items()}
-        row = [valid_id(seq=f"{i + 1:02d}1") if c == "id_number" else "x" for c in header]
+        row = [person_id(i + 1) if c == "id_number" else "x" for c in header]
         sheets[f"{prefix}{i + 1}"] = [list(header.values()), row]
         expected.append(header)
     return sheets, expected

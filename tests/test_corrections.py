@@ -14,7 +14,17 @@ from typing import Any
 
 import openpyxl
 
-from tests.test_payout_cli import CERT_HEADER, ENTERPRISE, HEADER, INSTITUTION, row, valid_id
+from tests.support import rosters
+from tests.support.ids import valid_id
+from tests.support.rosters import (
+    ATTENDANCE_HEADER,
+    CERT_HEADER,
+    ENTERPRISE,
+    INSTITUTION,
+    PAYOUT_HEADER,
+    attendance,
+    payout_row,
+)
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 
@@ -38,17 +48,17 @@ def certificate(n: int, name: str, occupation: str, level: str) -> list[str]:
     """The 职业技能等级证书 row of trainee ``n``, issued in the city on 2021-06-10 (number: year 21, level digit)."""
     digit = {"中级工": 4, "高级工": 3}[level]
     number = f"S00003200000121{digit}{n:06d}"
-    return [valid_id(seq=f"{n:02d}1"), name, number, "职业技能等级证书", occupation, level, "2021-06-10", "是"]
+    return rosters.certificate(n, name, number, occupation, level, "2021-06-10")
 
 
 # -- E10: advances --------------------------------------------------------------------------------
 def test_advance__only_enterprise_lines_are_advanced_person_lines_are_held(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")  # A5 → enterprise
-    upgrade = row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")  # A8 → person
+    prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")  # A5 → enterprise
+    upgrade = payout_row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")  # A8 → person
     certs = certificate(1, "张伟", "车工", "中级工")
-    batch = make_xlsx({"花名册": [HEADER, prejob, upgrade], "证书": [CERT_HEADER, certs]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, prejob, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.code == 1, result.stderr
     # 对企业开展培训…可先行拨付不高于50%: A5 300 × 50 % = 150 is advanced to the enterprise.
@@ -64,9 +74,9 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     # A8 paid to the institution that advanced the fee (出资方 机构): the roster cannot show 项目制培训.
-    upgrade = row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="机构")
+    upgrade = payout_row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="机构")
     certs = certificate(2, "李娜", "车工", "高级工")
-    batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.json["lines"] == []
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "payout.not-advanceable")]
@@ -77,9 +87,9 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
 def test_params__shortage_list_ships_empty_and_comes_from_a_list_file(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    upgrade = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
+    upgrade = payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
     certs = certificate(1, "张伟", "电工", "中级工")
-    batch = make_xlsx({"花名册": [HEADER, upgrade], "证书": [CERT_HEADER, certs]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, upgrade], "证书": [CERT_HEADER, certs]})
     plain = payout(run_cli, batch, tmp_path / "a")
     assert [line["amount_fen"] for line in plain.json["lines"]] == [150000]  # no list: 中级工 1500, not × 1.3
     listing = tmp_path / "紧缺职业目录.txt"
@@ -92,7 +102,7 @@ def test_params__shortage_list_ships_empty_and_comes_from_a_list_file(
 def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    trainee = row(
+    trainee = payout_row(
         7,
         "周杰",
         "就业技能培训",
@@ -103,7 +113,7 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
         category="城镇登记失业人员",
         payer="机构",
     )
-    batch = make_xlsx({"花名册": [HEADER, trainee]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee]})
     empty = payout(run_cli, batch, tmp_path / "a")
     assert empty.json["lines"] == []
     (finding,) = empty.json["exceptions"]
@@ -123,11 +133,10 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
 def test_params__a_year_without_a_living_standard_is_held_not_paid_with_another_year(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    trainee = row(
+    trainee = payout_row(
         8, "吴敏", "专项能力培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="低保家庭成员"
     )
-    attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "吴敏", "C08", 15, 12]]
-    batch = make_xlsx({"花名册": [HEADER, trainee], "考勤": attendance})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": [ATTENDANCE_HEADER, attendance(8, "吴敏", 15, 12)]})
     held = payout(run_cli, batch, tmp_path / "a")
     assert [(e["row"], e["code"]) for e in held.json["exceptions"]] == [(2, "payout.no-year-rate")]
     assert "2021-05-01" in held.json["exceptions"][0]["message_zh"]
@@ -136,7 +145,7 @@ def test_params__a_year_without_a_living_standard_is_held_not_paid_with_another_
 
 
 def test_params__a_bad_table_value_is_one_line_and_exit_2(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    batch = make_xlsx({"花名册": [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
     result = payout(run_cli, batch, tmp_path / "o", "--param", "skill_training_catalogue=育婴员")
     assert result.code == 2
     assert "skill_training_catalogue" in result.stderr and "Traceback" not in result.stderr
@@ -242,20 +251,11 @@ def test_messages__a_derived_value_is_named_in_chinese_not_by_its_internal_name(
 def shanxi_two_trainings(make_xlsx: Any) -> Path:
     """陈志刚's shape: a school's 电工 初级工 class (就业技能培训, paid by the institution), then the employer's 岗前培训
     in 电工 with no level; one 初级工 certificate issued after both started."""
-    school = row(1, "陈志刚", "就业技能培训", "电工", "五级/初级工", "2021-05-06", "2021-05-28",
-                 category="农村转移劳动力", fee="1200", payer="机构")  # fmt: skip
-    employer = row(1, "陈志刚", "岗前培训", "电工", "", "2021-06-01", "2021-06-10", class_id="G01")
-    cert = [
-        valid_id(seq="011"),
-        "陈志刚",
-        "S000014000001215000101",
-        "职业技能等级证书",
-        "电工",
-        "初级工",
-        "2021-06-10",
-        "是",
-    ]
-    return make_xlsx({"花名册": [HEADER, school, employer], "证书": [CERT_HEADER, cert]})
+    school = payout_row(1, "陈志刚", "就业技能培训", "电工", "五级/初级工", "2021-05-06", "2021-05-28",
+                        category="农村转移劳动力", fee="1200", payer="机构")  # fmt: skip
+    employer = payout_row(1, "陈志刚", "岗前培训", "电工", "", "2021-06-01", "2021-06-10", class_id="G01")
+    cert = rosters.certificate(1, "陈志刚", "S000014000001215000101", "电工", "初级工", "2021-06-10")
+    return make_xlsx({"花名册": [PAYOUT_HEADER, school, employer], "证书": [CERT_HEADER, cert]})
 
 
 def test_shanxi__a_training_without_a_level_does_not_borrow_another_trainings_certificate(

@@ -20,6 +20,7 @@ from sqlalchemy import update
 
 from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
+from tests.support.amounts import fen
 from tests.support.cycle import (
     ADVANCE_TOTAL,
     ENTERPRISE_ACCOUNT,
@@ -31,7 +32,6 @@ from tests.support.cycle import (
     account,
     accounts_csv,
     cycle,
-    fen,
     pid,
     yuan,
 )

@@ -7,15 +7,15 @@ Expected amounts come from the policy document (S2c), not from the program: A8 �
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 
-from tests.conftest import valid_id, write_csv, wrong_check
-from tests.test_payout_cli import CERT_HEADER, CERTS, HEADER, row
+from tests.support.ids import valid_id, wrong_check
+from tests.support.rosters import ATTENDANCE_HEADER, CERT_HEADER, PAYOUT_HEADER, attendance, certificate, payout_row
+from tests.support.workbooks import read_csv, write_csv
 
 # Suzhou's shortage catalogue ships empty (issue 11): the batch is run with 电工 on it, as a district would.
 POLICY = ("--policy", "suzhou-2019", "--period", "2021-06", "--param", "shortage_occupations=电工")
@@ -24,23 +24,23 @@ SHEETS = ["汇总", "新增", "删除", "修改", "补贴变化", "问题变化"
 
 def roster() -> list[list[Any]]:
     return [
-        row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 1500 × 1.3
-        row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31"),  # A8 2000 to the enterprise
-        row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),  # A5 300
-        row(
+        payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 1500 × 1.3
+        payout_row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31"),  # A8 2000 to the enterprise
+        payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),  # A5 300
+        payout_row(
             9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"
         ),  # A12 650
     ]
 
 
 def certificates() -> list[list[Any]]:
-    """张伟's, 李娜's and 郑涛's certificates (copies, so a test may edit them)."""
-    return [CERT_HEADER, *(list(CERTS[i]) for i in (0, 1, 3))]
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """张伟's, 李娜's and 郑涛's certificates (new lists on each call, so a test may edit them)."""
+    return [
+        CERT_HEADER,
+        certificate(1, "张伟", "S000032000001214000001", "电工", "四级/中级工", "2021-06-10"),
+        certificate(2, "李娜", "S000032000001213000002", "车工", "三级/高级工", "2021-06-10"),
+        certificate(9, "郑涛", "T2021-0009", "电工", "无等级", "2021-04-25", kind="特种作业操作证"),
+    ]
 
 
 def sheet_rows(path: Path, name: str, *, header_row: int = 1) -> list[dict[str, Any]]:
@@ -61,11 +61,11 @@ def resubmission(make_xlsx: Any) -> tuple[Path, Path]:
     new_roster = roster()
     new_roster[1][7] = "四级/中级工"
     del new_roster[2]
-    new_roster.append(row(13, "何静", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"))
+    new_roster.append(payout_row(13, "何静", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"))
     new_certs = certificates()
     new_certs[2][2:6] = ["S000032000001214000002", "职业技能等级证书", "车工", "四级/中级工"]
-    old = make_xlsx({"花名册": [HEADER, *old_roster], "证书": certificates()}, name="第一次报送.xlsx")
-    new = make_xlsx({"花名册": [HEADER, *new_roster], "证书": new_certs}, name="第二次报送.xlsx")
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *old_roster], "证书": certificates()}, name="第一次报送.xlsx")
+    new = make_xlsx({"花名册": [PAYOUT_HEADER, *new_roster], "证书": new_certs}, name="第二次报送.xlsx")
     return old, new
 
 
@@ -185,11 +185,11 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
 
 def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     """xlsx old; csv and xlsx new with a title row, columns reordered, aliases and 2021.3.1 dates: the same."""
-    old = make_xlsx({"花名册": [HEADER, *roster()]}, name="old.xlsx")
-    order = list(reversed(range(len(HEADER))))
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *roster()]}, name="old.xlsx")
+    order = list(reversed(range(len(PAYOUT_HEADER))))
     aliases = {"身份证号码": "公民身份号码", "职业(工种)": "培训工种", "开班日期": "培训开始日期"}
     title = ["苏州精工机械有限公司 2021 年职工技能提升培训花名册"]
-    header = [aliases.get(HEADER[i], HEADER[i]) for i in order]
+    header = [aliases.get(PAYOUT_HEADER[i], PAYOUT_HEADER[i]) for i in order]
     body = []
     for original in roster():
         values = [*original[:8], original[8].replace("-0", ".").replace("-", "."), *original[9:]]  # → 2021.3.1
@@ -215,8 +215,8 @@ def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, t
 
 
 def test_diff__a_column_or_sheet_only_one_file_has_is_a_difference(run_cli: Any, make_xlsx: Any) -> None:
-    old = make_xlsx({"花名册": [HEADER, *roster()], "证书": certificates()}, name="old.xlsx")
-    new = make_xlsx({"花名册": [HEADER[:-1], *(r[:-1] for r in roster())]}, name="new.xlsx")  # no 备案结束日期
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *roster()], "证书": certificates()}, name="old.xlsx")
+    new = make_xlsx({"花名册": [PAYOUT_HEADER[:-1], *(r[:-1] for r in roster())]}, name="new.xlsx")  # no 备案结束日期
     result = run_cli("diff", old, new, "--json")
     assert result.code == 1
     assert result.json["columns"]["roster"] == {"only_old": ["filed_end_date"], "only_new": []}
@@ -235,11 +235,11 @@ def test_diff__identical_batches_exit_0(run_cli: Any, resubmission: tuple[Path, 
 
 def test_diff__repeated_keys_are_reported_not_matched(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     """Two rows with one key: an unchanged twin is still the same row, a changed one cannot be paired."""
-    twin = row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31")
+    twin = payout_row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31")
     old_rows = [*roster(), twin, list(twin)]
     new_rows = [*roster(), twin, [*twin[:9], "2021-06-10", *twin[10:]]]
-    old = make_xlsx({"花名册": [HEADER, *old_rows]}, name="old.xlsx")
-    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *old_rows]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [PAYOUT_HEADER, *new_rows]}, name="new.xlsx")
     result = run_cli("diff", old, new, "--json", "--out", tmp_path / "out")
     assert result.code == 1, result.stderr
     payload = result.json
@@ -265,17 +265,13 @@ def test_diff__repeated_keys_are_reported_not_matched(run_cli: Any, make_xlsx: A
 
 
 def test_diff__attendance_and_certificates_have_their_own_keys(run_cli: Any, make_xlsx: Any) -> None:
-    attendance = [
-        ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
-        [valid_id(seq="011"), "张伟", "C01", 15, 12],
-        [valid_id(seq="011"), "张伟", "C13", 10, 10],
-    ]
-    corrected = [list(r) for r in attendance]
+    days = [ATTENDANCE_HEADER, attendance(1, "张伟", 15, 12), attendance(1, "张伟", 10, 10, class_id="C13")]
+    corrected = [list(r) for r in days]
     corrected[2][4] = 9  # class C13: 10 → 9 days present
     certs = certificates()
     renumbered = [list(r) for r in certs]
     renumbered[3][2] = "T2021-0099"  # 郑涛's certificate number corrected
-    old = make_xlsx({"考勤": attendance, "证书": certs}, name="old.xlsx")
+    old = make_xlsx({"考勤": days, "证书": certs}, name="old.xlsx")
     new = make_xlsx({"证书": renumbered, "考勤": corrected}, name="new.xlsx")
     payload = run_cli("diff", old, new, "--json").json
     assert payload["counts"] == {
@@ -314,8 +310,8 @@ def test_diff__input_text_is_never_a_formula(run_cli: Any, make_xlsx: Any, tmp_p
     old_rows = roster()
     new_rows = roster()
     new_rows[0][3] = '=HYPERLINK("http://x","点我")'  # 单位名称
-    old = make_xlsx({"花名册": [HEADER, *old_rows]}, name="old.xlsx")
-    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *old_rows]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [PAYOUT_HEADER, *new_rows]}, name="new.xlsx")
     out = tmp_path / "out"
     assert run_cli("diff", old, new, "--out", out).code == 1
     sheet = openpyxl.load_workbook(out / "diff.xlsx")["修改"]
@@ -357,8 +353,8 @@ def test_diff__two_key_fields_changed_is_a_removal_and_an_addition(run_cli: Any,
     """Pairing tolerates one corrected key field; a row with two changed is another training."""
     new_rows = roster()
     new_rows[1][6:8] = ["钳工", "四级/中级工"]  # 李娜: occupation and level both changed
-    old = make_xlsx({"花名册": [HEADER, *roster()]}, name="old.xlsx")
-    new = make_xlsx({"花名册": [HEADER, *new_rows]}, name="new.xlsx")
+    old = make_xlsx({"花名册": [PAYOUT_HEADER, *roster()]}, name="old.xlsx")
+    new = make_xlsx({"花名册": [PAYOUT_HEADER, *new_rows]}, name="new.xlsx")
     payload = run_cli("diff", old, new, "--json").json
     assert payload["counts"]["roster"] == {"added": 1, "removed": 1, "changed": 0, "same": 3}
     assert {(r["change"], r["name"], r["key"]) for r in payload["rows"]} == {

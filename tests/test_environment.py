@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PERIOD, ROSTER_HEADER_ROW, Result, roster_row, write_csv, write_xlsx
+from tests.support.cli import PERIOD, Result
+from tests.support.rosters import ROSTER_HEADER_ROW, roster_row
+from tests.support.workbooks import write_csv, write_xlsx
 
 
 def one_line(result: Result, code: int, *fragments: str) -> str:
@@ -163,20 +165,20 @@ def test_environment__the_checked_lengths_are_the_schemas() -> None:
 def test_environment__values_too_long_for_the_ledger_are_findings_on_both_databases(
     tmp_path: Path, ledger_url: str, run_cli: Callable[..., Result]
 ) -> None:
-    from tests.test_ledger import payout
-    from tests.test_payout_cli import HEADER, row
+    from tests.support.ledger import payout
+    from tests.support.rosters import PAYOUT_HEADER, payout_row
 
     def trainee(
         n: int, name: str = "", occupation: str = "车工", unit: str = "", account: str = "", holder: str = "张三"
     ):
-        line = row(
+        line = payout_row(
             n, name or f"学员{'甲乙丙丁戊己庚'[n - 1]}", "岗前培训", occupation, "无等级", "2021-05-01", "2021-05-10"
         )
         line[3] = unit or line[3]
         return [*line, account or "6222021234567890123", holder]
 
     rows = [
-        [*HEADER, "银行账号", "户名"],
+        [*PAYOUT_HEADER, "银行账号", "户名"],
         trainee(1, name="张" * 61),
         trainee(2, occupation="车" * 101),
         trainee(3, unit="厂" * 201),
@@ -207,7 +209,8 @@ def test_environment__a_run_killed_after_its_commit_is_regenerated_from_the_ledg
 
     import openpyxl
 
-    from tests.test_ledger import cli_args, fault, month_one, payout, spawn, wait_for
+    from tests.support.ledger import cli_args, month_one, payout
+    from tests.support.processes import fault, spawn, wait_for
 
     batch = month_one(make_xlsx)
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
@@ -248,17 +251,17 @@ def test_environment__the_manifest_hashes_the_bytes_that_were_read(
 ) -> None:
     import hashlib
 
-    import skillcli.payout
+    import skillcli.payout.decide
 
     read = roster.read_bytes()
-    real_decide = skillcli.payout.decide
+    real_decide = skillcli.payout.decide.decide
 
     def replace_then_decide(*args: object, **kwargs: object) -> object:
         # The file is swapped for another after it was read, before the decision is written up.
         write_xlsx(roster, {"花名册": [list(ROSTER_HEADER_ROW), roster_row(2)]})
         return real_decide(*args, **kwargs)
 
-    monkeypatch.setattr(skillcli.payout, "decide", replace_then_decide)
+    monkeypatch.setattr(skillcli.payout.decide, "decide", replace_then_decide)
     assert pay(run_cli, roster, tmp_path / "out").code == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert roster.read_bytes() != read

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PERIOD, ROSTER_HEADER_ROW, Result, roster_row, valid_id, write_xlsx
-from tests.test_bounded import PARTS, roster_xml, write_zip
+from tests.support.cli import PERIOD, Result
+from tests.support.ids import valid_id
+from tests.support.rawzip import PARTS, roster_xml, write_zip
+from tests.support.rosters import ROSTER_HEADER_ROW, roster_row
+from tests.support.workbooks import write_xlsx
 
 UNSHOWABLE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\x00")
 

@@ -23,7 +23,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.conftest import PERIOD, Result, valid_id
+from tests.support.cli import PERIOD, Result
+from tests.support.ids import valid_id
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 NOT_CASES = {"README.md", "make_hostile.py"}

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import roster_sheet
+from tests.support.rosters import roster_sheet
 
 PROBE = """
 import json, sys

@@ -6,14 +6,9 @@ checks the findings, the screen or the written files.
 
 from __future__ import annotations
 
-from tests.conftest import (
-    ROSTER_HEADER_ROW,
-    by_code,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-)
+from tests.support.cli import by_code, findings
+from tests.support.ids import valid_uscc
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
 
 ATTENDANCE_HEADER = ["身份证号码", "姓名", "应出勤天数", "实际出勤天数"]
 
@@ -120,7 +115,6 @@ def test_unknown_columns__a_suggestion_must_fit_the_cells_and_not_repeat_a_read_
 
 # -- a leading apostrophe is Excel's text marker -------------------------------------------------
 def test_ids__a_leading_apostrophe_is_stripped_with_a_hint_not_an_error(make_xlsx, check_json, run_cli):
-    from tests.conftest import valid_uscc
 
     header = [*ROSTER_HEADER_ROW, "手机号码", "统一社会信用代码"]
     code = valid_uscc()
@@ -190,7 +184,6 @@ CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职
 
 
 def _shanxi_batch(make_xlsx):
-    from tests.conftest import valid_uscc
 
     school = valid_uscc(SCHOOL)
     firm = valid_uscc("91140105MA0GRX8K2")
@@ -291,7 +284,6 @@ def test_payout__the_screen_names_the_file_of_each_exception_and_csvs_carry_a_bo
 
 
 def test_payout__the_certificate_hold_without_a_certificate_sheet_or_kind_says_so(make_xlsx, run_cli, tmp_path):
-    from tests.conftest import valid_uscc
 
     p1, p2 = person(1), person(2)
     rows = [

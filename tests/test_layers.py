@@ -50,21 +50,6 @@ LAYERS: list[tuple[str, ...]] = [
 # database in ledger/ (and the CLI edge, which translates a database error into a one-line message).
 CONFINED = {"fastexcel": {"io"}, "openpyxl": {"io"}, "xlsxwriter": {"io"}, "sqlalchemy": {"ledger", "cli"}}
 
-# Arrows that break the layers today and belong to another engineer's restructuring (issue 14 items
-# 2 and 4, owned by `core`): (importer, imported) modules. The test fails when one of them is gone,
-# so that this list only ever shrinks and ends empty.
-PENDING: set[tuple[str, str]] = {
-    # The payout stage takes the ledger's history (a plain frame holder) from ledger/: it belongs
-    # with the payout package's ledger-history part.
-    ("skillcli.payout", "skillcli.ledger.history"),
-    # Rendering a payout's findings looks up rule-field labels: to go with the one findings model.
-    ("skillcli.pipeline", "skillcli.rules.fields"),
-    # `rules test` and `explain` chain the payout stages themselves: to go through skillcli.api.payout.
-    ("skillcli.rules.cases", "skillcli.payout"),
-    ("skillcli.rules.explain", "skillcli.payout"),
-}
-
-
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(SRC).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -147,21 +132,13 @@ def test_layers__every_package_has_a_layer() -> None:
 
 
 def test_layers__no_import_points_upward_or_sideways() -> None:
-    wrong = sorted(_upward() - PENDING)
+    wrong = sorted(_upward())
     assert not wrong, "imports against the layers:\n" + "\n".join(_where(a) for a in wrong)
 
 
 def test_layers__no_circle_between_modules() -> None:
-    circles = sorted(_in_circles(set(ARROWS) - PENDING))
+    circles = sorted(_in_circles(set(ARROWS)))
     assert not circles, "modules that import each other in a circle:\n" + "\n".join(_where(a) for a in circles)
-
-
-def test_layers__pending_list_is_not_stale() -> None:
-    gone = sorted(PENDING - set(ARROWS))
-    assert not gone, f"these imports are gone: remove them from PENDING: {gone}"
-    wrong = _upward() | _in_circles(set(ARROWS))
-    allowed = sorted(PENDING - wrong)
-    assert not allowed, f"these imports break no layer now: remove them from PENDING: {allowed}"
 
 
 def test_layers__excel_and_database_libraries_stay_in_their_package() -> None:

@@ -6,12 +6,8 @@ racing for the same claims, and a process killed in the middle of its commit.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -20,61 +16,10 @@ from typing import Any
 import openpyxl
 
 from skillcli.ledger.schema import LATEST
-from tests.conftest import valid_id
-from tests.test_payout_cli import CERT_HEADER, HEADER, row
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def cert(n: int, name: str, occupation: str, level: str, issued: str, number: str) -> list[str]:
-    return [valid_id(seq=f"{n:02d}1"), name, number, "职业技能等级证书", occupation, level, issued, "是"]
-
-
-# Suzhou's shortage catalogue ships empty; these batches are run with 电工 and 焊工 on it, as a district would.
-SUZHOU = ("--policy", "suzhou-2019", "--period", "2021-06", "--param", "shortage_occupations=电工,焊工")
-
-
-def payout(run_cli: Any, batch: Path, out: Path, ledger: str, *extra: object) -> Any:
-    return run_cli("payout", batch, *SUZHOU, "--out", out, "--ledger", ledger, *extra)
-
-
-def runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
-    result = run_cli("ledger", "runs", "--ledger", ledger, "--json")
-    assert result.code == 0, result.stderr
-    return list(result.json["runs"])
-
-
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def month_one(make_xlsx: Any) -> Path:
-    roster = [
-        row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-02-01", "2021-03-31", payer="个人"),
-        row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-04-30", payer="个人", class_id="C91"),
-        row(1, "张伟", "技能提升", "焊工", "四级/中级工", "2021-04-01", "2021-05-20", payer="个人", class_id="C92"),
-        row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),
-    ]
-    certs = [
-        cert(1, "张伟", "电工", "四级/中级工", "2021-04-10", "S000032000001214000101"),
-        cert(1, "张伟", "车工", "四级/中级工", "2021-05-10", "S000032000001214000102"),
-        cert(1, "张伟", "焊工", "四级/中级工", "2021-05-25", "S000032000001214000103"),
-    ]
-    return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month1.xlsx")
-
-
-def month_two(make_xlsx: Any) -> Path:
-    roster = [
-        row(1, "张伟", "技能提升", "钳工", "四级/中级工", "2021-05-01", "2021-06-10", payer="个人", class_id="C93"),
-        row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-05-15", "2021-06-20", payer="个人", class_id="C94"),
-        row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10"),
-    ]
-    certs = [
-        cert(1, "张伟", "钳工", "四级/中级工", "2021-06-15", "S000032000001214000104"),
-        cert(1, "张伟", "电工", "四级/中级工", "2021-06-25", "S000032000001214000105"),
-    ]
-    return make_xlsx({"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}, name="month2.xlsx")
+from tests.support.ledger import cli_args, month_one, month_two, payout, runs
+from tests.support.processes import fault, spawn, wait_for
+from tests.support.rosters import PAYOUT_HEADER, payout_row
+from tests.support.workbooks import read_csv
 
 
 def test_ledger__commit_then_rerun_commits_nothing_new(
@@ -199,46 +144,6 @@ def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, bla
 
 
 # -- separate processes: races and crashes -----------------------------------------------------
-def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
-    full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "skillcli", *map(str, args)],
-        env=full,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_for(path: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)
-
-
-def fault(tmp_path: Path, point: str) -> dict[str, str]:
-    return {
-        "SKILLCLI_FAULT_PAUSE": point,
-        "SKILLCLI_FAULT_MARKER": str(tmp_path / f"{point}.reached"),
-        "SKILLCLI_FAULT_RELEASE": str(tmp_path / f"{point}.release"),
-    }
-
-
-def cli_args(batch: Path, out: Path, ledger: str) -> list[object]:
-    return [
-        "payout",
-        batch,
-        *SUZHOU,
-        "--out",
-        out,
-        "--ledger",
-        ledger,
-        "--commit",
-        "--quiet",
-    ]
-
-
 def test_ledger__two_runs_at_once_cannot_both_commit(
     run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
 ) -> None:
@@ -293,7 +198,7 @@ def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, 
     assert first.code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     changed = make_xlsx(
-        {"花名册": [HEADER, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10")]},
+        {"花名册": [PAYOUT_HEADER, payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-06-01", "2021-06-10")]},
         name="changed.xlsx",
     )
     env = fault(tmp_path, "outputs-commit")
@@ -309,7 +214,7 @@ def test_outputs__killed_before_rename_keeps_the_previous_outputs(run_cli: Any, 
     rerun = run_cli("payout", changed, *args[2:])
     assert rerun.code == 0
     assert not list(out.glob(".*.tmp"))  # the killed run's temporary files were cleaned up
-    assert csv_rows(out / "payouts.csv")[0]["name"] == "周杰"
+    assert read_csv(out / "payouts.csv")[0]["name"] == "周杰"
 
 
 def test_ledger__one_config_from_two_folders_pays_once(

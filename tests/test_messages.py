@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROSTER_HEADER_ROW, findings, roster_row, roster_sheet, valid_id
+from tests.support.cli import findings
+from tests.support.ids import person_id, valid_id
+from tests.support.rosters import ROSTER_HEADER_ROW, roster_row, roster_sheet
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -183,11 +185,12 @@ def test_payout__held_rows_name_the_chinese_column_not_the_field(make_xlsx, run_
 
 # -- the terminal --------------------------------------------------------------------------------
 def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_xlsx, run_cli):
-    from tests.conftest import person, wrong_check
+    from tests.support.ids import wrong_check
+    from tests.support.rosters import person
 
     first = make_xlsx({"花名册": roster_sheet(roster_row(1, level="九级"), roster_row(2))}, name="一班.xlsx")
     second = make_xlsx(
-        {"花名册": roster_sheet(*(roster_row(n, id_number=wrong_check(valid_id(seq=f"{n:02d}1"))) for n in (3, 4, 5)))},
+        {"花名册": roster_sheet(*(roster_row(n, id_number=wrong_check(person_id(n))) for n in (3, 4, 5)))},
         name="二班.xlsx",
     )
     result = run_cli("check", first, second, "--period", "2024-06", "--limit", "3")

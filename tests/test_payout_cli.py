@@ -6,11 +6,10 @@ the program's output: e.g. A8 中级工 1500 元 × 1.3 for a shortage occupatio
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,90 +17,34 @@ import openpyxl
 import pytest
 
 from skillcli.io import fastxlsx
-from tests.conftest import valid_id, valid_uscc
-
-ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
-INSTITUTION = valid_uscc("52320506MJ1234567")
-HEADER = [
-    "姓名",
-    "身份证号码",
-    "人员类别",
-    "单位名称",
-    "统一社会信用代码",
-    "培训类型",
-    "职业(工种)",
-    "培训等级",
-    "开班日期",
-    "结业日期",
-    "培训机构",
-    "机构统一社会信用代码",
-    "培训费用",
-    "出资方",
-    "是否参保",
-    "是否领取养老金",
-    "考核结果",
-    "班级编号",
-    "已预拨金额",
-    "备案结束日期",
-]
-
-
-def yuan(value: str | int) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def row(
-    n: int,
-    name: str,
-    training: str,
-    occupation: str,
-    level: str,
-    start: str,
-    end: str,
-    *,
-    category: str = "企业职工",
-    fee: str = "",
-    payer: str = "企业",
-    insured: str = "是",
-    pensioner: str = "否",
-    passed: str = "合格",
-    class_id: str = "",
-    advance: str = "",
-    filed: str = "",
-) -> list[Any]:
-    return [
-        name,
-        valid_id(seq=f"{n:02d}1"),
-        category,
-        "苏州精工机械有限公司",
-        ENTERPRISE,
-        training,
-        occupation,
-        level,
-        start,
-        end,
-        "吴中区职业技能培训学校",
-        INSTITUTION,
-        fee,
-        payer,
-        insured,
-        pensioner,
-        passed,
-        class_id or f"C{n:02d}",
-        advance,
-        filed,
-    ]
-
+from tests.support.amounts import yuan
+from tests.support.ids import valid_id
+from tests.support.rosters import (
+    ATTENDANCE_HEADER,
+    CERT_HEADER,
+    ENTERPRISE,
+    PAYOUT_HEADER,
+    attendance,
+    certificate,
+    payout_row,
+)
+from tests.support.workbooks import read_csv
 
 # Person numbers double as the ID sequence; the same number is the same person.
 ROSTER = [
-    row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 × 1.3, to person
-    row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"),  # A8 to enterprise
-    row(3, "王芳", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", pensioner="是"),  # E8
-    row(4, "赵强", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"),  # 3 months
-    row(5, "钱军", "以工代训", "车工", "无等级", "2020-09-01", "2021-05-31", category="零就业家庭成员"),  # 9 → 6
-    row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="100"),  # 300 − 100
-    row(
+    payout_row(
+        1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"
+    ),  # A8 × 1.3, to person
+    payout_row(
+        2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer="企业"
+    ),  # A8 to enterprise
+    payout_row(3, "王芳", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", pensioner="是"),  # E8
+    payout_row(
+        4, "赵强", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"
+    ),  # 3 months
+    payout_row(5, "钱军", "以工代训", "车工", "无等级", "2020-09-01", "2021-05-31", category="零就业家庭成员"),  # 9 → 6
+    payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="100"),  # 300 − 100
+    payout_row(
         7,
         "周杰",
         "专项能力培训",
@@ -112,7 +55,7 @@ ROSTER = [
         category="低保家庭成员",
         payer="机构",
     ),  # A16 per day
-    row(
+    payout_row(
         8,
         "吴敏",
         "专项能力培训",
@@ -123,69 +66,29 @@ ROSTER = [
         category="低保家庭成员",
         payer="机构",
     ),  # no attendance
-    row(
+    payout_row(
         9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"
     ),  # min(650, 800)
-    row(
+    payout_row(
         10, "冯刚", "特种作业培训", "焊工", "无等级", "2021-04-01", "2021-04-20", fee="1200", payer="个人"
     ),  # min(1200, 800)
-    row(
+    payout_row(
         11, "陈洋", "新型学徒制", "数控车工", "四级/中级工", "2020-01-01", "2021-06-15", filed="2021-12-31"
     ),  # 17 months
-    row(
+    payout_row(
         1, "张伟", "技能提升", "电工", "四级/中级工", "2021-04-01", "2021-06-20", payer="个人", class_id="C13"
     ),  # E2 repeat
-    row(12, "褚霞", "专项能力培训", "电子商务", "专项能力", "2021-04-01", "2021-04-20"),  # no rule
+    payout_row(12, "褚霞", "专项能力培训", "电子商务", "专项能力", "2021-04-01", "2021-04-20"),  # no rule
 ]
-CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
 CERTS = [
-    [
-        valid_id(seq="011"),
-        "张伟",
-        "S000032000001214000001",
-        "职业技能等级证书",
-        "电工",
-        "四级/中级工",
-        "2021-06-10",
-        "是",
-    ],
-    [
-        valid_id(seq="021"),
-        "李娜",
-        "S000032000001213000002",
-        "职业技能等级证书",
-        "车工",
-        "三级/高级工",
-        "2021-06-10",
-        "是",
-    ],
-    [
-        valid_id(seq="031"),
-        "王芳",
-        "S000032000001213000003",
-        "职业技能等级证书",
-        "车工",
-        "三级/高级工",
-        "2021-06-10",
-        "是",
-    ],
-    [valid_id(seq="091"), "郑涛", "T2021-0009", "特种作业操作证", "电工", "无等级", "2021-04-25", "是"],
-    [valid_id(seq="101"), "冯刚", "T2021-0010", "特种作业操作证", "焊工", "无等级", "2021-04-25", "是"],
-    [
-        valid_id(seq="011"),
-        "张伟",
-        "S000032000001214000011",
-        "职业技能等级证书",
-        "电工",
-        "四级/中级工",
-        "2021-06-25",
-        "是",
-    ],
+    certificate(1, "张伟", "S000032000001214000001", "电工", "四级/中级工", "2021-06-10"),
+    certificate(2, "李娜", "S000032000001213000002", "车工", "三级/高级工", "2021-06-10"),
+    certificate(3, "王芳", "S000032000001213000003", "车工", "三级/高级工", "2021-06-10"),
+    certificate(9, "郑涛", "T2021-0009", "电工", "无等级", "2021-04-25", kind="特种作业操作证"),
+    certificate(10, "冯刚", "T2021-0010", "焊工", "无等级", "2021-04-25", kind="特种作业操作证"),
+    certificate(1, "张伟", "S000032000001214000011", "电工", "四级/中级工", "2021-06-25"),
 ]
-ATTENDANCE = [
-    ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
-    [valid_id(seq="071"), "周杰", "C07", 15, 12],
-]
+ATTENDANCE = [ATTENDANCE_HEADER, attendance(7, "周杰", 15, 12)]
 
 # Hand-computed from S2c, row by row (Excel row = list index + 2).
 EXPECTED_PAID = {
@@ -206,7 +109,7 @@ EXPECTED_INELIGIBLE = {4: "E8", 14: "policy.no-rule"}
 @pytest.fixture
 def suzhou_batch(make_xlsx: Any) -> Path:
     return make_xlsx(
-        {"花名册": [HEADER, *ROSTER], "证书": [CERT_HEADER, *CERTS], "考勤": ATTENDANCE}, name="suzhou.xlsx"
+        {"花名册": [PAYOUT_HEADER, *ROSTER], "证书": [CERT_HEADER, *CERTS], "考勤": ATTENDANCE}, name="suzhou.xlsx"
     )
 
 
@@ -218,11 +121,6 @@ SUPPLIED = ("--param", "shortage_occupations=电工", "--param", "living_standar
 
 def run_payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
     return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, *SUPPLIED, *extra)
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def test_payout__suzhou_lines_match_the_document(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -355,7 +253,9 @@ def test_payout__unknown_policy_and_bad_param_exit_2(run_cli: Any, suzhou_batch:
 
 
 def test_payout__clean_batch_exits_0(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    batch = make_xlsx({"花名册": [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    batch = make_xlsx(
+        {"花名册": [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]}
+    )
     result = run_payout(run_cli, batch, tmp_path / "out")
     assert result.code == 0, result.stderr
     assert read_csv(tmp_path / "out" / "payouts.csv")[0]["amount_yuan"] == "300.00"
@@ -385,8 +285,8 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
 
 
 def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    late = row(6, "孙丽", "岗前培训", "车工", "无等级", "2023-05-01", "2023-05-10")
-    batch = make_xlsx({"花名册": [HEADER, late]})
+    late = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2023-05-01", "2023-05-10")
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, late]})
     result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2023-06", "--out", tmp_path / "o")
     assert result.code == 0
     assert read_csv(tmp_path / "o" / "ineligible.csv")[0]["reason_code"] == "policy.not-in-force"
@@ -396,8 +296,8 @@ def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalo
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     # Row 2 ends after the batch month (not closed, said by its rule A8); row 3's training type has no rule.
-    open_class = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-06-01", "2021-07-10")
-    batch = make_xlsx({"花名册": [HEADER, open_class, ROSTER[-1]]})
+    open_class = payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-06-01", "2021-07-10")
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, open_class, ROSTER[-1]]})
     result = run_payout(run_cli, batch, tmp_path / "o")
     assert result.code == 0, result.stderr
     ineligible = {r["reason_code"]: r["reason"] for r in read_csv(tmp_path / "o" / "ineligible.csv")}
@@ -408,10 +308,10 @@ def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalo
 
 
 def test_payout__blocking_error_holds_only_its_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    good = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
-    bad = row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    good = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    bad = payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
     bad[1] = bad[1][:-1] + ("1" if bad[1][-1] != "1" else "2")  # wrong check character
-    batch = make_xlsx({"花名册": [HEADER, good, bad]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, good, bad]})
     result = run_payout(run_cli, batch, tmp_path / "out", "--json")
     assert result.code == 1
     assert result.json["counts"] == {"rows": 2, "paid": 1, "exception": 1, "ineligible": 0, "lines": 1}
@@ -439,16 +339,17 @@ def test_cli__log_file_gets_the_masked_output_even_when_quiet(run_cli: Any, suzh
     assert result.stderr == ""  # quiet on the terminal
     text = log.read_text(encoding="utf-8")
     assert "花名册 13 行：发放 9" in text and "同一职业同一等级不可重复享受" in text
-    from tests.conftest import full_ids
+    from tests.support.ids import full_ids
 
     assert not full_ids(text)
 
 
 # -- the less common reasons a row is held --------------------------------------------------------
 def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    trainee = row(7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力")
-    attendance = [["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"], [trainee[1], "周杰", "C07", 10, 12]]
-    batch = make_xlsx({"花名册": [HEADER, trainee], "考勤": attendance})
+    trainee = payout_row(
+        7, "周杰", "就业技能培训", "育婴员", "五级/初级工", "2021-05-01", "2021-05-20", category="脱贫劳动力"
+    )
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": [ATTENDANCE_HEADER, attendance(7, "周杰", 10, 12)]})
     result = run_payout(run_cli, batch, tmp_path / "o", "--json")
     held = [e for e in result.json["exceptions"] if e["row"] == 2]
     assert [e["code"] for e in held] == ["payout.blocked-by-related"]
@@ -459,8 +360,8 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
 def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    no_type = [h for h in HEADER if h != "培训类型"]
-    rows = [[v for h, v in zip(HEADER, r, strict=True) if h != "培训类型"] for r in ROSTER[:3]]
+    no_type = [h for h in PAYOUT_HEADER if h != "培训类型"]
+    rows = [[v for h, v in zip(PAYOUT_HEADER, r, strict=True) if h != "培训类型"] for r in ROSTER[:3]]
     result = run_payout(run_cli, make_xlsx({"花名册": [no_type, *rows]}), tmp_path / "o", "--json")
     assert result.json["counts"]["exception"] == 3
     codes = {e["code"] for e in result.json["exceptions"]}
@@ -471,17 +372,17 @@ def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(
 def test_payout__certificate_rules_without_certificate_data_are_exceptions(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    upgrade = row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
-    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, upgrade]}), tmp_path / "o", "--json")
+    upgrade = payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")
+    result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, upgrade]}), tmp_path / "o", "--json")
     assert [e["code"] for e in result.json["exceptions"]] == ["payout.no-certificate-data"]
 
 
 def test_payout__an_enterprise_payee_without_its_credit_code_is_held(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
     prejob[4] = ""  # 统一社会信用代码 blank: A5 pays the enterprise
-    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob]}), tmp_path / "o", "--json")
+    result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, prejob]}), tmp_path / "o", "--json")
     assert [(e["code"], e["column"]) for e in result.json["exceptions"]] == [
         ("payout.payee-missing", "统一社会信用代码")
     ]
@@ -490,10 +391,10 @@ def test_payout__an_enterprise_payee_without_its_credit_code_is_held(
 def test_payout__an_advance_equal_to_the_entitlement_leaves_nothing_to_pay(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="150")
+    prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="150")
     # 150 of 300 is the 50 % the policy allows (E10); the whole 300 advanced is "fully advanced".
-    full = row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="300")
-    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob, full]}), tmp_path / "o", "--json")
+    full = payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", advance="300")
+    result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, prejob, full]}), tmp_path / "o", "--json")
     assert [(line["row"], line["amount_fen"]) for line in result.json["lines"]] == [(2, 15000)]
     assert [(e["row"], e["code"], e["severity"]) for e in result.json["exceptions"]] == [
         (3, "payout.fully-advanced", "warning")
@@ -503,8 +404,8 @@ def test_payout__an_advance_equal_to_the_entitlement_leaves_nothing_to_pay(
 def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    prejob = row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", pensioner="")
-    result = run_payout(run_cli, make_xlsx({"花名册": [HEADER, prejob]}), tmp_path / "o", "--json")
+    prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", pensioner="")
+    result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, prejob]}), tmp_path / "o", "--json")
     assert result.code == 0 and result.json["counts"]["paid"] == 1
     # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
     notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]

@@ -19,11 +19,11 @@ import openpyxl
 import pytest
 from filelock import FileLock
 
-from tests.conftest import write_xlsx
-from tests.test_payout_cli import HEADER, row
+from tests.support.rosters import PAYOUT_HEADER, payout_row
+from tests.support.workbooks import write_xlsx
 
 # One 岗前培训 trainee: A5 pays the enterprise 300 元 (S2c 二(四)1).
-ONE_ROW = [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]
+ONE_ROW = [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]
 
 
 def payout_args(batch: Path, out: Path) -> list[object]:
@@ -105,8 +105,8 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
     # 𠀀 (U+20000) and 😀 have no GBK encoding; a name with a digit is reported with its value.
     names = ("王𠀀", "李😀3")
     rows = [
-        HEADER,
-        *(row(n, name, "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10") for n, name in enumerate(names, 1)),
+        PAYOUT_HEADER,
+        *(payout_row(n, name, "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10") for n, name in enumerate(names, 1)),
     ]
     batch = write_xlsx(tmp_path / "batch.xlsx", {"花名册": rows})
 
@@ -148,7 +148,7 @@ def test_outputs__a_workbook_open_in_wps_or_excel_is_one_line_and_exit_4(
     assert first.code == 0, first.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     # The clerk opens payouts.xlsx, adds a trainee and runs again into the same folder.
-    write_xlsx(batch, {"花名册": [*ONE_ROW, row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    write_xlsx(batch, {"花名册": [*ONE_ROW, payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
     monkeypatch.setattr("skillcli.io.writer.os.replace", replace_as_windows_does)
     result = run_cli(*payout_args(batch, out))
     assert result.code == 4, result.stderr

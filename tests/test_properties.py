@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from skillcli.money import format_yuan, parse_yuan, yuan_to_fen
 from skillcli.schema.parse import parse_money
-from tests.conftest import write_xlsx
-from tests.test_payout_cli import HEADER, row
+from tests.support.rosters import ATTENDANCE_HEADER, CERT_HEADER, PAYOUT_HEADER, payout_row
+from tests.support.workbooks import write_xlsx
 
 amounts = st.decimals(min_value=Decimal("-99999999.99"), max_value=Decimal("99999999.99"), places=2)
 
@@ -74,7 +74,7 @@ def make_rows(seed: int, count: int) -> list[list[Any]]:
         start = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, 100))
         end = start + dt.timedelta(days=rng.randint(5, 120))
         rows.append(
-            row(
+            payout_row(
                 person,
                 f"学员{person:02d}",
                 training,
@@ -98,19 +98,19 @@ def certificates(rows: list[list[Any]]) -> list[list[Any]]:
         if r[5] in ("技能提升", "特种作业培训"):
             kind = "职业技能等级证书" if r[5] == "技能提升" else "特种作业操作证"
             certs.append([r[1], r[0], f"C{i:05d}", kind, r[6], r[7], r[9], "是"])
-    return [["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"], *certs]
+    return [CERT_HEADER, *certs]
 
 
 def attendance(rows: list[list[Any]]) -> list[list[Any]]:
     return [
-        ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"],
+        ATTENDANCE_HEADER,
         *([r[1], r[0], r[17], 10, 9] for r in rows if r[5] == "就业技能培训"),
     ]
 
 
 def run(run_cli: Any, tmp: Path, rows: list[list[Any]], name: str) -> tuple[Any, Path]:
     batch = write_xlsx(
-        tmp / f"{name}.xlsx", {"花名册": [HEADER, *rows], "证书": certificates(rows), "考勤": attendance(rows)}
+        tmp / f"{name}.xlsx", {"花名册": [PAYOUT_HEADER, *rows], "证书": certificates(rows), "考勤": attendance(rows)}
     )
     out = tmp / f"out-{name}"
     result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, "--json")
@@ -170,7 +170,7 @@ def test_batch__two_runs_give_identical_files(run_cli: Any, tmp_path: Path, monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     rows = make_rows(7, 14)
     batch = write_xlsx(
-        tmp_path / "same.xlsx", {"花名册": [HEADER, *rows], "证书": certificates(rows), "考勤": attendance(rows)}
+        tmp_path / "same.xlsx", {"花名册": [PAYOUT_HEADER, *rows], "证书": certificates(rows), "考勤": attendance(rows)}
     )
     outs = []
     for name in ("x", "y"):

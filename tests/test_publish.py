@@ -25,7 +25,6 @@ from tests.support.cycle import (
     pid,
     yuan,
 )
-from tests.test_bank import money
 
 SUBSIDIES = {
     "A6": "以工代训补贴",
@@ -84,11 +83,11 @@ def test_publish__grouped_by_subsidy_masked_ids_a4(
     found: list[tuple[Any, ...]] = []
     for r in body:
         if r[0] in ("小计", "合计"):
-            found.append((r[0], r[1], money(r[6])))
+            found.append((r[0], r[1], yuan(r[6])))
         elif r[1] is None:
             found.append((r[0],))
         else:
-            found.append((r[0], r[1], r[2], r[3], money(r[6]), r[7]))
+            found.append((r[0], r[1], r[2], r[3], yuan(r[6]), r[7]))
     assert found == expected
     levels = {r[1]: r[5] for r in body if r[2] and r[2].startswith("320506") and r[3] == SUBSIDIES["A8"]}
     assert levels["张伟"] == "四级/中级工" and levels["孙丽"] == "五级/初级工"
@@ -138,15 +137,15 @@ def test_statement__enterprise_and_short_paid_person_balance(
     assert book.sheetnames == ["对账单", "批次", "明细", "代发"]
     kv = {r[0]: r[1] for r in book["对账单"].iter_rows(min_row=3, values_only=True)}
     assert kv["收款方"] == ENTERPRISE_NAME and kv["统一社会信用代码"] == ENTERPRISE
-    assert money(kv["应发合计"]) == june + july and money(kv["银行已付"]) == june
-    assert money(kv["未付余额（应发 − 已付）"]) == july
+    assert yuan(kv["应发合计"]) == june + july and yuan(kv["银行已付"]) == june
+    assert yuan(kv["未付余额（应发 − 已付）"]) == july
     runs_rows = list(book["批次"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[3], money(r[4]), r[6], money(r[7])) for r in runs_rows] == [
+    assert [(r[0], r[1], r[3], yuan(r[4]), r[6], yuan(r[7])) for r in runs_rows] == [
         (ids["june"], "2021-06", 2, june, "已支付", june),
         (ids["july"], "2021-07", 2, july, "已导出未回盘", Decimal(0)),
     ]
     detail = list(book["明细"].iter_rows(min_row=2, values_only=True))
-    assert sorted((r[2], r[3], money(r[6])) for r in detail) == sorted(
+    assert sorted((r[2], r[3], yuan(r[6])) for r in detail) == sorted(
         [
             (NAMES[2], masked(pid(2)), yuan(2000)),
             (NAMES[3], masked(pid(3)), yuan(1500)),

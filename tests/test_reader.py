@@ -10,21 +10,10 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import (
-    ROSTER_HEADER_ROW,
-    Error,
-    Formula,
-    by_code,
-    codes,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-    valid_id,
-    write_xls,
-    write_xlsx,
-    wrong_check,
-)
+from tests.support.cli import by_code, codes, findings
+from tests.support.ids import valid_id, wrong_check
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
+from tests.support.workbooks import Error, Formula, write_xls, write_xlsx
 
 BAD_ID = wrong_check(valid_id(seq="991"))
 

@@ -21,6 +21,8 @@ from sqlalchemy import func, select
 
 from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
+from tests.support.amounts import fen
+from tests.support.bank import PAYER, upload
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_NAME,
@@ -29,13 +31,11 @@ from tests.support.cycle import (
     JUNE_TOTAL,
     accounts_csv,
     cycle,
-    fen,
     june_return,
     pid,
     runs,
     yuan,
 )
-from tests.test_bank import PAYER, money, upload
 
 ZHOU_NEW_ACCOUNT = "6222000000000404"
 
@@ -65,25 +65,29 @@ def june_sent_and_refused(run_cli: Any, make_xlsx: Any, june: str, ledger: str, 
     return int(exported.filter(exported["payee_id"] == pid(4))["disb_id"][0])
 
 
+def reissue_without_an_account(run_cli: Any, june: str, out: Path, ledger_url: str) -> None:
+    """Without a corrected account, the refused line is not used: listed (ID masked), exit 1, nothing recorded."""
+    first = run_cli("reissue", june, "--out", out, "--ledger", ledger_url, "--json")
+    assert first.code == 1, first.stderr
+    assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
+    assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
+    assert [
+        r[:3]
+        for r in openpyxl.load_workbook(out)["缺账号待补"].iter_rows(
+            min_row=2, max_row=2, values_only=True
+        )
+    ] == [("1", "个人", "周杰")]
+    assert Ledger.open(ledger_url).disbursements().height == 7
+    assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
+
+
 def test_reissue__failed_line_paid_again_once_then_counted_once(
     run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
     june = ids["june"]
     failed_id = june_sent_and_refused(run_cli, make_xlsx, june, ledger_url, tmp_path)
 
-    # Without a corrected account, the refused one is not used: listed (ID masked), exit 1, nothing recorded.
-    first = run_cli("reissue", june, "--out", tmp_path / "r0.xlsx", "--ledger", ledger_url, "--json")
-    assert first.code == 1, first.stderr
-    assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
-    assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
-    assert [
-        r[:3]
-        for r in openpyxl.load_workbook(tmp_path / "r0.xlsx")["缺账号待补"].iter_rows(
-            min_row=2, max_row=2, values_only=True
-        )
-    ] == [("1", "个人", "周杰")]
-    assert Ledger.open(ledger_url).disbursements().height == 7
-    assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
+    reissue_without_an_account(run_cli, june, tmp_path / "r0.xlsx", ledger_url)
 
     # The corrected account, given with Chinese headers (persons by ID number), is recorded and used.
     corrected = make_xlsx(
@@ -106,7 +110,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
     assert book.sheetnames == ["个人", "汇总"]
     block, _, rows, total = upload(book, "个人")
     assert block[1][4:6] == ("批次号：", batch)
-    assert [(r[0], r[1], r[2], r[3], money(r[4]), r[5], r[6]) for r in rows] == [
+    assert [(r[0], r[1], r[2], r[3], yuan(r[4]), r[5], r[6]) for r in rows] == [
         (
             1,
             ZHOU_NEW_ACCOUNT,
@@ -117,7 +121,7 @@ def test_reissue__failed_line_paid_again_once_then_counted_once(
             f"批次 {batch} #{new_id}",
         )
     ]
-    assert money(total[4]) == yuan(398)
+    assert yuan(total[4]) == yuan(398)
     listed = runs(run_cli, ledger_url)
     assert [(r["kind"], r["period"], r["total_fen"]) for r in listed if r["run_id"] == batch] == [
         ("reissue", "2021-06", 0)
@@ -195,7 +199,7 @@ def test_accounts__corrected_account_used_and_history_kept(
     assert result.code == 0, result.stderr
     assert "1 个收款方的账号已更正" in result.stderr and result.json["changed_accounts"] == 1
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "july.xlsx"), "企业")
-    assert [(r[1], r[2], r[3], money(r[4])) for r in rows] == [
+    assert [(r[1], r[2], r[3], yuan(r[4])) for r in rows] == [
         ("32050188000001234567", ENTERPRISE_NAME, "建设银行苏州吴中支行", JULY_TOTAL)
     ]
     # The history is insert-only and dated: both accounts stay on record, oldest first.
@@ -226,7 +230,7 @@ def test_accounts__corrected_account_used_and_history_kept(
         and "第 2 行「account」值「6222AB*0001」：账号应为 8–32 位数字" in june.stderr
     )
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "june2.xlsx"), "培训机构")
-    assert [(r[1], r[3], money(r[4])) for r in rows] == [("10550101040099999", "农业银行吴中支行", yuan(1300))]
+    assert [(r[1], r[3], yuan(r[4])) for r in rows] == [("10550101040099999", "农业银行吴中支行", yuan(1300))]
 
 
 def test_export_bank__file_not_written_records_nothing(
@@ -315,7 +319,7 @@ def test_ledger__version_4_added_to_an_older_ledger_and_gaps_filled(run_cli: Any
 def test_export_bank__two_exports_at_once_record_each_payee_once(
     ids: dict[str, str], ledger_url: str, tmp_path: Path
 ) -> None:
-    from tests.test_ledger import spawn, wait_for
+    from tests.support.processes import spawn, wait_for
 
     accounts = accounts_csv(tmp_path / "a.csv")
     payer = tmp_path / "payer.toml"
@@ -401,7 +405,7 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     assert second.code == 0, second.stderr
     assert second.json["batch_id"] not in (june, first.json["batch_id"]) and second.json["total_fen"] == 39800
     _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "r3.xlsx"), "个人")
-    assert [(r[1], r[2], money(r[4])) for r in rows] == [(ZHOU_NEW_ACCOUNT, "周杰", yuan(398))]
+    assert [(r[1], r[2], yuan(r[4])) for r in rows] == [(ZHOU_NEW_ACCOUNT, "周杰", yuan(398))]
     # Sent again and not yet answered: no longer failed, still exported once, not paid.
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
     assert (report["failed_count"], report["exported_count"], report["exported_fen"]) == (0, 7, fen(JUNE_TOTAL))

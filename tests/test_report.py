@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from skillcli.report.funds import percent
+from tests.support.amounts import fen
 from tests.support.cycle import (
     ADVANCE_TOTAL,
     ENTERPRISE,
@@ -30,7 +31,6 @@ from tests.support.cycle import (
     JUNE_TOTAL,
     accounts_csv,
     cycle,
-    fen,
     june_return,
     yuan,
 )

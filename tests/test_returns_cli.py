@@ -10,7 +10,9 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from tests.conftest import PERIOD, ROSTER_HEADER_ROW, person, roster_row, valid_id, wrong_check
+from tests.support.cli import PERIOD
+from tests.support.ids import valid_id, wrong_check
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row
 
 HEADER = [*ROSTER_HEADER_ROW, "培训机构", "单位名称"]
 SCHOOL_A, SCHOOL_B = "甲技工学校", "乙/培训中心"

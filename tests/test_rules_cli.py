@@ -94,9 +94,9 @@ def test_rules__a_policy_without_cases_fails_coverage(run_cli: Any, tmp_path: Pa
 
 
 def test_payout__param_with_unknown_name_lists_the_known_ones(run_cli: Any, tmp_path: Path, make_xlsx: Any) -> None:
-    from tests.test_payout_cli import HEADER, row
+    from tests.support.rosters import PAYOUT_HEADER, payout_row
 
-    batch = make_xlsx({"花名册": [HEADER, row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
     result = run_cli(
         "payout",
         batch,

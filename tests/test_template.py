@@ -20,7 +20,8 @@ from openpyxl.utils import get_column_letter
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.rules.load import load_policy, policy_paths
 from skillcli.schema.columns import SPECS, ColType
-from tests.conftest import PERIOD, Result, valid_id, valid_uscc
+from tests.support.cli import PERIOD, Result
+from tests.support.ids import valid_id, valid_uscc
 
 POLICIES = sorted(policy_paths())
 HEADER_ROW = 3

@@ -12,34 +12,14 @@ import pytest
 from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_oracle
 
-from tests.conftest import (
-    ROSTER_HEADER_ROW,
-    by_code,
-    codes,
-    findings,
-    person,
-    roster_row,
-    roster_sheet,
-    sex_of,
-    valid_id,
-    valid_uscc,
-    wrong_check,
-)
+from tests.support.cli import by_code, codes, findings
+from tests.support.ids import id_with_check_x, sex_of, upgraded_id, valid_id, valid_uscc, wrong_check
+from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
-def id_with_check_x() -> str:
-    """A valid ID whose check character is X (searched, not hard-coded)."""
-    return next(v for s in range(100, 1000) if (v := valid_id(seq=str(s))).endswith("X"))
-
-
-def _upgrade(id15: str) -> str:
-    body = id15[:6] + "19" + id15[6:]
-    return body + ric.calc_check_digit(body + "0")
-
-
-upgraded_15 = _upgrade("320506900307011")
+upgraded_15 = upgraded_id("320506900307011")
 
 
 def only(result, code):
@@ -561,7 +541,7 @@ def test_cross__same_id_with_different_names_across_sheets(make_xlsx, check_json
 
 
 def test_cross__roster_in_one_file_attendance_in_another(tmp_path, check_json):
-    from tests.conftest import write_xlsx
+    from tests.support.workbooks import write_xlsx
 
     roster = write_xlsx(tmp_path / "花名册.xlsx", {"Sheet1": roster_sheet(roster_row(1))})
     attendance = write_xlsx(
@@ -717,7 +697,7 @@ def test_validate__distinct_value_path_equals_row_by_row(tmp_path, monkeypatch, 
         )
         rows.append([*base, rng.choice(fees)])
     path = tmp_path / "big.xlsx"
-    from tests.conftest import write_xlsx
+    from tests.support.workbooks import write_xlsx
 
     write_xlsx(path, {"花名册": rows})
     import datetime as dt

@@ -14,9 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +24,9 @@ import openpyxl
 import yaml
 
 from skillcli.findings import CATALOGUE
-from tests.conftest import valid_id, valid_uscc
-from tests.test_bank import upload
+from tests.support.bank import upload
+from tests.support.ids import person_id, valid_uscc, wrong_check
+from tests.support.processes import spawn
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -108,7 +106,7 @@ class Person:
     def __init__(self, n: int, name: str, birth: str, category: str | None = None) -> None:
         self.name = name
         self.birth = dt.date.fromisoformat(birth)
-        self.id = valid_id(birth=birth.replace("-", ""), seq=f"{n:02d}1")
+        self.id = person_id(n, birth=birth.replace("-", ""))
         self.category = category
 
     def row(self) -> list[Any]:
@@ -199,12 +197,9 @@ L_PEOPLE = [
 ]
 
 
-def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> None:
-    data = program(LULIANG)
-    roster = make_xlsx({"发券名单": [ROSTER_HEADER, *(p.row() for p in L_PEOPLE)]}, name="roster.xlsx")
-    issued = issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "issue", ledger_url)
-    assert issued.code == 0, issued.stderr
-
+def luliang_issued_as_entitled(issued: Any, data: dict[str, Any], out: Path) -> list[tuple[str, str]]:
+    """The Lüliang issue checked against the programme: who got which voucher, at which face value and
+    number, why the others got none, and the files written to ``out``. Returns (name, category) issued."""
     # Who got what: the categories the file's age groups and 人员类别 lists give, in roster order.
     expected = [(p.name, c) for p in L_PEOPLE for c in entitled(data, p.birth, p.category, L_DAY)]
     assert [(v["name"], v["category"]) for v in issued.json["issued"]] == expected
@@ -237,14 +232,68 @@ def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
         ("吴七", "等级评价"): "voucher.not-for-age-group",
         ("吴七", "企业培训"): "voucher.not-for-age-group",
     }
-    csv_rows = read_csv(tmp_path / "issue" / "issued.csv")
+    csv_rows = read_csv(out / "issued.csv")
     assert [(r["voucher_no"], r["person_id"], r["face_yuan"]) for r in csv_rows] == [
         (v["voucher_no"], next(p.id for p in L_PEOPLE if p.name == v["name"]), f"{Decimal(v['face_fen']) / 100:.2f}")
         for v in issued.json["issued"]
     ]
-    assert len(read_csv(tmp_path / "issue" / "not-issued.csv")) == len(reasons)
-    book = openpyxl.load_workbook(tmp_path / "issue" / "issued.xlsx")
+    assert len(read_csv(out / "not-issued.csv")) == len(reasons)
+    book = openpyxl.load_workbook(out / "issued.xlsx")
     assert book.sheetnames == ["已发券", "未发券", "说明"]
+    return expected
+
+
+def institutions_paid(
+    run_cli: Any, make_xlsx: Any, run_id: str, one_fen: int, tmp_path: Path, ledger_url: str
+) -> None:
+    """The voucher run of three 普惠制培训 vouchers (two at institution A, one at B) exported to the
+    bank and reconciled as paid."""
+    # export-bank: one bank line per institution, the run's total as the control total.
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        f"payee_id,account,bank\n{INST_A},{INST_A_ACCOUNT},工商银行吕梁分行\n{INST_B},{INST_B_ACCOUNT},农业银行离石支行\n",
+        encoding="utf-8",
+    )
+    bank = run_cli(
+        "export-bank", run_id, "--out", tmp_path / "代发.xlsx", "--ledger", ledger_url, "--accounts", accounts,
+        "--json",
+    )  # fmt: skip
+    assert bank.code == 0, bank.stderr
+    total = 3 * one_fen
+    assert bank.json["total_fen"] == total and bank.json["by_payee_type"] == [
+        {"payee_type": "institution", "payees": 2, "fen": total}
+    ]
+    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "代发.xlsx"), "培训机构")
+    lines = {r[2]: (r[1], r[3], Decimal(str(r[4]))) for r in rows}
+    one = Decimal(one_fen) / 100
+    assert lines == {
+        INST_A_NAME: (INST_A_ACCOUNT, "工商银行吕梁分行", 2 * one),
+        INST_B_NAME: (INST_B_ACCOUNT, "农业银行离石支行", one),
+    }
+
+    # reconcile: the bank paid both lines.
+    returned = make_xlsx(
+        {
+            "回盘": [
+                ["户名", "账号", "金额", "状态"],
+                [INST_A_NAME, INST_A_ACCOUNT, f"{2 * one:.2f}", "成功"],
+                [INST_B_NAME, INST_B_ACCOUNT, f"{one:.2f}", "成功"],
+            ]
+        },
+        name="回盘.xlsx",
+    )
+    rec = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec", "--json")
+    assert rec.code == 0, rec.stderr
+    assert rec.json["counts"]["paid"] == 2 and rec.json["totals_fen"]["paid_fen"] == total
+
+
+def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> None:
+    data = program(LULIANG)
+    roster = make_xlsx({"发券名单": [ROSTER_HEADER, *(p.row() for p in L_PEOPLE)]}, name="roster.xlsx")
+    issued = issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "issue", ledger_url)
+    assert issued.code == 0, issued.stderr
+
+    expected = luliang_issued_as_entitled(issued, data, tmp_path / "issue")
 
     no = numbers(issued)
     wang, li, zhao, sun = L_PEOPLE[1], L_PEOPLE[2], L_PEOPLE[3], L_PEOPLE[4]
@@ -296,42 +345,7 @@ def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
     assert run["run_id"] == result.json["run_id"] and run["policy_id"] == LULIANG
     assert (run["period"], run["line_count"], run["total_fen"]) == ("2021-10", 3, total)
 
-    # export-bank: one bank line per institution, the run's total as the control total.
-    accounts = tmp_path / "accounts.csv"
-    accounts.write_text(
-        f"payee_id,account,bank\n{INST_A},{INST_A_ACCOUNT},工商银行吕梁分行\n{INST_B},{INST_B_ACCOUNT},农业银行离石支行\n",
-        encoding="utf-8",
-    )
-    bank = run_cli(
-        "export-bank", run["run_id"], "--out", tmp_path / "代发.xlsx", "--ledger", ledger_url, "--accounts", accounts,
-        "--json",
-    )  # fmt: skip
-    assert bank.code == 0, bank.stderr
-    assert bank.json["total_fen"] == total and bank.json["by_payee_type"] == [
-        {"payee_type": "institution", "payees": 2, "fen": total}
-    ]
-    _, _, rows, _ = upload(openpyxl.load_workbook(tmp_path / "代发.xlsx"), "培训机构")
-    lines = {r[2]: (r[1], r[3], Decimal(str(r[4]))) for r in rows}
-    one = Decimal(face_fen(data, "普惠制培训")) / 100
-    assert lines == {
-        INST_A_NAME: (INST_A_ACCOUNT, "工商银行吕梁分行", 2 * one),
-        INST_B_NAME: (INST_B_ACCOUNT, "农业银行离石支行", one),
-    }
-
-    # reconcile: the bank paid both lines.
-    returned = make_xlsx(
-        {
-            "回盘": [
-                ["户名", "账号", "金额", "状态"],
-                [INST_A_NAME, INST_A_ACCOUNT, f"{2 * one:.2f}", "成功"],
-                [INST_B_NAME, INST_B_ACCOUNT, f"{one:.2f}", "成功"],
-            ]
-        },
-        name="回盘.xlsx",
-    )
-    rec = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec", "--json")
-    assert rec.code == 0, rec.stderr
-    assert rec.json["counts"]["paid"] == 2 and rec.json["totals_fen"]["paid_fen"] == total
+    institutions_paid(run_cli, make_xlsx, run["run_id"], face_fen(data, "普惠制培训"), tmp_path, ledger_url)
 
     # status: as of the redemption day, by category and by age group.
     now = status(run_cli, ledger_url, "2021-10-08")
@@ -484,17 +498,6 @@ def test_vouchers__double_redemption_in_a_second_run_and_after_a_void(
     fourth = redeem(run_cli, completions, "2021-10-11", tmp_path / "r4", ledger_url, "--commit")
     assert codes_by_row(fourth) == {2: ["voucher.already-redeemed"]}
     assert third.json["run_id"] in fourth.json["exceptions"][0]["message_zh"]
-
-
-def spawn(args: list[object], env: dict[str, str]) -> subprocess.Popen[str]:
-    full = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "skillcli", *map(str, args)],
-        env=full,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 def test_vouchers__two_redemptions_at_once_cannot_both_commit(
@@ -698,7 +701,7 @@ def test_vouchers__every_voucher_code_comes_out(run_cli: Any, make_xlsx: Any, tm
     assert {v["expiry_date"] for v in short.json["issued"]} == {"2021-06-30"}
     no = numbers(first)
     ms = numbers(meishan)[("蔡斌", "普惠制培训")]
-    bad = valid_uscc("52141100MJ1234567")[:-1] + ("0" if not INST_A.endswith("0") else "1")
+    bad = wrong_check(INST_A)
     rows = [
         DONE_HEADER,
         done(None, None, person_id=None),  # 2 no-key

@@ -4,7 +4,7 @@ The package is a library first and a command line second: ``skillcli.api`` has o
 command, which loads, decides, commits and writes and returns a frozen result; ``skillcli.cli``
 only parses arguments, calls it, renders and picks an exit code. The api's names are importable
 from here too (``skillcli.export_bank``), except those that are also the name of a module of
-this package (``reconcile``, ``report``, ``diff``): ``skillcli.reconcile`` is the module, and
+this package (``payout``, ``reconcile``, ``report``, ``diff``): ``skillcli.reconcile`` is the module, and
 ``skillcli.api.reconcile`` the function.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from skillcli.api import check as check
+    from skillcli.api import explain as explain
     from skillcli.api import export_bank as export_bank
     from skillcli.api import ledger_init as ledger_init
     from skillcli.api import ledger_migrate as ledger_migrate
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from skillcli.api import publish as publish
     from skillcli.api import reconcile_undo as reconcile_undo
     from skillcli.api import reissue as reissue
+    from skillcli.api import run_cases as run_cases
     from skillcli.api import simulate as simulate
     from skillcli.api import statement as statement
     from skillcli.api import template as template

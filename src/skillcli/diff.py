@@ -28,7 +28,7 @@ from skillcli.schema.columns import SPECS, ColType
 from skillcli.schema.validate import MONEY_TYPED
 
 if TYPE_CHECKING:
-    from skillcli.payout import Decision
+    from skillcli.payout.decision import Decision
     from skillcli.pipeline import Batch
 
 # A row is the same row in both files when these agree (issue 17): the person and the training for
@@ -231,36 +231,56 @@ def _match_kind(
     loose_old: list[RowAt] = []
     loose_new: list[RowAt] = []
     for key, (olds, news) in groups.items():
-        if len(olds) <= 1 and len(news) <= 1:
-            if olds and news:
-                matcher.pair(olds[0], news[0])
-            else:
-                loose_old += olds
-                loose_new += news
-            continue
-        # A key repeated in one file cannot say which row became which. Rows identical in every
-        # compared column are the same row (a resubmission that repeats a duplicate unchanged);
-        # the others are listed as removed and added rather than paired by guess.
-        for side, group in (("old", olds), ("new", news)):
-            if len(group) > 1:
-                text = " | ".join(v or "" for v in key)
-                matcher.duplicates += [(side, at, text, group) for at in group]
-        twins: dict[tuple[str | None, ...], deque[RowAt]] = defaultdict(deque)
-        for at in news:
-            twins[at.values].append(at)
-        for at in olds:
-            if twins[at.values]:
-                matcher.pair(at, twins[at.values].popleft())
-            else:
-                matcher.alone("old", at, duplicate=True)
-        for queue in twins.values():
-            for at in queue:
-                matcher.alone("new", at, duplicate=True)
-    # A corrected ID, level, occupation or date changes the key itself. A row that appears removed
-    # and one that appears added, agreeing on every other key field (and on the name when the ID is
-    # what changed), are one row corrected when that pairing is unique on both sides: this is what
-    # a resubmission mostly is, and the payout effect must be shown on the person, not as a loss
-    # plus a gain.
+        if len(olds) > 1 or len(news) > 1:
+            _match_repeated(matcher, key, olds, news)
+        elif olds and news:
+            matcher.pair(olds[0], news[0])
+        else:
+            loose_old += olds
+            loose_new += news
+    loose_old, loose_new = _pair_corrected(matcher, positions, loose_old, loose_new)
+    for at in loose_old:
+        matcher.alone("old", at)
+    for at in loose_new:
+        matcher.alone("new", at)
+    return matcher
+
+
+def _match_repeated(
+    matcher: _Matcher, key: tuple[str | None, ...], olds: list[RowAt], news: list[RowAt]
+) -> None:
+    """A key repeated in one file cannot say which row became which. Rows identical in every
+    compared column are the same row (a resubmission that repeats a duplicate unchanged); the
+    others are listed as removed and added rather than paired by guess."""
+    for side, group in (("old", olds), ("new", news)):
+        if len(group) > 1:
+            text = " | ".join(v or "" for v in key)
+            matcher.duplicates += [(side, at, text, group) for at in group]
+    twins: dict[tuple[str | None, ...], deque[RowAt]] = defaultdict(deque)
+    for at in news:
+        twins[at.values].append(at)
+    for at in olds:
+        if twins[at.values]:
+            matcher.pair(at, twins[at.values].popleft())
+        else:
+            matcher.alone("old", at, duplicate=True)
+    for queue in twins.values():
+        for at in queue:
+            matcher.alone("new", at, duplicate=True)
+
+
+def _pair_corrected(
+    matcher: _Matcher, positions: list[int], loose_old: list[RowAt], loose_new: list[RowAt]
+) -> tuple[list[RowAt], list[RowAt]]:
+    """Pair the rows whose key itself was corrected; returns the rows left alone on each side.
+
+    A corrected ID, level, occupation or date changes the key itself. A row that appears removed
+    and one that appears added, agreeing on every other key field (and on the name when the ID is
+    what changed), are one row corrected when that pairing is unique on both sides: this is what
+    a resubmission mostly is, and the payout effect must be shown on the person, not as a loss
+    plus a gain.
+    """
+    columns = matcher.columns
     name_at = [columns.index("name")] if "name" in columns.compared else []
     id_at = columns.index("id_number") if "id_number" in columns.compared else None
     for skip in positions:
@@ -281,11 +301,7 @@ def _match_kind(
                 paired |= {id(olds[0]), id(news[0])}
         loose_old = [at for at in loose_old if id(at) not in paired]
         loose_new = [at for at in loose_new if id(at) not in paired]
-    for at in loose_old:
-        matcher.alone("old", at)
-    for at in loose_new:
-        matcher.alone("new", at)
-    return matcher
+    return loose_old, loose_new
 
 
 def diff_rows(old: Batch, new: Batch) -> RowDiff:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ import polars as pl
 
 from skillcli.errors import UsageError
 from skillcli.findings import CATALOGUE, FINDING_SCHEMA, RENDERED_COLUMNS, Issue, concat, from_rows, template_expr
-from skillcli.io.layout import Ignored, SheetTable, kind_from_name, locate
+from skillcli.io.layout import HeaderWords, Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
-from skillcli.io.workbook import Book
+from skillcli.io.workbook import Book, Grid
 from skillcli.model import Severity, SheetInfo, SheetKind, SkipCounts
 from skillcli.schema.checks import run_checks, words_locations
 from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
@@ -124,14 +124,7 @@ def load_batch(
 
     ``columns`` is the clerk's own header mapping (``--map``, ``[columns]``), tried before the aliases.
     """
-    files: list[FileSummary] = []
-    typed: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
-    raw: dict[SheetKind, list[pl.DataFrame]] = {kind: [] for kind in SheetKind}
-    issue_parts: list[pl.DataFrame] = []
-    loose: list[Issue] = []
-    blocked: set[tuple[str, str]] = set()
-    words = header_words()
-
+    read = _Read(ctx, columns)
     for index, path in enumerate(paths):
         display = str(path)
         if progress:
@@ -140,60 +133,78 @@ def load_batch(
             raise UsageError(f"找不到文件 {display}", f"no such file: {display}")
         size_mb = path.stat().st_size / 1e6
         if size_mb > max_file_mb:
-            loose.append(
+            read.loose.append(
                 Issue(display, "", None, "", display, "file.too-large", f"{size_mb:.0f} MB > {max_file_mb} MB")
             )
-            files.append(FileSummary(display, "too-large"))
+            read.files.append(FileSummary(display, "too-large"))
             continue
-        book = Book(path, limits)
+        read.file(path, Book(path, limits))
+    frames = {
+        kind: _full_schema(kind, pl.concat(parts, how="diagonal_relaxed"))
+        for kind, parts in read.typed.items()
+        if parts
+    }
+    raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in read.raw.items() if parts}
+    issues = concat([*read.issue_parts, run_checks(frames, ctx), from_rows(read.loose)])
+    findings = render_findings(issues, sheet_headers(read.files), [str(p) for p in paths])
+    return Batch(ctx, read.files, frames, raw_frames, findings, read.blocked)
+
+
+@dataclass(slots=True)
+class _Read:
+    """What the files of a batch gave so far: per kind the typed and the raw frames, the findings."""
+
+    ctx: Context
+    columns: ColumnMap | None
+    words: HeaderWords = field(default_factory=header_words)  # the header vocabulary, built once per batch
+    files: list[FileSummary] = field(default_factory=list)
+    typed: dict[SheetKind, list[pl.DataFrame]] = field(default_factory=lambda: {kind: [] for kind in SheetKind})
+    raw: dict[SheetKind, list[pl.DataFrame]] = field(default_factory=lambda: {kind: [] for kind in SheetKind})
+    issue_parts: list[pl.DataFrame] = field(default_factory=list)
+    loose: list[Issue] = field(default_factory=list)
+    blocked: set[tuple[str, str]] = field(default_factory=set)  # sheets missing a required column
+
+    def file(self, path: Path, book: Book) -> None:
+        """Every sheet of one workbook: located (or ignored, with the reason), validated, kept."""
+        display = str(path)
         summary = FileSummary(display, book.format, sha256=book.sha256, size=len(book.data))
         grids = book.grids()
         summary.encoding = book.encoding
         if book.encoding != "utf-8":
-            loose.append(Issue(display, "", None, "", "", "file.encoding-fallback"))
+            self.loose.append(Issue(display, "", None, "", "", "file.encoding-fallback"))
         default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
         for grid in grids:
-            meta = book.meta(grid.sheet)
-            located = locate(grid, display, meta, words, default_kind, columns)
+            located = locate(grid, display, book.meta(grid.sheet), self.words, default_kind, self.columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
-            table: SheetTable = located
-            exact = exact_columns(table.columns)
-            numeric_by_index = book.numeric_rows(grid, list(exact.values()))
-            numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
-            book.release(grid.sheet)
-            frame, issues, missing = validate_table(table, numeric, ctx)
-            for name in missing:
-                # Without a header every column is missing; sheet.header-not-found already says so.
-                if table.header_row:
-                    loose.append(Issue(display, grid.sheet, table.header_row, name, "", "sheet.missing-column"))
-                blocked.add((display, grid.sheet))
-            loose.extend(table.issues)
-            issue_parts.append(issues)
-            typed[table.kind].append(frame)
-            raw[table.kind].append(
-                table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
-            )
-            summary.sheets.append(
-                SheetInfo(
-                    display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers)
-                )
-            )
-        if not summary.sheets and summary.format != "too-large":
+            summary.sheets.append(self.sheet(book, grid, display, located))
+        if not summary.sheets:
             reasons = "; ".join(f"{i.sheet}: {i.reason_zh}" for i in summary.ignored) or "无工作表"
-            loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
-        files.append(summary)
+            self.loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
+        self.files.append(summary)
 
-    frames = {
-        kind: _full_schema(kind, pl.concat(parts, how="diagonal_relaxed")) for kind, parts in typed.items() if parts
-    }
-    raw_frames = {kind: pl.concat(parts, how="diagonal_relaxed") for kind, parts in raw.items() if parts}
-    issue_parts.append(run_checks(frames, ctx))
-    issue_parts.append(from_rows(loose))
-    issues = concat(issue_parts)
-    order = [str(p) for p in paths]
-    return Batch(ctx, files, frames, raw_frames, render_findings(issues, sheet_headers(files), order), blocked)
+    def sheet(self, book: Book, grid: Grid, display: str, table: SheetTable) -> SheetInfo:
+        """One located sheet validated: its typed rows and findings kept, and whether it is usable."""
+        exact = exact_columns(table.columns)
+        numeric_by_index = book.numeric_rows(grid, list(exact.values()))
+        numeric = {name: numeric_by_index.get(col, set()) for name, col in exact.items()}
+        book.release(grid.sheet)
+        frame, issues, missing = validate_table(table, numeric, self.ctx)
+        for name in missing:
+            # Without a header every column is missing; sheet.header-not-found already says so.
+            if table.header_row:
+                self.loose.append(Issue(display, grid.sheet, table.header_row, name, "", "sheet.missing-column"))
+            self.blocked.add((display, grid.sheet))
+        self.loose.extend(table.issues)
+        self.issue_parts.append(issues)
+        self.typed[table.kind].append(frame)
+        self.raw[table.kind].append(
+            table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
+        )
+        return SheetInfo(
+            display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers)
+        )
 
 
 def sheet_headers(files: list[FileSummary]) -> list[tuple[str, str, str, str]]:
@@ -226,20 +237,17 @@ def _full_schema(kind: SheetKind, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(absent) if absent else frame
 
 
-def _spec_headers(canonicals: set[str]) -> dict[str, str]:
-    """Canonical name → the Chinese a clerk reads: the column's header, else a rule field's label
-    (线上学时占比 for online_share), so that no internal name reaches a message or the column field.
-    The rule fields are looked up only when ``canonicals`` holds such a name (a payout's findings):
-    ``check`` loads no part of the rule engine."""
+def _spec_headers(labels: Mapping[str, str]) -> dict[str, str]:
+    """Canonical name → the Chinese a clerk reads: the column's header, else the caller's label (a
+    payout gives its rule fields': 线上学时占比 for online_share), so that no internal name reaches a
+    message or the column field. The labels come from the caller because the rule engine sits above
+    this module: ``check`` loads no part of it."""
     names: dict[str, str] = {}
     for specs in SPECS.values():
         for column in specs:
             names.setdefault(column.name, column.header)
-    if any(re.fullmatch(r"[a-z_]+", name) and name not in names for name in canonicals):
-        from skillcli.rules.fields import FIELDS
-
-        for rule_field in FIELDS.values():
-            names.setdefault(rule_field.name, rule_field.label)
+    for name, label in labels.items():
+        names.setdefault(name, label)
     return names
 
 
@@ -261,11 +269,42 @@ def _template_fields() -> dict[str, pl.Expr]:
 
 
 def render_findings(
-    issues: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str], keep: tuple[str, ...] = ()
+    issues: pl.DataFrame,
+    headers: list[tuple[str, str, str, str]],
+    file_order: list[str],
+    keep: tuple[str, ...] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     """The one render: findings (``FINDING_SCHEMA``, as emitted) → the rows every output reads
-    (``RENDERED_COLUMNS`` + ``keep``): header text per sheet and both messages, sorted for reading."""
+    (``RENDERED_COLUMNS`` + ``keep``): header text per sheet and both messages, sorted for reading.
+    ``labels`` names canonical columns that are no sheet's (a payout's rule fields)."""
     assert set(FINDING_SCHEMA) <= set(issues.columns)
+    staged = _staged(issues, headers, labels or {})
+    zh, en = _messages(sorted(set(staged.get_column("code").to_list())))
+    rendered = {
+        "file": pl.col("_file"),
+        "sheet": pl.col("_sheet").fill_null(""),
+        "row": pl.col("_row"),
+        "column": pl.col("column"),
+        # An ID stored as a number reads back as 18 digits that look like a real ID but are not the
+        # person's: the finding shows what Excel shows in the cell (1.40105E+17) instead.
+        "value": pl.when(pl.col("code") == "id.precision-lost")
+        .then(pl.col("detail"))
+        .otherwise(pl.col("value"))
+        .fill_null(""),
+        "code": pl.col("code"),
+        "severity": pl.col("severity"),
+        "message_zh": words_locations(zh, pl.col("_file"), lang="zh"),
+        "message_en": words_locations(en, pl.col("_file"), lang="en"),
+        "person_id": pl.col("person_id").fill_null(""),
+    }
+    frame = staged.select(*(rendered[name].alias(name) for name in RENDERED_COLUMNS), *keep)
+    return _reading_order(frame.unique(maintain_order=True), headers, file_order)
+
+
+def _staged(issues: pl.DataFrame, headers: list[tuple[str, str, str, str]], labels: Mapping[str, str]) -> pl.DataFrame:
+    """The findings with what their templates read: ``column`` (the header as written in the sheet,
+    else the column's Chinese name), ``detail`` and the column's ``choices``."""
     header_frame = (
         pl.DataFrame(headers, schema=["_file", "_sheet", "canonical", "__header"], orient="row")
         if headers
@@ -273,9 +312,8 @@ def render_findings(
             schema={"_file": pl.String, "_sheet": pl.String, "canonical": pl.String, "__header": pl.String}
         )
     )
-    spec_headers = _spec_headers(set(issues.get_column("canonical").drop_nulls().unique().to_list()))
+    spec_headers = _spec_headers(labels)
     allowed = _allowed_values()
-    with_headers = issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left")
     column = pl.coalesce(
         pl.col("__header"),
         pl.col("canonical").replace_strict(
@@ -294,11 +332,13 @@ def render_findings(
         .then(pl.col("value").str.count_matches(r"\d").cast(pl.String))
         .otherwise(pl.col("detail"))
     )
-    staged = with_headers.with_columns(
+    return issues.join(header_frame, on=["_file", "_sheet", "canonical"], how="left").with_columns(
         column.fill_null("").alias("column"), detail.alias("detail"), choices.alias("choices")
     )
-    sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
-    codes = sorted(set(staged.get_column("code").to_list()))
+
+
+def _messages(codes: list[str]) -> tuple[pl.Expr, pl.Expr]:
+    """The Chinese and English message of each finding, from its code's templates."""
     fields = _template_fields()
     zh: Any = pl.lit(None, pl.String)
     en: Any = pl.lit(None, pl.String)
@@ -307,31 +347,18 @@ def render_findings(
         is_code = pl.col("code") == code
         zh = pl.when(is_code).then(template_expr(entry.zh, fields)).otherwise(zh)
         en = pl.when(is_code).then(template_expr(entry.en, fields)).otherwise(en)
-    rendered = {
-        "file": pl.col("_file"),
-        "sheet": pl.col("_sheet").fill_null(""),
-        "row": pl.col("_row"),
-        "column": pl.col("column"),
-        # An ID stored as a number reads back as 18 digits that look like a real ID but are not the
-        # person's: the finding shows what Excel shows in the cell (1.40105E+17) instead.
-        "value": pl.when(pl.col("code") == "id.precision-lost")
-        .then(pl.col("detail"))
-        .otherwise(pl.col("value"))
-        .fill_null(""),
-        "code": pl.col("code"),
-        "severity": pl.col("severity"),
-        "message_zh": words_locations(zh, pl.col("_file"), lang="zh"),
-        "message_en": words_locations(en, pl.col("_file"), lang="en"),
-        "person_id": pl.col("person_id").fill_null(""),
-    }
+    return zh, en
+
+
+def _reading_order(frame: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str]) -> pl.DataFrame:
+    """Rendered findings in reading order: files as given, sheets in workbook order (the order their
+    headers were read, file-level findings first), then row, code, column and value."""
+    sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
     return (
-        staged.select(*(rendered[name].alias(name) for name in RENDERED_COLUMNS), *keep)
-        .unique(maintain_order=True)
-        .with_columns(
+        frame.with_columns(
             pl.col("file")
             .replace_strict(file_order, list(range(len(file_order))), default=len(file_order), return_dtype=pl.Int64)
             .alias("__order"),
-            # Sheets in workbook order (the order their headers were read), file-level findings first.
             pl.concat_str([pl.col("file"), pl.col("sheet")], separator="\x00")
             .replace_strict(sheet_keys, list(range(len(sheet_keys))), default=-1, return_dtype=pl.Int64)
             .alias("__sheet"),

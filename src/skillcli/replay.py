@@ -19,12 +19,14 @@ import polars as pl
 from skillcli.errors import UsageError
 from skillcli.ledger.archive import Archived, unpack
 from skillcli.ledger.commit import cert_records, line_records
-from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.ledger.queries import live_lines, live_runs
 from skillcli.ledger.store import Ledger
 from skillcli.model import LEVEL_LABELS
 from skillcli.money import yuan_text_expr
-from skillcli.payout import Decision, batch_people, decide
+from skillcli.payout.decide import decide
+from skillcli.payout.decision import Decision
+from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
+from skillcli.payout.settled import batch_people
 from skillcli.rules.load import find_policy, load_policy
 from skillcli.rules.model import Policy
 

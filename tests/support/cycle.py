@@ -15,109 +15,36 @@ people through their enterprise.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import valid_id, valid_uscc
+from tests.support.amounts import yuan
+from tests.support.ids import person_id as pid
+from tests.support.ledger import runs
+from tests.support.rosters import (
+    ATTENDANCE_HEADER,
+    BANK_HEADER,
+    CERT_HEADER,
+    ENTERPRISE,
+    ENTERPRISE_NAME,
+    INSTITUTION,
+    INSTITUTION_NAME,
+    attendance,
+    certificate,
+    payout_row,
+)
+from tests.support.rosters import bank_card as account
 
-ENTERPRISE = valid_uscc("91320506MA1MCGQ3X")
-ENTERPRISE_NAME = "苏州精工机械有限公司"
-INSTITUTION = valid_uscc("52320506MJ1234567")
-INSTITUTION_NAME = "吴中区职业技能培训学校"
 ENTERPRISE_ACCOUNT = "32050188000001234567"
 INSTITUTION_ACCOUNT = "10550101040012345"
 
-HEADER = [
-    "姓名",
-    "身份证号码",
-    "人员类别",
-    "单位名称",
-    "统一社会信用代码",
-    "培训类型",
-    "职业(工种)",
-    "培训等级",
-    "开班日期",
-    "结业日期",
-    "培训机构",
-    "机构统一社会信用代码",
-    "培训费用",
-    "出资方",
-    "是否参保",
-    "是否领取养老金",
-    "考核结果",
-    "班级编号",
-    "银行账号",
-]
-CERT_HEADER = ["身份证号码", "姓名", "证书编号", "证书类型", "职业(工种)", "等级", "发证日期", "是否本市取证"]
-ATTENDANCE_HEADER = ["身份证号码", "姓名", "班级编号", "应出勤天数", "实际出勤天数"]
-
-
-def yuan(value: Decimal | int | str) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def fen(value: Decimal) -> int:
-    return int(value * 100)
-
-
-def pid(n: int) -> str:
-    """Person n's ID number (the same n is the same person in every batch)."""
-    return valid_id(seq=f"{n:02d}1")
-
-
-def account(n: int) -> str:
-    """Person n's 16-digit bank card number (as the roster's 银行账号 gives it)."""
-    return f"6222{n:012d}"
-
 
 def row(
-    n: int,
-    name: str,
-    training: str,
-    occupation: str,
-    level: str,
-    start: str,
-    end: str,
-    *,
-    category: str = "企业职工",
-    fee: str = "",
-    payer: str = "企业",
-    class_id: str = "",
+    n: int, name: str, training: str, occupation: str, level: str, start: str, end: str, **changes: Any
 ) -> list[Any]:
-    return [
-        name,
-        pid(n),
-        category,
-        ENTERPRISE_NAME,
-        ENTERPRISE,
-        training,
-        occupation,
-        level,
-        start,
-        end,
-        INSTITUTION_NAME,
-        INSTITUTION,
-        fee,
-        payer,
-        "是",
-        "否",
-        "合格",
-        class_id or f"C{n:02d}",
-        account(n),
-    ]
-
-
-def cert(
-    n: int,
-    name: str,
-    number: str,
-    occupation: str,
-    level: str,
-    date: str,
-    kind: str = "职业技能等级证书",
-) -> list[Any]:
-    return [pid(n), name, number, kind, occupation, level, date, "是"]
+    """Person n's row of the cycle's roster, which carries each person's bank card (BANK_HEADER)."""
+    return payout_row(n, name, training, occupation, level, start, end, header=BANK_HEADER, **changes)
 
 
 SHORTAGE = Decimal("1.3")  # S2c 二(四)4: 紧缺职业 +30 %
@@ -145,16 +72,16 @@ JUNE = [
     row(10, "吴敏", "特种作业培训", "焊工", "无等级", "2021-04-01", "2021-04-20", fee="1200", payer="个人"),
 ]
 JUNE_CERTS = [
-    cert(1, "张伟", "S000032000001214000001", "电工", "四级/中级工", "2021-06-10"),
-    cert(2, "李娜", "S000032000001213000002", "车工", "三级/高级工", "2021-06-10"),
-    cert(5, "孙丽", "S000032000001215000005", "焊工", "五级/初级工", "2021-06-01"),
-    cert(6, "郑涛", "T2021-0006", "电工", "无等级", "2021-04-25", kind="特种作业操作证"),
-    cert(7, "冯刚", "S000032000001215000071", "钳工", "五级/初级工", "2021-03-01"),
-    cert(7, "冯刚", "S000032000001214000072", "车工", "四级/中级工", "2021-05-10"),
-    cert(7, "冯刚", "S000032000001213000073", "铣工", "三级/高级工", "2021-06-20"),
-    cert(10, "吴敏", "T2021-0010", "焊工", "无等级", "2021-04-25", kind="特种作业操作证"),
+    certificate(1, "张伟", "S000032000001214000001", "电工", "四级/中级工", "2021-06-10"),
+    certificate(2, "李娜", "S000032000001213000002", "车工", "三级/高级工", "2021-06-10"),
+    certificate(5, "孙丽", "S000032000001215000005", "焊工", "五级/初级工", "2021-06-01"),
+    certificate(6, "郑涛", "T2021-0006", "电工", "无等级", "2021-04-25", kind="特种作业操作证"),
+    certificate(7, "冯刚", "S000032000001215000071", "钳工", "五级/初级工", "2021-03-01"),
+    certificate(7, "冯刚", "S000032000001214000072", "车工", "四级/中级工", "2021-05-10"),
+    certificate(7, "冯刚", "S000032000001213000073", "铣工", "三级/高级工", "2021-06-20"),
+    certificate(10, "吴敏", "T2021-0010", "焊工", "无等级", "2021-04-25", kind="特种作业操作证"),
 ]
-JUNE_ATTENDANCE: list[list[Any]] = [ATTENDANCE_HEADER, [pid(4), "周杰", "C04", 15, 12]]
+JUNE_ATTENDANCE: list[list[Any]] = [ATTENDANCE_HEADER, attendance(4, "周杰", 15, 12)]
 
 # (person, rule, payee type, amount) for every June line, from the document's numbers.
 JUNE_LINES: list[tuple[int, str, str, Decimal]] = [
@@ -195,9 +122,9 @@ JULY = [
 ]
 JULY_CERTS = [
     JUNE_CERTS[0],
-    cert(2, "李娜", "S000032000001213000022", "车工", "三级/高级工", "2021-07-05"),
-    cert(7, "冯刚", "S000032000001214000074", "焊工", "四级/中级工", "2021-07-05"),
-    cert(8, "陈洋", "S000032000001214000008", "车工", "四级/中级工", "2021-07-05"),
+    certificate(2, "李娜", "S000032000001213000022", "车工", "三级/高级工", "2021-07-05"),
+    certificate(7, "冯刚", "S000032000001214000074", "焊工", "四级/中级工", "2021-07-05"),
+    certificate(8, "陈洋", "S000032000001214000008", "车工", "四级/中级工", "2021-07-05"),
 ]
 JULY_LINES: list[tuple[int, str, str, Decimal]] = [
     (8, "A8", "enterprise", yuan(1500)),  # 车工 中级工 (not a shortage occupation)
@@ -213,7 +140,7 @@ JULY_TOTAL = sum((amount for *_, amount in JULY_LINES), Decimal(0))
 # An advance run in July (E10, at most 50 %): 钱军 高级工 2000 元, half now.
 # E10 (S2c 三(十三)) advances only training run by an enterprise: 钱军's training is paid for by his enterprise.
 ADVANCE = [row(11, "钱军", "技能提升", "铣工", "三级/高级工", "2021-06-01", "2021-06-30", payer="企业")]
-ADVANCE_CERTS = [cert(11, "钱军", "S000032000001213000011", "铣工", "三级/高级工", "2021-07-08")]
+ADVANCE_CERTS = [certificate(11, "钱军", "S000032000001213000011", "铣工", "三级/高级工", "2021-07-08")]
 ADVANCE_TOTAL = yuan(Decimal(2000) / 2)
 
 
@@ -224,7 +151,7 @@ def write_batch(
     certs: list[list[Any]],
     attendance: list[list[Any]] | None = None,
 ) -> Path:
-    sheets: dict[str, list[list[Any]]] = {"花名册": [HEADER, *roster], "证书": [CERT_HEADER, *certs]}
+    sheets: dict[str, list[list[Any]]] = {"花名册": [BANK_HEADER, *roster], "证书": [CERT_HEADER, *certs]}
     if attendance:
         sheets["考勤"] = attendance
     return make_xlsx(sheets, name=name)
@@ -249,13 +176,6 @@ def commit(run_cli: Callable[..., Any], batch: Path, period: str, out: Path, led
         *SUPPLIED,
         *extra,
     )
-
-
-def runs(run_cli: Callable[..., Any], ledger: str) -> list[dict[str, Any]]:
-    result = run_cli("ledger", "runs", "--ledger", ledger, "--json")
-    assert result.code == 0, result.stderr
-    found: list[dict[str, Any]] = result.json["runs"]
-    return found
 
 
 def accounts_csv(path: Path) -> Path:

@@ -12,6 +12,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from skillcli.api.cases import run_cases as run_cases
+    from skillcli.api.checks import check as check
     from skillcli.api.cycle import export_bank as export_bank
     from skillcli.api.cycle import publish as publish
     from skillcli.api.cycle import reconcile as reconcile
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from skillcli.api.ledger import ledger_show as ledger_show
     from skillcli.api.ledger import ledger_status as ledger_status
     from skillcli.api.ledger import ledger_void as ledger_void
+    from skillcli.api.payouts import explain as explain
+    from skillcli.api.payouts import payout as payout
     from skillcli.api.reports import report as report
     from skillcli.api.reports import template as template
     from skillcli.api.vouchers import vouchers_issue as vouchers_issue
@@ -36,7 +40,9 @@ if TYPE_CHECKING:
 
 # name → the module that defines it
 NAMES = {
+    "check": "skillcli.api.checks",
     "diff": "skillcli.api.whatif",
+    "explain": "skillcli.api.payouts",
     "export_bank": "skillcli.api.cycle",
     "ledger_init": "skillcli.api.ledger",
     "ledger_migrate": "skillcli.api.ledger",
@@ -45,11 +51,13 @@ NAMES = {
     "ledger_show": "skillcli.api.ledger",
     "ledger_status": "skillcli.api.ledger",
     "ledger_void": "skillcli.api.ledger",
+    "payout": "skillcli.api.payouts",
     "publish": "skillcli.api.cycle",
     "reconcile": "skillcli.api.cycle",
     "reconcile_undo": "skillcli.api.cycle",
     "reissue": "skillcli.api.cycle",
     "report": "skillcli.api.reports",
+    "run_cases": "skillcli.api.cases",
     "simulate": "skillcli.api.whatif",
     "statement": "skillcli.api.cycle",
     "template": "skillcli.api.reports",

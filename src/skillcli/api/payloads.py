@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from skillcli.api.ledger import ReplayResult, ShowResult
     from skillcli.api.vouchers import VoucherIssueResult, VoucherRedeemResult, VoucherStatusResult
     from skillcli.diff import DiffReport, RowAt
-    from skillcli.payout import Decision
+    from skillcli.payout.decision import Decision
     from skillcli.pipeline import Batch
     from skillcli.replay import Simulation
     from skillcli.report.funds import FundReport

@@ -70,7 +70,8 @@ def diff(
     payout does. ``out`` receives diff.xlsx and the CSVs."""
     from skillcli.diff import compare
     from skillcli.errors import UsageError
-    from skillcli.payout import batch_people, decide
+    from skillcli.payout.decide import decide
+    from skillcli.payout.settled import batch_people
     from skillcli.pipeline import load_batch, parse_period
     from skillcli.rules.load import find_policy, load_policy
 

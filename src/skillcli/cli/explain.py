@@ -15,24 +15,29 @@ def explain(
     policy: opt.PolicyId,
     period: Annotated[str, typer.Option("--period", help="批次月份 YYYY-MM / batch month")],
     param: opt.Params = None,
+    ledger: opt.LedgerOpt = None,
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
 ) -> None:
-    """逐条解释某人的补贴计算（条件、取值、公式、条款）/ Explain one person's payout rule by rule."""
-    import datetime as dt
+    """逐条解释某人的补贴计算（条件、取值、公式、条款）/ Explain one person's payout rule by rule.
 
+    The batch is decided as a dry-run payout decides it: the ledger is read (already paid, yearly
+    limits, advances), never written.
+    """
+    from skillcli.api.payouts import explain as run_explain
+    from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, explanation
-    from skillcli.errors import UsageError
-    from skillcli.payout import decide
-    from skillcli.pipeline import load_batch, parse_period
-    from skillcli.rules.explain import explain_person
-    from skillcli.rules.load import find_policy, load_policy, parse_overrides
+    from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids)
-    rules = load_policy(find_policy(policy), parse_overrides(param or []))
-    batch = load_batch(files, parse_period(period, dt.date.today()))
-    decision = decide(batch, rules)
-    rows = explain_person(decision, rules, person_id)
-    if not rows:
-        raise UsageError("花名册中没有这个身份证号码", "this ID number is not on the roster")
-    explanation(screen, rows)
+    # The office's standing [columns] mapping, as payout reads the batch with it: the same headers, the same rows.
+    result = run_explain(
+        person_id,
+        files,
+        policy,
+        period,
+        params=parse_overrides(param or []),
+        ledger=ledger,
+        columns=clerk_columns(None),
+    )
+    explanation(screen, list(result.rows))

@@ -10,19 +10,11 @@ import typer
 from skillcli.cli import options as opt
 
 if TYPE_CHECKING:
-    from skillcli.ledger.store import Ledger
+    pass
 
 ledger_app = typer.Typer(help="补贴发放台账 / The payment ledger.", no_args_is_help=True)
 
 
-def ledger_line(store: Ledger | None) -> tuple[str, str]:
-    """What a dry run says about history: which ledger it read, or that it read none."""
-    if store is None:
-        return (
-            "未读取台账（未指定台账）：已发放、年度次数与预拨均未核对",
-            "no ledger read (none is set): already-paid claims, yearly limits and advances were not checked",
-        )
-    return f"已读取台账 {store.name}", f"read the ledger {store.name}"
 
 
 def parse_share(text: str | None) -> Decimal | None:

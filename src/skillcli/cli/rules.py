@@ -117,8 +117,8 @@ def test_rules(
     lang: opt.Lang = "zh",
 ) -> None:
     """运行每个政策旁的测试用例并检查覆盖 / Run each policy's cases and check coverage. Exit 1 on failure."""
+    from skillcli.api.cases import run_cases
     from skillcli.cli.render import Screen
-    from skillcli.rules.cases import run_cases
     from skillcli.rules.load import find_policy, require_policies
 
     screen = Screen(lang=lang)

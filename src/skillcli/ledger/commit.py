@@ -10,7 +10,7 @@ import polars as pl
 from skillcli.ledger.archive import pack
 from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.model import SheetKind
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.pipeline import Batch
 from skillcli.version import __version__
 

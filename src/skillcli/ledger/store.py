@@ -21,11 +21,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from skillcli.errors import LockedError, SkillcliError, UsageError
 from skillcli.faults import pause
 from skillcli.ledger import schema as s
-from skillcli.ledger.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 
 # Which ledger is in force lives apart from the database layer, so that a dry run with no ledger
 # never imports SQLAlchemy (about 0.25 s).
 from skillcli.ledger.where import new_run_id, resolve_url
+from skillcli.payout.history import CERT_SCHEMA, HISTORY_SCHEMA, History
 from skillcli.version import __version__
 
 

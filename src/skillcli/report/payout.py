@@ -18,7 +18,7 @@ import polars as pl
 from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame
 from skillcli.model import PayeeType
 from skillcli.money import yuan_text_expr
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import (
     CSV_HEADER,

@@ -160,18 +160,22 @@ def write_publish(path: Path, run: Mapping[str, Any], groups: list[tuple[str, pl
         book.write_money(sheet, r, AMOUNT_COLUMN, total_fen, bold_money)
         sheet.merge_range(r + 2, 0, r + 2, last_col, f"如有异议，请在公示期内向 {words.contact} 反映。", wrap)
         sheet.merge_range(r + 3, 0, r + 3, last_col, f"批次号：{run['run_id']}（{run['period']}）", None)
-        for j, width in enumerate(WIDTHS):
-            sheet.set_column(j, j, width)
-        # A4 portrait, one page wide, the header row on every page, page numbers in the footer.
-        sheet.set_portrait()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(header_row)
-        sheet.center_horizontally()
-        sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        sheet.set_footer("&C第 &P 页 共 &N 页")
+        _page_setup(sheet, header_row)
     finally:
         book.close()
+
+
+def _page_setup(sheet: Any, header_row: int) -> None:
+    """A4 portrait, one page wide, the header row on every page, page numbers in the footer."""
+    for j, width in enumerate(WIDTHS):
+        sheet.set_column(j, j, width)
+    sheet.set_portrait()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页 共 &N 页")
 
 
 def _chinese_number(n: int) -> str:

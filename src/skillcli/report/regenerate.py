@@ -20,7 +20,7 @@ from skillcli.errors import InconsistencyError
 from skillcli.io.writer import OutputSet, Workbook, write_csv_frame
 from skillcli.ledger.store import Ledger
 from skillcli.money import format_yuan
-from skillcli.payout import LEVEL_NAMES
+from skillcli.payout.lines import LEVEL_NAMES
 from skillcli.report.payout import (
     DETAIL_COLUMNS,
     PAYOUT_CSV_SAFE,

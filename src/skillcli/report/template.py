@@ -226,6 +226,17 @@ def _column_format(formats: _Formats, column: ColumnSpec) -> Any:
     return formats.plain
 
 
+# The Excel data check of each typed column: dates within the years a roster holds, amounts and
+# counts not negative, an ID 15 or 18 characters long.
+_TYPE_CHECKS: dict[ColType, dict[str, Any]] = {
+    ColType.DATE: {"validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX},
+    ColType.MONEY: {"validate": "decimal", "criteria": ">=", "value": 0},
+    ColType.INT: {"validate": "integer", "criteria": ">=", "value": 0},
+    ColType.NUMBER: {"validate": "decimal", "criteria": ">=", "value": 0},
+    ColType.ID: {"validate": "length", "criteria": "between", "minimum": 15, "maximum": 18},
+}
+
+
 def _validation(column: ColumnSpec) -> dict[str, Any] | None:
     """The Excel data check of a column, with the message shown when its cell is selected."""
     values = choices(column)
@@ -244,16 +255,9 @@ def _validation(column: ColumnSpec) -> dict[str, Any] | None:
         # An open list (人员类别) takes other values too: Excel warns instead of refusing them.
         warn = {"error_type": "warning"} if column.open_values else {}
         return {"validate": "list", "source": values, **warn, **base}
-    if column.ctype is ColType.DATE:
-        return {"validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX, **base}
-    if column.ctype is ColType.MONEY:
-        return {"validate": "decimal", "criteria": ">=", "value": 0, **base}
-    if column.ctype is ColType.INT:
-        return {"validate": "integer", "criteria": ">=", "value": 0, **base}
-    if column.ctype is ColType.NUMBER:
-        return {"validate": "decimal", "criteria": ">=", "value": 0, **base}
-    if column.ctype is ColType.ID:
-        return {"validate": "length", "criteria": "between", "minimum": 15, "maximum": 18, **base}
+    typed = _TYPE_CHECKS.get(column.ctype)
+    if typed is not None:
+        return {**typed, **base}
     if message:
         return {"validate": "any", **base}
     return None

@@ -90,7 +90,17 @@ def _construct_decimal(loader: yaml.CSafeLoader, node: yaml.ScalarNode) -> Decim
     return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
 
 
+def _construct_timestamp(loader: yaml.CSafeLoader, node: yaml.ScalarNode) -> Any:
+    # An impossible date such as 2021-13-01 matches YAML's date pattern but cannot be built. Kept as
+    # its text, it reaches the check of the key it belongs to, whose message names that key.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return str(loader.construct_scalar(node))
+
+
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def default_rules_dir() -> Path:
@@ -150,17 +160,18 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
     for key in ("id", "title", "region", "document", "effective", "rules"):
         if key not in data:
             ctx.fail(f"缺少 {key}", f"missing key '{key}'")
-    params = _parameters(ctx, data.get("parameters") or {}, overrides or {})
+    params = _parameters(ctx, ctx.mapping(data.get("parameters") or {}, "parameters"), overrides or {})
     ctx.params = params
     effective = data["effective"] or {}
     ctx.keys(effective, {"from", "to"}, "effective")
-    eligibility = tuple(_requirement(ctx, item, "eligibility") for item in data.get("eligibility") or [])
-    rules = tuple(_rule(ctx, item) for item in data["rules"])
+    eligibility = tuple(
+        _requirement(ctx, item, "eligibility") for item in ctx.listing(data.get("eligibility") or [], "eligibility")
+    )
+    rules = tuple(_rule(ctx, item) for item in ctx.listing(data["rules"], "rules"))
     ids = [r.id for r in rules]
-    if len(set(ids)) != len(ids):
-        ctx.fail("规则 id 重复", f"duplicate rule ids in {ids}")
+    _unique(ctx, ids, "rules")
     limits = _limits(ctx, data.get("limits") or {}, set(ids))
-    document = {str(k): str(v) for k, v in (data["document"] or {}).items()}
+    document = {str(k): str(v) for k, v in ctx.mapping(data["document"] or {}, "document").items()}
     return Policy(
         id=str(data["id"]),
         title=str(data["title"]),
@@ -182,10 +193,8 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
 
 def _readings(ctx: _Ctx, items: Any) -> tuple[Reading, ...]:
     """The readings table (口径): every entry names its clause, the question, the reading and why."""
-    if not isinstance(items, list):
-        ctx.fail("readings 应为列表", "readings must be a list")
     found: list[Reading] = []
-    for item in items:
+    for item in ctx.listing(items, "readings"):
         ctx.keys(item, _READING_KEYS, "readings")
         for key in ("id", "clause", "question", "reading", "why"):
             if not str(item.get(key) or "").strip():
@@ -193,10 +202,14 @@ def _readings(ctx: _Ctx, items: Any) -> tuple[Reading, ...]:
                     f"readings {item.get('id', '?')} 缺少 {key}", f"readings {item.get('id', '?')}: missing '{key}'"
                 )
         found.append(Reading(**{key: str(item.get(key) or "").strip() for key in _READING_KEYS}))
-    ids = [r.id for r in found]
-    if len(set(ids)) != len(ids):
-        ctx.fail("readings 的 id 重复", f"duplicate reading ids in {ids}")
+    _unique(ctx, [r.id for r in found], "readings")
     return tuple(found)
+
+
+def _unique(ctx: _Ctx, ids: list[str], where: str) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        ctx.fail(f"{where} 的 id 重复：{repeated}", f"{where}: ids used twice: {repeated}")
 
 
 class _Ctx:
@@ -207,10 +220,18 @@ class _Ctx:
     def fail(self, zh: str, en: str) -> None:
         raise RulesError(f"{self.path}：{zh}", f"{self.path}: {en}")
 
-    def keys(self, data: Any, allowed: set[str], where: str) -> None:
+    def mapping(self, data: Any, where: str) -> dict[Any, Any]:
         if not isinstance(data, dict):
             self.fail(f"{where} 应为映射", f"{where} must be a mapping")
-        unknown = set(data) - allowed
+        return data  # type: ignore[no-any-return]
+
+    def listing(self, data: Any, where: str) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail(f"{where} 应为列表", f"{where} must be a list")
+        return data  # type: ignore[no-any-return]
+
+    def keys(self, data: Any, allowed: set[str], where: str) -> None:
+        unknown = set(self.mapping(data, where)) - allowed
         if unknown:
             self.fail(f"{where} 有未知字段 {sorted(unknown)}", f"unknown keys in {where}: {sorted(unknown)}")
 
@@ -448,7 +469,8 @@ def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
     ctx.keys(item, _REQ_KEYS, where)
     for key in ("id", "clause", "require"):
         if not item.get(key):
-            ctx.fail(f"{where} 缺少 {key}", f"{where}: missing '{key}'")
+            named = f"{where}.{item['id']}" if item.get("id") else where
+            ctx.fail(f"{named} 缺少 {key}", f"{named}: missing '{key}'")
     where = f"{where}.{item['id']}"
     return Requirement(
         str(item["id"]),
@@ -469,6 +491,11 @@ def _rate(ctx: _Ctx, value: Any, where: str) -> Rate:
         return _catalogue_rate(ctx, value, where)
     if isinstance(value, dict):
         ctx.keys(value, {"by_level"}, where)
+        if "by_level" not in value:
+            ctx.fail(
+                f"{where} 应为金额，或 by_level / by_year / catalogue 之一",
+                f"{where} must be an amount or one of by_level, by_year, catalogue",
+            )
         table = value["by_level"]
         if not isinstance(table, dict):
             ctx.fail(f"{where}.by_level 应为映射", f"{where}.by_level must be a mapping")
@@ -545,7 +572,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
     ctx.keys(data, _AMOUNT_KEYS, where)
     form = data.get("form")
     if form not in FORMS:
-        ctx.fail(f"{where}.form 应为 {FORMS} 之一", f"{where}.form must be one of {FORMS}")
+        ctx.fail(f"{where}.form「{form}」应为 {FORMS} 之一", f"{where}.form '{form}' must be one of {FORMS}")
     if "rate" not in data:
         ctx.fail(f"{where} 缺少 rate", f"{where}: missing rate")
     multiplier = None
@@ -587,7 +614,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
 
 
 def _rule(ctx: _Ctx, data: Any) -> Rule:
-    ctx.keys(data, _RULE_KEYS, f"rule {data.get('id', '?') if isinstance(data, dict) else '?'}")
+    ctx.keys(data, _RULE_KEYS, f"rule {data.get('id', '?')}" if isinstance(data, dict) else f"rule {data!r}")
     for key in ("id", "subsidy", "clause", "scope", "amount", "payee"):
         if not data.get(key):
             ctx.fail(f"规则 {data.get('id', '?')} 缺少 {key}", f"rule {data.get('id', '?')}: missing '{key}'")
@@ -616,9 +643,12 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
     payee = str(data["payee"])
     if payee not in (*PAYEE_TYPES, "by_payer", "organiser"):
         ctx.fail(
-            f"{where}.payee 应为 person/enterprise/institution/by_payer/organiser", f"{where}.payee is not a payee rule"
+            f"{where}.payee「{payee}」应为 person/enterprise/institution/by_payer/organiser 之一",
+            f"{where}.payee '{payee}' is not a payee rule (person, enterprise, institution, by_payer, organiser)",
         )
-    by_payer = {str(k): str(v) for k, v in (data.get("payee_by_payer") or {}).items()}
+    by_payer = {
+        str(k): str(v) for k, v in ctx.mapping(data.get("payee_by_payer") or {}, f"{where}.payee_by_payer").items()
+    }
     if payee == "by_payer" and not by_payer:
         by_payer = {"个人": "person", "企业": "enterprise", "机构": "institution"}
     for payer, target in by_payer.items():
@@ -629,7 +659,8 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
             )
         if target not in (*PAYEE_TYPES, INELIGIBLE) or (payer == BLANK_PAYER and target == INELIGIBLE):
             ctx.fail(
-                f"{where}.payee_by_payer.{payer} 无效", f"{where}.payee_by_payer.{payer}: '{target}' is not a payee"
+                f"{where}.payee_by_payer.{payer} 的收款方「{target}」无效",
+                f"{where}.payee_by_payer.{payer}: '{target}' is not a payee",
             )
     advance = data.get("advance") or []
     # E10 (S2c 三(十三)) allows advances for training run by an enterprise or an institution's
@@ -659,24 +690,49 @@ def _limits(ctx: _Ctx, data: Any, rule_ids: set[str]) -> Limits:
     yearly = data.get("yearly") or {}
     repeat = data.get("no_repeat") or {}
     advance = data.get("advance") or {}
-    for name, spec in (("yearly", yearly), ("no_repeat", repeat), ("advance", advance)):
-        if spec and not spec.get("clause"):
-            ctx.fail(f"limits.{name} 缺少 clause", f"limits.{name}: missing clause")
     ctx.keys(yearly, {"id", "clause", "max"}, "limits.yearly")
     ctx.keys(repeat, {"id", "clause", "window"}, "limits.no_repeat")
     ctx.keys(advance, {"id", "clause", "allowed", "max_share"}, "limits.advance")
+    for name, spec in (("yearly", yearly), ("no_repeat", repeat), ("advance", advance)):
+        if spec and not spec.get("clause"):
+            ctx.fail(f"limits.{name} 缺少 clause", f"limits.{name}: missing clause")
     window = str(ctx.resolve(repeat.get("window", "ever"), "limits.no_repeat.window"))
     if window not in ("ever", "year"):
-        ctx.fail("limits.no_repeat.window 应为 ever 或 year", "limits.no_repeat.window must be 'ever' or 'year'")
+        ctx.fail(
+            f"limits.no_repeat.window「{window}」应为 ever 或 year",
+            f"limits.no_repeat.window '{window}' must be 'ever' or 'year'",
+        )
     exclusive = []
-    for item in data.get("exclusive") or []:
+    for item in ctx.listing(data.get("exclusive") or [], "limits.exclusive"):
         ctx.keys(item, {"id", "clause", "rules"}, "limits.exclusive")
-        unknown = set(item.get("rules", [])) - rule_ids
-        if unknown or len(item.get("rules", [])) < 2 or not item.get("clause"):
-            ctx.fail(f"limits.exclusive {item.get('id')} 规则不对", f"limits.exclusive {item.get('id')}: bad rules")
+        where = f"limits.exclusive.{item.get('id', '?')}"
+        for key in ("id", "clause"):
+            if not item.get(key):
+                ctx.fail(f"{where} 缺少 {key}", f"{where}: missing {key}")
+        listed = ctx.listing(item.get("rules", []), f"{where}.rules")
+        unknown = sorted(set(map(str, listed)) - rule_ids)
+        if unknown:
+            ctx.fail(
+                f"{where}.rules 含本文件没有的规则 {unknown}", f"{where}.rules: {unknown} are not rules of this file"
+            )
+        if len(listed) < 2:
+            ctx.fail(f"{where}.rules 应至少列出两条规则", f"{where}.rules must list at least two rules")
         exclusive.append((str(item["id"]), str(item["clause"]), tuple(str(r) for r in item["rules"])))
     max_share = ctx.resolve(advance.get("max_share"), "limits.advance.max_share")
+    # A share above 1 would advance more than the entitlement; it is a typo, never a policy.
+    if max_share is not None and (
+        isinstance(max_share, bool) or not isinstance(max_share, (int, Decimal)) or not 0 < max_share <= 1
+    ):
+        ctx.fail(
+            "limits.advance.max_share 应为 0 到 1 之间的数", "limits.advance.max_share must be a number from 0 to 1"
+        )
     yearly_max = ctx.resolve(yearly.get("max"), "limits.yearly.max")
+    if yearly_max is not None and (isinstance(yearly_max, bool) or not isinstance(yearly_max, int) or yearly_max <= 0):
+        ctx.fail("limits.yearly.max 应为正整数", "limits.yearly.max must be a positive integer")
+    allowed = ctx.resolve(advance.get("allowed", True), "limits.advance.allowed")
+    # bool() of a word such as 否 is True: only YAML's true/false may switch advances on or off.
+    if not isinstance(allowed, bool):
+        ctx.fail("limits.advance.allowed 应为 true/false", "limits.advance.allowed must be true or false")
     return Limits(
         yearly_max=int(yearly_max) if yearly_max is not None else None,
         yearly_id=str(yearly.get("id", "E1")),
@@ -686,7 +742,7 @@ def _limits(ctx: _Ctx, data: Any, rule_ids: set[str]) -> Limits:
         no_repeat_id=str(repeat.get("id", "E2")),
         no_repeat_clause=str(repeat.get("clause", "")),
         exclusive=tuple(exclusive),
-        advance_allowed=bool(ctx.resolve(advance.get("allowed", True), "limits.advance.allowed")),
+        advance_allowed=allowed,
         advance_max_share=Decimal(max_share) if max_share is not None else None,
         advance_id=str(advance.get("id", "")),
         advance_clause=str(advance.get("clause", "")),

@@ -8,7 +8,7 @@ variants here when a district sends a new one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -698,31 +698,26 @@ def values_fit(column: ColumnSpec, values: list[str]) -> bool:
     if not filled:
         return True
     cell = pl.col("v")
-    ctype = column.ctype
-    if ctype is ColType.DATE:
-        fits = parse.parse_date(cell)[0].is_not_null()
-    elif ctype is ColType.PERIOD:
-        fits = parse.parse_date(parse.split_period(cell)[1])[0].is_not_null()
-    elif ctype is ColType.MONEY:
-        fits = parse.parse_money(cell, wan=False)[1].is_null()
-    elif ctype in (ColType.INT, ColType.NUMBER):
-        fits = parse.parse_number(cell, integer=ctype is ColType.INT)[1].is_null()
-    elif ctype is ColType.ID:
-        fits = parse.compact_upper(cell).str.contains(r"^(\d{17}[\dX]|\d{15})$")
-    elif ctype is ColType.USCC:
-        fits = parse.compact_upper(cell).str.contains(r"^[0-9A-Z]{18}$")
-    elif ctype is ColType.PHONE:
-        fits = cell.str.replace_all(r"[\s\-]", "").str.contains(r"^\+?\d{7,13}$")
-    elif ctype is ColType.ACCOUNT:
-        fits = cell.str.replace_all(r"[\s\-]", "").str.contains(r"^\d{8,}$")
-    elif ctype is ColType.LEVEL:
-        fits = parse.level_key(cell).is_in(list(column.choice_map))
-    elif ctype in (ColType.ENUM, ColType.YESNO):
-        fits = parse.enum_key(cell).is_in(list(column.choice_map))
-    elif ctype is ColType.NAME:
-        fits = cell.str.contains(r"^[\u4e00-\u9fff·•.\s]{2,20}$|^[A-Za-z .'-]{2,40}$")
-    else:
+    # What a cell of each type looks like, as a test on the cell's text (and the column's choices).
+    tests: dict[ColType, Callable[[pl.Expr, list[str]], pl.Expr]] = {
+        ColType.DATE: lambda v, _: parse.parse_date(v)[0].is_not_null(),
+        ColType.PERIOD: lambda v, _: parse.parse_date(parse.split_period(v)[1])[0].is_not_null(),
+        ColType.MONEY: lambda v, _: parse.parse_money(v, wan=False)[1].is_null(),
+        ColType.INT: lambda v, _: parse.parse_number(v, integer=True)[1].is_null(),
+        ColType.NUMBER: lambda v, _: parse.parse_number(v, integer=False)[1].is_null(),
+        ColType.ID: lambda v, _: parse.compact_upper(v).str.contains(r"^(\d{17}[\dX]|\d{15})$"),
+        ColType.USCC: lambda v, _: parse.compact_upper(v).str.contains(r"^[0-9A-Z]{18}$"),
+        ColType.PHONE: lambda v, _: v.str.replace_all(r"[\s\-]", "").str.contains(r"^\+?\d{7,13}$"),
+        ColType.ACCOUNT: lambda v, _: v.str.replace_all(r"[\s\-]", "").str.contains(r"^\d{8,}$"),
+        ColType.LEVEL: lambda v, choices: parse.level_key(v).is_in(choices),
+        ColType.ENUM: lambda v, choices: parse.enum_key(v).is_in(choices),
+        ColType.YESNO: lambda v, choices: parse.enum_key(v).is_in(choices),
+        ColType.NAME: lambda v, _: v.str.contains(r"^[\u4e00-\u9fff·•.\s]{2,20}$|^[A-Za-z .'-]{2,40}$"),
+    }
+    test = tests.get(column.ctype)
+    if test is None:
         return True
+    fits = test(cell, list(column.choice_map))
     share = pl.DataFrame({"v": filled}).select(fits.fill_null(False).mean()).item()
     return bool(share is not None and share >= FIT_SHARE)
 

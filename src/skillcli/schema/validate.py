@@ -130,16 +130,28 @@ def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame
 
 
 # -- the sheet validator -----------------------------------------------------------------------
+_Parsers = tuple[list[pl.Expr], list[pl.Expr], pl.Expr | None, pl.Expr | None]
+
+
 def _column_parsers(
     name: str, column: ColumnSpec, numeric: dict[str, set[int]], ctx: Context, wan_columns: frozenset[str]
-) -> tuple[list[pl.Expr], list[pl.Expr], pl.Expr | None, pl.Expr | None]:
+) -> _Parsers:
     """(intermediate exprs, typed outputs, finding code, detail) for one column."""
+    if column.ctype in (ColType.ID, ColType.USCC, ColType.ACCOUNT, ColType.CODE):
+        # Rows where the cell was a number: a long number there lost its last digits in Excel.
+        rows_numeric = pl.col("_row").is_in(sorted(numeric.get(name, ())))
+        return _identifier_parsers(name, column, rows_numeric, ctx)
+    if column.ctype in (ColType.DATE, ColType.MONEY, ColType.INT, ColType.NUMBER):
+        return _quantity_parsers(name, column, ctx, wan_columns)
+    return _choice_parsers(name, column)
+
+
+def _identifier_parsers(name: str, column: ColumnSpec, rows_numeric: pl.Expr, ctx: Context) -> _Parsers:
+    """ID numbers, credit codes, bank accounts and other codes: checked, kept as text."""
     col = pl.col(name)
     stage1: list[pl.Expr] = []
-    outs: list[pl.Expr] = []
     code: pl.Expr | None = None
     detail: pl.Expr | None = None
-    rows_numeric = pl.col("_row").is_in(sorted(numeric.get(name, ())))
     if column.ctype is ColType.ID:
         stage1 = [e.alias(f"__id_{k}_{name}") for k, e in parse.id_parts(col).items()]
         code, detail = parse.id_problem(
@@ -160,30 +172,42 @@ def _column_parsers(
             .then(pl.lit("account.format"))
             .otherwise(None)
         )
-    elif column.ctype is ColType.CODE:
+    else:
         code = pl.when(rows_numeric & (col.str.len_chars() > 15)).then(pl.lit("cell.precision-lost"))
         if column.required:
             code = pl.when(col.is_null()).then(pl.lit("value.missing")).otherwise(code)
-    elif column.ctype is ColType.DATE:
+    return stage1, [], code, detail
+
+
+def _quantity_parsers(name: str, column: ColumnSpec, ctx: Context, wan_columns: frozenset[str]) -> _Parsers:
+    """Dates, amounts and numbers: parsed into their typed column, with the finding when they do not parse."""
+    col = pl.col(name)
+    if column.ctype is ColType.DATE:
         parsed, code = parse.parse_date(col, open_ended=name == "contract_end")
         year = parsed.dt.year()
         implausible = ((year < 1950) | (year > ctx.today.year + 10)) & (year < 9999)
         code = pl.coalesce(code, pl.when(implausible).then(pl.lit("date.implausible")))
         if column.required:
             code = pl.when(col.is_null()).then(pl.lit("date.missing")).otherwise(code)
-        outs.append(parsed.alias(name))
-    elif column.ctype is ColType.MONEY:
+        return [], [parsed.alias(name)], code, None
+    if column.ctype is ColType.MONEY:
         stage1 = [e.alias(f"__m_{k}_{name}") for k, e in parse.money_parts(col).items()]
         fen, code = parse.parse_money(
             col,
             wan=name in wan_columns,
             parts={k: pl.col(f"__m_{k}_{name}") for k in ("sign", "int", "frac", "unit", "bad")},
         )
-        outs.append(fen.alias(MONEY_TYPED.get(name, name)))
-    elif column.ctype in (ColType.INT, ColType.NUMBER):
-        number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
-        outs.append(number.alias(name))
-    elif column.ctype is ColType.LEVEL:
+        return stage1, [fen.alias(MONEY_TYPED.get(name, name))], code, None
+    number, code = parse.parse_number(col, integer=column.ctype is ColType.INT)
+    return [], [number.alias(name)], code, None
+
+
+def _choice_parsers(name: str, column: ColumnSpec) -> _Parsers:
+    """Levels, listed values, yes/no, names and free text: mapped to their canonical values."""
+    col = pl.col(name)
+    outs: list[pl.Expr] = []
+    code: pl.Expr | None = None
+    if column.ctype is ColType.LEVEL:
         outs.append(parse.map_choices(parse.level_key(col), column.choice_map).alias(name))
     elif column.ctype is ColType.ENUM:
         mapped = parse.map_choices(parse.enum_key(col), column.choice_map)
@@ -198,7 +222,7 @@ def _column_parsers(
             code = pl.when(col.is_null()).then(pl.lit("name.missing"))
     elif column.ctype is ColType.TEXT and column.required:
         code = pl.when(col.is_null()).then(pl.lit("value.missing"))
-    return stage1, outs, code, detail
+    return [], outs, code, None
 
 
 DISTINCT_MIN_ROWS = 2000
@@ -217,6 +241,24 @@ def _apply_parsers(
     computed = values.with_columns(outs).select("__key", *(pl.col(n).alias(f"__out_{n}") for n in names))
     joined = frame.join(computed, left_on=name, right_on="__key", how="left", nulls_equal=True, maintain_order="left")
     return joined.drop([n for n in names if n in frame.columns]).rename({f"__out_{n}": n for n in names})
+
+
+def _dates_from_period(frame: pl.DataFrame, table: SheetTable) -> pl.DataFrame:
+    """A training period in one cell fills the start and end dates when those columns are absent."""
+    start_text, end_text = parse.split_period(pl.col("training_period"))
+    # A cell that does not split into two dates is checked whole, so it reads as an invalid
+    # date rather than a blank one.
+    start_text = pl.coalesce(start_text, pl.col("training_period"))
+    end_text = pl.coalesce(end_text, pl.col("training_period"))
+    fills = []
+    if "start_date" not in frame.columns:
+        fills.append(start_text.alias("start_date"))
+    if "end_date" not in frame.columns:
+        fills.append(end_text.alias("end_date"))
+    for name in ("start_date", "end_date"):
+        if name not in table.headers:
+            table.headers[name] = table.headers["training_period"]
+    return frame.with_columns(fills)
 
 
 def validate_table(
@@ -256,22 +298,8 @@ def validate_table(
     ]
     frame = frame.with_columns(*compact, *names)
 
-    # A training period in one cell fills the start and end dates when those columns are absent.
     if "training_period" in frame.columns:
-        start_text, end_text = parse.split_period(pl.col("training_period"))
-        # A cell that does not split into two dates is checked whole, so it reads as an invalid
-        # date rather than a blank one.
-        start_text = pl.coalesce(start_text, pl.col("training_period"))
-        end_text = pl.coalesce(end_text, pl.col("training_period"))
-        fills = []
-        if "start_date" not in frame.columns:
-            fills.append(start_text.alias("start_date"))
-        if "end_date" not in frame.columns:
-            fills.append(end_text.alias("end_date"))
-        frame = frame.with_columns(fills)
-        for name, text in (("start_date", "training_period"), ("end_date", "training_period")):
-            if name not in table.headers:
-                table.headers[name] = table.headers[text]
+        frame = _dates_from_period(frame, table)
 
     keys = frame.select(
         "_row",

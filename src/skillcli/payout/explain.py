@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.model import LEVEL_LABELS, Level, PayeeType
-from skillcli.payout import Decision
+from skillcli.payout.decision import Decision
 from skillcli.rules.compile import built_in_requirements, compile_rule, condition_expr, payee_exprs, without_absent
 from skillcli.rules.describe import condition_text, shown_value
 from skillcli.rules.model import Condition, Policy

@@ -1,7 +1,8 @@
 """What the ledger already holds about a batch's people, as plain frames.
 
-Kept apart from ``skillcli.ledger.store`` so that the payout stage can take a history without
-importing the database layer (a dry run without a ledger never loads SQLAlchemy).
+``skillcli.ledger.store`` fills a ``History``; the payout stage decides with it. It lives in the
+payout package, below the ledger, so that a decision needs no database layer (a dry run without a
+ledger never loads SQLAlchemy) and the ledger imports the payout, never the other way round.
 """
 
 from __future__ import annotations

@@ -1,0 +1,199 @@
+"""``payout`` and ``explain`` as library calls: load, decide (with the ledger's history), commit, write.
+
+``skillcli payout``, ``skillcli explain`` and ``skillcli rules test`` all decide through this one
+function, so that they read the same ledger history and agree on every row: claims already paid,
+the yearly limit across months, advances, earlier certificates. ``explain`` is a payout dry run
+seen through one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillcli.api._common import open_ledger
+from skillcli.api.checks import read_batch
+from skillcli.errors import UsageError
+from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from skillcli.io.limits import Limits
+    from skillcli.ledger.store import Ledger
+    from skillcli.payout.decision import Decision
+    from skillcli.payout.explain import RowExplanation
+    from skillcli.rules.model import Policy
+    from skillcli.schema.columns import ColumnMap
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutResult:
+    """A decided batch: the decision, the ledger it was decided against, and what was recorded.
+
+    The frames are the decision's, with the schemas ``skillcli.payout.decision`` declares:
+    ``lines`` (LINE_SCHEMA), ``status`` (STATUS_SCHEMA), ``ineligible`` (INELIGIBLE_SCHEMA) and
+    ``exceptions`` (the findings' columns plus the row id ``_rid``).
+    """
+
+    batch: Batch
+    decision: Decision
+    ledger: str | None = None  # the name of the ledger read (None: no ledger, nothing checked against one)
+    run_id: str | None = None  # the run committed to the ledger (None: a dry run, or nothing new)
+    manifest: dict[str, Any] | None = None  # what was written to the out folder, when one was given
+
+    @property
+    def lines(self) -> pl.DataFrame:
+        return self.decision.lines
+
+    @property
+    def exceptions(self) -> pl.DataFrame:
+        return self.decision.exceptions
+
+    @property
+    def ineligible(self) -> pl.DataFrame:
+        return self.decision.ineligible
+
+    @property
+    def status(self) -> pl.DataFrame:
+        return self.decision.status
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.decision.counts
+
+    @property
+    def total_fen(self) -> int:
+        return self.decision.total_fen
+
+    @property
+    def has_exceptions(self) -> bool:
+        return self.decision.has_exceptions
+
+
+def payout(
+    files: Sequence[Path],
+    policy: str | Path | Policy,
+    period: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    ledger: Ledger | str | None = None,
+    read_ledger: bool = True,
+    commit: bool = False,
+    advance: Decimal | None = None,
+    out: Path | None = None,
+    lang: str = "zh",
+    today: dt.date | None = None,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
+    columns: ColumnMap | None = None,
+    progress: Progress | None = None,
+    loaded: Callable[[Batch], None] | None = None,
+) -> PayoutResult:
+    """Decide who is paid how much for the month ``period`` (YYYY-MM) under ``policy``.
+
+    ``policy`` is an id, a rules file, or a loaded ``Policy`` (then ``params`` must be empty: they
+    were applied when it was loaded). ``ledger`` is a ledger, or its path or URL (None: the one in
+    force, ``$SKILLCLI_LEDGER`` then skillcli.toml), read for the history of the batch's people; a
+    dry run with none in force reads none, and ``read_ledger=False`` reads none at all (a rules case
+    states its whole history). ``commit`` records the paid lines in it as a new run (it must exist);
+    without it nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
+    ``out`` receives payouts.xlsx (its headers and labels in ``lang``), the CSVs and manifest.json,
+    renamed into place after the commit.
+    ``loaded`` is called with the batch once it is read, before deciding.
+    """
+    from skillcli.payout.decide import decide
+    from skillcli.payout.settled import batch_people
+    from skillcli.pipeline import parse_period
+
+    ctx = parse_period(period, today or dt.date.today())
+    rules = _policy(policy, params)
+    batch = read_batch(files, ctx, max_file_mb, limits, columns, progress, loaded)
+    store = open_ledger(ledger, commit=commit) if read_ledger or commit else None
+    history = store.history(batch_people(batch)) if store is not None else None
+    decision = decide(batch, rules, history=history, advance_share=advance)
+    name = store.name if store is not None else None
+    if out is None:
+        if commit:
+            raise UsageError("记入台账需要 --out 目录", "a commit needs an out folder")
+        return PayoutResult(batch, decision, name)
+    return _record(files, out, batch, decision, store, commit, lang)
+
+
+def _record(
+    files: Sequence[Path], out: Path, batch: Batch, decision: Decision, store: Ledger | None, commit: bool, lang: str
+) -> PayoutResult:
+    """Stage the outputs, commit the run to the ledger, then rename the outputs into place."""
+    from skillcli.io.writer import OutputSet
+    from skillcli.ledger.where import new_run_id
+    from skillcli.report.payout import write_payout
+
+    name = store.name if store is not None else None
+    run_id = new_run_id() if commit and decision.lines.height else None
+    with OutputSet(out, list(files)) as outputs:
+        manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name, lang=lang)
+        if run_id is not None and store is not None:
+            # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
+            from skillcli.ledger.commit import commit as commit_run
+
+            commit_run(store, run_id, batch, decision, manifest["inputs"])
+        outputs.commit()
+    return PayoutResult(batch, decision, name, run_id, manifest)
+
+
+def _policy(policy: str | Path | Policy, params: Mapping[str, str] | None) -> Policy:
+    from skillcli.rules.load import find_policy, load_policy
+    from skillcli.rules.model import Policy
+
+    if isinstance(policy, Policy):
+        if params:
+            raise ValueError("params are applied when a policy is loaded; pass the policy's id or path instead")
+        return policy
+    return load_policy(find_policy(str(policy)), params)
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainResult:
+    """Every roster row of one person, explained, and the payout they were decided in."""
+
+    rows: tuple[RowExplanation, ...]
+    payout: PayoutResult
+
+
+def explain(
+    person_id: str,
+    files: Sequence[Path],
+    policy: str | Path | Policy,
+    period: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    ledger: str | Ledger | None = None,
+    today: dt.date | None = None,
+    max_file_mb: int = DEFAULT_MAX_FILE_MB,
+    limits: Limits | None = None,
+    columns: ColumnMap | None = None,
+) -> ExplainResult:
+    """Decide the batch as a dry-run ``payout`` does (reading ``ledger``, writing nothing) and explain
+    every roster row of ``person_id``: each rule's conditions with the row's values, the formula, the
+    payee and the row's final status with its reasons."""
+    from skillcli.payout.explain import explain_person
+
+    decided = payout(
+        files,
+        policy,
+        period,
+        params=params,
+        ledger=ledger,
+        today=today,
+        max_file_mb=max_file_mb,
+        limits=limits,
+        columns=columns,
+    )
+    rows = explain_person(decided.decision, decided.decision.policy, person_id)
+    if not rows:
+        raise UsageError("花名册中没有这个身份证号码", "this ID number is not on the roster")
+    return ExplainResult(tuple(rows), decided)

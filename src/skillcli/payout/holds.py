@@ -1,0 +1,116 @@
+"""What holds a roster row or one of its lines out of the payment.
+
+A row is held by an error about it (``blocked_rows``); a line alone is held when its rule cannot be
+decided or computed (``rule_holds``): the row's other subsidies do not depend on what that rule lacks.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from skillcli.findings import held_by, is_blocking
+from skillcli.payout.lines import LEVEL_NAMES
+from skillcli.payout.reasons import concat_issues, issues
+from skillcli.pipeline import Batch
+from skillcli.rules.model import Policy
+from skillcli.schema.checks import location
+
+
+def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Roster rows held by a blocking finding: (their own findings, as the check rendered them, and
+    findings for the rest).
+
+    A row is held by a blocking finding in its own cells, by one in another sheet about the same
+    person (attendance, certificates), or by its sheet lacking a required column. The check's
+    findings are read rendered, as a ledger archive keeps them.
+    """
+    keys = roster.select("_rid", "_file", "_sheet", "_row", "id_number")
+    errors = batch.findings.filter(is_blocking(pl.col("code")))
+    own = held_by(batch.findings, keys.select("_rid", "_file", "_sheet", "_row"))
+    roster_sheets = roster.select("_file", "_sheet").unique()
+    elsewhere = errors.filter(pl.col("person_id") != "").join(
+        roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"
+    )
+    related = (
+        keys.join(
+            elsewhere.select("person_id", "file", "sheet", "row", pl.col("code").alias("f_code")),
+            left_on="id_number",
+            right_on="person_id",
+            how="inner",
+        )
+        .sort("_rid", "file", "sheet", "row")
+        .group_by("_rid", maintain_order=True)
+        .first()
+        .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
+    )
+    parts = [issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
+    for file, sheet in sorted(batch.blocked_sheets):
+        sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
+        missing = batch.findings.filter(
+            (pl.col("file") == file) & (pl.col("sheet") == sheet) & (pl.col("code") == "sheet.missing-column")
+        )
+        for column in missing.get_column("column").to_list():
+            parts.append(
+                issues(sheet_rows, pl.lit("payout.sheet-unusable"), pl.lit(column), pl.lit(""), pl.lit(None, pl.String))
+            )
+    return own, concat_issues(parts)
+
+
+def rule_holds(open_rules: pl.DataFrame, derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Issue rows for the lines whose rule could not be decided or computed (``rule_status`` exception).
+
+    A rule that cannot be decided or computed holds its own line only: the row's other subsidies
+    do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
+    """
+    base = derived.select(
+        "_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date", "cert_note"
+    )
+    rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
+    field_to_column = pl.col("field").replace(
+        {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
+    )
+    return issues(rule_exc, pl.col("code"), field_to_column, _shown_value(), _rule_detail(policy))
+
+
+def _rule_detail(policy: Policy) -> pl.Expr:
+    """The rule, its subsidy and clause, and for a catalogue rule the parameter that supplies it."""
+    subsidy = {r.id: r.subsidy for r in policy.rules}
+    clause = {r.id: r.clause for r in policy.rules}
+    # A catalogue rule's exception names the parameter through which the district supplies it.
+    catalogue = {
+        r.id: f"，目录参数 {r.amount.rate.catalogue_param}" for r in policy.rules if r.amount.rate.catalogue_param
+    }
+    return pl.concat_str(
+        [
+            pl.col("rule"),
+            pl.lit(" "),
+            pl.col("rule").replace_strict(subsidy, return_dtype=pl.String),
+            pl.lit("（"),
+            pl.col("rule").replace_strict(clause, return_dtype=pl.String),
+            pl.when(pl.col("code") == "payout.no-catalogue-rate")
+            .then(pl.col("rule").replace_strict(catalogue, default="", return_dtype=pl.String))
+            .otherwise(pl.lit("")),
+            pl.lit("）"),
+        ]
+    )
+
+
+def _shown_value() -> pl.Expr:
+    """The value a held line's message shows: the level by name, the occupation and level without a
+    catalogue rate, the start date without a rate for its year, the rule's own reason otherwise."""
+    level = pl.col("level").replace_strict(LEVEL_NAMES, default="", return_dtype=pl.String)
+    return (
+        pl.when(pl.col("field") == "level")
+        .then(level)
+        .when(pl.col("code") == "payout.no-catalogue-rate")
+        .then(pl.concat_str([pl.col("occupation"), level], separator=" ", ignore_nulls=True))
+        .when(pl.col("code") == "payout.no-year-rate")
+        .then(pl.col("start_date").cast(pl.String))
+        .when(pl.col("code") == "payout.likely-alias")
+        .then(pl.col("reason"))
+        # What the certificate data holds for this person (rules/derive.py), so the hold says where
+        # skillcli looked and what it found there.
+        .when(pl.col("code") == "payout.no-certificate-data")
+        .then(pl.col("cert_note"))
+        .otherwise(pl.lit(""))
+    )

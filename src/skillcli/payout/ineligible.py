@@ -1,0 +1,51 @@
+"""Rows no rule pays, each with the reasons of every rule about it, or that no rule is."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from skillcli.findings import CATALOGUE, announce, template_expr
+
+# ``Decision.ineligible``: one row per roster row no rule pays, with every reason (codes ;-joined).
+INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "_rid": pl.UInt32,
+    "_file": pl.String,
+    "_sheet": pl.String,
+    "_row": pl.Int64,
+    "person_id": pl.String,
+    "name": pl.String,
+    "training_type": pl.String,
+    "reason_code": pl.String,
+    "reason": pl.String,
+}
+
+
+def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
+    """One line per ineligible row: the reasons of every rule about it, or that no rule is."""
+    rows = status.filter(pl.col("status") == "ineligible").select("_rid")
+    # One reason per requirement: an eligibility item failing under several rules is said once.
+    reasons = (
+        per_rule.filter(pl.col("rule_status") == "ineligible")
+        .unique(subset=["_rid", "code"], keep="first", maintain_order=True)
+        .group_by("_rid", maintain_order=True)
+        .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
+    )
+    joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
+    no_rule = pl.col("reason_code").is_null()
+    announce(c for c in joined.get_column("reason_code").str.split(";").explode().drop_nulls() if c in CATALOGUE)
+    if joined.filter(no_rule).height:
+        announce(["policy.no-rule"])
+    return joined.select(
+        "_rid",
+        "_file",
+        "_sheet",
+        "_row",
+        pl.col("id_number").alias("person_id"),
+        "name",
+        "training_type",
+        pl.col("reason_code").fill_null("policy.no-rule"),
+        pl.coalesce(
+            pl.col("reason"),
+            template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
+        ).alias("reason"),
+    ).sort("_rid")

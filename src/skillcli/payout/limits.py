@@ -1,0 +1,126 @@
+"""The policy's limits across trainings: E4 (exclusive), E2 (no repeat), E1 (yearly count).
+
+Each limit ranks a person's trainings, those already in the ledger first, then the batch's by end
+date and input order, and holds the batch's rows beyond the limit with where the kept ones are.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from skillcli.payout.history import History
+from skillcli.payout.reasons import issues
+from skillcli.payout.settled import ledger_location
+from skillcli.rules.model import Limits
+from skillcli.schema.checks import location
+
+
+def rank_limit(
+    candidates: pl.DataFrame, keys: list[str], limit: int, prior: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Batch rows beyond ``limit`` within each key group, with ``__earlier``: where the kept ones are.
+
+    ``prior`` holds trainings already in the ledger (columns ``keys`` + ``__loc``); they come first,
+    then the batch by end date and input order (the earliest trainings are paid).
+    """
+    ordered = candidates.with_columns(pl.lit(1).alias("__prior")).sort("end_date", "_rid", nulls_last=True)
+    if prior is not None and prior.height:
+        ordered = pl.concat(
+            [prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered], how="diagonal_relaxed"
+        )
+    ranked = ordered.with_columns(pl.int_range(pl.len()).over(keys).alias("__rank"))
+    beyond = ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1))
+    # Where the kept trainings are is text built for the few groups that have rows beyond the limit
+    # only: building it for every row of a 100 000-row batch cost more than the ranking.
+    kept = ranked.filter(pl.col("__rank") < limit).join(beyond.select(keys).unique(), on=keys, how="semi")
+    here = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row"))
+    loc = pl.coalesce(pl.col("__loc"), here) if "__loc" in kept.columns else here
+    earlier = kept.group_by(keys).agg(loc.str.join("、").alias("__earlier"))
+    return beyond.join(earlier, on=keys, how="left")
+
+
+def prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame:
+    """Distinct trainings already paid or advanced in the ledger, for E1/E2/E4 across batches."""
+    live = history.lines.filter(~pl.col("claim_key").is_in(exclude_claims.implode()))
+    return (
+        live.group_by("person_id", "occupation", "level", "end_date", maintain_order=True)
+        .agg(
+            pl.col("counts").any(),
+            pl.col("rule"),
+            ledger_location("台账 ").alias("__loc"),
+        )
+        .with_columns(
+            pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")
+        )
+    )
+
+
+def apply_limits(
+    candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """E4 (exclusive), E2 (no repeat), E1 (yearly count), in that order; returns what is left.
+
+    ``candidates``: one row per roster row with a paying rule (``_rid``, ``rule`` as a list,
+    ``counts``, the row's location, ``id_number``, ``occupation``, ``level``, ``end_date``).
+    ``prior``: the trainings the ledger already holds (``prior_trainings``). The second value holds
+    the issue rows of the rows held by each limit.
+    """
+    found: list[pl.DataFrame] = []
+    for limit in (_exclusive, _no_repeat, _yearly):
+        for beyond in limit(candidates, limits, prior):
+            found.append(beyond)
+            candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
+    return candidates, found
+
+
+def _exclusive(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
+    """E4: one subsidy of an exclusive group per person, the earliest training kept."""
+    found = []
+    for ident, rule_clause, group in limits.exclusive:
+        in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
+        beyond = rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
+        found.append(
+            issues(
+                beyond,
+                pl.lit("limit.exclusive"),
+                pl.lit(""),
+                pl.lit(f"{ident} {'/'.join(group)}，{rule_clause}"),
+                pl.col("__earlier"),
+            )
+        )
+        # The next group ranks what this one left.
+        candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
+    return found
+
+
+def _no_repeat(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
+    """E2: one counted training per person, occupation and level (within a year when so written)."""
+    if not limits.no_repeat:
+        return []
+    keys = ["id_number", "occupation", "level"]
+    counted = candidates.filter(pl.col("counts") & pl.col("level").is_not_null())
+    earlier = prior.filter(pl.col("counts") & pl.col("level").is_not_null())
+    if limits.no_repeat_window == "year":
+        counted = counted.with_columns(pl.col("end_date").dt.year().alias("__year"))
+        earlier = earlier.with_columns(pl.col("end_date").dt.year().alias("__year"))
+        keys.append("__year")
+    beyond = rank_limit(counted, keys, 1, earlier)
+    return [
+        issues(
+            beyond,
+            pl.lit("limit.no-repeat"),
+            pl.lit("occupation"),
+            pl.lit(f"{limits.no_repeat_id}，{limits.no_repeat_clause}"),
+            pl.col("__earlier"),
+        )
+    ]
+
+
+def _yearly(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
+    """E1: at most ``yearly_max`` counted trainings per person and calendar year of the end date."""
+    if limits.yearly_max is None:
+        return []
+    counted = candidates.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
+    earlier = prior.filter(pl.col("counts")).with_columns(pl.col("end_date").dt.year().alias("__year"))
+    beyond = rank_limit(counted, ["id_number", "__year"], limits.yearly_max, earlier)
+    return [issues(beyond, pl.lit("limit.yearly"), pl.lit(""), pl.lit(str(limits.yearly_max)), pl.col("__earlier"))]

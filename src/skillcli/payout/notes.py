@@ -1,0 +1,51 @@
+"""The batch-level warnings of a payout: how blanks were read and which conditions were not checked."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from skillcli.findings import Issue, from_rows
+from skillcli.model import SheetKind
+from skillcli.pipeline import Batch
+from skillcli.rules.compile import dropped_conditions
+from skillcli.rules.fields import FIELDS
+from skillcli.rules.model import Policy
+
+
+def batch_notes(
+    batch: Batch, derived: pl.DataFrame, policy: Policy, per_rule: pl.DataFrame, absent: frozenset[str]
+) -> pl.DataFrame:
+    """The batch-level warnings of a payout, one line each: how blanks of a field were read (with
+    the count) and which conditions were not checked because no sheet carries their column."""
+    roster = next(((f.path, s.sheet) for f in batch.files for s in f.sheets if s.kind is SheetKind.ROSTER), ("", ""))
+    has_column = {(f.path, s.sheet, c) for f in batch.files for s in f.sheets for c in s.headers}
+    notes: list[Issue] = []
+    for name in sorted({c.field for c in policy.conditions()}):
+        spec = FIELDS[name]
+        column = spec.blank_column or name
+        if spec.blank_reads_as and column in derived.columns:
+            # One line per sheet, in that sheet's own header and naming its rows: a clerk looks for
+            # the blanks in one file at a time.
+            blanks = (
+                derived.filter(pl.col(column).is_null())
+                .group_by("_file", "_sheet", maintain_order=True)
+                .agg(pl.len().alias("n"), pl.col("_row").sort().head(5).alias("rows"))
+            )
+            for file, sheet, n, rows in blanks.iter_rows():
+                if (file, sheet, column) in has_column:
+                    shown = "、".join(str(r) for r in rows) + ("…" if n > len(rows) else "")
+                    detail = f"{shown}; {spec.blank_reads_as}"
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.blank-read-as", detail))
+                else:
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", spec.blank_reads_as))
+    in_scope = set(per_rule.get_column("rule").unique().to_list())
+    unchecked: dict[str, list[str]] = {}
+    for rule_ids, req, fields in dropped_conditions(policy, absent):
+        if in_scope & set(rule_ids):
+            for name in fields:
+                unchecked.setdefault(FIELDS[name].label, []).append(req.id)
+    notes += [
+        Issue(*roster, None, label, "", "payout.column-absent", "、".join(dict.fromkeys(ids)))
+        for label, ids in unchecked.items()
+    ]
+    return from_rows(notes)

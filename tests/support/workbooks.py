@@ -1,0 +1,145 @@
+"""Real input files built from Python lists: .xlsx (typed cells), .xls, CSV, and readers for what skillcli writes.
+
+``write_xlsx`` writes a genuine .xlsx with xlsxwriter, typing each cell from its Python value (str → text
+cell, int/float → number cell, date → date cell, ``Formula`` → formula with a cached value, ``Error`` →
+error value), so a test can say exactly what Excel would hold. The readers use csv and openpyxl, never
+skillcli's own readers, so a written file is checked by an independent parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+# -- cell values that are not plain constants --------------------------------------------------
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell, written with the value Excel would have cached for it."""
+
+    formula: str
+    cached: Any
+
+
+@dataclass(frozen=True)
+class Error:
+    """An error value such as #N/A (written as a formula whose cached result is the error)."""
+
+    value: str = "#N/A"
+
+
+# -- writing input files -----------------------------------------------------------------------
+def _cell_ref(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits) - 1, col - 1
+
+
+def _write_cell(sheet: Any, r: int, c: int, value: Any, date_fmt: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, Formula):
+        sheet.write_formula(r, c, value.formula, None, value.cached)
+    elif isinstance(value, Error):
+        sheet.write_formula(r, c, "=NA()" if value.value == "#N/A" else "=1/0", None, value.value)
+    elif isinstance(value, bool):
+        sheet.write_boolean(r, c, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(r, c, value)
+    elif isinstance(value, dt.datetime):
+        sheet.write_datetime(r, c, value, date_fmt)
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+    elif isinstance(value, str):
+        sheet.write_string(r, c, value)
+    else:
+        raise TypeError(f"cannot write {value!r}")
+
+
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list[Any]]],
+    *,
+    merged: dict[str, list[str]] | None = None,
+    hidden_rows: dict[str, list[int]] | None = None,
+    hidden_sheets: Iterable[str] = (),
+) -> Path:
+    """Write a real .xlsx. ``merged`` ranges ("A1:H1") and ``hidden_rows`` (Excel row numbers) per sheet."""
+    import xlsxwriter
+
+    hidden = set(hidden_sheets)
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    handles = {}
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        handles[name] = sheet
+        ranges = [tuple(_cell_ref(part) for part in ref.split(":")) for ref in (merged or {}).get(name, [])]
+        # As in Excel, only the top-left cell of a merged range keeps a value.
+        covered = {
+            (r, c)
+            for (r1, c1), (r2, c2) in ranges
+            for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)
+            if (r, c) != (r1, c1)
+        }
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if (r, c) not in covered:
+                    _write_cell(sheet, r, c, value, date_fmt)
+        for (r1, c1), (r2, c2) in ranges:
+            top_left = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else None
+            sheet.merge_range(r1, c1, r2, c2, "")
+            _write_cell(sheet, r1, c1, top_left, date_fmt)
+        for excel_row in (hidden_rows or {}).get(name, []):
+            sheet.set_row(excel_row - 1, None, None, {"hidden": True})
+    visible = [n for n in sheets if n not in hidden]
+    assert visible, "a workbook needs one visible sheet"
+    handles[visible[0]].activate()
+    for name in hidden:
+        handles[name].hide()
+    book.close()
+    return path
+
+
+def write_xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """Write a real old-format .xls (BIFF8) with xlwt: numbers as number cells, dates as date cells."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    sheet.write(r, c, value, date_style)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    csv.writer(buffer, lineterminator="\r\n").writerows(text_rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+# -- reading back what skillcli wrote ----------------------------------------------------------
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """A UTF-8 CSV written by skillcli (with the BOM Excel needs), one dict per line keyed by its header."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
