@@ -163,6 +163,21 @@ def test_outputs__an_id_stored_as_a_number_shows_what_excel_shows_and_csvs_carry
     assert data.startswith(b"\xef\xbb\xbf")
     assert "花名册" in data.decode("utf-8-sig")
     assert str(lost) not in data.decode("utf-8-sig")
+    # Nor does the return sent back to the institution (it could copy the wrong digits into its table).
+    split = tmp_path / "split"
+    assert run_cli("check", path, "--period", "2024-06", "--out", split, "--split-by", "institution").code == 1
+    returns = sorted(split.glob("退回_*.xlsx"))
+    assert returns
+    cells = [
+        str(v)
+        for f in returns
+        for ws in openpyxl.load_workbook(f, read_only=True).worksheets
+        for r in ws.iter_rows(values_only=True)
+        for v in r
+        if v is not None
+    ]
+    assert str(lost) not in "\n".join(cells)
+    assert shown in cells
 
 
 # -- a Shanxi batch from two senders ----------------------------------------------------------

@@ -24,6 +24,7 @@ import polars as pl
 from skillcli.io.writer import OutputSet, Workbook, _display_width
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
+from skillcli.report.exceptions import with_shown_ids
 from skillcli.schema.columns import SPECS
 
 # --split-by value → (roster column naming the recipient, its Chinese header).
@@ -256,6 +257,10 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     values = frame.select(
         pl.col("_file").alias("file"), pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row"), *value_columns
     )
+    if "id_number" in value_columns:
+        # An ID stored as a number shows what Excel shows (1.40105E+17), never the digits read back:
+        # they look like a valid ID and are not the person's, and the sender could copy them back.
+        values = with_shown_ids(values, findings, "id_number")
     mine = findings.join(values.select("file", "sheet", "row"), on=["file", "sheet", "row"], how="semi")
     if mine.height == 0:
         return
