@@ -284,6 +284,20 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
     assert valid_id(seq="011") not in text  # masked on screen
 
 
+def test_explain__finds_an_id_typed_as_a_clerk_types_it(run_cli: Any, suzhou_batch: Path) -> None:
+    # Spaces, a lowercase x or full-width digits in the typed ID find the row check accepted (an independent
+    # reader's "320506 19920521 1057" was "not on the roster").
+    plain = valid_id(seq="011")
+    typed = f"{plain[:6]} {plain[6:14]} {plain[14:]}".lower()
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in plain)
+    base = (suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", *SUPPLIED)
+    expected = run_cli("explain", plain, *base).stderr
+    for variant in (typed, wide, f"'{plain}"):
+        result = run_cli("explain", variant, *base)
+        assert result.code == 0, result.stderr
+        assert result.stderr == expected
+
+
 def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
     late = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2023-05-01", "2023-05-10")
     batch = make_xlsx({"花名册": [PAYOUT_HEADER, late]})

@@ -193,6 +193,14 @@ def explain(
         limits=limits,
         columns=columns,
     )
+    # The ID as a clerk types it, cleaned as the roster's IDs are (full-width digits, spaces, dashes, a
+    # leading text marker, a lowercase x): "320506 19920521 1057" finds the row check accepted.
+    import re
+
+    from skillcli.schema.parse import TEXT_MARKER_RE
+    from skillcli.text import to_halfwidth
+
+    person_id = re.sub(r"[\s\-]", "", re.sub(TEXT_MARKER_RE, "", to_halfwidth(person_id))).upper()
     rows = explain_person(decided.decision, decided.decision.policy, person_id)
     if not rows:
         raise UsageError("花名册中没有这个身份证号码", "this ID number is not on the roster")
