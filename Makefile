@@ -42,7 +42,7 @@ postgres:
 # What CI runs (.ci/run): lint and types first (seconds), then the suite, which includes building
 # the wheel and installing it into a fresh environment (tests/test_install.py).
 test: $(STAMP) postgres lint types
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -131,10 +131,35 @@ def pytest_configure(config: pytest.Config) -> None:
     sys.addaudithook(_record_codes)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist (``make test`` runs the suite on every core): each worker records the codes it saw
+    in a folder the controller reads at the end, so the whole-catalogue check still sees all of them."""
+    import tempfile
+
+    folder = getattr(node.config, "_skillcli_emitted", None)
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix="skillcli-emitted-")
+        node.config._skillcli_emitted = folder
+    node.workerinput["skillcli_emitted"] = folder
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import json
+
     from skillcli.findings import CATALOGUE
 
     config = session.config
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        # A worker hands its codes to the controller and leaves the verdict to it.
+        target = Path(worker["skillcli_emitted"]) / f"{worker['workerid']}.json"
+        target.write_text(json.dumps(sorted(EMITTED)), encoding="utf-8")
+        return
+    folder = getattr(config, "_skillcli_emitted", None)
+    if folder is not None:
+        for part in Path(folder).glob("*.json"):
+            EMITTED.update(json.loads(part.read_text(encoding="utf-8")))
     # ``lf`` exists only with the cache plugin (the suite is also run with -p no:cacheprovider).
     whole = not config.option.keyword and not config.option.markexpr and not getattr(config.option, "lf", False)
     whole = whole and all(Path(a).resolve() == Path(__file__).resolve().parent for a in config.args)
