@@ -24,7 +24,7 @@ def _batch(make_xlsx):
         [*roster_row(2), SCHOOL_A, "乙公司"],
         [*roster_row(3, id_number=wrong_check(valid_id(seq="031"))), SCHOOL_B, "甲公司"],
         [*roster_row(4, start_date="=1+1"), SCHOOL_B, "乙公司"],
-        [*roster_row(5), None, "甲公司"],
+        [*roster_row(5), None, None],
     ]
     rows[4][3] = "不存在的培训"  # 培训类型 not in the list
     attendance = [
@@ -94,10 +94,11 @@ def test_split__one_return_per_institution_with_only_its_rows(make_xlsx, run_cli
     assert other["花名册问题"].cell(3, start + 1).data_type == "s"
 
     blank = load_workbook(out / "退回_未填培训机构.xlsx")
-    assert [r[1] for r in _cells(blank["花名册问题"])[1:]] == [6]
+    # The rows nobody can be named for say which file they come from.
+    assert [r[:3] for r in _cells(blank["花名册问题"])[1:]] == [["batch.xlsx", "花名册", 6]]
     # That return is the clerk's to route: its cover says the rows name no institution and what to do.
     blank_cover = {row[0]: row[1] for row in _cells(blank["封面"]) if row[0]}
-    assert blank_cover["请先处理"].startswith("以下各行无法判断应退回给哪一家培训机构：花名册中该行")
+    assert blank_cover["请先处理"].startswith("以下各行无法判断应退回给哪一家培训机构：该行")
     # Every cover tells the sender to correct its own table by the row numbers; nothing claims the
     # sender's table was coloured.
     assert cover["如何改正"] == (
@@ -112,7 +113,12 @@ def test_split__by_enterprise_and_without_contact(make_xlsx, run_cli, tmp_path, 
     (tmp_path / "none.toml").write_text("", encoding="utf-8")
     out = tmp_path / "out"
     run_cli("check", _batch(make_xlsx), "--period", PERIOD, "--out", out, "--split-by", "enterprise")
-    assert sorted(p.name for p in out.glob("退回_*.xlsx")) == ["退回_乙公司.xlsx", "退回_甲公司.xlsx"]
+    # Row 6 names neither a 单位名称 nor a 培训机构 and its file has no 填报单位 line.
+    assert sorted(p.name for p in out.glob("退回_*.xlsx")) == [
+        "退回_乙公司.xlsx",
+        "退回_未填单位名称.xlsx",
+        "退回_甲公司.xlsx",
+    ]
     book = load_workbook(out / "退回_甲公司.xlsx")
     cover = {row[0]: row[1] for row in _cells(book["封面"]) if row[0]}
     assert cover["单位名称"] == "甲公司"
@@ -120,11 +126,80 @@ def test_split__by_enterprise_and_without_contact(make_xlsx, run_cli, tmp_path, 
     # shows the program's configuration; the clerk is told on screen instead.
     assert "联系人" not in cover
     assert not [text for text in map(str, cover.values()) if "skillcli" in text or "[contact]" in text]
-    assert [r[1] for r in _cells(book["花名册问题"])[1:]] == [2, 4, 6]
+    assert [r[1] for r in _cells(book["花名册问题"])[1:]] == [2, 4]
     screen = run_cli(
         "check", _batch(make_xlsx), "--period", PERIOD, "--out", tmp_path / "o2", "--split-by", "enterprise"
     )
-    assert "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话" in screen.stderr
+    note = "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话"
+    # The operator's note comes once, after the list of files written.
+    assert screen.stderr.count(note) == 1
+    assert screen.stderr.index("已按单位写出 3 份退回清单") < screen.stderr.index(note)
+
+
+def _two_senders(make_xlsx):
+    """An enterprise's own roster (单位名称, a 填报单位 line, no 培训机构 column by nature) and an
+    institution's roster (培训机构, no 单位名称), as two senders hand them in."""
+    enterprise = make_xlsx(
+        {
+            "花名册": [
+                ["恒达公司职业培训补贴申报花名册（2024年6月）"],
+                ["填报单位（盖章）：恒达公司    填报日期：2024年6月28日"],
+                [*ROSTER_HEADER_ROW, "单位名称"],
+                [*roster_row(1, level="九级"), "恒达公司"],
+                [*roster_row(2, start_date="2024-13-01"), None],  # 单位名称 left blank: the 填报单位 line
+                [*roster_row(5), "恒达公司"],
+            ]
+        },
+        name="恒达_申报.xlsx",
+    )
+    school = make_xlsx(
+        {
+            "学员名单": [
+                ["星辰学校补贴培训学员名单"],
+                [*ROSTER_HEADER_ROW, "培训机构", "补贴资金承担方"],
+                [*roster_row(3, level="九级"), "星辰学校", "个人"],
+                [*roster_row(4, level="九级"), None, "个人"],  # no sender at all
+            ]
+        },
+        name="星辰_名单.xlsx",
+    )
+    return enterprise, school
+
+
+def test_split__every_row_goes_back_to_whoever_sent_it(make_xlsx, run_cli, tmp_path):
+    enterprise, school = _two_senders(make_xlsx)
+    for by, noun, blank_name in (
+        ("institution", "培训机构", "退回_未填培训机构.xlsx"),
+        ("enterprise", "单位", "退回_未填单位名称.xlsx"),
+    ):
+        out = tmp_path / by
+        result = run_cli("check", enterprise, school, "--period", PERIOD, "--out", out, "--split-by", by)
+        assert result.code == 1, result.stderr
+        assert sorted(p.name for p in out.glob("退回_*.xlsx")) == sorted(
+            ["退回_恒达公司.xlsx", "退回_星辰学校.xlsx", blank_name]
+        ), by
+        # The enterprise gets its own two rows back under either split: the one naming it and the
+        # one whose 单位名称 is blank, by its file's 填报单位 line.
+        own = load_workbook(out / "退回_恒达公司.xlsx")
+        rows = _cells(own["花名册问题"])
+        assert rows[0][:2] == ["工作表", "行号"]  # one file: no 文件 column
+        assert [r[1] for r in rows[1:]] == [4, 5], by
+        assert "表头问题" not in own.sheetnames
+        cover = {row[0]: row[1] for row in _cells(own["封面"]) if row[0]}
+        assert "请先处理" not in cover
+        school_book = load_workbook(out / "退回_星辰学校.xlsx")
+        assert [r[1] for r in _cells(school_book["花名册问题"])[1:]] == [3], by
+        # The school's header problem goes to the school, not to the enterprise.
+        assert [r[2] for r in _cells(school_book["表头问题"])[1:]] == ["补贴资金承担方"]
+        # Only the row that names no one and whose file names no sender is left for the clerk, with
+        # the file it comes from, and a cover that reads as a sentence under both splits.
+        blank = load_workbook(out / blank_name)
+        rows = _cells(blank["花名册问题"])
+        assert rows[0][:3] == ["文件", "工作表", "行号"]
+        assert [r[:3] for r in rows[1:]] == [["星辰_名单.xlsx", "学员名单", 4]]
+        blank_cover = {row[0]: row[1] for row in _cells(blank["封面"]) if row[0]}
+        assert blank_cover["请先处理"].startswith(f"以下各行无法判断应退回给哪一家{noun}：该行")
+        assert "单位名称：" not in blank_cover["请先处理"]
 
 
 def test_split__bad_usage_is_one_line(make_xlsx, run_cli, tmp_path):

@@ -117,3 +117,4 @@ class SheetInfo:
     skipped: SkipCounts = field(default_factory=SkipCounts)
     headers: dict[str, str] = field(default_factory=dict)  # canonical -> header text as written
     ignored_reason: str = ""
+    sender: str = ""  # the unit on the sheet's 填报单位 line, if any

@@ -50,7 +50,7 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
 
         screen.line(
             screen.t(
-                f"已按{SPLIT_BY[result.split_by][1]}写出 {len(result.returns)} 份退回清单（{out}/退回_*.xlsx）",
+                f"已按{SPLIT_BY[result.split_by][2]}写出 {len(result.returns)} 份退回清单（{out}/退回_*.xlsx）",
                 f"wrote {len(result.returns)} return workbooks, one per {result.split_by} ({out}/退回_*.xlsx)",
             )
         )

@@ -54,6 +54,9 @@ FOOTER_RE = (
 NUMBERING_RE = r"^[(（][甲乙丙丁戊己庚辛壬癸\d]{1,3}[)）]$"
 TITLE_WORDS_RE = r"(花名册|名单|批次|第.{1,4}批|培训班|考勤表|统计表|汇总表|一览表|情况表|登记表|申请表|\d{4}年)"
 ID_CONTENT_RE = r"^(\d{17}[\dXx]|\d{15})$"
+# 「填报单位（盖章）：苏州恒达精密机械有限公司    填报日期：…」: the unit's name ends at a run of
+# spaces or the next label; a line that leaves the name to the next cell is read from that cell.
+SENDER_RE = re.compile(r"^填报单位(?:[(（]盖章[)）])?[:：]?\s*(.*?)(?:\s{2,}|\s*(?:填报|填表)日期|$)")
 ID_LIKE_RE = r"^(\d{14,17}[\dXx]|\d(\.\d+)?[Ee]\+?\d+)$"  # an ID, mistyped or in scientific notation
 
 
@@ -92,6 +95,7 @@ class SheetTable:
     issues: list[Issue] = field(default_factory=list)
     numeric: dict[str, set[int]] = field(default_factory=dict)  # canonical -> rows typed as numbers
     wan_columns: frozenset[str] = frozenset()  # money columns whose header says (万元)
+    sender: str = ""  # the 填报单位 line above the header, if any: who sent the sheet
 
     def issue(
         self,
@@ -285,6 +289,8 @@ def locate(
     kept, skipped = _data_rows(cleaned, data, headers)
     table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
+    if grid.header is None:
+        table.sender = sender_line(_head(grid.frame, choice.row))
     if not grid.visible:
         table.issues.append(table.issue("sheet.hidden"))
     _cell_findings(table, meta)
@@ -308,6 +314,19 @@ def _choose_header(
     if choice is None:
         return None, [], 0, 0
     return choice, head[choice.row], choice.row + 1, grid.first_row + choice.row
+
+
+def sender_line(rows: list[list[str]]) -> str:
+    """The unit named on a 填报单位 line among the rows above a header, or "" when there is none."""
+    for cells in rows:
+        filled = [c.strip() for c in cells if c and c.strip()]
+        for k, cell in enumerate(filled):
+            match = SENDER_RE.match(cell)
+            if match is None:
+                continue
+            name = match.group(1).strip() or (filled[k + 1] if k + 1 < len(filled) else "")
+            return "" if "日期" in name else name
+    return ""
 
 
 def _id_by_content(data: pl.DataFrame, header_cells: list[str], mapping: dict[int, tuple[str, str]]) -> int | None:

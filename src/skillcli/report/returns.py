@@ -27,11 +27,14 @@ from skillcli.pipeline import Batch
 from skillcli.report.exceptions import with_shown_ids
 from skillcli.schema.columns import SPECS
 
-# --split-by value → (roster column naming the recipient, its Chinese header).
-SPLIT_BY: dict[str, tuple[str, str]] = {
-    "institution": ("institution", "培训机构"),
-    "enterprise": ("employer_name", "单位名称"),
+# --split-by value → (column naming the recipient, its Chinese header, the recipient as a noun).
+SPLIT_BY: dict[str, tuple[str, str, str]] = {
+    "institution": ("institution", "培训机构", "培训机构"),
+    "enterprise": ("employer_name", "单位名称", "单位"),
 }
+# A row that does not name a recipient of the split goes back to whoever sent it: the other
+# column's value (an enterprise's own roster has no 培训机构 by nature), then the file's 填报单位.
+_OTHER = {"institution": "employer_name", "enterprise": "institution"}
 _UNSAFE_NAME_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MESSAGE_WIDTH = 60
 LINE_HEIGHT = 15
@@ -56,73 +59,113 @@ class Recipient:
 def owners(batch: Batch, by: str) -> pl.DataFrame:
     """Each finding with ``__owner``: the institution (or employer) it goes back to.
 
-    A finding about a data row goes to the institution written on that roster row (an attendance or
-    certificate row: that of the same person on the roster), or to 未填<header> when the roster leaves
-    it blank. A finding about a file's header (an unknown or missing column) goes to every recipient
-    with roster rows in that file: each must correct its own table. A file without roster rows sends
-    its header findings to no one, and an unknown column with no likely match (``CLERK_ONLY``) goes
-    to no one either: they stay in exceptions.xlsx for the clerk."""
-    column, header = SPLIT_BY[by]
-    unknown = f"未填{header}"
+    A finding about a data row goes to the recipient written on that row, else to that of the same
+    person on the roster (an attendance or certificate row). A row that names no recipient of the
+    split goes back to its sender: the row's (or the person's) 单位名称 under ``institution``, its
+    培训机构 under ``enterprise``, else the unit on its file's 填报单位 line; only a row with none
+    of these goes to 未填<header>. A finding about a file's header (an unknown or missing column)
+    goes to every recipient with rows in that file: each must correct its own table. An unknown
+    column with no likely match (``CLERK_ONLY``) goes to no one: it stays in exceptions.xlsx."""
+    row_owner = _row_owners(batch, by)
+    findings = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
+    keys = row_owner.select("file", "sheet", "row")
+    owned = findings.join(row_owner, on=["file", "sheet", "row"], how="inner", maintain_order="left").with_columns(
+        pl.lit(False).alias("__headed")
+    )
+    headed = (
+        findings.join(keys, on=["file", "sheet", "row"], how="anti", maintain_order="left")
+        .filter(~pl.col("code").is_in(list(CLERK_ONLY)))
+        .with_columns(pl.lit(True).alias("__headed"))
+    )
+    if headed.height == 0:
+        return owned
+    # Who has rows in each file; a file without data rows goes to the unit on its 填报单位 line.
+    by_file = pl.concat(
+        [
+            row_owner.select("file", "__owner"),
+            pl.DataFrame(
+                [(path, sender) for path, sender in _file_senders(batch).items() if sender],
+                schema={"file": pl.String, "__owner": pl.String},
+                orient="row",
+            ).join(row_owner.select("file"), on="file", how="anti"),
+        ]
+    ).unique(maintain_order=True)
+    return pl.concat([owned, headed.join(by_file, on="file", how="inner", maintain_order="left")], how="diagonal")
+
+
+def _file_senders(batch: Batch) -> dict[str, str]:
+    """Each file's sender as its 填报单位 line names it (the first sheet that has one), else ""."""
+    return {f.path: next((s.sender for s in f.sheets if s.sender), "") for f in batch.files}
+
+
+def _row_owners(batch: Batch, by: str) -> pl.DataFrame:
+    """(file, sheet, row, __owner) of every data row read: who its problems go back to."""
+    column, other = SPLIT_BY[by][0], _OTHER[by]
     roster = batch.raw.get(SheetKind.ROSTER)
-    data_rows = pl.concat(
+
+    def person(name: str) -> pl.DataFrame:
+        # A person's recipient, for their attendance and certificate rows: the first one on the roster.
+        if roster is None or name not in roster.columns or "id_number" not in roster.columns:
+            return pl.DataFrame(schema={"__id": pl.String, f"__person_{name}": pl.String})
+        return (
+            roster.filter(pl.col("id_number").is_not_null() & pl.col(name).is_not_null())
+            .group_by("id_number", maintain_order=True)
+            .agg(pl.col(name).first().alias(f"__person_{name}"))
+            .rename({"id_number": "__id"})
+        )
+
+    def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
+        return (pl.col(name) if name in frame.columns else pl.lit(None, pl.String)).cast(pl.String)
+
+    rows = pl.concat(
         [
             frame.select(
                 pl.col("_file").alias("file"),
                 pl.col("_sheet").alias("sheet"),
                 pl.col("_row").cast(pl.Int64).alias("row"),
+                cell(frame, "id_number").alias("__id"),
+                cell(frame, column).alias(f"__row_{column}"),
+                cell(frame, other).alias(f"__row_{other}"),
             )
             for frame in batch.raw.values()
             if frame.height
         ]
-        or [pl.DataFrame(schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64})],
+        or [
+            pl.DataFrame(
+                schema={
+                    "file": pl.String,
+                    "sheet": pl.String,
+                    "row": pl.Int64,
+                    "__id": pl.String,
+                    f"__row_{column}": pl.String,
+                    f"__row_{other}": pl.String,
+                }
+            )
+        ],
         how="vertical_relaxed",
     )
-    findings = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
-    rowed = findings.join(data_rows, on=["file", "sheet", "row"], how="semi", maintain_order="left").with_columns(
-        pl.lit(False).alias("__headed")
+    senders = pl.DataFrame(
+        list(_file_senders(batch).items()), schema={"file": pl.String, "__sender": pl.String}, orient="row"
     )
-    headed = (
-        findings.join(data_rows, on=["file", "sheet", "row"], how="anti", maintain_order="left")
-        .filter(~pl.col("code").is_in(list(CLERK_ONLY)))
-        .with_columns(pl.lit(True).alias("__headed"))
+    unknown = f"未填{SPLIT_BY[by][1]}"
+    return (
+        rows.join(person(column), on="__id", how="left", maintain_order="left")
+        .join(person(other), on="__id", how="left", maintain_order="left")
+        .join(senders, on="file", how="left", maintain_order="left")
+        .select(
+            "file",
+            "sheet",
+            "row",
+            pl.coalesce(
+                f"__row_{column}",
+                f"__person_{column}",
+                f"__row_{other}",
+                f"__person_{other}",
+                pl.col("__sender").replace("", None),
+                pl.lit(unknown),
+            ).alias("__owner"),
+        )
     )
-    if roster is None or column not in roster.columns:
-        owned = rowed.with_columns(pl.lit(unknown).alias("__owner"))
-    else:
-        roster_owner = roster.select(
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").alias("row"),
-            pl.col(column).alias("__by_row"),
-        )
-        # A person's institution, for their attendance and certificate rows: the first one on the roster.
-        person_owner = (
-            roster.filter(pl.col("id_number").is_not_null() & pl.col(column).is_not_null())
-            .group_by("id_number", maintain_order=True)
-            .agg(pl.col(column).first().alias("__by_person"))
-            .rename({"id_number": "person_id"})
-            if "id_number" in roster.columns
-            else pl.DataFrame(schema={"person_id": pl.String, "__by_person": pl.String})
-        )
-        owned = (
-            rowed.join(roster_owner, on=["file", "sheet", "row"], how="left", maintain_order="left")
-            .join(person_owner, on="person_id", how="left", maintain_order="left")
-            .with_columns(pl.coalesce("__by_row", "__by_person", pl.lit(unknown)).alias("__owner"))
-            .drop("__by_row", "__by_person")
-        )
-    if headed.height == 0:
-        return owned
-    # Who has rows in each file: the roster's institutions (blank: 未填…).
-    by_file = (
-        roster.select(
-            pl.col("_file").alias("file"),
-            (pl.col(column).fill_null(unknown) if column in roster.columns else pl.lit(unknown)).alias("__owner"),
-        ).unique(maintain_order=True)
-        if roster is not None
-        else pl.DataFrame(schema={"file": pl.String, "__owner": pl.String})
-    )
-    return pl.concat([owned, headed.join(by_file, on="file", how="inner", maintain_order="left")])
 
 
 def recipients(batch: Batch, by: str) -> list[Recipient]:
@@ -149,9 +192,11 @@ def write_returns(
         book = Workbook(outputs.path(recipient.file_name))
         try:
             _cover(book, batch, by, recipient, contact, today)
+            # The rows nobody can be named for may come from any file: the clerk needs to see which.
+            with_file = recipient.name == f"未填{SPLIT_BY[by][1]}"
             for kind in SheetKind:
-                _kind_sheet(book, batch, kind, recipient.findings)
-            _header_sheet(book, recipient.findings.filter(pl.col("__headed")))
+                _kind_sheet(book, batch, kind, recipient.findings, with_file=with_file)
+            _header_sheet(book, recipient.findings.filter(pl.col("__headed")), with_file=with_file)
         finally:
             book.close()
     return written
@@ -160,7 +205,7 @@ def write_returns(
 def _cover(
     book: Workbook, batch: Batch, by: str, recipient: Recipient, contact: Mapping[str, Any], today: dt.date
 ) -> None:
-    header = SPLIT_BY[by][1]
+    _, header, noun = SPLIT_BY[by]
     on_rows = recipient.findings.filter(~pl.col("__headed"))
     errors = int((on_rows.get_column("severity") == "error").sum())
     warnings = on_rows.height - errors
@@ -182,9 +227,9 @@ def _cover(
         lines.append(
             (
                 "请先处理",
-                f"以下各行无法判断应退回给哪一家{header}：花名册中该行（或考勤、证书表中此人在花名册的行）"
-                f"的「{header}」为空，或此人不在花名册中。请先查明每行所属的{header}，在原表中补填后重新检查，"
-                f"或把这些行转给所属{header}改正。",
+                f"以下各行无法判断应退回给哪一家{noun}：该行（或考勤、证书表中此人在花名册的行）既没有填写"
+                "「培训机构」，也没有填写「单位名称」，所在文件也没有「填报单位」一行，或此人不在花名册中。"
+                f"请先查明每行所属的{noun}，在原表中补填后重新检查，或把这些行转给所属{noun}改正。",
                 "text",
             )
         )
@@ -223,11 +268,11 @@ def _cell_formats(book: Workbook) -> tuple[Any, Any, Any]:
     )
 
 
-def _header_sheet(book: Workbook, findings: pl.DataFrame) -> None:
+def _header_sheet(book: Workbook, findings: pl.DataFrame, *, with_file: bool) -> None:
     """The problems of the table's header (an unknown or missing column): one line each."""
     if findings.height == 0:
         return
-    several_files = findings.get_column("file").n_unique() > 1
+    several_files = with_file or findings.get_column("file").n_unique() > 1
     sheet = book.add_sheet("表头问题")
     wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "列", "问题说明（请按此改正）"]
@@ -248,7 +293,7 @@ def _header_sheet(book: Workbook, findings: pl.DataFrame) -> None:
     book.print_setup(sheet, repeat_row=0, fit_width=True)
 
 
-def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.DataFrame) -> None:
+def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.DataFrame, *, with_file: bool) -> None:
     """One sheet: a line per row with problems — row number, messages, then the row's values."""
     frame = batch.raw.get(kind)
     if frame is None or frame.height == 0:
@@ -279,7 +324,7 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
         if c in IDENTITY_COLUMNS
         or problem_headers & ({SPECS_HEADER[kind][c]} | {text for (_, _, name), text in headers.items() if name == c})
     ]
-    several_files = rows.get_column("file").n_unique() > 1
+    several_files = with_file or rows.get_column("file").n_unique() > 1
     sheet = book.add_sheet(f"{kind.label_zh}问题")
     wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "问题说明（请按此改正）"]
