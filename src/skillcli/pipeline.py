@@ -203,13 +203,7 @@ class _Read:
             table.frame.with_columns(pl.lit(display).alias("_file"), pl.lit(grid.sheet).alias("_sheet"))
         )
         return SheetInfo(
-            display,
-            grid.sheet,
-            table.kind,
-            table.header_row,
-            frame.height,
-            table.skipped,
-            dict(table.headers),
+            display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers),
             sender=table.sender,
         )
 
@@ -357,9 +351,7 @@ def _messages(codes: list[str]) -> tuple[pl.Expr, pl.Expr]:
     return zh, en
 
 
-def _reading_order(
-    frame: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str]
-) -> pl.DataFrame:
+def _reading_order(frame: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str]) -> pl.DataFrame:
     """Rendered findings in reading order: files as given, sheets in workbook order (the order their
     headers were read, file-level findings first), then row, code, column and value."""
     sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))
