@@ -7,7 +7,6 @@ the program: a blank never grants money and never withholds money that does not 
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import openpyxl
 
 from tests.support.ids import person_id, valid_uscc
+from tests.support.workbooks import read_csv
 
 ENTERPRISE = valid_uscc("91320214MA1XY8123")
 COOPERATIVE = valid_uscc("93341502MA2N12345")  # 农民专业合作社: 93… credit code
@@ -178,8 +178,7 @@ def test_blanks__one_rule_held_does_not_hold_the_rows_other_subsidy(
     assert [
         (r[header.index("行号")], r[header.index("说明")][:3]) for r in exc.iter_rows(min_row=2, values_only=True)
     ] == [(2, "A3 ")]
-    with (tmp_path / "out" / "exceptions.csv").open(encoding="utf-8") as handle:
-        assert [r["code"] for r in csv.DictReader(handle)] == ["payout.no-attendance"]
+    assert [r["code"] for r in read_csv(tmp_path / "out" / "exceptions.csv")] == ["payout.no-attendance"]
 
 
 def test_blanks__a_likely_alias_holds_only_the_rule_it_decides(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:

@@ -165,19 +165,34 @@ def test_out__writes_both_reports_and_still_exits_1(report):
 
 def test_out__csv_has_the_exact_header_and_full_values(report):
     _, out, path = report
+    data = (out / "exceptions.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel on Chinese Windows needs
     with (out / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
+    # Chinese by default: Chinese headers and severities, no English message; codes stay codes.
+    assert rows[0] == ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"]
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-    assert [(r["row"], r["column"], r["code"], r["severity"]) for r in body] == [
-        ("3", "身份证号码", "id.checksum", "error"),
-        ("4", "姓名", "name.has-digits", "warning"),
-        ("5", "开班日期", "date.order", "error"),
+    assert [(r["行号"], r["列"], r["代码"], r["级别"]) for r in body] == [
+        ("3", "身份证号码", "id.checksum", "错误"),
+        ("4", "姓名", "name.has-digits", "警告"),
+        ("5", "开班日期", "date.order", "错误"),
     ]
-    assert body[0]["value"] == BAD_ID  # files carry IDs in full
-    assert body[0]["file"] == str(path)
+    assert body[0]["说明"].startswith("身份证号码校验位错误")
+    assert body[0]["值"] == BAD_ID  # files carry IDs in full
+    assert body[0]["文件"] == str(path)
     # Input text that looks like a formula is defused.
-    assert body[1]["value"] == "'=SUM(1)"
+    assert body[1]["值"] == "'=SUM(1)"
+
+
+def test_out__csv_in_english_keeps_the_names_scripts_read(make_xlsx, run_cli, tmp_path):
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, id_number=BAD_ID))})
+    run_cli("check", path, "--period", PERIOD, "--out", tmp_path / "en", "--lang", "en")
+    with (tmp_path / "en" / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
+    body = dict(zip(rows[0], rows[1], strict=True))
+    assert (body["row"], body["code"], body["severity"], body["value"]) == ("3", "id.checksum", "error", BAD_ID)
+    assert body["message_en"].startswith("ID check character is wrong")
 
 
 def test_out__xlsx_puts_findings_beside_row_values(report):
@@ -371,4 +386,4 @@ def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, ru
     book = openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
     assert "汇总" in book.sheetnames
     lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines == ["file,sheet,row,column,value,code,severity,message_zh,message_en"]
+    assert lines == ["文件,工作表,行号,列,值,代码,级别,说明"]

@@ -11,7 +11,6 @@ lines, exceptions and reasons are read back from payouts.csv, exceptions.csv and
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from skillcli.rules.cases import case_params, write_case_workbook
+from tests.support.workbooks import read_csv
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 
@@ -38,8 +38,7 @@ def cases() -> list[Any]:
 
 
 def read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv(path)
 
 
 @pytest.mark.parametrize(("policy", "period", "case"), cases())

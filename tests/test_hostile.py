@@ -25,6 +25,7 @@ import pytest
 
 from tests.support.cli import PERIOD, Result
 from tests.support.ids import valid_id
+from tests.support.workbooks import read_csv
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 NOT_CASES = {"README.md", "make_hostile.py"}
@@ -257,8 +258,7 @@ def assert_safe_outputs(directory: Path) -> None:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv(path)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -8,7 +8,6 @@ checkout pays for the same batch: the packed rules are the repository's rules.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 import skillcli
+from tests.support.workbooks import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -52,8 +52,7 @@ def run(args: list[object], cwd: Path, env: dict[str, str]) -> subprocess.Comple
 
 def paid(out: Path) -> tuple[int, Decimal]:
     """Lines and total of a payouts.csv, the total added up as decimals from the text written."""
-    with (out / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
-        amounts = [Decimal(line["amount_yuan"]) for line in csv.DictReader(handle)]
+    amounts = [Decimal(line["amount_yuan"]) for line in read_csv(out / "payouts.csv")]
     return len(amounts), sum(amounts, Decimal(0))
 
 

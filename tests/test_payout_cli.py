@@ -6,6 +6,7 @@ the program's output: e.g. A8 中级工 1500 元 × 1.3 for a shortage occupatio
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -153,23 +154,87 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
     assert counts["paid"] == len(EXPECTED_PAID)
     exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
     assert {int(e["row"]): e["code"] for e in exceptions} == EXPECTED_EXCEPTIONS
-    assert list(exceptions[0]) == [
-        "file",
-        "sheet",
-        "row",
-        "column",
-        "value",
-        "code",
-        "severity",
-        "message_zh",
-        "message_en",
-        "person_id",
+    assert csv_header(tmp_path / "out" / "exceptions.csv") == [
+        "文件",
+        "工作表",
+        "行号",
+        "列",
+        "值",
+        "代码",
+        "级别",
+        "说明",
+        "身份证号码",
     ]
     ineligible = read_csv(tmp_path / "out" / "ineligible.csv")
-    assert list(ineligible[0]) == ["person_id", "name", "training_type", "reason_code", "reason"]
+    assert csv_header(tmp_path / "out" / "ineligible.csv") == ["身份证号码", "姓名", "培训类型", "原因代码", "原因"]
     assert sorted(i["reason_code"] for i in ineligible) == sorted(EXPECTED_INELIGIBLE.values())
     repeat = next(e for e in exceptions if e["code"] == "limit.no-repeat")
     assert "已在「花名册」第 2 行享受" in repeat["message_zh"]  # names the earlier training it repeats
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header line of a CSV skillcli wrote, which must start with the BOM Excel needs."""
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), path.name
+    return data[3:].decode("utf-8").splitlines()[0].split(",")
+
+
+def test_payout__csvs_follow_lang_and_the_ledger_gives_the_same_bytes_back(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    assert run_cli("ledger", "init", "--ledger", ledger).code == 0
+    result = run_payout(run_cli, suzhou_batch, tmp_path / "en", "--lang", "en", "--ledger", ledger, "--commit")
+    assert result.code == 1, result.stderr
+    en = tmp_path / "en"
+    # English: the names and values a script reads, as README's table lists them.
+    assert csv_header(en / "payouts.csv") == [
+        "person_id",
+        "name",
+        "subsidy",
+        "occupation",
+        "level",
+        "payee_type",
+        "payee_id",
+        "payee_name",
+        "amount_yuan",
+        "rule",
+        "clause",
+    ]
+    assert csv_header(en / "ineligible.csv") == ["person_id", "name", "training_type", "reason_code", "reason"]
+    assert csv_header(en / "exceptions.csv")[-3:] == ["message_zh", "message_en", "person_id"]
+    with (en / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
+        english = list(csv.DictReader(handle))
+    assert {line["payee_type"] for line in english} == {"person", "enterprise"}
+    # Chinese (the default): Chinese headers and payee types, the same lines and amounts.
+    run_payout(run_cli, suzhou_batch, tmp_path / "zh")
+    with (tmp_path / "zh" / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
+        chinese = list(csv.DictReader(handle))
+    assert list(chinese[0]) == [
+        "身份证号码",
+        "姓名",
+        "补贴项目",
+        "职业(工种)",
+        "等级",
+        "收款方类型",
+        "收款方代码",
+        "收款方名称",
+        "金额(元)",
+        "规则",
+        "条款",
+    ]
+    assert {line["收款方类型"] for line in chinese} == {"个人", "企业"}
+    assert [(c["规则"], c["金额(元)"]) for c in chinese] == [(e["rule"], e["amount_yuan"]) for e in english]
+    with (tmp_path / "zh" / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        held = list(csv.DictReader(handle))
+    assert {h["级别"] for h in held} <= {"错误", "警告"} and held
+    # The ledger gives the run's payouts.csv back byte for byte in the language it was written in.
+    (run,) = run_cli("ledger", "runs", "--ledger", ledger, "--json").json["runs"]
+    shown = run_cli("ledger", "show", run["run_id"], "--out", tmp_path / "again", "--ledger", ledger, "--lang", "en")
+    assert shown.code == 0, shown.stderr
+    assert (tmp_path / "again" / "payouts.csv").read_bytes() == (en / "payouts.csv").read_bytes()
+    run_cli("ledger", "show", run["run_id"], "--out", tmp_path / "again_zh", "--ledger", ledger)
+    assert (tmp_path / "again_zh" / "payouts.csv").read_bytes() == (tmp_path / "zh" / "payouts.csv").read_bytes()
 
 
 def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -196,6 +261,37 @@ def test_payout__workbook_for_the_finance_officer(run_cli: Any, suzhou_batch: Pa
         for cells in sheet.iter_rows():
             for cell in cells:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def test_payout__about_sheet_reads_as_a_page_for_a_person(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    for lang in ("zh", "en"):
+        run_payout(run_cli, suzhou_batch, tmp_path / lang, "--lang", lang)
+    zh = list(openpyxl.load_workbook(tmp_path / "zh" / "payouts.xlsx")["说明"].iter_rows(values_only=True))
+    about = {label: value for label, value in zh if label}
+    # The source document as a line of text, the time in Beijing time (the bureaus are in China).
+    assert about["文件依据"] == (
+        "S2c《苏州市职业技能提升行动实施方案（2019~2021年）（贯彻国办发〔2019〕24号、苏政办发〔2019〕71号）》"
+        "（seeds/002_df9fe65180236068.txt）"
+    )
+    assert about["生成时间"] == "2023-11-15 06:13:20（北京时间）"
+    # A note about a table says which table it is about.
+    hints = [value for label, value in zh if label == "提示"]
+    assert any("本表没有" in h for h in hints)
+    assert all(h.startswith("suzhou.xlsx「花名册」：本表没有") for h in hints if "本表" in h)
+    en_rows = list(openpyxl.load_workbook(tmp_path / "en" / "payouts.xlsx")["说明"].iter_rows(values_only=True))
+    en = {label: value for label, value in en_rows if label}
+    assert en["generated"] == "2023-11-15 06:13:20 (Beijing time, UTC+8)"
+    assert en["source"].startswith("S2c 《苏州市") and en["source"].endswith("(file seeds/002_df9fe65180236068.txt)")
+    en_hints = [value for label, value in en_rows if label == "hint"]
+    assert len(en_hints) == len(hints)
+    assert any("this sheet has no" in h for h in en_hints)
+    assert all(h.startswith("suzhou.xlsx, sheet 花名册: this sheet has no") for h in en_hints if "this sheet" in h)
+    # manifest.json keeps ISO UTC, for machines.
+    manifest = json.loads((tmp_path / "zh" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["generated_at"] == "2023-11-14T22:13:20+00:00"
 
 
 def test_payout__manifest_hashes_the_inputs_and_outputs(run_cli: Any, suzhou_batch: Path, tmp_path: Path) -> None:
@@ -261,6 +357,26 @@ def test_payout__clean_batch_exits_0(run_cli: Any, make_xlsx: Any, tmp_path: Pat
     assert read_csv(tmp_path / "out" / "payouts.csv")[0]["amount_yuan"] == "300.00"
 
 
+def test_payout__formulas_read_as_the_table_with_grouped_amounts(
+    run_cli: Any, suzhou_batch: Path, tmp_path: Path
+) -> None:
+    run_payout(run_cli, suzhou_batch, tmp_path / "out")
+    detail = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")["明细"]
+    rows = list(detail.iter_rows(values_only=True))
+    header = rows[0]
+    formulas = {(r[header.index("姓名")], r[header.index("规则")]): r[header.index("计算")] for r in rows[1:]}
+    # The table row, grouped amounts, the multiplier, then the result.
+    assert formulas[("张伟", "A8")] == "四级/中级工 1,500.00 × 1.3（A9 紧缺职业（工种）提高30%） = 1,950.00"
+    # A single term from the table is its own result: no 「2000.00 = 2000.00」.
+    assert formulas[("李娜", "A8")] == "三级/高级工 2,000.00"
+    assert formulas[("赵强", "A6")] == "500.00 × 3 个月 = 1,500.00"
+    assert formulas[("钱军", "A6")] == "500.00 × 6 个月 = 3,000.00"
+    assert formulas[("郑涛", "A12")] == "min(实际费用 650.00, 上限 800.00) = 650.00"
+    assert formulas[("冯刚", "A12")] == "min(实际费用 1,200.00, 上限 800.00) = 800.00"
+    for formula in formulas.values():
+        assert not re.search(r"\d{4}\.\d{2}", formula), formula  # every amount of 1,000 or more grouped
+
+
 def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch: Path) -> None:
     result = run_cli(
         "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", *SUPPLIED
@@ -270,6 +386,8 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
     assert "A8" in text and "S2c 二(四)4" in text
     # The amount as its formula from the table row, amounts as printed on the payout.
     assert re.search(r"四级/中级工 1,500\.00 × 1\.3.* = 1,950\.00", text)
+    # The screen prints the formula payouts.xlsx prints, once: no table row twice, no 「= itself」.
+    assert "四级/中级工 四级" not in text and not re.search(r"(\d[\d,]*\.\d{2}) = \1", text)
     assert "「是否参保」须为 是" in text and "✓" in text
     # The second training of the same level: held by E2, said in Chinese where the line is, and
     # the rule under it does not read as paid.

@@ -7,7 +7,6 @@ console whose encoding cannot hold every character of a roster, and the output-d
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 from filelock import FileLock
 
 from tests.support.rosters import PAYOUT_HEADER, payout_row
-from tests.support.workbooks import write_xlsx
+from tests.support.workbooks import read_csv, write_xlsx
 
 # One 岗前培训 trainee: A5 pays the enterprise 300 元 (S2c 二(四)1).
 ONE_ROW = [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]
@@ -37,8 +36,7 @@ def test_paths__chinese_characters_and_spaces_in_input_and_output_folders(run_cl
     out = folder / "发放 结果"
     result = run_cli(*payout_args(batch, out))
     assert result.code == 0, result.stderr
-    with (out / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
-        lines = list(csv.DictReader(handle))
+    lines = read_csv(out / "payouts.csv")
     assert [(line["rule"], line["amount_yuan"]) for line in lines] == [("A5", "300.00")]
     book = openpyxl.load_workbook(out / "payouts.xlsx")
     detail = book["明细"]
@@ -106,7 +104,10 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
     names = ("王𠀀", "李😀3")
     rows = [
         PAYOUT_HEADER,
-        *(payout_row(n, name, "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10") for n, name in enumerate(names, 1)),
+        *(
+            payout_row(n, name, "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+            for n, name in enumerate(names, 1)
+        ),
     ]
     batch = write_xlsx(tmp_path / "batch.xlsx", {"花名册": rows})
 
@@ -124,8 +125,7 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
 
     paid = run_in_code_page_936([*payout_args(batch, tmp_path / "out"), "--json"], tmp_path)
     assert paid.returncode == 0, paid.stderr.decode("gbk")
-    with (tmp_path / "out" / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
-        assert sorted(line["name"] for line in csv.DictReader(handle)) == sorted(names)
+    assert sorted(line["name"] for line in read_csv(tmp_path / "out" / "payouts.csv")) == sorted(names)
 
     version = run_in_code_page_936(["--version"], tmp_path)
     assert version.returncode == 0 and version.stdout.decode("gbk").startswith("skillcli ")
@@ -148,7 +148,9 @@ def test_outputs__a_workbook_open_in_wps_or_excel_is_one_line_and_exit_4(
     assert first.code == 0, first.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     # The clerk opens payouts.xlsx, adds a trainee and runs again into the same folder.
-    write_xlsx(batch, {"花名册": [*ONE_ROW, payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    write_xlsx(
+        batch, {"花名册": [*ONE_ROW, payout_row(7, "周杰", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]}
+    )
     monkeypatch.setattr("skillcli.io.writer.os.replace", replace_as_windows_does)
     result = run_cli(*payout_args(batch, out))
     assert result.code == 4, result.stderr

@@ -109,9 +109,30 @@ def format_yuan(fen: int, *, grouping: bool = False) -> str:
     return f"{sign}{whole_text}.{cents:02d}"
 
 
-def yuan_text_expr(fen: pl.Expr) -> pl.Expr:
-    """``format_yuan`` over an integer fen column: 150000 → "1500.00", -5 → "-0.05", null stays null."""
-    return hundredths_text_expr(fen)
+def yuan_text_expr(fen: pl.Expr, *, grouping: bool = False) -> pl.Expr:
+    """``format_yuan`` over an integer fen column: 150000 → "1500.00" (or "1,500.00"), -5 → "-0.05",
+    null stays null."""
+    text = hundredths_text_expr(fen)
+    if not grouping:
+        return text
+    # Commas every three digits from the right of the whole yuan: reversed, a comma after each
+    # full group of three, reversed back, and no comma left before the first digit or the sign.
+    whole, cents = text.str.head(-3), text.str.tail(3)
+    grouped = whole.str.reverse().str.replace_all(r"(\d{3})", "${1},").str.reverse()
+    return grouped.str.replace(r"^(-?),", "${1}") + cents
+
+
+def formula_text_expr(terms: pl.Expr, amount_fen: pl.Expr, *, single: pl.Expr | bool = False) -> pl.Expr:
+    """How an amount was reached, as every output prints it (payouts.xlsx 明细, the reasons of
+    不符合条件 and 异常, ``explain``): 「四级/中级工 1,500.00 × 1.3（紧缺职业） = 1,950.00」. A single
+    term (a rate from the table, nothing applied to it) is its own result and reads
+    「四级/中级工 1,500.00」, never 「1500.00 = 1500.00」. ``terms`` use ``yuan_text_expr(…, grouping=True)``."""
+    import polars as pl
+
+    equation = pl.concat_str([terms, pl.lit(" = "), yuan_text_expr(amount_fen, grouping=True)])
+    if isinstance(single, bool):
+        return terms if single else equation
+    return pl.when(single).then(terms).otherwise(equation)
 
 
 def hundredths_text_expr(hundredths: pl.Expr) -> pl.Expr:

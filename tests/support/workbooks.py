@@ -139,7 +139,42 @@ def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Pat
 
 
 # -- reading back what skillcli wrote ----------------------------------------------------------
+# The CSVs' Chinese headers and values (``--lang zh``, the default) as README documents them, by
+# the English names and values ``--lang en`` writes: tests read either language by the English names.
+CSV_HEADERS_ZH = {
+    "文件": "file",
+    "工作表": "sheet",
+    "行号": "row",
+    "列": "column",
+    "值": "value",
+    "代码": "code",
+    "级别": "severity",
+    "说明": "message_zh",
+    "身份证号码": "person_id",
+    "姓名": "name",
+    "补贴项目": "subsidy",
+    "职业(工种)": "occupation",
+    "等级": "level",
+    "培训类型": "training_type",
+    "收款方类型": "payee_type",
+    "收款方代码": "payee_id",
+    "收款方名称": "payee_name",
+    "金额(元)": "amount_yuan",
+    "规则": "rule",
+    "条款": "clause",
+    "原因代码": "reason_code",
+    "原因": "reason",
+}
+CSV_VALUES_ZH = {
+    "severity": {"错误": "error", "警告": "warning"},
+    "payee_type": {"个人": "person", "企业": "enterprise", "培训机构": "institution"},
+}
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
-    """A UTF-8 CSV written by skillcli (with the BOM Excel needs), one dict per line keyed by its header."""
+    """A UTF-8 CSV written by skillcli (with the BOM Excel needs), one dict per line keyed by its
+    header; a Chinese CSV is keyed by the English names, with English severities and payee types."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    named = [{CSV_HEADERS_ZH.get(k, k): v for k, v in row.items()} for row in rows]
+    return [{k: CSV_VALUES_ZH.get(k, {}).get(v, v) for k, v in row.items()} for row in named]

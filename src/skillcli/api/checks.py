@@ -116,7 +116,7 @@ def _write(
         write_exceptions_xlsx(
             batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
         )
-        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"))
+        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), lang=lang)
         returns: list[str] = []
         contact: Mapping[str, Any] = {}
         if split_by is not None:

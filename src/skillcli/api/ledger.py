@@ -124,9 +124,11 @@ class ShowResult:
     manifest: dict[str, Any] | None
 
 
-def ledger_show(run_id: str, *, out: Path | None = None, ledger: Ledger | str | None = None) -> ShowResult:
-    """One run; with ``out``, its payouts.xlsx, payouts.csv and manifest.json regenerated from the
-    ledger (for a run whose outputs were lost after its commit)."""
+def ledger_show(
+    run_id: str, *, out: Path | None = None, ledger: Ledger | str | None = None, lang: str = "zh"
+) -> ShowResult:
+    """One run; with ``out``, its payouts.xlsx, payouts.csv (in ``lang``) and manifest.json
+    regenerated from the ledger (for a run whose outputs were lost after its commit)."""
     from skillcli.io.writer import OutputSet
     from skillcli.report.regenerate import write_regenerated
 
@@ -135,7 +137,7 @@ def ledger_show(run_id: str, *, out: Path | None = None, ledger: Ledger | str | 
     manifest = None
     if out is not None:
         with OutputSet(out, store.files) as outputs:
-            manifest = write_regenerated(outputs, store, run_id)
+            manifest = write_regenerated(outputs, store, run_id, lang)
             outputs.commit()
     return ShowResult(run, manifest)
 

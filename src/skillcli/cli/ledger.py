@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 ledger_app = typer.Typer(help="补贴发放台账 / The payment ledger.", no_args_is_help=True)
 
 
-
-
 def parse_share(text: str | None) -> Decimal | None:
     """ "50%" or "0.5" → Decimal("0.5")."""
     if text is None:
@@ -232,15 +230,19 @@ def show(
     out: opt.OutDir = None,
     ledger: opt.LedgerOpt = None,
     json_out: opt.Json = False,
+    lang: opt.Lang = "zh",
 ) -> None:
-    """显示一个批次；--out 从台账重新生成其发放表与 CSV / Show a run; --out regenerates its payout files."""
+    """显示一个批次；--out 从台账重新生成其发放表与 CSV / Show a run; --out regenerates its payout files.
+
+    payouts.csv is written in --lang, as payout writes it: give the run's own --lang to get its
+    payouts.csv back byte for byte."""
     from skillcli.api import ledger_show
     from skillcli.api.payloads import show_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.money import format_yuan
     from skillcli.report.regenerate import NOT_STORED
 
-    result = ledger_show(run_id, out=out, ledger=ledger)
+    result = ledger_show(run_id, out=out, ledger=ledger, lang=lang)
     run = result.run
     screen = Screen()
     screen.table(

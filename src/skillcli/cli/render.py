@@ -574,20 +574,12 @@ EXPLAIN_KIND_ZH = {"scope": "适用范围", "require": "条件", "amount": "金�
 def explanation(screen: Screen, rows: list[Any]) -> None:
     """``explain``: per roster row, its outcome in words, then every rule with its conditions
     (value, ✓/✗, clause) and the amount as its formula from the table row and clause."""
-    import re
-
-    from skillcli.money import format_yuan
-
     t = screen.t
     zh = screen.lang == "zh"
     mark = {True: "✓", False: "✗", None: t("缺失", "missing")}
 
     def said(status: str) -> str:
         return EXPLAIN_STATUS_ZH.get(status, status) if zh else status
-
-    def grouped(formula: str) -> str:
-        # 1500.00 → 1,500.00: amounts read aloud the way they are printed on the payout.
-        return re.sub(r"\d{4,}\.\d{2}", lambda m: f"{int(m.group(0)[:-3]):,}{m.group(0)[-3:]}", formula)
 
     for row in rows:
         where = t(
@@ -626,11 +618,9 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
                 for c in rule.conditions
             ]
             if rule.formula:
-                formula = grouped(rule.formula)
-                if rule.rate_row:
-                    formula = f"{rule.rate_row} {formula}"
-                if rule.amount_fen is not None and "=" not in formula:
-                    formula += f" = {format_yuan(rule.amount_fen, grouping=True)}"
+                # The formula as payouts.xlsx prints it (money.formula_text_expr): the table row,
+                # grouped amounts, and a single term without 「= itself」.
+                formula = rule.formula
                 table_rows.append(
                     [t("金额", "amount"), rule.clause, f"{formula} 元" if zh else formula, rule.payee, ""]
                 )

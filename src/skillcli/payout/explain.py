@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.model import LEVEL_LABELS, Level, PayeeType
+from skillcli.model import Level, PayeeType
 from skillcli.payout.decision import Decision
 from skillcli.rules.compile import built_in_requirements, compile_rule, condition_expr, payee_exprs, without_absent
 from skillcli.rules.describe import condition_text, shown_value
@@ -43,7 +43,6 @@ class RuleExplanation:
     amount_fen: int | None = None
     payee: str = ""
     code: str = ""
-    rate_row: str = ""  # the row of a table by level the rate was read from (四级/中级工)
 
 
 @dataclass(slots=True)
@@ -124,8 +123,6 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                 item.amount_fen = values["a"]
                 payee_kind = PayeeType(values["k"]).label_zh if values["k"] else "收款方不明"
                 item.payee = f"{payee_kind} {values['n'] or ''}".strip()
-                if rule.amount.rate.by_level is not None and info.get("level") in LEVEL_CODES:
-                    item.rate_row = LEVEL_LABELS[Level(info["level"])]
                 item.code = outcome.get_column("code").item() or "" if outcome.height else ""
             explained.append(item)
         training = f"{info.get('training_type') or ''} {info.get('occupation') or ''} {info.get('start_date')}～{info.get('end_date')}"

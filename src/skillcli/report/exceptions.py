@@ -7,6 +7,7 @@ files or sheets. Error rows are red, warnings yellow; headers are frozen and fil
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import CATALOGUE, RENDERED_COLUMNS
-from skillcli.io.writer import Column, Workbook, write_csv
-from skillcli.model import SheetKind
+from skillcli.io.writer import Column, Workbook, write_csv, write_csv_frame
+from skillcli.model import PayeeType, SheetKind
 from skillcli.schema.columns import SPECS
 
 # The rendered findings' columns but the person's ID number, which the row's own cells show.
@@ -34,13 +35,65 @@ FINDING_COLUMNS = (
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 
-def write_exceptions_csv(findings: pl.DataFrame, target: Path, *, extra: tuple[str, ...] = ()) -> None:
-    """The CSV for machines: one line per finding, columns ``CSV_HEADER`` (+ ``extra``)."""
-    columns = [*CSV_HEADER, *extra]
-    rows = findings.select(columns).iter_rows()
+# The CSVs' headers in Chinese (``--lang zh``, the default), by the English names ``--lang en``
+# writes; README lists both, so a script can rely on ``--lang en``.
+CSV_HEADERS_ZH = {
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
+    "column": "列",
+    "value": "值",
+    "code": "代码",
+    "severity": "级别",
+    "message_zh": "说明",
+    "person_id": "身份证号码",
+    "name": "姓名",
+    "subsidy": "补贴项目",
+    "occupation": "职业(工种)",
+    "level": "等级",
+    "training_type": "培训类型",
+    "payee_type": "收款方类型",
+    "payee_id": "收款方代码",
+    "payee_name": "收款方名称",
+    "amount_yuan": "金额(元)",
+    "rule": "规则",
+    "clause": "条款",
+    "reason_code": "原因代码",
+    "reason": "原因",
+}
+_PAYEE_TYPE_ZH = {p.value: p.label_zh for p in PayeeType}
+
+
+def csv_in_lang(frame: pl.DataFrame, lang: str | None) -> pl.DataFrame:
+    """A CSV's columns in ``lang``: ``zh`` gives Chinese headers, severities (错误/警告) and payee
+    types (个人/企业/培训机构) and leaves the English message out; ``en`` (or none) keeps the English
+    names and values scripts read. Codes stay codes in both: they are what support looks up."""
+    if lang != "zh":
+        return frame
+    translated = frame.drop("message_en", strict=False).with_columns(
+        pl.col(name).replace(names)
+        for name, names in (("severity", _SEVERITY_ZH), ("payee_type", _PAYEE_TYPE_ZH))
+        if name in frame.columns
+    )
+    return translated.rename({c: CSV_HEADERS_ZH[c] for c in translated.columns})
+
+
+def write_lang_csv(target: Path, frame: pl.DataFrame, lang: str | None, *, safe_columns: Collection[str]) -> None:
+    """``write_csv_frame`` in ``lang``: ``safe_columns`` are named in English, as in ``frame``."""
+    written = csv_in_lang(frame, lang)
+    safe = [CSV_HEADERS_ZH.get(c, c) if lang == "zh" else c for c in safe_columns]
+    write_csv_frame(target, written, safe_columns=[name for name in safe if name in written.columns])
+
+
+def write_exceptions_csv(
+    findings: pl.DataFrame, target: Path, *, extra: tuple[str, ...] = (), lang: str | None = None
+) -> None:
+    """One line per finding, columns ``CSV_HEADER`` (+ ``extra``), in ``lang`` (``csv_in_lang``)."""
+    frame = csv_in_lang(findings.select(*CSV_HEADER, *extra), lang)
     # Every column but row and severity can carry text from input.
-    safe = {i for i, name in enumerate(columns) if name not in ("row", "severity")}
-    write_csv(target, columns, rows, safe_columns=safe)
+    unsafe = {"row", "severity", CSV_HEADERS_ZH["row"], CSV_HEADERS_ZH["severity"]}
+    safe = {i for i, name in enumerate(frame.columns) if name not in unsafe}
+    write_csv(target, frame.columns, frame.iter_rows(), safe_columns=safe)
 
 
 # In Chinese the clerk's workbook holds no codes and no English (the CSV keeps them for machines).

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.io.writer import Column, OutputSet, Workbook, write_csv_frame
+from skillcli.io.writer import Column, OutputSet, Workbook
 from skillcli.model import PayeeType
 from skillcli.money import yuan_text_expr
 from skillcli.payout.decision import Decision
@@ -28,6 +28,7 @@ from skillcli.report.exceptions import (
     in_lang,
     source_expr,
     with_shown_ids,
+    write_lang_csv,
 )
 from skillcli.version import __version__
 
@@ -54,6 +55,31 @@ def run_time() -> dt.datetime:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+# The bureaus are in China: a person reads times in Beijing time (UTC+8, no daylight saving).
+# manifest.json and the ledger keep ISO UTC, for machines.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def beijing_time(moment: dt.datetime | str, lang: str | None = "zh") -> str:
+    """A moment as a person reads it: 2026-11-30 17:18:19（北京时间）, or with ``en``
+    2026-11-30 17:18:19 (Beijing time, UTC+8). An ISO text (as the ledger stores it) is accepted."""
+    when = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    text = when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text} (Beijing time, UTC+8)" if lang == "en" else f"{text}（北京时间）"
+
+
+def document_text(document: dict[str, str], lang: str | None = "zh") -> str:
+    """A rules file's source document as a line of text: S2c《实施方案……》（seeds/002_….txt）."""
+    ref, title, file = document.get("ref", ""), document.get("title", ""), document.get("file", "")
+    rest = "；".join(f"{k}: {v}" for k, v in document.items() if k not in ("ref", "title", "file"))
+    if lang == "en":
+        parts = [ref, f"《{title}》" if title else "", f"(file {file})" if file else "", f"({rest})" if rest else ""]
+        return " ".join(p for p in parts if p)
+    return f"{ref}{f'《{title}》' if title else ''}{f'（{file}）' if file else ''}{f'（{rest}）' if rest else ''}"
 
 
 def sha256_file(path: Path) -> str:
@@ -115,18 +141,20 @@ def write_payout(
     input_rows = [{"path": f.path, "sha256": f.sha256, "bytes": f.size} for f in batch.files]
     _workbook(out.path("payouts.xlsx"), batch, decision, sums, input_rows, run_id, lang)
     payouts_csv = out.path("payouts.csv")
-    write_csv_frame(payouts_csv, payout_csv_frame(decision.lines), safe_columns=PAYOUT_CSV_SAFE)
+    write_lang_csv(payouts_csv, payout_csv_frame(decision.lines), lang, safe_columns=PAYOUT_CSV_SAFE)
     exceptions_csv = out.path("exceptions.csv")
     columns = [*CSV_HEADER, "person_id"]
-    write_csv_frame(
+    write_lang_csv(
         exceptions_csv,
         with_shown_ids(decision.exceptions, decision.exceptions).select(columns),
+        lang,
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
     ineligible_csv = out.path("ineligible.csv")
-    write_csv_frame(
+    write_lang_csv(
         ineligible_csv,
         decision.ineligible.select(INELIGIBLE_CSV),
+        lang,
         safe_columns=("person_id", "name", "training_type", "reason"),
     )
     manifest = build_manifest(
@@ -244,6 +272,18 @@ def _shown(value: Any, empty: str) -> str:
     if isinstance(plain, dict):
         return "；".join(f"{k}: {v}" for k, v in plain.items()) or empty
     return str(plain)
+
+
+def where_text(finding: dict[str, Any], lang: str | None = "zh") -> str:
+    """The file and sheet a note is about, before its text: 「一班.xlsx「花名册」：」 (nothing when
+    the note is about the whole batch), so 「本表」 in the note says which table."""
+    file = Path(finding["file"]).name if finding.get("file") else ""
+    sheet = finding.get("sheet") or ""
+    if not file and not sheet:
+        return ""
+    if lang == "en":
+        return ", ".join(p for p in (file, f"sheet {sheet}" if sheet else "") if p) + ": "
+    return f"{file}「{sheet}」：" if sheet else f"{file}："
 
 
 def _workbook(
@@ -422,10 +462,10 @@ def _about_sheet(
         (t("地区", "region"), policy.region, "text"),
         (t("规则文件", "rules file"), Path(policy.path).name, "text"),
         (t("规则文件校验码", "rules file SHA-256"), policy.sha256, "text"),
-        (t("文件依据", "source"), " ".join(f"{k}: {v}" for k, v in policy.document.items()), "text"),
+        (t("文件依据", "source"), document_text(policy.document, lang), "text"),
         (t("批次月份", "period"), batch.ctx.period_label, "text"),
         (t("skillcli 版本", "skillcli version"), __version__, "text"),
-        (t("生成时间（世界标准时间）", "generated (UTC)"), run_time().isoformat(), "text"),
+        (t("生成时间", "generated"), beijing_time(run_time(), lang), "text"),
     ]
     for name, param in sorted(policy.parameters.items()):
         flags = t("（假设）", " (assumption)") if param.assumption else ""
@@ -438,7 +478,10 @@ def _about_sheet(
     # How blanks were read and which conditions no sheet could be checked against: the clerk reads
     # these beside the totals, not only on the screen.
     for hint in decision.warnings.iter_rows(named=True):
-        rows.append((t("提示", "hint"), t(hint["message_zh"], hint["message_en"]), "text"))
+        # A note about a table names it (「本表」 alone does not say which); one about the whole
+        # batch (a column no sheet has) is about no one file.
+        where = "" if hint["code"] == "payout.column-absent" else where_text(hint, lang)
+        rows.append((t("提示", "hint"), where + t(hint["message_zh"], hint["message_en"]), "text"))
     for note in policy.notes:
         rows.append((t("说明", "note"), note, "text"))
     book.key_values("说明", t("运行说明", "About this run"), rows)

@@ -17,13 +17,15 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import InconsistencyError
-from skillcli.io.writer import OutputSet, Workbook, write_csv_frame
+from skillcli.io.writer import OutputSet, Workbook
 from skillcli.ledger.store import Ledger
 from skillcli.money import format_yuan
 from skillcli.payout.lines import LEVEL_NAMES
+from skillcli.report.exceptions import write_lang_csv
 from skillcli.report.payout import (
     DETAIL_COLUMNS,
     PAYOUT_CSV_SAFE,
+    beijing_time,
     detail_frame,
     payout_csv_frame,
     run_time,
@@ -41,8 +43,10 @@ NOT_STORED = (
 )
 
 
-def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str) -> dict[str, Any]:
-    """Stage payouts.xlsx, payouts.csv and manifest.json of ``run_id`` in ``outputs``; return the manifest."""
+def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str, lang: str = "zh") -> dict[str, Any]:
+    """Stage payouts.xlsx, payouts.csv and manifest.json of ``run_id`` in ``outputs``; return the
+    manifest. payouts.csv is in ``lang``: the run's own payouts.csv again, byte for byte, when
+    ``lang`` is the one its payout was run with."""
     run = store.run(run_id)
     stored = store.run_lines(run_id)
     lines = [
@@ -82,12 +86,12 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str) -> dict[st
             ("本文件", "由台账重新生成，非原始输出", "text"),
             ("台账", store.name, "text"),
             ("台账批次", run_id, "text"),
-            ("写入台账时间（世界标准时间）", run["created_at"], "text"),
+            ("写入台账时间", beijing_time(run["created_at"]), "text"),
             ("批次月份", run["period"], "text"),
             ("规则文件校验码", run["policy_sha256"], "text"),
             ("写入时的 skillcli 版本", run["tool_version"], "text"),
             ("skillcli 版本", __version__, "text"),
-            ("生成时间（世界标准时间）", run_time().isoformat(), "text"),
+            ("生成时间", beijing_time(run_time()), "text"),
         ]
         about += [("输入文件", f"{item['path']}（SHA-256 {item['sha256']}）", "text") for item in inputs]
         about += [("台账未存、未重新生成", zh, "text") for zh, _ in NOT_STORED]
@@ -97,7 +101,7 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str) -> dict[st
         book.close()
     payouts_csv = outputs.path("payouts.csv")
     if frame is not None:
-        write_csv_frame(payouts_csv, payout_csv_frame(frame), safe_columns=PAYOUT_CSV_SAFE)
+        write_lang_csv(payouts_csv, payout_csv_frame(frame), lang, safe_columns=PAYOUT_CSV_SAFE)
     manifest = {
         "tool": "skillcli",
         "version": __version__,

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import render
-from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
+from skillcli.money import formula_text_expr, ratio, round_half_up_expr, yuan_text_expr
 from skillcli.rules.describe import failure_text
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Amount, Condition, Multiplier, Policy, Requirement, Rule
@@ -134,13 +134,27 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """(rate, amount, problem, formula) in fen for one rule."""
     spec = rule.amount
     rate, problem = _rate_expr(rule)
-    amount, formula, missing = _units(spec, rate, yuan_text_expr(rate))
+    amount, formula, missing = _units(spec, rate, _rate_text(rule, rate))
     if missing is not None:
         problem = pl.coalesce(problem, missing)
+    # A fixed rate with nothing applied to it is a single term: it is its own result.
+    single: pl.Expr | bool = spec.form == "fixed"
     if spec.multiplier is not None:
-        amount, formula = _multiplied(spec.multiplier, amount, formula)
-    formula = pl.concat_str([formula, pl.lit(" = "), yuan_text_expr(amount)])
-    return rate, amount.cast(pl.Int64), problem, formula
+        amount, formula, applies = _multiplied(spec.multiplier, amount, formula)
+        single = (~applies) if spec.form == "fixed" else False
+    return rate, amount.cast(pl.Int64), problem, formula_text_expr(formula, amount, single=single)
+
+
+def _rate_text(rule: Rule, rate: pl.Expr) -> pl.Expr:
+    """The rate as the formula's first term: from a table by level, with the table row it was read
+    from (四级/中级工 1,500.00); otherwise the amount alone (1,500.00)."""
+    text = yuan_text_expr(rate, grouping=True)
+    by_level = rule.amount.rate.by_level
+    if by_level is None:
+        return text
+    labels = {level.value: level.label_zh for level in by_level}
+    label = pl.col("level").replace_strict(labels, default=None, return_dtype=pl.String)
+    return pl.when(label.is_not_null()).then(pl.concat_str([label, pl.lit(" "), text])).otherwise(text)
 
 
 def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr | None]:
@@ -166,7 +180,13 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
         return rate * months, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
     if spec.form == "ceiling":
         formula = pl.concat_str(
-            [pl.lit("min(实际费用 "), yuan_text_expr(pl.col("fee_fen")), pl.lit(", 上限 "), formula_rate, pl.lit(")")]
+            [
+                pl.lit("min(实际费用 "),
+                yuan_text_expr(pl.col("fee_fen"), grouping=True),
+                pl.lit(", 上限 "),
+                formula_rate,
+                pl.lit(")"),
+            ]
         )
         missing = pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan"))
         return pl.min_horizontal(pl.col("fee_fen"), rate), formula, missing
@@ -182,14 +202,15 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
     return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训")]), None
 
 
-def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The amount times the multiplier's factor (half-up to the fen) on the rows where it applies."""
+def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The amount times the multiplier's factor (half-up to the fen) on the rows where it applies:
+    (amount, formula, whether it applies)."""
     num, den = ratio(multiplier.factor)
     blocks = multiplier.any_of or (multiplier.when,)
     applies = pl.any_horizontal([all_of(block).fill_null(False) for block in blocks])
     amount = pl.when(applies).then(round_half_up_expr(amount * num, den)).otherwise(amount)
     shown = pl.concat_str([formula, pl.lit(f" × {multiplier.factor}（{multiplier.label}）")])
-    return amount, pl.when(applies).then(shown).otherwise(formula)
+    return amount, pl.when(applies).then(shown).otherwise(formula), applies
 
 
 # -- requirements ------------------------------------------------------------------------------
