@@ -24,8 +24,12 @@ SHEETS = ["汇总", "新增", "删除", "修改", "补贴变化", "问题变化"
 
 def roster() -> list[list[Any]]:
     return [
-        payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"),  # A8 1500 × 1.3
-        payout_row(2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31"),  # A8 2000 to the enterprise
+        payout_row(
+            1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"
+        ),  # A8 1500 × 1.3
+        payout_row(
+            2, "李娜", "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31"
+        ),  # A8 2000 to the enterprise
         payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10"),  # A5 300
         payout_row(
             9, "郑涛", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650", payer="个人"
@@ -159,6 +163,13 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
         ("已修正", "id.checksum", "花名册", 5),
     ]
 
+    # Chinese only: no English label or column, the code last (for support).
+    assert list(problems[0])[-2:] == ["说明", "代码"]
+    assert "Message" not in problems[0] and "Reason" not in payout["李娜"]
+    summary = dict(book["汇总"].iter_rows(min_row=3, values_only=True))
+    assert summary["结论"] == "有差异" and all(" / " not in str(label) for label in summary)
+    assert "原值：三级/高级工" in level_cell.comment.text
+
     csv_payout = {r["name"]: r for r in read_csv(out / "diff-payout.csv")}
     assert (csv_payout["李娜"]["old_yuan"], csv_payout["李娜"]["new_yuan"], csv_payout["李娜"]["delta_yuan"]) == (
         "2000.00",
@@ -181,6 +192,29 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
         ("fixed", "cert.not-on-roster"),
         ("fixed", "id.checksum"),
     ]
+
+
+def test_diff__workbook_in_english(run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path) -> None:
+    old, new = resubmission
+    out = tmp_path / "out"
+    assert run_cli("diff", old, new, *POLICY, "--out", out, "--lang", "en").code == 1
+    book = openpyxl.load_workbook(out / "diff.xlsx")
+    summary = dict(book["汇总"].iter_rows(min_row=3, values_only=True))
+    assert summary["result"] == "they differ" and all(" / " not in str(label) for label in summary)
+    problems = sheet_rows(out / "diff.xlsx", "问题变化")
+    assert list(problems[0])[:3] == ["State", "Severity", "Column"] and list(problems[0])[-2:] == ["Message", "Code"]
+    assert [(p["State"], p["Code"], p["Old row"]) for p in problems] == [
+        ("fixed", "cert.not-on-roster", 4),
+        ("fixed", "id.checksum", 5),
+    ]
+    payout = {r["Name"]: r for r in sheet_rows(out / "diff.xlsx", "补贴变化", header_row=2)}
+    assert (payout["李娜"]["Change"], payout["李娜"]["Difference (yuan)"]) == ("amount-changed", -500)
+    assert (payout["郑涛"]["Old status"], payout["郑涛"]["New status"]) == ("exception", "paid")
+    assert book["补贴变化"]["A1"].value.endswith("old 4,250.00 yuan, new 4,400.00 yuan, difference 150.00 yuan")
+    # The input's own columns keep the template's names, as in exceptions.xlsx.
+    assert [(r["Kind"], r["姓名"], r["Row"]) for r in sheet_rows(out / "diff.xlsx", "新增")] == [("roster", "何静", 5)]
+    changed = book["修改"]
+    assert [c.value for c in changed[1]][:6] == ["Kind", "Old sheet", "Old row", "New sheet", "New row", "Changes"]
 
 
 def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
@@ -210,8 +244,8 @@ def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, t
         assert sheet_rows(book, name) == []
     assert sheet_rows(book, "补贴变化", header_row=2) == []
     summary = dict(openpyxl.load_workbook(book)["汇总"].iter_rows(min_row=3, values_only=True))
-    assert summary["结论 / result"] == "两次报送相同 / the same"
-    assert summary["花名册未变行 / roster same"] == 4
+    assert summary["结论"] == "两次报送相同"
+    assert summary["花名册未变行"] == 4
 
 
 def test_diff__a_column_or_sheet_only_one_file_has_is_a_difference(run_cli: Any, make_xlsx: Any) -> None:

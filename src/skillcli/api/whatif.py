@@ -64,10 +64,11 @@ def diff(
     max_file_mb: int = 500,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    lang: str = "zh",
 ) -> DiffResult:
     """Compare two submissions of a batch, rows matched by person and training, never by row number.
     With ``policy`` (and ``period``) both are decided as a payout dry run, reading the ledger as
-    payout does. ``out`` receives diff.xlsx and the CSVs."""
+    payout does. ``out`` receives diff.xlsx (its labels in ``lang``) and the CSVs."""
     from skillcli.diff import compare
     from skillcli.errors import UsageError
     from skillcli.payout.decide import decide
@@ -100,7 +101,7 @@ def diff(
         from skillcli.report.diff import write_diff, write_diff_csvs
 
         with OutputSet(out, [old, new]) as outputs:
-            write_diff(report, outputs.path("diff.xlsx"))
+            write_diff(report, outputs.path("diff.xlsx"), lang)
             written = ["diff.xlsx", *write_diff_csvs(report, outputs.path)]
             outputs.commit()
     return DiffResult(report, tuple(written))

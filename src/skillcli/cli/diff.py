@@ -55,6 +55,7 @@ def diff(
             max_file_mb=limits.file_mb,
             limits=limits.expand,
             progress=tick,
+            lang=lang,
         )
     diff_summary(screen, result.report, limit)
     if out is not None:

@@ -15,6 +15,7 @@ from typing import Any
 from skillcli.diff import (
     HEADERS,
     STATE_ZH,
+    STATUS_EN,
     STATUS_ZH,
     DiffReport,
     KindColumns,
@@ -27,12 +28,48 @@ from skillcli.diff import (
 from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _display_width, write_csv
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
-from skillcli.report.exceptions import FINDING_COLUMNS, finding_rows
+from skillcli.report.exceptions import finding_columns, finding_rows, headers_in, in_lang
 from skillcli.version import __version__
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "changed": "修改", "same": "未变"}
 PAYOUT_ZH = {"newly-paid": "新增发放", "no-longer-paid": "不再发放", "amount-changed": "金额变化"}
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+STATE_EN = {"fixed": "fixed", "new": "new", "remaining": "remaining"}
+# diff.xlsx's own headers in English (``--lang en``); the input's column names stay as the
+# template writes them, as in exceptions.xlsx.
+DIFF_EN_HEADERS = {
+    "类型": "Kind",
+    "说明": "Note",
+    "状态": "State",
+    "行变化": "Row change",
+    "旧工作表": "Old sheet",
+    "旧行号": "Old row",
+    "旧值": "Old value",
+    "新工作表": "New sheet",
+    "新行号": "New row",
+    "新值": "New value",
+    "修改内容": "Changes",
+    "变化": "Change",
+    "培训": "Training",
+    "旧状态": "Old status",
+    "新状态": "New status",
+    "旧金额(元)": "Old amount (yuan)",
+    "新金额(元)": "New amount (yuan)",
+    "差额(元)": "Difference (yuan)",
+    "旧计算": "Old formula",
+    "新计算": "New formula",
+}
+
+
+def _header(text: str, lang: str | None) -> str:
+    """One of diff.xlsx's headers in ``lang``."""
+    if lang != "en":
+        return text
+    return DIFF_EN_HEADERS.get(text) or headers_in((Column(text),), lang)[0].header
+
+
+def _columns(columns: tuple[Column, ...], lang: str | None) -> tuple[Column, ...]:
+    return tuple(Column(_header(c.header, lang), c.kind, c.width) for c in columns)
 
 
 def _at_values(columns: KindColumns, at: RowAt | None) -> dict[str, str | None]:
@@ -90,87 +127,95 @@ def payout_record(report: DiffReport, p: PayoutChange) -> dict[str, Any]:
     return dict(zip(PAYOUT_FIELDS, values, strict=True))
 
 
-def write_diff(report: DiffReport, target: Path) -> None:
-    """The workbook for the clerk."""
+def write_diff(report: DiffReport, target: Path, lang: str | None = "zh") -> None:
+    """The workbook for the clerk: labels in ``lang`` only (``zh`` by default), codes in a last column."""
+    zh = lang != "en"
     book = Workbook(target)
     try:
-        book.key_values("汇总", "两次报送对比 / Resubmission diff", summary_rows(report))
+        summary = [(in_lang(label, lang), value, kind) for label, value, kind in summary_rows(report, lang)]
+        book.key_values("汇总", in_lang("两次报送对比 / Resubmission diff", lang), summary)
         for name, change in (("新增", "added"), ("删除", "removed")):
             changes = report.rows.of(change)
             value_columns = _value_columns(report, changes)
             side = "new" if change == "added" else "old"
             columns = (
-                Column("类型", width=8),
-                Column("工作表"),
-                Column("行号", "int", 6),
-                Column("说明"),
+                *_columns((Column("类型", width=8), Column("工作表"), Column("行号", "int", 6), Column("说明")), lang),
                 *(Column(HEADERS[c]) for c in value_columns),
+            )
+            note = in_lang(
+                "对比键在文件中重复，未能逐行对应 / the comparison key repeats in the file: rows not matched one to one",
+                lang,
             )
             rows = []
             for c in changes:
                 at = c.new if side == "new" else c.old
                 values = _at_values(report.rows.columns[c.kind], at)
-                note = "对比键在文件中重复，未能逐行对应" if c.duplicate else ""
-                rows.append([c.kind.label_zh, *_where(at), note, *(values.get(v) for v in value_columns)])
+                kind = c.kind.label_zh if zh else c.kind.value
+                rows.append([kind, *_where(at), note if c.duplicate else "", *(values.get(v) for v in value_columns)])
             book.table(name, columns, rows)
-        _changed_sheet(book, report)
-        _payout_sheet(book, report)
+        _changed_sheet(book, report, lang)
+        _payout_sheet(book, report, lang)
         states = report.findings.get_column("state").to_list()
         fixed = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         book.table(
             "问题变化",
-            (
-                Column("状态", width=8),
-                Column("代码"),
-                Column("级别", width=8),
-                Column("列"),
-                Column("身份证号码"),
-                Column("行变化", width=8),
-                Column("旧工作表"),
-                Column("旧行号", "int", 8),
-                Column("旧值"),
-                Column("新工作表"),
-                Column("新行号", "int", 8),
-                Column("新值"),
-                Column("说明", width=50),
-                Column("Message", width=50),
+            _columns(
+                (
+                    Column("状态", width=8),
+                    Column("级别", width=8),
+                    Column("列"),
+                    Column("身份证号码"),
+                    Column("行变化", width=8),
+                    Column("旧工作表"),
+                    Column("旧行号", "int", 8),
+                    Column("旧值"),
+                    Column("新工作表"),
+                    Column("新行号", "int", 8),
+                    Column("新值"),
+                    Column("说明" if zh else "Message", width=60),
+                    # The code is for support: the last column, as in payouts.xlsx.
+                    Column("代码"),
+                ),
+                lang,
             ),
             [
                 [
-                    STATE_ZH[r["state"]],
-                    r["code"],
-                    _SEVERITY_ZH.get(r["severity"], r["severity"]),
+                    (STATE_ZH if zh else STATE_EN)[r["state"]],
+                    _SEVERITY_ZH.get(r["severity"], r["severity"]) if zh else r["severity"],
                     r["column"],
                     r["person_id"],
-                    CHANGE_ZH.get(r["row_change"] or "", ""),
+                    (CHANGE_ZH.get(r["row_change"] or "", "") if zh else r["row_change"] or ""),
                     r["old_sheet"],
                     r["old_row"],
                     r["old_value"],
                     r["new_sheet"],
                     r["new_row"],
                     r["new_value"],
-                    r["message_zh"],
-                    r["message_en"],
+                    r["message_zh"] if zh else r["message_en"],
+                    r["code"],
                 ]
                 for r in report.findings.iter_rows(named=True)
             ],
             row_format=[fixed if s == "fixed" else book.fmt_error if s == "new" else None for s in states],
         )
+        # In Chinese the code is kept for support, in a last 代码 column (English has its Code column).
+        codes = report.duplicates.get_column("code").to_list() if zh else []
         book.table(
             "重复键",
-            FINDING_COLUMNS,
-            finding_rows(report.duplicates),
+            (*finding_columns(lang or "zh"), *([Column("代码")] if zh else [])),
+            [[*row, *codes[i : i + 1]] for i, row in enumerate(finding_rows(report.duplicates, lang or "zh"))],
             row_format=[book.fmt_warning] * report.duplicates.height,
         )
     finally:
         book.close()
 
 
-def _changed_sheet(book: Workbook, report: DiffReport) -> None:
+def _changed_sheet(book: Workbook, report: DiffReport, lang: str | None) -> None:
     """修改: each changed row with its new values; changed cells highlighted, the old value in a comment."""
+    zh = lang != "en"
     changes = report.rows.of("changed")
     value_columns = _value_columns(report, changes)
-    lead = ["类型", "旧工作表", "旧行号", "新工作表", "新行号", "修改内容"]
+    lead = [_header(h, lang) for h in ("类型", "旧工作表", "旧行号", "新工作表", "新行号", "修改内容")]
     sheet = book.add_sheet("修改")
     marked = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True, "border": 1})
     widths = [8, 10, 8, 10, 8, 12] + [max(_display_width(HEADERS[c]), 8) for c in value_columns]
@@ -181,22 +226,24 @@ def _changed_sheet(book: Workbook, report: DiffReport) -> None:
             _at_values(report.rows.columns[change.kind], change.old),
             _at_values(report.rows.columns[change.kind], change.new),
         )
+        said = cells_text(change, english=not zh)
         lead_values: list[tuple[str, Any]] = [
-            ("text", change.kind.label_zh),
+            ("text", change.kind.label_zh if zh else change.kind.value),
             ("text", change.old.sheet if change.old else None),
             ("int", change.old.row if change.old else None),
             ("text", change.new.sheet if change.new else None),
             ("int", change.new.row if change.new else None),
-            ("text", cells_text(change)),
+            ("text", said),
         ]
-        widths[5] = max(widths[5], _display_width(cells_text(change)))
+        widths[5] = max(widths[5], _display_width(said))
         for j, (kind, value) in enumerate(lead_values):
             book.write_cell(sheet, i, j, kind, value)  # type: ignore[arg-type]
         changed = {name for name, _, _ in change.cells}
         for j, name in enumerate(value_columns, start=len(lead)):
             if name in changed:
                 book.write_cell(sheet, i, j, "text", new.get(name), marked)
-                sheet.write_comment(i, j, f"原值 / old: {old.get(name) or '(空)'}", {"x_scale": 1.5})
+                was = old.get(name) or ("(空)" if zh else "(blank)")
+                sheet.write_comment(i, j, f"原值：{was}" if zh else f"old: {was}", {"x_scale": 1.5})
             else:
                 book.write_cell(sheet, i, j, "text", new.get(name))
             widths[j] = max(widths[j], _display_width(new.get(name) or ""))
@@ -207,44 +254,54 @@ def _changed_sheet(book: Workbook, report: DiffReport) -> None:
     book.print_setup(sheet, repeat_row=0, fit_width=len(widths) <= PRINT_FIT_COLUMNS)
 
 
-def _payout_sheet(book: Workbook, report: DiffReport) -> None:
+def _payout_sheet(book: Workbook, report: DiffReport, lang: str | None) -> None:
+    zh = lang != "en"
     effect = report.payout
-    columns = (
-        Column("变化", width=10),
-        Column("姓名"),
-        Column("身份证号码"),
-        Column("培训"),
-        Column("旧状态", width=10),
-        Column("新状态", width=10),
-        Column("旧金额(元)", "money"),
-        Column("新金额(元)", "money"),
-        Column("差额(元)", "money"),
-        Column("原因", width=60),
-        Column("Reason", width=60),
-        Column("旧计算", width=40),
-        Column("新计算", width=40),
-        Column("旧行号", "int", 8),
-        Column("新行号", "int", 8),
+    columns = _columns(
+        (
+            Column("变化", width=10),
+            Column("姓名"),
+            Column("身份证号码"),
+            Column("培训"),
+            Column("旧状态", width=10),
+            Column("新状态", width=10),
+            Column("旧金额(元)", "money"),
+            Column("新金额(元)", "money"),
+            Column("差额(元)", "money"),
+            Column("原因", width=60),
+            Column("旧计算", width=40),
+            Column("新计算", width=40),
+            Column("旧行号", "int", 8),
+            Column("新行号", "int", 8),
+        ),
+        lang,
     )
     if effect is None:
-        book.table(
-            "补贴变化", columns, [], title="未指定政策（--policy），未计算补贴变化 / no --policy: payout not compared"
-        )
+        title = in_lang("未指定政策（--policy），未计算补贴变化 / no --policy: payout not compared", lang)
+        book.table("补贴变化", columns, [], title=title)
         return
-    title = (
-        f"政策 {effect.policy}：旧 {format_yuan(effect.old_total_fen, grouping=True)} 元，"
-        f"新 {format_yuan(effect.new_total_fen, grouping=True)} 元，差额 {format_yuan(effect.delta_fen, grouping=True)} 元"
+    old, new, delta = (
+        format_yuan(f, grouping=True) for f in (effect.old_total_fen, effect.new_total_fen, effect.delta_fen)
     )
+    title = (
+        f"政策 {effect.policy}：旧 {old} 元，新 {new} 元，差额 {delta} 元"
+        if zh
+        else f"policy {effect.policy}: old {old} yuan, new {new} yuan, difference {delta} yuan"
+    )
+    status = STATUS_ZH if zh else STATUS_EN
     records = [payout_record(report, p) for p in effect.changes]
     rows = [
         [
-            PAYOUT_ZH[r["change"]],
+            PAYOUT_ZH[r["change"]] if zh else r["change"],
             r["name"],
             r["person_id"],
             r["key"],
-            STATUS_ZH[r["old_status"]],
-            STATUS_ZH[r["new_status"]],
-            *(r[k] for k in ("old_fen", "new_fen", "delta_fen", "reason_zh", "reason_en", "old_rules", "new_rules")),
+            status[r["old_status"]],
+            status[r["new_status"]],
+            *(r[k] for k in ("old_fen", "new_fen", "delta_fen")),
+            r["reason_zh"] if zh else r["reason_en"],
+            r["old_rules"],
+            r["new_rules"],
             r["old_row"],
             r["new_row"],
         ]
@@ -253,10 +310,14 @@ def _payout_sheet(book: Workbook, report: DiffReport) -> None:
     book.table("补贴变化", columns, rows, title=title)
 
 
-def summary_rows(report: DiffReport) -> list[tuple[str, Any, Any]]:
-    """Label/value pairs for 汇总."""
+def summary_rows(report: DiffReport, lang: str | None = None) -> list[tuple[str, Any, Any]]:
+    """Label/value pairs for 汇总, the labels written "中文 / English" (the result in ``lang``)."""
     rows: list[tuple[str, Any, Any]] = [
-        ("结论 / result", "两次报送相同 / the same" if report.same else "有差异 / they differ", "text"),
+        (
+            "结论 / result",
+            in_lang("两次报送相同 / the same" if report.same else "有差异 / they differ", lang),
+            "text",
+        ),
         ("旧文件 / old", ", ".join(f.path for f in report.old.files), "text"),
         ("新文件 / new", ", ".join(f.path for f in report.new.files), "text"),
         ("批次月份 / period", report.new.ctx.period_label, "text"),
