@@ -176,3 +176,13 @@ def shown(text: object, *, show_ids: bool = False) -> str:
     """The one way any text reaches the screen or a log: masked (unless ``show_ids``) and visible."""
     value = "" if text is None else str(text)
     return visible(value if show_ids else redact(value))
+
+
+def document_text(document: dict[str, str], lang: str | None = "zh") -> str:
+    """A rules file's source document as a line of text: S2c《实施方案……》（seeds/002_….txt）."""
+    ref, title, file = document.get("ref", ""), document.get("title", ""), document.get("file", "")
+    rest = "；".join(f"{k}: {v}" for k, v in document.items() if k not in ("ref", "title", "file"))
+    if lang == "en":
+        parts = [ref, f"《{title}》" if title else "", f"(file {file})" if file else "", f"({rest})" if rest else ""]
+        return " ".join(p for p in parts if p)
+    return f"{ref}{f'《{title}》' if title else ''}{f'（{file}）' if file else ''}{f'（{rest}）' if rest else ''}"

@@ -30,6 +30,7 @@ from skillcli.report.exceptions import (
     with_shown_ids,
     write_lang_csv,
 )
+from skillcli.text import document_text
 from skillcli.version import __version__
 
 PAYOUT_CSV = (
@@ -70,16 +71,6 @@ def beijing_time(moment: dt.datetime | str, lang: str | None = "zh") -> str:
         when = when.replace(tzinfo=dt.UTC)
     text = when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
     return f"{text} (Beijing time, UTC+8)" if lang == "en" else f"{text}（北京时间）"
-
-
-def document_text(document: dict[str, str], lang: str | None = "zh") -> str:
-    """A rules file's source document as a line of text: S2c《实施方案……》（seeds/002_….txt）."""
-    ref, title, file = document.get("ref", ""), document.get("title", ""), document.get("file", "")
-    rest = "；".join(f"{k}: {v}" for k, v in document.items() if k not in ("ref", "title", "file"))
-    if lang == "en":
-        parts = [ref, f"《{title}》" if title else "", f"(file {file})" if file else "", f"({rest})" if rest else ""]
-        return " ".join(p for p in parts if p)
-    return f"{ref}{f'《{title}》' if title else ''}{f'（{file}）' if file else ''}{f'（{rest}）' if rest else ''}"
 
 
 def sha256_file(path: Path) -> str:

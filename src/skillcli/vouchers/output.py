@@ -13,6 +13,7 @@ import polars as pl
 
 from skillcli.io.writer import Column, OutputSet, Workbook, write_csv
 from skillcli.money import format_yuan
+from skillcli.text import document_text
 from skillcli.vouchers.issue import IssuePlan
 from skillcli.vouchers.redeem import Redemption
 
@@ -68,10 +69,10 @@ REASON_COLUMNS = (
     Column("身份证号码", width=21),
     Column("姓名", width=10),
     Column("券类别", width=12),
-    Column("代码", width=26),
     Column("级别", width=6),
     Column("说明", width=60),
-    Column("Message", width=60),
+    # The workbooks are Chinese only; the code stays for support, last, as in payouts.xlsx.
+    Column("代码", width=26),
 )
 
 
@@ -85,10 +86,9 @@ def _reason_rows(frame: pl.DataFrame, *, short_file: bool = True) -> list[list[A
             r["person_id"],
             r["name"],
             r["category"],
-            r["code"],
             _SEVERITY_ZH.get(r["severity"], r["severity"]),
             r["message_zh"],
-            r["message_en"],
+            r["code"],
         ]
         for r in frame.iter_rows(named=True)
     ]
@@ -148,10 +148,10 @@ def write_issue(outputs: OutputSet, plan: IssuePlan, info: dict[str, Any]) -> No
         book.table("未发券", REASON_COLUMNS, _reason_rows(plan.not_issued))
         book.key_values(
             "说明",
-            "培训券发放说明 / Voucher issue",
+            "培训券发放说明",
             [
                 ("项目", f"{program.id} {program.title}", "text"),
-                ("依据", " ".join(f"{k}: {v}" for k, v in program.document.items()), "text"),
+                ("依据", document_text(program.document), "text"),
                 ("发放日期", plan.issue_date, "date"),
                 ("有效天数", program.validity_days, "int"),
                 ("花名册行数", plan.rows, "int"),
@@ -259,7 +259,7 @@ def write_redeem(outputs: OutputSet, redemption: Redemption, info: dict[str, Any
         book.table("异常", REASON_COLUMNS, _reason_rows(redemption.exceptions))
         book.key_values(
             "说明",
-            "培训券核销说明 / Voucher redemption",
+            "培训券核销说明",
             [
                 ("项目", f"{program.id} {program.title}" if program else "—", "text"),
                 ("核销日期", redemption.redeem_date, "date"),
