@@ -95,7 +95,8 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str, lang: str 
         ]
         about += [("输入文件", f"{item['path']}（SHA-256 {item['sha256']}）", "text") for item in inputs]
         about += [("台账未存、未重新生成", zh, "text") for zh, _ in NOT_STORED]
-        # ``ledger show`` has no --lang: like payouts.xlsx by default, the workbook is Chinese only.
+        # The workbook is Chinese only, like payouts.xlsx by default; ``lang`` is payouts.csv's, so
+        # that the run's own CSV comes back byte for byte.
         book.key_values("说明", "说明", about)
     finally:
         book.close()
