@@ -199,6 +199,8 @@ def test_split__every_row_goes_back_to_whoever_sent_it(make_xlsx, run_cli, tmp_p
         assert [r[:3] for r in rows[1:]] == [["星辰_名单.xlsx", "学员名单", 4]]
         blank_cover = {row[0]: row[1] for row in _cells(blank["封面"]) if row[0]}
         assert blank_cover["请先处理"].startswith(f"以下各行无法判断应退回给哪一家{noun}：该行")
+        # The school's header problem went to the school: the clerk's list holds rows only.
+        assert "表头问题" not in blank.sheetnames
         assert "单位名称：" not in blank_cover["请先处理"]
 
 

@@ -79,7 +79,10 @@ def owners(batch: Batch, by: str) -> pl.DataFrame:
     )
     if headed.height == 0:
         return owned
-    # Who has rows in each file; a file without data rows goes to the unit on its 填报单位 line.
+    # Who has rows in each file; a file without data rows goes to the unit on its 填报单位 line. The
+    # 未填… return gets a file's header problems only when no one in that file can be named.
+    unknown = f"未填{SPLIT_BY[by][1]}"
+    named = row_owner.filter(pl.col("__owner") != unknown).select("file").unique()
     by_file = pl.concat(
         [
             row_owner.select("file", "__owner"),
@@ -90,6 +93,9 @@ def owners(batch: Batch, by: str) -> pl.DataFrame:
             ).join(row_owner.select("file"), on="file", how="anti"),
         ]
     ).unique(maintain_order=True)
+    by_file = by_file.filter(
+        (pl.col("__owner") != unknown) | ~pl.col("file").is_in(named.get_column("file").implode())
+    )
     return pl.concat([owned, headed.join(by_file, on="file", how="inner", maintain_order="left")], how="diagonal")
 
 
