@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import sys
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from skillcli import findings
+from skillcli.model import SheetKind
 from skillcli.schema import parse
 from skillcli.schema.columns import SPECS, ColType, ColumnSpec
 
@@ -67,66 +69,79 @@ def pandera_polars() -> ModuleType:
     return module
 
 
-def _pandera_schema(kind_specs: tuple[ColumnSpec, ...], present: set[str]) -> tuple[Any, dict[tuple[str, int], str]]:
-    """A Pandera schema over the *key* frame (enum spellings with spaces removed), and a map from
-    (column, check number) to the finding code each check stands for."""
-    pa = pandera_polars()
+# Each (kind, optional columns present) gets its schema built once: building a Pandera schema copies
+# every column and check (about 10 ms a sheet kind), and a batch of many files repeats the kinds.
+_SCHEMAS: dict[tuple[str, frozenset[str]], Any] = {}
 
-    columns: dict[str, Any] = {}
-    codes: dict[tuple[str, int], str] = {}
+
+def _pandera_schema(kind: SheetKind, present: set[str]) -> Any:
+    """The Pandera schema of a sheet kind: every required column present, every column text.
+
+    The value checks (listed values, phone and name patterns) are ``value_checks``, run as Polars
+    expressions in the sheet's one ``collect_all``: as Pandera checks each was a query of its own,
+    collected alone, with its failure cases turned into rows afterwards (issue 16).
+    """
+    specs = SPECS[kind]
+    optional = frozenset(c.name for c in specs if not c.required and c.name in present)
+    key = (kind.value, optional)
+    schema = _SCHEMAS.get(key)
+    if schema is None:
+        pa = pandera_polars()
+        columns = {
+            c.name: pa.Column(str, nullable=True, required=c.required)
+            for c in specs
+            if c.required or c.name in optional
+        }
+        schema = _SCHEMAS[key] = pa.DataFrameSchema(columns, strict=False, coerce=False)
+    return schema
+
+
+def value_checks(kind_specs: Iterable[ColumnSpec], present: Collection[str]) -> list[tuple[str, pl.Expr, str]]:
+    """(column, passes, finding code) for each present column whose *key* value (enum spellings with
+    spaces removed) must be a listed value or match a pattern. A blank passes, as it did in Pandera
+    (``ignore_na``): a missing value is reported by its own finding where the column is required."""
+    found: list[tuple[str, pl.Expr, str]] = []
     for column in kind_specs:
-        checks: list[Any] = []
+        if column.name not in present:
+            continue
+        col = pl.col(column.name)
         if column.ctype in (ColType.ENUM, ColType.LEVEL, ColType.YESNO) and not column.open_values:
-            checks.append(pa.Check.isin(list(column.choice_map)))
-            codes[(column.name, 0)] = {ColType.LEVEL: "level.unknown", ColType.YESNO: "value.yes-no"}.get(
+            code = {ColType.LEVEL: "level.unknown", ColType.YESNO: "value.yes-no"}.get(
                 column.ctype, "value.not-in-list"
             )
+            found.append((column.name, col.is_in(list(column.choice_map)), code))
         elif column.ctype is ColType.PHONE:
-            checks.append(pa.Check.str_matches(PHONE_RE))
-            codes[(column.name, 0)] = "phone.format"
+            found.append((column.name, col.str.contains(PHONE_RE), "phone.format"))
         elif column.ctype is ColType.NAME:
-            checks.append(pa.Check.str_matches(r"^[^0-9]*$"))
-            codes[(column.name, 0)] = "name.has-digits"
-        if column.required or column.name in present:
-            columns[column.name] = pa.Column(str, checks=checks, nullable=True, required=column.required)
-    return pa.DataFrameSchema(columns, strict=False, coerce=False), codes
+            found.append((column.name, col.str.contains(r"^[^0-9]*$"), "name.has-digits"))
+    return found
 
 
-def _pandera_issues(keys: pl.DataFrame, table: SheetTable) -> tuple[pl.DataFrame, list[str]]:
-    """Run the Pandera model lazily (all failures collected); return issues and missing columns."""
+def _missing_columns(keys: pl.DataFrame, table: SheetTable) -> list[str]:
+    """The required columns the sheet lacks, as Pandera reports them (its schema check of the sheet)."""
     from pandera.errors import SchemaErrors
 
-    schema, codes = _pandera_schema(SPECS[table.kind], set(keys.columns))
+    schema = _pandera_schema(table.kind, set(keys.columns))
     try:
         schema.validate(keys, lazy=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases
     else:
-        return findings.empty(), []
-    missing = cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
-    rows = cases.filter(pl.col("index").is_not_null() & pl.col("column").is_not_null())
-    if rows.height == 0:
-        return findings.empty(), missing
-    lookup = pl.DataFrame(
-        {"column": [c for c, _ in codes], "check_number": [n for _, n in codes], "code": list(codes.values())},
-        schema={"column": pl.String, "check_number": pl.Int32, "code": pl.String},
-    )
-    positions = keys.select(
-        pl.col("_row"),
-        pl.col("id_number") if "id_number" in keys.columns else pl.lit(None, pl.String).alias("id_number"),
-    ).with_row_index("index")
-    joined = (
-        rows.join(lookup, on=["column", "check_number"], how="inner")
-        .with_columns(pl.col("index").cast(pl.UInt32))
-        .join(positions, on="index", how="left")
-    )
-    issues = findings.emit(
-        joined.with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet")),
-        pl.col("code"),
-        pl.col("column"),
-        pl.col("failure_case"),
-    )
-    return issues, missing
+        return []
+    return cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
+
+
+def _value_check_queries(keys: pl.DataFrame, table: SheetTable) -> list[pl.LazyFrame]:
+    """The findings of ``value_checks`` as queries for the sheet's ``collect_all``: the value shown
+    is the key the check read, as Pandera's failure case was."""
+    checks = value_checks(SPECS[table.kind], keys.columns)
+    if not checks:
+        return []
+    lazy = keys.lazy().with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"))
+    return [
+        findings.emit_query(lazy, pl.when(pl.col(name).is_not_null() & ~passes).then(pl.lit(code)), name, pl.col(name))
+        for name, passes, code in checks
+    ]
 
 
 # -- the sheet validator -----------------------------------------------------------------------
@@ -313,8 +328,8 @@ def validate_table(
             if c in kind_specs
         ],
     )
-    pandera_issues, missing = _pandera_issues(keys, table)
-    parts: list[pl.DataFrame] = [pandera_issues]
+    missing = _missing_columns(keys, table)
+    parts: list[pl.DataFrame] = []
     for name in marked:
         raw_cell = table.frame.get_column(name)
         parts.append(
@@ -359,7 +374,7 @@ def validate_table(
         code_cols.append(("__code_sex_vs_id", "sex", "__detail_sex_vs_id"))
 
     raw = table.frame
-    queries: list[pl.LazyFrame] = []
+    queries = _value_check_queries(keys, table)
     for code_col, canonical, detail_col in code_cols:
         # Dates filled from a 培训时间 cell show that cell's text.
         source = canonical if canonical in raw.columns else _DERIVED_FROM.get(canonical, canonical)
