@@ -168,17 +168,18 @@ class _Read:
         """Every sheet of one workbook: located (or ignored, with the reason), validated, kept."""
         display = str(path)
         summary = FileSummary(display, book.format, sha256=book.sha256, size=len(book.data))
-        grids = book.grids()
-        summary.encoding = book.encoding
-        if book.encoding != "utf-8":
-            self.loose.append(Issue(display, "", None, "", "", "file.encoding-fallback"))
-        default_kind = kind_from_name(path.stem) if len(grids) == 1 else None
-        for grid in grids:
+        default_kind = kind_from_name(path.stem) if book.sheet_count() == 1 else None
+        first = len(self.loose)
+        # Sheets are validated as they arrive: an .xlsx's next sheet is read meanwhile (``iter_grids``).
+        for grid in book.iter_grids():
             located = locate(grid, display, book.meta(grid.sheet), self.words, default_kind, self.columns)
             if isinstance(located, Ignored):
                 summary.ignored.append(located)
                 continue
             summary.sheets.append(self.sheet(book, grid, display, located))
+        summary.encoding = book.encoding  # known once a CSV is decoded, which its grid does
+        if book.encoding != "utf-8":
+            self.loose.insert(first, Issue(display, "", None, "", "", "file.encoding-fallback"))
         if not summary.sheets:
             reasons = "; ".join(f"{i.sheet}: {i.reason_zh}" for i in summary.ignored) or "无工作表"
             self.loose.append(Issue(display, "", None, "", "", "file.no-data-sheet", reasons))
@@ -351,7 +352,9 @@ def _messages(codes: list[str]) -> tuple[pl.Expr, pl.Expr]:
     return zh, en
 
 
-def _reading_order(frame: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str]) -> pl.DataFrame:
+def _reading_order(
+    frame: pl.DataFrame, headers: list[tuple[str, str, str, str]], file_order: list[str]
+) -> pl.DataFrame:
     """Rendered findings in reading order: files as given, sheets in workbook order (the order their
     headers were read, file-level findings first), then row, code, column and value."""
     sheet_keys = list(dict.fromkeys(f"{file}\x00{sheet}" for file, sheet, _, _ in headers))

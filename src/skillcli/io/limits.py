@@ -190,42 +190,40 @@ def structure_part(handle: IO[bytes], info: zipfile.ZipInfo, display: str) -> by
     return data
 
 
-def inspect_zip(
-    data: bytes,
-    display: str,
-    limits: Limits,
-    sheet_parts: set[str],
-    facts: Callable[[Iterator[bytes]], T] | None = None,
-) -> tuple[dict[str, Extent], dict[str, T]]:
-    """Every member's real size against the limits, each worksheet's extent, and no DOCTYPE.
+def inspect_members(data: bytes, display: str, limits: Limits, sheet_parts: set[str]) -> set[str]:
+    """Every member but the worksheets in ``sheet_parts`` checked: its real size against the limits
+    and no DOCTYPE; returns the names of all members. The worksheets are checked one by one
+    (``inspect_sheet``), each just before it is read.
 
-    Raises ``LimitError`` at the first member that expands too far (reading stops there); returns
-    the extent of each part in ``sheet_parts`` and, with ``facts``, what ``facts`` makes of that
-    part's blocks as they go by (``xlsxmeta.scan_blocks``: the cell facts come from this one pass
-    over the sheet XML instead of a second decompression). Two members of one name, or an XML
-    part with a DOCTYPE, are refused: readers disagree on which copy counts and on whether to
-    expand entities, and the checks must read what the reader reads.
+    Raises ``LimitError`` at the first member that expands too far (reading stops there). Two
+    members of one name, or an XML part with a DOCTYPE, are refused: readers disagree on which copy
+    counts and on whether to expand entities, and the checks must read what the reader reads.
     """
-    extents: dict[str, Extent] = {}
-    found: dict[str, T] = {}
     handle = io.BytesIO(data)
     with zipfile.ZipFile(handle) as archive:
-        names = [info.filename for info in archive.infolist()]
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
         if len(set(names)) != len(names):
             raise InputError(display, "压缩包中有同名成员", "the zip holds two members of the same name")
-        for info in archive.infolist():
-            if info.is_dir():
+        for info in infos:
+            if info.is_dir() or info.filename in sheet_parts:
                 continue
-            extent = Extent() if info.filename in sheet_parts else None
-            blocks = _counted(member_blocks(handle, info, display), info.filename, display, limits, extent)
-            if extent is not None and facts is not None:
-                found[info.filename] = facts(blocks)
-            else:
-                for _ in blocks:
-                    pass
-            if extent is not None:
-                extents[info.filename] = extent
-    return extents, found
+            for _ in _counted(member_blocks(handle, info, display), info.filename, display, limits, None):
+                pass
+    return set(names)
+
+
+def inspect_sheet(
+    data: bytes, display: str, limits: Limits, part: str, facts: Callable[[Iterator[bytes]], T]
+) -> tuple[Extent, T]:
+    """One worksheet's real size against the limits (no DOCTYPE either), its extent, and what
+    ``facts`` makes of its blocks as they go by (``xlsxmeta.scan_blocks``: the cell facts come from
+    this one pass over the sheet XML instead of a second decompression). ``facts`` reads every block."""
+    handle = io.BytesIO(data)
+    with zipfile.ZipFile(handle) as archive:
+        extent = Extent()
+        blocks = _counted(member_blocks(handle, archive.getinfo(part), display), part, display, limits, extent)
+        return extent, facts(blocks)
 
 
 def _counted(

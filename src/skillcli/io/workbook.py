@@ -15,6 +15,7 @@ import os
 import tempfile
 import weakref
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -24,7 +25,8 @@ from skillcli.errors import InputError
 from skillcli.io.limits import (
     LimitError,
     Limits,
-    inspect_zip,
+    inspect_members,
+    inspect_sheet,
     member_blocks,
     require_regular_file,
     structure_part,
@@ -118,17 +120,57 @@ class Book:
 
     # -- sheets -------------------------------------------------------------------------------
     def grids(self) -> list[Grid]:
+        """Every sheet, read."""
+        return list(self.iter_grids())
+
+    def sheet_count(self) -> int:
+        return len(self._excel_sheet_names()) if self.format in ("xlsx", "xls", "ods") else 1
+
+    def iter_grids(self) -> Iterator[Grid]:
+        """Each sheet, in workbook order, as it is read.
+
+        An .xlsx sheet is read by fastexcel in a second thread as soon as its XML has passed the
+        limits (``_clear``), while this thread checks the next sheet's XML and then the caller
+        validates the sheets read so far: fastexcel parses without holding the GIL, so on two cores
+        the limits pass and the validation run beside the read instead of before and after it
+        (issue 16). Nothing is handed to the caller before every sheet has passed, and no sheet is
+        read before its own XML has.
+        """
         if self.format == "csv":
-            return [self._csv_grid()]
+            yield self._csv_grid()
+            return
         if self.format == "parquet":
-            return [self._parquet_grid()]
-        return [self._excel_grid(name) for name in self._excel_sheet_names()]
+            yield self._parquet_grid()
+            return
+        names = self._excel_sheet_names()
+        if self.format != "xlsx":
+            for name in names:
+                yield self._excel_grid(name)
+            return
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        pending: list[Future[Grid]] = []
+        # One reading thread: fastexcel's reader refuses a second caller while it reads
+        # ("Already mutably borrowed"), so this thread never touches it until the reads are done.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="skillcli-read") as pool:
+            try:
+                for name in names:
+                    self._clear(name)
+                    pending.append(pool.submit(self._excel_grid, name))
+                # Sheets the workbook names that the reader does not list are held to the limits too.
+                for name in [n for n in self._xml_paths if n not in names]:
+                    self._clear(name)
+                for future in pending:
+                    yield future.result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
     def _excel_reader(self) -> object:
         import fastexcel
 
         if self._reader is None:
-            self._check_expansion()
+            self._check_members()
             # Bytes, not the path: calamine then picks its parser by content (an .xls saved as
             # ".xlsx" reads right) and reads what was hashed. It cannot tell an .ods from its bytes,
             # so an .ods is handed over as a private copy of those bytes under an .ods name.
@@ -143,12 +185,13 @@ class Book:
                 ) from None
         return self._reader
 
-    def _check_expansion(self) -> None:
-        """Refuse, before the reader allocates anything, a zip whose content expands past the limits.
+    def _check_members(self) -> None:
+        """Refuse, before the reader opens the file, a zip whose members expand past the limits.
 
-        The cell facts come from a second reader (``xlsxmeta``), in the same pass over each sheet's
-        XML as the limits; where it cannot read what fastexcel reads, the file is refused rather
-        than checked by halves.
+        The worksheets are checked one by one before each is read (``_clear``); here every other
+        member (shared strings, styles …), which the reader parses when it opens the file, and
+        the workbook's structure, which maps sheet names to their XML. Where that structure cannot
+        be read as fastexcel reads it, the file is refused rather than checked by halves.
         """
         if self.format not in ("xlsx", "ods"):
             return
@@ -165,34 +208,40 @@ class Book:
                     f"工作簿结构无法核对（{_short(exc)}），不予读取",
                     f"the workbook's structure cannot be verified ({_short(exc)}); it is not read",
                 ) from None
-        extents, facts = inspect_zip(self.data, display, self.limits, set(self._xml_paths.values()), scan_blocks)
-        self._facts = {name: facts[part] for name, part in self._xml_paths.items() if part in facts}
+        members = inspect_members(self.data, display, self.limits, set(self._xml_paths.values()))
         for name, part in self._xml_paths.items():
-            extent = extents.get(part)
-            if extent is None:
+            if part not in members:
                 raise InputError(display, f"工作表「{name}」的内容不存在", f"sheet '{name}' has no content part")
-            if extent.tags > self.limits.cells:
-                raise LimitError(
-                    display,
-                    f"工作表「{name}」的单元格数 {extent.tags:,}",
-                    f"sheet '{name}' holds {extent.tags:,} cells, which",
-                    "cells",
-                    self.limits.cells,
-                )
-            if extent.cells <= self.limits.cells:
-                continue
-            # Formatted empty cells cost the reader nothing: measure again by the valued cells.
-            handle = io.BytesIO(self.data)
-            with zipfile.ZipFile(handle) as archive:
-                extent = valued_extent(member_blocks(handle, archive.getinfo(part), display))
-            if extent.cells > self.limits.cells:
-                raise LimitError(
-                    display,
-                    f"工作表「{name}」的范围 {extent.rows:,} 行 × {extent.columns:,} 列（单元格数）",
-                    f"sheet '{name}' spans {extent.rows:,} rows × {extent.columns:,} columns (cells)",
-                    "cells",
-                    self.limits.cells,
-                )
+
+    def _clear(self, name: str) -> None:
+        """Check one worksheet's XML against the limits and keep its cell facts, before it is read."""
+        display = str(self.path)
+        part = self._xml_paths.get(name)
+        if part is None:
+            raise _unknown_sheet(display, name)
+        extent, self._facts[name] = inspect_sheet(self.data, display, self.limits, part, scan_blocks)
+        if extent.tags > self.limits.cells:
+            raise LimitError(
+                display,
+                f"工作表「{name}」的单元格数 {extent.tags:,}",
+                f"sheet '{name}' holds {extent.tags:,} cells, which",
+                "cells",
+                self.limits.cells,
+            )
+        if extent.cells <= self.limits.cells:
+            return
+        # Formatted empty cells cost the reader nothing: measure again by the valued cells.
+        handle = io.BytesIO(self.data)
+        with zipfile.ZipFile(handle) as archive:
+            extent = valued_extent(member_blocks(handle, archive.getinfo(part), display))
+        if extent.cells > self.limits.cells:
+            raise LimitError(
+                display,
+                f"工作表「{name}」的范围 {extent.rows:,} 行 × {extent.columns:,} 列（单元格数）",
+                f"sheet '{name}' spans {extent.rows:,} rows × {extent.columns:,} columns (cells)",
+                "cells",
+                self.limits.cells,
+            )
 
     def _excel_sheet_names(self) -> list[str]:
         reader = self._excel_reader()
@@ -319,24 +368,18 @@ class Book:
         return Grid(self.path.stem, frame, first_row=2, header=header)
 
     # -- cell facts ---------------------------------------------------------------------------
-    # Measured on the 2-core machine: running the cell-facts scan beside fastexcel, in a thread or
-    # in a second process, made fastexcel slower by as much as it saved (both are memory-bound).
-    # It runs instead inside the pass that checks the limits, which decompresses every sheet's XML
-    # anyway: one decompression instead of two (issue 16).
+    # The cell facts are gathered in the pass that checks a sheet's limits, which decompresses its
+    # XML anyway: one decompression instead of two (issue 16). That pass runs beside fastexcel's
+    # read of the sheet before it (``iter_grids``).
     def meta(self, sheet: str) -> CellMeta:
         """Formulas, error values, hidden rows, merged ranges and long numbers of one sheet."""
         if self.format != "xlsx":
             return CellMeta()
-        self._excel_reader()  # the limits pass, which gathers the facts, runs before any read
         facts = self._facts.get(sheet)
         if facts is None:
             # The reader found a sheet the cell-facts scan did not: checking it without its
             # formulas, errors and hidden rows would pass what they should hold back.
-            raise InputError(
-                str(self.path),
-                f"工作表「{sheet}」在工作簿结构中找不到，不予读取",
-                f"sheet '{sheet}' is not in the workbook's structure; it is not read",
-            )
+            raise _unknown_sheet(str(self.path), sheet)
         return facts
 
     def numeric_rows(self, grid: Grid, columns: list[int]) -> dict[int, set[int]]:
@@ -371,6 +414,14 @@ class Book:
     def release(self, sheet: str) -> None:
         """Drop a sheet's cell facts once its checks are done."""
         self._facts.pop(sheet, None)
+
+
+def _unknown_sheet(display: str, sheet: str) -> InputError:
+    return InputError(
+        display,
+        f"工作表「{sheet}」在工作簿结构中找不到，不予读取",
+        f"sheet '{sheet}' is not in the workbook's structure; it is not read",
+    )
 
 
 def _private_copy(owner: object, data: bytes, suffix: str) -> str:
