@@ -213,17 +213,23 @@ def inspect_members(data: bytes, display: str, limits: Limits, sheet_parts: set[
     return set(names)
 
 
-def inspect_sheet(
-    data: bytes, display: str, limits: Limits, part: str, facts: Callable[[Iterator[bytes]], T]
-) -> tuple[Extent, T]:
-    """One worksheet's real size against the limits (no DOCTYPE either), its extent, and what
-    ``facts`` makes of its blocks as they go by (``xlsxmeta.scan_blocks``: the cell facts come from
-    this one pass over the sheet XML instead of a second decompression). ``facts`` reads every block."""
+def inspect_sheet(data: bytes, display: str, limits: Limits, part: str) -> Extent:
+    """One worksheet's real size against the limits (no DOCTYPE either) and its extent."""
     handle = io.BytesIO(data)
     with zipfile.ZipFile(handle) as archive:
         extent = Extent()
-        blocks = _counted(member_blocks(handle, archive.getinfo(part), display), part, display, limits, extent)
-        return extent, facts(blocks)
+        for _ in _counted(member_blocks(handle, archive.getinfo(part), display), part, display, limits, extent):
+            pass
+        return extent
+
+
+def sheet_facts(data: bytes, display: str, part: str, facts: Callable[[Iterator[bytes]], T]) -> T:
+    """What ``facts`` makes of a worksheet's XML (``xlsxmeta.scan_blocks``), once ``inspect_sheet``
+    has passed it: a second decompression (0.06 s of CPU for 95 MB), made while the reader reads the
+    sheet, so that the reader starts after the limits pass alone (issue 16)."""
+    handle = io.BytesIO(data)
+    with zipfile.ZipFile(handle) as archive:
+        return facts(member_blocks(handle, archive.getinfo(part), display))
 
 
 def _counted(

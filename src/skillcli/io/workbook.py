@@ -29,6 +29,7 @@ from skillcli.io.limits import (
     inspect_sheet,
     member_blocks,
     require_regular_file,
+    sheet_facts,
     structure_part,
     valued_extent,
 )
@@ -157,6 +158,7 @@ class Book:
                 for name in names:
                     self._clear(name)
                     pending.append(pool.submit(self._excel_grid, name))
+                    self._facts[name] = sheet_facts(self.data, str(self.path), self._xml_paths[name], scan_blocks)
                 # Sheets the workbook names that the reader does not list are held to the limits too.
                 for name in [n for n in self._xml_paths if n not in names]:
                     self._clear(name)
@@ -214,12 +216,12 @@ class Book:
                 raise InputError(display, f"工作表「{name}」的内容不存在", f"sheet '{name}' has no content part")
 
     def _clear(self, name: str) -> None:
-        """Check one worksheet's XML against the limits and keep its cell facts, before it is read."""
+        """Check one worksheet's XML against the limits, before it is read."""
         display = str(self.path)
         part = self._xml_paths.get(name)
         if part is None:
             raise _unknown_sheet(display, name)
-        extent, self._facts[name] = inspect_sheet(self.data, display, self.limits, part, scan_blocks)
+        extent = inspect_sheet(self.data, display, self.limits, part)
         if extent.tags > self.limits.cells:
             raise LimitError(
                 display,
@@ -368,9 +370,9 @@ class Book:
         return Grid(self.path.stem, frame, first_row=2, header=header)
 
     # -- cell facts ---------------------------------------------------------------------------
-    # The cell facts are gathered in the pass that checks a sheet's limits, which decompresses its
-    # XML anyway: one decompression instead of two (issue 16). That pass runs beside fastexcel's
-    # read of the sheet before it (``iter_grids``).
+    # The cell facts come from a pass over the sheet's XML made while fastexcel reads the sheet
+    # (``iter_grids``): gathered in the limits pass instead, they delayed the read by 0.14 s of
+    # CPU on the 100k roster sheet against 0.06 s for decompressing the XML a second time beside it.
     def meta(self, sheet: str) -> CellMeta:
         """Formulas, error values, hidden rows, merged ranges and long numbers of one sheet."""
         if self.format != "xlsx":
