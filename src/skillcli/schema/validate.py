@@ -243,12 +243,14 @@ def _choice_parsers(name: str, column: ColumnSpec) -> _Parsers:
 DISTINCT_MIN_ROWS = 2000
 
 
-def _apply_parsers(
-    frame: pl.DataFrame, name: str, stage1: list[pl.Expr], outs: list[pl.Expr], *, by_value: bool
-) -> pl.DataFrame:
-    """Add the parsers' outputs to ``frame`` — on the column's distinct values when that is cheaper."""
-    if not by_value or frame.height < DISTINCT_MIN_ROWS or frame.get_column(name).n_unique() * 4 > frame.height:
-        return (frame.with_columns(stage1) if stage1 else frame).with_columns(outs)
+def _by_distinct(frame: pl.DataFrame, name: str, by_value: bool) -> bool:
+    """Whether a column's parsers are cheaper on its distinct values, joined back, than row by row."""
+    return by_value and frame.height >= DISTINCT_MIN_ROWS and frame.get_column(name).n_unique() * 4 <= frame.height
+
+
+def _join_parsed(frame: pl.DataFrame, name: str, stage1: list[pl.Expr], outs: list[pl.Expr]) -> pl.DataFrame:
+    """``frame`` with the parsers' outputs computed on the column's distinct values and joined back
+    (each output column, replaced or new, moves to the end)."""
     values = frame.select(pl.col(name)).unique().with_columns(pl.col(name).alias("__key"))
     if stage1:
         values = values.with_columns(stage1)
@@ -274,6 +276,50 @@ def _dates_from_period(frame: pl.DataFrame, table: SheetTable) -> pl.DataFrame:
         if name not in table.headers:
             table.headers[name] = table.headers["training_period"]
     return frame.with_columns(fills)
+
+
+def _parse_columns(
+    frame: pl.DataFrame,
+    kind_specs: dict[str, ColumnSpec],
+    numeric: dict[str, set[int]],
+    ctx: Context,
+    wan_columns: frozenset[str],
+) -> tuple[pl.DataFrame, list[tuple[str, str, str | None]]]:
+    """Every column parsed into its typed value and finding code: the frame with them, and
+    (code column, canonical, detail column) for each column that may hold findings."""
+    # Each column's parsers, in two stages: costly intermediate values first (check characters,
+    # the pieces of money cells), materialised once so the when-chains read them. Columns whose
+    # parse depends only on the cell (dates, money, enums, credit codes …) are parsed on their
+    # distinct values and joined back: a million rows hold a few thousand dates.
+    code_cols: list[tuple[str, str, str | None]] = []  # (code column, canonical, detail column)
+    # The columns parsed row by row are parsed together, in one pass that Polars spreads over the
+    # cores (one query per column before; at 100 rows each query's overhead was most of its cost).
+    # ``order`` keeps the columns where parsing column by column put them.
+    rowwise_stage1: list[pl.Expr] = []
+    rowwise_outs: list[pl.Expr] = []
+    order = list(frame.columns)
+    for name in [c for c in frame.columns if c in kind_specs]:
+        column = kind_specs[name]
+        stage1, outs, code, detail = _column_parsers(name, column, numeric, ctx, wan_columns)
+        if code is not None:
+            code_cols.append((f"__code_{name}", name, f"__detail_{name}" if detail is not None else None))
+            outs.append(code.alias(f"__code_{name}"))
+            if detail is not None:
+                outs.append(detail.alias(f"__detail_{name}"))
+        if not outs:
+            continue
+        if _by_distinct(frame, name, column.ctype not in (ColType.ID, ColType.ACCOUNT, ColType.CODE)):
+            frame = _join_parsed(frame, name, stage1, outs)
+            names = [e.meta.output_name() for e in outs]
+            order = [c for c in order if c not in names] + names
+        else:
+            rowwise_stage1 += stage1
+            rowwise_outs += outs
+            order += [n for n in (e.meta.output_name() for e in (*stage1, *outs)) if n not in order]
+    if rowwise_outs:
+        frame = (frame.with_columns(rowwise_stage1) if rowwise_stage1 else frame).with_columns(rowwise_outs)
+    frame = frame.select(order)
+    return frame, code_cols
 
 
 def validate_table(
@@ -341,22 +387,7 @@ def validate_table(
             )
         )
 
-    # Each column's parsers, in two stages: costly intermediate values first (check characters,
-    # the pieces of money cells), materialised once so the when-chains read them. Columns whose
-    # parse depends only on the cell (dates, money, enums, credit codes …) are parsed on their
-    # distinct values and joined back: a million rows hold a few thousand dates.
-    code_cols: list[tuple[str, str, str | None]] = []  # (code column, canonical, detail column)
-    for name in [c for c in frame.columns if c in kind_specs]:
-        column = kind_specs[name]
-        stage1, outs, code, detail = _column_parsers(name, column, numeric, ctx, table.wan_columns)
-        if code is not None:
-            code_cols.append((f"__code_{name}", name, f"__detail_{name}" if detail is not None else None))
-            outs.append(code.alias(f"__code_{name}"))
-            if detail is not None:
-                outs.append(detail.alias(f"__detail_{name}"))
-        if outs:
-            by_value = column.ctype not in (ColType.ID, ColType.ACCOUNT, ColType.CODE)
-            frame = _apply_parsers(frame, name, stage1, outs, by_value=by_value)
+    frame, code_cols = _parse_columns(frame, kind_specs, numeric, ctx, table.wan_columns)
     # Sex against the ID's 17th digit (odd = 男), only where both are readable.
     if "sex" in frame.columns and "id_number" in frame.columns:
         id_ok = pl.col("__code_id_number").is_null() & pl.col("id_number").is_not_null()
