@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 import polars as pl
 
-from skillcli.findings import concat, emit
+from skillcli.findings import concat, emit_query, emitted
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.lengths import INPUT_LIMITS
 from skillcli.schema.validate import Context
 
 Frames = dict[SheetKind, pl.DataFrame]
-CheckFn = Callable[[Frames, Context], list[pl.DataFrame]]
+CheckFn = Callable[[Frames, Context], list[pl.LazyFrame]]
 REGISTRY: list[tuple[CheckFn, tuple[str, ...]]] = []
 
 
@@ -34,6 +34,19 @@ def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
 # message is rendered, so that each language words it (「花名册」第 12 行 / row 12 of sheet 花名册) and
 # the file is named only when it is not the finding's own file.
 LOCATION_MARK = "\x1f"
+
+
+def _found(
+    frame: pl.DataFrame,
+    code: pl.Expr | str,
+    canonical: pl.Expr | str,
+    value: pl.Expr,
+    detail: pl.Expr | None = None,
+    *,
+    person: pl.Expr | None = None,
+) -> pl.LazyFrame:
+    """A check's findings over ``frame`` as a query (``findings.emit_query``), for ``run_checks``."""
+    return emit_query(frame.lazy(), code, canonical, value, detail, person=person)
 
 
 def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
@@ -70,20 +83,20 @@ def _has(frame: pl.DataFrame, *columns: str) -> bool:
 
 
 @check("date.order", "date.filed-before-start", "date.after-period")
-def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_training_dates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or not _has(roster, "start_date", "end_date"):
         return []
     start, end = pl.col("start_date"), pl.col("end_date")
     found = [
-        emit(
+        _found(
             roster,
             pl.when(start > end).then(pl.lit("date.order")),
             "start_date",
             start.dt.to_string("%Y-%m-%d"),
             pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")]),
         ),
-        emit(
+        _found(
             roster,
             pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")),
             "end_date",
@@ -94,7 +107,7 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     if "filed_end_date" in roster.columns:
         filed = pl.col("filed_end_date")
         found.append(
-            emit(
+            _found(
                 roster,
                 pl.when(filed < start).then(pl.lit("date.filed-before-start")),
                 "filed_end_date",
@@ -115,7 +128,7 @@ def class_columns(frame: pl.DataFrame) -> list[pl.Expr]:
 
 
 @check("value.unknown", "value.likely-alias")
-def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_open_values(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     """A value outside an open list (人员类别), once per value with its count and the closest listed
     value; a likely alias of a listed value (贫困户 → 脱贫劳动力) is named as such."""
     from skillcli.schema.columns import LIKELY_ALIASES, SPECS, closest_value
@@ -150,7 +163,7 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             details = [f"{n}; {closest_value(column, v)}" for v, n in zip(values, counts, strict=True)]
             codes = ["value.likely-alias" if v in likely else "value.unknown" for v in values]
             found.append(
-                emit(
+                _found(
                     unknown.with_columns(
                         pl.Series("__code", codes, pl.String), pl.Series("__detail", details, pl.String)
                     ),
@@ -165,7 +178,7 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
 
 
 @check("roster.duplicate-person")
-def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns or roster.height == 0:
         return []
@@ -177,11 +190,11 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("__key")
     flagged = keyed.with_columns(first.alias("__first"), pl.int_range(pl.len()).over("__key").alias("__rank"))
     code = pl.when(pl.col("__rank") > 0).then(pl.lit("roster.duplicate-person"))
-    return [emit(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
+    return [_found(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
 @check("attendance.not-on-roster", "cert.not-on-roster", "sheet.roster-without-id")
-def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_on_roster(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or "id_number" not in roster.columns:
         return []
@@ -206,7 +219,7 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
             flagged = frame.filter(missing).join(keyless, on="_file", how="left")
             per_row = flagged.filter(pl.col("__roster_sheets").is_null())
-            found.append(emit(per_row, pl.lit(code), "id_number", pl.col("id_number")))
+            found.append(_found(per_row, pl.lit(code), "id_number", pl.col("id_number")))
             per_sheet = (
                 flagged.filter(pl.col("__roster_sheets").is_not_null())
                 .group_by("_file", "_sheet", maintain_order=True)
@@ -218,12 +231,12 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
                 .with_columns(pl.lit(None, pl.String).alias("id_number"))
             )
             detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
-            found.append(emit(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
+            found.append(_found(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
     return found
 
 
 @check("uscc.two-names")
-def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_payee_names(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     """One 统一社会信用代码 written with two names in one batch becomes two payees with two account
     names, and the bank returns a transfer whose 户名 is not the account's: each other spelling is
     reported once, at its first row, beside the first spelling and where it is."""
@@ -254,13 +267,13 @@ def check_payee_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
         )
         found.append(
-            emit(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
+            _found(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
         )
     return found
 
 
 @check("name.mismatch")
-def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_names(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     parts = [
         frame.select("_file", "_sheet", "_row", "id_number", "name").with_columns(pl.lit(order).alias("__kind"))
         for order, kind in enumerate((SheetKind.ROSTER, SheetKind.ATTENDANCE, SheetKind.CERTIFICATES))
@@ -285,11 +298,11 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     joined = people.join(reference, on="id_number", how="left")
     code = pl.when(pl.col("name") != pl.col("__ref_name")).then(pl.lit("name.mismatch"))
     detail = pl.concat_str([pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")])
-    return [emit(joined, code, "name", pl.col("name"), detail)]
+    return [_found(joined, code, "name", pl.col("name"), detail)]
 
 
 @check("attendance.present-exceeds-required", "attendance.online-exceeds-total", "attendance.hours-sum")
-def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     frame = frames.get(SheetKind.ATTENDANCE)
     if frame is None:
         return []
@@ -298,17 +311,17 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         code = pl.when(pl.col("days_present") > pl.col("days_required")).then(
             pl.lit("attendance.present-exceeds-required")
         )
-        found.append(emit(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
+        found.append(_found(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
         found.append(
-            emit(frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total")))
+            _found(frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total")))
         )
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
         code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
         # The finding is filed under 总学时, so its value is that cell's; the sum goes in the detail.
-        found.append(emit(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
+        found.append(_found(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
     return found
 
 
@@ -318,7 +331,7 @@ OLD_CERT_RE = r"^\d{16}$"
 
 
 @check("cert.duplicate-number", "cert.number-level-mismatch", "cert.number-year-mismatch")
-def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_certificates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     frame = frames.get(SheetKind.CERTIFICATES)
     if frame is None or "cert_number" not in frame.columns:
         return []
@@ -327,7 +340,7 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
     rank = pl.int_range(pl.len()).over("cert_number")
     keyed = frame.with_columns(first.alias("__first"), rank.alias("__rank"))
     found = [
-        emit(
+        _found(
             keyed,
             pl.when(number.is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("cert.duplicate-number")),
             "cert_number",
@@ -346,18 +359,18 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
         named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(
             LEVEL_NAMES, default=None, return_dtype=pl.String
         )
-        found.append(emit(frame, code, "cert_number", number, named))
+        found.append(_found(frame, code, "cert_number", number, named))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
         code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)).then(
             pl.lit("cert.number-year-mismatch")
         )
-        found.append(emit(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
+        found.append(_found(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
     return found
 
 
 @check("value.too-long")
-def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
+def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     """A value longer than the ledger's column holds, on its row, whichever database is used."""
     found = []
     for frame in frames.values():
@@ -367,10 +380,12 @@ def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.DataFrame]:
             length = pl.col(column).str.len_chars()
             code = pl.when(length > limit).then(pl.lit("value.too-long"))
             detail = pl.concat_str([length.cast(pl.String), pl.lit(f" > {limit}")])
-            found.append(emit(frame, code, column, pl.col(column).str.slice(0, 40), detail))
+            found.append(_found(frame, code, column, pl.col(column).str.slice(0, 40), detail))
     return found
 
 
 def run_checks(frames: Frames, ctx: Context) -> pl.DataFrame:
-    """Every registered check over the batch, as one findings frame."""
-    return concat(part for fn, _ in REGISTRY for part in fn(frames, ctx))
+    """Every registered check over the batch, as one findings frame: their queries collected
+    together, which Polars runs side by side (one collect per check before, issue 16)."""
+    queries = [query for fn, _ in REGISTRY for query in fn(frames, ctx)]
+    return concat(emitted(found) for found in pl.collect_all(queries))

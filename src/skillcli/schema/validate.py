@@ -128,7 +128,8 @@ def _missing_columns(keys: pl.DataFrame, table: SheetTable) -> list[str]:
         cases = errors.failure_cases
     else:
         return []
-    return cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
+    missing: list[str] = cases.filter(pl.col("check") == "column_in_dataframe").get_column("failure_case").to_list()
+    return missing
 
 
 def _value_check_queries(keys: pl.DataFrame, table: SheetTable) -> list[pl.LazyFrame]:
@@ -412,7 +413,7 @@ def validate_table(
         value = raw.get_column(source) if source in raw.columns else frame.get_column(canonical)
         queries.append(
             findings.emit_query(
-                frame.with_columns(value.alias("__value")).lazy(),
+                frame.lazy().with_columns(value.alias("__value")),
                 pl.col(code_col),
                 canonical,
                 pl.col("__value"),
