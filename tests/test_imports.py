@@ -146,3 +146,46 @@ def test_payout_with_a_ledger__opens_it_through_the_database_layer(tmp_path: Pat
     _, modules = payout_sample(tmp_path, "--ledger", ledger)
     assert {"sqlalchemy", "skillcli.ledger.store"} <= modules
     assert "skillcli.ledger.commit" not in modules  # a dry run writes nothing
+
+
+GC_PROBE = """
+import gc, json, sys
+from skillcli.cli.app import main
+args = sys.argv[2:]
+sys.argv = ["skillcli", *args]
+try:
+    main() if {process} else main(args)
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write(json.dumps({{"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                              "full": gc.get_stats()[2]["collections"]}}))
+"""
+
+
+def gc_after(batch: Path, *, process: bool) -> dict[str, Any]:
+    probe = GC_PROBE.format(process=process)
+    argv = [sys.executable, "-c", probe, "-", "check", str(batch), "--period", "2024-06"]
+    run = subprocess.run(argv, capture_output=True, text=True, check=False)
+    report: dict[str, Any] = json.loads(run.stderr[run.stderr.rindex('{"code"') :])
+    return report
+
+
+def test_check_process__imports_with_the_collector_paused_then_collects(make_xlsx: Any) -> None:
+    # The skillcli process imports its command with the cyclic collector paused and freezes what
+    # start-up made: the start-up objects are never walked again (no full collection in a small
+    # check), and the collector runs again for whatever the command itself leaves behind.
+    batch = make_xlsx({"花名册": roster_sheet()})
+    report = gc_after(batch, process=True)
+    assert report["code"] == 0
+    assert report["enabled"] is True
+    assert report["frozen"] > 30_000  # the modules, classes and schemas of start-up
+    assert report["full"] == 0
+
+
+def test_main_called_in_a_process_of_its_own__leaves_the_collector_alone(make_xlsx: Any) -> None:
+    # A caller that runs main(argv) inside its own process (the tests, a script) keeps its collector.
+    batch = make_xlsx({"花名册": roster_sheet()})
+    report = gc_after(batch, process=False)
+    assert report["code"] == 0
+    assert report["enabled"] is True
+    assert report["frozen"] == 0

@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 
+# What the command runs, imported with the module (which only ``check`` loads), so that these
+# imports are made while the collector is paused (``cli.app.load_command``).
+from skillcli.api.checks import check as run_check
 from skillcli.cli import options as opt
+from skillcli.cli.columns import clerk_columns
+from skillcli.cli.outcome import check_report, reading
+from skillcli.cli.render import Screen, batch_summary
 
 
 @opt.read_limit_options
@@ -35,11 +41,6 @@ def check(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable file.
     """
-    from skillcli.api.checks import check as run_check
-    from skillcli.cli.columns import clerk_columns
-    from skillcli.cli.outcome import check_report, reading
-    from skillcli.cli.render import Screen, batch_summary
-
     screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
     full_list = out / "exceptions.xlsx" if out is not None else None
     with reading(screen, len(files), lambda batch: batch_summary(screen, batch, limit, full_list=full_list)) as (
