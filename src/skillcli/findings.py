@@ -945,7 +945,7 @@ def emit(
 
 
 def emit_query(
-    frame: pl.LazyFrame,
+    frame: pl.LazyFrame | pl.DataFrame,
     code: pl.Expr | str,
     canonical: pl.Expr | str,
     value: pl.Expr,
@@ -956,6 +956,7 @@ def emit_query(
 ) -> pl.LazyFrame:
     """``emit`` as a query, for collecting many together (``pl.collect_all``); pass each collected
     frame to ``emitted``."""
+    frame = frame.lazy()
     if person is None:
         has_id = "id_number" in frame.collect_schema().names()
         person = pl.col("id_number") if has_id else pl.lit(None, pl.String)

@@ -36,19 +36,6 @@ def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
 LOCATION_MARK = "\x1f"
 
 
-def _found(
-    frame: pl.DataFrame,
-    code: pl.Expr | str,
-    canonical: pl.Expr | str,
-    value: pl.Expr,
-    detail: pl.Expr | None = None,
-    *,
-    person: pl.Expr | None = None,
-) -> pl.LazyFrame:
-    """A check's findings over ``frame`` as a query (``findings.emit_query``), for ``run_checks``."""
-    return emit_query(frame.lazy(), code, canonical, value, detail, person=person)
-
-
 def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
     """A marked reference to a row: file (its name only), sheet and Excel row; see ``words_locations``."""
     mark = pl.lit(LOCATION_MARK)
@@ -89,14 +76,14 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
         return []
     start, end = pl.col("start_date"), pl.col("end_date")
     found = [
-        _found(
+        emit_query(
             roster,
             pl.when(start > end).then(pl.lit("date.order")),
             "start_date",
             start.dt.to_string("%Y-%m-%d"),
             pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")]),
         ),
-        _found(
+        emit_query(
             roster,
             pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")),
             "end_date",
@@ -107,7 +94,7 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     if "filed_end_date" in roster.columns:
         filed = pl.col("filed_end_date")
         found.append(
-            _found(
+            emit_query(
                 roster,
                 pl.when(filed < start).then(pl.lit("date.filed-before-start")),
                 "filed_end_date",
@@ -163,7 +150,7 @@ def check_open_values(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
             details = [f"{n}; {closest_value(column, v)}" for v, n in zip(values, counts, strict=True)]
             codes = ["value.likely-alias" if v in likely else "value.unknown" for v in values]
             found.append(
-                _found(
+                emit_query(
                     unknown.with_columns(
                         pl.Series("__code", codes, pl.String), pl.Series("__detail", details, pl.String)
                     ),
@@ -190,7 +177,7 @@ def check_duplicate_person(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     first = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().over("__key")
     flagged = keyed.with_columns(first.alias("__first"), pl.int_range(pl.len()).over("__key").alias("__rank"))
     code = pl.when(pl.col("__rank") > 0).then(pl.lit("roster.duplicate-person"))
-    return [_found(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
+    return [emit_query(flagged, code, "id_number", pl.col("id_number"), pl.col("__first"))]
 
 
 @check("attendance.not-on-roster", "cert.not-on-roster", "sheet.roster-without-id")
@@ -219,7 +206,7 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
             missing = pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode())
             flagged = frame.filter(missing).join(keyless, on="_file", how="left")
             per_row = flagged.filter(pl.col("__roster_sheets").is_null())
-            found.append(_found(per_row, pl.lit(code), "id_number", pl.col("id_number")))
+            found.append(emit_query(per_row, pl.lit(code), "id_number", pl.col("id_number")))
             per_sheet = (
                 flagged.filter(pl.col("__roster_sheets").is_not_null())
                 .group_by("_file", "_sheet", maintain_order=True)
@@ -231,7 +218,9 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
                 .with_columns(pl.lit(None, pl.String).alias("id_number"))
             )
             detail = pl.concat_str([pl.lit("「"), pl.col("__roster_sheets"), pl.lit("」")])
-            found.append(_found(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail))
+            found.append(
+                emit_query(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail)
+            )
     return found
 
 
@@ -267,7 +256,9 @@ def check_payee_names(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
             [pl.col(code_column), pl.lit("; "), pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")]
         )
         found.append(
-            _found(joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String))
+            emit_query(
+                joined, "uscc.two-names", name_column, pl.col(name_column), detail, person=pl.lit(None, pl.String)
+            )
         )
     return found
 
@@ -298,7 +289,7 @@ def check_names(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     joined = people.join(reference, on="id_number", how="left")
     code = pl.when(pl.col("name") != pl.col("__ref_name")).then(pl.lit("name.mismatch"))
     detail = pl.concat_str([pl.col("__ref_loc"), pl.lit("「"), pl.col("__ref_name"), pl.lit("」")])
-    return [_found(joined, code, "name", pl.col("name"), detail)]
+    return [emit_query(joined, code, "name", pl.col("name"), detail)]
 
 
 @check("attendance.present-exceeds-required", "attendance.online-exceeds-total", "attendance.hours-sum")
@@ -311,17 +302,19 @@ def check_attendance_counts(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
         code = pl.when(pl.col("days_present") > pl.col("days_required")).then(
             pl.lit("attendance.present-exceeds-required")
         )
-        found.append(_found(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
+        found.append(emit_query(frame, code, "days_present", pl.col("days_present"), pl.col("days_required")))
     if _has(frame, "hours_online", "hours_total"):
         code = pl.when(pl.col("hours_online") > pl.col("hours_total")).then(pl.lit("attendance.online-exceeds-total"))
         found.append(
-            _found(frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total")))
+            emit_query(
+                frame, code, "hours_online", hours_text(pl.col("hours_online")), hours_text(pl.col("hours_total"))
+            )
         )
     if _has(frame, "hours_online", "hours_offline", "hours_total"):
         both = pl.col("hours_online") + pl.col("hours_offline")
         code = pl.when((both - pl.col("hours_total")).abs() > 0.01).then(pl.lit("attendance.hours-sum"))
         # The finding is filed under 总学时, so its value is that cell's; the sum goes in the detail.
-        found.append(_found(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
+        found.append(emit_query(frame, code, "hours_total", hours_text(pl.col("hours_total")), hours_text(both)))
     return found
 
 
@@ -340,7 +333,7 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     rank = pl.int_range(pl.len()).over("cert_number")
     keyed = frame.with_columns(first.alias("__first"), rank.alias("__rank"))
     found = [
-        _found(
+        emit_query(
             keyed,
             pl.when(number.is_not_null() & (pl.col("__rank") > 0)).then(pl.lit("cert.duplicate-number")),
             "cert_number",
@@ -359,13 +352,13 @@ def check_certificates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
         named = pl.concat_str([pl.lit("L"), level_digit]).replace_strict(
             LEVEL_NAMES, default=None, return_dtype=pl.String
         )
-        found.append(_found(frame, code, "cert_number", number, named))
+        found.append(emit_query(frame, code, "cert_number", number, named))
     if "issue_date" in frame.columns:
         issued = pl.col("issue_date").dt.strftime("%y")
         code = pl.when(year_digits.is_not_null() & issued.is_not_null() & (year_digits != issued)).then(
             pl.lit("cert.number-year-mismatch")
         )
-        found.append(_found(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
+        found.append(emit_query(frame, code, "cert_number", number, pl.concat_str([pl.lit("20"), year_digits])))
     return found
 
 
@@ -380,7 +373,7 @@ def check_ledger_lengths(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
             length = pl.col(column).str.len_chars()
             code = pl.when(length > limit).then(pl.lit("value.too-long"))
             detail = pl.concat_str([length.cast(pl.String), pl.lit(f" > {limit}")])
-            found.append(_found(frame, code, column, pl.col(column).str.slice(0, 40), detail))
+            found.append(emit_query(frame, code, column, pl.col(column).str.slice(0, 40), detail))
     return found
 
 
