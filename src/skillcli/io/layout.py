@@ -439,13 +439,19 @@ def _needs_full_clean(data: pl.DataFrame, columns: list[int]) -> list[bool]:
 
 def _cell_findings(table: SheetTable, meta: CellMeta) -> None:
     """Formulas, error values, hidden rows and merged ranges that touch the kept data cells."""
+    import polars as pl
+
     if not (meta.formulas or meta.errors or meta.hidden_rows or meta.merged):
         return
     rows = set(table.frame.get_column("_row").to_list())
     by_col = {index: canonical for canonical, index in table.columns.items()}
     id_by_row: dict[int, str] = {}
     if "id_number" in table.frame.columns:
-        id_by_row = dict(table.frame.select("_row", "id_number").drop_nulls().iter_rows())
+        # Only the rows a finding names: a dict of every row's ID took 0.04 s at 100 000 rows.
+        named = {row for row, _ in meta.formulas} | {row for row, _ in meta.errors} | meta.hidden_rows
+        named |= {r1 for r1, _, _, _ in meta.merged}
+        ids = table.frame.filter(pl.col("_row").is_in(sorted(named))).select("_row", "id_number").drop_nulls()
+        id_by_row = dict(ids.iter_rows())
     for (row, col), formula in sorted(meta.formulas.items()):
         if row in rows and col in by_col:
             table.issues.append(
