@@ -210,8 +210,23 @@ CORPUS: dict[str, Build] = {
         write_xlsx(tmp / "book.xlsx", {"说明": [["x"]], "花名册": roster_sheet()}, hidden_sheets=["花名册"])
     ],
     "sheet.column-by-content": _column_by_content,
+    "sheet.merged-header-unknown": lambda tmp: [
+        write_xlsx(
+            tmp / "book.xlsx",
+            {
+                "花名册": [
+                    [*ROSTER_HEADER_ROW, "紧急联系人", None],
+                    [None] * len(ROSTER_HEADER_ROW) + ["称呼", "联络方式"],
+                    [*roster_row(1), "张三", "父亲"],
+                ]
+            },
+            merged={"花名册": [*(f"{c}1:{c}2" for c in "ABCDEFGH"), "I1:J1"]},
+        )
+    ],
     "sheet.roster-without-id": _roster_without_id,
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
+    # A formula saved with no result, as a program that never ran Excel writes it.
+    "cell.formula-no-result": row(occupation=Formula('="电"&"工"', "")),
     "cell.error": row(occupation=Error("#N/A")),
     "cell.merged": lambda tmp: roster_with(tmp, roster_row(1), roster_row(2), merged={"花名册": ["D2:D3"]}),
     "cell.precision-lost": extra("银行账号", 6222021001001234567),

@@ -124,6 +124,17 @@ _ALL: list[Code] = [
             " '{detail}' in 人员类别 (add that column if the sheet has none), then check again; this column may stay",
         ),
         (
+            "merged-header-unknown",
+            W,
+            "合并表头「{column}」（{detail}）下的「{value}」未能识别为已知列，这几列已忽略（表头行不会当作数据读取）。"
+            "请把这几列的表头改为模板中的写法，写在一行内（如「劳动合同起始日期」「劳动合同终止日期」；skillcli template "
+            "可生成模板），或请操作 skillcli 的同事加参数 --map {column}/下一行的表头=模板中的列名",
+            "the merged header '{column}' ({detail}) has '{value}' under it, which name no known column; these"
+            " columns were ignored (the header rows are not read as data). Rename these headers as the template"
+            " writes them, on one row (skillcli template writes one), or whoever runs skillcli adds"
+            " --map {column}/<header below>=<template column>",
+        ),
+        (
             "unknown-column",
             W,
             "未识别的列「{column}」，已忽略（此列的内容不会被读取）。此列如不用于计算补贴，不必处理；如它就是模板中的某一列，"
@@ -157,6 +168,14 @@ _ALL: list[Code] = [
             W,
             "单元格是公式 {value}，已按 Excel 上次算出并显示的结果读取；请核对结果，最好改为直接填写数值",
             "cell holds a formula {value}; the result Excel last showed was read: check it, and better type the value itself",
+        ),
+        (
+            "formula-no-result",
+            W,
+            "此单元格是公式 {value}，文件中没有保存计算结果（文件未在 Excel 中打开保存过），已按空白处理；"
+            "请在 Excel 中打开并保存，或直接填写数值",
+            "this cell is the formula {value} and the file holds no computed result (it was never opened and saved"
+            " in Excel), so it was read as blank; open and save the file in Excel, or type the value itself",
         ),
         (
             "error",

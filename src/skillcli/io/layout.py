@@ -140,6 +140,26 @@ class _HeaderChoice:
     duplicates: list[tuple[int, str]]  # grid column, header text
     score: int
     unknown: list[tuple[int, str]] = field(default_factory=list)  # grid column, header text
+    # A two-row header's parents merged across several columns: (first, last grid column, parent text).
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+# Words ending a group header that only say "the dates of": 「劳动合同期限」 over 起始日期/终止日期
+# names 劳动合同起始日期 and 劳动合同终止日期 once 期限 is dropped.
+_PARENT_SUFFIX_RE = re.compile(r"(起止日期|起止时间|起止|期限|期间|时间|日期|情况)$")
+# A child header that is half a word under its parent: 「培训期限」 over 起/止.
+_CHILD_WORDS = {"起": "起始", "止": "终止", "自": "起始", "至": "终止", "始": "起始", "终": "终止"}
+
+
+def _combined(parent: str, child: str) -> list[str]:
+    """The names a child header may stand for under its parent, most literal first: parent + child
+    (出勤天数 over 应/实际 → 应出勤天数 as child + parent), and the same with the parent's generic
+    ending dropped and a bare 起/止 written out (培训期限 over 起 → 培训起始日期)."""
+    parent, child = normalise_header(parent), normalise_header(child)
+    stems = dict.fromkeys([parent, _PARENT_SUFFIX_RE.sub("", parent)])
+    word = _CHILD_WORDS.get(child, child)
+    children = dict.fromkeys([child, word, word + "日期"])
+    return [text for stem in stems if stem for c in children for text in (stem + c, c + stem)]
 
 
 def _map_headers(
@@ -154,7 +174,9 @@ def _map_headers(
         parent = parents[j] if parents else ""
         candidates: list[str] = []
         if parent and child:
-            candidates = [f"{parent}/{child}", child]
+            # The combined names come before the child alone: 「开始时间」 under 「劳动合同期限」 is the
+            # contract's start, not the training's.
+            candidates = [f"{parent}/{child}", *_combined(parent, child), child]
         elif child or parent:
             candidates = [child or parent]
         for text in candidates:
@@ -189,6 +211,20 @@ def _parents(top: list[str], below: list[str], merged_parent: dict[int, str]) ->
     return parents
 
 
+def _spans(
+    top: list[str], below: list[str], merged: list[tuple[int, int, int, int]], excel_row: int, col_offset: int
+) -> list[tuple[int, int, str]]:
+    """The cells of ``top`` merged across several columns with a word under every one of them."""
+    spans: list[tuple[int, int, str]] = []
+    for r1, c1, r2, c2 in merged:
+        first, last = c1 - col_offset, c2 - col_offset
+        if r1 != excel_row or r2 != excel_row or last <= first or first < 0 or last >= len(below):
+            continue
+        if top[first] and all(below[j] for j in range(first, last + 1)):
+            spans.append((first, last, top[first]))
+    return spans
+
+
 def find_header(
     head: list[list[str]],
     kinds: list[SheetKind],
@@ -215,10 +251,17 @@ def find_header(
                 }
                 two = _map_headers(head[r + 1], _parents(head[r], head[r + 1], merged_parent), kind, words, extra)
                 two.row = r + 1
+                two.spans = _spans(head[r], head[r + 1], merged, excel_row, col_offset)
                 # A two-row header must beat both of its rows alone; otherwise the row above is a
-                # title or 填报单位 line and the lower row is the whole header.
+                # title or 填报单位 line and the lower row is the whole header. A header row with a
+                # cell merged over several columns and a word under each of them is the top of a
+                # two-row header even when those words name no known column: the lower row is
+                # never a trainee, and its words are reported as one header finding.
                 below = _map_headers(head[r + 1], None, kind, words, extra)
-                if two.score > max(choice.score, below.score):
+                grouped = bool(two.spans) and choice.score >= MIN_HEADER_SCORE
+                if two.score > max(choice.score, below.score) or (
+                    grouped and two.score >= max(choice.score, below.score)
+                ):
                     choice = two
             if best is None or choice.score > best.score:
                 best = choice
@@ -261,7 +304,7 @@ def locate(
     ]
 
     data = frame.slice(data_start)
-    table_issues += _unknown_header_issues(choice, data, file, grid.sheet, header_excel_row, words)
+    table_issues += _unknown_header_issues(choice, data, file, grid.sheet, header_excel_row, words, grid.col_offset)
     # An ID column whose header cell was left blank is recognised by its content.
     if "id_number" not in {c for c, _ in mapping.values()}:
         found = _id_by_content(data, header_cells, mapping)
@@ -412,14 +455,33 @@ def _skip_reason(tests: list[tuple[str, pl.Expr]]) -> pl.Expr:
 
 
 def _unknown_header_issues(
-    choice: _HeaderChoice, data: pl.DataFrame, file: str, sheet: str, header_row: int, words: HeaderWords
+    choice: _HeaderChoice,
+    data: pl.DataFrame,
+    file: str,
+    sheet: str,
+    header_row: int,
+    words: HeaderWords,
+    col_offset: int = 0,
 ) -> list[Issue]:
     """A warning for each header that matched no column, naming the known column it most likely is
     when its name is close and its cells fit (``words.suggest``), so that no column of the clerk's
     file is dropped without a word."""
     issues: list[Issue] = []
     present = {canonical for canonical, _ in choice.mapping.values()}
-    for j, text in choice.unknown:
+    unknown = dict(choice.unknown)
+    for first, last, parent in choice.spans:
+        children = [j for j in range(first, last + 1) if j in unknown]
+        if not children:
+            continue
+        # One finding for the merged parent and the words under it: the clerk renames the group, not
+        # each "parent/child" pair the locator tried.
+        letters = [col_letter(col_offset + j) for j in (first, last)]
+        where = f"{letters[0]}{header_row - 1}:{letters[1]}{header_row - 1} / " + ", ".join(
+            f"{col_letter(col_offset + j)}{header_row}" for j in children
+        )
+        names = " / ".join(unknown.pop(j).split("/", 1)[-1] for j in children)
+        issues.append(Issue(file, sheet, header_row, parent, names, "sheet.merged-header-unknown", where))
+    for j, text in unknown.items():
         name = f"c{j}"
         sample = data.get_column(name).drop_nulls().head(200).to_list() if name in data.columns else []
         code, detail = words.suggest(choice.kind, text, [clean_cell(str(v)) for v in sample], present)
@@ -454,9 +516,8 @@ def _cell_findings(table: SheetTable, meta: CellMeta) -> None:
         id_by_row = dict(ids.iter_rows())
     for (row, col), formula in sorted(meta.formulas.items()):
         if row in rows and col in by_col:
-            table.issues.append(
-                table.issue("cell.formula", by_col[col], row, value=formula, person_id=id_by_row.get(row, ""))
-            )
+            code = "cell.formula-no-result" if (row, col) in meta.uncached else "cell.formula"
+            table.issues.append(table.issue(code, by_col[col], row, value=formula, person_id=id_by_row.get(row, "")))
     for (row, col), value in sorted(meta.errors.items()):
         if row in rows and col in by_col:
             table.issues.append(

@@ -24,6 +24,9 @@ _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF_RE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 _FORMULA_TEXT_RE = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
+# What follows a formula when Excel saved its result: a filled ``<v>``, or an empty one in a cell typed
+# ``t="str"`` (a formula whose result is the empty text). Anything else holds no result.
+_CACHED_RE = re.compile(rb"\s*<v>[^<]")
 _ROW_TAG_RE = re.compile(rb'<row r="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _ATTR_T_RE = re.compile(rb'\bt="([a-zA-Z]+)"')
@@ -53,6 +56,9 @@ class CellMeta:
     """Facts about one sheet's cells, keyed by (Excel row, 0-based absolute column)."""
 
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Formula cells with no saved result (written by a program, never opened and saved in Excel):
+    # there is no value Excel showed, so the cell reads as blank and the clerk is told why.
+    uncached: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (rows 1-based)
@@ -98,6 +104,8 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
             text = _FORMULA_TEXT_RE.match(buf, pos)
             body = text.group(1) if text and text.group(1) else b""
             meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
+            if not _CACHED_RE.match(buf, text.end() if text else pos) and not _is_text_result(buf, cell[2]):
+                meta.uncached.add((cell[0], cell[1]))
     for pos in _positions(buf, _ERROR_START_RE, lo + 1, hi + 1):
         if buf[pos - 1] != 0x20:  # `` t="e"``: an attribute, not the end of another one's name
             continue
@@ -119,6 +127,12 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
             kind = _ATTR_T_RE.search(buf, cell[2], buf.find(b">", cell[2]))
             if kind is None or kind.group(1) == b"n":
                 meta.long_numbers.add((cell[0], cell[1]))
+
+
+def _is_text_result(buf: bytes, tag: int) -> bool:
+    """Whether the cell tag at ``tag`` types its saved result as text (``t="str"``)."""
+    kind = _ATTR_T_RE.search(buf, tag, buf.find(b">", tag))
+    return kind is not None and kind.group(1) == b"str"
 
 
 def _scan_merges(buf: bytes, meta: CellMeta) -> None:
