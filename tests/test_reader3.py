@@ -25,7 +25,18 @@ def finding(result, code):
 
 
 # -- 1. a parent header merged over two children ------------------------------------------------
-CONTRACT_TOP = ["序号", "姓名", "身份证号码", "培训类型", "职业(工种)", "培训等级", "开班日期", "结业日期", "劳动合同期限", None]
+CONTRACT_TOP = [
+    "序号",
+    "姓名",
+    "身份证号码",
+    "培训类型",
+    "职业(工种)",
+    "培训等级",
+    "开班日期",
+    "结业日期",
+    "劳动合同期限",
+    None,
+]
 CONTRACT_BELOW = [None, None, None, None, None, None, None, None, "起始日期", "终止日期"]
 # Every column but the contract pair is merged down over both header rows, as in the reader's roster.
 VERTICAL = [f"{c}2:{c}3" for c in "ABCDEFGH"]
@@ -70,7 +81,11 @@ def test_merged_parent__children_read_as_parent_plus_child(make_xlsx, check_json
         # 培训期限 over 起/止: the parent's ending dropped and 起/止 written out.
         (["培训期限", None], ["起", "止"], {"start_date": "培训期限/起", "end_date": "培训期限/止"}),
         # 培训时间 over 开始时间/结束时间: the parent's 时间 dropped.
-        (["培训时间", None], ["开始时间", "结束时间"], {"start_date": "培训时间/开始时间", "end_date": "培训时间/结束时间"}),
+        (
+            ["培训时间", None],
+            ["开始时间", "结束时间"],
+            {"start_date": "培训时间/开始时间", "end_date": "培训时间/结束时间"},
+        ),
     ],
 )
 def test_merged_parent__training_period_groups(make_xlsx, check_json, top, below, expected):

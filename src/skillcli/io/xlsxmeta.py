@@ -101,11 +101,7 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
     for pos in _positions(buf, _FORMULA_START_RE, lo, hi):
         cell = _cell_before(buf, pos)
         if cell is not None:
-            text = _FORMULA_TEXT_RE.match(buf, pos)
-            body = text.group(1) if text and text.group(1) else b""
-            meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
-            if not _CACHED_RE.match(buf, text.end() if text else pos) and not _is_text_result(buf, cell[2]):
-                meta.uncached.add((cell[0], cell[1]))
+            _record_formula(buf, pos, cell, meta)
     for pos in _positions(buf, _ERROR_START_RE, lo + 1, hi + 1):
         if buf[pos - 1] != 0x20:  # `` t="e"``: an attribute, not the end of another one's name
             continue
@@ -127,6 +123,15 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
             kind = _ATTR_T_RE.search(buf, cell[2], buf.find(b">", cell[2]))
             if kind is None or kind.group(1) == b"n":
                 meta.long_numbers.add((cell[0], cell[1]))
+
+
+def _record_formula(buf: bytes, pos: int, cell: tuple[int, int, int], meta: CellMeta) -> None:
+    """The formula starting at ``pos`` in the cell ``cell``, and whether Excel saved its result."""
+    text = _FORMULA_TEXT_RE.match(buf, pos)
+    body = text.group(1) if text and text.group(1) else b""
+    meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
+    if not _CACHED_RE.match(buf, text.end() if text else pos) and not _is_text_result(buf, cell[2]):
+        meta.uncached.add((cell[0], cell[1]))
 
 
 def _is_text_result(buf: bytes, tag: int) -> bool:
