@@ -201,6 +201,12 @@ CORPUS: dict[str, Build] = {
     "file.encoding-fallback": lambda tmp: [write_csv(tmp / "花名册.csv", roster_sheet(roster_row(1)), "gbk")],
     "sheet.header-not-found": lambda tmp: [write_xlsx(tmp / "book.xlsx", {"花名册": [["无表头"]]})],
     "sheet.missing-column": _missing_column,
+    "sheet.missing-column-likely": lambda tmp: roster_with(
+        tmp, roster_row(1), header=["结班日期" if h == "结业日期" else h for h in ROSTER_HEADER_ROW]
+    ),
+    "sheet.unknown-column-missing": lambda tmp: roster_with(
+        tmp, roster_row(1), header=["结班日期" if h == "结业日期" else h for h in ROSTER_HEADER_ROW]
+    ),
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
     "sheet.unknown-column-like": extra("学员联系电话", "13812345678"),
     "sheet.unknown-column-money": extra("补贴资金承担方", "企业"),

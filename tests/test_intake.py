@@ -72,9 +72,12 @@ def test_headers__a_roster_without_its_id_column_gives_one_finding_per_dependent
     )
     assert summary["证书"]["message_zh"].startswith("本表有 2 行")
     assert "请先改正花名册的表头" in summary["出勤"]["message_zh"]
-    # The roster itself still says which column is missing and what its header was (证件 → 身份证号码).
-    assert (1, "身份证号码", "sheet.missing-column") in findings(result)
-    assert (1, "证件", "sheet.unknown-column-like") in findings(result)
+    # The roster itself still says which column is missing and what its header was (证件 → 身份证号码),
+    # the two findings naming each other.
+    assert (1, "身份证号码", "sheet.missing-column-likely") in findings(result)
+    assert (1, "证件", "sheet.unknown-column-missing") in findings(result)
+    missing = next(f for f in result.json["findings"] if f["code"] == "sheet.missing-column-likely")
+    assert missing["message_zh"].startswith("本表没有「身份证号码」列；「证件」（第 1 行 B 列）可能就是它")
 
 
 def test_headers__an_attendance_file_without_a_roster_still_checks_row_by_row(make_xlsx, check_json):

@@ -184,3 +184,60 @@ def test_formula_with_saved_result_keeps_the_cached_value_message(make_xlsx, che
     assert by_code(result, "cell.formula") == [(3, "结业日期", "cell.formula")]
     assert not by_code(result, "cell.formula-no-result")
     assert "Excel 上次算出并显示的结果" in finding(result, "cell.formula")["message_zh"]
+
+
+# -- 3. a missing required column next to the unknown header that is probably it ----------------
+def _end_date_as(header_text):
+    return [header_text if h == "结业日期" else h for h in ROSTER_HEADER_ROW]
+
+
+def test_missing_column__names_the_unknown_header_that_is_probably_it(make_xlsx, check_json):
+    path = make_xlsx({"花名册": [["2024年花名册"], _end_date_as("结班日期"), roster_row(1), roster_row(2)]})
+    result = check_json(path)
+    assert findings(result) == [
+        (2, "结业日期", "sheet.missing-column-likely"),
+        (2, "结班日期", "sheet.unknown-column-missing"),
+    ]
+    missing = finding(result, "sheet.missing-column-likely")
+    assert missing["message_zh"].startswith(
+        "本表没有「结业日期」列；「结班日期」（第 2 行 H 列）可能就是它：请把表头改为「结业日期」后重新检查，"
+        "或请操作 skillcli 的同事加参数 --map 结班日期=结业日期"
+    )
+    assert missing["severity"] == "error"
+    unknown = finding(result, "sheet.unknown-column-missing")
+    assert "本表缺少必填列「结业日期」，此列可能就是它" in unknown["message_zh"]
+    # The advice works: mapped as told, the column is read and the rows pass.
+    mapped = check_json(path, "--map", "结班日期=结业日期")
+    assert mapped.code == 0 and findings(mapped) == []
+    assert sheet_info(mapped)["columns"]["end_date"] == "结班日期"
+
+
+def test_missing_column__an_unrelated_unknown_header_is_not_named(make_xlsx, check_json):
+    # 入职日期 shares only the generic ending 日期 with 开班日期: the missing column stays unlinked.
+    header = [h for h in ROSTER_HEADER_ROW if h != "开班日期"] + ["入职日期"]
+    rows = [
+        [v for h, v in zip(ROSTER_HEADER_ROW, roster_row(n), strict=True) if h != "开班日期"] + ["2020-01-01"]
+        for n in (1, 2)
+    ]
+    result = check_json(make_xlsx({"花名册": [header, *rows]}))
+    assert (1, "开班日期", "sheet.missing-column") in findings(result)
+    assert not by_code(result, "sheet.missing-column-likely") and not by_code(result, "sheet.unknown-column-missing")
+
+
+def test_missing_column__return_to_the_sender_has_no_program_options(make_xlsx, run_cli, tmp_path):
+    from openpyxl import load_workbook
+
+    header = [*_end_date_as("结班日期"), "培训机构"]
+    path = make_xlsx({"花名册": [header, [*roster_row(1), "甲技工学校"]]})
+    out = tmp_path / "out"
+    result = run_cli("check", path, "--period", "2024-06", "--out", out, "--split-by", "institution")
+    assert result.code == 1, result.stderr
+    lines = [
+        [c.value for c in row] for row in load_workbook(out / "退回_甲技工学校.xlsx")["表头问题"].iter_rows(min_row=2)
+    ]
+    assert [line[3] for line in lines] == [
+        "本表没有「结业日期」列；「结班日期」（第 1 行 H 列）可能就是它：请把表头改为「结业日期」后重新报送；"
+        "如它不是，请在表头加上「结业日期」列并逐行填写",
+        "未识别的列「结班日期」，已忽略。本表缺少必填列「结业日期」，此列可能就是它：如是，请在工作簿中把表头「结班日期」改为"
+        "「结业日期」后重新报送",
+    ]

@@ -78,6 +78,15 @@ _ALL: list[Code] = [
             "required column '{column}' is missing; add it to the header and fill it for every row",
         ),
         (
+            "missing-column-likely",
+            E,
+            "本表没有「{column}」列；「{value}」（第 {count} 行 {closest} 列）可能就是它：请把表头改为「{column}」后重新检查，"
+            "或请操作 skillcli 的同事加参数 --map {value}={column}；如它不是，请在表头加上「{column}」列并逐行填写",
+            "the sheet has no '{column}' column; '{value}' (row {count}, column {closest}) is probably it: rename that"
+            " header to '{column}' and check again, or whoever runs skillcli adds --map {value}={column}; if it is not,"
+            " add a '{column}' column to the header and fill it for every row",
+        ),
+        (
             "duplicate-column",
             W,
             "列「{column}」与前面的列重复，已忽略此列；请删除重复的列",
@@ -122,6 +131,15 @@ _ALL: list[Code] = [
             " '{detail}' is read from the 人员类别 column only (subsidies for that group, such as a living allowance"
             " during training, look at that column alone). For every person marked 是 in this column write"
             " '{detail}' in 人员类别 (add that column if the sheet has none), then check again; this column may stay",
+        ),
+        (
+            "unknown-column-missing",
+            W,
+            "未识别的列「{column}」，已忽略。本表缺少必填列「{detail}」，此列可能就是它：如是，请在工作簿中把表头「{column}」改为"
+            "「{detail}」后重新检查（也可以请操作 skillcli 的同事加参数 --map {column}={detail}）",
+            "column '{column}' is not recognised and was ignored. The sheet lacks the required column '{detail}', and"
+            " this is probably it: if so, rename the header '{column}' to '{detail}' in the workbook and check again"
+            " (or whoever runs skillcli adds --map {column}={detail})",
         ),
         (
             "merged-header-unknown",
@@ -892,6 +910,11 @@ RENDERED_COLUMNS = (
     "person_id",
 )
 EMITTED_EVENT = "skillcli.findings.emitted"
+
+
+# A required column the sheet lacks, with or without a header that is likely it: every stage that
+# holds a sheet's rows, or drops the finding for a column it does not need, reads both.
+MISSING_COLUMN_CODES = ("sheet.missing-column", "sheet.missing-column-likely")
 
 
 class Issue(NamedTuple):

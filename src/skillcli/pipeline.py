@@ -22,9 +22,10 @@ from skillcli.findings import CATALOGUE, FINDING_SCHEMA, RENDERED_COLUMNS, Issue
 from skillcli.io.layout import HeaderWords, Ignored, SheetTable, kind_from_name, locate
 from skillcli.io.limits import Limits
 from skillcli.io.workbook import Book, Grid
+from skillcli.io.xlsxmeta import col_letter
 from skillcli.model import Severity, SheetInfo, SheetKind, SkipCounts
 from skillcli.schema.checks import run_checks, words_locations
-from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words
+from skillcli.schema.columns import SPECS, ColType, ColumnMap, exact_columns, header_words, likely_missing, spec
 from skillcli.schema.validate import MONEY_TYPED, Context, validate_table
 
 DEFAULT_MAX_FILE_MB = 500
@@ -195,7 +196,7 @@ class _Read:
         for name in missing:
             # Without a header every column is missing; sheet.header-not-found already says so.
             if table.header_row:
-                self.loose.append(Issue(display, grid.sheet, table.header_row, name, "", "sheet.missing-column"))
+                self.loose.append(_missing_column(display, table, name))
             self.blocked.add((display, grid.sheet))
         self.loose.extend(table.issues)
         self.issue_parts.append(issues)
@@ -207,6 +208,26 @@ class _Read:
             display, grid.sheet, table.kind, table.header_row, frame.height, table.skipped, dict(table.headers),
             sender=table.sender,
         )
+
+
+_UNKNOWN_CODES = ("sheet.unknown-column", "sheet.unknown-column-like", "sheet.unknown-column-money")
+
+
+def _missing_column(display: str, table: SheetTable, name: str) -> Issue:
+    """The finding for a required column the sheet lacks. When a header that matched no column is
+    most likely it (结班日期 for 结业日期), both findings name each other: the missing column says which
+    cell to rename, and that header's own finding says it is the missing column."""
+    present = set(table.headers)
+    likely = likely_missing(table.kind, name, list(table.unknown), present)
+    if likely is None:
+        return Issue(display, table.sheet, table.header_row, name, "", "sheet.missing-column")
+    letter = col_letter(table.unknown[likely])
+    for i, issue in enumerate(table.issues):
+        if issue.code in _UNKNOWN_CODES and issue.canonical == likely:
+            table.issues[i] = issue._replace(code="sheet.unknown-column-missing", detail=spec(table.kind, name).header)
+    return Issue(
+        display, table.sheet, table.header_row, name, likely, "sheet.missing-column-likely", f"{table.header_row}; {letter}"
+    )
 
 
 def sheet_headers(files: list[FileSummary]) -> list[tuple[str, str, str, str]]:

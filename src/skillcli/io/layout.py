@@ -96,6 +96,9 @@ class SheetTable:
     numeric: dict[str, set[int]] = field(default_factory=dict)  # canonical -> rows typed as numbers
     wan_columns: frozenset[str] = frozenset()  # money columns whose header says (万元)
     sender: str = ""  # the 填报单位 line above the header, if any: who sent the sheet
+    # Headers that matched no column, as written → absolute 0-based column index: a required column
+    # found missing may be one of them (pipeline links the two findings).
+    unknown: dict[str, int] = field(default_factory=dict)
 
     def issue(
         self,
@@ -334,6 +337,7 @@ def locate(
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
     if grid.header is None:
         table.sender = sender_line(_head(grid.frame, choice.row))
+    table.unknown = {text: grid.col_offset + j for j, text in choice.unknown}
     if not grid.visible:
         table.issues.append(table.issue("sheet.hidden"))
     _cell_findings(table, meta)

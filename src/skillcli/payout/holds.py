@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from skillcli.findings import held_by, is_blocking
+from skillcli.findings import MISSING_COLUMN_CODES, held_by, is_blocking
 from skillcli.payout.lines import LEVEL_NAMES
 from skillcli.payout.reasons import concat_issues, issues
 from skillcli.pipeline import Batch
@@ -47,7 +47,7 @@ def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
         missing = batch.findings.filter(
-            (pl.col("file") == file) & (pl.col("sheet") == sheet) & (pl.col("code") == "sheet.missing-column")
+            (pl.col("file") == file) & (pl.col("sheet") == sheet) & pl.col("code").is_in(MISSING_COLUMN_CODES)
         )
         for column in missing.get_column("column").to_list():
             parts.append(

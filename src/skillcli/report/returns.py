@@ -45,6 +45,12 @@ VALUE_MAX_WIDTH = 24
 # out of the returns; the others are worded for the sender, who edits the table, not the program.
 CLERK_ONLY = frozenset({"sheet.unknown-column"})
 _LIKELY_RE = re.compile(r"它(?:可能是|看来就是)「([^」]*)」")
+# The header findings that also tell whoever runs skillcli which option to add: the sender gets the
+# same words without that clause, since the sender edits the table, not the program.
+_HEADER_ADVICE_CODES = frozenset(
+    {"sheet.missing-column-likely", "sheet.unknown-column-missing", "sheet.merged-header-unknown"}
+)
+_CLERK_OPTION_RE = re.compile(r"(?:，或|（也可以)请操作 skillcli 的同事加参数 --map \S+?(?:）|(?=；)|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +267,8 @@ def for_sender(code: str, column: str, message: str) -> str:
             f"表头「{column}」不是模板中的写法，本次未读取此列{money}。如它就是「{likely.group(1)}」，"
             f"请把表头改为「{likely.group(1)}」后重新报送"
         )
+    if code in _HEADER_ADVICE_CODES:
+        return _CLERK_OPTION_RE.sub("", message).replace("重新检查", "重新报送")
     return message
 
 

@@ -745,6 +745,27 @@ def suggest_column(kind: SheetKind, header: str, values: list[str], present: set
     return "sheet.unknown-column", ""
 
 
+def likely_missing(kind: SheetKind, missing: str, headers: list[str], present: set[str]) -> str | None:
+    """Of the headers that matched no column, the one a missing required column most likely is.
+
+    Looser than ``suggest_column``, because the column is known to be absent: a header qualifies when
+    the missing column is its closest column not already read (结班日期 → 结业日期, since 开班日期 is
+    read) and it shares a character besides a generic ending such as 日期 with the column's own
+    header (入职日期 is no 开班日期, though 入 is in the alias 入学日期).
+    """
+    best: tuple[float, str] | None = None
+    for header in headers:
+        text = header_key(header)
+        for score, _, column in _ranked(kind, text) if text else []:
+            if column.name in present:
+                continue
+            shares_stem = _closeness(text, header_key(column.header))[1] > 0
+            if column.name == missing and score >= CLOSEST_MIN_SCORE and shares_stem and (best is None or score > best[0]):
+                best = (score, header)
+            break
+    return best[1] if best else None
+
+
 # The clerk's own header mapping (--map, [columns] in skillcli.toml): normalised header → canonical,
 # per sheet kind. It wins over the built-in aliases, because the clerk knows the district's forms.
 ColumnMap = dict[SheetKind, dict[str, str]]

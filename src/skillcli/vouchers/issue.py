@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.findings import held_by, is_blocking
+from skillcli.findings import MISSING_COLUMN_CODES, held_by, is_blocking
 from skillcli.model import SheetKind
 from skillcli.schema.columns import CATEGORY_LIKELY_ALIASES, spec
 from skillcli.schema.parse import id_birth_date
@@ -108,7 +108,7 @@ def age_group(program: Program) -> pl.Expr:
 def _blocking(roster: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
     """The first blocking finding of each roster row (the row's own, or its sheet's missing name column)."""
     needed = {spec(SheetKind.ROSTER, c).header for c in NEEDED_COLUMNS}
-    missing = pl.col("code") == "sheet.missing-column"
+    missing = pl.col("code").is_in(MISSING_COLUMN_CODES)
     own = (
         held_by(findings.filter(~missing), roster.select("_file", "_sheet", "_row").unique())
         .group_by("file", "sheet", "row", maintain_order=True)

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.errors import UsageError
+from skillcli.findings import MISSING_COLUMN_CODES
 from skillcli.io.limits import Limits
 from skillcli.io.writer import OutputSet
 from skillcli.ledger.store import Ledger, dumps, now_text
@@ -56,7 +57,7 @@ class IssueResult:
 def relevant_findings(batch: Batch) -> None:
     """Drop "required column missing" for the training columns a list of people does not need."""
     needed = sorted(spec(SheetKind.ROSTER, c).header for c in NEEDED_COLUMNS)
-    batch.findings = batch.findings.filter((pl.col("code") != "sheet.missing-column") | pl.col("column").is_in(needed))
+    batch.findings = batch.findings.filter(~pl.col("code").is_in(MISSING_COLUMN_CODES) | pl.col("column").is_in(needed))
 
 
 def issue(
