@@ -241,3 +241,44 @@ def test_missing_column__return_to_the_sender_has_no_program_options(make_xlsx, 
         "未识别的列「结班日期」，已忽略。本表缺少必填列「结业日期」，此列可能就是它：如是，请在工作簿中把表头「结班日期」改为"
         "「结业日期」后重新报送",
     ]
+
+
+# -- 4. every command that reads a batch takes the same reading options -------------------------
+READING_OPTIONS = {"--map", "--max-file-mb", "--max-expanded-mb", "--max-cells", "--max-strings-mb", "--max-rows"}
+
+
+@pytest.mark.parametrize("path", [("check",), ("payout",), ("explain",), ("diff",), ("vouchers", "issue")])
+def test_reading_options__the_same_on_every_command_that_reads_a_batch(path):
+    import typer
+
+    from skillcli.cli.app import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.get_command(typer.Context(command), name)
+    options = {opt for param in command.params for opt in param.opts if opt.startswith("--")}
+    assert options >= READING_OPTIONS, READING_OPTIONS - options
+
+
+def test_explain__reads_the_batch_with_map_as_payout_does(make_xlsx, run_cli, tmp_path):
+    from tests.support.ids import person_id
+    from tests.support.rosters import PAYOUT_HEADER, payout_row
+
+    header = ["结班日期" if h == "结业日期" else h for h in PAYOUT_HEADER]
+    row = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    batch = make_xlsx({"花名册": [header, row]})
+    base = ("--policy", "suzhou-2019", "--period", "2021-06")
+    unmapped = run_cli("explain", person_id(6), batch, *base)
+    assert unmapped.code == 0, unmapped.stderr
+    assert "所在工作表缺少必填列「结业日期」，本行暂不发放" in unmapped.stdout + unmapped.stderr
+    mapped = run_cli("explain", person_id(6), batch, *base, "--map", "结班日期=结业日期", "--max-file-mb", "5")
+    assert mapped.code == 0, mapped.stderr
+    shown = mapped.stdout + mapped.stderr
+    assert (
+        "A5 岗前培训补贴（S2c 二(四)2）：已发放" in shown and "「结业日期」须不早于 2019-01-01    2021-05-10" in shown
+    )
+    payout = run_cli("payout", batch, *base, "--out", tmp_path / "o", "--map", "结班日期=结业日期", "--json")
+    assert [(line["rule"], line["amount_fen"]) for line in payout.json["lines"]] == [("A5", 30000)]
+    # A too-small limit is refused by explain as by payout: the same reading options, the same checks.
+    refused = run_cli("explain", person_id(6), batch, *base, "--max-rows", "0")
+    assert refused.code == 2 and "--max-rows 必须大于 0" in refused.stderr

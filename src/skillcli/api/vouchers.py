@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from skillcli.io.limits import Limits
     from skillcli.ledger.store import Ledger
     from skillcli.pipeline import Batch, Progress
+    from skillcli.schema.columns import ColumnMap
     from skillcli.vouchers.issue import IssuePlan
     from skillcli.vouchers.program import Program
     from skillcli.vouchers.redeem import Redemption
@@ -84,6 +85,7 @@ def vouchers_issue(
     max_file_mb: int = 500,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> VoucherIssueResult:
     """Issue vouchers of ``program`` to the people of a roster on ``day`` (default today): writes
     issued.xlsx, issued.csv and not-issued.csv into ``out`` and records the vouchers in one transaction."""
@@ -94,7 +96,9 @@ def vouchers_issue(
     chosen = load_program(find_program(program), dict(overrides or {}))
     store = open_ledger(ledger, commit=True)
     assert store is not None
-    result = issue(files, chosen, when, store, out, max_file_mb=max_file_mb, limits=limits, progress=progress)
+    result = issue(
+        files, chosen, when, store, out, max_file_mb=max_file_mb, limits=limits, progress=progress, columns=columns
+    )
     plan = result.plan
     return VoucherIssueResult(
         result.batch,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from skillcli.ledger.store import Ledger
     from skillcli.pipeline import Progress
     from skillcli.replay import Simulation
+    from skillcli.schema.columns import ColumnMap
 
 SIMULATED_MONTHS_SCHEMA: dict[str, Any] = {
     "period": pl.String,
@@ -65,10 +66,12 @@ def diff(
     limits: Limits | None = None,
     progress: Progress | None = None,
     lang: str = "zh",
+    columns: ColumnMap | None = None,
 ) -> DiffResult:
     """Compare two submissions of a batch, rows matched by person and training, never by row number.
     With ``policy`` (and ``period``) both are decided as a payout dry run, reading the ledger as
-    payout does. ``out`` receives diff.xlsx (its labels in ``lang``) and the CSVs."""
+    payout does. ``out`` receives diff.xlsx (its labels in ``lang``) and the CSVs; ``columns`` is the
+    clerk's header mapping, for both files."""
     from skillcli.diff import compare
     from skillcli.errors import UsageError
     from skillcli.payout.decide import decide
@@ -84,10 +87,10 @@ def diff(
     rules = load_policy(find_policy(policy), dict(overrides or {})) if policy is not None else None
     if progress is not None:
         progress(str(old), 0, 2)
-    before = load_batch([old], ctx, max_file_mb=max_file_mb, limits=limits)
+    before = load_batch([old], ctx, max_file_mb=max_file_mb, limits=limits, columns=columns)
     if progress is not None:
         progress(str(new), 1, 2)
-    after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits)
+    after = load_batch([new], ctx, max_file_mb=max_file_mb, limits=limits, columns=columns)
     decisions = None
     if rules is not None:
         store = open_ledger(ledger, commit=False)

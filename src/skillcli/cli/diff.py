@@ -26,6 +26,7 @@ def diff(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     limit: opt.Limit = 20,
+    column_map: opt.ColumnMapOpt = None,
     *,
     limits: opt.ReadLimits,
 ) -> None:
@@ -39,6 +40,7 @@ def diff(
     """
     from skillcli.api import diff as compare_batches
     from skillcli.api.payloads import diff_payload
+    from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, diff_summary, print_json
     from skillcli.rules.load import parse_overrides
 
@@ -56,6 +58,7 @@ def diff(
             limits=limits.expand,
             progress=tick,
             lang=lang,
+            columns=clerk_columns(column_map),
         )
     diff_summary(screen, result.report, limit)
     if out is not None:

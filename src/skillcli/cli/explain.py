@@ -9,6 +9,7 @@ import typer
 from skillcli.cli import options as opt
 
 
+@opt.read_limit_options
 def explain(
     person_id: Annotated[str, typer.Argument(help="身份证号码 / ID number")],
     files: opt.Files,
@@ -18,6 +19,9 @@ def explain(
     ledger: opt.LedgerOpt = None,
     lang: opt.Lang = "zh",
     show_ids: opt.ShowIds = False,
+    column_map: opt.ColumnMapOpt = None,
+    *,
+    limits: opt.ReadLimits,
 ) -> None:
     """逐条解释某人的补贴计算（条件、取值、公式、条款）/ Explain one person's payout rule by rule.
 
@@ -30,7 +34,8 @@ def explain(
     from skillcli.rules.load import parse_overrides
 
     screen = Screen(lang=lang, show_ids=show_ids)
-    # The office's standing [columns] mapping, as payout reads the batch with it: the same headers, the same rows.
+    # The batch is read with the same options as payout reads it (--map over the office's [columns],
+    # the input limits): the same headers, the same rows.
     result = run_explain(
         person_id,
         files,
@@ -38,6 +43,8 @@ def explain(
         period,
         params=parse_overrides(param or []),
         ledger=ledger,
-        columns=clerk_columns(None),
+        max_file_mb=limits.file_mb,
+        limits=limits.expand,
+        columns=clerk_columns(column_map),
     )
     explanation(screen, list(result.rows))

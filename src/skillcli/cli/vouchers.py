@@ -49,6 +49,7 @@ def issue(
     show_ids: opt.ShowIds = False,
     quiet: opt.Quiet = False,
     limit: opt.Limit = 20,
+    column_map: opt.ColumnMapOpt = None,
     *,
     limits: opt.ReadLimits,
 ) -> None:
@@ -60,6 +61,7 @@ def issue(
     """
     from skillcli.api import vouchers_issue
     from skillcli.api.payloads import issue_payload
+    from skillcli.cli.columns import clerk_columns
     from skillcli.cli.render import Screen, batch_summary, print_json
     from skillcli.cli.vouchers_render import issue_summary
     from skillcli.rules.load import parse_overrides
@@ -76,6 +78,7 @@ def issue(
             max_file_mb=limits.file_mb,
             limits=limits.expand,
             progress=tick,
+            columns=clerk_columns(column_map),
         )
     batch_summary(screen, result.batch, limit)
     issue_summary(screen, result, limit)

@@ -27,7 +27,7 @@ from skillcli.ledger.store import Ledger, dumps, now_text
 from skillcli.ledger.where import new_run_id
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch, Progress, load_batch, parse_period
-from skillcli.schema.columns import spec
+from skillcli.schema.columns import ColumnMap, spec
 from skillcli.version import __version__
 from skillcli.vouchers.issue import NEEDED_COLUMNS, IssuePlan, plan_issue, voucher_rows
 from skillcli.vouchers.program import Program, find_program, load_program
@@ -70,6 +70,7 @@ def issue(
     max_file_mb: int,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> IssueResult:
     if not program.in_force(day):
         raise UsageError(
@@ -78,7 +79,12 @@ def issue(
             f"({program.effective_from}..{program.effective_to or ''})",
         )
     batch = load_batch(
-        files, parse_period(f"{day:%Y-%m}", dt.date.today()), max_file_mb=max_file_mb, limits=limits, progress=progress
+        files,
+        parse_period(f"{day:%Y-%m}", dt.date.today()),
+        max_file_mb=max_file_mb,
+        limits=limits,
+        progress=progress,
+        columns=columns,
     )
     relevant_findings(batch)
     roster = batch.frames.get(SheetKind.ROSTER)
