@@ -345,7 +345,7 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
         "未识别的列「补贴资金承担方」，已忽略。它看来就是「出资方」列，而「出资方」决定补贴是否发放或发多少：不改的话，"
         "计算补贴时按本表没有「出资方」处理。如是，请在工作簿中把表头「补贴资金承担方」改为「出资方」后重新检查。"
         "（也可以请操作 skillcli 的同事不改文件而加参数 --map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写 "
-        '补贴资金承担方 = "出资方"）'
+        '"补贴资金承担方" = "出资方"）'
     )
     for finding in result.json["findings"]:
         assert problems(finding["message_zh"], remove=(finding["value"], finding["column"], "--map")) == [], finding

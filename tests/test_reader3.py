@@ -282,3 +282,73 @@ def test_explain__reads_the_batch_with_map_as_payout_does(make_xlsx, run_cli, tm
     # A too-small limit is refused by explain as by payout: the same reading options, the same checks.
     refused = run_cli("explain", person_id(6), batch, *base, "--max-rows", "0")
     assert refused.code == 2 and "--max-rows 必须大于 0" in refused.stderr
+
+
+# -- 5. the TOML the program prints is valid, and a broken skillcli.toml says where and what ------
+def test_toml_snippets__every_printed_snippet_parses_and_works(make_xlsx, check_json, monkeypatch, tmp_path):
+    import re
+    import tomllib
+
+    # 考核评价结果 decides money (→ 考核结果); 学员联系电话 does not (→ 手机号码).
+    header = [*ROSTER_HEADER_ROW, "考核评价结果", "学员联系电话"]
+    path = make_xlsx(
+        {
+            "花名册": [
+                header,
+                *([*roster_row(n), v, f"1381234567{n}"] for n, v in ((1, "待定"), (2, "合格"), (3, "不合格"))),
+            ]
+        }
+    )
+    result = check_json(path)
+    messages = [
+        (f["code"], f[key])
+        for f in result.json["findings"]
+        if f["code"] in ("sheet.unknown-column-like", "sheet.unknown-column-money")
+        for key in ("message_zh", "message_en")
+    ]
+    assert {code for code, _ in messages} == {"sheet.unknown-column-like", "sheet.unknown-column-money"}
+    snippets = [re.search(r'("[^"]+" = "[^"]+")', text).group(1) for _, text in messages]
+    assert '"考核评价结果" = "考核结果"' in snippets
+    parsed = {}
+    for snippet in snippets:
+        parsed.update(tomllib.loads("[columns]\n" + snippet)["columns"])
+    assert parsed == {"考核评价结果": "考核结果", "学员联系电话": "手机号码"}
+    # Pasted into skillcli.toml as printed, the snippets make both columns read (and 考核结果 checked).
+    config = tmp_path / "skillcli.toml"
+    config.write_text("[columns]\n" + "\n".join(dict.fromkeys(snippets)) + "\n", encoding="utf-8")
+    monkeypatch.setenv("SKILLCLI_CONFIG", str(config))
+    mapped = check_json(path)
+    columns = sheet_info(mapped)["columns"]
+    assert (columns["passed"], columns["phone"]) == ("考核评价结果", "学员联系电话")
+    assert by_code(mapped, "value.not-in-list") == [(2, "考核评价结果", "value.not-in-list")]
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        (
+            '[columns]\n劳动合同到期日 = "劳动合同终止日期"\n',
+            '第 2 行第 1 列：键名含中文时须加英文双引号，请把「劳动合同到期日」写成 "劳动合同到期日" 后重试',
+            'line 2, column 1: a key with Chinese characters must be in double quotes: write "劳动合同到期日"'
+            " instead of 劳动合同到期日 and run again",
+        ),
+        (
+            '[columns]\n"学员单位" = 单位名称\n',
+            "第 2 行第 10 列：值无效（文字须加英文双引号）；请按 TOML 格式改正后重试",
+            "line 2, column 10: invalid value (text needs double quotes); fix it as TOML and run again",
+        ),
+    ],
+)
+def test_config__a_broken_settings_file_is_one_line_with_line_column_and_fix(
+    make_xlsx, run_cli, monkeypatch, tmp_path, text, zh, en
+):
+    config = tmp_path / "skillcli.toml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SKILLCLI_CONFIG", str(config))
+    batch = make_xlsx({"花名册": roster_sheet()})
+    chinese = run_cli("check", batch, "--period", "2024-06")
+    assert chinese.code == 2 and chinese.stdout == ""
+    assert chinese.stderr.count("\n") == 1 and chinese.stderr.startswith(f"配置文件 {config} {zh}")
+    english = run_cli("check", batch, "--period", "2024-06", "--lang", "en")
+    assert english.code == 2 and english.stderr.count("\n") == 1
+    assert english.stderr.startswith(f"config file {config} {en}")

@@ -13,6 +13,7 @@ Tables used by the commands (each documented where it is read):
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,10 +85,61 @@ def load_config(start: Path | None = None) -> Config:
         raise UsageError(
             f"找不到配置文件 {path}（{CONFIG_ENV}）", f"config file {path} not found ({CONFIG_ENV})"
         ) from None
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UsageError(f"配置文件 {path} 无法读取：{first}", f"cannot read config file {path}: {first}") from None
     return Config(path=path, data=data)
+
+
+# tomllib's reasons, as a clerk acts on them.
+_TOML_REASONS = (
+    ("Invalid statement", "无法识别的语句", "not a valid statement"),
+    ("Expected '=' after a key", "键名后缺少「=」", "'=' is missing after the key"),
+    ("Invalid value", "值无效（文字须加英文双引号）", "invalid value (text needs double quotes)"),
+    ("Unterminated string", "引号没有成对", "a quote is not closed"),
+    ("Cannot overwrite a value", "同一个键写了两次", "the same key is written twice"),
+    ("Cannot declare", "同一个表写了两次", "the same table is declared twice"),
+)
+_POSITION_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+# A bare key holding anything but A-Z a-z 0-9 _ -: TOML wants such a key in quotes.
+_BARE_KEY_RE = re.compile(r"^\s*([^\s=\"'\[#][^=\"']*?)\s*=")
+
+
+def _syntax_error(path: Path, reason: str) -> UsageError:
+    """The one line for a settings file that does not parse: where (line and column, as an editor
+    counts them) and what to do, the most common cause (a Chinese key without quotes) said outright."""
+    position = _POSITION_RE.search(reason)
+    line, column = (int(position.group(1)), int(position.group(2))) if position else (0, 0)
+    where_zh = f"第 {line} 行第 {column} 列：" if position else ""
+    where_en = f"line {line}, column {column}: " if position else ""
+    text = _line_of(path, line)
+    bare = _BARE_KEY_RE.match(text)
+    if bare and not re.fullmatch(r"[A-Za-z0-9_.-]+", bare.group(1)):
+        key = bare.group(1)
+        return UsageError(
+            f"配置文件 {path} {where_zh}键名含中文时须加英文双引号，请把「{key}」写成 \"{key}\" 后重试",
+            f"config file {path} {where_en}a key with Chinese characters must be in double quotes: write"
+            f" \"{key}\" instead of {key} and run again",
+        )
+    zh, en = next(((z, e) for raw, z, e in _TOML_REASONS if reason.startswith(raw)), (reason, reason))
+    zh_reason = _POSITION_RE.sub("", zh).strip()
+    en_reason = _POSITION_RE.sub("", en).strip()
+    return UsageError(
+        f"配置文件 {path} {where_zh}{zh_reason}；请按 TOML 格式改正后重试（键名和文字值都用英文双引号）",
+        f"config file {path} {where_en}{en_reason}; fix it as TOML and run again (keys and text values in double"
+        " quotes)",
+    )
+
+
+def _line_of(path: Path, number: int) -> str:
+    """Line ``number`` (1-based) of a text file, or "" when it cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def set_top_level(path: Path, key: str, value: str) -> None:
@@ -98,7 +150,6 @@ def set_top_level(path: Path, key: str, value: str) -> None:
     atomically; a new file holds the one line.
     """
     import json
-    import re
 
     from skillcli.io.writer import write_text_atomic
 

@@ -103,10 +103,10 @@ _ALL: list[Code] = [
             W,
             "未识别的列「{column}」，已忽略。它看来就是「{detail}」列：如是，请在工作簿中把表头「{column}」改为「{detail}」后"
             "重新检查。（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 "
-            '[columns] 表中写 {column} = "{detail}"）',
+            '[columns] 表中写 "{column}" = "{detail}"）',
             "column '{column}' is not recognised and was ignored. It looks like '{detail}': if so, rename the header"
             " '{column}' to '{detail}' in the workbook and check again. (Or whoever runs skillcli adds --map"
-            ' {column}={detail}, or writes {column} = "{detail}" in the [columns] table of skillcli.toml)',
+            ' {column}={detail}, or writes "{column}" = "{detail}" in the [columns] table of skillcli.toml)',
         ),
         (
             "unknown-column-money",
@@ -114,11 +114,11 @@ _ALL: list[Code] = [
             "未识别的列「{column}」，已忽略。它看来就是「{detail}」列，而「{detail}」决定补贴是否发放或发多少：不改的话，"
             "计算补贴时按本表没有「{detail}」处理。如是，请在工作簿中把表头「{column}」改为「{detail}」后重新检查。"
             "（也可以请操作 skillcli 的同事不改文件而加参数 --map {column}={detail}，或在 skillcli.toml 的 [columns] 表中写 "
-            '{column} = "{detail}"）',
+            '"{column}" = "{detail}"）',
             "column '{column}' is not recognised and was ignored. It looks like '{detail}', which decides whether a"
             " subsidy is paid or how much: left as it is, the subsidies are worked out as if the sheet had no"
             " '{detail}'. If so, rename the header '{column}' to '{detail}' in the workbook and check again. (Or"
-            ' whoever runs skillcli adds --map {column}={detail}, or writes {column} = "{detail}" in the [columns]'
+            ' whoever runs skillcli adds --map {column}={detail}, or writes "{column}" = "{detail}" in the [columns]'
             " table of skillcli.toml)",
         ),
         (
