@@ -44,11 +44,17 @@ def test_group_help__still_lists_its_own_subcommands(run_cli: Callable[..., Any]
 def test_mistyped_command__suggests_the_close_one(run_cli: Callable[..., Any]) -> None:
     result = run_cli("chek")
     assert result.code == 2
-    assert "No such command 'chek'. Did you mean 'check'?" in result.stderr
+    assert "错误：没有命令「chek」，是不是 'check'？" in result.stderr
+    english = run_cli("chek", "--lang", "en")
+    assert english.code == 2
+    assert "No such command 'chek'. Did you mean 'check'?" in english.stderr
 
 
 def test_unknown_command__exits_2_without_a_suggestion(run_cli: Callable[..., Any]) -> None:
     result = run_cli("frobnicate")
     assert result.code == 2
-    assert "No such command 'frobnicate'." in result.stderr
-    assert "Did you mean" not in result.stderr
+    assert "错误：没有命令「frobnicate」\n" in result.stderr
+    assert "是不是" not in result.stderr
+    english = run_cli("frobnicate", "--lang", "en")
+    assert "No such command 'frobnicate'." in english.stderr
+    assert "Did you mean" not in english.stderr

@@ -94,11 +94,12 @@ def test_the_readme_parser_reads_alternatives_and_lists() -> None:
     assert ("reconcile",) in named and ("reconcile", "undo") not in named
 
 
-# The four commands that read rosters, each with its required arguments (the files need not exist:
+# The commands that read rosters, each with its required arguments (the files need not exist:
 # the limits are checked before anything is read).
 READERS = {
     "check": ["check", "a.xlsx"],
     "payout": ["payout", "a.xlsx", "--policy", "suzhou-2019", "--period", "2021-06", "--out", "o"],
+    "explain": ["explain", "1", "a.xlsx", "--policy", "suzhou-2019", "--period", "2021-06"],
     "diff": ["diff", "a.xlsx", "b.xlsx"],
     "vouchers issue": ["vouchers", "issue", "a.xlsx", "--program", "luliang-2021", "--out", "o"],
 }
@@ -115,7 +116,7 @@ LIMIT_FLAGS = {
 def test_the_input_limits_are_one_option_group_on_every_reader(run_cli: Callable[..., Any], command: str) -> None:
     shown = run_cli(*command.split(), "--help").stdout
     for flag, default in LIMIT_FLAGS.items():
-        assert re.search(rf"{flag} <int>[^[]*\[default: {default}\]", shown), (command, flag)
+        assert re.search(rf"{flag} N[^[]*\[default: {default}\]", shown), (command, flag)
     for flag in list(LIMIT_FLAGS)[1:]:
         result = run_cli(*READERS[command], flag, "0", "--lang", "en")
         assert result.code == 2 and result.stderr.strip() == f"{flag} must be positive", (command, result.stderr)

@@ -145,7 +145,7 @@ def test_unknown_header__reported_with_the_closest_known_column(make_xlsx, check
     assert result.code == 0
     # On screen the message reads in full, [columns] included (not swallowed as markup).
     screen = run_cli("check", path, "--period", "2024-06")
-    assert "--map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写" in screen.stderr.replace("\n", "")
+    assert "--map 补贴资金承担方=出资方，或在 skillcli.toml 的 [columns] 表中写" in screen.stdout.replace("\n", "")
 
 
 def test_unknown_header__without_a_close_column_still_reported(make_xlsx, check_json):

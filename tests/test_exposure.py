@@ -186,5 +186,5 @@ def test_exposure__markup_in_a_value_or_file_name_is_text_not_a_hyperlink(tmp_pa
         timeout=120,
     )
     assert done.returncode == 0, done.stderr  # name.has-digits is a warning
-    assert "\x1b]8;" not in done.stderr  # no hyperlink escape
-    assert "[link=https://evil.example]" in done.stderr and "[blink]花名册.xlsx" in done.stderr
+    assert "\x1b]8;" not in done.stdout + done.stderr  # no hyperlink escape
+    assert "[link=https://evil.example]" in done.stdout and "[blink]花名册.xlsx" in done.stdout

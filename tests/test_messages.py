@@ -194,7 +194,7 @@ def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_
         name="二班.xlsx",
     )
     result = run_cli("check", first, second, "--period", "2024-06", "--limit", "3")
-    screen = result.stderr
+    screen = result.stdout
     # One line per problem with its count; no codes and no English in Chinese output.
     assert re.search(r"错误\s+3\s+身份证号码校验位错误", screen)
     assert "id.checksum" not in screen and "level.unknown" not in screen
@@ -204,8 +204,8 @@ def test_screen__chinese_only_with_file_column_names_and_where_the_rest_is(make_
     assert valid_id(seq="011")[:6] + "********" in line
     assert "另有 1 条未列出。完整列表：skillcli check 加 --out 目录 写出 exceptions.xlsx，或加 --limit 4" in screen
     with_out = run_cli("check", first, second, "--period", "2024-06", "--limit", "3", "--out", first.parent / "o")
-    assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stderr.replace("\n", "")
-    english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stderr
+    assert f"另有 1 条未列出，完整列表见 {first.parent / 'o' / 'exceptions.xlsx'}" in with_out.stdout.replace("\n", "")
+    english = run_cli("check", first, second, "--period", "2024-06", "--lang", "en").stdout
     assert "id.checksum" in english and "Findings by problem" in english
 
 
@@ -353,17 +353,17 @@ def test_check__acceptance_read_messages_are_finished_chinese_sentences(make_xls
 
 def test_check__a_mistyped_phone_is_masked_on_screen_unless_show_ids(make_xlsx, run_cli):
     batch = _acceptance_batch(make_xlsx)
-    screen = run_cli("check", batch, "--period", "2024-06").stderr
+    screen = run_cli("check", batch, "--period", "2024-06").stdout
     assert "138***4560" in screen
     assert "1381234560" not in screen
     # The unknown 人员类别 line names whose row it is, as every other row finding does.
     line = next(text for text in screen.splitlines() if "外来务工人员" in text and "人员类别" in text.split("「")[0])
     assert "学员甲  320506********0110" in line
     # The sample's 10-digit phone and its bank account with a letter O in it are masked as well.
-    sample = run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--limit", "60").stderr
+    sample = run_cli("check", SAMPLE / "mistakes_batch.xlsx", "--period", "2024-06", "--limit", "60").stdout
     assert "138***7895" in sample and "622848*********4445" in sample
     assert "1387647895" not in sample and "62284815O0586774445" not in sample
-    shown = run_cli("check", batch, "--period", "2024-06", "--show-ids").stderr
+    shown = run_cli("check", batch, "--period", "2024-06", "--show-ids").stdout
     assert "手机号码「1381234560」有 10 位数字" in shown
 
 
@@ -514,11 +514,11 @@ def test_check__a_suggested_18_digit_id_is_masked_on_screen_unless_show_ids(make
     batch = make_xlsx({"花名册": roster_sheet(roster_row(1, id_number="320506750412124"))})
     masked = suggested[:6] + "********" + suggested[-4:]
     screen = run_cli("check", batch, "--period", "2024-06", "--out", tmp_path / "o")
-    assert f"请换成 18 位：{masked}" in screen.stderr and suggested not in screen.stderr
+    assert f"请换成 18 位：{masked}" in screen.stdout and suggested not in screen.stdout + screen.stderr
     as_json = run_cli("check", batch, "--period", "2024-06", "--json")
     assert suggested not in as_json.stdout and masked in as_json.stdout
     shown = run_cli("check", batch, "--period", "2024-06", "--show-ids")
-    assert f"请换成 18 位：{suggested}" in shown.stderr
+    assert f"请换成 18 位：{suggested}" in shown.stdout
     # The workbook for the clerk holds the number to copy in full.
     from openpyxl import load_workbook
 

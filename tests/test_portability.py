@@ -112,10 +112,10 @@ def test_console__code_page_936_survives_names_outside_gbk(tmp_path: Path) -> No
     batch = write_xlsx(tmp_path / "batch.xlsx", {"花名册": rows})
 
     screen = run_in_code_page_936(["check", batch, "--period", "2021-06"], tmp_path)
-    stderr = screen.stderr.decode("gbk")
+    stderr, stdout = screen.stderr.decode("gbk"), screen.stdout.decode("gbk")
     assert screen.returncode == 0, stderr
-    assert "UnicodeEncodeError" not in stderr and "含数字" in stderr
-    assert "李\\U0001f6003" in stderr  # the character it cannot show, escaped instead of crashing
+    assert "UnicodeEncodeError" not in stderr and "含数字" in stdout
+    assert "李\\U0001f6003" in stdout  # the character it cannot show, escaped instead of crashing
 
     as_json = run_in_code_page_936(["check", batch, "--period", "2021-06", "--json"], tmp_path)
     assert as_json.returncode == 0, as_json.stderr.decode("gbk")

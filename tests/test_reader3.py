@@ -352,3 +352,79 @@ def test_config__a_broken_settings_file_is_one_line_with_line_column_and_fix(
     english = run_cli("check", batch, "--period", "2024-06", "--lang", "en")
     assert english.code == 2 and english.stderr.count("\n") == 1
     assert english.stderr.startswith(f"config file {config} {en}")
+
+
+# -- 6. click's own usage errors in the run's language --------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("explain", "1", "f.xlsx", "--nosuch"), "错误：没有选项 --nosuch", "Error: No such option: --nosuch"),
+        (("explain",), "错误：缺少参数 PERSON_ID", "Error: Missing argument 'PERSON_ID'."),
+        (
+            ("payout", "f.xlsx", "--period", "2024-06", "--out", "o"),
+            "错误：缺少选项 --policy",
+            "Error: Missing option '--policy'.",
+        ),
+        (
+            ("check", "f.xlsx", "--limit", "abc"),
+            "错误：选项 --limit 的值须为整数",
+            "Error: Invalid value for '--limit'",
+        ),
+        (("rules", "show", "a", "b"), "错误：多余的参数：b", "Error: Got unexpected extra argument"),
+    ],
+)
+def test_usage_errors__chinese_by_default_english_with_lang_en(run_cli, args, zh, en):
+    chinese = run_cli(*args)
+    assert chinese.code == 2 and chinese.stdout == ""
+    lines = chinese.stderr.splitlines()
+    # The usage line and the hint, then one error line.
+    assert lines[0].startswith("Usage: skillcli ") and lines[1].startswith("用 'skillcli ")
+    assert lines[-1].startswith(zh) and "Error" not in chinese.stderr
+    english = run_cli(*args, "--lang", "en")
+    assert english.code == 2
+    assert english.stderr.splitlines()[-1].startswith(en) and "错误" not in english.stderr
+
+
+# -- 7. the result on stdout; help texts with plain placeholders ----------------------------------
+def test_check__result_on_stdout_json_alone_on_stdout(make_xlsx, run_cli):
+    import json
+
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2, level="九级"))})
+    result = run_cli("check", path, "--period", "2024-06")
+    assert result.code == 1
+    # `skillcli check … > report.txt` keeps the result: the tables, the findings and the count.
+    assert "读取的文件与工作表" in result.stdout and "培训等级" in result.stdout
+    assert result.stdout.rstrip().endswith("错误 1 条，警告 0 条")
+    assert result.stderr == ""
+    as_json = run_cli("check", path, "--period", "2024-06", "--json")
+    assert json.loads(as_json.stdout)["counts"]["errors"] == 1  # nothing but the JSON on stdout
+    assert "错误 1 条，警告 0 条" in as_json.stderr
+
+
+def _all_commands():
+    import typer
+
+    from skillcli.cli.app import app
+
+    def walk(command, path):
+        yield path, command
+        if hasattr(command, "commands"):
+            ctx = typer.Context(command)
+            for name in command.list_commands(ctx):
+                yield from walk(command.get_command(ctx, name), (*path, name))
+
+    return list(walk(typer.main.get_command(app), ()))
+
+
+def test_help__plain_placeholders_and_a_final_newline(run_cli):
+    import re
+
+    for path, _ in _all_commands():
+        result = run_cli(*path, "--help")
+        assert result.code == 0, path
+        assert result.stdout.endswith("\n"), path
+        # No Python types (<list[Path]>, <str>) and no typer braces ({files}...) anywhere in the help.
+        assert not re.search(r"<[A-Za-z_\[\], |]+>|\{[a-z_]+\}", result.stdout), (path, result.stdout)
+    explain = run_cli("explain", "--help").stdout
+    assert "Usage: skillcli explain [OPTIONS] PERSON_ID FILES..." in explain
+    assert "--map HEADER=COLUMN" in explain and "--period YYYY-MM" in explain

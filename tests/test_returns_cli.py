@@ -48,7 +48,7 @@ def test_split__one_return_per_institution_with_only_its_rows(make_xlsx, run_cli
     names = sorted(p.name for p in out.glob("退回_*.xlsx"))
     # 乙/培训中心 cannot be a file name as written: the slash is replaced.
     assert names == ["退回_乙_培训中心.xlsx", "退回_未填培训机构.xlsx", "退回_甲技工学校.xlsx"]
-    assert "已按培训机构写出 3 份退回清单" in result.stderr
+    assert "已按培训机构写出 3 份退回清单" in result.stdout
 
     book = load_workbook(out / "退回_甲技工学校.xlsx")
     assert book.sheetnames == ["封面", "花名册问题", "考勤问题"]

@@ -12,11 +12,11 @@ import importlib
 import sys
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 from typer import _click
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 # Every command: its name, the module and attribute that define it (a command function or a Typer
 # group), and its one-line help as ``skillcli --help`` lists it. Only the invoked command's module
@@ -105,6 +105,7 @@ def load_command(name: str) -> _click.Command:
     else:
         single.command(name=name)(target)
     command = typer.main.get_group(single).commands[name]
+    plain_metavars(command)
     _resume_collector()
     return command
 
@@ -132,8 +133,112 @@ def _resume_collector() -> None:
         gc.enable()
 
 
+class PlainArgument(TyperArgument):
+    """An argument as the usage line and the help show it: ``FILES...``, never typer's ``{files}...``
+    (braces a clerk would type) nor a Python type such as ``<list[Path]>``."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def _rich_display_name(self) -> str:
+        return self.display_name_raw + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx: _click.Context) -> str | None:
+        return None
+
+
+# An option's placeholder when the option declares none: by the type of its value, never a Python type.
+_TYPE_METAVARS = {"int": "N", "float": "NUMBER", "Path": "PATH", "str": "TEXT"}
+
+
+def plain_metavars(command: _click.Command) -> None:
+    """Give every argument and option of ``command`` (and of its subcommands) a placeholder as a
+    person reads it: an argument its name in capitals, an option its declared metavar or one by type."""
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or (param.name or "").upper()
+            param.__class__ = PlainArgument
+        elif isinstance(param, TyperOption) and not param.is_flag and param.metavar is None:
+            bare = param.bare_type()
+            param.metavar = _TYPE_METAVARS.get(bare.removeprefix("list[").removesuffix("]"), "TEXT")
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
+
+
+# The terminal language of this run, set by ``main`` from the command line before click parses it:
+# click's own usage errors (No such option, Missing argument …) are then shown in that language.
+LANG = ["zh"]
+
+# Click's usage messages, as (pattern on the English text, Chinese). Anything else keeps its English
+# text behind a Chinese lead, so that no message is lost.
+_USAGE_ZH: tuple[tuple[str, str], ...] = (
+    (r"^No such option: (\S+) \(Possible options: (.+)\)$", r"没有选项 \1（相近的选项：\2）"),
+    (r"^No such option: (\S+)$", r"没有选项 \1"),
+    (r"^No such command '(.+)'\. Did you mean (.+)\?$", r"没有命令「\1」，是不是 \2？"),
+    (r"^No such command '(.+)'\.$", r"没有命令「\1」"),
+    (r"^Missing argument '(.+)'\.$", r"缺少参数 \1"),
+    (r"^Missing option '(.+)'\.$", r"缺少选项 \1"),
+    (r"^Missing parameter: (.+)$", r"缺少参数 \1"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((.+)\)$", r"多余的参数：\1"),
+    (r"^Option '(.+)' requires an argument\.$", r"选项 \1 后面需要一个值"),
+    (r"^Option '(.+)' does not take a value\.$", r"选项 \1 不带值"),
+    (r"^Invalid value for '(.+)': Input should be a valid integer.*$", r"选项 \1 的值须为整数"),
+    (r"^Invalid value for '(.+)': zh \| en, not '(.*)'$", r"选项 \1 只能是 zh 或 en，不能是「\2」"),
+    (r"^Invalid value for '(.+)': (.+)$", r"选项 \1 的值无效：\2"),
+    (r"^Invalid value: (.+)$", r"值无效：\1"),
+)
+
+
+def usage_zh(message: str) -> str:
+    """Click's usage message in Chinese (the option names and values as typed)."""
+    import re
+
+    for pattern, replacement in _USAGE_ZH:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return f"用法错误：{message}"
+
+
+def _localised(exc: _click.exceptions.UsageError) -> None:
+    """Show ``exc`` in this run's language when click prints it: one error line after the usage and
+    the hint, exit code 2 as before. The help that ``no_args_is_help`` prints is left as it is."""
+    if LANG[0] == "en" or isinstance(exc, _click.exceptions.NoArgsIsHelpError):
+        return
+
+    def show(file: IO[Any] | None = None) -> None:
+        out = sys.stderr if file is None else file
+        if exc.ctx is not None:
+            out.write(f"{exc.ctx.get_usage()}\n")
+            out.write(f"用 '{exc.ctx.command_path} --help' 查看帮助。\n\n")
+        out.write(f"错误：{usage_zh(exc.format_message())}\n")
+
+    exc.show = show  # type: ignore[method-assign]
+
+
 class LazyGroup(TyperGroup):
     """The root group: commands are built on first use, from ``COMMANDS``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_metavars(self)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: _click.Context | None = None, **extra: Any
+    ) -> _click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except _click.exceptions.UsageError as exc:
+            _localised(exc)
+            raise
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        # A command's own options are parsed here, when the group builds the command's context.
+        try:
+            return super().invoke(ctx)
+        except _click.exceptions.UsageError as exc:
+            _localised(exc)
+            raise
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
@@ -263,6 +368,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     lang = _lang(args)
+    LANG[0] = lang
     try:
         app(args=args, prog_name="skillcli")
     except SkillcliError as exc:

@@ -41,7 +41,8 @@ def check(
 
     Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or unreadable file.
     """
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    # The result goes to stdout (``check … > report.txt``), unless stdout carries the JSON.
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     full_list = out / "exceptions.xlsx" if out is not None else None
     with reading(screen, len(files), lambda batch: batch_summary(screen, batch, limit, full_list=full_list)) as (
         tick,

@@ -14,7 +14,7 @@ def explain(
     person_id: Annotated[str, typer.Argument(help="身份证号码 / ID number")],
     files: opt.Files,
     policy: opt.PolicyId,
-    period: Annotated[str, typer.Option("--period", help="批次月份 YYYY-MM / batch month")],
+    period: Annotated[str, typer.Option("--period", metavar="YYYY-MM", help="批次月份 YYYY-MM / batch month")],
     param: opt.Params = None,
     ledger: opt.LedgerOpt = None,
     lang: opt.Lang = "zh",

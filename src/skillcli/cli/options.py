@@ -18,10 +18,10 @@ Files = Annotated[
     list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv/.parquet) / input files", show_default=False)
 ]
 Period = Annotated[
-    str | None, typer.Option("--period", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")
+    str | None, typer.Option("--period", metavar="YYYY-MM", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")
 ]
 Json = Annotated[bool, typer.Option("--json", help="完整结果以 JSON 输出到 stdout / full result as JSON on stdout")]
-OutDir = Annotated[Path | None, typer.Option("--out", help="输出目录 / output directory")]
+OutDir = Annotated[Path | None, typer.Option("--out", metavar="DIR", help="输出目录 / output directory")]
 
 
 def _one_of_languages(value: str) -> str:
@@ -30,7 +30,7 @@ def _one_of_languages(value: str) -> str:
     return value
 
 
-Lang = Annotated[str, typer.Option("--lang", callback=_one_of_languages, help="终端语言 zh|en / terminal language")]
+Lang = Annotated[str, typer.Option("--lang", metavar="zh|en", callback=_one_of_languages, help="终端语言 zh|en / terminal language")]
 ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身份证号 / show full ID numbers on screen")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]
@@ -105,14 +105,15 @@ def read_limits(expanded_mb: int, cells: int, strings_mb: int, rows: int) -> Lim
 
 
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
-PolicyId = Annotated[str, typer.Option("--policy", help="政策 id（见 skillcli rules list）/ policy id")]
+PolicyId = Annotated[str, typer.Option("--policy", metavar="ID", help="政策 id（见 skillcli rules list）/ policy id")]
 Params = Annotated[
-    list[str] | None, typer.Option("--param", help="覆盖政策参数 name=value（可多次）/ override a parameter")
+    list[str] | None, typer.Option("--param", metavar="NAME=VALUE", help="覆盖政策参数 name=value（可多次）/ override a parameter")
 ]
 LedgerOpt = Annotated[
     str | None,
     typer.Option(
         "--ledger",
+        metavar="PATH|URL",
         help="台账：SQLite 文件路径或 postgresql:// URL（默认：$SKILLCLI_LEDGER，再 skillcli.toml 的 ledger）"
         " / ledger path or URL (else $SKILLCLI_LEDGER, else ledger in skillcli.toml)",
     ),
@@ -121,6 +122,7 @@ ColumnMapOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--map",
+        metavar="HEADER=COLUMN",
         help="把不认识的表头当作已知列：表头=已知列名（可多次；亦可写在 skillcli.toml 的 [columns]）"
         " / read a header as a known column: header=column (repeatable; or [columns] in skillcli.toml)",
     ),

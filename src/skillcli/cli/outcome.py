@@ -55,7 +55,7 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
             )
         )
         if not result.contact:
-            screen.line(
+            screen.note(
                 screen.t(
                     "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
                     "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",

@@ -14,8 +14,8 @@ from skillcli.cli import options as opt
 def payout(
     files: opt.Files,
     policy: opt.PolicyId,
-    period: Annotated[str, typer.Option("--period", help="批次月份 YYYY-MM / batch month")],
-    out: Annotated[Path, typer.Option("--out", help="输出目录 / output directory")],
+    period: Annotated[str, typer.Option("--period", metavar="YYYY-MM", help="批次月份 YYYY-MM / batch month")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="输出目录 / output directory")],
     param: opt.Params = None,
     json_out: opt.Json = False,
     lang: opt.Lang = "zh",

@@ -30,7 +30,11 @@ LOG_FILE: list[str] = []  # set by ``--log-file`` on the root command
 
 @dataclass
 class Screen:
-    """How this run talks to the person (or the log) on stderr.
+    """How this run talks to the person (or the log).
+
+    Progress, notes and errors go to stderr. With ``results`` the result itself (its tables and
+    summary lines) goes to stdout, so that ``skillcli check … > report.txt`` keeps it; a command
+    printing JSON leaves ``results`` off, which keeps stdout pure JSON.
 
     With ``--log-file`` every line and table also goes, masked and without colour, to that file
     (appended, one run after another, each headed by its start time) — even with ``--quiet``.
@@ -39,7 +43,9 @@ class Screen:
     lang: str = "zh"
     show_ids: bool = False
     quiet: bool = False
+    results: bool = False
     _console: Console | None = field(default=None, repr=False)
+    _out: Console | None = field(default=None, repr=False)
     _log: Console | None = field(default=None, repr=False)
 
     @property
@@ -67,6 +73,21 @@ class Screen:
         return self._console
 
     @property
+    def out(self) -> Console:
+        """Where the result is printed: stdout with ``results``, else stderr with everything else."""
+        if not self.results:
+            return self.console
+        if self._out is None:
+            from rich.console import Console
+
+            console = Console(highlight=False, soft_wrap=False, no_color=bool(os.environ.get("NO_COLOR")))
+            if not console.is_terminal:
+                # A file has no width: keep each finding on one line for grep.
+                console = Console(highlight=False, soft_wrap=True, no_color=True, width=400)
+            self._out = console
+        return self._out
+
+    @property
     def tty(self) -> bool:
         return self.console.is_terminal
 
@@ -81,7 +102,15 @@ class Screen:
             self.log.print(shown(text), markup=False, highlight=False)
         if self.quiet:
             return
-        self.console.print(self.mask(text), style=style or None, markup=False, highlight=False)
+        self.out.print(self.mask(text), style=style or None, markup=False, highlight=False)
+
+    def note(self, text: str) -> None:
+        """A line about the run rather than its result (a setting missing, a hint): on stderr."""
+        if self.log is not None:
+            self.log.print(shown(text), markup=False, highlight=False)
+        if self.quiet:
+            return
+        self.console.print(self.mask(text), markup=False, highlight=False)
 
     def error(self, text: str) -> None:
         """One line on stderr, printed even with --quiet."""
@@ -102,9 +131,10 @@ class Screen:
 
         # Cells are Text, never markup: "[link=…]" in a cell would otherwise become a terminal
         # hyperlink escape, and "[/]" in a name would break the table.
+        out = self.out
         table = Table(
-            title=Text(shown(title)) if self.tty else None,
-            box=box.SIMPLE_HEAD if self.tty else None,
+            title=Text(shown(title)) if out.is_terminal else None,
+            box=box.SIMPLE_HEAD if out.is_terminal else None,
             show_edge=False,
             pad_edge=False,
             title_justify="left",
@@ -120,9 +150,9 @@ class Screen:
         # Cells are plain text: a value such as 「[columns]」 or 「[b]」 must print as written, not as markup.
         for row in rows:
             table.add_row(*(Text(self.mask(v)) for v in row))
-        if not self.tty:
-            self.console.print(shown(title), markup=False, highlight=False)
-        self.console.print(table)
+        if not out.is_terminal:
+            out.print(shown(title), markup=False, highlight=False)
+        out.print(table)
 
     def _plain_table(
         self,
@@ -179,12 +209,12 @@ def survive_code_pages() -> None:
     """Console output that no character can break.
 
     A Windows console in code page 936 (GBK), or a pipe or file on a Chinese Windows, cannot encode
-    every character a roster may hold (𠀀, emoji). stderr writes such a character escaped
-    (``\\U00020000``, Python's default there, kept even if PYTHONIOENCODING asks for strict); stdout
-    (help, ``--version``) prints ``?`` instead of raising UnicodeEncodeError.
+    every character a roster may hold (𠀀, emoji). Both streams write such a character escaped
+    (``\\U00020000``, Python's default on stderr, kept even if PYTHONIOENCODING asks for strict): stdout
+    carries ``check``'s result, where a name must not silently turn into ``?``.
     """
     if (stdout := _not_utf8(sys.stdout)) is not None:
-        stdout.reconfigure(errors="replace")
+        stdout.reconfigure(errors="backslashreplace")
     if (stderr := _not_utf8(sys.stderr)) is not None and stderr.errors == "strict":
         stderr.reconfigure(errors="backslashreplace")
 
