@@ -428,3 +428,18 @@ def test_help__plain_placeholders_and_a_final_newline(run_cli):
     explain = run_cli("explain", "--help").stdout
     assert "Usage: skillcli explain [OPTIONS] PERSON_ID FILES..." in explain
     assert "--map HEADER=COLUMN" in explain and "--period YYYY-MM" in explain
+
+
+def test_merged_parent__the_map_the_finding_advises_reads_the_children(make_xlsx, check_json):
+    top = [*ROSTER_HEADER_ROW, "劳动合同", None]
+    below = [None] * len(ROSTER_HEADER_ROW) + ["签订日", "到期日"]
+    path = make_xlsx(
+        {"花名册": [top, below, [*roster_row(1), "2024-01-01", "2025/13/01"]]},
+        merged={"花名册": [*(f"{c}1:{c}2" for c in "ABCDEFGH"), "I1:J1"]},
+    )
+    assert findings(check_json(path)) == [(2, "劳动合同", "sheet.merged-header-unknown")]
+    # --map 劳动合同/<header below>=<column>, as the finding says: both columns read and their dates checked.
+    mapped = check_json(path, "--map", "劳动合同/签订日=劳动合同起始日期", "--map", "劳动合同/到期日=劳动合同终止日期")
+    columns = sheet_info(mapped)["columns"]
+    assert (columns["contract_start"], columns["contract_end"]) == ("劳动合同/签订日", "劳动合同/到期日")
+    assert findings(mapped) == [(3, "劳动合同/到期日", "date.invalid")]
