@@ -10,17 +10,12 @@ import datetime as dt
 
 import pytest
 
-from tests.support.cli import by_code, codes, findings
+from tests.support.cli import by_code, codes, findings, sheet_info
 from tests.support.ids import valid_id, wrong_check
 from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
 from tests.support.workbooks import Error, Formula, write_xls, write_xlsx
 
 BAD_ID = wrong_check(valid_id(seq="991"))
-
-
-def sheet_info(result, name=None):
-    sheets = [s for f in result.json["files"] for s in f["sheets"]]
-    return sheets[0] if name is None else next(s for s in sheets if s["sheet"] == name)
 
 
 # -- where the header is ------------------------------------------------------------------------

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.cli import by_code, findings
+from tests.support.cli import by_code, findings, sheet_info
 from tests.support.ids import valid_id
 from tests.support.rosters import ROSTER_HEADER_ROW, roster_row, roster_sheet
 from tests.support.workbooks import Formula
-
-
-def sheet_info(result, name=None):
-    sheets = [s for f in result.json["files"] for s in f["sheets"]]
-    return sheets[0] if name is None else next(s for s in sheets if s["sheet"] == name)
 
 
 def finding(result, code):
@@ -25,26 +20,14 @@ def finding(result, code):
 
 
 # -- 1. a parent header merged over two children ------------------------------------------------
-CONTRACT_TOP = [
-    "序号",
-    "姓名",
-    "身份证号码",
-    "培训类型",
-    "职业(工种)",
-    "培训等级",
-    "开班日期",
-    "结业日期",
-    "劳动合同期限",
-    None,
-]
-CONTRACT_BELOW = [None, None, None, None, None, None, None, None, "起始日期", "终止日期"]
+CONTRACT_TOP = ["序号", *ROSTER_HEADER_ROW, "劳动合同期限", None]
+CONTRACT_BELOW = [None] * (1 + len(ROSTER_HEADER_ROW)) + ["起始日期", "终止日期"]
 # Every column but the contract pair is merged down over both header rows, as in the reader's roster.
-VERTICAL = [f"{c}2:{c}3" for c in "ABCDEFGH"]
+VERTICAL = [f"{c}2:{c}3" for c in "ABCDEFGHI"]
 
 
 def _trainee(n, start="2024-01-01", end="2025-12-31"):
-    row = roster_row(n)  # name, id, sex, type, occupation, level, start, end
-    return [n, row[0], row[1], row[3], row[4], row[5], row[6], row[7], start, end]
+    return [n, *roster_row(n), start, end]
 
 
 def test_merged_parent__children_read_as_parent_plus_child(make_xlsx, check_json):
@@ -59,7 +42,7 @@ def test_merged_parent__children_read_as_parent_plus_child(make_xlsx, check_json
                 _trainee(3, start="2023年2月"),
             ]
         },
-        merged={"花名册": [*VERTICAL, "I2:J2"]},
+        merged={"花名册": [*VERTICAL, "J2:K2"]},
     )
     result = check_json(path)
     info = sheet_info(result)

@@ -32,3 +32,9 @@ def codes(result: Result) -> set[str]:
 
 def by_code(result: Result, code: str) -> list[tuple[int | None, str, str]]:
     return [f for f in findings(result) if f[2] == code]
+
+
+def sheet_info(result: Result, name: str | None = None) -> dict[str, Any]:
+    """The JSON summary of the first sheet read, or of the sheet ``name``: header row, columns, rows."""
+    sheets = [s for f in result.json["files"] for s in f["sheets"]]
+    return sheets[0] if name is None else next(s for s in sheets if s["sheet"] == name)
