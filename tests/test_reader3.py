@@ -426,3 +426,20 @@ def test_merged_parent__the_map_the_finding_advises_reads_the_children(make_xlsx
     columns = sheet_info(mapped)["columns"]
     assert (columns["contract_start"], columns["contract_end"]) == ("劳动合同/签订日", "劳动合同/到期日")
     assert findings(mapped) == [(3, "劳动合同/到期日", "date.invalid")]
+
+
+def test_formula_scan__which_formulas_have_a_saved_result():
+    from skillcli.io.xlsxmeta import XlsxSheetXml
+
+    xml = (
+        b'<sheetData><row r="2">'
+        b'<c r="A2"><f>B2</f><v /></c>'  # openpyxl: no result
+        b'<c r="B2"><f>C2</f><v></v></c>'  # xlsxwriter without a value: no result
+        b'<c r="C2" t="str"><f>D2</f><v></v></c>'  # Excel: the result is the empty text
+        b'<c r="D2"><f>1+1</f><v>2</v></c>'  # Excel: the result 2
+        b'<c r="E2"><f t="shared" si="0"/><v>3</v></c>'  # a shared formula with its result
+        b"</row></sheetData>"
+    )
+    meta = XlsxSheetXml(xml).meta()
+    assert sorted(meta.formulas) == [(2, 0), (2, 1), (2, 2), (2, 3), (2, 4)]
+    assert sorted(meta.uncached) == [(2, 0), (2, 1)]

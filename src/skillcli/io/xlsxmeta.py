@@ -130,7 +130,8 @@ def _record_formula(buf: bytes, pos: int, cell: tuple[int, int, int], meta: Cell
     text = _FORMULA_TEXT_RE.match(buf, pos)
     body = text.group(1) if text and text.group(1) else b""
     meta.formulas[(cell[0], cell[1])] = "=" + _unescape(body.decode("utf-8", "replace"))
-    if not _CACHED_RE.match(buf, text.end() if text else pos) and not _is_text_result(buf, cell[2]):
+    # A formula whose end lies past the bytes at hand (a very long one at a block's edge) is not judged.
+    if text and not _CACHED_RE.match(buf, text.end()) and not _is_text_result(buf, cell[2]):
         meta.uncached.add((cell[0], cell[1]))
 
 
