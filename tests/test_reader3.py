@@ -443,3 +443,15 @@ def test_formula_scan__which_formulas_have_a_saved_result():
     meta = XlsxSheetXml(xml).meta()
     assert sorted(meta.formulas) == [(2, 0), (2, 1), (2, 2), (2, 3), (2, 4)]
     assert sorted(meta.uncached) == [(2, 0), (2, 1)]
+
+
+def test_missing_column__names_the_upper_cell_of_a_header_merged_down(make_xlsx, check_json):
+    # A two-row header: 结班日期 is merged down over both rows, so Excel shows it in the upper row.
+    top = [*_end_date_as("结班日期"), "劳动合同期限", None]
+    below = [None] * len(ROSTER_HEADER_ROW) + ["起始日期", "终止日期"]
+    path = make_xlsx(
+        {"花名册": [top, below, [*roster_row(1), "2024-01-01", "2026-01-01"]]},
+        merged={"花名册": [*(f"{c}1:{c}2" for c in "ABCDEFGH"), "I1:J1"]},
+    )
+    missing = finding(check_json(path), "sheet.missing-column-likely")
+    assert "「结班日期」（第 1 行 H 列）可能就是它" in missing["message_zh"]

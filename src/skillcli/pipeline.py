@@ -221,13 +221,12 @@ def _missing_column(display: str, table: SheetTable, name: str) -> Issue:
     likely = likely_missing(table.kind, name, list(table.unknown), present)
     if likely is None:
         return Issue(display, table.sheet, table.header_row, name, "", "sheet.missing-column")
-    letter = col_letter(table.unknown[likely])
+    row, column = table.unknown[likely]
     for i, issue in enumerate(table.issues):
         if issue.code in _UNKNOWN_CODES and issue.canonical == likely:
             table.issues[i] = issue._replace(code="sheet.unknown-column-missing", detail=spec(table.kind, name).header)
-    return Issue(
-        display, table.sheet, table.header_row, name, likely, "sheet.missing-column-likely", f"{table.header_row}; {letter}"
-    )
+    where = f"{row}; {col_letter(column)}"
+    return Issue(display, table.sheet, table.header_row, name, likely, "sheet.missing-column-likely", where)
 
 
 def sheet_headers(files: list[FileSummary]) -> list[tuple[str, str, str, str]]:

@@ -96,9 +96,9 @@ class SheetTable:
     numeric: dict[str, set[int]] = field(default_factory=dict)  # canonical -> rows typed as numbers
     wan_columns: frozenset[str] = frozenset()  # money columns whose header says (万元)
     sender: str = ""  # the 填报单位 line above the header, if any: who sent the sheet
-    # Headers that matched no column, as written → absolute 0-based column index: a required column
-    # found missing may be one of them (pipeline links the two findings).
-    unknown: dict[str, int] = field(default_factory=dict)
+    # Headers that matched no column, as written → (Excel row, absolute 0-based column) of the cell
+    # holding the text: a required column found missing may be one of them (pipeline links the two).
+    unknown: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def issue(
         self,
@@ -337,7 +337,11 @@ def locate(
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
     if grid.header is None:
         table.sender = sender_line(_head(grid.frame, choice.row))
-    table.unknown = {text: grid.col_offset + j for j, text in choice.unknown}
+    # In a two-row header a text with nothing under it is the upper cell's (merged down over both rows).
+    table.unknown = {
+        text: (header_excel_row - int(choice.two_rows and not header_cells[j]), grid.col_offset + j)
+        for j, text in choice.unknown
+    }
     if not grid.visible:
         table.issues.append(table.issue("sheet.hidden"))
     _cell_findings(table, meta)
