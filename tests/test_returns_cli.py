@@ -131,9 +131,9 @@ def test_split__by_enterprise_and_without_contact(make_xlsx, run_cli, tmp_path, 
         "check", _batch(make_xlsx), "--period", PERIOD, "--out", tmp_path / "o2", "--split-by", "enterprise"
     )
     note = "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话"
-    # The operator's note comes once, after the list of files written.
-    assert screen.stderr.count(note) == 1
-    assert screen.stderr.index("已按单位写出 3 份退回清单") < screen.stderr.index(note)
+    # The operator's note comes once, on stderr beside the result (the files written) on stdout.
+    assert screen.stderr.count(note) == 1 and note not in screen.stdout
+    assert "已按单位写出 3 份退回清单" in screen.stdout
 
 
 def _two_senders(make_xlsx):
