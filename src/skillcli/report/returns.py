@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from skillcli.findings import sender_message
 from skillcli.io.writer import OutputSet, Workbook, _display_width
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
@@ -252,8 +253,9 @@ def _cover(
     book.key_values("封面", f"培训补贴申报退回清单（{recipient.name}）", lines)
 
 
-def for_sender(code: str, column: str, message: str) -> str:
-    """A header finding as the sending institution acts on it (no program options, no config file)."""
+def for_sender(code: str, column: str, value: str, message: str) -> str:
+    """A finding as the sending institution acts on it: no program options, no config file, and never
+    "ask the sender" (``findings.sender_message``)."""
     likely = _LIKELY_RE.search(message)
     if code in ("sheet.unknown-column-like", "sheet.unknown-column-money") and likely:
         money = "（此列决定补贴是否发放或发多少）" if code == "sheet.unknown-column-money" else ""
@@ -261,7 +263,7 @@ def for_sender(code: str, column: str, message: str) -> str:
             f"表头「{column}」不是模板中的写法，本次未读取此列{money}。如它就是「{likely.group(1)}」，"
             f"请把表头改为「{likely.group(1)}」后重新报送"
         )
-    return message
+    return sender_message(code, column=column, value=value, message=message)
 
 
 def _cell_formats(book: Workbook) -> tuple[Any, Any, Any]:
@@ -293,7 +295,7 @@ def _header_sheet(book: Workbook, findings: pl.DataFrame, *, with_file: bool) ->
         book.write_cell(sheet, i, len(lead), "int", r["row"], wrap)
         book.write_cell(sheet, i, len(lead) + 1, "text", r["column"] or "", wrap)
         fmt = error if r["severity"] == "error" else warning
-        message = for_sender(r["code"], r["column"] or "", r["message_zh"])
+        message = for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
         book.write_cell(sheet, i, len(lead) + 2, "text", message, fmt)
         sheet.set_row(i, LINE_HEIGHT * _lines(message, widths[-1]) + 3)
     book.print_setup(sheet, repeat_row=0, fit_width=True)
@@ -315,6 +317,17 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     mine = findings.join(values.select("file", "sheet", "row"), on=["file", "sheet", "row"], how="semi")
     if mine.height == 0:
         return
+    # Each message as the sender acts on it (a return holds a few hundred lines at most).
+    mine = mine.with_columns(
+        pl.Series(
+            "message_zh",
+            [
+                for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
+                for r in mine.iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )
+    )
     rows = (
         mine.group_by("file", "sheet", "row", maintain_order=True)
         .agg(pl.col("message_zh"), pl.col("severity"), pl.col("column"))
