@@ -560,8 +560,8 @@ _ALL += [
         (
             "no-attendance",
             E,
-            "{detail}：没有该学员的考勤记录（{column}），不按 0 天发放",
-            "{detail}: no attendance for this trainee ({column}); not paid as zero days",
+            "{detail}：没有该学员的考勤记录（{column}），不按 0 计",
+            "{detail}: no attendance for this trainee ({column}); not counted as zero",
         ),
         (
             "no-certificate-data",

@@ -6,7 +6,8 @@ the institution written on it; an attendance or certificate row to the instituti
 person on the roster. Each workbook has a cover (批次, 问题数, 退回日期, 联系人 from the ``[contact]``
 table of skillcli.toml) and one sheet per sheet kind: the row's Excel number, what is wrong and what
 to do in Chinese beside it, then the row's values with the problem cells highlighted. It prints on
-A4 landscape, one page wide, text wrapped, header repeated, so a row and its message share a page.
+A4 landscape, text wrapped, header repeated: one page wide while the text stays readable, else on
+more pages across with the row number and its message repeated on each.
 Trainee IDs appear in full: every row in the workbook is the recipient's own.
 """
 
@@ -298,7 +299,7 @@ def _header_sheet(book: Workbook, findings: pl.DataFrame, *, with_file: bool) ->
         message = for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
         book.write_cell(sheet, i, len(lead) + 2, "text", message, fmt)
         sheet.set_row(i, LINE_HEIGHT * _lines(message, widths[-1]) + 3)
-    book.print_setup(sheet, repeat_row=0, fit_width=True)
+    book.print_setup(sheet, repeat_row=0, widths=widths, repeat_columns=len(lead) + 1)
 
 
 def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.DataFrame, *, with_file: bool) -> None:
@@ -384,7 +385,8 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
         sheet.set_row(i, LINE_HEIGHT * max(_lines(text, width) for text, width in cells) + 3)
     # The row number and its message stay in view while the clerk scrolls through the values.
     sheet.freeze_panes(1, len(head) - len(value_columns))
-    book.print_setup(sheet, repeat_row=0, fit_width=True)
+    # Wide rows print on more pages across, the row number repeated on each, rather than shrunk.
+    book.print_setup(sheet, repeat_row=0, widths=widths, repeat_columns=n_lead)
 
 
 SPECS_HEADER: dict[SheetKind, dict[str, str]] = {
