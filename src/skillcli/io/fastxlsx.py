@@ -64,7 +64,9 @@ class FrameSheet:
     wrap_widths: dict[int, int] | None = None
 
 
-# The height of one printed line of Calibri 11, in points (Excel's default row height).
+
+
+# The height of one printed line of Calibri 11, in points: Excel's default row height.
 LINE_POINTS = 15
 
 

@@ -230,6 +230,8 @@ class Workbook:
         """
         import polars as pl
 
+        from skillcli.io.fastxlsx import LINE_POINTS
+
         if isinstance(rows, pl.DataFrame):
             return self._frame_table(name, columns, rows, row_format, title, repeat_columns)
         sheet = self._book.add_worksheet(name)
@@ -241,9 +243,14 @@ class Workbook:
         top, shown = self._table_head(sheet, columns, widths, title)
         typed = any(c.kind in ("money", "date") or c.wrap for c in columns)
         converters = [_CONVERT[c.kind] for c in columns]
+        wrapped = [(j, shown[j]) for j, c in enumerate(columns) if c.wrap]
         for i, row in enumerate(rows):
             r = top + 1 + i
             fmt = row_format[i] if row_format is not None else None
+            # Neither Excel nor LibreOffice grows a row for wrapped text a program wrote: set its height.
+            lines = max((wrapped_lines(str(row[j] or ""), width) for j, width in wrapped), default=1)
+            if lines > 1:
+                sheet.set_row(r, LINE_POINTS * lines)
             if fmt is not None and typed:
                 # A highlighted row would replace the money, date and wrap formats: cell by cell.
                 for j, (column, value) in enumerate(zip(columns, row, strict=True)):
@@ -505,6 +512,11 @@ def _frame_widths(kinds: Sequence[str], sample: pl.DataFrame) -> list[int]:
             wide = head.str.count_matches("[\u2e81-\U0010ffff]")
             widths.append(int((head.str.len_chars() + wide).max()))  # type: ignore[arg-type]
     return widths
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many printed lines a wrapped cell of ``width`` needs for ``text``."""
+    return sum(max(-(-_display_width(part) // max(width - 1, 1)), 1) for part in text.split("\n")) or 1
 
 
 def column_points(width: float) -> float:

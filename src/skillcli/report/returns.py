@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import sender_message
-from skillcli.io.writer import OutputSet, Workbook, _display_width
+from skillcli.io.writer import OutputSet, Workbook, _display_width, wrapped_lines
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import with_shown_ids
@@ -298,7 +298,7 @@ def _header_sheet(book: Workbook, findings: pl.DataFrame, *, with_file: bool) ->
         fmt = error if r["severity"] == "error" else warning
         message = for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
         book.write_cell(sheet, i, len(lead) + 2, "text", message, fmt)
-        sheet.set_row(i, LINE_HEIGHT * _lines(message, widths[-1]) + 3)
+        sheet.set_row(i, LINE_HEIGHT * wrapped_lines(message, widths[-1]) + 3)
     book.print_setup(sheet, repeat_row=0, widths=widths, repeat_columns=len(lead) + 1)
 
 
@@ -382,7 +382,7 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
         # Excel does not grow a row for wrapped text written by a program: the height is set from
         # the longest cell, so every message prints in full beside its row.
         cells: list[tuple[str, int]] = [(message, MESSAGE_WIDTH), *zip(texts, widths[n_lead + 1 :], strict=True)]
-        sheet.set_row(i, LINE_HEIGHT * max(_lines(text, width) for text, width in cells) + 3)
+        sheet.set_row(i, LINE_HEIGHT * max(wrapped_lines(text, width) for text, width in cells) + 3)
     # The row number and its message stay in view while the clerk scrolls through the values.
     sheet.freeze_panes(1, len(head) - len(value_columns))
     # Wide rows print on more pages across, the row number repeated on each, rather than shrunk.
@@ -392,11 +392,6 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
 SPECS_HEADER: dict[SheetKind, dict[str, str]] = {
     kind: {spec.name: spec.header for spec in specs} for kind, specs in SPECS.items()
 }
-
-
-def _lines(text: str, width: int) -> int:
-    """How many printed lines a wrapped cell of ``width`` needs for ``text``."""
-    return sum(max(-(-_display_width(part) // max(width - 1, 1)), 1) for part in text.split("\n")) or 1
 
 
 def _cell_text(value: Any) -> str:
