@@ -70,7 +70,8 @@ def _printed_font(sheet: Any) -> float:
     assert setup.orientation == "landscape" and setup.paperSize == 9
     widths = [sheet.column_dimensions[c].width for c in sheet.column_dimensions if sheet.column_dimensions[c].width]
     total = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths)
-    across = int(setup.fitToWidth or 1) if sheet.sheet_properties.pageSetUpPr.fitToPage else 0
+    fitted = sheet.sheet_properties.pageSetUpPr is not None and sheet.sheet_properties.pageSetUpPr.fitToPage
+    across = int(setup.fitToWidth or 1) if fitted else 0
     if not across:
         return 11.0
     repeated = 0.0
