@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.cli import PERIOD
+from tests.support.corpus import CORPUS
 from tests.support.ids import valid_id, wrong_check
 from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row
-from tests.test_catalogue import CORPUS
 
 HEADER = [*ROSTER_HEADER_ROW, "培训机构", "单位名称"]
 SCHOOL_A, SCHOOL_B = "甲技工学校", "乙/培训中心"
