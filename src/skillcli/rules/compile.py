@@ -182,7 +182,11 @@ def _months_notes(spec: Amount) -> pl.Expr:
         notes.append(
             pl.when(paid > n).then(
                 pl.concat_str(
-                    [pl.lit("；培训期 "), paid.cast(pl.String), pl.lit(f" 个月超过 {band}，按特殊情况计；请核实特殊情况审批")]
+                    [
+                        pl.lit("；培训期 "),
+                        paid.cast(pl.String),
+                        pl.lit(f" 个月超过 {band}，按特殊情况计；请核实特殊情况审批"),
+                    ]
                 )
             )
         )
@@ -378,9 +382,7 @@ def built_in_requirements(policy: Policy, rule: Rule | None = None) -> tuple[Req
     if rule is None or rule.amount.form != "monthly_active":
         zh, en = render("policy.not-closed")
         closed = (Condition("closed", "eq", True),)
-        found.append(
-            Requirement("policy.not-closed", rule.clause if rule else ref, closed, reason_zh=zh, reason_en=en)
-        )
+        found.append(Requirement("policy.not-closed", rule.clause if rule else ref, closed, reason_zh=zh, reason_en=en))
     return tuple(found)
 
 
