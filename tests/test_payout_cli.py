@@ -434,7 +434,8 @@ def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalo
     assert result.code == 0, result.stderr
     ineligible = {r["reason_code"]: r["reason"] for r in read_csv(tmp_path / "o" / "ineligible.csv")}
     assert ineligible == {
-        "policy.not-closed": "A8：培训尚未结业（结业日期晚于批次月份），结业后再申报（结班后发放）",
+        # The clause is the rule's (S2c: when it pays), not a note.
+        "policy.not-closed": "A8：培训尚未结业（结业日期晚于批次月份），结业后再申报（S2c 二(四)4）",
         "policy.no-rule": "本政策没有适用于培训类型「专项能力培训」（及其人员类别）的补贴规则",
     }
 

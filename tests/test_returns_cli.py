@@ -7,10 +7,13 @@ with openpyxl: which rows it holds, the message beside each, the highlighted cel
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.support.cli import PERIOD
+from tests.support.corpus import CORPUS
 from tests.support.ids import valid_id, wrong_check
 from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row
 
@@ -295,3 +298,48 @@ def test_split__a_header_problem_goes_to_every_sender_of_the_file_and_no_blank_r
     sheet = load_workbook(out / "exceptions.xlsx")["文件与表头问题"]
     messages = [r[6] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert any("--map 补贴资金承担方=出资方" in m for m in messages) and any("备注栏" in m for m in messages)
+
+
+# What only the clerk can do or say: ask the sender, send a return, run the program with options.
+CLERK_WORDING = re.compile(r"报送单位|退回|--map|--param|skillcli|同事|经办")
+
+
+@pytest.mark.parametrize("slug", sorted(CORPUS))
+def test_returns__every_message_is_worded_for_the_sender(slug, tmp_path, run_cli):
+    # The input of the catalogue test that triggers ``slug``, checked with returns: every message in
+    # every return speaks to the enterprise or institution that reads it.
+    args = CORPUS[slug](tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("check", *args, "--period", PERIOD, "--out", out, "--split-by", "institution")
+    assert result.code in (0, 1), result.stderr
+    messages = []
+    for path in out.glob("退回_*.xlsx"):
+        book = load_workbook(path)
+        for sheet in book.worksheets[1:]:
+            rows = _cells(sheet)
+            column = rows[0].index("问题说明（请按此改正）")
+            messages += [str(r[column]) for r in rows[1:]]
+    for message in messages:
+        assert not CLERK_WORDING.search(message), f"{slug}: clerk wording in a return: {message}"
+
+
+def test_returns__an_id_that_lost_its_digits_asks_the_sender_for_the_id_in_this_cell(make_xlsx, run_cli, tmp_path):
+    lost = int(person(2)["id_number"][:15] + "000")
+    rows = [[*roster_row(1), SCHOOL_A, "甲公司"], [*roster_row(2, id_number=lost), SCHOOL_A, "甲公司"]]
+    out = tmp_path / "out"
+    result = run_cli(
+        "check", make_xlsx({"花名册": [HEADER, *rows]}), "--period", PERIOD, "--out", out, "--split-by", "institution"
+    )
+    assert result.code == 1, result.stderr
+    lines = _cells(load_workbook(out / "退回_甲技工学校.xlsx")["花名册问题"])
+    head = lines[0]
+    line = dict(zip(head, lines[1], strict=True))
+    assert line["行号"] == 3
+    assert line["身份证号码"] == f"{lost / 1e17:.5f}".rstrip("0") + "E+17"
+    assert line["问题说明（请按此改正）"] == (
+        f"1. 身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 {line['身份证号码']}，表中已找不回原号码；"
+        "请在此格填写此人正确的 18 位身份证号码（先把单元格设为文本）"
+    )
+    # The clerk's own file keeps the clerk's words: ask the sender.
+    clerk = load_workbook(out / "exceptions.xlsx")["花名册问题"]
+    assert any("请向报送单位要来此人正确的身份证号码" in str(c) for r in clerk.iter_rows(values_only=True) for c in r)

@@ -30,6 +30,10 @@ class Code:
     zh: str
     en: str
     area: str
+    # The Chinese message for the sender of the table (the enterprise or institution reading a 退回
+    # file), where ``zh`` tells the clerk what to do ("ask the sender for …"). It may use
+    # ``{column}`` and ``{value}`` only: a return renders it from the finding as the check wrote it.
+    sender: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -37,8 +41,9 @@ class Code:
         return self.severity is Severity.ERROR
 
 
-def _codes(area: str, *rows: tuple[str, Severity, str, str]) -> list[Code]:
-    return [Code(f"{area}.{slug}", sev, zh, en, area) for slug, sev, zh, en in rows]
+def _codes(area: str, *rows: tuple[str, Severity, str, str] | tuple[str, Severity, str, str, str]) -> list[Code]:
+    """The codes of one area; a row's optional fifth text is its message for the sender (``Code.sender``)."""
+    return [Code(f"{area}.{row[0]}", row[1], row[2], row[3], area, *row[4:]) for row in rows]
 
 
 _ALL: list[Code] = [
@@ -151,6 +156,8 @@ _ALL: list[Code] = [
             " columns were ignored (the header rows are not read as data). Rename these headers as the template"
             " writes them, on one row (skillcli template writes one), or whoever runs skillcli adds"
             " --map {column}/<header below>=<template column>",
+            "合并表头「{column}」下的「{value}」未能识别为已知列，本次未读取这几列。请取消表头的合并单元格，把这几列的表头"
+            "改为模板中的写法并写在一行内（如「劳动合同起始日期」「劳动合同终止日期」），然后重新报送",
         ),
         (
             "unknown-column",
@@ -214,6 +221,8 @@ _ALL: list[Code] = [
             "请向报送单位要来正确的号码，先把该单元格格式设为「文本」，再填入号码",
             "'{column}' was stored as a number and Excel dropped the digits past the 15th (read {value}); the real"
             " number cannot be recovered from the file: get it from the sender, format the cell as Text, then type it",
+            "「{column}」被 Excel 存成了数字，第 15 位以后的数字已丢失（读到 {value}），表中已找不回原号码；"
+            "请在此格填写正确的完整号码（先把单元格设为文本）",
         ),
         (
             "text-marker",
@@ -260,6 +269,8 @@ _ALL: list[Code] = [
             "the ID was stored as a number and Excel dropped its last digits: Excel shows {detail} and"
             " the real number cannot be recovered from the file; get this person's ID from the sender, format the"
             " cell as Text, then type the 18 characters",
+            "身份证号码被 Excel 存成了数字，后几位已丢失：Excel 中显示为 {value}，表中已找不回原号码；"
+            "请在此格填写此人正确的 18 位身份证号码（先把单元格设为文本）",
         ),
         (
             "format",
@@ -319,6 +330,8 @@ _ALL: list[Code] = [
             " at {closest}."
             " A payment to this code must carry the name registered with the bank account, or the bank returns it"
             " (name mismatch): check the account's name against the licence and bank papers and write it on every row",
+            "同一统一社会信用代码在本次报送的表中有不同的单位名称（本行写作「{value}」）：补贴按此代码付款，户名须与"
+            "银行开户时登记的名称完全一致，否则无法到账；请按营业执照和开户资料核实开户名称，把所有行改为这一写法",
         ),
     ),
     *_codes(
@@ -586,8 +599,8 @@ _ALL += [
         (
             "no-attendance",
             E,
-            "{detail}：没有该学员的考勤记录（{column}），不按 0 天发放",
-            "{detail}: no attendance for this trainee ({column}); not paid as zero days",
+            "{detail}：没有该学员的考勤记录（{column}），不按 0 计",
+            "{detail}: no attendance for this trainee ({column}); not counted as zero",
         ),
         (
             "no-certificate-data",
@@ -1066,6 +1079,15 @@ def render(slug: str, *, column: str = "", value: str = "", detail: str = "") ->
     return code.zh.format_map(fields), code.en.format_map(fields)
 
 
+def sender_message(slug: str, *, column: str, value: str, message: str) -> str:
+    """A rendered finding as its sender reads it in a return: the code's ``sender`` text when the
+    clerk's ``message`` tells the clerk, not the sender, what to do; ``message`` otherwise."""
+    code = CATALOGUE.get(slug)
+    if code is None or not code.sender:
+        return message
+    return code.sender.format_map(_Blank(column=column, value=value))
+
+
 def catalogue_markdown() -> str:
     """docs/findings.md, generated. Grouped by area, one table row per code."""
     lines = [
@@ -1082,4 +1104,15 @@ def catalogue_markdown() -> str:
             area = code.area
             lines += ["", f"## {area}", "", "| code | severity | 中文 | English |", "|---|---|---|---|"]
         lines.append(f"| `{code.slug}` | {code.severity.value} | {code.zh} | {code.en} |")
+    lines += [
+        "",
+        "## Wording in return files",
+        "",
+        "A return (退回_*.xlsx) goes to the enterprise or institution that sent the table. Where the message above"
+        " tells the clerk what to ask the sender for, the return says it to the sender instead:",
+        "",
+        "| code | 退回清单中的说明 |",
+        "|---|---|",
+        *(f"| {code.slug} | {code.sender} |" for code in _ALL if code.sender),
+    ]
     return "\n".join(lines) + "\n"

@@ -647,13 +647,14 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
                 ]
                 for c in rule.conditions
             ]
-            if rule.formula:
+            # A rule the row does not meet shows no amount: it is not owed, and a figure reads as if it were.
+            if rule.formula and rule.status != "ineligible":
                 # The formula as payouts.xlsx prints it (money.formula_text_expr): the table row,
-                # grouped amounts, and a single term without 「= itself」.
-                formula = rule.formula
-                table_rows.append(
-                    [t("金额", "amount"), rule.clause, f"{formula} 元" if zh else formula, rule.payee, ""]
-                )
+                # grouped amounts, and a single term without 「= itself」. The unit follows the
+                # amount; a note on the months (；实际培训 …) comes after it.
+                amount, sep, note = rule.formula.partition("；")
+                shown = f"{amount} 元{sep}{note}" if zh else rule.formula
+                table_rows.append([t("金额", "amount"), rule.clause, shown, rule.payee, ""])
             screen.table(
                 f"  {head}",
                 [t("类别", "kind"), t("依据", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],

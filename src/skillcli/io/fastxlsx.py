@@ -59,6 +59,43 @@ class FrameSheet:
     column_style: tuple[int | None, ...]  # xf index of each column's format (money, date) or None
     row_styles: list[int | None] | None  # per data row: xf index of its highlight, or None
     merged_styles: dict[tuple[int, str], int]  # (row xf, kind) -> xf of the highlighted money/date format
+    # Column index -> width of each wrapped column: a row is made tall enough for its longest text,
+    # which neither Excel nor LibreOffice does for a row written by a program.
+    wrap_widths: dict[int, int] | None = None
+
+
+
+
+# The height of one printed line of Calibri 11, in points: Excel's default row height.
+LINE_POINTS = 15
+
+
+def _row_height(frame: FrameSheet, chunk: pl.DataFrame) -> pl.Expr | None:
+    """The ``<row>`` attributes giving each row of ``chunk`` the height of its longest wrapped text
+    (empty for a row of one line), or None when the sheet wraps nothing."""
+    if not frame.wrap_widths:
+        return None
+    lines = []
+    for j, width in frame.wrap_widths.items():
+        per_line = max(width - 2, 1)
+        column = chunk.get_column(chunk.columns[j]).cast(pl.String)
+        longest = column.str.len_bytes().max()
+        if not isinstance(longest, int) or (longest <= per_line and not column.str.contains("\n", literal=True).any()):
+            continue  # every cell fits one line (a byte is at most one character width)
+        text = pl.col(chunk.columns[j]).cast(pl.String).fill_null("")
+        # A CJK character (three bytes of UTF-8) takes two character widths, an ASCII one (one byte)
+        # one: counted from the two lengths alone, cheap on a million rows. A line break starts a line.
+        chars = text.str.len_chars()
+        shown = chars + (text.str.len_bytes() - chars) // 2
+        lines.append((shown + per_line - 1) // per_line + text.str.count_matches("\n", literal=True))
+    if not lines:
+        return None
+    most = pl.max_horizontal(lines)
+    return (
+        pl.when(most > 1)
+        .then(pl.concat_str([pl.lit(' ht="'), (most * LINE_POINTS).cast(pl.String), pl.lit('" customHeight="1"')]))
+        .otherwise(pl.lit(""))
+    )
 
 
 def _style_attr(style: int | None) -> str:
@@ -142,7 +179,16 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
     columns: dict[str, pl.Series] = {"__r": row_no}
     if styles is not None:
         columns["__s"] = styles
-    parts: list[pl.Expr] = [pl.lit('<row r="'), pl.col("__r"), pl.lit('">')]
+    height = _row_height(frame, chunk)
+    if height is not None:
+        columns["__h"] = chunk.select(height.alias("__h")).to_series()
+    parts: list[pl.Expr] = [
+        pl.lit('<row r="'),
+        pl.col("__r"),
+        pl.lit('"'),
+        *(() if height is None else (pl.col("__h"),)),
+        pl.lit(">"),
+    ]
     for j, (name, kind) in enumerate(zip(chunk.columns, frame.kinds, strict=True)):
         series = chunk.get_column(name)
         key = f"__v{j}"
@@ -160,13 +206,15 @@ def _cells(frame: FrameSheet, chunk: pl.DataFrame, styles: pl.Series | None, fir
             numeric = False
         columns[key] = value.alias(key)
         v = pl.col(key)
-        plain = _style_attr(frame.column_style[j] if numeric else None)
+        # Number cells and wrapped text carry their column's format; other text carries none.
+        styled = numeric or kind == "wrap"
+        plain = _style_attr(frame.column_style[j] if styled else None)
         head = f'<c r="{col_letter(j)}'
         if styles is None:
             attr: list[pl.Expr] = [pl.lit(f'"{plain}')]
         else:
             mapping = {
-                xf: _style_attr(frame.merged_styles.get((xf, kind), xf) if numeric else xf)
+                xf: _style_attr(frame.merged_styles.get((xf, kind), xf) if styled else xf)
                 for xf in styles.drop_nulls().unique().to_list()
             }
             attr = [pl.lit('"'), pl.col("__s").replace_strict(mapping, default=pl.lit(plain), return_dtype=pl.String)]

@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
-PRINT_FIT_COLUMNS = 18  # wider tables print across pages rather than shrunk to one
+# Printing: A4 landscape less xlsxwriter's default margins (0.7 inch a side) leaves this many points
+# across. A sheet is shrunk to fit that width only while its text (Calibri 11) stays at least 8 pt,
+# the smallest a clerk reads on paper; a wider sheet prints on the fewest pages across that keep it.
+PRINT_WIDTH_PT = 841.9 - 2 * 0.7 * 72
+BASE_FONT_PT = 11
+MIN_PRINT_FONT_PT = 8
+MAX_PAGES_WIDE = 4
 WIDTH_SAMPLE_ROWS = 2000  # column widths come from the first rows; measuring 100 000 cells costs seconds
 
 
@@ -164,6 +170,8 @@ class Column:
     header: str
     kind: CellKind = "text"
     width: int | None = None
+    # Long text (a reason, a formula): wrapped within the column, never spilling into the next one.
+    wrap: bool = False
 
 
 class Workbook:
@@ -199,6 +207,7 @@ class Workbook:
         self.fmt_bold = b.add_format({"bold": True})
         self.fmt_money_bold = b.add_format({"bold": True, "num_format": "#,##0.00"})
         self.fmt_title = b.add_format({"bold": True, "font_size": 14})
+        self.fmt_wrap = b.add_format({"text_wrap": True})
 
     def table(
         self,
@@ -208,43 +217,57 @@ class Workbook:
         *,
         row_format: Sequence[Any] | None = None,
         title: str | None = None,
+        repeat_columns: int = 0,
     ) -> int:
         """A sheet with a header row, filters and frozen panes. Returns the number of data rows.
 
         ``row_format`` gives an optional xlsxwriter format per data row (for highlighting).
+        ``repeat_columns``: the leading columns that say who a row is about (序号, 姓名), printed on
+        every page when the sheet prints more than one page across.
         ``rows`` as a Polars frame (one column per table column, in order) takes the fast path
         for big sheets (io/fastxlsx.py): the same cells, and a table longer than an Excel sheet
         continues on NAME1, NAME2 ….
         """
         import polars as pl
 
+        from skillcli.io.fastxlsx import LINE_POINTS
+
         if isinstance(rows, pl.DataFrame):
-            return self._frame_table(name, columns, rows, row_format, title)
+            return self._frame_table(name, columns, rows, row_format, title, repeat_columns)
         sheet = self._book.add_worksheet(name)
         rows = rows if isinstance(rows, list) else list(rows)
         widths = [0] * len(columns)
         for row in rows[:WIDTH_SAMPLE_ROWS]:
             for j, (column, value) in enumerate(zip(columns, row, strict=True)):
                 widths[j] = max(widths[j], _cell_width(column.kind, value))
-        top = self._table_head(sheet, columns, widths, title)
-        typed = any(c.kind in ("money", "date") for c in columns)
+        top, shown = self._table_head(sheet, columns, widths, title)
+        typed = any(c.kind in ("money", "date") or c.wrap for c in columns)
         converters = [_CONVERT[c.kind] for c in columns]
+        wrapped = [(j, shown[j]) for j, c in enumerate(columns) if c.wrap]
         for i, row in enumerate(rows):
             r = top + 1 + i
             fmt = row_format[i] if row_format is not None else None
+            # Neither Excel nor LibreOffice grows a row for wrapped text a program wrote: set its height.
+            lines = max((wrapped_lines(str(row[j] or ""), width) for j, width in wrapped), default=1)
+            if lines > 1:
+                sheet.set_row(r, LINE_POINTS * lines)
             if fmt is not None and typed:
-                # A highlighted row would replace the money and date formats: cell by cell.
+                # A highlighted row would replace the money, date and wrap formats: cell by cell.
                 for j, (column, value) in enumerate(zip(columns, row, strict=True)):
-                    self._write(sheet, r, j, column.kind, value, fmt, measure=False)
+                    cell_fmt = self._merge(fmt, self.fmt_wrap) if column.wrap else fmt
+                    self._write(sheet, r, j, column.kind, value, cell_fmt, measure=False)
             else:
                 # write_row types each value (text stays text: strings_to_* are off) and leaves
                 # number and date cells to the column formats set above.
                 sheet.write_row(r, 0, [convert(v) for convert, v in zip(converters, row, strict=True)], fmt)
-        self._table_tail(sheet, columns, top, len(rows))
+        self._table_tail(sheet, columns, top, len(rows), shown, repeat_columns)
         return len(rows)
 
-    def _table_head(self, sheet: Any, columns: Sequence[Column], widths: Sequence[int], title: str | None) -> int:
-        """Title, column widths and formats, header row; returns the header's 0-based row.
+    def _table_head(
+        self, sheet: Any, columns: Sequence[Column], widths: Sequence[int], title: str | None
+    ) -> tuple[int, list[int]]:
+        """Title, column widths and formats, header row; returns the header's 0-based row and the
+        width set for each column.
 
         ``widths``: the widest cell of each column in a sample of rows. Formats per column are set
         before any row is written (a streaming sheet flushes rows as it goes)."""
@@ -252,19 +275,25 @@ class Workbook:
         if title:
             sheet.write_string(0, 0, title, self.fmt_title)
             top = 1
+        shown = []
         for j, column in enumerate(columns):
             fmt = {"money": self.fmt_money, "date": self.fmt_date}.get(column.kind)
+            if column.wrap:
+                fmt = self.fmt_wrap
             width = max(widths[j], _display_width(column.header), 6)
-            sheet.set_column(j, j, column.width or min(width + 2, MAX_WIDTH), fmt)
+            shown.append(column.width or min(width + 2, MAX_WIDTH))
+            sheet.set_column(j, j, shown[-1], fmt)
         for j, column in enumerate(columns):
             sheet.write_string(top, j, column.header, self.fmt_header)
-        return top
+        return top, shown
 
-    def _table_tail(self, sheet: Any, columns: Sequence[Column], top: int, count: int) -> None:
+    def _table_tail(
+        self, sheet: Any, columns: Sequence[Column], top: int, count: int, widths: Sequence[int], repeat: int = 0
+    ) -> None:
         sheet.freeze_panes(top + 1, 0)
         if columns:
             sheet.autofilter(top, 0, top + max(count, 1), len(columns) - 1)
-        self.print_setup(sheet, repeat_row=top, fit_width=len(columns) <= PRINT_FIT_COLUMNS)
+        self.print_setup(sheet, repeat_row=top, widths=widths, repeat_columns=repeat)
 
     def _frame_table(
         self,
@@ -273,13 +302,17 @@ class Workbook:
         frame: pl.DataFrame,
         row_format: Sequence[Any] | None,
         title: str | None,
+        repeat: int,
     ) -> int:
         """``table`` for a Polars frame: xlsxwriter lays the sheet out, fastxlsx writes its rows."""
         from skillcli.io import fastxlsx
 
-        kinds = tuple(c.kind for c in columns)
+        # A wrapped text column is written as text with the wrap format ("wrap" to the fast writer).
+        kinds = tuple("wrap" if c.wrap else c.kind for c in columns)
         # Only the formats the table uses are registered: an unused one would change styles.xml.
-        column_fmt = {k: f for k, f in (("money", self.fmt_money), ("date", self.fmt_date)) if k in kinds}
+        column_fmt = {
+            k: f for k, f in (("money", self.fmt_money), ("date", self.fmt_date), ("wrap", self.fmt_wrap)) if k in kinds
+        }
         column_style = tuple(column_fmt[k]._get_xf_index() if k in column_fmt else None for k in kinds)
         xf_of: dict[int, int | None] = {id(None): None}
         merged: dict[tuple[int, str], int] = {}
@@ -294,21 +327,39 @@ class Workbook:
             part = frame.slice(k * per_sheet, per_sheet)
             sheet = self._book.add_worksheet(name if parts == 1 else f"{name}{k + 1}")
             widths = _frame_widths(kinds, part.head(WIDTH_SAMPLE_ROWS))
-            top = self._table_head(sheet, columns, widths, title)
-            self._table_tail(sheet, columns, top, part.height)
+            top, shown = self._table_head(sheet, columns, widths, title)
+            self._table_tail(sheet, columns, top, part.height, shown, repeat)
             part_styles = None if styles is None else styles[k * per_sheet : (k + 1) * per_sheet]
             # xl/worksheets/sheetN.xml numbers the worksheets alone, chart sheets apart.
             index = sum(1 for w in self._book.worksheets() if not w.is_chartsheet)
-            self._frames.append(fastxlsx.FrameSheet(index, part, kinds, top + 2, column_style, part_styles, merged))
+            wrapped = {j: shown[j] for j, c in enumerate(columns) if c.wrap}
+            self._frames.append(
+                fastxlsx.FrameSheet(index, part, kinds, top + 2, column_style, part_styles, merged, wrapped)
+            )
         return frame.height
 
     @staticmethod
-    def print_setup(sheet: Any, repeat_row: int | None = None, *, fit_width: bool = True) -> None:
-        """Printed as finance officers file it: A4 landscape, one page wide (unless the table is too
-        wide to read that way), headers on every page."""
+    def print_setup(
+        sheet: Any,
+        repeat_row: int | None = None,
+        *,
+        fit_width: bool = True,
+        widths: Sequence[float] | None = None,
+        repeat_columns: int = 0,
+    ) -> None:
+        """Printed as finance officers file it: A4 landscape, headers on every page. Given the
+        column ``widths``, the sheet is shrunk to as many pages across as keep its text readable
+        (``pages_wide``), the first ``repeat_columns`` (who the row is about) printed again on each
+        page; without them, one page wide when ``fit_width``."""
         sheet.set_landscape()
         sheet.set_paper(9)
-        if fit_width:
+        if widths is not None:
+            across = pages_wide(widths, repeat_columns)
+            if across:
+                sheet.fit_to_pages(across, 0)
+            if across != 1 and repeat_columns:
+                sheet.repeat_columns(0, repeat_columns - 1)
+        elif fit_width:
             sheet.fit_to_pages(1, 0)
         if repeat_row is not None:
             sheet.repeat_rows(repeat_row)
@@ -369,6 +420,8 @@ class Workbook:
         cache: dict[tuple[int, int], Any] = self.__dict__.setdefault("_combo", {})
         if key not in cache:
             props: dict[str, Any] = {"num_format": cell_fmt.num_format}
+            if cell_fmt is self.fmt_wrap:
+                props["text_wrap"] = True
             props["bg_color"] = "#FFC7CE" if row_fmt is self.fmt_error else "#FFEB9C"
             cache[key] = self._book.add_format(props)
         return cache[key]
@@ -459,6 +512,35 @@ def _frame_widths(kinds: Sequence[str], sample: pl.DataFrame) -> list[int]:
             wide = head.str.count_matches("[\u2e81-\U0010ffff]")
             widths.append(int((head.str.len_chars() + wide).max()))  # type: ignore[arg-type]
     return widths
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many printed lines a wrapped cell of ``width`` needs for ``text``."""
+    return sum(max(-(-_display_width(part) // max(width - 1, 1)), 1) for part in text.split("\n")) or 1
+
+
+def column_points(width: float) -> float:
+    """The printed width in points of a column ``width`` characters wide: Excel draws a character of
+    Calibri 11 in 7 pixels and pads the column with 5, at 96 pixels an inch."""
+    return (int(width * 7 + 0.5) + 5) * 0.75
+
+
+def pages_wide(widths: Sequence[float], repeat_columns: int = 0) -> int:
+    """How many A4 landscape pages across a sheet of columns ``widths`` prints on: 1 when shrinking
+    it to one page keeps the text at least ``MIN_PRINT_FONT_PT``, else the fewest pages that do, the
+    first ``repeat_columns`` printed again on each; 0 (print at full size) when even
+    ``MAX_PAGES_WIDE`` pages would not.
+
+    A page breaks between columns, not inside one, so a page after the first is counted a tenth
+    narrower than the paper: shrinking to that many pages then never goes below the size aimed at."""
+    total = sum(column_points(w) for w in widths)
+    repeated = sum(column_points(w) for w in widths[:repeat_columns])
+    readable = BASE_FONT_PT / MIN_PRINT_FONT_PT  # how far a sheet may be shrunk
+    for across in range(1, MAX_PAGES_WIDE + 1):
+        capacity = PRINT_WIDTH_PT + (across - 1) * (0.9 * PRINT_WIDTH_PT - repeated)
+        if total <= capacity * readable:
+            return across
+    return 0
 
 
 def _display_width(text: str) -> int:

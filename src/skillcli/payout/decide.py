@@ -21,7 +21,7 @@ from skillcli.payout.advances import check_advance, net_advances
 from skillcli.payout.decision import Decision
 from skillcli.payout.history import History
 from skillcli.payout.holds import blocked_rows, rule_holds
-from skillcli.payout.ineligible import ineligible_rows
+from skillcli.payout.ineligible import classifying_requirements, ineligible_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
 from skillcli.payout.lines import payment_lines
 from skillcli.payout.notes import batch_notes
@@ -79,7 +79,7 @@ def decide(
         policy,
         lines.sort("_rid", "rule_order"),
         exceptions.sort("_rid", "code", "column", maintain_order=True),
-        ineligible_rows(derived, per_rule, status),
+        ineligible_rows(derived, per_rule, status, classifying_requirements(policy)),
         status,
         per_rule,
         derived,

@@ -25,7 +25,7 @@ from skillcli.diff import (
     cells_text,
     describe_key,
 )
-from skillcli.io.writer import MAX_WIDTH, PRINT_FIT_COLUMNS, Column, Workbook, _display_width, write_csv
+from skillcli.io.writer import MAX_WIDTH, Column, Workbook, _display_width, write_csv
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.report.exceptions import finding_columns, finding_rows, headers_in, in_lang
@@ -251,7 +251,8 @@ def _changed_sheet(book: Workbook, report: DiffReport, lang: str | None) -> None
         sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(changes), 1), len(widths) - 1)
-    book.print_setup(sheet, repeat_row=0, fit_width=len(widths) <= PRINT_FIT_COLUMNS)
+    # Printed too wide for one page, each page repeats where the row is (not the long 修改内容).
+    book.print_setup(sheet, repeat_row=0, widths=[min(w + 2, MAX_WIDTH) for w in widths], repeat_columns=len(lead) - 1)
 
 
 def _payout_sheet(book: Workbook, report: DiffReport, lang: str | None) -> None:

@@ -21,18 +21,21 @@ from skillcli.schema.columns import SPECS
 
 # The rendered findings' columns but the person's ID number, which the row's own cells show.
 CSV_HEADER = tuple(c for c in RENDERED_COLUMNS if c != "person_id")
+# The file (a path as given) and the cell's value wrap in narrow columns, so that 文件, 工作表 and
+# 行号 can be printed again on every page of a sheet too wide for one.
 FINDING_COLUMNS = (
-    Column("文件"),
+    Column("文件", width=20, wrap=True),
     Column("工作表"),
     Column("行号", "int", 6),
-    Column("列"),
-    Column("值"),
+    Column("列", width=14, wrap=True),
+    Column("值", width=20, wrap=True),
     Column("代码"),
     Column("级别", width=8),
-    Column("说明", width=50),
-    Column("Message", width=50),
+    Column("说明", width=50, wrap=True),
+    Column("Message", width=50, wrap=True),
 )
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+LOCATION_COLUMNS = 3  # 文件, 工作表, 行号: where a finding is, on every printed page
 
 
 # The CSVs' headers in Chinese (``--lang zh``, the default), by the English names ``--lang en``
@@ -224,7 +227,7 @@ def write_exceptions_xlsx(
             example = dict(examples.iter_rows())
             book.table(
                 "按问题统计",
-                (Column("级别", width=8), Column("数量", "int", 8), Column("问题（举一例）", width=80)),
+                (Column("级别", width=8), Column("数量", "int", 8), Column("问题（举一例）", width=80, wrap=True)),
                 [[_SEVERITY_ZH[s], n, example[c]] for c, s, n in counts.iter_rows()],
             )
         else:
@@ -275,7 +278,7 @@ def write_exceptions_xlsx(
             )
             rows = pl.concat([finding_frame(joined, lang), values], how="horizontal")
             fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in joined.get_column("severity")]
-            book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts)
+            book.table(f"{kind.label_zh}问题", columns, rows, row_format=fmts, repeat_columns=LOCATION_COLUMNS)
         rest = findings.filter(~placed)
         fmts = [book.fmt_error if s == "error" else book.fmt_warning for s in rest.get_column("severity")]
         book.table("文件与表头问题", finding_columns(lang), finding_frame(rest, lang), row_format=fmts)

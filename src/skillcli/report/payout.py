@@ -170,25 +170,81 @@ def write_payout(
 
 
 PAYOUT_CSV_SAFE = ("person_id", "name", "occupation", "payee_id", "payee_name")  # columns carrying input text
+# The long texts wrap in narrower columns, so that the sheet prints two A4 pages across at a
+# readable size (``Workbook.print_setup``), 序号 and 姓名 repeated on the second.
 DETAIL_COLUMNS = (
     Column("序号", "int", 6),
-    Column("姓名"),
+    Column("姓名", width=9, wrap=True),
     Column("身份证号码", width=21),
-    Column("补贴项目"),
-    Column("职业(工种)"),
-    Column("等级"),
-    Column("培训类型"),
+    Column("补贴项目", width=18, wrap=True),
+    Column("职业(工种)", width=12, wrap=True),
+    Column("等级", width=12, wrap=True),
+    Column("培训类型", width=12, wrap=True),
     Column("收款方类型", width=10),
     Column("收款方代码", width=21),
-    Column("收款方名称"),
+    Column("收款方名称", width=20, wrap=True),
     Column("应发金额", "money", 12),
     Column("已预拨", "money", 10),
     Column("本次发放", "money", 12),
     Column("规则", width=8),
-    Column("条款"),
-    Column("计算", width=40),
-    Column("来源"),
+    Column("条款", width=12, wrap=True),
+    Column("计算", width=30, wrap=True),
+    Column("来源", width=24, wrap=True),
 )
+DETAIL_REPEATED = 2  # 序号, 姓名
+
+
+# The 异常 sheet: where the problem is and whose row it is, the cell's value, what to do, and the
+# code last (for support; a value cell never holds one).
+EXCEPTION_REPEATED = 5  # 文件, 工作表, 行号, 姓名, 身份证号码
+
+
+def exception_columns(lang: str) -> tuple[Column, ...]:
+    """The 异常 sheet's columns in ``lang`` (``exception_frame`` holds their cells)."""
+    columns = {c.header: c for c in finding_columns(None)}
+    english = () if lang == "zh" else (Column("Message", width=50, wrap=True),)
+    return headers_in(
+        (
+            Column("文件", width=16, wrap=True),
+            columns["工作表"],
+            columns["行号"],
+            Column("姓名", width=9, wrap=True),
+            Column("身份证号码", width=21),
+            Column("列", width=12, wrap=True),
+            Column("值", width=20, wrap=True),
+            columns["级别"],
+            Column("说明", width=50, wrap=True),
+            *english,
+            Column("代码", width=16, wrap=True),
+        ),
+        lang,
+    )
+
+
+def exception_frame(decision: Decision, lang: str) -> pl.DataFrame:
+    """One row per exception in ``exception_columns(lang)`` order: the trainee's name from the roster
+    row held, the ID as Excel shows it when it was stored as a number."""
+    exc = with_shown_ids(decision.exceptions, decision.exceptions)
+    names = decision.derived.select("_rid", pl.col("name").alias("__name"))
+    exc = exc.join(names, on="_rid", how="left", maintain_order="left")
+    severity = finding_frame(exc, lang).get_column("severity")
+    # The file by its name, as the 来源 column of the other sheets gives it.
+    files = {f: Path(f).name for f in exc.get_column("file").unique().to_list()}
+    return exc.select(
+        pl.col("file").replace_strict(files, return_dtype=pl.String),
+        "sheet",
+        "row",
+        pl.col("__name").alias("name"),
+        "person_id",
+        "column",
+        # The value of the cell the finding names: a finding about no cell (a row held for another
+        # row's error, a yearly limit) quotes a code or a count, which is not what the cell holds.
+        pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value"),
+        pl.lit(severity).alias("severity"),
+        "message_zh",
+        *(() if lang == "zh" else ("message_en",)),
+        "code",
+    )
 
 
 def payout_csv_frame(lines: pl.DataFrame) -> pl.DataFrame:
@@ -290,13 +346,19 @@ def _workbook(
     try:
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
-        book.table("明细", headers_in(DETAIL_COLUMNS, lang), detail_frame(lines, source_expr(lines, lang)))
-        exc = with_shown_ids(decision.exceptions, decision.exceptions)
+        book.table(
+            "明细",
+            headers_in(DETAIL_COLUMNS, lang),
+            detail_frame(lines, source_expr(lines, lang)),
+            repeat_columns=DETAIL_REPEATED,
+        )
+        exc = exception_frame(decision, lang)
         book.table(
             "异常",
-            (*finding_columns(lang), *headers_in((Column("身份证号码", width=21),), lang)),
-            finding_frame(exc, lang).with_columns(exc.get_column("person_id")),
-            row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in exc.get_column("severity")],
+            exception_columns(lang),
+            exc,
+            row_format=[book.fmt_error if s == "error" else book.fmt_warning for s in decision.exceptions["severity"]],
+            repeat_columns=EXCEPTION_REPEATED,
         )
         # The reason code is for support: in Chinese it is the last column, titled 代码.
         ineligible = decision.ineligible
@@ -307,8 +369,8 @@ def _workbook(
                     Column("身份证号码", width=21),
                     Column("姓名"),
                     Column("培训类型"),
-                    Column("原因", width=70),
-                    Column("来源"),
+                    Column("原因", width=60, wrap=True),
+                    Column("来源", width=24, wrap=True),
                     Column("代码" if lang == "zh" else "原因代码"),
                 ),
                 lang,

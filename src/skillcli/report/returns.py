@@ -6,7 +6,8 @@ the institution written on it; an attendance or certificate row to the instituti
 person on the roster. Each workbook has a cover (批次, 问题数, 退回日期, 联系人 from the ``[contact]``
 table of skillcli.toml) and one sheet per sheet kind: the row's Excel number, what is wrong and what
 to do in Chinese beside it, then the row's values with the problem cells highlighted. It prints on
-A4 landscape, one page wide, text wrapped, header repeated, so a row and its message share a page.
+A4 landscape, text wrapped, header repeated: one page wide while the text stays readable, else on
+more pages across with the row number and its message repeated on each.
 Trainee IDs appear in full: every row in the workbook is the recipient's own.
 """
 
@@ -21,7 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.io.writer import OutputSet, Workbook, _display_width
+from skillcli.findings import sender_message
+from skillcli.io.writer import OutputSet, Workbook, _display_width, wrapped_lines
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
 from skillcli.report.exceptions import with_shown_ids
@@ -258,8 +260,9 @@ def _cover(
     book.key_values("封面", f"培训补贴申报退回清单（{recipient.name}）", lines)
 
 
-def for_sender(code: str, column: str, message: str) -> str:
-    """A header finding as the sending institution acts on it (no program options, no config file)."""
+def for_sender(code: str, column: str, value: str, message: str) -> str:
+    """A finding as the sending institution acts on it: no program options, no config file, and never
+    "ask the sender" (``findings.sender_message``)."""
     likely = _LIKELY_RE.search(message)
     if code in ("sheet.unknown-column-like", "sheet.unknown-column-money") and likely:
         money = "（此列决定补贴是否发放或发多少）" if code == "sheet.unknown-column-money" else ""
@@ -268,8 +271,8 @@ def for_sender(code: str, column: str, message: str) -> str:
             f"请把表头改为「{likely.group(1)}」后重新报送"
         )
     if code in _HEADER_ADVICE_CODES:
-        return _CLERK_OPTION_RE.sub("", message).replace("重新检查", "重新报送")
-    return message
+        message = _CLERK_OPTION_RE.sub("", message).replace("重新检查", "重新报送")
+    return sender_message(code, column=column, value=value, message=message)
 
 
 def _cell_formats(book: Workbook) -> tuple[Any, Any, Any]:
@@ -301,10 +304,10 @@ def _header_sheet(book: Workbook, findings: pl.DataFrame, *, with_file: bool) ->
         book.write_cell(sheet, i, len(lead), "int", r["row"], wrap)
         book.write_cell(sheet, i, len(lead) + 1, "text", r["column"] or "", wrap)
         fmt = error if r["severity"] == "error" else warning
-        message = for_sender(r["code"], r["column"] or "", r["message_zh"])
+        message = for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
         book.write_cell(sheet, i, len(lead) + 2, "text", message, fmt)
-        sheet.set_row(i, LINE_HEIGHT * _lines(message, widths[-1]) + 3)
-    book.print_setup(sheet, repeat_row=0, fit_width=True)
+        sheet.set_row(i, LINE_HEIGHT * wrapped_lines(message, widths[-1]) + 3)
+    book.print_setup(sheet, repeat_row=0, widths=widths, repeat_columns=len(lead) + 1)
 
 
 def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.DataFrame, *, with_file: bool) -> None:
@@ -323,6 +326,17 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     mine = findings.join(values.select("file", "sheet", "row"), on=["file", "sheet", "row"], how="semi")
     if mine.height == 0:
         return
+    # Each message as the sender acts on it (a return holds a few hundred lines at most).
+    mine = mine.with_columns(
+        pl.Series(
+            "message_zh",
+            [
+                for_sender(r["code"], r["column"] or "", r["value"] or "", r["message_zh"])
+                for r in mine.iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )
+    )
     rows = (
         mine.group_by("file", "sheet", "row", maintain_order=True)
         .agg(pl.col("message_zh"), pl.col("severity"), pl.col("column"))
@@ -376,20 +390,16 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
         # Excel does not grow a row for wrapped text written by a program: the height is set from
         # the longest cell, so every message prints in full beside its row.
         cells: list[tuple[str, int]] = [(message, MESSAGE_WIDTH), *zip(texts, widths[n_lead + 1 :], strict=True)]
-        sheet.set_row(i, LINE_HEIGHT * max(_lines(text, width) for text, width in cells) + 3)
+        sheet.set_row(i, LINE_HEIGHT * max(wrapped_lines(text, width) for text, width in cells) + 3)
     # The row number and its message stay in view while the clerk scrolls through the values.
     sheet.freeze_panes(1, len(head) - len(value_columns))
-    book.print_setup(sheet, repeat_row=0, fit_width=True)
+    # Wide rows print on more pages across, the row number repeated on each, rather than shrunk.
+    book.print_setup(sheet, repeat_row=0, widths=widths, repeat_columns=n_lead)
 
 
 SPECS_HEADER: dict[SheetKind, dict[str, str]] = {
     kind: {spec.name: spec.header for spec in specs} for kind, specs in SPECS.items()
 }
-
-
-def _lines(text: str, width: int) -> int:
-    """How many printed lines a wrapped cell of ``width`` needs for ``text``."""
-    return sum(max(-(-_display_width(part) // max(width - 1, 1)), 1) for part in text.split("\n")) or 1
 
 
 def _cell_text(value: Any) -> str:

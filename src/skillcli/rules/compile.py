@@ -142,7 +142,10 @@ def _amount_expr(rule: Rule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     if spec.multiplier is not None:
         amount, formula, applies = _multiplied(spec.multiplier, amount, formula)
         single = (~applies) if spec.form == "fixed" else False
-    return rate, amount.cast(pl.Int64), problem, formula_text_expr(formula, amount, single=single)
+    formula = formula_text_expr(formula, amount, single=single)
+    if spec.form == "annual_prorated":
+        formula = pl.concat_str([formula, _months_notes(spec)])
+    return rate, amount.cast(pl.Int64), problem, formula
 
 
 def _rate_text(rule: Rule, rate: pl.Expr) -> pl.Expr:
@@ -155,6 +158,39 @@ def _rate_text(rule: Rule, rate: pl.Expr) -> pl.Expr:
     labels = {level.value: level.label_zh for level in by_level}
     label = pl.col("level").replace_strict(labels, default=None, return_dtype=pl.String)
     return pl.when(label.is_not_null()).then(pl.concat_str([label, pl.lit(" "), text])).otherwise(text)
+
+
+def _months_notes(spec: Amount) -> pl.Expr:
+    """What the clerk must know about the months an annual_prorated amount counts ("" if nothing):
+    the filed period cut the actual one, or the months fall in the special-case band."""
+    from skillcli.rules.derive import whole_months
+
+    counted = pl.col("training_months")
+    actual = whole_months(pl.col("start_date"), pl.col("end_date"))
+    notes = [
+        pl.when(pl.col("filed_end_date").is_not_null() & (actual > counted)).then(
+            pl.concat_str(
+                [pl.lit("；实际培训 "), actual.cast(pl.String), pl.lit(" 个月，按备案期限计 "), counted.cast(pl.String)]
+            )
+            + pl.lit(" 个月")
+        )
+    ]
+    if spec.months_special:
+        n = spec.months_special
+        band = f"{n // 12} 年" if n % 12 == 0 else f"{n} 个月"
+        paid = pl.min_horizontal(counted, pl.lit(spec.months_cap)) if spec.months_cap else counted
+        notes.append(
+            pl.when(paid > n).then(
+                pl.concat_str(
+                    [
+                        pl.lit("；培训期 "),
+                        paid.cast(pl.String),
+                        pl.lit(f" 个月超过 {band}，按特殊情况计；请核实特殊情况审批"),
+                    ]
+                )
+            )
+        )
+    return pl.concat_str(notes, ignore_nulls=True).fill_null("")
 
 
 def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr | None]:
@@ -339,14 +375,14 @@ def built_in_requirements(policy: Policy, rule: Rule | None = None) -> tuple[Req
     to = policy.effective_to.isoformat() if policy.effective_to else "…"
     # The reasons are the catalogue's (docs/findings.md lists these codes with the checks' own).
     zh, en = render("policy.not-in-force", detail=f"{policy.effective_from.isoformat()}～{to}")
-    found = [Requirement("policy.not-in-force", policy.title, tuple(window), reason_zh=zh, reason_en=en)]
+    # Their clause is what a clerk looks up: the document (its dates) by its reference, and the rule's
+    # own clause for when it pays (S3 三(九) "结班后…一次性"), never the notice's whole title or a note.
+    ref = policy.document.get("ref", "")
+    found = [Requirement("policy.not-in-force", ref, tuple(window), reason_zh=zh, reason_en=en)]
     if rule is None or rule.amount.form != "monthly_active":
         zh, en = render("policy.not-closed")
-        found.append(
-            Requirement(
-                "policy.not-closed", "结班后发放", (Condition("closed", "eq", True),), reason_zh=zh, reason_en=en
-            )
-        )
+        closed = (Condition("closed", "eq", True),)
+        found.append(Requirement("policy.not-closed", rule.clause if rule else ref, closed, reason_zh=zh, reason_en=en))
     return tuple(found)
 
 

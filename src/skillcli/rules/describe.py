@@ -28,6 +28,15 @@ def shown_value(field: str) -> pl.Expr:
         return col.replace_strict({k.value: v for k, v in LEVEL_LABELS.items()}, default="空", return_dtype=pl.String)
     if spec.kind == "number" and field.endswith("_share"):
         return (col * 100).round(1).cast(pl.String) + pl.lit("%")
+    if field == "contract_months":
+        from skillcli.schema.parse import OPEN_ENDED
+
+        # An open-ended contract (无固定期限) is read as ending in 9999: say so, not 95 818 months.
+        return (
+            pl.when(pl.col("contract_end") == OPEN_ENDED)
+            .then(pl.lit("无固定期限"))
+            .otherwise(col.cast(pl.String).fill_null("空"))
+        )
     return col.cast(pl.String).fill_null("空")
 
 
@@ -49,6 +58,9 @@ def condition_text(cond: Condition) -> str:
         listed = cond.param_label or f"参数 {cond.param} 的名单"
         return f"{label}须在{listed}中（{'、'.join(shown)}）"
     one_of = " 或 ".join(shown) if len(shown) <= 3 else "、".join(shown[:-1]) + " 或 " + shown[-1]
+    if spec.kind == "date" and cond.op == "min" and str(values[0]) <= "1900-01-01":
+        # "Not before 1900" is how a rules file asks for a date to be there at all.
+        return f"{label}须已填写"
     if spec.kind == "date":
         before, after = "不早于", "不晚于"
     else:

@@ -75,7 +75,7 @@ _RULE_KEYS = {
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
-_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
+_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "months_special"}
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
 
@@ -610,6 +610,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
         number("months_cap"),
         number("divisor"),
         multiplier,
+        number("months_special"),
     )
 
 

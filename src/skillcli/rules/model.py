@@ -117,6 +117,9 @@ class Amount:
     months_cap: int | None = None
     divisor: int | None = None
     multiplier: Multiplier | None = None
+    # annual_prorated: paid months beyond this are a special case the document allows only with an
+    # approval the roster does not show (S3 二(一) 1-2年，特殊情况可延长至3年): paid, with a note.
+    months_special: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
