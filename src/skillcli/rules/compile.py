@@ -23,7 +23,17 @@ from skillcli.findings import render
 from skillcli.money import formula_text_expr, ratio, round_half_up_expr, yuan_text_expr
 from skillcli.rules.describe import failure_text
 from skillcli.rules.fields import FIELDS
-from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Amount, Condition, Multiplier, Policy, Requirement, Rule
+from skillcli.rules.model import (
+    BLANK_PAYER,
+    HALF_MONTH_DAYS,
+    INELIGIBLE,
+    Amount,
+    Condition,
+    Multiplier,
+    Policy,
+    Requirement,
+    Rule,
+)
 
 
 # -- conditions --------------------------------------------------------------------------------
@@ -173,10 +183,8 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
         unknown = pl.col("attended_days").is_null() | pl.col("required_days").is_null()
         return amount, formula, pl.when(unknown).then(pl.lit("payout.no-attendance|attended_days"))
     if spec.form == "per_month":
-        months = pl.col("training_months")
-        if spec.max_units:
-            months = pl.min_horizontal(months, pl.lit(spec.max_units))
-        formula = pl.concat_str([formula_rate, pl.lit(" × "), months.cast(pl.String), pl.lit(" 个月")])
+        months, counted = _counted_months(spec, spec.max_units)
+        formula = pl.concat_str([counted, pl.lit(" × "), formula_rate]).str.replace("） × ", "）× ", literal=True)
         return rate * months, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
     if spec.form == "ceiling":
         formula = pl.concat_str(
@@ -191,15 +199,49 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
         missing = pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan"))
         return pl.min_horizontal(pl.col("fee_fen"), rate), formula, missing
     if spec.form == "annual_prorated":
-        months = pl.col("training_months")
-        if spec.months_cap:
-            months = pl.min_horizontal(months, pl.lit(spec.months_cap))
+        months, counted = _counted_months(spec, spec.months_cap)
         amount = round_half_up_expr(rate * months, 12)
-        formula = pl.concat_str([formula_rate, pl.lit("/年 × "), months.cast(pl.String), pl.lit(" 个月 ÷ 12")])
+        formula = pl.concat_str([counted, pl.lit(" ÷ 12 × "), formula_rate, pl.lit("/年")]).str.replace(
+            "） ÷ ", "）÷ ", literal=True
+        )
         return amount, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
     # monthly_active
     amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
     return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训")]), None
+
+
+def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
+    """(months paid, the text deriving them) for a per-month amount: the whole months of the training
+    period, the part month as the rule's ``part_month`` says, then the cap.
+
+    「2021-01-04～2021-04-30 计 3 个月（另 27 天不足一月，按参数 part_month 不计）」: the formula shows how
+    the months were counted, because the document is silent on part months (S2c 二(四)2).
+    """
+    whole, days = pl.col("training_months"), pl.col("training_part_days")
+    named = f"参数 {spec.part_month_param}" if spec.part_month_param else "规则文件"
+    if spec.part_month == "count_started":
+        counts = days > 0
+    elif spec.part_month == "round_half":
+        counts = days >= HALF_MONTH_DAYS
+    else:
+        counts = pl.lit(False)
+    months = whole + counts.cast(pl.Int32)
+    shown_mode = "" if spec.part_month == "whole_months_only" else f"={spec.part_month}"
+    short = "不足半月" if spec.part_month == "round_half" else "不足一月"
+    part = (
+        pl.when(days <= 0)
+        .then(pl.lit(""))
+        .when(counts)
+        .then(pl.format(f"（{{}} 个月另 {{}} 天，按{named}{shown_mode} 计为 1 个月）", whole, days))
+        .otherwise(pl.format(f"（另 {{}} 天{short}，按{named}{shown_mode} 不计）", days))
+    )
+    counted = pl.format(
+        "{}～{} 计 {} 个月{}", pl.col("start_date"), pl.col("training_counted_end"), months, part.fill_null("")
+    )
+    if cap:
+        counted = pl.when(months > cap).then(pl.format(f"{{}}，最多 {cap} 个月", counted)).otherwise(counted)
+        months = pl.min_horizontal(months, pl.lit(cap))
+    return months, counted
 
 
 def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

@@ -32,6 +32,16 @@ def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (months - (after.dt.day() < start.dt.day()).cast(pl.Int32)).clip(lower_bound=0)
 
 
+def part_month_days(start: pl.Expr, end: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """The days from ``start`` plus ``months`` whole months to the day after ``end``: the part month
+    ``whole_months`` drops. 2021-01-04 → 2021-04-30 is 3 months and 27 days (2021-04-04 → 2021-05-01)."""
+    anchor = start.dt.offset_by(pl.format("{}mo", months))
+    # 01-31 plus one month is clamped to 02-28; whole_months counts that month as ending on 02-28, so the
+    # part month starts the day after.
+    anchor = pl.when(anchor.dt.day() < start.dt.day()).then(anchor + pl.duration(days=1)).otherwise(anchor)
+    return ((end + pl.duration(days=1)) - anchor).dt.total_days().clip(lower_bound=0)
+
+
 def whole_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     """Whole years from ``start`` to ``end`` (an anniversary on ``end`` counts)."""
     years = end.dt.year() - start.dt.year()
@@ -77,8 +87,9 @@ def derive(
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
     start, end = pl.col("start_date"), pl.col("end_date")
-    months = whole_months(start, end)
-    filed = whole_months(start, pl.col("filed_end_date"))
+    # The months counted run to the end date, or to the filed end (备案结束日期) when that is earlier.
+    counted_end = pl.min_horizontal(end, pl.col("filed_end_date"))
+    months = whole_months(start, counted_end)
     birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
     # S2c 二(四)6: enterprises filed (备案) for their own skill evaluation, listed by the rules file's
@@ -86,10 +97,9 @@ def derive(
     # never grants the enterprise rate.
     self_evaluating = [str(v) for v in params.get("self_evaluation_enterprises", []) or []]
     roster = roster.with_columns(
-        pl.when(pl.col("filed_end_date").is_not_null())
-        .then(pl.min_horizontal(months, filed))
-        .otherwise(months)
-        .alias("training_months"),
+        months.alias("training_months"),
+        counted_end.alias("training_counted_end"),
+        part_month_days(start, counted_end, months).alias("training_part_days"),
         whole_months(pl.col("contract_start"), pl.col("contract_end")).alias("contract_months"),
         whole_years(birth, start).alias("age"),
         pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False)).alias(

@@ -76,7 +76,12 @@ FIELDS: dict[str, Field] = {
             blank_reads_as="规则文件的紧缺职业目录",
             blank_column="shortage",
         ),
-        Field("self_evaluating_employer", "bool", "单位为备案自主评价企业（在备案名单中，或证书由本单位颁发）", derived=True),
+        Field(
+            "self_evaluating_employer",
+            "bool",
+            "单位为备案自主评价企业（在备案名单中，或证书由本单位颁发）",
+            derived=True,
+        ),
         Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
         Field("active_in_period", "bool", "本月在训", derived=True),

@@ -28,6 +28,7 @@ from skillcli.rules.locate import nothing_found, rules_source
 from skillcli.rules.model import (
     BLANK_PAYER,
     INELIGIBLE,
+    PART_MONTHS,
     PAYEE_TYPES,
     Amount,
     Condition,
@@ -75,7 +76,8 @@ _RULE_KEYS = {
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
-_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier"}
+_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "part_month"}
+_MONTH_FORMS = ("per_month", "annual_prorated")
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
 
@@ -603,6 +605,15 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             ctx.fail(f"{where}.{key} 应为正整数", f"{where}.{key} must be a positive integer")
         return int(value)
 
+    written = data.get("part_month", "whole_months_only")
+    part_month = ctx.resolve(written, f"{where}.part_month")
+    if part_month not in PART_MONTHS or (form not in _MONTH_FORMS and "part_month" in data):
+        ctx.fail(
+            f"{where}.part_month「{part_month}」应为 {'、'.join(PART_MONTHS)} 之一，且只用于按月计算的金额"
+            f"（{'、'.join(_MONTH_FORMS)}）",
+            f"{where}.part_month '{part_month}' must be one of {', '.join(PART_MONTHS)}, on a per-month amount "
+            f"({', '.join(_MONTH_FORMS)})",
+        )
     return Amount(
         form,
         _rate(ctx, data["rate"], f"{where}.rate"),
@@ -610,6 +621,8 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
         number("months_cap"),
         number("divisor"),
         multiplier,
+        part_month,
+        written[1:] if isinstance(written, str) and written.startswith("$") else "",
     )
 
 

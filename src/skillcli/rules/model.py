@@ -14,6 +14,11 @@ from typing import Any, Literal
 from skillcli.model import Level, PayeeType
 
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
+# How the days left over after the whole months of a training count (``part_month``). No policy
+# document says; ``whole_months_only`` never pays for a month the document does not clearly give.
+PartMonth = Literal["whole_months_only", "round_half", "count_started"]
+PART_MONTHS: tuple[PartMonth, ...] = ("whole_months_only", "round_half", "count_started")
+HALF_MONTH_DAYS = 15  # round_half: a part month of at least half of a 30-day month counts as one
 PayeeRule = Literal["person", "enterprise", "institution", "by_payer", "organiser"]
 INELIGIBLE = "ineligible"
 BLANK_PAYER = "blank"  # the payee_by_payer key for a blank 出资方
@@ -117,6 +122,9 @@ class Amount:
     months_cap: int | None = None
     divisor: int | None = None
     multiplier: Multiplier | None = None
+    # Per-month forms only: how a part month counts, and the parameter that chose it (for the formula).
+    part_month: PartMonth = "whole_months_only"
+    part_month_param: str = ""
 
 
 @dataclass(frozen=True, slots=True)

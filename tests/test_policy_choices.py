@@ -1,0 +1,67 @@
+"""Choices a policy document leaves open, made explicit as parameters and shown where the clerk reads.
+
+Found by the second independent read (Suzhou, docs/clerk-review.md): 以工代训 counted 2021-01-04～2021-04-30
+as 3 months without saying so (S2c 二(四)2 is silent on a part month), and A9b paid an uninsured employee's
+subsidy to his enterprise because his certificate was issued by the employer. Each test runs the CLI on a
+real workbook and reads payouts.xlsx by header name.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tests.support.ids import person_id
+from tests.support.rosters import PAYOUT_HEADER, payout_row
+
+
+def sheet_rows(book_path: Path, sheet: str) -> list[dict[str, Any]]:
+    """A sheet of a written workbook as dicts keyed by its header row (never by column position)."""
+    rows = list(openpyxl.load_workbook(book_path)[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def suzhou(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
+    return run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2021-06", "--out", out, *extra)
+
+
+# -- 以工代训: the part month (S2c 二(四)2) -------------------------------------------------------------
+# 张伟 of the Suzhou read: 2021-01-04～2021-04-30 is 3 whole months (to 2021-04-04) and 27 more days.
+WORK_FOR_TRAINING = [
+    PAYOUT_HEADER,
+    payout_row(3, "张伟", "以工代训", "装配钳工", "无等级", "2021-01-04", "2021-04-30", category="就业困难人员"),
+]
+
+
+def test_part_month__default_pays_whole_months_and_says_so(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    batch = make_xlsx({"花名册": WORK_FOR_TRAINING}, name="以工代训.xlsx")
+    result = suzhou(run_cli, batch, tmp_path / "out")
+    assert result.code == 0, result.stdout + result.stderr
+    [line] = sheet_rows(tmp_path / "out" / "payouts.xlsx", "明细")
+    assert Decimal(str(line["本次发放"])) == Decimal("1500.00")  # 500 × 3: the 27 days are not a month
+    assert "2021-01-04～2021-04-30 计 3 个月（另 27 天不足一月，按参数 part_month 不计）× 500.00" in str(line["计算"])
+    explained = run_cli("explain", person_id(3), batch, "--policy", "suzhou-2019", "--period", "2021-06")
+    assert "计 3 个月（另 27 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00 元" in explained.stdout + explained.stderr
+
+
+def test_part_month__round_half_counts_the_27_days(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    batch = make_xlsx({"花名册": WORK_FOR_TRAINING}, name="以工代训.xlsx")
+    result = suzhou(run_cli, batch, tmp_path / "out", "--param", "part_month=round_half")
+    assert result.code == 0, result.stdout + result.stderr
+    [line] = sheet_rows(tmp_path / "out" / "payouts.xlsx", "明细")
+    assert Decimal(str(line["本次发放"])) == Decimal("2000.00")  # 27 days ≥ half a month: 500 × 4
+    assert "计 4 个月（3 个月另 27 天，按参数 part_month=round_half 计为 1 个月）× 500.00" in str(line["计算"])
+    # The parameter and its reason are listed with the run's parameters in the 说明 sheet.
+    about = "\n".join(str(v) for row in sheet_rows(tmp_path / "out" / "payouts.xlsx", "说明") for v in row.values())
+    assert "part_month" in about and "round_half" in about
+
+
+def test_part_month__an_unknown_reading_is_one_line(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    batch = make_xlsx({"花名册": WORK_FOR_TRAINING}, name="以工代训.xlsx")
+    result = suzhou(run_cli, batch, tmp_path / "out", "--param", "part_month=half")
+    assert result.code != 0 and "Traceback" not in result.stderr
+    assert "whole_months_only、round_half、count_started" in result.stderr
+    assert not (tmp_path / "out" / "payouts.xlsx").exists()
