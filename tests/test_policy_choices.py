@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 
 from tests.support.ids import person_id
-from tests.support.rosters import PAYOUT_HEADER, payout_row
+from tests.support.rosters import CERT_HEADER, ENTERPRISE_NAME, PAYOUT_HEADER, certificate, payout_row
 
 
 def sheet_rows(book_path: Path, sheet: str) -> list[dict[str, Any]]:
@@ -65,3 +65,57 @@ def test_part_month__an_unknown_reading_is_one_line(run_cli: Any, make_xlsx: Any
     assert result.code != 0 and "Traceback" not in result.stderr
     assert "whole_months_only、round_half、count_started" in result.stderr
     assert not (tmp_path / "out" / "payouts.xlsx").exists()
+
+
+# -- A9b: a filed self-evaluating enterprise's employee who is not insured (S2c 二(四)6) -------------------
+# 赵强 and 杨静 of the Suzhou read: both hold a 职业技能等级证书 numbered Y… and issued by their employer, which
+# is not on the (empty) filing list; 赵强 is not insured.
+SELF_EVALUATED = {
+    "花名册": [
+        PAYOUT_HEADER,
+        payout_row(6, "杨静", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-04-30"),
+        payout_row(7, "赵强", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-04-30", insured="否"),
+    ],
+    "证书": [
+        [*CERT_HEADER, "发证机构"],
+        [*certificate(6, "杨静", "Y000132050001214000001", "电工", "四级/中级工", "2021-05-20"), ENTERPRISE_NAME],
+        [*certificate(7, "赵强", "Y000132050001214000002", "电工", "四级/中级工", "2021-05-20"), ENTERPRISE_NAME],
+    ],
+}
+
+
+def test_self_evaluation__uninsured_employee_is_not_paid_to_the_enterprise(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    batch = make_xlsx(SELF_EVALUATED, name="恒达精密.xlsx")
+    result = suzhou(run_cli, batch, tmp_path / "out")
+    assert result.code == 0, result.stdout + result.stderr
+    book = tmp_path / "out" / "payouts.xlsx"
+    [paid] = sheet_rows(book, "明细")
+    assert (paid["姓名"], paid["规则"], Decimal(str(paid["本次发放"]))) == ("杨静", "A9b", Decimal("1500.00"))
+    [refused] = sheet_rows(book, "不符合条件")
+    assert refused["姓名"] == "赵强"
+    assert "A9b.insured" in refused.values()
+    assert any("与参保职工技能提升补贴不可重复享受" in str(v) and "是否参保" in str(v) for v in refused.values())
+    # The 说明 sheet says where 「备案自主评价企业」 came from: the certificates, not the (empty) list.
+    about = [str(v) for row in sheet_rows(book, "说明") for v in row.values()]
+    derived = [v for v in about if f"单位「{ENTERPRISE_NAME}」不在备案自主评价企业名单" in v]
+    assert derived and "第 2、3 行职工的证书（编号以 Y 开头）由该单位颁发，按口径 R1 认定" in derived[0]
+    explained = run_cli("explain", person_id(7), batch, "--policy", "suzhou-2019", "--period", "2021-06")
+    shown = explained.stdout + explained.stderr
+    assert "是（不在备案名单中，但证书 Y000132050001214000002 由本单位颁发，按口径 R1 认定）" in shown
+    assert "不符合条件" in shown and "口径 R13" in shown
+
+
+def test_self_evaluation__insurance_not_required_is_one_param_away(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    batch = make_xlsx(SELF_EVALUATED, name="恒达精密.xlsx")
+    result = suzhou(run_cli, batch, tmp_path / "out", "--param", "self_evaluation_requires_insured=false")
+    assert result.code == 0, result.stdout + result.stderr
+    lines = sheet_rows(tmp_path / "out" / "payouts.xlsx", "明细")
+    assert sorted((line["姓名"], line["规则"], Decimal(str(line["本次发放"]))) for line in lines) == [
+        ("杨静", "A9b", Decimal("1500.00")),
+        ("赵强", "A9b", Decimal("1500.00")),  # 中级工 1500 to the enterprise, insurance not required
+    ]
+    assert not sheet_rows(tmp_path / "out" / "payouts.xlsx", "不符合条件")

@@ -605,6 +605,17 @@ _ALL += [
             " '{column}' in on those rows",
         ),
         (
+            "self-evaluation-by-certificate",
+            W,
+            "单位「{value}」不在备案自主评价企业名单（参数 self_evaluation_enterprises）中，但第 {detail} 行职工的证书"
+            "（编号以 Y 开头）由该单位颁发，按口径 R1 认定为备案自主评价企业，这些职工的取证补贴按 A9b 直补企业；"
+            "如该单位并未备案，请核对证书表的「发证机构」和「证书编号」",
+            "'{value}' is not on the list of filed self-evaluating enterprises (parameter self_evaluation_enterprises),"
+            " but the certificates of rows {detail} (numbers starting with Y) were issued by it, so by readings R1 it"
+            " is taken as filed and those employees' certificate subsidies are paid to it under A9b; if it is not"
+            " filed, check the certificates' issuer and number",
+        ),
+        (
             "absent-read-as",
             W,
             "本表没有「{column}」列，其 {value} 行都按「{detail}」处理；如不对，请在本表加上「{column}」列并逐行填写",

@@ -38,6 +38,7 @@ def batch_notes(
                     notes.append(Issue(file, sheet, None, column, str(n), "payout.blank-read-as", detail))
                 else:
                     notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", spec.blank_reads_as))
+    notes += _self_evaluation_notes(derived, policy)
     in_scope = set(per_rule.get_column("rule").unique().to_list())
     unchecked: dict[str, list[str]] = {}
     for rule_ids, req, fields in dropped_conditions(policy, absent):
@@ -49,3 +50,29 @@ def batch_notes(
         for label, ids in unchecked.items()
     ]
     return from_rows(notes)
+
+
+def _self_evaluation_notes(derived: pl.DataFrame, policy: Policy) -> list[Issue]:
+    """One line per enterprise taken as a filed self-evaluating enterprise because it issued its
+    employees' Y-numbered certificates, not because the district listed it (Suzhou readings R1): the
+    clerk must see that the 是 came from the certificates (the Suzhou read could not tell)."""
+    tested = any(c.field == "self_evaluating_employer" for c in policy.conditions())
+    if not tested or "self_evaluating_by_cert" not in derived.columns:
+        return []
+    found = (
+        derived.filter(pl.col("self_evaluating_by_cert"))
+        .group_by("_file", "_sheet", "employer_name", maintain_order=True)
+        .agg(pl.col("_row").sort())
+    )
+    return [
+        Issue(
+            file,
+            sheet,
+            None,
+            "employer_name",
+            employer,
+            "payout.self-evaluation-by-certificate",
+            "、".join(map(str, rows)),
+        )
+        for file, sheet, employer, rows in found.iter_rows()
+    ]

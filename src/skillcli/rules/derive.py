@@ -124,8 +124,19 @@ def derive(
     passed = pl.col("passed") == "合格"
     # S2c 二(四)6: an enterprise that issues its own 职业技能等级证书 (number starting with Y, the employer
     # evaluation body; issuer = the row's enterprise) runs a filed self-evaluation, as does one on the list.
-    own_cert = pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
+    own_cert = (
+        pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
+    ).fill_null(False)
+    listed = pl.col("self_evaluating_employer")
     return roster.with_columns(
+        # Where 是/否 came from, in the words explain shows beside the value (readings R1).
+        pl.when(listed)
+        .then(pl.lit("是（单位在备案名单 self_evaluation_enterprises 中）"))
+        .when(own_cert)
+        .then(pl.format("是（不在备案名单中，但证书 {} 由本单位颁发，按口径 R1 认定）", pl.col("cert_number")))
+        .otherwise(pl.lit("否（不在备案名单 self_evaluation_enterprises 中，证书也不是本单位颁发的 Y 字头证书）"))
+        .alias("self_evaluating_source"),
+        (~listed & own_cert).alias("self_evaluating_by_cert"),
         # 考核结果 不合格 is a definite fail: without a certificate of this training it is "not qualified",
         # not "unknown", whether or not the batch has a certificate sheet.
         pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False))
@@ -136,7 +147,7 @@ def derive(
         .then(None)
         .otherwise(False)
         .alias("qualified"),
-        (pl.col("self_evaluating_employer") | own_cert.fill_null(False)).alias("self_evaluating_employer"),
+        (listed | own_cert).alias("self_evaluating_employer"),
     )
 
 

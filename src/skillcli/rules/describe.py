@@ -20,6 +20,10 @@ def shown_value(field: str) -> pl.Expr:
     """A field's value as text for a reason: levels by their Chinese name, booleans as 是/否."""
     spec = FIELDS[field]
     col = pl.col(field)
+    if spec.shown_column:
+        # 是（证书 Y… 由本单位颁发，口径 R1）: a derived 是 says where it came from (the Suzhou read could not tell).
+        plain = pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).otherwise(pl.lit("空"))
+        return pl.coalesce(pl.col(spec.shown_column), plain)
     if spec.kind == "bool":
         return pl.when(col).then(pl.lit("是")).when(~col).then(pl.lit("否")).otherwise(pl.lit("空"))
     if spec.kind == "level":

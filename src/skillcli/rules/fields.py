@@ -29,6 +29,8 @@ class Field:
     blank_reads_as: str = ""
     # The roster column whose blanks the hint counts, when it is not the field itself.
     blank_column: str = ""
+    # A derived column saying where the value came from, shown instead of a bare 是/否 (explain).
+    shown_column: str = ""
 
 
 def _values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -81,6 +83,7 @@ FIELDS: dict[str, Field] = {
             "bool",
             "单位为备案自主评价企业（在备案名单中，或证书由本单位颁发）",
             derived=True,
+            shown_column="self_evaluating_source",
         ),
         Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),

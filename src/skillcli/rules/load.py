@@ -75,7 +75,7 @@ _RULE_KEYS = {
     "advance",
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
-_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
+_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent", "applies"}
 _AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "part_month"}
 _MONTH_FORMS = ("per_month", "annual_prorated")
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
@@ -167,7 +167,9 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
     effective = data["effective"] or {}
     ctx.keys(effective, {"from", "to"}, "effective")
     eligibility = tuple(
-        _requirement(ctx, item, "eligibility") for item in ctx.listing(data.get("eligibility") or [], "eligibility")
+        _requirement(ctx, item, "eligibility")
+        for item in ctx.listing(data.get("eligibility") or [], "eligibility")
+        if _applies(ctx, item, "eligibility")
     )
     rules = tuple(_rule(ctx, item) for item in ctx.listing(data["rules"], "rules"))
     ids = [r.id for r in rules]
@@ -467,6 +469,17 @@ def _if_absent(ctx: _Ctx, data: dict[str, Any], where: str) -> bool:
     return True
 
 
+def _applies(ctx: _Ctx, item: Any, where: str) -> bool:
+    """``applies: $parameter``: a requirement the district may switch off (a reading of the text the
+    rules file makes explicit, such as Suzhou's self_evaluation_requires_insured). Not given: it applies."""
+    if not isinstance(item, dict) or "applies" not in item:
+        return True
+    value = ctx.resolve(item["applies"], f"{where}.applies")
+    if not isinstance(value, bool):
+        ctx.fail(f"{where}.applies 应为 true/false 或引用这样的参数", f"{where}.applies must be true/false")
+    return bool(value)
+
+
 def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
     ctx.keys(item, _REQ_KEYS, where)
     for key in ("id", "clause", "require"):
@@ -652,7 +665,9 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
                 f"{where}.if_absent 只用于 require 的简写形式；列表中的每项写自己的 if_absent",
                 f"{where}.if_absent applies to the shorthand require only; list items carry their own",
             )
-        items = tuple(_requirement(ctx, item, f"{where}.require") for item in require)
+        items = tuple(
+            _requirement(ctx, item, f"{where}.require") for item in require if _applies(ctx, item, f"{where}.require")
+        )
     payee = str(data["payee"])
     if payee not in (*PAYEE_TYPES, "by_payer", "organiser"):
         ctx.fail(
