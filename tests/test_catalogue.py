@@ -211,6 +211,7 @@ CORPUS: dict[str, Build] = {
     ],
     "sheet.column-by-content": _column_by_content,
     "sheet.roster-without-id": _roster_without_id,
+    "sheet.footer-count": lambda tmp: roster_with(tmp, roster_row(1), ["共2人"]),
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     "cell.error": row(occupation=Error("#N/A")),
     "cell.merged": lambda tmp: roster_with(tmp, roster_row(1), roster_row(2), merged={"花名册": ["D2:D3"]}),

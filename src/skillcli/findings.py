@@ -84,6 +84,13 @@ _ALL: list[Code] = [
             "column '{column}' repeats an earlier column and was ignored; delete the repeated column",
         ),
         (
+            "footer-count",
+            W,
+            "表尾写「{value}」，本表读到 {detail} 行人员数据，请核对是否漏填或多填（或表尾人数未更新）",
+            "the footer says '{value}' but {detail} data rows were read from this sheet: check for a row left out"
+            " or entered twice (or a count not updated)",
+        ),
+        (
             "hidden",
             W,
             "工作表被隐藏，仍已读取；如不应申报，请删除该工作表",
