@@ -397,8 +397,9 @@ def _data_rows(
             setattr(skipped, name, count)
     stated = suspects.join(reasons.filter(pl.col("_skip") == "total"), on="_row").select(
         "_row",
-        pl.coalesce([pl.when(c.str.contains(HEAD_COUNT_RE).fill_null(False)).then(c.str.strip_chars()) for c in all_cols])
-        .alias("text"),
+        pl.coalesce(
+            [pl.when(c.str.contains(HEAD_COUNT_RE).fill_null(False)).then(c.str.strip_chars()) for c in all_cols]
+        ).alias("text"),
     )
     head_counts = [
         (row, text, int(re.search(r"(\d+)", text).group(1)))  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "training_type": pl.String,
     "reason_code": pl.String,
     "reason": pl.String,
+    "reason_en": pl.String,
 }
 
 
@@ -28,7 +29,11 @@ def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.Da
         per_rule.filter(pl.col("rule_status") == "ineligible")
         .unique(subset=["_rid", "code"], keep="first", maintain_order=True)
         .group_by("_rid", maintain_order=True)
-        .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
+        .agg(
+            pl.col("code").str.join(";").alias("reason_code"),
+            pl.col("reason").str.join("；").alias("reason"),
+            pl.col("reason_en").str.join("; ").alias("reason_en"),
+        )
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
     no_rule = pl.col("reason_code").is_null()
@@ -48,4 +53,8 @@ def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.Da
             pl.col("reason"),
             template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
         ).alias("reason"),
+        pl.coalesce(
+            pl.col("reason_en"),
+            template_expr(CATALOGUE["policy.no-rule"].en, {"value": pl.col("training_type").fill_null("blank")}),
+        ).alias("reason_en"),
     ).sort("_rid")

@@ -30,6 +30,7 @@ from skillcli.report.exceptions import (
     with_shown_ids,
     write_lang_csv,
 )
+from skillcli.rules.compile import formula_in
 from skillcli.text import document_text
 from skillcli.version import __version__
 
@@ -290,6 +291,7 @@ def _workbook(
     try:
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
+        lines = lines.with_columns(formula_in(pl.col("formula"), lang))
         book.table("明细", headers_in(DETAIL_COLUMNS, lang), detail_frame(lines, source_expr(lines, lang)))
         exc = with_shown_ids(decision.exceptions, decision.exceptions)
         book.table(
@@ -317,7 +319,7 @@ def _workbook(
                 "person_id",
                 "name",
                 "training_type",
-                "reason",
+                pl.col("reason" if lang == "zh" else "reason_en").alias("reason"),
                 source_expr(ineligible, lang).alias("source"),
                 "reason_code",
             ),

@@ -21,7 +21,7 @@ import polars as pl
 
 from skillcli.findings import render
 from skillcli.money import formula_text_expr, ratio, round_half_up_expr, yuan_text_expr
-from skillcli.rules.describe import failure_text
+from skillcli.rules.describe import failure_text, failure_text_en
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import (
     BLANK_PAYER,
@@ -93,6 +93,7 @@ class CompiledRule:
     in_scope: pl.Expr
     fail_code: pl.Expr
     fail_text: pl.Expr
+    fail_text_en: pl.Expr
     missing_field: pl.Expr
     rate: pl.Expr  # fen before units; null when the level has no rate
     amount: pl.Expr
@@ -219,6 +220,7 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     """
     whole, days = pl.col("training_months"), pl.col("training_part_days")
     named = f"参数 {spec.part_month_param}" if spec.part_month_param else "规则文件"
+    mode = "" if spec.part_month == "whole_months_only" or not spec.part_month_param else f"={spec.part_month}"
     if spec.part_month == "count_started":
         counts = days > 0
     elif spec.part_month == "round_half":
@@ -226,14 +228,13 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     else:
         counts = pl.lit(False)
     months = whole + counts.cast(pl.Int32)
-    shown_mode = "" if spec.part_month == "whole_months_only" else f"={spec.part_month}"
     short = "不足半月" if spec.part_month == "round_half" else "不足一月"
     part = (
         pl.when(days <= 0)
         .then(pl.lit(""))
         .when(counts)
-        .then(pl.format(f"（{{}} 个月另 {{}} 天，按{named}{shown_mode} 计为 1 个月）", whole, days))
-        .otherwise(pl.format(f"（另 {{}} 天{short}，按{named}{shown_mode} 不计）", days))
+        .then(pl.format(f"（{{}} 个月另 {{}} 天，按{named}{mode} 计为 1 个月）", whole, days))
+        .otherwise(pl.format(f"（另 {{}} 天{short}，按{named}{mode} 不计）", days))
     )
     counted = pl.format(
         "{}～{} 计 {} 个月{}", pl.col("start_date"), pl.col("training_counted_end"), months, part.fill_null("")
@@ -242,6 +243,43 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
         counted = pl.when(months > cap).then(pl.format(f"{{}}，最多 {cap} 个月", counted)).otherwise(counted)
         months = pl.min_horizontal(months, pl.lit(cap))
     return months, counted
+
+
+# The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
+_FORMULA_EN: tuple[tuple[str, str], ...] = (
+    (r"（另 (\d+) 天不足一月，", " (${1} more days, less than a month, "),
+    (r"（另 (\d+) 天不足半月，", " (${1} more days, less than half a month, "),
+    (r"（(\d+) 个月另 (\d+) 天，", " (${1} months and ${2} days, "),
+    (r"按参数 (\S+?) 不计）", "not counted by parameter ${1})"),
+    (r"按规则文件 不计）", "not counted by the rules file)"),
+    (r"按参数 (\S+?) 计为 1 个月）", "the part month counted as one by parameter ${1})"),
+    (r"按规则文件 计为 1 个月）", "the part month counted as one by the rules file)"),
+    (r" 计 (\d+) 个月", ": ${1} months"),
+    (r"，最多 (\d+) 个月", ", at most ${1} months"),
+    (r"/年", "/year"),
+    (r" (\d+) 天", " ${1} days"),
+    (r"min\(实际费用 ", "min(actual fee "),
+    (r", 上限 ", ", cap "),
+    (r" × 本月在训", " × in training this month"),
+    (r"\)×", ") ×"),
+    (r"\)÷", ") ÷"),
+)
+
+
+def formula_in(formula: pl.Expr, lang: str) -> pl.Expr:
+    """A line's formula in the reader's language: as built (Chinese) for zh, its words in English for en."""
+    if lang == "zh":
+        return formula
+    for pattern, english in _FORMULA_EN:
+        formula = formula.str.replace_all(pattern, english)
+    return formula
+
+
+def formula_text_in(formula: str, lang: str) -> str:
+    """``formula_in`` for one formula (explain)."""
+    if lang == "zh" or not formula:
+        return formula
+    return str(pl.select(formula_in(pl.lit(formula), lang)).item())
 
 
 def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -290,7 +328,7 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
         for req in (*built_in_requirements(policy, rule), *policy.eligibility, *rule.require)
     )
     requirements = tuple(req for req in requirements if req.require)
-    fails, texts, missing = _requirement_exprs(rule, requirements)
+    fails, texts, texts_en, missing = _requirement_exprs(rule, requirements)
     # A row is about this rule when its scope holds; when the scope is undecided because a field
     # is blank, the row is an exception naming that field. (A blank 人员类别 is not undecided: it
     # means no listed group.)
@@ -303,6 +341,7 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
         scope.fill_null(False) | scope.is_null() | alias_scope,
         pl.coalesce(fails),
         pl.coalesce(texts),
+        pl.coalesce(texts_en),
         pl.coalesce([*undecided, *missing]),
         rate,
         amount,
@@ -314,11 +353,12 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
 
 def _requirement_exprs(
     rule: Rule, requirements: tuple[Requirement, ...]
-) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
-    """Per requirement: the id where it fails, the sentence saying why, and the field whose blank
-    leaves it undecided."""
+) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
+    """Per requirement: the id where it fails, the sentence saying why (in Chinese and in English), and
+    the field whose blank leaves it undecided."""
     fails: list[pl.Expr] = []
     texts: list[pl.Expr] = []
+    texts_en: list[pl.Expr] = []
     missing: list[pl.Expr] = []
     for req in requirements:
         applies = all_of(req.when).fill_null(False)
@@ -326,6 +366,7 @@ def _requirement_exprs(
         failed = [condition_expr(c) == False for c in req.require]  # noqa: E712 - Kleene: only a definite false
         fails.append(pl.when(applies & (ok == False)).then(pl.lit(req.id)))  # noqa: E712
         texts.append(pl.when(applies & (ok == False)).then(failure_text(req, rule.id, failed)))  # noqa: E712
+        texts_en.append(pl.when(applies & (ok == False)).then(failure_text_en(req, rule.id, failed)))  # noqa: E712
         missing.append(pl.when(applies & ok.is_null()).then(_missing_field(req)))
     # Paying a person who did not pay is a requirement of its own (Shanxi A4: 个人 → not eligible).
     if rule.payee == "by_payer":
@@ -339,9 +380,17 @@ def _requirement_exprs(
                 pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）"),
             ]
             texts.append(pl.when(hit).then(pl.concat_str(said)))
+            said_en = [
+                pl.lit(f"{rule.id}: 出资方 (payer) is '"),
+                pl.col("payer"),
+                pl.lit(
+                    f"'; this subsidy is paid only for training an enterprise or an institution paid ({rule.clause})"
+                ),
+            ]
+            texts_en.append(pl.when(hit).then(pl.concat_str(said_en)))
         if BLANK_PAYER not in rule.payee_by_payer:
             missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
-    return fails, texts, missing
+    return fails, texts, texts_en, missing
 
 
 def _alias_exprs(rule: Rule, requirements: tuple[Requirement, ...], scope: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

@@ -136,6 +136,21 @@ def derive(
         .then(pl.format("是（不在备案名单中，但证书 {} 由本单位颁发，按口径 R1 认定）", pl.col("cert_number")))
         .otherwise(pl.lit("否（不在备案名单 self_evaluation_enterprises 中，证书也不是本单位颁发的 Y 字头证书）"))
         .alias("self_evaluating_source"),
+        pl.when(listed)
+        .then(pl.lit("yes (the employer is on the list self_evaluation_enterprises)"))
+        .when(own_cert)
+        .then(
+            pl.format(
+                "yes (not on the list, but certificate {} was issued by the employer itself: readings R1)",
+                pl.col("cert_number"),
+            )
+        )
+        .otherwise(
+            pl.lit(
+                "no (not on the list self_evaluation_enterprises, and no Y-numbered certificate issued by the employer)"
+            )
+        )
+        .alias("self_evaluating_source_en"),
         (~listed & own_cert).alias("self_evaluating_by_cert"),
         # 考核结果 不合格 is a definite fail: without a certificate of this training it is "not qualified",
         # not "unknown", whether or not the batch has a certificate sheet.

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.rules.fields import FIELDS
+from skillcli.rules.fields import FIELDS, label_en
 from skillcli.rules.model import Condition, Requirement
 
 
@@ -33,6 +33,64 @@ def shown_value(field: str) -> pl.Expr:
     if spec.kind == "number" and field.endswith("_share"):
         return (col * 100).round(1).cast(pl.String) + pl.lit("%")
     return col.cast(pl.String).fill_null("空")
+
+
+def shown_value_en(field: str) -> pl.Expr:
+    """``shown_value`` for an English reason: yes/no, levels as "level 4 / intermediate (四级/中级工)",
+    other values as the input wrote them."""
+    spec = FIELDS[field]
+    col = pl.col(field)
+    if spec.shown_column:
+        plain = pl.when(col).then(pl.lit("yes")).when(~col).then(pl.lit("no")).otherwise(pl.lit("blank"))
+        return pl.coalesce(pl.col(f"{spec.shown_column}_en"), plain)
+    if spec.kind == "bool":
+        return pl.when(col).then(pl.lit("yes")).when(~col).then(pl.lit("no")).otherwise(pl.lit("blank"))
+    if spec.kind == "level":
+        from skillcli.model import Level
+
+        return col.replace_strict({k.value: k.label_en for k in Level}, default="blank", return_dtype=pl.String)
+    if spec.kind == "number" and field.endswith("_share"):
+        return (col * 100).round(1).cast(pl.String) + pl.lit("%")
+    return col.cast(pl.String).fill_null("blank")
+
+
+def condition_text_en(cond: Condition) -> str:
+    """``condition_text`` in English: '培训类型' must be 以工代训 (values as the input writes them)."""
+    spec = FIELDS[cond.field]
+    label = label_en(cond.field)
+    values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    shown = [_value_text_en(cond.field, v) for v in values]
+    if not shown:
+        param = f" (parameter {cond.param})" if cond.param else ""
+        if cond.op == "in":
+            return f"{label} must be on a list that is empty{param}"
+        return f"{label} must not be on a list (empty for now{param})"
+    if cond.op == "in" and cond.param:
+        return f"{label} must be on the list of parameter {cond.param} ({', '.join(shown)})"
+    one_of = " or ".join(shown) if len(shown) <= 3 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    before, after = ("on or after", "on or before") if spec.kind == "date" else ("at least", "at most")
+    return {
+        "in": f"{label} must be {one_of}",
+        "not_in": f"{label} must not be {one_of}",
+        "eq": f"{label} must be {one_of}",
+        "min": f"{label} must be {before} {shown[0]}",
+        "max": f"{label} must be {after} {shown[0]}",
+    }[cond.op]
+
+
+def _value_text_en(field: str, value: Any) -> str:
+    from skillcli.model import Level
+
+    spec = FIELDS[field]
+    if spec.kind == "level":
+        return Level(value).label_en
+    if spec.kind == "bool":
+        return "yes" if value else "no"
+    if spec.kind == "number" and field.endswith("_fen"):
+        from skillcli.money import format_yuan
+
+        return f"{format_yuan(int(value))} yuan"
+    return _value_text(field, value)
 
 
 def condition_text(cond: Condition) -> str:
@@ -93,6 +151,30 @@ def supply_hint(cond: Condition) -> str:
     return f"。请用 --param {cond.param}=名称1,名称2 提供{listed}后重新计算"
 
 
+def failure_text_en(req: Requirement, rule_id: str | None, failed: list[pl.Expr]) -> pl.Expr:
+    """``failure_text`` in English: A8: not eligible, '考核结果' must be 合格; this row has '不合格' (S2c 二(四)4)."""
+    name = _requirement_name(req, rule_id)
+    if req.reason_en:
+        return pl.lit(f"{name}: {req.reason_en} ({req.clause})")
+    parts = [
+        pl.when(fails).then(
+            pl.concat_str([pl.lit(condition_text_en(c) + "; this row has '"), shown_value_en(c.field), pl.lit("'")])
+        )
+        for c, fails in zip(req.require, failed, strict=True)
+    ]
+    joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.concat_str([pl.lit(f"{name}: not eligible, "), joined, pl.lit(f" ({req.clause})")])
+
+
+def _requirement_name(req: Requirement, rule_id: str | None) -> str:
+    """A rule's own requirement is named by the rule (A6), not by its generated id (A6.category).
+    Built-in requirements (policy.not-in-force …) are named by the rule too: their ids are internal."""
+    own = rule_id is not None and (
+        req.id == rule_id or req.id.startswith(f"{rule_id}.") or req.id.startswith("policy.")
+    )
+    return rule_id if own and rule_id else " ".join(part for part in (rule_id, req.id) if part)
+
+
 def failure_text(req: Requirement, rule_id: str | None, failed: list[pl.Expr]) -> pl.Expr:
     """Why a requirement failed, with the row's own values, as a sentence: A8 E6：「考核结果」须为 合格，
     本行为「不合格」（S2c 二(四)4）.
@@ -100,12 +182,7 @@ def failure_text(req: Requirement, rule_id: str | None, failed: list[pl.Expr]) -
     ``failed[i]`` is true where ``req.require[i]`` definitely does not hold on the row (a missing
     value is not a failure: it is an exception, said elsewhere).
     """
-    # A rule's own requirement is named by the rule (A6), not by its generated id (A6.category).
-    # Built-in requirements (policy.not-in-force …) are named by the rule too: their ids are internal.
-    own = rule_id is not None and (
-        req.id == rule_id or req.id.startswith(f"{rule_id}.") or req.id.startswith("policy.")
-    )
-    name = rule_id if own else " ".join(part for part in (rule_id, req.id) if part)
+    name = _requirement_name(req, rule_id)
     if req.reason_zh:
         return pl.lit(f"{name}：{req.reason_zh}（{req.clause}）")
     parts = [

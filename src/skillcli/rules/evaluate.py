@@ -30,6 +30,7 @@ PER_RULE_SCHEMA: dict[str, Any] = {
     "code": pl.String,
     "field": pl.String,
     "reason": pl.String,
+    "reason_en": pl.String,
     "amount_fen": pl.Int64,
     "formula": pl.String,
     "payee_type": pl.String,
@@ -88,6 +89,7 @@ def _blocks(frame: pl.DataFrame, rule: Rule, policy: Policy, absent: frozenset[s
             "_rid",
             c.fail_code.alias("__fail"),
             c.fail_text.alias("__fail_text"),
+            c.fail_text_en.alias("__fail_text_en"),
             c.missing_field.alias("__missing"),
             c.alias_differs.alias("__alias"),
             pl.concat_str([pl.col("category"), pl.lit(" ≈ "), pl.col("category_alias")]).alias("__alias_value"),
@@ -176,6 +178,17 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         .when(amount <= 0)
         .then(zero)
     )
+    zero_en = pl.concat_str(
+        [pl.lit(f"{rule.id}: the amount works out at 0 ("), pl.col("formula"), pl.lit(f") ({rule.clause})")]
+    )
+    text_en = (
+        pl.when(alias)
+        .then(pl.col("__alias_value"))
+        .when(fail.is_not_null())
+        .then(pl.col("__fail_text_en"))
+        .when(amount <= 0)
+        .then(zero_en)
+    )
     return [
         pl.col("_rid"),
         pl.lit(rule.id).alias("rule"),
@@ -183,6 +196,7 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         code.alias("code"),
         field.alias("field"),
         text.alias("reason"),
+        text_en.alias("reason_en"),
         pl.col("amount_fen"),
         pl.col("formula"),
         pl.col("payee_type"),

@@ -44,6 +44,14 @@ def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
 
 # A ledger line in a message (2021-05 批次（R…）第 3 笔), marked like a row so each language words it.
 LEDGER_MARK = "\x1e"
+# A detail computed in both languages (规则文件的紧缺职业目录 / the rules file's shortage list): each
+# message keeps its own half.
+BILINGUAL_MARK = "\x1d"
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A detail with its Chinese and English wording, each kept by its own message (``words_locations``)."""
+    return f"{BILINGUAL_MARK}{zh}{BILINGUAL_MARK}{en}{BILINGUAL_MARK}"
 
 
 def ledger_reference(period: pl.Expr, run_id: pl.Expr, seq: pl.Expr, *, in_ledger: bool) -> pl.Expr:
@@ -77,7 +85,9 @@ def words_locations(message: pl.Expr, own_file: pl.Expr, *, lang: str) -> pl.Exp
         ledger, plain = "台账 ${1} 批次（${2}）第 ${3} 笔", "${1} 批次（${2}）第 ${3} 笔"
     else:
         ledger, plain = "ledger run ${1} (${2}), line ${3}", "run ${1} (${2}), line ${3}"
-    return worded.str.replace_all(f"{lm}L{lm}{line}", ledger).str.replace_all(f"{lm}{lm}{line}", plain)
+    worded = worded.str.replace_all(f"{lm}L{lm}{line}", ledger).str.replace_all(f"{lm}{lm}{line}", plain)
+    bm = BILINGUAL_MARK
+    return worded.str.replace_all(f"{bm}([^{bm}]*){bm}([^{bm}]*){bm}", "${1}" if lang == "zh" else "${2}")
 
 
 def hours_text(hours: pl.Expr) -> pl.Expr:
