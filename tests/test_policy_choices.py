@@ -44,7 +44,10 @@ def test_part_month__default_pays_whole_months_and_says_so(run_cli: Any, make_xl
     assert Decimal(str(line["本次发放"])) == Decimal("1500.00")  # 500 × 3: the 27 days are not a month
     assert "2021-01-04～2021-04-30 计 3 个月（另 27 天不足一月，按参数 part_month 不计）× 500.00" in str(line["计算"])
     explained = run_cli("explain", person_id(3), batch, "--policy", "suzhou-2019", "--period", "2021-06")
-    assert "计 3 个月（另 27 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00 元" in explained.stdout + explained.stderr
+    assert (
+        "计 3 个月（另 27 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00 元"
+        in explained.stdout + explained.stderr
+    )
 
 
 def test_part_month__round_half_counts_the_27_days(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
