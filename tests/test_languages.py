@@ -86,8 +86,11 @@ JUNE = {
 @pytest.fixture
 def june(make_xlsx: Any, run_cli: Any, tmp_path: Path) -> dict[str, Any]:
     """June's batch, after May's run was committed to a new SQLite ledger."""
+    from skillcli.ledger.store import Ledger
+
+    # Created as the ledger fixtures do: `ledger init` would also write skillcli.toml in the working directory.
     ledger = str(tmp_path / "ledger.sqlite")
-    assert run_cli("ledger", "init", ledger).code == 0
+    Ledger.open(ledger).migrate()
     may = make_xlsx(MAY, name="五月.xlsx")
     committed = run_cli(
         "payout", may, *SUZHOU, "--period", "2021-05", "--out", tmp_path / "may", "--ledger", ledger, "--commit"

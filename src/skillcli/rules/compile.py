@@ -206,9 +206,24 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
             "） ÷ ", "）÷ ", literal=True
         )
         return amount, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
-    # monthly_active
-    amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
-    return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训")]), None
+    # monthly_active: the batch month counts when the training runs in it as ``part_month`` says.
+    days, month = pl.col("days_in_period"), pl.col("batch_month_end").dt.day().cast(pl.Int64)
+    if spec.part_month == "count_started":
+        counts = days > 0
+    elif spec.part_month == "round_half":
+        counts = days >= HALF_MONTH_DAYS
+    else:
+        counts = days >= month
+    amount = pl.when(pl.col("active_in_period") & counts).then(rate).otherwise(pl.lit(0, pl.Int64))
+    named = f"参数 {spec.part_month_param}={spec.part_month}" if spec.part_month_param else "规则文件"
+    part = (
+        pl.when((days <= 0) | (days >= month))
+        .then(pl.lit(""))
+        .when(counts)
+        .then(pl.format(f"（本月在训 {{}} 天，不足一月，按{named} 计为 1 个月）", days))
+        .otherwise(pl.format(f"（本月在训 {{}} 天，不足一月，按{named} 不计）", days))
+    )
+    return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训"), part]), None
 
 
 def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
@@ -260,6 +275,7 @@ _FORMULA_EN: tuple[tuple[str, str], ...] = (
     (r" (\d+) 天", " ${1} days"),
     (r"min\(实际费用 ", "min(actual fee "),
     (r", 上限 ", ", cap "),
+    (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
     (r" × 本月在训", " × in training this month"),
     (r"\)×", ") ×"),
     (r"\)÷", ") ÷"),

@@ -112,6 +112,13 @@ def derive(
         # not. A blank 离职日期 is the ordinary case (did not leave).
         (pl.col("left_date") <= end).fill_null(False).alias("left_during_training"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
+        # The days of the batch month the training runs, for a monthly allowance's part month (part_month).
+        (
+            (pl.min_horizontal(end, pl.lit(ctx.period_end)) - pl.max_horizontal(start, pl.lit(ctx.period_start)))
+            .dt.total_days()
+            .clip(lower_bound=-1)
+            + 1
+        ).alias("days_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),
         # The listed value an unknown 人员类别 likely stands for (null for listed and other values).

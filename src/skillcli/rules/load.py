@@ -77,7 +77,7 @@ _RULE_KEYS = {
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent", "applies"}
 _AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "part_month"}
-_MONTH_FORMS = ("per_month", "annual_prorated")
+_MONTH_FORMS = ("per_month", "annual_prorated", "monthly_active")
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
 
@@ -618,7 +618,9 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             ctx.fail(f"{where}.{key} 应为正整数", f"{where}.{key} must be a positive integer")
         return int(value)
 
-    written = data.get("part_month", "whole_months_only")
+    # A monthly allowance has always been paid for a batch month the training runs at all: that stays the
+    # reading of a file that does not say.
+    written = data.get("part_month", "count_started" if form == "monthly_active" else "whole_months_only")
     part_month = ctx.resolve(written, f"{where}.part_month")
     if part_month not in PART_MONTHS or (form not in _MONTH_FORMS and "part_month" in data):
         ctx.fail(
