@@ -148,7 +148,7 @@ def supply_hint(cond: Condition) -> str:
     if cond.op != "in" or cond.value or not cond.param:
         return ""
     listed = cond.param_label or "名单"
-    return f"。请用 --param {cond.param}=名称1,名称2 提供{listed}后重新计算"
+    return f"。{listed}不在花名册中，无需改动工作簿：请取得{listed}，由操作 skillcli 的同事用 --param {cond.param}=名称1,名称2 提供后重新计算"
 
 
 def failure_text_en(req: Requirement, rule_id: str | None, failed: list[pl.Expr]) -> pl.Expr:
