@@ -56,7 +56,6 @@ def shown_value_en(field: str) -> pl.Expr:
 
 def condition_text_en(cond: Condition) -> str:
     """``condition_text`` in English: '培训类型' must be 以工代训 (values as the input writes them)."""
-    spec = FIELDS[cond.field]
     label = label_en(cond.field)
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     shown = [_value_text_en(cond.field, v) for v in values]
@@ -67,15 +66,7 @@ def condition_text_en(cond: Condition) -> str:
         return f"{label} must not be on a list (empty for now{param})"
     if cond.op == "in" and cond.param:
         return f"{label} must be on the list of parameter {cond.param} ({', '.join(shown)})"
-    one_of = " or ".join(shown) if len(shown) <= 3 else ", ".join(shown[:-1]) + " or " + shown[-1]
-    before, after = ("on or after", "on or before") if spec.kind == "date" else ("at least", "at most")
-    return {
-        "in": f"{label} must be {one_of}",
-        "not_in": f"{label} must not be {one_of}",
-        "eq": f"{label} must be {one_of}",
-        "min": f"{label} must be {before} {shown[0]}",
-        "max": f"{label} must be {after} {shown[0]}",
-    }[cond.op]
+    return _comparison(cond, label, shown, "en")
 
 
 def _value_text_en(field: str, value: Any) -> str:
@@ -110,17 +101,36 @@ def condition_text(cond: Condition) -> str:
     if cond.op == "in" and cond.param:
         listed = cond.param_label or f"参数 {cond.param} 的名单"
         return f"{label}须在{listed}中（{'、'.join(shown)}）"
-    one_of = " 或 ".join(shown) if len(shown) <= 3 else "、".join(shown[:-1]) + " 或 " + shown[-1]
-    if spec.kind == "date":
-        before, after = "不早于", "不晚于"
-    else:
-        before, after = "不少于", "不超过"
+    return _comparison(cond, label, shown, "zh")
+
+
+# The words of a comparison in each language: (or, list separator, must be, must not be, not before /
+# at least, not after / at most for dates, the same for other values).
+_COMPARE_WORDS = {
+    "zh": (" 或 ", "、", "{label}须为 {x}", "{label}不得为 {x}", ("须不早于", "须不晚于"), ("须不少于", "须不超过")),
+    "en": (
+        " or ",
+        ", ",
+        "{label} must be {x}",
+        "{label} must not be {x}",
+        ("must be on or after", "must be on or before"),
+        ("must be at least", "must be at most"),
+    ),
+}
+
+
+def _comparison(cond: Condition, label: str, shown: list[str], lang: str) -> str:
+    """``label`` compared with the condition's values (``shown`` as the language writes them)."""
+    either, comma, must, must_not, dates, others = _COMPARE_WORDS[lang]
+    one_of = either.join(shown) if len(shown) <= 3 else comma.join(shown[:-1]) + either + shown[-1]
+    low, high = dates if FIELDS[cond.field].kind == "date" else others
+    space = "" if lang == "zh" else " "
     return {
-        "in": f"{label}须为 {one_of}",
-        "not_in": f"{label}不得为 {one_of}",
-        "eq": f"{label}须为 {one_of}",
-        "min": f"{label}须{before} {shown[0]}",
-        "max": f"{label}须{after} {shown[0]}",
+        "in": must.format(label=label, x=one_of),
+        "not_in": must_not.format(label=label, x=one_of),
+        "eq": must.format(label=label, x=one_of),
+        "min": f"{label}{space}{low} {shown[0]}",
+        "max": f"{label}{space}{high} {shown[0]}",
     }[cond.op]
 
 

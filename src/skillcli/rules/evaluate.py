@@ -170,24 +170,19 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         .then(payee_field)
     )
     zero = pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), pl.col("formula"), pl.lit(f"）（{rule.clause}）")])
-    text = (
-        pl.when(alias)
-        .then(pl.col("__alias_value"))
-        .when(fail.is_not_null())
-        .then(pl.col("__fail_text"))
-        .when(amount <= 0)
-        .then(zero)
-    )
+
+    def reason(fail_text: str, zero: pl.Expr) -> pl.Expr:
+        return (
+            pl.when(alias)
+            .then(pl.col("__alias_value"))
+            .when(fail.is_not_null())
+            .then(pl.col(fail_text))
+            .when(amount <= 0)
+            .then(zero)
+        )
+
     zero_en = pl.concat_str(
         [pl.lit(f"{rule.id}: the amount works out at 0 ("), pl.col("formula"), pl.lit(f") ({rule.clause})")]
-    )
-    text_en = (
-        pl.when(alias)
-        .then(pl.col("__alias_value"))
-        .when(fail.is_not_null())
-        .then(pl.col("__fail_text_en"))
-        .when(amount <= 0)
-        .then(zero_en)
     )
     return [
         pl.col("_rid"),
@@ -195,8 +190,8 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         status.alias("rule_status"),
         code.alias("code"),
         field.alias("field"),
-        text.alias("reason"),
-        text_en.alias("reason_en"),
+        reason("__fail_text", zero).alias("reason"),
+        reason("__fail_text_en", zero_en).alias("reason_en"),
         pl.col("amount_fen"),
         pl.col("formula"),
         pl.col("payee_type"),
