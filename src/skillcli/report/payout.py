@@ -475,6 +475,6 @@ def _about_sheet(
         # batch (a column no sheet has) is about no one file.
         where = "" if hint["code"] == "payout.column-absent" else where_text(hint, lang)
         rows.append((t("提示", "hint"), where + t(hint["message_zh"], hint["message_en"]), "text"))
-    for note in policy.notes:
+    for note in policy.notes_en if lang == "en" and policy.notes_en else policy.notes:
         rows.append((t("说明", "note"), note, "text"))
     book.key_values("说明", t("运行说明", "About this run"), rows)

@@ -58,6 +58,7 @@ _POLICY_KEYS = {
     "limits",
     "rules",
     "notes",
+    "notes_en",
     "readings",
 }
 _RULE_KEYS = {
@@ -191,6 +192,7 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         notes=tuple(str(n) for n in data.get("notes") or []),
+        notes_en=_notes_en(ctx, data),
         readings=_readings(ctx, data.get("readings") or []),
     )
 
@@ -467,6 +469,17 @@ def _if_absent(ctx: _Ctx, data: dict[str, Any], where: str) -> bool:
     if data["if_absent"] != "hold":
         ctx.fail(f"{where}.if_absent 只能是 hold", f"{where}.if_absent must be 'hold'")
     return True
+
+
+def _notes_en(ctx: _Ctx, data: dict[str, Any]) -> tuple[str, ...]:
+    """The notes in English, one for each Chinese note in the same order (none: the 说明 shows the Chinese)."""
+    notes, english = data.get("notes") or [], data.get("notes_en") or []
+    if english and len(english) != len(notes):
+        ctx.fail(
+            f"notes_en 应与 notes 一一对应（{len(english)} 条对 {len(notes)} 条）",
+            f"notes_en must match notes one to one ({len(english)} against {len(notes)})",
+        )
+    return tuple(str(n) for n in english)
 
 
 def _applies(ctx: _Ctx, item: Any, where: str) -> bool:

@@ -194,6 +194,7 @@ class Policy:
     sha256: str
     notes: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English, same order (empty: not translated)
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),
