@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from skillcli.findings import CATALOGUE, announce, template_expr
+from skillcli.rules.compile import formula_in
 
 # ``Decision.ineligible``: one row per roster row no rule pays, with every reason (codes ;-joined).
 INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -32,7 +33,8 @@ def ineligible_rows(derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.Da
         .agg(
             pl.col("code").str.join(";").alias("reason_code"),
             pl.col("reason").str.join("；").alias("reason"),
-            pl.col("reason_en").str.join("; ").alias("reason_en"),
+            # A zero amount's reason quotes its formula, worded in English here for these rows only.
+            formula_in(pl.col("reason_en").str.join("; "), "en").alias("reason_en"),
         )
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")

@@ -262,6 +262,7 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
 
 # The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
 _FORMULA_EN: tuple[tuple[str, str], ...] = (
+    (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
     (r"（另 (\d+) 天不足一月，", " (${1} more days, less than a month, "),
     (r"（另 (\d+) 天不足半月，", " (${1} more days, less than half a month, "),
     (r"（(\d+) 个月另 (\d+) 天，", " (${1} months and ${2} days, "),
@@ -275,7 +276,6 @@ _FORMULA_EN: tuple[tuple[str, str], ...] = (
     (r" (\d+) 天", " ${1} days"),
     (r"min\(实际费用 ", "min(actual fee "),
     (r", 上限 ", ", cap "),
-    (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
     (r" × 本月在训", " × in training this month"),
     (r"\)×", ") ×"),
     (r"\)÷", ") ÷"),

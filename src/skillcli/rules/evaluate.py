@@ -182,6 +182,8 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         )
 
     zero_en = pl.concat_str(
+        # The formula is worded in English for the few rows that end ineligible (payout/ineligible.py),
+        # not here for every row in scope.
         [pl.lit(f"{rule.id}: the amount works out at 0 ("), pl.col("formula"), pl.lit(f") ({rule.clause})")]
     )
     return [
