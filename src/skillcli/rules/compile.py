@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import render
+from skillcli.model import Level
 from skillcli.money import formula_text_expr, ratio, round_half_up_expr, yuan_text_expr
 from skillcli.rules.describe import failure_text, failure_text_en
 from skillcli.rules.fields import FIELDS
@@ -283,11 +284,14 @@ _FORMULA_EN: tuple[tuple[str, str], ...] = (
 
 
 def formula_in(formula: pl.Expr, lang: str) -> pl.Expr:
-    """A line's formula in the reader's language: as built (Chinese) for zh, its words in English for en."""
+    """A line's formula in the reader's language: as built (Chinese) for zh, its words in English for en
+    (the table row as "level 4 / intermediate (四级/中级工)")."""
     if lang == "zh":
         return formula
     for pattern, english in _FORMULA_EN:
         formula = formula.str.replace_all(pattern, english)
+    for level in (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1):
+        formula = formula.str.replace_all(f"(^| ){level.label_zh} ", f"${{1}}{level.label_en} ")
     return formula
 
 
