@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import findings
+from tests.support.cli import PERIOD, findings
 from tests.support.ids import person_id
 from tests.support.rosters import ROSTER_HEADER_ROW, ROSTER_HEADERS, person, roster_row, roster_sheet
 
@@ -206,8 +206,8 @@ def test_footer__head_counts_and_signature_lines_are_not_trainees(make_xlsx, che
             "花名册": roster_sheet(
                 roster_row(1),
                 roster_row(2),
-                ["共6人"],
-                ["6人", None, None, None, None, None, None, None],
+                ["共2人"],
+                ["2人", None, None, None, None, None, None, None],
                 [None, "共 2 名"],
                 ["合计：", None, None, None, None, None, None, None],
                 ["制表人：李四", None, None, "日期：2024年6月3日"],
@@ -219,6 +219,40 @@ def test_footer__head_counts_and_signature_lines_are_not_trainees(make_xlsx, che
     assert result.json["counts"]["rows"] == {"roster": 2}
     skipped = result.json["counts"]["skipped"]
     assert (skipped["total"], skipped["footer"]) == (4, 1)
+
+
+def test_footer__a_head_count_that_differs_from_the_rows_is_named(make_xlsx, run_cli):
+    # The footer says 6 people; 5 were entered (one left out, or the count not updated).
+    rows = [roster_row(n) for n in range(1, 6)]
+    path = make_xlsx({"花名册": roster_sheet(*rows, [None], ["共6人"], ["制表人：李四"])}, name="星辰学校.xlsx")
+    result = run_cli("check", path, "--json", "--period", PERIOD)
+    [warning] = [f for f in result.json["findings"] if f["code"] == "sheet.footer-count"]
+    assert (warning["file"], warning["sheet"], warning["row"], warning["value"]) == (
+        str(path), "花名册", 8, "共6人"
+    )  # header on row 1, five trainees on rows 2–6, a blank row 7, the footer on row 8
+    assert warning["severity"] == "warning"
+    assert warning["message_zh"] == "表尾写「共6人」，本表读到 5 行人员数据，请核对是否漏填或多填（或表尾人数未更新）"
+    assert "'共6人'" in warning["message_en"] and "5 data rows" in warning["message_en"]
+    # On the clerk's screen, in Chinese, with the file and sheet in their own columns.
+    shown = run_cli("check", path, "--period", PERIOD)
+    assert "表尾写「共6人」，本表读到 5 行人员数据" in shown.stdout + shown.stderr
+
+
+def test_footer__counts_written_in_other_ways_are_compared_too(make_xlsx, check_json):
+    two = [roster_row(1), roster_row(2)]
+    cases = {
+        "合计：3人": [["合计：3人"]],
+        "3人": [["合计：", None, "3人"]],  # the count in the cell beside 合计
+    }
+    for text, footer in cases.items():
+        result = check_json(make_xlsx({"花名册": roster_sheet(*two, *footer)}))
+        assert [(f["row"], f["value"]) for f in result.json["findings"] if f["code"] == "sheet.footer-count"] == [
+            (4, text)
+        ], text
+    # Equal counts say nothing, whichever way they are written.
+    for footer in ([["合计：2人"]], [["合计：", None, "2人"]], [["共 2 名"]]):
+        result = check_json(make_xlsx({"花名册": roster_sheet(*two, *footer)}))
+        assert findings(result) == [], footer
 
 
 def test_footer__a_name_is_never_taken_for_a_head_count(make_xlsx, check_json):

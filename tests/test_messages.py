@@ -126,7 +126,8 @@ def test_rules__an_empty_list_says_which_list_and_how_to_supply_it(make_xlsx, ru
     reason = reasons[0]
     assert reason.startswith("A7：不符合条件，「单位名称」须在困难企业名单中，但困难企业名单为空")
     assert "本行为「苏州木渎新材料科技有限公司」" in reason
-    assert "请用 --param struggling_enterprises=名称1,名称2 提供困难企业名单后重新计算" in reason
+    assert "困难企业名单不在花名册中，无需改动工作簿" in reason  # what the clerk can do first
+    assert "由操作 skillcli 的同事用 --param struggling_enterprises=名称1,名称2 提供后重新计算" in reason
     assert "∈" not in reason and "{" not in reason
 
 

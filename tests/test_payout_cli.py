@@ -369,8 +369,9 @@ def test_payout__formulas_read_as_the_table_with_grouped_amounts(
     assert formulas[("张伟", "A8")] == "四级/中级工 1,500.00 × 1.3（A9 紧缺职业（工种）提高30%） = 1,950.00"
     # A single term from the table is its own result: no 「2000.00 = 2000.00」.
     assert formulas[("李娜", "A8")] == "三级/高级工 2,000.00"
-    assert formulas[("赵强", "A6")] == "500.00 × 3 个月 = 1,500.00"
-    assert formulas[("钱军", "A6")] == "500.00 × 6 个月 = 3,000.00"
+    # The months as counted (part_month: whole months only by default), then the cap.
+    assert formulas[("赵强", "A6")] == "2021-01-01～2021-04-15 计 3 个月（另 15 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00"
+    assert formulas[("钱军", "A6")] == "2020-09-01～2021-05-31 计 9 个月，最多 6 个月 × 500.00 = 3,000.00"
     assert formulas[("郑涛", "A12")] == "min(实际费用 650.00, 上限 800.00) = 650.00"
     assert formulas[("冯刚", "A12")] == "min(实际费用 1,200.00, 上限 800.00) = 800.00"
     for formula in formulas.values():

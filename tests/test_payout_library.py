@@ -17,7 +17,7 @@ from skillcli.payout.holds import blocked_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
 from skillcli.pipeline import Batch
 from skillcli.rules.model import Limits
-from skillcli.schema.checks import LOCATION_MARK
+from skillcli.schema.checks import LOCATION_MARK, words_locations
 from skillcli.schema.validate import Context
 
 ROSTER = "名单.xlsx"
@@ -79,9 +79,14 @@ def held(frame: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> dict[int, 
     issues = pl.concat(found)
     assert set(left.get_column("_row").to_list()).isdisjoint(issues.get_column("_row").to_list())
     assert left.height + issues.height == frame.height
-    return {
-        r["_row"]: (r["code"], r["value"], r["detail"].replace(LOCATION_MARK, "|")) for r in issues.iter_rows(named=True)
-    }
+    return {r["_row"]: (r["code"], r["value"], worded(r["detail"])) for r in issues.iter_rows(named=True)}
+
+
+def worded(detail: str) -> str:
+    """A limit's detail with its ledger lines worded as the clerk reads them (台账 2021-01 批次（R1）第 1 笔)
+    and its row references left marked as |file|sheet|row|."""
+    rendered = pl.select(words_locations(pl.lit(detail.replace(LOCATION_MARK, "|")), pl.lit(""), lang="zh")).item()
+    return str(rendered)
 
 
 def test_limits__the_yearly_count_takes_the_ledgers_trainings_first() -> None:

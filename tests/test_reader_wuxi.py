@@ -151,13 +151,14 @@ def test_payout__the_about_sheet_statements_on_exceptions_and_ineligible_rows_ar
             assert not any(person in names[other] for other in others), (person, sentence)
     lines = {r["姓名"]: r["计算"] for r in _records(book["明细"])}
     # The formula as 明细 writes it (the table row, grouped yuan), then what the clerk must know.
-    rate = "四级/中级工 5,000.00/年"
-    assert (
-        lines["孙丽"] == f"{rate} × 30 个月 ÷ 12 = 12,500.00；培训期 30 个月超过 2 年，按特殊情况计；请核实特殊情况审批"
+    # (with the dates the months were counted from, as parameter part_month reads them).
+    rate = "÷ 12 × 四级/中级工 5,000.00/年"
+    assert lines["孙丽"] == (
+        f"2022-07-01～2024-12-31 计 30 个月 {rate} = 12,500.00；培训期 30 个月超过 2 年，按特殊情况计；请核实特殊情况审批"
     )
-    assert lines["许婷"] == f"{rate} × 12 个月 ÷ 12 = 5,000.00；实际培训 18 个月，按备案期限计 12 个月"
-    assert lines["王强"] == f"{rate} × 18 个月 ÷ 12 = 7,500.00"
-    assert lines["张伟"] == f"{rate} × 12 个月 ÷ 12 = 5,000.00"
+    assert lines["许婷"] == f"2023-03-01～2024-02-29 计 12 个月 {rate} = 5,000.00；实际培训 18 个月，按备案期限计 12 个月"
+    assert lines["王强"] == f"2023-04-01～2024-09-30 计 18 个月 {rate} = 7,500.00"
+    assert lines["张伟"] == f"2023-06-01～2024-05-31 计 12 个月 {rate} = 5,000.00"
     ineligible = {r["姓名"]: r for r in _records(book["不符合条件"])}
     assert ineligible["黄敏"]["代码"] == "policy.not-closed"
 

@@ -98,6 +98,13 @@ _ALL: list[Code] = [
             "column '{column}' repeats an earlier column and was ignored; delete the repeated column",
         ),
         (
+            "footer-count",
+            W,
+            "表尾写「{value}」，本表读到 {detail} 行人员数据，请核对是否漏填或多填（或表尾人数未更新）",
+            "the footer says '{value}' but {detail} data rows were read from this sheet: check for a row left out"
+            " or entered twice (or a count not updated)",
+        ),
+        (
             "hidden",
             W,
             "工作表被隐藏，仍已读取；如不应申报，请删除该工作表",
@@ -565,9 +572,13 @@ _ALL += [
         (
             "no-catalogue-rate",
             E,
-            "{detail}：「{column}」{value} 不在补贴目录中，不按 0 发放；目录金额不在政策原文中，请用 --param 目录参数=职业:金额（或 =@目录文件）提供",
-            "{detail}: '{column}' {value} is not in the subsidy catalogue, so nothing is paid; the catalogue is not in"
-            " the document: supply it with --param <catalogue>=occupation:amount (or =@file)",
+            "{detail}：「{column}」{value} 不在补贴目录中，不按 0 发放。如本行的职业写法与目录不同，请在工作簿中改为目录中的写法；"
+            "如目录里确有此职业，目录金额不在政策原文中，请取得当年的补贴目录，或请操作 skillcli 的同事用 "
+            "--param 目录参数=职业:金额（或 =@目录文件）提供后重新计算",
+            "{detail}: '{column}' {value} is not in the subsidy catalogue, so nothing is paid. If the row writes the"
+            " occupation differently from the catalogue, write it as the catalogue does in the workbook; if the"
+            " catalogue does list it, its amounts are not in the document: get the year's catalogue, or whoever runs"
+            " skillcli supplies it with --param <catalogue>=occupation:amount (or =@file) and runs it again",
         ),
         (
             "no-year-rate",
@@ -653,6 +664,17 @@ _ALL += [
             "「{column}」有 {value} 行为空（第 {count} 行），按「{closest}」处理；如不对，请在这些行填写「{column}」",
             "'{column}' is blank on {value} rows (rows {count}) and was read as '{closest}'; if that is wrong, fill"
             " '{column}' in on those rows",
+        ),
+        (
+            "self-evaluation-by-certificate",
+            W,
+            "单位「{value}」不在备案自主评价企业名单（参数 self_evaluation_enterprises）中，但第 {detail} 行职工的证书"
+            "（编号以 Y 开头）由该单位颁发，按口径 R1 认定为备案自主评价企业，这些职工的取证补贴按 A9b 直补企业；"
+            "如该单位并未备案，请核对证书表的「发证机构」和「证书编号」",
+            "'{value}' is not on the list of filed self-evaluating enterprises (parameter self_evaluation_enterprises),"
+            " but the certificates of rows {detail} (numbers starting with Y) were issued by it, so by readings R1 it"
+            " is taken as filed and those employees' certificate subsidies are paid to it under A9b; if it is not"
+            " filed, check the certificates' issuer and number",
         ),
         (
             "absent-read-as",

@@ -48,6 +48,11 @@ class Level(StrEnum):
         return LEVEL_LABELS[self]
 
     @property
+    def label_en(self) -> str:
+        """level 4 / intermediate (四级/中级工): the English reader still sees the name on the certificate."""
+        return f"{LEVEL_LABELS_EN[self]} ({LEVEL_LABELS[self]})"
+
+    @property
     def rank(self) -> int | None:
         """5 for 五级/初级工 … 1 for 一级/高级技师; None for levels off the scale."""
         return int(self.value[1]) if self.value.startswith("L") else None
@@ -61,6 +66,15 @@ LEVEL_LABELS: dict[Level, str] = {
     Level.L1: "一级/高级技师",
     Level.SPECIAL: "专项能力",
     Level.NONE: "无等级",
+}
+LEVEL_LABELS_EN: dict[Level, str] = {
+    Level.L5: "level 5 / elementary",
+    Level.L4: "level 4 / intermediate",
+    Level.L3: "level 3 / advanced",
+    Level.L2: "level 2 / technician",
+    Level.L1: "level 1 / senior technician",
+    Level.SPECIAL: "special ability",
+    Level.NONE: "no level",
 }
 
 

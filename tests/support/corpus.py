@@ -113,6 +113,7 @@ CORPUS: dict[str, Build] = {
         )
     ],
     "sheet.roster-without-id": _roster_without_id,
+    "sheet.footer-count": lambda tmp: roster_with(tmp, roster_row(1), ["共2人"]),
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     # A formula saved with no result, as a program that never ran Excel writes it.
     "cell.formula-no-result": row(occupation=Formula('="电"&"工"', "")),

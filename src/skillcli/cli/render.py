@@ -456,10 +456,11 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
         # column no sheet has is about the whole batch).
         blank = note["code"] in ("payout.blank-read-as", "payout.absent-read-as") and note["sheet"]
         where = f"{Path(note['file']).name}「{note['sheet']}」" if blank else ""
+        where_en = f"{Path(note['file']).name}, sheet {note['sheet']}" if blank else ""
         screen.line(
             t(
                 f"提示：{where + '：' if where else ''}{note['message_zh']}",
-                f"note: {where + ': ' if where else ''}{note['message_en']}",
+                f"note: {where_en + ': ' if where_en else ''}{note['message_en']}",
             )
         )
     screen.line(
@@ -630,19 +631,27 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
             if not rule.in_scope:
                 # Say which scope condition leaves the rule out, with this row's value: a person holding a
                 # certificate must see why no certificate subsidy is paid (Shanxi A4, readings R5).
-                why = [
-                    f"{c.text}，{t('本行为', 'this row has')} {c.value or '—'}"
-                    for c in rule.conditions
-                    if c.kind == "scope" and c.result is False
-                ]
-                screen.line(f"  {head}" + (f"（{'；'.join(why)}）" if why else ""), style="dim")
+                if zh:
+                    why = [
+                        f"{c.text}，本行为 {c.value or '—'}"
+                        for c in rule.conditions
+                        if c.kind == "scope" and c.result is False
+                    ]
+                    screen.line(f"  {head}" + (f"（{'；'.join(why)}）" if why else ""), style="dim")
+                else:
+                    why = [
+                        f"{c.text_en}; this row has {c.value_en or '-'}"
+                        for c in rule.conditions
+                        if c.kind == "scope" and c.result is False
+                    ]
+                    screen.line(f"  {head}" + (f" ({'; '.join(why)})" if why else ""), style="dim")
                 continue
             table_rows = [
                 [
                     EXPLAIN_KIND_ZH.get(c.kind, c.kind) if zh else c.kind,
                     c.clause if zh else c.requirement,
-                    c.text,
-                    c.value,
+                    c.text if zh else c.text_en,
+                    c.value if zh else c.value_en,
                     mark[c.result],
                 ]
                 for c in rule.conditions
@@ -650,11 +659,15 @@ def explanation(screen: Screen, rows: list[Any]) -> None:
             # A rule the row does not meet shows no amount: it is not owed, and a figure reads as if it were.
             if rule.formula and rule.status != "ineligible":
                 # The formula as payouts.xlsx prints it (money.formula_text_expr): the table row,
-                # grouped amounts, and a single term without 「= itself」. The unit follows the
-                # amount; a note on the months (；实际培训 …) comes after it.
-                amount, sep, note = rule.formula.partition("；")
-                shown = f"{amount} 元{sep}{note}" if zh else rule.formula
-                table_rows.append([t("金额", "amount"), rule.clause, shown, rule.payee, ""])
+                # grouped amounts, and a single term without 「= itself」; its words in English with --lang en.
+                # The unit follows the amount; a note on the months (；实际培训 …) comes after it.
+                if zh:
+                    amount, sep, note = rule.formula.partition("；")
+                    shown = f"{amount} 元{sep}{note}"
+                else:
+                    amount, sep, note = rule.formula_en.partition("; ")
+                    shown = f"{amount} yuan{sep}{note}"
+                table_rows.append([t("金额", "amount"), rule.clause, shown, rule.payee if zh else rule.payee_en, ""])
             screen.table(
                 f"  {head}",
                 [t("类别", "kind"), t("依据", "id"), t("条件", "condition"), t("取值", "value"), t("结果", "result")],

@@ -47,6 +47,8 @@ _WS = r"[\s\u3000\u00a0]*"
 TOTAL_RE = (
     rf"^{_WS}(合{_WS}计|小{_WS}计|总{_WS}计|共{_WS}计|本页合计|总合计|共{_WS}\d+{_WS}[人名]|\d+{_WS}[人名]{_WS}$)"
 )
+# The head count a total line states: 共6人, 合计：6人, 6人 (in the cell, or the cell beside 合计).
+HEAD_COUNT_RE = rf"^{_WS}(?:合{_WS}计|总{_WS}计|共{_WS}计|共)?{_WS}[:：]?{_WS}(\d+){_WS}[人名]{_WS}$"
 FOOTER_RE = (
     rf"^{_WS}(经办人|审核人|负责人|填表人|填报人|制表人|单位负责人|审批人|复核人|联系人|注{_WS}[:：]|"
     rf"说明{_WS}[:：]|填表时间|填报时间|填表日期|\(?盖章\)?|单位{_WS}[(（]盖章)"
@@ -332,8 +334,9 @@ def locate(
             for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
         ],
     )
-    kept, skipped = _data_rows(cleaned, data, headers)
+    kept, skipped, head_counts = _data_rows(cleaned, data, headers)
     table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
+    table.issues += _head_count_issues(table, head_counts)
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
     if grid.header is None:
         table.sender = sender_line(_head(grid.frame, choice.row))
@@ -391,8 +394,11 @@ def _id_by_content(data: pl.DataFrame, header_cells: list[str], mapping: dict[in
     return None
 
 
-def _data_rows(cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, SkipCounts]:
-    """The data rows of ``cleaned`` (mapped columns, cleaned) and the count of rows set aside by reason;
+def _data_rows(
+    cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str]
+) -> tuple[pl.DataFrame, SkipCounts, list[tuple[int, str, int]]]:
+    """The data rows of ``cleaned`` (mapped columns, cleaned), the count of rows set aside by reason
+    and the head counts written on total lines (Excel row, the cell as written, the number);
     ``data`` holds the same rows' raw cells, every column."""
     import polars as pl
 
@@ -440,7 +446,31 @@ def _data_rows(cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str
     for name, count in classified.get_column("_skip").value_counts().iter_rows():
         if name is not None:
             setattr(skipped, name, count)
-    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped
+    stated = suspects.join(reasons.filter(pl.col("_skip") == "total"), on="_row").select(
+        "_row",
+        pl.coalesce(
+            [pl.when(c.str.contains(HEAD_COUNT_RE).fill_null(False)).then(c.str.strip_chars()) for c in all_cols]
+        ).alias("text"),
+    )
+    head_counts = [
+        (row, text, int(re.search(r"(\d+)", text).group(1)))  # type: ignore[union-attr]
+        for row, text in stated.drop_nulls("text").iter_rows()
+    ]
+    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped, head_counts
+
+
+def _head_count_issues(table: SheetTable, head_counts: list[tuple[int, str, int]]) -> list[Issue]:
+    """A warning when the head count under the table (共6人) differs from the data rows read: a row
+    left out, filled twice, or a count not updated. Page subtotals (本页 3人 twice) agree when they add
+    up to the rows, or when the largest is the grand total; otherwise the last count is named."""
+    if not head_counts:
+        return []
+    read = table.frame.height
+    numbers = [n for _, _, n in head_counts]
+    if read in (max(numbers), sum(numbers)):
+        return []
+    row, text, _ = head_counts[-1]
+    return [table.issue("sheet.footer-count", row=row, value=text, detail=str(read))]
 
 
 def _head(frame: pl.DataFrame, rows: int) -> list[list[str]]:

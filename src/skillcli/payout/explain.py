@@ -14,8 +14,15 @@ import polars as pl
 
 from skillcli.model import Level, PayeeType
 from skillcli.payout.decision import Decision
-from skillcli.rules.compile import built_in_requirements, compile_rule, condition_expr, payee_exprs, without_absent
-from skillcli.rules.describe import condition_text, shown_value
+from skillcli.rules.compile import (
+    built_in_requirements,
+    compile_rule,
+    condition_expr,
+    formula_text_in,
+    payee_exprs,
+    without_absent,
+)
+from skillcli.rules.describe import condition_text, condition_text_en, shown_value, shown_value_en
 from skillcli.rules.model import Condition, Policy
 
 LEVEL_CODES = frozenset(level.value for level in Level)
@@ -29,6 +36,8 @@ class ConditionCheck:
     text: str  # the condition as written
     value: str  # the row's value
     result: bool | None  # None: the value is missing
+    text_en: str = ""
+    value_en: str = ""
 
 
 @dataclass(slots=True)
@@ -43,6 +52,8 @@ class RuleExplanation:
     amount_fen: int | None = None
     payee: str = ""
     code: str = ""
+    formula_en: str = ""
+    payee_en: str = ""
 
 
 @dataclass(slots=True)
@@ -63,10 +74,20 @@ def _checks(
         return []
     values = frame.select(
         [shown_value(c.field).alias(f"v{i}") for i, c in enumerate(conds)]
+        + [shown_value_en(c.field).alias(f"e{i}") for i, c in enumerate(conds)]
         + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]
     ).row(0, named=True)
     return [
-        ConditionCheck(kind, req_id, clause, condition_text(c), str(values[f"v{i}"]), values[f"r{i}"])
+        ConditionCheck(
+            kind,
+            req_id,
+            clause,
+            condition_text(c),
+            str(values[f"v{i}"]),
+            values[f"r{i}"],
+            condition_text_en(c),
+            str(values[f"e{i}"]),
+        )
         for i, c in enumerate(conds)
     ]
 
@@ -86,7 +107,7 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
             for r in decision.exceptions.filter(pl.col("_rid") == rid).iter_rows(named=True)
         ]
         reasons += [
-            (r["reason_code"], r["reason"], r["reason"])
+            (r["reason_code"], r["reason"], r["reason_en"])
             for r in decision.ineligible.filter(pl.col("_rid") == rid).iter_rows(named=True)
         ]
         explained = []
@@ -120,9 +141,11 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                     compiled.formula.alias("f"), compiled.amount.alias("a"), kind.alias("k"), name.alias("n")
                 ).row(0, named=True)
                 item.formula = values["f"] or ""
+                item.formula_en = formula_text_in(item.formula, "en")
                 item.amount_fen = values["a"]
                 payee_kind = PayeeType(values["k"]).label_zh if values["k"] else "收款方不明"
                 item.payee = f"{payee_kind} {values['n'] or ''}".strip()
+                item.payee_en = f"{values['k'] or 'payee unknown'} {values['n'] or ''}".strip()
                 item.code = outcome.get_column("code").item() or "" if outcome.height else ""
             explained.append(item)
         training = f"{info.get('training_type') or ''} {info.get('occupation') or ''} {info.get('start_date')}～{info.get('end_date')}"

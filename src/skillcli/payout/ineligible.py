@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from skillcli.findings import CATALOGUE, announce, template_expr
+from skillcli.rules.compile import formula_in
 from skillcli.rules.model import Policy
 
 # ``Decision.ineligible``: one row per roster row no rule pays, with every reason (codes ;-joined).
@@ -18,6 +19,7 @@ INELIGIBLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "training_type": pl.String,
     "reason_code": pl.String,
     "reason": pl.String,
+    "reason_en": pl.String,
 }
 
 
@@ -52,7 +54,12 @@ def ineligible_rows(
     reasons = (
         failed.unique(subset=["_rid", "code"], keep="first", maintain_order=True)
         .group_by("_rid", maintain_order=True)
-        .agg(pl.col("code").str.join(";").alias("reason_code"), pl.col("reason").str.join("；").alias("reason"))
+        .agg(
+            pl.col("code").str.join(";").alias("reason_code"),
+            pl.col("reason").str.join("；").alias("reason"),
+            # A zero amount's reason quotes its formula, worded in English here for these rows only.
+            formula_in(pl.col("reason_en").str.join("; "), "en").alias("reason_en"),
+        )
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")
     no_rule = pl.col("reason_code").is_null()
@@ -72,4 +79,8 @@ def ineligible_rows(
             pl.col("reason"),
             template_expr(CATALOGUE["policy.no-rule"].zh, {"value": pl.col("training_type").fill_null("空")}),
         ).alias("reason"),
+        pl.coalesce(
+            pl.col("reason_en"),
+            template_expr(CATALOGUE["policy.no-rule"].en, {"value": pl.col("training_type").fill_null("blank")}),
+        ).alias("reason_en"),
     ).sort("_rid")

@@ -47,7 +47,7 @@ def prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame
         .agg(
             pl.col("counts").any(),
             pl.col("rule"),
-            ledger_location("台账 ").alias("__loc"),
+            ledger_location(in_ledger=True).alias("__loc"),
         )
         .with_columns(
             pl.col("person_id").alias("id_number"), pl.col("end_date").str.to_date(strict=False).alias("end_date")

@@ -10,6 +10,7 @@ from skillcli.pipeline import Batch
 from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import Policy
+from skillcli.schema.checks import bilingual
 
 
 def batch_notes(
@@ -23,6 +24,7 @@ def batch_notes(
     for name in sorted({c.field for c in policy.conditions()}):
         spec = FIELDS[name]
         column = spec.blank_column or name
+        reads_as = bilingual(spec.blank_reads_as, spec.blank_reads_as_en or spec.blank_reads_as)
         if spec.blank_reads_as and column in derived.columns:
             # One line per sheet, in that sheet's own header and naming its rows: a clerk looks for
             # the blanks in one file at a time.
@@ -33,11 +35,13 @@ def batch_notes(
             )
             for file, sheet, n, rows in blanks.iter_rows():
                 if (file, sheet, column) in has_column:
-                    shown = "、".join(str(r) for r in rows) + ("…" if n > len(rows) else "")
-                    detail = f"{shown}; {spec.blank_reads_as}"
+                    more = "…" if n > len(rows) else ""
+                    shown = bilingual("、".join(map(str, rows)) + more, ", ".join(map(str, rows)) + more)
+                    detail = f"{shown}; {reads_as}"
                     notes.append(Issue(file, sheet, None, column, str(n), "payout.blank-read-as", detail))
                 else:
-                    notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", spec.blank_reads_as))
+                    notes.append(Issue(file, sheet, None, column, str(n), "payout.absent-read-as", reads_as))
+    notes += _self_evaluation_notes(derived, policy)
     in_scope = set(per_rule.get_column("rule").unique().to_list())
     unchecked: dict[str, list[str]] = {}
     for rule_ids, req, fields in dropped_conditions(policy, absent):
@@ -49,3 +53,29 @@ def batch_notes(
         for label, ids in unchecked.items()
     ]
     return from_rows(notes)
+
+
+def _self_evaluation_notes(derived: pl.DataFrame, policy: Policy) -> list[Issue]:
+    """One line per enterprise taken as a filed self-evaluating enterprise because it issued its
+    employees' Y-numbered certificates, not because the district listed it (Suzhou readings R1): the
+    clerk must see that the 是 came from the certificates (the Suzhou read could not tell)."""
+    tested = any(c.field == "self_evaluating_employer" for c in policy.conditions())
+    if not tested or "self_evaluating_by_cert" not in derived.columns:
+        return []
+    found = (
+        derived.filter(pl.col("self_evaluating_by_cert"))
+        .group_by("_file", "_sheet", "employer_name", maintain_order=True)
+        .agg(pl.col("_row").sort())
+    )
+    return [
+        Issue(
+            file,
+            sheet,
+            None,
+            "employer_name",
+            employer,
+            "payout.self-evaluation-by-certificate",
+            bilingual("、".join(map(str, rows)), ", ".join(map(str, rows))),
+        )
+        for file, sheet, employer, rows in found.iter_rows()
+    ]

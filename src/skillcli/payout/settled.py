@@ -14,21 +14,15 @@ from skillcli.model import SheetKind
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
 from skillcli.pipeline import Batch
+from skillcli.schema.checks import ledger_reference
 
 
-def ledger_location(prefix: str) -> pl.Expr:
-    """Where the ledger holds a claim, for messages: 「2021-05 批次（R2021…）第 3 笔」, the run's period,
-    its id and the line's position within that run (first line of a group)."""
-    return pl.concat_str(
-        [
-            pl.lit(prefix),
-            pl.col("period").first(),
-            pl.lit(" 批次（"),
-            pl.col("run_id").first(),
-            pl.lit("）第 "),
-            pl.col("seq").first().cast(pl.String),
-            pl.lit(" 笔"),
-        ]
+def ledger_location(*, in_ledger: bool = False) -> pl.Expr:
+    """Where the ledger holds a claim, for messages: 「2021-05 批次（R2021…）第 3 笔」 (in English "run
+    2021-05 (R2021…), line 3"), the run's period, its id and the line's position within that run (first
+    line of a group), worded in each language when the finding is rendered."""
+    return ledger_reference(
+        pl.col("period").first(), pl.col("run_id").first(), pl.col("seq").first(), in_ledger=in_ledger
     )
 
 
@@ -41,7 +35,7 @@ def ledger_issues(
     if advance_share is not None:
         held = history.lines
     holders = held.group_by("claim_key", maintain_order=True).agg(
-        ledger_location("").alias("__held"),
+        ledger_location().alias("__held"),
         pl.col("kind").first().alias("__kind"),
     )
     hit = lines.join(holders, on="claim_key", how="inner").rename({"person_id": "id_number"})

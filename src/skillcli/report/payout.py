@@ -30,6 +30,7 @@ from skillcli.report.exceptions import (
     with_shown_ids,
     write_lang_csv,
 )
+from skillcli.rules.compile import formula_in
 from skillcli.text import document_text
 from skillcli.version import __version__
 
@@ -346,6 +347,7 @@ def _workbook(
     try:
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
+        lines = lines.with_columns(formula_in(pl.col("formula"), lang))
         book.table(
             "明细",
             headers_in(DETAIL_COLUMNS, lang),
@@ -379,7 +381,7 @@ def _workbook(
                 "person_id",
                 "name",
                 "training_type",
-                "reason",
+                pl.col("reason" if lang == "zh" else "reason_en").alias("reason"),
                 source_expr(ineligible, lang).alias("source"),
                 "reason_code",
             ),
@@ -535,6 +537,6 @@ def _about_sheet(
         # batch (a column no sheet has) is about no one file.
         where = "" if hint["code"] == "payout.column-absent" else where_text(hint, lang)
         rows.append((t("提示", "hint"), where + t(hint["message_zh"], hint["message_en"]), "text"))
-    for note in policy.notes:
+    for note in policy.notes_en if lang == "en" and policy.notes_en else policy.notes:
         rows.append((t("说明", "note"), note, "text"))
     book.key_values("说明", t("运行说明", "About this run"), rows)

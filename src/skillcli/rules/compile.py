@@ -20,10 +20,21 @@ from typing import Any
 import polars as pl
 
 from skillcli.findings import render
+from skillcli.model import Level
 from skillcli.money import formula_text_expr, ratio, round_half_up_expr, yuan_text_expr
-from skillcli.rules.describe import failure_text
+from skillcli.rules.describe import failure_text, failure_text_en
 from skillcli.rules.fields import FIELDS
-from skillcli.rules.model import BLANK_PAYER, INELIGIBLE, Amount, Condition, Multiplier, Policy, Requirement, Rule
+from skillcli.rules.model import (
+    BLANK_PAYER,
+    HALF_MONTH_DAYS,
+    INELIGIBLE,
+    Amount,
+    Condition,
+    Multiplier,
+    Policy,
+    Requirement,
+    Rule,
+)
 
 
 # -- conditions --------------------------------------------------------------------------------
@@ -83,6 +94,7 @@ class CompiledRule:
     in_scope: pl.Expr
     fail_code: pl.Expr
     fail_text: pl.Expr
+    fail_text_en: pl.Expr
     missing_field: pl.Expr
     rate: pl.Expr  # fen before units; null when the level has no rate
     amount: pl.Expr
@@ -209,10 +221,8 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
         unknown = pl.col("attended_days").is_null() | pl.col("required_days").is_null()
         return amount, formula, pl.when(unknown).then(pl.lit("payout.no-attendance|attended_days"))
     if spec.form == "per_month":
-        months = pl.col("training_months")
-        if spec.max_units:
-            months = pl.min_horizontal(months, pl.lit(spec.max_units))
-        formula = pl.concat_str([formula_rate, pl.lit(" × "), months.cast(pl.String), pl.lit(" 个月")])
+        months, counted = _counted_months(spec, spec.max_units)
+        formula = pl.concat_str([counted, pl.lit(" × "), formula_rate]).str.replace("） × ", "）× ", literal=True)
         return rate * months, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
     if spec.form == "ceiling":
         formula = pl.concat_str(
@@ -227,15 +237,105 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
         missing = pl.when(pl.col("fee_fen").is_null()).then(pl.lit("payout.no-fee|fee_yuan"))
         return pl.min_horizontal(pl.col("fee_fen"), rate), formula, missing
     if spec.form == "annual_prorated":
-        months = pl.col("training_months")
-        if spec.months_cap:
-            months = pl.min_horizontal(months, pl.lit(spec.months_cap))
+        months, counted = _counted_months(spec, spec.months_cap)
         amount = round_half_up_expr(rate * months, 12)
-        formula = pl.concat_str([formula_rate, pl.lit("/年 × "), months.cast(pl.String), pl.lit(" 个月 ÷ 12")])
+        formula = pl.concat_str([counted, pl.lit(" ÷ 12 × "), formula_rate, pl.lit("/年")]).str.replace(
+            "） ÷ ", "）÷ ", literal=True
+        )
         return amount, formula, pl.when(months.is_null()).then(pl.lit("payout.missing-input|end_date"))
-    # monthly_active
-    amount = pl.when(pl.col("active_in_period")).then(rate).otherwise(pl.lit(0, pl.Int64))
-    return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训")]), None
+    # monthly_active: the batch month counts when the training runs in it as ``part_month`` says.
+    days, month = pl.col("days_in_period"), pl.col("batch_month_end").dt.day().cast(pl.Int64)
+    if spec.part_month == "count_started":
+        counts = days > 0
+    elif spec.part_month == "round_half":
+        counts = days >= HALF_MONTH_DAYS
+    else:
+        counts = days >= month
+    amount = pl.when(pl.col("active_in_period") & counts).then(rate).otherwise(pl.lit(0, pl.Int64))
+    named = f"参数 {spec.part_month_param}={spec.part_month}" if spec.part_month_param else "规则文件"
+    part = (
+        pl.when((days <= 0) | (days >= month))
+        .then(pl.lit(""))
+        .when(counts)
+        .then(pl.format(f"（本月在训 {{}} 天，不足一月，按{named} 计为 1 个月）", days))
+        .otherwise(pl.format(f"（本月在训 {{}} 天，不足一月，按{named} 不计）", days))
+    )
+    return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训"), part]), None
+
+
+def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
+    """(months paid, the text deriving them) for a per-month amount: the whole months of the training
+    period, the part month as the rule's ``part_month`` says, then the cap.
+
+    「2021-01-04～2021-04-30 计 3 个月（另 27 天不足一月，按参数 part_month 不计）」: the formula shows how
+    the months were counted, because the document is silent on part months (S2c 二(四)2).
+    """
+    whole, days = pl.col("training_months"), pl.col("training_part_days")
+    named = f"参数 {spec.part_month_param}" if spec.part_month_param else "规则文件"
+    mode = "" if spec.part_month == "whole_months_only" or not spec.part_month_param else f"={spec.part_month}"
+    if spec.part_month == "count_started":
+        counts = days > 0
+    elif spec.part_month == "round_half":
+        counts = days >= HALF_MONTH_DAYS
+    else:
+        counts = pl.lit(False)
+    months = whole + counts.cast(pl.Int32)
+    short = "不足半月" if spec.part_month == "round_half" else "不足一月"
+    part = (
+        pl.when(days <= 0)
+        .then(pl.lit(""))
+        .when(counts)
+        .then(pl.format(f"（{{}} 个月另 {{}} 天，按{named}{mode} 计为 1 个月）", whole, days))
+        .otherwise(pl.format(f"（另 {{}} 天{short}，按{named}{mode} 不计）", days))
+    )
+    counted = pl.format(
+        "{}～{} 计 {} 个月{}", pl.col("start_date"), pl.col("training_counted_end"), months, part.fill_null("")
+    )
+    if cap:
+        counted = pl.when(months > cap).then(pl.format(f"{{}}，最多 {cap} 个月", counted)).otherwise(counted)
+        months = pl.min_horizontal(months, pl.lit(cap))
+    return months, counted
+
+
+# The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
+_FORMULA_EN: tuple[tuple[str, str], ...] = (
+    (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
+    (r"（另 (\d+) 天不足一月，", " (${1} more days, less than a month, "),
+    (r"（另 (\d+) 天不足半月，", " (${1} more days, less than half a month, "),
+    (r"（(\d+) 个月另 (\d+) 天，", " (${1} months and ${2} days, "),
+    (r"按参数 (\S+?) 不计）", "not counted by parameter ${1})"),
+    (r"按规则文件 不计）", "not counted by the rules file)"),
+    (r"按参数 (\S+?) 计为 1 个月）", "the part month counted as one by parameter ${1})"),
+    (r"按规则文件 计为 1 个月）", "the part month counted as one by the rules file)"),
+    (r" 计 (\d+) 个月", ": ${1} months"),
+    (r"，最多 (\d+) 个月", ", at most ${1} months"),
+    (r"/年", "/year"),
+    (r" (\d+) 天", " ${1} days"),
+    (r"min\(实际费用 ", "min(actual fee "),
+    (r", 上限 ", ", cap "),
+    (r" × 本月在训", " × in training this month"),
+    (r"\)×", ") ×"),
+    (r"\)÷", ") ÷"),
+)
+
+
+def formula_in(formula: pl.Expr, lang: str) -> pl.Expr:
+    """A line's formula in the reader's language: as built (Chinese) for zh, its words in English for en
+    (the table row as "level 4 / intermediate (四级/中级工)")."""
+    if lang == "zh":
+        return formula
+    for pattern, english in _FORMULA_EN:
+        formula = formula.str.replace_all(pattern, english)
+    for level in (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1):
+        formula = formula.str.replace_all(f"(^| ){level.label_zh} ", f"${{1}}{level.label_en} ")
+    return formula
+
+
+def formula_text_in(formula: str, lang: str) -> str:
+    """``formula_in`` for one formula (explain)."""
+    if lang == "zh" or not formula:
+        return formula
+    return str(pl.select(formula_in(pl.lit(formula), lang)).item())
 
 
 def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -284,7 +384,7 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
         for req in (*built_in_requirements(policy, rule), *policy.eligibility, *rule.require)
     )
     requirements = tuple(req for req in requirements if req.require)
-    fails, texts, missing = _requirement_exprs(rule, requirements)
+    fails, texts, texts_en, missing = _requirement_exprs(rule, requirements)
     # A row is about this rule when its scope holds; when the scope is undecided because a field
     # is blank, the row is an exception naming that field. (A blank 人员类别 is not undecided: it
     # means no listed group.)
@@ -297,6 +397,7 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
         scope.fill_null(False) | scope.is_null() | alias_scope,
         pl.coalesce(fails),
         pl.coalesce(texts),
+        pl.coalesce(texts_en),
         pl.coalesce([*undecided, *missing]),
         rate,
         amount,
@@ -308,11 +409,12 @@ def compile_rule(rule: Rule, policy: Policy, absent: frozenset[str] = frozenset(
 
 def _requirement_exprs(
     rule: Rule, requirements: tuple[Requirement, ...]
-) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
-    """Per requirement: the id where it fails, the sentence saying why, and the field whose blank
-    leaves it undecided."""
+) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
+    """Per requirement: the id where it fails, the sentence saying why (in Chinese and in English), and
+    the field whose blank leaves it undecided."""
     fails: list[pl.Expr] = []
     texts: list[pl.Expr] = []
+    texts_en: list[pl.Expr] = []
     missing: list[pl.Expr] = []
     for req in requirements:
         applies = all_of(req.when).fill_null(False)
@@ -320,6 +422,7 @@ def _requirement_exprs(
         failed = [condition_expr(c) == False for c in req.require]  # noqa: E712 - Kleene: only a definite false
         fails.append(pl.when(applies & (ok == False)).then(pl.lit(req.id)))  # noqa: E712
         texts.append(pl.when(applies & (ok == False)).then(failure_text(req, rule.id, failed)))  # noqa: E712
+        texts_en.append(pl.when(applies & (ok == False)).then(failure_text_en(req, rule.id, failed)))  # noqa: E712
         missing.append(pl.when(applies & ok.is_null()).then(_missing_field(req)))
     # Paying a person who did not pay is a requirement of its own (Shanxi A4: 个人 → not eligible).
     if rule.payee == "by_payer":
@@ -333,9 +436,17 @@ def _requirement_exprs(
                 pl.lit(f"」，本补贴只补企业或培训机构（{rule.clause}）"),
             ]
             texts.append(pl.when(hit).then(pl.concat_str(said)))
+            said_en = [
+                pl.lit(f"{rule.id}: 出资方 (payer) is '"),
+                pl.col("payer"),
+                pl.lit(
+                    f"'; this subsidy is paid only for training an enterprise or an institution paid ({rule.clause})"
+                ),
+            ]
+            texts_en.append(pl.when(hit).then(pl.concat_str(said_en)))
         if BLANK_PAYER not in rule.payee_by_payer:
             missing.append(pl.when(pl.col("payer").is_null()).then(pl.lit("payer")))
-    return fails, texts, missing
+    return fails, texts, texts_en, missing
 
 
 def _alias_exprs(rule: Rule, requirements: tuple[Requirement, ...], scope: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

@@ -32,6 +32,16 @@ def whole_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (months - (after.dt.day() < start.dt.day()).cast(pl.Int32)).clip(lower_bound=0)
 
 
+def part_month_days(start: pl.Expr, end: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """The days from ``start`` plus ``months`` whole months to the day after ``end``: the part month
+    ``whole_months`` drops. 2021-01-04 → 2021-04-30 is 3 months and 27 days (2021-04-04 → 2021-05-01)."""
+    anchor = start.dt.offset_by(pl.format("{}mo", months))
+    # 01-31 plus one month is clamped to 02-28; whole_months counts that month as ending on 02-28, so the
+    # part month starts the day after.
+    anchor = pl.when(anchor.dt.day() < start.dt.day()).then(anchor + pl.duration(days=1)).otherwise(anchor)
+    return ((end + pl.duration(days=1)) - anchor).dt.total_days().clip(lower_bound=0)
+
+
 def whole_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     """Whole years from ``start`` to ``end`` (an anniversary on ``end`` counts)."""
     years = end.dt.year() - start.dt.year()
@@ -77,8 +87,9 @@ def derive(
         if name not in roster.columns:
             roster = roster.with_columns(pl.lit(None, dtype).alias(name))
     start, end = pl.col("start_date"), pl.col("end_date")
-    months = whole_months(start, end)
-    filed = whole_months(start, pl.col("filed_end_date"))
+    # The months counted run to the end date, or to the filed end (备案结束日期) when that is earlier.
+    counted_end = pl.min_horizontal(end, pl.col("filed_end_date"))
+    months = whole_months(start, counted_end)
     birth = pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     shortage_list = [str(v) for v in params.get("shortage_occupations", []) or []]
     # S2c 二(四)6: enterprises filed (备案) for their own skill evaluation, listed by the rules file's
@@ -86,10 +97,9 @@ def derive(
     # never grants the enterprise rate.
     self_evaluating = [str(v) for v in params.get("self_evaluation_enterprises", []) or []]
     roster = roster.with_columns(
-        pl.when(pl.col("filed_end_date").is_not_null())
-        .then(pl.min_horizontal(months, filed))
-        .otherwise(months)
-        .alias("training_months"),
+        months.alias("training_months"),
+        counted_end.alias("training_counted_end"),
+        part_month_days(start, counted_end, months).alias("training_part_days"),
         whole_months(pl.col("contract_start"), pl.col("contract_end")).alias("contract_months"),
         whole_years(birth, start).alias("age"),
         pl.coalesce(pl.col("shortage"), pl.col("occupation").is_in(shortage_list).fill_null(False)).alias(
@@ -102,6 +112,13 @@ def derive(
         # not. A blank 离职日期 is the ordinary case (did not leave).
         (pl.col("left_date") <= end).fill_null(False).alias("left_during_training"),
         ((start <= pl.lit(ctx.period_end)) & (end >= pl.lit(ctx.period_start))).alias("active_in_period"),
+        # The days of the batch month the training runs, for a monthly allowance's part month (part_month).
+        (
+            (pl.min_horizontal(end, pl.lit(ctx.period_end)) - pl.max_horizontal(start, pl.lit(ctx.period_start)))
+            .dt.total_days()
+            .clip(lower_bound=-1)
+            + 1
+        ).alias("days_in_period"),
         (end <= pl.lit(ctx.period_end)).alias("closed"),
         pl.lit(ctx.period_end).alias("batch_month_end"),
         # The listed value an unknown 人员类别 likely stands for (null for listed and other values).
@@ -114,8 +131,34 @@ def derive(
     passed = pl.col("passed") == "合格"
     # S2c 二(四)6: an enterprise that issues its own 职业技能等级证书 (number starting with Y, the employer
     # evaluation body; issuer = the row's enterprise) runs a filed self-evaluation, as does one on the list.
-    own_cert = pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
+    own_cert = (
+        pl.col("cert_number").str.starts_with("Y") & (pl.col("cert_issuer") == pl.col("employer_name"))
+    ).fill_null(False)
+    listed = pl.col("self_evaluating_employer")
     return roster.with_columns(
+        # Where 是/否 came from, in the words explain shows beside the value (readings R1).
+        pl.when(listed)
+        .then(pl.lit("是（单位在备案名单 self_evaluation_enterprises 中）"))
+        .when(own_cert)
+        .then(pl.format("是（不在备案名单中，但证书 {} 由本单位颁发，按口径 R1 认定）", pl.col("cert_number")))
+        .otherwise(pl.lit("否（不在备案名单 self_evaluation_enterprises 中，证书也不是本单位颁发的 Y 字头证书）"))
+        .alias("self_evaluating_source"),
+        pl.when(listed)
+        .then(pl.lit("yes (the employer is on the list self_evaluation_enterprises)"))
+        .when(own_cert)
+        .then(
+            pl.format(
+                "yes (not on the list, but certificate {} was issued by the employer itself: readings R1)",
+                pl.col("cert_number"),
+            )
+        )
+        .otherwise(
+            pl.lit(
+                "no (not on the list self_evaluation_enterprises, and no Y-numbered certificate issued by the employer)"
+            )
+        )
+        .alias("self_evaluating_source_en"),
+        (~listed & own_cert).alias("self_evaluating_by_cert"),
         # 考核结果 不合格 is a definite fail: without a certificate of this training it is "not qualified",
         # not "unknown", whether or not the batch has a certificate sheet.
         pl.when(passed.fill_null(False) | pl.col("has_cert").fill_null(False))
@@ -126,7 +169,7 @@ def derive(
         .then(None)
         .otherwise(False)
         .alias("qualified"),
-        (pl.col("self_evaluating_employer") | own_cert.fill_null(False)).alias("self_evaluating_employer"),
+        (listed | own_cert).alias("self_evaluating_employer"),
     )
 
 

@@ -30,6 +30,7 @@ PER_RULE_SCHEMA: dict[str, Any] = {
     "code": pl.String,
     "field": pl.String,
     "reason": pl.String,
+    "reason_en": pl.String,
     "amount_fen": pl.Int64,
     "formula": pl.String,
     "payee_type": pl.String,
@@ -88,6 +89,7 @@ def _blocks(frame: pl.DataFrame, rule: Rule, policy: Policy, absent: frozenset[s
             "_rid",
             c.fail_code.alias("__fail"),
             c.fail_text.alias("__fail_text"),
+            c.fail_text_en.alias("__fail_text_en"),
             c.missing_field.alias("__missing"),
             c.alias_differs.alias("__alias"),
             pl.concat_str([pl.col("category"), pl.lit(" ≈ "), pl.col("category_alias")]).alias("__alias_value"),
@@ -168,13 +170,21 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         .then(payee_field)
     )
     zero = pl.concat_str([pl.lit(f"{rule.id} 计算金额为 0（"), pl.col("formula"), pl.lit(f"）（{rule.clause}）")])
-    text = (
-        pl.when(alias)
-        .then(pl.col("__alias_value"))
-        .when(fail.is_not_null())
-        .then(pl.col("__fail_text"))
-        .when(amount <= 0)
-        .then(zero)
+
+    def reason(fail_text: str, zero: pl.Expr) -> pl.Expr:
+        return (
+            pl.when(alias)
+            .then(pl.col("__alias_value"))
+            .when(fail.is_not_null())
+            .then(pl.col(fail_text))
+            .when(amount <= 0)
+            .then(zero)
+        )
+
+    zero_en = pl.concat_str(
+        # The formula is worded in English for the few rows that end ineligible (payout/ineligible.py),
+        # not here for every row in scope.
+        [pl.lit(f"{rule.id}: the amount works out at 0 ("), pl.col("formula"), pl.lit(f") ({rule.clause})")]
     )
     return [
         pl.col("_rid"),
@@ -182,7 +192,8 @@ def _outcome(rule: Rule, absent: frozenset[str]) -> list[pl.Expr]:
         status.alias("rule_status"),
         code.alias("code"),
         field.alias("field"),
-        text.alias("reason"),
+        reason("__fail_text", zero).alias("reason"),
+        reason("__fail_text_en", zero_en).alias("reason_en"),
         pl.col("amount_fen"),
         pl.col("formula"),
         pl.col("payee_type"),

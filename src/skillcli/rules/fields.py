@@ -29,6 +29,10 @@ class Field:
     blank_reads_as: str = ""
     # The roster column whose blanks the hint counts, when it is not the field itself.
     blank_column: str = ""
+    # ``blank_reads_as`` in English, for the hint read with --lang en.
+    blank_reads_as_en: str = ""
+    # A derived column saying where the value came from, shown instead of a bare 是/否 (explain).
+    shown_column: str = ""
 
 
 def _values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -39,7 +43,14 @@ FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("training_type", "enum", "培训类型", _values(TRAINING_TYPES)),
-        Field("category", "enum", "人员类别", _values(CATEGORIES), blank_reads_as="无特殊人员类别"),
+        Field(
+            "category",
+            "enum",
+            "人员类别",
+            _values(CATEGORIES),
+            blank_reads_as="无特殊人员类别",
+            blank_reads_as_en="no special group",
+        ),
         Field("payer", "enum", "出资方", _values(PAYERS)),
         Field("passed", "enum", "考核结果", _values(PASSED)),
         Field("role", "enum", "角色", _values(ROLES)),
@@ -48,7 +59,7 @@ FIELDS: dict[str, Field] = {
         Field("employer_name", "text", "单位名称"),
         Field("institution", "text", "培训机构"),
         Field("insured", "bool", "是否参保"),
-        Field("pensioner", "bool", "是否领取养老金", blank_reads_as="否"),
+        Field("pensioner", "bool", "是否领取养老金", blank_reads_as="否", blank_reads_as_en="no"),
         Field("start_date", "date", "开班日期"),
         Field("end_date", "date", "结业日期"),
         Field("filed_end_date", "date", "备案结束日期"),
@@ -74,9 +85,16 @@ FIELDS: dict[str, Field] = {
             "紧缺职业(工种)",
             derived=True,
             blank_reads_as="规则文件的紧缺职业目录",
+            blank_reads_as_en="the rules file's shortage-occupation list",
             blank_column="shortage",
         ),
-        Field("self_evaluating_employer", "bool", "单位为备案自主评价企业（在备案名单中，或证书由本单位颁发）", derived=True),
+        Field(
+            "self_evaluating_employer",
+            "bool",
+            "单位为备案自主评价企业（在备案名单中，或证书由本单位颁发）",
+            derived=True,
+            shown_column="self_evaluating_source",
+        ),
         Field("left_during_training", "bool", "培训期间离职（离职日期不晚于结业日期）", derived=True),
         Field("prior_cert_years", "number", "低一等级证书持证年数（未找到记为0）", derived=True),
         Field("active_in_period", "bool", "本月在训", derived=True),
@@ -129,3 +147,34 @@ def absent_fields(present: set[tuple[SheetKind, str]]) -> frozenset[str]:
         if not any(all(pair in present for pair in option) for option in sources):
             absent.add(name)
     return frozenset(absent)
+
+
+# The English names of the derived fields, for reasons read with --lang en. A roster field is named by
+# its header as the clerk's sheet writes it (「培训类型」), which the English reader sees in the file.
+DERIVED_LABELS_EN: dict[str, str] = {
+    "age": "age at the start of training",
+    "training_months": "training months",
+    "contract_months": "labour-contract months",
+    "has_cert": "certificate of this occupation and level obtained",
+    "cert_kind": "certificate type",
+    "cert_issue_date": "certificate issue date",
+    "cert_local": "certificate obtained in the city",
+    "qualified": "passed the assessment or holds the certificate",
+    "attended_days": "days attended",
+    "required_days": "days required",
+    "attendance_rate": "attendance rate",
+    "online_share": "share of online hours",
+    "shortage_occupation": "shortage occupation",
+    "self_evaluating_employer": "employer is a filed self-evaluating enterprise (on the list, or issued the certificate)",
+    "left_during_training": "left the job during the training",
+    "prior_cert_years": "years holding the next-lower certificate (0 if none found)",
+    "active_in_period": "in training this month",
+    "closed": "training ended by the end of the batch month",
+    "batch_month_end": "end of the batch month",
+}
+
+
+def label_en(field: str) -> str:
+    """How an English reason names a field: its English name, or its header as written, quoted."""
+    spec = FIELDS[field]
+    return DERIVED_LABELS_EN.get(field) or f"'{spec.label}'"

@@ -28,6 +28,7 @@ from skillcli.rules.locate import nothing_found, rules_source
 from skillcli.rules.model import (
     BLANK_PAYER,
     INELIGIBLE,
+    PART_MONTHS,
     PAYEE_TYPES,
     Amount,
     Condition,
@@ -57,6 +58,7 @@ _POLICY_KEYS = {
     "limits",
     "rules",
     "notes",
+    "notes_en",
     "readings",
 }
 _RULE_KEYS = {
@@ -74,8 +76,9 @@ _RULE_KEYS = {
     "advance",
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
-_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent"}
-_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "months_special"}
+_REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent", "applies"}
+_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "part_month", "months_special"}
+_MONTH_FORMS = ("per_month", "annual_prorated", "monthly_active")
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
 
@@ -165,7 +168,9 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
     effective = data["effective"] or {}
     ctx.keys(effective, {"from", "to"}, "effective")
     eligibility = tuple(
-        _requirement(ctx, item, "eligibility") for item in ctx.listing(data.get("eligibility") or [], "eligibility")
+        _requirement(ctx, item, "eligibility")
+        for item in ctx.listing(data.get("eligibility") or [], "eligibility")
+        if _applies(ctx, item, "eligibility")
     )
     rules = tuple(_rule(ctx, item) for item in ctx.listing(data["rules"], "rules"))
     ids = [r.id for r in rules]
@@ -187,6 +192,7 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
         path=str(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         notes=tuple(str(n) for n in data.get("notes") or []),
+        notes_en=_notes_en(ctx, data),
         readings=_readings(ctx, data.get("readings") or []),
     )
 
@@ -465,6 +471,28 @@ def _if_absent(ctx: _Ctx, data: dict[str, Any], where: str) -> bool:
     return True
 
 
+def _notes_en(ctx: _Ctx, data: dict[str, Any]) -> tuple[str, ...]:
+    """The notes in English, one for each Chinese note in the same order (none: the 说明 shows the Chinese)."""
+    notes, english = data.get("notes") or [], data.get("notes_en") or []
+    if english and len(english) != len(notes):
+        ctx.fail(
+            f"notes_en 应与 notes 一一对应（{len(english)} 条对 {len(notes)} 条）",
+            f"notes_en must match notes one to one ({len(english)} against {len(notes)})",
+        )
+    return tuple(str(n) for n in english)
+
+
+def _applies(ctx: _Ctx, item: Any, where: str) -> bool:
+    """``applies: $parameter``: a requirement the district may switch off (a reading of the text the
+    rules file makes explicit, such as Suzhou's self_evaluation_requires_insured). Not given: it applies."""
+    if not isinstance(item, dict) or "applies" not in item:
+        return True
+    value = ctx.resolve(item["applies"], f"{where}.applies")
+    if not isinstance(value, bool):
+        ctx.fail(f"{where}.applies 应为 true/false 或引用这样的参数", f"{where}.applies must be true/false")
+    return bool(value)
+
+
 def _requirement(ctx: _Ctx, item: Any, where: str) -> Requirement:
     ctx.keys(item, _REQ_KEYS, where)
     for key in ("id", "clause", "require"):
@@ -603,6 +631,17 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             ctx.fail(f"{where}.{key} 应为正整数", f"{where}.{key} must be a positive integer")
         return int(value)
 
+    # A monthly allowance has always been paid for a batch month the training runs at all: that stays the
+    # reading of a file that does not say.
+    written = data.get("part_month", "count_started" if form == "monthly_active" else "whole_months_only")
+    part_month = ctx.resolve(written, f"{where}.part_month")
+    if part_month not in PART_MONTHS or (form not in _MONTH_FORMS and "part_month" in data):
+        ctx.fail(
+            f"{where}.part_month「{part_month}」应为 {'、'.join(PART_MONTHS)} 之一，且只用于按月计算的金额"
+            f"（{'、'.join(_MONTH_FORMS)}）",
+            f"{where}.part_month '{part_month}' must be one of {', '.join(PART_MONTHS)}, on a per-month amount "
+            f"({', '.join(_MONTH_FORMS)})",
+        )
     return Amount(
         form,
         _rate(ctx, data["rate"], f"{where}.rate"),
@@ -611,6 +650,8 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
         number("divisor"),
         multiplier,
         number("months_special"),
+        part_month,
+        written[1:] if isinstance(written, str) and written.startswith("$") else "",
     )
 
 
@@ -640,7 +681,9 @@ def _rule(ctx: _Ctx, data: Any) -> Rule:
                 f"{where}.if_absent 只用于 require 的简写形式；列表中的每项写自己的 if_absent",
                 f"{where}.if_absent applies to the shorthand require only; list items carry their own",
             )
-        items = tuple(_requirement(ctx, item, f"{where}.require") for item in require)
+        items = tuple(
+            _requirement(ctx, item, f"{where}.require") for item in require if _applies(ctx, item, f"{where}.require")
+        )
     payee = str(data["payee"])
     if payee not in (*PAYEE_TYPES, "by_payer", "organiser"):
         ctx.fail(

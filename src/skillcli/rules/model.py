@@ -14,6 +14,11 @@ from typing import Any, Literal
 from skillcli.model import Level, PayeeType
 
 AmountForm = Literal["fixed", "per_day", "per_month", "ceiling", "annual_prorated", "monthly_active"]
+# How the days left over after the whole months of a training count (``part_month``). No policy
+# document says; ``whole_months_only`` never pays for a month the document does not clearly give.
+PartMonth = Literal["whole_months_only", "round_half", "count_started"]
+PART_MONTHS: tuple[PartMonth, ...] = ("whole_months_only", "round_half", "count_started")
+HALF_MONTH_DAYS = 15  # round_half: a part month of at least half of a 30-day month counts as one
 PayeeRule = Literal["person", "enterprise", "institution", "by_payer", "organiser"]
 INELIGIBLE = "ineligible"
 BLANK_PAYER = "blank"  # the payee_by_payer key for a blank 出资方
@@ -120,6 +125,9 @@ class Amount:
     # annual_prorated: paid months beyond this are a special case the document allows only with an
     # approval the roster does not show (S3 二(一) 1-2年，特殊情况可延长至3年): paid, with a note.
     months_special: int | None = None
+    # Per-month forms only: how a part month counts, and the parameter that chose it (for the formula).
+    part_month: PartMonth = "whole_months_only"
+    part_month_param: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +197,7 @@ class Policy:
     sha256: str
     notes: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
+    notes_en: tuple[str, ...] = ()  # the notes in English, same order (empty: not translated)
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),

@@ -42,9 +42,30 @@ def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
     return pl.concat_str([mark, file.str.replace(r"^.*[/\\]", ""), mark, sheet, mark, row.cast(pl.String), mark])
 
 
+# A ledger line in a message (2021-05 批次（R…）第 3 笔), marked like a row so each language words it.
+LEDGER_MARK = "\x1e"
+# A detail computed in both languages (规则文件的紧缺职业目录 / the rules file's shortage list): each
+# message keeps its own half.
+BILINGUAL_MARK = "\x1d"
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A detail with its Chinese and English wording, each kept by its own message (``words_locations``)."""
+    return f"{BILINGUAL_MARK}{zh}{BILINGUAL_MARK}{en}{BILINGUAL_MARK}"
+
+
+def ledger_reference(period: pl.Expr, run_id: pl.Expr, seq: pl.Expr, *, in_ledger: bool) -> pl.Expr:
+    """A marked reference to a ledger line: the run's period, its id and the line's number within the
+    run; ``in_ledger`` words it as 「台账 …」 / "ledger run …". See ``words_locations``."""
+    mark = pl.lit(LEDGER_MARK)
+    flag = pl.lit("L" if in_ledger else "")
+    return pl.concat_str([mark, flag, mark, period, mark, run_id, mark, seq.cast(pl.String), mark])
+
+
 def words_locations(message: pl.Expr, own_file: pl.Expr, *, lang: str) -> pl.Expr:
     """A message with its marked row references worded for a clerk: 「花名册」第 12 行 when the row is in
-    the finding's own file, 其他.xlsx 的「花名册」第 12 行 when it is not (English likewise)."""
+    the finding's own file, 其他.xlsx 的「花名册」第 12 行 when it is not (English likewise), and its
+    marked ledger lines as 「2021-05 批次（R…）第 3 笔」 / "run 2021-05 (R…), line 3"."""
     mark = LOCATION_MARK
     field = f"([^{mark}]*)"
     marked = f"{mark}{field}{mark}{field}{mark}{field}{mark}"
@@ -53,11 +74,20 @@ def words_locations(message: pl.Expr, own_file: pl.Expr, *, lang: str) -> pl.Exp
     else:
         same, other = "row ${3} of sheet '${2}'", "row ${3} of sheet '${2}' in ${1}"
     in_own_file = message.str.extract(marked, 1) == own_file.str.replace(r"^.*[/\\]", "")
-    return (
+    worded = (
         pl.when(in_own_file.fill_null(False))
         .then(message.str.replace_all(marked, same))
         .otherwise(message.str.replace_all(marked, other))
     )
+    lm = LEDGER_MARK
+    line = f"([^{lm}]*){lm}([^{lm}]*){lm}([^{lm}]*){lm}"
+    if lang == "zh":
+        ledger, plain = "台账 ${1} 批次（${2}）第 ${3} 笔", "${1} 批次（${2}）第 ${3} 笔"
+    else:
+        ledger, plain = "ledger run ${1} (${2}), line ${3}", "run ${1} (${2}), line ${3}"
+    worded = worded.str.replace_all(f"{lm}L{lm}{line}", ledger).str.replace_all(f"{lm}{lm}{line}", plain)
+    bm = BILINGUAL_MARK
+    return worded.str.replace_all(f"{bm}([^{bm}]*){bm}([^{bm}]*){bm}", "${1}" if lang == "zh" else "${2}")
 
 
 def hours_text(hours: pl.Expr) -> pl.Expr:
