@@ -28,6 +28,11 @@ def rank_limit(
         ordered = pl.concat(
             [prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered], how="diagonal_relaxed"
         )
+    if limit >= 1:
+        # Only a key that occurs more than once can pass a limit of one or more: the ranking (a
+        # range per group, 0.6 s of CPU a limit on a 1M-row batch) runs on those rows alone, and
+        # counting each key's rows costs a sixth of it (issue 16). The order of rows is kept.
+        ordered = ordered.filter(pl.len().over(keys) > 1)
     ranked = ordered.with_columns(pl.int_range(pl.len()).over(keys).alias("__rank"))
     beyond = ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1))
     # Where the kept trainings are is text built for the few groups that have rows beyond the limit
