@@ -10,6 +10,7 @@ the ones input can carry: formula-like text, control characters, text longer tha
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,69 @@ def test_fast_writer__splits_a_table_longer_than_a_sheet(tmp_path: Path, monkeyp
         numbers += [r[0].value for r in sheet.iter_rows(min_row=2)]
         assert sheet.auto_filter.ref == f"A1:F{sheet.max_row}"
     assert numbers == INTS[:12]
+
+
+def _summary(path: Path, block: pl.DataFrame, *, fast: bool) -> list[int]:
+    """A summary sheet as the payout's 汇总 is laid out: cells above, a block of rows, cells below.
+
+    The block is written by ``write_rows`` (fast) or cell by cell with ``write_cell`` (the old way);
+    returns the widths each way measured."""
+    kinds: list[Any] = ["text", "text", "int", "money"]
+    book = Workbook(path, streaming=True)
+    try:
+        sheet = book.add_sheet("汇总")
+        sheet.write_string(0, 0, "按收款方 title", book.fmt_title)
+        book.write_cell(sheet, 1, 2, "money", 150_000)
+        if fast:
+            widths = book.write_rows(sheet, 3, kinds, block)
+        else:
+            widths = [0] * len(kinds)
+            for i, row in enumerate(block.iter_rows()):
+                for j, (kind, value) in enumerate(zip(kinds, row, strict=True)):
+                    widths[j] = max(widths[j], book.write_cell(sheet, 3 + i, j, kind, value))
+        below = 3 + block.height + 1
+        sheet.write_string(below, 0, "市级", book.fmt_bold)
+        book.write_cell(sheet, below, 1, "money", -12_345)
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, min(width + 2, 60))
+    finally:
+        book.close()
+    return widths
+
+
+def test_write_rows__a_block_amid_a_sheet_is_the_same_as_cell_by_cell(tmp_path: Path) -> None:
+    import zipfile
+
+    n = len(TEXTS)
+    block = pl.DataFrame(
+        {
+            "label": ["企业" if i % 2 else "个人" for i in range(n)],
+            "text": TEXTS,
+            "lines": INTS[:n],
+            "fen": FEN[:n],
+        },
+        schema={"label": pl.String, "text": pl.String, "lines": pl.Int64, "fen": pl.Int64},
+    )
+    old_widths = _summary(tmp_path / "old.xlsx", block, fast=False)
+    new_widths = _summary(tmp_path / "new.xlsx", block, fast=True)
+    assert new_widths == old_widths
+    with zipfile.ZipFile(tmp_path / "old.xlsx") as old_zip, zipfile.ZipFile(tmp_path / "new.xlsx") as new_zip:
+        # The very sheet XML xlsxwriter writes (the rows in order, the extent, the widths), numbers
+        # compared as the doubles they read back as: xlsxwriter writes 0.07 yuan as %.16G of the
+        # float (0.07000000000000001), the fast writer the exact decimal; both are the same double.
+        def xml(book: zipfile.ZipFile) -> str:
+            text = book.read("xl/worksheets/sheet1.xml").decode()
+            return re.sub("<v>([^<]*)</v>", lambda m: f"<v>{float(m.group(1))!r}</v>", text)
+
+        assert xml(new_zip) == xml(old_zip)
+    old = openpyxl.load_workbook(tmp_path / "old.xlsx")["汇总"]
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx")["汇总"]
+    assert _cells(new) == _cells(old)
+    assert _layout(new) == _layout(old)
+    # The values themselves: the block from row 4, the row below it after a blank row.
+    assert [new.cell(4, c).value for c in range(1, 5)] == ["个人", "=cmd|' /C calc'!A0", 1, 0]
+    assert new.cell(4, 2).data_type == "s"
+    assert (new.cell(5, 3).value, new.cell(5, 4).value, new.cell(5, 4).number_format) == (-3, -0.05, "#,##0.00")
+    assert new.cell(4 + n, 1).value is None and new.cell(4 + n + 1, 1).value == "市级"
+    assert new.cell(4 + n + 1, 2).value == -123.45
+    assert new.max_row == 4 + n + 1

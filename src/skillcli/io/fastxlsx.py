@@ -272,17 +272,35 @@ def _write_rows(frame: FrameSheet, out: IO[bytes]) -> None:
             pending.result()
 
 
-_DIMENSION_RE = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::[A-Z]+[0-9]+)?"/>')
+_DIMENSION_RE = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+)([0-9]+))?"/>')
+_ROW_RE = re.compile(rb'<row r="([0-9]+)"')
+
+
+def _col_number(letters: bytes) -> int:
+    """0-based column of ``AB``-style letters (``col_letter``'s inverse)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number - 1
 
 
 def _splice(template: bytes, frame: FrameSheet, out: IO[bytes]) -> None:
-    """Copy xlsxwriter's sheet XML (header and layout, no data) with the data rows put in."""
+    """Copy xlsxwriter's sheet XML (its layout and the rows it wrote) with the frame's rows put in
+    before the first row below them (at the end of the sheet's data for a table)."""
+    last_row = frame.first_row + frame.cells.height - 1
     if frame.cells.height:
-        last = f"{col_letter(frame.cells.width - 1)}{frame.first_row + frame.cells.height - 1}"
-        template = _DIMENSION_RE.sub(
-            lambda m: b'<dimension ref="' + m.group(1) + b":" + last.encode() + b'"/>', template, count=1
-        )
+        # The sheet's extent grows to take in the frame's cells, as xlsxwriter counts it.
+        def extent(m: re.Match[bytes]) -> bytes:
+            col = frame.cells.width - 1 if m.group(2) is None else max(_col_number(m.group(2)), frame.cells.width - 1)
+            row = last_row if m.group(3) is None else max(int(m.group(3)), last_row)
+            return b'<dimension ref="' + m.group(1) + b":" + f"{col_letter(col)}{row}".encode() + b'"/>'
+
+        template = _DIMENSION_RE.sub(extent, template, count=1)
     cut = template.rindex(b"</sheetData>")
+    for row in _ROW_RE.finditer(template):
+        if int(row.group(1)) > last_row:
+            cut = row.start()
+            break
     out.write(template[:cut])
     _write_rows(frame, out)
     out.write(template[cut:])

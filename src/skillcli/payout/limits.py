@@ -23,11 +23,22 @@ def rank_limit(
     ``prior`` holds trainings already in the ledger (columns ``keys`` + ``__loc``); they come first,
     then the batch by end date and input order (the earliest trainings are paid).
     """
-    ordered = candidates.with_columns(pl.lit(1).alias("__prior")).sort("end_date", "_rid", nulls_last=True)
+    ordered = candidates.with_columns(pl.lit(1).alias("__prior"))
     if prior is not None and prior.height:
         ordered = pl.concat(
             [prior.select(*keys, "__loc").with_columns(pl.lit(0).alias("__prior")), ordered], how="diagonal_relaxed"
         )
+    if limit >= 1:
+        # Only a key that occurs more than once can pass a limit of one or more: the sort and the
+        # ranking (a range per group, together 0.8 s of CPU a limit on a 1M-row batch) run on those
+        # rows alone; counting each key's rows costs a sixth of it (issue 16).
+        ordered = ordered.filter(pl.len().over(keys) > 1)
+    ordered = pl.concat(
+        [
+            ordered.filter(pl.col("__prior") == 0),
+            ordered.filter(pl.col("__prior") == 1).sort("end_date", "_rid", nulls_last=True),
+        ]
+    )
     ranked = ordered.with_columns(pl.int_range(pl.len()).over(keys).alias("__rank"))
     beyond = ranked.filter((pl.col("__rank") >= limit) & (pl.col("__prior") == 1))
     # Where the kept trainings are is text built for the few groups that have rows beyond the limit

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from skillcli.io.writer import Column, OutputSet, Workbook
+from skillcli.io.writer import CellKind, Column, OutputSet, Workbook
 from skillcli.model import PayeeType
 from skillcli.money import yuan_text_expr
 from skillcli.payout.decision import Decision
@@ -399,7 +399,15 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
     sheet.write_string(1, 0, f"{policy.id}  {policy.title}")
     counts = decision.counts
     row = 3
-    blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]]]] = [
+    # A block's rows are (value, kind) cells, or a frame whose columns have the kinds given: the
+    # 按收款方 block has a row per payee and is written in bulk (Workbook.write_rows, issue 16).
+    payees = pl.DataFrame(
+        sums["by_payee"],
+        schema={"payee_type": pl.String, "payee_id": pl.String, "payee_name": pl.String}
+        | {"lines": pl.Int64, "fen": pl.Int64},
+    )
+    payee_label = {t: in_lang(_PAYEE_ZH.get(t, t), lang) for t in payees.get_column("payee_type").drop_nulls().unique()}
+    blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]] | tuple[list[CellKind], pl.DataFrame]]] = [
         (
             "控制数 / Control",
             ["项目 / Item", "数量 / Count", "金额(元) / Amount (yuan)"],
@@ -443,16 +451,10 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
                 "笔数 / Lines",
                 "金额(元) / Amount (yuan)",
             ],
-            [
-                [
-                    (_PAYEE_ZH.get(s["payee_type"], s["payee_type"]), "text"),
-                    (s["payee_id"], "text"),
-                    (s["payee_name"], "text"),
-                    (s["lines"], "int"),
-                    (s["fen"], "money"),
-                ]
-                for s in sums["by_payee"]
-            ],
+            (
+                ["text", "text", "text", "int", "money"],
+                payees.with_columns(pl.col("payee_type").replace(payee_label)),
+            ),
         ),
     ]
     share = policy.parameters.get("city_share")
@@ -485,6 +487,13 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
             sheet.write_string(row, j, in_lang(header, lang), book.fmt_header)
             widths[j] = max(widths[j], len(in_lang(header, lang).encode("gbk", "replace")))
         row += 1
+        if isinstance(rows, tuple):
+            kinds, frame = rows
+            if frame.height:
+                for j, written in enumerate(book.write_rows(sheet, row, kinds, frame)):
+                    widths[j] = max(widths[j], written)
+            row += frame.height + 1
+            continue
         for cells in rows:
             for j, (value, kind) in enumerate(cells):
                 shown = in_lang(value, lang) if j == 0 and kind == "text" and isinstance(value, str) else value

@@ -75,7 +75,10 @@ def evaluate_rules(derived: pl.DataFrame, policy: Policy, absent: frozenset[str]
     parts = [_blocks(frame, rule, policy, absent).select(*_outcome(rule, absent)) for rule in policy.rules]
     if not parts:
         return pl.DataFrame(schema=PER_RULE_SCHEMA)
-    return pl.concat(pl.collect_all(parts), how="vertical_relaxed")
+    # The in-memory engine, not Polars' default ("auto", which picks the streaming engine here):
+    # the streaming engine spent about 0.6 s of CPU setting up these when-chains, whatever the
+    # batch's size (0.7 s at 10k rows and at 100k), against 0.06 s in memory (issue 16).
+    return pl.concat(pl.collect_all(parts, engine="in-memory"), how="vertical_relaxed")
 
 
 def _blocks(frame: pl.DataFrame, rule: Rule, policy: Policy, absent: frozenset[str]) -> pl.LazyFrame:
