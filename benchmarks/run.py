@@ -553,14 +553,17 @@ def libreoffice_check(out: Path) -> str:
         import csv
         from decimal import Decimal
 
-        def total(path: Path, column: str) -> tuple[int, Decimal]:
-            with path.open(encoding="utf-8", newline="") as handle:
+        def total(path: Path, *columns: str) -> tuple[int, Decimal]:
+            # payouts.csv starts with a BOM and names its columns in the run's language (金额(元) by
+            # default, amount_yuan with --lang en): the first of ``columns`` the file has is summed.
+            with path.open(encoding="utf-8-sig", newline="") as handle:
                 rows = list(csv.DictReader(handle))
+            column = next((c for c in columns if rows and c in rows[0]), columns[0])
             return len(rows), sum((Decimal(r[column]) for r in rows), Decimal(0))
 
         shown = [total(p, "本次发放") for p in detail]
         lines, amount = sum(n for n, _ in shown), sum((a for _, a in shown), Decimal(0))
-        want_lines, want_amount = total(out / "payouts.csv", "amount_yuan")
+        want_lines, want_amount = total(out / "payouts.csv", "金额(元)", "amount_yuan")
         verdict = "ok" if (lines, amount) == (want_lines, want_amount) else "MISMATCH"
         version = subprocess.run([soffice, "--version"], capture_output=True, text=True, check=False).stdout
         return (f"{' '.join(version.split()[:2])} opened {book.name} ({len(sheets)} sheets): 明细 {lines} lines, {amount} 元; payouts.csv "

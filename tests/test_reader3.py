@@ -258,7 +258,7 @@ def test_explain__reads_the_batch_with_map_as_payout_does(make_xlsx, run_cli, tm
     assert mapped.code == 0, mapped.stderr
     shown = mapped.stdout + mapped.stderr
     assert (
-        "A5 岗前培训补贴（S2c 二(四)2）：已发放" in shown and "「结业日期」须不早于 2019-01-01    2021-05-10" in shown
+        "A5 岗前培训补贴（S2c 二(四)2）：应发放" in shown and "「结业日期」须不早于 2019-01-01    2021-05-10" in shown
     )
     payout = run_cli("payout", batch, *base, "--out", tmp_path / "o", "--map", "结班日期=结业日期", "--json")
     assert [(line["rule"], line["amount_fen"]) for line in payout.json["lines"]] == [("A5", 30000)]
@@ -455,3 +455,24 @@ def test_missing_column__names_the_upper_cell_of_a_header_merged_down(make_xlsx,
     )
     missing = finding(check_json(path), "sheet.missing-column-likely")
     assert "「结班日期」（第 1 行 H 列）可能就是它" in missing["message_zh"]
+
+
+def test_explain__an_id_excel_stored_as_a_number_is_named_when_the_full_id_is_asked(make_xlsx, run_cli):
+    """The clerk types the real ID of a person whose roster cell Excel stored as a number (only 15
+    digits kept): explain cannot find it, and says which row probably holds this person."""
+    from tests.support.ids import person_id
+    from tests.support.rosters import PAYOUT_HEADER, payout_row
+
+    row = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    at = PAYOUT_HEADER.index("身份证号码")
+    assert row[at] == person_id(6)
+    row[at] = int(person_id(6)[:15] + "000")  # a number cell as Excel saves it: 15 significant digits
+    other = payout_row(7, "王强", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, row, other]})
+    base = ("--policy", "suzhou-2019", "--period", "2021-06")
+    asked = run_cli("explain", person_id(6), batch, *base)
+    assert asked.code == 2
+    assert f"{batch.name}「花名册」第 2 行的身份证号码被 Excel 存成了数字，只剩前 15 位与此号码相同" in asked.stderr
+    # An ID nobody on the roster shares 15 digits with gets the plain answer.
+    unknown = run_cli("explain", person_id(9, area="110101"), batch, *base)
+    assert unknown.code == 2 and unknown.stderr.strip().endswith("花名册中没有这个身份证号码")

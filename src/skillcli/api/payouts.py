@@ -203,5 +203,34 @@ def explain(
     person_id = re.sub(r"[\s\-]", "", re.sub(TEXT_MARKER_RE, "", to_halfwidth(person_id))).upper()
     rows = explain_person(decided.decision, decided.decision.policy, person_id)
     if not rows:
-        raise UsageError("花名册中没有这个身份证号码", "this ID number is not on the roster")
+        raise UsageError(*_not_on_roster(decided.decision, person_id))
     return ExplainResult(tuple(rows), decided)
+
+
+def _not_on_roster(decision: Decision, person_id: str) -> tuple[str, str]:
+    """Why ``person_id`` has no row, in Chinese and English: with the roster rows whose ID Excel stored
+    as a number (``id.precision-lost``: only 15 significant digits kept) when those digits are this
+    ID's, since that row is most likely this person's and must be corrected before it can be explained."""
+    import polars as pl
+
+    derived, exceptions = decision.derived, decision.exceptions
+    held = exceptions.filter(pl.col("code") == "id.precision-lost").get_column("_rid").unique()
+    # The 15th digit may have been rounded, so 14 are compared.
+    lost = derived.filter(
+        pl.col("_rid").is_in(held.implode()) & (pl.col("id_number").str.slice(0, 14) == person_id[:14])
+    )
+    if lost.is_empty():
+        return "花名册中没有这个身份证号码", "this ID number is not on the roster"
+    places_zh = "、".join(
+        f"{Path(r['_file']).name}「{r['_sheet']}」第 {r['_row']} 行" for r in lost.iter_rows(named=True)
+    )
+    places_en = "; ".join(
+        f"{Path(r['_file']).name}, sheet {r['_sheet']}, row {r['_row']}" for r in lost.iter_rows(named=True)
+    )
+    return (
+        f"花名册中没有这个身份证号码；{places_zh}的身份证号码被 Excel 存成了数字，只剩前 15 位与此号码相同，"
+        "可能就是此人：请先在原表中把该号码改为完整的 18 位（单元格设为文本）后再查",
+        f"this ID number is not on the roster; at {places_en} an ID was stored by Excel as a number and only its"
+        " first 15 digits, which match this one, were kept: it is probably this person; correct it to the full"
+        " 18 digits (as text) in the workbook first",
+    )

@@ -597,8 +597,9 @@ def show_policy(screen: Screen, policy: Any) -> None:
     )
 
 
-# What a clerk says aloud for each outcome; the English keeps the program's own words.
-EXPLAIN_STATUS_ZH = {"paid": "已发放", "out": "不适用", "exception": "暂不发放", "ineligible": "不符合条件"}
+# What a clerk says aloud for each outcome; the English keeps the program's own words. explain is a
+# dry run (nothing is written to the ledger), so a line it would pay is 应发放, not 已发放.
+EXPLAIN_STATUS_ZH = {"paid": "应发放", "out": "不适用", "exception": "暂不发放", "ineligible": "不符合条件"}
 EXPLAIN_KIND_ZH = {"scope": "适用范围", "require": "条件", "amount": "金额"}
 
 
