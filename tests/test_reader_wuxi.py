@@ -7,6 +7,7 @@ openpyxl (or the explain text from the screen).
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ def _column_of(sheet: Any, header: str) -> str:
 
 def test_payout__exception_sheet_names_the_person_and_holds_cell_values_not_codes(run_cli, make_xlsx, tmp_path):
     sheet = _payout(run_cli, make_xlsx, tmp_path / "out")["异常"]
+    # exceptions.csv says the same: a finding about no cell has an empty value, its code in the code column.
+    with (tmp_path / "out" / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = {name: i for i, name in enumerate(rows[0])}
+    assert not {r[at["值"]] for r in rows[1:]} & set(CATALOGUE)
+    assert [r[at["值"]] for r in rows[1:] if r[at["代码"]] == "payout.blocked-by-related"] == [""]
     header = [c.value for c in sheet[1]]
     # 姓名 next to the ID; the code only in the last column.
     assert header.index("姓名") + 1 == header.index("身份证号码")

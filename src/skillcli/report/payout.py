@@ -138,7 +138,11 @@ def write_payout(
     columns = [*CSV_HEADER, "person_id"]
     write_lang_csv(
         exceptions_csv,
-        with_shown_ids(decision.exceptions, decision.exceptions).select(columns),
+        # 值 is the value of the cell the finding names; a finding about no cell (a row held for another
+        # row's error) keeps its related code in the code column only, as the 异常 sheet does.
+        with_shown_ids(decision.exceptions, decision.exceptions)
+        .with_columns(pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value"))
+        .select(columns),
         lang,
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
