@@ -194,7 +194,8 @@ def test_explain__says_what_each_condition_asks_by_its_clause_and_why_months_wer
     # The table's columns are two or more spaces apart; a clause has single spaces inside.
     cells = [re.split(r"\s{2,}", line.strip()) for line in _rule_block(text, "A17") if line.startswith("条件")]
     clause = {cell[2]: cell[1] for cell in cells}
-    assert clause["「结业日期」须不早于 2024-04-02"] == "S3"  # the notice's effective date
+    # The notice's effective date, and the condition says that is why it is there.
+    assert clause["在政策施行期内结业：「结业日期」须不早于 2024-04-02"] == "S3"
     assert clause["「已于批次月份或之前结业」须为 是"] == "S3 三(九)"
     assert all(re.fullmatch(r"S3( [一二三四五六七八九十]+\(.+)?", c) for c in clause.values()), clause
     amount = [line for line in _rule_block(text, "A17") if line.startswith("金额")]

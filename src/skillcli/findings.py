@@ -98,6 +98,14 @@ _ALL: list[Code] = [
             "column '{column}' repeats an earlier column and was ignored; delete the repeated column",
         ),
         (
+            "duplicate-column-hidden",
+            W,
+            "列「{column}」（{value} 列）与前面的列重复，且在表中是隐藏列，已忽略此列；请在 Excel 中选中它两侧的列，"
+            "右键「取消隐藏」，核对后删除此列",
+            "column '{column}' (column {value}) repeats an earlier column and is hidden in the sheet; it was ignored:"
+            " unhide it in Excel (select the columns on both sides, right-click, Unhide), check it and delete it",
+        ),
+        (
             "footer-count",
             W,
             "表尾写「{value}」，本表读到 {detail} 行人员数据，请核对是否漏填或多填（或表尾人数未更新）",

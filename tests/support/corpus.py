@@ -91,6 +91,12 @@ CORPUS: dict[str, Build] = {
         tmp, roster_row(1), header=["结班日期" if h == "结业日期" else h for h in ROSTER_HEADER_ROW]
     ),
     "sheet.duplicate-column": extra("学员姓名", "学员甲"),
+    "sheet.duplicate-column-hidden": lambda tmp: roster_with(
+        tmp,
+        [*roster_row(1), "学员甲"],
+        header=[*ROSTER_HEADER_ROW, "学员姓名"],
+        hidden_cols={"花名册": [chr(ord("A") + len(ROSTER_HEADER_ROW))]},
+    ),
     "sheet.unknown-column-like": extra("学员联系电话", "13812345678"),
     "sheet.unknown-column-money": extra("补贴资金承担方", "企业"),
     "sheet.category-flag-column": extra("是否建档立卡贫困户", "是"),

@@ -71,8 +71,10 @@ def write_xlsx(
     merged: dict[str, list[str]] | None = None,
     hidden_rows: dict[str, list[int]] | None = None,
     hidden_sheets: Iterable[str] = (),
+    hidden_cols: dict[str, list[str]] | None = None,
 ) -> Path:
-    """Write a real .xlsx. ``merged`` ranges ("A1:H1") and ``hidden_rows`` (Excel row numbers) per sheet."""
+    """Write a real .xlsx. ``merged`` ranges ("A1:H1"), ``hidden_rows`` (Excel row numbers) and
+    ``hidden_cols`` (column letters) per sheet."""
     import xlsxwriter
 
     hidden = set(hidden_sheets)
@@ -103,6 +105,8 @@ def write_xlsx(
             _write_cell(sheet, r1, c1, top_left, date_fmt)
         for excel_row in (hidden_rows or {}).get(name, []):
             sheet.set_row(excel_row - 1, None, None, {"hidden": True})
+        for letter in (hidden_cols or {}).get(name, []):
+            sheet.set_column(f"{letter}:{letter}", None, None, {"hidden": True})
     visible = [n for n in sheets if n not in hidden]
     assert visible, "a workbook needs one visible sheet"
     handles[visible[0]].activate()

@@ -304,8 +304,14 @@ def locate(
         return Ignored(file, grid.sheet, "找不到表头", "no header row found")
 
     mapping = dict(choice.mapping)
+    # A repeated column the sender hid is not on their screen: the finding says so and names its letter.
     table_issues = [
-        Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column") for _, text in choice.duplicates
+        Issue(
+            file, grid.sheet, header_excel_row, text, col_letter(grid.col_offset + j), "sheet.duplicate-column-hidden"
+        )
+        if grid.col_offset + j in meta.hidden_cols
+        else Issue(file, grid.sheet, header_excel_row, text, "", "sheet.duplicate-column")
+        for j, text in choice.duplicates
     ]
 
     data = frame.slice(data_start)

@@ -28,6 +28,9 @@ _VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
 # ``t="str"`` (a formula whose result is the empty text). Anything else holds no result.
 _CACHED_RE = re.compile(rb"\s*<v>[^<]")
 _ROW_TAG_RE = re.compile(rb'<row r="(\d+)"')
+# A column range's tag in <cols> (before the sheet data): <col min="3" max="4" … hidden="1"/>.
+_COL_TAG_RE = re.compile(rb"<col\s[^>]*")
+_COL_BOUND_RE = re.compile(rb'\b(min|max)="(\d+)"')
 _MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
 _ATTR_T_RE = re.compile(rb'\bt="([a-zA-Z]+)"')
 _LONG_NUMBER_RE = re.compile(rb"<v>(?:\d{16,}|\d(?:\.\d+)?[Ee][+-]?\d+)</v>")
@@ -61,6 +64,7 @@ class CellMeta:
     uncached: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based absolute columns
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (rows 1-based)
     # Number cells holding more than 15 significant digits (or E-notation): an ID, account or
     # certificate number typed as a number, whose tail Excel has already lost.
@@ -112,9 +116,7 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
             meta.errors[(cell[0], cell[1])] = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
     for pos in _positions(buf, _HIDDEN_START_RE, lo, hi):
         if buf[pos + 8 : pos + 9] in (b"1", b"t"):
-            match = _ROW_TAG_RE.match(buf, buf.rfind(b"<", 0, pos))
-            if match:
-                meta.hidden_rows.add(int(match.group(1)))
+            _record_hidden(buf, buf.rfind(b"<", 0, pos), meta)
     for m in _LONG_NUMBER_RE.finditer(buf, lo):
         if m.start() >= hi:
             break
@@ -123,6 +125,18 @@ def _scan_window(buf: bytes, lo: int, hi: int, meta: CellMeta) -> None:
             kind = _ATTR_T_RE.search(buf, cell[2], buf.find(b">", cell[2]))
             if kind is None or kind.group(1) == b"n":
                 meta.long_numbers.add((cell[0], cell[1]))
+
+
+def _record_hidden(buf: bytes, tag: int, meta: CellMeta) -> None:
+    """The hidden row (<row r="5" … hidden="1">) or column range (<col min= max= … hidden="1"/>) whose tag starts at ``tag``."""
+    match = _ROW_TAG_RE.match(buf, tag)
+    if match:
+        meta.hidden_rows.add(int(match.group(1)))
+    elif col := _COL_TAG_RE.match(buf, tag):
+        bounds = dict(_COL_BOUND_RE.findall(col.group(0)))
+        if b"min" in bounds:
+            low = int(bounds[b"min"])
+            meta.hidden_cols.update(range(low - 1, int(bounds.get(b"max", low))))
 
 
 def _record_formula(buf: bytes, pos: int, cell: tuple[int, int, int], meta: CellMeta) -> None:

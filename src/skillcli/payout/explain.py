@@ -67,6 +67,9 @@ class RowExplanation:
     rules: list[RuleExplanation]
 
 
+_WHY = {"policy.not-in-force": ("在政策施行期内结业：", "ended while the policy is in force: ")}
+
+
 def _checks(
     frame: pl.DataFrame, conds: tuple[Condition, ...], kind: str, req_id: str, clause: str, applies: bool = True
 ) -> list[ConditionCheck]:
@@ -77,15 +80,18 @@ def _checks(
         + [shown_value_en(c.field).alias(f"e{i}") for i, c in enumerate(conds)]
         + [condition_expr(c).alias(f"r{i}") for i, c in enumerate(conds)]
     ).row(0, named=True)
+    # A built-in requirement says why it is there: 「结业日期须不早于 2024-04-02」 alone left a reader
+    # asking what the date was (the notice's date, from which the policy is in force).
+    zh, en = _WHY.get(req_id, ("", ""))
     return [
         ConditionCheck(
             kind,
             req_id,
             clause,
-            condition_text(c),
+            zh + condition_text(c),
             str(values[f"v{i}"]),
             values[f"r{i}"],
-            condition_text_en(c),
+            en + condition_text_en(c),
             str(values[f"e{i}"]),
         )
         for i, c in enumerate(conds)
