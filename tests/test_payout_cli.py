@@ -485,8 +485,11 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
     )
     batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee], "考勤": [ATTENDANCE_HEADER, attendance(7, "周杰", 10, 12)]})
     result = run_payout(run_cli, batch, tmp_path / "o", "--json")
-    held = [e for e in result.json["exceptions"] if e["row"] == 2]
+    held = [e for e in result.json["exceptions"] if e["row"] == 2 and e["sheet"] == "花名册"]
     assert [e["code"] for e in held] == ["payout.blocked-by-related"]
+    # The attendance finding itself is listed too, so the payout's files say what to fix.
+    cause = [e for e in result.json["exceptions"] if e["sheet"] == "考勤"]
+    assert [(e["row"], e["code"]) for e in cause] == [(2, "attendance.present-exceeds-required")]
     assert "该人员在「考勤」第 2 行有一处错误" in held[0]["message_zh"]
     assert "attendance.present-exceeds-required" in held[0]["message_en"]
 

@@ -165,7 +165,8 @@ def test_holds__an_error_holds_its_row_an_error_elsewhere_its_person_a_missing_c
         {("二.xlsx", "花名册")},
     )
     own, others = blocked_rows(batch, roster)
-    assert own.select("_rid", "code").rows() == [(0, "id.checksum")]
+    # A row's own findings, and the finding in another sheet that holds a person's row (listed beside the hold).
+    assert own.select("_rid", "code").rows() == [(0, "id.checksum"), (2, "attendance.present-exceeds-required")]
     reasons = {r["_rid"]: (r["code"], r["value"]) for r in others.iter_rows(named=True)}
     assert reasons == {
         2: ("payout.blocked-by-related", "attendance.present-exceeds-required"),

@@ -54,11 +54,13 @@ def test_payout__exception_sheet_names_the_person_and_holds_cell_values_not_code
         ("人员名单", 3, "林涛", "roster.duplicate-person"),
         ("人员名单", 4, "何勇", "id.precision-lost"),
         ("人员名单", 4, "何勇", "payout.blocked-by-related"),
+        # The attendance row's own finding, which holds his roster row, is listed beside the hold.
+        ("出勤", 3, "何勇", "id.precision-lost"),
     }
     # The value column holds what the cell holds, never a code; a lost ID shows as Excel shows it.
     assert not {r["值"] for r in records} & set(CATALOGUE)
     lost = [r for r in records if r["代码"] == "id.precision-lost"]
-    assert [(r["值"], r["身份证号码"]) for r in lost] == [(LOST_SHOWN, LOST_SHOWN)]
+    assert [(r["值"], r["身份证号码"]) for r in lost] == [(LOST_SHOWN, LOST_SHOWN)] * 2
     related = next(r for r in records if r["代码"] == "payout.blocked-by-related")
     assert related["值"] is None and related["说明"].startswith("该人员在「出勤」第 3 行有一处错误")
     duplicate = next(r for r in records if r["代码"] == "roster.duplicate-person")

@@ -43,6 +43,16 @@ def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
         .first()
         .with_columns(location(pl.col("file"), pl.col("sheet"), pl.col("row").fill_null(0)).alias("__where"))
     )
+    # The finding in the other sheet is listed too, beside the hold it causes: the payout's files alone
+    # must say what to fix (an independent reader saw 「「出勤」第 4 行有一处错误」 and no such row).
+    own = pl.concat(
+        [
+            own,
+            elsewhere.join(keys.select("_rid", "id_number"), left_on="person_id", right_on="id_number", how="inner")
+            .unique(subset=["file", "sheet", "row", "column", "code"], keep="first", maintain_order=True)
+            .select(own.columns),
+        ]
+    )
     parts = [issues(related, pl.lit("payout.blocked-by-related"), pl.lit(""), pl.col("f_code"), pl.col("__where"))]
     for file, sheet in sorted(batch.blocked_sheets):
         sheet_rows = keys.filter((pl.col("_file") == file) & (pl.col("_sheet") == sheet))
