@@ -39,8 +39,11 @@ from skillcli.rules.model import (
 
 # -- conditions --------------------------------------------------------------------------------
 def _literal(value: Any) -> Any:
+    """A rules file's number as Polars compares it: a whole number (a count, an amount in fen) as an
+    exact int; only a fraction (a share such as 0.4) as a float, since Polars has no Decimal literal
+    for a Float column. Money is never a float here."""
     if isinstance(value, Decimal):
-        return float(value)  # comparisons of shares and counts only, never money
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
