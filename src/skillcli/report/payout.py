@@ -138,11 +138,8 @@ def write_payout(
     columns = [*CSV_HEADER, "person_id"]
     write_lang_csv(
         exceptions_csv,
-        # 值 is the value of the cell the finding names; a finding about no cell (a row held for another
-        # row's error) keeps its related code in the code column only, as the 异常 sheet does.
-        with_shown_ids(decision.exceptions, decision.exceptions)
-        .with_columns(pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value"))
-        .select(columns),
+        # 值 as the 异常 sheet gives it (``cell_value``).
+        with_shown_ids(decision.exceptions, decision.exceptions).with_columns(cell_value()).select(columns),
         lang,
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
@@ -226,6 +223,13 @@ def exception_columns(lang: str) -> tuple[Column, ...]:
     )
 
 
+def cell_value() -> pl.Expr:
+    """An exception's 值: the value of the cell the finding names. A finding about no cell (a row held
+    for another row's error, a yearly limit) quotes a code or a count, which is not what a cell holds,
+    so its 值 is empty and the code stays in the code column."""
+    return pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value")
+
+
 def exception_frame(decision: Decision, lang: str) -> pl.DataFrame:
     """One row per exception in ``exception_columns(lang)`` order: the trainee's name from the roster
     row held, the ID as Excel shows it when it was stored as a number."""
@@ -242,9 +246,7 @@ def exception_frame(decision: Decision, lang: str) -> pl.DataFrame:
         pl.col("__name").alias("name"),
         "person_id",
         "column",
-        # The value of the cell the finding names: a finding about no cell (a row held for another
-        # row's error, a yearly limit) quotes a code or a count, which is not what the cell holds.
-        pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value"),
+        cell_value(),
         pl.lit(severity).alias("severity"),
         "message_zh",
         *(() if lang == "zh" else ("message_en",)),
