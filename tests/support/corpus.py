@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from skillcli.io.xlsxmeta import col_letter
 from tests.support.ids import valid_id, valid_uscc, wrong_check
 from tests.support.rosters import ROSTER_HEADER_ROW, person, roster_row, roster_sheet
 from tests.support.workbooks import Error, Formula, write_csv, write_xlsx
@@ -95,7 +96,7 @@ CORPUS: dict[str, Build] = {
         tmp,
         [*roster_row(1), "学员甲"],
         header=[*ROSTER_HEADER_ROW, "学员姓名"],
-        hidden_cols={"花名册": [chr(ord("A") + len(ROSTER_HEADER_ROW))]},
+        hidden_cols={"花名册": [col_letter(len(ROSTER_HEADER_ROW))]},
     ),
     "sheet.unknown-column-like": extra("学员联系电话", "13812345678"),
     "sheet.unknown-column-money": extra("补贴资金承担方", "企业"),
