@@ -418,6 +418,14 @@ _ALL: list[Code] = [
             "「{column}」的值「{value}」不在可选范围内，请改为其中之一：{detail}",
             "'{column}' value '{value}' is not in the list; use one of: {detail}",
         ),
+        (
+            "mark",
+            E,
+            "「{column}」填的是符号「{value}」，符号不能作为结论，请写明文字：如「{value}」表示{closest}，请改为「{closest}」；"
+            "如表示{count}，请改为「{count}」",
+            "'{column}' holds the mark '{value}', and a mark is not a result: write it out. If '{value}' means"
+            " {closest}, write '{closest}'; if it means {count}, write '{count}'",
+        ),
         ("missing", E, "「{column}」为空，请填写", "'{column}' is blank; fill it in"),
         (
             "unknown",

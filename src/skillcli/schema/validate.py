@@ -139,10 +139,40 @@ def _value_check_queries(keys: pl.DataFrame, table: SheetTable) -> list[pl.LazyF
     if not checks:
         return []
     lazy = keys.lazy().with_columns(pl.lit(table.file).alias("_file"), pl.lit(table.sheet).alias("_sheet"))
-    return [
-        findings.emit_query(lazy, pl.when(pl.col(name).is_not_null() & ~passes).then(pl.lit(code)), name, pl.col(name))
-        for name, passes, code in checks
-    ]
+    queries = []
+    for name, passes, code in checks:
+        failed = pl.col(name).is_not_null() & ~passes
+        marks = _MARK_MEANINGS.get(name)
+        if marks is None:
+            queries.append(findings.emit_query(lazy, pl.when(failed).then(pl.lit(code)), name, pl.col(name)))
+            continue
+        # A tick or a cross in a pass/fail column is still refused (a symbol is not a decision), but
+        # the message says which word it probably stands for: 「√」 → 合格, 「×」 → 不合格.
+        meaning = pl.col(name).replace_strict(marks, default=None, return_dtype=pl.String)
+        is_mark = meaning.is_not_null()
+        queries.append(
+            findings.emit_query(
+                lazy,
+                pl.when(failed & is_mark).then(pl.lit("value.mark")).when(failed).then(pl.lit(code)),
+                name,
+                pl.col(name),
+                pl.when(is_mark).then(meaning),
+            )
+        )
+    return queries
+
+
+# Marks a sender writes in a pass/fail column, by column: the mark → "other; likely" (the finding's
+# detail read as ``{count}; {closest}``), the word it most likely stands for last. Yes/no columns
+# accept ticks as 是/否 (``YESNO_CHOICES``); an assessment result is a decision and must be written.
+_POSITIVE_MARKS = ("√", "✓", "✔", "☑", "○", "◯", "〇", "●", "对", "Y", "y", "YES", "yes", "Yes", "1", "有", "T", "TRUE", "true")
+_NEGATIVE_MARKS = ("×", "✗", "✘", "☒", "X", "x", "错", "N", "n", "NO", "no", "No", "0", "无", "F", "FALSE", "false")
+_MARK_MEANINGS: dict[str, dict[str, str]] = {
+    "passed": {
+        **dict.fromkeys(_POSITIVE_MARKS, "不合格; 合格"),
+        **dict.fromkeys(_NEGATIVE_MARKS, "合格; 不合格"),
+    }
+}
 
 
 # -- the sheet validator -----------------------------------------------------------------------
