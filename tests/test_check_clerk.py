@@ -63,3 +63,39 @@ def test_mark__words_are_read_and_other_text_is_still_out_of_the_list(make_xlsx,
     result = check_json(path)
     assert by_code(result, "value.mark") == []
     assert by_code(result, "value.not-in-list") == [(4, "是否合格", "value.not-in-list")]
+
+
+# -- 依据 of every condition --------------------------------------------------------------------
+def _policies():
+    from skillcli.rules.load import load_policy, policy_paths
+
+    return [load_policy(path) for _, path in sorted(policy_paths().items())]
+
+
+def test_clause__every_packaged_rule_line_cites_a_clause_not_the_bare_document():
+    from skillcli.rules.compile import built_in_requirements
+
+    policies = _policies()
+    assert {p.id for p in policies} >= {"wuxi-2024", "suzhou-2019", "shanxi-2019", "cixi-2023"}
+    bare = []
+    for policy in policies:
+        ref = policy.document["ref"]
+        for rule in policy.rules:
+            lines = [("rule", rule.clause)] + [
+                (req.id, req.clause) for req in (*built_in_requirements(policy, rule), *policy.eligibility, *rule.require)
+            ]
+            # A clause is the document's reference followed by where in it: 「S3 三(九)」, 「S3 落款…」.
+            bare += [(policy.id, rule.id, what, c) for what, c in lines if not c.startswith(f"{ref} ") or c == ref]
+    assert bare == []
+
+
+def test_clause__explain_cites_where_the_notice_states_its_dates(make_xlsx, run_cli):
+    from tests.support.wuxi import IDS, PERIOD, POLICY, wuxi_batch
+
+    files = wuxi_batch(make_xlsx)
+    result = run_cli("explain", IDS["王强"], *files, "--policy", POLICY, "--period", PERIOD)
+    assert result.code == 0, result.stderr
+    # explain prints its result on stdout or stderr (out15 moves the results to stdout).
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "在政策施行期内结业" in line]
+    assert len(lines) == 2  # A17 and A18 each have the condition
+    assert all("S3 落款「2024年4月2日」（未写有效期，自发文之日起）" in line for line in lines)

@@ -422,7 +422,10 @@ def test_payout__period_outside_dates_makes_rows_not_in_force(run_cli: Any, make
     batch = make_xlsx({"花名册": [PAYOUT_HEADER, late]})
     result = run_cli("payout", batch, "--policy", "suzhou-2019", "--period", "2023-06", "--out", tmp_path / "o")
     assert result.code == 0
-    assert read_csv(tmp_path / "o" / "ineligible.csv")[0]["reason_code"] == "policy.not-in-force"
+    [row] = read_csv(tmp_path / "o" / "ineligible.csv")
+    assert row["reason_code"] == "policy.not-in-force"
+    # The 依据 is where the plan states its years, not the bare document.
+    assert row["reason"].endswith("（S2c 一「2019年至2021年」）"), row["reason"]
 
 
 def test_payout__reasons_for_rows_the_policy_does_not_cover_come_from_the_catalogue(

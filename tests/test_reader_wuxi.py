@@ -196,10 +196,11 @@ def test_explain__says_what_each_condition_asks_by_its_clause_and_why_months_wer
     # The table's columns are two or more spaces apart; a clause has single spaces inside.
     cells = [re.split(r"\s{2,}", line.strip()) for line in _rule_block(text, "A17") if line.startswith("条件")]
     clause = {cell[2]: cell[1] for cell in cells}
-    # The notice's effective date, and the condition says that is why it is there.
-    assert clause["在政策施行期内结业：「结业日期」须不早于 2024-04-02"] == "S3"
+    # The notice's effective date, cited where the notice states it, and the condition says why it is there.
+    assert clause["在政策施行期内结业：「结业日期」须不早于 2024-04-02"] == "S3 落款「2024年4月2日」（未写有效期，自发文之日起）"
     assert clause["「已于批次月份或之前结业」须为 是"] == "S3 三(九)"
-    assert all(re.fullmatch(r"S3( [一二三四五六七八九十]+\(.+)?", c) for c in clause.values()), clause
+    # Every condition names a clause: never the bare document.
+    assert all(re.fullmatch(r"S3 ([一二三四五六七八九十]+\(.+|落款「.+)", c) for c in clause.values()), clause
     amount = [line for line in _rule_block(text, "A17") if line.startswith("金额")]
     assert len(amount) == 1 and "5,000.00 元；实际培训 18 个月，按备案期限计 12 个月" in amount[0]
     # A18 is for 无等级 occupations: its block shows why not, and no amount.

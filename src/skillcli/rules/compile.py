@@ -489,10 +489,12 @@ def built_in_requirements(policy: Policy, rule: Rule | None = None) -> tuple[Req
     to = policy.effective_to.isoformat() if policy.effective_to else "…"
     # The reasons are the catalogue's (docs/findings.md lists these codes with the checks' own).
     zh, en = render("policy.not-in-force", detail=f"{policy.effective_from.isoformat()}～{to}")
-    # Their clause is what a clerk looks up: the document (its dates) by its reference, and the rule's
-    # own clause for when it pays (S3 三(九) "结班后…一次性"), never the notice's whole title or a note.
+    # Their clause is what a clerk looks up: the sentence of the document that states its dates
+    # (``effective.clause``, else the document by its reference), and the rule's own clause for when it
+    # pays (S3 三(九) "结班后…一次性"), never the notice's whole title or a note.
     ref = policy.document.get("ref", "")
-    found = [Requirement("policy.not-in-force", ref, tuple(window), reason_zh=zh, reason_en=en)]
+    dates = policy.effective_clause or ref
+    found = [Requirement("policy.not-in-force", dates, tuple(window), reason_zh=zh, reason_en=en)]
     if rule is None or rule.amount.form != "monthly_active":
         zh, en = render("policy.not-closed")
         closed = (Condition("closed", "eq", True),)

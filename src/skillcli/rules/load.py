@@ -166,7 +166,7 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
     params = _parameters(ctx, ctx.mapping(data.get("parameters") or {}, "parameters"), overrides or {})
     ctx.params = params
     effective = data["effective"] or {}
-    ctx.keys(effective, {"from", "to"}, "effective")
+    ctx.keys(effective, {"from", "to", "clause"}, "effective")
     eligibility = tuple(
         _requirement(ctx, item, "eligibility")
         for item in ctx.listing(data.get("eligibility") or [], "eligibility")
@@ -184,6 +184,7 @@ def load_policy(path: Path, overrides: Mapping[str, str] | None = None) -> Polic
         document=document,
         effective_from=_date(ctx, effective.get("from"), "effective.from"),
         effective_to=_date(ctx, effective["to"], "effective.to") if effective.get("to") else None,
+        effective_clause=str(effective.get("clause") or ""),
         reviewed=_date(ctx, data["reviewed"], "reviewed") if data.get("reviewed") else None,
         parameters=params,
         eligibility=eligibility,

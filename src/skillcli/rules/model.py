@@ -198,6 +198,8 @@ class Policy:
     notes: tuple[str, ...] = ()
     readings: tuple[Reading, ...] = ()
     notes_en: tuple[str, ...] = ()  # the notes in English, same order (empty: not translated)
+    # Where the document states its dates (S3 落款「2024年4月2日」): the 依据 of the in-force condition.
+    effective_clause: str = ""
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition the policy tests: eligibility, scopes, requirements (and their ``when``),
