@@ -99,3 +99,89 @@ def test_clause__explain_cites_where_the_notice_states_its_dates(make_xlsx, run_
     lines = [line for line in (result.stdout + result.stderr).splitlines() if "在政策施行期内结业" in line]
     assert len(lines) == 2  # A17 and A18 each have the condition
     assert all("S3 落款「2024年4月2日」（未写有效期，自发文之日起）" in line for line in lines)
+
+
+# -- a second table below the footer -------------------------------------------------------------
+SENDER = "无锡华锐精密机械有限公司"
+
+
+def _roster_with_second_table(total="合计 3人", heading="补报人员（第二批）"):
+    rows = [
+        ["2024年学徒花名册"],
+        [f"填报单位（盖章）：{SENDER}"],
+        ROSTER_HEADER_ROW,
+        roster_row(1),
+        roster_row(2),
+        roster_row(3),
+        [total],
+        [],
+        ["经办人：", None, None, "审核人："],
+        [],
+    ]
+    if heading:
+        rows += [[heading], ROSTER_HEADER_ROW]
+    return [*rows, roster_row(4), roster_row(5)]
+
+
+def test_second_table__rows_below_the_signature_are_read_and_named_with_the_heading(make_xlsx, check_json, run_cli, tmp_path):
+    import openpyxl
+
+    path = make_xlsx({"花名册": _roster_with_second_table()}, name="华锐.xlsx")
+    result = check_json(path)
+    # Never lose data: the two rows below are read as trainees.
+    assert result.json["counts"]["rows"] == {"roster": 5}
+    assert by_code(result, "sheet.footer-count") == []
+    [finding] = only(result, "sheet.rows-below-footer")
+    assert (finding["sheet"], finding["row"], finding["value"], finding["severity"]) == (
+        "花名册",
+        11,
+        "补报人员（第二批）",
+        "warning",
+    )
+    four, five = person(4)["name"], person(5)["name"]
+    assert finding["message_zh"] == (
+        "第 7 行表尾「合计 3人」与其上方的 3 行人员相符；但第 9 行签字行下方还有一张表「补报人员（第二批）」"
+        f"（第 11 行），其中第 13 行 {four}、第 14 行 {five} 共 2 人已作为本表人员一并读取（本表共读到 5 行）。"
+        "如这些人属本批次申报，请把这些行移到合计行以上并更新表尾人数；如不属本批次，请删去这些行"
+    )
+    assert finding["message_en"].startswith("The footer '合计 3人' on row 7 matches the 3 rows above it, but below the")
+    assert f"row 13 ({four}), row 14 ({five}), 2 people (5 rows in all)" in finding["message_en"]
+
+    # The sender's return carries it.
+    out = tmp_path / "out"
+    returned = run_cli("check", path, "--period", "2024-06", "--out", out, "--split-by", "enterprise")
+    assert returned.code == 0, returned.stderr
+    book = openpyxl.load_workbook(out / f"退回_{SENDER}.xlsx")
+    texts = [v for ws in book for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any(t.startswith("第 7 行表尾「合计 3人」与其上方的 3 行人员相符") for t in texts), texts
+
+
+def test_second_table__a_count_that_matches_neither_is_still_reported_and_rows_without_heading_named(
+    make_xlsx, check_json
+):
+    path = make_xlsx({"花名册": _roster_with_second_table(total="共4人", heading=None)})
+    result = check_json(path)
+    assert result.json["counts"]["rows"] == {"roster": 5}
+    assert by_code(result, "sheet.footer-count") == [(7, "", "sheet.footer-count")]
+    [finding] = only(result, "sheet.rows-below-footer")
+    assert (finding["row"], finding["value"]) == (11, "")
+    assert finding["message_zh"].startswith(
+        f"第 9 行签字行下方还有第 11 行 {person(4)['name']}、第 12 行 {person(5)['name']} 共 2 人"
+    )
+
+
+def test_second_table__page_subtotals_with_the_header_repeated_are_one_table(make_xlsx, check_json):
+    rows = [
+        ROSTER_HEADER_ROW,
+        roster_row(1),
+        roster_row(2),
+        ["本页合计", "2人"],
+        ROSTER_HEADER_ROW,
+        roster_row(3),
+        ["合计", "3人"],
+        ["经办人："],
+    ]
+    result = check_json(make_xlsx({"花名册": rows}))
+    assert result.json["counts"]["rows"] == {"roster": 3}
+    assert by_code(result, "sheet.rows-below-footer") == []
+    assert by_code(result, "sheet.footer-count") == []

@@ -113,6 +113,13 @@ _ALL: list[Code] = [
             " or entered twice (or a count not updated)",
         ),
         (
+            "rows-below-footer",
+            W,
+            "{detail}。如这些人属本批次申报，请把这些行移到合计行以上并更新表尾人数；如不属本批次，请删去这些行",
+            "{detail}. If they are claimed in this batch, move those rows above the total line and update the head"
+            " count; if not, delete them",
+        ),
+        (
             "hidden",
             W,
             "工作表被隐藏，仍已读取；如不应申报，请删除该工作表",
@@ -966,6 +973,16 @@ EMITTED_EVENT = "skillcli.findings.emitted"
 # A required column the sheet lacks, with or without a header that is likely it: every stage that
 # holds a sheet's rows, or drops the finding for a column it does not need, reads both.
 MISSING_COLUMN_CODES = ("sheet.missing-column", "sheet.missing-column-likely")
+
+
+# A detail computed in both languages (规则文件的紧缺职业目录 / the rules file's shortage list): each
+# message keeps its own half (``schema.checks.words_locations``).
+BILINGUAL_MARK = "\x1d"
+
+
+def bilingual(zh: str, en: str) -> str:
+    """A detail with its Chinese and English wording, each kept by its own message (``words_locations``)."""
+    return f"{BILINGUAL_MARK}{zh}{BILINGUAL_MARK}{en}{BILINGUAL_MARK}"
 
 
 class Issue(NamedTuple):

@@ -121,6 +121,7 @@ CORPUS: dict[str, Build] = {
     ],
     "sheet.roster-without-id": _roster_without_id,
     "sheet.footer-count": lambda tmp: roster_with(tmp, roster_row(1), ["共2人"]),
+    "sheet.rows-below-footer": lambda tmp: roster_with(tmp, roster_row(1), ["经办人："], ["补报人员（第二批）"], roster_row(2)),
     "cell.formula": row(occupation=Formula('="电"&"工"', "电工")),
     # A formula saved with no result, as a program that never ran Excel writes it.
     "cell.formula-no-result": row(occupation=Formula('="电"&"工"', "")),
@@ -157,6 +158,7 @@ CORPUS: dict[str, Build] = {
     "date.filed-before-start": extra("备案结束日期", "2024-01-01"),
     "date.implausible": row(start_date=dt.date(1930, 1, 1)),
     "value.not-in-list": row(training_type="兴趣班"),
+    "value.mark": extra("考核结果", "√"),
     "value.missing": row(occupation=None),
     "value.unknown": extra("人员类别", "农村劳动力"),
     "value.likely-alias": extra("人员类别", "贫困户"),

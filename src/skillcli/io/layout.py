@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillcli.errors import InputError
-from skillcli.findings import Issue
+from skillcli.findings import Issue, bilingual
 from skillcli.io.xlsxmeta import CellMeta, col_letter
 from skillcli.model import SheetKind, SkipCounts
 from skillcli.text import NEEDS_CLEANING_RE, clean_cell, clean_cells_expr, normalise_header
@@ -340,9 +340,9 @@ def locate(
             for (j, (canonical, _)), needs in zip(mapping.items(), _needs_full_clean(data, list(mapping)), strict=True)
         ],
     )
-    kept, skipped, head_counts = _data_rows(cleaned, data, headers)
+    kept, skipped, head_counts, aside = _data_rows(cleaned, data, headers)
     table = SheetTable(file, grid.sheet, choice.kind, header_excel_row, kept, headers, columns, skipped, table_issues)
-    table.issues += _head_count_issues(table, head_counts)
+    table.issues += _end_of_table_issues(table, head_counts, aside)
     table.wan_columns = frozenset(c for c, text in headers.items() if "万元" in text)
     if grid.header is None:
         table.sender = sender_line(_head(grid.frame, choice.row))
@@ -402,10 +402,11 @@ def _id_by_content(data: pl.DataFrame, header_cells: list[str], mapping: dict[in
 
 def _data_rows(
     cleaned: pl.DataFrame, data: pl.DataFrame, headers: dict[str, str]
-) -> tuple[pl.DataFrame, SkipCounts, list[tuple[int, str, int]]]:
-    """The data rows of ``cleaned`` (mapped columns, cleaned), the count of rows set aside by reason
-    and the head counts written on total lines (Excel row, the cell as written, the number);
-    ``data`` holds the same rows' raw cells, every column."""
+) -> tuple[pl.DataFrame, SkipCounts, list[tuple[int, str, int]], list[tuple[int, str, str]]]:
+    """The data rows of ``cleaned`` (mapped columns, cleaned), the count of rows set aside by reason,
+    the head counts written on total lines (Excel row, the cell as written, the number) and the rows
+    set aside (Excel row, reason, their cells' text joined); ``data`` holds the same rows' raw cells,
+    every column."""
     import polars as pl
 
     id_like = (
@@ -462,7 +463,84 @@ def _data_rows(
         (row, text, int(re.search(r"(\d+)", text).group(1)))  # type: ignore[union-attr]
         for row, text in stated.drop_nulls("text").iter_rows()
     ]
-    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped, head_counts
+    # Only the rows set aside are joined into text (a few per sheet): what a footer or a heading says.
+    joined = pl.concat_str([c.str.strip_chars() for c in all_cols], separator=" ", ignore_nulls=True)
+    aside = suspects.join(reasons.filter(pl.col("_skip").is_not_null()), on="_row").select(
+        "_row", "_skip", joined.fill_null("")
+    )
+    return classified.filter(pl.col("_skip").is_null()).drop("_skip"), skipped, head_counts, list(aside.iter_rows())
+
+
+# Rows listed by name in a finding about rows below the footer; more are counted, not named.
+_NAMED_BELOW = 10
+
+
+def _end_of_table_issues(
+    table: SheetTable, head_counts: list[tuple[int, str, int]], aside: list[tuple[int, str, str]]
+) -> list[Issue]:
+    """Data rows below the table's end (a signature line, or a total line followed by a heading) are a
+    second table (「补报人员（第二批）」 under 经办人/审核人): they are read all the same, never lost, and
+    one warning names the end line, the heading and each row read below it by row and name. The head
+    count is then compared with the rows above the end, and the warning says when they agree."""
+    import polars as pl
+
+    rows = table.frame.get_column("_row")
+    if rows.len() == 0:
+        return _head_count_issues(table, head_counts)
+    first, last = int(rows.min()), int(rows.max())  # type: ignore[arg-type]
+    end = next(((r, why, text) for r, why, text in sorted(aside) if why == "footer" and first < r < last), None)
+    if end is None:
+        # A total line is the end only when a heading follows it: page subtotals (本页合计) with the
+        # header repeated on the next page are one table.
+        for r, why, text in sorted(aside):
+            if why != "total" or not first < r < last:
+                continue
+            following = int(rows.filter(rows > r).min())  # type: ignore[arg-type]
+            if any(w == "title" and r < x < following for x, w, _ in aside):
+                end = (r, why, text)
+                break
+    if end is None:
+        return _head_count_issues(table, head_counts)
+    end_row, end_why, _ = end
+    below = table.frame.filter(pl.col("_row") > end_row)
+    start = int(below.get_column("_row").min())  # type: ignore[arg-type]
+    headings = [
+        (x, text)
+        for x, why, text in sorted(aside)
+        if end_row < x < start and text and why not in ("footer", "total", "numbering", "repeated_header")
+    ]
+    heading_row, heading = headings[-1] if headings else (start, "")
+    names = below.select("_row", pl.col("name") if "name" in below.columns else pl.lit(None, pl.String)).rows()
+    above = rows.len() - len(names)
+    counts_above = [(r, text, n) for r, text, n in head_counts if r < end_row]
+    matched = counts_above[-1] if counts_above and counts_above[-1][2] == above else None
+    issues = [] if matched else _head_count_issues(table, head_counts)
+
+    shown = names[:_NAMED_BELOW]
+    listed_zh = "、".join(f"第 {r} 行 {name or '（姓名空白）'}" for r, name in shown)
+    listed_en = ", ".join(f"row {r} ({name or 'no name'})" for r, name in shown)
+    if len(names) > len(shown):
+        listed_zh += " 等"
+        listed_en += " and more"
+    kind_zh, kind_en = ("签字行", "signature line") if end_why == "footer" else ("合计行", "total line")
+    zh = en = ""
+    if matched:
+        zh = f"第 {matched[0]} 行表尾「{matched[1]}」与其上方的 {above} 行人员相符；但"
+        en = f"the footer '{matched[1]}' on row {matched[0]} matches the {above} rows above it, but "
+    # The end line is named by its row only: its words (经办人：…) are the sender's form, not news.
+    zh += f"第 {end_row} 行{kind_zh}下方"
+    en += f"below the {kind_en} on row {end_row} "
+    if heading:
+        zh += f"还有一张表「{heading}」（第 {heading_row} 行），其中"
+        en += f"another table, '{heading}' (row {heading_row}), was read as part of this sheet: "
+    else:
+        zh += "还有"
+        en += "more rows were read as part of this sheet: "
+    zh += f"{listed_zh} 共 {len(names)} 人已作为本表人员一并读取（本表共读到 {rows.len()} 行）"
+    en += f"{listed_en}, {len(names)} people ({rows.len()} rows in all)"
+    en = en[0].upper() + en[1:]
+    issues.append(table.issue("sheet.rows-below-footer", row=heading_row, value=heading, detail=bilingual(zh, en)))
+    return issues
 
 
 def _head_count_issues(table: SheetTable, head_counts: list[tuple[int, str, int]]) -> list[Issue]:

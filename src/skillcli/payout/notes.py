@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from skillcli.findings import Issue, from_rows
+from skillcli.findings import Issue, bilingual, from_rows
 from skillcli.model import SheetKind
 from skillcli.pipeline import Batch
 from skillcli.rules.compile import dropped_conditions
 from skillcli.rules.fields import FIELDS
 from skillcli.rules.model import Policy
-from skillcli.schema.checks import bilingual
 
 
 def batch_notes(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from skillcli.findings import concat, emit_query, emitted
+from skillcli.findings import BILINGUAL_MARK, concat, emit_query, emitted
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.lengths import INPUT_LIMITS
 from skillcli.schema.validate import Context
@@ -44,16 +44,6 @@ def location(file: pl.Expr, sheet: pl.Expr, row: pl.Expr) -> pl.Expr:
 
 # A ledger line in a message (2021-05 批次（R…）第 3 笔), marked like a row so each language words it.
 LEDGER_MARK = "\x1e"
-# A detail computed in both languages (规则文件的紧缺职业目录 / the rules file's shortage list): each
-# message keeps its own half.
-BILINGUAL_MARK = "\x1d"
-
-
-def bilingual(zh: str, en: str) -> str:
-    """A detail with its Chinese and English wording, each kept by its own message (``words_locations``)."""
-    return f"{BILINGUAL_MARK}{zh}{BILINGUAL_MARK}{en}{BILINGUAL_MARK}"
-
-
 def ledger_reference(period: pl.Expr, run_id: pl.Expr, seq: pl.Expr, *, in_ledger: bool) -> pl.Expr:
     """A marked reference to a ledger line: the run's period, its id and the line's number within the
     run; ``in_ledger`` words it as 「台账 …」 / "ledger run …". See ``words_locations``."""
