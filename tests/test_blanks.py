@@ -171,6 +171,10 @@ def test_blanks__one_rule_held_does_not_hold_the_rows_other_subsidy(
     held = [(e["row"], e["code"]) for e in result.json["exceptions"]]
     assert held == [(2, "payout.no-attendance")]
     assert result.json["exceptions"][0]["message_zh"].startswith("A3 ")
+    # No attendance sheet in the batch: the message says to send one, not which column is missing.
+    assert result.json["exceptions"][0]["message_zh"].endswith(
+        "没有该学员可用的考勤记录，不按 0 计，本项暂不发放；本批次没有考勤表：请随花名册报送考勤表，填写此人的出勤天数或学时"
+    )
     book = openpyxl.load_workbook(tmp_path / "out" / "payouts.xlsx")
     exc = book["异常"]
     header = [c.value for c in exc[1]]

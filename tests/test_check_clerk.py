@@ -185,3 +185,50 @@ def test_second_table__page_subtotals_with_the_header_repeated_are_one_table(mak
     assert result.json["counts"]["rows"] == {"roster": 3}
     assert by_code(result, "sheet.rows-below-footer") == []
     assert by_code(result, "sheet.footer-count") == []
+
+
+# -- trainees missing from 考勤 ------------------------------------------------------------------
+ATTENDANCE_HEADER = ["身份证号码", "姓名", "网络学时", "线下学时"]
+
+
+def _attendance(*numbers):
+    return [ATTENDANCE_HEADER, *([person(n)["id_number"], person(n)["name"], 120, 360] for n in numbers)]
+
+
+def test_attendance__a_trainee_without_an_attendance_row_is_named_with_the_sheet_and_its_columns(
+    make_xlsx, check_json, run_cli, tmp_path
+):
+    import openpyxl
+
+    roster = [[f"填报单位（盖章）：{SENDER}"], ROSTER_HEADER_ROW, roster_row(1), roster_row(2), roster_row(3)]
+    path = make_xlsx({"花名册": roster, "考勤汇总": _attendance(1, 3)}, name="华锐.xlsx")
+    result = check_json(path)
+    assert result.code == 0  # a warning: the rest of the row is fine
+    [finding] = only(result, "attendance.trainee-missing")
+    name = person(2)["name"]
+    assert (finding["sheet"], finding["row"], finding["column"], finding["value"]) == ("花名册", 4, "姓名", name)
+    assert finding["severity"] == "warning"
+    # The columns are those the attendance sheet fills, named as skillcli's column list names them.
+    assert finding["message_zh"] == (
+        f"此人（{name}）在考勤表「考勤汇总」中没有考勤记录，按考勤计算的补贴将暂不发放（不按 0 计）："
+        "请在「考勤汇总」为此人补上一行，填写身份证号码、姓名、线上学时、线下学时"
+    )
+    assert "the attendance sheet '考勤汇总'" in finding["message_en"]
+
+    out = tmp_path / "out"
+    returned = run_cli("check", path, "--period", "2024-06", "--out", out, "--split-by", "enterprise")
+    assert returned.code == 0, returned.stderr
+    sheet = openpyxl.load_workbook(out / f"退回_{SENDER}.xlsx")["花名册问题"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[1] == 4]
+    assert len(rows) == 1 and f"此人（{name}）在考勤表「考勤汇总」中没有考勤记录" in rows[0][2]
+
+
+def test_attendance__an_attendance_file_of_its_own_is_named_and_no_sheet_means_no_warning(make_xlsx, check_json):
+    roster = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2))}, name="花名册.xlsx")
+    attendance = make_xlsx({"考勤": _attendance(2)}, name="考勤.xlsx")
+    result = check_json(roster, attendance)
+    [finding] = only(result, "attendance.trainee-missing")
+    assert (finding["file"], finding["row"]) == (str(roster), 2)
+    assert "在考勤表考勤.xlsx「考勤」中没有考勤记录" in finding["message_zh"]
+    # A batch that sends no attendance is not asked for it by check (the policy decides whether it needs it).
+    assert only(check_json(roster), "attendance.trainee-missing") == []

@@ -30,9 +30,11 @@ def _batch(make_xlsx):
         [*roster_row(5), None, None],
     ]
     rows[4][3] = "不存在的培训"  # 培训类型 not in the list
+    # Every trainee with a valid ID has an attendance row, so that no row here is one missing from 考勤.
     attendance = [
         ["身份证号码", "姓名", "应出勤天数", "实际出勤天数"],
         [person(2)["id_number"], person(2)["name"], 10, 12],
+        *([person(n)["id_number"], person(n)["name"], 10, 10] for n in (1, 4, 5)),
     ]
     return make_xlsx({"花名册": [HEADER, *rows], "考勤": attendance})
 

@@ -524,6 +524,14 @@ _ALL: list[Code] = [
             "attendance row for an ID that is not on the roster; check the number or add the person to the roster",
         ),
         (
+            "trainee-missing",
+            W,
+            "此人（{value}）在考勤表{count}中没有考勤记录，按考勤计算的补贴将暂不发放（不按 0 计）：请在{count}为此人补上一行，"
+            "填写{closest}",
+            "this person ({value}) has no row in the attendance sheet {count}, so a subsidy worked out from"
+            " attendance is held (not counted as zero): add a row for them to {count}, filling in {closest}",
+        ),
+        (
             "present-exceeds-required",
             E,
             "实际出勤天数 {value} 大于应出勤天数 {detail}，请核对考勤",
@@ -633,8 +641,8 @@ _ALL += [
         (
             "no-attendance",
             E,
-            "{detail}：没有该学员的考勤记录（{column}），不按 0 计",
-            "{detail}: no attendance for this trainee ({column}); not counted as zero",
+            "{count}：没有该学员可用的考勤记录，不按 0 计，本项暂不发放；{closest}",
+            "{count}: no usable attendance for this trainee; not counted as zero, the line is held. {closest}",
         ),
         (
             "no-certificate-data",

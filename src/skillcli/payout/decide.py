@@ -32,6 +32,7 @@ from skillcli.rules.derive import derive
 from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
+from skillcli.schema.checks import attendance_places
 
 
 def decide(
@@ -61,7 +62,8 @@ def decide(
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
     lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx.period_label)
     row_holds = concat_issues([blocked, *row_issues])
-    line_holds = concat_issues([rule_holds(open_rules, derived, policy), line_issues])
+    places = attendance_places(batch.frames)
+    line_holds = concat_issues([rule_holds(open_rules, derived, policy, places), line_issues])
     lines, status = _settle(derived, lines, own_findings, row_holds, line_holds)
     # The payout's own findings are rendered here, once; the batch-level notes (no roster row) with them.
     notes = batch_notes(batch, derived, policy, per_rule, absent).with_columns(pl.lit(None, pl.UInt32).alias("_rid"))

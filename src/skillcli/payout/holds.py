@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from skillcli.findings import MISSING_COLUMN_CODES, held_by, is_blocking
+from skillcli.findings import MISSING_COLUMN_CODES, bilingual, held_by, is_blocking
 from skillcli.payout.lines import LEVEL_NAMES
 from skillcli.payout.reasons import concat_issues, issues
 from skillcli.pipeline import Batch
@@ -66,20 +66,50 @@ def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
     return own, concat_issues(parts)
 
 
-def rule_holds(open_rules: pl.DataFrame, derived: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+def rule_holds(
+    open_rules: pl.DataFrame, derived: pl.DataFrame, policy: Policy, attendance: pl.DataFrame
+) -> pl.DataFrame:
     """Issue rows for the lines whose rule could not be decided or computed (``rule_status`` exception).
 
     A rule that cannot be decided or computed holds its own line only: the row's other subsidies
     do not depend on what it lacks (Shanxi A3 undecided must not hold A4's certificate subsidy).
+    ``attendance`` is where each roster file's attendance goes (``schema.checks.attendance_places``).
     """
     base = derived.select(
         "_rid", "_file", "_sheet", "_row", "id_number", "level", "occupation", "start_date", "cert_note"
     )
-    rule_exc = open_rules.filter(pl.col("rule_status") == "exception").join(base, on="_rid")
-    field_to_column = pl.col("field").replace(
-        {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
+    rule_exc = (
+        open_rules.filter(pl.col("rule_status") == "exception")
+        .join(base, on="_rid")
+        .join(attendance.select("_file", "__att_sheets", "__att_columns"), on="_file", how="left")
     )
-    return issues(rule_exc, pl.col("code"), field_to_column, _shown_value(), _rule_detail(policy))
+    no_attendance = pl.col("code") == "payout.no-attendance"
+    # A line held for want of attendance names the attendance sheet to add the trainee to and the
+    # columns that row needs, not the derived field (线上学时占比) as if it were a roster column.
+    field_to_column = (
+        pl.when(no_attendance)
+        .then(pl.lit(""))
+        .otherwise(
+            pl.col("field").replace(
+                {"fee_fen": "fee_yuan", "attended_days": "days_present", "required_days": "days_required"}
+            )
+        )
+    )
+    where = pl.concat_str(
+        [
+            pl.lit(bilingual("请在考勤表", "Add a row for them to the attendance sheet ")),
+            pl.col("__att_sheets"),
+            pl.lit(bilingual("为此人补上一行，填写", ", filling in ")),
+            pl.col("__att_columns"),
+        ]
+    ).fill_null(
+        bilingual(
+            "本批次没有考勤表：请随花名册报送考勤表，填写此人的出勤天数或学时",
+            "The batch has no attendance sheet: send one with the roster, with this trainee's days or hours attended",
+        )
+    )
+    detail = pl.when(no_attendance).then(pl.concat_str([_rule_detail(policy), pl.lit("; "), where]))
+    return issues(rule_exc, pl.col("code"), field_to_column, _shown_value(), detail.otherwise(_rule_detail(policy)))
 
 
 def _rule_detail(policy: Policy) -> pl.Expr:

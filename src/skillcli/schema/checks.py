@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from skillcli.findings import BILINGUAL_MARK, concat, emit_query, emitted
+from skillcli.findings import BILINGUAL_MARK, bilingual, concat, emit_query, emitted
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.lengths import INPUT_LIMITS
 from skillcli.schema.validate import Context
@@ -242,6 +242,69 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
                 emit_query(per_sheet, pl.lit("sheet.roster-without-id"), "id_number", pl.col("__count"), detail)
             )
     return found
+
+
+def attendance_places(frames: Frames) -> pl.DataFrame:
+    """Per file holding roster rows (``_file``): the attendance sheet(s) its trainees' attendance goes
+    in and the columns a row of them needs, worded for a message (``__att_sheets``, ``__att_columns``,
+    each bilingual), and whether those sheets are the file's own or its sending's (``__att_own``).
+
+    A trainee's attendance goes in the attendance sheet of the roster's own file. A batch whose
+    attendance came as files of their own (no roster in them) puts every trainee's there; a file
+    with neither is pointed at every attendance sheet of the batch. The columns are those the sheet
+    fills, named as the column list names them, the ID first."""
+    from skillcli.schema.columns import SPECS
+
+    schema = {"_file": pl.String, "__att_sheets": pl.String, "__att_columns": pl.String, "__att_own": pl.Boolean}
+    roster, attendance = frames.get(SheetKind.ROSTER), frames.get(SheetKind.ATTENDANCE)
+    if roster is None or attendance is None or attendance.height == 0:
+        return pl.DataFrame(schema=schema)
+    specs = [c for c in SPECS[SheetKind.ATTENDANCE] if c.name in attendance.columns]
+    filled = attendance.group_by("_file", "_sheet", maintain_order=True).agg(
+        *(pl.col(c.name).is_not_null().any().alias(c.name) for c in specs)
+    )
+    sheets = [
+        (row["_file"], row["_sheet"], [c.header for c in specs if row[c.name] or c.name == "id_number"])
+        for row in filled.iter_rows(named=True)
+    ]
+    roster_files = roster.get_column("_file").unique(maintain_order=True).to_list()
+    standalone = [s for s in sheets if s[0] not in roster_files]
+    rows = []
+    for file in roster_files:
+        own = [s for s in sheets if s[0] == file]
+        places = own or standalone or sheets
+        rows.append((file, *_attendance_words(file, places), bool(own or standalone)))
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _attendance_words(file: str, places: list[tuple[str, str, list[str]]]) -> tuple[str, str]:
+    """(sheets, columns) as bilingual message details: 「考勤汇总」 (another file's named with it) and the
+    columns its rows fill, those of every sheet when there are several."""
+
+    def name(other: str) -> str:
+        return "" if other == file else other.replace("\\", "/").rsplit("/", 1)[-1]
+
+    columns = list(dict.fromkeys(c for _, _, cs in places for c in cs))
+    sheets_zh = "或".join(f"{name(f)}「{s}」" for f, s, _ in places)
+    sheets_en = " or ".join(f"{name(f)} '{s}'".strip() for f, s, _ in places)
+    return bilingual(sheets_zh, sheets_en), bilingual("、".join(columns), ", ".join(columns))
+
+
+@check("attendance.trainee-missing")
+def check_attendance_coverage(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
+    """A trainee on the roster with no row in the attendance sheet the roster's file carries: one
+    warning per trainee, naming that sheet and the columns the missing row needs. A subsidy computed
+    from attendance is held for them (``payout.no-attendance``), so the sender is asked for the row."""
+    roster, attendance = frames.get(SheetKind.ROSTER), frames.get(SheetKind.ATTENDANCE)
+    if roster is None or attendance is None or not _has(roster, "id_number") or not _has(attendance, "id_number"):
+        return []
+    known = attendance.get_column("id_number").drop_nulls().unique()
+    places = attendance_places(frames).filter(pl.col("__att_own"))
+    missing = roster.filter(pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode()))
+    missing = missing.join(places, on="_file", how="inner")
+    name = pl.col("name") if "name" in missing.columns else pl.lit(None, pl.String)
+    detail = pl.concat_str([pl.col("__att_sheets"), pl.lit("; "), pl.col("__att_columns")])
+    return [emit_query(missing, "attendance.trainee-missing", "name", name.fill_null(""), detail)]
 
 
 @check("uscc.two-names")
