@@ -232,3 +232,47 @@ def test_attendance__an_attendance_file_of_its_own_is_named_and_no_sheet_means_n
     assert "在考勤表考勤.xlsx「考勤」中没有考勤记录" in finding["message_zh"]
     # A batch that sends no attendance is not asked for it by check (the policy decides whether it needs it).
     assert only(check_json(roster), "attendance.trainee-missing") == []
+
+
+# -- check without --period ----------------------------------------------------------------------
+def test_no_period__end_dates_are_checked_as_of_today_and_every_output_says_so(make_xlsx, run_cli, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    today = dt.date.today().isoformat()
+    # A class ending in more than a year: after today, whatever month the test runs in.
+    later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    roster = [
+        [f"填报单位（盖章）：{SENDER}"],
+        ROSTER_HEADER_ROW,
+        roster_row(1, start_date=today, end_date=later),
+        roster_row(2, start_date="2020-01-01", end_date="2020-02-01"),
+    ]
+    path = make_xlsx({"花名册": roster}, name="华锐.xlsx")
+    out = tmp_path / "out"
+    result = run_cli("check", path, "--out", out, "--split-by", "enterprise")
+    assert result.code == 0, result.stderr
+    assert f"未给 --period，按今天 {today} 核查结业日期；核查某一批次月份请加 --period YYYY-MM" in result.stdout
+    findings = run_cli("check", path, "--json").json
+    assert findings["period_given"] is False
+    [finding] = findings["findings"]
+    assert (finding["row"], finding["column"], finding["value"], finding["code"]) == (
+        3,
+        "结业日期",
+        later,
+        "date.after-today",
+    )
+    assert finding["message_zh"].startswith(f"结业日期 {later} 晚于今天 {today}（未指定批次月份，按今天核查）")
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(out / "exceptions.xlsx").worksheets[0].iter_rows(values_only=True)}
+    assert summary["批次月份"] == f"未给 --period，按今天 {today} 核查"
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(out / f"退回_{SENDER}.xlsx")["封面"].iter_rows(values_only=True)}
+    assert cover["批次"] == f"未指定批次月份，按 {today} 核查"
+
+
+def test_no_period__a_given_period_is_the_batch_month(make_xlsx, check_json):
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1, end_date="2024-07-01"))})
+    result = check_json(path)  # --period 2024-06
+    assert result.json["period_given"] is True and result.json["period"] == "2024-06"
+    assert by_code(result, "date.after-period") == [(2, "结业日期", "date.after-period")]
+    assert by_code(result, "date.after-today") == []

@@ -89,12 +89,13 @@ def test_id__full_width_digits_are_accepted(make_xlsx, check_json):
     path = make_xlsx(
         {
             "花名册": roster_sheet(roster_row(1, id_number=half.translate(FULL_WIDTH)), roster_row(2)),
-            "考勤": [["身份证号码", "应出勤天数", "实际出勤天数"], [half, 10, 10]],
+            "考勤": [["身份证号码", "应出勤天数", "实际出勤天数"], [half, 10, 10], [person(2)["id_number"], 10, 10]],
         }
     )
     result = check_json(path)
-    # Row 3 is trainee 2 with a different ID, so the only problem would be a duplicate had the
-    # full-width ID not been normalised to the same person as the attendance row.
+    # Row 3 is trainee 2 with a different ID (and an attendance row of its own), so the only problems
+    # would be a duplicate and an attendance row for nobody had the full-width ID not been normalised
+    # to the same person as the attendance row.
     assert findings(result) == []
 
 
@@ -512,6 +513,8 @@ def test_cross__attendance_and_certificate_ids_not_on_roster(make_xlsx, check_js
     )
     result = check_json(path)
     assert [(f["sheet"], f["row"], f["column"], f["code"]) for f in result.json["findings"]] == [
+        # Trainee 2 has no attendance row: the roster row is named, the attendance sheet to add it to.
+        ("花名册", 3, "姓名", "attendance.trainee-missing"),
         ("考勤", 3, "身份证号码", "attendance.not-on-roster"),
         ("证书", 2, "身份证号码", "cert.not-on-roster"),
     ]

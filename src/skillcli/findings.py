@@ -405,6 +405,15 @@ _ALL: list[Code] = [
             " changing, if it is wrong write the real end date",
         ),
         (
+            "after-today",
+            W,
+            "结业日期 {value} 晚于今天 {detail}（未指定批次月份，按今天核查），即培训尚未结业，按结业计算的补贴要等结业后再申报；"
+            "结业日期无误则不必改动，填错了请改为实际结业日期",
+            "end date {value} is after today, {detail} (no batch month given, checked as of today), so the"
+            " training has not ended and a subsidy due at the end waits until it has; if the date is right"
+            " nothing needs changing, if it is wrong write the real end date",
+        ),
+        (
             "filed-before-start",
             E,
             "备案结束日期早于开班日期（{detail}），请按备案材料核对",

@@ -33,7 +33,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def parse_period(text: str | None, today: dt.date) -> Context:
-    """``YYYY-MM`` (default: the current month) to a check context."""
+    """``YYYY-MM`` to a check context; none: the current month, checked as of ``today`` (``period_given``)."""
     if text is None:
         year, month = today.year, today.month
     else:
@@ -42,7 +42,7 @@ def parse_period(text: str | None, today: dt.date) -> Context:
             raise UsageError(f"批次月份应为 YYYY-MM，读到「{text}」", f"--period must be YYYY-MM, got '{text}'")
         year, month = int(match.group(1)), int(match.group(2))
     last = calendar.monthrange(year, month)[1]
-    return Context(dt.date(year, month, 1), dt.date(year, month, last), today)
+    return Context(dt.date(year, month, 1), dt.date(year, month, last), today, period_given=text is not None)
 
 
 @dataclass(slots=True)

@@ -114,7 +114,7 @@ def _write(
 
     with OutputSet(out, list(files)) as outputs:
         write_exceptions_xlsx(
-            batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
+            batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch, lang), lang=lang
         )
         write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), lang=lang)
         returns: list[str] = []

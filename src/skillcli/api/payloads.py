@@ -45,6 +45,8 @@ def batch_payload(batch: Batch, mask: Mask) -> dict[str, Any]:
         "tool": "skillcli",
         "version": __version__,
         "period": batch.ctx.period_label,
+        # False when check ran without --period: the month is today's and end dates were checked as of today.
+        "period_given": batch.ctx.period_given,
         "files": [
             {
                 "path": f.path,

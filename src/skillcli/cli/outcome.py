@@ -61,6 +61,17 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
                     "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
                 )
             )
+    ctx = result.batch.ctx
+    if not ctx.period_given:
+        # Which date the check used is part of the result: a class ending after it was reported as not
+        # yet ended (date.after-today), and a batch of another month needs --period to be checked as such.
+        screen.line(
+            screen.t(
+                f"未给 --period，按今天 {ctx.today} 核查结业日期；核查某一批次月份请加 --period YYYY-MM",
+                f"no --period given: end dates were checked as of today, {ctx.today}; add --period YYYY-MM to"
+                " check a batch month",
+            )
+        )
     if json_out:
         from skillcli.api.payloads import batch_payload
         from skillcli.cli.render import print_json

@@ -229,7 +229,12 @@ def _cover(
     if headed:
         count += f"；另有表头问题 {headed} 条（见工作表「表头问题」）"
     lines: list[tuple[str, Any, Any]] = [
-        ("批次", batch.ctx.period_label, "text"),
+        # With no batch month given the check was made as of the day it ran: the sender is told so.
+        (
+            "批次",
+            batch.ctx.period_label if batch.ctx.period_given else f"未指定批次月份，按 {batch.ctx.today} 核查",
+            "text",
+        ),
         (header, recipient.name, "text"),
         ("问题数", count, "text"),
         ("退回日期", today.isoformat(), "text"),

@@ -10,10 +10,12 @@ from skillcli.pipeline import Batch
 from skillcli.version import __version__
 
 
-def summary_rows(batch: Batch) -> list[tuple[str, Any, Any]]:
-    """Label/value pairs for the first sheet of exceptions.xlsx."""
+def summary_rows(batch: Batch, lang: str | None = None) -> list[tuple[str, Any, Any]]:
+    """Label/value pairs for the first sheet of exceptions.xlsx (the batch month in ``lang``)."""
+    zh, en = batch.ctx.period_shown
+    period = {"zh": zh, "en": en}.get(lang or "", zh if zh == en else f"{zh} / {en}")
     rows: list[tuple[str, Any, Any]] = [
-        ("批次月份 / period", batch.ctx.period_label, "text"),
+        ("批次月份 / period", period, "text"),
         ("文件数 / files", len(batch.files), "int"),
     ]
     for kind, count in batch.rows.items():

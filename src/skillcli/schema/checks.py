@@ -89,12 +89,21 @@ def _has(frame: pl.DataFrame, *columns: str) -> bool:
     return all(c in frame.columns for c in columns)
 
 
-@check("date.order", "date.filed-before-start", "date.after-period")
+@check("date.order", "date.filed-before-start", "date.after-period", "date.after-today")
 def check_training_dates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
+    """Start after end, a filed end before the start, and a class not yet ended: after the batch
+    month, or, with no batch month given, after today (a class still running cannot be claimed on its
+    end, whichever month it is claimed in)."""
     roster = frames.get(SheetKind.ROSTER)
     if roster is None or not _has(roster, "start_date", "end_date"):
         return []
     start, end = pl.col("start_date"), pl.col("end_date")
+    if ctx.period_given:
+        not_ended = pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period"))
+        as_of = pl.lit(ctx.period_label)
+    else:
+        not_ended = pl.when(end > pl.lit(ctx.today)).then(pl.lit("date.after-today"))
+        as_of = pl.lit(ctx.today.isoformat())
     found = [
         emit_query(
             roster,
@@ -103,13 +112,7 @@ def check_training_dates(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
             start.dt.to_string("%Y-%m-%d"),
             pl.concat_str([start.dt.to_string("%Y-%m-%d"), pl.lit(" > "), end.dt.to_string("%Y-%m-%d")]),
         ),
-        emit_query(
-            roster,
-            pl.when(end > pl.lit(ctx.period_end)).then(pl.lit("date.after-period")),
-            "end_date",
-            end.dt.to_string("%Y-%m-%d"),
-            pl.lit(ctx.period_label),
-        ),
+        emit_query(roster, not_ended, "end_date", end.dt.to_string("%Y-%m-%d"), as_of),
     ]
     if "filed_end_date" in roster.columns:
         filed = pl.col("filed_end_date")

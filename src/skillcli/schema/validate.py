@@ -33,15 +33,31 @@ ACCOUNT_RE = r"^\d{6,32}$"
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a batch is checked against: its period (a month) and today's date."""
+    """What a batch is checked against: its period (a month) and today's date.
+
+    ``period_given`` is false when the clerk named no batch month (``check`` without ``--period``):
+    the period is then today's month, and the end dates are checked against today itself, which
+    every output states (``period_shown``)."""
 
     period_start: dt.date
     period_end: dt.date
     today: dt.date
+    period_given: bool = True
 
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%Y-%m}"
+
+    @property
+    def period_shown(self) -> tuple[str, str]:
+        """The batch month as outputs state it (Chinese, English): 2024-12, or that none was given
+        and the check was made as of today."""
+        if self.period_given:
+            return self.period_label, self.period_label
+        return (
+            f"未给 --period，按今天 {self.today.isoformat()} 核查",
+            f"no --period given: checked as of today, {self.today.isoformat()}",
+        )
 
 
 # -- Pandera: required columns, enums and patterns ---------------------------------------------
