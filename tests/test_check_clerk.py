@@ -263,7 +263,7 @@ def test_no_period__end_dates_are_checked_as_of_today_and_every_output_says_so(m
         later,
         "date.after-today",
     )
-    assert finding["message_zh"].startswith(f"结业日期 {later} 晚于今天 {today}（未指定批次月份，按今天核查）")
+    assert finding["message_zh"].startswith(f"「结业日期」{later} 晚于今天 {today}（未指定批次月份，按今天核查）")
     summary = {r[0]: r[1] for r in openpyxl.load_workbook(out / "exceptions.xlsx").worksheets[0].iter_rows(values_only=True)}
     assert summary["批次月份"] == f"未给 --period，按今天 {today} 核查"
     cover = {r[0]: r[1] for r in openpyxl.load_workbook(out / f"退回_{SENDER}.xlsx")["封面"].iter_rows(values_only=True)}
@@ -276,3 +276,12 @@ def test_no_period__a_given_period_is_the_batch_month(make_xlsx, check_json):
     assert result.json["period_given"] is True and result.json["period"] == "2024-06"
     assert by_code(result, "date.after-period") == [(2, "结业日期", "date.after-period")]
     assert by_code(result, "date.after-today") == []
+
+
+def test_after_period__names_the_end_date_by_the_senders_header(make_xlsx, check_json):
+    # The reader's roster wrote 结班日期: the message says that, not 结业日期.
+    header = [h if h != "结业日期" else "结班日期" for h in ROSTER_HEADER_ROW]
+    path = make_xlsx({"花名册": roster_sheet(roster_row(1, end_date="2024-07-01"), header=header)})
+    [finding] = only(check_json(path, "--map", "结班日期=结业日期"), "date.after-period")
+    assert finding["column"] == "结班日期"
+    assert finding["message_zh"].startswith("「结班日期」2024-07-01 晚于本批次所属月份 2024-06")

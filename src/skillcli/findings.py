@@ -398,18 +398,18 @@ _ALL: list[Code] = [
         (
             "after-period",
             W,
-            "结业日期 {value} 晚于本批次所属月份 {detail}，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
-            "结业日期无误则不必改动，填错了请改为实际结业日期",
-            "end date {value} is after the batch period {detail}, so the training has not ended by the end of the"
+            "「{column}」{value} 晚于本批次所属月份 {detail}，即到本月底培训尚未结业，按结业计算的补贴要等结业后的批次；"
+            "日期无误则不必改动，填错了请改为实际结业日期",
+            "end date '{column}' {value} is after the batch period {detail}, so the training has not ended by the end of the"
             " month and a subsidy due at the end waits for a later batch; if the date is right nothing needs"
             " changing, if it is wrong write the real end date",
         ),
         (
             "after-today",
             W,
-            "结业日期 {value} 晚于今天 {detail}（未指定批次月份，按今天核查），即培训尚未结业，按结业计算的补贴要等结业后再申报；"
-            "结业日期无误则不必改动，填错了请改为实际结业日期",
-            "end date {value} is after today, {detail} (no batch month given, checked as of today), so the"
+            "「{column}」{value} 晚于今天 {detail}（未指定批次月份，按今天核查），即培训尚未结业，按结业计算的补贴要等结业后"
+            "再申报；日期无误则不必改动，填错了请改为实际结业日期",
+            "end date '{column}' {value} is after today, {detail} (no batch month given, checked as of today), so the"
             " training has not ended and a subsidy due at the end waits until it has; if the date is right"
             " nothing needs changing, if it is wrong write the real end date",
         ),
