@@ -285,3 +285,17 @@ def test_after_period__names_the_end_date_by_the_senders_header(make_xlsx, check
     [finding] = only(check_json(path, "--map", "结班日期=结业日期"), "date.after-period")
     assert finding["column"] == "结班日期"
     assert finding["message_zh"].startswith("「结班日期」2024-07-01 晚于本批次所属月份 2024-06")
+
+
+def test_no_period__diff_says_the_check_was_made_as_of_today(make_xlsx, run_cli, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    old = make_xlsx({"花名册": roster_sheet(roster_row(1))}, name="old.xlsx")
+    new = make_xlsx({"花名册": roster_sheet(roster_row(1), roster_row(2))}, name="new.xlsx")
+    out = tmp_path / "out"
+    result = run_cli("diff", old, new, "--out", out)
+    assert result.code in (0, 1), result.stderr
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(out / "diff.xlsx").worksheets[0].iter_rows(values_only=True)}
+    assert summary["批次月份"] == f"未给 --period，按今天 {dt.date.today().isoformat()} 核查"

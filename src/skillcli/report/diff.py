@@ -321,7 +321,7 @@ def summary_rows(report: DiffReport, lang: str | None = None) -> list[tuple[str,
         ),
         ("旧文件 / old", ", ".join(f.path for f in report.old.files), "text"),
         ("新文件 / new", ", ".join(f.path for f in report.new.files), "text"),
-        ("批次月份 / period", report.new.ctx.period_label, "text"),
+        ("批次月份 / period", in_lang(" / ".join(dict.fromkeys(report.new.ctx.period_shown)), lang), "text"),
     ]
     for kind, counts in report.rows.counts().items():
         label = SheetKind(kind).label_zh
