@@ -299,3 +299,24 @@ def test_no_period__diff_says_the_check_was_made_as_of_today(make_xlsx, run_cli,
     assert result.code in (0, 1), result.stderr
     summary = {r[0]: r[1] for r in openpyxl.load_workbook(out / "diff.xlsx").worksheets[0].iter_rows(values_only=True)}
     assert summary["批次月份"] == f"未给 --period，按今天 {dt.date.today().isoformat()} 核查"
+
+
+def test_attendance__a_namesake_under_another_id_points_at_that_row(make_xlsx, check_json):
+    good = person(2)["id_number"]
+    mistyped = good[:-1] + ("0" if good[-1] != "0" else "1")
+    roster = roster_sheet(roster_row(1), roster_row(2, id_number=mistyped))
+    attendance = [["身份证号码", "姓名", "线上学时"], [person(1)["id_number"], person(1)["name"], 1]]
+    attendance.append([good, person(2)["name"], 2])
+    result = check_json(make_xlsx({"花名册": roster, "考勤": attendance}))
+    assert only(result, "attendance.trainee-missing") == []
+    [finding] = only(result, "attendance.id-differs")
+    assert (finding["sheet"], finding["row"], finding["column"], finding["value"]) == (
+        "花名册",
+        3,
+        "身份证号码",
+        person(2)["name"],
+    )
+    assert finding["message_zh"] == (
+        f"考勤表中此人（{person(2)['name']}）的一行在「考勤」第 3 行，但那里的身份证号码与本行不同，所以对不上："
+        "请按身份证核对两处号码，改正写错的一处"
+    )

@@ -541,6 +541,14 @@ _ALL: list[Code] = [
             " attendance is held (not counted as zero): add a row for them to {count}, filling in {closest}",
         ),
         (
+            "id-differs",
+            W,
+            "考勤表中此人（{value}）的一行在{detail}，但那里的身份证号码与本行不同，所以对不上：请按身份证核对两处号码，"
+            "改正写错的一处",
+            "the attendance row of this person ({value}) is at {detail}, but its ID number differs from this row's,"
+            " so the two do not match: check both numbers against the ID card and correct the wrong one",
+        ),
+        (
             "present-exceeds-required",
             E,
             "实际出勤天数 {value} 大于应出勤天数 {detail}，请核对考勤",

@@ -179,6 +179,7 @@ CORPUS: dict[str, Build] = {
     "roster.duplicate-person": lambda tmp: roster_with(tmp, roster_row(1), roster_row(1)),
     "attendance.not-on-roster": with_sheet("考勤", [["身份证号码", "姓名"], [valid_id(seq="551"), "某人"]]),
     "attendance.trainee-missing": with_sheet("考勤", [["身份证号码", "姓名", "线上学时"], [*P1_KEY, 10]], roster_rows=2),
+    "attendance.id-differs": with_sheet("考勤", [["身份证号码", "姓名"], [valid_id(seq="552"), P1["name"]]]),
     "attendance.present-exceeds-required": attendance(10, 11, 0, 40, 40),
     "attendance.online-exceeds-total": attendance(10, 10, 50, 0, 40),
     "attendance.hours-sum": attendance(10, 10, 10, 10, 40),

@@ -293,11 +293,15 @@ def _attendance_words(file: str, places: list[tuple[str, str, list[str]]]) -> tu
     return bilingual(sheets_zh, sheets_en), bilingual("、".join(columns), ", ".join(columns))
 
 
-@check("attendance.trainee-missing")
+@check("attendance.trainee-missing", "attendance.id-differs")
 def check_attendance_coverage(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
     """A trainee on the roster with no row in the attendance sheet the roster's file carries: one
     warning per trainee, naming that sheet and the columns the missing row needs. A subsidy computed
-    from attendance is held for them (``payout.no-attendance``), so the sender is asked for the row."""
+    from attendance is held for them (``payout.no-attendance``), so the sender is asked for the row.
+
+    When the attendance has a row of the same name under an ID that is on no roster row, the person
+    is there with one of the two numbers mistyped: the warning points at that row instead of asking
+    for a row that exists."""
     roster, attendance = frames.get(SheetKind.ROSTER), frames.get(SheetKind.ATTENDANCE)
     if roster is None or attendance is None or not _has(roster, "id_number") or not _has(attendance, "id_number"):
         return []
@@ -305,9 +309,24 @@ def check_attendance_coverage(frames: Frames, ctx: Context) -> list[pl.LazyFrame
     places = attendance_places(frames).filter(pl.col("__att_own"))
     missing = roster.filter(pl.col("id_number").is_not_null() & ~pl.col("id_number").is_in(known.implode()))
     missing = missing.join(places, on="_file", how="inner")
-    name = pl.col("name") if "name" in missing.columns else pl.lit(None, pl.String)
+    if "name" not in missing.columns:
+        missing = missing.with_columns(pl.lit(None, pl.String).alias("name"))
+    if "name" in attendance.columns:
+        rostered = roster.get_column("id_number").drop_nulls().implode()
+        namesakes = (
+            attendance.filter(pl.col("name").is_not_null() & ~pl.col("id_number").is_in(rostered))
+            .group_by("name", maintain_order=True)
+            .agg(location(pl.col("_file"), pl.col("_sheet"), pl.col("_row")).first().alias("__namesake"))
+        )
+        missing = missing.join(namesakes, on="name", how="left")
+    else:
+        missing = missing.with_columns(pl.lit(None, pl.String).alias("__namesake"))
+    absent, mistyped = pl.col("__namesake").is_null(), pl.col("__namesake").is_not_null()
     detail = pl.concat_str([pl.col("__att_sheets"), pl.lit("; "), pl.col("__att_columns")])
-    return [emit_query(missing, "attendance.trainee-missing", "name", name.fill_null(""), detail)]
+    return [
+        emit_query(missing.filter(absent), "attendance.trainee-missing", "name", pl.col("name").fill_null(""), detail),
+        emit_query(missing.filter(mistyped), "attendance.id-differs", "id_number", pl.col("name"), pl.col("__namesake")),
+    ]
 
 
 @check("uscc.two-names")
