@@ -320,3 +320,13 @@ def test_attendance__a_namesake_under_another_id_points_at_that_row(make_xlsx, c
         f"考勤表中此人（{person(2)['name']}）的一行在「考勤」第 3 行，但那里的身份证号码与本行不同，所以对不上："
         "请按身份证核对两处号码，改正写错的一处"
     )
+
+
+def test_attendance__a_row_whose_id_is_wrong_is_asked_for_its_number_not_for_attendance(make_xlsx, check_json):
+    good = person(2)["id_number"]
+    mistyped = good[:-1] + ("0" if good[-1] != "0" else "1")
+    roster = roster_sheet(roster_row(1), roster_row(2, id_number=mistyped))
+    attendance = [["身份证号码", "姓名", "线上学时"], [person(1)["id_number"], person(1)["name"], 1]]
+    result = check_json(make_xlsx({"花名册": roster, "考勤": attendance}))
+    assert by_code(result, "id.checksum") == [(3, "身份证号码", "id.checksum")]
+    assert only(result, "attendance.trainee-missing") == []

@@ -15,6 +15,7 @@ import polars as pl
 from skillcli.findings import BILINGUAL_MARK, bilingual, concat, emit_query, emitted
 from skillcli.model import LEVEL_LABELS, SheetKind
 from skillcli.schema.lengths import INPUT_LIMITS
+from skillcli.schema.parse import id_problem
 from skillcli.schema.validate import Context
 
 Frames = dict[SheetKind, pl.DataFrame]
@@ -321,7 +322,10 @@ def check_attendance_coverage(frames: Frames, ctx: Context) -> list[pl.LazyFrame
         missing = missing.join(namesakes, on="name", how="left")
     else:
         missing = missing.with_columns(pl.lit(None, pl.String).alias("__namesake"))
-    absent, mistyped = pl.col("__namesake").is_null(), pl.col("__namesake").is_not_null()
+    # A roster ID with a finding of its own (checksum, digits lost …) cannot be looked up: the row is
+    # asked for its number first, not for an attendance row that may well exist under the right one.
+    id_valid = id_problem(pl.col("id_number"), pl.lit(False), ctx.today)[0].is_null()
+    absent, mistyped = pl.col("__namesake").is_null() & id_valid, pl.col("__namesake").is_not_null()
     detail = pl.concat_str([pl.col("__att_sheets"), pl.lit("; "), pl.col("__att_columns")])
     return [
         emit_query(missing.filter(absent), "attendance.trainee-missing", "name", pl.col("name").fill_null(""), detail),
