@@ -330,3 +330,26 @@ def test_attendance__a_row_whose_id_is_wrong_is_asked_for_its_number_not_for_att
     result = check_json(make_xlsx({"花名册": roster, "考勤": attendance}))
     assert by_code(result, "id.checksum") == [(3, "身份证号码", "id.checksum")]
     assert only(result, "attendance.trainee-missing") == []
+
+
+def test_second_table__a_total_line_followed_by_a_heading_ends_the_table(make_xlsx, check_json):
+    rows = [
+        ROSTER_HEADER_ROW,
+        roster_row(1),
+        roster_row(2),
+        ["合计", "2人"],
+        [],
+        ["补报人员（第二批）"],
+        ROSTER_HEADER_ROW,
+        roster_row(3),
+    ]
+    result = check_json(make_xlsx({"花名册": rows}))
+    assert result.json["counts"]["rows"] == {"roster": 3}
+    assert by_code(result, "sheet.footer-count") == []
+    [finding] = only(result, "sheet.rows-below-footer")
+    assert finding["row"] == 6
+    assert finding["message_zh"].startswith(
+        f"第 4 行表尾「2人」与其上方的 2 行人员相符；但该行下方还有一张表「补报人员（第二批）」（第 6 行），"
+        f"其中第 8 行 {person(3)['name']} 共 1 人已作为本表人员一并读取（本表共读到 3 行）"
+    )
+    assert f"row 8 ({person(3)['name']}), 1 person (3 rows in all)" in finding["message_en"]

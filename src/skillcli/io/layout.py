@@ -484,24 +484,10 @@ def _end_of_table_issues(
     count is then compared with the rows above the end, and the warning says when they agree."""
     import polars as pl
 
-    rows = table.frame.get_column("_row")
-    if rows.len() == 0:
-        return _head_count_issues(table, head_counts)
-    first, last = int(rows.min()), int(rows.max())  # type: ignore[arg-type]
-    end = next(((r, why, text) for r, why, text in sorted(aside) if why == "footer" and first < r < last), None)
-    if end is None:
-        # A total line is the end only when a heading follows it: page subtotals (本页合计) with the
-        # header repeated on the next page are one table.
-        for r, why, text in sorted(aside):
-            if why != "total" or not first < r < last:
-                continue
-            following = int(rows.filter(rows > r).min())  # type: ignore[arg-type]
-            if any(w == "title" and r < x < following for x, w, _ in aside):
-                end = (r, why, text)
-                break
+    end = _table_end(table.frame.get_column("_row"), aside)
     if end is None:
         return _head_count_issues(table, head_counts)
-    end_row, end_why, _ = end
+    end_row, signature = end
     below = table.frame.filter(pl.col("_row") > end_row)
     start = int(below.get_column("_row").min())  # type: ignore[arg-type]
     headings = [
@@ -511,36 +497,75 @@ def _end_of_table_issues(
     ]
     heading_row, heading = headings[-1] if headings else (start, "")
     names = below.select("_row", pl.col("name") if "name" in below.columns else pl.lit(None, pl.String)).rows()
-    above = rows.len() - len(names)
-    counts_above = [(r, text, n) for r, text, n in head_counts if r < end_row]
+    above = table.frame.height - len(names)
+    # The count on the end line itself (合计 2人 followed by a heading) counts the rows above it too.
+    counts_above = [(r, text, n) for r, text, n in head_counts if r <= end_row]
     matched = counts_above[-1] if counts_above and counts_above[-1][2] == above else None
     issues = [] if matched else _head_count_issues(table, head_counts)
+    zh, en = _below_words(end_row, signature, matched, above, heading_row, heading, names)
+    en += f" ({table.frame.height} rows in all)"
+    zh += f"（本表共读到 {table.frame.height} 行）"
+    issues.append(table.issue("sheet.rows-below-footer", row=heading_row, value=heading, detail=bilingual(zh, en)))
+    return issues
 
+
+def _table_end(rows: pl.Series, aside: list[tuple[int, str, str]]) -> tuple[int, bool] | None:
+    """(Excel row, whether a signature line) of the line that ends the table when data rows follow it:
+    the first signature line between data rows, else a total line with a heading after it."""
+    if rows.len() == 0:
+        return None
+    first, last = int(rows.min()), int(rows.max())  # type: ignore[arg-type]
+    for r, why, _ in sorted(aside):
+        if why == "footer" and first < r < last:
+            return r, True
+    # A total line is the end only when a heading follows it: page subtotals (本页合计) with the header
+    # repeated on the next page are one table.
+    for r, why, _ in sorted(aside):
+        if why != "total" or not first < r < last:
+            continue
+        following = int(rows.filter(rows > r).min())  # type: ignore[arg-type]
+        if any(w == "title" and r < x < following for x, w, _ in aside):
+            return r, False
+    return None
+
+
+def _below_words(
+    end_row: int,
+    signature: bool,
+    matched: tuple[int, str, int] | None,
+    above: int,
+    heading_row: int,
+    heading: str,
+    names: list[tuple[int, str | None]],
+) -> tuple[str, str]:
+    """The finding's detail in Chinese and English, up to the rows' total."""
     shown = names[:_NAMED_BELOW]
     listed_zh = "、".join(f"第 {r} 行 {name or '（姓名空白）'}" for r, name in shown)
     listed_en = ", ".join(f"row {r} ({name or 'no name'})" for r, name in shown)
     if len(names) > len(shown):
         listed_zh += " 等"
         listed_en += " and more"
-    kind_zh, kind_en = ("签字行", "signature line") if end_why == "footer" else ("合计行", "total line")
+    kind_zh, kind_en = ("签字行", "signature line") if signature else ("合计行", "total line")
     zh = en = ""
     if matched:
         zh = f"第 {matched[0]} 行表尾「{matched[1]}」与其上方的 {above} 行人员相符；但"
         en = f"the footer '{matched[1]}' on row {matched[0]} matches the {above} rows above it, but "
     # The end line is named by its row only: its words (经办人：…) are the sender's form, not news.
-    zh += f"第 {end_row} 行{kind_zh}下方"
-    en += f"below the {kind_en} on row {end_row} "
+    if matched and matched[0] == end_row:
+        zh += "该行下方"
+        en += "below that line "
+    else:
+        zh += f"第 {end_row} 行{kind_zh}下方"
+        en += f"below the {kind_en} on row {end_row} "
     if heading:
         zh += f"还有一张表「{heading}」（第 {heading_row} 行），其中"
         en += f"another table, '{heading}' (row {heading_row}), was read as part of this sheet: "
     else:
         zh += "还有"
         en += "more rows were read as part of this sheet: "
-    zh += f"{listed_zh} 共 {len(names)} 人已作为本表人员一并读取（本表共读到 {rows.len()} 行）"
-    en += f"{listed_en}, {len(names)} people ({rows.len()} rows in all)"
-    en = en[0].upper() + en[1:]
-    issues.append(table.issue("sheet.rows-below-footer", row=heading_row, value=heading, detail=bilingual(zh, en)))
-    return issues
+    zh += f"{listed_zh} 共 {len(names)} 人已作为本表人员一并读取"
+    en += f"{listed_en}, {len(names)} {'person' if len(names) == 1 else 'people'}"
+    return zh, en[0].upper() + en[1:]
 
 
 def _head_count_issues(table: SheetTable, head_counts: list[tuple[int, str, int]]) -> list[Issue]:
