@@ -236,7 +236,7 @@ def test_payout__missing_online_hours_are_not_counted_as_zero(run_cli, make_xlsx
     assert [r["代码"] for r in records] == ["payout.no-attendance"]
     # The message names the attendance sheet to add the trainee to and its columns, not a derived field.
     assert records[0]["说明"].endswith(
-        "没有该学员可用的考勤记录，不按 0 计，本项暂不发放；请在考勤表「考勤汇总」为此人补上一行，"
+        "没有该学员可用的考勤记录，不按 0 计，本项暂不发放；请在考勤表「考勤汇总」为此人补上（或补全）一行，"
         "填写身份证号码、姓名、班级编号、线上学时、线下学时"
     )
     assert not records[0]["列"] and "线上学时占比" not in records[0]["说明"]

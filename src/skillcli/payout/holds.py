@@ -97,9 +97,10 @@ def rule_holds(
     )
     where = pl.concat_str(
         [
-            pl.lit(bilingual("请在考勤表", "Add a row for them to the attendance sheet ")),
+            # The row may be missing or lack the hours or days: 补上（或补全） covers both.
+            pl.lit(bilingual("请在考勤表", "Add (or complete) their row in the attendance sheet ")),
             pl.col("__att_sheets"),
-            pl.lit(bilingual("为此人补上一行，填写", ", filling in ")),
+            pl.lit(bilingual("为此人补上（或补全）一行，填写", ", filling in ")),
             pl.col("__att_columns"),
         ]
     ).fill_null(
