@@ -251,7 +251,8 @@ def check_on_roster(frames: Frames, ctx: Context) -> list[pl.LazyFrame]:
 def attendance_places(frames: Frames) -> pl.DataFrame:
     """Per file holding roster rows (``_file``): the attendance sheet(s) its trainees' attendance goes
     in and the columns a row of them needs, worded for a message (``__att_sheets``, ``__att_columns``,
-    each bilingual), and whether those sheets are the file's own or its sending's (``__att_own``).
+    each bilingual), and whether its trainees are expected there (``__att_own``: the file has an
+    attendance sheet, or the batch's attendance came as files of their own).
 
     A trainee's attendance goes in the attendance sheet of the roster's own file. A batch whose
     attendance came as files of their own (no roster in them) puts every trainee's there; a file
