@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillcli.errors import UsageError
 from skillcli.model import Severity
 from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress, load_batch, parse_period
 
@@ -69,15 +68,9 @@ def check(
     ``loaded`` is called with the batch once it is read, before anything is written.
     """
     if split_by is not None:
-        from skillcli.report.returns import SPLIT_BY
+        from skillcli.report.returns import check_split_by
 
-        if split_by not in SPLIT_BY:
-            raise UsageError(
-                f"--split-by 只能是 institution（培训机构）或 enterprise（单位），不是「{split_by}」",
-                f"--split-by takes institution or enterprise, not '{split_by}'",
-            )
-        if out is None:
-            raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
+        check_split_by(split_by, out)
     today = today or dt.date.today()
     batch = read_batch(files, parse_period(period, today), max_file_mb, limits, columns, progress, loaded)
     if out is None:
@@ -116,7 +109,7 @@ def _write(
         write_exceptions_xlsx(
             batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
         )
-        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), lang=lang)
+        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), raw=batch.raw, lang=lang)
         returns: list[str] = []
         contact: Mapping[str, Any] = {}
         if split_by is not None:

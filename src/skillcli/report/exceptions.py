@@ -7,7 +7,7 @@ files or sheets. Error rows are red, warnings yellow; headers are frozen and fil
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,34 @@ def write_lang_csv(target: Path, frame: pl.DataFrame, lang: str | None, *, safe_
     write_csv_frame(target, written, safe_columns=[name for name in safe if name in written.columns])
 
 
+def with_names(findings: pl.DataFrame, raw: Mapping[SheetKind, pl.DataFrame]) -> pl.DataFrame:
+    """``findings`` with a ``name`` column: the trainee's name from the row each is about, when that
+    row was read (a header or file finding has none). The screen and exceptions.csv both name the
+    person this way, so that a clerk can find the row without the masked ID."""
+    parts = [
+        frame.select(
+            pl.col("_file").alias("file"), pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row"), "name"
+        )
+        for frame in raw.values()
+        if {"_file", "_sheet", "_row", "name"} <= set(frame.columns)
+    ]
+    if not parts:
+        return findings.with_columns(pl.lit(None, pl.String).alias("name"))
+    names = pl.concat(parts, how="vertical_relaxed").unique(["file", "sheet", "row"], keep="first")
+    return findings.join(names, on=["file", "sheet", "row"], how="left", maintain_order="left")
+
+
 def write_exceptions_csv(
-    findings: pl.DataFrame, target: Path, *, extra: tuple[str, ...] = (), lang: str | None = None
+    findings: pl.DataFrame,
+    target: Path,
+    *,
+    raw: Mapping[SheetKind, pl.DataFrame],
+    extra: tuple[str, ...] = (),
+    lang: str | None = None,
 ) -> None:
-    """One line per finding, columns ``CSV_HEADER`` (+ ``extra``), in ``lang`` (``csv_in_lang``)."""
-    frame = csv_in_lang(findings.select(*CSV_HEADER, *extra), lang)
+    """One line per finding, columns ``CSV_HEADER`` (+ ``extra``) and last the trainee's name
+    (``with_names``), in ``lang`` (``csv_in_lang``)."""
+    frame = csv_in_lang(with_names(findings, raw).select(*CSV_HEADER, *extra, "name"), lang)
     # Every column but row and severity can carry text from input.
     unsafe = {"row", "severity", CSV_HEADERS_ZH["row"], CSV_HEADERS_ZH["severity"]}
     safe = {i for i, name in enumerate(frame.columns) if name not in unsafe}
