@@ -126,3 +126,16 @@ def test_payout_split__needs_out_and_a_known_split(make_xlsx: Any, run_cli: Any,
     assert result.code == 2 and result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and "--split-by" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_check__the_clerks_exceptions_keep_the_template_header_with_the_senders_beside_it(
+    make_xlsx: Any, run_cli: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run_cli("check", *_batch(make_xlsx), "--period", "2021-06", "--out", out, "--map", "结班日期=结业日期")
+    assert result.code == 0, result.stdout + result.stderr  # warnings only
+    roster = load_workbook(out / "exceptions.xlsx")["花名册问题"]
+    header = [c.value for c in roster[1]]
+    # Only 乙's sheet has a row here (its end date after the period), and it wrote 结班日期.
+    assert "结业日期（原表：结班日期）" in header, header
+    assert "姓名" in header and not any("原表" in str(h) for h in header if h != "结业日期（原表：结班日期）")

@@ -61,39 +61,17 @@ def cycle_dir(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"root": root, "ledger": ledger, "june": june, "july": july, "run": run, "return": june_return(make)}
 
 
+JUNE_POLICY = ("--policy", "suzhou-2019", "--period", "2021-06", *SUPPLIED)
 # command → (its arguments, given the cycle; the exit codes it may give; a line of its result)
 COMMANDS: dict[str, tuple[Any, tuple[int, ...], str]] = {
     "check": (lambda c: ["check", c["june"], "--period", "2021-06"], (0, 1), "错误 "),
     "payout": (
-        lambda c: [
-            "payout",
-            c["june"],
-            "--policy",
-            "suzhou-2019",
-            "--period",
-            "2021-06",
-            "--ledger",
-            c["ledger"],
-            *SUPPLIED,
-            "--out",
-            c["root"] / "again",
-        ],
+        lambda c: ["payout", c["june"], *JUNE_POLICY, "--ledger", c["ledger"], "--out", c["root"] / "again"],
         (0, 1),
         "已写出",
     ),
     "explain": (
-        lambda c: [
-            "explain",
-            person_id(1),
-            c["june"],
-            "--policy",
-            "suzhou-2019",
-            "--period",
-            "2021-06",
-            "--ledger",
-            c["ledger"],
-            *SUPPLIED,
-        ],
+        lambda c: ["explain", person_id(1), c["june"], *JUNE_POLICY, "--ledger", c["ledger"]],
         (0, 1),
         "张伟",
     ),

@@ -102,12 +102,17 @@ def _write(
     returns the return workbooks' names and whether their covers name a contact."""
     # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
     from skillcli.io.writer import OutputSet
-    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
+    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx, written_headers
     from skillcli.report.summary import summary_rows
 
     with OutputSet(out, list(files)) as outputs:
         write_exceptions_xlsx(
-            batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch), lang=lang
+            batch.findings,
+            batch.raw,
+            outputs.path("exceptions.xlsx"),
+            summary_rows(batch),
+            lang=lang,
+            written=written_headers(batch.files),
         )
         write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), raw=batch.raw, lang=lang)
         returns: list[str] = []

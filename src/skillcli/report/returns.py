@@ -31,7 +31,7 @@ from skillcli.io.writer import OutputSet, Workbook, _display_width, wrapped_line
 from skillcli.model import SheetKind
 from skillcli.money import format_yuan
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import with_shown_ids
+from skillcli.report.exceptions import with_shown_ids, written_headers
 from skillcli.schema.columns import SPECS
 
 if TYPE_CHECKING:
@@ -452,7 +452,7 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
             dtype=pl.String,
         )
     )
-    headers = _written_headers(batch, kind)
+    headers = written_headers(batch.files)
     # The messages name a column as the template does (结业日期); the sender's sheet may call it
     # otherwise (结班日期): in its return, each message names the column as that sheet wrote it.
     mine = mine.with_columns(
@@ -557,18 +557,7 @@ def _in_sender_words(message: str, renamed: Mapping[str, str]) -> str:
 def _sender_header(
     headers: Mapping[tuple[str, str, str], str], kind: SheetKind, canonical: str, sources: list[tuple[str, str]]
 ) -> str:
-    """A return column's header as the sender's sheets wrote it (結班日期, not the template's 结业日期);
+    """A return column's header as the sender's sheets wrote it (结班日期, not the template's 结业日期);
     both, 「结班日期／结业日期」, when its sheets disagree."""
     written = [headers.get((file, sheet, canonical), SPECS_HEADER[kind][canonical]) for file, sheet in sources]
     return "／".join(dict.fromkeys(written)) or SPECS_HEADER[kind][canonical]
-
-
-def _written_headers(batch: Batch, kind: SheetKind) -> dict[tuple[str, str, str], str]:
-    """(file, sheet, canonical) → the header as the sheet wrote it, to find the problem cell."""
-    return {
-        (f.path, s.sheet, canonical): text
-        for f in batch.files
-        for s in f.sheets
-        if s.kind is kind
-        for canonical, text in s.headers.items()
-    }
