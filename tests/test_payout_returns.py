@@ -32,10 +32,13 @@ def _batch(make_xlsx: Any) -> list[Path]:
                 _trained(1, "张伟"),  # paid 2,000.00
                 _trained(2, "王芳", pensioner="是"),  # E8: not eligible
                 _trained(3, "吴敏", passed="不合格"),  # not eligible: did not pass
+                # A7 waits for the 困难企业名单, which only the bureau can supply.
+                payout_row(7, "孙燕", "在岗培训", "车工", "无等级", "2021-04-01", "2021-05-20"),
             ],
             "证书": [
                 CERT_HEADER,
                 certificate(1, "张伟", "S000032000001213000001", "车工", "三级/高级工", "2021-06-10"),
+                certificate(7, "孙燕", "P2021-0007", "车工", "无等级", "2021-05-25", kind="培训合格证"),
             ],
         },
         name="甲.xlsx",
@@ -85,15 +88,19 @@ def test_payout_split__each_sender_learns_what_was_held_and_who_is_not_eligible(
     cover = {row[0]: row[1] for row in _cells(first["封面"]) if row[0]}
     # The paid person only as a count and total; the not eligible counted beside the errors.
     assert cover["本次发放"] == "1 人，合计 2,000.00 元（已发放人员不在本清单中）"
-    assert "不符合条件 2 条" in cover["问题数"]
+    assert "不符合条件 3 条" in cover["问题数"]
     roster = _cells(first["花名册问题"])
     header = roster[0]
     by_row = {r[1]: r for r in roster[1:]}
-    assert sorted(by_row) == [3, 4]  # 张伟 (row 2) was paid: not in the return
+    assert sorted(by_row) == [3, 4, 5]  # 张伟 (row 2) was paid: not in the return
     pensioner = by_row[3][2]
     assert pensioner.startswith("1. 不符合条件，本次不发放：") and "（S2c" in pensioner, pensioner
     assert "不符合条件，本次不发放：" in by_row[4][2]
     assert by_row[3][header.index("姓名")] == "王芳"
+    # What only the bureau can supply is the bureau's to do: the sender is not sent to skillcli's options.
+    waiting = by_row[5][2]
+    assert "此项由人社部门取得困难企业名单后重新核定" in waiting, waiting
+    assert "skillcli" not in waiting and "--param" not in waiting
     texts = "\n".join(str(c) for sheet in first.worksheets for row in _cells(sheet) for c in row if c is not None)
     # Nobody else's trainee, and not the paid one either, by ID.
     for n in (1, 4, 5, 6):
@@ -116,7 +123,7 @@ def test_payout_split__each_sender_learns_what_was_held_and_who_is_not_eligible(
     assert "结班日期" in header and "结业日期" not in header
     assert "结班日期 2021-07-15 晚于本批次所属月份 2021-06" in by_row[4][2], by_row[4][2]
     assert "结业日期" not in "\n".join(r[2] for r in roster[1:])
-    for n in (1, 2, 3, 4):
+    for n in (1, 2, 3, 4, 7):
         assert person_id(n) not in "\n".join(str(c) for row in roster for c in row if c is not None), n
 
 

@@ -61,6 +61,11 @@ _HEADER_ADVICE_CODES = frozenset(
     {"sheet.missing-column-likely", "sheet.unknown-column-missing", "sheet.merged-header-unknown"}
 )
 _CLERK_OPTION_RE = re.compile(r"(?:，或|（也可以)请操作 skillcli 的同事加参数 --map \S+?(?:）|(?=；)|$)")
+# A payout reason that waits for a list or table only the bureau holds (the 困难企业名单, the year's
+# catalogue) tells the clerk how to give it; the sender is told the bureau will, and to change nothing.
+_SUPPLY_RE = re.compile(
+    r"请取得(.+?)，(?:或)?(?:由|请)操作 skillcli 的同事用 --param \S+?(?:（[^）]*）)? ?提供后重新计算"
+)
 
 
 def check_split_by(split_by: str | None, out: Path | None) -> None:
@@ -387,6 +392,7 @@ def for_sender(code: str, column: str, value: str, message: str) -> str:
         )
     if code in _HEADER_ADVICE_CODES:
         message = _CLERK_OPTION_RE.sub("", message).replace("重新检查", "重新报送")
+    message = _SUPPLY_RE.sub(lambda m: f"此项由人社部门取得{m.group(1)}后重新核定", message)
     return sender_message(code, column=column, value=value, message=message)
 
 
