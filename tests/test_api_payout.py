@@ -33,9 +33,9 @@ def explained(run_cli: Any, person: str, batch: Path, ledger: str) -> tuple[str,
     """explain's outcome for the person's one row (as its English word) and the reason codes shown."""
     shown = run_cli("explain", person, batch, *SUZHOU, "--ledger", ledger, "--lang", "en")
     assert shown.code == 0, shown.stderr
-    outcome = re.findall(r"row \d+ .*: (paid|exception|ineligible)\s*$", shown.stderr, re.MULTILINE)
-    codes = set(re.findall(r"^  ([a-z]+\.[a-z-]+): ", shown.stderr, re.MULTILINE))
-    assert len(outcome) == 1, shown.stderr
+    outcome = re.findall(r"row \d+ .*: (paid|exception|ineligible)\s*$", shown.stdout, re.MULTILINE)
+    codes = set(re.findall(r"^  ([a-z]+\.[a-z-]+): ", shown.stdout, re.MULTILINE))
+    assert len(outcome) == 1, shown.stdout
     return outcome[0], codes
 
 

@@ -171,7 +171,7 @@ def test_out__csv_has_the_exact_header_and_full_values(report):
     with (out / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     # Chinese by default: Chinese headers and severities, no English message; codes stay codes.
-    assert rows[0] == ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明"]
+    assert rows[0] == ["文件", "工作表", "行号", "列", "值", "代码", "级别", "说明", "姓名"]
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [(r["行号"], r["列"], r["代码"], r["级别"]) for r in body] == [
         ("3", "身份证号码", "id.checksum", "错误"),
@@ -180,6 +180,8 @@ def test_out__csv_has_the_exact_header_and_full_values(report):
     ]
     assert body[0]["说明"].startswith("身份证号码校验位错误")
     assert body[0]["值"] == BAD_ID  # files carry IDs in full
+    # The trainee the row is about, by name, so that the row can be found without the ID.
+    assert body[0]["姓名"] == person(2)["name"]
     assert body[0]["文件"] == str(path)
     # Input text that looks like a formula is defused.
     assert body[1]["值"] == "'=SUM(1)"
@@ -190,8 +192,10 @@ def test_out__csv_in_english_keeps_the_names_scripts_read(make_xlsx, run_cli, tm
     run_cli("check", path, "--period", PERIOD, "--out", tmp_path / "en", "--lang", "en")
     with (tmp_path / "en" / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["file", "sheet", "row", "column", "value", "code", "severity", "message_zh", "message_en"]
+    header = "file,sheet,row,column,value,code,severity,message_zh,message_en,name"  # as README lists it
+    assert rows[0] == header.split(",")
     body = dict(zip(rows[0], rows[1], strict=True))
+    assert body["name"] == person(2)["name"]
     assert (body["row"], body["code"], body["severity"], body["value"]) == ("3", "id.checksum", "error", BAD_ID)
     assert body["message_en"].startswith("ID check character is wrong")
 
@@ -387,4 +391,4 @@ def test_check__out_on_a_clean_file_writes_empty_reports(tmp_path, make_xlsx, ru
     book = openpyxl.load_workbook(tmp_path / "out" / "exceptions.xlsx")
     assert "汇总" in book.sheetnames
     lines = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines == ["文件,工作表,行号,列,值,代码,级别,说明"]
+    assert lines == ["文件,工作表,行号,列,值,代码,级别,说明,姓名"]

@@ -157,9 +157,9 @@ def test_params__a_bad_table_value_is_one_line_and_exit_2(run_cli: Any, make_xls
 def test_rules__show_prints_the_readings_table_in_both_languages(run_cli: Any) -> None:
     zh = run_cli("rules", "show", "suzhou-2019")
     assert zh.code == 0, zh.stderr
-    assert "口径" in zh.stderr and "R5" in zh.stderr and "付给个人的补贴一律不预拨" in zh.stderr
+    assert "口径" in zh.stdout and "R5" in zh.stdout and "付给个人的补贴一律不预拨" in zh.stdout
     en = run_cli("rules", "show", "suzhou-2019", "--lang", "en")
-    assert "Readings" in en.stderr and "never a subsidy paid to a person" in en.stderr
+    assert "Readings" in en.stdout and "never a subsidy paid to a person" in en.stdout
 
 
 def test_rules__check_rejects_a_reading_without_its_reason(run_cli: Any, tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_rules__check_rejects_a_reading_without_its_reason(run_cli: Any, tmp_pat
     (folder / "cixi-2023.yaml").write_text(text.replace(old, ""), encoding="utf-8")
     result = run_cli("rules", "check", folder, "--lang", "en")
     assert result.code == 1
-    assert "readings R2: missing 'why'" in result.stderr
+    assert "readings R2: missing 'why'" in result.stdout
 
 
 # -- blind cases --------------------------------------------------------------------------------
@@ -200,14 +200,14 @@ def test_rules__blind_cases_are_run_and_reported_on_their_own(run_cli: Any, tmp_
     folder = blind_folder(tmp_path, '      paid: [{row: 1, rule: A24, amount: "3000.00", why: 每人每年3000元}]\n')
     result = run_cli("rules", "test", "--rules-dir", folder)
     assert result.code == 0, result.stderr
-    assert "盲测用例" in result.stderr and "blind-one" in result.stderr
+    assert "盲测用例" in result.stdout and "blind-one" in result.stdout
 
 
 def test_rules__a_status_only_blind_expectation_that_disagrees_fails(run_cli: Any, tmp_path: Path) -> None:
     folder = blind_folder(tmp_path, "      ineligible: [{row: 1, why: 原文不补初级以上}]\n")
     result = run_cli("rules", "test", "--rules-dir", folder, "--lang", "en")
     assert result.code == 1
-    assert "Blind cases" in result.stderr and "expected ineligible, got paid" in result.stderr
+    assert "Blind cases" in result.stdout and "expected ineligible, got paid" in result.stdout
 
 
 def test_rules__a_blind_expectation_read_otherwise_needs_a_known_reading(run_cli: Any, tmp_path: Path) -> None:
@@ -215,13 +215,13 @@ def test_rules__a_blind_expectation_read_otherwise_needs_a_known_reading(run_cli
     deferred = blind_folder(tmp_path / "a", '      paid: [{row: 1, rule: A24, amount: "4000.00", reading: R2}]\n')
     result = run_cli("rules", "test", "--rules-dir", deferred, "--lang", "en")
     assert result.code == 0, result.stderr
-    assert "ok (by reading)" in result.stderr and "R2" in result.stderr
+    assert "ok (by reading)" in result.stdout and "R2" in result.stdout
     unknown = blind_folder(tmp_path / "b", '      paid: [{row: 1, rule: A24, amount: "4000.00", reading: R9}]\n')
     result = run_cli("rules", "test", "--rules-dir", unknown, "--lang", "en")
-    assert result.code == 1 and "reading R9 is not in the policy's readings table" in result.stderr
+    assert result.code == 1 and "reading R9 is not in the policy's readings table" in result.stdout
     stale = blind_folder(tmp_path / "c", '      paid: [{row: 1, rule: A24, amount: "3000.00", reading: R2}]\n')
     result = run_cli("rules", "test", "--rules-dir", stale, "--lang", "en")
-    assert result.code == 1 and "the program now agrees" in result.stderr
+    assert result.code == 1 and "the program now agrees" in result.stdout
 
 
 def test_messages__a_derived_value_is_named_in_chinese_not_by_its_internal_name(
@@ -284,7 +284,7 @@ def test_shanxi__a4_for_an_employment_skills_class_is_a_parameter_and_explain_sa
     # which condition leaves A4 out and what the row holds.
     shown = run_cli("explain", valid_id(seq="011"), batch, *base)
     assert shown.code == 0, shown.stderr
-    a4 = next(line for line in shown.stderr.splitlines() if line.strip().startswith("A4") and "就业技能培训" in line)
+    a4 = next(line for line in shown.stdout.splitlines() if line.strip().startswith("A4") and "就业技能培训" in line)
     assert "不适用" in a4 and "certificate_subsidy_trainings" in a4 and "本行为 就业技能培训" in a4
     # A district that reads 二(六)'s "培训学员" to include them adds the class: 初级工每人300元 to the institution.
     wide = "certificate_subsidy_trainings=技能提升,专项能力培训,就业技能培训"

@@ -384,7 +384,7 @@ def test_ledger__a_v2_ledger_migrates_to_v3_and_keeps_its_events(
     old = run_cli("reconcile", "undo", done.json["sha256"][:10], "--ledger", ledger_url)
     assert old.code == 2 and "ledger migrate" in old.stderr
     migrated = run_cli("ledger", "migrate", "--ledger", ledger_url)
-    assert migrated.code == 0 and "v3" in migrated.stderr, migrated.stderr
+    assert migrated.code == 0 and "v3" in migrated.stdout, migrated.stderr
     assert event_count(ledger_url) == 7
     undone = run_cli("reconcile", "undo", done.json["sha256"][:10], "--ledger", ledger_url, "--json")
     assert undone.code == 0 and undone.json["events_undone"] == 7

@@ -7,6 +7,7 @@ Expected amounts come from the policy document (S2c), not from the program: A8 �
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,16 @@ def test_diff__workbook_and_csvs(run_cli: Any, resubmission: tuple[Path, Path], 
         ("fixed", "cert.not-on-roster"),
         ("fixed", "id.checksum"),
     ]
+    # The CSVs follow --lang as payouts.csv does: Chinese headers and labels by default, no English column.
+    assert csv_lines(out / "diff-rows.csv")[0][:6] == ["变化", "类型", "身份证号码", "姓名", "对比键", "键重复"]
+    assert ["新增", "花名册", "何静"] in [line[:2] + line[3:4] for line in csv_lines(out / "diff-rows.csv")]
+    findings = csv_lines(out / "diff-findings.csv")
+    assert findings[0][:3] == ["状态", "代码", "级别"] and findings[0][-1] == "说明"
+    assert findings[1][:3] == ["已修正", "cert.not-on-roster", "警告"]
+    payout_lines = csv_lines(out / "diff-payout.csv")
+    assert "reason_en" not in payout_lines[0] and "原因" in payout_lines[0]
+    li_na = dict(zip(payout_lines[0], next(p for p in payout_lines if "李娜" in p), strict=True))
+    assert (li_na["变化"], li_na["旧状态"], li_na["差额(元)"]) == ("金额变化", "发放", "-500.00")
 
 
 def test_diff__workbook_in_english(run_cli: Any, resubmission: tuple[Path, Path], tmp_path: Path) -> None:
@@ -215,6 +226,23 @@ def test_diff__workbook_in_english(run_cli: Any, resubmission: tuple[Path, Path]
     assert [(r["Kind"], r["姓名"], r["Row"]) for r in sheet_rows(out / "diff.xlsx", "新增")] == [("roster", "何静", 5)]
     changed = book["修改"]
     assert [c.value for c in changed[1]][:6] == ["Kind", "Old sheet", "Old row", "New sheet", "New row", "Changes"]
+    # The CSVs in English keep the names and values scripts read.
+    assert csv_lines(out / "diff-rows.csv")[0][:6] == ["change", "kind", "person_id", "name", "key", "duplicate"]
+    findings = csv_lines(out / "diff-findings.csv")
+    assert findings[0][-2:] == ["message_zh", "message_en"] and findings[1][:3] == [
+        "fixed",
+        "cert.not-on-roster",
+        "warning",
+    ]
+    payout_lines = csv_lines(out / "diff-payout.csv")
+    li_na = dict(zip(payout_lines[0], next(p for p in payout_lines if "李娜" in p), strict=True))
+    assert (li_na["change"], li_na["old_status"], li_na["delta_yuan"]) == ("amount-changed", "paid", "-500.00")
+
+
+def csv_lines(path: Path) -> list[list[str]]:
+    """A CSV skillcli wrote, as its lines of cells (header first)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
 
 
 def test_diff__layout_and_format_are_not_changes(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
@@ -337,7 +365,7 @@ def test_diff__ids_masked_on_screen_unless_asked(run_cli: Any, resubmission: tup
     masked = run_cli("diff", old, new, *POLICY, "--json")  # run_cli fails on any full ID on screen
     assert "320506********0911" in masked.stderr and "320506********0911" in masked.stdout
     shown = run_cli("diff", old, new, *POLICY, "--show-ids")
-    assert valid_id(seq="091") in shown.stderr
+    assert valid_id(seq="091") in shown.stdout
 
 
 def test_diff__input_text_is_never_a_formula(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:

@@ -62,8 +62,8 @@ def test_exposure__an_escape_in_a_file_name_is_shown_not_obeyed(tmp_path: Path, 
         "--log-file", log, "payout", path, "--policy", "suzhou-2019", "--period", PERIOD, "--out", tmp_path / "out"
     )
     assert result.code == 0, result.stderr
-    assert_nothing_obeyed(result.stderr, log.read_text(encoding="utf-8"))
-    assert "roster\\x1b[31m\\u202eRED.xlsx" in result.stderr
+    assert_nothing_obeyed(result.stdout, log.read_text(encoding="utf-8"))
+    assert "roster\\x1b[31m\\u202eRED.xlsx" in result.stdout
     # An unreadable file's one-line error is cleaned the same way, on screen and in the log.
     broken = tmp_path / "bad\x1b]2;title\x07.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a zip")

@@ -98,17 +98,17 @@ def test_install__wheel_in_a_fresh_venv_lists_tests_and_pays_from_an_empty_folde
     listed = run([skillcli_exe, "rules", "list"], empty, env)
     assert listed.returncode == 0, listed.stderr
     for policy in POLICIES:
-        assert f"{policy}.yaml" in listed.stderr
+        assert f"{policy}.yaml" in listed.stdout
 
     tested = run([skillcli_exe, "rules", "test"], empty, env)
     assert tested.returncode == 0, tested.stderr[-3000:]
-    assert "FAIL" not in tested.stderr and "，0 失败" in tested.stderr
+    assert "FAIL" not in tested.stdout and "，0 失败" in tested.stdout
     for policy in POLICIES:
-        assert policy in tested.stderr
+        assert policy in tested.stdout
 
     checked = run([skillcli_exe, "rules", "check"], empty, env)
     assert checked.returncode == 0, checked.stderr[-3000:]
-    assert f"{len(POLICIES) + len(PROGRAMMES)} 个文件，错误 0" in checked.stderr
+    assert f"{len(POLICIES) + len(PROGRAMMES)} 个文件，错误 0" in checked.stdout
 
     programmes = run([skillcli_exe, "vouchers", "programs", "--json"], empty, env)
     assert programmes.returncode == 0, programmes.stderr
@@ -159,7 +159,7 @@ def test_rules_location__rules_option_and_environment_override_the_installed_rul
     for args in (["--rules", folder, "rules", "list"], ["rules", "list", "--rules", folder]):
         result = run_cli(*args)
         assert result.code == 0, result.stderr
-        assert "cixi-2023" in result.stderr and "suzhou-2019" not in result.stderr
+        assert "cixi-2023" in result.stdout and "suzhou-2019" not in result.stdout
     # The global option reaches every command that looks a policy up, payout included.
     payout = run_cli(
         "--rules", folder, "payout", SAMPLE, "--policy", "suzhou-2019", "--period", "2021-06", "--out", tmp_path / "o"
@@ -170,12 +170,12 @@ def test_rules_location__rules_option_and_environment_override_the_installed_rul
     lines = version.stdout.splitlines()
     assert lines[1] == f"rules sha256:{sha256sum_of_folder(folder)} (2 files; --rules: {folder})"
     # The next invocation without --rules does not inherit the previous one's folder.
-    assert "suzhou-2019" in run_cli("rules", "list").stderr
+    assert "suzhou-2019" in run_cli("rules", "list").stdout
 
     monkeypatch.setenv("SKILLCLI_RULES", str(folder))
     from_env = run_cli("rules", "test")
     assert from_env.code == 0, from_env.stderr
-    assert "cixi-2023" in from_env.stderr and "suzhou-2019" not in from_env.stderr
+    assert "cixi-2023" in from_env.stdout and "suzhou-2019" not in from_env.stdout
 
 
 @pytest.mark.parametrize(

@@ -292,7 +292,7 @@ def test_payout__the_screen_names_the_file_of_each_exception_and_csvs_carry_a_bo
     f1, f2 = _shanxi_batch(make_xlsx)
     out = tmp_path / "out"
     screen = run_cli("payout", f1, f2, "--policy", "shanxi-2019", "--period", "2021-06", "--out", out)
-    text = screen.stderr
+    text = screen.stdout
     table = text[text.index("条异常（共") :]
     assert "文件" in table.splitlines()[1] or "文件" in table[:400]
     assert "华晋煤机.xlsx" in table and "巾帼家政.xlsx" in table

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from skillcli.model import LEVEL_LABELS, SKIP_LABELS
-from skillcli.rules.load import find_policy, load_policy
+from skillcli.rules.load import find_policy, load_policy, policy_paths
 from skillcli.schema.columns import SPECS
 from tests.support.ids import person_id
 from tests.support.rosters import (
@@ -99,6 +99,20 @@ def june(make_xlsx: Any, run_cli: Any, tmp_path: Path) -> dict[str, Any]:
     return {"batch": make_xlsx(JUNE, name="恒达精密_六月.xlsx"), "ledger": ledger}
 
 
+def test_english__every_multiplier_label_has_an_english_label_citing_its_clause() -> None:
+    labelled = 0
+    for path in policy_paths().values():
+        for rule in load_policy(path).rules:
+            multiplier = rule.amount.multiplier
+            if multiplier is None or not multiplier.label:
+                continue
+            labelled += 1
+            assert multiplier.label_en, f"{path.name} {rule.id}: multiplier label without label_en"
+            assert multiplier.label_en.split()[0] == multiplier.label.split()[0], (path.name, rule.id)
+            assert not HAN.search(multiplier.label_en), (path.name, rule.id)
+    assert labelled >= 2
+
+
 def allowed_chinese() -> list[str]:
     """What English output may quote in Chinese, longest first: the inputs, the policy's own words."""
     words: set[str] = {"五月.xlsx", "恒达精密_六月.xlsx"}
@@ -108,9 +122,8 @@ def allowed_chinese() -> list[str]:
     policy = load_policy(find_policy("suzhou-2019"))
     words |= {policy.title, policy.region, *policy.document.values()}
     for rule in policy.rules:
+        # A multiplier's label is not allowed: English output gives its label_en.
         words |= {rule.subsidy, rule.clause}
-        if rule.amount.multiplier is not None:
-            words.add(rule.amount.multiplier.label)
         # A reason the rules file words in English may still name a policy term (建档立卡, 低保).
         for req in rule.require:
             words |= set(HAN_TERMS.findall(req.reason_en))
@@ -188,7 +201,7 @@ def test_english__no_chinese_fragment_outside_names_values_and_policy_terms(
             "--param",
             "part_month=round_half",
         )
-        for n in (1, 2, 3, 5, 8)
+        for n in (1, 2, 3, 5, 6, 8)
     ]
     screens = [checked, paid, *explained]
     text = "\n".join(r.stdout + r.stderr for r in screens)
@@ -211,6 +224,9 @@ def test_english__no_chinese_fragment_outside_names_values_and_policy_terms(
     # A paid line's formula names its table row's level in English (explain shows no amount for a
     # rule the row does not meet, so the level is looked for in 明细).
     assert re.search(r"level \d / [a-z ]+ \(", cells), cells
+    # A multiplier by its English label, citing its clause, in 明细 and in explain.
+    a9b = "× 1.3 (A9b self-evaluating enterprise, at the shortage rate) = "
+    assert a9b in cells and a9b in explained[4].stdout
     assert "is not paid per trainee and is not judged from the monthly roster" in cells  # a note, in English
     assert leftover_chinese(cells, allowed) == []
 

@@ -140,7 +140,7 @@ def test_ledger__init_status_and_uninitialised(run_cli: Any, tmp_path: Path, bla
     assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
     status = run_cli("ledger", "status", "--ledger", ledger_url, "--json").json
     assert status["version"] == status["latest"] == LATEST and status["runs"] == 0 and status["exists"]
-    assert "up to date" in run_cli("ledger", "migrate", "--ledger", ledger_url).stderr
+    assert "up to date" in run_cli("ledger", "migrate", "--ledger", ledger_url).stdout
 
 
 # -- separate processes: races and crashes -----------------------------------------------------
@@ -243,7 +243,7 @@ def test_ledger__one_config_from_two_folders_pays_once(
     named = "台账/ledger.sqlite" if sqlite else blank_ledger_url
     init = run_cli("ledger", "init", named)
     assert init.code == 0, init.stderr
-    assert str(settings) in init.stderr
+    assert str(settings) in init.stdout
     text = settings.read_text(encoding="utf-8")
     assert "# 吴中区人社局" in text
     import tomllib
@@ -257,7 +257,7 @@ def test_ledger__one_config_from_two_folders_pays_once(
     monkeypatch.chdir(office / "b" / "deep")
     dry = run_cli(*args, "--out", "dry")
     where = str(office / "台账" / "ledger.sqlite") if sqlite else "postgresql://"
-    assert "已读取台账" in dry.stderr and where in dry.stderr
+    assert "已读取台账" in dry.stdout and where in dry.stdout
     second = run_cli(*args, "--out", "out", "--commit", "--json")
     assert second.code == 1 and second.json["counts"]["paid"] == 0
     assert {e["code"] for e in second.json["exceptions"]} == {"ledger.already-paid"}
@@ -293,7 +293,7 @@ def test_ledger__init_replaces_the_ledger_line_and_keeps_the_rest(
     settings.write_text('# 台账\nledger = "old.sqlite"\n\n[payer]\nname = "吴中区人社局"\n', encoding="utf-8")
     result = run_cli("ledger", "init", "新台账/ledger 2021.sqlite")
     assert result.code == 0, result.stderr
-    assert f'已在 {settings} 写入 ledger = "新台账/ledger 2021.sqlite"' in result.stderr
+    assert f'已在 {settings} 写入 ledger = "新台账/ledger 2021.sqlite"' in result.stdout
     text = settings.read_text(encoding="utf-8")
     assert text.startswith("# 台账\n") and text.count("ledger =") == 1
     assert tomllib.loads(text) == {"ledger": "新台账/ledger 2021.sqlite", "payer": {"name": "吴中区人社局"}}
@@ -309,7 +309,8 @@ def test_ledger__init_does_not_write_a_password_into_skillcli_toml(
     url = str(postgres_server.url()).replace("postgresql://skillcli@", "postgresql://skillcli:s3cret@")
     result = run_cli("ledger", "init", url)
     assert result.code == 0, result.stderr
-    assert "SKILLCLI_LEDGER" in result.stderr and "s3cret" not in result.stderr
+    # The hint to set $SKILLCLI_LEDGER is a note (stderr); the password is on neither stream.
+    assert "SKILLCLI_LEDGER" in result.stderr and "s3cret" not in result.stdout + result.stderr
     assert not (tmp_path / "skillcli.toml").exists()
     monkeypatch.setenv("SKILLCLI_LEDGER", url)
     assert run_cli("ledger", "status", "--json").json["version"] == LATEST

@@ -231,13 +231,13 @@ def test_payout__every_exception_and_reason_is_a_finished_sentence(run_cli, tmp_
 
 def test_payout__screen_in_chinese_has_no_codes(run_cli, tmp_path):
     args = ("payout", SAMPLE / "mistakes_batch.xlsx", "--policy", "suzhou-2019", "--period", "2024-06")
-    screen = run_cli(*args, "--out", tmp_path / "o").stderr
+    screen = run_cli(*args, "--out", tmp_path / "o").stdout
     assert re.search(
         r"\b\d+\s+A8：结业日期不在政策有效期 2019-01-01～2021-12-31 内（S2c 一「2019年至2021年」）", screen
     )
     for code in ("policy.not-in-force", "id.checksum", "payout.blocked-by-related", "原因代码"):
         assert code not in screen, code
-    english = run_cli(*args, "--out", tmp_path / "e", "--lang", "en").stderr
+    english = run_cli(*args, "--out", tmp_path / "e", "--lang", "en").stdout
     assert "policy.not-in-force" in english and "id.checksum" in english
 
 

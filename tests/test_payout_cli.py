@@ -154,6 +154,9 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
     assert counts["paid"] == len(EXPECTED_PAID)
     exceptions = read_csv(tmp_path / "out" / "exceptions.csv")
     assert {int(e["row"]): e["code"] for e in exceptions} == EXPECTED_EXCEPTIONS
+    # Each held roster row names its trainee, as the 异常 sheet does.
+    roster_names = {row[PAYOUT_HEADER.index("姓名")] for row in ROSTER}
+    assert all(e["name"] in roster_names for e in exceptions), [e["name"] for e in exceptions]
     assert csv_header(tmp_path / "out" / "exceptions.csv") == [
         "文件",
         "工作表",
@@ -164,6 +167,7 @@ def test_payout__every_row_ends_in_exactly_one_outcome(run_cli: Any, suzhou_batc
         "级别",
         "说明",
         "身份证号码",
+        "姓名",
     ]
     ineligible = read_csv(tmp_path / "out" / "ineligible.csv")
     assert csv_header(tmp_path / "out" / "ineligible.csv") == ["身份证号码", "姓名", "培训类型", "原因代码", "原因"]
@@ -202,7 +206,7 @@ def test_payout__csvs_follow_lang_and_the_ledger_gives_the_same_bytes_back(
         "clause",
     ]
     assert csv_header(en / "ineligible.csv") == ["person_id", "name", "training_type", "reason_code", "reason"]
-    assert csv_header(en / "exceptions.csv")[-3:] == ["message_zh", "message_en", "person_id"]
+    assert csv_header(en / "exceptions.csv")[-4:] == ["message_zh", "message_en", "person_id", "name"]
     with (en / "payouts.csv").open(encoding="utf-8-sig", newline="") as handle:
         english = list(csv.DictReader(handle))
     assert {line["payee_type"] for line in english} == {"person", "enterprise"}
@@ -370,7 +374,10 @@ def test_payout__formulas_read_as_the_table_with_grouped_amounts(
     # A single term from the table is its own result: no 「2000.00 = 2000.00」.
     assert formulas[("李娜", "A8")] == "三级/高级工 2,000.00"
     # The months as counted (part_month: whole months only by default), then the cap.
-    assert formulas[("赵强", "A6")] == "2021-01-01～2021-04-15 计 3 个月（另 15 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00"
+    assert (
+        formulas[("赵强", "A6")]
+        == "2021-01-01～2021-04-15 计 3 个月（另 15 天不足一月，按参数 part_month 不计）× 500.00 = 1,500.00"
+    )
     assert formulas[("钱军", "A6")] == "2020-09-01～2021-05-31 计 9 个月，最多 6 个月 × 500.00 = 3,000.00"
     assert formulas[("郑涛", "A12")] == "min(实际费用 650.00, 上限 800.00) = 650.00"
     assert formulas[("冯刚", "A12")] == "min(实际费用 1,200.00, 上限 800.00) = 800.00"
@@ -383,7 +390,7 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
         "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", *SUPPLIED
     )
     assert result.code == 0, result.stderr
-    text = result.stderr
+    text = result.stdout
     assert "A8" in text and "S2c 二(四)4" in text
     # The amount as its formula from the table row, amounts as printed on the payout.
     assert re.search(r"四级/中级工 1,500\.00 × 1\.3.* = 1,950\.00", text)
@@ -398,7 +405,7 @@ def test_explain__shows_conditions_values_and_formula(run_cli: Any, suzhou_batch
         assert word not in text, word
     english = run_cli(
         "explain", valid_id(seq="011"), suzhou_batch, "--policy", "suzhou-2019", "--period", "2021-06", "--lang", "en"
-    ).stderr
+    ).stdout
     assert "limit.no-repeat" in english and "paid" in english
     assert valid_id(seq="011") not in text  # masked on screen
 
@@ -570,3 +577,42 @@ def test_payout__detail_sheet_continues_past_excels_row_limit(
     assert sorted(Decimal(str(r[12])).quantize(Decimal("0.01")) for r in lines) == sorted(
         Decimal(p["amount_yuan"]) for p in paid
     )
+
+
+# An amount of 1,000 yuan or more written without its thousands separator, in text meant to be read.
+UNGROUPED = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}(?!\d)")
+
+
+def test_payout__every_amount_in_a_message_is_grouped(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    """Advances of thousands of yuan: each reason, note and formula the clerk reads writes 1,950.00, never 1950.00."""
+
+    def trained(n: int, name: str, advance: str, payer: str = "企业") -> list[Any]:
+        return payout_row(
+            n, name, "技能提升", "车工", "三级/高级工", "2021-03-01", "2021-05-31", payer=payer, advance=advance
+        )
+
+    rows = [
+        trained(2, "李娜", "5000"),  # more than the 2,000.00 due
+        trained(3, "王芳", "1200"),  # more than the 50 % E10 allows
+        trained(4, "赵强", "2000"),  # all of it
+        trained(5, "钱军", "1000"),  # half: 1,000.00 left to pay
+        trained(6, "孙丽", "1500", payer="个人"),  # paid to the person, which E10 does not advance
+    ]
+    certs = [certificate(n, name, f"S00003200000121300000{n}", "车工", "三级/高级工", "2021-06-10") for n, name in
+             ((2, "李娜"), (3, "王芳"), (4, "赵强"), (5, "钱军"), (6, "孙丽"))]  # fmt: skip
+    out = tmp_path / "o"
+    result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, *rows], "证书": [CERT_HEADER, *certs]}), out)
+    assert result.code == 1, result.stderr
+    texts = {"stdout": result.stdout, "stderr": result.stderr}
+    for name in ("exceptions.csv", "ineligible.csv"):
+        texts[name] = (out / name).read_text(encoding="utf-8-sig")
+    book = openpyxl.load_workbook(out / "payouts.xlsx")
+    for sheet in book.worksheets:
+        texts[sheet.title] = "\n".join(
+            str(c) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)
+        )
+    codes = {e["code"] for e in read_csv(out / "exceptions.csv")}
+    assert {"payout.advance-exceeds", "payout.advance-over-share", "payout.fully-advanced"} <= codes, codes
+    assert "已预拨 5,000.00 元超过应发金额 2,000.00 元" in texts["exceptions.csv"]
+    ungrouped = {name: UNGROUPED.findall(text) for name, text in texts.items() if UNGROUPED.search(text)}
+    assert not ungrouped, ungrouped

@@ -50,7 +50,7 @@ def test_paths__chinese_characters_and_spaces_in_input_and_output_folders(run_cl
     committed = run_cli(*payout_args(batch, folder / "已入账"), "--commit", "--ledger", ledger)
     assert committed.code == 0, committed.stderr
     status = run_cli("ledger", "status", "--ledger", ledger)
-    assert status.code == 0 and "300.00" in status.stderr
+    assert status.code == 0 and "300.00" in status.stdout
 
 
 def test_lock__an_output_folder_in_use_by_another_run_is_exit_4(run_cli: Any, tmp_path: Path) -> None:

@@ -117,6 +117,24 @@ def test_payout__every_big_sheet_prints_readably_with_its_header_and_wrapped_tex
     assert ineligible.row_dimensions[row].height >= 15 * -(-shown // int(width)), (reason, width)
 
 
+def test_payout__about_sheet_wraps_long_notes_inside_the_printed_width(run_cli, make_xlsx, tmp_path):
+    about = _payout(run_cli, make_xlsx, tmp_path / "out")["说明"]
+    assert _printed_font(about) >= 11  # one page wide at full size: nothing shrunk, nothing cut
+    width = about.column_dimensions["B"].width
+    notes = [row for row in about.iter_rows(min_row=3) if row[0].value == "说明"]
+
+    def shown(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    long = [(label, value) for label, value in notes if shown(value.value) > width]
+    assert len(long) >= 3  # the Wuxi rules file's notes run past one line
+    for label, value in long:
+        # Wrapped inside the column, the row as tall as its lines, the label at the top beside it.
+        assert value.alignment.wrap_text and value.alignment.vertical == "top", value.value
+        assert about.row_dimensions[value.row].height >= 15 * -(-shown(value.value) // int(width)), value.value
+        assert label.alignment.vertical == "top"
+
+
 def test_check__exceptions_and_returns_print_readably(run_cli, make_xlsx, tmp_path):
     out = tmp_path / "out"
     result = run_cli("check", *wuxi_batch(make_xlsx), "--period", PERIOD, "--out", out, "--split-by", "enterprise")
@@ -165,7 +183,9 @@ def test_payout__the_about_sheet_statements_on_exceptions_and_ineligible_rows_ar
     assert lines["孙丽"] == (
         f"2022-07-01～2024-12-31 计 30 个月 {rate} = 12,500.00；培训期 30 个月超过 2 年，按特殊情况计；请核实特殊情况审批"
     )
-    assert lines["许婷"] == f"2023-03-01～2024-02-29 计 12 个月 {rate} = 5,000.00；实际培训 18 个月，按备案期限计 12 个月"
+    assert (
+        lines["许婷"] == f"2023-03-01～2024-02-29 计 12 个月 {rate} = 5,000.00；实际培训 18 个月，按备案期限计 12 个月"
+    )
     assert lines["王强"] == f"2023-04-01～2024-09-30 计 18 个月 {rate} = 7,500.00"
     assert lines["张伟"] == f"2023-06-01～2024-05-31 计 12 个月 {rate} = 5,000.00"
     ineligible = {r["姓名"]: r for r in _records(book["不符合条件"])}

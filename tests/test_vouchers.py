@@ -11,7 +11,6 @@ corpus that makes every ``voucher.*`` code of the catalogue come out.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import time
@@ -27,6 +26,7 @@ from skillcli.findings import CATALOGUE
 from tests.support.bank import upload
 from tests.support.ids import person_id, valid_uscc, wrong_check
 from tests.support.processes import spawn
+from tests.support.workbooks import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 LULIANG, MEISHAN = "luliang-2021", "meishan-2020"
@@ -166,11 +166,6 @@ def numbers(result: Any) -> dict[tuple[str, str], str]:
     return {(v["name"], v["category"]): v["voucher_no"] for v in result.json["issued"]}
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def voucher_runs(run_cli: Any, ledger: str) -> list[dict[str, Any]]:
     result = run_cli("ledger", "runs", "--ledger", ledger, "--json")
     assert result.code == 0, result.stderr
@@ -243,9 +238,7 @@ def luliang_issued_as_entitled(issued: Any, data: dict[str, Any], out: Path) -> 
     return expected
 
 
-def institutions_paid(
-    run_cli: Any, make_xlsx: Any, run_id: str, one_fen: int, tmp_path: Path, ledger_url: str
-) -> None:
+def institutions_paid(run_cli: Any, make_xlsx: Any, run_id: str, one_fen: int, tmp_path: Path, ledger_url: str) -> None:
     """The voucher run of three 普惠制培训 vouchers (two at institution A, one at B) exported to the
     bank and reconciled as paid."""
     # export-bank: one bank line per institution, the run's total as the control total.
@@ -285,6 +278,20 @@ def institutions_paid(
     rec = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec", "--json")
     assert rec.code == 0, rec.stderr
     assert rec.json["counts"]["paid"] == 2 and rec.json["totals_fen"]["paid_fen"] == total
+
+
+def reasons_follow_lang(run_cli: Any, completions: Path, result: Any, tmp_path: Path, ledger_url: str) -> None:
+    """The redemption's exceptions.csv holds every exception, in Chinese by default, in English with --lang en."""
+    reasons = read_csv(tmp_path / "redeem" / "exceptions.csv")
+    assert {int(r["row"]): [r["code"]] for r in reasons} == codes_by_row(result)
+    # Chinese by default, as payout's CSVs: Chinese headers, 错误/提示, no English message.
+    header = (tmp_path / "redeem" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "文件,工作表,行号,培训券编号,身份证号码,姓名,券类别,代码,级别,说明"
+    assert {r["severity"] for r in reasons} == {"error"} and all("message_en" not in r for r in reasons)
+    # --lang en keeps the names and values scripts read.
+    english = redeem(run_cli, completions, "2021-10-08", tmp_path / "en", ledger_url, "--lang", "en")
+    en_header = (tmp_path / "en" / "exceptions.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert english.code == 1 and en_header.split(",")[-3:] == ["severity", "message_zh", "message_en"]
 
 
 def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str) -> None:
@@ -340,7 +347,7 @@ def test_vouchers__luliang_lifecycle(run_cli: Any, make_xlsx: Any, tmp_path: Pat
     total = 3 * face_fen(data, "普惠制培训")
     assert result.json["total_fen"] == total and result.json["counts"] == {"redeemed": 3, "exception_rows": 6}
     assert len(read_csv(tmp_path / "redeem" / "redeemed.csv")) == 3
-    assert len(read_csv(tmp_path / "redeem" / "exceptions.csv")) == 6
+    reasons_follow_lang(run_cli, completions, result, tmp_path, ledger_url)
     (run,) = voucher_runs(run_cli, ledger_url)
     assert run["run_id"] == result.json["run_id"] and run["policy_id"] == LULIANG
     assert (run["period"], run["line_count"], run["total_fen"]) == ("2021-10", 3, total)
@@ -583,7 +590,7 @@ def test_vouchers__reissuing_the_same_roster_issues_nothing_new(
     assert "no new vouchers" in run_cli(
         "vouchers", "issue", roster, "--program", LULIANG, "--date", "2021-06-02", "--out", tmp_path / "c",
         "--ledger", ledger_url, "--lang", "en",
-    ).stderr  # fmt: skip
+    ).stdout  # fmt: skip
     held = {(r["name"], r["category"]) for r in second.json["not_issued"] if r["code"] == "voucher.already-open"}
     assert held == set(numbers(first))
     assert status(run_cli, ledger_url, "2021-06-30")["totals"]["issued"] == len(first.json["issued"])
@@ -842,7 +849,7 @@ def test_vouchers__old_ledger_is_migrated_and_nothing_else_changes(
     roster = one_person_roster(make_xlsx, L_PEOPLE[1])
     refused = issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "i", str(path))
     assert refused.code == 2 and "ledger migrate" in refused.stderr
-    assert "v2" in run_cli("ledger", "migrate", "--ledger", path).stderr
+    assert "v2" in run_cli("ledger", "migrate", "--ledger", path).stdout
     assert issue(run_cli, roster, LULIANG, "2021-06-01", tmp_path / "i", str(path)).code == 0
 
 
@@ -872,7 +879,7 @@ def test_vouchers__usage_errors_and_masking(run_cli: Any, make_xlsx: Any, tmp_pa
 def test_vouchers__rules_check_lints_the_programmes(run_cli: Any, tmp_path: Path) -> None:
     ok = run_cli("rules", "check", ROOT / "rules")
     assert ok.code == 0, ok.stderr
-    assert "luliang-2021.yaml" in ok.stderr  # the Lüliang programme ended in 2025: a stale warning
+    assert "luliang-2021.yaml" in ok.stdout  # the Lüliang programme ended in 2025: a stale warning
     broken = tmp_path / "rules" / "vouchers"
     broken.mkdir(parents=True)
     text = (ROOT / "rules" / "vouchers" / "meishan-2020.yaml").read_text(encoding="utf-8")
@@ -880,5 +887,5 @@ def test_vouchers__rules_check_lints_the_programmes(run_cli: Any, tmp_path: Path
     (broken / "copy-2021.yaml").write_text(text.replace("clause: S0 §3          #", "#"), encoding="utf-8")
     result = run_cli("rules", "check", tmp_path / "rules", "--lang", "en")
     assert result.code == 1
-    assert "overlap" in result.stderr  # 16–50 and 46–60
-    assert "redemption: missing clause" in result.stderr
+    assert "overlap" in result.stdout  # 16–50 and 46–60
+    assert "redemption: missing clause" in result.stdout

@@ -202,7 +202,7 @@ class Simulation:
                 lines.group_by("person_id").agg(
                     pl.col("name").first().alias(f"{name}_name"),
                     pl.col("amount_fen").sum().alias(f"{name}_fen"),
-                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text_expr(pl.col("amount_fen"))])
+                    pl.concat_str([pl.col("rule"), pl.lit(" "), yuan_text_expr(pl.col("amount_fen"), grouping=True)])
                     .sort()
                     .str.join("、")
                     .alias(f"{name}_rules"),

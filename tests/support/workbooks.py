@@ -168,10 +168,47 @@ CSV_HEADERS_ZH = {
     "条款": "clause",
     "原因代码": "reason_code",
     "原因": "reason",
+    # The diff CSVs (docs/diff.md); their 原因 and 说明 read as reason and message_zh above.
+    "变化": "change",
+    "类型": "kind",
+    "对比键": "key",
+    "键重复": "duplicate",
+    "旧文件": "old_file",
+    "旧工作表": "old_sheet",
+    "旧行号": "old_row",
+    "新文件": "new_file",
+    "新工作表": "new_sheet",
+    "新行号": "new_row",
+    "字段代码": "column",
+    "表头": "header",
+    "旧值": "old_value",
+    "新值": "new_value",
+    "状态": "state",
+    "行变化": "row_change",
+    "旧状态": "old_status",
+    "新状态": "new_status",
+    "旧金额(元)": "old_yuan",
+    "新金额(元)": "new_yuan",
+    "差额(元)": "delta_yuan",
+    "旧规则": "old_rules",
+    "新规则": "new_rules",
+    # The voucher reasons CSVs.
+    "培训券编号": "voucher_no",
+    "券类别": "category",
 }
+_CHANGES_ZH = {"新增": "added", "删除": "removed", "修改": "changed"}
+_STATUS_ZH = {"发放": "paid", "异常": "exception", "不符合条件": "ineligible", "无此行": "absent"}
 CSV_VALUES_ZH = {
-    "severity": {"错误": "error", "警告": "warning"},
+    # Voucher reasons call a warning 提示, as their workbooks do.
+    "severity": {"错误": "error", "警告": "warning", "提示": "warning"},
     "payee_type": {"个人": "person", "企业": "enterprise", "培训机构": "institution"},
+    "change": {**_CHANGES_ZH, "新增发放": "newly-paid", "不再发放": "no-longer-paid", "金额变化": "amount-changed"},
+    "row_change": _CHANGES_ZH,
+    "kind": {"花名册": "roster", "考勤": "attendance", "证书": "certificates"},
+    "state": {"已修正": "fixed", "新出现": "new", "仍存在": "remaining"},
+    "duplicate": {"是": "yes"},
+    "old_status": _STATUS_ZH,
+    "new_status": _STATUS_ZH,
 }
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillcli.errors import UsageError
 from skillcli.model import Severity
 from skillcli.pipeline import DEFAULT_MAX_FILE_MB, Batch, Progress, load_batch, parse_period
 
@@ -69,15 +68,9 @@ def check(
     ``loaded`` is called with the batch once it is read, before anything is written.
     """
     if split_by is not None:
-        from skillcli.report.returns import SPLIT_BY
+        from skillcli.report.returns import check_split_by
 
-        if split_by not in SPLIT_BY:
-            raise UsageError(
-                f"--split-by 只能是 institution（培训机构）或 enterprise（单位），不是「{split_by}」",
-                f"--split-by takes institution or enterprise, not '{split_by}'",
-            )
-        if out is None:
-            raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
+        check_split_by(split_by, out)
     today = today or dt.date.today()
     batch = read_batch(files, parse_period(period, today), max_file_mb, limits, columns, progress, loaded)
     if out is None:
@@ -109,14 +102,19 @@ def _write(
     returns the return workbooks' names and whether their covers name a contact."""
     # The writers (xlsxwriter, the temp-file machinery) only when there is something to write.
     from skillcli.io.writer import OutputSet
-    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx
+    from skillcli.report.exceptions import write_exceptions_csv, write_exceptions_xlsx, written_headers
     from skillcli.report.summary import summary_rows
 
     with OutputSet(out, list(files)) as outputs:
         write_exceptions_xlsx(
-            batch.findings, batch.raw, outputs.path("exceptions.xlsx"), summary_rows(batch, lang), lang=lang
+            batch.findings,
+            batch.raw,
+            outputs.path("exceptions.xlsx"),
+            summary_rows(batch, lang),
+            lang=lang,
+            written=written_headers(batch.files),
         )
-        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), lang=lang)
+        write_exceptions_csv(batch.findings, outputs.path("exceptions.csv"), raw=batch.raw, lang=lang)
         returns: list[str] = []
         contact: Mapping[str, Any] = {}
         if split_by is not None:

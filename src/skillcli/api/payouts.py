@@ -45,6 +45,8 @@ class PayoutResult:
     ledger: str | None = None  # the name of the ledger read (None: no ledger, nothing checked against one)
     run_id: str | None = None  # the run committed to the ledger (None: a dry run, or nothing new)
     manifest: dict[str, Any] | None = None  # what was written to the out folder, when one was given
+    returns: tuple[str, ...] = ()  # the return workbooks written (``split_by``), file names in ``out``
+    contact: bool = False  # whether the returns' covers name a contact (skillcli.toml [contact])
 
     @property
     def lines(self) -> pl.DataFrame:
@@ -93,6 +95,7 @@ def payout(
     columns: ColumnMap | None = None,
     progress: Progress | None = None,
     loaded: Callable[[Batch], None] | None = None,
+    split_by: str | None = None,
 ) -> PayoutResult:
     """Decide who is paid how much for the month ``period`` (YYYY-MM) under ``policy``.
 
@@ -104,12 +107,15 @@ def payout(
     without it nothing is written to the ledger. ``advance`` pays that share of each entitlement as an advance.
     ``out`` receives payouts.xlsx (its headers and labels in ``lang``), the CSVs and manifest.json,
     renamed into place after the commit.
-    ``loaded`` is called with the batch once it is read, before deciding.
+    ``loaded`` is called with the batch once it is read, before deciding. ``split_by`` (institution |
+    enterprise) also writes into ``out`` one return workbook per sender (``report.returns``).
     """
     from skillcli.payout.decide import decide
     from skillcli.payout.settled import batch_people
     from skillcli.pipeline import parse_period
+    from skillcli.report.returns import check_split_by
 
+    check_split_by(split_by, out)
     ctx = parse_period(period, today or dt.date.today())
     rules = _policy(policy, params)
     batch = read_batch(files, ctx, max_file_mb, limits, columns, progress, loaded)
@@ -121,13 +127,22 @@ def payout(
         if commit:
             raise UsageError("记入台账需要 --out 目录", "a commit needs an out folder")
         return PayoutResult(batch, decision, name)
-    return _record(files, out, batch, decision, store, commit, lang)
+    return _record(files, out, batch, decision, store, commit, lang, split_by, today or dt.date.today())
 
 
 def _record(
-    files: Sequence[Path], out: Path, batch: Batch, decision: Decision, store: Ledger | None, commit: bool, lang: str
+    files: Sequence[Path],
+    out: Path,
+    batch: Batch,
+    decision: Decision,
+    store: Ledger | None,
+    commit: bool,
+    lang: str,
+    split_by: str | None,
+    today: dt.date,
 ) -> PayoutResult:
-    """Stage the outputs, commit the run to the ledger, then rename the outputs into place."""
+    """Stage the outputs (and the returns, ``split_by``), commit the run to the ledger, then rename
+    the outputs into place."""
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.where import new_run_id
     from skillcli.report.payout import write_payout
@@ -136,13 +151,22 @@ def _record(
     run_id = new_run_id() if commit and decision.lines.height else None
     with OutputSet(out, list(files)) as outputs:
         manifest = write_payout(outputs, batch, decision, run_id=run_id, ledger=name, lang=lang)
+        returns: tuple[str, ...] = ()
+        contact: Mapping[str, Any] = {}
+        if split_by is not None:
+            from skillcli.config import load_config
+            from skillcli.report.returns import write_returns
+
+            contact = load_config().table("contact")
+            written = write_returns(batch, split_by, outputs, contact, today, decision)
+            returns = tuple(r.file_name for r in written)
         if run_id is not None and store is not None:
             # Imported only for a commit: it loads the database layer (SQLAlchemy, issue 16).
             from skillcli.ledger.commit import commit as commit_run
 
             commit_run(store, run_id, batch, decision, manifest["inputs"])
         outputs.commit()
-    return PayoutResult(batch, decision, name, run_id, manifest)
+    return PayoutResult(batch, decision, name, run_id, manifest, returns, bool(contact))
 
 
 def _policy(policy: str | Path | Policy, params: Mapping[str, str] | None) -> Policy:

@@ -86,9 +86,11 @@ def vouchers_issue(
     limits: Limits | None = None,
     progress: Progress | None = None,
     columns: ColumnMap | None = None,
+    lang: str = "zh",
 ) -> VoucherIssueResult:
     """Issue vouchers of ``program`` to the people of a roster on ``day`` (default today): writes
-    issued.xlsx, issued.csv and not-issued.csv into ``out`` and records the vouchers in one transaction."""
+    issued.xlsx, issued.csv and not-issued.csv (in ``lang``) into ``out`` and records the vouchers in
+    one transaction."""
     from skillcli.vouchers.pipeline import issue
     from skillcli.vouchers.program import find_program, load_program
 
@@ -97,7 +99,16 @@ def vouchers_issue(
     store = open_ledger(ledger, commit=True)
     assert store is not None
     result = issue(
-        files, chosen, when, store, out, max_file_mb=max_file_mb, limits=limits, progress=progress, columns=columns
+        files,
+        chosen,
+        when,
+        store,
+        out,
+        max_file_mb=max_file_mb,
+        limits=limits,
+        progress=progress,
+        columns=columns,
+        lang=lang,
     )
     plan = result.plan
     return VoucherIssueResult(
@@ -135,16 +146,26 @@ def vouchers_redeem(
     overrides: Mapping[str, str] | None = None,
     commit: bool = False,
     ledger: Ledger | str | None = None,
+    lang: str = "zh",
 ) -> VoucherRedeemResult:
     """Redeem (核销) the vouchers a completions sheet names and pay the institutions: writes
-    redeemed.xlsx, redeemed.csv and exceptions.csv into ``out``; with ``commit`` the payments are a
+    redeemed.xlsx, redeemed.csv and exceptions.csv (in ``lang``) into ``out``; with ``commit`` the payments are a
     ledger run of kind ``voucher``, else a dry run that reads the ledger and writes nothing to it."""
     from skillcli.vouchers.output import by_institution
     from skillcli.vouchers.pipeline import redeem
 
     when = _day(day)
     store = open_ledger(ledger, commit=commit)
-    result = redeem(completions, when, store, out, program_id=program, overrides=dict(overrides or {}), commit=commit)
+    result = redeem(
+        completions,
+        when,
+        store,
+        out,
+        program_id=program,
+        overrides=dict(overrides or {}),
+        commit=commit,
+        lang=lang,
+    )
     redemption = result.redemption
     return VoucherRedeemResult(
         redemption,

@@ -105,7 +105,7 @@ def diff(
 
         with OutputSet(out, [old, new]) as outputs:
             write_diff(report, outputs.path("diff.xlsx"), lang)
-            written = ["diff.xlsx", *write_diff_csvs(report, outputs.path)]
+            written = ["diff.xlsx", *write_diff_csvs(report, outputs.path, lang)]
             outputs.commit()
     return DiffResult(report, tuple(written))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 # What the command runs, imported with the module (which only ``check`` loads), so that these
@@ -26,14 +24,7 @@ def check(
     quiet: opt.Quiet = False,
     limit: opt.Limit = 20,
     column_map: opt.ColumnMapOpt = None,
-    split_by: Annotated[
-        str | None,
-        typer.Option(
-            "--split-by",
-            help="按培训机构或单位各写一份退回清单（需 --out）：institution | enterprise"
-            " / one return workbook per institution or employer (needs --out)",
-        ),
-    ] = None,
+    split_by: opt.SplitBy = None,
     *,
     limits: opt.ReadLimits,
 ) -> None:

@@ -44,7 +44,7 @@ def diff(
     from skillcli.cli.render import Screen, diff_summary, print_json
     from skillcli.rules.load import parse_overrides
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     with screen.progress(2, screen.t("读取", "reading")) as tick:
         result = compare_batches(
             old,

@@ -51,7 +51,7 @@ def export_bank(
     from skillcli.api.payloads import bank_file_payload
     from skillcli.cli.render import Screen, print_json
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     result = export_run(run_id, out, ledger=ledger, accounts=accounts, layout=layout, notify=_note(screen))
     _show(screen, result)
     if json_out:
@@ -88,7 +88,7 @@ def reissue(
     from skillcli.api.payloads import bank_file_payload
     from skillcli.cli.render import Screen, print_json
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     result = reissue_run(
         run_id, out, ledger=ledger, accounts=accounts, layout=layout, same_account=same_account, notify=_note(screen)
     )
@@ -161,8 +161,8 @@ def _show(screen: Screen, result: BankExportResult) -> None:
                 f"控制总额：本次 {format_yuan(export.sent_fen, grouping=True)} + 缺账号 "
                 f"{format_yuan(export.missing_fen, grouping=True)} + 此前已导出 {format_yuan(export.earlier_fen, grouping=True)}"
                 f" = 批次合计 {format_yuan(int(run['total_fen']), grouping=True)} 元",
-                f"control: sent {format_yuan(export.sent_fen)} + no account {format_yuan(export.missing_fen)} + exported"
-                f" before {format_yuan(export.earlier_fen)} = run total {format_yuan(int(run['total_fen']))} yuan",
+                f"control: sent {format_yuan(export.sent_fen, grouping=True)} + no account {format_yuan(export.missing_fen, grouping=True)} + exported"
+                f" before {format_yuan(export.earlier_fen, grouping=True)} = run total {format_yuan(int(run['total_fen']), grouping=True)} yuan",
             )
         )
     for r in export.missing.iter_rows(named=True):
@@ -171,7 +171,7 @@ def _show(screen: Screen, result: BankExportResult) -> None:
         screen.error(
             t(
                 f"{why}，未列入{label}：{r['holder']} {payee} {format_yuan(r['amount_fen'], grouping=True)} 元",
-                f"{why}, not sent: {r['holder']} {payee} {format_yuan(r['amount_fen'])} yuan",
+                f"{why}, not sent: {r['holder']} {payee} {format_yuan(r['amount_fen'], grouping=True)} yuan",
             )
         )
     if export.missing.height:
@@ -186,7 +186,7 @@ def _show(screen: Screen, result: BankExportResult) -> None:
         screen.line(
             t(
                 f"此前已导出，不再列入：{r['holder']} {format_yuan(r['amount_fen'], grouping=True)} 元（{r['status']}）",
-                f"exported before, not sent again: {r['holder']} {format_yuan(r['amount_fen'])} yuan",
+                f"exported before, not sent again: {r['holder']} {format_yuan(r['amount_fen'], grouping=True)} yuan",
             )
         )
     if export.earlier.height > EARLIER_SHOWN:

@@ -48,8 +48,9 @@ def init(
     screen = Screen()
     result = ledger_init(path, ledger=ledger)
     screen.line(f"{result.ledger}: " + _applied(result.applied))
+    # What the clerk must do next, or should know, is a note beside the result (stderr).
     if result.password_withheld:
-        screen.line(
+        screen.note(
             screen.t(
                 f"URL 含密码，未写入 {CONFIG_NAME}；请设置环境变量 SKILLCLI_LEDGER",
                 f"the URL holds a password, so it was not written to {CONFIG_NAME}; set $SKILLCLI_LEDGER instead",
@@ -60,7 +61,7 @@ def init(
     written = f"ledger = {json.dumps(path, ensure_ascii=False)}"
     screen.line(screen.t(f"已在 {result.config} 写入 {written}", f"wrote {written} to {result.config}"))
     if result.shadowed is not None:
-        screen.line(
+        screen.note(
             screen.t(
                 f"注意：此目录下此后读取 {result.config}，不再读取 {result.shadowed}",
                 f"note: this folder now reads {result.config} instead of {result.shadowed}",
@@ -190,7 +191,7 @@ def replay(
     from skillcli.money import format_yuan
     from skillcli.replay import policy_note
 
-    screen = Screen(lang=lang, show_ids=show_ids)
+    screen = Screen(lang=lang, show_ids=show_ids, results=not json_out)
     replayed = ledger_replay(run_id, ledger=ledger)
     result = replayed.replay
     note = policy_note(result)
@@ -244,7 +245,7 @@ def show(
 
     result = ledger_show(run_id, out=out, ledger=ledger, lang=lang)
     run = result.run
-    screen = Screen()
+    screen = Screen(results=not json_out)
     screen.table(
         screen.t("批次", "Run"),
         ["", ""],

@@ -18,7 +18,8 @@ Files = Annotated[
     list[Path], typer.Argument(help="输入文件 (.xlsx/.xls/.csv/.parquet) / input files", show_default=False)
 ]
 Period = Annotated[
-    str | None, typer.Option("--period", metavar="YYYY-MM", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current")
+    str | None,
+    typer.Option("--period", metavar="YYYY-MM", help="批次月份 YYYY-MM（默认本月）/ batch month, default: current"),
 ]
 Json = Annotated[bool, typer.Option("--json", help="完整结果以 JSON 输出到 stdout / full result as JSON on stdout")]
 OutDir = Annotated[Path | None, typer.Option("--out", metavar="DIR", help="输出目录 / output directory")]
@@ -30,7 +31,9 @@ def _one_of_languages(value: str) -> str:
     return value
 
 
-Lang = Annotated[str, typer.Option("--lang", metavar="zh|en", callback=_one_of_languages, help="终端语言 zh|en / terminal language")]
+Lang = Annotated[
+    str, typer.Option("--lang", metavar="zh|en", callback=_one_of_languages, help="终端语言 zh|en / terminal language")
+]
 ShowIds = Annotated[bool, typer.Option("--show-ids", help="终端显示完整身份证号 / show full ID numbers on screen")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="只输出错误 / print nothing but errors")]
 MaxFileMb = Annotated[int, typer.Option("--max-file-mb", help="单个文件大小上限 (MB) / per-file size limit")]
@@ -104,10 +107,19 @@ def read_limits(expanded_mb: int, cells: int, strings_mb: int, rows: int) -> Lim
     return limits
 
 
+SplitBy = Annotated[
+    str | None,
+    typer.Option(
+        "--split-by",
+        help="按培训机构或单位各写一份退回清单（需 --out）：institution | enterprise"
+        " / one return workbook per institution or employer (needs --out)",
+    ),
+]
 Limit = Annotated[int, typer.Option("--limit", help="终端最多列出多少条问题 / findings listed on screen")]
 PolicyId = Annotated[str, typer.Option("--policy", metavar="ID", help="政策 id（见 skillcli rules list）/ policy id")]
 Params = Annotated[
-    list[str] | None, typer.Option("--param", metavar="NAME=VALUE", help="覆盖政策参数 name=value（可多次）/ override a parameter")
+    list[str] | None,
+    typer.Option("--param", metavar="NAME=VALUE", help="覆盖政策参数 name=value（可多次）/ override a parameter"),
 ]
 LedgerOpt = Annotated[
     str | None,

@@ -45,22 +45,8 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
                 f"wrote {out / 'exceptions.xlsx'} and exceptions.csv",
             )
         )
-    if result.split_by is not None:
-        from skillcli.report.returns import SPLIT_BY
-
-        screen.line(
-            screen.t(
-                f"已按{SPLIT_BY[result.split_by][2]}写出 {len(result.returns)} 份退回清单（{out}/退回_*.xlsx）",
-                f"wrote {len(result.returns)} return workbooks, one per {result.split_by} ({out}/退回_*.xlsx)",
-            )
-        )
-        if not result.contact:
-            screen.note(
-                screen.t(
-                    "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
-                    "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
-                )
-            )
+    if result.split_by is not None and out is not None:
+        returns_report(screen, out, result.split_by, result.returns, contact=result.contact)
     ctx = result.batch.ctx
     if not ctx.period_given:
         # Which date the check used is part of the result: a class ending after it was reported as not
@@ -84,7 +70,35 @@ def check_report(screen: Screen, result: CheckResult, *, json_out: bool) -> None
     )
 
 
-def payout_report(screen: Screen, result: PayoutResult, out: Path, limit: int, *, commit: bool, json_out: bool) -> None:
+def returns_report(screen: Screen, out: Path, split_by: str, returns: tuple[str, ...], *, contact: bool) -> None:
+    """How many return workbooks were written, and a note when their covers name no contact."""
+    from skillcli.report.returns import SPLIT_BY
+
+    screen.line(
+        screen.t(
+            f"已按{SPLIT_BY[split_by][2]}写出 {len(returns)} 份退回清单（{out}/退回_*.xlsx）",
+            f"wrote {len(returns)} return workbooks, one per {split_by} ({out}/退回_*.xlsx)",
+        )
+    )
+    if not contact:
+        screen.note(
+            screen.t(
+                "退回清单封面没有联系人：如需写明，请在 skillcli.toml 的 [contact] 表中填写联系人和电话",
+                "the returns' covers name no contact: add one in the [contact] table of skillcli.toml",
+            )
+        )
+
+
+def payout_report(
+    screen: Screen,
+    result: PayoutResult,
+    out: Path,
+    limit: int,
+    *,
+    commit: bool,
+    json_out: bool,
+    split_by: str | None = None,
+) -> None:
     """The decision's summary, what was recorded in (or read from) the ledger, the files written."""
     from skillcli.api.payloads import decision_payload
     from skillcli.cli.render import decision_summary, print_json
@@ -112,6 +126,8 @@ def payout_report(screen: Screen, result: PayoutResult, out: Path, limit: int, *
             f"wrote {out}/payouts.xlsx, payouts.csv, exceptions.csv, ineligible.csv, manifest.json",
         )
     )
+    if split_by is not None:
+        returns_report(screen, out, split_by, result.returns, contact=result.contact)
     if json_out:
         print_json({**decision_payload(result.batch, decision, screen.mask), "ledger": result.ledger})
 

@@ -30,13 +30,15 @@ def payout(
     advance: Annotated[
         str | None, typer.Option("--advance", help="按比例预拨，如 50% / pay a share as an advance")
     ] = None,
+    split_by: opt.SplitBy = None,
     *,
     limits: opt.ReadLimits,
 ) -> None:
     """按政策计算补贴：谁、多少、付给谁，其余为什么不发 / Decide who is paid how much, and why not the others.
 
     Without --commit the run is a dry run: it reads the ledger (already paid, yearly limits, advances)
-    but writes nothing to it. Exit codes: 0 paid with no exceptions, 1 paid with exceptions, 2 usage
+    but writes nothing to it. --split-by writes one return per sender as check's does, holding also
+    the rows held and the persons not eligible, with the sender's paid count and total on its cover. Exit codes: 0 paid with no exceptions, 1 paid with exceptions, 2 usage
     error or unreadable input, 3 internal inconsistency (control totals do not balance), 4 output
     directory or ledger locked by another run.
     """
@@ -47,7 +49,7 @@ def payout(
     from skillcli.cli.render import Screen, batch_summary
     from skillcli.rules.load import parse_overrides
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     with reading(screen, len(files), lambda batch: batch_summary(screen, batch, limit)) as (tick, loaded):
         result = run_payout(
             files,
@@ -64,6 +66,7 @@ def payout(
             columns=clerk_columns(column_map),
             progress=tick,
             loaded=loaded,
+            split_by=split_by,
         )
-    payout_report(screen, result, out, limit, commit=commit, json_out=json_out)
+    payout_report(screen, result, out, limit, commit=commit, json_out=json_out, split_by=split_by)
     raise typer.Exit(1 if result.has_exceptions else 0)

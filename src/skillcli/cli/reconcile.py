@@ -60,7 +60,7 @@ def reconcile(
     from skillcli.cli.render import Screen, print_json
     from skillcli.errors import UsageError
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     if str(return_file) == "undo":
         undone = reconcile_undo(batch or "", ledger=ledger)
         _show_undo(screen, undone)

@@ -1,6 +1,8 @@
 """Terminal output: Rich tables on a terminal, plain aligned text in a pipe or a cron log.
 
-Everything human goes to stderr; stdout carries only ``--json``. ID and phone numbers are masked
+A command's result (its tables and summary lines) goes to stdout, so that ``skillcli payout … > report.txt``
+keeps it; progress, notes, hints and errors go to stderr; with ``--json`` stdout carries only the JSON and
+everything human goes to stderr. ID and phone numbers are masked
 in everything shown unless ``--show-ids`` is given (files written to ``--out`` carry them whole).
 """
 
@@ -32,9 +34,9 @@ LOG_FILE: list[str] = []  # set by ``--log-file`` on the root command
 class Screen:
     """How this run talks to the person (or the log).
 
-    Progress, notes and errors go to stderr. With ``results`` the result itself (its tables and
-    summary lines) goes to stdout, so that ``skillcli check … > report.txt`` keeps it; a command
-    printing JSON leaves ``results`` off, which keeps stdout pure JSON.
+    Progress, notes and errors go to stderr. With ``results`` (the default) the result itself (its
+    tables and summary lines) goes to stdout, so that ``skillcli check … > report.txt`` keeps it; a
+    command printing JSON passes ``results=not json_out``, which keeps stdout pure JSON.
 
     With ``--log-file`` every line and table also goes, masked and without colour, to that file
     (appended, one run after another, each headed by its start time) — even with ``--quiet``.
@@ -43,7 +45,7 @@ class Screen:
     lang: str = "zh"
     show_ids: bool = False
     quiet: bool = False
-    results: bool = False
+    results: bool = True
     _console: Console | None = field(default=None, repr=False)
     _out: Console | None = field(default=None, repr=False)
     _log: Console | None = field(default=None, repr=False)
@@ -313,7 +315,9 @@ def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | N
         ],
         justify=[*([] if zh else ["left"]), "left", "right", "left"],
     )
-    shown = _with_names(batch, batch.findings.head(limit))
+    from skillcli.report.exceptions import with_names
+
+    shown = with_names(batch.findings.head(limit), batch.raw)
     several_files = len(batch.files) > 1
     headers = [
         *([t("文件", "file")] if several_files else []),
@@ -331,7 +335,7 @@ def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | N
             r["sheet"],
             r["row"] or "",
             r["column"],
-            r["__name"] or "",
+            r["name"] or "",
             r["person_id"],
             *([] if zh else [r["code"]]),
             r[message],
@@ -369,26 +373,6 @@ def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | N
                 f"or add --limit {batch.findings.height}",
             )
         )
-
-
-def _with_names(batch: Batch, shown: Any) -> Any:
-    """The findings with the trainee's name from the row they are about (``__name``), when read."""
-    import polars as pl
-
-    parts = [
-        frame.select(
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").alias("row"),
-            pl.col("name").alias("__name"),
-        )
-        for frame in batch.raw.values()
-        if {"_file", "_sheet", "_row", "name"} <= set(frame.columns)
-    ]
-    if not parts:
-        return shown.with_columns(pl.lit(None, pl.String).alias("__name"))
-    names = pl.concat(parts, how="vertical_relaxed").unique(["file", "sheet", "row"], keep="first")
-    return shown.join(names, on=["file", "sheet", "row"], how="left", maintain_order="left")
 
 
 def decision_summary(screen: Screen, decision: Any, limit: int) -> None:

@@ -59,7 +59,7 @@ def _command(kind: str) -> Callable[..., None]:
         from skillcli.api.payloads import report_payload
         from skillcli.cli.render import Screen, print_json
 
-        screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+        screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
         result = fund_report(kind, period, ledger=ledger, out=out, finance=finance, targets=targets, as_of=as_of)
         show(screen, result.report, limit)
         for path in result.written:

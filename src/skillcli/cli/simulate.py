@@ -35,7 +35,7 @@ def simulate(
     from skillcli.report.simulate import CHANGES
     from skillcli.rules.load import parse_overrides
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     result = simulate_year(year, overrides=parse_overrides(param or []), policy=policy, out=out, ledger=ledger)
     sim, months, persons = result.simulation, result.months, result.persons
     screen.table(

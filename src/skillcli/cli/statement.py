@@ -31,7 +31,7 @@ def statement(
     from skillcli.money import format_yuan
     from skillcli.text import mask_id
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     t = screen.t
     result = payee_statement(payee_id, out, ledger=ledger, year=year)
     st = result.statement

@@ -66,7 +66,7 @@ def issue(
     from skillcli.cli.vouchers_render import issue_summary
     from skillcli.rules.load import parse_overrides
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     with screen.progress(len(files), screen.t("读取", "reading")) as tick:
         result = vouchers_issue(
             files,
@@ -79,6 +79,7 @@ def issue(
             limits=limits.expand,
             progress=tick,
             columns=clerk_columns(column_map),
+            lang=lang,
         )
     batch_summary(screen, result.batch, limit)
     issue_summary(screen, result, limit)
@@ -125,7 +126,7 @@ def redeem(
     from skillcli.cli.vouchers_render import redeem_summary
     from skillcli.rules.load import parse_overrides
 
-    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet)
+    screen = Screen(lang=lang, show_ids=show_ids, quiet=quiet, results=not json_out)
     result = vouchers_redeem(
         completions,
         out,
@@ -134,6 +135,7 @@ def redeem(
         overrides=parse_overrides(param or []),
         commit=commit,
         ledger=ledger,
+        lang=lang,
     )
     redeem_summary(screen, result, limit)
     screen.line(

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
+# The value column of a key_values sheet (说明, 汇总): with its labels it prints on A4 landscape at full size.
+KEY_VALUE_WIDTH = 90
 # Printing: A4 landscape less xlsxwriter's default margins (0.7 inch a side) leaves this many points
 # across. A sheet is shrunk to fit that width only while its text (Calibri 11) stays at least 8 pt,
 # the smallest a clerk reads on paper; a wider sheet prints on the fewest pages across that keep it.
@@ -365,15 +367,30 @@ class Workbook:
             sheet.repeat_rows(repeat_row)
 
     def key_values(self, name: str, title: str, rows: Sequence[tuple[str, Any, CellKind]]) -> Any:
-        """A two-column sheet of labels and values (summaries, run information)."""
+        """A two-column sheet of labels and values (summaries, run information).
+
+        A text longer than the value column (a rules file's note, a hint) wraps inside it, its row as
+        tall as its lines and its label at the top beside it: unwrapped, it ran past the printed page."""
+        from skillcli.io.fastxlsx import LINE_POINTS
+
         sheet = self._book.add_worksheet(name)
         sheet.write_string(0, 0, title, self.fmt_title)
         width = 10
+        wrap = label_top = None
         for i, (label, value, kind) in enumerate(rows, start=2):
-            sheet.write_string(i, 0, label, self.fmt_bold)
-            width = max(width, self._write(sheet, i, 1, kind, value, None))
+            # Counted a tenth narrower than the column: a printer's CJK glyphs run wider than two
+            # characters of the width Excel measures, and a line short of its height is cut.
+            lines = wrapped_lines(value, KEY_VALUE_WIDTH * 9 // 10) if kind == "text" and isinstance(value, str) else 1
+            if lines > 1:
+                if wrap is None:
+                    wrap = self._book.add_format({"text_wrap": True, "valign": "top"})
+                    label_top = self._book.add_format({"bold": True, "valign": "top"})
+                # A line of Chinese text is drawn taller than one of Latin: two points more a line.
+                sheet.set_row(i, (LINE_POINTS + 2) * lines)
+            sheet.write_string(i, 0, label, label_top if lines > 1 else self.fmt_bold)
+            width = max(width, self._write(sheet, i, 1, kind, value, wrap if lines > 1 else None))
         sheet.set_column(0, 0, max(_display_width(r[0]) for r in rows) + 2 if rows else 12)
-        sheet.set_column(1, 1, min(width + 2, 90))
+        sheet.set_column(1, 1, min(width + 2, KEY_VALUE_WIDTH))
         self.print_setup(sheet)
         return sheet
 

@@ -124,7 +124,7 @@ def _advance_problems(with_advance: pl.DataFrame, policy: Policy) -> pl.DataFram
             with_advance,
             pl.lit("payout.advance-forbidden"),
             pl.lit("advance_yuan"),
-            yuan_text_expr(pl.col("__advance")),
+            yuan_text_expr(pl.col("__advance"), grouping=True),
             pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
         )
     # E10: at most ``max_share`` of the entitlement may have been advanced.
@@ -145,9 +145,12 @@ def _advance_problems(with_advance: pl.DataFrame, policy: Policy) -> pl.DataFram
         pl.when(code == "payout.advance-over-share")
         .then(
             pl.concat_str(
-                [yuan_text_expr(pl.col("__total")), pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）")]
+                [
+                    yuan_text_expr(pl.col("__total"), grouping=True),
+                    pl.lit(f" × {share}（{limits.advance_id} {limits.advance_clause}）"),
+                ]
             )
         )
-        .otherwise(yuan_text_expr(pl.col("__total")))
+        .otherwise(yuan_text_expr(pl.col("__total"), grouping=True))
     )
-    return issues(bad, code, pl.lit("advance_yuan"), yuan_text_expr(pl.col("__advance")), detail)
+    return issues(bad, code, pl.lit("advance_yuan"), yuan_text_expr(pl.col("__advance"), grouping=True), detail)

@@ -28,6 +28,7 @@ from skillcli.payout.notes import batch_notes
 from skillcli.payout.reasons import ROW_ID, concat_issues
 from skillcli.payout.settled import ledger_issues
 from skillcli.pipeline import Batch, render_findings
+from skillcli.rules.compile import multiplier_labels
 from skillcli.rules.derive import derive
 from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
@@ -81,7 +82,7 @@ def decide(
         policy,
         lines.sort("_rid", "rule_order"),
         exceptions.sort("_rid", "code", "column", maintain_order=True),
-        ineligible_rows(derived, per_rule, status, classifying_requirements(policy)),
+        ineligible_rows(derived, per_rule, status, classifying_requirements(policy), multiplier_labels(policy)),
         status,
         per_rule,
         derived,

@@ -19,6 +19,7 @@ from skillcli.rules.compile import (
     compile_rule,
     condition_expr,
     formula_text_in,
+    multiplier_labels,
     payee_exprs,
     without_absent,
 )
@@ -147,7 +148,7 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                     compiled.formula.alias("f"), compiled.amount.alias("a"), kind.alias("k"), name.alias("n")
                 ).row(0, named=True)
                 item.formula = values["f"] or ""
-                item.formula_en = formula_text_in(item.formula, "en")
+                item.formula_en = formula_text_in(item.formula, "en", multiplier_labels(policy))
                 item.amount_fen = values["a"]
                 payee_kind = PayeeType(values["k"]).label_zh if values["k"] else "收款方不明"
                 item.payee = f"{payee_kind} {values['n'] or ''}".strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from skillcli.findings import CATALOGUE, announce, template_expr
@@ -39,7 +41,11 @@ def classifying_requirements(policy: Policy) -> frozenset[str]:
 
 
 def ineligible_rows(
-    derived: pl.DataFrame, per_rule: pl.DataFrame, status: pl.DataFrame, classifying: frozenset[str] = frozenset()
+    derived: pl.DataFrame,
+    per_rule: pl.DataFrame,
+    status: pl.DataFrame,
+    classifying: frozenset[str] = frozenset(),
+    labels: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     """One line per ineligible row: the reasons of every rule about it, or that no rule is.
 
@@ -58,7 +64,7 @@ def ineligible_rows(
             pl.col("code").str.join(";").alias("reason_code"),
             pl.col("reason").str.join("；").alias("reason"),
             # A zero amount's reason quotes its formula, worded in English here for these rows only.
-            formula_in(pl.col("reason_en").str.join("; "), "en").alias("reason_en"),
+            formula_in(pl.col("reason_en").str.join("; "), "en", labels).alias("reason_en"),
         )
     )
     joined = rows.join(reasons, on="_rid", how="left").join(derived, on="_rid", how="left")

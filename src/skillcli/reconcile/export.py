@@ -346,9 +346,9 @@ def build_export(ledger: Ledger, run: dict[str, Any], lines: pl.DataFrame, given
         )
     if export.sent_fen + export.missing_fen + export.earlier_fen != int(run["total_fen"]):
         raise InconsistencyError(
-            f"代发 {format_yuan(export.sent_fen)} + 缺账号 {format_yuan(export.missing_fen)} + 此前已导出 "
-            f"{format_yuan(export.earlier_fen)} 与批次合计 {format_yuan(int(run['total_fen']))} 不符",
-            f"bank total does not add up to the run total {format_yuan(int(run['total_fen']))}",
+            f"代发 {format_yuan(export.sent_fen, grouping=True)} + 缺账号 {format_yuan(export.missing_fen, grouping=True)} + 此前已导出 "
+            f"{format_yuan(export.earlier_fen, grouping=True)} 与批次合计 {format_yuan(int(run['total_fen']), grouping=True)} 不符",
+            f"bank total does not add up to the run total {format_yuan(int(run['total_fen']), grouping=True)}",
         )
     return export
 

@@ -286,16 +286,16 @@ def control_totals(result: Reconciliation, covered: pl.DataFrame, ret: pl.DataFr
     ledger_count = sum(totals[f"{c}_count"] for c in ("paid", "failed", "amount_mismatch", "not_in_return", "pending"))
     if ledger_side != totals["exported_fen"] or ledger_count != totals["exported_count"]:
         raise InconsistencyError(
-            f"对账不平：导出 {format_yuan(totals['exported_fen'])} ≠ 各类合计 {format_yuan(ledger_side)}",
-            f"reconciliation does not balance: exported {format_yuan(totals['exported_fen'])} ≠ classes "
-            f"{format_yuan(ledger_side)}",
+            f"对账不平：导出 {format_yuan(totals['exported_fen'], grouping=True)} ≠ 各类合计 {format_yuan(ledger_side, grouping=True)}",
+            f"reconciliation does not balance: exported {format_yuan(totals['exported_fen'], grouping=True)} ≠ classes "
+            f"{format_yuan(ledger_side, grouping=True)}",
         )
     bank_side = totals["matched_return_fen"] + totals["not_in_ledger_fen"]
     if bank_side != totals["return_fen"] or totals["matched_count"] + totals["not_in_ledger_count"] != ret.height:
         raise InconsistencyError(
-            f"对账不平：回盘 {format_yuan(totals['return_fen'])} ≠ 已匹配 + 未匹配 {format_yuan(bank_side)}",
-            f"reconciliation does not balance: return {format_yuan(totals['return_fen'])} ≠ matched + unmatched "
-            f"{format_yuan(bank_side)}",
+            f"对账不平：回盘 {format_yuan(totals['return_fen'], grouping=True)} ≠ 已匹配 + 未匹配 {format_yuan(bank_side, grouping=True)}",
+            f"reconciliation does not balance: return {format_yuan(totals['return_fen'], grouping=True)} ≠ matched + unmatched "
+            f"{format_yuan(bank_side, grouping=True)}",
         )
     return totals
 

@@ -8,7 +8,7 @@ new and remaining) and 重复键 (rows whose comparison key repeats in their own
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -361,8 +361,75 @@ def summary_rows(report: DiffReport, lang: str | None = None) -> list[tuple[str,
     return rows
 
 
-def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> list[str]:
-    """diff-rows.csv, diff-cells.csv, diff-findings.csv and (with a policy) diff-payout.csv."""
+# The diff CSVs' headers in Chinese (``--lang zh``, the default), by the English names ``--lang en``
+# writes (docs/diff.md lists both); the English-only columns (message_en, reason_en) are left out in
+# Chinese, as in exceptions.csv. Codes (code, the column's field name) stay codes in both.
+DIFF_CSV_ZH = {
+    "change": "变化",
+    "kind": "类型",
+    "person_id": "身份证号码",
+    "name": "姓名",
+    "key": "对比键",
+    "duplicate": "键重复",
+    "old_file": "旧文件",
+    "old_sheet": "旧工作表",
+    "old_row": "旧行号",
+    "new_file": "新文件",
+    "new_sheet": "新工作表",
+    "new_row": "新行号",
+    "column": "字段代码",
+    "header": "表头",
+    "old_value": "旧值",
+    "new_value": "新值",
+    "state": "状态",
+    "code": "代码",
+    "severity": "级别",
+    "row_change": "行变化",
+    "message_zh": "说明",
+    "old_status": "旧状态",
+    "new_status": "新状态",
+    "old_yuan": "旧金额(元)",
+    "new_yuan": "新金额(元)",
+    "delta_yuan": "差额(元)",
+    "old_rules": "旧规则",
+    "new_rules": "新规则",
+    "reason_zh": "原因",
+}
+_DIFF_VALUES_ZH: dict[str, dict[str, str]] = {
+    "change": {**CHANGE_ZH, **PAYOUT_ZH},
+    "row_change": CHANGE_ZH,
+    "kind": {k.value: k.label_zh for k in SheetKind},
+    "state": STATE_ZH,
+    "severity": _SEVERITY_ZH,
+    "duplicate": {"yes": "是"},
+    "old_status": STATUS_ZH,
+    "new_status": STATUS_ZH,
+}
+
+
+def _write_lang_csv(
+    target: Path, header: list[str], rows: Iterable[Sequence[Any]], numeric: set[str], lang: str | None
+) -> None:
+    """One diff CSV in ``lang``: ``zh`` gives Chinese headers and labels (``DIFF_CSV_ZH``) without
+    the English-only columns; ``en`` keeps the names and values scripts read."""
+    if lang != "zh":
+        write_csv(target, header, rows, safe_columns=_text_columns(header, numeric))
+        return
+    kept = [i for i, name in enumerate(header) if name not in ("message_en", "reason_en")]
+    names = [header[i] for i in kept]
+    labels = [_DIFF_VALUES_ZH.get(name, {}) for name in names]
+    translated = (
+        [
+            label.get(row[i], row[i]) if isinstance(row[i], str) else row[i]
+            for i, label in zip(kept, labels, strict=True)
+        ]
+        for row in rows
+    )
+    write_csv(target, [DIFF_CSV_ZH[n] for n in names], translated, safe_columns=_text_columns(names, numeric))
+
+
+def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path], lang: str | None = "zh") -> list[str]:
+    """diff-rows.csv, diff-cells.csv, diff-findings.csv and (with a policy) diff-payout.csv, in ``lang``."""
     written = []
     header = ["change", "kind", "person_id", "name", "key", "duplicate"]
     header += ["old_file", "old_sheet", "old_row", "new_file", "new_sheet", "new_row"]
@@ -380,9 +447,9 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
         for column, old, new in c.cells:
             cells.append([c.kind.value, person, name, key, *where, column, HEADERS[column], old, new])
     numbers = {"old_row", "new_row"}
-    write_csv(directory("diff-rows.csv"), header, rows, safe_columns=_text_columns(header, numbers))
+    _write_lang_csv(directory("diff-rows.csv"), header, rows, numbers, lang)
     cell_header = ["kind", "person_id", "name", "key", *header[6:], "column", "header", "old_value", "new_value"]
-    write_csv(directory("diff-cells.csv"), cell_header, cells, safe_columns=_text_columns(cell_header, numbers))
+    _write_lang_csv(directory("diff-cells.csv"), cell_header, cells, numbers, lang)
     written += ["diff-rows.csv", "diff-cells.csv"]
     finding_header = [
         "state",
@@ -402,11 +469,12 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
         "message_zh",
         "message_en",
     ]
-    write_csv(
+    _write_lang_csv(
         directory("diff-findings.csv"),
         finding_header,
         report.findings.select(finding_header).iter_rows(),
-        safe_columns=_text_columns(finding_header, numbers),
+        numbers,
+        lang,
     )
     written.append("diff-findings.csv")
     if report.payout is not None:
@@ -416,9 +484,7 @@ def write_diff_csvs(report: DiffReport, directory: Callable[[str], Path]) -> lis
             for p in report.payout.changes
         ]
         numeric = numbers | {"old_yuan", "new_yuan", "delta_yuan", "old_status", "new_status", "change"}
-        write_csv(
-            directory("diff-payout.csv"), payout_header, payout_rows, safe_columns=_text_columns(payout_header, numeric)
-        )
+        _write_lang_csv(directory("diff-payout.csv"), payout_header, payout_rows, numeric, lang)
         written.append("diff-payout.csv")
     return written
 

@@ -7,10 +7,10 @@ files or sheets. Error rows are red, warnings yellow; headers are frozen and fil
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -18,6 +18,9 @@ from skillcli.findings import CATALOGUE, RENDERED_COLUMNS
 from skillcli.io.writer import Column, Workbook, write_csv, write_csv_frame
 from skillcli.model import PayeeType, SheetKind
 from skillcli.schema.columns import SPECS
+
+if TYPE_CHECKING:
+    from skillcli.pipeline import FileSummary
 
 # The rendered findings' columns but the person's ID number, which the row's own cells show.
 CSV_HEADER = tuple(c for c in RENDERED_COLUMNS if c != "person_id")
@@ -88,11 +91,34 @@ def write_lang_csv(target: Path, frame: pl.DataFrame, lang: str | None, *, safe_
     write_csv_frame(target, written, safe_columns=[name for name in safe if name in written.columns])
 
 
+def with_names(findings: pl.DataFrame, raw: Mapping[SheetKind, pl.DataFrame]) -> pl.DataFrame:
+    """``findings`` with a ``name`` column: the trainee's name from the row each is about, when that
+    row was read (a header or file finding has none). The screen and exceptions.csv both name the
+    person this way, so that a clerk can find the row without the masked ID."""
+    parts = [
+        frame.select(
+            pl.col("_file").alias("file"), pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row"), "name"
+        )
+        for frame in raw.values()
+        if {"_file", "_sheet", "_row", "name"} <= set(frame.columns)
+    ]
+    if not parts:
+        return findings.with_columns(pl.lit(None, pl.String).alias("name"))
+    names = pl.concat(parts, how="vertical_relaxed").unique(["file", "sheet", "row"], keep="first")
+    return findings.join(names, on=["file", "sheet", "row"], how="left", maintain_order="left")
+
+
 def write_exceptions_csv(
-    findings: pl.DataFrame, target: Path, *, extra: tuple[str, ...] = (), lang: str | None = None
+    findings: pl.DataFrame,
+    target: Path,
+    *,
+    raw: Mapping[SheetKind, pl.DataFrame],
+    extra: tuple[str, ...] = (),
+    lang: str | None = None,
 ) -> None:
-    """One line per finding, columns ``CSV_HEADER`` (+ ``extra``), in ``lang`` (``csv_in_lang``)."""
-    frame = csv_in_lang(findings.select(*CSV_HEADER, *extra), lang)
+    """One line per finding, columns ``CSV_HEADER`` (+ ``extra``) and last the trainee's name
+    (``with_names``), in ``lang`` (``csv_in_lang``)."""
+    frame = csv_in_lang(with_names(findings, raw).select(*CSV_HEADER, *extra, "name"), lang)
     # Every column but row and severity can carry text from input.
     unsafe = {"row", "severity", CSV_HEADERS_ZH["row"], CSV_HEADERS_ZH["severity"]}
     safe = {i for i, name in enumerate(frame.columns) if name not in unsafe}
@@ -203,16 +229,40 @@ def source_expr(frame: pl.DataFrame, lang: str | None = None) -> pl.Expr:
     return pl.concat_str(file, pl.lit(":"), pl.col("_sheet"), pl.lit("!"), row)
 
 
+def written_headers(files: Sequence[FileSummary]) -> dict[tuple[str, str, str], str]:
+    """(file, sheet, column name) → the header as that sheet wrote it (结班日期 for end_date)."""
+    return {
+        (f.path, s.sheet, canonical): text for f in files for s in f.sheets for canonical, text in s.headers.items()
+    }
+
+
+def _beside(
+    header: str,
+    canonical: str,
+    sources: Sequence[tuple[str, str]],
+    written: Mapping[tuple[str, str, str], str],
+    lang: str | None,
+) -> str:
+    """The template's ``header``, with the headers its ``sources`` sheets wrote instead beside it."""
+    other = [t for t in dict.fromkeys(written.get((f, s, canonical), header) for f, s in sources) if t != header]
+    if not other:
+        return header
+    return f"{header}（原表：{'、'.join(other)}）" if lang == "zh" else f"{header} (as written: {', '.join(other)})"
+
+
 def write_exceptions_xlsx(
     findings: pl.DataFrame,
     raw: dict[SheetKind, pl.DataFrame],
     target: Path,
     summary: list[tuple[str, Any, Any]],
     lang: str | None = None,
+    written: Mapping[tuple[str, str, str], str] | None = None,
 ) -> None:
     """The workbook for the clerk. ``raw`` holds each kind's rows as read, keyed by file/sheet/row.
     ``lang="zh"``: Chinese only (no codes, no English); ``en``: English headers and labels, both
-    messages and the codes; no language: both languages and the codes."""
+    messages and the codes; no language: both languages and the codes. A value column keeps the
+    template's header, with the sender's own beside it where its sheets wrote it otherwise
+    (「结业日期（原表：结班日期）」), ``written`` being ``written_headers(batch.files)``."""
     book = Workbook(target, streaming=True)
     try:
         counts = (
@@ -267,7 +317,11 @@ def write_exceptions_xlsx(
                 continue
             placed = placed | indexed.get_column("__i").is_in(joined.get_column("__i").implode())
             headers = {s.name: s.header for s in SPECS[kind]}
-            columns = (*finding_columns(lang), *(Column(headers[c]) for c in value_columns))
+            sources = list(joined.select("file", "sheet").unique(maintain_order=True).iter_rows())
+            columns = (
+                *finding_columns(lang),
+                *(Column(_beside(headers[c], c, sources, written or {}, lang)) for c in value_columns),
+            )
             # Dates beside a finding read as the clerk writes them (2024-03-04): the reader gives a date
             # cell as "2024-03-04 00:00:00", so a midnight time part is dropped.
             values = joined.select(

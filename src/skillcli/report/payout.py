@@ -30,7 +30,7 @@ from skillcli.report.exceptions import (
     with_shown_ids,
     write_lang_csv,
 )
-from skillcli.rules.compile import formula_in
+from skillcli.rules.compile import formula_in, multiplier_labels
 from skillcli.text import document_text
 from skillcli.version import __version__
 
@@ -135,11 +135,13 @@ def write_payout(
     payouts_csv = out.path("payouts.csv")
     write_lang_csv(payouts_csv, payout_csv_frame(decision.lines), lang, safe_columns=PAYOUT_CSV_SAFE)
     exceptions_csv = out.path("exceptions.csv")
-    columns = [*CSV_HEADER, "person_id"]
+    columns = [*CSV_HEADER, "person_id", "name"]
     write_lang_csv(
         exceptions_csv,
-        # 值 as the 异常 sheet gives it (``cell_value``).
-        with_shown_ids(decision.exceptions, decision.exceptions).with_columns(cell_value()).select(columns),
+        # 值 as the 异常 sheet gives it (``cell_value``), and the name of the trainee held, as it gives it.
+        _with_held_names(with_shown_ids(decision.exceptions, decision.exceptions), decision)
+        .with_columns(cell_value())
+        .select(columns),
         lang,
         safe_columns=[c for c in columns if c not in ("row", "severity")],
     )
@@ -230,12 +232,17 @@ def cell_value() -> pl.Expr:
     return pl.when(pl.col("column").fill_null("") != "").then(pl.col("value")).alias("value")
 
 
+def _with_held_names(exceptions: pl.DataFrame, decision: Decision) -> pl.DataFrame:
+    """``exceptions`` with ``name``: the trainee's name from the roster row each holds (none for a
+    finding that holds no row)."""
+    names = decision.derived.select("_rid", "name")
+    return exceptions.join(names, on="_rid", how="left", maintain_order="left")
+
+
 def exception_frame(decision: Decision, lang: str) -> pl.DataFrame:
     """One row per exception in ``exception_columns(lang)`` order: the trainee's name from the roster
     row held, the ID as Excel shows it when it was stored as a number."""
-    exc = with_shown_ids(decision.exceptions, decision.exceptions)
-    names = decision.derived.select("_rid", pl.col("name").alias("__name"))
-    exc = exc.join(names, on="_rid", how="left", maintain_order="left")
+    exc = _with_held_names(with_shown_ids(decision.exceptions, decision.exceptions), decision)
     severity = finding_frame(exc, lang).get_column("severity")
     # The file by its name, as the 来源 column of the other sheets gives it.
     files = {f: Path(f).name for f in exc.get_column("file").unique().to_list()}
@@ -243,7 +250,7 @@ def exception_frame(decision: Decision, lang: str) -> pl.DataFrame:
         pl.col("file").replace_strict(files, return_dtype=pl.String),
         "sheet",
         "row",
-        pl.col("__name").alias("name"),
+        "name",
         "person_id",
         "column",
         cell_value(),
@@ -353,7 +360,7 @@ def _workbook(
     try:
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
-        lines = lines.with_columns(formula_in(pl.col("formula"), lang))
+        lines = lines.with_columns(formula_in(pl.col("formula"), lang, multiplier_labels(decision.policy)))
         book.table(
             "明细",
             headers_in(DETAIL_COLUMNS, lang),

@@ -1,7 +1,10 @@
 """Return workbooks (退回清单): one per 培训机构 or 单位, holding only its own rows with problems.
 
 ``check --out DIR --split-by institution`` writes ``退回_<name>.xlsx`` for each institution (or each
-employer with ``enterprise``), so the clerk can send each one its own list. A roster row belongs to
+employer with ``enterprise``), so the clerk can send each one its own list. ``payout … --split-by``
+writes the same returns holding what the payout found too (``payout_findings``): the rows held
+(暂不发放) and the persons not eligible (不符合条件), and on the cover how many of the sender's
+persons are paid and how much, without naming them. A roster row belongs to
 the institution written on it; an attendance or certificate row to the institution of the same
 person on the roster. Each workbook has a cover (批次, 问题数, 退回日期, 联系人 from the ``[contact]``
 table of skillcli.toml) and one sheet per sheet kind: the row's Excel number, what is wrong and what
@@ -18,16 +21,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from skillcli.findings import sender_message
+from skillcli.errors import UsageError
+from skillcli.findings import RENDERED_COLUMNS, sender_message
 from skillcli.io.writer import OutputSet, Workbook, _display_width, wrapped_lines
 from skillcli.model import SheetKind
+from skillcli.money import format_yuan
 from skillcli.pipeline import Batch
-from skillcli.report.exceptions import with_shown_ids
+from skillcli.report.exceptions import with_shown_ids, written_headers
 from skillcli.schema.columns import SPECS
+
+if TYPE_CHECKING:
+    from skillcli.payout.decision import Decision
 
 # --split-by value → (column naming the recipient, its Chinese header, the recipient as a noun).
 SPLIT_BY: dict[str, tuple[str, str, str]] = {
@@ -53,6 +61,24 @@ _HEADER_ADVICE_CODES = frozenset(
     {"sheet.missing-column-likely", "sheet.unknown-column-missing", "sheet.merged-header-unknown"}
 )
 _CLERK_OPTION_RE = re.compile(r"(?:，或|（也可以)请操作 skillcli 的同事加参数 --map \S+?(?:）|(?=；)|$)")
+# A payout reason that waits for a list or table only the bureau holds (the 困难企业名单, the year's
+# catalogue) tells the clerk how to give it; the sender is told the bureau will, and to change nothing.
+_SUPPLY_RE = re.compile(
+    r"请取得(.+?)，(?:或)?(?:由|请)操作 skillcli 的同事用 --param \S+?(?:（[^）]*）)? ?提供后重新计算"
+)
+
+
+def check_split_by(split_by: str | None, out: Path | None) -> None:
+    """A usage error for a ``--split-by`` that is neither institution nor enterprise, or without ``--out``."""
+    if split_by is None:
+        return
+    if split_by not in SPLIT_BY:
+        raise UsageError(
+            f"--split-by 只能是 institution（培训机构）或 enterprise（单位），不是「{split_by}」",
+            f"--split-by takes institution or enterprise, not '{split_by}'",
+        )
+    if out is None:
+        raise UsageError("--split-by 需要同时给出 --out 目录", "--split-by needs --out DIR")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +90,7 @@ class Recipient:
     findings: pl.DataFrame
 
 
-def owners(batch: Batch, by: str) -> pl.DataFrame:
+def owners(batch: Batch, by: str, findings: pl.DataFrame | None = None) -> pl.DataFrame:
     """Each finding with ``__owner``: the institution (or employer) it goes back to.
 
     A finding about a data row goes to the recipient written on that row, else to that of the same
@@ -75,7 +101,7 @@ def owners(batch: Batch, by: str) -> pl.DataFrame:
     goes to every recipient with rows in that file: each must correct its own table. An unknown
     column with no likely match (``CLERK_ONLY``) goes to no one: it stays in exceptions.xlsx."""
     row_owner = _row_owners(batch, by)
-    findings = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
+    findings = (batch.findings if findings is None else findings).with_columns(pl.col("row").cast(pl.Int64))
     keys = row_owner.select("file", "sheet", "row")
     owned = findings.join(row_owner, on=["file", "sheet", "row"], how="inner", maintain_order="left").with_columns(
         pl.lit(False).alias("__headed")
@@ -101,9 +127,7 @@ def owners(batch: Batch, by: str) -> pl.DataFrame:
             ).join(row_owner.select("file"), on="file", how="anti"),
         ]
     ).unique(maintain_order=True)
-    by_file = by_file.filter(
-        (pl.col("__owner") != unknown) | ~pl.col("file").is_in(named.get_column("file").implode())
-    )
+    by_file = by_file.filter((pl.col("__owner") != unknown) | ~pl.col("file").is_in(named.get_column("file").implode()))
     return pl.concat([owned, headed.join(by_file, on="file", how="inner", maintain_order="left")], how="diagonal")
 
 
@@ -182,9 +206,10 @@ def _row_owners(batch: Batch, by: str) -> pl.DataFrame:
     )
 
 
-def recipients(batch: Batch, by: str) -> list[Recipient]:
-    """One recipient per institution (or employer) with at least one finding, in order of first finding."""
-    owned = owners(batch, by)
+def recipients(batch: Batch, by: str, findings: pl.DataFrame | None = None) -> list[Recipient]:
+    """One recipient per institution (or employer) with at least one finding (of ``findings``, by
+    default the batch's), in order of first finding."""
+    owned = owners(batch, by, findings)
     found: list[Recipient] = []
     used: set[str] = set()
     for name in owned.get_column("__owner").unique(maintain_order=True).to_list():
@@ -198,14 +223,23 @@ def recipients(batch: Batch, by: str) -> list[Recipient]:
 
 
 def write_returns(
-    batch: Batch, by: str, outputs: OutputSet, contact: Mapping[str, Any], today: dt.date
+    batch: Batch,
+    by: str,
+    outputs: OutputSet,
+    contact: Mapping[str, Any],
+    today: dt.date,
+    decision: Decision | None = None,
 ) -> list[Recipient]:
-    """Stage one return workbook per recipient in ``outputs``; returns the recipients written."""
-    written = recipients(batch, by)
+    """Stage one return workbook per recipient in ``outputs``; returns the recipients written. With a
+    payout's ``decision`` the returns hold what it held and found not eligible (``payout_findings``)
+    and each cover what it pays the recipient's persons (``paid_by_owner``)."""
+    findings = payout_findings(batch, decision) if decision is not None else None
+    paid = paid_by_owner(batch, decision, by) if decision is not None else None
+    written = recipients(batch, by, findings)
     for recipient in written:
         book = Workbook(outputs.path(recipient.file_name))
         try:
-            _cover(book, batch, by, recipient, contact, today)
+            _cover(book, batch, by, recipient, contact, today, paid)
             # The rows nobody can be named for may come from any file: the clerk needs to see which.
             with_file = recipient.name == f"未填{SPLIT_BY[by][1]}"
             for kind in SheetKind:
@@ -216,15 +250,87 @@ def write_returns(
     return written
 
 
+# The severity of a payout's 不符合条件 row in a return: neither an error to fix nor a warning.
+INELIGIBLE = "ineligible"
+
+
+def payout_findings(batch: Batch, decision: Decision) -> pl.DataFrame:
+    """What a payout's returns hold, as findings rows in Excel order: ``check``'s findings, each row
+    the payout held for another reason (「暂不发放：…」, with what to supply), and each person it found
+    not eligible (「不符合条件，本次不发放：…」, the reason with its clause), so that the sender learns
+    of them from its own return rather than from the clerk's payouts.xlsx."""
+    key = ["file", "sheet", "row", "code", "column"]
+    found = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
+    held = (
+        decision.exceptions.select(RENDERED_COLUMNS)
+        .with_columns(pl.col("row").cast(pl.Int64))
+        .join(found.select(key), on=key, how="anti", nulls_equal=True, maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("severity") == "error")
+            .then(pl.concat_str([pl.lit("暂不发放："), pl.col("message_zh")]))
+            .otherwise(pl.col("message_zh"))
+            .alias("message_zh")
+        )
+    )
+    ineligible = decision.ineligible.select(
+        pl.col("_file").alias("file"),
+        pl.col("_sheet").alias("sheet"),
+        pl.col("_row").cast(pl.Int64).alias("row"),
+        pl.lit(None, pl.String).alias("column"),
+        pl.lit(None, pl.String).alias("value"),
+        pl.col("reason_code").alias("code"),
+        pl.lit(INELIGIBLE).alias("severity"),
+        pl.concat_str([pl.lit("不符合条件，本次不发放："), pl.col("reason")]).alias("message_zh"),
+        pl.col("reason_en").alias("message_en"),
+        "person_id",
+    )
+    combined = pl.concat([found, held, ineligible], how="diagonal_relaxed")
+    return combined.sort(["file", "sheet", "row"], nulls_last=False, maintain_order=True)
+
+
+def paid_by_owner(batch: Batch, decision: Decision, by: str) -> dict[str, tuple[int, int]]:
+    """Each recipient's paid persons and their total in fen: the cover says how many and how much,
+    never who (a return may travel outside the bureau)."""
+    if decision.lines.height == 0:
+        return {}
+    paid = (
+        decision.lines.group_by("_rid")
+        .agg(pl.col("amount_fen").sum())
+        .join(decision.status.select("_rid", "_file", "_sheet", "_row", "person_id"), on="_rid")
+        .select(
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").cast(pl.Int64).alias("row"),
+            "person_id",
+            "amount_fen",
+        )
+        .join(_row_owners(batch, by), on=["file", "sheet", "row"], how="left")
+        .group_by("__owner")
+        .agg(pl.col("person_id").n_unique().alias("persons"), pl.col("amount_fen").sum().alias("fen"))
+    )
+    return {str(r["__owner"]): (int(r["persons"]), int(r["fen"])) for r in paid.iter_rows(named=True)}
+
+
 def _cover(
-    book: Workbook, batch: Batch, by: str, recipient: Recipient, contact: Mapping[str, Any], today: dt.date
+    book: Workbook,
+    batch: Batch,
+    by: str,
+    recipient: Recipient,
+    contact: Mapping[str, Any],
+    today: dt.date,
+    paid: Mapping[str, tuple[int, int]] | None = None,
 ) -> None:
     _, header, noun = SPLIT_BY[by]
     on_rows = recipient.findings.filter(~pl.col("__headed"))
-    errors = int((on_rows.get_column("severity") == "error").sum())
-    warnings = on_rows.height - errors
+    severity = on_rows.get_column("severity")
+    errors = int((severity == "error").sum())
+    ineligible = int((severity == INELIGIBLE).sum())
+    warnings = on_rows.height - errors - ineligible
     rows_with_problems = on_rows.select("file", "sheet", "row").unique().height
-    count = f"错误 {errors} 条，警告 {warnings} 条，涉及 {rows_with_problems} 行"
+    count = f"错误 {errors} 条，警告 {warnings} 条"
+    if paid is not None:
+        count += f"，不符合条件 {ineligible} 条"
+    count += f"，涉及 {rows_with_problems} 行"
     headed = recipient.findings.height - on_rows.height
     if headed:
         count += f"；另有表头问题 {headed} 条（见工作表「表头问题」）"
@@ -237,8 +343,13 @@ def _cover(
         ),
         (header, recipient.name, "text"),
         ("问题数", count, "text"),
-        ("退回日期", today.isoformat(), "text"),
     ]
+    if paid is not None:
+        persons, fen = paid.get(recipient.name, (0, 0))
+        lines.append(
+            ("本次发放", f"{persons} 人，合计 {format_yuan(fen, grouping=True)} 元（已发放人员不在本清单中）", "text")
+        )
+    lines.append(("退回日期", today.isoformat(), "text"))
     # The cover goes outside the bureau: without a [contact] table it names no one rather than
     # printing the program's configuration on it (the clerk is told on screen).
     lines += [(str(key), str(value), "text") for key, value in contact.items()]
@@ -259,7 +370,16 @@ def _cover(
             "本清单中标色的单元格就是有问题的单元格。改好后请将整张表重新报送。",
             "text",
         ),
-        ("颜色", "红色：错误，改正前不能发放补贴；黄色：警告，请核对，确认无误可不改。", "text"),
+        (
+            "颜色",
+            "红色：错误，改正前不能发放补贴；黄色：警告，请核对，确认无误可不改"
+            + (
+                "；「不符合条件」的行也为黄色：按政策本次不发放，原因及依据条款见「问题说明」，原表如有填错请改正后重新报送。"
+                if paid is not None
+                else "。"
+            ),
+            "text",
+        ),
         ("行号", "「行号」是原表中的 Excel 行号（打开原表时最左侧显示的数字）。", "text"),
     ]
     book.key_values("封面", f"培训补贴申报退回清单（{recipient.name}）", lines)
@@ -277,6 +397,7 @@ def for_sender(code: str, column: str, value: str, message: str) -> str:
         )
     if code in _HEADER_ADVICE_CODES:
         message = _CLERK_OPTION_RE.sub("", message).replace("重新检查", "重新报送")
+    message = _SUPPLY_RE.sub(lambda m: f"此项由人社部门取得{m.group(1)}后重新核定", message)
     return sender_message(code, column=column, value=value, message=message)
 
 
@@ -342,12 +463,24 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
             dtype=pl.String,
         )
     )
+    headers = written_headers(batch.files)
+    # The messages name a column as the template does (结业日期); the sender's sheet may call it
+    # otherwise (结班日期): in its return, each message names the column as that sheet wrote it.
+    mine = mine.with_columns(
+        pl.Series(
+            "message_zh",
+            [
+                _in_sender_words(r["message_zh"], _renamed(headers, kind, r["file"], r["sheet"]))
+                for r in mine.iter_rows(named=True)
+            ],
+            dtype=pl.String,
+        )
+    )
     rows = (
         mine.group_by("file", "sheet", "row", maintain_order=True)
         .agg(pl.col("message_zh"), pl.col("severity"), pl.col("column"))
         .join(values, on=["file", "sheet", "row"], how="left", maintain_order="left")
     )
-    headers = _written_headers(batch, kind)
     # Who the row is about, then every column with a problem in some row: a whole roster (30-odd
     # columns) fitted to one A4 width would print too small to read.
     problem_headers = {str(c) for columns in rows.get_column("column").to_list() for c in columns}
@@ -361,7 +494,8 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     sheet = book.add_sheet(f"{kind.label_zh}问题")
     wrap, error, warning = _cell_formats(book)
     head = [*(["文件"] if several_files else []), "工作表", "行号", "问题说明（请按此改正）"]
-    head += [SPECS_HEADER[kind][c] for c in value_columns]
+    sources = list(rows.select("file", "sheet").unique(maintain_order=True).iter_rows())
+    head += [_sender_header(headers, kind, c, sources) for c in value_columns]
     records = [
         (
             [*([Path(r["file"]).name] if several_files else []), r["sheet"], r["row"]],
@@ -413,12 +547,28 @@ def _cell_text(value: Any) -> str:
     return text[:-9] if re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00", text) else text
 
 
-def _written_headers(batch: Batch, kind: SheetKind) -> dict[tuple[str, str, str], str]:
-    """(file, sheet, canonical) → the header as the sheet wrote it, to find the problem cell."""
+def _renamed(headers: Mapping[tuple[str, str, str], str], kind: SheetKind, file: str, sheet: str) -> dict[str, str]:
+    """The template's header → the header one sheet wrote instead, for the columns it names otherwise."""
     return {
-        (f.path, s.sheet, canonical): text
-        for f in batch.files
-        for s in f.sheets
-        if s.kind is kind
-        for canonical, text in s.headers.items()
+        SPECS_HEADER[kind][canonical]: text
+        for (f, s, canonical), text in headers.items()
+        if f == file and s == sheet and canonical in SPECS_HEADER[kind] and text != SPECS_HEADER[kind][canonical]
     }
+
+
+def _in_sender_words(message: str, renamed: Mapping[str, str]) -> str:
+    """``message`` with each template header of ``renamed`` replaced by the sender's, in one pass
+    (the longest first, so that 备案结束日期 is not read as a 结束日期)."""
+    if not renamed:
+        return message
+    pattern = "|".join(re.escape(h) for h in sorted(renamed, key=len, reverse=True))
+    return re.sub(pattern, lambda m: renamed[m.group(0)], message)
+
+
+def _sender_header(
+    headers: Mapping[tuple[str, str, str], str], kind: SheetKind, canonical: str, sources: list[tuple[str, str]]
+) -> str:
+    """A return column's header as the sender's sheets wrote it (结班日期, not the template's 结业日期);
+    both, 「结班日期／结业日期」, when its sheets disagree."""
+    written = [headers.get((file, sheet, canonical), SPECS_HEADER[kind][canonical]) for file, sheet in sources]
+    return "／".join(dict.fromkeys(written)) or SPECS_HEADER[kind][canonical]

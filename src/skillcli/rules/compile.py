@@ -12,7 +12,7 @@ half-up by ``skillcli.money.round_half_up_expr``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -322,11 +322,25 @@ _FORMULA_EN: tuple[tuple[str, str], ...] = (
 )
 
 
-def formula_in(formula: pl.Expr, lang: str) -> pl.Expr:
+def multiplier_labels(policy: Policy) -> dict[str, str]:
+    """The policy's multiplier labels as a formula shows them (「（A9 紧缺职业（工种）提高30%）」), each by
+    its English wording (" (A9 shortage occupation (trade) +30 %)") where the rules file gives one."""
+    found: dict[str, str] = {}
+    for rule in policy.rules:
+        multiplier = rule.amount.multiplier
+        if multiplier is not None and multiplier.label and multiplier.label_en:
+            found[f"（{multiplier.label}）"] = f" ({multiplier.label_en})"
+    return found
+
+
+def formula_in(formula: pl.Expr, lang: str, labels: Mapping[str, str] | None = None) -> pl.Expr:
     """A line's formula in the reader's language: as built (Chinese) for zh, its words in English for en
-    (the table row as "level 4 / intermediate (四级/中级工)")."""
+    (the table row as "level 4 / intermediate (四级/中级工)", a multiplier by its English label from
+    ``labels``, ``multiplier_labels``)."""
     if lang == "zh":
         return formula
+    for label, english in (labels or {}).items():
+        formula = formula.str.replace_all(label, english, literal=True)
     for pattern, english in _FORMULA_EN:
         formula = formula.str.replace_all(pattern, english)
     for level in (Level.L5, Level.L4, Level.L3, Level.L2, Level.L1):
@@ -334,11 +348,11 @@ def formula_in(formula: pl.Expr, lang: str) -> pl.Expr:
     return formula
 
 
-def formula_text_in(formula: str, lang: str) -> str:
+def formula_text_in(formula: str, lang: str, labels: Mapping[str, str] | None = None) -> str:
     """``formula_in`` for one formula (explain)."""
     if lang == "zh" or not formula:
         return formula
-    return str(pl.select(formula_in(pl.lit(formula), lang)).item())
+    return str(pl.select(formula_in(pl.lit(formula), lang, labels)).item())
 
 
 def _multiplied(multiplier: Multiplier, amount: pl.Expr, formula: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

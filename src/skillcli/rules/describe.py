@@ -89,7 +89,7 @@ def _value_text_en(field: str, value: Any) -> str:
     if spec.kind == "number" and field.endswith("_fen"):
         from skillcli.money import format_yuan
 
-        return f"{format_yuan(int(value))} yuan"
+        return f"{format_yuan(int(value), grouping=True)} yuan"
     return _value_text(field, value)
 
 
@@ -158,7 +158,7 @@ def _value_text(field: str, value: Any) -> str:
     if spec.kind == "bool":
         return "是" if value else "否"
     if spec.kind == "number" and field.endswith("_fen"):
-        return f"{format_yuan(int(value))} 元"
+        return f"{format_yuan(int(value), grouping=True)} 元"
     if spec.kind == "number" and (field.endswith("_share") or field.endswith("_rate")):
         return f"{Decimal(str(value)) * 100:.0f}%"
     if isinstance(value, float) and value.is_integer():

@@ -607,7 +607,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
     multiplier = None
     if data.get("multiplier"):
         spec = data["multiplier"]
-        ctx.keys(spec, {"when", "any_of", "factor", "label"}, f"{where}.multiplier")
+        ctx.keys(spec, {"when", "any_of", "factor", "label", "label_en"}, f"{where}.multiplier")
         factor = ctx.resolve(spec.get("factor"), f"{where}.multiplier.factor")
         if not isinstance(factor, (int, Decimal)):
             ctx.fail(f"{where}.multiplier.factor 应为数字", f"{where}.multiplier.factor must be a number")
@@ -622,6 +622,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             Decimal(factor),
             str(spec.get("label", "")),
             tuple(_conditions(ctx, block, f"{where}.multiplier.any_of") for block in any_of),
+            str(spec.get("label_en", "")),
         )
 
     def number(key: str) -> int | None:

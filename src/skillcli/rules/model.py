@@ -93,14 +93,21 @@ class Rate:
         from skillcli.money import format_yuan
 
         if self.by_year is not None:
-            years = ", ".join(f"{year} {format_yuan(v)}" for year, v in sorted(self.by_year.items())) or "—"
+            years = (
+                ", ".join(f"{year} {format_yuan(v, grouping=True)}" for year, v in sorted(self.by_year.items())) or "—"
+            )
             return f"按年度（{self.year_of} 年份{self.year_offset:+d}）：{years}"
         if self.catalogue is not None:
-            shown = ", ".join(f"{k.replace('|', '/')} {format_yuan(v)}" for k, v in self.catalogue.items())
+            shown = ", ".join(
+                f"{k.replace('|', '/')} {format_yuan(v, grouping=True)}" for k, v in self.catalogue.items()
+            )
             return f"目录 ${self.catalogue_param}：{shown or '（空）'}"
         if self.by_level is None:
-            return format_yuan(self.fen or 0)
-        return ", ".join(f"{lv.label_zh} {format_yuan(v) if v is not None else '—'}" for lv, v in self.by_level.items())
+            return format_yuan(self.fen or 0, grouping=True)
+        return ", ".join(
+            f"{lv.label_zh} {format_yuan(v, grouping=True) if v is not None else '—'}"
+            for lv, v in self.by_level.items()
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,7 @@ class Multiplier:
     factor: Decimal
     label: str = ""
     any_of: tuple[tuple[Condition, ...], ...] = ()
+    label_en: str = ""  # the label in English output, citing the same clause (empty: not translated)
 
 
 @dataclass(frozen=True, slots=True)

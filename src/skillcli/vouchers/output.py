@@ -94,9 +94,33 @@ def _reason_rows(frame: pl.DataFrame, *, short_file: bool = True) -> list[list[A
     ]
 
 
-def _reasons_csv(outputs: OutputSet, name: str, frame: pl.DataFrame) -> None:
-    rows = frame.select(REASONS_CSV).iter_rows()
-    write_csv(outputs.path(name), REASONS_CSV, rows, safe_columns={i for i, c in enumerate(REASONS_CSV) if c != "row"})
+# The reasons CSVs' headers in Chinese (``--lang zh``, the default), by the English names ``--lang en``
+# writes; in Chinese the English message is left out and severities read as the workbook gives them,
+# as in payout's exceptions.csv. Codes stay codes in both.
+REASONS_CSV_ZH = {
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
+    "voucher_no": "培训券编号",
+    "person_id": "身份证号码",
+    "name": "姓名",
+    "category": "券类别",
+    "code": "代码",
+    "severity": "级别",
+    "message_zh": "说明",
+}
+
+
+def _reasons_csv(outputs: OutputSet, name: str, frame: pl.DataFrame, lang: str) -> None:
+    """not-issued.csv or exceptions.csv (``REASONS_CSV``) in ``lang``."""
+    columns = REASONS_CSV if lang != "zh" else tuple(c for c in REASONS_CSV if c != "message_en")
+    selected = frame.select(columns)
+    header = list(columns)
+    if lang == "zh":
+        selected = selected.with_columns(pl.col("severity").replace(_SEVERITY_ZH))
+        header = [REASONS_CSV_ZH[c] for c in columns]
+    safe = {i for i, c in enumerate(columns) if c != "row"}
+    write_csv(outputs.path(name), header, selected.iter_rows(), safe_columns=safe)
 
 
 def _parameters(program: Any) -> list[tuple[str, Any, Any]]:
@@ -107,7 +131,7 @@ def _parameters(program: Any) -> list[tuple[str, Any, Any]]:
 
 
 # -- issue -----------------------------------------------------------------------------------------
-def write_issue(outputs: OutputSet, plan: IssuePlan, info: dict[str, Any]) -> None:
+def write_issue(outputs: OutputSet, plan: IssuePlan, info: dict[str, Any], lang: str = "zh") -> None:
     """issued.xlsx (已发券, 未发券, 说明), issued.csv, not-issued.csv."""
     program = plan.program
     issued = plan.issued
@@ -184,7 +208,7 @@ def write_issue(outputs: OutputSet, plan: IssuePlan, info: dict[str, Any]) -> No
         for r in issued.iter_rows(named=True)
     )
     write_csv(outputs.path("issued.csv"), ISSUED_CSV, rows, safe_columns={2, 3, 12})
-    _reasons_csv(outputs, "not-issued.csv", plan.not_issued)
+    _reasons_csv(outputs, "not-issued.csv", plan.not_issued, lang)
 
 
 # -- redeem ----------------------------------------------------------------------------------------
@@ -206,7 +230,7 @@ def by_institution(redemption: Redemption) -> pl.DataFrame:
     )
 
 
-def write_redeem(outputs: OutputSet, redemption: Redemption, info: dict[str, Any]) -> None:
+def write_redeem(outputs: OutputSet, redemption: Redemption, info: dict[str, Any], lang: str = "zh") -> None:
     """redeemed.xlsx (核销明细, 按机构, 异常, 说明), redeemed.csv, exceptions.csv."""
     program = redemption.program
     lines = redemption.lines
@@ -295,4 +319,4 @@ def write_redeem(outputs: OutputSet, redemption: Redemption, info: dict[str, Any
         for r in lines.iter_rows(named=True)
     )
     write_csv(outputs.path("redeemed.csv"), REDEEMED_CSV, rows, safe_columns={0, 2, 5, 6, 8, 9, 12})
-    _reasons_csv(outputs, "exceptions.csv", redemption.exceptions)
+    _reasons_csv(outputs, "exceptions.csv", redemption.exceptions, lang)

@@ -71,6 +71,7 @@ def issue(
     limits: Limits | None = None,
     progress: Progress | None = None,
     columns: ColumnMap | None = None,
+    lang: str = "zh",
 ) -> IssueResult:
     if not program.in_force(day):
         raise UsageError(
@@ -116,7 +117,7 @@ def issue(
                     },
                     voucher_rows(plan),
                 )
-            write_issue(outputs, plan, {"ledger": store.name, "batch_id": batch_id})
+            write_issue(outputs, plan, {"ledger": store.name, "batch_id": batch_id}, lang)
         outputs.commit()
     return IssueResult(batch, plan, batch_id)
 
@@ -176,6 +177,7 @@ def redeem(
     program_id: str | None,
     overrides: dict[str, str],
     commit: bool,
+    lang: str = "zh",
 ) -> RedeemResult:
     from skillcli.ledger.vouchers import commit_redemption, vouchers
     from skillcli.vouchers.completions import read_completions
@@ -193,7 +195,7 @@ def redeem(
     redemption = decide_redeem(matched, completions, program, day)
     run_id = new_run_id() if commit and redemption.lines.height else None
     with OutputSet(out, [path]) as outputs:
-        write_redeem(outputs, redemption, {"ledger": store.name if store else None, "run_id": run_id})
+        write_redeem(outputs, redemption, {"ledger": store.name if store else None, "run_id": run_id}, lang)
         if run_id is not None and store is not None:
             line_rows, redemptions = line_records(redemption)
             commit_redemption(
