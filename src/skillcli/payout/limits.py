@@ -1,7 +1,8 @@
 """The policy's limits across trainings: E4 (exclusive), E2 (no repeat), E1 (yearly count).
 
 Each limit ranks a person's trainings, those already in the ledger first, then the batch's by end
-date and input order, and holds the batch's rows beyond the limit with where the kept ones are.
+date and input order, and holds the batch's rows beyond the limit with where the kept ones are. E4
+holds only the rows of a rule other than the person's first of the group (not a second line of it).
 """
 
 from __future__ import annotations
@@ -85,11 +86,36 @@ def apply_limits(
 
 
 def _exclusive(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
-    """E4: one subsidy of an exclusive group per person, the earliest training kept."""
+    """E4: subsidies of an exclusive group are not paid together to one person (S2c 二(四)2: 以工代训
+    and 岗前培训 are not both enjoyed); the group does not limit how often one of its subsidies is paid.
+
+    Per person, the group's rule of the earliest training (the ledger's first, then the batch's by end
+    date and input order) is kept; the batch's rows paying another rule of the group are held, naming
+    that earliest training. A second month of 以工代训 is not held by E4 (its months are capped by the
+    amount's ``max_units_per``).
+    """
     found = []
     for ident, rule_clause, group in limits.exclusive:
-        in_group = pl.col("rule").list.eval(pl.element().is_in(list(group))).list.any()
-        beyond = rank_limit(candidates.filter(in_group), ["id_number"], 1, prior.filter(in_group))
+        members = list(group)
+        # The row's rule within the group (the first the row pays, when it pays several).
+        own = pl.col("rule").list.eval(pl.element().filter(pl.element().is_in(members))).list.first().alias("__own")
+        batch = candidates.with_columns(own).filter(pl.col("__own").is_not_null())
+        if batch.is_empty():
+            continue
+        earlier = prior.with_columns(own).filter(pl.col("__own").is_not_null())
+        here = location(pl.col("_file"), pl.col("_sheet"), pl.col("_row"))
+        ordered = pl.concat(
+            [
+                earlier.select("id_number", "__own", "__loc"),
+                batch.sort("end_date", "_rid", nulls_last=True).select("id_number", "__own", here.alias("__loc")),
+            ],
+            how="diagonal_relaxed",
+        )
+        first = ordered.group_by("id_number", maintain_order=True).first()
+        beyond = batch.join(
+            first.select("id_number", pl.col("__own").alias("__kept"), pl.col("__loc").alias("__earlier")),
+            on="id_number",
+        ).filter(pl.col("__own") != pl.col("__kept"))
         found.append(
             issues(
                 beyond,
