@@ -796,6 +796,18 @@ _ALL += [
             "与 {detail} 的补贴不可重复享受（{value}）",
             "cannot be combined with the subsidy at {detail} ({value})",
         ),
+        (
+            "months-paid",
+            E,
+            "本行的月份（{value}）已于 {detail} 发放，不重复发放",
+            "the months of this row ({value}) were already paid at {detail}; not paid again",
+        ),
+        (
+            "months-cap",
+            E,
+            "已达每人月数上限（{value} 个月），已发放的月份见 {detail}，本行不再发放",
+            "the person's cap of months ({value}) is used up by {detail}; the row is not paid",
+        ),
     ),
 ]
 

@@ -7,6 +7,8 @@ holds only the rows of a rule other than the person's first of the group (not a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from skillcli.payout.history import History
@@ -68,21 +70,54 @@ def prior_trainings(history: History, exclude_claims: pl.Series) -> pl.DataFrame
 
 
 def apply_limits(
-    candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame
+    candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame, monthly: Sequence[str] = ()
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """E4 (exclusive), E2 (no repeat), E1 (yearly count), in that order; returns what is left.
 
     ``candidates``: one row per roster row with a paying rule (``_rid``, ``rule`` as a list,
     ``counts``, the row's location, ``id_number``, ``occupation``, ``level``, ``end_date``).
-    ``prior``: the trainings the ledger already holds (``prior_trainings``). The second value holds
-    the issue rows of the rows held by each limit.
+    ``prior``: the trainings the ledger already holds (``prior_trainings``). ``monthly``: the rules
+    whose months are capped per person (``max_units_per: person``). The second value holds the issue
+    rows of the rows held by each limit.
     """
     found: list[pl.DataFrame] = []
+    if monthly:
+        candidates, prior = _one_training(candidates, prior, list(monthly))
     for limit in (_exclusive, _no_repeat, _yearly):
         for beyond in limit(candidates, limits, prior):
             found.append(beyond)
             candidates = candidates.filter(~pl.col("_rid").is_in(beyond.get_column("_rid").implode()))
     return candidates, found
+
+
+def _one_training(
+    candidates: pl.DataFrame, prior: pl.DataFrame, monthly: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The months of one 以工代训 claimed batch by batch are one training, not a repeat (E2) nor a
+    training more in the year (E1): only a person's first row of such a rule (the ledger's first, then
+    the batch's by end date and input order) counts; the cap on its months is the amount's."""
+    only = (pl.col("rule").list.len() > 0) & pl.col("rule").list.eval(pl.element().is_in(monthly)).list.all()
+    first_rule = pl.col("rule").list.first().alias("__r")
+    earlier = (pl.col("__only") & (pl.int_range(pl.len()).over("id_number", "__r") > 0)).alias("__cont")
+    prior = (
+        prior.with_columns(first_rule, only.alias("__only"))
+        .with_columns(earlier)
+        .with_columns((pl.col("counts") & ~pl.col("__cont")).alias("counts"))
+    )
+    seen = prior.filter(pl.col("__only")).select("id_number", "__r").unique().with_columns(pl.lit(True).alias("__seen"))
+    candidates = (
+        candidates.sort("end_date", "_rid", nulls_last=True)
+        .with_columns(first_rule, only.alias("__only"))
+        .join(seen, on=["id_number", "__r"], how="left")
+        .with_columns(earlier)
+        .with_columns(
+            (pl.col("counts") & ~(pl.col("__cont") | (pl.col("__only") & pl.col("__seen").fill_null(False)))).alias(
+                "counts"
+            )
+        )
+        .drop("__r", "__only", "__cont", "__seen")
+    )
+    return candidates, prior.drop("__r", "__only", "__cont")
 
 
 def _exclusive(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:

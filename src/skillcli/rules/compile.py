@@ -266,6 +266,24 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
     return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训"), part]), None
 
 
+def _part_counts(spec: Amount, days: pl.Expr) -> pl.Expr:
+    """Whether a part month of ``days`` days counts as a month, as the amount's ``part_month`` says."""
+    if spec.part_month == "count_started":
+        return days > 0
+    if spec.part_month == "round_half":
+        return days >= HALF_MONTH_DAYS
+    return pl.lit(False)
+
+
+def months_between(spec: Amount, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """The months a per-month amount counts from ``start`` to ``end`` (the part month as ``part_month``
+    says, no cap): how many months of a row's period an earlier line's period already covers."""
+    from skillcli.rules.derive import part_month_days, whole_months
+
+    whole = whole_months(start, end)
+    return whole + _part_counts(spec, part_month_days(start, end, whole)).cast(pl.Int32)
+
+
 def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     """(months paid, the text deriving them) for a per-month amount: the whole months of the training
     period, the part month as the rule's ``part_month`` says, then the cap.
@@ -276,12 +294,7 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     whole, days = pl.col("training_months"), pl.col("training_part_days")
     named = f"参数 {spec.part_month_param}" if spec.part_month_param else "规则文件"
     mode = "" if spec.part_month == "whole_months_only" or not spec.part_month_param else f"={spec.part_month}"
-    if spec.part_month == "count_started":
-        counts = days > 0
-    elif spec.part_month == "round_half":
-        counts = days >= HALF_MONTH_DAYS
-    else:
-        counts = pl.lit(False)
+    counts = _part_counts(spec, days)
     months = whole + counts.cast(pl.Int32)
     short = "不足半月" if spec.part_month == "round_half" else "不足一月"
     part = (

@@ -1,0 +1,119 @@
+"""以工代训 (A6) over two batches committed to a ledger: E4 between subsidies, the 6-month cap per person.
+
+Found by an independent reader (reader6): 陈静's June month of 以工代训 was refused as 「与 台账 2021-05 批次
+第 4 笔 的补贴不可重复享受（E4 A5/A6…）」 against her own May A6 line. S2c 二(四)2 pays 以工代训 500 元/人/月,
+不超过6个月, and forbids it together with 岗前培训 (A5, E4) — not a second month of it. Expected amounts are
+the document's: 500 per month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from tests.support.ledger import runs
+from tests.support.rosters import PAYOUT_HEADER, payout_row
+
+SUZHOU = ("--policy", "suzhou-2019")
+
+
+def a6(n: int, name: str, start: str, end: str, **changes: Any) -> list[Any]:
+    """Person n's 以工代训 row, a hard-to-employ person hired by the (insured) enterprise."""
+    return payout_row(n, name, "以工代训", "装配钳工", "无等级", start, end, category="就业困难人员", **changes)
+
+
+def pay(run_cli: Any, batch: Path, period: str, out: Path, ledger: str, *extra: object) -> Any:
+    return run_cli("payout", batch, *SUZHOU, "--period", period, "--out", out, "--ledger", ledger, "--json", *extra)
+
+
+def detail_rows(path: Path) -> dict[str, list[tuple[Any, str]]]:
+    """payouts.xlsx 明细 read back: name → [(本次发放, 计算过程)]."""
+    sheet = openpyxl.load_workbook(path / "payouts.xlsx", read_only=True)["明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    name, amount = header.index("姓名"), header.index("本次发放")
+    formula = next(i for i, h in enumerate(header) if h and "计算" in str(h))
+    found: dict[str, list[tuple[Any, str]]] = {}
+    for row in rows[1:]:
+        if row[name]:
+            found.setdefault(str(row[name]), []).append((row[amount], str(row[formula])))
+    return found
+
+
+def test_months__a6_second_month_is_paid_and_months_count_across_batches(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    may = make_xlsx(
+        {
+            "花名册": [
+                PAYOUT_HEADER,
+                a6(1, "陈静", "2021-05-01", "2021-05-31"),
+                a6(2, "谢婷", "2021-05-01", "2021-05-31"),
+                a6(3, "王强", "2021-05-01", "2021-05-31"),
+                a6(4, "赵敏", "2020-12-01", "2021-05-31"),  # 6 months: the cap
+            ]
+        },
+        name="2021-05.xlsx",
+    )
+    first = pay(run_cli, may, "2021-05", tmp_path / "may", ledger_url, "--commit")
+    assert first.code == 0, first.stderr
+    assert [(line["name"], line["amount_fen"]) for line in first.json["lines"]] == [
+        ("陈静", 50000),
+        ("谢婷", 50000),
+        ("王强", 50000),
+        ("赵敏", 300000),
+    ]
+    may_run = runs(run_cli, ledger_url)[0]["run_id"]
+
+    june = make_xlsx(
+        {
+            "花名册": [
+                PAYOUT_HEADER,
+                a6(1, "陈静", "2021-06-01", "2021-06-30"),  # month 2 of 6: paid
+                payout_row(2, "谢婷", "岗前培训", "装配钳工", "无等级", "2021-06-01", "2021-06-10"),  # E4
+                a6(3, "王强", "2021-05-01", "2021-06-30"),  # May again with June: June only
+                a6(4, "赵敏", "2021-06-01", "2021-06-30"),  # a 7th month
+                a6(5, "周杰", "2020-11-01", "2021-02-28"),  # 4 months
+                a6(5, "周杰", "2021-03-01", "2021-06-30", class_id="C55"),  # 4 more, 2 left of 6
+            ]
+        },
+        name="2021-06.xlsx",
+    )
+    second = pay(run_cli, june, "2021-06", tmp_path / "june", ledger_url, "--commit")
+    assert second.code == 1, second.stderr
+    assert sorted((line["name"], line["amount_fen"]) for line in second.json["lines"]) == [
+        ("周杰", 100000),
+        ("周杰", 200000),
+        ("王强", 50000),
+        ("陈静", 50000),
+    ]
+    by_row = {e["row"]: e for e in second.json["exceptions"]}
+    assert set(by_row) == {3, 5}
+    # E4: 谢婷's 岗前培训 after her 以工代训, naming that May line (her line 2 of the May run).
+    assert by_row[3]["code"] == "limit.exclusive"
+    assert f"台账 2021-05 批次（{may_run}）第 2 笔" in by_row[3]["message_zh"]
+    # 赵敏 had her 6 months in May: the cap names the line that used them.
+    assert by_row[5]["code"] == "limit.months-cap"
+    assert "A6 ≤ 6" in by_row[5]["message_zh"]
+    assert f"台账 2021-05 批次（{may_run}）第 4 笔" in by_row[5]["message_zh"]
+
+    shown = detail_rows(tmp_path / "june")
+    assert shown["王强"] == [
+        (
+            500,
+            f"2021-05-01～2021-06-30 计 2 个月，其中 1 个月已于 2021-05 批次（{may_run}）第 3 笔 发放，"
+            "本次 1 个月 × 500.00 = 500.00",
+        )
+    ]
+    assert shown["周杰"][1] == (
+        1000,
+        "2021-03-01～2021-06-30 计 4 个月，此前已发放 4 个月（「花名册」第 6 行 4 个月），每人最多 6 个月，"
+        "本次 2 个月 × 500.00 = 1,000.00",
+    )
+    assert shown["陈静"] == [(500, "2021-06-01～2021-06-30 计 1 个月 × 500.00 = 500.00")]
+
+    # The same June batch again: the months of each paid row are now the ledger's.
+    again = pay(run_cli, june, "2021-06", tmp_path / "again", ledger_url)
+    assert again.json["lines"] == []
