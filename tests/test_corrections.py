@@ -80,7 +80,14 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.json["lines"] == []
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "payout.not-advanceable")]
-    assert "A8 → institution" in result.json["exceptions"][0]["message_en"]
+    held = result.json["exceptions"][0]
+    # Who is paid, in the reader's language; the training ended in May, so it is claimed in full now,
+    # not 「结业后」 (reader6 saw 「A8 → person」 and 「结业后」 for trainings that had ended).
+    assert held["message_zh"] == (
+        "E10（S2c 三(十三)）：A8 补贴发给培训机构，不属企业或机构项目制培训，本项补贴不预拨，按全额申报"
+    )
+    assert "A8 is paid to the institution" in held["message_en"]
+    assert "→" not in held["message_zh"] + held["message_en"]
 
 
 # -- lists and catalogues the document does not give ------------------------------------------------

@@ -638,9 +638,8 @@ _ALL += [
         (
             "not-advanceable",
             E,
-            "{detail}：本项补贴不预拨（个人补贴或非企业/项目制培训，{value}），结业后按全额申报",
-            "{detail}: this subsidy is not advanced (paid to a person, or not enterprise/project training: {value});"
-            " claim it in full after the training",
+            "{detail}",
+            "{detail}",
         ),
         (
             "missing-input",

@@ -11,7 +11,7 @@ if rows or fen do not balance.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,8 +23,8 @@ from skillcli.payout.history import History
 from skillcli.payout.holds import blocked_rows, rule_holds
 from skillcli.payout.ineligible import classifying_requirements, ineligible_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
-from skillcli.payout.months import cap_person_months
 from skillcli.payout.lines import payment_lines
+from skillcli.payout.months import cap_person_months
 from skillcli.payout.notes import batch_notes
 from skillcli.payout.reasons import ROW_ID, concat_issues
 from skillcli.payout.settled import ledger_issues
@@ -34,6 +34,9 @@ from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import attendance_places
+
+if TYPE_CHECKING:
+    from skillcli.schema.validate import Context
 
 
 def decide(
@@ -61,7 +64,7 @@ def decide(
     own_findings, blocked = blocked_rows(batch, derived)
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
-    lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx.period_label)
+    lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx)
     row_holds = concat_issues([blocked, *row_issues])
     places = attendance_places(batch.frames)
     line_holds = concat_issues([rule_holds(open_rules, derived, policy, places), line_issues])
@@ -100,14 +103,14 @@ def _pay(
     policy: Policy,
     history: History,
     advance_share: Decimal | None,
-    period: str,
+    ctx: Context,
 ) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
     """The lines to pay now, the issues holding whole rows (limits, advances) and those holding
     single lines (claims the ledger already settled)."""
     # Candidates: rows with a paying rule, not blocked.
     paid_lines = open_rules.filter(pl.col("rule_status") == "paid")
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
-    all_lines = payment_lines(derived, paid_lines, policy, period)
+    all_lines = payment_lines(derived, paid_lines, policy, ctx.period_label)
     candidates = (
         paid_lines.group_by("_rid")
         .agg(pl.col("rule"), pl.col("counts").any().alias("counts"))
@@ -123,7 +126,7 @@ def _pay(
     settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
     lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
     lines, month_issues = cap_person_months(lines, policy, history)
-    lines, advance_issues = net_advances(lines, policy, history, advance_share, settled_rows)
+    lines, advance_issues = net_advances(lines, policy, history, advance_share, settled_rows, ctx.period_end)
     return lines, [*limit_issues, advance_issues], concat_issues([settled_issues, month_issues])
 
 

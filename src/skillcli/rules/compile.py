@@ -315,6 +315,16 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
 
 # The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
 _FORMULA_EN: tuple[tuple[str, str], ...] = (
+    # A person's months across batches (payout.months): what earlier lines paid, and what is left.
+    (r"，其中 (\d+) 个月已于 ", ", of which ${1} months were paid in "),
+    (r"，此前已发放 (\d+) 个月（", ", ${1} months paid before ("),
+    (r"(\d{4}-\d{2}) 批次（([^）]*)）第 (\d+) 笔", "run ${1} (${2}), line ${3}"),
+    (r"「([^」]*)」第 (\d+) 行", "row ${2} of sheet '${1}'"),
+    (r" (\d+) 个月、", ": ${1} months, "),
+    (r" (\d+) 个月）", ": ${1} months)"),
+    (r" 发放，本次 (\d+) 个月 × ", "; now ${1} months × "),
+    (r"，每人最多 (\d+) 个月", ", at most ${1} months per person"),
+    (r"，本次 (\d+) 个月 × ", ", now ${1} months × "),
     (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
     (r"（另 (\d+) 天不足一月，", " (${1} more days, less than a month, "),
     (r"（另 (\d+) 天不足半月，", " (${1} more days, less than half a month, "),
