@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 
 from tests.support.ledger import runs
-from tests.support.rosters import PAYOUT_HEADER, payout_row
+from tests.support.rosters import CERT_HEADER, PAYOUT_HEADER, certificate, payout_row
 
 SUZHOU = ("--policy", "suzhou-2019")
 
@@ -117,3 +117,50 @@ def test_months__a6_second_month_is_paid_and_months_count_across_batches(
     # The same June batch again: the months of each paid row are now the ledger's.
     again = pay(run_cli, june, "2021-06", tmp_path / "again", ledger_url)
     assert again.json["lines"] == []
+
+
+# -- an advance run reads as an advance; the settlement says what it deducts and from where ---------------
+def labelled(path: Path, sheet: str) -> list[list[Any]]:
+    return [
+        list(r)
+        for r in openpyxl.load_workbook(path / "payouts.xlsx", read_only=True)[sheet].iter_rows(values_only=True)
+    ]
+
+
+def test_advance__the_advance_run_labels_its_columns_and_the_settlement_names_the_advance(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    # 孙丽: A8 四级/中级工 1500 to the enterprise that paid (出资方 企业); E10 advances 50% in May.
+    row = payout_row(1, "孙丽", "技能提升", "钳工", "四级/中级工", "2021-03-01", "2021-04-30")
+    cert = certificate(1, "孙丽", "S000032000001214000201", "钳工", "四级/中级工", "2021-04-20")
+    batch = make_xlsx({"花名册": [PAYOUT_HEADER, row], "证书": [CERT_HEADER, cert]}, name="新纬.xlsx")
+    advance = pay(run_cli, batch, "2021-05", tmp_path / "adv", ledger_url, "--commit", "--advance", "50%")
+    assert advance.code == 0, advance.stderr
+    adv_run = runs(run_cli, ledger_url)[0]["run_id"]
+
+    detail = labelled(tmp_path / "adv", "明细")
+    header = detail[0]
+    money = header[header.index("应发全额") : header.index("应发全额") + 3]
+    assert money == ["应发全额", "本次预拨（50%）", "结业后清算余额"]
+    assert "已预拨" not in header and "本次发放" not in header
+    first = dict(zip(header, detail[1], strict=True))
+    assert (first["应发全额"], first["本次预拨（50%）"], first["结业后清算余额"]) == (1500, 750, 750)
+    assert first["计算"] == "四级/中级工 1,500.00；本次预拨 1,500.00 × 50% = 750.00"
+    summary = {r[0]: r[2] for r in labelled(tmp_path / "adv", "汇总") if r and r[0]}
+    assert summary["应发全额合计"] == 1500
+    assert summary["结业后清算余额"] == 750
+    assert summary["本次预拨合计（50%，控制总额）"] == 750
+    assert "已预拨抵扣" not in summary
+
+    # June: the settlement pays 1500 − 750 and names the May advance line; explain shows the same.
+    shown = run_cli("explain", row[1], batch, *SUZHOU, "--period", "2021-06", "--ledger", ledger_url)
+    deducted = f"1,500.00 − 已预拨 750.00（2021-05 批次（{adv_run}）第 1 笔）= 750.00"
+    assert f"四级/中级工 1,500.00 元；{deducted}" in shown.stdout + shown.stderr
+    netted = f"四级/中级工 1,500.00；{deducted}"
+    final = pay(run_cli, batch, "2021-06", tmp_path / "final", ledger_url, "--commit")
+    assert final.code == 0, final.stderr
+    detail = labelled(tmp_path / "final", "明细")
+    first = dict(zip(detail[0], detail[1], strict=True))
+    assert (first["应发金额"], first["已预拨"], first["本次发放"], first["计算"]) == (1500, 750, 750, netted)
+    summary = {r[0]: r[2] for r in labelled(tmp_path / "final", "汇总") if r and r[0]}
+    assert summary["已预拨抵扣"] == 750

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,21 @@ DETAIL_COLUMNS = (
     Column("来源", width=24, wrap=True),
 )
 DETAIL_REPEATED = 2  # 序号, 姓名
+# An advance run's 明细 money columns (E10): the advance is paid now, the rest after the training.
+# 已预拨 / 本次发放 there read as "advance already deducted" to a finance officer (reader6).
+ADVANCE_MONEY = ("应发全额 / Full entitlement", "本次预拨（{}） / Advanced now ({})", "结业后清算余额 / Balance after the training")
+
+
+def detail_columns(decision: Decision, lang: str) -> tuple[Column, ...]:
+    """The 明细 sheet's columns in ``lang``; an advance run's money columns say what they hold there."""
+    columns = headers_in(DETAIL_COLUMNS, lang)
+    if decision.advance_share is None:
+        return columns
+    share = f"{decision.advance_share:%}"
+    first = [c.header for c in DETAIL_COLUMNS].index("应发金额")
+    named = [in_lang(text.format(share, share), lang) for text in ADVANCE_MONEY]
+    money = tuple(replace(c, header=h) for c, h in zip(columns[first : first + 3], named, strict=True))
+    return (*columns[:first], *money, *columns[first + 3 :])
 
 
 # The 异常 sheet: where the problem is and whose row it is, the cell's value, what to do, and the
@@ -354,10 +370,15 @@ def _workbook(
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
         lines = lines.with_columns(formula_in(pl.col("formula"), lang))
+        detail = detail_frame(lines, source_expr(lines, lang))
+        if decision.advance_share is not None:
+            # The advance run's 明细 shows this advance before the balance left for the settlement.
+            order = [*range(11), 12, 11, *range(13, detail.width)]
+            detail = detail[:, order]
         book.table(
             "明细",
-            headers_in(DETAIL_COLUMNS, lang),
-            detail_frame(lines, source_expr(lines, lang)),
+            detail_columns(decision, lang),
+            detail,
             repeat_columns=DETAIL_REPEATED,
         )
         exc = exception_frame(decision, lang)
@@ -397,6 +418,23 @@ def _workbook(
         book.close()
 
 
+def _money_labels(decision: Decision) -> tuple[str, str, str]:
+    """The 汇总 rows of entitlement, the difference from it, and the control total. In an advance run
+    the difference is the balance settled after the training, not an advance deducted (E10)."""
+    if decision.advance_share is None:
+        return (
+            "应发合计 / Entitlement total",
+            "已预拨抵扣 / Advances deducted",
+            "本次发放合计（控制总额） / Total paid now (control total)",
+        )
+    share = f"{decision.advance_share:%}"
+    return (
+        "应发全额合计 / Full entitlement total",
+        "结业后清算余额 / Balance after the training",
+        f"本次预拨合计（{share}，控制总额） / Advanced now ({share}, control total)",
+    )
+
+
 def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[str, Any], lang: str) -> None:
     sheet = book.add_sheet("汇总")
     policy = decision.policy
@@ -413,6 +451,7 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         | {"lines": pl.Int64, "fen": pl.Int64},
     )
     payee_label = {t: in_lang(_PAYEE_ZH.get(t, t), lang) for t in payees.get_column("payee_type").drop_nulls().unique()}
+    money = _money_labels(decision)
     blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]] | tuple[list[CellKind], pl.DataFrame]]] = [
         (
             "控制数 / Control",
@@ -423,13 +462,9 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
                 [("异常（暂不发放） / Exceptions (held)", "text"), (counts["exception"], "int"), (None, "text")],
                 [("不符合条件 / Not eligible", "text"), (counts["ineligible"], "int"), (None, "text")],
                 [("付款明细行数 / Payment lines", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
-                [("应发合计 / Entitlement total", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
-                [("已预拨抵扣 / Advances deducted", "text"), (None, "text"), (sums["advance_fen"], "money")],
-                [
-                    ("本次发放合计（控制总额） / Total paid now (control total)", "text"),
-                    (None, "text"),
-                    (sums["total_fen"], "money"),
-                ],
+                [(money[0], "text"), (None, "text"), (sums["entitlement_fen"], "money")],
+                [(money[1], "text"), (None, "text"), (sums["advance_fen"], "money")],
+                [(money[2], "text"), (None, "text"), (sums["total_fen"], "money")],
             ],
         ),
         (

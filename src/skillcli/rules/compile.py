@@ -315,6 +315,11 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
 
 # The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
 _FORMULA_EN: tuple[tuple[str, str], ...] = (
+    # Advances (payout.advances): the advance paid now, and what a settlement deducts and from where.
+    (r"；本次预拨 ", "; advanced now "),
+    (r"；([\d,.]+) − 已预拨 ([\d,.]+)（", "; ${1} − advanced ${2} ("),
+    (r"花名册「已预拨金额」", "roster column 已预拨金额"),
+    (r"）= ", ") = "),
     # A person's months across batches (payout.months): what earlier lines paid, and what is left.
     (r"，其中 (\d+) 个月已于 ", ", of which ${1} months were paid in "),
     (r"，此前已发放 (\d+) 个月（", ", ${1} months paid before ("),
