@@ -164,3 +164,44 @@ def test_advance__the_advance_run_labels_its_columns_and_the_settlement_names_th
     assert (first["应发金额"], first["已预拨"], first["本次发放"], first["计算"]) == (1500, 750, 750, netted)
     summary = {r[0]: r[2] for r in labelled(tmp_path / "final", "汇总") if r and r[0]}
     assert summary["已预拨抵扣"] == 750
+
+
+# -- a re-run of a paid month: notices, not errors; one hold per row -----------------------------------------
+def test_rerun__already_paid_rows_are_notices_and_a_row_with_its_own_error_gets_no_related_hold(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    from tests.support.ids import person_id
+
+    # 赵敏's ID was typed as a number in 花名册 and in 证书: her roster row's own error holds it; a second
+    # line 「该人员在「证书」第 3 行有一处错误」 on the same row said nothing more (reader6).
+    number = int(person_id(3))
+    roster = [
+        PAYOUT_HEADER,
+        a6(1, "陈静", "2021-05-01", "2021-05-31"),
+        payout_row(2, "刘洋", "岗前培训", "装配钳工", "无等级", "2021-05-01", "2021-05-10"),
+        payout_row(3, "赵敏", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-04-30", id_number=number),
+    ]
+    cert = [*certificate(3, "赵敏", "S000032000001214000301", "电工", "四级/中级工", "2021-04-20")]
+    cert[0] = number
+    batch = make_xlsx({"花名册": roster, "证书": [CERT_HEADER, cert]}, name="2021-05.xlsx")
+    first = pay(run_cli, batch, "2021-05", tmp_path / "may", ledger_url, "--commit")
+    assert [(e["sheet"], e["row"], e["code"]) for e in first.json["exceptions"]] == [
+        ("花名册", 4, "id.precision-lost"),
+        ("证书", 2, "id.precision-lost"),
+    ]
+
+    again = pay(run_cli, batch, "2021-05", tmp_path / "again", ledger_url, "--commit")
+    assert again.json["lines"] == []
+    paid = [e for e in again.json["exceptions"] if e["code"] == "ledger.already-paid"]
+    assert [(e["row"], e["severity"]) for e in paid] == [(2, "warning"), (3, "warning")]
+    # In 异常 the paid rows read as notices (警告, not the red 错误 of 赵敏's ID), saying 不重复发放.
+    sheet = labelled(tmp_path / "again", "异常")
+    header = sheet[0]
+    level = {(r[header.index("行号")], r[header.index("代码")]): r[header.index("级别")] for r in sheet[1:]}
+    assert level == {
+        (2, "ledger.already-paid"): "警告",
+        (3, "ledger.already-paid"): "警告",
+        (4, "id.precision-lost"): "错误",
+        (2, "id.precision-lost"): "错误",
+    }
+    assert all("不重复发放" in e["message_zh"] for e in paid)

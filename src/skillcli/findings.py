@@ -760,17 +760,19 @@ _ALL += [
             "no rule of this policy applies to training type '{value}' (and its person category)",
         ),
     ),
+    # A claim the ledger already paid (or advanced) is a notice, not an error: there is nothing to correct,
+    # and a re-run of a paid month listed every paid row as a red 错误 (reader6).
     *_codes(
         "ledger",
         (
             "already-paid",
-            E,
+            W,
             "{value} 已于台账 {detail} 发放，不重复发放",
             "{value} was already paid in the ledger ({detail}); not paid again",
         ),
         (
             "already-advanced",
-            E,
+            W,
             "{value} 已于台账 {detail} 预拨，不再重复预拨",
             "{value} was already advanced in the ledger ({detail})",
         ),
@@ -797,7 +799,7 @@ _ALL += [
         ),
         (
             "months-paid",
-            E,
+            W,
             "本行的月份（{value}）已于 {detail} 发放，不重复发放",
             "the months of this row ({value}) were already paid at {detail}; not paid again",
         ),
