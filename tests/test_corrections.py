@@ -34,10 +34,12 @@ def payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
 
 
 def detail_amounts(out: Path) -> dict[tuple[str, str], Decimal]:
-    """(姓名, 规则) → 本次发放, read back from the workbook's 明细 sheet."""
+    """(姓名, 规则) → what is paid now (本次发放, or 本次预拨 in an advance run), read back from 明细."""
     sheet = openpyxl.load_workbook(out / "payouts.xlsx")["明细"]
     header = [c.value for c in sheet[1]]
-    name, rule, amount = header.index("姓名"), header.index("规则"), header.index("本次发放")
+    name, rule = header.index("姓名"), header.index("规则")
+    # An advance run's column is 本次预拨（share）: what it pays now.
+    amount = next(i for i, h in enumerate(header) if h == "本次发放" or str(h).startswith("本次预拨"))
     return {
         (str(r[name].value), str(r[rule].value)): Decimal(str(r[amount].value)).quantize(Decimal("0.01"))
         for r in sheet.iter_rows(min_row=2)
