@@ -88,7 +88,10 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
     assert held["message_zh"] == (
         "E10（S2c 三(十三)）：A8 补贴发给培训机构，不属企业或机构项目制培训，本项补贴不预拨，按全额申报"
     )
-    assert "A8 is paid to the institution" in held["message_en"]
+    assert held["message_en"] == (
+        "E10 (S2c 三(十三)): A8 is paid to the institution, not enterprise or project-based training; "
+        "this subsidy is not advanced; claim it in full"
+    )
     assert "→" not in held["message_zh"] + held["message_en"]
 
 

@@ -104,13 +104,19 @@ def _why_not(limits: Limits, period_end: dt.date | None) -> pl.Expr:
     mark = pl.lit(BILINGUAL_MARK)
     return pl.concat_str(
         [
-            pl.lit(f"{limits.advance_id}（{limits.advance_clause}）："),
             mark,
-            pl.format("{} 补贴发给{}，不属企业或机构项目制培训，", pl.col("rule"), payee_zh),
+            pl.format(
+                f"{limits.advance_id}（{limits.advance_clause}）：{{}} 补贴发给{{}}，不属企业或机构项目制培训，",
+                pl.col("rule"),
+                payee_zh,
+            ),
             when_zh,
             mark,
             pl.format(
-                "{} is paid to the {}, not enterprise or project-based training; ", pl.col("rule"), pl.col("payee_type")
+                f"{limits.advance_id} ({limits.advance_clause}): {{}} is paid to the {{}}, not enterprise or "
+                "project-based training; ",
+                pl.col("rule"),
+                pl.col("payee_type"),
             ),
             when_en,
             mark,

@@ -96,28 +96,29 @@ def _one_training(
     """The months of one 以工代训 claimed batch by batch are one training, not a repeat (E2) nor a
     training more in the year (E1): only a person's first row of such a rule (the ledger's first, then
     the batch's by end date and input order) counts; the cap on its months is the amount's."""
-    only = (pl.col("rule").list.len() > 0) & pl.col("rule").list.eval(pl.element().is_in(monthly)).list.all()
+    # Rows paying such a rule only (a row's rules are one training); the rest of the batch is not
+    # sorted or joined (issue 16: a 100 000-row batch has few of them).
+    only = pl.col("rule").list.eval(pl.element().is_in(monthly)).list.all() & (pl.col("rule").list.len() > 0)
+    mine = candidates.filter(pl.any_horizontal(pl.col("rule").list.contains(m) for m in monthly)).filter(only)
+    if mine.is_empty():
+        return candidates, prior
     first_rule = pl.col("rule").list.first().alias("__r")
-    earlier = (pl.col("__only") & (pl.int_range(pl.len()).over("id_number", "__r") > 0)).alias("__cont")
-    prior = (
-        prior.with_columns(first_rule, only.alias("__only"))
-        .with_columns(earlier)
-        .with_columns((pl.col("counts") & ~pl.col("__cont")).alias("counts"))
+    later = pl.int_range(pl.len()).over("id_number", "__r") > 0
+    prior = prior.with_columns(first_rule, only.alias("__only")).with_columns(
+        (pl.col("counts") & ~(pl.col("__only") & later)).alias("counts")
     )
-    seen = prior.filter(pl.col("__only")).select("id_number", "__r").unique().with_columns(pl.lit(True).alias("__seen"))
-    candidates = (
-        candidates.sort("end_date", "_rid", nulls_last=True)
-        .with_columns(first_rule, only.alias("__only"))
-        .join(seen, on=["id_number", "__r"], how="left")
-        .with_columns(earlier)
-        .with_columns(
-            (pl.col("counts") & ~(pl.col("__cont") | (pl.col("__only") & pl.col("__seen").fill_null(False)))).alias(
-                "counts"
-            )
-        )
-        .drop("__r", "__only", "__cont", "__seen")
+    seen = prior.filter(pl.col("__only")).select("id_number", "__r").unique()
+    ordered = mine.sort("end_date", "_rid", nulls_last=True).with_columns(first_rule)
+    continuing = pl.concat(
+        [
+            ordered.filter(later).select("_rid"),
+            ordered.join(seen, on=["id_number", "__r"], how="semi").select("_rid"),
+        ]
+    ).get_column("_rid")
+    candidates = candidates.with_columns(
+        (pl.col("counts") & ~pl.col("_rid").is_in(continuing.implode())).alias("counts")
     )
-    return candidates, prior.drop("__r", "__only", "__cont")
+    return candidates, prior.drop("__r", "__only")
 
 
 def _exclusive(candidates: pl.DataFrame, limits: Limits, prior: pl.DataFrame) -> list[pl.DataFrame]:
