@@ -151,6 +151,13 @@ def test_advance__the_advance_run_labels_its_columns_and_the_settlement_names_th
     assert summary["结业后清算余额"] == 750
     assert summary["本次预拨合计（50%，控制总额）"] == 750
     assert "已预拨抵扣" not in summary
+    # The run's files rebuilt from the ledger say the same (the share is not stored with the run).
+    shown = run_cli("ledger", "show", adv_run, "--ledger", ledger_url, "--out", tmp_path / "rebuilt")
+    assert shown.code == 0, shown.stderr
+    rebuilt = labelled(tmp_path / "rebuilt", "明细")
+    at = rebuilt[0].index("应发全额")
+    assert rebuilt[0][at : at + 3] == ["应发全额", "本次预拨", "结业后清算余额"]
+    assert rebuilt[1][at : at + 3] == [1500, 750, 750]
 
     # June: the settlement pays 1500 − 750 and names the May advance line; explain shows the same.
     shown = run_cli("explain", row[1], batch, *SUZHOU, "--period", "2021-06", "--ledger", ledger_url)

@@ -197,19 +197,29 @@ DETAIL_COLUMNS = (
 DETAIL_REPEATED = 2  # 序号, 姓名
 # An advance run's 明细 money columns (E10): the advance is paid now, the rest after the training.
 # 已预拨 / 本次发放 there read as "advance already deducted" to a finance officer (reader6).
-ADVANCE_MONEY = ("应发全额 / Full entitlement", "本次预拨（{}） / Advanced now ({})", "结业后清算余额 / Balance after the training")
+ADVANCE_MONEY = (
+    "应发全额 / Full entitlement",
+    "本次预拨{} / Advanced now{}",
+    "结业后清算余额 / Balance after the training",
+)
 
 
-def detail_columns(decision: Decision, lang: str) -> tuple[Column, ...]:
-    """The 明细 sheet's columns in ``lang``; an advance run's money columns say what they hold there."""
+def detail_table(
+    lines: pl.DataFrame, source: pl.Expr, lang: str, advance: str | None
+) -> tuple[tuple[Column, ...], pl.DataFrame]:
+    """The 明细 sheet's columns in ``lang`` and its rows. An advance run (``advance``: its share, "50%",
+    or "" when not known) shows this advance before the balance left for the settlement, under headers
+    that say so: 已预拨 / 本次发放 there read as "advance already deducted" to a finance officer (reader6)."""
     columns = headers_in(DETAIL_COLUMNS, lang)
-    if decision.advance_share is None:
-        return columns
-    share = f"{decision.advance_share:%}"
+    frame = detail_frame(lines, source)
+    if advance is None:
+        return columns, frame
     first = [c.header for c in DETAIL_COLUMNS].index("应发金额")
-    named = [in_lang(text.format(share, share), lang) for text in ADVANCE_MONEY]
+    zh, en = (f"（{advance}）", f" ({advance})") if advance else ("", "")
+    named = [in_lang(text.format(zh, en), lang) for text in ADVANCE_MONEY]
     money = tuple(replace(c, header=h) for c, h in zip(columns[first : first + 3], named, strict=True))
-    return (*columns[:first], *money, *columns[first + 3 :])
+    order = [*range(first + 1), first + 2, first + 1, *range(first + 3, frame.width)]
+    return (*columns[:first], *money, *columns[first + 3 :]), frame[:, order]
 
 
 # The 异常 sheet: where the problem is and whose row it is, the cell's value, what to do, and the
@@ -370,14 +380,11 @@ def _workbook(
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
         lines = lines.with_columns(formula_in(pl.col("formula"), lang))
-        detail = detail_frame(lines, source_expr(lines, lang))
-        if decision.advance_share is not None:
-            # The advance run's 明细 shows this advance before the balance left for the settlement.
-            order = [*range(11), 12, 11, *range(13, detail.width)]
-            detail = detail[:, order]
+        advance = None if decision.advance_share is None else f"{decision.advance_share:%}"
+        columns, detail = detail_table(lines, source_expr(lines, lang), lang, advance)
         book.table(
             "明细",
-            detail_columns(decision, lang),
+            columns,
             detail,
             repeat_columns=DETAIL_REPEATED,
         )
