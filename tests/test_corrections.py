@@ -83,14 +83,14 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
     assert result.json["lines"] == []
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "payout.not-advanceable")]
     held = result.json["exceptions"][0]
-    # Who is paid, in the reader's language; the training ended in May, so it is claimed in full now,
-    # not 「结业后」 (reader6 saw 「A8 → person」 and 「结业后」 for trainings that had ended).
+    # Who is paid, in the reader's language, and claimed in full by the final batch, not 「结业后」 (reader6
+    # saw 「A8 → person」 and 「结业后」 for trainings that had ended).
     assert held["message_zh"] == (
         "E10（S2c 三(十三)）：A8 补贴发给培训机构，不属企业或机构项目制培训，本项补贴不预拨，按全额申报"
     )
     assert held["message_en"] == (
         "E10 (S2c 三(十三)): A8 is paid to the institution, not enterprise or project-based training; "
-        "this subsidy is not advanced; claim it in full"
+        "this subsidy is not advanced, claim it in full"
     )
     assert "→" not in held["message_zh"] + held["message_en"]
 

@@ -638,8 +638,10 @@ _ALL += [
         (
             "not-advanceable",
             E,
-            "{detail}",
-            "{detail}",
+            # Whether or not the training has ended, the final batch claims it in full (not 「结业后」: the
+            # trainings of a monthly roster have ended; reader6).
+            "{detail}，本项补贴不预拨，按全额申报",
+            "{detail}; this subsidy is not advanced, claim it in full",
         ),
         (
             "missing-input",

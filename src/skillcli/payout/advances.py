@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import polars as pl
@@ -36,24 +35,20 @@ def net_advances(
     history: History,
     advance_share: Decimal | None,
     settled_rows: pl.Series | None = None,
-    period_end: dt.date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What to pay now on each line: an advance share, or the entitlement less what was advanced.
 
     Advances recorded in the ledger are netted claim by claim; otherwise the roster's 已预拨金额 is
     netted from the row's lines in rule order (E10). A policy without advances (E15) refuses both.
     ``settled_rows``: rows with a claim the ledger already paid; their 已预拨金额 was netted then.
-    ``period_end``: the batch month's last day; a training that ended by then is not "after the training".
     """
     lines = lines.sort("_rid", "rule_order")
     if advance_share is not None:
-        return _advance_lines(lines, policy, advance_share, period_end)
+        return _advance_lines(lines, policy, advance_share)
     return _net_lines(lines, policy, history, settled_rows)
 
 
-def _advance_lines(
-    lines: pl.DataFrame, policy: Policy, advance_share: Decimal, period_end: dt.date | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _advance_lines(lines: pl.DataFrame, policy: Policy, advance_share: Decimal) -> tuple[pl.DataFrame, pl.DataFrame]:
     """An advance batch: ``advance_share`` of each entitlement that may be advanced, half-up to the fen."""
     limits = policy.limits
     # E10 (S2c 三(十三)): only training run by an enterprise or an institution's project-based
@@ -63,9 +58,7 @@ def _advance_lines(
     allowed = {r.id: list(r.advance) for r in policy.rules}
     may = pl.col("payee_type").is_in(pl.col("rule").replace_strict(allowed, return_dtype=pl.List(pl.String)))
     refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
-    held = issues(
-        refused, pl.lit("payout.not-advanceable"), pl.lit("advance_yuan"), pl.col("rule"), _why_not(limits, period_end)
-    )
+    held = issues(refused, pl.lit("payout.not-advanceable"), pl.lit("advance_yuan"), pl.col("rule"), _why_not(limits))
     num, den = ratio(advance_share)
     advanced = (
         lines.filter(may)
@@ -88,37 +81,25 @@ def _advance_lines(
     return advanced.filter(pl.col("amount_fen") > 0), held
 
 
-def _why_not(limits: Limits, period_end: dt.date | None) -> pl.Expr:
-    """Why a line is not advanced, in both languages: who the subsidy is paid to, and when to claim it
-    (after the training, or now in full when it has already ended)."""
+def _why_not(limits: Limits) -> pl.Expr:
+    """Who a line that is not advanced is paid to, in both languages (the clerk read 「A8 → person」)."""
     payee_zh = pl.col("payee_type").replace_strict({p.value: p.label_zh for p in PayeeType}, default="")
-    ended = pl.col("end_date").is_not_null() & (pl.col("end_date") <= period_end) if period_end else pl.lit(False)
-    when_zh = (
-        pl.when(ended).then(pl.lit("本项补贴不预拨，按全额申报")).otherwise(pl.lit("本项补贴不预拨，结业后按全额申报"))
-    )
-    when_en = (
-        pl.when(ended)
-        .then(pl.lit("this subsidy is not advanced; claim it in full"))
-        .otherwise(pl.lit("this subsidy is not advanced; claim it in full after the training"))
-    )
     mark = pl.lit(BILINGUAL_MARK)
     return pl.concat_str(
         [
             mark,
             pl.format(
-                f"{limits.advance_id}（{limits.advance_clause}）：{{}} 补贴发给{{}}，不属企业或机构项目制培训，",
+                f"{limits.advance_id}（{limits.advance_clause}）：{{}} 补贴发给{{}}，不属企业或机构项目制培训",
                 pl.col("rule"),
                 payee_zh,
             ),
-            when_zh,
             mark,
             pl.format(
                 f"{limits.advance_id} ({limits.advance_clause}): {{}} is paid to the {{}}, not enterprise or "
-                "project-based training; ",
+                "project-based training",
                 pl.col("rule"),
                 pl.col("payee_type"),
             ),
-            when_en,
             mark,
         ]
     )

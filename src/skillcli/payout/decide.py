@@ -11,7 +11,7 @@ if rows or fen do not balance.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
@@ -34,9 +34,6 @@ from skillcli.rules.evaluate import evaluate_rules
 from skillcli.rules.fields import FIELDS, absent_fields
 from skillcli.rules.model import Policy
 from skillcli.schema.checks import attendance_places
-
-if TYPE_CHECKING:
-    from skillcli.schema.validate import Context
 
 
 def decide(
@@ -64,7 +61,7 @@ def decide(
     own_findings, blocked = blocked_rows(batch, derived)
     blocked_rids = pl.concat([own_findings.get_column("_rid"), blocked.get_column("_rid")]).unique()
     open_rules = per_rule.filter(~pl.col("_rid").is_in(blocked_rids.implode()))
-    lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx)
+    lines, row_issues, line_issues = _pay(derived, open_rules, policy, history, advance_share, batch.ctx.period_label)
     row_holds = concat_issues([blocked, *row_issues])
     places = attendance_places(batch.frames)
     line_holds = concat_issues([rule_holds(open_rules, derived, policy, places), line_issues])
@@ -103,14 +100,14 @@ def _pay(
     policy: Policy,
     history: History,
     advance_share: Decimal | None,
-    ctx: Context,
+    period: str,
 ) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
     """The lines to pay now, the issues holding whole rows (limits, advances) and those holding
     single lines (claims the ledger already settled)."""
     # Candidates: rows with a paying rule, not blocked.
     paid_lines = open_rules.filter(pl.col("rule_status") == "paid")
     row_info = derived.select("_rid", "_file", "_sheet", "_row", "id_number", "occupation", "level", "end_date")
-    all_lines = payment_lines(derived, paid_lines, policy, ctx.period_label)
+    all_lines = payment_lines(derived, paid_lines, policy, period)
     candidates = (
         paid_lines.group_by("_rid")
         .agg(pl.col("rule"), pl.col("counts").any().alias("counts"))
@@ -126,7 +123,7 @@ def _pay(
     settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
     lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
     lines, month_issues = cap_person_months(lines, policy, history)
-    lines, advance_issues = net_advances(lines, policy, history, advance_share, settled_rows, ctx.period_end)
+    lines, advance_issues = net_advances(lines, policy, history, advance_share, settled_rows)
     return lines, [*limit_issues, advance_issues], concat_issues([settled_issues, month_issues])
 
 

@@ -50,6 +50,9 @@ def cap_person_months(lines: pl.DataFrame, policy: Policy, history: History) -> 
         spec = capped[str(rule)]
         rate = spec.rate.fen or 0
         cap = spec.max_units or 0
+        if rate <= 0:
+            # A rate of nothing pays nothing: there are no months to count.
+            continue
         before = [
             _Earlier(
                 f"{r['period']} 批次（{r['run_id']}）第 {r['seq']} 笔",
