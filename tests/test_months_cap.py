@@ -117,6 +117,18 @@ def test_months__a6_second_month_is_paid_and_months_count_across_batches(
     # The same June batch again: the months of each paid row are now the ledger's.
     again = pay(run_cli, june, "2021-06", tmp_path / "again", ledger_url)
     assert again.json["lines"] == []
+    # 陈静's May and June sent again as one row (reader6's 2021-05-01～2021-06-30): both months were paid,
+    # by two ledger lines; a notice names them, nothing is paid.
+    both = make_xlsx({"花名册": [PAYOUT_HEADER, a6(1, "陈静", "2021-05-01", "2021-06-30")]}, name="补报.xlsx")
+    late = pay(run_cli, both, "2021-06", tmp_path / "late", ledger_url)
+    assert late.json["lines"] == []
+    [notice] = late.json["exceptions"]
+    june_run = runs(run_cli, ledger_url)[1]["run_id"]
+    assert (notice["code"], notice["severity"]) == ("limit.months-paid", "warning")
+    assert notice["message_zh"] == (
+        f"本行的月份（A6 2021-05-01～2021-06-30）已于 台账 2021-05 批次（{may_run}）第 1 笔、"
+        f"台账 2021-06 批次（{june_run}）第 1 笔 发放，不重复发放"
+    )
 
 
 # -- an advance run reads as an advance; the settlement says what it deducts and from where ---------------
