@@ -7,12 +7,12 @@ from decimal import Decimal
 import polars as pl
 
 from skillcli.errors import UsageError
+from skillcli.findings import BILINGUAL_MARK
 from skillcli.model import PayeeType
 from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
 from skillcli.rules.model import Limits, Policy
-from skillcli.schema.checks import BILINGUAL_MARK
 
 
 def check_advance(policy: Policy, share: Decimal | None) -> None:
