@@ -60,6 +60,11 @@ LOAD_ERRORS: dict[str, tuple[str, str, str]] = {
     "amount-not-a-number": ("rules.A5.amount.rate", "金额「三百」不是数字", "amount '三百' is not a number"),
     "amount-a-list": ("rules.A5.amount.rate", "金额应为数字（元）", "amount must be a number of yuan"),
     "amount-cap-not-a-positive-integer": ("rules.A5.amount.max_units", "应为正整数", "must be a positive integer"),
+    "amount-cap-per-person-on-a-row-amount": (
+        "rules.A5.amount.max_units_per",
+        "person 只用于有 max_units、单一标准且无系数的 per_month 金额",
+        "person only on a per_month amount with max_units",
+    ),
     "multiplier-factor-not-a-number": ("rules.A5.amount.multiplier.factor", "应为数字", "must be a number"),
     "multiplier-any-of-with-when": ("rules.A5.amount.multiplier", "不与 when 同用", "not combined with when"),
     "level-table-not-a-mapping": ("rules.A5.amount.rate.by_level", "应为映射", "must be a mapping"),

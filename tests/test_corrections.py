@@ -34,10 +34,12 @@ def payout(run_cli: Any, batch: Path, out: Path, *extra: object) -> Any:
 
 
 def detail_amounts(out: Path) -> dict[tuple[str, str], Decimal]:
-    """(姓名, 规则) → 本次发放, read back from the workbook's 明细 sheet."""
+    """(姓名, 规则) → what is paid now (本次发放, or 本次预拨 in an advance run), read back from 明细."""
     sheet = openpyxl.load_workbook(out / "payouts.xlsx")["明细"]
     header = [c.value for c in sheet[1]]
-    name, rule, amount = header.index("姓名"), header.index("规则"), header.index("本次发放")
+    name, rule = header.index("姓名"), header.index("规则")
+    # An advance run's column is 本次预拨（share）: what it pays now.
+    amount = next(i for i, h in enumerate(header) if h == "本次发放" or str(h).startswith("本次预拨"))
     return {
         (str(r[name].value), str(r[rule].value)): Decimal(str(r[amount].value)).quantize(Decimal("0.01"))
         for r in sheet.iter_rows(min_row=2)
@@ -80,7 +82,17 @@ def test_advance__institution_lines_of_a_rule_without_project_training_are_held(
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
     assert result.json["lines"] == []
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "payout.not-advanceable")]
-    assert "A8 → institution" in result.json["exceptions"][0]["message_en"]
+    held = result.json["exceptions"][0]
+    # Who is paid, in the reader's language, and claimed in full by the final batch, not 「结业后」 (reader6
+    # saw 「A8 → person」 and 「结业后」 for trainings that had ended).
+    assert held["message_zh"] == (
+        "E10（S2c 三(十三)）：A8 补贴发给培训机构，不属企业或机构项目制培训，本项补贴不预拨，按全额申报"
+    )
+    assert held["message_en"] == (
+        "E10 (S2c 三(十三)): A8 is paid to the institution, not enterprise or project-based training; "
+        "this subsidy is not advanced, claim it in full"
+    )
+    assert "→" not in held["message_zh"] + held["message_en"]
 
 
 # -- lists and catalogues the document does not give ------------------------------------------------

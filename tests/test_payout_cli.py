@@ -502,6 +502,11 @@ def test_payout__an_attendance_error_holds_the_persons_roster_row(run_cli: Any, 
     assert [(e["row"], e["code"]) for e in cause] == [(2, "attendance.present-exceeds-required")]
     assert "该人员在「考勤」第 2 行有一处错误" in held[0]["message_zh"]
     assert "attendance.present-exceeds-required" in held[0]["message_en"]
+    # A finding about no cell has an empty 值 in exceptions.csv, its code in the code column.
+    with (tmp_path / "o" / "exceptions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = {name: i for i, name in enumerate(rows[0])}
+    assert [r[at["值"]] for r in rows[1:] if r[at["代码"]] == "payout.blocked-by-related"] == [""]
 
 
 def test_payout__a_roster_sheet_without_a_required_column_pays_no_row(

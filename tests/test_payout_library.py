@@ -132,6 +132,25 @@ def test_limits__an_exclusive_group_pays_one_of_its_rules_per_person() -> None:
     assert held(frame, limits, ledger()) == {2: ("limit.exclusive", "E4 A5/A6，S2c 二(四)2", "|名单.xlsx|花名册|3|")}
 
 
+def test_limits__an_exclusive_group_does_not_limit_a_second_line_of_the_kept_rule() -> None:
+    # E4 (S2c 二(四)2) forbids 以工代训 (A6) with 岗前培训 (A5) for one person, not a second month of A6:
+    # C's June A6 follows her May A6 in the ledger and is paid; D's A5 follows his ledger A6 and is held,
+    # naming that line; E's two A6 rows in one batch are both paid, his later A5 held naming the first.
+    frame = candidates(
+        ("C", "车工", None, "2021-06-30", False, ["A6"]),
+        ("D", "车工", None, "2021-06-10", False, ["A5"]),
+        ("E", "车工", None, "2021-05-31", False, ["A6"]),
+        ("E", "车工", None, "2021-06-30", False, ["A6"]),
+        ("E", "车工", None, "2021-06-30", False, ["A5"]),
+    )
+    prior = ledger(("R1", 4, "C", "车工", None, "2021-05-31", "A6"), ("R1", 5, "D", "车工", None, "2021-05-31", "A6"))
+    limits = Limits(exclusive=(("E4", "S2c 二(四)2", ("A5", "A6")),))
+    assert held(frame, limits, prior) == {
+        3: ("limit.exclusive", "E4 A5/A6，S2c 二(四)2", "台账 2021-01 批次（R1）第 1 笔"),
+        6: ("limit.exclusive", "E4 A5/A6，S2c 二(四)2", "|名单.xlsx|花名册|4|"),
+    }
+
+
 def findings(*rows: tuple[str, str, int | None, str, str, str]) -> pl.DataFrame:
     """(file, sheet, row, code, severity, person id) findings as the check renders them, the rest blank."""
     data: dict[str, list[Any]] = {name: [""] * len(rows) for name in RENDERED_COLUMNS}

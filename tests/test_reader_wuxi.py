@@ -44,7 +44,6 @@ def test_payout__exception_sheet_names_the_person_and_holds_cell_values_not_code
         rows = list(csv.reader(handle))
     at = {name: i for i, name in enumerate(rows[0])}
     assert not {r[at["值"]] for r in rows[1:]} & set(CATALOGUE)
-    assert [r[at["值"]] for r in rows[1:] if r[at["代码"]] == "payout.blocked-by-related"] == [""]
     header = [c.value for c in sheet[1]]
     # 姓名 next to the ID; the code only in the last column.
     assert header.index("姓名") + 1 == header.index("身份证号码")
@@ -52,17 +51,15 @@ def test_payout__exception_sheet_names_the_person_and_holds_cell_values_not_code
     records = _records(sheet)
     assert {(r["工作表"], r["行号"], r["姓名"], r["代码"]) for r in records} == {
         ("人员名单", 3, "林涛", "roster.duplicate-person"),
+        # His roster row's own error holds it: no second line says the attendance row's error does too.
         ("人员名单", 4, "何勇", "id.precision-lost"),
-        ("人员名单", 4, "何勇", "payout.blocked-by-related"),
-        # The attendance row's own finding, which holds his roster row, is listed beside the hold.
+        # The attendance row's own finding is listed beside it.
         ("出勤", 3, "何勇", "id.precision-lost"),
     }
     # The value column holds what the cell holds, never a code; a lost ID shows as Excel shows it.
     assert not {r["值"] for r in records} & set(CATALOGUE)
     lost = [r for r in records if r["代码"] == "id.precision-lost"]
     assert [(r["值"], r["身份证号码"]) for r in lost] == [(LOST_SHOWN, LOST_SHOWN)] * 2
-    related = next(r for r in records if r["代码"] == "payout.blocked-by-related")
-    assert related["值"] is None and related["说明"].startswith("该人员在「出勤」第 3 行有一处错误")
     duplicate = next(r for r in records if r["代码"] == "roster.duplicate-person")
     assert duplicate["值"] == IDS["林涛"] and duplicate["文件"] == "恒通_学徒花名册.xlsx"
     # The message wraps inside its cell, and its row is tall enough to show every line.

@@ -638,9 +638,10 @@ _ALL += [
         (
             "not-advanceable",
             E,
-            "{detail}：本项补贴不预拨（个人补贴或非企业/项目制培训，{value}），结业后按全额申报",
-            "{detail}: this subsidy is not advanced (paid to a person, or not enterprise/project training: {value});"
-            " claim it in full after the training",
+            # Whether or not the training has ended, the final batch claims it in full (not 「结业后」: the
+            # trainings of a monthly roster have ended; reader6).
+            "{detail}，本项补贴不预拨，按全额申报",
+            "{detail}; this subsidy is not advanced, claim it in full",
         ),
         (
             "missing-input",
@@ -761,17 +762,19 @@ _ALL += [
             "no rule of this policy applies to training type '{value}' (and its person category)",
         ),
     ),
+    # A claim the ledger already paid (or advanced) is a notice, not an error: there is nothing to correct,
+    # and a re-run of a paid month listed every paid row as a red 错误 (reader6).
     *_codes(
         "ledger",
         (
             "already-paid",
-            E,
+            W,
             "{value} 已于台账 {detail} 发放，不重复发放",
             "{value} was already paid in the ledger ({detail}); not paid again",
         ),
         (
             "already-advanced",
-            E,
+            W,
             "{value} 已于台账 {detail} 预拨，不再重复预拨",
             "{value} was already advanced in the ledger ({detail})",
         ),
@@ -795,6 +798,18 @@ _ALL += [
             E,
             "与 {detail} 的补贴不可重复享受（{value}）",
             "cannot be combined with the subsidy at {detail} ({value})",
+        ),
+        (
+            "months-paid",
+            W,
+            "本行的月份（{value}）已于 {detail} 发放，不重复发放",
+            "the months of this row ({value}) were already paid at {detail}; not paid again",
+        ),
+        (
+            "months-cap",
+            E,
+            "已达每人月数上限（{value} 个月），已发放的月份见 {detail}，本行不再发放",
+            "the person's cap of months ({value}) is used up by {detail}; the row is not paid",
         ),
     ),
 ]

@@ -330,6 +330,7 @@ def _as_history(decision: Decision, run_id: str, period: str, first_line: int) -
         "rule",
         "occupation",
         pl.col("level_code").alias("level"),
+        pl.col("start_date").dt.to_string("%Y-%m-%d").alias("start_date"),
         pl.col("end_date").dt.to_string("%Y-%m-%d").alias("end_date"),
         pl.col("counts").cast(pl.Boolean),
         pl.col("amount_fen").cast(pl.Int64),

@@ -7,10 +7,12 @@ from decimal import Decimal
 import polars as pl
 
 from skillcli.errors import UsageError
+from skillcli.findings import BILINGUAL_MARK
+from skillcli.model import PayeeType
 from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
-from skillcli.rules.model import Policy
+from skillcli.rules.model import Limits, Policy
 
 
 def check_advance(policy: Policy, share: Decimal | None) -> None:
@@ -56,20 +58,51 @@ def _advance_lines(lines: pl.DataFrame, policy: Policy, advance_share: Decimal) 
     allowed = {r.id: list(r.advance) for r in policy.rules}
     may = pl.col("payee_type").is_in(pl.col("rule").replace_strict(allowed, return_dtype=pl.List(pl.String)))
     refused = lines.filter(~may).with_columns(pl.col("person_id").alias("id_number"))
-    held = issues(
-        refused,
-        pl.lit("payout.not-advanceable"),
-        pl.lit("advance_yuan"),
-        pl.concat_str([pl.col("rule"), pl.lit(" → "), pl.col("payee_type")]),
-        pl.lit(f"{limits.advance_id}（{limits.advance_clause}）"),
-    )
+    held = issues(refused, pl.lit("payout.not-advanceable"), pl.lit("advance_yuan"), pl.col("rule"), _why_not(limits))
     num, den = ratio(advance_share)
-    advanced = lines.filter(may).with_columns(
-        round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
-        pl.lit(0, pl.Int64).alias("advance_fen"),
-        pl.lit("advance").alias("line_kind"),
+    advanced = (
+        lines.filter(may)
+        .with_columns(
+            round_half_up_expr(pl.col("entitlement_fen") * num, den).alias("amount_fen"),
+            pl.lit(0, pl.Int64).alias("advance_fen"),
+            pl.lit("advance").alias("line_kind"),
+        )
+        .with_columns(
+            # The formula ends with the advance, so that 计算 agrees with 本次预拨 (E10).
+            pl.format(
+                "{}；本次预拨 {} × {} = {}",
+                pl.col("formula"),
+                yuan_text_expr(pl.col("entitlement_fen"), grouping=True),
+                pl.lit(f"{advance_share:%}"),
+                yuan_text_expr(pl.col("amount_fen"), grouping=True),
+            ).alias("formula")
+        )
     )
     return advanced.filter(pl.col("amount_fen") > 0), held
+
+
+def _why_not(limits: Limits) -> pl.Expr:
+    """Who a line that is not advanced is paid to, in both languages (the clerk read 「A8 → person」)."""
+    payee_zh = pl.col("payee_type").replace_strict({p.value: p.label_zh for p in PayeeType}, default="")
+    mark = pl.lit(BILINGUAL_MARK)
+    return pl.concat_str(
+        [
+            mark,
+            pl.format(
+                f"{limits.advance_id}（{limits.advance_clause}）：{{}} 补贴发给{{}}，不属企业或机构项目制培训",
+                pl.col("rule"),
+                payee_zh,
+            ),
+            mark,
+            pl.format(
+                f"{limits.advance_id} ({limits.advance_clause}): {{}} is paid to the {{}}, not enterprise or "
+                "project-based training",
+                pl.col("rule"),
+                pl.col("payee_type"),
+            ),
+            mark,
+        ]
+    )
 
 
 def _net_lines(
@@ -80,7 +113,10 @@ def _net_lines(
     ledger_adv = (
         history.lines.filter(pl.col("kind") == "advance")
         .group_by("claim_key")
-        .agg(pl.col("amount_fen").sum().alias("__ledger_adv"))
+        .agg(
+            pl.col("amount_fen").sum().alias("__ledger_adv"),
+            pl.format("{} 批次（{}）第 {} 笔", "period", "run_id", "seq").str.join("、").alias("__adv_where"),
+        )
     )
     lines = lines.join(ledger_adv, on="claim_key", how="left")
     row_has_ledger = pl.col("__ledger_adv").is_not_null().any().over("_rid")
@@ -110,10 +146,27 @@ def _net_lines(
             (pl.col("__roster_adv") + pl.col("__ledger_adv")).alias("advance_fen"),
             pl.lit("payment").alias("line_kind"),
         )
-        .drop("__roster_adv", "__ledger_adv")
+        .with_columns(_netted_formula())
+        .drop("__roster_adv", "__ledger_adv", "__adv_where")
         .filter(pl.col("amount_fen") > 0)
     )
     return netted, held
+
+
+def _netted_formula() -> pl.Expr:
+    """A settled line's formula with the advance netted and where it was advanced: 「…；1,500.00 − 已预拨
+    750.00（2021-05 批次（R…）第 2 笔）= 750.00」 (the roster's 已预拨金额 when the ledger has none)."""
+    deducted = pl.col("entitlement_fen") - pl.col("amount_fen")
+    where = pl.when(pl.col("__ledger_adv") > 0).then(pl.col("__adv_where")).otherwise(pl.lit("花名册「已预拨金额」"))
+    netting = pl.format(
+        "{}；{} − 已预拨 {}（{}）= {}",
+        pl.col("formula"),
+        yuan_text_expr(pl.col("entitlement_fen"), grouping=True),
+        yuan_text_expr(deducted, grouping=True),
+        where,
+        yuan_text_expr(pl.col("amount_fen"), grouping=True),
+    )
+    return pl.when(deducted > 0).then(netting).otherwise(pl.col("formula")).alias("formula")
 
 
 def _advance_problems(with_advance: pl.DataFrame, policy: Policy) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from skillcli.payout.holds import blocked_rows, rule_holds
 from skillcli.payout.ineligible import classifying_requirements, ineligible_rows
 from skillcli.payout.limits import apply_limits, prior_trainings
 from skillcli.payout.lines import payment_lines
+from skillcli.payout.months import cap_person_months
 from skillcli.payout.notes import batch_notes
 from skillcli.payout.reasons import ROW_ID, concat_issues
 from skillcli.payout.settled import ledger_issues
@@ -113,16 +114,18 @@ def _pay(
         .agg(pl.col("rule"), pl.col("counts").any().alias("counts"))
         .join(row_info, on="_rid")
     )
+    monthly = [r.id for r in policy.rules if r.amount.max_units_per == "person"]
     candidates, limit_issues = apply_limits(
-        candidates, policy.limits, prior_trainings(history, all_lines.get_column("claim_key"))
+        candidates, policy.limits, prior_trainings(history, all_lines.get_column("claim_key")), monthly
     )
     lines = all_lines.filter(pl.col("_rid").is_in(candidates.get_column("_rid").implode()))
     settled_issues, settled = ledger_issues(lines, history, advance_share)
     # A row one of whose claims the ledger holds was paid before, its 已预拨金额 netted then.
     settled_rows = lines.filter(pl.col("claim_key").is_in(settled.implode())).get_column("_rid").unique()
     lines = lines.filter(~pl.col("claim_key").is_in(settled.implode()))
+    lines, month_issues = cap_person_months(lines, policy, history)
     lines, advance_issues = net_advances(lines, policy, history, advance_share, settled_rows)
-    return lines, [*limit_issues, advance_issues], settled_issues
+    return lines, [*limit_issues, advance_issues], concat_issues([settled_issues, month_issues])
 
 
 def _settle(

@@ -148,8 +148,14 @@ def explain_person(decision: Decision, policy: Policy, person_id: str) -> list[R
                     compiled.formula.alias("f"), compiled.amount.alias("a"), kind.alias("k"), name.alias("n")
                 ).row(0, named=True)
                 item.formula = values["f"] or ""
-                item.formula_en = formula_text_in(item.formula, "en", multiplier_labels(policy))
                 item.amount_fen = values["a"]
+                # A line this run pays says what the batch and the ledger changed: months already paid
+                # (max_units_per), an advance netted with where it was advanced (E10).
+                paid = decision.lines.filter((pl.col("_rid") == rid) & (pl.col("rule") == rule.id))
+                if paid.height:
+                    item.formula = str(paid.get_column("formula").item())
+                    item.amount_fen = int(paid.get_column("amount_fen").item())
+                item.formula_en = formula_text_in(item.formula, "en", multiplier_labels(policy))
                 payee_kind = PayeeType(values["k"]).label_zh if values["k"] else "收款方不明"
                 item.payee = f"{payee_kind} {values['n'] or ''}".strip()
                 item.payee_en = f"{values['k'] or 'payee unknown'} {values['n'] or ''}".strip()

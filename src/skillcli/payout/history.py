@@ -38,6 +38,8 @@ HISTORY_SCHEMA: dict[str, Any] = {
     "rule": pl.String,
     "occupation": pl.String,
     "level": pl.String,
+    # The line's training period: the months a per-month subsidy already paid (payout.months).
+    "start_date": pl.String,
     "end_date": pl.String,
     "counts": pl.Boolean,
     "amount_fen": pl.Int64,

@@ -31,8 +31,13 @@ def blocked_rows(batch: Batch, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
     elsewhere = errors.filter(pl.col("person_id") != "").join(
         roster_sheets, left_on=["file", "sheet"], right_on=["_file", "_sheet"], how="anti"
     )
+    # A row its own error already holds needs no second line saying a related one holds it too (reader6:
+    # 赵敏's ID stored as a number in 花名册 and in 证书 gave her roster row both); the related error is
+    # still listed below, beside the hold.
+    held_own = own.filter(is_blocking(pl.col("code"))).get_column("_rid").implode()
     related = (
-        keys.join(
+        keys.filter(~pl.col("_rid").is_in(held_own))
+        .join(
             elsewhere.select("person_id", "file", "sheet", "row", pl.col("code").alias("f_code")),
             left_on="id_number",
             right_on="person_id",

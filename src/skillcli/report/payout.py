@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,31 @@ DETAIL_COLUMNS = (
     Column("来源", width=24, wrap=True),
 )
 DETAIL_REPEATED = 2  # 序号, 姓名
+# An advance run's 明细 money columns (E10): the advance is paid now, the rest after the training.
+# 已预拨 / 本次发放 there read as "advance already deducted" to a finance officer (reader6).
+ADVANCE_MONEY = (
+    "应发全额 / Full entitlement",
+    "本次预拨{} / Advanced now{}",
+    "结业后清算余额 / Balance after the training",
+)
+
+
+def detail_table(
+    lines: pl.DataFrame, source: pl.Expr, lang: str, advance: str | None
+) -> tuple[tuple[Column, ...], pl.DataFrame]:
+    """The 明细 sheet's columns in ``lang`` and its rows. An advance run (``advance``: its share, "50%",
+    or "" when not known) shows this advance before the balance left for the settlement, under headers
+    that say so: 已预拨 / 本次发放 there read as "advance already deducted" to a finance officer (reader6)."""
+    columns = headers_in(DETAIL_COLUMNS, lang)
+    frame = detail_frame(lines, source)
+    if advance is None:
+        return columns, frame
+    first = [c.header for c in DETAIL_COLUMNS].index("应发金额")
+    zh, en = (f"（{advance}）", f" ({advance})") if advance else ("", "")
+    named = [in_lang(text.format(zh, en), lang) for text in ADVANCE_MONEY]
+    money = tuple(replace(c, header=h) for c, h in zip(columns[first : first + 3], named, strict=True))
+    order = [*range(first + 1), first + 2, first + 1, *range(first + 3, frame.width)]
+    return (*columns[:first], *money, *columns[first + 3 :]), frame[:, order]
 
 
 # The 异常 sheet: where the problem is and whose row it is, the cell's value, what to do, and the
@@ -361,10 +387,12 @@ def _workbook(
         _summary_sheet(book, batch, decision, sums, lang)
         lines = decision.lines
         lines = lines.with_columns(formula_in(pl.col("formula"), lang, multiplier_labels(decision.policy)))
+        advance = None if decision.advance_share is None else f"{decision.advance_share:%}"
+        columns, detail = detail_table(lines, source_expr(lines, lang), lang, advance)
         book.table(
             "明细",
-            headers_in(DETAIL_COLUMNS, lang),
-            detail_frame(lines, source_expr(lines, lang)),
+            columns,
+            detail,
             repeat_columns=DETAIL_REPEATED,
         )
         exc = exception_frame(decision, lang)
@@ -404,6 +432,23 @@ def _workbook(
         book.close()
 
 
+def _money_labels(decision: Decision) -> tuple[str, str, str]:
+    """The 汇总 rows of entitlement, the difference from it, and the control total. In an advance run
+    the difference is the balance settled after the training, not an advance deducted (E10)."""
+    if decision.advance_share is None:
+        return (
+            "应发合计 / Entitlement total",
+            "已预拨抵扣 / Advances deducted",
+            "本次发放合计（控制总额） / Total paid now (control total)",
+        )
+    share = f"{decision.advance_share:%}"
+    return (
+        "应发全额合计 / Full entitlement total",
+        "结业后清算余额 / Balance after the training",
+        f"本次预拨合计（{share}，控制总额） / Advanced now ({share}, control total)",
+    )
+
+
 def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[str, Any], lang: str) -> None:
     sheet = book.add_sheet("汇总")
     policy = decision.policy
@@ -420,6 +465,7 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
         | {"lines": pl.Int64, "fen": pl.Int64},
     )
     payee_label = {t: in_lang(_PAYEE_ZH.get(t, t), lang) for t in payees.get_column("payee_type").drop_nulls().unique()}
+    money = _money_labels(decision)
     blocks: list[tuple[str, list[str], list[list[tuple[Any, str]]] | tuple[list[CellKind], pl.DataFrame]]] = [
         (
             "控制数 / Control",
@@ -430,13 +476,9 @@ def _summary_sheet(book: Workbook, batch: Batch, decision: Decision, sums: dict[
                 [("异常（暂不发放） / Exceptions (held)", "text"), (counts["exception"], "int"), (None, "text")],
                 [("不符合条件 / Not eligible", "text"), (counts["ineligible"], "int"), (None, "text")],
                 [("付款明细行数 / Payment lines", "text"), (sums["lines"], "int"), (sums["total_fen"], "money")],
-                [("应发合计 / Entitlement total", "text"), (None, "text"), (sums["entitlement_fen"], "money")],
-                [("已预拨抵扣 / Advances deducted", "text"), (None, "text"), (sums["advance_fen"], "money")],
-                [
-                    ("本次发放合计（控制总额） / Total paid now (control total)", "text"),
-                    (None, "text"),
-                    (sums["total_fen"], "money"),
-                ],
+                [(money[0], "text"), (None, "text"), (sums["entitlement_fen"], "money")],
+                [(money[1], "text"), (None, "text"), (sums["advance_fen"], "money")],
+                [(money[2], "text"), (None, "text"), (sums["total_fen"], "money")],
             ],
         ),
         (

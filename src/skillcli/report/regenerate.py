@@ -23,10 +23,9 @@ from skillcli.money import format_yuan
 from skillcli.payout.lines import LEVEL_NAMES
 from skillcli.report.exceptions import write_lang_csv
 from skillcli.report.payout import (
-    DETAIL_COLUMNS,
     PAYOUT_CSV_SAFE,
     beijing_time,
-    detail_frame,
+    detail_table,
     payout_csv_frame,
     run_time,
     sha256_file,
@@ -81,7 +80,9 @@ def write_regenerated(outputs: OutputSet, store: Ledger, run_id: str, lang: str 
         if frame is not None:
             # The ledger stores the source row as file:sheet!row; the sheet shows it as payouts.xlsx does.
             source = pl.col("source").str.replace(r"^(.*):([^:!]*)!(\d+)$", "${1}「${2}」第 ${3} 行")
-            book.table("明细", DETAIL_COLUMNS, detail_frame(frame, source))
+            # An advance run's money columns say so (the share is not stored with the run).
+            columns, detail = detail_table(frame, source, "zh", "" if run["kind"] == "advance" else None)
+            book.table("明细", columns, detail)
         about: list[tuple[str, Any, Any]] = [
             ("本文件", "由台账重新生成，非原始输出", "text"),
             ("台账", store.name, "text"),

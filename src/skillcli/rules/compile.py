@@ -266,6 +266,24 @@ def _units(spec: Amount, rate: pl.Expr, formula_rate: pl.Expr) -> tuple[pl.Expr,
     return amount, pl.concat_str([formula_rate, pl.lit(" × 本月在训"), part]), None
 
 
+def _part_counts(spec: Amount, days: pl.Expr) -> pl.Expr:
+    """Whether a part month of ``days`` days counts as a month, as the amount's ``part_month`` says."""
+    if spec.part_month == "count_started":
+        return days > 0
+    if spec.part_month == "round_half":
+        return days >= HALF_MONTH_DAYS
+    return pl.lit(False)
+
+
+def months_between(spec: Amount, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """The months a per-month amount counts from ``start`` to ``end`` (the part month as ``part_month``
+    says, no cap): how many months of a row's period an earlier line's period already covers."""
+    from skillcli.rules.derive import part_month_days, whole_months
+
+    whole = whole_months(start, end)
+    return whole + _part_counts(spec, part_month_days(start, end, whole)).cast(pl.Int32)
+
+
 def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     """(months paid, the text deriving them) for a per-month amount: the whole months of the training
     period, the part month as the rule's ``part_month`` says, then the cap.
@@ -276,12 +294,7 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
     whole, days = pl.col("training_months"), pl.col("training_part_days")
     named = f"参数 {spec.part_month_param}" if spec.part_month_param else "规则文件"
     mode = "" if spec.part_month == "whole_months_only" or not spec.part_month_param else f"={spec.part_month}"
-    if spec.part_month == "count_started":
-        counts = days > 0
-    elif spec.part_month == "round_half":
-        counts = days >= HALF_MONTH_DAYS
-    else:
-        counts = pl.lit(False)
+    counts = _part_counts(spec, days)
     months = whole + counts.cast(pl.Int32)
     short = "不足半月" if spec.part_month == "round_half" else "不足一月"
     part = (
@@ -302,6 +315,23 @@ def _counted_months(spec: Amount, cap: int | None) -> tuple[pl.Expr, pl.Expr]:
 
 # The formula's words in English (``formula_in``): the formulas above are built from these pieces only.
 _FORMULA_EN: tuple[tuple[str, str], ...] = (
+    # Advances (payout.advances): the advance paid now, and what a settlement deducts and from where.
+    (r"；本次预拨 ", "; advanced now "),
+    (r"；([\d,.]+) − 已预拨 ([\d,.]+)（", "; ${1} − advanced ${2} ("),
+    (r"花名册「已预拨金额」", "roster column 已预拨金额"),
+    (r"）= ", ") = "),
+    # A person's months across batches (payout.months): what earlier lines paid, and what is left.
+    (r"，其中 (\d+) 个月已于 ", ", of which ${1} months were paid in "),
+    (r"，此前已发放 (\d+) 个月（", ", ${1} months paid before ("),
+    (r"(\d{4}-\d{2}) 批次（([^）]*)）第 (\d+) 笔 (\d+) 个月", "run ${1} (${2}), line ${3}: ${4} months"),
+    (r"「([^」]*)」第 (\d+) 行 (\d+) 个月", "row ${2} of sheet '${1}': ${3} months"),
+    (r"(\d{4}-\d{2}) 批次（([^）]*)）第 (\d+) 笔", "run ${1} (${2}), line ${3}"),
+    (r"「([^」]*)」第 (\d+) 行", "row ${2} of sheet '${1}'"),
+    (r"、(row|run) ", ", ${1} "),
+    (r" months）", " months)"),
+    (r" 发放，本次 (\d+) 个月 × ", "; now ${1} months × "),
+    (r"，每人最多 (\d+) 个月", ", at most ${1} months per person"),
+    (r"，本次 (\d+) 个月 × ", ", now ${1} months × "),
     (r"（本月在训 (\d+) 天，不足一月，", " (${1} days of this month in training, less than a month, "),
     (r"（另 (\d+) 天不足一月，", " (${1} more days, less than a month, "),
     (r"（另 (\d+) 天不足半月，", " (${1} more days, less than half a month, "),

@@ -77,7 +77,19 @@ _RULE_KEYS = {
 }
 _READING_KEYS = {"id", "clause", "question", "reading", "why", "question_en", "reading_en", "why_en"}
 _REQ_KEYS = {"id", "clause", "when", "require", "reason_zh", "reason_en", "if_absent", "applies"}
-_AMOUNT_KEYS = {"form", "rate", "max_units", "months_cap", "divisor", "multiplier", "part_month", "months_special"}
+_AMOUNT_KEYS = {
+    "form",
+    "rate",
+    "max_units",
+    "max_units_per",
+    "months_cap",
+    "divisor",
+    "multiplier",
+    "part_month",
+    "months_special",
+}
+# ``max_units_per``: whom ``max_units`` caps, one row (the default) or a person across rows and batches.
+MAX_UNITS_PER = ("row", "person")
 _MONTH_FORMS = ("per_month", "annual_prorated", "monthly_active")
 _PARAM_KEYS = {"value", "doc", "clause", "assumption"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
@@ -644,9 +656,23 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
             f"{where}.part_month '{part_month}' must be one of {', '.join(PART_MONTHS)}, on a per-month amount "
             f"({', '.join(_MONTH_FORMS)})",
         )
+    rate = _rate(ctx, data["rate"], f"{where}.rate")
+    per = data.get("max_units_per", "row")
+    # A person's months already paid are read back from the ledger as a line's amount ÷ the monthly
+    # rate: that needs one rate, no multiplier, and a cap to count against.
+    if per not in MAX_UNITS_PER or (
+        per == "person"
+        and (form != "per_month" or "max_units" not in data or rate.fen is None or multiplier is not None)
+    ):
+        ctx.fail(
+            f"{where}.max_units_per「{per}」应为 {'、'.join(MAX_UNITS_PER)} 之一；person 只用于有 max_units、"
+            "单一标准且无系数的 per_month 金额",
+            f"{where}.max_units_per '{per}' must be one of {', '.join(MAX_UNITS_PER)}; person only on a per_month "
+            "amount with max_units, one rate and no multiplier",
+        )
     return Amount(
         form,
-        _rate(ctx, data["rate"], f"{where}.rate"),
+        rate,
         number("max_units"),
         number("months_cap"),
         number("divisor"),
@@ -654,6 +680,7 @@ def _amount(ctx: _Ctx, data: Any, where: str) -> Amount:
         number("months_special"),
         part_month,
         written[1:] if isinstance(written, str) and written.startswith("$") else "",
+        str(per),
     )
 
 

@@ -136,6 +136,9 @@ class Amount:
     # Per-month forms only: how a part month counts, and the parameter that chose it (for the formula).
     part_month: PartMonth = "whole_months_only"
     part_month_param: str = ""
+    # per_month: whom ``max_units`` caps. "row" (the default): each row on its own. "person": the
+    # person's months of this rule across rows and batches, months already paid counted and not paid again.
+    max_units_per: str = "row"
 
 
 @dataclass(frozen=True, slots=True)
