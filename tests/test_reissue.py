@@ -23,6 +23,7 @@ from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
 from tests.support.amounts import fen
 from tests.support.bank import PAYER, upload
+from tests.support.rosters import bank_card as account
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_NAME,
@@ -432,3 +433,64 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
     report = run_cli("report", "month", "2021-06", "--ledger", ledger_url, "--json").json["totals"]
     assert (report["failed_count"], report["paid_count"]) == (0, 4)
     assert report["paid_fen"] == fen(yuan(1950 + 4500 + 3500 + 398 + 600))
+
+
+@pytest.mark.parametrize("names_batch", [False, True], ids=["bank-batch-number", "skillcli-batch-number"])
+def test_reconcile__old_return_read_again_after_a_reissue_adds_nothing(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path, names_batch: bool
+) -> None:
+    # An independent reader's sequence: export → return with a failure → reconcile → reissue →
+    # reconcile the same old return again. The old 失败 line answers 周杰's June line, never the
+    # reissue line sent after it (which the bank has not answered): reading it again adds nothing,
+    # the statement keeps the reissue awaiting the bank, and nothing can be reissued a second time.
+    june = ids["june"]
+    sent = export(run_cli, june, tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv"))
+    assert sent.code == 0, sent.stderr
+    old_return = june_return(make_xlsx)
+    if names_batch:
+        # The bank copied skillcli's 批次号 into its heading (as the reader's bank did).
+        book = openpyxl.load_workbook(old_return)
+        book.active["A2"] = f"批次号：{june}"
+        book.save(old_return)
+    first = run_cli("reconcile", old_return, "--ledger", ledger_url, "--out", tmp_path / "rec1", "--json")
+    assert first.code == 1, first.stderr
+    assert first.json["counts"]["failed"] == 1 and first.json["events_added"] == 6
+    corrected = tmp_path / "c.csv"
+    corrected.write_text(
+        f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
+    )
+    reissued = run_cli(
+        "reissue", june, "--out", tmp_path / "r1.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
+    )
+    assert reissued.code == 0, reissued.stderr
+    [reissue_line] = reissued.json["disbursement_ids"]
+
+    again = run_cli("reconcile", old_return, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
+    assert again.code == 1, again.stderr
+    assert again.json["events_added"] == 0 and "台账新增银行事件 0 条" in again.stdout + again.stderr
+    assert again.json["runs"] == [june]
+    [failed] = [i for i in again.json["items"] if i["class"] == "failed"]
+    # Still the June line, with the account the bank refused, not the reissue's corrected one.
+    assert failed["run_id"] == june and failed["disb_id"] != reissue_line and failed["reason"] == "户名不符"
+    assert failed["account"].endswith(account(4)[-4:])
+    assert all(i["disb_id"] != reissue_line for i in again.json["items"])
+    with Ledger.open(ledger_url).engine.connect() as conn:
+        on_reissue = conn.execute(select(func.count()).select_from(s.events).where(s.events.c.disb_id == reissue_line))
+        assert on_reissue.scalar() == 0
+
+    statement = run_cli("statement", pid(4), "--out", tmp_path / "st.xlsx", "--ledger", ledger_url, "--json")
+    assert statement.code == 0, statement.stderr
+    balance = statement.json
+    assert (balance["failed_fen"], balance["awaiting_fen"], balance["paid_fen"]) == (0, 39800, 0)
+    second = run_cli("reissue", june, "--out", tmp_path / "r2.xlsx", "--ledger", ledger_url)
+    assert second.code == 2 and "没有待补发" in second.stderr
+    assert not (tmp_path / "r2.xlsx").exists()
+
+    # The bank's return for the reissue file still answers the reissue line.
+    paid = make_xlsx(
+        {"回盘": [["收款人", "卡号", "金额", "状态"], ["周杰", ZHOU_NEW_ACCOUNT, "398.00", "成功"]]},
+        name="补发回盘.xlsx",
+    )
+    rec = run_cli("reconcile", paid, "--ledger", ledger_url, "--out", tmp_path / "rec3", "--json")
+    assert rec.code == 0, rec.stderr
+    assert [(i["class"], i["disb_id"]) for i in rec.json["items"]] == [("paid", reissue_line)]

@@ -234,6 +234,7 @@ class ReconcileResult:
     settled: int
     dry_run: bool
     out: Path | None
+    notes: tuple[Note, ...] = ()
 
     @property
     def all_paid(self) -> bool:
@@ -263,7 +264,7 @@ def reconcile(
     from skillcli.reconcile.match import event_rows
     from skillcli.reconcile.match import reconcile as match_return
     from skillcli.reconcile.output import write_reconciliation
-    from skillcli.reconcile.returns import read_return
+    from skillcli.reconcile.returns import matching_notes, read_return
     from skillcli.reconcile.scope import candidates
 
     store = ready_ledger(ledger)
@@ -293,6 +294,7 @@ def reconcile(
         allowed.settled,
         dry_run,
         out,
+        tuple(matching_notes(bank_return)),
     )
 
 

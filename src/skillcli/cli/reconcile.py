@@ -85,6 +85,8 @@ def _show(screen: Screen, result: ReconcileResult, problems: pl.DataFrame) -> No
     t = screen.t
     out = result.out
     totals = result.totals_fen
+    for words in result.notes:
+        screen.note(t(*words))
     screen.table(
         t("对账控制数", "Control totals"),
         [t("项目", "item"), t("笔数", "lines"), t("金额(元)", "yuan")],

@@ -160,6 +160,24 @@ def bank_events(ledger: Ledger, disb_ids: Sequence[int], as_of: str | None = Non
     return pl.concat(found).sort("event_id") if found else pl.DataFrame(schema=EVENT_SCHEMA)
 
 
+def file_history(ledger: Ledger, batch: str) -> tuple[str | None, list[int]]:
+    """When one return file (``batch``: its SHA-256) was first reconciled, and the lines it answered.
+
+    Undone events count too: undoing a reconciliation cancels what the file said, not the fact that
+    the file was read then, so a bank line exported after that moment is still not one it answers.
+    ``(None, [])`` for a file never reconciled.
+    """
+    with ledger.engine.connect() as conn:
+        rows = conn.execute(
+            select(s.events.c.at, s.events.c.disb_id).where(
+                s.events.c.batch == batch, s.events.c.kind.like("bank-%"), s.events.c.disb_id.is_not(None)
+            )
+        ).fetchall()
+    if not rows:
+        return None, []
+    return min(str(r.at) for r in rows), sorted({int(r.disb_id) for r in rows})
+
+
 def batch_events(ledger: Ledger, batch: str) -> pl.DataFrame:
     """The live bank events one return file recorded (``batch``: its SHA-256, or a unique prefix of it)."""
     with ledger.engine.connect() as conn:

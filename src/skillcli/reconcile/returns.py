@@ -19,12 +19,23 @@ from skillcli.io.layout import FoundTable, TableSpec, read_table
 from skillcli.money import MoneyError, format_yuan, parse_yuan
 from skillcli.schema.parse import compact_upper, parse_money
 
+# A header may join two names of one column with a slash, as banks print them and as the return's
+# description in input-schema.md lists them (姓名/户名, 卡号/账号, 交易结果/处理状态): either order.
+NAME_ALIASES = ("户名", "姓名", "收款人", "账户名", "收款账号名称", "收款人姓名", "收款人名称", "账户名称")
+ACCOUNT_ALIASES = ("账号", "卡号", "收款账号", "银行账号", "收款人账号", "银行卡号", "社保卡号", "账户")
+STATUS_ALIASES = ("状态", "交易结果", "处理状态", "处理结果", "交易状态")
+
+
+def _joined(first: str, second: str) -> tuple[str, str]:
+    return f"{first}/{second}", f"{second}/{first}"
+
+
 RETURN = TableSpec(
     aliases={
-        "name": ("户名", "姓名", "收款人", "账户名", "收款账号名称", "收款人姓名", "收款人名称", "账户名称"),
-        "account": ("账号", "卡号", "收款账号", "银行账号", "收款人账号", "银行卡号", "社保卡号", "账户"),
+        "name": (*NAME_ALIASES, *_joined("姓名", "户名")),
+        "account": (*ACCOUNT_ALIASES, *_joined("卡号", "账号")),
         "amount": ("金额", "交易金额", "实付金额", "实发金额", "发放金额", "代发金额"),
-        "status": ("状态", "交易结果", "处理状态", "处理结果", "交易状态"),
+        "status": (*STATUS_ALIASES, *_joined("交易结果", "处理状态")),
         "reason": ("失败原因", "错误信息", "失败说明", "原因", "返回信息", "备注"),
         "id_number": ("身份证号码", "证件号码", "身份证号", "证件号", "统一社会信用代码"),
         "batch": ("批次号", "批次"),
@@ -37,6 +48,7 @@ RETURN = TableSpec(
 # skillcli's own bank files write 备注 「批次 <run id> #<disbursement id>」: a bank that echoes it in its
 # return (as 备注, read as the reason column) names the batch, and that is not a reason.
 NOTE_BATCH_RE = r"^批次\s*(R\d{8}-\d{6}-[0-9a-f]{4})\s*#\d+$"
+TITLE_BATCH_RE = re.compile(r"批次号?[\s\u3000]*[:：]?[\s\u3000]*(R\d{8}-\d{6}-[0-9a-f]{4})")
 FAILED_RE = r"(?i)(失败|退票|退回|不成功|未成功|拒绝|fail)"
 SUCCESS_RE = r"(?i)(成功|已入账|success)"
 PENDING_RE = r"(?i)(处理中|待处理|已受理|受理中|处理|pending)"
@@ -69,6 +81,19 @@ def status_expr(text: pl.Expr) -> pl.Expr:
     )
 
 
+def stated_batch(table: FoundTable) -> str | None:
+    """The skillcli batch a title or batch line names (批次号：R20210628-101500-ab12), or None.
+
+    skillcli's bank file carries its batch in the payer block; a bank that copies it into its
+    return's heading says which export the whole return answers.
+    """
+    for _, _, text, _ in table.aside:
+        found = TITLE_BATCH_RE.search(text)
+        if found:
+            return found.group(1)
+    return None
+
+
 def read_return(path: Path) -> BankReturn:
     table = read_table(path, RETURN)
     fen, problem = parse_money(pl.col("amount"), wan=False)
@@ -77,7 +102,9 @@ def read_return(path: Path) -> BankReturn:
         pl.col("name").str.replace_all(r"\s", "").alias("name"),
         pl.col("account").str.replace_all(r"[\s\-]", "").alias("account"),
         compact_upper(pl.col("id_number")).alias("id_number"),
-        pl.coalesce(pl.col("batch"), pl.col("reason").str.extract(NOTE_BATCH_RE, 1)).alias("batch"),
+        pl.coalesce(
+            pl.col("batch"), pl.col("reason").str.extract(NOTE_BATCH_RE, 1), pl.lit(stated_batch(table), pl.String)
+        ).alias("batch"),
         pl.col("amount").alias("amount_text"),
         pl.when(problem.is_null() | (problem == "money.sub-fen")).then(fen).otherwise(None).alias("return_fen"),
         pl.col("status").alias("status_text"),
@@ -87,6 +114,30 @@ def read_return(path: Path) -> BankReturn:
     bank_return = BankReturn(path, table.sha256, table, frame)
     check_stated(bank_return)
     return bank_return
+
+
+def matching_notes(bank_return: BankReturn) -> list[tuple[str, str]]:
+    """(zh, en) notes on how the lines can be matched: once, when the return has no account column.
+
+    Without an account every line is found by 户名 and amount (and ID number, when given), which
+    pairs two payees of one name and amount in order; the clerk should know, and see which
+    headers were read, in case the account column is there under a name not recognised.
+    """
+    table = bank_return.table
+    if "account" in table.headers:
+        return []
+    how_zh = "证件号码或户名+金额" if "id_number" in table.headers else "户名+金额"
+    how_en = "ID number or name and amount" if "id_number" in table.headers else "name and amount"
+    read = "、".join(f"「{h}」" for h in table.headers.values())
+    return [
+        (
+            f"注意：{table.path.name}「{table.sheet}」第 {table.header_row} 行表头中没有账号列（已识别：{read}），"
+            f"各行按{how_zh}匹配；同名同额的收款方按顺序对应",
+            f"note: {table.path.name} [{table.sheet}] row {table.header_row} has no account column (read: "
+            f"{', '.join(table.headers.values())}); lines are matched by {how_en}, payees of the same name and"
+            " amount in order",
+        )
+    ]
 
 
 def stated_totals(table: FoundTable) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

@@ -2,7 +2,8 @@
 
 A return line is matched only to disbursements of the runs the return covers: the runs named by
 ``--run`` or by its 批次号 values, else the runs that still have exported lines the bank has not
-answered. A line another return already answered (paid, paid short, failed) is never a candidate,
+answered. A file reconciled before answers only the lines exported by then, the lines it answered
+included, even when one of them has since been reissued. A line another return already answered (paid, paid short, failed) is never a candidate,
 and neither is a line of a voided run: otherwise a return for one run could write bank results on another run's
 lines of the same people (matched by account) and change what that run reports as paid.
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from skillcli.errors import UsageError
-from skillcli.ledger.queries import bank_events, bank_runs, disbursements, reissue_links
+from skillcli.ledger.queries import bank_events, bank_runs, disbursements, file_history, reissue_links
 from skillcli.reconcile.returns import BankReturn
 
 if TYPE_CHECKING:
@@ -66,8 +67,16 @@ def candidates(ledger: Ledger, bank_return: BankReturn, runs: Sequence[str]) -> 
     # A reissue (补发) run's own file is answered like any other; a bank line that was reissued is
     # superseded by its reissue (with --same-account both carry the same account and amount).
     live = [r["run_id"] for r in bank_runs(list(every.values()))]
-    superseded = sorted(reissue_links(ledger))
-    exported = disbursements(ledger, live).filter(~pl.col("disb_id").is_in(superseded))
+    first_read, answered = file_history(ledger, bank_return.sha256)
+    # A file read before answers the export it was read for and nothing sent since: its failed line
+    # stays its own (re-read, it matches that line again and adds nothing), and the reissue made
+    # because of it is a later bank line it cannot answer. Otherwise its old 失败 would be recorded
+    # on the reissue, which the bank has not answered yet, and the line reissued a second time.
+    superseded = sorted(set(reissue_links(ledger)) - set(answered))
+    keep = ~pl.col("disb_id").is_in(superseded)
+    if first_read is not None:
+        keep = keep & (pl.col("exported_at") <= first_read)
+    exported = disbursements(ledger, live).filter(keep)
     events = bank_events(ledger, exported.get_column("disb_id").to_list())
     settled_ids = events.filter(
         pl.col("kind").is_in(SETTLED_KINDS) & (pl.col("batch") != bank_return.sha256)
