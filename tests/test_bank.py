@@ -356,3 +356,75 @@ def test_reconcile__file_without_a_return_header_exits_2(
     assert result.code == 2
     assert "银行回盘文件" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "rec" / "reconciliation.csv").exists()
+
+
+# The return detail's headers as input-schema.md lists them: 姓名/户名, 卡号/账号, 交易结果/处理状态 — each
+# alias alone and the joined form a bank prints.
+RETURN_HEADERS = [
+    ("户名", "卡号/账号", "交易结果"),
+    ("姓名", "卡号", "处理状态"),
+    ("姓名/户名", "账号", "交易结果/处理状态"),
+]
+
+
+@pytest.mark.parametrize("headers", RETURN_HEADERS, ids=["-".join(h) for h in RETURN_HEADERS])
+def test_reconcile__every_return_header_alias_is_read(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path, headers: tuple[str, ...]
+) -> None:
+    sent = export(
+        run_cli, ids["june"], tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")
+    )
+    assert sent.code == 0, sent.stderr
+    name, card, status = headers
+    returned = make_xlsx(
+        {
+            "回盘明细": [
+                ["批次号：NB20210628001"],
+                ["序号", name, card, "开户行", "金额", "交易日期", status, "失败原因"],
+                [1, "周杰", account(4), "工商银行", "398.00", "2021-06-28", "失败", "户名不符"],
+                [2, ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "建设银行", "3,500.00", "2021-06-28", "成功", None],
+            ]
+        },
+        name="回盘.xlsx",
+    )
+    result = run_cli("reconcile", returned, "--ledger", ledger_url, "--dry-run", "--json", "--show-ids")
+    assert result.code == 1, result.stderr
+    matched = [
+        (i["class"], i["return_name"], i["return_account"], i["reason"], i["match"])
+        for i in result.json["items"]
+        if i["return_row"] is not None
+    ]
+    # Each line found by its account (the strongest key), not by 户名 and amount.
+    assert matched == [
+        ("paid", ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, None, "account+amount"),
+        ("failed", "周杰", account(4), "户名不符", "account+amount"),
+    ]
+    assert "没有账号列" not in result.stderr + result.stdout
+
+
+def test_reconcile__return_without_an_account_column_warns_once(
+    run_cli: Any, make_xlsx: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    sent = export(
+        run_cli, ids["june"], tmp_path / "june.xlsx", ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv")
+    )
+    assert sent.code == 0, sent.stderr
+    returned = make_xlsx(
+        {
+            "回盘明细": [
+                ["序号", "户名", "开户行", "金额", "交易结果", "失败原因"],
+                [1, "周杰", "工商银行", "398.00", "失败", "户名不符"],
+                [2, ENTERPRISE_NAME, "建设银行", "3,500.00", "成功", None],
+            ]
+        },
+        name="回盘.xlsx",
+    )
+    result = run_cli("reconcile", returned, "--ledger", ledger_url, "--dry-run", "--json")
+    assert result.code == 1, result.stderr
+    assert [i["match"] for i in result.json["items"] if i["return_row"] is not None] == ["name+amount"] * 2
+    said = result.stderr + result.stdout
+    assert said.count("没有账号列") == 1
+    assert (
+        "注意：回盘.xlsx「回盘明细」第 1 行表头中没有账号列（已识别：「户名」、「金额」、「交易结果」、「失败原因」），"
+        "各行按户名+金额匹配" in said
+    )
