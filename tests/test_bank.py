@@ -66,6 +66,17 @@ def test_cycle__july_hits_already_paid_e2_and_e1(ids: dict[str, str], tmp_path: 
     assert sum(Decimal(p["amount_yuan"]) for p in paid) == JULY_TOTAL
 
 
+def persons_without_bank(summary: dict[Any, tuple[Any, ...]], said: str, person_total: Decimal) -> None:
+    """The persons' 开户行 is blank (their cards come from the roster, which has no 开户行): the file
+    says how many and why, and the screen says where to give it."""
+    blank = "其中「收款账号开户行」为空（花名册不含开户行，收款账户清单未提供；如银行要求填写，请向收款方收集）"
+    assert summary[blank][1:3] == (5, 7) and yuan(summary[blank][3]) == person_total
+    assert (
+        "注意：5 个收款方没有开户行（花名册不含开户行，收款账户清单未提供），代发文件「收款账号开户行」列为空；"
+        "开户银行要求填写时，请在 --accounts 清单的「开户行」列提供"
+    ) in said
+
+
 def test_export_bank__one_line_per_payee_one_sheet_per_type(
     run_cli: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,9 +128,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
             start=1,
         )
     ]
-    assert total[:3] == ("合计", None, "5 笔") and yuan(total[4]) == person_total == yuan(
-        1950 + 398 + 650 + 4500 + 800
-    )
+    assert total[:3] == ("合计", None, "5 笔") and yuan(total[4]) == person_total == yuan(1950 + 398 + 650 + 4500 + 800)
     _, _, enterprise, total = upload(book, "企业")
     assert [(r[0], r[1], r[2], r[3], yuan(r[4]), r[5]) for r in enterprise] == [
         (
@@ -150,6 +159,7 @@ def test_export_bank__one_line_per_payee_one_sheet_per_type(
     assert yuan(summary["本次代发合计（控制总额）"][3]) == JUNE_TOTAL == Decimal(run_total) / 100
     assert summary["本次代发合计（控制总额）"][1:3] == (7, 10)
     assert summary["缺账号待补（未列入代发）"][1] == 0 and summary["此前已导出（不再列入）"][1] == 0
+    persons_without_bank(summary, result.stderr, person_total)
     assert result.json["total_fen"] == fen(JUNE_TOTAL) and result.json["missing_accounts"] == 0
     # Each bank line is one disbursement in the ledger.
     disbursements = Ledger.open(ledger_url).disbursements()
@@ -186,6 +196,14 @@ def test_export_bank__missing_accounts_and_void_runs(
         ("1", "企业", ENTERPRISE_NAME, ENTERPRISE, JULY_TOTAL),
         ("合计", None, "1 个收款方", None, JULY_TOTAL),
     ]
+    # Finance reads what to collect; the program's options stay on the screen.
+    assert (
+        sheet_rows(book, "缺账号待补")[0][6]
+        == "缺少收款账号：请向收款方收集账号及开户行，收到后另行代发（不在本次代发金额内）"
+    )
+    assert "--accounts" in result.stderr
+    # Nobody was sent, so no 开户行 is missing from the file.
+    assert "没有开户行" not in result.stderr
     summary = {r[0]: r for r in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["本次代发合计（控制总额）"][1] == 0 and yuan(summary["本次代发合计（控制总额）"][3]) == 0
     assert yuan(summary["缺账号待补（未列入代发）"][3]) == yuan(summary["批次合计（台账）"][3]) == JULY_TOTAL

@@ -23,7 +23,6 @@ from skillcli.ledger import schema as s
 from skillcli.ledger.store import Ledger
 from tests.support.amounts import fen
 from tests.support.bank import PAYER, upload
-from tests.support.rosters import bank_card as account
 from tests.support.cycle import (
     ENTERPRISE,
     ENTERPRISE_NAME,
@@ -37,6 +36,7 @@ from tests.support.cycle import (
     runs,
     yuan,
 )
+from tests.support.rosters import bank_card as account
 
 ZHOU_NEW_ACCOUNT = "6222000000000404"
 
@@ -73,11 +73,11 @@ def reissue_without_an_account(run_cli: Any, june: str, out: Path, ledger_url: s
     assert f"无可用账号，未列入补发：周杰 {pid(4)[:6]}********{pid(4)[-4:]} 398.00 元" in first.stderr
     assert first.json["disbursement_ids"] == [] and first.json["missing_fen"] == fen(yuan(398))
     assert [
-        r[:3]
-        for r in openpyxl.load_workbook(out)["缺账号待补"].iter_rows(
-            min_row=2, max_row=2, values_only=True
-        )
-    ] == [("1", "个人", "周杰")]
+        (*r[:3], r[6])
+        for r in openpyxl.load_workbook(out)["缺账号待补"].iter_rows(min_row=2, max_row=2, values_only=True)
+    ] == [
+        ("1", "个人", "周杰", "无可用账号（缺少，或为银行退回的账号）：请向收款方收集更正后的账号及开户行，收到后补发")
+    ]
     assert Ledger.open(ledger_url).disbursements().height == 7
     assert [r["kind"] for r in runs(run_cli, ledger_url)] == ["payout", "payout"]
 
@@ -243,8 +243,10 @@ def test_export_bank__file_not_written_records_nothing(
     result = export(run_cli, ids["june"], out, ledger_url, "--accounts", accounts_csv(tmp_path / "a.csv"))
     assert result.code == 2, result.stderr
     assert "台账未记录任何代发行" in result.stderr and "Traceback" not in result.stderr
-    # The failure is one line (after the note that this test's settings have no [payer]).
-    assert result.stderr.strip().splitlines()[1:] == [
+    # The failure is one line (after the notes that this test's settings have no [payer] and that
+    # the persons' 开户行 is blank).
+    assert "没有开户行" in result.stderr.strip().splitlines()[1]
+    assert result.stderr.strip().splitlines()[2:] == [
         f"无法写出 {out}（输出 {out} 已存在且不是普通文件，不会覆盖），台账未记录任何代发行"
     ]
     assert Ledger.open(ledger_url).disbursements().height == 0
@@ -368,7 +370,9 @@ def test_export_bank__two_exports_at_once_record_each_payee_once(
     else:
         # PostgreSQL: it read before the first committed and tried to record all seven; it lost.
         assert second.returncode == 4, err_b
-        assert "另一进程已先登记" in err_b and len(err_b.strip().splitlines()) == 1
+        # One line for the failure, after the note that the persons' 开户行 is blank.
+        assert "另一进程已先登记" in err_b and len(err_b.strip().splitlines()) == 2
+        assert "没有开户行" in err_b.strip().splitlines()[0]
     assert (tmp_path / "a" / "june.xlsx").exists() and not (tmp_path / "b" / "june.xlsx").exists()
     assert Ledger.open(ledger_url).disbursements().height == 7
 

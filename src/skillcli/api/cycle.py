@@ -167,7 +167,7 @@ def _record_and_write(
     from skillcli.faults import pause
     from skillcli.io.writer import OutputSet
     from skillcli.ledger.queries import record_bank_file
-    from skillcli.reconcile.export import disbursement_rows, reissue_run, write_bank_file
+    from skillcli.reconcile.export import blank_bank, disbursement_rows, reissue_run, write_bank_file
     from skillcli.reconcile.layout import load_layout, payer
 
     config = load_config()
@@ -180,6 +180,18 @@ def _record_and_write(
             (
                 f"注意：skillcli.toml [payer] 未设置{'、'.join(unset)}，代发文件中该项为空",
                 f"note: skillcli.toml [payer] lacks {', '.join(unset)}; left blank in the bank file",
+            )
+        )
+    bank_blank = blank_bank(export, layout)
+    if bank_blank is not None:
+        header, blank = bank_blank
+        notes.append(
+            (
+                f"注意：{blank.height} 个收款方没有开户行（花名册不含开户行，收款账户清单未提供），代发文件"
+                f"「{header}」列为空；开户银行要求填写时，请在 --accounts 清单的「开户行」列提供",
+                f"note: {blank.height} payees have no bank branch (a roster has none and the accounts list gave"
+                f" none); column {header} is left blank; if the bank needs it, give it in the --accounts list's"
+                " bank column",
             )
         )
     placed: list[Path] = []

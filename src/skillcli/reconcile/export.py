@@ -458,7 +458,7 @@ def write_bank_file(
             )
         if export.missing.height:
             _missing_sheet(book, export.missing, reissue=export.reissue)
-        _summary_sheet(book, export)
+        _summary_sheet(book, export, blank_bank(export, layout))
     finally:
         book.close()
 
@@ -528,10 +528,12 @@ def _upload_sheet(
 
 
 def _missing_sheet(book: Workbook, frame: pl.DataFrame, *, reissue: bool) -> None:
+    # Finance reads this file, not the program's options: say what to collect from the payee; the
+    # screen says how to give it to the program.
     note = (
-        "无可用账号（缺少，或为银行退回的账号）：用 --accounts 提供更正后的账号后重新补发"
+        "无可用账号（缺少，或为银行退回的账号）：请向收款方收集更正后的账号及开户行，收到后补发"
         if reissue
-        else "缺少收款账号：用 --accounts 提供后重新导出（不在本次代发金额内）"
+        else "缺少收款账号：请向收款方收集账号及开户行，收到后另行代发（不在本次代发金额内）"
     )
     rows = [
         [
@@ -561,7 +563,17 @@ def _missing_sheet(book: Workbook, frame: pl.DataFrame, *, reissue: bool) -> Non
     )
 
 
-def _summary_sheet(book: Workbook, export: BankFile) -> None:
+def blank_bank(export: BankFile, layout: BankLayout) -> tuple[str, pl.DataFrame] | None:
+    """(the layout's 开户行 header, the payees sent without one), or None when the layout has no
+    such column or every payee has one. A roster carries no 开户行; only an accounts list gives it."""
+    header = next((h for h, f in layout.columns if f == "bank"), None)
+    if header is None:
+        return None
+    blank = export.sent.filter(pl.col("bank").is_null())
+    return (header, blank) if blank.height else None
+
+
+def _summary_sheet(book: Workbook, export: BankFile, bank_blank: tuple[str, pl.DataFrame] | None = None) -> None:
     run = export.run
     sent_lines = int(export.sent.get_column("lines").sum()) if export.sent.height else 0
     rows: list[list[Any]] = [
@@ -599,6 +611,17 @@ def _summary_sheet(book: Workbook, export: BankFile) -> None:
             rows.append(["金额为 0 未列入", export.zero_payees, None, 0])
         rows.append(["批次合计（台账）", None, int(run["line_count"]), int(run["total_fen"])])
         title = f"代发汇总 批次 {run['run_id']}（{run['period']}，{run['policy_id']}）"
+    if bank_blank is not None:
+        # Left blank, not guessed: the reader of the file sees how many and why, and whom to ask.
+        header, blank = bank_blank
+        rows.append(
+            [
+                f"其中「{header}」为空（花名册不含开户行，收款账户清单未提供；如银行要求填写，请向收款方收集）",
+                blank.height,
+                int(blank.get_column("lines").sum()),
+                _sum(blank),
+            ]
+        )
     book.table(
         "汇总",
         (
