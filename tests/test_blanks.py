@@ -323,3 +323,54 @@ def test_blanks__a_held_line_is_paid_when_resubmitted_without_paying_the_other_t
     assert lines_of(result) == [(2, "A3", "150.00", "person", roster[0][1])]
     assert [(e["row"], e["code"]) for e in result.json["exceptions"]] == [(2, "ledger.already-paid")]
     assert result.json["counts"]["paid"] == 1
+
+
+# -- (e) Suzhou: a blank 是否紧缺职业 is hinted only where a row's money depends on it --------------------
+def test_blanks__shortage_hint_only_for_sheets_whose_rows_it_can_change(
+    run_cli: Any, make_xlsx: Any, tmp_path: Path
+) -> None:
+    from tests.support.rosters import CERT_HEADER, PAYOUT_HEADER, certificate, payout_row
+
+    header = [*PAYOUT_HEADER, "是否紧缺职业"]
+    # An institution's sheet of 特种作业 and an enterprise's 以工代训: no subsidy of theirs has a
+    # shortage-occupation rate, so their blank 是否紧缺职业 changes nothing.
+    others = make_xlsx(
+        {
+            "花名册": [
+                header,
+                [*payout_row(1, "张伟", "特种作业培训", "电工", "无等级", "2021-04-01", "2021-04-20", fee="650"), None],
+                [
+                    *payout_row(
+                        2, "李娜", "以工代训", "车工", "无等级", "2021-01-01", "2021-04-15", category="就业困难人员"
+                    ),
+                    None,
+                ],
+            ]
+        },
+        name="机构.xlsx",
+    )
+    # 技能提升 is paid +30 % for a shortage occupation (S2c 二(四)4): the blank on row 2 decides it.
+    skill = make_xlsx(
+        {
+            "花名册": [
+                header,
+                [*payout_row(3, "王芳", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31"), None],
+                [*payout_row(4, "赵强", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31"), "否"],
+            ],
+            "证书": [
+                CERT_HEADER,
+                certificate(3, "王芳", "S000032000001214000003", "电工", "四级/中级工", "2021-06-10"),
+                certificate(4, "赵强", "S000032000001214000004", "车工", "四级/中级工", "2021-06-10"),
+            ],
+        },
+        name="企业.xlsx",
+    )
+    result = run_cli(
+        "payout", others, skill, "--policy", "suzhou-2019", "--period", "2021-06", "--out", tmp_path / "out", "--json"
+    )
+    assert result.code in (0, 1), result.stderr
+    shortage = [w for w in result.json["warnings"] if w["column"] == "是否紧缺职业"]
+    assert [(Path(w["file"]).name, w["code"]) for w in shortage] == [("企业.xlsx", "payout.blank-read-as")]
+    said = result.stdout + result.stderr
+    assert "提示：企业.xlsx「花名册」：「是否紧缺职业」有 1 行为空（第 2 行）" in said
+    assert "机构.xlsx「花名册」：「是否紧缺职业」" not in said

@@ -131,7 +131,15 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
     (finding,) = empty.json["exceptions"]
     assert (finding["row"], finding["code"]) == (2, "payout.no-catalogue-rate")
     assert "育婴员 五级/初级工" in finding["message_zh"]
-    assert "skill_training_catalogue" in finding["message_zh"] and "--param" in finding["message_zh"]
+    # The message (in the clerk's files) says what to get and names the catalogue's parameter; the
+    # option to supply it is on the screen, for whoever runs skillcli.
+    assert "skill_training_catalogue" in finding["message_zh"] and "--param" not in finding["message_zh"]
+    assert "请取得当年的补贴目录（各职业及其补贴金额）" in finding["message_zh"]
+    assert "--param" not in finding["message_en"]
+    assert (
+        "提示：1 行的职业不在补贴目录中；取得当年目录后，用 --param skill_training_catalogue=职业:金额"
+        "（或 --param skill_training_catalogue=@目录文件）提供并重新计算"
+    ) in empty.stdout + empty.stderr
     catalogue = tmp_path / "补贴目录.csv"
     catalogue.write_text("育婴员/初级工,1300\n家政服务员,1200\n", encoding="utf-8")
     paid = payout(run_cli, batch, tmp_path / "b", "--param", f"skill_training_catalogue=@{catalogue}")

@@ -162,6 +162,11 @@ def test_outputs__an_id_stored_as_a_number_shows_what_excel_shows_and_csvs_carry
     assert found[0][header.index("身份证号码")] == shown
     text = "\n".join(str(v) for r in rows for v in r if v is not None)
     assert str(lost) not in text
+    # The screen's 身份证号码 column shows the same, not a masked form of the read-back digits.
+    said = result.stdout + result.stderr
+    assert f"{str(lost)[:6]}********{str(lost)[-4:]}" not in said
+    [line] = [line for line in said.splitlines() if "身份证号码被 Excel 存成了数字" in line and "  3  " in line]
+    assert f"  {shown}  " in line
     # The CSV starts with the UTF-8 byte-order mark and reads back as UTF-8.
     data = (out / "exceptions.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")

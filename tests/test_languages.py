@@ -254,5 +254,75 @@ def test_chinese__no_english_word_outside_codes_files_and_options(
     ]
     text = "\n".join(r.stdout + r.stderr for r in (checked, paid, *explained))
     assert "2021-05 批次（R" in text and "按参数 part_month 不计" in text
+    # A return batch is printed as hex digits of the file's SHA-256; the settings table is [payer].
+    text = re.sub(r"\b[0-9a-f]{10,64}\b", "", text).replace("[payer]", "").replace("suzhou-2019", "")
     words = set(ENGLISH_WORD.findall(text)) - allowed
-    assert words == set(), sorted(words)
+    assert words == set(), [line for line in text.splitlines() if set(ENGLISH_WORD.findall(line)) - allowed]
+
+
+def workbook_text(book: Path) -> str:
+    """Every cell of a written workbook, one row a line."""
+    return "\n".join(
+        " ".join(str(v) for v in row if v is not None)
+        for sheet in openpyxl.load_workbook(book).worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def test_chinese__money_cycle_speaks_chinese(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
+    # The money cycle after a payout, in Chinese: ledger runs, export-bank, reconcile, reissue,
+    # statement, on screen and in the files they write. Allowed: file names, run ids, options,
+    # and the identifiers the 说明 sheet names in parentheses beside their Chinese meaning.
+    from skillcli.ledger.store import Ledger
+    from tests.support.cycle import accounts_csv, cycle, june_return, pid
+
+    ledger = str(tmp_path / "ledger.sqlite")
+    Ledger.open(ledger).migrate()
+    ids = cycle(run_cli, make_xlsx, tmp_path, ledger, advance=True)
+    accounts = accounts_csv(tmp_path / "accounts.csv")
+    listed = run_cli("ledger", "runs", "--ledger", ledger)
+    exported = run_cli(
+        "export-bank", ids["june"], "--out", tmp_path / "代发.xlsx", "--ledger", ledger, "--accounts", accounts
+    )
+    missing = run_cli("export-bank", ids["july"], "--out", tmp_path / "七月代发.xlsx", "--ledger", ledger)
+    reconciled = run_cli("reconcile", june_return(make_xlsx), "--ledger", ledger, "--out", tmp_path / "rec")
+    corrected = tmp_path / "c.csv"
+    corrected.write_text(f"身份证号码,银行账号,开户行\n{pid(4)},6222000000000404,工商银行\n", encoding="utf-8")
+    reissued = run_cli(
+        "reissue", ids["june"], "--out", tmp_path / "补发.xlsx", "--ledger", ledger, "--accounts", corrected
+    )
+    stated = run_cli("statement", pid(4), "--out", tmp_path / "对账单.xlsx", "--ledger", ledger)
+    voided = run_cli("ledger", "void", ids["advance"], "--reason", "重复申报", "--ledger", ledger)
+    status = run_cli("ledger", "status", "--ledger", ledger)
+    results = (listed, exported, missing, reconciled, reissued, stated, voided, status)
+    assert [r.code for r in results] == [0, 0, 0, 1, 0, 0, 0, 0], [r.stderr for r in results]
+    text = "\n".join(r.stdout + r.stderr for r in results)
+    for book in (
+        "代发.xlsx",
+        "七月代发.xlsx",
+        "补发.xlsx",
+        "对账单.xlsx",
+        "rec/reconciliation.xlsx",
+        "june/payouts.xlsx",
+    ):
+        text += "\n" + workbook_text(tmp_path / book)
+    # The cycle did show what the test is about: run kinds, match kinds, the payouts' parameters.
+    for expected in (
+        "预拨",
+        "发放",
+        "户名+金额",
+        "证件号码+金额",
+        "账号+金额",
+        "紧缺职业目录（shortage_occupations） = 电工、焊工",
+        "自主评价企业补贴是否要求职工参保（self_evaluation_requires_insured） = 是",
+        "（北京时间）",
+    ):
+        assert expected in text, expected
+    policy = load_policy(find_policy("suzhou-2019"))
+    # min(实际费用, 上限) is the formula's own notation; seeds/… the path of the policy's source text.
+    allowed = {"skillcli", "reconcile", "undo", "min", "seeds", *policy.parameters}
+    allowed |= {p.value for p in policy.parameters.values() if isinstance(p.value, str)}
+    # A return batch is printed as hex digits of the file's SHA-256; the settings table is [payer].
+    text = re.sub(r"\b[0-9a-f]{10,64}\b", "", text).replace("[payer]", "").replace("suzhou-2019", "")
+    words = set(ENGLISH_WORD.findall(text)) - allowed
+    assert words == set(), [line for line in text.splitlines() if set(ENGLISH_WORD.findall(line)) - allowed]

@@ -133,6 +133,8 @@ def test_statement__enterprise_and_short_paid_person_balance(
         "outstanding_fen": int(july * 100),
     }
     assert result.json["payee_name"] == ENTERPRISE_NAME and result.json["lines"] == 4
+    # A body's credit code is not personal data: the screen names it whole.
+    assert f"对账单 {ENTERPRISE_NAME} {ENTERPRISE}" in result.stdout + result.stderr
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["对账单", "批次", "明细", "代发"]
     kv = {r[0]: r[1] for r in book["对账单"].iter_rows(min_row=3, values_only=True)}

@@ -166,7 +166,9 @@ def _show(screen: Screen, result: BankExportResult) -> None:
             )
         )
     for r in export.missing.iter_rows(named=True):
-        payee = r["payee_id"] if screen.show_ids else mask_id(r["payee_id"])
+        # A person's ID is masked; an enterprise's or institution's 统一社会信用代码 is public, and the
+        # clerk needs it whole to find the body's account.
+        payee = r["payee_id"] if screen.show_ids or r["payee_type"] != "person" else mask_id(r["payee_id"])
         why = t("无可用账号" if export.reissue else "缺少账号", "no usable account" if export.reissue else "no account")
         screen.error(
             t(

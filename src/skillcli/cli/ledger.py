@@ -84,7 +84,7 @@ def migrate(ledger: opt.LedgerOpt = None) -> None:
 
 
 @ledger_app.command("status")
-def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
+def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False, lang: opt.Lang = "zh") -> None:
     """台账版本、批次数与净额（不存在的台账不会被创建）/ Version, runs, lines and net total."""
     from skillcli.api import ledger_status
     from skillcli.cli.render import Screen, print_json
@@ -94,43 +94,64 @@ def status(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
     if json_out:
         print_json(info)
         return
-    screen = Screen()
+    screen = Screen(lang=lang)
+    t = screen.t
     rows = [
-        ["ledger", info["ledger"]],
-        ["exists", "是" if info["exists"] else "否（skillcli ledger init）"],
-        ["version", f"{info['version']} / {info['latest']}"],
+        [t("台账", "ledger"), info["ledger"]],
+        [
+            t("是否存在", "exists"),
+            t("是", "yes") if info["exists"] else t("否（skillcli ledger init）", "no (skillcli ledger init)"),
+        ],
+        [t("版本 / 最新", "version / latest"), f"{info['version']} / {info['latest']}"],
     ]
     if "runs" in info:
-        rows += [["runs", info["runs"]], ["lines", info["lines"]], ["net", format_yuan(info["net_fen"], grouping=True)]]
-    screen.table(screen.t("台账状态", "Ledger status"), ["", ""], rows)
+        rows += [
+            [t("批次数", "runs"), info["runs"]],
+            [t("笔数", "lines"), info["lines"]],
+            [t("净额(元)", "net"), format_yuan(info["net_fen"], grouping=True)],
+        ]
+    screen.table(t("台账状态", "Ledger status"), ["", ""], rows)
 
 
 @ledger_app.command("runs")
-def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False) -> None:
+def runs(ledger: opt.LedgerOpt = None, json_out: opt.Json = False, lang: opt.Lang = "zh") -> None:
     """列出已登记的批次 / List committed runs."""
     from skillcli.api import ledger_runs
     from skillcli.api.payloads import runs_payload
     from skillcli.cli.render import Screen, print_json
     from skillcli.money import format_yuan
+    from skillcli.report.payout import beijing_time
+    from skillcli.report.regenerate import RUN_KIND_ZH
 
     found = ledger_runs(ledger)
     if json_out:
         print_json(runs_payload(found))
         return
-    screen = Screen()
+    screen = Screen(lang=lang)
+    t = screen.t
+    # The ledger keeps ISO UTC for machines; a person reads Beijing time, as in every other output.
     screen.table(
-        screen.t("批次", "Runs"),
-        ["run", "kind", "period", "policy", "lines", "total", "voided", "created"],
+        t("批次", "Runs"),
+        [
+            t("批次号", "run"),
+            t("类型", "kind"),
+            t("月份", "period"),
+            t("政策", "policy"),
+            t("笔数", "lines"),
+            t("合计(元)", "total"),
+            t("已作废", "voided"),
+            t("登记时间", "created"),
+        ],
         [
             [
                 r["run_id"],
-                r["kind"],
+                t(RUN_KIND_ZH.get(r["kind"], r["kind"]), r["kind"]),
                 r["period"],
                 r["policy_id"],
                 r["line_count"],
                 format_yuan(r["total_fen"], grouping=True),
-                "是" if r["voided"] else "",
-                r["created_at"],
+                t("是", "yes") if r["voided"] else "",
+                beijing_time(r["created_at"], lang),
             ]
             for r in found
         ],
@@ -146,6 +167,7 @@ def void(
         typer.Option("--force", help="批次已导出代发或银行已支付时仍作废 / void a run already sent to the bank"),
     ] = False,
     ledger: opt.LedgerOpt = None,
+    lang: opt.Lang = "zh",
 ) -> None:
     """作废一个批次：以负数冲销记录，原记录不删改 / Reverse a run with an audit record.
 
@@ -159,8 +181,8 @@ def void(
 
     result = ledger_void(run_id, reason, force=force, ledger=ledger)
     seen = result.exposure
-    screen = Screen()
-    screen.line(f"已作废 {run_id}，冲销记录 {result.void_id} / voided {run_id} by {result.void_id}")
+    screen = Screen(lang=lang)
+    screen.line(screen.t(f"已作废 {run_id}，冲销记录 {result.void_id}", f"voided {run_id} by {result.void_id}"))
     if seen["exported_count"]:
         said = exposure_text(seen)
         screen.error(

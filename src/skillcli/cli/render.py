@@ -315,9 +315,11 @@ def finding_tables(screen: Screen, batch: Batch, limit: int, full_list: Path | N
         ],
         justify=[*([] if zh else ["left"]), "left", "right", "left"],
     )
-    from skillcli.report.exceptions import with_names
+    from skillcli.report.exceptions import with_names, with_shown_ids
 
-    shown = with_names(batch.findings.head(limit), batch.raw)
+    # An ID Excel stored as a number shows as Excel shows it (3.20506E+17), as in every file: the
+    # digits read back look like a real ID and are not the person's.
+    shown = with_shown_ids(with_names(batch.findings.head(limit), batch.raw), batch.findings)
     several_files = len(batch.files) > 1
     headers = [
         *([t("文件", "file")] if several_files else []),
@@ -435,6 +437,7 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
             [[n, reason] if zh else [code, n] for code, n, reason in reasons.iter_rows()],
             justify=["right", "left"] if zh else ["left", "right"],
         )
+    _catalogue_hint(screen, decision)
     for note in decision.warnings.iter_rows(named=True):
         # A blank note is about one sheet of one file: say which, as the clerk opens it (a note on a
         # column no sheet has is about the whole batch).
@@ -457,6 +460,28 @@ def decision_summary(screen: Screen, decision: Any, limit: int) -> None:
         ),
         style="bold",
     )
+
+
+def _catalogue_hint(screen: Screen, decision: Any) -> None:
+    """How to give the program a catalogue the rows were not found in: the files say what to get
+    (the year's catalogue), the screen, read by whoever runs skillcli, names the option."""
+    import polars as pl
+
+    unlisted = decision.exceptions.filter(pl.col("code") == "payout.no-catalogue-rate")
+    if unlisted.height == 0:
+        return
+    params = sorted({r.amount.rate.catalogue_param for r in decision.policy.rules if r.amount.rate.catalogue_param})
+    said = "\n".join(unlisted.get_column("message_zh").to_list())
+    for name in [p for p in params if p in said] or params:
+        screen.line(
+            screen.t(
+                f"提示：{unlisted.height} 行的职业不在补贴目录中；取得当年目录后，用 --param {name}=职业:金额"
+                f"（或 --param {name}=@目录文件）提供并重新计算",
+                f"note: {unlisted.height} rows' occupations are not in the subsidy catalogue; once you have the"
+                f" year's catalogue, give it with --param {name}=occupation:amount (or --param {name}=@file) and run"
+                " again",
+            )
+        )
 
 
 def show_policy(screen: Screen, policy: Any) -> None:

@@ -35,7 +35,8 @@ def statement(
     t = screen.t
     result = payee_statement(payee_id, out, ledger=ledger, year=year)
     st = result.statement
-    shown = st.payee_id if show_ids else mask_id(st.payee_id)
+    # A person's ID is masked; a body's 统一社会信用代码 is public, as the statement file shows it.
+    shown = st.payee_id if show_ids or st.payee_type != "person" else mask_id(st.payee_id)
     balance = result.balance
     labels = [
         ("entitled_fen", "应发合计", "entitled"),

@@ -27,8 +27,12 @@ def batch_notes(
         if spec.blank_reads_as and column in derived.columns:
             # One line per sheet, in that sheet's own header and naming its rows: a clerk looks for
             # the blanks in one file at a time.
+            depends = _rows_depending_on(policy, per_rule, name)
+            blank = pl.col(column).is_null()
+            if depends is not None:
+                blank = blank & pl.col("_rid").is_in(depends.implode())
             blanks = (
-                derived.filter(pl.col(column).is_null())
+                derived.filter(blank)
                 .group_by("_file", "_sheet", maintain_order=True)
                 .agg(pl.len().alias("n"), pl.col("_row").sort().head(5).alias("rows"))
             )
@@ -52,6 +56,33 @@ def batch_notes(
         for label, ids in unchecked.items()
     ]
     return from_rows(notes)
+
+
+def _rows_depending_on(policy: Policy, per_rule: pl.DataFrame, name: str) -> pl.Series | None:
+    """The rows (``_rid``) whose money may depend on field ``name``, or None for every row.
+
+    A field every row is tested on (an eligibility condition) or one that decides which rows a rule
+    is about (a scope) may matter for any row. One tested only by some rules' requirements or
+    multipliers matters only for the rows in those rules' scope: 是否紧缺职业 left blank on a sheet
+    of 特种作业 rows changes nothing, and a hint about it there is noise.
+    """
+    if any(c.field == name for r in policy.eligibility for c in (*r.when, *r.require)):
+        return None
+    if any(c.field == name for rule in policy.rules for c in rule.scope):
+        return None
+    testing = [
+        rule.id
+        for rule in policy.rules
+        if any(c.field == name for req in rule.require for c in (*req.when, *req.require))
+        or (
+            rule.amount.multiplier is not None
+            and any(
+                c.field == name
+                for c in (*rule.amount.multiplier.when, *(c for block in rule.amount.multiplier.any_of for c in block))
+            )
+        )
+    ]
+    return per_rule.filter(pl.col("rule").is_in(testing)).get_column("_rid").unique()
 
 
 def _self_evaluation_notes(derived: pl.DataFrame, policy: Policy) -> list[Issue]:

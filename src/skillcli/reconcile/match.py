@@ -58,6 +58,14 @@ MATCH_PASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("id", ("k_id",)),
     ("name+amount", ("k_name", "k_amount")),
 )
+# How a line was found, as reconciliation.xlsx says it (the CSV keeps the identifiers, for programs).
+MATCH_ZH = {
+    "account+amount": "账号+金额",
+    "account": "账号",
+    "id+amount": "证件号码+金额",
+    "id": "证件号码",
+    "name+amount": "户名+金额",
+}
 ITEM_SCHEMA: dict[str, Any] = {
     "class": pl.String,
     "run_id": pl.String,

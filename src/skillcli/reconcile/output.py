@@ -10,7 +10,7 @@ import polars as pl
 from skillcli.io.writer import Column, OutputSet, Workbook, write_csv
 from skillcli.model import PayeeType
 from skillcli.money import format_yuan
-from skillcli.reconcile.match import CLASS_ZH, CLASSES, Reconciliation
+from skillcli.reconcile.match import CLASS_ZH, CLASSES, MATCH_ZH, Reconciliation
 
 CSV_HEADER = (
     "class",
@@ -134,7 +134,7 @@ def _item_rows(frame: pl.DataFrame) -> list[list[Any]]:
             r["difference_fen"],
             r["bank_status"],
             r["reason"],
-            r["match"],
+            MATCH_ZH.get(r["match"], r["match"]) if r["match"] else None,
             r["return_row"],
             r["return_name"],
             r["return_account"],

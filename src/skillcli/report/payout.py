@@ -589,8 +589,15 @@ def _about_sheet(
     for name, param in sorted(policy.parameters.items()):
         flags = t("（假设）", " (assumption)") if param.assumption else ""
         flags += t("（本次覆盖）", " (overridden)") if param.overridden else ""
-        # The parameter's name is what the clerk types after --param: it stays, in the value.
-        rows.append((t("参数", "parameter") + flags, f"{name} = {_shown(param.value, t('（空）', '(empty)'))}", "text"))
+        # The parameter's name is what the clerk types after --param: it stays, in the value, after
+        # its Chinese meaning when the rules file gives one.
+        named = f"{param.label}（{name}）" if param.label and lang != "en" else name
+        # A yes/no setting reads 是/否 in Chinese (which --param also accepts), not Python's True.
+        if isinstance(param.value, bool):
+            value = t("是", "true") if param.value else t("否", "false")
+        else:
+            value = _shown(param.value, t("（空）", "(empty)"))
+        rows.append((t("参数", "parameter") + flags, f"{named} = {value}", "text"))
     for item in inputs:
         size = t(f"{item['bytes']} 字节", f"{item['bytes']} bytes")
         rows.append((t("输入文件", "input"), f"{item['path']}（SHA-256 {item['sha256']}，{size}）", "text"))

@@ -32,7 +32,7 @@ from skillcli.report.payout import (
 )
 from skillcli.version import __version__
 
-RUN_KIND_ZH = {"payout": "发放", "advance": "预拨", "void": "作废", "voucher": "培训券核销"}
+RUN_KIND_ZH = {"payout": "发放", "advance": "预拨", "void": "作废", "voucher": "培训券核销", "reissue": "补发"}
 NOT_STORED = (
     ("明细「计算」列（计算过程未存入台账）", "the 明细 计算 column (the calculation is not stored in the ledger)"),
     (

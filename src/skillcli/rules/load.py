@@ -91,7 +91,7 @@ _AMOUNT_KEYS = {
 # ``max_units_per``: whom ``max_units`` caps, one row (the default) or a person across rows and batches.
 MAX_UNITS_PER = ("row", "person")
 _MONTH_FORMS = ("per_month", "annual_prorated", "monthly_active")
-_PARAM_KEYS = {"value", "doc", "clause", "assumption"}
+_PARAM_KEYS = {"value", "doc", "clause", "assumption", "label"}
 _LIMIT_KEYS = {"yearly", "no_repeat", "exclusive", "advance"}
 
 
@@ -278,6 +278,7 @@ def _parameters(ctx: _Ctx, data: dict[str, Any], overrides: Mapping[str, str]) -
             str(spec.get("doc", "")),
             str(spec.get("clause", "")),
             bool(spec.get("assumption", False)),
+            label=str(spec.get("label", "")),
         )
     unknown = set(overrides) - set(params)
     if unknown:
@@ -288,7 +289,13 @@ def _parameters(ctx: _Ctx, data: dict[str, Any], overrides: Mapping[str, str]) -
     for name, text in overrides.items():
         old = params[name]
         params[name] = Parameter(
-            name, _parse_override(name, text, old.value), old.doc, old.clause, old.assumption, overridden=True
+            name,
+            _parse_override(name, text, old.value),
+            old.doc,
+            old.clause,
+            old.assumption,
+            overridden=True,
+            label=old.label,
         )
     return params
 

@@ -34,6 +34,9 @@ class Parameter:
     clause: str = ""
     assumption: bool = False
     overridden: bool = False
+    # Its meaning in Chinese (紧缺职业目录), shown to a clerk beside the identifier; empty when the
+    # rules file gives none.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
