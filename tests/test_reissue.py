@@ -66,6 +66,19 @@ def june_sent_and_refused(run_cli: Any, make_xlsx: Any, june: str, ledger: str, 
     return int(exported.filter(exported["payee_id"] == pid(4))["disb_id"][0])
 
 
+def reissue_to_new_account(run_cli: Any, june: str, ledger_url: str, tmp_path: Path) -> Any:
+    """周杰's refused line reissued to his corrected account (given by ID number, with Chinese headers)."""
+    corrected = tmp_path / "c.csv"
+    corrected.write_text(
+        f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
+    )
+    result = run_cli(
+        "reissue", june, "--out", tmp_path / "r1.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
+    )
+    assert result.code == 0, result.stderr
+    return result
+
+
 def reissue_without_an_account(run_cli: Any, june: str, out: Path, ledger_url: str) -> None:
     """Without a corrected account, the refused line is not used: listed (ID masked), exit 1, nothing recorded."""
     first = run_cli("reissue", june, "--out", out, "--ledger", ledger_url, "--json")
@@ -382,14 +395,7 @@ def test_reissue__a_reissue_that_fails_is_reissued_once_more(
 ) -> None:
     june = ids["june"]
     june_sent_and_refused(run_cli, make_xlsx, june, ledger_url, tmp_path)
-    corrected = tmp_path / "c.csv"
-    corrected.write_text(
-        f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
-    )
-    first = run_cli(
-        "reissue", june, "--out", tmp_path / "r1.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
-    )
-    assert first.code == 0, first.stderr
+    first = reissue_to_new_account(run_cli, june, ledger_url, tmp_path)
     # The bank refuses the reissue too (the account is frozen, then released).
     refused = make_xlsx(
         {
@@ -459,15 +465,7 @@ def test_reconcile__old_return_read_again_after_a_reissue_adds_nothing(
     first = run_cli("reconcile", old_return, "--ledger", ledger_url, "--out", tmp_path / "rec1", "--json")
     assert first.code == 1, first.stderr
     assert first.json["counts"]["failed"] == 1 and first.json["events_added"] == 6
-    corrected = tmp_path / "c.csv"
-    corrected.write_text(
-        f"身份证号码,银行账号,开户行\n{pid(4)},{ZHOU_NEW_ACCOUNT},工商银行苏州吴中支行\n", encoding="utf-8"
-    )
-    reissued = run_cli(
-        "reissue", june, "--out", tmp_path / "r1.xlsx", "--ledger", ledger_url, "--accounts", corrected, "--json"
-    )
-    assert reissued.code == 0, reissued.stderr
-    [reissue_line] = reissued.json["disbursement_ids"]
+    [reissue_line] = reissue_to_new_account(run_cli, june, ledger_url, tmp_path).json["disbursement_ids"]
 
     again = run_cli("reconcile", old_return, "--ledger", ledger_url, "--out", tmp_path / "rec2", "--json")
     assert again.code == 1, again.stderr
