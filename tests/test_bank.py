@@ -446,3 +446,30 @@ def test_reconcile__return_without_an_account_column_warns_once(
         "注意：回盘.xlsx「回盘明细」第 1 行表头中没有账号列（已识别：「户名」、「金额」、「交易结果」、「失败原因」），"
         "各行按户名+金额匹配" in said
     )
+
+
+def test_reconcile__an_all_digit_batch_prefix_is_printed_long_enough_to_type(
+    run_cli: Any, make_csv: Any, ids: dict[str, str], ledger_url: str, tmp_path: Path
+) -> None:
+    # A return whose SHA-256 starts with ten digits (a footer varied until it does): ten digits in a
+    # row are masked on screen like a phone number, so the printed batch runs on to its first letter.
+    accounts = accounts_csv(tmp_path / "accounts.csv")
+    assert export(run_cli, ids["july"], tmp_path / "july.xlsx", ledger_url, "--accounts", accounts).code == 0
+    for n in range(100_000):
+        returned = make_csv(
+            [
+                ["批次号", "姓名", "收款账号", "实付金额", "处理状态"],
+                [ids["july"], ENTERPRISE_NAME, ENTERPRISE_ACCOUNT, "1,800.00", "处理成功"],
+                [f"经办：{n}"],
+            ],
+            name="回盘.csv",
+        )
+        digest = hashlib.sha256(returned.read_bytes()).hexdigest()
+        if digest[:10].isdigit():
+            break
+    batch = digest[: next(i for i, c in enumerate(digest) if not c.isdigit()) + 1]
+    result = run_cli("reconcile", returned, "--ledger", ledger_url, "--out", tmp_path / "rec")
+    assert result.code == 0, result.stderr
+    assert f"skillcli reconcile undo {batch}）" in result.stdout + result.stderr
+    undone = run_cli("reconcile", "undo", batch, "--ledger", ledger_url)
+    assert undone.code == 0, undone.stderr

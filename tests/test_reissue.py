@@ -476,6 +476,13 @@ def test_reconcile__old_return_read_again_after_a_reissue_adds_nothing(
     assert failed["run_id"] == june and failed["disb_id"] != reissue_line and failed["reason"] == "户名不符"
     assert failed["account"].endswith(account(4)[-4:])
     assert all(i["disb_id"] != reissue_line for i in again.json["items"])
+    # Another copy of the same return (printed again: other bytes, so another file to the ledger) is
+    # no answer for the reissue either: its 周杰 line carries the refused account, not the new one.
+    copy = make_xlsx({"回盘明细": [[cell.value for cell in row] for row in openpyxl.load_workbook(old_return).active.rows]
+                      + [["打印日期：2021-07-01"]]}, name="回盘_重印.xlsx")  # fmt: skip
+    reprint = run_cli("reconcile", copy, "--ledger", ledger_url, "--out", tmp_path / "rec-copy", "--json")
+    assert reprint.code == 1, reprint.stderr
+    assert all(i["disb_id"] != reissue_line for i in reprint.json["items"])
     with Ledger.open(ledger_url).engine.connect() as conn:
         on_reissue = conn.execute(select(func.count()).select_from(s.events).where(s.events.c.disb_id == reissue_line))
         assert on_reissue.scalar() == 0

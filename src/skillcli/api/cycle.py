@@ -254,8 +254,13 @@ class ReconcileResult:
 
     @property
     def batch(self) -> str:
-        """The return's batch as printed: ten characters of its SHA-256 (``reconcile_undo`` takes it)."""
-        return self.sha256[:10]
+        """The return's batch as printed: ten characters of its SHA-256 (``reconcile_undo`` takes it),
+        or more until one is a letter: ten digits in a row would be masked on screen as a phone or
+        account number, and the clerk could not type the undo command."""
+        size = 10
+        while size < len(self.sha256) and self.sha256[:size].isdigit():
+            size += 1
+        return self.sha256[:size]
 
 
 def reconcile(

@@ -125,8 +125,8 @@ def _show(screen: Screen, result: ReconcileResult, problems: pl.DataFrame) -> No
                 for r in problems.iter_rows(named=True)
             ],
         )
-    # Ten characters of the file's SHA-256 name the batch: too few digits in a row for the screen's
-    # masking of phone and card numbers to hide them, enough to tell a year of returns apart.
+    # Ten characters of the file's SHA-256 name the batch, enough to tell a year of returns apart;
+    # more when those ten are all digits (ReconcileResult.batch), which the screen would mask.
     if result.dry_run:
         screen.line(t("试算（--dry-run）：台账与文件均未写入", "dry run: nothing written to the ledger or to files"))
     else:

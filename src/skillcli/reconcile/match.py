@@ -5,6 +5,7 @@ the return lines and the disbursements still unmatched, where duplicates of a ke
 order (``int_range().over(key)`` on both sides). The passes, strongest first:
 
 1. account and amount, 2. account, 3. ID number and amount, 4. ID number, 5. 户名 and amount.
+A return line that carries a full account number never matches a line sent to another account.
 
 Among disbursements with the same key the oldest comes first. The candidates are chosen before
 matching (``reconcile.scope``): lines already confirmed by another return and lines of voided runs
@@ -135,11 +136,18 @@ def match_lines(ret: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
         if left.height == 0 or right.height == 0:
             continue
         rank = pl.int_range(pl.len(), dtype=pl.Int64).over(list(keys)).alias("k_rank")
+        extra = [] if "k_account" in keys else [pl.col("k_account")]
         joined = (
             left.sort("r_idx")
-            .select("r_idx", *keys, rank)
-            .join(right.select("disb_id", *keys, rank), on=[*keys, "k_rank"], how="inner")
+            .select("r_idx", *keys, rank, *extra)
+            .join(right.select("disb_id", *keys, rank, *extra), on=[*keys, "k_rank"], how="inner")
         )
+        if extra:
+            # A line the bank paid or refused on one full account number is not the answer for a
+            # line sent to another (the refused line and its 补发 to a corrected account share 户名
+            # and amount). A masked or blank account in the return says nothing either way.
+            other = pl.col("k_account").str.contains(r"^\d+$") & pl.col("k_account_right").is_not_null()
+            joined = joined.filter(~(other & (pl.col("k_account") != pl.col("k_account_right"))).fill_null(False))
         found = joined.select("r_idx", "disb_id", pl.lit(label).alias("match"))
         pairs.append(found)
         used_r = pl.concat([used_r, found.get_column("r_idx")])

@@ -3,9 +3,10 @@
 A return line is matched only to disbursements of the runs the return covers: the runs named by
 ``--run`` or by its 批次号 values, else the runs that still have exported lines the bank has not
 answered. A file reconciled before answers only the lines exported by then, the lines it answered
-included, even when one of them has since been reissued. A line another return already answered (paid, paid short, failed) is never a candidate,
-and neither is a line of a voided run: otherwise a return for one run could write bank results on another run's
-lines of the same people (matched by account) and change what that run reports as paid.
+included, even when one of them has since been reissued. A line another return already answered
+(paid, paid short, failed) is never a candidate, and neither is a line of a voided run: otherwise a
+return for one run could write bank results on another run's lines of the same people (matched by
+account) and change what that run reports as paid.
 """
 
 from __future__ import annotations
