@@ -559,14 +559,26 @@ def test_payout__a_blank_pension_column_is_read_as_no_with_a_warning(
     prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10", pensioner="")
     result = run_payout(run_cli, make_xlsx({"花名册": [PAYOUT_HEADER, prejob]}), tmp_path / "o", "--json")
     assert result.code == 0 and result.json["counts"]["paid"] == 1
-    # One hint per field with its count, not one per row (docs/rules-format.md, blanks).
+    # One hint per field with its count, not one per row (docs/rules-format.md, blanks). The sheet has
+    # no 是否紧缺职业 column, but 岗前培训 has no shortage rate: nothing to say about it.
+    notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
+    assert notes == [(None, "payout.blank-read-as", "是否领取养老金")]
+    pension = result.json["warnings"][0]["message_zh"]
+    assert "有 1 行为空" in pension and "按「否」处理" in pension
+
+    # With a 技能提升 row (paid +30 % for a shortage occupation), the missing column does matter, for
+    # that row only: the rules file's list decides it.
+    skill = payout_row(1, "张伟", "技能提升", "电工", "四级/中级工", "2021-03-01", "2021-05-31")
+    cert = certificate(1, "张伟", "S000032000001214000001", "电工", "四级/中级工", "2021-06-10")
+    both = make_xlsx({"花名册": [PAYOUT_HEADER, prejob, skill], "证书": [CERT_HEADER, cert]}, name="both.xlsx")
+    result = run_payout(run_cli, both, tmp_path / "o2", "--json")
+    assert result.code == 0 and result.json["counts"]["paid"] == 2
     notes = [(w["row"], w["code"], w["column"]) for w in result.json["warnings"]]
     assert notes == [
-        (None, "payout.absent-read-as", "是否紧缺职业"),  # the sheet has no such column: the rules' list decides
+        (None, "payout.absent-read-as", "是否紧缺职业"),
         (None, "payout.blank-read-as", "是否领取养老金"),
     ]
-    pension = result.json["warnings"][1]["message_zh"]
-    assert "有 1 行为空" in pension and "按「否」处理" in pension
+    assert "其 1 行都按「规则文件的紧缺职业目录」处理" in result.json["warnings"][0]["message_zh"]
 
 
 def test_payout__detail_sheet_continues_past_excels_row_limit(
