@@ -255,12 +255,15 @@ class ReconcileResult:
     @property
     def batch(self) -> str:
         """The return's batch as printed: ten characters of its SHA-256 (``reconcile_undo`` takes it),
-        or more until one is a letter: ten digits in a row would be masked on screen as a phone or
-        account number, and the clerk could not type the undo command."""
-        size = 10
-        while size < len(self.sha256) and self.sha256[:size].isdigit():
-            size += 1
-        return self.sha256[:size]
+        or as many as the screen's masking leaves whole: ten digits in a row read as an account
+        number (so on to the first letter), eleven from a 1 as a phone number whatever follows (so
+        the eight ``reconcile_undo`` needs at least); masked, the undo command could not be typed."""
+        from skillcli.text import redact
+
+        for size in (*range(10, len(self.sha256) + 1), 8):
+            if redact(self.sha256[:size]) == self.sha256[:size]:
+                return self.sha256[:size]
+        return self.sha256[:8]
 
 
 def reconcile(
