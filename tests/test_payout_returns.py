@@ -146,3 +146,45 @@ def test_check__the_clerks_exceptions_keep_the_template_header_with_the_senders_
     # Only 乙's sheet has a row here (its end date after the period), and it wrote 结班日期.
     assert "结业日期（原表：结班日期）" in header, header
     assert "姓名" in header and not any("原表" in str(h) for h in header if h != "结业日期（原表：结班日期）")
+
+
+def test_payout_split__a_run_after_the_commit_sends_back_no_paid_row_and_no_doubled_header(
+    make_xlsx: Any, run_cli: Any, tmp_path: Path, ledger_url: str
+) -> None:
+    """Reader 7: a payout run again after its commit sent each already-paid row back as a 警告 the sender
+    cannot act on, and a sender's header around the template's (实际培训费用(元) around 培训费用) came out
+    doubled in the messages: 「实际实际培训费用(元)(元)」."""
+    # The rows keep PAYOUT_HEADER's order; only the fee column's header is the sender's own.
+    header = [("实际培训费用(元)" if h == "培训费用" else h) for h in PAYOUT_HEADER]
+    batch = make_xlsx(
+        {
+            "花名册": [
+                header,
+                _trained(1, "张伟"),  # paid 2,000.00 on the first run
+                # A12 is capped by the actual fee, which is blank: held, naming the sender's fee column.
+                payout_row(2, "王芳", "特种作业", "电工", "无等级", "2021-04-01", "2021-05-20"),
+            ],
+            "证书": [
+                CERT_HEADER,
+                certificate(1, "张伟", "S000032000001213000001", "车工", "三级/高级工", "2021-06-10"),
+                certificate(2, "王芳", "T2021-0002", "电工", "无等级", "2021-05-25", kind="特种作业操作证"),
+            ],
+        },
+        name="甲.xlsx",
+    )
+    assert run_cli("ledger", "init", "--ledger", ledger_url).code == 0
+    args = ("payout", batch, *SUZHOU, "--ledger", ledger_url, "--split-by", "enterprise")
+    first = run_cli(*args, "--out", tmp_path / "first", "--commit")
+    assert "合计 2,000.00 元" in first.stdout, first.stdout + first.stderr
+    again = run_cli(*args, "--out", tmp_path / "again")
+    assert "已于台账" in again.stdout  # the clerk still sees that 张伟 was paid before
+
+    for out in (tmp_path / "first", tmp_path / "again"):
+        book = load_workbook(out / f"退回_{ENTERPRISE_NAME}.xlsx")
+        roster = _cells(book["花名册问题"])
+        by_row = {r[1]: r for r in roster[1:]}
+        assert sorted(by_row) == [3], (out.name, roster)  # 王芳 only: 张伟 is paid, not a problem of the sender
+        held = by_row[3][2]
+        assert "「实际培训费用(元)」为空" in held and "按实际培训费用封顶计算" in held, held
+        texts = "\n".join(str(c) for sheet in book.worksheets for row in _cells(sheet) for c in row if c is not None)
+        assert "实际实际" not in texts and "(元)(元)" not in texts and "已于台账" not in texts

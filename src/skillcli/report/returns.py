@@ -254,6 +254,12 @@ def write_returns(
 INELIGIBLE = "ineligible"
 
 
+# What the ledger already paid is the bureau's record, not the sender's to fix: a payout run again
+# after its commit must not send those rows back as problems (reader 7); the cover says that paid
+# persons are not listed.
+_BUREAU_ONLY = ("ledger.already-paid", "ledger.already-advanced", "limit.months-paid")
+
+
 def payout_findings(batch: Batch, decision: Decision) -> pl.DataFrame:
     """What a payout's returns hold, as findings rows in Excel order: ``check``'s findings, each row
     the payout held for another reason (「暂不发放：…」, with what to supply), and each person it found
@@ -262,7 +268,8 @@ def payout_findings(batch: Batch, decision: Decision) -> pl.DataFrame:
     key = ["file", "sheet", "row", "code", "column"]
     found = batch.findings.with_columns(pl.col("row").cast(pl.Int64))
     held = (
-        decision.exceptions.select(RENDERED_COLUMNS)
+        decision.exceptions.filter(~pl.col("code").is_in(_BUREAU_ONLY))
+        .select(RENDERED_COLUMNS)
         .with_columns(pl.col("row").cast(pl.Int64))
         .join(found.select(key), on=key, how="anti", nulls_equal=True, maintain_order="left")
         .with_columns(
@@ -562,7 +569,22 @@ def _in_sender_words(message: str, renamed: Mapping[str, str]) -> str:
     if not renamed:
         return message
     pattern = "|".join(re.escape(h) for h in sorted(renamed, key=len, reverse=True))
-    return re.sub(pattern, lambda m: renamed[m.group(0)], message)
+
+    def sender(m: re.Match[str]) -> str:
+        template, written = m.group(0), renamed[m.group(0)]
+        # A sender's header that contains the template's (实际培训费用(元) around 培训费用) may already
+        # stand in the message, whole or in part (「实际培训费用(元)」, 按实际培训费用封顶): replacing the
+        # template's words inside it would double them (「实际实际培训费用(元)(元)」, reader 7).
+        if template in written:
+            before, after = written.split(template, 1)
+            start, end = m.start(), m.end()
+            if (before and message[max(0, start - len(before)) : start] == before) or (
+                after and message.startswith(after, end)
+            ):
+                return template
+        return written
+
+    return re.sub(pattern, sender, message)
 
 
 def _sender_header(
