@@ -131,9 +131,11 @@ def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
     (finding,) = empty.json["exceptions"]
     assert (finding["row"], finding["code"]) == (2, "payout.no-catalogue-rate")
     assert "育婴员 五级/初级工" in finding["message_zh"]
-    # The message (in the clerk's files) says what to get and names the catalogue's parameter; the
-    # option to supply it is on the screen, for whoever runs skillcli.
-    assert "skill_training_catalogue" in finding["message_zh"] and "--param" not in finding["message_zh"]
+    # The message (in the clerk's files) says what to get and names the catalogue by its Chinese name
+    # (reader 7 read the parameter's identifier as English in a Chinese file); the option to supply
+    # it is on the screen, for whoever runs skillcli.
+    assert "依据「就业技能培训补贴目录」" in finding["message_zh"], finding["message_zh"]
+    assert "skill_training_catalogue" not in finding["message_zh"] and "--param" not in finding["message_zh"]
     assert "请取得当年的补贴目录（各职业及其补贴金额）" in finding["message_zh"]
     assert "--param" not in finding["message_en"]
     assert (

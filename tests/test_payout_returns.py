@@ -163,6 +163,18 @@ def test_payout_split__a_run_after_the_commit_sends_back_no_paid_row_and_no_doub
                 _trained(1, "张伟"),  # paid 2,000.00 on the first run
                 # A12 is capped by the actual fee, which is blank: held, naming the sender's fee column.
                 payout_row(2, "王芳", "特种作业", "电工", "无等级", "2021-04-01", "2021-05-20"),
+                # Not in the (empty) catalogue: the bureau's to supply, named in Chinese (reader 7).
+                payout_row(
+                    3,
+                    "梁燕",
+                    "就业技能培训",
+                    "育婴员",
+                    "五级/初级工",
+                    "2021-05-01",
+                    "2021-05-20",
+                    category="城镇登记失业人员",
+                    payer="机构",
+                ),
             ],
             "证书": [
                 CERT_HEADER,
@@ -183,8 +195,11 @@ def test_payout_split__a_run_after_the_commit_sends_back_no_paid_row_and_no_doub
         book = load_workbook(out / f"退回_{ENTERPRISE_NAME}.xlsx")
         roster = _cells(book["花名册问题"])
         by_row = {r[1]: r for r in roster[1:]}
-        assert sorted(by_row) == [3], (out.name, roster)  # 王芳 only: 张伟 is paid, not a problem of the sender
+        assert sorted(by_row) == [3, 4], (out.name, roster)  # 张伟 is paid, not a problem of the sender
         held = by_row[3][2]
+        catalogue = by_row[4][2]
+        assert "此项由人社部门取得当年的补贴目录（各职业及其补贴金额）后重新核定" in catalogue, catalogue
+        assert "依据「就业技能培训补贴目录」" in catalogue and "skill_training_catalogue" not in catalogue
         assert "「实际培训费用(元)」为空" in held and "按实际培训费用封顶计算" in held, held
         texts = "\n".join(str(c) for sheet in book.worksheets for row in _cells(sheet) for c in row if c is not None)
         assert "实际实际" not in texts and "(元)(元)" not in texts and "已于台账" not in texts

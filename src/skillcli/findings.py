@@ -622,11 +622,11 @@ _ALL += [
             E,
             "{detail}：「{column}」{value} 不在补贴目录中，不按 0 发放。如本行的职业写法与目录不同，请在工作簿中改为目录中的写法；"
             "如目录里确有此职业，目录金额不在政策原文中，请取得当年的补贴目录（各职业及其补贴金额），"
-            "交操作 skillcli 的同事补充后重新计算",
+            "补充后重新计算",
             "{detail}: '{column}' {value} is not in the subsidy catalogue, so nothing is paid. If the row writes the"
             " occupation differently from the catalogue, write it as the catalogue does in the workbook; if the"
             " catalogue does list it, its amounts are not in the document: get the year's catalogue (each occupation"
-            " and its amount) for whoever runs skillcli to add, and run it again",
+            " and its amount), add it and run again",
         ),
         (
             "no-year-rate",

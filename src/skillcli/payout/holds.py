@@ -118,13 +118,23 @@ def rule_holds(
     return issues(rule_exc, pl.col("code"), field_to_column, _shown_value(), detail.otherwise(_rule_detail(policy)))
 
 
+def _catalogue_name(policy: Policy, param: str) -> str:
+    """The catalogue's name as the rules file labels its parameter, else the parameter's identifier."""
+    found = policy.parameters.get(param)
+    return found.label if found is not None and found.label else param
+
+
 def _rule_detail(policy: Policy) -> pl.Expr:
     """The rule, its subsidy and clause, and for a catalogue rule the parameter that supplies it."""
     subsidy = {r.id: r.subsidy for r in policy.rules}
     clause = {r.id: r.clause for r in policy.rules}
-    # A catalogue rule's exception names the parameter through which the district supplies it.
+    # A catalogue rule's exception names the list the district supplies, by its Chinese name (the
+    # parameter's label) when it has one: the option that takes it is the screen hint's, not the
+    # message's, which travels to finance and to senders (reader 7 read 「目录参数 skill_training_catalogue」).
     catalogue = {
-        r.id: f"，目录参数 {r.amount.rate.catalogue_param}" for r in policy.rules if r.amount.rate.catalogue_param
+        r.id: f"，依据「{_catalogue_name(policy, r.amount.rate.catalogue_param)}」"
+        for r in policy.rules
+        if r.amount.rate.catalogue_param
     }
     return pl.concat_str(
         [

@@ -64,7 +64,7 @@ _CLERK_OPTION_RE = re.compile(r"(?:，或|（也可以)请操作 skillcli 的同
 # A payout reason that waits for a list or table only the bureau holds (the 困难企业名单, the year's
 # catalogue) tells the clerk how to give it; the sender is told the bureau will, and to change nothing.
 _SUPPLY_RE = re.compile(
-    r"请取得(.+?)，(?:或)?(?:由|请)操作 skillcli 的同事用 --param \S+?(?:（[^）]*）)? ?提供后重新计算"
+    r"请取得(.+?)，(?:(?:或)?(?:由|请)操作 skillcli 的同事用 --param \S+?(?:（[^）]*）)? ?提供|补充)后重新计算"
 )
 
 
