@@ -70,18 +70,7 @@ def _rows_depending_on(policy: Policy, per_rule: pl.DataFrame, name: str) -> pl.
         return None
     if any(c.field == name for rule in policy.rules for c in rule.scope):
         return None
-    testing = [
-        rule.id
-        for rule in policy.rules
-        if any(c.field == name for req in rule.require for c in (*req.when, *req.require))
-        or (
-            rule.amount.multiplier is not None
-            and any(
-                c.field == name
-                for c in (*rule.amount.multiplier.when, *(c for block in rule.amount.multiplier.any_of for c in block))
-            )
-        )
-    ]
+    testing = [rule.id for rule in policy.rules if any(c.field == name for c in rule.tested())]
     return per_rule.filter(pl.col("rule").is_in(testing)).get_column("_rid").unique()
 
 

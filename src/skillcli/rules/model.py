@@ -161,6 +161,18 @@ class Rule:
     # Payee types whose lines ``--advance`` may advance (E10): empty means the rule is never advanced.
     advance: tuple[str, ...] = ()
 
+    def tested(self) -> tuple[Condition, ...]:
+        """The conditions the rule tests on the rows in its scope: its requirements (and their
+        ``when``) and its multiplier's."""
+        found: list[Condition] = []
+        for requirement in self.require:
+            found += [*requirement.when, *requirement.require]
+        if self.amount.multiplier is not None:
+            found += self.amount.multiplier.when
+            for block in self.amount.multiplier.any_of:
+                found += block
+        return tuple(found)
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -222,13 +234,7 @@ class Policy:
         for requirement in self.eligibility:
             found += [*requirement.when, *requirement.require]
         for rule in self.rules:
-            found += rule.scope
-            for requirement in rule.require:
-                found += [*requirement.when, *requirement.require]
-            if rule.amount.multiplier is not None:
-                found += rule.amount.multiplier.when
-                for block in rule.amount.multiplier.any_of:
-                    found += block
+            found += [*rule.scope, *rule.tested()]
         return tuple(found)
 
     def rule(self, rule_id: str) -> Rule:
