@@ -473,12 +473,16 @@ def _kind_sheet(book: Workbook, batch: Batch, kind: SheetKind, findings: pl.Data
     headers = written_headers(batch.files)
     # The messages name a column as the template does (结业日期); the sender's sheet may call it
     # otherwise (结班日期): in its return, each message names the column as that sheet wrote it.
+    renamed = {
+        (file, sheet): _renamed(headers, kind, file, sheet)
+        for file, sheet in mine.select("file", "sheet").unique().iter_rows()
+    }
     mine = mine.with_columns(
         pl.Series(
             "message_zh",
             [
-                _in_sender_words(r["message_zh"], _renamed(headers, kind, r["file"], r["sheet"]))
-                for r in mine.iter_rows(named=True)
+                _in_sender_words(message, renamed[(file, sheet)])
+                for file, sheet, message in mine.select("file", "sheet", "message_zh").iter_rows()
             ],
             dtype=pl.String,
         )
