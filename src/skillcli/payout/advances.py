@@ -12,6 +12,7 @@ from skillcli.model import PayeeType
 from skillcli.money import ratio, round_half_up_expr, yuan_text_expr
 from skillcli.payout.history import History
 from skillcli.payout.reasons import issues
+from skillcli.payout.settled import ledger_line_text
 from skillcli.rules.model import Limits, Policy
 
 
@@ -115,7 +116,7 @@ def _net_lines(
         .group_by("claim_key")
         .agg(
             pl.col("amount_fen").sum().alias("__ledger_adv"),
-            pl.format("{} 批次（{}）第 {} 笔", "period", "run_id", "seq").str.join("、").alias("__adv_where"),
+            ledger_line_text(pl.col("period"), pl.col("run_id"), pl.col("seq")).str.join("、").alias("__adv_where"),
         )
     )
     lines = lines.join(ledger_adv, on="claim_key", how="left")

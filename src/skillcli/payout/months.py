@@ -19,6 +19,7 @@ import polars as pl
 from skillcli.money import format_yuan
 from skillcli.payout.history import History
 from skillcli.payout.reasons import concat_issues, issues
+from skillcli.payout.settled import ledger_line_text
 from skillcli.rules.compile import months_between
 from skillcli.rules.model import Amount, Policy
 from skillcli.schema.checks import ledger_reference, location
@@ -55,7 +56,7 @@ def cap_person_months(lines: pl.DataFrame, policy: Policy, history: History) -> 
             continue
         before = [
             _Earlier(
-                f"{r['period']} 批次（{r['run_id']}）第 {r['seq']} 笔",
+                r["__zh"],
                 r["__loc"],
                 r["claim_key"],
                 int(r["entitlement_fen"]) // rate,
@@ -100,7 +101,8 @@ def _ledger_lines(mine: pl.DataFrame, history: History) -> pl.DataFrame:
             pl.col("end_date").first().str.to_date(strict=False),
         )
         .with_columns(
-            ledger_reference(pl.col("period"), pl.col("run_id"), pl.col("seq"), in_ledger=True).alias("__loc")
+            ledger_line_text(pl.col("period"), pl.col("run_id"), pl.col("seq")).alias("__zh"),
+            ledger_reference(pl.col("period"), pl.col("run_id"), pl.col("seq"), in_ledger=True).alias("__loc"),
         )
     )
 

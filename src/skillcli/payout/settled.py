@@ -26,6 +26,13 @@ def ledger_location(*, in_ledger: bool = False) -> pl.Expr:
     )
 
 
+def ledger_line_text(period: pl.Expr, run_id: pl.Expr, seq: pl.Expr) -> pl.Expr:
+    """A ledger line as a formula names it: 「2021-05 批次（R…）第 3 笔」. Plain text, not a marked
+    reference: a formula is stored and written as text, and ``rules.compile.formula_in`` words it in
+    English by this pattern."""
+    return pl.format("{} 批次（{}）第 {} 笔", period, run_id, seq)
+
+
 def ledger_issues(
     lines: pl.DataFrame, history: History, advance_share: Decimal | None
 ) -> tuple[pl.DataFrame, pl.Series]:
