@@ -24,6 +24,7 @@ from tests.support.rosters import (
     PAYOUT_HEADER,
     attendance,
     payout_row,
+    uncatalogued_row,
 )
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
@@ -58,7 +59,9 @@ def test_advance__only_enterprise_lines_are_advanced_person_lines_are_held(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
     prejob = payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")  # A5 → enterprise
-    upgrade = payout_row(1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人")  # A8 → person
+    upgrade = payout_row(
+        1, "张伟", "技能提升", "车工", "四级/中级工", "2021-03-01", "2021-05-31", payer="个人"
+    )  # A8 → person
     certs = certificate(1, "张伟", "车工", "中级工")
     batch = make_xlsx({"花名册": [PAYOUT_HEADER, prejob, upgrade], "证书": [CERT_HEADER, certs]})
     result = payout(run_cli, batch, tmp_path / "o", "--advance", "50%")
@@ -114,17 +117,7 @@ def test_params__shortage_list_ships_empty_and_comes_from_a_list_file(
 def test_params__training_catalogue_ships_empty_then_a_supplied_catalogue_pays(
     run_cli: Any, make_xlsx: Any, tmp_path: Path
 ) -> None:
-    trainee = payout_row(
-        7,
-        "周杰",
-        "就业技能培训",
-        "育婴员",
-        "五级/初级工",
-        "2021-05-01",
-        "2021-05-20",
-        category="城镇登记失业人员",
-        payer="机构",
-    )
+    trainee = uncatalogued_row(7, "周杰")
     batch = make_xlsx({"花名册": [PAYOUT_HEADER, trainee]})
     empty = payout(run_cli, batch, tmp_path / "a")
     assert empty.json["lines"] == []
@@ -167,7 +160,9 @@ def test_params__a_year_without_a_living_standard_is_held_not_paid_with_another_
 
 
 def test_params__a_bad_table_value_is_one_line_and_exit_2(run_cli: Any, make_xlsx: Any, tmp_path: Path) -> None:
-    batch = make_xlsx({"花名册": [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]})
+    batch = make_xlsx(
+        {"花名册": [PAYOUT_HEADER, payout_row(6, "孙丽", "岗前培训", "车工", "无等级", "2021-05-01", "2021-05-10")]}
+    )
     result = payout(run_cli, batch, tmp_path / "o", "--param", "skill_training_catalogue=育婴员")
     assert result.code == 2
     assert "skill_training_catalogue" in result.stderr and "Traceback" not in result.stderr

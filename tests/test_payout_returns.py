@@ -13,7 +13,14 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.support.ids import person_id, valid_uscc
-from tests.support.rosters import CERT_HEADER, ENTERPRISE_NAME, PAYOUT_HEADER, certificate, payout_row
+from tests.support.rosters import (
+    CERT_HEADER,
+    ENTERPRISE_NAME,
+    PAYOUT_HEADER,
+    certificate,
+    payout_row,
+    uncatalogued_row,
+)
 
 SUZHOU = ("--policy", "suzhou-2019", "--period", "2021-06", "--param", "shortage_occupations=电工")
 OTHER, OTHER_CODE = "乙精密机械有限公司", valid_uscc("91320506MA1NNNNN1")
@@ -163,18 +170,7 @@ def test_payout_split__a_run_after_the_commit_sends_back_no_paid_row_and_no_doub
                 _trained(1, "张伟"),  # paid 2,000.00 on the first run
                 # A12 is capped by the actual fee, which is blank: held, naming the sender's fee column.
                 payout_row(2, "王芳", "特种作业", "电工", "无等级", "2021-04-01", "2021-05-20"),
-                # Not in the (empty) catalogue: the bureau's to supply, named in Chinese (reader 7).
-                payout_row(
-                    3,
-                    "梁燕",
-                    "就业技能培训",
-                    "育婴员",
-                    "五级/初级工",
-                    "2021-05-01",
-                    "2021-05-20",
-                    category="城镇登记失业人员",
-                    payer="机构",
-                ),
+                uncatalogued_row(3, "梁燕"),  # not in the (empty) catalogue: the bureau's to supply (reader 7)
             ],
             "证书": [
                 CERT_HEADER,

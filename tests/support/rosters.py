@@ -166,3 +166,19 @@ def certificate(
 def attendance(n: int, name: str, due: int, attended: int, class_id: str = "") -> list[Any]:
     """Person n's attendance row in ``ATTENDANCE_HEADER`` order (class C<n> unless given)."""
     return [person_id(n), name, class_id or f"C{n:02d}", due, attended]
+
+
+def uncatalogued_row(n: int, name: str) -> list[Any]:
+    """Person n's 育婴员 就业技能培训 row paid by the institution: its amount comes only from the year's
+    catalogue (skill_training_catalogue), which ships empty, so the row is held until one is supplied."""
+    return payout_row(
+        n,
+        name,
+        "就业技能培训",
+        "育婴员",
+        "五级/初级工",
+        "2021-05-01",
+        "2021-05-20",
+        category="城镇登记失业人员",
+        payer="机构",
+    )
