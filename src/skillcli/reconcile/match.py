@@ -301,19 +301,23 @@ def control_totals(result: Reconciliation, covered: pl.DataFrame, ret: pl.DataFr
     ledger_side = sum(totals[f"{c}_fen"] for c in ("paid", "failed", "amount_mismatch", "not_in_return", "pending"))
     ledger_count = sum(totals[f"{c}_count"] for c in ("paid", "failed", "amount_mismatch", "not_in_return", "pending"))
     if ledger_side != totals["exported_fen"] or ledger_count != totals["exported_count"]:
+        exported, classes = _yuan(totals["exported_fen"]), _yuan(ledger_side)
         raise InconsistencyError(
-            f"对账不平：导出 {format_yuan(totals['exported_fen'], grouping=True)} ≠ 各类合计 {format_yuan(ledger_side, grouping=True)}",
-            f"reconciliation does not balance: exported {format_yuan(totals['exported_fen'], grouping=True)} ≠ classes "
-            f"{format_yuan(ledger_side, grouping=True)}",
+            f"对账不平：导出 {exported} ≠ 各类合计 {classes}",
+            f"reconciliation does not balance: exported {exported} ≠ classes {classes}",
         )
     bank_side = totals["matched_return_fen"] + totals["not_in_ledger_fen"]
     if bank_side != totals["return_fen"] or totals["matched_count"] + totals["not_in_ledger_count"] != ret.height:
+        returned, answered = _yuan(totals["return_fen"]), _yuan(bank_side)
         raise InconsistencyError(
-            f"对账不平：回盘 {format_yuan(totals['return_fen'], grouping=True)} ≠ 已匹配 + 未匹配 {format_yuan(bank_side, grouping=True)}",
-            f"reconciliation does not balance: return {format_yuan(totals['return_fen'], grouping=True)} ≠ matched + unmatched "
-            f"{format_yuan(bank_side, grouping=True)}",
+            f"对账不平：回盘 {returned} ≠ 已匹配 + 未匹配 {answered}",
+            f"reconciliation does not balance: return {returned} ≠ matched + unmatched {answered}",
         )
     return totals
+
+
+def _yuan(fen: int) -> str:
+    return format_yuan(fen, grouping=True)
 
 
 def event_rows(result: Reconciliation, at: str) -> list[dict[str, Any]]:
